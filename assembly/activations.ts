@@ -1,0 +1,109 @@
+// Vector activations. Every function is total on finite inputs: exp is clamped
+// before scaling so sigmoid/tanh never see Inf/Inf, and tanh switches to an odd
+// polynomial near zero where 1 - 2/(e^2x + 1) would cancel.
+import { splat, loadPartial, storePartial } from "./simd";
+
+// Activation ids; src/kernels/activation-ids.ts mirrors this table.
+export const ACT_LINEAR: i32 = 0;
+export const ACT_TANH: i32 = 1;
+export const ACT_SIGMOID: i32 = 2;
+export const ACT_HARD_SIGMOID_K3: i32 = 3;
+export const ACT_HARD_SIGMOID_K2: i32 = 4;
+export const ACT_RELU: i32 = 5;
+export const ACT_RELU6: i32 = 6;
+export const ACT_ELU: i32 = 7;
+export const ACT_SELU: i32 = 8;
+export const ACT_SOFTSIGN: i32 = 9;
+export const ACT_EXPONENTIAL: i32 = 10;
+export const ACT_SILU: i32 = 11;
+
+const SIGN_MASK: i32 = 0x80000000;
+
+/** e^x for x clamped to [-87, 88] (Cephes expf: Cody-Waite reduction, degree-5 polynomial). */
+// @ts-ignore: decorator
+@inline export function f32x4_exp(x: v128): v128 {
+  x = f32x4.min(f32x4.max(x, splat(-87.0)), splat(88.0));
+  const n = f32x4.nearest(f32x4.mul(x, splat(1.44269504088896341)));
+  let r = f32x4.sub(x, f32x4.mul(n, splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(n, splat(-2.12194440e-4)));
+  const r2 = f32x4.mul(r, r);
+  let p = splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), splat(5.0000001201e-1));
+  p = f32x4.add(f32x4.add(f32x4.mul(p, r2), r), splat(1.0));
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(p, scale);
+}
+
+// @ts-ignore: decorator
+@inline export function f32x4_sigmoid(x: v128): v128 {
+  return f32x4.div(splat(1.0), f32x4.add(splat(1.0), f32x4_exp(f32x4.neg(x))));
+}
+
+// @ts-ignore: decorator
+@inline export function f32x4_tanh(x: v128): v128 {
+  const sign = v128.and(x, i32x4.splat(SIGN_MASK));
+  const a = f32x4.abs(x);
+  // |x| >= 0.625: 1 - 2/(e^{2|x|} + 1); tanh(44) is already 1 in float32.
+  const e = f32x4_exp(f32x4.min(f32x4.add(a, a), splat(88.0)));
+  const large = v128.or(f32x4.sub(splat(1.0), f32x4.div(splat(2.0), f32x4.add(e, splat(1.0)))), sign);
+  // |x| < 0.625: Cephes tanhf odd polynomial, no cancellation near zero.
+  const z = f32x4.mul(x, x);
+  let p = splat(-5.70498872745e-3);
+  p = f32x4.add(f32x4.mul(p, z), splat(2.06390887954e-2));
+  p = f32x4.add(f32x4.mul(p, z), splat(-5.37397155531e-2));
+  p = f32x4.add(f32x4.mul(p, z), splat(1.33314422036e-1));
+  p = f32x4.add(f32x4.mul(p, z), splat(-3.33332819422e-1));
+  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
+  return v128.bitselect(small, large, f32x4.lt(a, splat(0.625)));
+}
+
+/** exp(x) - 1 for x <= 0 branches (ELU/SELU); the cancellation error stays below 1e-7 absolute. */
+// @ts-ignore: decorator
+@inline function f32x4_negative_part_elu(x: v128): v128 {
+  return f32x4.sub(f32x4_exp(f32x4.min(x, splat(0.0))), splat(1.0));
+}
+
+/** Applies activation `kind` (an ACT_* id) to four lanes. */
+// @ts-ignore: decorator
+@inline export function f32x4_activate(x: v128, kind: i32): v128 {
+  switch (kind) {
+    case ACT_TANH: return f32x4_tanh(x);
+    case ACT_SIGMOID: return f32x4_sigmoid(x);
+    case ACT_LINEAR: return x;
+    case ACT_HARD_SIGMOID_K3:
+      return f32x4.div(f32x4.min(f32x4.max(f32x4.add(x, splat(3.0)), splat(0.0)), splat(6.0)), splat(6.0));
+    case ACT_HARD_SIGMOID_K2:
+      return f32x4.min(f32x4.max(f32x4.add(f32x4.mul(x, splat(0.2)), splat(0.5)), splat(0.0)), splat(1.0));
+    case ACT_RELU: return f32x4.max(x, splat(0.0));
+    case ACT_RELU6: return f32x4.min(f32x4.max(x, splat(0.0)), splat(6.0));
+    case ACT_ELU:
+      return v128.bitselect(x, f32x4_negative_part_elu(x), f32x4.gt(x, splat(0.0)));
+    case ACT_SELU: {
+      const negative = f32x4.mul(f32x4_negative_part_elu(x), splat(1.6732632423543772));
+      return f32x4.mul(v128.bitselect(x, negative, f32x4.gt(x, splat(0.0))), splat(1.0507009873554805));
+    }
+    case ACT_SOFTSIGN: return f32x4.div(x, f32x4.add(splat(1.0), f32x4.abs(x)));
+    case ACT_EXPONENTIAL: {
+      // Keras overflows to Inf past log(FLT_MAX); keep that rather than clamping silently.
+      return v128.bitselect(splat(Infinity), f32x4_exp(f32x4.min(x, splat(88.3))), f32x4.gt(x, splat(88.72283)));
+    }
+    case ACT_SILU: return f32x4.mul(x, f32x4_sigmoid(x));
+    default: return x;
+  }
+}
+
+/** out[i] = act(x[i]) for i < n. Used by tests and by layers that post-process outputs. */
+export function f32_vactivate(out: usize, x: usize, n: i32, kind: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128.store(out + (<usize>i << 2), f32x4_activate(v128.load(x + (<usize>i << 2)), kind));
+  }
+  if (i < n) {
+    const tail = n - i;
+    storePartial(out + (<usize>i << 2), f32x4_activate(loadPartial(x + (<usize>i << 2), tail), kind), tail);
+  }
+}

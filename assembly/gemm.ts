@@ -1,0 +1,132 @@
+// Packed matrix products. B matrices are packed once into panels of NR = 8
+// columns, bias first: panel p = [bias (8)] [row 0 (8)] ... [row K-1 (8)].
+// Columns past N inside the last panel are zero.
+import { madd, splat } from "./simd";
+
+export const NR: i32 = 8;
+
+/** Floats one packed matrix of K rows and N columns occupies. */
+export function f32_packed_size(K: i32, N: i32): i32 {
+  return ((N + NR - 1) / NR) * (K + 1) * NR;
+}
+
+/**
+ * Packs the gate-blocked Keras matrix `src` (K, G*H; row stride srcLd floats)
+ * into panels for the logical (K, G*Hp) matrix whose gate g occupies columns
+ * g*Hp .. g*Hp+H-1 and whose padding columns are zero.
+ * bias (G*H) may be 0 (no bias).
+ */
+export function f32_pack_gate_panels(packed: usize, src: usize, srcLd: i32, bias: usize, K: i32, G: i32, H: i32, Hp: i32): void {
+  const N = G * Hp;
+  const panels = (N + NR - 1) / NR;
+  let dst = packed;
+  for (let p = 0; p < panels; p++) {
+    for (let row = -1; row < K; row++) {
+      for (let lane = 0; lane < NR; lane++) {
+        const n = p * NR + lane;
+        let value: f32 = 0;
+        if (n < N) {
+          const g = n / Hp;
+          const j = n - g * Hp;
+          if (j < H) {
+            const col = g * H + j;
+            if (row < 0) {
+              if (bias != 0) value = load<f32>(bias + (<usize>col << 2));
+            } else {
+              value = load<f32>(src + ((<usize>row * srcLd + col) << 2));
+            }
+          }
+        }
+        store<f32>(dst, value);
+        dst += 4;
+      }
+    }
+  }
+}
+
+// Four rows by eight columns: 8 accumulators, the B panel row loaded once per k.
+// @ts-ignore: decorator
+@inline function kernel_4x8(c: usize, ldc: usize, a: usize, lda: usize, panel: usize, K: i32, accumulate: bool, wide: bool): void {
+  const bias0 = v128.load(panel);
+  const bias1 = v128.load(panel, 16);
+  let c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1;
+  let c20 = bias0, c21 = bias1, c30 = bias0, c31 = bias1;
+  const a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
+  let pb = panel + 32;
+  for (let k = 0; k < K; k++) {
+    const off = <usize>k << 2;
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    pb += 32;
+    const x0 = splat(load<f32>(a0 + off));
+    const x1 = splat(load<f32>(a1 + off));
+    const x2 = splat(load<f32>(a2 + off));
+    const x3 = splat(load<f32>(a3 + off));
+    c00 = madd(x0, b0, c00); c01 = madd(x0, b1, c01);
+    c10 = madd(x1, b0, c10); c11 = madd(x1, b1, c11);
+    c20 = madd(x2, b0, c20); c21 = madd(x2, b1, c21);
+    c30 = madd(x3, b0, c30); c31 = madd(x3, b1, c31);
+  }
+  store_row(c, c00, c01, accumulate, wide);
+  store_row(c + ldc, c10, c11, accumulate, wide);
+  store_row(c + 2 * ldc, c20, c21, accumulate, wide);
+  store_row(c + 3 * ldc, c30, c31, accumulate, wide);
+}
+
+// One row by eight columns, k unrolled by two into independent chains: the
+// GEMV shape of a batch-1 recurrent step.
+// @ts-ignore: decorator
+@inline function kernel_1x8(c: usize, a: usize, panel: usize, K: i32, accumulate: bool, wide: bool): void {
+  let e0 = v128.load(panel), e1 = v128.load(panel, 16);
+  let o0 = splat(0), o1 = splat(0);
+  let pb = panel + 32;
+  let k = 0;
+  for (; k + 2 <= K; k += 2) {
+    const x0 = splat(load<f32>(a + (<usize>k << 2)));
+    const x1 = splat(load<f32>(a + (<usize>k << 2), 4));
+    e0 = madd(x0, v128.load(pb), e0);
+    e1 = madd(x0, v128.load(pb, 16), e1);
+    o0 = madd(x1, v128.load(pb, 32), o0);
+    o1 = madd(x1, v128.load(pb, 48), o1);
+    pb += 64;
+  }
+  if (k < K) {
+    const x0 = splat(load<f32>(a + (<usize>k << 2)));
+    e0 = madd(x0, v128.load(pb), e0);
+    e1 = madd(x0, v128.load(pb, 16), e1);
+  }
+  store_row(c, f32x4.add(e0, o0), f32x4.add(e1, o1), accumulate, wide);
+}
+
+// @ts-ignore: decorator
+@inline function store_row(c: usize, v0: v128, v1: v128, accumulate: bool, wide: bool): void {
+  if (accumulate) v0 = f32x4.add(v0, v128.load(c));
+  v128.store(c, v0);
+  if (wide) {
+    if (accumulate) v1 = f32x4.add(v1, v128.load(c, 16));
+    v128.store(c, v1, 16);
+  }
+}
+
+/**
+ * c (M, N; row stride ldc floats) = [c +] bias + a (M, K; row stride lda floats) · packed (K, N).
+ * N must be a multiple of 4 (gate blocks are padded to Hp); M and K are free.
+ */
+export function f32_gemm(c: usize, ldc: i32, a: usize, lda: i32, packed: usize, M: i32, N: i32, K: i32, accumulate: bool): void {
+  const ldcBytes = <usize>ldc << 2;
+  const ldaBytes = <usize>lda << 2;
+  const panelBytes = <usize>(K + 1) * NR * 4;
+  const panels = (N + NR - 1) / NR;
+  for (let p = 0; p < panels; p++) {
+    const panel = packed + <usize>p * panelBytes;
+    const cCol = c + (<usize>(p * NR) << 2);
+    const wide = p * NR + NR <= N;
+    let i = 0;
+    for (; i + 4 <= M; i += 4) {
+      kernel_4x8(cCol + <usize>i * ldcBytes, ldcBytes, a + <usize>i * ldaBytes, ldaBytes, panel, K, accumulate, wide);
+    }
+    for (; i < M; i++) {
+      kernel_1x8(cCol + <usize>i * ldcBytes, a + <usize>i * ldaBytes, panel, K, accumulate, wide);
+    }
+  }
+}

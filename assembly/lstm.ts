@@ -1,0 +1,22 @@
+// LSTM cell, Keras gate order i, f, c, o.
+import { f32x4_activate } from "./activations";
+import { madd } from "./simd";
+
+/**
+ * One row of fused gate math, in place.
+ * pre (4*Hp) = x·W + b + h·U, blocks i | f | c | o; h (Hp), c (Hp) updated.
+ */
+export function lstm_gates(h: usize, c: usize, pre: usize, Hp: i32, act: i32, ract: i32): void {
+  const block = <usize>Hp << 2;
+  for (let j = 0; j < Hp; j += 4) {
+    const at = pre + (<usize>j << 2);
+    const i = f32x4_activate(v128.load(at), ract);
+    const f = f32x4_activate(v128.load(at + block), ract);
+    const g = f32x4_activate(v128.load(at + 2 * block), act);
+    const o = f32x4_activate(v128.load(at + 3 * block), ract);
+    const cj = c + (<usize>j << 2);
+    const cNew = madd(f, v128.load(cj), f32x4.mul(i, g));
+    v128.store(cj, cNew);
+    v128.store(h + (<usize>j << 2), f32x4.mul(o, f32x4_activate(cNew, act)));
+  }
+}

@@ -1,0 +1,223 @@
+// Keras Bidirectional: a forward copy and a backward copy with its own
+// weights, run on the same uploaded input, merged inside WebAssembly.
+import { ConfigError, ShapeError } from '../errors.js';
+import { MergeId } from '../kernels/ids.js';
+import { withKernelSession } from '../kernels/session.js';
+import { Tensor, shapeSize, type TensorLike } from '../tensor.js';
+import { LAYER_OPTION_KEYS, Layer, type LayerOptions, type Shape } from './layer.js';
+import { RecurrentLayer, checkKnownKeys, type ApplyOptions, type DirectionTargets } from './recurrent.js';
+import { checkInitialState, checkMask, checkSequenceInput } from './validate.js';
+
+export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
+const MERGE_MODES: readonly MergeMode[] = ['concat', 'sum', 'mul', 'ave', null];
+const BACKWARD_SEED_OFFSET = 7919;
+
+export interface BidirectionalOptions extends LayerOptions {
+  /** How forward and backward outputs combine; default 'concat'; null returns both. */
+  mergeMode?: MergeMode;
+  /** A separately configured backward layer (Keras `backward_layer`): same class, units and return flags, goBackwards true. */
+  backwardLayer?: RecurrentLayer;
+}
+
+export class Bidirectional extends Layer {
+  readonly forwardLayer: RecurrentLayer;
+  readonly backwardLayer: RecurrentLayer;
+  readonly mergeMode: MergeMode;
+
+  constructor(layer: RecurrentLayer, options: BidirectionalOptions = {}) {
+    if (!(layer instanceof RecurrentLayer)) {
+      throw new ConfigError(`Bidirectional: 'layer' must be a SimpleRNN, LSTM or GRU layer, received ${String(layer)}`);
+    }
+    const declaresShape = options.inputShape !== undefined || options.batchInputShape !== undefined;
+    super(declaresShape || !layer.batchInputShape ? options : { ...options, batchInputShape: layer.batchInputShape }, 'bidirectional');
+    checkKnownKeys(options, [...LAYER_OPTION_KEYS, 'mergeMode', 'backwardLayer'], this.name);
+    const mergeMode = options.mergeMode === undefined ? 'concat' : options.mergeMode;
+    if (!MERGE_MODES.includes(mergeMode)) {
+      throw new ConfigError(`${this.name}: option 'mergeMode' must be one of 'concat', 'sum', 'mul', 'ave' or null, received ${JSON.stringify(mergeMode)}`);
+    }
+    if (layer.goBackwards) {
+      throw new ConfigError(
+        `${this.name}: the wrapped layer ${layer.name} has goBackwards: true; Keras 2 and Keras 3 disagree on what that means inside Bidirectional, so wrap a layer with goBackwards: false`,
+      );
+    }
+    if (layer.built) {
+      throw new ConfigError(`${this.name}: the wrapped layer ${layer.name} is already built; wrap a fresh layer so both copies start alike`);
+    }
+    this.mergeMode = mergeMode;
+    const baseName = layer.name.replace(/^(forward|backward)_/, '');
+    this.forwardLayer = layer.cloneWith({ name: `forward_${baseName}` });
+    // The backward copy gets its own weights: a different fallback seed when the layer is seeded.
+    this.backwardLayer = options.backwardLayer
+      ? checkedBackwardLayer(options.backwardLayer, layer, this.name)
+      : layer.cloneWith({
+        name: `backward_${baseName}`,
+        ...(layer.seed === undefined ? {} : { seed: layer.seed + BACKWARD_SEED_OFFSET }),
+      });
+  }
+
+  get className(): string {
+    return 'Bidirectional';
+  }
+
+  get built(): boolean {
+    return this.forwardLayer.built && this.backwardLayer.built;
+  }
+
+  get returnSequences(): boolean {
+    return this.forwardLayer.returnSequences;
+  }
+
+  get returnState(): boolean {
+    return this.forwardLayer.returnState;
+  }
+
+  build(inputShape: Shape): void {
+    this.forwardLayer.build(inputShape);
+    this.backwardLayer.build(inputShape);
+  }
+
+  computeOutputShape(inputShape: Shape): Shape | Shape[] {
+    const H = this.forwardLayer.units;
+    const batch = inputShape[0] ?? null;
+    const width = this.mergeMode === 'concat' ? 2 * H : H;
+    const one = (w: number): Shape => (this.returnSequences ? [batch, inputShape[1] ?? null, w] : [batch, w]);
+    const outputs = this.mergeMode === null ? [one(H), one(H)] : [one(width)];
+    if (!this.returnState) return outputs.length === 1 ? outputs[0] : outputs;
+    const states = [...this.forwardLayer.stateNames, ...this.backwardLayer.stateNames].map((): Shape => [batch, H]);
+    return [...outputs, ...states];
+  }
+
+  getWeights(): Tensor[] {
+    return [...this.forwardLayer.getWeights(), ...this.backwardLayer.getWeights()];
+  }
+
+  /** Forward weights then backward weights, each in Keras order; on any error nothing changes. */
+  setWeights(weights: readonly TensorLike[]): void {
+    if (!Array.isArray(weights) || weights.length % 2 !== 0) {
+      throw new ShapeError(`${this.name}: setWeights expects the forward layer's weights then the backward layer's, an even count, received ${Array.isArray(weights) ? weights.length : typeof weights}`);
+    }
+    const half = weights.length / 2;
+    const forwardBefore = this.forwardLayer.built ? this.forwardLayer.getWeights() : null;
+    this.forwardLayer.setWeights(weights.slice(0, half));
+    try {
+      this.backwardLayer.setWeights(weights.slice(half));
+    } catch (error) {
+      if (forwardBefore) this.forwardLayer.setWeights(forwardBefore);
+      else this.forwardLayer.dispose();
+      throw error;
+    }
+  }
+
+  countParams(): number {
+    return this.forwardLayer.countParams() + this.backwardLayer.countParams();
+  }
+
+  getConfig(): Record<string, unknown> {
+    const inner = this.forwardLayer.getConfig();
+    inner.name = this.forwardLayer.name.replace(/^forward_/, '');
+    const config: Record<string, unknown> = {
+      name: this.name,
+      trainable: true,
+      dtype: 'float32',
+      merge_mode: this.mergeMode,
+      layer: { class_name: this.forwardLayer.className, config: inner },
+    };
+    if (this.batchInputShape) config.batch_input_shape = [...this.batchInputShape];
+    return config;
+  }
+
+  dispose(): void {
+    this.forwardLayer.dispose();
+    this.backwardLayer.dispose();
+  }
+
+  /**
+   * The merged output, or with mergeMode null [forward, backward]; with
+   * returnState the states follow: forward h (c), then backward h (c).
+   */
+  apply(x: TensorLike, options: ApplyOptions = {}): Tensor | Tensor[] {
+    const outputs = this.call(x, options);
+    return outputs.length === 1 ? outputs[0] : outputs;
+  }
+
+  /** Like `apply` but always a list. */
+  call(x: TensorLike, options: ApplyOptions = {}): Tensor[] {
+    const forward = this.forwardLayer;
+    const backward = this.backwardLayer;
+    const input = checkSequenceInput(x, this.name, forward.expectedInputShape() ?? this.batchInputShape);
+    const [batch, timesteps] = input.shape;
+    const mask = checkMask(options.mask, this.name, batch, timesteps);
+    const stateNames = [...forward.stateNames.map((s) => `forward ${s}`), ...backward.stateNames.map((s) => `backward ${s}`)];
+    const initialState = checkInitialState(options.initialState, this.name, stateNames, batch, forward.units);
+    if (!this.built) this.build(input.shape);
+
+    const H = forward.units;
+    const sequences = this.returnSequences;
+    const perStep = sequences ? timesteps : 1;
+    const directionShape = sequences ? [batch, timesteps, H] : [batch, H];
+    // Keras forces zero_output_for_mask = return_sequences on both copies.
+    const zeroOutputForMask = sequences;
+    const stateCount = forward.stateNames.length;
+
+    return withKernelSession((session) => {
+      const sequence = { x: session.upload(input.data), mask: mask ? session.upload(mask.data) : 0, batch, timesteps };
+      const stateTargets = () => ({
+        finalH: this.returnState ? session.alloc(batch * H * 4) : 0,
+        finalC: this.returnState && stateCount > 1 ? session.alloc(batch * H * 4) : 0,
+      });
+      let forwardTargets: DirectionTargets;
+      let backwardTargets: DirectionTargets;
+      let merged = 0;
+      if (this.mergeMode === 'concat') {
+        // Both copies write straight into their half of each output row.
+        merged = session.alloc(batch * perStep * 2 * H * 4);
+        const placement = { batchStride: perStep * 2 * H, stepStride: 2 * H };
+        forwardTargets = { output: { ptr: merged, ...placement, reversed: false }, ...stateTargets() };
+        backwardTargets = { output: { ptr: merged + H * 4, ...placement, reversed: sequences }, ...stateTargets() };
+      } else {
+        const placement = { batchStride: perStep * H, stepStride: H };
+        forwardTargets = { output: { ptr: session.alloc(batch * perStep * H * 4), ...placement, reversed: false }, ...stateTargets() };
+        backwardTargets = { output: { ptr: session.alloc(batch * perStep * H * 4), ...placement, reversed: sequences }, ...stateTargets() };
+      }
+      const direction = (goBackwards: boolean) => ({ goBackwards, zeroOutputForMask });
+      forward.runSequence(session, sequence, initialState?.slice(0, stateCount), forwardTargets, direction(false));
+      backward.runSequence(session, sequence, initialState?.slice(stateCount), backwardTargets, direction(true));
+
+      const outputs: Tensor[] = [];
+      const directionFloats = shapeSize(directionShape);
+      if (this.mergeMode === 'concat') {
+        const shape = sequences ? [batch, timesteps, 2 * H] : [batch, 2 * H];
+        outputs.push(new Tensor(session.download(merged, shapeSize(shape)), shape));
+      } else if (this.mergeMode === null) {
+        outputs.push(new Tensor(session.download(forwardTargets.output.ptr, directionFloats), directionShape));
+        outputs.push(new Tensor(session.download(backwardTargets.output.ptr, directionFloats), directionShape));
+      } else {
+        const fw = forwardTargets.output.ptr;
+        session.exports.f32_merge(fw, fw, backwardTargets.output.ptr, directionFloats, MergeId[this.mergeMode]);
+        outputs.push(new Tensor(session.download(fw, directionFloats), directionShape));
+      }
+      for (const targets of [forwardTargets, backwardTargets]) {
+        if (targets.finalH) outputs.push(new Tensor(session.download(targets.finalH, batch * H), [batch, H]));
+        if (targets.finalC) outputs.push(new Tensor(session.download(targets.finalC, batch * H), [batch, H]));
+      }
+      return outputs;
+    });
+  }
+}
+
+function checkedBackwardLayer(backward: RecurrentLayer, forward: RecurrentLayer, name: string): RecurrentLayer {
+  if (!(backward instanceof RecurrentLayer) || backward.className !== forward.className) {
+    throw new ConfigError(`${name}: option 'backwardLayer' must be a ${forward.className} layer like the forward one, received ${String(backward)}`);
+  }
+  const mismatch = (['units', 'returnSequences', 'returnState'] as const).find((key) => backward[key] !== forward[key]);
+  if (mismatch) {
+    throw new ConfigError(`${name}: option 'backwardLayer' must have the forward layer's ${mismatch} (${String(forward[mismatch])}), received ${String(backward[mismatch])}`);
+  }
+  if (!backward.goBackwards) {
+    throw new ConfigError(`${name}: option 'backwardLayer' must have goBackwards: true, received false`);
+  }
+  if (backward.built) {
+    throw new ConfigError(`${name}: option 'backwardLayer' must be a fresh, unbuilt layer`);
+  }
+  return backward;
+}

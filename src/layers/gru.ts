@@ -1,0 +1,54 @@
+import { CellId, type ActivationId } from '../kernels/ids.js';
+import { checkActivation, type ActivationName } from './activations.js';
+import { RecurrentLayer, booleanOption, type RecurrentLayerOptions } from './recurrent.js';
+
+export interface GRUOptions extends RecurrentLayerOptions {
+  /** Gate activation; default 'sigmoid'. */
+  recurrentActivation?: ActivationName | null;
+  /** Apply the reset gate after the recurrent product (Keras 2.x+ default true, the cuDNN form). */
+  resetAfter?: boolean;
+  /** Keras 2 option with no effect on inference. */
+  implementation?: number;
+}
+
+/** Keras GRU, gates z, r, h; reset_after true and false. */
+export class GRU extends RecurrentLayer {
+  readonly recurrentActivation: ActivationName;
+  readonly resetAfter: boolean;
+  private readonly ractId: ActivationId;
+
+  constructor(options: GRUOptions) {
+    super(options, 'gru', ['recurrentActivation', 'resetAfter', 'implementation'], { recurrentInitializer: 'orthogonal' });
+    this.recurrentActivation = checkActivation(options.recurrentActivation === undefined ? 'sigmoid' : options.recurrentActivation, `${this.name}: option 'recurrentActivation'`);
+    this.resetAfter = booleanOption(options.resetAfter, true, 'resetAfter', this.name);
+    this.ractId = this.resolveActivation(this.recurrentActivation);
+  }
+
+  get className(): string {
+    return 'GRU';
+  }
+
+  get stateNames(): readonly string[] {
+    return ['h'];
+  }
+
+  protected get cellId(): CellId {
+    return this.resetAfter ? CellId.gruResetAfter : CellId.gruResetBefore;
+  }
+
+  protected get gateCount(): number {
+    return 3;
+  }
+
+  protected get recurrentActivationId(): ActivationId {
+    return this.ractId;
+  }
+
+  protected override biasShape(): number[] {
+    return this.resetAfter ? [2, 3 * this.units] : [3 * this.units];
+  }
+
+  protected cellConfig(): Record<string, unknown> {
+    return { recurrent_activation: this.recurrentActivation, reset_after: this.resetAfter };
+  }
+}

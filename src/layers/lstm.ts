@@ -1,0 +1,59 @@
+import { ConfigError } from '../errors.js';
+import { CellId, type ActivationId } from '../kernels/ids.js';
+import { checkActivation, type ActivationName } from './activations.js';
+import { RecurrentLayer, booleanOption, type RecurrentLayerOptions } from './recurrent.js';
+
+export interface LSTMOptions extends RecurrentLayerOptions {
+  /** Gate activation; default 'sigmoid'. */
+  recurrentActivation?: ActivationName | null;
+  /** Sets the forget-gate bias to 1 after the bias initializer (Keras default true). */
+  unitForgetBias?: boolean;
+  /** Keras 2 option with no effect on inference. */
+  implementation?: number;
+}
+
+/** Keras LSTM, gates i, f, c, o. */
+export class LSTM extends RecurrentLayer {
+  readonly recurrentActivation: ActivationName;
+  readonly unitForgetBias: boolean;
+  private readonly ractId: ActivationId;
+
+  constructor(options: LSTMOptions) {
+    super(options, 'lstm', ['recurrentActivation', 'unitForgetBias', 'implementation'], { recurrentInitializer: 'orthogonal' });
+    this.recurrentActivation = checkActivation(options.recurrentActivation === undefined ? 'sigmoid' : options.recurrentActivation, `${this.name}: option 'recurrentActivation'`);
+    this.unitForgetBias = booleanOption(options.unitForgetBias, true, 'unitForgetBias', this.name);
+    this.ractId = this.resolveActivation(this.recurrentActivation);
+    if (options.implementation !== undefined && options.implementation !== 1 && options.implementation !== 2) {
+      throw new ConfigError(`${this.name}: option 'implementation' must be 1 or 2, received ${JSON.stringify(options.implementation)}`);
+    }
+  }
+
+  get className(): string {
+    return 'LSTM';
+  }
+
+  get stateNames(): readonly string[] {
+    return ['h', 'c'];
+  }
+
+  protected get cellId(): CellId {
+    return CellId.lstm;
+  }
+
+  protected get gateCount(): number {
+    return 4;
+  }
+
+  protected get recurrentActivationId(): ActivationId {
+    return this.ractId;
+  }
+
+  protected override adjustInitialBias(bias: Float32Array): Float32Array {
+    if (this.unitForgetBias) bias.fill(1, this.units, 2 * this.units);
+    return bias;
+  }
+
+  protected cellConfig(): Record<string, unknown> {
+    return { recurrent_activation: this.recurrentActivation, unit_forget_bias: this.unitForgetBias };
+  }
+}

@@ -1,0 +1,410 @@
+// The recurrent layer shared by SimpleRNN, LSTM and GRU: options, weights in
+// Keras order, and one kernel call per apply. A cell subclass only says how
+// many gates it has, what its weights look like and how its bias starts.
+import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { getInitializer, type Initializer, type InitializerSpec } from '../initializers/index.js';
+import { activationId, checkActivation, type ActivationName, type KerasVersion } from './activations.js';
+import type { ActivationId, CellId } from '../kernels/ids.js';
+import {
+  packRecurrentWeights, releasePackedWeights, runRecurrentSequence,
+  type OutputPlacement, type PackedRecurrentWeights,
+} from '../kernels/recurrent.js';
+import { withKernelSession, type KernelSession } from '../kernels/session.js';
+import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
+import { LAYER_OPTION_KEYS, Layer, type LayerOptions, type Shape } from './layer.js';
+import { checkInitialState, checkMask, checkSequenceInput } from './validate.js';
+
+export interface RecurrentLayerOptions extends LayerOptions {
+  /** Positive number of units, H. */
+  units: number;
+  /** Output/candidate activation; default 'tanh'; null means linear. */
+  activation?: ActivationName | null;
+  useBias?: boolean;
+  returnSequences?: boolean;
+  returnState?: boolean;
+  goBackwards?: boolean;
+  /** Masked steps output zeros instead of the previous output. */
+  zeroOutputForMask?: boolean;
+  /** Only false is supported; true raises a ConfigError. */
+  stateful?: boolean;
+  /** Accepted and ignored: unrolling does not change results. */
+  unroll?: boolean;
+  kernelInitializer?: InitializerSpec;
+  recurrentInitializer?: InitializerSpec;
+  biasInitializer?: InitializerSpec;
+  /** Seeds every random initializer that has no seed of its own. */
+  seed?: number;
+  /** Which Keras major version defines 'hard_sigmoid'; default 3. */
+  kerasVersion?: KerasVersion;
+  /** Training-only; identity at inference. */
+  dropout?: number;
+  /** Training-only; identity at inference. */
+  recurrentDropout?: number;
+}
+
+export interface ApplyOptions {
+  /** [h] or [h, c] for LSTM, each (B, H). */
+  initialState?: readonly TensorLike[];
+  /** (B, T) with 1 for valid steps and 0 for skipped ones. */
+  mask?: TensorLike;
+}
+
+const RECURRENT_OPTION_KEYS: readonly string[] = [
+  ...LAYER_OPTION_KEYS, 'units', 'activation', 'useBias', 'returnSequences', 'returnState', 'goBackwards',
+  'zeroOutputForMask', 'stateful', 'unroll', 'kernelInitializer', 'recurrentInitializer', 'biasInitializer',
+  'seed', 'kerasVersion', 'dropout', 'recurrentDropout',
+];
+
+/** Where one run writes its outputs and final states (pointers into the session). */
+export interface DirectionTargets {
+  output: OutputPlacement;
+  finalH: number;
+  finalC: number;
+}
+
+/** Inputs already in WebAssembly memory, shared by both copies of a Bidirectional. */
+export interface UploadedSequence {
+  x: number;
+  mask: number;
+  batch: number;
+  timesteps: number;
+}
+
+let randomSeedCounter = 0;
+
+export abstract class RecurrentLayer extends Layer {
+  readonly units: number;
+  readonly activation: ActivationName;
+  readonly useBias: boolean;
+  readonly returnSequences: boolean;
+  readonly returnState: boolean;
+  readonly goBackwards: boolean;
+  readonly zeroOutputForMask: boolean;
+  readonly kerasVersion: KerasVersion;
+  readonly seed: number | undefined;
+  readonly kernelInitializer: Initializer;
+  readonly recurrentInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  private readonly dropout: number;
+  private readonly recurrentDropout: number;
+
+  private weights: Float32Array[] | null = null;
+  private packed: PackedRecurrentWeights | null = null;
+  private inputDim: number | null = null;
+
+  protected constructor(options: RecurrentLayerOptions, namePrefix: string, extraKeys: readonly string[], defaults: { recurrentInitializer: string }) {
+    checkOptionsObject(options, namePrefix);
+    super(options, namePrefix);
+    checkKnownKeys(options, [...RECURRENT_OPTION_KEYS, ...extraKeys], this.name);
+    const { units } = options;
+    if (!Number.isInteger(units) || units <= 0) {
+      throw new ConfigError(`${this.name}: option 'units' must be a positive integer, received ${JSON.stringify(units)}`);
+    }
+    this.units = units;
+    this.activation = checkActivation(options.activation === undefined ? 'tanh' : options.activation, `${this.name}: option 'activation'`);
+    this.useBias = booleanOption(options.useBias, true, 'useBias', this.name);
+    this.returnSequences = booleanOption(options.returnSequences, false, 'returnSequences', this.name);
+    this.returnState = booleanOption(options.returnState, false, 'returnState', this.name);
+    this.goBackwards = booleanOption(options.goBackwards, false, 'goBackwards', this.name);
+    this.zeroOutputForMask = booleanOption(options.zeroOutputForMask, false, 'zeroOutputForMask', this.name);
+    if (booleanOption(options.stateful, false, 'stateful', this.name)) {
+      throw new ConfigError(`${this.name}: option 'stateful' is not supported; expected false, received true (pass the final states as initialState instead)`);
+    }
+    booleanOption(options.unroll, false, 'unroll', this.name);
+    const kerasVersion = options.kerasVersion ?? 3;
+    if (kerasVersion !== 2 && kerasVersion !== 3) {
+      throw new ConfigError(`${this.name}: option 'kerasVersion' must be 2 or 3, received ${JSON.stringify(kerasVersion)}`);
+    }
+    this.kerasVersion = kerasVersion;
+    if (options.seed !== undefined && !Number.isInteger(options.seed)) {
+      throw new ConfigError(`${this.name}: option 'seed' must be an integer, received ${JSON.stringify(options.seed)}`);
+    }
+    this.seed = options.seed;
+    this.kernelInitializer = getInitializer(options.kernelInitializer ?? 'glorot_uniform', `${this.name}: option 'kernelInitializer'`);
+    this.recurrentInitializer = getInitializer(options.recurrentInitializer ?? defaults.recurrentInitializer, `${this.name}: option 'recurrentInitializer'`);
+    this.biasInitializer = getInitializer(options.biasInitializer ?? 'zeros', `${this.name}: option 'biasInitializer'`);
+    this.dropout = rateOption(options.dropout, 'dropout', this.name);
+    this.recurrentDropout = rateOption(options.recurrentDropout, 'recurrentDropout', this.name);
+  }
+
+  // ---- what a cell says about itself ----
+
+  /** Kernel id; may depend on options (GRU reset_after). */
+  protected abstract get cellId(): CellId;
+  /** G: gate blocks of H columns in the kernels. */
+  protected abstract get gateCount(): number;
+  /** State names in Keras order: ['h'] or ['h', 'c']. */
+  abstract get stateNames(): readonly string[];
+  protected abstract get recurrentActivationId(): ActivationId;
+  /** Keras bias shape: [G*H], or [2, G*H] for a reset_after GRU. */
+  protected biasShape(): number[] {
+    return [this.gateCount * this.units];
+  }
+  /** Hook for LSTM's unit_forget_bias; the default keeps the initializer's values. */
+  protected adjustInitialBias(bias: Float32Array): Float32Array {
+    return bias;
+  }
+  protected abstract cellConfig(): Record<string, unknown>;
+
+  // ---- Layer surface ----
+
+  get built(): boolean {
+    return this.weights !== null;
+  }
+
+  /** The weights' shapes in Keras get_weights() order for an input of D features. */
+  weightShapes(inputDim: number): number[][] {
+    const GH = this.gateCount * this.units;
+    const shapes = [[inputDim, GH], [this.units, GH]];
+    if (this.useBias) shapes.push(this.biasShape());
+    return shapes;
+  }
+
+  /** Creates the weights from the initializers for input shape (B, T, D). */
+  build(inputShape: Shape): void {
+    const inputDim = featureSize(inputShape, this.name);
+    const shapes = this.weightShapes(inputDim);
+    const baseSeed = this.seed ?? nextRandomSeed();
+    const initializers = [this.kernelInitializer, this.recurrentInitializer, this.biasInitializer];
+    const values = shapes.map((shape, i) => initializers[i].generate(shape, baseSeed + i));
+    if (this.useBias) values[2] = this.adjustInitialBias(values[2]);
+    this.installWeights(inputDim, values);
+  }
+
+  computeOutputShape(inputShape: Shape): Shape | Shape[] {
+    const batch = inputShape[0] ?? null;
+    const output: Shape = this.returnSequences ? [batch, inputShape[1] ?? null, this.units] : [batch, this.units];
+    if (!this.returnState) return output;
+    return [output, ...this.stateNames.map((): Shape => [batch, this.units])];
+  }
+
+  getWeights(): Tensor[] {
+    if (!this.weights || this.inputDim === null) return [];
+    const shapes = this.weightShapes(this.inputDim);
+    return this.weights.map((w, i) => new Tensor(w.slice(), shapes[i]));
+  }
+
+  /** Replaces all weights (Keras get_weights() order and shapes); on any error nothing changes. */
+  setWeights(weights: readonly TensorLike[]): void {
+    if (!Array.isArray(weights)) {
+      throw new ShapeError(`${this.name}: setWeights expects a list of ${this.useBias ? 3 : 2} tensors (kernel, recurrent_kernel${this.useBias ? ', bias' : ''}), received ${typeof weights}`);
+    }
+    const expectedCount = this.useBias ? 3 : 2;
+    const names = ['kernel', 'recurrent_kernel', 'bias'];
+    if (weights.length !== expectedCount) {
+      throw new ShapeError(`${this.name}: setWeights expects ${expectedCount} tensors (${names.slice(0, expectedCount).join(', ')}), received ${weights.length}`);
+    }
+    const tensors = weights.map((w, i) => toTensor(w, `${this.name}: setWeights ${names[i]}`));
+    const kernel = tensors[0];
+    if (kernel.rank !== 2) {
+      throw new ShapeError(`${this.name}: setWeights kernel must have shape [D, ${this.gateCount * this.units}], received ${formatShape(kernel.shape)}`);
+    }
+    const inputDim = this.inputDim ?? kernel.shape[0];
+    const shapes = this.weightShapes(inputDim);
+    tensors.forEach((t, i) => {
+      if (t.shape.length !== shapes[i].length || t.shape.some((d, k) => d !== shapes[i][k])) {
+        throw new ShapeError(`${this.name}: setWeights ${names[i]} must have shape ${formatShape(shapes[i])}, received ${formatShape(t.shape)}`);
+      }
+    });
+    this.installWeights(inputDim, tensors.map((t) => new Float32Array(t.data)));
+  }
+
+  countParams(): number {
+    if (this.inputDim === null) return 0;
+    return this.weightShapes(this.inputDim).reduce((sum, shape) => sum + shapeSize(shape), 0);
+  }
+
+  getConfig(): Record<string, unknown> {
+    const config: Record<string, unknown> = {
+      name: this.name,
+      trainable: true,
+      dtype: 'float32',
+      return_sequences: this.returnSequences,
+      return_state: this.returnState,
+      go_backwards: this.goBackwards,
+      stateful: false,
+      unroll: false,
+      zero_output_for_mask: this.zeroOutputForMask,
+      units: this.units,
+      activation: this.activation,
+      use_bias: this.useBias,
+      kernel_initializer: serializeInitializer(this.kernelInitializer),
+      recurrent_initializer: serializeInitializer(this.recurrentInitializer),
+      bias_initializer: serializeInitializer(this.biasInitializer),
+      dropout: this.dropout,
+      recurrent_dropout: this.recurrentDropout,
+      seed: this.seed ?? null,
+      ...this.cellConfig(),
+    };
+    if (this.batchInputShape) config.batch_input_shape = [...this.batchInputShape];
+    return config;
+  }
+
+  /** Frees the packed weights in WebAssembly memory; the layer must be rebuilt or given weights again. */
+  dispose(): void {
+    if (this.packed) {
+      packedRegistry.unregister(this);
+      releasePackedWeights(this.packed);
+    }
+    this.packed = null;
+    this.weights = null;
+    this.inputDim = null;
+  }
+
+  /**
+   * Runs the layer. Returns the output tensor, or with returnState the list
+   * [output, h] / [output, h, c], as Keras does.
+   */
+  apply(x: TensorLike, options: ApplyOptions = {}): Tensor | Tensor[] {
+    const outputs = this.call(x, options);
+    return this.returnState ? outputs : outputs[0];
+  }
+
+  /** Like `apply` but always a list: [output, ...states when returnState]. */
+  call(x: TensorLike, options: ApplyOptions = {}): Tensor[] {
+    const input = checkSequenceInput(x, this.name, this.expectedInputShape());
+    const [batch, timesteps] = input.shape;
+    const mask = checkMask(options.mask, this.name, batch, timesteps);
+    const initialState = checkInitialState(options.initialState, this.name, this.stateNames, batch, this.units);
+    if (!this.built) this.build(input.shape);
+    const H = this.units;
+    const outputShape = this.returnSequences ? [batch, timesteps, H] : [batch, H];
+    return withKernelSession((session) => {
+      const sequence = uploadSequence(session, input, mask);
+      const outputFloats = shapeSize(outputShape);
+      const out = session.alloc(outputFloats * 4);
+      const finalH = this.returnState ? session.alloc(batch * H * 4) : 0;
+      const finalC = this.returnState && this.stateNames.length > 1 ? session.alloc(batch * H * 4) : 0;
+      this.runSequence(session, sequence, initialState, {
+        output: { ptr: out, batchStride: this.returnSequences ? timesteps * H : H, stepStride: H, reversed: false },
+        finalH,
+        finalC,
+      }, { goBackwards: this.goBackwards, zeroOutputForMask: this.zeroOutputForMask });
+      const results = [new Tensor(session.download(out, outputFloats), outputShape)];
+      if (finalH) results.push(new Tensor(session.download(finalH, batch * H), [batch, H]));
+      if (finalC) results.push(new Tensor(session.download(finalC, batch * H), [batch, H]));
+      return results;
+    });
+  }
+
+  /** @internal One direction of the sequence into caller-placed buffers (used by Bidirectional). */
+  runSequence(
+    session: KernelSession, sequence: UploadedSequence, initialState: readonly Tensor[] | undefined,
+    targets: DirectionTargets, direction: { goBackwards: boolean; zeroOutputForMask: boolean },
+  ): void {
+    const packed = this.packed;
+    if (!packed) throw new ConfigError(`${this.name}: the layer has no weights; call build() or setWeights() first`);
+    runRecurrentSequence(session, {
+      weights: packed,
+      activation: activationId(this.activation, this.kerasVersion, `${this.name}: activation`),
+      recurrentActivation: this.recurrentActivationId,
+      batch: sequence.batch,
+      timesteps: sequence.timesteps,
+      x: sequence.x,
+      mask: sequence.mask,
+      initialH: initialState ? session.upload(initialState[0].data) : 0,
+      initialC: initialState && initialState.length > 1 ? session.upload(initialState[1].data) : 0,
+      output: targets.output,
+      finalH: targets.finalH,
+      finalC: targets.finalC,
+      returnSequences: this.returnSequences,
+      goBackwards: direction.goBackwards,
+      zeroOutputForMask: direction.zeroOutputForMask,
+    });
+  }
+
+  /** @internal A new, unbuilt layer of the same class and options, with `overrides` applied. */
+  cloneWith(overrides: Partial<RecurrentLayerOptions>): RecurrentLayer {
+    const Ctor = this.constructor as new (options: RecurrentLayerOptions) => RecurrentLayer;
+    return new Ctor({ ...(this.options as RecurrentLayerOptions), ...overrides });
+  }
+
+  /** @internal The (B, T, D) shape inputs must fit: D from the weights, the rest as declared. */
+  expectedInputShape(): Shape | null {
+    const declared = this.batchInputShape;
+    if (this.inputDim === null) return declared;
+    return [declared?.[0] ?? null, declared?.[1] ?? null, this.inputDim];
+  }
+
+  protected resolveActivation(name: ActivationName): ActivationId {
+    return activationId(name, this.kerasVersion, `${this.name}: activation`);
+  }
+
+  private installWeights(inputDim: number, values: Float32Array[]): void {
+    const [kernel, recurrentKernel, bias] = values;
+    const packed = packRecurrentWeights(this.cellId, inputDim, this.units, kernel, recurrentKernel, bias ?? null);
+    if (this.packed) {
+      packedRegistry.unregister(this);
+      releasePackedWeights(this.packed);
+    }
+    this.packed = packed;
+    packedRegistry.register(this, packed, this);
+    this.weights = values;
+    this.inputDim = inputDim;
+  }
+}
+
+/** Returns packed weights to the heap when a layer is garbage-collected without dispose(). */
+const packedRegistry = new FinalizationRegistry<PackedRecurrentWeights>((packed) => {
+  try {
+    releasePackedWeights(packed);
+  } catch {
+    // The runtime is gone; nothing to return memory to.
+  }
+});
+
+export function uploadSequence(session: KernelSession, x: Tensor, mask: Tensor | undefined): UploadedSequence {
+  return {
+    x: session.upload(x.data),
+    mask: mask ? session.upload(mask.data) : 0,
+    batch: x.shape[0],
+    timesteps: x.shape[1],
+  };
+}
+
+export function featureSize(inputShape: Shape, layerName: string): number {
+  const features = inputShape[inputShape.length - 1];
+  if (inputShape.length !== 3 || features === null || !Number.isInteger(features) || features <= 0) {
+    throw new ShapeError(`${layerName}: build expects an input shape (batch, timesteps, features) with a known feature size, received ${formatShape(inputShape)}`);
+  }
+  return features;
+}
+
+export function checkOptionsObject(options: unknown, className: string): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new ConfigError(`${className}: options must be an object such as { units: 3 }, received ${JSON.stringify(options)}`);
+  }
+}
+
+export function checkKnownKeys(options: object, allowed: readonly string[], layerName: string): void {
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) {
+      throw new ConfigError(`${layerName}: unknown option '${key}'; expected one of ${allowed.join(', ')}`);
+    }
+  }
+}
+
+export function booleanOption(value: unknown, fallback: boolean, key: string, layerName: string): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') {
+    throw new ConfigError(`${layerName}: option '${key}' must be a boolean, received ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function rateOption(value: unknown, key: string, layerName: string): number {
+  if (value === undefined) return 0;
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
+    throw new ConfigError(`${layerName}: option '${key}' must be a number in [0, 1], received ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function serializeInitializer(initializer: Initializer): Record<string, unknown> {
+  return { class_name: initializer.className, config: initializer.getConfig() };
+}
+
+function nextRandomSeed(): number {
+  randomSeedCounter += 1;
+  return (Math.floor(Math.random() * 0x3fffffff) + randomSeedCounter * 7919) | 0;
+}

@@ -1,0 +1,54 @@
+// Argument checks for recurrent calls. They run before any WebAssembly memory
+// is touched, and every message names the argument, the expectation and what arrived.
+import { InputError, ShapeError, formatShape } from '../errors.js';
+import { toTensor, type Tensor } from '../tensor.js';
+import type { Shape } from './layer.js';
+
+/** x must be (B, T, D) with B, T, D >= 1, and D must match the layer when known. */
+export function checkSequenceInput(value: unknown, layerName: string, expected: Shape | null): Tensor {
+  const x = toTensor(value, `${layerName}: input x`);
+  if (x.rank !== 3) {
+    throw new ShapeError(`${layerName}: input x must have rank 3 (batch, timesteps, features), received shape ${formatShape(x.shape)}`);
+  }
+  const [batch, timesteps, features] = x.shape;
+  if (batch === 0 || timesteps === 0 || features === 0) {
+    throw new ShapeError(`${layerName}: input x must have at least one sample, one time step and one feature, received shape ${formatShape(x.shape)}`);
+  }
+  if (expected) {
+    const fits = expected.length === 3 && expected.every((d, i) => d === null || d === x.shape[i]);
+    if (!fits) {
+      throw new ShapeError(`${layerName}: input x must have shape ${formatShape(expected)}, received ${formatShape(x.shape)}`);
+    }
+  }
+  return x;
+}
+
+export function checkMask(value: unknown, layerName: string, batch: number, timesteps: number): Tensor | undefined {
+  if (value === undefined || value === null) return undefined;
+  const mask = toTensor(value, `${layerName}: mask`);
+  if (mask.rank !== 2 || mask.shape[0] !== batch || mask.shape[1] !== timesteps) {
+    throw new ShapeError(`${layerName}: mask must have shape ${formatShape([batch, timesteps])} (batch, timesteps), received ${formatShape(mask.shape)}`);
+  }
+  return mask;
+}
+
+/** States in Keras order; `labels` names each one in messages (e.g. ['h', 'c']). */
+export function checkInitialState(
+  value: unknown, layerName: string, labels: readonly string[], batch: number, units: number,
+): Tensor[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  const list = value instanceof Array ? value : [value];
+  if (list.length !== labels.length) {
+    throw new ShapeError(`${layerName}: initialState must be a list of ${labels.length} state tensors [${labels.join(', ')}], received ${list.length}`);
+  }
+  return list.map((item: unknown, i) => {
+    if (item === undefined || item === null) {
+      throw new InputError(`${layerName}: initialState[${i}] (${labels[i]}) must be a tensor of shape ${formatShape([batch, units])}, received ${String(item)}`);
+    }
+    const state = toTensor(item, `${layerName}: initialState[${i}] (${labels[i]})`);
+    if (state.rank !== 2 || state.shape[0] !== batch || state.shape[1] !== units) {
+      throw new ShapeError(`${layerName}: initialState[${i}] (${labels[i]}) must have shape ${formatShape([batch, units])}, received ${formatShape(state.shape)}`);
+    }
+    return state;
+  });
+}

@@ -1,0 +1,155 @@
+// Dense float32 tensors: a shape and a row-major Float32Array.
+import { InputError, ShapeError, formatShape } from './errors.js';
+
+/** Nested number arrays of any depth, as Keras users write inputs. */
+export type NestedArray = number | readonly NestedArray[];
+export type TypedArray =
+  | Float32Array | Float64Array | Int8Array | Int16Array | Int32Array
+  | Uint8Array | Uint8ClampedArray | Uint16Array | Uint32Array;
+export type TensorLike = Tensor | NestedArray | TypedArray;
+
+export class Tensor {
+  readonly shape: readonly number[];
+  readonly data: Float32Array;
+
+  /** Wraps `data` (not copied) as a tensor of `shape`; the sizes must agree. */
+  constructor(data: Float32Array, shape: readonly number[]) {
+    checkShape(shape, 'shape');
+    const size = shapeSize(shape);
+    if (data.length !== size) {
+      throw new ShapeError(`tensor: data has ${data.length} values but shape ${formatShape(shape)} needs ${size}`);
+    }
+    this.data = data;
+    this.shape = Object.freeze([...shape]);
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  get size(): number {
+    return this.data.length;
+  }
+
+  /** Nested plain arrays in the tensor's shape (a number for rank 0). */
+  toArray(): NestedArray {
+    if (this.shape.length === 0) return this.data[0];
+    return nest(this.data, this.shape, 0, 0);
+  }
+
+  toString(): string {
+    return `Tensor(shape=${formatShape(this.shape)})`;
+  }
+}
+
+/**
+ * Builds a tensor from nested arrays, a flat number array or a typed array.
+ * Without `shape`, nested arrays give their own shape and flat ones are 1-D.
+ */
+export function tensor(values: TensorLike, shape?: readonly number[]): Tensor {
+  if (shape !== undefined) checkShape(shape, 'shape');
+  let data: Float32Array;
+  let inferred: number[];
+  if (values instanceof Tensor) {
+    data = new Float32Array(values.data);
+    inferred = [...values.shape];
+  } else if (ArrayBuffer.isView(values) && !(values instanceof DataView)) {
+    data = Float32Array.from(values as ArrayLike<number>);
+    inferred = [data.length];
+  } else if (typeof values === 'number') {
+    data = Float32Array.of(values);
+    inferred = [];
+  } else if (Array.isArray(values)) {
+    inferred = inferNestedShape(values);
+    data = new Float32Array(shapeSize(inferred));
+    flattenInto(values, inferred, 0, data, 0);
+  } else {
+    throw new InputError(`tensor: values must be a number, nested number arrays or a typed array, received ${describe(values)}`);
+  }
+  if (shape === undefined) return new Tensor(data, inferred);
+  if (shapeSize(shape) !== data.length) {
+    throw new ShapeError(
+      `tensor: ${data.length} values (shape ${formatShape(inferred)}) do not fit shape ${formatShape(shape)} (${shapeSize(shape)} values)`,
+    );
+  }
+  return new Tensor(data, shape);
+}
+
+/** Accepts a Tensor as is and converts anything else with `tensor()`; names the argument on failure. */
+export function toTensor(value: unknown, argumentName: string): Tensor {
+  if (value instanceof Tensor) return value;
+  if (value === null || value === undefined || (typeof value !== 'number' && !Array.isArray(value) && !ArrayBuffer.isView(value))) {
+    throw new InputError(`${argumentName}: expected a Tensor or nested number arrays, received ${describe(value)}`);
+  }
+  try {
+    return tensor(value as TensorLike);
+  } catch (error) {
+    if (error instanceof ShapeError) throw new ShapeError(`${argumentName}: ${error.message}`);
+    if (error instanceof InputError) throw new InputError(`${argumentName}: ${error.message}`);
+    throw error;
+  }
+}
+
+export function shapeSize(shape: readonly number[]): number {
+  let size = 1;
+  for (const d of shape) size *= d;
+  return size;
+}
+
+function checkShape(shape: readonly number[], argumentName: string): void {
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new ShapeError(`tensor: ${argumentName} must be an array of non-negative integers, received ${describe(shape)}`);
+  }
+}
+
+function inferNestedShape(values: readonly NestedArray[]): number[] {
+  const shape: number[] = [];
+  let level: NestedArray = values;
+  while (Array.isArray(level)) {
+    shape.push(level.length);
+    if (level.length === 0) break;
+    level = (level as readonly NestedArray[])[0];
+  }
+  return shape;
+}
+
+function flattenInto(values: NestedArray, shape: readonly number[], depth: number, out: Float32Array, offset: number): number {
+  if (depth === shape.length) {
+    if (Array.isArray(values)) {
+      throw new ShapeError(`tensor: ragged nesting: expected a number at depth ${depth} (shape ${formatShape(shape)}), received ${describe(values)}`);
+    }
+    if (typeof values !== 'number') {
+      throw new InputError(`tensor: expected a number at depth ${depth}, received ${describe(values)}`);
+    }
+    out[offset] = values;
+    return offset + 1;
+  }
+  if (!Array.isArray(values) || values.length !== shape[depth]) {
+    throw new ShapeError(
+      `tensor: ragged nesting: expected an array of length ${shape[depth]} at depth ${depth} (shape ${formatShape(shape)}), received ${describe(values)}`,
+    );
+  }
+  for (const item of values as readonly NestedArray[]) offset = flattenInto(item, shape, depth + 1, out, offset);
+  return offset;
+}
+
+function nest(data: Float32Array, shape: readonly number[], depth: number, offset: number): NestedArray[] {
+  const length = shape[depth];
+  const out: NestedArray[] = new Array(length);
+  if (depth === shape.length - 1) {
+    for (let i = 0; i < length; i++) out[i] = data[offset + i];
+    return out;
+  }
+  const stride = shapeSize(shape.slice(depth + 1));
+  for (let i = 0; i < length; i++) out[i] = nest(data, shape, depth + 1, offset + i * stride);
+  return out;
+}
+
+export function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
+  if (value instanceof Tensor) return `a tensor of shape ${formatShape(value.shape)}`;
+  if (typeof value === 'object') return `an object (${value.constructor?.name ?? 'Object'})`;
+  return `${typeof value} ${String(value)}`;
+}
