@@ -1,0 +1,266 @@
+// SIMD kernels against plain float64 arithmetic, table-driven over awkward
+// sizes (1, 3, 5, 17, 33, 97): activations, the packed GEMM, and every cell
+// through whole layers against the scalar reference in test/reference.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ready, tensor, SimpleRNN, LSTM, GRU, Bidirectional, type RecurrentLayer, type MergeMode } from '../dist/index.js';
+import { kernelRuntime } from '../dist/kernels/module.js';
+import { ActivationId } from '../dist/kernels/ids.js';
+import {
+  referenceActivation, referenceBidirectional, referenceRecurrent,
+  type CellKind, type ReferenceRecurrentSpec, type ReferenceTensor,
+} from './reference/index.js';
+import { maxViolation } from './fixtures.js';
+import { randomFloats, randomMask, seededRandom } from './random.js';
+
+const TOLERANCE = { abs: 1e-5, rel: 1e-4 };
+
+beforeAll(async () => {
+  await ready();
+});
+
+function asReference(data: Float32Array, shape: number[]): ReferenceTensor {
+  return { shape, data: Float64Array.from(data) };
+}
+
+/** Runs a raw kernel on buffers borrowed from the heap and returns them afterwards. */
+function withBuffers<T>(sizes: number[], body: (ptrs: number[]) => T): T {
+  const { heap } = kernelRuntime();
+  const ptrs = sizes.map((floats) => heap.alloc(floats * 4));
+  try {
+    return body(ptrs);
+  } finally {
+    for (const ptr of ptrs.reverse()) heap.release(ptr);
+  }
+}
+
+describe('f32_vactivate against float64', () => {
+  const cases: [string, ActivationId, string, 'keras2' | 'keras3'][] = [
+    ['tanh', ActivationId.tanh, 'tanh', 'keras3'],
+    ['sigmoid', ActivationId.sigmoid, 'sigmoid', 'keras3'],
+    ['hard_sigmoid keras3', ActivationId.hardSigmoidKeras3, 'hard_sigmoid', 'keras3'],
+    ['hard_sigmoid keras2', ActivationId.hardSigmoidKeras2, 'hard_sigmoid', 'keras2'],
+    ['relu', ActivationId.relu, 'relu', 'keras3'],
+    ['linear', ActivationId.linear, 'linear', 'keras3'],
+    ['elu', ActivationId.elu, 'elu', 'keras3'],
+    ['selu', ActivationId.selu, 'selu', 'keras3'],
+    ['softsign', ActivationId.softsign, 'softsign', 'keras3'],
+  ];
+  // Dense near zero, where tanh must not cancel, plus saturation far beyond exp's range.
+  const inputs = new Float32Array([
+    ...Array.from({ length: 2001 }, (_, i) => (i - 1000) / 100),
+    ...Array.from({ length: 201 }, (_, i) => (i - 100) * 1e-6),
+    -1e30, -500, -88.5, -87.5, -50, 50, 87.5, 88.5, 500, 1e30, 0, -0, 1e-30, -1e-30,
+  ]);
+
+  for (const [label, id, name, variant] of cases) {
+    it(`${label}: finite, and within 2e-7 relative (or 1e-7 absolute near zero)`, () => {
+      const reference = referenceActivation(name, variant);
+      const actual = withBuffers([inputs.length, inputs.length], ([x, out]) => {
+        const { exports, heap } = kernelRuntime();
+        heap.f32(x, inputs.length).set(inputs);
+        exports.f32_vactivate(out, x, inputs.length, id);
+        return heap.f32(out, inputs.length).slice();
+      });
+      let worst = 0;
+      let worstAt = 0;
+      for (let i = 0; i < inputs.length; i++) {
+        expect(Number.isFinite(actual[i]), `${label}(${inputs[i]}) = ${actual[i]}`).toBe(true);
+        const expected = reference(inputs[i]);
+        const error = Math.abs(actual[i] - expected) / Math.max(Math.abs(expected), 0.5);
+        if (error > worst) [worst, worstAt] = [error, i];
+      }
+      expect(worst, `worst at x=${inputs[worstAt]}: ${actual[worstAt]} vs ${reference(inputs[worstAt])}`).toBeLessThan(2.5e-7);
+    });
+  }
+
+  it('tanh keeps relative accuracy for tiny inputs', () => {
+    const tiny = Float32Array.from([1e-3, -2e-4, 3e-5, 7e-8]);
+    const actual = withBuffers([4, 4], ([x, out]) => {
+      const { exports, heap } = kernelRuntime();
+      heap.f32(x, 4).set(tiny);
+      exports.f32_vactivate(out, x, 4, ActivationId.tanh);
+      return heap.f32(out, 4).slice();
+    });
+    tiny.forEach((v, i) => expect(Math.abs(actual[i] - Math.tanh(v)) / Math.abs(Math.tanh(v))).toBeLessThan(2e-7));
+  });
+
+  it('handles lengths that are not a multiple of four', () => {
+    for (const n of [1, 2, 3, 5, 7]) {
+      const values = Float32Array.from({ length: n }, (_, i) => i - 2.5);
+      const actual = withBuffers([n + 4, n + 4], ([x, out]) => {
+        const { exports, heap } = kernelRuntime();
+        heap.f32(x, n).set(values);
+        heap.f32(out, n + 4).fill(123);
+        exports.f32_vactivate(out, x, n, ActivationId.sigmoid);
+        return heap.f32(out, n + 4).slice();
+      });
+      values.forEach((v, i) => expect(actual[i]).toBeCloseTo(1 / (1 + Math.exp(-v)), 6));
+      expect(actual[n]).toBe(123);
+    }
+  });
+});
+
+describe('f32_gemm against a float64 triple loop', () => {
+  const shapes: [number, number, number][] = [
+    [1, 4, 1], [1, 8, 3], [3, 12, 5], [4, 16, 17], [5, 36, 33], [7, 20, 97], [9, 100, 64], [17, 4, 2],
+  ];
+  for (const [M, N, K] of shapes) {
+    for (const accumulate of [false, true]) {
+      it(`M=${M} N=${N} K=${K} accumulate=${accumulate}`, () => {
+        const random = seededRandom(M * 1000 + N * 10 + K);
+        const lda = K + 3; // strided rows, as the kernels use them
+        const ldc = N + 4;
+        const a = randomFloats(random, M * lda);
+        const b = randomFloats(random, K * N);
+        const bias = randomFloats(random, N);
+        const c0 = randomFloats(random, M * ldc);
+        const { exports, heap } = kernelRuntime();
+        const packedFloats = exports.f32_packed_size(K, N);
+        const c = withBuffers([M * lda, K * N, N, M * ldc, packedFloats], ([pa, pb, pbias, pc, packed]) => {
+          heap.f32(pa, a.length).set(a);
+          heap.f32(pb, b.length).set(b);
+          heap.f32(pbias, N).set(bias);
+          heap.f32(pc, c0.length).set(c0);
+          exports.f32_pack_gate_panels(packed, pb, N, pbias, K, 1, N, N);
+          exports.f32_gemm(pc, ldc, pa, lda, packed, M, N, K, accumulate ? 1 : 0);
+          return heap.f32(pc, c0.length).slice();
+        });
+        for (let i = 0; i < M; i++) {
+          for (let j = 0; j < ldc; j++) {
+            if (j >= N) {
+              expect(c[i * ldc + j], 'columns past N are untouched').toBe(c0[i * ldc + j]);
+              continue;
+            }
+            let sum = bias[j] + (accumulate ? c0[i * ldc + j] : 0);
+            for (let k = 0; k < K; k++) sum += a[i * lda + k] * b[k * N + j];
+            expect(Math.abs(c[i * ldc + j] - sum)).toBeLessThan(1e-5 * (1 + Math.abs(sum)) * Math.sqrt(K));
+          }
+        }
+      });
+    }
+  }
+});
+
+interface LayerCase {
+  cell: CellKind;
+  resetAfter?: boolean;
+  batch: number;
+  timesteps: number;
+  features: number;
+  units: number;
+}
+
+const LAYER_CASES: LayerCase[] = [
+  { cell: 'SimpleRNN', batch: 1, timesteps: 1, features: 1, units: 1 },
+  { cell: 'SimpleRNN', batch: 3, timesteps: 17, features: 5, units: 33 },
+  { cell: 'LSTM', batch: 1, timesteps: 5, features: 3, units: 1 },
+  { cell: 'LSTM', batch: 5, timesteps: 9, features: 17, units: 5 },
+  { cell: 'LSTM', batch: 6, timesteps: 33, features: 3, units: 97 },
+  { cell: 'GRU', resetAfter: true, batch: 7, timesteps: 5, features: 33, units: 3 },
+  { cell: 'GRU', resetAfter: true, batch: 2, timesteps: 40, features: 1, units: 17 },
+  { cell: 'GRU', resetAfter: false, batch: 5, timesteps: 11, features: 9, units: 7 },
+  { cell: 'GRU', resetAfter: false, batch: 1, timesteps: 3, features: 2, units: 37 },
+];
+
+const VARIANTS = [
+  { returnSequences: false, returnState: true, goBackwards: false, masked: false, initialState: false, zeroOutputForMask: false },
+  { returnSequences: true, returnState: true, goBackwards: true, masked: false, initialState: true, zeroOutputForMask: false },
+  { returnSequences: true, returnState: true, goBackwards: false, masked: true, initialState: true, zeroOutputForMask: false },
+  { returnSequences: true, returnState: false, goBackwards: true, masked: true, initialState: false, zeroOutputForMask: true },
+  { returnSequences: false, returnState: true, goBackwards: true, masked: true, initialState: true, zeroOutputForMask: true },
+];
+
+function createLayer(c: LayerCase, options: Record<string, unknown>): RecurrentLayer {
+  const common = { units: c.units, ...options };
+  if (c.cell === 'SimpleRNN') return new SimpleRNN(common as never);
+  if (c.cell === 'LSTM') return new LSTM(common as never);
+  return new GRU({ ...(common as never as object), resetAfter: c.resetAfter } as never);
+}
+
+function specFor(c: LayerCase, v: (typeof VARIANTS)[number]): ReferenceRecurrentSpec {
+  return {
+    cell: c.cell, units: c.units, activation: 'tanh', recurrentActivation: 'sigmoid', useBias: true,
+    resetAfter: c.resetAfter ?? true, returnSequences: v.returnSequences, returnState: v.returnState,
+    goBackwards: v.goBackwards, zeroOutputForMask: v.zeroOutputForMask, hardSigmoidVariant: 'keras3',
+  };
+}
+
+function expectClose(actual: { shape: readonly number[]; data: Float32Array }[], expected: ReferenceTensor[]): void {
+  expect(actual.map((t) => [...t.shape])).toEqual(expected.map((t) => t.shape));
+  expected.forEach((e, i) => {
+    const { worst, index } = maxViolation(actual[i].data, e.data, TOLERANCE);
+    expect(worst, `output ${i} element ${index}: ${actual[i].data[index]} vs ${e.data[index]}`).toBeLessThanOrEqual(1);
+  });
+}
+
+describe('recurrent layers against the float64 reference on odd sizes', () => {
+  for (const c of LAYER_CASES) {
+    VARIANTS.forEach((v, variantIndex) => {
+      const label = `${c.cell}${c.resetAfter === false ? ' reset_before' : ''} B=${c.batch} T=${c.timesteps} D=${c.features} H=${c.units} variant ${variantIndex}`;
+      it(label, () => {
+        const random = seededRandom(c.units * 7919 + c.timesteps * 31 + variantIndex);
+        const { returnSequences, returnState, goBackwards, zeroOutputForMask } = v;
+        const layer = createLayer(c, { returnSequences, returnState, goBackwards, zeroOutputForMask, seed: variantIndex });
+        const x = randomFloats(random, c.batch * c.timesteps * c.features, 2);
+        layer.build([c.batch, c.timesteps, c.features]);
+        const weights = layer.getWeights();
+        const mask = v.masked ? randomMask(random, c.batch, c.timesteps) : undefined;
+        const stateCount = layer.stateNames.length;
+        const states = v.initialState ? Array.from({ length: stateCount }, () => randomFloats(random, c.batch * c.units)) : undefined;
+        const actual = layer.call(tensor(x, [c.batch, c.timesteps, c.features]), {
+          mask: mask && tensor(mask, [c.batch, c.timesteps]),
+          initialState: states?.map((s) => tensor(s, [c.batch, c.units])),
+        });
+        const expected = referenceRecurrent(
+          specFor(c, v),
+          weights.map((w) => asReference(w.data, [...w.shape])),
+          asReference(x, [c.batch, c.timesteps, c.features]),
+          {
+            mask: mask && asReference(mask, [c.batch, c.timesteps]),
+            initialState: states?.map((s) => asReference(s, [c.batch, c.units])),
+          },
+        );
+        expectClose(actual, expected);
+        layer.dispose();
+      });
+    });
+  }
+});
+
+describe('Bidirectional against the float64 reference', () => {
+  const modes: MergeMode[] = ['concat', 'sum', 'mul', 'ave', null];
+  const cells: LayerCase[] = [
+    { cell: 'LSTM', batch: 3, timesteps: 7, features: 5, units: 6 },
+    { cell: 'GRU', resetAfter: false, batch: 2, timesteps: 9, features: 3, units: 5 },
+    { cell: 'SimpleRNN', batch: 4, timesteps: 4, features: 2, units: 9 },
+  ];
+  for (const c of cells) {
+    for (const mergeMode of modes) {
+      for (const returnSequences of [true, false]) {
+        it(`${c.cell} merge ${String(mergeMode)} returnSequences=${returnSequences} masked, with states`, () => {
+          const random = seededRandom(c.units * 17 + (returnSequences ? 1 : 0));
+          const inner = createLayer(c, { returnSequences, returnState: true, seed: 5 });
+          const layer = new Bidirectional(inner, { mergeMode });
+          layer.build([c.batch, c.timesteps, c.features]);
+          const weights = layer.getWeights();
+          const x = randomFloats(random, c.batch * c.timesteps * c.features, 2);
+          const mask = randomMask(random, c.batch, c.timesteps);
+          const stateCount = 2 * inner.stateNames.length;
+          const states = Array.from({ length: stateCount }, () => randomFloats(random, c.batch * c.units));
+          const actual = layer.call(tensor(x, [c.batch, c.timesteps, c.features]), {
+            mask: tensor(mask, [c.batch, c.timesteps]),
+            initialState: states.map((s) => tensor(s, [c.batch, c.units])),
+          });
+          const spec = specFor(c, { ...VARIANTS[0], returnSequences, returnState: true });
+          const expected = referenceBidirectional(
+            spec, mergeMode, weights.map((w) => asReference(w.data, [...w.shape])),
+            asReference(x, [c.batch, c.timesteps, c.features]),
+            { mask: asReference(mask, [c.batch, c.timesteps]), initialState: states.map((s) => asReference(s, [c.batch, c.units])) },
+          );
+          expectClose(actual, expected);
+          layer.dispose();
+        });
+      }
+    }
+  }
+});
