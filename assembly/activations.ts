@@ -107,3 +107,30 @@ export function f32_vactivate(out: usize, x: usize, n: i32, kind: i32): void {
     storePartial(out + (<usize>i << 2), f32x4_activate(loadPartial(x + (<usize>i << 2), tail), kind), tail);
   }
 }
+
+/** Softmax over each row's first `cols` floats: x (rows, ld), in place, max-subtracted as Keras does. */
+export function f32_softmax_rows(x: usize, rows: i32, cols: i32, ld: i32): void {
+  for (let r = 0; r < rows; r++) {
+    const row = x + ((<usize>r * ld) << 2);
+    let peak = -Infinity as f32;
+    for (let j = 0; j < cols; j++) peak = max(peak, load<f32>(row + (<usize>j << 2)));
+    const shift = splat(peak);
+    let sum: f32 = 0;
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const e = f32x4_exp(f32x4.sub(v128.load(row + (<usize>j << 2)), shift));
+      v128.store(row + (<usize>j << 2), e);
+      sum += f32x4.extract_lane(e, 0) + f32x4.extract_lane(e, 1) + f32x4.extract_lane(e, 2) + f32x4.extract_lane(e, 3);
+    }
+    if (j < cols) {
+      const tail = cols - j;
+      const e = f32x4_exp(f32x4.sub(loadPartial(row + (<usize>j << 2), tail), shift));
+      storePartial(row + (<usize>j << 2), e, tail);
+      for (let k = 0; k < tail; k++) sum += load<f32>(row + (<usize>(j + k) << 2));
+    }
+    const total = splat(sum);
+    j = 0;
+    for (; j + 4 <= cols; j += 4) v128.store(row + (<usize>j << 2), f32x4.div(v128.load(row + (<usize>j << 2)), total));
+    for (; j < cols; j++) store<f32>(row + (<usize>j << 2), load<f32>(row + (<usize>j << 2)) / sum);
+  }
+}

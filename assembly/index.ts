@@ -1,6 +1,6 @@
 // Kernel exports. Everything works on raw pointers into this module's memory;
 // the TypeScript side (src/kernels) owns allocation, shapes and validation.
-export { f32_vactivate } from "./activations";
+export { f32_vactivate, f32_softmax_rows } from "./activations";
 export { f32_gemm, f32_pack_gate_panels, f32_packed_size } from "./gemm";
 export { recurrent_sequence, recurrent_scratch_bytes, cell_gate_count, f32_copy_rows } from "./sequence";
 export { lstm_gates } from "./lstm";

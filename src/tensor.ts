@@ -2,7 +2,7 @@
 import { InputError, ShapeError, formatShape } from './errors.js';
 
 /** Nested number arrays of any depth, as Keras users write inputs. */
-export type NestedArray = number | readonly NestedArray[];
+export type NestedArray = number | boolean | readonly NestedArray[];
 export type TypedArray =
   | Float32Array | Float64Array | Int8Array | Int16Array | Int32Array
   | Uint8Array | Uint8ClampedArray | Uint16Array | Uint32Array;
@@ -53,7 +53,9 @@ export function tensor(values: TensorLike, shape?: readonly number[]): Tensor {
   if (values instanceof Tensor) {
     data = new Float32Array(values.data);
     inferred = [...values.shape];
-  } else if (ArrayBuffer.isView(values) && !(values instanceof DataView)) {
+  } else if (values instanceof BigInt64Array || values instanceof BigUint64Array || values instanceof DataView) {
+    throw new InputError(`tensor: values must be a number, nested number arrays or a number typed array, received ${describe(values)}`);
+  } else if (ArrayBuffer.isView(values)) {
     data = Float32Array.from(values as ArrayLike<number>);
     inferred = [data.length];
   } else if (typeof values === 'number') {
@@ -118,6 +120,11 @@ function flattenInto(values: NestedArray, shape: readonly number[], depth: numbe
     if (Array.isArray(values)) {
       throw new ShapeError(`tensor: ragged nesting: expected a number at depth ${depth} (shape ${formatShape(shape)}), received ${describe(values)}`);
     }
+    if (typeof values === 'boolean') {
+      // Keras masks are boolean; true/false become 1/0.
+      out[offset] = values ? 1 : 0;
+      return offset + 1;
+    }
     if (typeof values !== 'number') {
       throw new InputError(`tensor: expected a number at depth ${depth}, received ${describe(values)}`);
     }
@@ -147,6 +154,7 @@ function nest(data: Float32Array, shape: readonly number[], depth: number, offse
 
 export function describe(value: unknown): string {
   if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
   if (value instanceof Tensor) return `a tensor of shape ${formatShape(value.shape)}`;

@@ -5,6 +5,7 @@ export interface KernelExports {
   readonly memory: WebAssembly.Memory;
   heap_base(): number;
   f32_vactivate(out: number, x: number, n: number, kind: number): void;
+  f32_softmax_rows(x: number, rows: number, cols: number, ld: number): void;
   f32_gemm(c: number, ldc: number, a: number, lda: number, packed: number, M: number, N: number, K: number, accumulate: number): void;
   f32_pack_gate_panels(packed: number, src: number, srcLd: number, bias: number, K: number, G: number, H: number, Hp: number): void;
   f32_packed_size(K: number, N: number): number;

@@ -4,9 +4,14 @@ import { ConfigError, ShapeError } from '../errors.js';
 import { MergeId } from '../kernels/ids.js';
 import { withKernelSession } from '../kernels/session.js';
 import { Tensor, shapeSize, type TensorLike } from '../tensor.js';
-import { LAYER_OPTION_KEYS, Layer, type LayerOptions, type Shape } from './layer.js';
-import { RecurrentLayer, checkKnownKeys, type ApplyOptions, type DirectionTargets } from './recurrent.js';
+import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
+import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
+import {
+  RecurrentLayer, checkRecurrentShapes,
+  type ApplyOptions, type DirectionTargets, type SymbolicApplyOptions,
+} from './recurrent.js';
 import { checkInitialState, checkMask, checkSequenceInput } from './validate.js';
+import { checkKnownKeys } from './options.js';
 
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
 const MERGE_MODES: readonly MergeMode[] = ['concat', 'sum', 'mul', 'ave', null];
@@ -51,6 +56,7 @@ export class Bidirectional extends Layer {
       ? checkedBackwardLayer(options.backwardLayer, layer, this.name)
       : layer.cloneWith({
         name: `backward_${baseName}`,
+        goBackwards: true,
         ...(layer.seed === undefined ? {} : { seed: layer.seed + BACKWARD_SEED_OFFSET }),
       });
   }
@@ -121,6 +127,7 @@ export class Bidirectional extends Layer {
       dtype: 'float32',
       merge_mode: this.mergeMode,
       layer: { class_name: this.forwardLayer.className, config: inner },
+      backward_layer: { class_name: this.backwardLayer.className, config: this.backwardLayer.getConfig() },
     };
     if (this.batchInputShape) config.batch_input_shape = [...this.batchInputShape];
     return config;
@@ -135,9 +142,27 @@ export class Bidirectional extends Layer {
    * The merged output, or with mergeMode null [forward, backward]; with
    * returnState the states follow: forward h (c), then backward h (c).
    */
-  apply(x: TensorLike, options: ApplyOptions = {}): Tensor | Tensor[] {
-    const outputs = this.call(x, options);
+  apply(x: SymbolicTensor, options?: SymbolicApplyOptions): SymbolicTensor | SymbolicTensor[];
+  apply(x: TensorLike, options?: ApplyOptions): Tensor | Tensor[];
+  apply(x: TensorLike | SymbolicTensor, options: ApplyOptions | SymbolicApplyOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
+    const outputs = isSymbolic(x)
+      ? this.callSymbolic([x, ...((options as SymbolicApplyOptions).initialState ?? [])])
+      : this.call(x, options as ApplyOptions);
     return outputs.length === 1 ? outputs[0] : outputs;
+  }
+
+  /** @internal Inputs are x then the initial states (forward then backward). */
+  forward(inputs: Tensor[], masks: (Tensor | undefined)[]): LayerCallResult {
+    const outputs = this.call(inputs[0], { mask: masks[0], initialState: inputs.length > 1 ? inputs.slice(1) : undefined });
+    const sequenceOutputs = this.mergeMode === null ? 2 : 1;
+    return { outputs, masks: outputs.map((_, i) => (i < sequenceOutputs && this.returnSequences ? masks[0] : undefined)) };
+  }
+
+  /** @internal */
+  override outputShapes(inputShapes: Shape[]): Shape[] {
+    const stateNames = [...this.forwardLayer.stateNames, ...this.backwardLayer.stateNames];
+    checkRecurrentShapes(this.name, inputShapes, this.forwardLayer.expectedInputShape() ?? this.batchInputShape, stateNames, this.forwardLayer.units);
+    return super.outputShapes(inputShapes);
   }
 
   /** Like `apply` but always a list. */

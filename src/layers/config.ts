@@ -1,14 +1,20 @@
 // Keras layer configs (as `layer.get_config()` / `model.to_json()` write them,
 // Keras 2 and 3 spellings) to layer objects.
 import { ConfigError } from '../errors.js';
-import type { InitializerSpec } from '../initializers/index.js';
-import type { ActivationName, KerasVersion } from './activations.js';
-import { Bidirectional, type MergeMode } from './bidirectional.js';
+import type { KerasVersion } from './activations.js';
+import { Bidirectional, type BidirectionalOptions } from './bidirectional.js';
+import { Concatenate, type ConcatenateOptions } from './concatenate.js';
+import { Dense, type DenseOptions } from './dense.js';
+import { Dropout, type DropoutOptions } from './dropout.js';
+import { Embedding, type EmbeddingOptions } from './embedding.js';
 import { GRU, type GRUOptions } from './gru.js';
-import type { Shape } from './layer.js';
+import { InputLayer } from './input-layer.js';
+import type { Layer, LayerOptions, Shape } from './layer.js';
 import { LSTM, type LSTMOptions } from './lstm.js';
-import type { RecurrentLayer } from './recurrent.js';
-import { SimpleRNN } from './simple-rnn.js';
+import { Masking, type MaskingOptions } from './masking.js';
+import { RecurrentLayer } from './recurrent.js';
+import { SimpleRNN, type SimpleRNNOptions } from './simple-rnn.js';
+import { TimeDistributed } from './time-distributed.js';
 
 export interface KerasLayerSpec {
   class_name: string;
@@ -22,11 +28,11 @@ export interface LayerFromConfigOptions {
   kerasVersion?: KerasVersion;
 }
 
-export type RecurrentLayerClassName = 'SimpleRNN' | 'LSTM' | 'GRU' | 'Bidirectional';
+/** snake_case config key -> camelCase option. Keys not listed have no effect on inference and are ignored. */
+const COMMON_KEYS: Record<string, string> = { name: 'name', batch_size: 'batchSize' };
 
-/** snake_case config key -> camelCase option, for keys that mean the same in both. */
 const RECURRENT_KEYS: Record<string, string> = {
-  name: 'name',
+  ...COMMON_KEYS,
   units: 'units',
   activation: 'activation',
   recurrent_activation: 'recurrentActivation',
@@ -44,29 +50,53 @@ const RECURRENT_KEYS: Record<string, string> = {
   recurrent_dropout: 'recurrentDropout',
   stateful: 'stateful',
   unroll: 'unroll',
+  seed: 'seed',
   input_dim: 'inputDim',
   input_length: 'inputLength',
-  batch_size: 'batchSize',
 };
 
-/** Keys Keras writes that have no effect on inference here. Anything unknown is ignored too. */
-const KEYS_WITHOUT_EFFECT = new Set([
-  'trainable', 'dtype', 'implementation', 'kernel_regularizer', 'recurrent_regularizer', 'bias_regularizer',
-  'activity_regularizer', 'kernel_constraint', 'recurrent_constraint', 'bias_constraint', 'seed', 'use_cudnn',
-]);
+const OPTION_KEYS: Record<string, Record<string, string>> = {
+  SimpleRNN: RECURRENT_KEYS,
+  LSTM: RECURRENT_KEYS,
+  GRU: RECURRENT_KEYS,
+  Bidirectional: { ...COMMON_KEYS, merge_mode: 'mergeMode' },
+  Dense: {
+    ...COMMON_KEYS, units: 'units', activation: 'activation', use_bias: 'useBias',
+    kernel_initializer: 'kernelInitializer', bias_initializer: 'biasInitializer', input_dim: 'inputDim',
+  },
+  Embedding: {
+    ...COMMON_KEYS, input_dim: 'inputDim', output_dim: 'outputDim', mask_zero: 'maskZero',
+    embeddings_initializer: 'embeddingsInitializer', input_length: 'inputLength',
+  },
+  Dropout: { ...COMMON_KEYS, rate: 'rate', noise_shape: 'noiseShape' },
+  Masking: { ...COMMON_KEYS, mask_value: 'maskValue' },
+  Concatenate: { ...COMMON_KEYS, axis: 'axis' },
+  TimeDistributed: { ...COMMON_KEYS },
+};
+
+const RECURRENT_CLASSES = ['SimpleRNN', 'LSTM', 'GRU', 'Bidirectional'];
+export const SUPPORTED_LAYER_CLASSES: readonly string[] = [...Object.keys(OPTION_KEYS), 'InputLayer'];
 
 /** Builds a SimpleRNN, LSTM, GRU or Bidirectional from its Keras serialisation. */
 export function layerFromConfig(spec: KerasLayerSpec, options: LayerFromConfigOptions = {}): RecurrentLayer | Bidirectional {
+  const { className } = readSpec(spec, 'layerFromConfig: spec');
+  if (!RECURRENT_CLASSES.includes(className)) {
+    throw new ConfigError(`layerFromConfig: unknown layer class_name ${JSON.stringify(className)}; expected SimpleRNN, LSTM, GRU or Bidirectional (deserializeLayer builds the other layers)`);
+  }
+  return deserializeLayer(spec, options) as RecurrentLayer | Bidirectional;
+}
+
+/** Builds any supported layer: the recurrent ones, Dense, Embedding, Dropout, Masking, Concatenate, TimeDistributed, InputLayer. */
+export function deserializeLayer(spec: KerasLayerSpec, options: LayerFromConfigOptions = {}): Layer {
   const kerasVersion = options.kerasVersion ?? 3;
   if (kerasVersion !== 2 && kerasVersion !== 3) {
     throw new ConfigError(`layerFromConfig: option 'kerasVersion' must be 2 or 3, received ${JSON.stringify(kerasVersion)}`);
   }
   const { className, config } = readSpec(spec, 'layerFromConfig: spec');
-  if (className === 'Bidirectional') return bidirectionalFromConfig(config, kerasVersion);
-  return recurrentFromConfig(className, config, kerasVersion, 'layerFromConfig');
+  return layerFromParts(className, config, kerasVersion, 'layerFromConfig');
 }
 
-function readSpec(spec: unknown, where: string): { className: string; config: Record<string, unknown> } {
+export function readSpec(spec: unknown, where: string): { className: string; config: Record<string, unknown> } {
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
     throw new ConfigError(`${where} must be an object { class_name, config }, received ${JSON.stringify(spec)}`);
   }
@@ -80,41 +110,64 @@ function readSpec(spec: unknown, where: string): { className: string; config: Re
   return { className, config: config as Record<string, unknown> };
 }
 
-function recurrentFromConfig(className: string, config: Record<string, unknown>, kerasVersion: KerasVersion, where: string): RecurrentLayer {
-  const options: Record<string, unknown> = { kerasVersion };
-  for (const [key, value] of Object.entries(config)) {
-    if (KEYS_WITHOUT_EFFECT.has(key)) continue;
-    const option = RECURRENT_KEYS[key];
-    if (option) options[option] = readValue(key, value);
-    else if (key === 'time_major' && value === true) {
-      throw new ConfigError(`${where}: ${className} config 'time_major': true is not supported; expected false`);
-    }
+function layerFromParts(className: string, config: Record<string, unknown>, kerasVersion: KerasVersion, where: string): Layer {
+  if (className === 'InputLayer') {
+    return new InputLayer({
+      batchShape: (config.batch_shape ?? config.batch_input_shape) as Shape | undefined,
+      ...(typeof config.name === 'string' ? { name: config.name } : {}),
+      ...(typeof config.dtype === 'string' ? { dtype: config.dtype } : {}),
+    });
   }
-  Object.assign(options, shapeOptions(config));
+  const keys = OPTION_KEYS[className];
+  if (!keys) {
+    throw new ConfigError(`${where}: unknown layer class_name ${JSON.stringify(className)}; supported: ${SUPPORTED_LAYER_CLASSES.join(', ')}`);
+  }
+  const options = readOptions(className, config, keys, where);
   switch (className) {
-    case 'SimpleRNN': return new SimpleRNN(options as unknown as LSTMOptions);
-    case 'LSTM': return new LSTM(options as unknown as LSTMOptions);
-    case 'GRU': return new GRU(options as unknown as GRUOptions);
-    default:
-      throw new ConfigError(`${where}: unknown layer class_name ${JSON.stringify(className)}; expected SimpleRNN, LSTM, GRU or Bidirectional`);
+    case 'SimpleRNN': return new SimpleRNN({ ...options, kerasVersion } as unknown as SimpleRNNOptions);
+    case 'LSTM': return new LSTM({ ...options, kerasVersion } as unknown as LSTMOptions);
+    case 'GRU':
+      // Keras before 2.1.5 had no reset_after and ran the reset-before GRU; later versions always write the key.
+      return new GRU({ resetAfter: kerasVersion !== 2, ...options, kerasVersion } as unknown as GRUOptions);
+    case 'Dense': return new Dense({ ...options, kerasVersion } as unknown as DenseOptions);
+    case 'Embedding': return new Embedding(options as unknown as EmbeddingOptions);
+    case 'Dropout': return new Dropout(options as unknown as DropoutOptions);
+    case 'Masking': return new Masking(options as unknown as MaskingOptions);
+    case 'Concatenate': return new Concatenate(options as unknown as ConcatenateOptions);
+    case 'TimeDistributed': {
+      const inner = readSpec(config.layer, `${where}: TimeDistributed config.layer`);
+      return new TimeDistributed(layerFromParts(inner.className, inner.config, kerasVersion, `${where}: TimeDistributed layer`), options as LayerOptions);
+    }
+    default: return bidirectionalFromConfig(config, options, kerasVersion, where);
   }
 }
 
-function bidirectionalFromConfig(config: Record<string, unknown>, kerasVersion: KerasVersion): Bidirectional {
-  const inner = readSpec(config.layer, 'layerFromConfig: Bidirectional config.layer');
-  const layer = recurrentFromConfig(inner.className, inner.config, kerasVersion, 'layerFromConfig: Bidirectional layer');
-  let backwardLayer: RecurrentLayer | undefined;
-  if (config.backward_layer !== undefined && config.backward_layer !== null) {
-    const backward = readSpec(config.backward_layer, 'layerFromConfig: Bidirectional config.backward_layer');
-    backwardLayer = recurrentFromConfig(backward.className, backward.config, kerasVersion, 'layerFromConfig: Bidirectional backward_layer');
+function readOptions(className: string, config: Record<string, unknown>, keys: Record<string, string>, where: string): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    const option = keys[key];
+    if (option) {
+      // null means "Keras default" except where null is a value of its own.
+      if (value !== null || key === 'activation' || key === 'merge_mode') options[option] = readValue(key, value);
+    } else if (key === 'time_major' && value === true) {
+      throw new ConfigError(`${where}: ${className} config 'time_major': true is not supported; expected false`);
+    }
   }
-  const mergeMode = config.merge_mode === undefined ? 'concat' : config.merge_mode;
-  return new Bidirectional(layer, {
-    mergeMode: mergeMode as MergeMode,
-    ...(typeof config.name === 'string' ? { name: config.name } : {}),
-    ...(backwardLayer ? { backwardLayer } : {}),
-    ...shapeOptions(config),
-  });
+  return { ...options, ...shapeOptions(config) };
+}
+
+function bidirectionalFromConfig(config: Record<string, unknown>, options: Record<string, unknown>, kerasVersion: KerasVersion, where: string): Bidirectional {
+  const inner = readSpec(config.layer, `${where}: Bidirectional config.layer`);
+  const layer = layerFromParts(inner.className, inner.config, kerasVersion, `${where}: Bidirectional layer`);
+  if (!(layer instanceof RecurrentLayer)) {
+    throw new ConfigError(`${where}: Bidirectional config.layer must be SimpleRNN, LSTM or GRU, received ${inner.className}`);
+  }
+  let backwardLayer: Layer | undefined;
+  if (config.backward_layer !== undefined && config.backward_layer !== null) {
+    const backward = readSpec(config.backward_layer, `${where}: Bidirectional config.backward_layer`);
+    backwardLayer = layerFromParts(backward.className, backward.config, kerasVersion, `${where}: Bidirectional backward_layer`);
+  }
+  return new Bidirectional(layer, { ...options, ...(backwardLayer ? { backwardLayer } : {}) } as BidirectionalOptions);
 }
 
 function shapeOptions(config: Record<string, unknown>): { batchInputShape?: Shape; inputShape?: Shape } {
@@ -124,16 +177,11 @@ function shapeOptions(config: Record<string, unknown>): { batchInputShape?: Shap
   return {};
 }
 
-/** Keras 3 may wrap activations and initializers in { class_name, config, module } objects. */
+/** Keras 3 may wrap activations in { class_name, config, module } objects; initializers go to getInitializer as they are. */
 function readValue(key: string, value: unknown): unknown {
-  if (key === 'activation' || key === 'recurrent_activation') return readActivation(key, value);
-  if (key.endsWith('_initializer')) return value as InitializerSpec;
-  return value;
-}
-
-function readActivation(key: string, value: unknown): ActivationName | null | unknown {
+  if (key !== 'activation' && key !== 'recurrent_activation') return value;
   if (value === null || typeof value === 'string') return value;
-  if (typeof value === 'object' && value !== null) {
+  if (typeof value === 'object') {
     const { config, registered_name: registeredName, class_name: className } = value as Record<string, unknown>;
     if (typeof config === 'string') return config;
     if (typeof registeredName === 'string') return registeredName;

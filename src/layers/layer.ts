@@ -1,10 +1,17 @@
 // What every layer shares: a Keras-style name, an optional declared input
 // shape, and the weight/config surface Keras users call.
-import { ConfigError, formatShape } from '../errors.js';
+import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { LayerNode, SymbolicTensor } from '../models/symbolic.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 
 /** A shape with unknown dimensions as null, Keras' None. */
 export type Shape = readonly (number | null)[];
+
+/** What a layer hands to the next one in a model: its outputs and their Keras masks. */
+export interface LayerCallResult {
+  outputs: Tensor[];
+  masks: (Tensor | undefined)[];
+}
 
 export interface LayerOptions {
   /** Layer name; defaults to Keras' per-class name (`lstm`, `lstm_1`, ...). */
@@ -42,17 +49,28 @@ export abstract class Layer {
   readonly batchInputShape: Shape | null;
   protected readonly options: LayerOptions;
 
-  protected constructor(options: LayerOptions, namePrefix: string) {
+  /**
+   * `legacyInput` says what the Keras 1/2 options inputDim / inputLength mean
+   * for this kind of layer: 'sequence' -> (B, T, D), 'features' -> (B, D), 'ids' -> (B, T).
+   */
+  protected constructor(options: LayerOptions, namePrefix: string, legacyInput: LegacyInput = 'sequence') {
     if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
       throw new ConfigError(`${namePrefix}: option 'name' must be a non-empty string, received ${JSON.stringify(options.name)}`);
     }
+    if (options.dtype !== undefined && options.dtype !== 'float32') {
+      throw new ConfigError(`${namePrefix}: option 'dtype' must be 'float32' (the kernels compute in float32), received ${JSON.stringify(options.dtype)}`);
+    }
     this.options = options;
     this.name = options.name ?? uniqueLayerName(namePrefix);
-    this.batchInputShape = declaredBatchInputShape(options, this.name);
+    this.batchInputShape = declaredBatchInputShape(options, this.name, legacyInput);
   }
+
+  /** Calls of this layer inside symbolic graphs, in call order. */
+  readonly inboundNodes: LayerNode[] = [];
 
   /** The Keras class name, e.g. 'LSTM'. */
   abstract get className(): string;
+
   abstract get built(): boolean;
   abstract build(inputShape: Shape): void;
   abstract computeOutputShape(inputShape: Shape): Shape | Shape[];
@@ -61,12 +79,53 @@ export abstract class Layer {
   abstract countParams(): number;
   abstract getConfig(): Record<string, unknown>;
 
+  /**
+   * @internal Runs the layer inside a model: all inputs of one node in order
+   * (e.g. x then initial states) with their masks.
+   */
+  abstract forward(inputs: Tensor[], masks: (Tensor | undefined)[]): LayerCallResult;
+
+  /** @internal Output shapes of a node whose inputs have these shapes; throws ShapeError if they cannot fit. */
+  outputShapes(inputShapes: Shape[]): Shape[] {
+    const shape = this.computeOutputShape(inputShapes[0]);
+    return isShapeList(shape) ? shape : [shape];
+  }
+
+  /** @internal Builds the layer for symbolic inputs when their shapes say enough. */
+  protected buildForShapes(inputShapes: Shape[]): void {
+    if (!this.built) this.build(inputShapes[0]);
+  }
+
+  /** @internal Adds a node for a call on symbolic tensors and returns its symbolic outputs. */
+  callSymbolic(inputs: SymbolicTensor[]): SymbolicTensor[] {
+    const shapes = inputs.map((t) => t.shape);
+    const declared = this.batchInputShape;
+    if (declared && shapes[0]) {
+      const fits = declared.length === shapes[0].length && declared.every((d, i) => d === null || shapes[0][i] === null || d === shapes[0][i]);
+      if (!fits) {
+        throw new ShapeError(`${this.name}: input must have shape ${formatShape(declared)}, received ${formatShape(shapes[0])}`);
+      }
+    }
+    this.buildForShapes(shapes);
+    const outputShapes = this.outputShapes(shapes);
+    const node = new LayerNode(this, inputs);
+    node.outputs = outputShapes.map((shape, i) => new SymbolicTensor(shape, node, i));
+    this.inboundNodes.push(node);
+    return [...node.outputs];
+  }
+
   toString(): string {
     return `${this.className}(name=${this.name})`;
   }
 }
 
-function declaredBatchInputShape(options: LayerOptions, layerName: string): Shape | null {
+function isShapeList(shape: Shape | Shape[]): shape is Shape[] {
+  return shape.length > 0 && Array.isArray(shape[0]);
+}
+
+export type LegacyInput = 'sequence' | 'features' | 'ids';
+
+function declaredBatchInputShape(options: LayerOptions, layerName: string, legacyInput: LegacyInput): Shape | null {
   const check = (shape: unknown, key: string): Shape => {
     if (!Array.isArray(shape) || shape.some((d) => d !== null && (!Number.isInteger(d) || d <= 0))) {
       throw new ConfigError(`${layerName}: option '${key}' must be an array of positive integers or null, received ${JSON.stringify(shape)}`);
@@ -84,8 +143,14 @@ function declaredBatchInputShape(options: LayerOptions, layerName: string): Shap
   if (options.inputShape !== undefined) {
     return [checkDim(options.batchSize, 'batchSize'), ...check(options.inputShape, 'inputShape')];
   }
+  const batch = checkDim(options.batchSize, 'batchSize');
+  if (legacyInput === 'ids') {
+    // Keras' Embedding always declares (batch, inputLength or None).
+    return [batch, checkDim(options.inputLength, 'inputLength')];
+  }
   if (options.inputDim !== undefined || options.inputLength !== undefined) {
-    return [checkDim(options.batchSize, 'batchSize'), checkDim(options.inputLength, 'inputLength'), checkDim(options.inputDim, 'inputDim')];
+    const features = checkDim(options.inputDim, 'inputDim');
+    return legacyInput === 'features' ? [batch, features] : [batch, checkDim(options.inputLength, 'inputLength'), features];
   }
   return null;
 }

@@ -1,7 +1,8 @@
 import { ConfigError } from '../errors.js';
 import { CellId, type ActivationId } from '../kernels/ids.js';
 import { checkActivation, type ActivationName } from './activations.js';
-import { RecurrentLayer, booleanOption, type RecurrentLayerOptions } from './recurrent.js';
+import { booleanOption } from './options.js';
+import { RecurrentLayer, type RecurrentLayerOptions } from './recurrent.js';
 
 export interface LSTMOptions extends RecurrentLayerOptions {
   /** Gate activation; default 'sigmoid'. */

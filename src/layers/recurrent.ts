@@ -11,8 +11,11 @@ import {
 } from '../kernels/recurrent.js';
 import { withKernelSession, type KernelSession } from '../kernels/session.js';
 import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
-import { LAYER_OPTION_KEYS, Layer, type LayerOptions, type Shape } from './layer.js';
+import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
+import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { checkInitialState, checkMask, checkSequenceInput } from './validate.js';
+import { checkWeightList } from './weights.js';
+import { booleanOption, checkKnownKeys, checkOptionsObject, nextRandomSeed, rateOption } from './options.js';
 
 export interface RecurrentLayerOptions extends LayerOptions {
   /** Positive number of units, H. */
@@ -49,6 +52,12 @@ export interface ApplyOptions {
   mask?: TensorLike;
 }
 
+/** Options of a call on symbolic tensors while building a functional model. */
+export interface SymbolicApplyOptions {
+  /** Symbolic initial states, e.g. an encoder's final [h, c]. */
+  initialState?: readonly SymbolicTensor[];
+}
+
 const RECURRENT_OPTION_KEYS: readonly string[] = [
   ...LAYER_OPTION_KEYS, 'units', 'activation', 'useBias', 'returnSequences', 'returnState', 'goBackwards',
   'zeroOutputForMask', 'stateful', 'unroll', 'kernelInitializer', 'recurrentInitializer', 'biasInitializer',
@@ -69,8 +78,6 @@ export interface UploadedSequence {
   batch: number;
   timesteps: number;
 }
-
-let randomSeedCounter = 0;
 
 export abstract class RecurrentLayer extends Layer {
   readonly units: number;
@@ -163,6 +170,10 @@ export abstract class RecurrentLayer extends Layer {
   /** Creates the weights from the initializers for input shape (B, T, D). */
   build(inputShape: Shape): void {
     const inputDim = featureSize(inputShape, this.name);
+    const declared = this.declaredFeatureSize();
+    if (declared !== null && declared !== inputDim) {
+      throw new ShapeError(`${this.name}: build expects ${declared} features as declared by its input shape ${formatShape(this.batchInputShape as Shape)}, received ${formatShape(inputShape)}`);
+    }
     const shapes = this.weightShapes(inputDim);
     const baseSeed = this.seed ?? nextRandomSeed();
     const initializers = [this.kernelInitializer, this.recurrentInitializer, this.biasInitializer];
@@ -186,26 +197,11 @@ export abstract class RecurrentLayer extends Layer {
 
   /** Replaces all weights (Keras get_weights() order and shapes); on any error nothing changes. */
   setWeights(weights: readonly TensorLike[]): void {
-    if (!Array.isArray(weights)) {
-      throw new ShapeError(`${this.name}: setWeights expects a list of ${this.useBias ? 3 : 2} tensors (kernel, recurrent_kernel${this.useBias ? ', bias' : ''}), received ${typeof weights}`);
-    }
-    const expectedCount = this.useBias ? 3 : 2;
-    const names = ['kernel', 'recurrent_kernel', 'bias'];
-    if (weights.length !== expectedCount) {
-      throw new ShapeError(`${this.name}: setWeights expects ${expectedCount} tensors (${names.slice(0, expectedCount).join(', ')}), received ${weights.length}`);
-    }
-    const tensors = weights.map((w, i) => toTensor(w, `${this.name}: setWeights ${names[i]}`));
-    const kernel = tensors[0];
-    if (kernel.rank !== 2) {
-      throw new ShapeError(`${this.name}: setWeights kernel must have shape [D, ${this.gateCount * this.units}], received ${formatShape(kernel.shape)}`);
-    }
-    const inputDim = this.inputDim ?? kernel.shape[0];
-    const shapes = this.weightShapes(inputDim);
-    tensors.forEach((t, i) => {
-      if (t.shape.length !== shapes[i].length || t.shape.some((d, k) => d !== shapes[i][k])) {
-        throw new ShapeError(`${this.name}: setWeights ${names[i]} must have shape ${formatShape(shapes[i])}, received ${formatShape(t.shape)}`);
-      }
-    });
+    const names = this.useBias ? ['kernel', 'recurrent_kernel', 'bias'] : ['kernel', 'recurrent_kernel'];
+    const kernel = Array.isArray(weights) && weights.length > 0 ? toTensor(weights[0], `${this.name}: setWeights kernel`) : null;
+    // D comes from the weights already set, else the declared input shape, else the kernel itself.
+    const inputDim = this.inputDim ?? this.declaredFeatureSize() ?? (kernel && kernel.rank === 2 ? kernel.shape[0] : 0);
+    const tensors = checkWeightList(this.name, weights, names, this.weightShapes(inputDim));
     this.installWeights(inputDim, tensors.map((t) => new Float32Array(t.data)));
   }
 
@@ -255,9 +251,27 @@ export abstract class RecurrentLayer extends Layer {
    * Runs the layer. Returns the output tensor, or with returnState the list
    * [output, h] / [output, h, c], as Keras does.
    */
-  apply(x: TensorLike, options: ApplyOptions = {}): Tensor | Tensor[] {
-    const outputs = this.call(x, options);
+  apply(x: SymbolicTensor, options?: SymbolicApplyOptions): SymbolicTensor | SymbolicTensor[];
+  apply(x: TensorLike, options?: ApplyOptions): Tensor | Tensor[];
+  apply(x: TensorLike | SymbolicTensor, options: ApplyOptions | SymbolicApplyOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
+    if (isSymbolic(x)) {
+      const outputs = this.callSymbolic([x, ...((options as SymbolicApplyOptions).initialState ?? [])]);
+      return this.returnState ? outputs : outputs[0];
+    }
+    const outputs = this.call(x, options as ApplyOptions);
     return this.returnState ? outputs : outputs[0];
+  }
+
+  /** @internal Inputs are x then the initial states; the sequence output keeps x's mask. */
+  forward(inputs: Tensor[], masks: (Tensor | undefined)[]): LayerCallResult {
+    const outputs = this.call(inputs[0], { mask: masks[0], initialState: inputs.length > 1 ? inputs.slice(1) : undefined });
+    return { outputs, masks: outputs.map((_, i) => (i === 0 && this.returnSequences ? masks[0] : undefined)) };
+  }
+
+  /** @internal */
+  override outputShapes(inputShapes: Shape[]): Shape[] {
+    checkRecurrentShapes(this.name, inputShapes, this.expectedInputShape(), this.stateNames, this.units);
+    return super.outputShapes(inputShapes);
   }
 
   /** Like `apply` but always a list: [output, ...states when returnState]. */
@@ -319,6 +333,11 @@ export abstract class RecurrentLayer extends Layer {
     return new Ctor({ ...(this.options as RecurrentLayerOptions), ...overrides });
   }
 
+  private declaredFeatureSize(): number | null {
+    const declared = this.batchInputShape;
+    return declared && declared.length === 3 ? declared[2] : null;
+  }
+
   /** @internal The (B, T, D) shape inputs must fit: D from the weights, the rest as declared. */
   expectedInputShape(): Shape | null {
     const declared = this.batchInputShape;
@@ -353,6 +372,27 @@ const packedRegistry = new FinalizationRegistry<PackedRecurrentWeights>((packed)
   }
 });
 
+/** Shape checks of a symbolic call: x (B, T, D) fitting the layer, states (B, H) each. */
+export function checkRecurrentShapes(
+  layerName: string, inputShapes: Shape[], expected: Shape | null, stateNames: readonly string[], units: number,
+): void {
+  const [x, ...states] = inputShapes;
+  if (x.length !== 3) {
+    throw new ShapeError(`${layerName}: input must have rank 3 (batch, timesteps, features), received shape ${formatShape(x)}`);
+  }
+  if (expected && !expected.every((d, i) => d === null || x[i] === null || d === x[i])) {
+    throw new ShapeError(`${layerName}: input must have shape ${formatShape(expected)}, received ${formatShape(x)}`);
+  }
+  if (states.length > 0 && states.length !== stateNames.length) {
+    throw new ShapeError(`${layerName}: initialState must be a list of ${stateNames.length} state tensors [${stateNames.join(', ')}], received ${states.length}`);
+  }
+  states.forEach((state, i) => {
+    if (state.length !== 2 || (state[1] !== null && state[1] !== units)) {
+      throw new ShapeError(`${layerName}: initialState[${i}] (${stateNames[i]}) must have shape ${formatShape([x[0], units])}, received ${formatShape(state)}`);
+    }
+  });
+}
+
 export function uploadSequence(session: KernelSession, x: Tensor, mask: Tensor | undefined): UploadedSequence {
   return {
     x: session.upload(x.data),
@@ -370,41 +410,7 @@ export function featureSize(inputShape: Shape, layerName: string): number {
   return features;
 }
 
-export function checkOptionsObject(options: unknown, className: string): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new ConfigError(`${className}: options must be an object such as { units: 3 }, received ${JSON.stringify(options)}`);
-  }
-}
-
-export function checkKnownKeys(options: object, allowed: readonly string[], layerName: string): void {
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) {
-      throw new ConfigError(`${layerName}: unknown option '${key}'; expected one of ${allowed.join(', ')}`);
-    }
-  }
-}
-
-export function booleanOption(value: unknown, fallback: boolean, key: string, layerName: string): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') {
-    throw new ConfigError(`${layerName}: option '${key}' must be a boolean, received ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
-function rateOption(value: unknown, key: string, layerName: string): number {
-  if (value === undefined) return 0;
-  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-    throw new ConfigError(`${layerName}: option '${key}' must be a number in [0, 1], received ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
 function serializeInitializer(initializer: Initializer): Record<string, unknown> {
   return { class_name: initializer.className, config: initializer.getConfig() };
 }
 
-function nextRandomSeed(): number {
-  randomSeedCounter += 1;
-  return (Math.floor(Math.random() * 0x3fffffff) + randomSeedCounter * 7919) | 0;
-}

@@ -1,0 +1,166 @@
+// Keras Dense on the last axis of any input of rank >= 2.
+import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { getInitializer, type Initializer, type InitializerSpec } from '../initializers/index.js';
+import { packDenseWeights, releaseDenseWeights, runDense, SOFTMAX, type PackedDenseWeights } from '../kernels/dense.js';
+import { withKernelSession } from '../kernels/session.js';
+import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
+import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
+import { ACTIVATION_NAMES, activationId, type ActivationName, type KerasVersion } from './activations.js';
+import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
+import { booleanOption, checkKnownKeys, checkOptionsObject, nextRandomSeed } from './options.js';
+import { checkWeightList } from './weights.js';
+
+export type DenseActivationName = ActivationName | 'softmax';
+
+export interface DenseOptions extends LayerOptions {
+  units: number;
+  /** Default linear (Keras' None). */
+  activation?: DenseActivationName | null;
+  useBias?: boolean;
+  kernelInitializer?: InitializerSpec;
+  biasInitializer?: InitializerSpec;
+  seed?: number;
+  kerasVersion?: KerasVersion;
+}
+
+const DENSE_OPTION_KEYS = [...LAYER_OPTION_KEYS, 'units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'seed', 'kerasVersion'];
+
+export class Dense extends Layer {
+  readonly units: number;
+  readonly activation: DenseActivationName;
+  readonly useBias: boolean;
+  readonly kernelInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  readonly seed: number | undefined;
+  readonly kerasVersion: KerasVersion;
+  private weights: Float32Array[] | null = null;
+  private packed: PackedDenseWeights | null = null;
+  private inputDim: number | null = null;
+
+  constructor(options: DenseOptions) {
+    checkOptionsObject(options, 'Dense');
+    super(options, 'dense', 'features');
+    checkKnownKeys(options, DENSE_OPTION_KEYS, this.name);
+    if (!Number.isInteger(options.units) || options.units <= 0) {
+      throw new ConfigError(`${this.name}: option 'units' must be a positive integer, received ${JSON.stringify(options.units)}`);
+    }
+    this.units = options.units;
+    const activation = options.activation ?? 'linear';
+    if (activation !== 'softmax' && !(ACTIVATION_NAMES as readonly string[]).includes(activation)) {
+      throw new ConfigError(`${this.name}: option 'activation': unknown activation ${JSON.stringify(activation)}; expected softmax or one of ${ACTIVATION_NAMES.join(', ')}`);
+    }
+    this.activation = activation;
+    this.useBias = booleanOption(options.useBias, true, 'useBias', this.name);
+    this.kernelInitializer = getInitializer(options.kernelInitializer ?? 'glorot_uniform', `${this.name}: option 'kernelInitializer'`);
+    this.biasInitializer = getInitializer(options.biasInitializer ?? 'zeros', `${this.name}: option 'biasInitializer'`);
+    this.seed = options.seed;
+    this.kerasVersion = options.kerasVersion ?? 3;
+  }
+
+  get className(): string {
+    return 'Dense';
+  }
+
+  get built(): boolean {
+    return this.packed !== null;
+  }
+
+  private weightShapes(inputDim: number): number[][] {
+    return this.useBias ? [[inputDim, this.units], [this.units]] : [[inputDim, this.units]];
+  }
+
+  build(inputShape: Shape): void {
+    const inputDim = inputShape[inputShape.length - 1];
+    if (inputShape.length < 2 || inputDim === null || inputDim === undefined) {
+      throw new ShapeError(`${this.name}: build expects an input shape of rank >= 2 with a known last axis, received ${formatShape(inputShape)}`);
+    }
+    const seed = this.seed ?? nextRandomSeed();
+    const shapes = this.weightShapes(inputDim);
+    const values = [this.kernelInitializer.generate(shapes[0], seed)];
+    if (this.useBias) values.push(this.biasInitializer.generate(shapes[1], seed + 1));
+    this.install(inputDim, values);
+  }
+
+  computeOutputShape(inputShape: Shape): Shape {
+    return [...inputShape.slice(0, -1), this.units];
+  }
+
+  override outputShapes(inputShapes: Shape[]): Shape[] {
+    const shape = inputShapes[0];
+    if (shape.length < 2) {
+      throw new ShapeError(`${this.name}: input must have rank >= 2, received shape ${formatShape(shape)}`);
+    }
+    const last = shape[shape.length - 1];
+    if (this.inputDim !== null && last !== null && last !== this.inputDim) {
+      throw new ShapeError(`${this.name}: input must have ${this.inputDim} features on its last axis, received shape ${formatShape(shape)}`);
+    }
+    return [this.computeOutputShape(shape)];
+  }
+
+  getWeights(): Tensor[] {
+    if (!this.weights || this.inputDim === null) return [];
+    const shapes = this.weightShapes(this.inputDim);
+    return this.weights.map((w, i) => new Tensor(w.slice(), shapes[i]));
+  }
+
+  setWeights(weights: readonly TensorLike[]): void {
+    const names = this.useBias ? ['kernel', 'bias'] : ['kernel'];
+    const first = Array.isArray(weights) && weights.length > 0 ? toTensor(weights[0], `${this.name}: setWeights kernel`) : null;
+    const inputDim = this.inputDim ?? (first && first.rank === 2 ? first.shape[0] : 0);
+    const tensors = checkWeightList(this.name, weights, names, this.weightShapes(inputDim));
+    this.install(inputDim, tensors.map((t) => new Float32Array(t.data)));
+  }
+
+  countParams(): number {
+    return this.inputDim === null ? 0 : this.weightShapes(this.inputDim).reduce((sum, s) => sum + shapeSize(s), 0);
+  }
+
+  getConfig(): Record<string, unknown> {
+    const config: Record<string, unknown> = {
+      name: this.name, trainable: true, dtype: 'float32', units: this.units, activation: this.activation, use_bias: this.useBias,
+      kernel_initializer: { class_name: this.kernelInitializer.className, config: this.kernelInitializer.getConfig() },
+      bias_initializer: { class_name: this.biasInitializer.className, config: this.biasInitializer.getConfig() },
+    };
+    if (this.batchInputShape) config.batch_input_shape = [...this.batchInputShape];
+    return config;
+  }
+
+  dispose(): void {
+    if (this.packed) releaseDenseWeights(this.packed);
+    this.packed = null;
+    this.weights = null;
+    this.inputDim = null;
+  }
+
+  apply(x: SymbolicTensor): SymbolicTensor;
+  apply(x: TensorLike): Tensor;
+  apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+    if (isSymbolic(x)) return this.callSymbolic([x])[0];
+    return this.call(toTensor(x, `${this.name}: input x`));
+  }
+
+  forward(inputs: Tensor[], masks: (Tensor | undefined)[]): LayerCallResult {
+    return { outputs: [this.call(inputs[0])], masks: [masks[0]] };
+  }
+
+  private call(x: Tensor): Tensor {
+    this.outputShapes([x.shape]);
+    if (this.batchInputShape && !this.batchInputShape.every((d, i) => d === null || d === x.shape[i])) {
+      throw new ShapeError(`${this.name}: input x must have shape ${formatShape(this.batchInputShape)}, received ${formatShape(x.shape)}`);
+    }
+    if (!this.built) this.build(x.shape);
+    const packed = this.packed as PackedDenseWeights;
+    const rows = x.size / packed.inputDim;
+    const act = this.activation === 'softmax' ? SOFTMAX : activationId(this.activation, this.kerasVersion, `${this.name}: activation`);
+    const data = rows === 0 ? new Float32Array(0) : withKernelSession((session) => runDense(session, packed, x.data, rows, act));
+    return new Tensor(data, this.computeOutputShape(x.shape) as number[]);
+  }
+
+  private install(inputDim: number, values: Float32Array[]): void {
+    const packed = packDenseWeights(inputDim, this.units, values[0], values[1] ?? null);
+    if (this.packed) releaseDenseWeights(this.packed);
+    this.packed = packed;
+    this.weights = values;
+    this.inputDim = inputDim;
+  }
+}

@@ -1,0 +1,66 @@
+// Keras Dropout: the identity at inference; masks pass through.
+import { ConfigError } from '../errors.js';
+import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
+import { toTensor, type Tensor, type TensorLike } from '../tensor.js';
+import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
+import { checkKnownKeys } from './options.js';
+import { checkWeightList } from './weights.js';
+
+export interface DropoutOptions extends LayerOptions {
+  rate: number;
+  noiseShape?: readonly (number | null)[] | null;
+  seed?: number;
+}
+
+export class Dropout extends Layer {
+  readonly rate: number;
+
+  constructor(options: DropoutOptions) {
+    super(options, 'dropout', 'features');
+    checkKnownKeys(options, [...LAYER_OPTION_KEYS, 'rate', 'noiseShape', 'seed'], this.name);
+    if (typeof options.rate !== 'number' || !(options.rate >= 0 && options.rate < 1)) {
+      throw new ConfigError(`${this.name}: option 'rate' must be a number in [0, 1), received ${JSON.stringify(options.rate)}`);
+    }
+    this.rate = options.rate;
+  }
+
+  get className(): string {
+    return 'Dropout';
+  }
+
+  get built(): boolean {
+    return true;
+  }
+
+  build(): void {}
+
+  computeOutputShape(inputShape: Shape): Shape {
+    return inputShape;
+  }
+
+  getWeights(): Tensor[] {
+    return [];
+  }
+
+  setWeights(weights: readonly TensorLike[]): void {
+    checkWeightList(this.name, weights, [], []);
+  }
+
+  countParams(): number {
+    return 0;
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, trainable: true, dtype: 'float32', rate: this.rate };
+  }
+
+  apply(x: SymbolicTensor): SymbolicTensor;
+  apply(x: TensorLike): Tensor;
+  apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+    return isSymbolic(x) ? this.callSymbolic([x])[0] : toTensor(x, `${this.name}: input x`);
+  }
+
+  forward(inputs: Tensor[], masks: (Tensor | undefined)[]): LayerCallResult {
+    return { outputs: [inputs[0]], masks: [masks[0]] };
+  }
+}

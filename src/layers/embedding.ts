@@ -1,0 +1,127 @@
+// Keras Embedding: integer ids to rows of a table, with mask_zero's mask.
+import { ConfigError, InputError, ShapeError, formatShape } from '../errors.js';
+import { getInitializer, type Initializer, type InitializerSpec } from '../initializers/index.js';
+import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
+import { Tensor, toTensor, type TensorLike } from '../tensor.js';
+import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
+import { booleanOption, checkKnownKeys, checkOptionsObject, nextRandomSeed } from './options.js';
+import { checkWeightList } from './weights.js';
+
+export interface EmbeddingOptions extends Omit<LayerOptions, 'inputDim'> {
+  /** Vocabulary size: ids run from 0 to inputDim - 1. */
+  inputDim: number;
+  outputDim: number;
+  /** Id 0 is padding: it masks its time step in the recurrent layers that follow. */
+  maskZero?: boolean;
+  embeddingsInitializer?: InitializerSpec;
+  seed?: number;
+}
+
+const EMBEDDING_OPTION_KEYS = [...LAYER_OPTION_KEYS, 'outputDim', 'maskZero', 'embeddingsInitializer', 'seed'];
+
+export class Embedding extends Layer {
+  readonly inputDim: number;
+  readonly outputDim: number;
+  readonly maskZero: boolean;
+  readonly embeddingsInitializer: Initializer;
+  readonly seed: number | undefined;
+  private table: Float32Array | null = null;
+
+  constructor(options: EmbeddingOptions) {
+    checkOptionsObject(options, 'Embedding');
+    const { inputDim, ...layerOptions } = options;
+    super(layerOptions, 'embedding', 'ids');
+    checkKnownKeys(options, [...EMBEDDING_OPTION_KEYS], this.name);
+    for (const [key, value] of [['inputDim', inputDim], ['outputDim', options.outputDim]] as const) {
+      if (!Number.isInteger(value) || value <= 0) {
+        throw new ConfigError(`${this.name}: option '${key}' must be a positive integer, received ${JSON.stringify(value)}`);
+      }
+    }
+    this.inputDim = inputDim;
+    this.outputDim = options.outputDim;
+    this.maskZero = booleanOption(options.maskZero, false, 'maskZero', this.name);
+    // Keras' default 'uniform' is RandomUniform(-0.05, 0.05).
+    this.embeddingsInitializer = getInitializer(options.embeddingsInitializer ?? 'uniform', `${this.name}: option 'embeddingsInitializer'`);
+    this.seed = options.seed;
+  }
+
+  get className(): string {
+    return 'Embedding';
+  }
+
+  get built(): boolean {
+    return this.table !== null;
+  }
+
+  build(): void {
+    this.table = this.embeddingsInitializer.generate([this.inputDim, this.outputDim], this.seed ?? nextRandomSeed());
+  }
+
+  computeOutputShape(inputShape: Shape): Shape {
+    return [...inputShape, this.outputDim];
+  }
+
+  getWeights(): Tensor[] {
+    return this.table ? [new Tensor(this.table.slice(), [this.inputDim, this.outputDim])] : [];
+  }
+
+  setWeights(weights: readonly TensorLike[]): void {
+    const [embeddings] = checkWeightList(this.name, weights, ['embeddings'], [[this.inputDim, this.outputDim]]);
+    this.table = new Float32Array(embeddings.data);
+  }
+
+  countParams(): number {
+    return this.inputDim * this.outputDim;
+  }
+
+  getConfig(): Record<string, unknown> {
+    return {
+      name: this.name, trainable: true, dtype: 'float32', input_dim: this.inputDim, output_dim: this.outputDim,
+      mask_zero: this.maskZero, batch_input_shape: this.batchInputShape ? [...this.batchInputShape] : null,
+      embeddings_initializer: { class_name: this.embeddingsInitializer.className, config: this.embeddingsInitializer.getConfig() },
+    };
+  }
+
+  dispose(): void {
+    this.table = null;
+  }
+
+  apply(ids: SymbolicTensor): SymbolicTensor;
+  apply(ids: TensorLike): Tensor;
+  apply(ids: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+    if (isSymbolic(ids)) return this.callSymbolic([ids])[0];
+    return this.lookup(toTensor(ids, `${this.name}: input ids`));
+  }
+
+  /** The mask Keras computes for these ids: 1 where the id is not 0 (only with maskZero). */
+  computeMask(ids: Tensor): Tensor | undefined {
+    if (!this.maskZero) return undefined;
+    return new Tensor(ids.data.map((id) => (id === 0 ? 0 : 1)), ids.shape);
+  }
+
+  forward(inputs: Tensor[]): LayerCallResult {
+    return { outputs: [this.lookup(inputs[0])], masks: [this.computeMask(inputs[0])] };
+  }
+
+  private lookup(ids: Tensor): Tensor {
+    const declared = this.batchInputShape;
+    if (declared && (declared.length !== ids.rank || !declared.every((d, i) => d === null || d === ids.shape[i]))) {
+      throw new ShapeError(`${this.name}: input ids must have shape ${formatShape(declared)}, received ${formatShape(ids.shape)}`);
+    }
+    const { inputDim, outputDim } = this;
+    for (let i = 0; i < ids.size; i++) {
+      const id = ids.data[i];
+      if (!Number.isInteger(id) || id < 0 || id >= inputDim) {
+        throw new InputError(`${this.name}: ids must be integers in [0, ${inputDim - 1}], received ${id} at flat index ${i} of an input of shape ${formatShape(ids.shape)}`);
+      }
+    }
+    if (!this.table) this.build();
+    const table = this.table as Float32Array;
+    const out = new Float32Array(ids.size * outputDim);
+    for (let i = 0; i < ids.size; i++) {
+      const row = ids.data[i] * outputDim;
+      out.set(table.subarray(row, row + outputDim), i * outputDim);
+    }
+    return new Tensor(out, [...ids.shape, outputDim]);
+  }
+}

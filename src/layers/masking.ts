@@ -1,0 +1,92 @@
+// Keras Masking: a time step whose features all equal maskValue is masked
+// for the layers that follow, and its features are zeroed.
+import { ShapeError, formatShape } from '../errors.js';
+import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
+import { Tensor, toTensor, type TensorLike } from '../tensor.js';
+import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
+import { checkKnownKeys } from './options.js';
+import { checkWeightList } from './weights.js';
+import { ConfigError } from '../errors.js';
+
+export interface MaskingOptions extends LayerOptions {
+  /** Default 0. */
+  maskValue?: number;
+}
+
+export class Masking extends Layer {
+  readonly maskValue: number;
+
+  constructor(options: MaskingOptions = {}) {
+    super(options, 'masking');
+    checkKnownKeys(options, [...LAYER_OPTION_KEYS, 'maskValue'], this.name);
+    const maskValue = options.maskValue ?? 0;
+    if (typeof maskValue !== 'number') {
+      throw new ConfigError(`${this.name}: option 'maskValue' must be a number, received ${JSON.stringify(maskValue)}`);
+    }
+    this.maskValue = maskValue;
+  }
+
+  get className(): string {
+    return 'Masking';
+  }
+
+  get built(): boolean {
+    return true;
+  }
+
+  build(): void {}
+
+  computeOutputShape(inputShape: Shape): Shape {
+    return inputShape;
+  }
+
+  getWeights(): Tensor[] {
+    return [];
+  }
+
+  setWeights(weights: readonly TensorLike[]): void {
+    checkWeightList(this.name, weights, [], []);
+  }
+
+  countParams(): number {
+    return 0;
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, trainable: true, dtype: 'float32', mask_value: this.maskValue };
+  }
+
+  apply(x: SymbolicTensor): SymbolicTensor;
+  apply(x: TensorLike): Tensor;
+  apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+    return isSymbolic(x) ? this.callSymbolic([x])[0] : this.forward([toTensor(x, `${this.name}: input x`)]).outputs[0];
+  }
+
+  /** The (B, T) mask Keras computes: 1 where any feature differs from maskValue. */
+  computeMask(x: Tensor): Tensor {
+    const features = x.shape[x.rank - 1];
+    const steps = x.size / features;
+    const mask = new Float32Array(steps);
+    for (let s = 0; s < steps; s++) {
+      for (let f = 0; f < features; f++) {
+        if (x.data[s * features + f] !== this.maskValue) {
+          mask[s] = 1;
+          break;
+        }
+      }
+    }
+    return new Tensor(mask, x.shape.slice(0, -1));
+  }
+
+  forward(inputs: Tensor[]): LayerCallResult {
+    const x = inputs[0];
+    if (x.rank < 2) throw new ShapeError(`${this.name}: input x must have rank >= 2, received shape ${formatShape(x.shape)}`);
+    const mask = this.computeMask(x);
+    const features = x.shape[x.rank - 1];
+    const out = new Float32Array(x.data);
+    mask.data.forEach((valid, s) => {
+      if (!valid) out.fill(0, s * features, (s + 1) * features);
+    });
+    return { outputs: [new Tensor(out, x.shape)], masks: [mask] };
+  }
+}

@@ -1,0 +1,79 @@
+// Keras TimeDistributed: the inner layer on every time step, by folding time into the batch.
+import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
+import { Tensor, toTensor, type TensorLike } from '../tensor.js';
+import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
+import { checkKnownKeys } from './options.js';
+
+export class TimeDistributed extends Layer {
+  readonly layer: Layer;
+
+  constructor(layer: Layer, options: LayerOptions = {}) {
+    if (!(layer instanceof Layer)) {
+      throw new ConfigError(`TimeDistributed: 'layer' must be a layer such as Dense, received ${String(layer)}`);
+    }
+    super(options, 'time_distributed');
+    checkKnownKeys(options, LAYER_OPTION_KEYS, this.name);
+    this.layer = layer;
+  }
+
+  get className(): string {
+    return 'TimeDistributed';
+  }
+
+  get built(): boolean {
+    return this.layer.built;
+  }
+
+  build(inputShape: Shape): void {
+    this.layer.build(stepShape(inputShape, this.name));
+  }
+
+  computeOutputShape(inputShape: Shape): Shape {
+    const [batch, timesteps] = inputShape;
+    const inner = this.layer.outputShapes([stepShape(inputShape, this.name)]);
+    if (inner.length !== 1) throw new ConfigError(`${this.name}: the wrapped layer must have one output`);
+    return [batch, timesteps, ...inner[0].slice(1)];
+  }
+
+  getWeights(): Tensor[] {
+    return this.layer.getWeights();
+  }
+
+  setWeights(weights: readonly TensorLike[]): void {
+    this.layer.setWeights(weights);
+  }
+
+  countParams(): number {
+    return this.layer.countParams();
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, trainable: true, dtype: 'float32', layer: { class_name: this.layer.className, config: this.layer.getConfig() } };
+  }
+
+  apply(x: SymbolicTensor): SymbolicTensor;
+  apply(x: TensorLike): Tensor;
+  apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+    if (isSymbolic(x)) return this.callSymbolic([x])[0];
+    return this.forward([toTensor(x, `${this.name}: input x`)], [undefined]).outputs[0];
+  }
+
+  forward(inputs: Tensor[], masks: (Tensor | undefined)[]): LayerCallResult {
+    const x = inputs[0];
+    const [batch, timesteps] = x.shape;
+    stepShape(x.shape, this.name);
+    const flat = new Tensor(x.data, [batch * timesteps, ...x.shape.slice(2)]);
+    const result = this.layer.forward([flat], [undefined]).outputs[0];
+    return { outputs: [new Tensor(result.data, [batch, timesteps, ...result.shape.slice(1)])], masks: [masks[0]] };
+  }
+}
+
+/** (B, T, ...) -> the shape one step has, with the batch axis: (B*T or None, ...). */
+function stepShape(inputShape: Shape, layerName: string): Shape {
+  if (inputShape.length < 3) {
+    throw new ShapeError(`${layerName}: input must have rank >= 3 (batch, timesteps, ...), received shape ${formatShape(inputShape)}`);
+  }
+  const [batch, timesteps, ...rest] = inputShape;
+  return [batch === null || timesteps === null ? null : batch * timesteps, ...rest];
+}

@@ -1,0 +1,143 @@
+// Keras model.to_json() (Sequential and Functional; Keras 2 and 3 spellings)
+// to a Sequential or Model with the same layers, names and wiring.
+import { ConfigError } from '../errors.js';
+import type { KerasVersion } from '../layers/activations.js';
+import { deserializeLayer, readSpec, type KerasLayerSpec } from '../layers/config.js';
+import { InputLayer } from '../layers/input-layer.js';
+import type { Layer } from '../layers/layer.js';
+import { Model } from './model.js';
+import { Sequential } from './sequential.js';
+import type { SymbolicTensor } from './symbolic.js';
+
+export interface ModelFromConfigOptions {
+  /** Keras major version; by default read from the JSON's keras_version, else 3. */
+  kerasVersion?: KerasVersion;
+}
+
+/** A reference to a tensor in Keras' config: [layer name, node index, tensor index]. */
+type TensorReference = [string, number, number];
+
+export function modelFromConfig(json: string | Record<string, unknown>, options: ModelFromConfigOptions = {}): Sequential | Model {
+  let parsed: unknown = json;
+  if (typeof json === 'string') {
+    try {
+      parsed = JSON.parse(json);
+    } catch (error) {
+      throw new ConfigError(`modelFromConfig: the JSON does not parse (${String(error)})`);
+    }
+  }
+  if (typeof parsed !== 'object' || parsed === null) {
+    throw new ConfigError(`modelFromConfig: expected a Keras model config object, received ${JSON.stringify(parsed)}`);
+  }
+  const root = parsed as Record<string, unknown>;
+  const kerasVersion = options.kerasVersion ?? versionFrom(root.keras_version);
+  const className = root.class_name;
+  if (className === 'Sequential') return sequentialFromConfig(root.config, kerasVersion);
+  if (className === 'Functional' || className === 'Model') return functionalFromConfig(root.config, kerasVersion);
+  throw new ConfigError(`modelFromConfig: class_name must be Sequential, Functional or Model, received ${JSON.stringify(className)}`);
+}
+
+function versionFrom(value: unknown): KerasVersion {
+  return typeof value === 'string' && value.startsWith('2.') ? 2 : 3;
+}
+
+function sequentialFromConfig(config: unknown, kerasVersion: KerasVersion): Sequential {
+  // Keras 2.0 wrote the layer list itself; later versions { name, layers }.
+  const layers = Array.isArray(config) ? config : (config as Record<string, unknown> | null)?.layers;
+  if (!Array.isArray(layers)) throw new ConfigError('modelFromConfig: Sequential config has no layers list');
+  const name = Array.isArray(config) ? undefined : stringOrUndefined((config as Record<string, unknown>).name);
+  const model = new Sequential(name ? { name } : {});
+  layers.forEach((spec, i) => model.add(checkedLayer(spec, i, kerasVersion)));
+  return model;
+}
+
+function checkedLayer(spec: unknown, index: number, kerasVersion: KerasVersion): Layer {
+  readSpec(spec, `modelFromConfig: layers[${index}]`);
+  return deserializeLayer(spec as KerasLayerSpec, { kerasVersion });
+}
+
+function functionalFromConfig(config: unknown, kerasVersion: KerasVersion): Model {
+  if (typeof config !== 'object' || config === null) throw new ConfigError('modelFromConfig: Functional config must be an object');
+  const { layers: layerSpecs, input_layers: inputLayers, output_layers: outputLayers, name } = config as Record<string, unknown>;
+  if (!Array.isArray(layerSpecs)) throw new ConfigError('modelFromConfig: Functional config has no layers list');
+  const layers = new Map<string, Layer>();
+  const created = layerSpecs.map((spec, i) => {
+    const layer = checkedLayer(spec, i, kerasVersion);
+    const specName = (spec as Record<string, unknown>).name;
+    layers.set(typeof specName === 'string' ? specName : layer.name, layer);
+    return { layer, spec: spec as Record<string, unknown> };
+  });
+  // Outputs of every node so far, by layer name, in node order.
+  const nodeOutputs = new Map<string, SymbolicTensor[][]>();
+  for (const { layer } of created) {
+    if (layer instanceof InputLayer) nodeOutputs.set(layer.name, [[layer.output]]);
+  }
+  const resolve = (ref: TensorReference, where: string): SymbolicTensor => {
+    const tensor = nodeOutputs.get(ref[0])?.[ref[1]]?.[ref[2]];
+    if (!tensor) throw new ConfigError(`modelFromConfig: ${where} refers to ${ref[0]}[${ref[1]}][${ref[2]}], which is not defined before it`);
+    return tensor;
+  };
+  // Keras lists layers so that every node's inputs come from layers listed earlier.
+  for (const { layer, spec } of created) {
+    if (layer instanceof InputLayer) continue;
+    for (const inbound of readInboundNodes(spec.inbound_nodes, layer.name)) {
+      const inputs = inbound.map((ref) => resolve(ref, `layer ${layer.name}`));
+      const outputs = layer.callSymbolic(inputs);
+      const list = nodeOutputs.get(layer.name) ?? [];
+      list.push(outputs);
+      nodeOutputs.set(layer.name, list);
+    }
+  }
+  const references = (value: unknown, key: string): SymbolicTensor[] => {
+    if (!Array.isArray(value) || value.length === 0) throw new ConfigError(`modelFromConfig: Functional config '${key}' must list tensors`);
+    const list = typeof value[0] === 'string' ? [value] : value;
+    return list.map((ref) => resolve(ref as TensorReference, key));
+  };
+  return new Model({
+    inputs: references(inputLayers, 'input_layers'),
+    outputs: references(outputLayers, 'output_layers'),
+    ...(stringOrUndefined(name) ? { name: name as string } : {}),
+  });
+}
+
+/**
+ * Each inbound node as the tensors it reads, in order (x, then initial states).
+ * Keras 2: [[[name, node, tensor, kwargs], ...], ...]; Keras 3: [{ args: [...], kwargs: {...} }, ...]
+ * where tensors are { class_name: '__keras_tensor__', config: { keras_history: [name, node, tensor] } }.
+ */
+function readInboundNodes(value: unknown, layerName: string): TensorReference[][] {
+  if (!Array.isArray(value)) throw new ConfigError(`modelFromConfig: layer ${layerName} has no inbound_nodes list`);
+  return value.map((node) => {
+    if (Array.isArray(node)) return node.map((entry) => readKeras2Reference(entry, layerName));
+    if (typeof node === 'object' && node !== null) {
+      const { args, kwargs } = node as { args?: unknown; kwargs?: Record<string, unknown> };
+      const refs = collectKerasTensors(args);
+      if (kwargs?.initial_state) refs.push(...collectKerasTensors(kwargs.initial_state));
+      return refs;
+    }
+    throw new ConfigError(`modelFromConfig: layer ${layerName} has an inbound node of an unknown form: ${JSON.stringify(node)}`);
+  });
+}
+
+function readKeras2Reference(entry: unknown, layerName: string): TensorReference {
+  if (!Array.isArray(entry) || typeof entry[0] !== 'string') {
+    throw new ConfigError(`modelFromConfig: layer ${layerName} has an inbound tensor of an unknown form: ${JSON.stringify(entry)}`);
+  }
+  return [entry[0], Number(entry[1] ?? 0), Number(entry[2] ?? 0)];
+}
+
+function collectKerasTensors(value: unknown): TensorReference[] {
+  if (Array.isArray(value)) return value.flatMap(collectKerasTensors);
+  if (typeof value === 'object' && value !== null) {
+    const { class_name: className, config } = value as Record<string, unknown>;
+    if (className === '__keras_tensor__') {
+      const history = (config as Record<string, unknown>).keras_history as unknown[];
+      return [[String(history[0]), Number(history[1]), Number(history[2])]];
+    }
+  }
+  return [];
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}

@@ -1,0 +1,198 @@
+// Models: the shared surface (predict, summary, weights) and the functional
+// Model built from Input() tensors and the outputs of layers called on them.
+import { ConfigError, InputError, ShapeError } from '../errors.js';
+import { InputLayer } from '../layers/input-layer.js';
+import { uniqueLayerName, type Layer } from '../layers/layer.js';
+import { Tensor, toTensor, type TensorLike } from '../tensor.js';
+import { concatBatches, sliceBatch } from './batching.js';
+import type { Graph } from './graph.js';
+import { Graph as GraphImpl } from './graph.js';
+import { formatKerasShape, formatSummary, type SummaryRow } from './summary.js';
+import { isSymbolic, type SymbolicTensor } from './symbolic.js';
+
+export interface PredictOptions {
+  /** Run the batch in slices of this many samples; the result is the same as one call. */
+  batchSize?: number;
+}
+
+export interface SummaryOptions {
+  /** Print the table with console.log (default true); it is returned either way. */
+  print?: boolean;
+}
+
+export abstract class ModelBase {
+  readonly name: string;
+
+  protected constructor(name: string | undefined, prefix: string) {
+    if (name !== undefined && (typeof name !== 'string' || name === '')) {
+      throw new ConfigError(`${prefix}: option 'name' must be a non-empty string, received ${JSON.stringify(name)}`);
+    }
+    this.name = name ?? uniqueLayerName(prefix);
+  }
+
+  /** The traced graph; Sequential builds it on first use. */
+  protected abstract graphFor(inputs: readonly Tensor[] | null): Graph;
+  /** Layers as Keras' model.layers lists them. */
+  abstract get layers(): Layer[];
+  /** Whether summary() shows the 'Connected to' column. */
+  protected abstract get isChain(): boolean;
+
+  /** Runs the model; one tensor per output (a single Tensor when there is one output). */
+  predict(x: TensorLike | readonly TensorLike[], options: PredictOptions = {}): Tensor | Tensor[] {
+    const outputs = this.predictAll(x, options);
+    return outputs.length === 1 ? outputs[0] : outputs;
+  }
+
+  /** Same as predict without batching. */
+  apply(x: TensorLike | readonly TensorLike[]): Tensor | Tensor[] {
+    return this.predict(x);
+  }
+
+  /** Like predict but always a list of outputs. */
+  predictAll(x: TensorLike | readonly TensorLike[], options: PredictOptions = {}): Tensor[] {
+    const inputs = this.toInputList(x);
+    const graph = this.graphFor(inputs);
+    graph.checkInputs(inputs, this.name);
+    const { batchSize } = options;
+    if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize <= 0)) {
+      throw new ConfigError(`${this.name}: predict option 'batchSize' must be a positive integer, received ${JSON.stringify(batchSize)}`);
+    }
+    const total = inputs[0].shape[0];
+    if (inputs.some((t) => t.shape[0] !== total)) {
+      throw new ShapeError(`${this.name}: all inputs must have the same batch size, received ${inputs.map((t) => t.shape[0]).join(', ')}`);
+    }
+    if (batchSize === undefined || batchSize >= total) return graph.run(inputs);
+    const parts: Tensor[][] = [];
+    for (let start = 0; start < total; start += batchSize) {
+      const end = Math.min(total, start + batchSize);
+      parts.push(graph.run(inputs.map((t) => sliceBatch(t, start, end))));
+    }
+    return parts[0].map((_, i) => concatBatches(parts.map((p) => p[i])));
+  }
+
+  countParams(): number {
+    return this.layers.reduce((sum, layer) => sum + layer.countParams(), 0);
+  }
+
+  /** Every layer's weights, in layer order (Keras model.get_weights()). */
+  getWeights(): Tensor[] {
+    return this.layers.flatMap((layer) => layer.getWeights());
+  }
+
+  /** Weights in getWeights() order; on any error no layer changes. */
+  setWeights(weights: readonly TensorLike[]): void {
+    const layers = this.layers;
+    const counts = layers.map((layer) => layer.getWeights().length);
+    const expected = counts.reduce((a, b) => a + b, 0);
+    if (!Array.isArray(weights) || weights.length !== expected) {
+      throw new ShapeError(`${this.name}: setWeights expects ${expected} tensors (every layer's weights in order; build the model first), received ${Array.isArray(weights) ? weights.length : typeof weights}`);
+    }
+    const previous = layers.map((layer) => layer.getWeights());
+    let offset = 0;
+    let done = 0;
+    try {
+      for (; done < layers.length; done++) {
+        layers[done].setWeights(weights.slice(offset, offset + counts[done]));
+        offset += counts[done];
+      }
+    } catch (error) {
+      for (let i = 0; i < done; i++) layers[i].setWeights(previous[i]);
+      throw error;
+    }
+  }
+
+  /** The Keras summary table; printed unless `{ print: false }`. */
+  summary(options: SummaryOptions = {}): string {
+    const graph = this.graphFor(null);
+    const chain = this.isChain;
+    const rows: SummaryRow[] = this.layers.map((layer) => summaryRow(layer, graph, chain));
+    const text = formatSummary(this.name, rows, !chain);
+    if (options.print ?? true) console.log(text);
+    return text;
+  }
+
+  private toInputList(x: TensorLike | readonly TensorLike[]): Tensor[] {
+    if (x instanceof Tensor) return [x];
+    if (isSymbolic(x)) throw new InputError(`${this.name}: predict takes data, not symbolic tensors`);
+    const expectsList = this.inputCount() > 1;
+    if (expectsList) {
+      if (!Array.isArray(x)) throw new ShapeError(`${this.name}: expects a list of ${this.inputCount()} input tensors, received ${typeof x}`);
+      return x.map((t, i) => toTensor(t, `${this.name}: inputs[${i}]`));
+    }
+    if (Array.isArray(x) && x.length === 1 && (x[0] instanceof Tensor || ArrayBuffer.isView(x[0]))) return [toTensor(x[0], `${this.name}: input`)];
+    return [toTensor(x, `${this.name}: input`)];
+  }
+
+  protected inputCount(): number {
+    return 1;
+  }
+}
+
+function summaryRow(layer: Layer, graph: Graph, chain: boolean): SummaryRow {
+  const nodes = graph.nodes.filter((node) => node.layer === layer);
+  let outputShape = 'multiple';
+  if (nodes.length === 1) {
+    const shapes = nodes[0].outputs.map((t) => formatKerasShape(t.shape));
+    // tf.keras 2 lists an InputLayer's shape, and any multi-output layer's shapes, in brackets.
+    outputShape = shapes.length === 1 && !(layer instanceof InputLayer) ? shapes[0] : `[${shapes.join(', ')}]`;
+  }
+  const row: SummaryRow = { name: layer.name, className: layer.className, outputShape, params: layer.countParams() };
+  if (!chain) {
+    row.connectedTo = nodes.flatMap((node) => node.inputs.map((input) => {
+      const nodeIndex = input.layer.inboundNodes.indexOf(input.node);
+      return `${input.layer.name}[${nodeIndex}][${input.outputIndex}]`;
+    }));
+  }
+  return row;
+}
+
+export interface ModelOptions {
+  inputs: SymbolicTensor | readonly SymbolicTensor[];
+  outputs: SymbolicTensor | readonly SymbolicTensor[];
+  name?: string;
+}
+
+/** Keras' functional Model(inputs, outputs). */
+export class Model extends ModelBase {
+  private readonly graph: Graph;
+
+  constructor(options: ModelOptions) {
+    super(options?.name, 'functional');
+    const list = (value: unknown, key: string): SymbolicTensor[] => {
+      const items = Array.isArray(value) ? value : [value];
+      if (items.length === 0 || !items.every(isSymbolic)) {
+        throw new ConfigError(`${this.name}: option '${key}' must be a symbolic tensor from Input() or a layer call, or a list of them, received ${String(value)}`);
+      }
+      return items as SymbolicTensor[];
+    };
+    this.graph = new GraphImpl(list(options?.inputs, 'inputs'), list(options?.outputs, 'outputs'), this.name);
+  }
+
+  get layers(): Layer[] {
+    return [...this.graph.layers];
+  }
+
+  get inputs(): readonly SymbolicTensor[] {
+    return this.graph.inputs;
+  }
+
+  get outputs(): readonly SymbolicTensor[] {
+    return this.graph.outputs;
+  }
+
+  protected graphFor(): Graph {
+    return this.graph;
+  }
+
+  /** A chain: every node reads exactly one tensor and every layer is called once. */
+  protected get isChain(): boolean {
+    return this.graph.inputs.length === 1 && this.graph.outputs.length === 1
+      && this.graph.nodes.every((node) => node.inputs.length <= 1)
+      && this.graph.nodes.length === this.graph.layers.length
+      && new Set(this.graph.nodes.flatMap((node) => node.inputs)).size === this.graph.nodes.length - 1;
+  }
+
+  protected override inputCount(): number {
+    return this.graph.inputs.length;
+  }
+}

@@ -1,0 +1,100 @@
+// Keras Sequential: a chain of single-output layers. With a declared input
+// shape the chain is traced as each layer is added, so a layer that cannot
+// fit is rejected by add(); otherwise it is traced on the first predict.
+import { ConfigError, ShapeError, WasmRnnError } from '../errors.js';
+import { InputLayer } from '../layers/input-layer.js';
+import { Layer, type Shape } from '../layers/layer.js';
+import type { Tensor } from '../tensor.js';
+import { Graph } from './graph.js';
+import { ModelBase } from './model.js';
+import { isSymbolic, type SymbolicTensor } from './symbolic.js';
+
+export interface SequentialOptions {
+  name?: string;
+  layers?: readonly (Layer | SymbolicTensor)[];
+}
+
+export class Sequential extends ModelBase {
+  private readonly chain: Layer[] = [];
+  private input: SymbolicTensor | null = null;
+  private output: SymbolicTensor | null = null;
+  private graph: Graph | null = null;
+
+  constructor(options: SequentialOptions = {}) {
+    super(options.name, 'sequential');
+    for (const layer of options.layers ?? []) this.add(layer);
+  }
+
+  get layers(): Layer[] {
+    return [...this.chain];
+  }
+
+  protected get isChain(): boolean {
+    return true;
+  }
+
+  /** Appends a layer; an `Input()` tensor as the first item fixes the input shape. */
+  add(layer: Layer | SymbolicTensor): void {
+    if (isSymbolic(layer)) {
+      if (!(layer.layer instanceof InputLayer) || this.input || this.chain.length > 0) {
+        throw new ConfigError(`${this.name}: only an Input() tensor can be added, and only first`);
+      }
+      this.input = layer;
+      this.output = layer;
+      return;
+    }
+    if (!(layer instanceof Layer)) {
+      throw new ConfigError(`${this.name}: add() expects a layer, received ${String(layer)}`);
+    }
+    if (layer instanceof InputLayer) {
+      this.add(layer.output);
+      return;
+    }
+    if (this.chain.includes(layer)) throw new ConfigError(`${this.name}: layer ${layer.name} was already added`);
+    if (!this.input && this.chain.length === 0 && layer.batchInputShape) {
+      this.input = new InputLayer({ batchShape: layer.batchInputShape }).output;
+      this.output = this.input;
+    }
+    if (this.output) this.output = this.callLayer(layer, this.output);
+    this.chain.push(layer);
+    this.graph = null;
+  }
+
+  /** Traces the chain for inputs of this shape (batch axis first, None allowed). */
+  build(inputShape: Shape): void {
+    if (this.output && this.input) return;
+    const input = new InputLayer({ batchShape: inputShape }).output;
+    let output = input;
+    for (const layer of this.chain) output = this.callLayer(layer, output);
+    this.input = input;
+    this.output = output;
+  }
+
+  protected graphFor(inputs: readonly Tensor[] | null): Graph {
+    if (this.chain.length === 0) throw new ConfigError(`${this.name}: the model has no layers; add() some first`);
+    if (!this.output || !this.input) {
+      if (!inputs) {
+        throw new ConfigError(`${this.name}: this model has not yet been built; give the first layer an inputShape, call build(inputShape), or call predict() on data first`);
+      }
+      this.build([null, ...inputs[0].shape.slice(1)]);
+    }
+    this.graph ??= new Graph([this.input as SymbolicTensor], [this.output as SymbolicTensor], this.name);
+    return this.graph;
+  }
+
+  private callLayer(layer: Layer, input: SymbolicTensor): SymbolicTensor {
+    let outputs: SymbolicTensor[];
+    try {
+      outputs = layer.callSymbolic([input]);
+    } catch (error) {
+      if (error instanceof WasmRnnError && !error.message.startsWith(layer.name)) {
+        throw new ShapeError(`${this.name}: layer ${layer.name} cannot follow the previous output of shape ${JSON.stringify(input.shape)}: ${error.message}`);
+      }
+      throw error;
+    }
+    if (outputs.length !== 1) {
+      throw new ConfigError(`${this.name}: layer ${layer.name} has ${outputs.length} outputs (returnState or mergeMode null); Sequential layers must have one, use the functional Model instead`);
+    }
+    return outputs[0];
+  }
+}

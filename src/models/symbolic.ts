@@ -1,0 +1,50 @@
+// Symbolic tensors: what `Input()` returns and what layers return when called
+// on one. They carry a shape and the node that produced them, so a Model can
+// trace its graph from outputs back to inputs.
+import type { Layer, Shape } from '../layers/layer.js';
+
+/** One call of a layer in a graph: which tensors went in and which came out. */
+export class LayerNode {
+  readonly layer: Layer;
+  readonly inputs: readonly SymbolicTensor[];
+  outputs: readonly SymbolicTensor[] = [];
+
+  constructor(layer: Layer, inputs: readonly SymbolicTensor[]) {
+    this.layer = layer;
+    this.inputs = inputs;
+  }
+}
+
+export class SymbolicTensor {
+  /** Shape with the batch axis first; null marks an unknown size (Keras' None). */
+  readonly shape: Shape;
+  readonly node: LayerNode;
+  readonly outputIndex: number;
+
+  constructor(shape: Shape, node: LayerNode, outputIndex: number) {
+    this.shape = Object.freeze([...shape]);
+    this.node = node;
+    this.outputIndex = outputIndex;
+  }
+
+  /** The layer that produced this tensor. */
+  get layer(): Layer {
+    return this.node.layer;
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  toString(): string {
+    return `SymbolicTensor(shape=(${this.shape.map((d) => (d === null ? 'None' : d)).join(', ')}), from ${this.node.layer.name})`;
+  }
+}
+
+export function isSymbolic(value: unknown): value is SymbolicTensor {
+  return value instanceof SymbolicTensor;
+}
+
+export function isSymbolicList(value: unknown): value is SymbolicTensor[] {
+  return Array.isArray(value) && value.length > 0 && value.every(isSymbolic);
+}
