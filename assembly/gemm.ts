@@ -58,10 +58,10 @@ export function f32_pack_gate_panels(packed: usize, src: usize, srcLd: i32, bias
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     pb += 32;
-    const x0 = splat(load<f32>(a0 + off));
-    const x1 = splat(load<f32>(a1 + off));
-    const x2 = splat(load<f32>(a2 + off));
-    const x3 = splat(load<f32>(a3 + off));
+    const x0 = v128.load32_splat(a0 + off);
+    const x1 = v128.load32_splat(a1 + off);
+    const x2 = v128.load32_splat(a2 + off);
+    const x3 = v128.load32_splat(a3 + off);
     c00 = madd(x0, b0, c00); c01 = madd(x0, b1, c01);
     c10 = madd(x1, b0, c10); c11 = madd(x1, b1, c11);
     c20 = madd(x2, b0, c20); c21 = madd(x2, b1, c21);
@@ -82,8 +82,8 @@ export function f32_pack_gate_panels(packed: usize, src: usize, srcLd: i32, bias
   let pb = panel + 32;
   let k = 0;
   for (; k + 2 <= K; k += 2) {
-    const x0 = splat(load<f32>(a + (<usize>k << 2)));
-    const x1 = splat(load<f32>(a + (<usize>k << 2), 4));
+    const x0 = v128.load32_splat(a + (<usize>k << 2));
+    const x1 = v128.load32_splat(a + (<usize>k << 2), 4);
     e0 = madd(x0, v128.load(pb), e0);
     e1 = madd(x0, v128.load(pb, 16), e1);
     o0 = madd(x1, v128.load(pb, 32), o0);
@@ -96,6 +96,27 @@ export function f32_pack_gate_panels(packed: usize, src: usize, srcLd: i32, bias
     e1 = madd(x0, v128.load(pb, 16), e1);
   }
   store_row(c, f32x4.add(e0, o0), f32x4.add(e1, o1), accumulate, wide);
+}
+
+// One row by sixteen columns from two panels at once: twice the independent
+// memory streams for the batch-1 step, which is bound by how fast U streams in.
+// @ts-ignore: decorator
+@inline function kernel_1x16(c: usize, a: usize, panel0: usize, panel1: usize, K: i32, accumulate: bool): void {
+  let p0 = v128.load(panel0), p1 = v128.load(panel0, 16);
+  let q0 = v128.load(panel1), q1 = v128.load(panel1, 16);
+  let pa = panel0 + 32;
+  let pb = panel1 + 32;
+  for (let k = 0; k < K; k++) {
+    const x = v128.load32_splat(a + (<usize>k << 2));
+    p0 = madd(x, v128.load(pa), p0);
+    p1 = madd(x, v128.load(pa, 16), p1);
+    q0 = madd(x, v128.load(pb), q0);
+    q1 = madd(x, v128.load(pb, 16), q1);
+    pa += 32;
+    pb += 32;
+  }
+  store_row(c, p0, p1, accumulate, true);
+  store_row(c + 32, q0, q1, accumulate, true);
 }
 
 // @ts-ignore: decorator
@@ -117,6 +138,18 @@ export function f32_gemm(c: usize, ldc: i32, a: usize, lda: i32, packed: usize, 
   const ldaBytes = <usize>lda << 2;
   const panelBytes = <usize>(K + 1) * NR * 4;
   const panels = (N + NR - 1) / NR;
+  if (M == 1) {
+    // GEMV: pairs of full panels, then what is left one panel at a time.
+    let p = 0;
+    for (; p + 2 <= panels && (p + 2) * NR <= N; p += 2) {
+      const panel = packed + <usize>p * panelBytes;
+      kernel_1x16(c + (<usize>(p * NR) << 2), a, panel, panel + panelBytes, K, accumulate);
+    }
+    for (; p < panels; p++) {
+      kernel_1x8(c + (<usize>(p * NR) << 2), a, packed + <usize>p * panelBytes, K, accumulate, p * NR + NR <= N);
+    }
+    return;
+  }
   for (let p = 0; p < panels; p++) {
     const panel = packed + <usize>p * panelBytes;
     const cCol = c + (<usize>(p * NR) << 2);

@@ -1,5 +1,5 @@
 // GRU cells, Keras gate order z, r, h.
-import { f32x4_activate } from "./activations";
+import { f32x4_activate, ACT_SIGMOID, ACT_TANH } from "./activations";
 import { madd, splat } from "./simd";
 
 // @ts-ignore: decorator
@@ -8,11 +8,24 @@ import { madd, splat } from "./simd";
   return madd(z, hPrev, f32x4.mul(f32x4.sub(splat(1.0), z), candidate));
 }
 
+// Keras' defaults (tanh, sigmoid) get copies with the activations resolved at
+// compile time; other activations dispatch per vector.
+// @ts-ignore: decorator
+@inline function is_default(act: i32, ract: i32): bool {
+  return act == ACT_TANH && ract == ACT_SIGMOID;
+}
+
 /**
  * reset_after = true, one row in place.
  * pre (3*Hp) = x·W + b_input; rec (3*Hp) = h·U + b_recurrent; h (Hp) updated.
  */
 export function gru_gates_reset_after(h: usize, pre: usize, rec: usize, Hp: i32, act: i32, ract: i32): void {
+  if (is_default(act, ract)) gru_reset_after_row(h, pre, rec, Hp, ACT_TANH, ACT_SIGMOID);
+  else gru_reset_after_row(h, pre, rec, Hp, act, ract);
+}
+
+// @ts-ignore: decorator
+@inline function gru_reset_after_row(h: usize, pre: usize, rec: usize, Hp: i32, act: i32, ract: i32): void {
   const block = <usize>Hp << 2;
   for (let j = 0; j < Hp; j += 4) {
     const off = <usize>j << 2;
@@ -28,6 +41,12 @@ export function gru_gates_reset_after(h: usize, pre: usize, rec: usize, Hp: i32,
  * Writes z over rec's z block and rh (Hp) = r * h for the candidate product.
  */
 export function gru_gates_reset_before_zr(rh: usize, rec: usize, h: usize, pre: usize, Hp: i32, ract: i32): void {
+  if (ract == ACT_SIGMOID) gru_reset_before_zr_row(rh, rec, h, pre, Hp, ACT_SIGMOID);
+  else gru_reset_before_zr_row(rh, rec, h, pre, Hp, ract);
+}
+
+// @ts-ignore: decorator
+@inline function gru_reset_before_zr_row(rh: usize, rec: usize, h: usize, pre: usize, Hp: i32, ract: i32): void {
   const block = <usize>Hp << 2;
   for (let j = 0; j < Hp; j += 4) {
     const off = <usize>j << 2;
@@ -43,6 +62,12 @@ export function gru_gates_reset_before_zr(rh: usize, rec: usize, h: usize, pre: 
  * holds x·W_h + b_h + (r*h)·U_h; z (Hp) from the first half; h (Hp) updated.
  */
 export function gru_gates_reset_before_update(h: usize, preCandidate: usize, z: usize, Hp: i32, act: i32): void {
+  if (act == ACT_TANH) gru_reset_before_update_row(h, preCandidate, z, Hp, ACT_TANH);
+  else gru_reset_before_update_row(h, preCandidate, z, Hp, act);
+}
+
+// @ts-ignore: decorator
+@inline function gru_reset_before_update_row(h: usize, preCandidate: usize, z: usize, Hp: i32, act: i32): void {
   for (let j = 0; j < Hp; j += 4) {
     const off = <usize>j << 2;
     const candidate = f32x4_activate(v128.load(preCandidate + off), act);

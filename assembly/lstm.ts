@@ -1,5 +1,5 @@
 // LSTM cell, Keras gate order i, f, c, o.
-import { f32x4_activate } from "./activations";
+import { f32x4_activate, ACT_SIGMOID, ACT_TANH } from "./activations";
 import { madd } from "./simd";
 
 /**
@@ -7,6 +7,13 @@ import { madd } from "./simd";
  * pre (4*Hp) = x·W + b + h·U, blocks i | f | c | o; h (Hp), c (Hp) updated.
  */
 export function lstm_gates(h: usize, c: usize, pre: usize, Hp: i32, act: i32, ract: i32): void {
+  // Keras' defaults get a copy with the activations resolved at compile time.
+  if (act == ACT_TANH && ract == ACT_SIGMOID) lstm_row(h, c, pre, Hp, ACT_TANH, ACT_SIGMOID);
+  else lstm_row(h, c, pre, Hp, act, ract);
+}
+
+// @ts-ignore: decorator
+@inline function lstm_row(h: usize, c: usize, pre: usize, Hp: i32, act: i32, ract: i32): void {
   const block = <usize>Hp << 2;
   for (let j = 0; j < Hp; j += 4) {
     const at = pre + (<usize>j << 2);
