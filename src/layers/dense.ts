@@ -2,6 +2,7 @@
 import { ConfigError, ShapeError, formatShape } from '../errors.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers/index.js';
 import { packDenseWeights, releaseDenseWeights, runDense, SOFTMAX, type PackedDenseWeights } from '../kernels/dense.js';
+import { OwnedBlock } from '../kernels/owned.js';
 import { withKernelSession } from '../kernels/session.js';
 import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
 import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
@@ -34,7 +35,7 @@ export class Dense extends Layer {
   readonly seed: number | undefined;
   readonly kerasVersion: KerasVersion;
   private weights: Float32Array[] | null = null;
-  private packed: PackedDenseWeights | null = null;
+  private readonly packed = new OwnedBlock<PackedDenseWeights>(releaseDenseWeights);
   private inputDim: number | null = null;
 
   constructor(options: DenseOptions) {
@@ -62,7 +63,7 @@ export class Dense extends Layer {
   }
 
   get built(): boolean {
-    return this.packed !== null;
+    return this.packed.current !== null;
   }
 
   private weightShapes(inputDim: number): number[][] {
@@ -126,8 +127,7 @@ export class Dense extends Layer {
   }
 
   dispose(): void {
-    if (this.packed) releaseDenseWeights(this.packed);
-    this.packed = null;
+    this.packed.clear();
     this.weights = null;
     this.inputDim = null;
   }
@@ -149,7 +149,7 @@ export class Dense extends Layer {
       throw new ShapeError(`${this.name}: input x must have shape ${formatShape(this.batchInputShape)}, received ${formatShape(x.shape)}`);
     }
     if (!this.built) this.build(x.shape);
-    const packed = this.packed as PackedDenseWeights;
+    const packed = this.packed.current as PackedDenseWeights;
     const rows = x.size / packed.inputDim;
     const act = this.activation === 'softmax' ? SOFTMAX : activationId(this.activation, this.kerasVersion, `${this.name}: activation`);
     const data = rows === 0 ? new Float32Array(0) : withKernelSession((session) => runDense(session, packed, x.data, rows, act));
@@ -158,8 +158,7 @@ export class Dense extends Layer {
 
   private install(inputDim: number, values: Float32Array[]): void {
     const packed = packDenseWeights(inputDim, this.units, values[0], values[1] ?? null);
-    if (this.packed) releaseDenseWeights(this.packed);
-    this.packed = packed;
+    this.packed.replace(this, packed);
     this.weights = values;
     this.inputDim = inputDim;
   }

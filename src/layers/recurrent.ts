@@ -9,6 +9,7 @@ import {
   packRecurrentWeights, releasePackedWeights, runRecurrentSequence,
   type OutputPlacement, type PackedRecurrentWeights,
 } from '../kernels/recurrent.js';
+import { OwnedBlock } from '../kernels/owned.js';
 import { withKernelSession, type KernelSession } from '../kernels/session.js';
 import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
 import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
@@ -96,7 +97,7 @@ export abstract class RecurrentLayer extends Layer {
   private readonly recurrentDropout: number;
 
   private weights: Float32Array[] | null = null;
-  private packed: PackedRecurrentWeights | null = null;
+  private readonly packed = new OwnedBlock<PackedRecurrentWeights>(releasePackedWeights);
   private inputDim: number | null = null;
 
   protected constructor(options: RecurrentLayerOptions, namePrefix: string, extraKeys: readonly string[], defaults: { recurrentInitializer: string }) {
@@ -238,11 +239,7 @@ export abstract class RecurrentLayer extends Layer {
 
   /** Frees the packed weights in WebAssembly memory; the layer must be rebuilt or given weights again. */
   dispose(): void {
-    if (this.packed) {
-      packedRegistry.unregister(this);
-      releasePackedWeights(this.packed);
-    }
-    this.packed = null;
+    this.packed.clear();
     this.weights = null;
     this.inputDim = null;
   }
@@ -306,7 +303,7 @@ export abstract class RecurrentLayer extends Layer {
     session: KernelSession, sequence: UploadedSequence, initialState: readonly Tensor[] | undefined,
     targets: DirectionTargets, direction: { goBackwards: boolean; zeroOutputForMask: boolean },
   ): void {
-    const packed = this.packed;
+    const packed = this.packed.current;
     if (!packed) throw new ConfigError(`${this.name}: the layer has no weights; call build() or setWeights() first`);
     runRecurrentSequence(session, {
       weights: packed,
@@ -352,25 +349,11 @@ export abstract class RecurrentLayer extends Layer {
   private installWeights(inputDim: number, values: Float32Array[]): void {
     const [kernel, recurrentKernel, bias] = values;
     const packed = packRecurrentWeights(this.cellId, inputDim, this.units, kernel, recurrentKernel, bias ?? null);
-    if (this.packed) {
-      packedRegistry.unregister(this);
-      releasePackedWeights(this.packed);
-    }
-    this.packed = packed;
-    packedRegistry.register(this, packed, this);
+    this.packed.replace(this, packed);
     this.weights = values;
     this.inputDim = inputDim;
   }
 }
-
-/** Returns packed weights to the heap when a layer is garbage-collected without dispose(). */
-const packedRegistry = new FinalizationRegistry<PackedRecurrentWeights>((packed) => {
-  try {
-    releasePackedWeights(packed);
-  } catch {
-    // The runtime is gone; nothing to return memory to.
-  }
-});
 
 /** Shape checks of a symbolic call: x (B, T, D) fitting the layer, states (B, H) each. */
 export function checkRecurrentShapes(
