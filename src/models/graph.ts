@@ -16,8 +16,10 @@ export class Graph {
   readonly outputs: readonly SymbolicTensor[];
   /** Nodes in an order where every node comes after the nodes it reads from. */
   readonly nodes: readonly LayerNode[];
-  /** Each layer once, in the order its first node runs (input layers first). */
+  /** Each layer once, in Keras' model.layers order (which is also get_weights() order). */
   readonly layers: readonly Layer[];
+  /** tf.keras' test for the short summary table: one node per depth, each reading one tensor, no shared layers. */
+  readonly isSequentialLike: boolean;
 
   constructor(inputs: readonly SymbolicTensor[], outputs: readonly SymbolicTensor[], modelName: string) {
     inputs.forEach((input, i) => {
@@ -47,7 +49,9 @@ export class Graph {
       }
     }
     this.nodes = order;
-    this.layers = [...new Set(order.map((node) => node.layer))];
+    const { layers, sequentialLike } = kerasLayerOrder(inputs, outputs);
+    this.layers = layers;
+    this.isSequentialLike = sequentialLike;
   }
 
   /** Runs the graph on one tensor per input (already checked against the input shapes). */
@@ -77,4 +81,50 @@ export class Graph {
       }
     });
   }
+}
+
+/**
+ * Keras' layer order: depth-first from the outputs numbers layers in the
+ * order they are first reached; each node's depth is its longest distance to
+ * an output; layers are listed deepest first, ties by that number.
+ */
+function kerasLayerOrder(inputs: readonly SymbolicTensor[], outputs: readonly SymbolicTensor[]): { layers: Layer[]; sequentialLike: boolean } {
+  const layerIndex = new Map<Layer, number>();
+  const finished: LayerNode[] = [];
+  const seen = new Set<LayerNode>();
+  const visit = (node: LayerNode) => {
+    if (seen.has(node)) return;
+    seen.add(node);
+    if (!layerIndex.has(node.layer)) layerIndex.set(node.layer, layerIndex.size);
+    for (const input of node.inputs) visit(input.node);
+    finished.push(node);
+  };
+  for (const output of outputs) visit(output.node);
+
+  const nodeDepth = new Map<LayerNode, number>();
+  const layerDepth = new Map<Layer, number>();
+  for (const node of [...finished].reverse()) {
+    const depth = Math.max(nodeDepth.get(node) ?? 0, layerDepth.get(node.layer) ?? 0);
+    layerDepth.set(node.layer, depth);
+    nodeDepth.set(node, depth);
+    for (const input of node.inputs) nodeDepth.set(input.node, Math.max(depth + 1, nodeDepth.get(input.node) ?? 0));
+  }
+  for (const input of inputs) {
+    if (!layerDepth.has(input.layer)) {
+      layerDepth.set(input.layer, 0);
+      layerIndex.set(input.layer, -1);
+      nodeDepth.set(input.node, 0);
+    }
+  }
+  const layers = [...layerDepth.keys()].sort((a, b) => (layerDepth.get(b) as number) - (layerDepth.get(a) as number)
+    || (layerIndex.get(a) as number) - (layerIndex.get(b) as number));
+
+  const nodesPerDepth = new Map<number, number>();
+  for (const depth of nodeDepth.values()) nodesPerDepth.set(depth, (nodesPerDepth.get(depth) ?? 0) + 1);
+  const nodesPerLayer = new Map<Layer, number>();
+  for (const node of nodeDepth.keys()) nodesPerLayer.set(node.layer, (nodesPerLayer.get(node.layer) ?? 0) + 1);
+  const sequentialLike = [...nodesPerDepth.values()].every((count) => count === 1)
+    && [...nodeDepth.keys()].every((node) => node.inputs.length <= 1)
+    && [...nodesPerLayer.values()].every((count) => count === 1);
+  return { layers, sequentialLike };
 }

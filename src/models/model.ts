@@ -184,12 +184,8 @@ export class Model extends ModelBase {
     return this.graph;
   }
 
-  /** A chain: every node reads exactly one tensor and every layer is called once. */
   protected get isChain(): boolean {
-    return this.graph.inputs.length === 1 && this.graph.outputs.length === 1
-      && this.graph.nodes.every((node) => node.inputs.length <= 1)
-      && this.graph.nodes.length === this.graph.layers.length
-      && new Set(this.graph.nodes.flatMap((node) => node.inputs)).size === this.graph.nodes.length - 1;
+    return this.graph.isSequentialLike;
   }
 
   protected override inputCount(): number {
