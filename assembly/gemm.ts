@@ -73,29 +73,19 @@ export function f32_pack_gate_panels(packed: usize, src: usize, srcLd: i32, bias
   store_row(c + 3 * ldc, c30, c31, accumulate, wide);
 }
 
-// One row by eight columns, k unrolled by two into independent chains: the
-// GEMV shape of a batch-1 recurrent step.
+// One row by eight columns. Every kernel sums bias + a_0 b_0 + a_1 b_1 + ... in
+// k order, so a row's result does not depend on which kernel or batch slot ran it.
 // @ts-ignore: decorator
 @inline function kernel_1x8(c: usize, a: usize, panel: usize, K: i32, accumulate: bool, wide: bool): void {
-  let e0 = v128.load(panel), e1 = v128.load(panel, 16);
-  let o0 = splat(0), o1 = splat(0);
+  let c0 = v128.load(panel), c1 = v128.load(panel, 16);
   let pb = panel + 32;
-  let k = 0;
-  for (; k + 2 <= K; k += 2) {
-    const x0 = v128.load32_splat(a + (<usize>k << 2));
-    const x1 = v128.load32_splat(a + (<usize>k << 2), 4);
-    e0 = madd(x0, v128.load(pb), e0);
-    e1 = madd(x0, v128.load(pb, 16), e1);
-    o0 = madd(x1, v128.load(pb, 32), o0);
-    o1 = madd(x1, v128.load(pb, 48), o1);
-    pb += 64;
+  for (let k = 0; k < K; k++) {
+    const x = v128.load32_splat(a + (<usize>k << 2));
+    c0 = madd(x, v128.load(pb), c0);
+    c1 = madd(x, v128.load(pb, 16), c1);
+    pb += 32;
   }
-  if (k < K) {
-    const x0 = splat(load<f32>(a + (<usize>k << 2)));
-    e0 = madd(x0, v128.load(pb), e0);
-    e1 = madd(x0, v128.load(pb, 16), e1);
-  }
-  store_row(c, f32x4.add(e0, o0), f32x4.add(e1, o1), accumulate, wide);
+  store_row(c, c0, c1, accumulate, wide);
 }
 
 // One row by sixteen columns from two panels at once: twice the independent

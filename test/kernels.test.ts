@@ -264,3 +264,21 @@ describe('Bidirectional against the float64 reference', () => {
     }
   }
 });
+
+describe('a row does not depend on its batch neighbours', () => {
+  it('LSTM and Dense give bit-identical rows alone and inside a batch of 7', async () => {
+    const { Dense } = await import('../dist/index.js');
+    const random = seededRandom(77);
+    const lstm = new LSTM({ units: 13, seed: 4, returnSequences: true });
+    const dense = new Dense({ units: 9, seed: 5 });
+    const x = tensor(randomFloats(random, 7 * 6 * 5), [7, 6, 5]);
+    const batchLstm = lstm.apply(x) as ReturnType<typeof tensor>;
+    const batchDense = dense.apply(batchLstm);
+    for (let b = 0; b < 7; b++) {
+      const row = tensor(x.data.slice(b * 30, (b + 1) * 30), [1, 6, 5]);
+      const aloneLstm = lstm.apply(row) as ReturnType<typeof tensor>;
+      expect(aloneLstm.data).toEqual(batchLstm.data.slice(b * 78, (b + 1) * 78));
+      expect(dense.apply(aloneLstm).data).toEqual(batchDense.data.slice(b * 54, (b + 1) * 54));
+    }
+  });
+});
