@@ -12,3 +12,8 @@ export { f32_merge } from "./merge";
 export function heap_base(): usize {
   return __heap_base;
 }
+
+/** 1 in the relaxed-SIMD build (fused multiply-add), 0 in the plain SIMD build. */
+export function kernel_uses_relaxed_simd(): i32 {
+  return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
+}

@@ -1,5 +1,5 @@
 // wasm-rnn: Keras-exact recurrent layers on SIMD WebAssembly.
-export { ready, memoryBytes, type ReadyOptions, type WasmSource } from './kernels/module.js';
+export { ready, memoryBytes, kernelVariant, type ReadyOptions, type WasmSource, type KernelVariant } from './kernels/module.js';
 export { Tensor, tensor, type TensorLike, type NestedArray, type TypedArray } from './tensor.js';
 export { WasmRnnError, ShapeError, ConfigError, InputError, RuntimeError } from './errors.js';
 export { initializers, getInitializer, type Initializer, type InitializerSpec, type SeedOption } from './initializers/index.js';

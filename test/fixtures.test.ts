@@ -3,11 +3,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ready, layerFromConfig, tensor, Tensor, type KerasLayerSpec } from '../dist/index.js';
 import { loadFixtures, maxViolation, type Fixture } from './fixtures.js';
+import { testKernelVariant } from './kernel-variant.js';
 
 const fixtures = loadFixtures();
 
 beforeAll(async () => {
-  await ready();
+  await ready({ kernels: testKernelVariant() });
 });
 
 export function runFixture(fixture: Fixture): Tensor[] {

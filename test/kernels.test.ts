@@ -10,12 +10,13 @@ import {
   type CellKind, type ReferenceRecurrentSpec, type ReferenceTensor,
 } from './reference/index.js';
 import { maxViolation } from './fixtures.js';
+import { testKernelVariant } from './kernel-variant.js';
 import { randomFloats, randomMask, seededRandom } from './random.js';
 
 const TOLERANCE = { abs: 1e-5, rel: 1e-4 };
 
 beforeAll(async () => {
-  await ready();
+  await ready({ kernels: testKernelVariant() });
 });
 
 function asReference(data: Float32Array, shape: number[]): ReferenceTensor {

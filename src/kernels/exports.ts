@@ -4,6 +4,7 @@
 export interface KernelExports {
   readonly memory: WebAssembly.Memory;
   heap_base(): number;
+  kernel_uses_relaxed_simd(): number;
   f32_vactivate(out: number, x: number, n: number, kind: number): void;
   f32_softmax_rows(x: number, rows: number, cols: number, ld: number): void;
   f32_gemm(c: number, ldc: number, a: number, lda: number, packed: number, M: number, N: number, K: number, accumulate: number): void;

@@ -1,19 +1,46 @@
 // Loads and instantiates the kernel module once, then hands out its exports
 // and the heap that manages its memory.
-import { instantiate } from '@assemblyscript/loader';
+//
+// Where the bytes come from:
+// - by default, `wasm-rnn.wasm` one folder above the package's JavaScript (this file is
+//   dist/kernels/module.js, the browser bundles dist/browser/wasm-rnn{,.min}.js, the .wasm
+//   dist/wasm-rnn.wasm), found with the literal `new URL('../wasm-rnn.wasm', import.meta.url)`
+//   that Vite, webpack and Parcel understand (esbuild does not: its users hand `ready({ wasm })`
+//   the file's URL); under Vite's dev server, which pre-bundles dependencies away from their
+//   files, the package's own copy;
+// - in browsers (and for http(s) URLs anywhere) by `fetch`, compiled while it streams in;
+// - in Node, for `file:` URLs and plain paths, by reading the file through a dynamic import
+//   of node:fs/promises that bundlers neither follow nor keep in a browser bundle.
 import { RuntimeError } from '../errors.js';
 import type { KernelExports } from './exports.js';
 import { WasmHeap } from './heap.js';
 
-/** Where the .wasm comes from when the caller does not say: next to the compiled package. */
-const defaultWasmUrl = new URL('../wasm-rnn.wasm', import.meta.url);
-
-export type WasmSource = URL | string | Response | ArrayBuffer | ArrayBufferView | WebAssembly.Module;
+/**
+ * What `ready({ wasm })` accepts: a URL or string (a URL, or in Node also a file path), a `Response`
+ * or a promise of one (`fetch(...)`), the bytes (`ArrayBuffer` or any typed array / `Buffer`), or an
+ * already compiled `WebAssembly.Module`.
+ */
+export type WasmSource =
+  | URL
+  | string
+  | Response
+  | PromiseLike<Response>
+  | ArrayBuffer
+  | ArrayBufferView
+  | WebAssembly.Module;
 
 export interface ReadyOptions {
-  /** The kernel module, for hosts that serve or bundle it themselves. */
+  /** The kernel module, for hosts that serve or bundle it themselves. Default: the .wasm beside the package. */
   wasm?: WasmSource;
+  /**
+   * Which packaged build to load when `wasm` is not given: 'auto' (default) takes the relaxed-SIMD
+   * build (fused multiply-add) where the engine supports it, else the plain SIMD build.
+   */
+  kernels?: 'auto' | KernelVariant;
 }
+
+/** The two packaged builds of the same kernel source. */
+export type KernelVariant = 'simd' | 'relaxed-simd';
 
 export interface KernelRuntime {
   readonly exports: KernelExports;
@@ -26,11 +53,11 @@ let loading: Promise<KernelRuntime> | undefined;
 /** Instantiates the WebAssembly module. Idempotent: later calls return the same instance. */
 export async function ready(options: ReadyOptions = {}): Promise<void> {
   if (runtime) return;
-  loading ??= load(options.wasm ?? defaultWasmUrl).then(
+  loading ??= load(options.wasm ?? defaultWasmUrl(options.kernels ?? 'auto')).then(
     (loaded) => (runtime = loaded),
     (error: unknown) => {
       loading = undefined;
-      throw error instanceof RuntimeError ? error : new RuntimeError(`cannot load the wasm-rnn WebAssembly module: ${String(error)}`);
+      throw error instanceof RuntimeError ? error : new RuntimeError(`cannot load the wasm-rnn WebAssembly module: ${describeError(error)}`);
     },
   );
   await loading;
@@ -42,28 +69,178 @@ export function kernelRuntime(): KernelRuntime {
   return runtime;
 }
 
+/** Which build is running: 'relaxed-simd' (fused multiply-add) or 'simd'; null before `ready()`. */
+export function kernelVariant(): KernelVariant | null {
+  if (!runtime) return null;
+  return runtime.exports.kernel_uses_relaxed_simd() ? 'relaxed-simd' : 'simd';
+}
+
 /** Current size of the WebAssembly memory in bytes (0 before `ready()`). */
 export function memoryBytes(): number {
   return runtime ? runtime.heap.memoryBytes : 0;
 }
 
-async function load(source: WasmSource): Promise<KernelRuntime> {
-  if (typeof WebAssembly !== 'object' || !WebAssembly.validate(SIMD_PROBE)) {
-    throw new RuntimeError('this JavaScript engine has no WebAssembly SIMD (128-bit), which wasm-rnn requires');
+/**
+ * The packaged .wasm. Keep the expression literal: bundlers recognise exactly
+ * `new URL('<relative path>', import.meta.url)` and emit the file with the app.
+ */
+function defaultWasmUrl(kernels: 'auto' | KernelVariant): URL {
+  if (kernels !== 'auto' && kernels !== 'simd' && kernels !== 'relaxed-simd') {
+    throw new RuntimeError(`ready({ kernels }) must be 'auto', 'simd' or 'relaxed-simd', received ${JSON.stringify(kernels)}`);
   }
-  const { exports } = await instantiate<Record<string, unknown>>(await resolveSource(source));
-  const kernels = exports as unknown as KernelExports;
+  const relaxed = kernels === 'relaxed-simd' || (kernels === 'auto' && supportsRelaxedSimd());
+  const beside = relaxed ? new URL('../wasm-rnn.relaxed.wasm', import.meta.url) : new URL('../wasm-rnn.wasm', import.meta.url);
+  // Vite's dev server serves dependencies pre-bundled from node_modules/.vite/deps/ without the
+  // files they reference (vitejs/vite#8427); the package's own copy is still served from
+  // node_modules/wasm-rnn/dist/.
+  const viteDeps = /^(.*\/node_modules\/)\.vite\/deps[^/]*\//.exec(import.meta.url);
+  const file = relaxed ? 'wasm-rnn.relaxed.wasm' : 'wasm-rnn.wasm';
+  return viteDeps ? new URL(`wasm-rnn/dist/${file}`, viteDeps[1]) : beside;
+}
+
+function supportsRelaxedSimd(): boolean {
+  return typeof WebAssembly === 'object' && typeof WebAssembly.validate === 'function' && WebAssembly.validate(RELAXED_SIMD_PROBE);
+}
+
+async function load(source: WasmSource): Promise<KernelRuntime> {
+  if (typeof WebAssembly !== 'object' || typeof WebAssembly.validate !== 'function') {
+    throw new RuntimeError('this JavaScript engine has no WebAssembly, which wasm-rnn requires');
+  }
+  if (!WebAssembly.validate(SIMD_PROBE)) {
+    throw new RuntimeError(
+      'this JavaScript engine has no WebAssembly SIMD (128-bit), which wasm-rnn requires ' +
+        '(Chrome 91+, Firefox 89+, Safari 16.4+, Node 16.4+)',
+    );
+  }
+  const module = await compile(source);
+  let memory: WebAssembly.Memory | undefined;
+  const instance = await WebAssembly.instantiate(module, kernelImports(() => memory));
+  const kernels = instance.exports as unknown as KernelExports;
+  memory = kernels.memory;
+  if (!(kernels.memory instanceof WebAssembly.Memory) || typeof kernels.heap_base !== 'function') {
+    throw new RuntimeError('the WebAssembly module given to ready() is not the wasm-rnn kernel module (no memory or heap_base export)');
+  }
   return { exports: kernels, heap: new WasmHeap(kernels.memory, kernels.heap_base()) };
 }
 
-async function resolveSource(source: WasmSource): Promise<WebAssembly.Module | BufferSource | Response> {
-  if (!(source instanceof URL) && typeof source !== 'string') return source;
-  const url = source instanceof URL ? source : new URL(source, defaultWasmUrl);
-  if (url.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
-    return readFile(url);
+/**
+ * What an AssemblyScript module may import: the release build imports nothing, but a debug build
+ * (assertions on) imports `env.abort`, reported here as a RuntimeError with AssemblyScript's message.
+ * The module's exports are plain functions on pointers, so no loader glue is needed beyond this.
+ */
+function kernelImports(memory: () => WebAssembly.Memory | undefined): WebAssembly.Imports {
+  const text = (ptr: number): string => {
+    const buffer = memory()?.buffer;
+    if (!buffer || ptr < 4 || ptr > buffer.byteLength) return '?';
+    const view = new DataView(buffer);
+    // An AssemblyScript string: UTF-16 code units, their byte length in the 4 bytes before them.
+    const units = Math.min(view.getUint32(ptr - 4, true) >>> 1, (buffer.byteLength - ptr) >>> 1, 256);
+    let result = '';
+    for (let i = 0; i < units; i++) result += String.fromCharCode(view.getUint16(ptr + 2 * i, true));
+    return result;
+  };
+  return {
+    env: {
+      abort(message: number, file: number, line: number, column: number): never {
+        throw new RuntimeError(`wasm-rnn kernel aborted: ${text(message)} at ${text(file)}:${line}:${column}`);
+      },
+      seed: () => Date.now() * Math.random(),
+    },
+  };
+}
+
+/** Any accepted source to a compiled module, streaming when the source is a fetch. */
+async function compile(source: WasmSource): Promise<WebAssembly.Module> {
+  if (source instanceof WebAssembly.Module) return source;
+  if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source as BufferSource);
+  if (isResponse(source)) return compileResponse(source);
+  if (source instanceof URL || typeof source === 'string') return compileLocation(source);
+  if (isThenable(source)) return compile(await source);
+  throw new RuntimeError(
+    `ready({ wasm }) expects a URL, string, Response, ArrayBuffer, typed array or WebAssembly.Module, got ${describeValue(source)}`,
+  );
+}
+
+async function compileLocation(location: URL | string): Promise<WebAssembly.Module> {
+  const url = location instanceof URL ? location : absoluteUrl(location);
+  // Node (or a runtime with its API). The label lets the browser bundle drop this block
+  // (esbuild --drop-labels=NODE_ONLY), and with it every trace of node:fs.
+  NODE_ONLY: if (typeof process === 'object' && process !== null && typeof process.versions?.node === 'string') {
+    if (url !== undefined && url.protocol !== 'file:') break NODE_ONLY;
+    // A plain string in Node is a file path (relative to the working directory), as fs reads it.
+    return WebAssembly.compile(await readNodeFile(url ?? location));
   }
-  return fetch(url);
+  // In browsers a relative string resolves against the document, exactly as fetch resolves it.
+  const target = url ?? location;
+  let response: Response;
+  try {
+    response = await fetch(target);
+  } catch (error) {
+    throw new RuntimeError(`cannot fetch the wasm-rnn WebAssembly module from ${String(target)}: ${describeError(error)}`);
+  }
+  return compileResponse(response);
+}
+
+async function compileResponse(response: Response): Promise<WebAssembly.Module> {
+  const where = response.url || 'the given Response';
+  if (!response.ok) {
+    throw new RuntimeError(`cannot load the wasm-rnn WebAssembly module: ${where} answered ${response.status} ${response.statusText}`.trimEnd());
+  }
+  // Streaming compilation needs the `application/wasm` content type; servers that send another
+  // one still work, through the whole-buffer path.
+  const type = response.headers.get('content-type') ?? '';
+  if (typeof WebAssembly.compileStreaming === 'function' && /^application\/wasm\b/i.test(type)) {
+    return WebAssembly.compileStreaming(response);
+  }
+  const bytes = new Uint8Array(await response.arrayBuffer());
+  if (!WASM_MAGIC.every((byte, i) => bytes[i] === byte)) {
+    // Typically a single-page-app server answering an unknown path with its index.html.
+    throw new RuntimeError(
+      `cannot load the wasm-rnn WebAssembly module: ${where} is not a WebAssembly module ` +
+        `(content-type ${type || 'none'}, first bytes ${JSON.stringify(new TextDecoder().decode(bytes.subarray(0, 16)))}); is wasm-rnn.wasm served at that path?`,
+    );
+  }
+  return WebAssembly.compile(bytes);
+}
+
+const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
+
+function absoluteUrl(location: string): URL | undefined {
+  // A Windows path such as C:\x.wasm is not a URL with scheme "c:".
+  if (/^[a-z]:[\\/]/i.test(location) || !/^[a-z][a-z\d+.-]*:/i.test(location)) return undefined;
+  try {
+    return new URL(location);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads a file in Node. The module name is a parameter, not a literal, and the import carries both
+ * ignore hints, so no bundler resolves it or folds it back into `import("node:fs/promises")`; the
+ * browser bundle drops this function altogether.
+ */
+async function readNodeFile(file: URL | string, fsModule = 'node:fs/promises'): Promise<BufferSource> {
+  const fs = (await import(/* webpackIgnore: true */ /* @vite-ignore */ fsModule)) as typeof import('node:fs/promises');
+  return (await fs.readFile(file)) as Uint8Array as BufferSource;
+}
+
+function isResponse(value: unknown): value is Response {
+  return typeof Response === 'function' && value instanceof Response;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return typeof value;
+  return (value as object).constructor?.name ?? 'an object';
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** A minimal module using one v128 instruction: validates only where SIMD exists. */
@@ -72,4 +249,14 @@ const SIMD_PROBE = new Uint8Array([
   0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type: () -> v128
   0x03, 0x02, 0x01, 0x00, // one function of type 0
   0x0a, 0x0a, 0x01, 0x08, 0x00, 0x41, 0x00, 0xfd, 0x0f, 0xfd, 0x62, 0x0b, // i32.const 0; i8x16.splat; i8x16.popcnt; end
+]);
+
+/** A minimal module using f32x4.relaxed_madd: validates only where relaxed SIMD exists. */
+const RELAXED_SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type: () -> v128
+  0x03, 0x02, 0x01, 0x00, // one function of type 0
+  0x0a, 0x13, 0x01, 0x11, 0x00, // code: one body of 17 bytes, no locals
+  0x41, 0x00, 0xfd, 0x0f, 0x41, 0x00, 0xfd, 0x0f, 0x41, 0x00, 0xfd, 0x0f, // three i8x16.splat(0)
+  0xfd, 0x85, 0x02, 0x0b, // f32x4.relaxed_madd; end
 ]);

@@ -1,0 +1,274 @@
+// The packed package (`npm pack`) in tiny apps, as a user gets it: built with Vite (no config
+// file, no options beyond the root), served by Vite's dev server, bundled with esbuild, and
+// imported from a plain <script type="module"> with no bundler at all; each opened in headless
+// Chromium, where an LSTM must give the same numbers as in Node.
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { build as esbuild, transform } from 'esbuild';
+import { build as viteBuild, createServer as viteServer } from 'vite';
+import * as api from '../../dist/index.js';
+import { loadFixture, maxViolation } from '../fixtures.js';
+import { SEED_INPUT, runSeedExamples, runSmallLstm, type PlainTensor } from './cases.js';
+import { describeWithChromium, launchChromium, readyAsChromium, sameBuildOrClose, type Chromium } from './chromium.js';
+import { startStaticServer } from './static-server.js';
+
+const run = promisify(execFile);
+beforeAll(async () => {
+  await readyAsChromium(api);
+});
+
+const repo = fileURLToPath(new URL('../../', import.meta.url));
+/** Gzipped bytes a browser downloads for the Vite app: its JS and the .wasm. The README's budget. */
+const GZIP_BUDGET = 30 * 1024;
+
+interface AppReport {
+  variant: string;
+  seed: Record<'last' | 'seq', PlainTensor[]>;
+  small: PlainTensor;
+  missing: { name: string; isRuntimeError: boolean; message: string };
+}
+
+/**
+ * The app: first a ready() that must fail on a missing file (and leave the package loadable), then
+ * the real one, then the seed examples and a seeded LSTM through the code the Node side runs too.
+ * `{{IMPORTS}}` and `{{SOURCE}}` are where the variants differ.
+ */
+const APP_MAIN = `
+import * as api from {{PACKAGE}};
+import { runSeedExamples, runSmallLstm } from './cases.js';
+{{IMPORTS}}
+const report = {};
+try {
+  await api.ready({ wasm: './no-such-file.wasm' });
+} catch (error) {
+  report.missing = { name: error.name, isRuntimeError: error instanceof api.RuntimeError, message: error.message };
+}
+await api.ready({{SOURCE}});
+report.variant = api.kernelVariant();
+report.seed = runSeedExamples(api);
+report.small = runSmallLstm(api);
+window.report = report;
+document.title = 'done';
+`;
+
+const INDEX_HTML = (script: string) =>
+  `<!doctype html><html><head><meta charset="utf-8"><title>wasm-rnn app</title></head>` +
+  `<body><script type="module" src="${script}"></script></body></html>\n`;
+
+describeWithChromium('the packed package in apps', () => {
+  let work: string;
+  let tarball: string;
+  let packedFiles: string[];
+  let chromium: Chromium;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'wasm-rnn-apps-'));
+    const { stdout } = await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: repo });
+    const [packed] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
+    tarball = join(work, packed.filename);
+    packedFiles = packed.files.map((f) => f.path);
+    chromium = await launchChromium();
+  }, 60_000);
+
+  afterAll(async () => {
+    await chromium?.close();
+    if (work) await rm(work, { recursive: true, force: true });
+  });
+
+  /** A new app folder with the tarball unpacked as node_modules/wasm-rnn and the given files. */
+  async function makeApp(name: string, files: Record<string, string>): Promise<string> {
+    const app = join(work, name);
+    const installed = join(app, 'node_modules', 'wasm-rnn');
+    await mkdir(installed, { recursive: true });
+    await run('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
+    // The package's one dependency, from this repository's install (keeps the test offline).
+    await mkdir(join(app, 'node_modules', '@assemblyscript'), { recursive: true });
+    await symlink(join(repo, 'node_modules', '@assemblyscript', 'loader'), join(app, 'node_modules', '@assemblyscript', 'loader'), 'dir');
+    const cases = await transform(await readFile(new URL('./cases.ts', import.meta.url), 'utf8'), { loader: 'ts', format: 'esm' });
+    const all: Record<string, string> = {
+      'package.json': JSON.stringify({ name: `app-${name}`, private: true, type: 'module', dependencies: { 'wasm-rnn': `file:${tarball}` } }, null, 2),
+      'cases.js': cases.code,
+      ...files,
+    };
+    for (const [file, text] of Object.entries(all)) await writeFile(join(app, file), text);
+    return app;
+  }
+
+  const main = (pkg: string, imports = '', source = '') =>
+    APP_MAIN.replace('{{PACKAGE}}', JSON.stringify(pkg)).replace('{{IMPORTS}}', imports).replace('{{SOURCE}}', source);
+
+  /** Opens the app and returns its report and the requests it made. */
+  async function openApp<T = AppReport>(url: string, requests: string[] = []): Promise<T> {
+    const { page, errors } = await chromium.newPage();
+    page.on('response', (r) => requests.push(`${r.status()} ${new URL(r.url()).pathname} ${r.headers()['content-type'] ?? ''}`));
+    try {
+      await page.goto(url);
+      await page.waitForFunction(() => document.title === 'done', undefined, { timeout: 20_000 }).catch(() => {
+        throw new Error(`the app did not finish; page errors: ${errors.join('; ') || 'none'}`);
+      });
+      return (await page.evaluate('window.report')) as T;
+    } finally {
+      await page.close();
+    }
+  }
+
+  async function serveAndOpen<T = AppReport>(dir: string, path = '/'): Promise<{ report: T; requests: string[] }> {
+    const server = await startStaticServer([{ prefix: '/', dir }]);
+    const requests: string[] = [];
+    try {
+      return { report: await openApp<T>(server.origin + path, requests), requests };
+    } finally {
+      await server.close();
+    }
+  }
+
+  it('packs the browser bundle, the .wasm and the types, and not the demo', () => {
+    for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/browser/wasm-rnn.js', 'dist/browser/wasm-rnn.min.js', 'dist/wasm-rnn.wasm', 'package.json']) {
+      expect(packedFiles).toContain(file);
+    }
+    expect(packedFiles.filter((f) => f.startsWith('dist/web-demo/'))).toEqual([]);
+  });
+
+  it('Vite build, no config: emits the .wasm, streams it, and runs the LSTM', async () => {
+    const app = await makeApp('vite', { 'index.html': INDEX_HTML('./main.js'), 'main.js': main('wasm-rnn') });
+    await viteBuild({ root: app, configFile: false, logLevel: 'silent' });
+    const out = join(app, 'dist');
+    const assets = await readdir(join(out, 'assets'));
+    const wasmFiles = assets.filter((f) => f.endsWith('.wasm'));
+    const jsFiles = assets.filter((f) => f.endsWith('.js'));
+    // Both builds are emitted; the page downloads only the one it picks.
+    expect(wasmFiles).toHaveLength(2);
+    await expectNoNodeBuiltins(join(out, 'assets'), jsFiles);
+
+    const { report, requests } = await serveAndOpen(out);
+    expectRightNumbers(report, 'Vite build', { namesKept: false });
+    const fetched = wasmFiles.filter((f) => requests.includes(`200 /assets/${f} application/wasm`));
+    expect(fetched).toHaveLength(1);
+    expect(fetched[0]).toMatch(/^wasm-rnn\.relaxed-/);
+
+    // What a browser downloads for the package: the app's JS (almost all of it wasm-rnn) and the .wasm.
+    const gz = async (file: string) => gzipSync(await readFile(join(out, 'assets', file)), { level: 9 }).length;
+    const js = (await Promise.all(jsFiles.map(gz))).reduce((a, b) => a + b, 0);
+    const wasm = await gz(fetched[0]);
+    console.log(`[bundlers] Vite app gzip -9: JS ${js} B + wasm ${wasm} B = ${js + wasm} B (${((js + wasm) / 1024).toFixed(1)} KiB)`);
+    expect(js + wasm, 'gzipped JS + wasm over the 30 KB budget in the README').toBeLessThan(GZIP_BUDGET);
+  }, 60_000);
+
+  it('Vite build of an app that uses only LSTM: tree-shaken, and still right', async () => {
+    const app = await makeApp('vite-lstm', {
+      'index.html': INDEX_HTML('./main.js'),
+      'main.js': [
+        "import { ready, tensor, LSTM } from 'wasm-rnn';",
+        `const SEED_INPUT = ${JSON.stringify(SEED_INPUT)};`,
+        'await ready();',
+        'const out = new LSTM({ units: 4, returnSequences: true, seed: 7 }).apply(tensor(SEED_INPUT));',
+        'window.report = { small: { shape: [...out.shape], data: Array.from(out.data) } };',
+        "document.title = 'done';",
+      ].join('\n'),
+    });
+    await viteBuild({ root: app, configFile: false, logLevel: 'silent' });
+    const assets = join(app, 'dist', 'assets');
+    const files = await readdir(assets);
+    const gz = async (file: string) => gzipSync(await readFile(join(assets, file)), { level: 9 }).length;
+    const js = (await Promise.all(files.filter((f) => f.endsWith('.js')).map(gz))).reduce((a, b) => a + b, 0);
+    const wasm = Math.max(...(await Promise.all(files.filter((f) => f.endsWith('.wasm')).map(gz))));
+    console.log(`[bundlers] Vite app using only LSTM, gzip -9: JS ${js} B + wasm ${wasm} B = ${js + wasm} B (${((js + wasm) / 1024).toFixed(1)} KiB)`);
+    const { report } = await serveAndOpen<{ small: PlainTensor }>(join(app, 'dist'));
+    expect(report.small).toEqual(runSmallLstm(api));
+  }, 60_000);
+
+  it('Vite dev server, no config: finds the .wasm despite dependency pre-bundling', async () => {
+    const app = await makeApp('vite-dev', { 'index.html': INDEX_HTML('./main.js'), 'main.js': main('wasm-rnn') });
+    const server = await viteServer({ root: app, configFile: false, logLevel: 'silent', server: { host: '127.0.0.1', strictPort: false } });
+    try {
+      await server.listen();
+      const requests: string[] = [];
+      const report = await openApp<AppReport>(server.resolvedUrls!.local[0], requests);
+      expectRightNumbers(report, 'Vite dev server');
+      expect(requests.some((r) => r.includes('/node_modules/.vite/deps/'))).toBe(true); // it was pre-bundled
+      expect(requests).toContain('200 /node_modules/wasm-rnn/dist/wasm-rnn.relaxed.wasm application/wasm');
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
+  it('esbuild bundle: the .wasm emitted by the file loader and handed to ready()', async () => {
+    const app = await makeApp('esbuild', {
+      'main.js': main('wasm-rnn', "import wasmUrl from 'wasm-rnn/wasm-rnn.wasm';", '{ wasm: wasmUrl }'),
+    });
+    const out = join(app, 'out');
+    await esbuild({
+      absWorkingDir: app,
+      entryPoints: ['main.js'],
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      minify: true,
+      loader: { '.wasm': 'file' },
+      outdir: out,
+      logLevel: 'silent',
+    });
+    await writeFile(join(out, 'index.html'), INDEX_HTML('./main.js'));
+    const files = await readdir(out);
+    const wasmFiles = files.filter((f) => f.endsWith('.wasm'));
+    expect(wasmFiles).toHaveLength(1);
+    await expectNoNodeBuiltins(out, files.filter((f) => f.endsWith('.js')));
+
+    const { report, requests } = await serveAndOpen(out);
+    expectRightNumbers(report, 'esbuild bundle', { namesKept: false });
+    expect(requests).toContain(`200 /${wasmFiles[0]} application/wasm`);
+  }, 60_000);
+
+  it('no bundler: a plain <script type="module"> importing dist/browser/wasm-rnn.min.js', async () => {
+    const app = await makeApp('plain', {
+      'index.html': INDEX_HTML('./main.js'),
+      'main.js': main('./node_modules/wasm-rnn/dist/browser/wasm-rnn.min.js'),
+    });
+    const { report, requests } = await serveAndOpen(app);
+    expectRightNumbers(report, 'plain script');
+    expect(requests).toContain('200 /node_modules/wasm-rnn/dist/wasm-rnn.relaxed.wasm application/wasm');
+  }, 60_000);
+});
+
+/** The seed golden numbers (fixture and notebook) and, exactly, what Node computes. */
+/**
+ * `namesKept`: false where the app's own minifier ran over the package, which renames classes, so
+ * `error.name` (src/errors.ts sets it from `new.target.name`) is only reported, not required.
+ */
+function expectRightNumbers(report: AppReport, app: string, { namesKept = true } = {}): void {
+  expect(report.missing.isRuntimeError).toBe(true);
+  if (namesKept) expect(report.missing.name).toBe('RuntimeError');
+  else if (report.missing.name !== 'RuntimeError') {
+    console.warn(`[bundlers] ${app}: the app's minifier renamed the error classes: error.name is "${report.missing.name}", not "RuntimeError" (instanceof still works)`);
+  }
+  // A 404 from static servers; Vite's dev server answers unknown paths with its index.html.
+  expect(report.missing.message).toMatch(/no-such-file\.wasm (answered 404|is not a WebAssembly module \(content-type text\/html)/);
+  for (const [key, name] of [['last', 'bidirectional_lstm_seed_golden_last'], ['seq', 'bidirectional_lstm_seed_golden_seq']] as const) {
+    const fixture = loadFixture(name);
+    expect(report.seed[key].map((o) => o.shape)).toEqual(fixture.expected.map((e) => e.shape));
+    fixture.expected.forEach((e, i) => expect(maxViolation(report.seed[key][i].data, e.data, fixture.tolerance).worst).toBeLessThanOrEqual(1));
+  }
+  const first = report.seed.last[0].data;
+  // The notebook's printout: forward h 0.6303139 x3, backward h 0.7038734 x3.
+  expect(first.map((v, i) => Math.abs(v - (i < 3 ? 0.63031393 : 0.7038734)) < 1e-6)).toEqual([true, true, true, true, true, true]);
+  // The esbuild app hands over dist/wasm-rnn.wasm, the plain build; the others take the default, as Node does here.
+  const sameBuild = report.variant === api.kernelVariant();
+  const node = runSeedExamples(api);
+  expect(sameBuildOrClose([...report.seed.last, ...report.seed.seq], [...node.last, ...node.seq], sameBuild)).toBeUndefined();
+  expect(sameBuildOrClose([report.small], [runSmallLstm(api)], sameBuild)).toBeUndefined();
+}
+
+/** A browser bundle must not import Node built-ins, even behind a condition. */
+async function expectNoNodeBuiltins(dir: string, jsFiles: string[]): Promise<void> {
+  expect(jsFiles.length).toBeGreaterThan(0);
+  for (const file of jsFiles) {
+    const code = await readFile(join(dir, file), 'utf8');
+    expect(code, file).not.toMatch(/["'`]node:|fs\/promises|\brequire\(/);
+  }
+}

@@ -1,0 +1,19 @@
+// The relaxed-SIMD build (fused multiply-add) against the same fixtures and
+// the same kernel tables as the plain SIMD build. Node 20 needs the V8 flag;
+// newer Node and Chrome have relaxed SIMD on by default.
+import { setFlagsFromString } from 'node:v8';
+import { describe, expect, it } from 'vitest';
+import { useKernelVariant } from './kernel-variant.js';
+
+setFlagsFromString('--experimental-wasm-relaxed-simd');
+useKernelVariant('relaxed-simd');
+
+await import('./fixtures.test.js');
+await import('./kernels.test.js');
+
+describe('relaxed-SIMD build', () => {
+  it('is the build these tests ran on', async () => {
+    const { kernelVariant } = await import('../dist/index.js');
+    expect(kernelVariant()).toBe('relaxed-simd');
+  });
+});
