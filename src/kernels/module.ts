@@ -14,6 +14,7 @@
 import { RuntimeError } from '../errors.js';
 import type { KernelExports } from './exports.js';
 import { WasmHeap } from './heap.js';
+import { isNode, readNodeFile } from '../node-file.js';
 
 /**
  * What `ready({ wasm })` accepts: a URL or string (a URL, or in Node also a file path), a `Response`
@@ -165,10 +166,10 @@ async function compileLocation(location: URL | string): Promise<WebAssembly.Modu
   const url = location instanceof URL ? location : absoluteUrl(location);
   // Node (or a runtime with its API). The label lets the browser bundle drop this block
   // (esbuild --drop-labels=NODE_ONLY), and with it every trace of node:fs.
-  NODE_ONLY: if (typeof process === 'object' && process !== null && typeof process.versions?.node === 'string') {
+  NODE_ONLY: if (isNode()) {
     if (url !== undefined && url.protocol !== 'file:') break NODE_ONLY;
     // A plain string in Node is a file path (relative to the working directory), as fs reads it.
-    return WebAssembly.compile(await readNodeFile(url ?? location));
+    return WebAssembly.compile(await readNodeFile(url ?? location) as BufferSource);
   }
   // In browsers a relative string resolves against the document, exactly as fetch resolves it.
   const target = url ?? location;
@@ -213,16 +214,6 @@ function absoluteUrl(location: string): URL | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * Reads a file in Node. The module name is a parameter, not a literal, and the import carries both
- * ignore hints, so no bundler resolves it or folds it back into `import("node:fs/promises")`; the
- * browser bundle drops this function altogether.
- */
-async function readNodeFile(file: URL | string, fsModule = 'node:fs/promises'): Promise<BufferSource> {
-  const fs = (await import(/* webpackIgnore: true */ /* @vite-ignore */ fsModule)) as typeof import('node:fs/promises');
-  return (await fs.readFile(file)) as Uint8Array as BufferSource;
 }
 
 function isResponse(value: unknown): value is Response {

@@ -93,11 +93,13 @@ function functionalFromConfig(config: unknown, kerasVersion: KerasVersion): Mode
     const list = typeof value[0] === 'string' ? [value] : value;
     return list.map((ref) => resolve(ref as TensorReference, key));
   };
-  return new Model({
+  const model = new Model({
     inputs: references(inputLayers, 'input_layers'),
     outputs: references(outputLayers, 'output_layers'),
     ...(stringOrUndefined(name) ? { name: name as string } : {}),
   });
+  model.useSavedLayerOrder(created.map(({ layer }) => layer));
+  return model;
 }
 
 /**

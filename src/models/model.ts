@@ -155,6 +155,7 @@ export interface ModelOptions {
 /** Keras' functional Model(inputs, outputs). */
 export class Model extends ModelBase {
   private readonly graph: Graph;
+  private savedLayerOrder: Layer[] | null = null;
 
   constructor(options: ModelOptions) {
     super(options?.name, 'functional');
@@ -169,7 +170,16 @@ export class Model extends ModelBase {
   }
 
   get layers(): Layer[] {
-    return [...this.graph.layers];
+    return [...(this.savedLayerOrder ?? this.graph.layers)];
+  }
+
+  /**
+   * @internal A loaded model keeps the layer order of the file's config: that is the order Keras
+   * had when it saved, and so the order of its get_weights().
+   */
+  useSavedLayerOrder(layers: readonly Layer[]): void {
+    const own = new Set(this.graph.layers);
+    if (layers.length === own.size && layers.every((layer) => own.has(layer))) this.savedLayerOrder = [...layers];
   }
 
   get inputs(): readonly SymbolicTensor[] {

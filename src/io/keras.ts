@@ -1,0 +1,13 @@
+// wasm-rnn/keras: load Keras model files (.keras, .h5, TF.js model.json,
+// model.to_json() + weights) in Node and in browsers.
+export { loadModel, type LoadModelOptions } from './load.js';
+export { ModelFileError, type ModelFileErrorDetails } from './errors.js';
+export type { ModelSource, ModelJson } from './source.js';
+export type { WeightFiles } from './tfjs.js';
+// The core surface a loaded model is used with, from the same module instances as the loader's.
+export { ready, type ReadyOptions, type WasmSource } from '../kernels/module.js';
+export { Tensor, tensor, type TensorLike } from '../tensor.js';
+export { WasmRnnError, ConfigError } from '../errors.js';
+export { Model, type PredictOptions, type SummaryOptions } from '../models/model.js';
+export { Sequential } from '../models/sequential.js';
+export type { KerasVersion } from '../layers/activations.js';

@@ -1,0 +1,99 @@
+// Keras 3 saving-library weight addressing (model.weights.h5 in a .keras zip).
+// Keras does not address layers by name: the model's layers list is walked in
+// order and each layer is filed under its class name in snake_case,
+// de-duplicated by a counter per class (gru, gru_1, ...). Inside a layer, its
+// own variables are `vars/0..n-1`; an RNN's are in its `cell`, a
+// Bidirectional's in `forward_layer` and `backward_layer`, a TimeDistributed's
+// in `layer`. The order comes from the config, never from HDF5 iteration.
+import { Bidirectional } from '../layers/bidirectional.js';
+import type { Layer } from '../layers/layer.js';
+import { RecurrentLayer } from '../layers/recurrent.js';
+import { TimeDistributed } from '../layers/time-distributed.js';
+import type { ModelBase } from '../models/model.js';
+import type { Hdf5Reader } from './hdf5.js';
+import type { WeightEntry, WeightSource } from './weights.js';
+
+/** Keras' naming.to_snake_case: 'SimpleRNN' -> 'simple_rnn', 'TimeDistributed' -> 'time_distributed'. */
+export function toSnakeCase(name: string): string {
+  return name
+    .replace(/\W+/g, '')
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+/** The `vars` groups holding a layer's weights, in Keras get_weights() order. */
+export function varGroups(layer: Layer, base: string): string[] {
+  const own = `${base}/vars`;
+  if (layer instanceof RecurrentLayer) return [own, `${base}/cell/vars`];
+  if (layer instanceof Bidirectional) {
+    return [own, ...varGroups(layer.forwardLayer, `${base}/forward_layer`), ...varGroups(layer.backwardLayer, `${base}/backward_layer`)];
+  }
+  if (layer instanceof TimeDistributed) return [own, ...varGroups(layer.layer, `${base}/layer`)];
+  return [own];
+}
+
+/**
+ * Where each layer lives in the weights file ('layers/gru', 'layers/dense_1', ...), given the
+ * layers in Keras' model.layers order, which is the order of the config's layers list.
+ */
+export function layerPaths(layers: readonly Layer[], root: string): Map<Layer, string> {
+  const used = new Map<string, number>();
+  const paths = new Map<Layer, string>();
+  for (const layer of layers) {
+    const base = toSnakeCase(layer.className);
+    const count = used.get(base);
+    used.set(base, count === undefined ? 0 : count + 1);
+    paths.set(layer, `${root}/${count === undefined ? base : `${base}_${count + 1}`}`);
+  }
+  return paths;
+}
+
+/**
+ * The weights of `model` in a saving-library file. `configOrder` names the layers in the order of
+ * the config's layers list (Keras' model.layers order, which numbers repeated classes); a
+ * functional graph's own traversal order may differ from it when branches are listed differently.
+ */
+export function savingLibWeights(reader: Hdf5Reader, file: string, model: ModelBase, configOrder: readonly string[]): WeightSource {
+  // tf.keras 2.13-2.15 wrote the model's layers under `_layer_checkpoint_dependencies`.
+  const root = !reader.isGroup('layers') && reader.isGroup('_layer_checkpoint_dependencies') ? '_layer_checkpoint_dependencies' : 'layers';
+  const byName = new Map(model.layers.map((layer) => [layer.name, layer]));
+  const ordered = configOrder.map((name) => byName.get(name)).filter((layer): layer is Layer => layer !== undefined);
+  const paths = layerPaths(ordered, root);
+  const pathOf = (layer: Layer): string => paths.get(layer) ?? `${root}/?`;
+  return {
+    file,
+    forLayer(layer: Layer): WeightEntry[] {
+      return varGroups(layer, pathOf(layer)).flatMap((group) => groupEntries(reader, group, layer.name));
+    },
+    layerPart: (layer) => reader.partName(pathOf(layer)),
+    unused: () => unusedLayers(reader, root, new Set(paths.values())),
+  };
+}
+
+/** The datasets `0..n-1` of one vars group in numeric order (HDF5 lists 10 before 2). */
+function groupEntries(reader: Hdf5Reader, group: string, layer: string): WeightEntry[] {
+  const keys = reader.keys(group, layer);
+  if (keys === undefined) return [];
+  const indices = keys.map((key) => (/^(0|[1-9]\d{0,5})$/.test(key) ? Number(key) : -1)).sort((a, b) => a - b);
+  if (indices.some((index, i) => index !== i)) {
+    throw reader.error(group, `holds members ${JSON.stringify(keys.slice(0, 10))}; expected weights named 0..${keys.length - 1}`, layer);
+  }
+  return indices.map((index) => {
+    const path = `${group}/${index}`;
+    return { part: reader.partName(path), read: (expected) => reader.readTensor(path, expected, layer) };
+  });
+}
+
+/** Top-level layer entries no model layer maps to but that hold weights. */
+function unusedLayers(reader: Hdf5Reader, root: string, used: Set<string>): string[] {
+  const keys = reader.keys(root) ?? [];
+  return keys.map((key) => `${root}/${key}`).filter((path) => !used.has(path) && holdsDatasets(reader, path, 0)).map((path) => reader.partName(path));
+}
+
+function holdsDatasets(reader: Hdf5Reader, path: string, depth: number): boolean {
+  const keys = reader.keys(path);
+  if (keys === undefined) return true; // a dataset
+  if (depth > 6) return false;
+  return keys.some((key) => holdsDatasets(reader, `${path}/${key}`, depth + 1));
+}

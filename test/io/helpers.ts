@@ -1,0 +1,104 @@
+// Shared by the loader tests: the real Keras files in ../shared/models, their
+// expected outputs, the pass rule, and a seeded random generator.
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Tensor } from '../../dist/io/keras.js';
+
+export const MODELS_DIR = new URL('../../../shared/models/', import.meta.url);
+
+export interface TensorJson {
+  name: string;
+  shape: number[];
+  dtype?: 'float32' | 'int32';
+  data: number[];
+}
+
+export interface Expected {
+  folder: string;
+  /** The expected*.json file name. */
+  name: string;
+  file: string;
+  format: 'keras-zip' | 'keras-h5';
+  keras_version: string;
+  summary: {
+    layers: { name: string; class_name: string; output_shape: (number | null)[]; params: number }[];
+    total_params: number;
+  };
+  inputs: TensorJson[];
+  outputs: TensorJson[];
+  tolerance: { abs: number; rel: number };
+}
+
+/** Every expected*.json beside the model files, sorted for a stable test order. */
+export function loadExpected(): Expected[] {
+  const list: Expected[] = [];
+  for (const folder of readdirSync(MODELS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+    for (const name of readdirSync(new URL(`${folder}/`, MODELS_DIR)).filter((n) => /^expected.*\.json$/.test(n)).sort()) {
+      const json = JSON.parse(readFileSync(new URL(`${folder}/${name}`, MODELS_DIR), 'utf8')) as Omit<Expected, 'folder' | 'name'>;
+      list.push({ ...json, folder, name });
+    }
+  }
+  return list;
+}
+
+export function modelUrl(expected: Pick<Expected, 'folder' | 'file'>): URL {
+  return new URL(`${expected.folder}/${expected.file}`, MODELS_DIR);
+}
+
+export function modelPath(expected: Pick<Expected, 'folder' | 'file'>): string {
+  return fileURLToPath(modelUrl(expected));
+}
+
+export function modelBytes(expected: Pick<Expected, 'folder' | 'file'>): Uint8Array {
+  return new Uint8Array(readFileSync(modelUrl(expected)));
+}
+
+/** The largest |a - e| / (abs + rel |e|); NaN counts as Infinity. At most 1 passes. */
+export function worstViolation(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: { abs: number; rel: number }): number {
+  if (actual.length !== expected.length) return Infinity;
+  let worst = 0;
+  for (let i = 0; i < actual.length; i++) {
+    const ratio = Math.abs(actual[i] - expected[i]) / (tol.abs + tol.rel * Math.abs(expected[i]));
+    if (Number.isNaN(ratio)) return Infinity;
+    worst = Math.max(worst, ratio);
+  }
+  return worst;
+}
+
+export function checkOutputs(outputs: readonly Tensor[], expected: Expected): { shapes: number[][]; worst: number[] } {
+  return {
+    shapes: outputs.map((o) => [...o.shape]),
+    worst: expected.outputs.map((e, i) => (outputs[i] ? worstViolation(outputs[i].data, e.data, expected.tolerance) : Infinity)),
+  };
+}
+
+/** mulberry32: small, fast and the same everywhere. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Replaces the first occurrence of `from` with `to` (same length) in a copy of the bytes. */
+export function patchBytes(bytes: Uint8Array, from: string, to: string): Uint8Array {
+  if (from.length !== to.length) throw new Error('patchBytes keeps the length');
+  const needle = new TextEncoder().encode(from);
+  const at = indexOf(bytes, needle);
+  if (at < 0) throw new Error(`patchBytes: ${JSON.stringify(from)} not found`);
+  const copy = bytes.slice();
+  copy.set(new TextEncoder().encode(to), at);
+  return copy;
+}
+
+export function indexOf(bytes: Uint8Array, needle: Uint8Array, from = 0): number {
+  outer: for (let i = from; i <= bytes.length - needle.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (bytes[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
+}
