@@ -161,6 +161,9 @@ const LAYER_CASES: LayerCase[] = [
   { cell: 'GRU', resetAfter: true, batch: 2, timesteps: 40, features: 1, units: 17 },
   { cell: 'GRU', resetAfter: false, batch: 5, timesteps: 11, features: 9, units: 7 },
   { cell: 'GRU', resetAfter: false, batch: 1, timesteps: 3, features: 2, units: 37 },
+  // Long enough for several projection chunks (the host sizes a chunk at 2^18 floats): 64 + 64 + 22 steps.
+  { cell: 'LSTM', batch: 8, timesteps: 150, features: 3, units: 125 },
+  { cell: 'GRU', resetAfter: false, batch: 16, timesteps: 330, features: 2, units: 33 },
 ];
 
 const VARIANTS = [

@@ -4,8 +4,13 @@ import { CellId, type ActivationId } from './ids.js';
 import { kernelRuntime } from './module.js';
 import type { KernelSession } from './session.js';
 
-/** Floats of input projection kept per time chunk: memory does not grow with T. */
-const PROJECTION_CHUNK_FLOATS = 1 << 16;
+/**
+ * Floats of input projection kept per time chunk (1 MiB): memory does not grow with T, and each
+ * chunk gives the projection GEMM enough rows per batch entry (at least MIN_CHUNK_STEPS) to use
+ * its 4-row kernel.
+ */
+const PROJECTION_CHUNK_FLOATS = 1 << 18;
+const MIN_CHUNK_STEPS = 8;
 
 export function gateCount(cell: CellId): number {
   return cell === CellId.lstm ? 4 : cell === CellId.simpleRnn ? 1 : 3;
@@ -118,7 +123,7 @@ export function runRecurrentSequence(session: KernelSession, run: SequenceRun): 
   const { weights } = run;
   const Hp = paddedUnits(weights.units);
   const rowFloats = run.batch * gateCount(weights.cell) * Hp;
-  const chunk = Math.max(1, Math.min(run.timesteps, Math.floor(PROJECTION_CHUNK_FLOATS / rowFloats)));
+  const chunk = Math.min(run.timesteps, Math.max(MIN_CHUNK_STEPS, Math.floor(PROJECTION_CHUNK_FLOATS / rowFloats)));
   const scratch = session.alloc(exports.recurrent_scratch_bytes(weights.cell, run.batch, Hp, chunk));
   exports.recurrent_sequence(
     weights.cell,

@@ -1,0 +1,143 @@
+// Builds a one-node ONNX model (LSTM, GRU or RNN) from Keras-layout weights, for the
+// onnxruntime peers. Field numbers follow onnx.proto; only the fields used are named.
+import { float32LittleEndian, ProtoWriter } from './protobuf-writer.mjs';
+
+const MODEL = { irVersion: 1, producerName: 2, graph: 7, opsetImport: 8 };
+const OPSET_ID = { domain: 1, version: 2 };
+const GRAPH = { node: 1, name: 2, initializer: 5, input: 11, output: 12 };
+const NODE = { input: 1, output: 2, name: 3, opType: 4, attribute: 5 };
+const ATTRIBUTE = { name: 1, i: 3, ints: 8, strings: 9, type: 20 };
+const ATTRIBUTE_TYPE = { INT: 2, INTS: 7, STRINGS: 8 };
+const TENSOR = { dims: 1, dataType: 2, name: 8, rawData: 9 };
+const VALUE_INFO = { name: 1, type: 2 };
+const TYPE = { tensorType: 1 };
+const TYPE_TENSOR = { elemType: 1, shape: 2 };
+const SHAPE = { dim: 1 };
+const DIMENSION = { dimValue: 1 };
+const DATA_TYPE_FLOAT = 1;
+
+/** IR version 8 with opset 14, which onnxruntime 1.30 loads on every execution provider. */
+const IR_VERSION = 8;
+const OPSET = 14;
+
+/**
+ * Per cell: the ONNX operator, and for each ONNX gate block the Keras gate block it takes.
+ * Keras LSTM gates are i,f,c,o and ONNX's are i,o,f,c; GRU is z,r,h in both.
+ */
+const ONNX_CELLS = {
+  LSTM: { opType: 'LSTM', kerasBlockOfOnnxBlock: [0, 3, 1, 2] },
+  GRU: { opType: 'GRU', kerasBlockOfOnnxBlock: [0, 1, 2] },
+  SimpleRNN: { opType: 'RNN', kerasBlockOfOnnxBlock: [0] },
+};
+
+/**
+ * Keras [rows, G·H] (x·W form) to ONNX [G·H, rows] (W·x form), with gate blocks reordered.
+ * rows is D for the kernel and H for the recurrent kernel.
+ */
+function toOnnxMatrix(kerasMatrix, rows, H, kerasBlockOfOnnxBlock) {
+  const GH = kerasBlockOfOnnxBlock.length * H;
+  const out = new Float32Array(GH * rows);
+  kerasBlockOfOnnxBlock.forEach((kerasBlock, onnxBlock) => {
+    for (let j = 0; j < H; j++) {
+      const outRow = (onnxBlock * H + j) * rows;
+      const inColumn = kerasBlock * H + j;
+      for (let r = 0; r < rows; r++) out[outRow + r] = kerasMatrix[r * GH + inColumn];
+    }
+  });
+  return out;
+}
+
+/** ONNX B [1, 2·G·H] = [input bias (Wb), recurrent bias (Rb)], each in ONNX gate order. */
+function toOnnxBias(cell, kerasBias, H, kerasBlockOfOnnxBlock) {
+  const GH = kerasBlockOfOnnxBlock.length * H;
+  const out = new Float32Array(2 * GH);
+  // A reset_after GRU's bias is [2, 3H]: row 0 is Wb, row 1 is Rb, as ONNX wants them.
+  // Every other Keras cell has one bias [G·H]: it goes into Wb and Rb stays zero.
+  const rowCount = cell === 'GRU' ? 2 : 1;
+  for (let row = 0; row < rowCount; row++) {
+    kerasBlockOfOnnxBlock.forEach((kerasBlock, onnxBlock) => {
+      const from = row * GH + kerasBlock * H;
+      out.set(kerasBias.subarray(from, from + H), row * GH + onnxBlock * H);
+    });
+  }
+  return out;
+}
+
+function tensorProto(name, dims, values) {
+  return new ProtoWriter()
+    .repeatedVarint(TENSOR.dims, dims)
+    .varint(TENSOR.dataType, DATA_TYPE_FLOAT)
+    .string(TENSOR.name, name)
+    .bytes(TENSOR.rawData, float32LittleEndian(values));
+}
+
+function floatValueInfo(name, dims) {
+  const shape = new ProtoWriter();
+  for (const dim of dims) shape.message(SHAPE.dim, new ProtoWriter().varint(DIMENSION.dimValue, dim));
+  const tensorType = new ProtoWriter().varint(TYPE_TENSOR.elemType, DATA_TYPE_FLOAT).message(TYPE_TENSOR.shape, shape);
+  return new ProtoWriter()
+    .string(VALUE_INFO.name, name)
+    .message(VALUE_INFO.type, new ProtoWriter().message(TYPE.tensorType, tensorType));
+}
+
+function intAttribute(name, value) {
+  return new ProtoWriter().string(ATTRIBUTE.name, name).varint(ATTRIBUTE.type, ATTRIBUTE_TYPE.INT).varint(ATTRIBUTE.i, value);
+}
+
+function intsAttribute(name, values) {
+  return new ProtoWriter().string(ATTRIBUTE.name, name).varint(ATTRIBUTE.type, ATTRIBUTE_TYPE.INTS).repeatedVarint(ATTRIBUTE.ints, values);
+}
+
+function stringsAttribute(name, values) {
+  const attribute = new ProtoWriter().string(ATTRIBUTE.name, name).varint(ATTRIBUTE.type, ATTRIBUTE_TYPE.STRINGS);
+  for (const value of values) attribute.string(ATTRIBUTE.strings, value);
+  return attribute;
+}
+
+/**
+ * Serialized ModelProto: input X [B, T, D], output Y_h [1, B, H] (the last step's h,
+ * which is what a Keras layer with returnSequences false returns; same memory as [B, H]).
+ * The recurrent operators' `layout = 1` ([batch, seq, input]) would avoid the Transpose,
+ * but onnxruntime's CPU kernels reject it ("Batchwise recurrent operations (layout == 1)
+ * are not supported"), so the graph transposes X to [T, B, D] itself: that copy is timed,
+ * as our own apply() times copying x into WebAssembly memory.
+ */
+export function buildOnnxRecurrentModel(cell, weights, { B, T, D, H }) {
+  const { opType, kerasBlockOfOnnxBlock } = ONNX_CELLS[cell];
+  const G = kerasBlockOfOnnxBlock.length;
+  const [kernel, recurrentKernel, bias] = weights;
+
+  const transpose = new ProtoWriter()
+    .string(NODE.input, 'X')
+    .string(NODE.output, 'X_time_major')
+    .string(NODE.name, 'transpose_0')
+    .string(NODE.opType, 'Transpose')
+    .message(NODE.attribute, intsAttribute('perm', [1, 0, 2]));
+
+  const node = new ProtoWriter();
+  for (const input of ['X_time_major', 'W', 'R', 'B']) node.string(NODE.input, input);
+  // Empty name: the full output sequence Y is not requested.
+  for (const output of ['', 'Y_h']) node.string(NODE.output, output);
+  node.string(NODE.name, `${opType.toLowerCase()}_0`).string(NODE.opType, opType);
+  node.message(NODE.attribute, intAttribute('hidden_size', H));
+  // Keras reset_after=true applies the reset gate to (h·U + recurrent bias): ONNX's linear_before_reset=1.
+  if (cell === 'GRU') node.message(NODE.attribute, intAttribute('linear_before_reset', 1));
+  if (cell === 'SimpleRNN') node.message(NODE.attribute, stringsAttribute('activations', ['Tanh']));
+
+  const graph = new ProtoWriter()
+    .message(GRAPH.node, transpose)
+    .message(GRAPH.node, node)
+    .string(GRAPH.name, `wasm_rnn_bench_${cell}`)
+    .message(GRAPH.initializer, tensorProto('W', [1, G * H, D], toOnnxMatrix(kernel.data, D, H, kerasBlockOfOnnxBlock)))
+    .message(GRAPH.initializer, tensorProto('R', [1, G * H, H], toOnnxMatrix(recurrentKernel.data, H, H, kerasBlockOfOnnxBlock)))
+    .message(GRAPH.initializer, tensorProto('B', [1, 2 * G * H], toOnnxBias(cell, bias.data, H, kerasBlockOfOnnxBlock)))
+    .message(GRAPH.input, floatValueInfo('X', [B, T, D]))
+    .message(GRAPH.output, floatValueInfo('Y_h', [1, B, H]));
+
+  return new ProtoWriter()
+    .varint(MODEL.irVersion, IR_VERSION)
+    .string(MODEL.producerName, 'wasm-rnn-bench')
+    .message(MODEL.graph, graph)
+    .message(MODEL.opsetImport, new ProtoWriter().string(OPSET_ID.domain, '').varint(OPSET_ID.version, OPSET))
+    .finish();
+}

@@ -1,0 +1,26 @@
+// onnxruntime-node: ONNX Runtime's native CPU build (MLAS), pinned to one thread. The
+// "native" mark: how close WebAssembly gets to compiled C++ on the same machine.
+import * as ort from 'onnxruntime-node';
+import { buildOnnxRecurrentModel } from '../onnx-model.mjs';
+
+export async function createRunner(cell, weights, shape) {
+  const { B, T, D } = shape;
+  const session = await ort.InferenceSession.create(buildOnnxRecurrentModel(cell, weights, shape), {
+    executionProviders: ['cpu'],
+    intraOpNumThreads: 1,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+    logSeverityLevel: 3,
+  });
+  const dims = [B, T, D];
+  return {
+    async run(x) {
+      const outputs = await session.run({ X: new ort.Tensor('float32', x, dims) });
+      return outputs.Y_h.data;
+    },
+    async dispose() {
+      await session.release();
+    },
+  };
+}
