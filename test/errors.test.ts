@@ -13,7 +13,6 @@ import {
   ShapeError,
   SimpleRNN,
   Tensor,
-  WasmRnnError,
   layerFromConfig,
   memoryBytes,
   ready,
@@ -23,16 +22,9 @@ import {
   type LSTMOptions,
   type TensorLike,
 } from '../dist/index.js';
-import { maxViolation, type Tolerance } from './fixtures.js';
-import {
-  referenceBidirectional,
-  referenceRecurrent,
-  type CellKind,
-  type MergeMode,
-  type ReferenceOptions,
-  type ReferenceRecurrentSpec,
-  type ReferenceTensor,
-} from './reference/index.js';
+import { expectError, untyped, type ErrorClass } from './expect-error.js';
+import { expectAllClose, expectSameWeights, kerasWeightShapes, referenceOutputs, seededTensor } from './model-helpers.js';
+import { recurrentSpec, type MergeMode, type ReferenceRecurrentSpec, type ReferenceTensor } from './reference/index.js';
 
 beforeAll(async () => {
   await ready();
@@ -43,101 +35,6 @@ beforeAll(async () => {
 // ---------------------------------------------------------------------------
 
 type AnyLayer = RecurrentLayer | Bidirectional;
-type ErrorClass = typeof ShapeError | typeof ConfigError | typeof InputError;
-
-const TOLERANCE: Tolerance = { abs: 1e-5, rel: 1e-4 };
-
-/** Passes a value the type system would reject, the way a JavaScript caller could. */
-function untyped<T>(value: unknown): T {
-  return value as T;
-}
-
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A tensor of float32 values uniform in [-scale, scale). */
-function randomTensor(shape: readonly number[], seed: number, scale = 1): Tensor {
-  const next = random(seed);
-  const size = shape.reduce((product, d) => product * d, 1);
-  const data = new Float32Array(size);
-  for (let i = 0; i < size; i++) data[i] = (2 * next() - 1) * scale;
-  return tensor(data, shape);
-}
-
-function toReference(t: Tensor): ReferenceTensor {
-  return { shape: [...t.shape], data: Float64Array.from(t.data) };
-}
-
-function expectMatchesReference(actual: readonly Tensor[], expected: readonly ReferenceTensor[]): void {
-  expect(actual.map((t) => [...t.shape])).toEqual(expected.map((t) => t.shape));
-  expected.forEach((reference, i) => {
-    const { worst, index } = maxViolation(actual[i].data, reference.data, TOLERANCE);
-    expect(worst, `output ${i} element ${index}: got ${actual[i].data[index]}, expected ${reference.data[index]}`).toBeLessThanOrEqual(1);
-  });
-}
-
-function expectSameWeights(actual: readonly Tensor[], expected: readonly Tensor[]): void {
-  expect(actual.length).toBe(expected.length);
-  actual.forEach((weight, i) => {
-    expect(weight.shape).toEqual(expected[i].shape);
-    expect(Array.from(weight.data)).toEqual(Array.from(expected[i].data));
-  });
-}
-
-/** Runs `run`, which must throw `errorClass` (a WasmRnnError) whose message matches every pattern. */
-function expectError(run: () => unknown, errorClass: ErrorClass, patterns: readonly RegExp[]): Error {
-  let caught: unknown;
-  try {
-    run();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, 'expected the call to throw').toBeInstanceOf(errorClass);
-  expect(caught).toBeInstanceOf(WasmRnnError);
-  expect(caught).toBeInstanceOf(Error);
-  const error = caught as Error;
-  expect(error.name).toBe(errorClass.name);
-  for (const pattern of patterns) expect(error.message).toMatch(pattern);
-  return error;
-}
-
-function spec(cell: CellKind, units: number, overrides: Partial<ReferenceRecurrentSpec> = {}): ReferenceRecurrentSpec {
-  return {
-    cell,
-    units,
-    activation: 'tanh',
-    recurrentActivation: 'sigmoid',
-    useBias: true,
-    resetAfter: cell === 'GRU',
-    returnSequences: false,
-    returnState: false,
-    goBackwards: false,
-    zeroOutputForMask: false,
-    hardSigmoidVariant: 'keras3',
-    ...overrides,
-  };
-}
-
-function gateCount(cell: CellKind): number {
-  return cell === 'LSTM' ? 4 : cell === 'GRU' ? 3 : 1;
-}
-
-/** Keras get_weights() shapes of one recurrent layer. */
-function recurrentWeightShapes(s: ReferenceRecurrentSpec, inputDim: number): number[][] {
-  const width = gateCount(s.cell) * s.units;
-  const shapes = [[inputDim, width], [s.units, width]];
-  if (s.useBias) shapes.push(s.cell === 'GRU' && s.resetAfter ? [2, width] : [width]);
-  return shapes;
-}
 
 /** What the reference says a layer of `s` (or Bidirectional around it) returns. */
 interface Expectation {
@@ -146,36 +43,24 @@ interface Expectation {
   mergeMode?: MergeMode;
 }
 
-function referenceOutputs(expectation: Expectation, weights: readonly Tensor[], x: Tensor, options: ApplyOptions): ReferenceTensor[] {
-  const referenceOptions: ReferenceOptions = {};
-  if (options.mask !== undefined) referenceOptions.mask = toReference(tensor(options.mask));
-  if (options.initialState !== undefined) referenceOptions.initialState = options.initialState.map((s) => toReference(tensor(s)));
-  const referenceWeights = weights.map(toReference);
-  if (expectation.mergeMode !== undefined) {
-    return referenceBidirectional(expectation.spec, expectation.mergeMode, referenceWeights, toReference(x), referenceOptions);
-  }
-  return referenceRecurrent(expectation.spec, referenceWeights, toReference(x), referenceOptions);
+function referenceOutputsOf(expectation: Expectation, weights: readonly Tensor[], x: Tensor, options: ApplyOptions): ReferenceTensor[] {
+  return referenceOutputs(expectation.spec, expectation.mergeMode, weights, x, options);
 }
 
 function weightShapesOf(expectation: Expectation, inputDim: number): number[][] {
-  const one = recurrentWeightShapes(expectation.spec, inputDim);
-  return expectation.mergeMode === undefined ? one : [...one, ...one];
+  return kerasWeightShapes(expectation.spec, inputDim, expectation.mergeMode !== undefined);
 }
 
-function stateCountOf(expectation: Expectation): number {
-  const perDirection = expectation.spec.cell === 'LSTM' ? 2 : 1;
-  return expectation.mergeMode === undefined ? perDirection : 2 * perDirection;
-}
 
 /** Gives `layer` fresh random weights, runs one valid call and checks it against the reference. */
 function expectValidCallWorks(layer: AnyLayer, expectation: Expectation, seed: number): void {
   const [B, T, D] = [2, 3, 2];
   layer.build([B, T, D]);
-  const weights = weightShapesOf(expectation, D).map((shape, i) => randomTensor(shape, seed + i, 0.8));
+  const weights = weightShapesOf(expectation, D).map((shape, i) => seededTensor(shape, seed + i, 0.8));
   layer.setWeights(weights);
-  const x = randomTensor([B, T, D], seed + 100, 2);
+  const x = seededTensor([B, T, D], seed + 100, 2);
   const options: ApplyOptions = { mask: tensor([1, 1, 0, 0, 1, 1], [B, T]) };
-  expectMatchesReference(layer.call(x, options), referenceOutputs(expectation, weights, x, options));
+  expectAllClose(layer.call(x, options), referenceOutputsOf(expectation, weights, x, options));
 }
 
 // ---------------------------------------------------------------------------
@@ -205,7 +90,7 @@ const subjects: Subject[] = [
     name: 'err_simple_rnn',
     weightOwners: ['err_simple_rnn'],
     stateLabels: ['h'],
-    expectation: { spec: spec('SimpleRNN', H, { returnSequences: true, returnState: true }) },
+    expectation: { spec: recurrentSpec('SimpleRNN', H, { returnSequences: true, returnState: true }) },
     create: () => new SimpleRNN({ name: 'err_simple_rnn', units: H, returnSequences: true, returnState: true }),
   },
   {
@@ -213,7 +98,7 @@ const subjects: Subject[] = [
     name: 'err_lstm',
     weightOwners: ['err_lstm'],
     stateLabels: ['h', 'c'],
-    expectation: { spec: spec('LSTM', H, { returnSequences: true, returnState: true }) },
+    expectation: { spec: recurrentSpec('LSTM', H, { returnSequences: true, returnState: true }) },
     create: () => new LSTM({ name: 'err_lstm', units: H, returnSequences: true, returnState: true }),
   },
   {
@@ -221,7 +106,7 @@ const subjects: Subject[] = [
     name: 'err_gru',
     weightOwners: ['err_gru'],
     stateLabels: ['h'],
-    expectation: { spec: spec('GRU', H, { returnState: true }) },
+    expectation: { spec: recurrentSpec('GRU', H, { returnState: true }) },
     create: () => new GRU({ name: 'err_gru', units: H, returnState: true }),
   },
   {
@@ -229,7 +114,7 @@ const subjects: Subject[] = [
     name: 'err_gru_v1',
     weightOwners: ['err_gru_v1'],
     stateLabels: ['h'],
-    expectation: { spec: spec('GRU', H, { resetAfter: false, useBias: false, returnSequences: true }) },
+    expectation: { spec: recurrentSpec('GRU', H, { resetAfter: false, useBias: false, returnSequences: true }) },
     create: () => new GRU({ name: 'err_gru_v1', units: H, resetAfter: false, useBias: false, returnSequences: true }),
   },
   {
@@ -237,7 +122,7 @@ const subjects: Subject[] = [
     name: 'err_bi',
     weightOwners: ['forward_err_bi_lstm', 'backward_err_bi_lstm'],
     stateLabels: ['forward h', 'forward c', 'backward h', 'backward c'],
-    expectation: { spec: spec('LSTM', H, { returnSequences: true, returnState: true }), mergeMode: 'concat' },
+    expectation: { spec: recurrentSpec('LSTM', H, { returnSequences: true, returnState: true }), mergeMode: 'concat' },
     create: () => new Bidirectional(new LSTM({ name: 'err_bi_lstm', units: H, returnSequences: true, returnState: true }), { name: 'err_bi' }),
   },
 ];
@@ -255,7 +140,7 @@ function shapeText(shape: readonly number[]): string {
 
 function badCalls(subject: Subject, weights: readonly Tensor[]): BadCall[] {
   const { name, stateLabels } = subject;
-  const x = randomTensor([B, T, D], 1);
+  const x = seededTensor([B, T, D], 1);
   const zeros = (shape: number[]): Tensor => tensor(new Float32Array(shape.reduce((p, d) => p * d, 1)), shape);
   const goodStates = stateLabels.map(() => zeros([B, H]));
   const perDirection = weights.length / subject.weightOwners.length;
@@ -505,19 +390,19 @@ for (const subject of subjects) {
   describe(`bad calls on a built ${subject.title}`, () => {
     let layer: AnyLayer;
     let weights: Tensor[];
-    const x = randomTensor([B, T, D], 11, 1.5);
+    const x = seededTensor([B, T, D], 11, 1.5);
     const mask = tensor([1, 1, 0, 1, 0, 1, 1, 1], [B, T]);
-    const initialState = subject.stateLabels.map((_, i) => randomTensor([B, H], 20 + i, 0.5));
+    const initialState = subject.stateLabels.map((_, i) => seededTensor([B, H], 20 + i, 0.5));
 
     /** The valid call every bad call is followed by, checked against the float64 reference. */
     function expectCorrectCall(): void {
       const options: ApplyOptions = { mask, initialState };
-      expectMatchesReference(layer.call(x, options), referenceOutputs(subject.expectation, weights, x, options));
+      expectAllClose(layer.call(x, options), referenceOutputsOf(subject.expectation, weights, x, options));
     }
 
     beforeAll(() => {
       layer = subject.create();
-      weights = weightShapesOf(subject.expectation, D).map((shape, i) => randomTensor(shape, 100 + i, 0.7));
+      weights = weightShapesOf(subject.expectation, D).map((shape, i) => seededTensor(shape, 100 + i, 0.7));
       layer.setWeights(weights);
       // Warm-up: memory has grown to what a valid call needs.
       expectCorrectCall();
@@ -548,7 +433,7 @@ describe('a failing first call leaves an unbuilt layer unbuilt', () => {
   for (const subject of subjects) {
     it(subject.title, () => {
       const layer = subject.create();
-      const x = randomTensor([B, T, D], 31);
+      const x = seededTensor([B, T, D], 31);
       const bytesBefore = memoryBytes();
       expectError(() => layer.call(x, { mask: tensor([1, 1, 1], [1, 3]) }), ShapeError, [/mask/, /\[2, 4\]/, /received \[1, 3\]/]);
       expectError(() => layer.call(x, { initialState: [] }), ShapeError, [/initialState/, /received 0/]);
@@ -559,7 +444,7 @@ describe('a failing first call leaves an unbuilt layer unbuilt', () => {
       // The next valid call builds the layer from its initializers; check it with those weights.
       const outputs = layer.call(x);
       expect(layer.built).toBe(true);
-      expectMatchesReference(outputs, referenceOutputs(subject.expectation, layer.getWeights(), x, {}));
+      expectAllClose(outputs, referenceOutputsOf(subject.expectation, layer.getWeights(), x, {}));
     });
   }
 });
@@ -567,16 +452,16 @@ describe('a failing first call leaves an unbuilt layer unbuilt', () => {
 describe('a layer with a declared input shape', () => {
   it('rejects x whose time axis differs from batchInputShape, then runs a matching x', () => {
     const layer = new SimpleRNN({ name: 'declared_rnn', units: 2, batchInputShape: [null, 5, 3] });
-    const weights = [randomTensor([3, 2], 41), randomTensor([2, 2], 42), randomTensor([2], 43)];
+    const weights = [seededTensor([3, 2], 41), seededTensor([2, 2], 42), seededTensor([2], 43)];
     layer.setWeights(weights);
-    expectError(() => layer.call(randomTensor([1, 4, 3], 44)), ShapeError, [
+    expectError(() => layer.call(seededTensor([1, 4, 3], 44)), ShapeError, [
       /^declared_rnn: /,
       /input x/,
       /must have shape \[None, 5, 3\]/,
       /received \[1, 4, 3\]/,
     ]);
-    const x = randomTensor([2, 5, 3], 45);
-    expectMatchesReference(layer.call(x), referenceOutputs({ spec: spec('SimpleRNN', 2) }, weights, x, {}));
+    const x = seededTensor([2, 5, 3], 45);
+    expectAllClose(layer.call(x), referenceOutputsOf({ spec: recurrentSpec('SimpleRNN', 2) }, weights, x, {}));
   });
 });
 
@@ -638,7 +523,7 @@ const badConstructions: BadConstruction[] = [
       patterns: [/option 'units'/, /must be a positive integer/, new RegExp(`received ${(JSON.stringify(units) ?? 'undefined').replace('.', '\\.')}$`)],
       bad: () => new LSTM(untyped<LSTMOptions>({ units })),
       fixed: () => new LSTM({ units: 3 }),
-      expectation: { spec: spec('LSTM', 3) },
+      expectation: { spec: recurrentSpec('LSTM', 3) },
     }),
   ),
   {
@@ -647,7 +532,7 @@ const badConstructions: BadConstruction[] = [
     patterns: [/option 'units'/, /positive integer/, /received 0/],
     bad: () => layerFromConfig(lstmConfig({ units: 0 })),
     fixed: () => layerFromConfig(lstmConfig({ units: 3 })),
-    expectation: { spec: spec('LSTM', 3) },
+    expectation: { spec: recurrentSpec('LSTM', 3) },
   },
   {
     title: 'an unknown activation',
@@ -655,7 +540,7 @@ const badConstructions: BadConstruction[] = [
     patterns: [/option 'activation'/, /unknown activation "tanhh"/, /expected one of .*\btanh\b.*\brelu\b/],
     bad: () => new SimpleRNN(untyped<LSTMOptions>({ units: 3, activation: 'tanhh' })),
     fixed: () => new SimpleRNN({ units: 3, activation: 'relu' }),
-    expectation: { spec: spec('SimpleRNN', 3, { activation: 'relu' }) },
+    expectation: { spec: recurrentSpec('SimpleRNN', 3, { activation: 'relu' }) },
   },
   {
     title: 'an unknown recurrent activation',
@@ -663,7 +548,7 @@ const badConstructions: BadConstruction[] = [
     patterns: [/option 'recurrentActivation'/, /unknown activation "hard_sigmoidd"/, /expected one of .*hard_sigmoid/],
     bad: () => new GRU(untyped<LSTMOptions>({ units: 3, recurrentActivation: 'hard_sigmoidd' })),
     fixed: () => new GRU({ units: 3, recurrentActivation: 'hard_sigmoid' }),
-    expectation: { spec: spec('GRU', 3, { recurrentActivation: 'hard_sigmoid' }) },
+    expectation: { spec: recurrentSpec('GRU', 3, { recurrentActivation: 'hard_sigmoid' }) },
   },
   {
     title: 'an unknown activation in a Keras config',
@@ -671,7 +556,7 @@ const badConstructions: BadConstruction[] = [
     patterns: [/option 'activation'/, /unknown activation "swishy"/, /expected one of/],
     bad: () => layerFromConfig(lstmConfig({ activation: 'swishy' })),
     fixed: () => layerFromConfig(lstmConfig({ activation: 'sigmoid' })),
-    expectation: { spec: spec('LSTM', 3, { activation: 'sigmoid' }) },
+    expectation: { spec: recurrentSpec('LSTM', 3, { activation: 'sigmoid' }) },
   },
   {
     title: 'an unknown merge mode',
@@ -679,7 +564,7 @@ const badConstructions: BadConstruction[] = [
     patterns: [/option 'mergeMode'/, /must be one of 'concat', 'sum', 'mul', 'ave' or null/, /received "avg"/],
     bad: () => new Bidirectional(new GRU({ units: 3 }), untyped<{ mergeMode: null }>({ mergeMode: 'avg' })),
     fixed: () => new Bidirectional(new GRU({ units: 3 }), { mergeMode: 'ave' }),
-    expectation: { spec: spec('GRU', 3), mergeMode: 'ave' },
+    expectation: { spec: recurrentSpec('GRU', 3), mergeMode: 'ave' },
   },
   {
     title: 'an unknown merge_mode in a Keras config',
@@ -687,7 +572,7 @@ const badConstructions: BadConstruction[] = [
     patterns: [/'mergeMode'/, /'concat', 'sum', 'mul', 'ave' or null/, /received "average"/],
     bad: () => layerFromConfig(bidirectionalConfig('average', {})),
     fixed: () => layerFromConfig(bidirectionalConfig('mul', {})),
-    expectation: { spec: spec('GRU', 3), mergeMode: 'mul' },
+    expectation: { spec: recurrentSpec('GRU', 3), mergeMode: 'mul' },
   },
   {
     title: 'Bidirectional around a layer with goBackwards: true',
@@ -695,7 +580,7 @@ const badConstructions: BadConstruction[] = [
     patterns: [/wrapped layer bad_backwards_gru/, /goBackwards: true/, /wrap a layer with goBackwards: false/],
     bad: () => new Bidirectional(new GRU({ name: 'bad_backwards_gru', units: 3, goBackwards: true })),
     fixed: () => new Bidirectional(new GRU({ units: 3, goBackwards: false })),
-    expectation: { spec: spec('GRU', 3), mergeMode: 'concat' },
+    expectation: { spec: recurrentSpec('GRU', 3), mergeMode: 'concat' },
   },
   {
     title: 'Bidirectional config around a layer with go_backwards: true',
@@ -703,7 +588,7 @@ const badConstructions: BadConstruction[] = [
     patterns: [/wrapped layer/, /goBackwards: true/, /goBackwards: false/],
     bad: () => layerFromConfig(bidirectionalConfig('sum', { go_backwards: true })),
     fixed: () => layerFromConfig(bidirectionalConfig('sum', { go_backwards: false })),
-    expectation: { spec: spec('GRU', 3), mergeMode: 'sum' },
+    expectation: { spec: recurrentSpec('GRU', 3), mergeMode: 'sum' },
   },
   {
     title: 'Bidirectional around an already built layer',
@@ -715,7 +600,7 @@ const badConstructions: BadConstruction[] = [
       return new Bidirectional(built);
     },
     fixed: () => new Bidirectional(new GRU({ units: 3 })),
-    expectation: { spec: spec('GRU', 3), mergeMode: 'concat' },
+    expectation: { spec: recurrentSpec('GRU', 3), mergeMode: 'concat' },
   },
   {
     title: 'a backwardLayer without goBackwards: true',
@@ -723,7 +608,7 @@ const badConstructions: BadConstruction[] = [
     patterns: [/option 'backwardLayer'/, /must have goBackwards: true/, /received false/],
     bad: () => new Bidirectional(new GRU({ units: 3 }), { backwardLayer: new GRU({ units: 3 }) }),
     fixed: () => new Bidirectional(new GRU({ units: 3 }), { backwardLayer: new GRU({ units: 3, goBackwards: true }) }),
-    expectation: { spec: spec('GRU', 3), mergeMode: 'concat' },
+    expectation: { spec: recurrentSpec('GRU', 3), mergeMode: 'concat' },
   },
   {
     title: 'stateful: true in options',
@@ -731,7 +616,7 @@ const badConstructions: BadConstruction[] = [
     patterns: [/option 'stateful'/, /not supported/, /expected false, received true/],
     bad: () => new LSTM({ units: 3, stateful: true }),
     fixed: () => new LSTM({ units: 3, stateful: false }),
-    expectation: { spec: spec('LSTM', 3) },
+    expectation: { spec: recurrentSpec('LSTM', 3) },
   },
   {
     title: 'stateful: true in a Keras config',
@@ -739,7 +624,7 @@ const badConstructions: BadConstruction[] = [
     patterns: [/'stateful'/, /not supported/, /expected false, received true/],
     bad: () => layerFromConfig(lstmConfig({ stateful: true, return_sequences: true })),
     fixed: () => layerFromConfig(lstmConfig({ stateful: false, return_sequences: true })),
-    expectation: { spec: spec('LSTM', 3, { returnSequences: true }) },
+    expectation: { spec: recurrentSpec('LSTM', 3, { returnSequences: true }) },
   },
   {
     title: 'stateful: true in a Bidirectional config\'s inner layer',
@@ -747,7 +632,7 @@ const badConstructions: BadConstruction[] = [
     patterns: [/'stateful'/, /not supported/, /received true/],
     bad: () => layerFromConfig(bidirectionalConfig('concat', { stateful: true })),
     fixed: () => layerFromConfig(bidirectionalConfig('concat', { stateful: false })),
-    expectation: { spec: spec('GRU', 3), mergeMode: 'concat' },
+    expectation: { spec: recurrentSpec('GRU', 3), mergeMode: 'concat' },
   },
   {
     title: 'time_major: true in a Keras config',
@@ -755,7 +640,7 @@ const badConstructions: BadConstruction[] = [
     patterns: [/LSTM config 'time_major': true is not supported/, /expected false/],
     bad: () => layerFromConfig(lstmConfig({ time_major: true })),
     fixed: () => layerFromConfig(lstmConfig({ time_major: false })),
-    expectation: { spec: spec('LSTM', 3) },
+    expectation: { spec: recurrentSpec('LSTM', 3) },
   },
   {
     title: 'an unknown option key (retrunSequences)',
@@ -763,7 +648,7 @@ const badConstructions: BadConstruction[] = [
     patterns: [/unknown option 'retrunSequences'/, /expected one of .*\breturnSequences\b/],
     bad: () => new LSTM(untyped<LSTMOptions>({ units: 3, retrunSequences: true })),
     fixed: () => new LSTM({ units: 3, returnSequences: true }),
-    expectation: { spec: spec('LSTM', 3, { returnSequences: true }) },
+    expectation: { spec: recurrentSpec('LSTM', 3, { returnSequences: true }) },
   },
   {
     title: 'a snake_case option key (return_state)',
@@ -771,7 +656,7 @@ const badConstructions: BadConstruction[] = [
     patterns: [/unknown option 'return_state'/, /expected one of .*\breturnState\b/],
     bad: () => new GRU(untyped<LSTMOptions>({ units: 3, return_state: true })),
     fixed: () => new GRU({ units: 3, returnState: true }),
-    expectation: { spec: spec('GRU', 3, { returnState: true }) },
+    expectation: { spec: recurrentSpec('GRU', 3, { returnState: true }) },
   },
   {
     title: 'an unknown Bidirectional option key (merge_mode)',
@@ -779,7 +664,7 @@ const badConstructions: BadConstruction[] = [
     patterns: [/unknown option 'merge_mode'/, /expected one of .*\bmergeMode\b/],
     bad: () => new Bidirectional(new LSTM({ units: 3 }), untyped<{ mergeMode: 'sum' }>({ merge_mode: 'sum' })),
     fixed: () => new Bidirectional(new LSTM({ units: 3 }), { mergeMode: 'sum' }),
-    expectation: { spec: spec('LSTM', 3), mergeMode: 'sum' },
+    expectation: { spec: recurrentSpec('LSTM', 3), mergeMode: 'sum' },
   },
   {
     title: 'options that are not an object',
@@ -787,7 +672,7 @@ const badConstructions: BadConstruction[] = [
     patterns: [/^simple_rnn: options must be an object such as \{ units: 3 \}/, /received 4$/],
     bad: () => new SimpleRNN(untyped<LSTMOptions>(4)),
     fixed: () => new SimpleRNN({ units: 4 }),
-    expectation: { spec: spec('SimpleRNN', 4) },
+    expectation: { spec: recurrentSpec('SimpleRNN', 4) },
   },
   {
     title: 'an unknown layer class in layerFromConfig',
@@ -795,7 +680,7 @@ const badConstructions: BadConstruction[] = [
     patterns: [/^layerFromConfig: /, /unknown layer class_name "Dense"/, /expected SimpleRNN, LSTM, GRU or Bidirectional/],
     bad: () => layerFromConfig({ class_name: 'Dense', config: { units: 3 } }),
     fixed: () => layerFromConfig({ class_name: 'GRU', config: { units: 3 } }),
-    expectation: { spec: spec('GRU', 3) },
+    expectation: { spec: recurrentSpec('GRU', 3) },
   },
   {
     title: 'an unknown layer class inside a Bidirectional config',
@@ -803,7 +688,7 @@ const badConstructions: BadConstruction[] = [
     patterns: [/Bidirectional layer/, /unknown layer class_name "Conv1D"/, /supported: SimpleRNN, LSTM, GRU, Bidirectional/],
     bad: () => layerFromConfig({ class_name: 'Bidirectional', config: { layer: { class_name: 'Conv1D', config: { filters: 3 } } } }),
     fixed: () => layerFromConfig({ class_name: 'Bidirectional', config: { layer: { class_name: 'SimpleRNN', config: { units: 3 } } } }),
-    expectation: { spec: spec('SimpleRNN', 3), mergeMode: 'concat' },
+    expectation: { spec: recurrentSpec('SimpleRNN', 3), mergeMode: 'concat' },
   },
   {
     title: 'a Keras spec without class_name',
@@ -811,7 +696,7 @@ const badConstructions: BadConstruction[] = [
     patterns: [/^layerFromConfig: spec\.class_name must be a string/, /received undefined/],
     bad: () => layerFromConfig(untyped<KerasLayerSpec>({ config: { units: 3 } })),
     fixed: () => layerFromConfig({ class_name: 'SimpleRNN', config: { units: 3 } }),
-    expectation: { spec: spec('SimpleRNN', 3) },
+    expectation: { spec: recurrentSpec('SimpleRNN', 3) },
   },
   {
     title: 'kerasVersion 4',
@@ -819,14 +704,14 @@ const badConstructions: BadConstruction[] = [
     patterns: [/option 'kerasVersion'/, /must be 2 or 3/, /received 4/],
     bad: () => layerFromConfig(lstmConfig({ recurrent_activation: 'hard_sigmoid' }), untyped<{ kerasVersion: 2 }>({ kerasVersion: 4 })),
     fixed: () => layerFromConfig(lstmConfig({ recurrent_activation: 'hard_sigmoid' }), { kerasVersion: 2 }),
-    expectation: { spec: spec('LSTM', 3, { recurrentActivation: 'hard_sigmoid', hardSigmoidVariant: 'keras2' }) },
+    expectation: { spec: recurrentSpec('LSTM', 3, { recurrentActivation: 'hard_sigmoid', hardSigmoidVariant: 'keras2' }) },
   },
 ];
 
 describe('bad options and Keras configs', () => {
   beforeAll(() => {
     // Warm-up so that memoryBytes() reflects a layer that has already run.
-    expectValidCallWorks(new LSTM({ units: 3 }), { spec: spec('LSTM', 3) }, 500);
+    expectValidCallWorks(new LSTM({ units: 3 }), { spec: recurrentSpec('LSTM', 3) }, 500);
   });
 
   badConstructions.forEach((c, i) => {

@@ -11,7 +11,6 @@ import {
   Embedding,
   GRU,
   Input,
-  InputError,
   LSTM,
   Masking,
   Model,
@@ -20,15 +19,15 @@ import {
   SimpleRNN,
   Tensor,
   TimeDistributed,
-  WasmRnnError,
   ready,
   tensor,
   type DenseActivationName,
   type SymbolicTensor,
 } from '../dist/index.js';
-import { maxViolation, type Tolerance } from './fixtures.js';
-import { randomFloats, seededRandom } from './random.js';
-import { referenceRecurrent, type CellKind, type ReferenceRecurrentSpec, type ReferenceTensor } from './reference/index.js';
+import { expectError } from './expect-error.js';
+import { expectClose, expectSame, one, randomTensor, toRef } from './model-helpers.js';
+import { seededRandom } from './random.js';
+import { concatRef, denseRef, maskingRef, recurrentSpec, referenceRecurrent, type ReferenceTensor } from './reference/index.js';
 
 beforeAll(async () => {
   await ready();
@@ -37,136 +36,6 @@ beforeAll(async () => {
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-
-const TOLERANCE: Tolerance = { abs: 1e-5, rel: 1e-4 };
-
-type ErrorClass = typeof ShapeError | typeof ConfigError | typeof InputError;
-
-function size(shape: readonly number[]): number {
-  return shape.reduce((product, d) => product * d, 1);
-}
-
-function randomTensor(random: () => number, shape: number[], scale = 1): Tensor {
-  return tensor(randomFloats(random, size(shape), scale), shape);
-}
-
-function toRef(t: Tensor): ReferenceTensor {
-  return { shape: [...t.shape], data: Float64Array.from(t.data) };
-}
-
-function expectClose(actual: Tensor, expected: ReferenceTensor, label = 'output'): void {
-  expect([...actual.shape], `${label} shape`).toEqual(expected.shape);
-  const { worst, index } = maxViolation(actual.data, expected.data, TOLERANCE);
-  expect(worst, `${label}[${index}]: got ${actual.data[index]}, expected ${expected.data[index]}`).toBeLessThanOrEqual(1);
-}
-
-function expectSame(actual: Tensor, expected: Tensor, label = 'output'): void {
-  expect([...actual.shape], `${label} shape`).toEqual([...expected.shape]);
-  expect(Array.from(actual.data), label).toEqual(Array.from(expected.data));
-}
-
-function one(out: Tensor | Tensor[]): Tensor {
-  expect(Array.isArray(out), 'a single tensor').toBe(false);
-  return out as Tensor;
-}
-
-function caught(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof Error) return error;
-    throw error;
-  }
-  throw new Error('expected the call to throw');
-}
-
-function expectError(fn: () => unknown, errorClass: ErrorClass, fragments: string[]): void {
-  const error = caught(fn);
-  expect(error, error.message).toBeInstanceOf(errorClass);
-  expect(error).toBeInstanceOf(WasmRnnError);
-  for (const fragment of fragments) expect(error.message).toContain(fragment);
-}
-
-function recurrentSpec(cell: CellKind, units: number, overrides: Partial<ReferenceRecurrentSpec> = {}): ReferenceRecurrentSpec {
-  return {
-    cell,
-    units,
-    activation: 'tanh',
-    recurrentActivation: 'sigmoid',
-    useBias: true,
-    resetAfter: cell === 'GRU',
-    returnSequences: false,
-    returnState: false,
-    goBackwards: false,
-    zeroOutputForMask: false,
-    hardSigmoidVariant: 'keras3',
-    ...overrides,
-  };
-}
-
-const ACTIVATIONS: Record<string, (v: number) => number> = {
-  linear: (v) => v,
-  relu: (v) => Math.max(0, v),
-  tanh: (v) => Math.tanh(v),
-  sigmoid: (v) => 1 / (1 + Math.exp(-v)),
-};
-
-/** Keras Dense: activation(x · kernel + bias) on the last axis; softmax over the last axis with its max subtracted. */
-function denseRef(x: ReferenceTensor, kernel: ReferenceTensor, bias: ReferenceTensor | null, activation: string): ReferenceTensor {
-  const [inputDim, units] = kernel.shape;
-  const rows = x.data.length / inputDim;
-  const out = new Float64Array(rows * units);
-  for (let r = 0; r < rows; r++) {
-    const z = new Float64Array(units);
-    for (let j = 0; j < units; j++) {
-      let sum = bias ? bias.data[j] : 0;
-      for (let k = 0; k < inputDim; k++) sum += x.data[r * inputDim + k] * kernel.data[k * units + j];
-      z[j] = sum;
-    }
-    if (activation === 'softmax') {
-      const max = Math.max(...z);
-      const e = z.map((v) => Math.exp(v - max));
-      const total = e.reduce((a, b) => a + b, 0);
-      e.forEach((v, j) => (out[r * units + j] = v / total));
-    } else {
-      z.forEach((v, j) => (out[r * units + j] = ACTIVATIONS[activation](v)));
-    }
-  }
-  return { shape: [...x.shape.slice(0, -1), units], data: out };
-}
-
-/** Keras Masking: a step is kept when any feature differs from maskValue; kept steps pass, the others become zeros. */
-function maskingRef(x: ReferenceTensor, maskValue: number): { output: ReferenceTensor; mask: ReferenceTensor } {
-  const features = x.shape[x.shape.length - 1];
-  const steps = x.data.length / features;
-  const output = new Float64Array(x.data.length);
-  const mask = new Float64Array(steps);
-  for (let s = 0; s < steps; s++) {
-    const row = x.data.subarray(s * features, (s + 1) * features);
-    mask[s] = row.some((v) => v !== maskValue) ? 1 : 0;
-    if (mask[s]) output.set(row, s * features);
-  }
-  return { output: { shape: x.shape.slice(), data: output }, mask: { shape: x.shape.slice(0, -1), data: mask } };
-}
-
-/** Keras Concatenate along `axis` (negative counts from the end). */
-function concatRef(parts: ReferenceTensor[], axis: number): ReferenceTensor {
-  const rank = parts[0].shape.length;
-  const a = axis < 0 ? rank + axis : axis;
-  const outer = size(parts[0].shape.slice(0, a));
-  const blocks = parts.map((p) => size(p.shape.slice(a)));
-  const out = new Float64Array(outer * blocks.reduce((x, y) => x + y, 0));
-  let offset = 0;
-  for (let o = 0; o < outer; o++) {
-    parts.forEach((p, i) => {
-      out.set(p.data.subarray(o * blocks[i], (o + 1) * blocks[i]), offset);
-      offset += blocks[i];
-    });
-  }
-  const shape = parts[0].shape.slice();
-  shape[a] = parts.reduce((sum, p) => sum + p.shape[a], 0);
-  return { shape, data: out };
-}
 
 /** Sets a step's features to `value` (row-major (B, T, D)). */
 function fillStep(x: Tensor, b: number, t: number, value: number): void {

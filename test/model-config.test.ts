@@ -20,11 +20,12 @@ import {
   WasmRnnError,
   modelFromConfig,
   ready,
-  tensor,
 } from '../dist/index.js';
-import { maxViolation, type Tolerance } from './fixtures.js';
-import { randomFloats, seededRandom } from './random.js';
-import { referenceRecurrent, type CellKind, type ReferenceRecurrentSpec, type ReferenceTensor } from './reference/index.js';
+import { caught } from './expect-error.js';
+import { maxViolation } from './fixtures.js';
+import { TOLERANCE, expectClose, one, randomTensor, randomWeights, toRef } from './model-helpers.js';
+import { seededRandom } from './random.js';
+import { concatLastAxis, denseRef, embeddingRef, recurrentSpec, referenceRecurrent, type ReferenceTensor } from './reference/index.js';
 
 beforeAll(async () => {
   await ready();
@@ -34,113 +35,9 @@ beforeAll(async () => {
 // Helpers
 // ---------------------------------------------------------------------------
 
-const TOLERANCE: Tolerance = { abs: 1e-5, rel: 1e-4 };
-
-function size(shape: readonly number[]): number {
-  return shape.reduce((product, d) => product * d, 1);
-}
-
-function randomTensor(random: () => number, shape: number[], scale = 1): Tensor {
-  return tensor(randomFloats(random, size(shape), scale), shape);
-}
-
-function toRef(t: Tensor): ReferenceTensor {
-  return { shape: [...t.shape], data: Float64Array.from(t.data) };
-}
-
-function expectClose(actual: Tensor, expected: ReferenceTensor, label = 'output'): void {
-  expect([...actual.shape], `${label} shape`).toEqual(expected.shape);
-  const { worst, index } = maxViolation(actual.data, expected.data, TOLERANCE);
-  expect(worst, `${label}[${index}]: got ${actual.data[index]}, expected ${expected.data[index]}`).toBeLessThanOrEqual(1);
-}
-
-function one(out: Tensor | Tensor[]): Tensor {
-  expect(Array.isArray(out), 'a single tensor').toBe(false);
-  return out as Tensor;
-}
-
-function recurrentSpec(cell: CellKind, units: number, overrides: Partial<ReferenceRecurrentSpec> = {}): ReferenceRecurrentSpec {
-  return {
-    cell,
-    units,
-    activation: 'tanh',
-    recurrentActivation: 'sigmoid',
-    useBias: true,
-    resetAfter: cell === 'GRU',
-    returnSequences: false,
-    returnState: false,
-    goBackwards: false,
-    zeroOutputForMask: false,
-    hardSigmoidVariant: 'keras3',
-    ...overrides,
-  };
-}
-
-const ACTIVATIONS: Record<string, (v: number) => number> = {
-  linear: (v) => v,
-  relu: (v) => Math.max(0, v),
-  tanh: (v) => Math.tanh(v),
-  sigmoid: (v) => 1 / (1 + Math.exp(-v)),
-};
-
-/** Keras Dense: activation(x · kernel + bias) on the last axis; softmax with the row max subtracted. */
-function denseRef(x: ReferenceTensor, kernel: ReferenceTensor, bias: ReferenceTensor, activation: string): ReferenceTensor {
-  const [inputDim, units] = kernel.shape;
-  const rows = x.data.length / inputDim;
-  const out = new Float64Array(rows * units);
-  for (let r = 0; r < rows; r++) {
-    const z = new Float64Array(units);
-    for (let j = 0; j < units; j++) {
-      let sum = bias.data[j];
-      for (let k = 0; k < inputDim; k++) sum += x.data[r * inputDim + k] * kernel.data[k * units + j];
-      z[j] = sum;
-    }
-    if (activation === 'softmax') {
-      const max = Math.max(...z);
-      const e = z.map((v) => Math.exp(v - max));
-      const total = e.reduce((a, b) => a + b, 0);
-      e.forEach((v, j) => (out[r * units + j] = v / total));
-    } else {
-      z.forEach((v, j) => (out[r * units + j] = ACTIVATIONS[activation](v)));
-    }
-  }
-  return { shape: [...x.shape.slice(0, -1), units], data: out };
-}
-
-function embeddingRef(ids: number[][], table: ReferenceTensor): ReferenceTensor {
-  const outputDim = table.shape[1];
-  const flat = ids.flat();
-  const out = new Float64Array(flat.length * outputDim);
-  flat.forEach((id, i) => out.set(table.data.subarray(id * outputDim, (id + 1) * outputDim), i * outputDim));
-  return { shape: [ids.length, ids[0].length, outputDim], data: out };
-}
-
-function concatLastAxis(a: ReferenceTensor, b: ReferenceTensor): ReferenceTensor {
-  const wa = a.shape[a.shape.length - 1];
-  const wb = b.shape[b.shape.length - 1];
-  const rows = a.data.length / wa;
-  const out = new Float64Array(rows * (wa + wb));
-  for (let r = 0; r < rows; r++) {
-    out.set(a.data.subarray(r * wa, (r + 1) * wa), r * (wa + wb));
-    out.set(b.data.subarray(r * wb, (r + 1) * wb), r * (wa + wb) + wa);
-  }
-  return { shape: [...a.shape.slice(0, -1), wa + wb], data: out };
-}
-
 /** Random weights in the shapes Keras' get_weights() gives, in the order given. */
 function kerasWeights(seed: number, shapes: number[][], scale = 0.6): Tensor[] {
-  const random = seededRandom(seed);
-  return shapes.map((shape) => randomTensor(random, shape, scale));
-}
-
-function caught(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof Error) return error;
-    throw error;
-  }
-  throw new Error('expected the call to throw');
+  return randomWeights(seededRandom(seed), shapes, scale);
 }
 
 // Pieces of Keras JSON that repeat; each is what Keras writes.
@@ -509,7 +406,7 @@ describe('two-input functional: LSTM(go_backwards) + LSTM -> Concatenate -> Dens
       const gates = hardSigmoid ? { recurrentActivation: 'hard_sigmoid', hardSigmoidVariant: 'keras2' as const } : {};
       const [hA] = referenceRecurrent(recurrentSpec('LSTM', 4, { goBackwards: true, ...gates }), [k1, r1, b1], toRef(xa));
       const [hB] = referenceRecurrent(recurrentSpec('LSTM', 3, gates), [k2, r2, b2], toRef(xb));
-      const hidden = denseRef(concatLastAxis(hA, hB), denseKernel, denseBias, 'relu');
+      const hidden = denseRef(concatLastAxis([hA, hB]), denseKernel, denseBias, 'relu');
       // Dropout is the identity at inference.
       expectClose(predicted, denseRef(hidden, outKernel, outBias, 'softmax'));
     });
@@ -573,7 +470,7 @@ describe("a functional config's layer order is Keras' weight order", () => {
     const [h] = referenceRecurrent(recurrentSpec('LSTM', 3), [k, r, b], toRef(xa));
     const branchA = denseRef(denseRef(h, kA, bA, 'tanh'), kC, bC, 'tanh');
     const branchB = denseRef(toRef(xb), kB, bB, 'tanh');
-    expectClose(one(model.predict([xa, xb])), concatLastAxis(branchB, branchA));
+    expectClose(one(model.predict([xa, xb])), concatLastAxis([branchB, branchA]));
   });
 });
 

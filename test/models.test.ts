@@ -23,18 +23,22 @@ import {
   SimpleRNN,
   Tensor,
   TimeDistributed,
-  WasmRnnError,
   ready,
   tensor,
   type SymbolicTensor,
 } from '../dist/index.js';
-import { maxViolation, type Tolerance } from './fixtures.js';
-import { randomFloats, seededRandom } from './random.js';
+import { caught, expectError } from './expect-error.js';
+import { maxViolation } from './fixtures.js';
+import { expectClose, expectSame, list, one, randomTensor, randomWeights, toRef } from './model-helpers.js';
+import { seededRandom } from './random.js';
 import {
+  concatLastAxis,
+  denseRef,
+  embeddingRef,
+  recurrentSpec,
   referenceBidirectional,
   referenceRecurrent,
-  type CellKind,
-  type ReferenceRecurrentSpec,
+  size,
   type ReferenceTensor,
 } from './reference/index.js';
 
@@ -50,41 +54,8 @@ afterEach(() => {
 // Helpers: data, float64 oracles, comparisons
 // ---------------------------------------------------------------------------
 
-const TOLERANCE: Tolerance = { abs: 1e-5, rel: 1e-4 };
-
-type ErrorClass = typeof ShapeError | typeof ConfigError | typeof InputError;
-
-function size(shape: readonly number[]): number {
-  return shape.reduce((product, d) => product * d, 1);
-}
-
-function randomTensor(random: () => number, shape: number[], scale = 1): Tensor {
-  return tensor(randomFloats(random, size(shape), scale), shape);
-}
-
-/** One random tensor per shape, e.g. a layer's getWeights() shapes. */
-function randomWeights(random: () => number, shapes: number[][], scale = 0.5): Tensor[] {
-  return shapes.map((shape) => randomTensor(random, shape, scale));
-}
-
-function toRef(t: Tensor): ReferenceTensor {
-  return { shape: [...t.shape], data: Float64Array.from(t.data) };
-}
-
 function refFrom(shape: number[], values: ArrayLike<number>): ReferenceTensor {
   return { shape, data: Float64Array.from(values) };
-}
-
-function expectClose(actual: Tensor, expected: ReferenceTensor, label = 'output'): void {
-  expect([...actual.shape], `${label} shape`).toEqual(expected.shape);
-  const { worst, index } = maxViolation(actual.data, expected.data, TOLERANCE);
-  expect(worst, `${label}[${index}]: got ${actual.data[index]}, expected ${expected.data[index]}`).toBeLessThanOrEqual(1);
-}
-
-/** The same shape and bit-identical values. */
-function expectSame(actual: Tensor, expected: Tensor, label = 'output'): void {
-  expect([...actual.shape], `${label} shape`).toEqual([...expected.shape]);
-  expect(Array.from(actual.data), label).toEqual(Array.from(expected.data));
 }
 
 /**
@@ -101,107 +72,6 @@ function maxAbsDifference(a: Tensor, b: Tensor): number {
   let worst = 0;
   for (let i = 0; i < a.size; i++) worst = Math.max(worst, Math.abs(a.data[i] - b.data[i]));
   return worst;
-}
-
-function list(out: Tensor | Tensor[]): Tensor[] {
-  return Array.isArray(out) ? out : [out];
-}
-
-function one(out: Tensor | Tensor[]): Tensor {
-  expect(Array.isArray(out), 'a single tensor').toBe(false);
-  return out as Tensor;
-}
-
-/** A recurrent layer's spec with Keras' defaults; overrides for the flags under test. */
-function recurrentSpec(cell: CellKind, units: number, overrides: Partial<ReferenceRecurrentSpec> = {}): ReferenceRecurrentSpec {
-  return {
-    cell,
-    units,
-    activation: 'tanh',
-    recurrentActivation: 'sigmoid',
-    useBias: true,
-    resetAfter: cell === 'GRU',
-    returnSequences: false,
-    returnState: false,
-    goBackwards: false,
-    zeroOutputForMask: false,
-    hardSigmoidVariant: 'keras3',
-    ...overrides,
-  };
-}
-
-const ACTIVATIONS: Record<string, (v: number) => number> = {
-  linear: (v) => v,
-  relu: (v) => Math.max(0, v),
-  tanh: (v) => Math.tanh(v),
-  sigmoid: (v) => 1 / (1 + Math.exp(-v)),
-};
-
-/** Keras Dense: activation(x · kernel + bias) on the last axis; softmax over the last axis with the max subtracted. */
-function denseRef(x: ReferenceTensor, kernel: ReferenceTensor, bias: ReferenceTensor | null, activation: string): ReferenceTensor {
-  const [inputDim, units] = kernel.shape;
-  const rows = x.data.length / inputDim;
-  const out = new Float64Array(rows * units);
-  for (let r = 0; r < rows; r++) {
-    const z = new Float64Array(units);
-    for (let j = 0; j < units; j++) {
-      let sum = bias ? bias.data[j] : 0;
-      for (let k = 0; k < inputDim; k++) sum += x.data[r * inputDim + k] * kernel.data[k * units + j];
-      z[j] = sum;
-    }
-    if (activation === 'softmax') {
-      const max = Math.max(...z);
-      const e = z.map((v) => Math.exp(v - max));
-      const total = e.reduce((a, b) => a + b, 0);
-      e.forEach((v, j) => (out[r * units + j] = v / total));
-    } else {
-      z.forEach((v, j) => (out[r * units + j] = ACTIVATIONS[activation](v)));
-    }
-  }
-  return { shape: [...x.shape.slice(0, -1), units], data: out };
-}
-
-/** Keras Embedding: each id replaced by its row of the table. */
-function embeddingRef(ids: number[][], table: ReferenceTensor): ReferenceTensor {
-  const outputDim = table.shape[1];
-  const flat = ids.flat();
-  const out = new Float64Array(flat.length * outputDim);
-  flat.forEach((id, i) => out.set(table.data.subarray(id * outputDim, (id + 1) * outputDim), i * outputDim));
-  return { shape: [ids.length, ids[0].length, outputDim], data: out };
-}
-
-/** Concatenation of same-rank tensors along the last axis. */
-function concatLastAxis(parts: ReferenceTensor[]): ReferenceTensor {
-  const rows = parts[0].data.length / parts[0].shape[parts[0].shape.length - 1];
-  const widths = parts.map((p) => p.shape[p.shape.length - 1]);
-  const total = widths.reduce((a, b) => a + b, 0);
-  const out = new Float64Array(rows * total);
-  for (let r = 0; r < rows; r++) {
-    let offset = r * total;
-    parts.forEach((p, i) => {
-      out.set(p.data.subarray(r * widths[i], (r + 1) * widths[i]), offset);
-      offset += widths[i];
-    });
-  }
-  return { shape: [...parts[0].shape.slice(0, -1), total], data: out };
-}
-
-function caught(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof Error) return error;
-    throw error;
-  }
-  throw new Error('expected the call to throw');
-}
-
-/** The call throws this package's error class, with every fragment in its message. */
-function expectError(fn: () => unknown, errorClass: ErrorClass, fragments: string[]): void {
-  const error = caught(fn);
-  expect(error, error.message).toBeInstanceOf(errorClass);
-  expect(error).toBeInstanceOf(WasmRnnError);
-  for (const fragment of fragments) expect(error.message).toContain(fragment);
 }
 
 /** Keras prints layer rows with the name at column 0, shape at 29 and params at 55 (65-wide table). */

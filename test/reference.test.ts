@@ -7,6 +7,7 @@ import {
   referenceActivation,
   referenceBidirectional,
   referenceFromFixture,
+  recurrentSpec,
   referenceRecurrent,
   specFromKerasConfig,
 } from './reference/index.js';
@@ -76,19 +77,9 @@ function tensor(shape: number[], values: number[]): ReferenceTensor {
   return { shape, data: Float64Array.from(values) };
 }
 
+/** Keras' defaults, but reset_after true whatever the cell (only GRU reads it). */
 function spec(overrides: Partial<ReferenceRecurrentSpec> & Pick<ReferenceRecurrentSpec, 'cell' | 'units'>): ReferenceRecurrentSpec {
-  return {
-    activation: 'tanh',
-    recurrentActivation: 'sigmoid',
-    useBias: true,
-    resetAfter: true,
-    returnSequences: false,
-    returnState: false,
-    goBackwards: false,
-    zeroOutputForMask: false,
-    hardSigmoidVariant: 'keras3',
-    ...overrides,
-  };
+  return recurrentSpec(overrides.cell, overrides.units, { resetAfter: true, ...overrides });
 }
 
 function expectClose(actual: ArrayLike<number>, expected: number[]): void {

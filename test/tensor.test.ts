@@ -5,32 +5,11 @@ import {
   InputError,
   ShapeError,
   Tensor,
-  WasmRnnError,
   tensor,
   type NestedArray,
   type TensorLike,
 } from '../dist/index.js';
-
-type ErrorClass = typeof ShapeError | typeof InputError;
-
-/** Passes a value the type system would reject, the way a JavaScript caller could. */
-function untyped<T>(value: unknown): T {
-  return value as T;
-}
-
-function expectError(run: () => unknown, errorClass: ErrorClass, patterns: readonly RegExp[]): void {
-  let caught: unknown;
-  try {
-    run();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, 'expected the call to throw').toBeInstanceOf(errorClass);
-  expect(caught).toBeInstanceOf(WasmRnnError);
-  const error = caught as Error;
-  expect(error.name).toBe(errorClass.name);
-  for (const pattern of patterns) expect(error.message).toMatch(pattern);
-}
+import { expectError, untyped } from './expect-error.js';
 
 describe('tensor() from nested arrays', () => {
   it('infers the shape of a 2-D nested array and flattens it row-major', () => {

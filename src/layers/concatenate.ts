@@ -2,16 +2,16 @@
 import { ConfigError, ShapeError, formatShape } from '../errors.js';
 import { isSymbolicList, type SymbolicTensor } from '../models/symbolic.js';
 import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
-import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
+import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
+import { WeightlessLayer } from './weightless.js';
 import { checkKnownKeys } from './options.js';
-import { checkWeightList } from './weights.js';
 
 export interface ConcatenateOptions extends LayerOptions {
   /** Default -1 (the feature axis). */
   axis?: number;
 }
 
-export class Concatenate extends Layer {
+export class Concatenate extends WeightlessLayer {
   readonly axis: number;
 
   constructor(options: ConcatenateOptions = {}) {
@@ -25,12 +25,6 @@ export class Concatenate extends Layer {
   get className(): string {
     return 'Concatenate';
   }
-
-  get built(): boolean {
-    return true;
-  }
-
-  build(): void {}
 
   /** Takes the list of input shapes, as Keras does. */
   computeOutputShape(inputShape: Shape | Shape[]): Shape {
@@ -52,18 +46,6 @@ export class Concatenate extends Layer {
       out[axis] = out[axis] === null || shape[axis] === null ? null : (out[axis] as number) + (shape[axis] as number);
     }
     return [out];
-  }
-
-  getWeights(): Tensor[] {
-    return [];
-  }
-
-  setWeights(weights: readonly TensorLike[]): void {
-    checkWeightList(this.name, weights, [], []);
-  }
-
-  countParams(): number {
-    return 0;
   }
 
   getConfig(): Record<string, unknown> {

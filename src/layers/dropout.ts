@@ -2,9 +2,9 @@
 import { ConfigError } from '../errors.js';
 import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
 import { toTensor, type Tensor, type TensorLike } from '../tensor.js';
-import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
+import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
+import { WeightlessLayer } from './weightless.js';
 import { checkKnownKeys } from './options.js';
-import { checkWeightList } from './weights.js';
 
 export interface DropoutOptions extends LayerOptions {
   rate: number;
@@ -12,7 +12,7 @@ export interface DropoutOptions extends LayerOptions {
   seed?: number;
 }
 
-export class Dropout extends Layer {
+export class Dropout extends WeightlessLayer {
   readonly rate: number;
 
   constructor(options: DropoutOptions) {
@@ -28,26 +28,8 @@ export class Dropout extends Layer {
     return 'Dropout';
   }
 
-  get built(): boolean {
-    return true;
-  }
-
-  build(): void {}
-
   computeOutputShape(inputShape: Shape): Shape {
     return inputShape;
-  }
-
-  getWeights(): Tensor[] {
-    return [];
-  }
-
-  setWeights(weights: readonly TensorLike[]): void {
-    checkWeightList(this.name, weights, [], []);
-  }
-
-  countParams(): number {
-    return 0;
   }
 
   getConfig(): Record<string, unknown> {

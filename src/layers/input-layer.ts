@@ -1,10 +1,10 @@
 // Keras InputLayer and Input(): the entry points of a functional graph.
 import { ConfigError, formatShape } from '../errors.js';
 import { LayerNode, SymbolicTensor } from '../models/symbolic.js';
-import type { Tensor, TensorLike } from '../tensor.js';
-import { Layer, type LayerCallResult, type Shape } from './layer.js';
+import type { Tensor } from '../tensor.js';
+import type { LayerCallResult, Shape } from './layer.js';
+import { WeightlessLayer } from './weightless.js';
 import { checkKnownKeys } from './options.js';
-import { checkWeightList } from './weights.js';
 
 export interface InputOptions {
   /** Shape without the batch axis, e.g. [5, 1]; null for unknown sizes. */
@@ -19,7 +19,7 @@ export interface InputOptions {
   sparse?: boolean;
 }
 
-export class InputLayer extends Layer {
+export class InputLayer extends WeightlessLayer {
   readonly dtype: string;
   /** The tensor this layer stands for in a graph. */
   readonly output: SymbolicTensor;
@@ -40,26 +40,8 @@ export class InputLayer extends Layer {
     return 'InputLayer';
   }
 
-  get built(): boolean {
-    return true;
-  }
-
-  build(): void {}
-
   computeOutputShape(): Shape {
     return this.batchInputShape as Shape;
-  }
-
-  getWeights(): Tensor[] {
-    return [];
-  }
-
-  setWeights(weights: readonly TensorLike[]): void {
-    checkWeightList(this.name, weights, [], []);
-  }
-
-  countParams(): number {
-    return 0;
   }
 
   getConfig(): Record<string, unknown> {

@@ -1,19 +1,18 @@
 // Keras Masking: a time step whose features all equal maskValue is masked
 // for the layers that follow, and its features are zeroed.
-import { ShapeError, formatShape } from '../errors.js';
+import { ConfigError, ShapeError, formatShape } from '../errors.js';
 import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
-import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
+import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
+import { WeightlessLayer } from './weightless.js';
 import { checkKnownKeys } from './options.js';
-import { checkWeightList } from './weights.js';
-import { ConfigError } from '../errors.js';
 
 export interface MaskingOptions extends LayerOptions {
   /** Default 0. */
   maskValue?: number;
 }
 
-export class Masking extends Layer {
+export class Masking extends WeightlessLayer {
   readonly maskValue: number;
 
   constructor(options: MaskingOptions = {}) {
@@ -30,26 +29,8 @@ export class Masking extends Layer {
     return 'Masking';
   }
 
-  get built(): boolean {
-    return true;
-  }
-
-  build(): void {}
-
   computeOutputShape(inputShape: Shape): Shape {
     return inputShape;
-  }
-
-  getWeights(): Tensor[] {
-    return [];
-  }
-
-  setWeights(weights: readonly TensorLike[]): void {
-    checkWeightList(this.name, weights, [], []);
-  }
-
-  countParams(): number {
-    return 0;
   }
 
   getConfig(): Record<string, unknown> {

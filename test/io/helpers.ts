@@ -72,17 +72,7 @@ export function checkOutputs(outputs: readonly Tensor[], expected: Expected): { 
   };
 }
 
-/** mulberry32: small, fast and the same everywhere. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../random.js';
 
 /** Replaces the first occurrence of `from` with `to` (same length) in a copy of the bytes. */
 export function patchBytes(bytes: Uint8Array, from: string, to: string): Uint8Array {

@@ -23,11 +23,21 @@ export type {
   ReferenceRecurrentSpec,
   ReferenceTensor,
 } from './types.js';
-export { referenceRecurrent } from './recurrent.js';
+export { referenceRecurrent, gateCount } from './recurrent.js';
 export { referenceBidirectional } from './bidirectional.js';
 export { referenceActivation } from './activations.js';
 export { simpleRnnStep, lstmStep, gruStep } from './cells.js';
 export type { CellWeights } from './cells.js';
+export {
+  ACTIVATIONS,
+  concatLastAxis,
+  concatRef,
+  denseRef,
+  embeddingRef,
+  maskingRef,
+  recurrentSpec,
+  size,
+} from './layers.js';
 
 /** Fixtures written before Keras 3 was the norm state their variant; a missing field means Keras 3. */
 export const DEFAULT_HARD_SIGMOID_VARIANT: HardSigmoidVariant = 'keras3';

@@ -1,0 +1,25 @@
+// Layers without weights (Dropout, Masking, Concatenate, InputLayer): always
+// built, nothing to get, and setWeights accepts only the empty list.
+import type { Tensor, TensorLike } from '../tensor.js';
+import { Layer } from './layer.js';
+import { checkWeightList } from './weights.js';
+
+export abstract class WeightlessLayer extends Layer {
+  get built(): boolean {
+    return true;
+  }
+
+  build(): void {}
+
+  getWeights(): Tensor[] {
+    return [];
+  }
+
+  setWeights(weights: readonly TensorLike[]): void {
+    checkWeightList(this.name, weights, [], []);
+  }
+
+  countParams(): number {
+    return 0;
+  }
+}
