@@ -289,13 +289,11 @@ describe('layerFromConfig: Keras 3 spellings', () => {
     expectError(() => layerFromConfig({ class_name: 'GRU', config: { units: 3, time_major: true } }), ConfigError, [/time_major/, /not supported/, /expected false/]);
   });
 
-  it('rejects stateful: true with a ConfigError, in a layer and inside a Bidirectional', () => {
-    expectError(() => layerFromConfig({ class_name: 'LSTM', config: keras3LstmConfig({ stateful: true }) }), ConfigError, [/'stateful'/, /not supported/, /received true/]);
-    expectError(
-      () => layerFromConfig({ class_name: 'Bidirectional', config: { layer: { class_name: 'LSTM', config: keras2LstmConfig({ stateful: true }) } } }),
-      ConfigError,
-      [/'stateful'/, /not supported/, /received true/],
-    );
+  it('accepts stateful: true, in a layer and inside a Bidirectional (both copies stateful)', () => {
+    const layer = layerFromConfig({ class_name: 'LSTM', config: keras3LstmConfig({ stateful: true }) });
+    expect(layer.getConfig().stateful).toBe(true);
+    const bi = layerFromConfig({ class_name: 'Bidirectional', config: { layer: { class_name: 'LSTM', config: keras2LstmConfig({ stateful: true }) } } });
+    expect(bi instanceof Bidirectional && bi.forwardLayer.stateful && bi.backwardLayer.stateful).toBe(true);
   });
 });
 

@@ -1,6 +1,6 @@
 // A model config from a file, checked and prepared before the core builds it:
 // the Keras version that decides hard_sigmoid, unsupported layers named, absurd
-// sizes refused before anything is allocated, stateful layers made stateless.
+// sizes refused before anything is allocated.
 import type { KerasVersion } from '../layers/activations.js';
 import { SUPPORTED_LAYER_CLASSES } from '../layers/config.js';
 import { modelFromConfig } from '../models/from-config.js';
@@ -94,9 +94,6 @@ function checkLayer(spec: unknown, path: string, where: ConfigLocation, budgetFl
   if (!SUPPORTED_LAYER_CLASSES.includes(className)) {
     throw new ModelFileError(`has class ${JSON.stringify(className)}, which wasm-rnn does not support; supported layers: ${SUPPORTED_LAYER_CLASSES.join(', ')}`, layerWhere);
   }
-  // A stateful layer loads with a fresh (zero) state: every predict call starts from zeros,
-  // as Keras does after reset_states().
-  if (config.stateful === true) config.stateful = false;
   // Every weight comes from the file (a layer left without is an error), so the build need not
   // spend time on random initial values (orthogonal ones are costly), nor parse initializer configs.
   for (const key of INITIALIZER_KEYS) if (key in config) config[key] = 'zeros';

@@ -133,6 +133,16 @@ export class Bidirectional extends Layer {
     return config;
   }
 
+  /** Keras' reset_states() on both copies: `states` as for initialState, forward then backward. */
+  resetStates(states?: readonly TensorLike[]): void {
+    const count = this.forwardLayer.stateNames.length;
+    if (states !== undefined && (!Array.isArray(states) || states.length !== 2 * count)) {
+      throw new ShapeError(`${this.name}: resetStates expects ${2 * count} state tensors (forward then backward), received ${Array.isArray(states) ? states.length : typeof states}`);
+    }
+    this.forwardLayer.resetStates(states?.slice(0, count));
+    this.backwardLayer.resetStates(states?.slice(count));
+  }
+
   dispose(): void {
     this.forwardLayer.dispose();
     this.backwardLayer.dispose();
@@ -174,6 +184,8 @@ export class Bidirectional extends Layer {
     const mask = checkMask(options.mask, this.name, batch, timesteps);
     const stateNames = [...forward.stateNames.map((s) => `forward ${s}`), ...backward.stateNames.map((s) => `backward ${s}`)];
     const initialState = checkInitialState(options.initialState, this.name, stateNames, batch, forward.units);
+    forward.checkStatefulBatch(batch);
+    backward.checkStatefulBatch(batch);
     if (!this.built) this.build(input.shape);
 
     const H = forward.units;

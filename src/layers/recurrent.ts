@@ -29,7 +29,10 @@ export interface RecurrentLayerOptions extends LayerOptions {
   goBackwards?: boolean;
   /** Masked steps output zeros instead of the previous output. */
   zeroOutputForMask?: boolean;
-  /** Only false is supported; true raises a ConfigError. */
+  /**
+   * Keep the final states of each call as the initial states of the next (Keras' stateful RNN);
+   * the batch size is then fixed until resetStates().
+   */
   stateful?: boolean;
   /** Accepted and ignored: unrolling does not change results. */
   unroll?: boolean;
@@ -88,6 +91,7 @@ export abstract class RecurrentLayer extends Layer {
   readonly returnState: boolean;
   readonly goBackwards: boolean;
   readonly zeroOutputForMask: boolean;
+  readonly stateful: boolean;
   readonly kerasVersion: KerasVersion;
   readonly seed: number | undefined;
   readonly kernelInitializer: Initializer;
@@ -99,6 +103,9 @@ export abstract class RecurrentLayer extends Layer {
   private weights: Float32Array[] | null = null;
   private readonly packed = new OwnedBlock<PackedRecurrentWeights>(releasePackedWeights);
   private inputDim: number | null = null;
+  /** stateful: the states the next call starts from, (B, H) each; null means zeros. */
+  private carriedStates: Float32Array[] | null = null;
+  private carriedBatch: number | null = null;
 
   protected constructor(options: RecurrentLayerOptions, namePrefix: string, extraKeys: readonly string[], defaults: { recurrentInitializer: string }) {
     checkOptionsObject(options, namePrefix);
@@ -115,9 +122,7 @@ export abstract class RecurrentLayer extends Layer {
     this.returnState = booleanOption(options.returnState, false, 'returnState', this.name);
     this.goBackwards = booleanOption(options.goBackwards, false, 'goBackwards', this.name);
     this.zeroOutputForMask = booleanOption(options.zeroOutputForMask, false, 'zeroOutputForMask', this.name);
-    if (booleanOption(options.stateful, false, 'stateful', this.name)) {
-      throw new ConfigError(`${this.name}: option 'stateful' is not supported; expected false, received true (pass the final states as initialState instead)`);
-    }
+    this.stateful = booleanOption(options.stateful, false, 'stateful', this.name);
     booleanOption(options.unroll, false, 'unroll', this.name);
     const kerasVersion = options.kerasVersion ?? 3;
     if (kerasVersion !== 2 && kerasVersion !== 3) {
@@ -219,7 +224,7 @@ export abstract class RecurrentLayer extends Layer {
       return_sequences: this.returnSequences,
       return_state: this.returnState,
       go_backwards: this.goBackwards,
-      stateful: false,
+      stateful: this.stateful,
       unroll: false,
       zero_output_for_mask: this.zeroOutputForMask,
       units: this.units,
@@ -277,6 +282,7 @@ export abstract class RecurrentLayer extends Layer {
     const [batch, timesteps] = input.shape;
     const mask = checkMask(options.mask, this.name, batch, timesteps);
     const initialState = checkInitialState(options.initialState, this.name, this.stateNames, batch, this.units);
+    this.checkStatefulBatch(batch);
     if (!this.built) this.build(input.shape);
     const H = this.units;
     const outputShape = this.returnSequences ? [batch, timesteps, H] : [batch, H];
@@ -298,6 +304,33 @@ export abstract class RecurrentLayer extends Layer {
     });
   }
 
+  /**
+   * Keras' reset_states(): a stateful layer's next call starts from zeros, or from `states`
+   * ([h] or [h, c], each (B, H)); the batch size may change after a reset without states.
+   */
+  resetStates(states?: readonly TensorLike[]): void {
+    if (!this.stateful) throw new ConfigError(`${this.name}: resetStates() needs a stateful layer (stateful: true)`);
+    if (states === undefined) {
+      this.carriedStates = null;
+      this.carriedBatch = null;
+      return;
+    }
+    const first = Array.isArray(states) && states.length > 0 ? toTensor(states[0], `${this.name}: resetStates states[0]`) : null;
+    const batch = this.batchInputShape?.[0] ?? (first && first.rank === 2 ? first.shape[0] : 0);
+    const checked = checkInitialState(states, `${this.name}: resetStates`, this.stateNames, batch, this.units) as Tensor[];
+    this.carriedStates = checked.map((t) => new Float32Array(t.data));
+    this.carriedBatch = batch;
+  }
+
+  /** @internal A stateful layer runs one batch size until resetStates(); throws before any work. */
+  checkStatefulBatch(batch: number): void {
+    if (!this.stateful) return;
+    const expected = this.batchInputShape?.[0] ?? this.carriedBatch;
+    if (expected !== null && expected !== undefined && expected !== batch) {
+      throw new ShapeError(`${this.name}: a stateful layer keeps one state per sample: input x must have batch size ${expected}, received ${batch} (resetStates() first to change it)`);
+    }
+  }
+
   /** @internal One direction of the sequence into caller-placed buffers (used by Bidirectional). */
   runSequence(
     session: KernelSession, sequence: UploadedSequence, initialState: readonly Tensor[] | undefined,
@@ -305,6 +338,13 @@ export abstract class RecurrentLayer extends Layer {
   ): void {
     const packed = this.packed.current;
     if (!packed) throw new ConfigError(`${this.name}: the layer has no weights; call build() or setWeights() first`);
+    const H = this.units;
+    const carried = this.stateful && !initialState ? this.carriedStates : null;
+    const start = initialState?.map((t) => t.data) ?? carried;
+    // A stateful layer always keeps its final states, whether or not the caller asked for them.
+    const stateFloats = sequence.batch * H;
+    const finalH = targets.finalH || (this.stateful ? session.alloc(stateFloats * 4) : 0);
+    const finalC = targets.finalC || (this.stateful && this.stateNames.length > 1 ? session.alloc(stateFloats * 4) : 0);
     runRecurrentSequence(session, {
       weights: packed,
       activation: activationId(this.activation, this.kerasVersion, `${this.name}: activation`),
@@ -313,15 +353,19 @@ export abstract class RecurrentLayer extends Layer {
       timesteps: sequence.timesteps,
       x: sequence.x,
       mask: sequence.mask,
-      initialH: initialState ? session.upload(initialState[0].data) : 0,
-      initialC: initialState && initialState.length > 1 ? session.upload(initialState[1].data) : 0,
+      initialH: start ? session.upload(start[0]) : 0,
+      initialC: start && start.length > 1 ? session.upload(start[1]) : 0,
       output: targets.output,
-      finalH: targets.finalH,
-      finalC: targets.finalC,
+      finalH,
+      finalC,
       returnSequences: this.returnSequences,
       goBackwards: direction.goBackwards,
       zeroOutputForMask: direction.zeroOutputForMask,
     });
+    if (this.stateful) {
+      this.carriedStates = [session.download(finalH, stateFloats), ...(finalC ? [session.download(finalC, stateFloats)] : [])];
+      this.carriedBatch = sequence.batch;
+    }
   }
 
   /** @internal A new, unbuilt layer of the same class and options, with `overrides` applied. */

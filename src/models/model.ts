@@ -1,7 +1,9 @@
 // Models: the shared surface (predict, summary, weights) and the functional
 // Model built from Input() tensors and the outputs of layers called on them.
 import { ConfigError, InputError, ShapeError } from '../errors.js';
+import { Bidirectional } from '../layers/bidirectional.js';
 import { InputLayer } from '../layers/input-layer.js';
+import { RecurrentLayer } from '../layers/recurrent.js';
 import { uniqueLayerName, type Layer } from '../layers/layer.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { concatBatches, sliceBatch } from './batching.js';
@@ -68,6 +70,13 @@ export abstract class ModelBase {
       parts.push(graph.run(inputs.map((t) => sliceBatch(t, start, end))));
     }
     return parts[0].map((_, i) => concatBatches(parts.map((p) => p[i])));
+  }
+
+  /** Keras' model.reset_states(): every stateful layer starts its next call from zeros. */
+  resetStates(): void {
+    for (const layer of this.layers) {
+      if ((layer instanceof RecurrentLayer && layer.stateful) || (layer instanceof Bidirectional && layer.forwardLayer.stateful)) layer.resetStates();
+    }
   }
 
   countParams(): number {
