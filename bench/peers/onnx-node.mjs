@@ -2,6 +2,7 @@
 // "native" mark: how close WebAssembly gets to compiled C++ on the same machine.
 import * as ort from 'onnxruntime-node';
 import { buildOnnxRecurrentModel } from '../onnx-model.mjs';
+import { ortRunner } from './ort-session.mjs';
 
 export async function createRunner(cell, weights, shape) {
   const { B, T, D } = shape;
@@ -13,14 +14,5 @@ export async function createRunner(cell, weights, shape) {
     graphOptimizationLevel: 'all',
     logSeverityLevel: 3,
   });
-  const dims = [B, T, D];
-  return {
-    async run(x) {
-      const outputs = await session.run({ X: new ort.Tensor('float32', x, dims) });
-      return outputs.Y_h.data;
-    },
-    async dispose() {
-      await session.release();
-    },
-  };
+  return ortRunner(ort, session, [B, T, D]);
 }

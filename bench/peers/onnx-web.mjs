@@ -1,6 +1,7 @@
 // onnxruntime-web: ONNX Runtime's CPU kernels compiled to SIMD WebAssembly, one thread.
 import * as ort from 'onnxruntime-web';
 import { buildOnnxRecurrentModel } from '../onnx-model.mjs';
+import { ortRunner } from './ort-session.mjs';
 
 // Must be set before the first session: the wasm module is instantiated once with it.
 ort.env.wasm.numThreads = 1;
@@ -13,14 +14,5 @@ export async function createRunner(cell, weights, shape) {
     executionProviders: ['wasm'],
     graphOptimizationLevel: 'all',
   });
-  const dims = [B, T, D];
-  return {
-    async run(x) {
-      const outputs = await session.run({ X: new ort.Tensor('float32', x, dims) });
-      return outputs.Y_h.data;
-    },
-    async dispose() {
-      await session.release();
-    },
-  };
+  return ortRunner(ort, session, [B, T, D]);
 }

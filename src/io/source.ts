@@ -2,7 +2,7 @@
 // read files that sit beside it (TF.js weight shards). Node's file system is
 // reached only through a dynamic import that bundlers neither follow nor keep.
 import { ModelFileError, describeThrown } from './errors.js';
-import { isNode, readNodeFile } from '../node-file.js';
+import { absoluteUrl, isNode, readNodeFile } from '../platform.js';
 
 /**
  * What `loadModel` reads: the file's bytes (`Uint8Array`, `ArrayBuffer`, any typed array),
@@ -129,15 +129,6 @@ async function readModelFile(file: URL | string, label: string): Promise<Uint8Ar
   }
 }
 
-function absoluteUrl(location: string): URL | undefined {
-  // A Windows path such as C:\model.h5 is not a URL with scheme "c:".
-  if (/^[a-z]:[\\/]/i.test(location) || !/^[a-z][a-z\d+.-]*:/i.test(location)) return undefined;
-  try {
-    return new URL(location);
-  } catch {
-    return undefined;
-  }
-}
 
 function resolveAgainstDocument(location: string): URL | undefined {
   const href = (globalThis as { location?: { href?: unknown } }).location?.href;

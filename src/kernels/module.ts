@@ -14,7 +14,7 @@
 import { RuntimeError } from '../errors.js';
 import type { KernelExports } from './exports.js';
 import { WasmHeap } from './heap.js';
-import { isNode, readNodeFile } from '../node-file.js';
+import { absoluteUrl, isNode, readNodeFile } from '../platform.js';
 
 /**
  * What `ready({ wasm })` accepts: a URL or string (a URL, or in Node also a file path), a `Response`
@@ -206,15 +206,6 @@ async function compileResponse(response: Response): Promise<WebAssembly.Module> 
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 
-function absoluteUrl(location: string): URL | undefined {
-  // A Windows path such as C:\x.wasm is not a URL with scheme "c:".
-  if (/^[a-z]:[\\/]/i.test(location) || !/^[a-z][a-z\d+.-]*:/i.test(location)) return undefined;
-  try {
-    return new URL(location);
-  } catch {
-    return undefined;
-  }
-}
 
 function isResponse(value: unknown): value is Response {
   return typeof Response === 'function' && value instanceof Response;

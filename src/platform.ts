@@ -1,0 +1,32 @@
+// Where the code runs and how it reaches a location: Node files without letting
+// a bundler see Node's file system, and absolute URLs told apart from paths.
+
+/** Whether this is Node (or a runtime with Node's API), where paths and file: URLs are read from disk. */
+export function isNode(): boolean {
+  return typeof process === 'object' && process !== null && typeof process.versions?.node === 'string';
+}
+
+/**
+ * Reads a file in Node. The module name is assembled at run time and the import carries both
+ * ignore hints, so no bundler resolves it, folds it back into a static import, or leaves a
+ * `node:` specifier in a browser bundle. Browsers never call this.
+ */
+export async function readNodeFile(file: URL | string): Promise<Uint8Array> {
+  const fsModule = ['node', 'fs/promises'].join(':');
+  const fs = (await import(/* webpackIgnore: true */ /* @vite-ignore */ fsModule)) as typeof import('node:fs/promises');
+  const data = await fs.readFile(file);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/**
+ * A string that is an absolute URL, as a URL; undefined for relative references and file paths
+ * (a Windows path such as C:\x.wasm is not a URL with scheme "c:").
+ */
+export function absoluteUrl(location: string): URL | undefined {
+  if (/^[a-z]:[\\/]/i.test(location) || !/^[a-z][a-z\d+.-]*:/i.test(location)) return undefined;
+  try {
+    return new URL(location);
+  } catch {
+    return undefined;
+  }
+}
