@@ -1,7 +1,7 @@
 // Vector activations. Every function is total on finite inputs: exp is clamped
 // before scaling so sigmoid/tanh never see Inf/Inf, and tanh switches to an odd
 // polynomial near zero where 1 - 2/(e^2x + 1) would cancel.
-import { splat, loadPartial, storePartial } from "./simd";
+import { madd, splat, loadPartial, storePartial } from "./simd";
 
 // Activation ids; src/kernels/activation-ids.ts mirrors this table.
 export const ACT_LINEAR: i32 = 0;
@@ -24,16 +24,16 @@ const SIGN_MASK: i32 = 0x80000000;
 @inline export function f32x4_exp(x: v128): v128 {
   x = f32x4.min(f32x4.max(x, splat(-87.0)), splat(88.0));
   const n = f32x4.nearest(f32x4.mul(x, splat(1.44269504088896341)));
-  let r = f32x4.sub(x, f32x4.mul(n, splat(0.693359375)));
-  r = f32x4.sub(r, f32x4.mul(n, splat(-2.12194440e-4)));
+  let r = madd(n, splat(-0.693359375), x);
+  r = madd(n, splat(2.12194440e-4), r);
   const r2 = f32x4.mul(r, r);
   let p = splat(1.9875691500e-4);
-  p = f32x4.add(f32x4.mul(p, r), splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), splat(5.0000001201e-1));
-  p = f32x4.add(f32x4.add(f32x4.mul(p, r2), r), splat(1.0));
+  p = madd(p, r, splat(1.3981999507e-3));
+  p = madd(p, r, splat(8.3334519073e-3));
+  p = madd(p, r, splat(4.1665795894e-2));
+  p = madd(p, r, splat(1.6666665459e-1));
+  p = madd(p, r, splat(5.0000001201e-1));
+  p = f32x4.add(madd(p, r2, r), splat(1.0));
   const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
   return f32x4.mul(p, scale);
 }
@@ -53,11 +53,11 @@ const SIGN_MASK: i32 = 0x80000000;
   // |x| < 0.625: Cephes tanhf odd polynomial, no cancellation near zero.
   const z = f32x4.mul(x, x);
   let p = splat(-5.70498872745e-3);
-  p = f32x4.add(f32x4.mul(p, z), splat(2.06390887954e-2));
-  p = f32x4.add(f32x4.mul(p, z), splat(-5.37397155531e-2));
-  p = f32x4.add(f32x4.mul(p, z), splat(1.33314422036e-1));
-  p = f32x4.add(f32x4.mul(p, z), splat(-3.33332819422e-1));
-  const small = f32x4.add(f32x4.mul(f32x4.mul(p, z), x), x);
+  p = madd(p, z, splat(2.06390887954e-2));
+  p = madd(p, z, splat(-5.37397155531e-2));
+  p = madd(p, z, splat(1.33314422036e-1));
+  p = madd(p, z, splat(-3.33332819422e-1));
+  const small = madd(f32x4.mul(p, z), x, x);
   return v128.bitselect(small, large, f32x4.lt(a, splat(0.625)));
 }
 
