@@ -1,7 +1,7 @@
 // WebAssembly memory is owned: it stays flat across repeated calls, and a long
 // sequence without returnSequences needs memory for its input, not per step.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ready, memoryBytes, tensor, LSTM, GRU, Bidirectional, type Tensor } from '../dist/index.js';
+import { ready, memoryBytes, tensor, LSTM, GRU, Bidirectional, Sequential, Embedding, Dense, TimeDistributed, type Tensor } from '../dist/index.js';
 import { randomFloats, seededRandom } from './random.js';
 
 beforeAll(async () => {
@@ -46,6 +46,22 @@ describe('memory', () => {
       layer.apply(x);
       layer.dispose();
     }
+    expect(memoryBytes()).toBe(warm);
+  });
+
+  it('model.dispose() frees every layer, so building and dropping models does not grow memory', () => {
+    const build = () => {
+      const model = new Sequential();
+      model.add(new Embedding({ inputDim: 50, outputDim: 8, inputLength: 6, seed: 1 }));
+      // Big enough that 20 undisposed copies (about 400 KB of packed weights each) would grow memory.
+      model.add(new Bidirectional(new GRU({ units: 128, returnSequences: true, seed: 2 })));
+      model.add(new TimeDistributed(new Dense({ units: 4, seed: 3 })));
+      model.predict(tensor([[1, 2, 3, 4, 5, 6]]));
+      model.dispose();
+    };
+    build();
+    const warm = memoryBytes();
+    for (let i = 0; i < 20; i++) build();
     expect(memoryBytes()).toBe(warm);
   });
 

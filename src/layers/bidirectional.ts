@@ -143,7 +143,7 @@ export class Bidirectional extends Layer {
     this.backwardLayer.resetStates(states?.slice(count));
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.forwardLayer.dispose();
     this.backwardLayer.dispose();
   }

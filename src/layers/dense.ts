@@ -126,7 +126,7 @@ export class Dense extends Layer {
     return config;
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.packed.clear();
     this.weights = null;
     this.inputDim = null;

@@ -82,7 +82,7 @@ export class Embedding extends Layer {
     };
   }
 
-  dispose(): void {
+  override dispose(): void {
     this.table = null;
   }
 

@@ -79,6 +79,9 @@ export abstract class Layer {
   abstract countParams(): number;
   abstract getConfig(): Record<string, unknown>;
 
+  /** Frees what the layer keeps in WebAssembly memory; layers without weights have nothing to free. */
+  dispose(): void {}
+
   /**
    * @internal Runs the layer inside a model: all inputs of one node in order
    * (e.g. x then initial states) with their masks.

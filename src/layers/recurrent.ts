@@ -243,7 +243,7 @@ export abstract class RecurrentLayer extends Layer {
   }
 
   /** Frees the packed weights in WebAssembly memory; the layer must be rebuilt or given weights again. */
-  dispose(): void {
+  override dispose(): void {
     this.packed.clear();
     this.weights = null;
     this.inputDim = null;

@@ -48,6 +48,10 @@ export class TimeDistributed extends Layer {
     return this.layer.countParams();
   }
 
+  override dispose(): void {
+    this.layer.dispose();
+  }
+
   getConfig(): Record<string, unknown> {
     return { name: this.name, trainable: true, dtype: 'float32', layer: { class_name: this.layer.className, config: this.layer.getConfig() } };
   }

@@ -79,6 +79,11 @@ export abstract class ModelBase {
     }
   }
 
+  /** Frees every layer's weights in WebAssembly memory; the model is not usable afterwards. */
+  dispose(): void {
+    for (const layer of this.layers) layer.dispose();
+  }
+
   countParams(): number {
     return this.layers.reduce((sum, layer) => sum + layer.countParams(), 0);
   }
