@@ -8,20 +8,11 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import * as api from '../../dist/index.js';
 import { describeWithChromium, launchChromium, readyAsChromium, type Chromium } from './chromium.js';
+import type { DemoState } from '../../src/web-demo/app.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const screenshots = new URL('./__screenshots__/', import.meta.url);
 
-interface DemoState {
-  cell: 'LSTM' | 'GRU';
-  units: number;
-  seed: number;
-  input: number[][];
-  sequence: number[][];
-  states: Record<string, number[]>;
-  medianMs: number;
-  runs: number;
-}
 
 /** Starts `node dist/web-demo/serve.js --port 0` and reads the URL it prints. */
 async function startDemo(): Promise<{ child: ChildProcess; url: string }> {
