@@ -19,11 +19,29 @@ export const ACT_SILU: i32 = 11;
 
 const SIGN_MASK: i32 = 0x80000000;
 
-/** e^x for x clamped to [-87, 88] (Cephes expf: Cody-Waite reduction, degree-5 polynomial). */
+// Clamps use pmin/pmax (b < a ? b : a): one minps/maxps each, where the
+// NaN-propagating f32x4.min/max cost V8 about seven instructions. With the
+// variable as the first operand a NaN still passes through.
 // @ts-ignore: decorator
-@inline export function f32x4_exp(x: v128): v128 {
-  x = f32x4.min(f32x4.max(x, splat(-87.0)), splat(88.0));
-  const n = f32x4.nearest(f32x4.mul(x, splat(1.44269504088896341)));
+@inline function clamp_below(x: v128, limit: f32): v128 {
+  return f32x4.pmin(x, splat(limit));
+}
+
+// @ts-ignore: decorator
+@inline function clamp_above(x: v128, limit: f32): v128 {
+  return f32x4.pmax(x, splat(limit));
+}
+
+// Adding 1.5 * 2^23 rounds to the nearest integer and leaves it in the low
+// mantissa bits, which become the exponent of 2^n with one add and one shift
+// (no roundps, no saturating float-to-int conversion).
+const ROUNDING_SHIFT: f32 = 12582912.0;
+
+/** e^x for x already in [-87, 88] (Cephes expf: Cody-Waite reduction, degree-5 polynomial). */
+// @ts-ignore: decorator
+@inline function f32x4_exp_in_range(x: v128): v128 {
+  const shifted = madd(x, splat(1.44269504088896341), splat(ROUNDING_SHIFT));
+  const n = f32x4.sub(shifted, splat(ROUNDING_SHIFT));
   let r = madd(n, splat(-0.693359375), x);
   r = madd(n, splat(2.12194440e-4), r);
   const r2 = f32x4.mul(r, r);
@@ -34,8 +52,15 @@ const SIGN_MASK: i32 = 0x80000000;
   p = madd(p, r, splat(1.6666665459e-1));
   p = madd(p, r, splat(5.0000001201e-1));
   p = f32x4.add(madd(p, r2, r), splat(1.0));
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  // The shift drops the bits of 1.5 * 2^23 and keeps n + 127.
+  const scale = i32x4.shl(i32x4.add(shifted, i32x4.splat(127)), 23);
   return f32x4.mul(p, scale);
+}
+
+/** e^x for x clamped to [-87, 88]. */
+// @ts-ignore: decorator
+@inline export function f32x4_exp(x: v128): v128 {
+  return f32x4_exp_in_range(clamp_below(clamp_above(x, -87.0), 88.0));
 }
 
 // @ts-ignore: decorator
@@ -48,7 +73,7 @@ const SIGN_MASK: i32 = 0x80000000;
   const sign = v128.and(x, i32x4.splat(SIGN_MASK));
   const a = f32x4.abs(x);
   // |x| >= 0.625: 1 - 2/(e^{2|x|} + 1); tanh(44) is already 1 in float32.
-  const e = f32x4_exp(f32x4.min(f32x4.add(a, a), splat(88.0)));
+  const e = f32x4_exp_in_range(clamp_below(f32x4.add(a, a), 88.0));
   const large = v128.or(f32x4.sub(splat(1.0), f32x4.div(splat(2.0), f32x4.add(e, splat(1.0)))), sign);
   // |x| < 0.625: Cephes tanhf odd polynomial, no cancellation near zero.
   const z = f32x4.mul(x, x);
@@ -64,7 +89,7 @@ const SIGN_MASK: i32 = 0x80000000;
 /** exp(x) - 1 for x <= 0 branches (ELU/SELU); the cancellation error stays below 1e-7 absolute. */
 // @ts-ignore: decorator
 @inline function f32x4_negative_part_elu(x: v128): v128 {
-  return f32x4.sub(f32x4_exp(f32x4.min(x, splat(0.0))), splat(1.0));
+  return f32x4.sub(f32x4_exp(clamp_below(x, 0.0)), splat(1.0));
 }
 
 /** Applies activation `kind` (an ACT_* id) to four lanes. */
@@ -75,11 +100,11 @@ const SIGN_MASK: i32 = 0x80000000;
     case ACT_SIGMOID: return f32x4_sigmoid(x);
     case ACT_LINEAR: return x;
     case ACT_HARD_SIGMOID_K3:
-      return f32x4.div(f32x4.min(f32x4.max(f32x4.add(x, splat(3.0)), splat(0.0)), splat(6.0)), splat(6.0));
+      return f32x4.div(clamp_below(clamp_above(f32x4.add(x, splat(3.0)), 0.0), 6.0), splat(6.0));
     case ACT_HARD_SIGMOID_K2:
-      return f32x4.min(f32x4.max(f32x4.add(f32x4.mul(x, splat(0.2)), splat(0.5)), splat(0.0)), splat(1.0));
-    case ACT_RELU: return f32x4.max(x, splat(0.0));
-    case ACT_RELU6: return f32x4.min(f32x4.max(x, splat(0.0)), splat(6.0));
+      return clamp_below(clamp_above(f32x4.add(f32x4.mul(x, splat(0.2)), splat(0.5)), 0.0), 1.0);
+    case ACT_RELU: return clamp_above(x, 0.0);
+    case ACT_RELU6: return clamp_below(clamp_above(x, 0.0), 6.0);
     case ACT_ELU:
       return v128.bitselect(x, f32x4_negative_part_elu(x), f32x4.gt(x, splat(0.0)));
     case ACT_SELU: {
@@ -89,7 +114,7 @@ const SIGN_MASK: i32 = 0x80000000;
     case ACT_SOFTSIGN: return f32x4.div(x, f32x4.add(splat(1.0), f32x4.abs(x)));
     case ACT_EXPONENTIAL: {
       // Keras overflows to Inf past log(FLT_MAX); keep that rather than clamping silently.
-      return v128.bitselect(splat(Infinity), f32x4_exp(f32x4.min(x, splat(88.3))), f32x4.gt(x, splat(88.72283)));
+      return v128.bitselect(splat(Infinity), f32x4_exp(clamp_below(x, 88.3)), f32x4.gt(x, splat(88.72283)));
     }
     case ACT_SILU: return f32x4.mul(x, f32x4_sigmoid(x));
     default: return x;

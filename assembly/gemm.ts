@@ -109,6 +109,36 @@ export function f32_pack_gate_panels(packed: usize, src: usize, srcLd: i32, bias
   store_row(c + 32, q0, q1, accumulate, true);
 }
 
+// One row by 24 columns from three panels: six accumulator chains, enough to
+// keep FMAs issuing while each waits on its predecessor, and few enough that
+// V8's 15 usable vector registers hold them with their loads (8 chains spill).
+// @ts-ignore: decorator
+@inline function kernel_1x24(c: usize, a: usize, panel0: usize, panelBytes: usize, K: i32, accumulate: bool): void {
+  const panel1 = panel0 + panelBytes;
+  const panel2 = panel1 + panelBytes;
+  let p0 = v128.load(panel0), p1 = v128.load(panel0, 16);
+  let q0 = v128.load(panel1), q1 = v128.load(panel1, 16);
+  let r0 = v128.load(panel2), r1 = v128.load(panel2, 16);
+  let pa = panel0 + 32;
+  let pb = panel1 + 32;
+  let pc = panel2 + 32;
+  for (let k = 0; k < K; k++) {
+    const x = v128.load32_splat(a + (<usize>k << 2));
+    p0 = madd(x, v128.load(pa), p0);
+    p1 = madd(x, v128.load(pa, 16), p1);
+    q0 = madd(x, v128.load(pb), q0);
+    q1 = madd(x, v128.load(pb, 16), q1);
+    r0 = madd(x, v128.load(pc), r0);
+    r1 = madd(x, v128.load(pc, 16), r1);
+    pa += 32;
+    pb += 32;
+    pc += 32;
+  }
+  store_row(c, p0, p1, accumulate, true);
+  store_row(c + 32, q0, q1, accumulate, true);
+  store_row(c + 64, r0, r1, accumulate, true);
+}
+
 // @ts-ignore: decorator
 @inline function store_row(c: usize, v0: v128, v1: v128, accumulate: bool, wide: bool): void {
   if (accumulate) v0 = f32x4.add(v0, v128.load(c));
@@ -129,8 +159,11 @@ export function f32_gemm(c: usize, ldc: i32, a: usize, lda: i32, packed: usize, 
   const panelBytes = <usize>(K + 1) * NR * 4;
   const panels = (N + NR - 1) / NR;
   if (M == 1) {
-    // GEMV: pairs of full panels, then what is left one panel at a time.
+    // GEMV: triples of full panels, then a pair, then what is left one panel at a time.
     let p = 0;
+    for (; p + 3 <= panels && (p + 3) * NR <= N; p += 3) {
+      kernel_1x24(c + (<usize>(p * NR) << 2), a, packed + <usize>p * panelBytes, panelBytes, K, accumulate);
+    }
     for (; p + 2 <= panels && (p + 2) * NR <= N; p += 2) {
       const panel = packed + <usize>p * panelBytes;
       kernel_1x16(c + (<usize>(p * NR) << 2), a, panel, panel + panelBytes, K, accumulate);

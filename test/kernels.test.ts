@@ -103,7 +103,7 @@ describe('f32_vactivate against float64', () => {
 
 describe('f32_gemm against a float64 triple loop', () => {
   const shapes: [number, number, number][] = [
-    [1, 4, 1], [1, 8, 3], [3, 12, 5], [4, 16, 17], [5, 36, 33], [7, 20, 97], [9, 100, 64], [17, 4, 2],
+    [1, 4, 1], [1, 8, 3], [1, 24, 5], [1, 36, 33], [1, 60, 17], [1, 64, 9], [3, 12, 5], [4, 16, 17], [5, 36, 33], [7, 20, 97], [9, 100, 64], [17, 4, 2],
   ];
   for (const [M, N, K] of shapes) {
     for (const accumulate of [false, true]) {
@@ -270,19 +270,31 @@ describe('Bidirectional against the float64 reference', () => {
 });
 
 describe('a row does not depend on its batch neighbours', () => {
-  it('LSTM and Dense give bit-identical rows alone and inside a batch of 7', async () => {
-    const { Dense } = await import('../dist/index.js');
-    const random = seededRandom(77);
-    const lstm = new LSTM({ units: 13, seed: 4, returnSequences: true });
-    const dense = new Dense({ units: 9, seed: 5 });
-    const x = tensor(randomFloats(random, 7 * 6 * 5), [7, 6, 5]);
-    const batchLstm = lstm.apply(x) as ReturnType<typeof tensor>;
-    const batchDense = dense.apply(batchLstm);
-    for (let b = 0; b < 7; b++) {
-      const row = tensor(x.data.slice(b * 30, (b + 1) * 30), [1, 6, 5]);
-      const aloneLstm = lstm.apply(row) as ReturnType<typeof tensor>;
-      expect(aloneLstm.data).toEqual(batchLstm.data.slice(b * 78, (b + 1) * 78));
-      expect(dense.apply(aloneLstm).data).toEqual(batchDense.data.slice(b * 54, (b + 1) * 54));
-    }
-  });
+  // Batch 1 runs the GEMV kernels (1x24, 1x16, 1x8), batches run 4x8 and 1x8: all sum in one order.
+  const cells: [string, () => RecurrentLayer][] = [
+    ['LSTM', () => new LSTM({ units: 13, seed: 4, returnSequences: true })],
+    ['GRU reset_after', () => new GRU({ units: 29, seed: 6, returnSequences: true })],
+    ['GRU reset_before', () => new GRU({ units: 29, seed: 6, resetAfter: false, returnSequences: true })],
+    ['SimpleRNN', () => new SimpleRNN({ units: 50, seed: 8, returnSequences: true })],
+  ];
+  for (const [name, create] of cells) {
+    it(`${name} and Dense give bit-identical rows alone and inside a batch of 7`, async () => {
+      const { Dense } = await import('../dist/index.js');
+      const random = seededRandom(77);
+      const layer = create();
+      const dense = new Dense({ units: 9, seed: 5 });
+      const x = tensor(randomFloats(random, 7 * 6 * 5), [7, 6, 5]);
+      const batchOut = layer.apply(x) as ReturnType<typeof tensor>;
+      const batchDense = dense.apply(batchOut);
+      const rowFloats = 6 * layer.units;
+      for (let b = 0; b < 7; b++) {
+        const row = tensor(x.data.slice(b * 30, (b + 1) * 30), [1, 6, 5]);
+        const alone = layer.apply(row) as ReturnType<typeof tensor>;
+        expect(alone.data).toEqual(batchOut.data.slice(b * rowFloats, (b + 1) * rowFloats));
+        expect(dense.apply(alone).data).toEqual(batchDense.data.slice(b * 54, (b + 1) * 54));
+      }
+      layer.dispose();
+      dense.dispose();
+    });
+  }
 });
