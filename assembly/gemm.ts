@@ -45,23 +45,26 @@ export function f32_pack_gate_panels(packed: usize, src: usize, srcLd: i32, bias
 }
 
 // Four rows by eight columns: 8 accumulators, the B panel row loaded once per k.
+// The four A values of step k are read at a + k*aStep + {0, 1, 2, 3}*aRow bytes:
+// from rows packed as [k][4 rows] (aStep 16, aRow 4), one pointer walks them all,
+// which frees the registers V8 otherwise spends (and spills) on row addresses.
 // @ts-ignore: decorator
-@inline function kernel_4x8(c: usize, ldc: usize, a: usize, lda: usize, panel: usize, K: i32, accumulate: bool, wide: bool): void {
+@inline function kernel_4x8(c: usize, ldc: usize, a: usize, aRow: usize, aStep: usize, panel: usize, K: i32, accumulate: bool, wide: bool): void {
   const bias0 = v128.load(panel);
   const bias1 = v128.load(panel, 16);
   let c00 = bias0, c01 = bias1, c10 = bias0, c11 = bias1;
   let c20 = bias0, c21 = bias1, c30 = bias0, c31 = bias1;
-  const a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
   let pb = panel + 32;
+  let pa = a;
   for (let k = 0; k < K; k++) {
-    const off = <usize>k << 2;
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     pb += 32;
-    const x0 = v128.load32_splat(a0 + off);
-    const x1 = v128.load32_splat(a1 + off);
-    const x2 = v128.load32_splat(a2 + off);
-    const x3 = v128.load32_splat(a3 + off);
+    const x0 = v128.load32_splat(pa);
+    const x1 = v128.load32_splat(pa + aRow);
+    const x2 = v128.load32_splat(pa + 2 * aRow);
+    const x3 = v128.load32_splat(pa + 3 * aRow);
+    pa += aStep;
     c00 = madd(x0, b0, c00); c01 = madd(x0, b1, c01);
     c10 = madd(x1, b0, c10); c11 = madd(x1, b1, c11);
     c20 = madd(x2, b0, c20); c21 = madd(x2, b1, c21);
@@ -71,6 +74,38 @@ export function f32_pack_gate_panels(packed: usize, src: usize, srcLd: i32, bias
   store_row(c + ldc, c10, c11, accumulate, wide);
   store_row(c + 2 * ldc, c20, c21, accumulate, wide);
   store_row(c + 3 * ldc, c30, c31, accumulate, wide);
+}
+
+/** Floats of the module's own buffer for rows of A packed for kernel_4x8. */
+const PACKED_A_FLOATS: i32 = 16384;
+const packedA: usize = memory.data(PACKED_A_FLOATS * 4, 16);
+
+/** Packs 4 rows of A (K floats each, row stride ldaBytes) as [k][4 rows] at dst: 4x4 transposes. */
+function f32_pack_a_rows4(dst: usize, a: usize, ldaBytes: usize, K: i32): void {
+  const a1 = a + ldaBytes, a2 = a + 2 * ldaBytes, a3 = a + 3 * ldaBytes;
+  let k = 0;
+  for (; k + 4 <= K; k += 4) {
+    const off = <usize>k << 2;
+    const r0 = v128.load(a + off), r1 = v128.load(a1 + off);
+    const r2 = v128.load(a2 + off), r3 = v128.load(a3 + off);
+    const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5); // r0[0] r1[0] r0[1] r1[1]
+    const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+    const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+    const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+    const out = dst + (off << 2);
+    v128.store(out, i64x2.shuffle(t0, t1, 0, 2));
+    v128.store(out, i64x2.shuffle(t0, t1, 1, 3), 16);
+    v128.store(out, i64x2.shuffle(t2, t3, 0, 2), 32);
+    v128.store(out, i64x2.shuffle(t2, t3, 1, 3), 48);
+  }
+  for (; k < K; k++) {
+    const off = <usize>k << 2;
+    const out = dst + (off << 2);
+    store<f32>(out, load<f32>(a + off));
+    store<f32>(out, load<f32>(a1 + off), 4);
+    store<f32>(out, load<f32>(a2 + off), 8);
+    store<f32>(out, load<f32>(a3 + off), 12);
+  }
 }
 
 // One row by eight columns. Every kernel sums bias + a_0 b_0 + a_1 b_1 + ... in
@@ -173,16 +208,39 @@ export function f32_gemm(c: usize, ldc: i32, a: usize, lda: i32, packed: usize, 
     }
     return;
   }
+  const fullRows = M & ~3;
+  if (K * 4 > PACKED_A_FLOATS) {
+    // Rows too long for the packing buffer: the same kernel reads A in place.
+    for (let p = 0; p < panels; p++) {
+      const panel = packed + <usize>p * panelBytes;
+      const cCol = c + (<usize>(p * NR) << 2);
+      for (let i = 0; i < fullRows; i += 4) {
+        kernel_4x8(cCol + <usize>i * ldcBytes, ldcBytes, a + <usize>i * ldaBytes, ldaBytes, 4, panel, K, accumulate, p * NR + NR <= N);
+      }
+    }
+  } else {
+    // Groups of rows that fit the buffer, packed once and reused by every panel.
+    const groupRows = min(fullRows, (PACKED_A_FLOATS / (4 * max(K, 1))) * 4);
+    for (let i0 = 0; i0 < fullRows; i0 += groupRows) {
+      const i1 = min(fullRows, i0 + groupRows);
+      for (let i = i0; i < i1; i += 4) {
+        f32_pack_a_rows4(packedA + (<usize>(i - i0) * K << 2), a + <usize>i * ldaBytes, ldaBytes, K);
+      }
+      for (let p = 0; p < panels; p++) {
+        const panel = packed + <usize>p * panelBytes;
+        const cCol = c + (<usize>(p * NR) << 2);
+        const wide = p * NR + NR <= N;
+        for (let i = i0; i < i1; i += 4) {
+          kernel_4x8(cCol + <usize>i * ldcBytes, ldcBytes, packedA + (<usize>(i - i0) * K << 2), 4, 16, panel, K, accumulate, wide);
+        }
+      }
+    }
+  }
   for (let p = 0; p < panels; p++) {
     const panel = packed + <usize>p * panelBytes;
     const cCol = c + (<usize>(p * NR) << 2);
-    const wide = p * NR + NR <= N;
-    let i = 0;
-    for (; i + 4 <= M; i += 4) {
-      kernel_4x8(cCol + <usize>i * ldcBytes, ldcBytes, a + <usize>i * ldaBytes, ldaBytes, panel, K, accumulate, wide);
-    }
-    for (; i < M; i++) {
-      kernel_1x8(cCol + <usize>i * ldcBytes, a + <usize>i * ldaBytes, panel, K, accumulate, wide);
+    for (let i = fullRows; i < M; i++) {
+      kernel_1x8(cCol + <usize>i * ldcBytes, a + <usize>i * ldaBytes, panel, K, accumulate, p * NR + NR <= N);
     }
   }
 }

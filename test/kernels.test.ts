@@ -106,6 +106,8 @@ describe('f32_vactivate against float64', () => {
 describe('f32_gemm against a float64 triple loop', () => {
   const shapes: [number, number, number][] = [
     [1, 4, 1], [1, 8, 3], [1, 24, 5], [1, 36, 33], [1, 60, 17], [1, 64, 9], [3, 12, 5], [4, 16, 17], [5, 36, 33], [7, 20, 97], [9, 100, 64], [17, 4, 2],
+    // Several row groups of the packing buffer, and rows too long for it (read in place).
+    [70, 20, 1000], [6, 12, 4100],
   ];
   for (const [M, N, K] of shapes) {
     for (const accumulate of [false, true]) {
