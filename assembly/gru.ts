@@ -1,5 +1,5 @@
 // GRU cells, Keras gate order z, r, h.
-import { f32x4_activate, ACT_SIGMOID, ACT_TANH } from "./activations";
+import { f32x4_activate, f32x4_gate_activate, ACT_SIGMOID, ACT_TANH } from "./activations";
 import { madd, splat } from "./simd";
 
 // @ts-ignore: decorator
@@ -29,8 +29,8 @@ export function gru_gates_reset_after(h: usize, pre: usize, rec: usize, Hp: i32,
   const block = <usize>Hp << 2;
   for (let j = 0; j < Hp; j += 4) {
     const off = <usize>j << 2;
-    const z = f32x4_activate(f32x4.add(v128.load(pre + off), v128.load(rec + off)), ract);
-    const r = f32x4_activate(f32x4.add(v128.load(pre + off + block), v128.load(rec + off + block)), ract);
+    const z = f32x4_gate_activate(f32x4.add(v128.load(pre + off), v128.load(rec + off)), ract);
+    const r = f32x4_gate_activate(f32x4.add(v128.load(pre + off + block), v128.load(rec + off + block)), ract);
     const candidate = f32x4_activate(madd(r, v128.load(rec + off + 2 * block), v128.load(pre + off + 2 * block)), act);
     v128.store(h + off, blend(z, v128.load(h + off), candidate));
   }
@@ -50,8 +50,8 @@ export function gru_gates_reset_before_zr(rh: usize, rec: usize, h: usize, pre: 
   const block = <usize>Hp << 2;
   for (let j = 0; j < Hp; j += 4) {
     const off = <usize>j << 2;
-    const z = f32x4_activate(f32x4.add(v128.load(pre + off), v128.load(rec + off)), ract);
-    const r = f32x4_activate(f32x4.add(v128.load(pre + off + block), v128.load(rec + off + block)), ract);
+    const z = f32x4_gate_activate(f32x4.add(v128.load(pre + off), v128.load(rec + off)), ract);
+    const r = f32x4_gate_activate(f32x4.add(v128.load(pre + off + block), v128.load(rec + off + block)), ract);
     v128.store(rec + off, z);
     v128.store(rh + off, f32x4.mul(r, v128.load(h + off)));
   }

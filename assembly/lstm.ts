@@ -1,5 +1,5 @@
 // LSTM cell, Keras gate order i, f, c, o.
-import { f32x4_activate, ACT_SIGMOID, ACT_TANH } from "./activations";
+import { f32x4_activate, f32x4_gate_activate, ACT_SIGMOID, ACT_TANH } from "./activations";
 import { madd } from "./simd";
 
 /**
@@ -17,10 +17,10 @@ export function lstm_gates(h: usize, c: usize, pre: usize, Hp: i32, act: i32, ra
   const block = <usize>Hp << 2;
   for (let j = 0; j < Hp; j += 4) {
     const at = pre + (<usize>j << 2);
-    const i = f32x4_activate(v128.load(at), ract);
-    const f = f32x4_activate(v128.load(at + block), ract);
+    const i = f32x4_gate_activate(v128.load(at), ract);
+    const f = f32x4_gate_activate(v128.load(at + block), ract);
     const g = f32x4_activate(v128.load(at + 2 * block), act);
-    const o = f32x4_activate(v128.load(at + 3 * block), ract);
+    const o = f32x4_gate_activate(v128.load(at + 3 * block), ract);
     const cj = c + (<usize>j << 2);
     const cNew = madd(f, v128.load(cj), f32x4.mul(i, g));
     v128.store(cj, cNew);

@@ -41,6 +41,8 @@ describe('f32_vactivate against float64', () => {
     ['hard_sigmoid keras3', ActivationId.hardSigmoidKeras3, 'hard_sigmoid', 'keras3'],
     ['hard_sigmoid keras2', ActivationId.hardSigmoidKeras2, 'hard_sigmoid', 'keras2'],
     ['relu', ActivationId.relu, 'relu', 'keras3'],
+    ['relu6', ActivationId.relu6, 'relu6', 'keras3'],
+    ['silu', ActivationId.silu, 'silu', 'keras3'],
     ['linear', ActivationId.linear, 'linear', 'keras3'],
     ['elu', ActivationId.elu, 'elu', 'keras3'],
     ['selu', ActivationId.selu, 'selu', 'keras3'],
@@ -75,6 +77,46 @@ describe('f32_vactivate against float64', () => {
       expect(worst, `worst at x=${inputs[worstAt]}: ${actual[worstAt]} vs ${reference(inputs[worstAt])}`).toBeLessThan(bound(label));
     });
   }
+
+  it('exponential: within 2.5e-7 relative up to log(FLT_MAX), Infinity past it, as Keras overflows', () => {
+    const xs = Float32Array.from([-100, -87.5, -20, -1, -1e-6, 0, 1e-6, 1, 20, 60, 88.5, 88.72, 88.73, 100, 1e30]);
+    const actual = withBuffers([xs.length, xs.length], ([x, out]) => {
+      const { exports, heap } = kernelRuntime();
+      heap.f32(x, xs.length).set(xs);
+      exports.f32_vactivate(out, x, xs.length, ActivationId.exponential);
+      return heap.f32(out, xs.length).slice();
+    });
+    xs.forEach((v, i) => {
+      const expected = Math.fround(Math.exp(v));
+      if (expected === Infinity) expect(actual[i], `exp(${v})`).toBe(Infinity);
+      else expect(Math.abs(actual[i] - expected) / Math.max(expected, 1e-30), `exp(${v}) = ${actual[i]}`).toBeLessThan(2.5e-7);
+    });
+  });
+
+  it('the recurrent gate sigmoid (0.5 + 0.5 tanh(x/2)) is within 2e-7 absolute, read through lstm_gates', () => {
+    // With the forget gate at 0 and the candidate at tanh(+big) = 1, the new cell state is exactly the input gate.
+    const n = inputs.length;
+    const Hp = Math.ceil(n / 4) * 4;
+    const sigmoid = referenceActivation('sigmoid', 'keras3');
+    const cell = withBuffers([Hp, Hp, 4 * Hp], ([h, c, pre]) => {
+      const { exports, heap } = kernelRuntime();
+      const gates = heap.f32(pre, 4 * Hp);
+      gates.fill(0);
+      gates.set(inputs, 0);
+      gates.fill(-1e30, Hp, 2 * Hp);
+      gates.fill(1e30, 2 * Hp, 3 * Hp);
+      heap.f32(c, Hp).fill(0.75);
+      exports.lstm_gates(h, c, pre, Hp, ActivationId.tanh, ActivationId.sigmoid);
+      return heap.f32(c, Hp).slice(0, n);
+    });
+    let worst = 0;
+    let worstAt = 0;
+    cell.forEach((v, i) => {
+      const error = Math.abs(v - sigmoid(inputs[i]));
+      if (!(error <= worst)) [worst, worstAt] = [error, i];
+    });
+    expect(worst, `worst at x=${inputs[worstAt]}: ${cell[worstAt]}`).toBeLessThan(2e-7);
+  });
 
   it('tanh keeps relative accuracy for tiny inputs', () => {
     const tiny = Float32Array.from([1e-3, -2e-4, 3e-5, 7e-8]);

@@ -22,6 +22,15 @@ export function relu(x: number): number {
   return x > 0 ? x : 0;
 }
 
+export function relu6(x: number): number {
+  return clip(x, 0, 6);
+}
+
+/** Keras' silu (alias swish): x * sigmoid(x). */
+export function silu(x: number): number {
+  return x * sigmoid(x);
+}
+
 export function linear(x: number): number {
   return x;
 }
@@ -71,6 +80,11 @@ export function referenceActivation(name: string, variant: HardSigmoidVariant): 
       return sigmoid;
     case 'relu':
       return relu;
+    case 'relu6':
+      return relu6;
+    case 'silu':
+    case 'swish':
+      return silu;
     case 'linear':
       return linear;
     case 'hard_sigmoid':
