@@ -17,10 +17,14 @@ export const DEFAULT_TIMING = {
    */
   warmupMs: 1000,
   warmupRuns: 3,
-  /** A peer is done when it has minRuns samples and targetMs of timed runs, or maxRuns samples. */
+  /**
+   * A peer is done when it has minRuns samples and targetMs of timed runs, or maxRuns samples.
+   * maxRuns is high enough that a sub-millisecond point still spans about ten interleaved
+   * rounds: at 200 it ended after two, so one load change could swing its ratios.
+   */
   minRuns: 5,
   targetMs: 750,
-  maxRuns: 200,
+  maxRuns: 1000,
   /** Runs of one peer back to back within a round: about burstMs, at least one. */
   burstMs: 25,
   /**
