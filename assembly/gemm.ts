@@ -11,12 +11,12 @@ export function f32_packed_size(K: i32, N: i32): i32 {
 }
 
 /**
- * Packs the gate-blocked Keras matrix `src` (K, G*H; row stride srcLd floats)
- * into panels for the logical (K, G*Hp) matrix whose gate g occupies columns
- * g*Hp .. g*Hp+H-1 and whose padding columns are zero.
- * bias (G*H) may be 0 (no bias).
+ * Packs a weight matrix for f32_gemm. `src` (K, G*H; row stride srcLd floats) is G
+ * column blocks of H (a recurrent cell's gates; G = 1 for Dense); packed is the
+ * logical (K, G*Hp) matrix whose block g occupies columns g*Hp .. g*Hp+H-1 and
+ * whose padding columns are zero. bias (G*H) may be 0 (no bias).
  */
-export function f32_pack_gate_panels(packed: usize, src: usize, srcLd: i32, bias: usize, K: i32, G: i32, H: i32, Hp: i32): void {
+export function f32_gemm_pack_weights(packed: usize, src: usize, srcLd: i32, bias: usize, K: i32, G: i32, H: i32, Hp: i32): void {
   const N = G * Hp;
   const panels = (N + NR - 1) / NR;
   let dst = packed;
@@ -76,9 +76,13 @@ export function f32_pack_gate_panels(packed: usize, src: usize, srcLd: i32, bias
   store_row(c + 3 * ldc, c30, c31, accumulate, wide);
 }
 
-/** Floats of the module's own buffer for rows of A packed for kernel_4x8. */
+/** Most floats of A that f32_gemm packs at once for kernel_4x8 (64 KiB). */
 const PACKED_A_FLOATS: i32 = 16384;
-const packedA: usize = memory.data(PACKED_A_FLOATS * 4, 16);
+
+/** Bytes of packing buffer f32_gemm needs for products of at most M rows of K floats (exact, f64). */
+export function f32_gemm_pack_bytes(M: f64, K: f64): f64 {
+  return Math.min(<f64>PACKED_A_FLOATS, M * K) * 4;
+}
 
 /** Packs 4 rows of A (K floats each, row stride ldaBytes) as [k][4 rows] at dst: 4x4 transposes. */
 function f32_pack_a_rows4(dst: usize, a: usize, ldaBytes: usize, K: i32): void {
@@ -187,8 +191,9 @@ function f32_pack_a_rows4(dst: usize, a: usize, ldaBytes: usize, K: i32): void {
 /**
  * c (M, N; row stride ldc floats) = [c +] bias + a (M, K; row stride lda floats) · packed (K, N).
  * N must be a multiple of 4 (gate blocks are padded to Hp); M and K are free.
+ * packA: f32_gemm_pack_bytes(M, K) bytes of the caller's scratch (16-byte aligned) for rows of A.
  */
-export function f32_gemm(c: usize, ldc: i32, a: usize, lda: i32, packed: usize, M: i32, N: i32, K: i32, accumulate: bool): void {
+export function f32_gemm(c: usize, ldc: i32, a: usize, lda: i32, packed: usize, M: i32, N: i32, K: i32, accumulate: bool, packA: usize): void {
   const ldcBytes = <usize>ldc << 2;
   const ldaBytes = <usize>lda << 2;
   const panelBytes = <usize>(K + 1) * NR * 4;
@@ -224,14 +229,14 @@ export function f32_gemm(c: usize, ldc: i32, a: usize, lda: i32, packed: usize, 
     for (let i0 = 0; i0 < fullRows; i0 += groupRows) {
       const i1 = min(fullRows, i0 + groupRows);
       for (let i = i0; i < i1; i += 4) {
-        f32_pack_a_rows4(packedA + (<usize>(i - i0) * K << 2), a + <usize>i * ldaBytes, ldaBytes, K);
+        f32_pack_a_rows4(packA + (<usize>(i - i0) * K << 2), a + <usize>i * ldaBytes, ldaBytes, K);
       }
       for (let p = 0; p < panels; p++) {
         const panel = packed + <usize>p * panelBytes;
         const cCol = c + (<usize>(p * NR) << 2);
         const wide = p * NR + NR <= N;
         for (let i = i0; i < i1; i += 4) {
-          kernel_4x8(cCol + <usize>i * ldcBytes, ldcBytes, packedA + (<usize>(i - i0) * K << 2), 4, 16, panel, K, accumulate, wide);
+          kernel_4x8(cCol + <usize>i * ldcBytes, ldcBytes, packA + (<usize>(i - i0) * K << 2), 4, 16, panel, K, accumulate, wide);
         }
       }
     }

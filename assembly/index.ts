@@ -1,12 +1,22 @@
 // Kernel exports. Everything works on raw pointers into this module's memory;
 // the TypeScript side (src/kernels) owns allocation, shapes and validation.
+// The id and layout constants are exported as globals so that the host's
+// mirrors of them are tested against the module (test/kernels-abi.test.ts).
 export { f32_vactivate, f32_softmax_rows } from "./activations";
-export { f32_gemm, f32_pack_gate_panels, f32_packed_size } from "./gemm";
-export { recurrent_sequence, recurrent_scratch_bytes, cell_gate_count, f32_copy_rows } from "./sequence";
-export { lstm_gates } from "./lstm";
-export { gru_gates_reset_after, gru_gates_reset_before_zr, gru_gates_reset_before_update } from "./gru";
-export { simple_rnn_gates } from "./simple_rnn";
-export { f32_merge } from "./merge";
+export {
+  ACT_LINEAR, ACT_TANH, ACT_SIGMOID, ACT_HARD_SIGMOID_K3, ACT_HARD_SIGMOID_K2, ACT_RELU, ACT_RELU6,
+  ACT_ELU, ACT_SELU, ACT_SOFTSIGN, ACT_EXPONENTIAL, ACT_SILU,
+} from "./activations";
+export { f32_gemm, f32_gemm_pack_weights, f32_gemm_pack_bytes, f32_packed_size } from "./gemm";
+export { recurrent_run, recurrent_scratch_bytes, f32_copy_rows } from "./sequence";
+export { cell_gate_count, cell_state_count, cell_work_blocks } from "./cells/index";
+export { CELL_SIMPLE_RNN, CELL_LSTM, CELL_GRU_RESET_AFTER, CELL_GRU_RESET_BEFORE } from "./cells/index";
+export * from "./run";
+export { lstm_gates } from "./cells/lstm";
+export { gru_gates_reset_after } from "./cells/gru_reset_after";
+export { gru_gates_reset_before_zr, gru_gates_reset_before_update } from "./cells/gru_reset_before";
+export { simple_rnn_gates } from "./cells/simple_rnn";
+export { f32_merge, MERGE_SUM, MERGE_MUL, MERGE_AVE } from "./merge";
 
 /** First byte past the module's static data: the host allocates from here up. */
 export function heap_base(): usize {

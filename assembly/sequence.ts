@@ -1,38 +1,54 @@
 // The whole recurrent sequence in one call: time-chunked input projection,
-// per-step recurrent product, fused gates, Keras masking, output writes.
+// per-step recurrent product, fused gates, Keras masking, output writes, for
+// one direction or both of a Bidirectional, then its merge.
 // Dimension names: B batch, T time, D input features, H units, Hp = H padded
-// to a multiple of 4, G gates (1 SimpleRNN, 4 LSTM, 3 GRU).
-import { f32_gemm } from "./gemm";
-import { lstm_gates } from "./lstm";
-import { gru_gates_reset_after, gru_gates_reset_before_zr, gru_gates_reset_before_update } from "./gru";
-import { simple_rnn_gates } from "./simple_rnn";
+// to a multiple of 4, G gates (the cell table, src/kernels/cells.ts).
+import { f32_gemm, f32_gemm_pack_bytes } from "./gemm";
+import { cell_gate_count, cell_step, cell_work_blocks, CELL_LSTM } from "./cells/index";
+import { f32_merge } from "./merge";
+import {
+  RUN_DIRECTIONS, RUN_MERGE, RUN_MERGE_FLOATS, RUN_B, RUN_T, RUN_D, RUN_X, RUN_MASK, RUN_CHUNK, RUN_SCRATCH, RUN_HEADER_WORDS,
+  DIR_CELL, DIR_H, DIR_HP, DIR_ACT, DIR_RACT, DIR_FLAGS, DIR_KERNEL, DIR_RECURRENT, DIR_H0, DIR_C0,
+  DIR_OUT, DIR_OUT_BATCH_STRIDE, DIR_OUT_STEP_STRIDE, DIR_H_OUT, DIR_C_OUT, DIR_WORDS,
+  FLAG_RETURN_SEQUENCES, FLAG_GO_BACKWARDS, FLAG_ZERO_OUTPUT_FOR_MASK, FLAG_OUT_REVERSED,
+} from "./run";
 
-// Cell ids; src/kernels/ids.ts mirrors this table.
-export const CELL_SIMPLE_RNN: i32 = 0;
-export const CELL_LSTM: i32 = 1;
-export const CELL_GRU_RESET_AFTER: i32 = 2;
-export const CELL_GRU_RESET_BEFORE: i32 = 3;
+/** Word `field` of the block at `block` (a run or a direction). */
+// @ts-ignore: decorator
+@inline function word(block: usize, field: i32): i32 {
+  return load<i32>(block + (<usize>field << 2));
+}
 
-export function cell_gate_count(cell: i32): i32 {
-  if (cell == CELL_LSTM) return 4;
-  if (cell == CELL_SIMPLE_RNN) return 1;
-  return 3;
+/** A pointer word. */
+// @ts-ignore: decorator
+@inline function address(block: usize, field: i32): usize {
+  return <usize>load<u32>(block + (<usize>field << 2));
+}
+
+/** The block of direction d. */
+// @ts-ignore: decorator
+@inline function direction_block(run: usize, d: i32): usize {
+  return run + (<usize>(RUN_HEADER_WORDS + d * DIR_WORDS) << 2);
 }
 
 // @ts-ignore: decorator
-@inline function align16(bytes: usize): usize {
-  return (bytes + 15) & ~(<usize>15);
+@inline function align16(bytes: f64): f64 {
+  return Math.ceil(bytes / 16) * 16;
 }
 
-/** Bytes of scratch `recurrent_sequence` needs; independent of T beyond `chunk`. */
-export function recurrent_scratch_bytes(cell: i32, B: i32, Hp: i32, chunk: i32): usize {
-  const G = <usize>cell_gate_count(cell);
-  const rows = <usize>B;
-  return align16(<usize>chunk * rows * G * <usize>Hp * 4) // projection of one time chunk
-    + 2 * align16(rows * <usize>Hp * 4)                    // h, c
-    + align16(rows * G * <usize>Hp * 4)                     // recurrent product (GRU)
-    + align16(rows * <usize>Hp * 4)                         // r*h (GRU reset_before)
-    + 2 * align16(rows);                                    // valid, seen flags
+/**
+ * Bytes of scratch one recurrent_run needs for a cell (the directions of a run share it).
+ * In f64, so that the host sees sizes past 4 GiB as they are and refuses them.
+ */
+export function recurrent_scratch_bytes(cell: i32, B: i32, D: i32, H: i32, Hp: i32, chunk: i32): f64 {
+  const G = <f64>cell_gate_count(cell);
+  const rows = <f64>B;
+  const state = align16(rows * <f64>Hp * 4);
+  return align16(<f64>chunk * rows * G * <f64>Hp * 4)      // projection of one time chunk
+    + 2 * state                                             // h, c
+    + align16(rows * <f64>cell_work_blocks(cell) * <f64>Hp * 4) // the cell's step work
+    + 2 * align16(rows)                                     // valid, seen flags
+    + f32_gemm_pack_bytes(Math.max(<f64>chunk * <f64>D, rows * <f64>H), 1); // rows of A packed by f32_gemm
 }
 
 /** Copies `rows` rows of `cols` floats between buffers with different row strides (floats). */
@@ -43,35 +59,56 @@ export function f32_copy_rows(dst: usize, dstStride: i32, src: usize, srcStride:
   }
 }
 
-/**
- * out: (B,T,H) when returnSequences else (B,H), element (b, step) at
- *   out + b*outBatchStride + slot*outStepStride floats, slot = step or T-1-step (outReversed).
- * hOut, cOut (B,H) final states or 0. x (B,T,D). mask (B,T) f32, nonzero = valid, or 0.
- * h0, c0 (B,H) or 0 for zeros. kernel packed (D, G*Hp); recurrent packed (H, G*Hp), or for
- * reset_before GRU (H, 2*Hp) with recurrentCandidate packed (H, Hp).
- */
-export function recurrent_sequence(
-  cell: i32,
-  out: usize, outBatchStride: i32, outStepStride: i32, outReversed: bool,
-  hOut: usize, cOut: usize,
-  x: usize, mask: usize, h0: usize, c0: usize,
-  kernel: usize, recurrent: usize, recurrentCandidate: usize,
-  B: i32, T: i32, D: i32, H: i32, Hp: i32, chunk: i32,
-  act: i32, ract: i32,
-  returnSequences: bool, goBackwards: bool, zeroOutputForMask: bool,
-  scratch: usize,
-): void {
+/** Runs the directions the descriptor at `run` describes (assembly/run.ts), then their merge. */
+export function recurrent_run(run: usize): void {
+  const directions = word(run, RUN_DIRECTIONS);
+  for (let d = 0; d < directions; d++) run_direction(run, direction_block(run, d));
+  const merge = word(run, RUN_MERGE);
+  if (merge >= 0) {
+    const out0 = address(direction_block(run, 0), DIR_OUT);
+    f32_merge(out0, out0, address(direction_block(run, 1), DIR_OUT), word(run, RUN_MERGE_FLOATS), merge);
+  }
+}
+
+function run_direction(run: usize, dir: usize): void {
+  const B = word(run, RUN_B);
+  const T = word(run, RUN_T);
+  const D = word(run, RUN_D);
+  const x = address(run, RUN_X);
+  const mask = address(run, RUN_MASK);
+  const chunk = word(run, RUN_CHUNK);
+  const cell = word(dir, DIR_CELL);
+  const H = word(dir, DIR_H);
+  const Hp = word(dir, DIR_HP);
+  const act = word(dir, DIR_ACT);
+  const ract = word(dir, DIR_RACT);
+  const flags = word(dir, DIR_FLAGS);
+  const returnSequences = (flags & FLAG_RETURN_SEQUENCES) != 0;
+  const goBackwards = (flags & FLAG_GO_BACKWARDS) != 0;
+  const zeroOutputForMask = (flags & FLAG_ZERO_OUTPUT_FOR_MASK) != 0;
+  const outReversed = (flags & FLAG_OUT_REVERSED) != 0;
+  const kernel = address(dir, DIR_KERNEL);
+  const recurrent = address(dir, DIR_RECURRENT);
+  const h0 = address(dir, DIR_H0);
+  const c0 = address(dir, DIR_C0);
+  const out = address(dir, DIR_OUT);
+  const outBatchStride = word(dir, DIR_OUT_BATCH_STRIDE);
+  const outStepStride = word(dir, DIR_OUT_STEP_STRIDE);
+  const hOut = address(dir, DIR_H_OUT);
+  const cOut = address(dir, DIR_C_OUT);
+
+  // Scratch as recurrent_scratch_bytes lays it out.
   const G = cell_gate_count(cell);
   const GHp = G * Hp;
   const rows = <usize>B;
-  const stateBytes = align16(rows * <usize>Hp * 4);
-  const proj = scratch;
-  const h = proj + align16(<usize>chunk * rows * <usize>GHp * 4);
+  const stateBytes = (rows * <usize>Hp * 4 + 15) & ~(<usize>15);
+  const proj = address(run, RUN_SCRATCH);
+  const h = proj + ((<usize>chunk * rows * <usize>GHp * 4 + 15) & ~(<usize>15));
   const c = h + stateBytes;
-  const rec = c + stateBytes;
-  const rh = rec + align16(rows * <usize>GHp * 4);
-  const valid = rh + stateBytes;
-  const seen = valid + align16(rows);
+  const work = c + stateBytes;
+  const valid = work + ((rows * <usize>cell_work_blocks(cell) * <usize>Hp * 4 + 15) & ~(<usize>15));
+  const seen = valid + ((rows + 15) & ~(<usize>15));
+  const pack = seen + ((rows + 15) & ~(<usize>15));
 
   memory.fill(h, 0, 2 * stateBytes);
   if (h0 != 0) f32_copy_rows(h, Hp, h0, H, B, H);
@@ -87,7 +124,7 @@ export function recurrent_sequence(
       f32_gemm(
         proj + (<usize>b * GHp << 2), B * GHp,
         x + ((<usize>b * T + tLow) * D << 2), D,
-        kernel, steps, GHp, D, false,
+        kernel, steps, GHp, D, false, pack,
       );
     }
     for (let k = 0; k < steps; k++) {
@@ -101,7 +138,7 @@ export function recurrent_sequence(
           store<u8>(valid + b, load<f32>(mask + ((<usize>b * T + t) << 2)) != 0 ? 1 : 0);
         }
       }
-      cell_step(cell, pre, h, c, rec, rh, rowValid, recurrent, recurrentCandidate, B, H, Hp, act, ract);
+      cell_step(cell, pre, h, c, work, rowValid, recurrent, B, H, Hp, act, ract, pack);
       if (returnSequences) {
         const slot = outReversed ? T - 1 - step : step;
         emit_rows(out + ((<usize>slot * outStepStride) << 2), outBatchStride, h, Hp, rowValid, seen, B, H, zeroOutputForMask);
@@ -141,50 +178,5 @@ export function recurrent_sequence(
     const useState = valid == 0 || load<u8>(valid + b) != 0 || (!zeroOutputForMask && load<u8>(seen + b) != 0);
     if (useState) memory.copy(to, h + ((<usize>b * Hp) << 2), bytes);
     else memory.fill(to, 0, bytes);
-  }
-}
-
-// @ts-ignore: decorator
-@inline function row_is_valid(valid: usize, b: usize): bool {
-  return valid == 0 || load<u8>(valid + b) != 0;
-}
-
-/** One time step for all B rows; rows whose valid flag is 0 keep their state. */
-// @ts-ignore: decorator
-@inline function cell_step(
-  cell: i32, pre: usize, h: usize, c: usize, rec: usize, rh: usize, valid: usize,
-  recurrent: usize, recurrentCandidate: usize, B: i32, H: i32, Hp: i32, act: i32, ract: i32,
-): void {
-  const G = cell_gate_count(cell);
-  const GHp = G * Hp;
-  const preRow = <usize>GHp << 2;
-  const stateRow = <usize>Hp << 2;
-  const rows = <usize>B;
-  if (cell == CELL_LSTM) {
-    f32_gemm(pre, GHp, h, Hp, recurrent, B, GHp, H, true);
-    for (let b: usize = 0; b < rows; b++) {
-      if (row_is_valid(valid, b)) lstm_gates(h + b * stateRow, c + b * stateRow, pre + b * preRow, Hp, act, ract);
-    }
-  } else if (cell == CELL_GRU_RESET_AFTER) {
-    f32_gemm(rec, GHp, h, Hp, recurrent, B, GHp, H, false);
-    for (let b: usize = 0; b < rows; b++) {
-      if (row_is_valid(valid, b)) gru_gates_reset_after(h + b * stateRow, pre + b * preRow, rec + b * preRow, Hp, act, ract);
-    }
-  } else if (cell == CELL_GRU_RESET_BEFORE) {
-    const zrRow = <usize>(2 * Hp) << 2;
-    f32_gemm(rec, 2 * Hp, h, Hp, recurrent, B, 2 * Hp, H, false);
-    for (let b: usize = 0; b < rows; b++) {
-      gru_gates_reset_before_zr(rh + b * stateRow, rec + b * zrRow, h + b * stateRow, pre + b * preRow, Hp, ract);
-    }
-    const preCandidate = pre + (<usize>(2 * Hp) << 2);
-    f32_gemm(preCandidate, GHp, rh, Hp, recurrentCandidate, B, Hp, H, true);
-    for (let b: usize = 0; b < rows; b++) {
-      if (row_is_valid(valid, b)) gru_gates_reset_before_update(h + b * stateRow, preCandidate + b * preRow, rec + b * zrRow, Hp, act);
-    }
-  } else {
-    f32_gemm(pre, GHp, h, Hp, recurrent, B, GHp, H, true);
-    for (let b: usize = 0; b < rows; b++) {
-      if (row_is_valid(valid, b)) simple_rnn_gates(h + b * stateRow, pre + b * preRow, Hp, act);
-    }
   }
 }

@@ -1,7 +1,12 @@
-// The three recurrent cells the bench compares, and their cost model.
+// The three recurrent layers the bench compares, and their cost model. Gate
+// counts come from the cell table (src/kernels/cells.ts, built into dist/).
+import { CELLS } from '../dist/kernels/cells.js';
+
+/** The cell table row each benchmarked layer runs (GRU: Keras' default reset_after). */
+const CELL_OF_LAYER = { LSTM: CELLS.lstm, GRU: CELLS.gru_reset_after, SimpleRNN: CELLS.simple_rnn };
 
 /** G, the gate blocks of H columns in Keras' kernels. */
-export const GATES = { LSTM: 4, GRU: 3, SimpleRNN: 1 };
+export const GATES = Object.fromEntries(Object.entries(CELL_OF_LAYER).map(([layer, cell]) => [layer, cell.gates.length]));
 
 export const CELL_NAMES = Object.keys(GATES);
 

@@ -5,18 +5,23 @@
 //   npx asc assembly/index.ts --target relaxed -o /tmp/a.wasm      # before a change
 //   npx asc assembly/index.ts --target relaxed -o /tmp/b.wasm      # after it
 //   node --experimental-wasm-relaxed-simd bench/kernel-ab.mjs /tmp/a.wasm /tmp/b.wasm LSTM,1,64 GRU,32,256
+//   node bench/kernel-ab.mjs /tmp/a.wasm /tmp/b.wasm --grid        # the bench's 18 points
 //
 // Each spec is timed for AB_MS milliseconds (default 1500); longer runs steady the medians.
+// A build is driven through its run descriptor (recurrent_run) or, for builds from before the
+// descriptor, through the old positional recurrent_sequence, so old and new can be compared.
 //
 // Cells: SimpleRNN, LSTM, GRU (reset_after), GRU_BEFORE (reset_before); T = 100, D = 64.
 import { readFileSync } from 'node:fs';
+import { CELLS } from '../dist/kernels/cells.js';
+import { ActivationId } from '../dist/kernels/ids.js';
+import { runDescriptorWords, writeRunDescriptor } from '../dist/kernels/run-descriptor.js';
 import { median } from './timing.mjs';
 
 const T = 100;
 const D = 64;
-const CELLS = { SimpleRNN: [0, 1], LSTM: [1, 4], GRU: [2, 3], GRU_BEFORE: [3, 3] };
-const ACT_TANH = 1;
-const ACT_SIGMOID = 2;
+const CELL_OF_SPEC = { SimpleRNN: CELLS.simple_rnn, LSTM: CELLS.lstm, GRU: CELLS.gru_reset_after, GRU_BEFORE: CELLS.gru_reset_before };
+const GRID = ['SimpleRNN', 'LSTM', 'GRU'].flatMap((cell) => [1, 32].flatMap((B) => [64, 256, 512].map((H) => `${cell},${B},${H}`)));
 
 async function instantiate(file) {
   const { instance } = await WebAssembly.instantiate(readFileSync(file), {});
@@ -33,8 +38,9 @@ async function instantiate(file) {
 }
 
 /** Packs seeded weights and an input as src/kernels/recurrent.ts does, and returns one forward pass. */
-function prepare({ kernels, alloc }, cell, B, H) {
-  const [id, G] = CELLS[cell];
+function prepare({ kernels, alloc }, spec, B, H) {
+  const cell = CELL_OF_SPEC[spec];
+  const G = cell.gates.length;
   const Hp = Math.ceil(H / 4) * 4;
   const f32 = (ptr, n) => new Float32Array(kernels.memory.buffer, ptr, n);
   const fill = (ptr, n, seed) => f32(ptr, n).set(Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + seed) * 0.1));
@@ -44,33 +50,54 @@ function prepare({ kernels, alloc }, cell, B, H) {
   fill(W, D * G * H, 1);
   fill(U, H * G * H, 2);
   fill(bias, 2 * G * H, 3);
-  const resetBefore = id === 3;
+  const pack = kernels.f32_gemm_pack_weights ?? kernels.f32_pack_gate_panels;
   const kernel = alloc(kernels.f32_packed_size(D, G * Hp) * 4);
-  kernels.f32_pack_gate_panels(kernel, W, G * H, bias, D, G, H, Hp);
-  const recurrent = alloc(kernels.f32_packed_size(H, (resetBefore ? 2 : G) * Hp) * 4);
-  kernels.f32_pack_gate_panels(recurrent, U, G * H, id === 2 ? bias + G * H * 4 : 0, H, resetBefore ? 2 : G, H, Hp);
-  let candidate = 0;
-  if (resetBefore) {
-    candidate = alloc(kernels.f32_packed_size(H, Hp) * 4);
-    kernels.f32_pack_gate_panels(candidate, U + 2 * H * 4, G * H, 0, H, 1, H, Hp);
-  }
+  pack(kernel, W, G * H, bias, D, G, H, Hp);
+  const blocks = cell.recurrentBlocks.map(([from, to]) => kernels.f32_packed_size(H, (to - from) * Hp) * 4);
+  const recurrent = alloc(blocks.reduce((a, b) => a + b, 0));
+  let at = recurrent;
+  cell.recurrentBlocks.forEach(([from, to], i) => {
+    const blockBias = i === 0 && cell.recurrentBiasRow !== null ? bias + cell.recurrentBiasRow * G * H * 4 : 0;
+    pack(at, U + from * H * 4, G * H, blockBias, H, to - from, H, Hp);
+    at += blocks[i];
+  });
   const x = alloc(B * T * D * 4);
   fill(x, B * T * D, 4);
   const out = alloc(B * H * 4);
   const chunk = Math.min(T, Math.max(8, Math.floor((1 << 18) / (B * G * Hp))));
-  const scratch = alloc(kernels.recurrent_scratch_bytes(id, B, Hp, chunk));
+  const act = ActivationId.tanh;
+  const ract = ActivationId.sigmoid;
+  if (kernels.recurrent_run) {
+    const scratch = alloc(kernels.recurrent_scratch_bytes(cell.id, B, D, H, Hp, chunk));
+    const descriptor = alloc(runDescriptorWords(1) * 4);
+    writeRunDescriptor(new Int32Array(kernels.memory.buffer, descriptor, runDescriptorWords(1)), {
+      merge: -1, mergeFloats: 0, B, T, D, x, mask: 0, chunk, scratch,
+    }, [{
+      cell: cell.id, H, Hp, act, ract, flags: 0, kernel, recurrent, h0: 0, c0: 0,
+      out, outBatchStride: H, outStepStride: H, hOut: 0, cOut: 0,
+    }]);
+    return () => {
+      kernels.recurrent_run(descriptor);
+      return f32(out, B * H);
+    };
+  }
+  // The positional ABI: reset_before's candidate block followed the z|r block in its own argument.
+  const candidate = cell.recurrentBlocks.length > 1 ? recurrent + blocks[0] : 0;
+  const scratch = alloc(kernels.recurrent_scratch_bytes(cell.id, B, Hp, chunk));
   return () => {
-    kernels.recurrent_sequence(id, out, H, H, 0, 0, 0, x, 0, 0, 0, kernel, recurrent, candidate, B, T, D, H, Hp, chunk, ACT_TANH, ACT_SIGMOID, 0, 0, 0, scratch);
+    kernels.recurrent_sequence(cell.id, out, H, H, 0, 0, 0, x, 0, 0, 0, kernel, recurrent, candidate, B, T, D, H, Hp, chunk, act, ract, 0, 0, 0, scratch);
     return f32(out, B * H);
   };
 }
 
-const [fileA, fileB, ...specs] = process.argv.slice(2);
+const [fileA, fileB, ...rest] = process.argv.slice(2);
+const specs = rest.includes('--grid') ? GRID : rest;
 if (!fileA || !fileB || specs.length === 0) {
-  console.error('usage: node bench/kernel-ab.mjs A.wasm B.wasm CELL,B,H [CELL,B,H ...]');
+  console.error('usage: node bench/kernel-ab.mjs A.wasm B.wasm (CELL,B,H ... | --grid)');
   process.exit(2);
 }
 const [a, b] = await Promise.all([instantiate(fileA), instantiate(fileB)]);
+const ratios = [];
 for (const spec of specs) {
   const [cell, B, H] = spec.split(',');
   const runA = prepare(a, cell, Number(B), Number(H));
@@ -89,5 +116,10 @@ for (const spec of specs) {
     timesB.push(performance.now() - t);
   }
   const [ma, mb] = [median(timesA), median(timesB)];
+  ratios.push(mb / ma);
   console.log(`${spec.padEnd(18)} A ${ma.toFixed(3)} ms  B ${mb.toFixed(3)} ms  B/A ${(mb / ma).toFixed(3)}${agree ? '' : '  (outputs differ: the builds compute different things)'}`);
+}
+if (ratios.length > 1) {
+  const geomean = Math.exp(ratios.reduce((sum, r) => sum + Math.log(r), 0) / ratios.length);
+  console.log(`geometric mean B/A ${geomean.toFixed(3)} over ${ratios.length} points`);
 }

@@ -3,8 +3,9 @@
 // through whole layers against the scalar reference in test/reference.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ready, tensor, SimpleRNN, LSTM, GRU, Bidirectional, type RecurrentLayer, type MergeMode } from '../dist/index.js';
-import { kernelRuntime } from '../dist/kernels/module.js';
+import { defaultInstance } from '../dist/kernels/module.js';
 import { ActivationId } from '../dist/kernels/ids.js';
+import { CELL_LIST } from '../dist/kernels/cells.js';
 import {
   referenceActivation, referenceBidirectional, referenceRecurrent,
   type CellKind, type ReferenceRecurrentSpec, type ReferenceTensor,
@@ -25,7 +26,7 @@ function asReference(data: Float32Array, shape: number[]): ReferenceTensor {
 
 /** Runs a raw kernel on buffers borrowed from the heap and returns them afterwards. */
 function withBuffers<T>(sizes: number[], body: (ptrs: number[]) => T): T {
-  const { heap } = kernelRuntime();
+  const { heap } = defaultInstance();
   const ptrs = sizes.map((floats) => heap.alloc(floats * 4));
   try {
     return body(ptrs);
@@ -61,7 +62,7 @@ describe('f32_vactivate against float64', () => {
     it(`${label}: finite, and within ${bound(label)} relative (absolute below 0.5)`, () => {
       const reference = referenceActivation(name, variant);
       const actual = withBuffers([inputs.length, inputs.length], ([x, out]) => {
-        const { exports, heap } = kernelRuntime();
+        const { exports, heap } = defaultInstance();
         heap.f32(x, inputs.length).set(inputs);
         exports.f32_vactivate(out, x, inputs.length, id);
         return heap.f32(out, inputs.length).slice();
@@ -81,7 +82,7 @@ describe('f32_vactivate against float64', () => {
   it('exponential: within 2.5e-7 relative up to log(FLT_MAX), Infinity past it, as Keras overflows', () => {
     const xs = Float32Array.from([-100, -87.5, -20, -1, -1e-6, 0, 1e-6, 1, 20, 60, 88.5, 88.72, 88.73, 100, 1e30]);
     const actual = withBuffers([xs.length, xs.length], ([x, out]) => {
-      const { exports, heap } = kernelRuntime();
+      const { exports, heap } = defaultInstance();
       heap.f32(x, xs.length).set(xs);
       exports.f32_vactivate(out, x, xs.length, ActivationId.exponential);
       return heap.f32(out, xs.length).slice();
@@ -99,7 +100,7 @@ describe('f32_vactivate against float64', () => {
     const Hp = Math.ceil(n / 4) * 4;
     const sigmoid = referenceActivation('sigmoid', 'keras3');
     const cell = withBuffers([Hp, Hp, 4 * Hp], ([h, c, pre]) => {
-      const { exports, heap } = kernelRuntime();
+      const { exports, heap } = defaultInstance();
       const gates = heap.f32(pre, 4 * Hp);
       gates.fill(0);
       gates.set(inputs, 0);
@@ -121,7 +122,7 @@ describe('f32_vactivate against float64', () => {
   it('tanh keeps relative accuracy for tiny inputs', () => {
     const tiny = Float32Array.from([1e-3, -2e-4, 3e-5, 7e-8]);
     const actual = withBuffers([4, 4], ([x, out]) => {
-      const { exports, heap } = kernelRuntime();
+      const { exports, heap } = defaultInstance();
       heap.f32(x, 4).set(tiny);
       exports.f32_vactivate(out, x, 4, ActivationId.tanh);
       return heap.f32(out, 4).slice();
@@ -133,7 +134,7 @@ describe('f32_vactivate against float64', () => {
     for (const n of [1, 2, 3, 5, 7]) {
       const values = Float32Array.from({ length: n }, (_, i) => i - 2.5);
       const actual = withBuffers([n + 4, n + 4], ([x, out]) => {
-        const { exports, heap } = kernelRuntime();
+        const { exports, heap } = defaultInstance();
         heap.f32(x, n).set(values);
         heap.f32(out, n + 4).fill(123);
         exports.f32_vactivate(out, x, n, ActivationId.sigmoid);
@@ -161,15 +162,16 @@ describe('f32_gemm against a float64 triple loop', () => {
         const b = randomFloats(random, K * N);
         const bias = randomFloats(random, N);
         const c0 = randomFloats(random, M * ldc);
-        const { exports, heap } = kernelRuntime();
+        const { exports, heap } = defaultInstance();
         const packedFloats = exports.f32_packed_size(K, N);
-        const c = withBuffers([M * lda, K * N, N, M * ldc, packedFloats], ([pa, pb, pbias, pc, packed]) => {
+        const packFloats = exports.f32_gemm_pack_bytes(M, K) / 4;
+        const c = withBuffers([M * lda, K * N, N, M * ldc, packedFloats, packFloats], ([pa, pb, pbias, pc, packed, pack]) => {
           heap.f32(pa, a.length).set(a);
           heap.f32(pb, b.length).set(b);
           heap.f32(pbias, N).set(bias);
           heap.f32(pc, c0.length).set(c0);
-          exports.f32_pack_gate_panels(packed, pb, N, pbias, K, 1, N, N);
-          exports.f32_gemm(pc, ldc, pa, lda, packed, M, N, K, accumulate ? 1 : 0);
+          exports.f32_gemm_pack_weights(packed, pb, N, pbias, K, 1, N, N);
+          exports.f32_gemm(pc, ldc, pa, lda, packed, M, N, K, accumulate ? 1 : 0, pack);
           return heap.f32(pc, c0.length).slice();
         });
         for (let i = 0; i < M; i++) {
@@ -197,16 +199,25 @@ interface LayerCase {
   units: number;
 }
 
+/** Each row of the cell table as the layer that runs it: a new cell is a new row here too. */
+const LAYER_FOR_CELL: Record<string, Pick<LayerCase, 'cell' | 'resetAfter'>> = {
+  simple_rnn: { cell: 'SimpleRNN' },
+  lstm: { cell: 'LSTM' },
+  gru_reset_after: { cell: 'GRU', resetAfter: true },
+  gru_reset_before: { cell: 'GRU', resetAfter: false },
+};
+
+/** (B, T, D, H) at awkward sizes, run through every cell. */
+const ODD_SHAPES: [number, number, number, number][] = [[1, 1, 1, 1], [3, 17, 5, 33], [5, 9, 17, 5], [7, 5, 33, 3], [1, 3, 2, 37]];
+
 const LAYER_CASES: LayerCase[] = [
-  { cell: 'SimpleRNN', batch: 1, timesteps: 1, features: 1, units: 1 },
-  { cell: 'SimpleRNN', batch: 3, timesteps: 17, features: 5, units: 33 },
-  { cell: 'LSTM', batch: 1, timesteps: 5, features: 3, units: 1 },
-  { cell: 'LSTM', batch: 5, timesteps: 9, features: 17, units: 5 },
+  ...CELL_LIST.flatMap((row) => {
+    const layer = LAYER_FOR_CELL[row.kernel];
+    if (!layer) throw new Error(`test/kernels.test.ts: no layer for the cell table's row ${row.kernel}; add it to LAYER_FOR_CELL`);
+    return ODD_SHAPES.map(([batch, timesteps, features, units]) => ({ ...layer, batch, timesteps, features, units }));
+  }),
   { cell: 'LSTM', batch: 6, timesteps: 33, features: 3, units: 97 },
-  { cell: 'GRU', resetAfter: true, batch: 7, timesteps: 5, features: 33, units: 3 },
   { cell: 'GRU', resetAfter: true, batch: 2, timesteps: 40, features: 1, units: 17 },
-  { cell: 'GRU', resetAfter: false, batch: 5, timesteps: 11, features: 9, units: 7 },
-  { cell: 'GRU', resetAfter: false, batch: 1, timesteps: 3, features: 2, units: 37 },
   // Long enough for several projection chunks (the host sizes a chunk at 2^18 floats): 64 + 64 + 22 steps.
   { cell: 'LSTM', batch: 8, timesteps: 150, features: 3, units: 125 },
   { cell: 'GRU', resetAfter: false, batch: 16, timesteps: 330, features: 2, units: 33 },

@@ -1,28 +1,31 @@
 // The WebAssembly module's exports as the host sees them: pointers and sizes
-// are numbers, booleans are 0/1.
+// are numbers, booleans are 0/1. The module also exports its id and layout
+// constants as globals (ACT_*, CELL_*, MERGE_*, RUN_*, DIR_*, FLAG_*), which
+// test/kernels-abi.test.ts compares with the host's mirrors.
 
 export interface KernelExports {
   readonly memory: WebAssembly.Memory;
   heap_base(): number;
   kernel_uses_relaxed_simd(): number;
+  /** out (n) = act(x (n)). */
   f32_vactivate(out: number, x: number, n: number, kind: number): void;
+  /** x (rows, ld): softmax over each row's first cols floats, in place. */
   f32_softmax_rows(x: number, rows: number, cols: number, ld: number): void;
-  f32_gemm(c: number, ldc: number, a: number, lda: number, packed: number, M: number, N: number, K: number, accumulate: number): void;
-  f32_pack_gate_panels(packed: number, src: number, srcLd: number, bias: number, K: number, G: number, H: number, Hp: number): void;
+  /** c (M, N; ldc) = [c +] bias + a (M, K; lda) · packed (K, N); packA: f32_gemm_pack_bytes(M, K) of scratch. */
+  f32_gemm(c: number, ldc: number, a: number, lda: number, packed: number, M: number, N: number, K: number, accumulate: number, packA: number): void;
+  /** packed = src (K, G*H; srcLd) as G column blocks padded to Hp, bias (G*H) or 0 first. */
+  f32_gemm_pack_weights(packed: number, src: number, srcLd: number, bias: number, K: number, G: number, H: number, Hp: number): void;
+  /** Bytes of packing buffer f32_gemm needs for M rows of K floats. */
+  f32_gemm_pack_bytes(M: number, K: number): number;
+  /** Floats of a packed (K, N) matrix. */
   f32_packed_size(K: number, N: number): number;
-  recurrent_sequence(
-    cell: number,
-    out: number, outBatchStride: number, outStepStride: number, outReversed: number,
-    hOut: number, cOut: number,
-    x: number, mask: number, h0: number, c0: number,
-    kernel: number, recurrent: number, recurrentCandidate: number,
-    B: number, T: number, D: number, H: number, Hp: number, chunk: number,
-    act: number, ract: number,
-    returnSequences: number, goBackwards: number, zeroOutputForMask: number,
-    scratch: number,
-  ): void;
-  recurrent_scratch_bytes(cell: number, B: number, Hp: number, chunk: number): number;
+  /** Runs the run descriptor at `run` (assembly/run.ts). */
+  recurrent_run(run: number): void;
+  /** Scratch bytes of one run, exact (an f64): the host refuses sizes past the address space. */
+  recurrent_scratch_bytes(cell: number, B: number, D: number, H: number, Hp: number, chunk: number): number;
   cell_gate_count(cell: number): number;
+  cell_state_count(cell: number): number;
+  cell_work_blocks(cell: number): number;
   f32_copy_rows(dst: number, dstStride: number, src: number, srcStride: number, rows: number, cols: number): void;
   lstm_gates(h: number, c: number, pre: number, Hp: number, act: number, ract: number): void;
   gru_gates_reset_after(h: number, pre: number, rec: number, Hp: number, act: number, ract: number): void;

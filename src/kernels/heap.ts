@@ -76,6 +76,11 @@ export class WasmHeap {
     return this.memory.buffer.byteLength;
   }
 
+  /** The memory's current buffer (growing the memory replaces it). */
+  get buffer(): ArrayBuffer {
+    return this.memory.buffer;
+  }
+
   /** A fresh view: growing the memory detaches old ones. */
   f32(ptr: number, length: number): Float32Array {
     return new Float32Array(this.memory.buffer, ptr, length);

@@ -1,5 +1,6 @@
 // Numeric ids shared with assembly/: the kernels take enums as i32.
-// Keep in step with assembly/activations.ts, assembly/sequence.ts, assembly/merge.ts.
+// The module exports the same ids as globals (ACT_*, MERGE_*); test/kernels-abi.test.ts compares them.
+// Cell ids live in the cell table, src/kernels/cells.ts.
 
 export const ActivationId = {
   linear: 0,
@@ -16,14 +17,6 @@ export const ActivationId = {
   silu: 11,
 } as const;
 export type ActivationId = (typeof ActivationId)[keyof typeof ActivationId];
-
-export const CellId = {
-  simpleRnn: 0,
-  lstm: 1,
-  gruResetAfter: 2,
-  gruResetBefore: 3,
-} as const;
-export type CellId = (typeof CellId)[keyof typeof CellId];
 
 export const MergeId = {
   sum: 0,

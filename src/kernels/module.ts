@@ -13,7 +13,7 @@
 //   of node:fs/promises that bundlers neither follow nor keep in a browser bundle.
 import { RuntimeError } from '../errors.js';
 import type { KernelExports } from './exports.js';
-import { WasmHeap } from './heap.js';
+import { KernelInstance } from './instance.js';
 import { absoluteUrl, isNode, readNodeFile } from '../platform.js';
 
 /**
@@ -43,13 +43,8 @@ export interface ReadyOptions {
 /** The two packaged builds of the same kernel source. */
 export type KernelVariant = 'simd' | 'relaxed-simd';
 
-export interface KernelRuntime {
-  readonly exports: KernelExports;
-  readonly heap: WasmHeap;
-}
-
-let runtime: KernelRuntime | undefined;
-let loading: Promise<KernelRuntime> | undefined;
+let runtime: KernelInstance | undefined;
+let loading: Promise<KernelInstance> | undefined;
 
 /** Instantiates the WebAssembly module. Idempotent: later calls return the same instance. */
 export async function ready(options: ReadyOptions = {}): Promise<void> {
@@ -64,8 +59,8 @@ export async function ready(options: ReadyOptions = {}): Promise<void> {
   await loading;
 }
 
-/** The instantiated module; throws a RuntimeError if `ready()` has not completed. */
-export function kernelRuntime(): KernelRuntime {
+/** The instance `ready()` created, which layers use; throws a RuntimeError before `ready()` completes. */
+export function defaultInstance(): KernelInstance {
   if (!runtime) throw new RuntimeError('wasm-rnn is not ready: await ready() before running a layer');
   return runtime;
 }
@@ -73,7 +68,7 @@ export function kernelRuntime(): KernelRuntime {
 /** Which build is running: 'relaxed-simd' (fused multiply-add) or 'simd'; null before `ready()`. */
 export function kernelVariant(): KernelVariant | null {
   if (!runtime) return null;
-  return runtime.exports.kernel_uses_relaxed_simd() ? 'relaxed-simd' : 'simd';
+  return runtime.variant;
 }
 
 /** Current size of the WebAssembly memory in bytes (0 before `ready()`). */
@@ -103,7 +98,7 @@ function supportsRelaxedSimd(): boolean {
   return typeof WebAssembly === 'object' && typeof WebAssembly.validate === 'function' && WebAssembly.validate(RELAXED_SIMD_PROBE);
 }
 
-async function load(source: WasmSource): Promise<KernelRuntime> {
+async function load(source: WasmSource): Promise<KernelInstance> {
   if (typeof WebAssembly !== 'object' || typeof WebAssembly.validate !== 'function') {
     throw new RuntimeError('this JavaScript engine has no WebAssembly, which wasm-rnn requires');
   }
@@ -118,10 +113,7 @@ async function load(source: WasmSource): Promise<KernelRuntime> {
   const instance = await WebAssembly.instantiate(module, kernelImports(() => memory));
   const kernels = instance.exports as unknown as KernelExports;
   memory = kernels.memory;
-  if (!(kernels.memory instanceof WebAssembly.Memory) || typeof kernels.heap_base !== 'function') {
-    throw new RuntimeError('the WebAssembly module given to ready() is not the wasm-rnn kernel module (no memory or heap_base export)');
-  }
-  return { exports: kernels, heap: new WasmHeap(kernels.memory, kernels.heap_base()) };
+  return new KernelInstance(kernels);
 }
 
 /**

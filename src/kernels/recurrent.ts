@@ -1,8 +1,12 @@
-// Host side of the recurrent kernels: packing weights once into the
-// microkernel layout, and running a whole sequence with one call.
-import { CellId, type ActivationId } from './ids.js';
-import { kernelRuntime } from './module.js';
-import type { KernelSession } from './session.js';
+// Host side of the recurrent kernels: packing a cell's weights once by the
+// cell table's recipe, and running one or two directions of a sequence (a
+// layer, or both copies of a Bidirectional and their merge) in one call.
+import { RuntimeError, formatShape } from '../errors.js';
+import { gateCount, type CellSpec } from './cells.js';
+import { MergeId, type ActivationId } from './ids.js';
+import type { KernelInstance } from './instance.js';
+import { FLAG, runDescriptorWords, writeRunDescriptor, type RunDirection } from './run-descriptor.js';
+import { KernelSession } from './session.js';
 
 /**
  * Floats of input projection kept per time chunk (1 MiB): memory does not grow with T, and each
@@ -11,52 +15,47 @@ import type { KernelSession } from './session.js';
  */
 const PROJECTION_CHUNK_FLOATS = 1 << 18;
 const MIN_CHUNK_STEPS = 8;
-
-export function gateCount(cell: CellId): number {
-  return cell === CellId.lstm ? 4 : cell === CellId.simpleRnn ? 1 : 3;
-}
+/** WebAssembly's 32-bit address space. */
+const ADDRESS_SPACE_BYTES = 2 ** 32;
 
 /** H rounded up to whole f32x4 vectors: every gate block starts on a vector. */
 export function paddedUnits(units: number): number {
   return Math.ceil(units / 4) * 4;
 }
 
-/** Packed weights living in the module's memory for the lifetime of a layer. */
+/** Packed weights living in an instance's memory for the lifetime of a layer. */
 export interface PackedRecurrentWeights {
-  readonly cell: CellId;
+  readonly instance: KernelInstance;
+  readonly cell: CellSpec;
   readonly inputDim: number;
   readonly units: number;
+  /** (D, G*Hp) with the input bias in its panels. */
   readonly kernel: number;
+  /** The cell's recurrent blocks back to back, the recurrent bias (if any) in the first. */
   readonly recurrent: number;
-  /** reset_before GRU: U_h packed apart, because it multiplies r*h, not h. */
-  readonly recurrentCandidate: number;
 }
 
 /**
- * kernel (D, G*H), recurrentKernel (H, G*H) and bias in Keras layout:
- * (G*H), or (2, G*H) for a reset_after GRU (input row, then recurrent row), or null.
+ * kernel (D, G*H), recurrentKernel (H, G*H) and bias in Keras layout ((G*H), (2, G*H), or null),
+ * packed by the cell's recipe in the cell table.
  */
 export function packRecurrentWeights(
-  cell: CellId, inputDim: number, units: number,
+  instance: KernelInstance, cell: CellSpec, inputDim: number, units: number,
   kernel: Float32Array, recurrentKernel: Float32Array, bias: Float32Array | null,
 ): PackedRecurrentWeights {
-  const { exports, heap } = kernelRuntime();
+  const { exports, heap } = instance;
   const G = gateCount(cell);
   const H = units;
   const Hp = paddedUnits(H);
-  const packedBytes = (rows: number, cols: number) => exports.f32_packed_size(rows, cols) * 4;
-  const owned: number[] = [];
-  const take = (bytes: number) => {
-    const ptr = heap.alloc(bytes);
-    owned.push(ptr);
-    return ptr;
-  };
+  const packedFloats = (rows: number, blocks: number) => exports.f32_packed_size(rows, blocks * Hp);
+  const recurrentFloats = cell.recurrentBlocks.reduce((sum, [from, to]) => sum + packedFloats(H, to - from), 0);
+  checkAddressSpace([packedFloats(inputDim, G) * 4, recurrentFloats * 4, kernel.byteLength + recurrentKernel.byteLength + (bias?.byteLength ?? 0)],
+    () => `${cell.kerasClass} weights for ${inputDim} input features and ${units} units`);
+  // Packed buffers first, staging last, so releasing staging returns it to the top of the heap.
+  const packedKernel = heap.alloc(packedFloats(inputDim, G) * 4);
+  let packedRecurrent = 0;
   try {
-    // Packed buffers first, staging last, so releasing staging returns it to the top of the heap.
-    const packedKernel = take(packedBytes(inputDim, G * Hp));
-    const resetBefore = cell === CellId.gruResetBefore;
-    const packedRecurrent = take(packedBytes(H, (resetBefore ? 2 : G) * Hp));
-    const packedCandidate = resetBefore ? take(packedBytes(H, Hp)) : 0;
+    packedRecurrent = heap.alloc(recurrentFloats * 4);
     const staging = heap.alloc(kernel.byteLength + recurrentKernel.byteLength + (bias?.byteLength ?? 0));
     try {
       heap.f32(staging, kernel.length).set(kernel);
@@ -64,76 +63,144 @@ export function packRecurrentWeights(
       heap.f32(recurrentSrc, recurrentKernel.length).set(recurrentKernel);
       const biasSrc = bias ? recurrentSrc + recurrentKernel.byteLength : 0;
       if (bias) heap.f32(biasSrc, bias.length).set(bias);
-
-      exports.f32_pack_gate_panels(packedKernel, staging, G * H, biasSrc, inputDim, G, H, Hp);
-      if (resetBefore) {
-        exports.f32_pack_gate_panels(packedRecurrent, recurrentSrc, G * H, 0, H, 2, H, Hp);
-        exports.f32_pack_gate_panels(packedCandidate, recurrentSrc + 2 * H * 4, G * H, 0, H, 1, H, Hp);
-      } else {
-        const recurrentBias = cell === CellId.gruResetAfter && bias ? biasSrc + G * H * 4 : 0;
-        exports.f32_pack_gate_panels(packedRecurrent, recurrentSrc, G * H, recurrentBias, H, G, H, Hp);
-      }
+      exports.f32_gemm_pack_weights(packedKernel, staging, G * H, biasSrc, inputDim, G, H, Hp);
+      const recurrentBias = bias && cell.recurrentBiasRow !== null ? biasSrc + cell.recurrentBiasRow * G * H * 4 : 0;
+      let at = packedRecurrent;
+      cell.recurrentBlocks.forEach(([from, to], i) => {
+        const blockBias = i === 0 ? recurrentBias : 0;
+        exports.f32_gemm_pack_weights(at, recurrentSrc + from * H * 4, G * H, blockBias, H, to - from, H, Hp);
+        at += packedFloats(H, to - from) * 4;
+      });
     } finally {
       heap.release(staging);
     }
-    return { cell, inputDim, units, kernel: packedKernel, recurrent: packedRecurrent, recurrentCandidate: packedCandidate };
   } catch (error) {
-    for (const ptr of owned) heap.release(ptr);
+    if (packedRecurrent) heap.release(packedRecurrent);
+    heap.release(packedKernel);
     throw error;
   }
+  return { instance, cell, inputDim, units, kernel: packedKernel, recurrent: packedRecurrent };
 }
 
 export function releasePackedWeights(weights: PackedRecurrentWeights): void {
-  const { heap } = kernelRuntime();
-  heap.release(weights.kernel);
-  heap.release(weights.recurrent);
-  if (weights.recurrentCandidate) heap.release(weights.recurrentCandidate);
+  weights.instance.heap.release(weights.kernel);
+  weights.instance.heap.release(weights.recurrent);
 }
 
-/** Where one direction writes its outputs inside a shared buffer (all in floats). */
-export interface OutputPlacement {
-  ptr: number;
-  batchStride: number;
-  stepStride: number;
-  /** Write processing step s at time slot T-1-s (Bidirectional's backward copy). */
-  reversed: boolean;
-}
-
-export interface SequenceRun {
+/** One direction of a run: a layer, or one copy of a Bidirectional. */
+export interface RecurrentDirection {
   weights: PackedRecurrentWeights;
   activation: ActivationId;
   recurrentActivation: ActivationId;
-  batch: number;
-  timesteps: number;
-  x: number;
-  mask: number;
-  initialH: number;
-  initialC: number;
-  output: OutputPlacement;
-  finalH: number;
-  finalC: number;
   returnSequences: boolean;
   goBackwards: boolean;
   zeroOutputForMask: boolean;
+  /** [h] or [h, c], each (B, H); null for zeros. */
+  initialState: readonly Float32Array[] | null;
+  /** Return the final states (they are computed anyway). */
+  finalStates: boolean;
 }
 
-/** One WebAssembly call for the whole sequence; scratch comes from `session`. */
-export function runRecurrentSequence(session: KernelSession, run: SequenceRun): void {
-  const { exports } = session;
-  const { weights } = run;
-  const Hp = paddedUnits(weights.units);
-  const rowFloats = run.batch * gateCount(weights.cell) * Hp;
-  const chunk = Math.min(run.timesteps, Math.max(MIN_CHUNK_STEPS, Math.floor(PROJECTION_CHUNK_FLOATS / rowFloats)));
-  const scratch = session.alloc(exports.recurrent_scratch_bytes(weights.cell, run.batch, Hp, chunk));
-  exports.recurrent_sequence(
-    weights.cell,
-    run.output.ptr, run.output.batchStride, run.output.stepStride, run.output.reversed ? 1 : 0,
-    run.finalH, run.finalC,
-    run.x, run.mask, run.initialH, run.initialC,
-    weights.kernel, weights.recurrent, weights.recurrentCandidate,
-    run.batch, run.timesteps, weights.inputDim, weights.units, Hp, chunk,
-    run.activation, run.recurrentActivation,
-    run.returnSequences ? 1 : 0, run.goBackwards ? 1 : 0, run.zeroOutputForMask ? 1 : 0,
-    scratch,
+/** How two directions combine: written side by side ('concat'), merged in place, or both kept ('none'). */
+export type DirectionMerge = 'concat' | 'sum' | 'mul' | 'ave' | 'none';
+
+export interface RecurrentRun {
+  /** x (B, T, D). */
+  x: Float32Array;
+  batch: number;
+  timesteps: number;
+  /** (B, T), nonzero = valid; null for none. */
+  mask: Float32Array | null;
+  /** One direction, or forward then backward (same cell, units and returnSequences). */
+  directions: readonly RecurrentDirection[];
+  merge: DirectionMerge;
+}
+
+export interface RecurrentRunResult {
+  /** (B, T, W) with returnSequences else (B, W): one output, or two with merge 'none'. */
+  outputs: Float32Array[];
+  /** Per direction, its final states in Keras order, when asked for. */
+  finalStates: Float32Array[][];
+}
+
+/** Runs every direction of `run` with one WebAssembly call; every buffer is released after. */
+export function runRecurrent(run: RecurrentRun): RecurrentRunResult {
+  const [first] = run.directions;
+  const instance = first.weights.instance;
+  const { batch: B, timesteps: T } = run;
+  const { cell, units: H, inputDim: D } = first.weights;
+  const Hp = paddedUnits(H);
+  const G = gateCount(cell);
+  const twoSided = run.directions.length === 2;
+  const concat = twoSided && run.merge === 'concat';
+  const perStep = first.returnSequences ? T : 1;
+  const directionFloats = B * perStep * H;
+  const chunk = Math.max(1, Math.min(T, Math.max(MIN_CHUNK_STEPS, Math.floor(PROJECTION_CHUNK_FLOATS / (B * G * Hp)))));
+  const scratchBytes = instance.exports.recurrent_scratch_bytes(cell.id, B, D, H, Hp, chunk);
+  const stateBytes = B * H * 4;
+  const stateCount = cell.states.length;
+  const outputBytes = (concat ? 2 : run.directions.length) * directionFloats * 4;
+  checkAddressSpace(
+    [run.x.length * 4, run.mask ? run.mask.length * 4 : 0, scratchBytes, outputBytes,
+      run.directions.length * stateCount * stateBytes * 2, runDescriptorWords(run.directions.length) * 4],
+    () => `${cell.kerasClass} on input ${formatShape([B, T, D])} with ${H} units`,
   );
+
+  const session = new KernelSession(instance);
+  try {
+    const descriptor = session.alloc(runDescriptorWords(run.directions.length) * 4);
+    const x = session.upload(run.x);
+    const mask = run.mask ? session.upload(run.mask) : 0;
+    const scratch = session.alloc(scratchBytes);
+    const outputs = concat ? [session.alloc(outputBytes)] : run.directions.map(() => session.alloc(directionFloats * 4));
+    const blocks: RunDirection[] = [];
+    const finals: number[][] = [];
+    run.directions.forEach((direction, d) => {
+      const { weights } = direction;
+      const start = direction.initialState;
+      const final = direction.finalStates ? cell.states.map(() => session.alloc(stateBytes)) : [];
+      finals.push(final);
+      const reversed = twoSided && d === 1 && direction.returnSequences;
+      let flags = 0;
+      if (direction.returnSequences) flags |= FLAG.RETURN_SEQUENCES;
+      if (direction.goBackwards) flags |= FLAG.GO_BACKWARDS;
+      if (direction.zeroOutputForMask) flags |= FLAG.ZERO_OUTPUT_FOR_MASK;
+      if (reversed) flags |= FLAG.OUT_REVERSED;
+      const width = concat ? 2 * H : H;
+      blocks.push({
+        cell: weights.cell.id, H, Hp,
+        act: direction.activation, ract: direction.recurrentActivation, flags,
+        kernel: weights.kernel, recurrent: weights.recurrent,
+        h0: start ? session.upload(start[0]) : 0,
+        c0: start && start.length > 1 ? session.upload(start[1]) : 0,
+        // Concat: both directions write straight into their half of each output row.
+        out: concat ? outputs[0] + d * H * 4 : outputs[d],
+        outBatchStride: perStep * width,
+        outStepStride: width,
+        hOut: final[0] ?? 0,
+        cOut: final[1] ?? 0,
+      });
+    });
+    const mergeId = twoSided && run.merge in MergeId ? MergeId[run.merge as keyof typeof MergeId] : -1;
+    writeRunDescriptor(new Int32Array(instance.heap.buffer, descriptor, runDescriptorWords(blocks.length)), {
+      merge: mergeId, mergeFloats: directionFloats, B, T, D, x, mask, chunk, scratch,
+    }, blocks);
+    instance.exports.recurrent_run(descriptor);
+    const kept = mergeId >= 0 ? outputs.slice(0, 1) : outputs;
+    return {
+      outputs: kept.map((ptr) => session.download(ptr, concat ? 2 * directionFloats : directionFloats)),
+      finalStates: finals.map((ptrs) => ptrs.map((ptr) => session.download(ptr, B * H))),
+    };
+  } finally {
+    session.close();
+  }
+}
+
+/** Refuses, before anything is allocated, buffers that cannot fit WebAssembly's address space together. */
+export function checkAddressSpace(byteCounts: readonly number[], what: () => string): void {
+  const total = byteCounts.reduce((sum, bytes) => sum + bytes, 0);
+  if (!Number.isSafeInteger(total) || total >= ADDRESS_SPACE_BYTES) {
+    const gib = (total / 2 ** 30).toFixed(1);
+    throw new RuntimeError(`${what()} needs ${gib} GiB of WebAssembly memory, more than its 4 GiB address space`);
+  }
 }

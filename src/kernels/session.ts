@@ -1,18 +1,17 @@
-// Scoped use of the heap for one layer call: every buffer taken here is
+// Scoped use of an instance's heap for one call: every buffer taken here is
 // returned when the call ends, whether it succeeded or not.
 import type { KernelExports } from './exports.js';
 import type { WasmHeap } from './heap.js';
-import { kernelRuntime } from './module.js';
+import type { KernelInstance } from './instance.js';
 
 export class KernelSession {
   readonly exports: KernelExports;
   private readonly heap: WasmHeap;
   private readonly taken: number[] = [];
 
-  constructor() {
-    const runtime = kernelRuntime();
-    this.exports = runtime.exports;
-    this.heap = runtime.heap;
+  constructor(instance: KernelInstance) {
+    this.exports = instance.exports;
+    this.heap = instance.heap;
   }
 
   alloc(bytes: number): number {
@@ -39,9 +38,9 @@ export class KernelSession {
   }
 }
 
-/** Runs `body` with a session and always releases its buffers. */
-export function withKernelSession<T>(body: (session: KernelSession) => T): T {
-  const session = new KernelSession();
+/** Runs `body` with a session on `instance` and always releases its buffers. */
+export function withKernelSession<T>(instance: KernelInstance, body: (session: KernelSession) => T): T {
+  const session = new KernelSession(instance);
   try {
     return body(session);
   } finally {

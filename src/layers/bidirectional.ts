@@ -1,14 +1,13 @@
 // Keras Bidirectional: a forward copy and a backward copy with its own
 // weights, run on the same uploaded input, merged inside WebAssembly.
 import { ConfigError, ShapeError } from '../errors.js';
-import { MergeId } from '../kernels/ids.js';
-import { withKernelSession } from '../kernels/session.js';
-import { Tensor, shapeSize, type TensorLike } from '../tensor.js';
+import { runRecurrent } from '../kernels/recurrent.js';
+import { Tensor, type TensorLike } from '../tensor.js';
 import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
 import {
   RecurrentLayer, checkRecurrentShapes,
-  type ApplyOptions, type DirectionTargets, type SymbolicApplyOptions,
+  type ApplyOptions, type SymbolicApplyOptions,
 } from './recurrent.js';
 import { checkInitialState, checkMask, checkSequenceInput } from './validate.js';
 import { checkKnownKeys } from './options.js';
@@ -189,56 +188,26 @@ export class Bidirectional extends Layer {
     if (!this.built) this.build(input.shape);
 
     const H = forward.units;
-    const sequences = this.returnSequences;
-    const perStep = sequences ? timesteps : 1;
-    const directionShape = sequences ? [batch, timesteps, H] : [batch, H];
-    // Keras forces zero_output_for_mask = return_sequences on both copies.
-    const zeroOutputForMask = sequences;
     const stateCount = forward.stateNames.length;
-
-    return withKernelSession((session) => {
-      const sequence = { x: session.upload(input.data), mask: mask ? session.upload(mask.data) : 0, batch, timesteps };
-      const stateTargets = () => ({
-        finalH: this.returnState ? session.alloc(batch * H * 4) : 0,
-        finalC: this.returnState && stateCount > 1 ? session.alloc(batch * H * 4) : 0,
-      });
-      let forwardTargets: DirectionTargets;
-      let backwardTargets: DirectionTargets;
-      let merged = 0;
-      if (this.mergeMode === 'concat') {
-        // Both copies write straight into their half of each output row.
-        merged = session.alloc(batch * perStep * 2 * H * 4);
-        const placement = { batchStride: perStep * 2 * H, stepStride: 2 * H };
-        forwardTargets = { output: { ptr: merged, ...placement, reversed: false }, ...stateTargets() };
-        backwardTargets = { output: { ptr: merged + H * 4, ...placement, reversed: sequences }, ...stateTargets() };
-      } else {
-        const placement = { batchStride: perStep * H, stepStride: H };
-        forwardTargets = { output: { ptr: session.alloc(batch * perStep * H * 4), ...placement, reversed: false }, ...stateTargets() };
-        backwardTargets = { output: { ptr: session.alloc(batch * perStep * H * 4), ...placement, reversed: sequences }, ...stateTargets() };
-      }
-      const direction = (goBackwards: boolean) => ({ goBackwards, zeroOutputForMask });
-      forward.runSequence(session, sequence, initialState?.slice(0, stateCount), forwardTargets, direction(false));
-      backward.runSequence(session, sequence, initialState?.slice(stateCount), backwardTargets, direction(true));
-
-      const outputs: Tensor[] = [];
-      const directionFloats = shapeSize(directionShape);
-      if (this.mergeMode === 'concat') {
-        const shape = sequences ? [batch, timesteps, 2 * H] : [batch, 2 * H];
-        outputs.push(new Tensor(session.download(merged, shapeSize(shape)), shape));
-      } else if (this.mergeMode === null) {
-        outputs.push(new Tensor(session.download(forwardTargets.output.ptr, directionFloats), directionShape));
-        outputs.push(new Tensor(session.download(backwardTargets.output.ptr, directionFloats), directionShape));
-      } else {
-        const fw = forwardTargets.output.ptr;
-        session.exports.f32_merge(fw, fw, backwardTargets.output.ptr, directionFloats, MergeId[this.mergeMode]);
-        outputs.push(new Tensor(session.download(fw, directionFloats), directionShape));
-      }
-      for (const targets of [forwardTargets, backwardTargets]) {
-        if (targets.finalH) outputs.push(new Tensor(session.download(targets.finalH, batch * H), [batch, H]));
-        if (targets.finalC) outputs.push(new Tensor(session.download(targets.finalC, batch * H), [batch, H]));
-      }
-      return outputs;
+    // Keras forces zero_output_for_mask = return_sequences on both copies.
+    const zeroOutputForMask = this.returnSequences;
+    const { outputs, finalStates } = runRecurrent({
+      x: input.data, batch, timesteps, mask: mask?.data ?? null,
+      merge: this.mergeMode ?? 'none',
+      directions: [
+        forward.direction(initialState?.slice(0, stateCount), false, zeroOutputForMask, this.returnState),
+        backward.direction(initialState?.slice(stateCount), true, zeroOutputForMask, this.returnState),
+      ],
     });
+    forward.keepFinalStates(finalStates[0], batch);
+    backward.keepFinalStates(finalStates[1], batch);
+    const width = this.mergeMode === 'concat' ? 2 * H : H;
+    const shape = this.returnSequences ? [batch, timesteps, width] : [batch, width];
+    const results = outputs.map((data) => new Tensor(data, shape));
+    if (this.returnState) {
+      for (const states of finalStates) results.push(...states.map((state) => new Tensor(state, [batch, H])));
+    }
+    return results;
   }
 }
 

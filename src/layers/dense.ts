@@ -1,9 +1,9 @@
 // Keras Dense on the last axis of any input of rank >= 2.
 import { ConfigError, ShapeError, formatShape } from '../errors.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers/index.js';
-import { packDenseWeights, releaseDenseWeights, runDense, SOFTMAX, type PackedDenseWeights } from '../kernels/dense.js';
+import { packDenseWeights, releaseDenseWeights, runDense, type DenseOutput, type PackedDenseWeights } from '../kernels/dense.js';
+import { defaultInstance } from '../kernels/module.js';
 import { OwnedBlock } from '../kernels/owned.js';
-import { withKernelSession } from '../kernels/session.js';
 import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
 import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
 import { ACTIVATION_NAMES, activationId, type ActivationName, type KerasVersion } from './activations.js';
@@ -151,13 +151,15 @@ export class Dense extends Layer {
     if (!this.built) this.build(x.shape);
     const packed = this.packed.current as PackedDenseWeights;
     const rows = x.size / packed.inputDim;
-    const act = this.activation === 'softmax' ? SOFTMAX : activationId(this.activation, this.kerasVersion, `${this.name}: activation`);
-    const data = rows === 0 ? new Float32Array(0) : withKernelSession((session) => runDense(session, packed, x.data, rows, act));
+    const output: DenseOutput = this.activation === 'softmax'
+      ? 'softmax'
+      : { elementwise: activationId(this.activation, this.kerasVersion, `${this.name}: activation`) };
+    const data = rows === 0 ? new Float32Array(0) : runDense(packed, x.data, rows, output);
     return new Tensor(data, this.computeOutputShape(x.shape) as number[]);
   }
 
   private install(inputDim: number, values: Float32Array[]): void {
-    const packed = packDenseWeights(inputDim, this.units, values[0], values[1] ?? null);
+    const packed = packDenseWeights(defaultInstance(), inputDim, this.units, values[0], values[1] ?? null);
     this.packed.replace(this, packed);
     this.weights = values;
     this.inputDim = inputDim;

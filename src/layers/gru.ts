@@ -1,4 +1,5 @@
-import { CellId, type ActivationId } from '../kernels/ids.js';
+import { CELLS, type CellSpec } from '../kernels/cells.js';
+import type { ActivationId } from '../kernels/ids.js';
 import { checkActivation, type ActivationName } from './activations.js';
 import { booleanOption } from './options.js';
 import { RecurrentLayer, type RecurrentLayerOptions } from './recurrent.js';
@@ -19,8 +20,8 @@ export class GRU extends RecurrentLayer {
   private readonly ractId: ActivationId;
 
   constructor(options: GRUOptions) {
-    super(options, 'gru', ['recurrentActivation', 'resetAfter', 'implementation'], { recurrentInitializer: 'orthogonal' });
-    this.recurrentActivation = checkActivation(options.recurrentActivation === undefined ? 'sigmoid' : options.recurrentActivation, `${this.name}: option 'recurrentActivation'`);
+    super(options, 'gru', ['recurrentActivation', 'resetAfter', 'implementation'], CELLS.gru_reset_after.defaults);
+    this.recurrentActivation = checkActivation(options.recurrentActivation === undefined ? CELLS.gru_reset_after.defaults.recurrentActivation : options.recurrentActivation, `${this.name}: option 'recurrentActivation'`);
     this.resetAfter = booleanOption(options.resetAfter, true, 'resetAfter', this.name);
     this.ractId = this.resolveActivation(this.recurrentActivation);
   }
@@ -29,24 +30,12 @@ export class GRU extends RecurrentLayer {
     return 'GRU';
   }
 
-  get stateNames(): readonly string[] {
-    return ['h'];
-  }
-
-  protected get cellId(): CellId {
-    return this.resetAfter ? CellId.gruResetAfter : CellId.gruResetBefore;
-  }
-
-  protected get gateCount(): number {
-    return 3;
+  protected get cell(): CellSpec {
+    return this.resetAfter ? CELLS.gru_reset_after : CELLS.gru_reset_before;
   }
 
   protected get recurrentActivationId(): ActivationId {
     return this.ractId;
-  }
-
-  protected override biasShape(): number[] {
-    return this.resetAfter ? [2, 3 * this.units] : [3 * this.units];
   }
 
   protected cellConfig(): Record<string, unknown> {

@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js';
-import { CellId, type ActivationId } from '../kernels/ids.js';
+import { CELLS, type CellSpec } from '../kernels/cells.js';
+import type { ActivationId } from '../kernels/ids.js';
 import { checkActivation, type ActivationName } from './activations.js';
 import { booleanOption } from './options.js';
 import { RecurrentLayer, type RecurrentLayerOptions } from './recurrent.js';
@@ -20,8 +21,8 @@ export class LSTM extends RecurrentLayer {
   private readonly ractId: ActivationId;
 
   constructor(options: LSTMOptions) {
-    super(options, 'lstm', ['recurrentActivation', 'unitForgetBias', 'implementation'], { recurrentInitializer: 'orthogonal' });
-    this.recurrentActivation = checkActivation(options.recurrentActivation === undefined ? 'sigmoid' : options.recurrentActivation, `${this.name}: option 'recurrentActivation'`);
+    super(options, 'lstm', ['recurrentActivation', 'unitForgetBias', 'implementation'], CELLS.lstm.defaults);
+    this.recurrentActivation = checkActivation(options.recurrentActivation === undefined ? CELLS.lstm.defaults.recurrentActivation : options.recurrentActivation, `${this.name}: option 'recurrentActivation'`);
     this.unitForgetBias = booleanOption(options.unitForgetBias, true, 'unitForgetBias', this.name);
     this.ractId = this.resolveActivation(this.recurrentActivation);
     if (options.implementation !== undefined && options.implementation !== 1 && options.implementation !== 2) {
@@ -33,16 +34,8 @@ export class LSTM extends RecurrentLayer {
     return 'LSTM';
   }
 
-  get stateNames(): readonly string[] {
-    return ['h', 'c'];
-  }
-
-  protected get cellId(): CellId {
-    return CellId.lstm;
-  }
-
-  protected get gateCount(): number {
-    return 4;
+  protected get cell(): CellSpec {
+    return CELLS.lstm;
   }
 
   protected get recurrentActivationId(): ActivationId {

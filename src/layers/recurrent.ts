@@ -4,13 +4,14 @@
 import { ConfigError, ShapeError, formatShape } from '../errors.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers/index.js';
 import { activationId, checkActivation, type ActivationName, type KerasVersion } from './activations.js';
-import type { ActivationId, CellId } from '../kernels/ids.js';
+import { cellWeightShapes, type CellSpec } from '../kernels/cells.js';
+import type { ActivationId } from '../kernels/ids.js';
+import { defaultInstance } from '../kernels/module.js';
 import {
-  packRecurrentWeights, releasePackedWeights, runRecurrentSequence,
-  type OutputPlacement, type PackedRecurrentWeights,
+  packRecurrentWeights, releasePackedWeights, runRecurrent,
+  type PackedRecurrentWeights, type RecurrentDirection,
 } from '../kernels/recurrent.js';
 import { OwnedBlock } from '../kernels/owned.js';
-import { withKernelSession, type KernelSession } from '../kernels/session.js';
 import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
 import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
 import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
@@ -68,21 +69,6 @@ const RECURRENT_OPTION_KEYS: readonly string[] = [
   'seed', 'kerasVersion', 'dropout', 'recurrentDropout',
 ];
 
-/** Where one run writes its outputs and final states (pointers into the session). */
-export interface DirectionTargets {
-  output: OutputPlacement;
-  finalH: number;
-  finalC: number;
-}
-
-/** Inputs already in WebAssembly memory, shared by both copies of a Bidirectional. */
-export interface UploadedSequence {
-  x: number;
-  mask: number;
-  batch: number;
-  timesteps: number;
-}
-
 export abstract class RecurrentLayer extends Layer {
   readonly units: number;
   readonly activation: ActivationName;
@@ -107,7 +93,7 @@ export abstract class RecurrentLayer extends Layer {
   private carriedStates: Float32Array[] | null = null;
   private carriedBatch: number | null = null;
 
-  protected constructor(options: RecurrentLayerOptions, namePrefix: string, extraKeys: readonly string[], defaults: { recurrentInitializer: string }) {
+  protected constructor(options: RecurrentLayerOptions, namePrefix: string, extraKeys: readonly string[], defaults: CellSpec['defaults']) {
     checkOptionsObject(options, namePrefix);
     super(options, namePrefix);
     checkKnownKeys(options, [...RECURRENT_OPTION_KEYS, ...extraKeys], this.name);
@@ -116,7 +102,7 @@ export abstract class RecurrentLayer extends Layer {
       throw new ConfigError(`${this.name}: option 'units' must be a positive integer, received ${JSON.stringify(units)}`);
     }
     this.units = units;
-    this.activation = checkActivation(options.activation === undefined ? 'tanh' : options.activation, `${this.name}: option 'activation'`);
+    this.activation = checkActivation(options.activation === undefined ? defaults.activation : options.activation, `${this.name}: option 'activation'`);
     this.useBias = booleanOption(options.useBias, true, 'useBias', this.name);
     this.returnSequences = booleanOption(options.returnSequences, false, 'returnSequences', this.name);
     this.returnState = booleanOption(options.returnState, false, 'returnState', this.name);
@@ -133,26 +119,24 @@ export abstract class RecurrentLayer extends Layer {
       throw new ConfigError(`${this.name}: option 'seed' must be an integer, received ${JSON.stringify(options.seed)}`);
     }
     this.seed = options.seed;
-    this.kernelInitializer = getInitializer(options.kernelInitializer ?? 'glorot_uniform', `${this.name}: option 'kernelInitializer'`);
+    this.kernelInitializer = getInitializer(options.kernelInitializer ?? defaults.kernelInitializer, `${this.name}: option 'kernelInitializer'`);
     this.recurrentInitializer = getInitializer(options.recurrentInitializer ?? defaults.recurrentInitializer, `${this.name}: option 'recurrentInitializer'`);
-    this.biasInitializer = getInitializer(options.biasInitializer ?? 'zeros', `${this.name}: option 'biasInitializer'`);
+    this.biasInitializer = getInitializer(options.biasInitializer ?? defaults.biasInitializer, `${this.name}: option 'biasInitializer'`);
     this.dropout = rateOption(options.dropout, 'dropout', this.name);
     this.recurrentDropout = rateOption(options.recurrentDropout, 'recurrentDropout', this.name);
   }
 
   // ---- what a cell says about itself ----
 
-  /** Kernel id; may depend on options (GRU reset_after). */
-  protected abstract get cellId(): CellId;
-  /** G: gate blocks of H columns in the kernels. */
-  protected abstract get gateCount(): number;
-  /** State names in Keras order: ['h'] or ['h', 'c']. */
-  abstract get stateNames(): readonly string[];
+  /** @internal The cell's row in the cell table; may depend on options (GRU reset_after). */
+  protected abstract get cell(): CellSpec;
   protected abstract get recurrentActivationId(): ActivationId;
-  /** Keras bias shape: [G*H], or [2, G*H] for a reset_after GRU. */
-  protected biasShape(): number[] {
-    return [this.gateCount * this.units];
+
+  /** State names in Keras order: ['h'] or ['h', 'c']. */
+  get stateNames(): readonly string[] {
+    return this.cell.states;
   }
+
   /** Hook for LSTM's unit_forget_bias; the default keeps the initializer's values. */
   protected adjustInitialBias(bias: Float32Array): Float32Array {
     return bias;
@@ -167,10 +151,7 @@ export abstract class RecurrentLayer extends Layer {
 
   /** The weights' shapes in Keras get_weights() order for an input of D features. */
   weightShapes(inputDim: number): number[][] {
-    const GH = this.gateCount * this.units;
-    const shapes = [[inputDim, GH], [this.units, GH]];
-    if (this.useBias) shapes.push(this.biasShape());
-    return shapes;
+    return cellWeightShapes(this.cell, inputDim, this.units, this.useBias);
   }
 
   /** Creates the weights from the initializers for input shape (B, T, D). */
@@ -285,23 +266,14 @@ export abstract class RecurrentLayer extends Layer {
     this.checkStatefulBatch(batch);
     if (!this.built) this.build(input.shape);
     const H = this.units;
-    const outputShape = this.returnSequences ? [batch, timesteps, H] : [batch, H];
-    return withKernelSession((session) => {
-      const sequence = uploadSequence(session, input, mask);
-      const outputFloats = shapeSize(outputShape);
-      const out = session.alloc(outputFloats * 4);
-      const finalH = this.returnState ? session.alloc(batch * H * 4) : 0;
-      const finalC = this.returnState && this.stateNames.length > 1 ? session.alloc(batch * H * 4) : 0;
-      this.runSequence(session, sequence, initialState, {
-        output: { ptr: out, batchStride: this.returnSequences ? timesteps * H : H, stepStride: H, reversed: false },
-        finalH,
-        finalC,
-      }, { goBackwards: this.goBackwards, zeroOutputForMask: this.zeroOutputForMask });
-      const results = [new Tensor(session.download(out, outputFloats), outputShape)];
-      if (finalH) results.push(new Tensor(session.download(finalH, batch * H), [batch, H]));
-      if (finalC) results.push(new Tensor(session.download(finalC, batch * H), [batch, H]));
-      return results;
+    const { outputs, finalStates } = runRecurrent({
+      x: input.data, batch, timesteps, mask: mask?.data ?? null, merge: 'none',
+      directions: [this.direction(initialState, this.goBackwards, this.zeroOutputForMask, this.returnState)],
     });
+    this.keepFinalStates(finalStates[0], batch);
+    const results = [new Tensor(outputs[0], this.returnSequences ? [batch, timesteps, H] : [batch, H])];
+    if (this.returnState) results.push(...finalStates[0].map((state) => new Tensor(state, [batch, H])));
+    return results;
   }
 
   /**
@@ -331,41 +303,32 @@ export abstract class RecurrentLayer extends Layer {
     }
   }
 
-  /** @internal One direction of the sequence into caller-placed buffers (used by Bidirectional). */
-  runSequence(
-    session: KernelSession, sequence: UploadedSequence, initialState: readonly Tensor[] | undefined,
-    targets: DirectionTargets, direction: { goBackwards: boolean; zeroOutputForMask: boolean },
-  ): void {
+  /**
+   * @internal This layer as one direction of a run: its weights, activations and starting states
+   * (the given ones, else a stateful layer's carried ones, else zeros). Bidirectional runs two.
+   */
+  direction(initialState: readonly Tensor[] | undefined, goBackwards: boolean, zeroOutputForMask: boolean, finalStates: boolean): RecurrentDirection {
     const packed = this.packed.current;
     if (!packed) throw new ConfigError(`${this.name}: the layer has no weights; call build() or setWeights() first`);
-    const H = this.units;
     const carried = this.stateful && !initialState ? this.carriedStates : null;
-    const start = initialState?.map((t) => t.data) ?? carried;
-    // A stateful layer always keeps its final states, whether or not the caller asked for them.
-    const stateFloats = sequence.batch * H;
-    const finalH = targets.finalH || (this.stateful ? session.alloc(stateFloats * 4) : 0);
-    const finalC = targets.finalC || (this.stateful && this.stateNames.length > 1 ? session.alloc(stateFloats * 4) : 0);
-    runRecurrentSequence(session, {
+    return {
       weights: packed,
       activation: activationId(this.activation, this.kerasVersion, `${this.name}: activation`),
       recurrentActivation: this.recurrentActivationId,
-      batch: sequence.batch,
-      timesteps: sequence.timesteps,
-      x: sequence.x,
-      mask: sequence.mask,
-      initialH: start ? session.upload(start[0]) : 0,
-      initialC: start && start.length > 1 ? session.upload(start[1]) : 0,
-      output: targets.output,
-      finalH,
-      finalC,
       returnSequences: this.returnSequences,
-      goBackwards: direction.goBackwards,
-      zeroOutputForMask: direction.zeroOutputForMask,
-    });
-    if (this.stateful) {
-      this.carriedStates = [session.download(finalH, stateFloats), ...(finalC ? [session.download(finalC, stateFloats)] : [])];
-      this.carriedBatch = sequence.batch;
-    }
+      goBackwards,
+      zeroOutputForMask,
+      initialState: initialState?.map((t) => t.data) ?? carried,
+      // A stateful layer always keeps its final states, whether or not the caller asked for them.
+      finalStates: finalStates || this.stateful,
+    };
+  }
+
+  /** @internal After a run: a stateful layer starts its next call from these states. */
+  keepFinalStates(states: Float32Array[], batch: number): void {
+    if (!this.stateful) return;
+    this.carriedStates = states.map((state) => state.slice());
+    this.carriedBatch = batch;
   }
 
   /** @internal A new, unbuilt layer of the same class and options, with `overrides` applied. */
@@ -392,7 +355,7 @@ export abstract class RecurrentLayer extends Layer {
 
   private installWeights(inputDim: number, values: Float32Array[]): void {
     const [kernel, recurrentKernel, bias] = values;
-    const packed = packRecurrentWeights(this.cellId, inputDim, this.units, kernel, recurrentKernel, bias ?? null);
+    const packed = packRecurrentWeights(defaultInstance(), this.cell, inputDim, this.units, kernel, recurrentKernel, bias ?? null);
     this.packed.replace(this, packed);
     this.weights = values;
     this.inputDim = inputDim;
@@ -418,15 +381,6 @@ export function checkRecurrentShapes(
       throw new ShapeError(`${layerName}: initialState[${i}] (${stateNames[i]}) must have shape ${formatShape([x[0], units])}, received ${formatShape(state)}`);
     }
   });
-}
-
-export function uploadSequence(session: KernelSession, x: Tensor, mask: Tensor | undefined): UploadedSequence {
-  return {
-    x: session.upload(x.data),
-    mask: mask ? session.upload(mask.data) : 0,
-    batch: x.shape[0],
-    timesteps: x.shape[1],
-  };
 }
 
 export function featureSize(inputShape: Shape, layerName: string): number {

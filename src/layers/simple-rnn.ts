@@ -1,4 +1,5 @@
-import { ActivationId, CellId } from '../kernels/ids.js';
+import { CELLS, type CellSpec } from '../kernels/cells.js';
+import { ActivationId } from '../kernels/ids.js';
 import { RecurrentLayer, type RecurrentLayerOptions } from './recurrent.js';
 
 export type SimpleRNNOptions = RecurrentLayerOptions;
@@ -6,23 +7,15 @@ export type SimpleRNNOptions = RecurrentLayerOptions;
 /** Keras SimpleRNN: h = act(x·W + b + h_prev·U). */
 export class SimpleRNN extends RecurrentLayer {
   constructor(options: SimpleRNNOptions) {
-    super(options, 'simple_rnn', [], { recurrentInitializer: 'orthogonal' });
+    super(options, 'simple_rnn', [], CELLS.simple_rnn.defaults);
   }
 
   get className(): string {
     return 'SimpleRNN';
   }
 
-  get stateNames(): readonly string[] {
-    return ['h'];
-  }
-
-  protected get cellId(): CellId {
-    return CellId.simpleRnn;
-  }
-
-  protected get gateCount(): number {
-    return 1;
+  protected get cell(): CellSpec {
+    return CELLS.simple_rnn;
   }
 
   protected get recurrentActivationId(): ActivationId {

@@ -1,6 +1,8 @@
-// LSTM cell, Keras gate order i, f, c, o.
-import { f32x4_activate, f32x4_gate_activate, ACT_SIGMOID, ACT_TANH } from "./activations";
-import { madd } from "./simd";
+// LSTM cell, Keras gate order i, f, c, o. G = 4, states h and c.
+import { f32x4_activate, f32x4_gate_activate, ACT_SIGMOID, ACT_TANH } from "../activations";
+import { f32_gemm } from "../gemm";
+import { madd } from "../simd";
+import { row_is_valid } from "./rows";
 
 /**
  * One row of fused gate math, in place.
@@ -25,5 +27,22 @@ export function lstm_gates(h: usize, c: usize, pre: usize, Hp: i32, act: i32, ra
     const cNew = madd(f, v128.load(cj), f32x4.mul(i, g));
     v128.store(cj, cNew);
     v128.store(h + (<usize>j << 2), f32x4.mul(o, f32x4_activate(cNew, act)));
+  }
+}
+
+/**
+ * One step for B rows. pre (B, 4*Hp) = x·W + b, overwritten; h, c (B, Hp) updated where valid;
+ * recurrent packed (H, 4*Hp). work is unused (the common cell signature).
+ */
+export function lstm_step(
+  pre: usize, h: usize, c: usize, work: usize, valid: usize, recurrent: usize,
+  B: i32, H: i32, Hp: i32, act: i32, ract: i32, pack: usize,
+): void {
+  const GHp = 4 * Hp;
+  f32_gemm(pre, GHp, h, Hp, recurrent, B, GHp, H, true, pack);
+  const preRow = <usize>GHp << 2;
+  const stateRow = <usize>Hp << 2;
+  for (let b: usize = 0; b < <usize>B; b++) {
+    if (row_is_valid(valid, b)) lstm_gates(h + b * stateRow, c + b * stateRow, pre + b * preRow, Hp, act, ract);
   }
 }

@@ -1,0 +1,67 @@
+// The host's mirrors of the module's ids and layouts agree with the module:
+// the cell table, activation and merge ids, and the run descriptor's fields,
+// read from the globals each build exports; and the generated cell dispatch
+// is what the cell table gives.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { describe, expect, it } from 'vitest';
+import { CELL_LIST } from '../dist/kernels/cells.js';
+import { ActivationId, MergeId } from '../dist/kernels/ids.js';
+import { DIR, FLAG, RUN } from '../dist/kernels/run-descriptor.js';
+
+// Node 20 compiles the relaxed-SIMD build only behind this flag.
+setFlagsFromString('--experimental-wasm-relaxed-simd');
+
+const ACTIVATION_GLOBALS: Record<keyof typeof ActivationId, string> = {
+  linear: 'ACT_LINEAR', tanh: 'ACT_TANH', sigmoid: 'ACT_SIGMOID', hardSigmoidKeras3: 'ACT_HARD_SIGMOID_K3',
+  hardSigmoidKeras2: 'ACT_HARD_SIGMOID_K2', relu: 'ACT_RELU', relu6: 'ACT_RELU6', elu: 'ACT_ELU', selu: 'ACT_SELU',
+  softsign: 'ACT_SOFTSIGN', exponential: 'ACT_EXPONENTIAL', silu: 'ACT_SILU',
+};
+
+for (const build of ['wasm-rnn.wasm', 'wasm-rnn.relaxed.wasm']) {
+  describe(`${build} agrees with the host's tables`, () => {
+    const module = new WebAssembly.Module(readFileSync(new URL(`../dist/${build}`, import.meta.url)));
+    const { exports } = new WebAssembly.Instance(module, {});
+    const global = (name: string): number => {
+      const value = exports[name];
+      if (!(value instanceof WebAssembly.Global)) throw new Error(`${build} exports no global ${name}`);
+      return value.value as number;
+    };
+    const call = (name: string, ...args: number[]): number => (exports[name] as (...a: number[]) => number)(...args);
+
+    it.each(CELL_LIST.map((cell) => [cell.kernel, cell] as const))('cell %s: id, gates, states and step work', (_name, cell) => {
+      expect(global(`CELL_${cell.kernel.toUpperCase()}`)).toBe(cell.id);
+      expect(call('cell_gate_count', cell.id)).toBe(cell.gates.length);
+      expect(call('cell_state_count', cell.id)).toBe(cell.states.length);
+      expect(call('cell_work_blocks', cell.id)).toBe(cell.workBlocks);
+    });
+
+    it('cell ids are the row indices', () => {
+      expect(CELL_LIST.map((cell) => cell.id)).toEqual(CELL_LIST.map((_, i) => i));
+    });
+
+    it('activation ids', () => {
+      for (const [name, id] of Object.entries(ActivationId)) {
+        expect(global(ACTIVATION_GLOBALS[name as keyof typeof ActivationId]), name).toBe(id);
+      }
+    });
+
+    it('merge ids', () => {
+      for (const [name, id] of Object.entries(MergeId)) expect(global(`MERGE_${name.toUpperCase()}`), name).toBe(id);
+    });
+
+    it('run descriptor fields and flags', () => {
+      const snake = (key: string) => key.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
+      for (const [key, word] of Object.entries(RUN)) expect(global(`RUN_${snake(key)}`), `RUN.${key}`).toBe(word);
+      for (const [key, word] of Object.entries(DIR)) expect(global(`DIR_${snake(key)}`), `DIR.${key}`).toBe(word);
+      for (const [key, bit] of Object.entries(FLAG)) expect(global(`FLAG_${snake(key)}`), `FLAG.${key}`).toBe(bit);
+    });
+  });
+}
+
+describe('assembly/cells/index.ts', () => {
+  it('is what scripts/generate-cells.mjs writes from the cell table', () => {
+    expect(() => execFileSync(process.execPath, ['scripts/generate-cells.mjs', '--check'], { stdio: 'pipe' })).not.toThrow();
+  });
+});
