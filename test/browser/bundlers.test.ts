@@ -128,11 +128,11 @@ describeWithChromium('the packed package in apps', () => {
     }
   }
 
-  it('packs the browser bundle, the .wasm and the types, and not the demo', () => {
-    for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/browser/wasm-rnn.js', 'dist/browser/wasm-rnn.min.js', 'dist/wasm-rnn.wasm', 'package.json']) {
+  it('packs the minified browser bundle, the .wasm and the types, and not the demo or the unminified bundle', () => {
+    for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/browser/wasm-rnn.min.js', 'dist/wasm-rnn.wasm', 'LICENSE', 'package.json']) {
       expect(packedFiles).toContain(file);
     }
-    expect(packedFiles.filter((f) => f.startsWith('dist/web-demo/'))).toEqual([]);
+    expect(packedFiles.filter((f) => f.startsWith('dist/web-demo/') || f.startsWith('dist/demo.') || f === 'dist/browser/wasm-rnn.js')).toEqual([]);
   });
 
   it('Vite build, no config: emits the .wasm, streams it, and runs the LSTM', async () => {

@@ -68,7 +68,7 @@ describeWithChromium('wasm-rnn in headless Chromium', () => {
   const call = <T>(expression: string): Promise<T> => page.evaluate(expression) as Promise<T>;
 
   const buildNames: Record<Build, string> = {
-    bundle: 'dist/browser/wasm-rnn.js (browser condition)',
+    bundle: 'dist/browser/wasm-rnn.js (unminified bundle)',
     min: 'dist/browser/wasm-rnn.min.js (plain script)',
     esm: 'dist/index.js (import condition)',
   };

@@ -3,7 +3,7 @@
 import type { Fixture } from '../../fixtures.js';
 import { runFixture, runSeedExamples, runSmallLstm, type PlainTensor, type WasmRnn } from '../cases.js';
 
-/** `bundle`: dist/browser/wasm-rnn.js, what the package's `browser` condition gives bundlers.
+/** `bundle`: dist/browser/wasm-rnn.js, the whole library as one unminified file (built for these tests, not published).
  *  `min`: dist/browser/wasm-rnn.min.js, the same minified, for a plain <script type="module">.
  *  `esm`: dist/index.js as tsc wrote it, what the `import`/`default` conditions give. */
 export type Build = 'bundle' | 'min' | 'esm';
