@@ -20,6 +20,6 @@ export { Concatenate, type ConcatenateOptions } from './layers/concatenate.js';
 export { TimeDistributed } from './layers/time-distributed.js';
 export { Input, InputLayer, type InputOptions } from './layers/input-layer.js';
 export { SymbolicTensor } from './models/symbolic.js';
-export { Model, ModelBase, type ModelOptions, type PredictOptions, type SummaryOptions } from './models/model.js';
+export { Model, ModelBase, type ModelOptions, type PredictOptions, type SummaryOptions, type SummaryLayout } from './models/model.js';
 export { Sequential, type SequentialOptions } from './models/sequential.js';
 export { modelFromConfig, type ModelFromConfigOptions } from './models/from-config.js';

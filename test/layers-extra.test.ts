@@ -108,7 +108,7 @@ describe('Dense on the last axis of rank-2, rank-3 and rank-4 input', () => {
     const layer = new Dense({ units: 2, inputShape: [3], name: 'declared_dense' });
     expectError(() => layer.apply(tensor(new Float32Array(8), [2, 4])), ShapeError, ['declared_dense']);
     const model = new Sequential({ layers: [layer] });
-    expect(model.summary({ print: false })).toContain(' declared_dense (Dense)      (None, 2)                 8         ');
+    expect(model.summary({ print: false, layout: 'tf.keras' })).toContain(' declared_dense (Dense)      (None, 2)                 8         ');
     expect([...Input({ shape: [5, 6, 7] }).shape]).toEqual([null, 5, 6, 7]);
     expect([...new Dense({ units: 4 }).apply(Input({ shape: [5, 6, 7] })).shape]).toEqual([null, 5, 6, 4]);
   });
@@ -146,7 +146,7 @@ describe('Embedding', () => {
     const layer = new Embedding({ inputDim: 50, outputDim: 8, inputLength: 4, name: 'fixed_length' });
     expect(layer.batchInputShape).toEqual([null, 4]);
     const model = new Sequential({ layers: [layer] });
-    expect(model.summary({ print: false })).toContain(' fixed_length (Embedding)    (None, 4, 8)              400       ');
+    expect(model.summary({ print: false, layout: 'tf.keras' })).toContain(' fixed_length (Embedding)    (None, 4, 8)              400       ');
     expectError(() => layer.apply([[1, 2, 3]]), ShapeError, ['fixed_length', '[1, 3]']);
     const out = layer.apply([[1, 2, 3, 4]]);
     expect(out.data.every((v) => Math.abs(v) <= 0.05)).toBe(true);
@@ -382,7 +382,7 @@ describe('TimeDistributed', () => {
     layer.setWeights(weights);
     dense.getWeights().forEach((w, i) => expectSame(w, weights[i]));
     const model = new Sequential({ layers: [new LSTM({ units: 4, returnSequences: true, inputShape: [6, 2] }), layer] });
-    expect(model.summary({ print: false })).toContain(' per_step (TimeDistributed)  (None, 6, 3)              15        ');
+    expect(model.summary({ print: false, layout: 'tf.keras' })).toContain(' per_step (TimeDistributed)  (None, 6, 3)              15        ');
   });
 
   it('rejects input without a time axis and a non-layer, naming itself', () => {

@@ -104,7 +104,7 @@ describe('Keras 2.0 Sequential (config as a plain list): GRU -> TimeDistributed(
     expect((td as TimeDistributed).layer.name).toBe('dense_1');
     expect(model.getWeights().map((w) => [...w.shape])).toEqual(SHAPES);
     expect(model.countParams()).toBe(60 + 75 + 15 + 15 + 3);
-    const text = model.summary({ print: false });
+    const text = model.summary({ print: false, layout: 'tf.keras' });
     expect(text).toContain(' gru_1 (GRU)                 (None, 6, 5)              150       ');
     expect(text).toContain(' time_distributed_1 (TimeDi  (None, 6, 3)              18        ');
   });
@@ -246,7 +246,7 @@ describe('Sequential Embedding(mask_zero) -> LSTM -> Dense', () => {
       expect(model.layers.map((l) => l.className)).toEqual(['Embedding', 'LSTM', 'Dense']);
       expect((model.layers[0] as Embedding).maskZero).toBe(true);
       expect(model.getWeights().map((w) => [...w.shape])).toEqual(SHAPES);
-      const text = model.summary({ print: false });
+      const text = model.summary({ print: false, layout: 'tf.keras' });
       expect(text).toContain(' embedding (Embedding)       (None, 7, 6)              72        ');
       expect(text).toContain(' lstm (LSTM)                 (None, 5)                 240       ');
       expect(text).toContain('Total params: 324');

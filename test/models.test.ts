@@ -148,7 +148,7 @@ describe('summary() of the seed models', () => {
   for (const { label, build, rows, totals } of cases) {
     it(label, () => {
       const model = build();
-      const text = model.summary({ print: false });
+      const text = model.summary({ print: false, layout: 'tf.keras' });
       const lines = text.split('\n');
       expect(lines[0]).toBe(`Model: "${model.name}"`);
       expect(model.layers).toHaveLength(rows.length);
@@ -167,7 +167,7 @@ describe('summary() of the seed models', () => {
     const viaInput = new Sequential({ name: 'via_input' });
     viaInput.add(Input({ shape: [2, 10] }));
     viaInput.add(new SimpleRNN({ units: 3, name: 'rnn_via_input' }));
-    const text = viaInput.summary({ print: false });
+    const text = viaInput.summary({ print: false, layout: 'tf.keras' });
     expect(summaryRow(text, 'rnn_via_input')).toEqual({ layer: 'rnn_via_input (SimpleRNN)', shape: '(None, 3)', params: '42' });
     expect(text.split('\n').filter((l) => l.includes('InputLayer'))).toEqual([]);
   });
@@ -191,7 +191,7 @@ describe('summary() of the seed models', () => {
           const expected = formula(D, H);
           expect(layer.countParams(), `D=${D} H=${H}`).toBe(expected);
           expect(model.countParams()).toBe(expected);
-          expect(summaryRow(model.summary({ print: false }), layer.name).params).toBe(String(expected));
+          expect(summaryRow(model.summary({ print: false, layout: 'tf.keras' }), layer.name).params).toBe(String(expected));
         }
       });
     }
@@ -234,13 +234,13 @@ describe('summary() of the seed models', () => {
     ];
     // The hand-written table itself: rules and rows are 65 wide.
     for (const line of [expected[1], expected[2], expected[3], expected[4], expected[5]]) expect(line.length).toBe(65);
-    expect(model.summary({ print: false }).split('\n')).toEqual(expected);
+    expect(model.summary({ print: false, layout: 'tf.keras' }).split('\n')).toEqual(expected);
   });
 
   it('wraps a layer column longer than 26 characters onto the next line, as Keras does', () => {
     const model = new Sequential({ name: 'long_names' });
     model.add(new SimpleRNN({ units: 3, inputShape: [2, 10], name: 'encoder_with_a_long_name' }));
-    const lines = model.summary({ print: false }).split('\n');
+    const lines = model.summary({ print: false, layout: 'tf.keras' }).split('\n');
     expect(lines.slice(4, 7)).toEqual([
       ' encoder_with_a_long_name (  (None, 3)                 42        ',
       ' SimpleRNN)                                                      ',
@@ -282,7 +282,7 @@ describe('summary() of the seed models', () => {
       '__________________________________________________________________________________________________',
     ];
     for (const line of expected.slice(1, 18)) expect(line.length).toBe(98);
-    expect(model.summary({ print: false }).split('\n')).toEqual(expected);
+    expect(model.summary({ print: false, layout: 'tf.keras' }).split('\n')).toEqual(expected);
   });
 
   it('a functional chain whose one layer returns several tensors is still "sequential-like" in tf.keras 2 (65 columns)', () => {
@@ -309,7 +309,7 @@ describe('summary() of the seed models', () => {
       '_________________________________________________________________',
     ];
     for (const line of expected.slice(1, 11)) expect(line.length).toBe(65);
-    expect(model.summary({ print: false }).split('\n')).toEqual(expected);
+    expect(model.summary({ print: false, layout: 'tf.keras' }).split('\n')).toEqual(expected);
   });
 });
 
@@ -711,11 +711,11 @@ describe('bad input throws the package errors naming the model or layer; the nex
 
   it('an unbuilt Sequential cannot print a summary until it has an input shape or data', () => {
     const model = new Sequential({ name: 'unbuilt' });
-    expectError(() => model.summary({ print: false }), ConfigError, ['unbuilt']);
+    expectError(() => model.summary({ print: false, layout: 'tf.keras' }), ConfigError, ['unbuilt']);
     model.add(new Dense({ units: 2 }));
-    expectError(() => model.summary({ print: false }), ConfigError, ['unbuilt']);
+    expectError(() => model.summary({ print: false, layout: 'tf.keras' }), ConfigError, ['unbuilt']);
     expect([...one(model.predict([[1, 2, 3]])).shape]).toEqual([1, 2]);
-    expect(summaryRow(model.summary({ print: false }), model.layers[0].name).params).toBe('8');
+    expect(summaryRow(model.summary({ print: false, layout: 'tf.keras' }), model.layers[0].name).params).toBe('8');
   });
 });
 
@@ -770,7 +770,7 @@ describe("layer names: Keras' per-class counter, overridable with name", () => {
     const model = new Sequential({ name: 'named_model' });
     model.add(new LSTM({ units: 2, inputShape: [3, 4], name: 'encoder' }));
     model.add(new Dense({ units: 1, name: 'head' }));
-    const text = model.summary({ print: false });
+    const text = model.summary({ print: false, layout: 'tf.keras' });
     expect(text.split('\n')[0]).toBe('Model: "named_model"');
     expect(summaryRow(text, 'encoder').layer).toBe('encoder (LSTM)');
     expect(summaryRow(text, 'head').layer).toBe('head (Dense)');

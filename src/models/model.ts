@@ -9,7 +9,8 @@ import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { concatBatches, sliceBatch } from './batching.js';
 import type { Graph } from './graph.js';
 import { Graph as GraphImpl } from './graph.js';
-import { formatKerasShape, formatSummary, type SummaryRow } from './summary.js';
+import { summarize, type SummaryOptions } from './summary.js';
+import type { SummaryRow } from './summary-layout.js';
 import { isSymbolic, type SymbolicTensor } from './symbolic.js';
 
 export interface PredictOptions {
@@ -17,10 +18,7 @@ export interface PredictOptions {
   batchSize?: number;
 }
 
-export interface SummaryOptions {
-  /** Print the table with console.log (default true); it is returned either way. */
-  print?: boolean;
-}
+export type { SummaryLayout, SummaryOptions } from './summary.js';
 
 export abstract class ModelBase {
   readonly name: string;
@@ -36,7 +34,7 @@ export abstract class ModelBase {
   protected abstract graphFor(inputs: readonly Tensor[] | null): Graph;
   /** Layers as Keras' model.layers lists them. */
   abstract get layers(): Layer[];
-  /** Whether summary() shows the 'Connected to' column. */
+  /** Keras' sequential_like: whether summary() leaves out the 'Connected to' column. */
   protected abstract get isChain(): boolean;
 
   /** Runs the model; one tensor per output (a single Tensor when there is one output). */
@@ -115,14 +113,14 @@ export abstract class ModelBase {
     }
   }
 
-  /** The Keras summary table; printed unless `{ print: false }`. */
+  /**
+   * Keras' model.summary(): Keras 3's box table by default, or `{ layout: 'tf.keras' }` for the
+   * tf.keras 2 one; printed with console.log (or `printFn`) unless `{ print: false }`, and returned.
+   */
   summary(options: SummaryOptions = {}): string {
     const graph = this.graphFor(null);
-    const chain = this.isChain;
-    const rows: SummaryRow[] = this.layers.map((layer) => summaryRow(layer, graph, chain));
-    const text = formatSummary(this.name, rows, !chain);
-    if (options.print ?? true) console.log(text);
-    return text;
+    const rows = this.layers.map((layer) => summaryRow(layer, graph));
+    return summarize(this.name, rows, this.isChain, options);
   }
 
   private toInputList(x: TensorLike | readonly TensorLike[]): Tensor[] {
@@ -142,22 +140,19 @@ export abstract class ModelBase {
   }
 }
 
-function summaryRow(layer: Layer, graph: Graph, chain: boolean): SummaryRow {
+function summaryRow(layer: Layer, graph: Graph): SummaryRow {
   const nodes = graph.nodes.filter((node) => node.layer === layer);
-  let outputShape = 'multiple';
-  if (nodes.length === 1) {
-    const shapes = nodes[0].outputs.map((t) => formatKerasShape(t.shape));
-    // tf.keras 2 lists an InputLayer's shape, and any multi-output layer's shapes, in brackets.
-    outputShape = shapes.length === 1 && !(layer instanceof InputLayer) ? shapes[0] : `[${shapes.join(', ')}]`;
-  }
-  const row: SummaryRow = { name: layer.name, className: layer.className, outputShape, params: layer.countParams() };
-  if (!chain) {
-    row.connectedTo = nodes.flatMap((node) => node.inputs.map((input) => {
+  return {
+    name: layer.name,
+    className: layer.className,
+    params: layer.countParams(),
+    isInputLayer: layer instanceof InputLayer,
+    nodeOutputs: nodes.map((node) => node.outputs.map((t) => t.shape)),
+    connections: nodes.flatMap((node) => node.inputs.map((input) => {
       const nodeIndex = input.layer.inboundNodes.indexOf(input.node);
       return `${input.layer.name}[${nodeIndex}][${input.outputIndex}]`;
-    }));
-  }
-  return row;
+    })),
+  };
 }
 
 export interface ModelOptions {

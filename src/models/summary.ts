@@ -1,70 +1,64 @@
-// model.summary() as tf.keras 2 prints it: a fixed-width table, one row per
-// layer followed by a blank line, totals with thousands separators.
-import type { Shape } from '../layers/layer.js';
+// model.summary(): the options, checked, and the choice between Keras 3's box table and the
+// tf.keras 2 table. The rows come from the model; each layout formats them its own way.
+import { ConfigError } from '../errors.js';
+import { formatKeras3Summary } from './summary-keras3.js';
+import type { SummaryLayoutOptions, SummaryRow } from './summary-layout.js';
+import { formatTfKerasSummary } from './summary-tf-keras.js';
 
-export interface SummaryRow {
-  name: string;
-  className: string;
-  outputShape: string;
-  params: number;
-  /** Only for graphs that are not a simple chain. */
-  connectedTo?: string[];
+export type SummaryLayout = 'keras3' | 'tf.keras';
+
+export interface SummaryOptions {
+  /**
+   * 'keras3' (default): Keras 3's box-drawn table with parameter sizes in bytes.
+   * 'tf.keras': the tf.keras 2 table of underscores and equals signs.
+   */
+  layout?: SummaryLayout;
+  /**
+   * Width of the table in characters. Keras 3: min(88, terminal columns - 4), or min(108, …) with
+   * the 'Connected to' column, the terminal's columns read as Python's shutil does (COLUMNS, then
+   * the terminal, else 80). tf.keras: 65, or 98 with 'Connected to'.
+   */
+  lineLength?: number;
+  /** Where each column ends: fractions of lineLength (last one at most 1) or absolute columns. */
+  positions?: readonly number[];
+  /** Called with the text instead of console.log. */
+  printFn?: (text: string) => void;
+  /** Print the table (default true); it is returned either way. */
+  print?: boolean;
 }
 
-/** A shape the way Python prints a tuple: (None, 10, 3), (None,). */
-export function formatKerasShape(shape: Shape): string {
-  const dims = shape.map((d) => (d === null ? 'None' : String(d)));
-  return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
-}
+const LAYOUTS: readonly SummaryLayout[] = ['keras3', 'tf.keras'];
 
-export function formatSummary(modelName: string, rows: readonly SummaryRow[], withConnections: boolean): string {
-  const lineLength = withConnections ? 98 : 65;
-  const positions = (withConnections ? [0.33, 0.55, 0.67, 1] : [0.45, 0.85, 1]).map((p) => Math.floor(lineLength * p));
-  const headers = withConnections ? ['Layer (type)', 'Output Shape', 'Param #', 'Connected to'] : ['Layer (type)', 'Output Shape', 'Param #'];
-  const lines = [`Model: "${modelName}"`, '_'.repeat(lineLength), ...formatRow(headers, positions), '='.repeat(lineLength)];
-  for (const row of rows) {
-    const fields = [`${row.name} (${row.className})`, row.outputShape, String(row.params)];
-    if (withConnections) fields.push(pythonList(row.connectedTo ?? []));
-    lines.push(...formatRow(fields, positions), ' '.repeat(lineLength));
+/** The summary text of a model, printed unless `print: false`. */
+export function summarize(modelName: string, rows: readonly SummaryRow[], sequentialLike: boolean, options: SummaryOptions): string {
+  if (options === null || typeof options !== 'object') {
+    throw new ConfigError(`${modelName}: summary options must be an object, received ${options === null ? 'null' : typeof options}`);
   }
-  const total = rows.reduce((sum, row) => sum + row.params, 0);
-  lines.push(
-    '='.repeat(lineLength),
-    `Total params: ${total.toLocaleString('en-US')}`,
-    `Trainable params: ${total.toLocaleString('en-US')}`,
-    'Non-trainable params: 0',
-    '_'.repeat(lineLength),
-  );
-  return lines.join('\n');
-}
-
-function pythonList(items: readonly string[]): string {
-  return `[${items.map((item) => `'${item}'`).join(', ')}]`;
-}
-
-/** Keras' print_row: fields cut to their columns, long ones wrapped after '),' '],' "'," etc. */
-function formatRow(fields: readonly string[], positions: readonly number[]): string[] {
-  const left = [...fields];
-  const lines: string[] = [];
-  while (left.some((field) => field.length > 0)) {
-    let line = '';
-    left.forEach((field, col) => {
-      const start = col > 0 ? positions[col - 1] : 0;
-      const last = col === positions.length - 1;
-      const space = last ? 0 : 2;
-      // Every column but the last gives one character to the next column's start.
-      let cutoff = positions[col] - start - space - (last ? 0 : 1);
-      let fit = field.slice(0, cutoff);
-      const breaks = ['),', '},', '],', "',"].filter((mark) => fit.includes(mark)).map((mark) => fit.indexOf(mark) + mark.length);
-      if (breaks.length > 0) {
-        cutoff = Math.min(...breaks);
-        fit = fit.slice(0, cutoff);
-      }
-      line += `${col === 0 ? ' ' : ''}${fit}${' '.repeat(space)}`;
-      left[col] = field.slice(cutoff);
-      line += ' '.repeat(Math.max(0, positions[col] - line.length));
-    });
-    lines.push(line);
+  const { layout = 'keras3', lineLength, positions, printFn, print = true } = options;
+  const where = `${modelName}: summary option`;
+  if (!LAYOUTS.includes(layout)) {
+    throw new ConfigError(`${where} 'layout' must be ${LAYOUTS.map((l) => `'${l}'`).join(' or ')}, received ${JSON.stringify(layout)}`);
   }
-  return lines;
+  if (lineLength !== undefined && (!Number.isInteger(lineLength) || lineLength <= 0)) {
+    throw new ConfigError(`${where} 'lineLength' must be a positive integer, received ${JSON.stringify(lineLength)}`);
+  }
+  const columns = sequentialLike ? 3 : 4;
+  if (positions !== undefined) {
+    const valid = Array.isArray(positions) && positions.length === columns
+      && positions.every((p, i) => typeof p === 'number' && Number.isFinite(p) && p > 0 && (i === 0 || p > positions[i - 1]));
+    if (!valid) {
+      throw new ConfigError(`${where} 'positions' must be ${columns} increasing positive numbers (one per column${sequentialLike ? '' : ', Connected to included'}), received ${JSON.stringify(positions)}`);
+    }
+  }
+  if (printFn !== undefined && typeof printFn !== 'function') {
+    throw new ConfigError(`${where} 'printFn' must be a function, received ${typeof printFn}`);
+  }
+  if (typeof print !== 'boolean') throw new ConfigError(`${where} 'print' must be true or false, received ${JSON.stringify(print)}`);
+
+  const resolved: SummaryLayoutOptions = { lineLength, positions };
+  const text = layout === 'keras3'
+    ? formatKeras3Summary(modelName, rows, sequentialLike, resolved)
+    : formatTfKerasSummary(modelName, rows, sequentialLike, resolved);
+  if (print) (printFn ?? console.log)(text);
+  return text;
 }

@@ -33,7 +33,7 @@ const RUN_IN_PAGE = `async ({ url, inputs }) => {
     const tensors = inputs.map((t) => keras.tensor(t.data, t.shape));
     const out = model.predict(tensors.length === 1 ? tensors[0] : tensors);
     const list = Array.isArray(out) ? out : [out];
-    return { shapes: list.map((t) => [...t.shape]), outputs: list.map((t) => Array.from(t.data)), summary: model.summary({ print: false }) };
+    return { shapes: list.map((t) => [...t.shape]), outputs: list.map((t) => Array.from(t.data)), summary: model.summary({ print: false, layout: 'tf.keras' }) };
   } catch (error) {
     return { error: String(error), shapes: [], outputs: [], summary: '' };
   }

@@ -1,0 +1,73 @@
+// model.summary() as Keras 3 prints it (keras/src/utils/summary_utils.py print_summary): the
+// `Model: "name"` line, rich's box table, then totals with their size in bytes.
+import type { Shape } from '../layers/layer.js';
+import { renderBoxTable, type BoxColumn, type Justify } from './box-table.js';
+import { columnEnds, type SummaryLayoutOptions, type SummaryRow } from './summary-layout.js';
+
+/** Every weight is float32. */
+const BYTES_PER_PARAM = 4;
+
+/** Keras 3's format_shape: (None, 10, 3), and (None) for one axis (no trailing comma). */
+function formatShape(shape: Shape): string {
+  return `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')})`;
+}
+
+/** format_layer_shape: the last call's outputs; several as a Python list without quotes. */
+function outputShapeText(row: SummaryRow): string {
+  const last = row.nodeOutputs[row.nodeOutputs.length - 1];
+  if (last === undefined) return '?';
+  const shapes = last.map(formatShape);
+  return shapes.length === 1 ? shapes[0] : `[${shapes.join(', ')}]`;
+}
+
+/**
+ * readable_memory_size: bytes in B, KB, MB, ... (powers of 1024) with two decimals, as Python's
+ * '{:.2f}' rounds: the exact value to nearest, halves to even. Dividing by 1024 is exact in
+ * binary, so `hundredths` below is the exact scaled value.
+ */
+export function readableMemorySize(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'];
+  let unit = 0;
+  let scale = 1;
+  while (unit < units.length - 1 && bytes / (scale * 1024) >= 1) {
+    scale *= 1024;
+    unit += 1;
+  }
+  const hundredths = (bytes * 100) / scale;
+  const floor = Math.floor(hundredths);
+  const fraction = hundredths - floor;
+  const rounded = fraction > 0.5 || (fraction === 0.5 && floor % 2 === 1) ? floor + 1 : floor;
+  return `${Math.floor(rounded / 100)}.${String(rounded % 100).padStart(2, '0')} ${units[unit]}`;
+}
+
+/** Python's shutil.get_terminal_size().columns: $COLUMNS, else the terminal's width, else 80. */
+function terminalColumns(): number {
+  const proc = (globalThis as { process?: { env?: Record<string, string | undefined>; stdout?: { isTTY?: boolean; columns?: number } } }).process;
+  const fromEnv = Number.parseInt(proc?.env?.COLUMNS ?? '', 10);
+  if (fromEnv > 0) return fromEnv;
+  const columns = proc?.stdout?.isTTY ? proc.stdout.columns : undefined;
+  return typeof columns === 'number' && columns > 0 ? columns : 80;
+}
+
+export function formatKeras3Summary(modelName: string, rows: readonly SummaryRow[], sequentialLike: boolean, options: SummaryLayoutOptions): string {
+  const headers = sequentialLike ? ['Layer (type)', 'Output Shape', 'Param #'] : ['Layer (type)', 'Output Shape', 'Param #', 'Connected to'];
+  const justify: Justify[] = sequentialLike ? ['left', 'left', 'right'] : ['left', 'left', 'right', 'left'];
+  const lineLength = options.lineLength ?? Math.min(sequentialLike ? 88 : 108, terminalColumns() - 4);
+  const ends = columnEnds(options.positions ?? (sequentialLike ? [0.45, 0.8, 1] : [0.3, 0.56, 0.74, 1]), lineLength, modelName);
+  const columns: BoxColumn[] = headers.map((header, i) => ({ header, justify: justify[i], width: ends[i] - (i === 0 ? 0 : ends[i - 1]) }));
+
+  const cells = rows.map((row) => {
+    const fields = [`${row.name} (${row.className})`, outputShapeText(row), row.params.toLocaleString('en-US')];
+    if (!sequentialLike) fields.push(row.connections.length > 0 ? row.connections.join(', ') : '-');
+    return fields;
+  });
+  const total = rows.reduce((sum, row) => sum + row.params, 0);
+  const size = readableMemorySize(total * BYTES_PER_PARAM);
+  return [
+    `Model: "${modelName}"`,
+    ...renderBoxTable(columns, cells, lineLength),
+    ` Total params: ${total.toLocaleString('en-US')} (${size})`,
+    ` Trainable params: ${total.toLocaleString('en-US')} (${size})`,
+    ` Non-trainable params: 0 (${readableMemorySize(0)})`,
+  ].join('\n');
+}

@@ -1,0 +1,34 @@
+// What both summary layouts share: the rows a model hands over, the options, and where the columns end.
+import { ConfigError } from '../errors.js';
+import type { Shape } from '../layers/layer.js';
+
+export interface SummaryRow {
+  name: string;
+  className: string;
+  params: number;
+  isInputLayer: boolean;
+  /** Per call of the layer inside this model, the shapes of its outputs. */
+  nodeOutputs: Shape[][];
+  /** The tensors the layer's calls read, as Keras writes them: name[node index][tensor index]. */
+  connections: string[];
+}
+
+/** The resolved options a layout formats with. */
+export interface SummaryLayoutOptions {
+  lineLength: number | undefined;
+  positions: readonly number[] | undefined;
+}
+
+/**
+ * Positions as column ends in characters: fractions of the line, or already absolute. Like Keras 3,
+ * refuses a column narrower than 4 characters (tf.keras 2 would loop forever on one).
+ */
+export function columnEnds(positions: readonly number[], lineLength: number, modelName: string): number[] {
+  const relative = positions[positions.length - 1] <= 1;
+  const ends = positions.map((p) => (relative ? Math.trunc(lineLength * p) : Math.trunc(p)));
+  const narrowest = Math.min(...ends.map((end, i) => end - (i === 0 ? 0 : ends[i - 1])));
+  if (narrowest < 4) {
+    throw new ConfigError(`${modelName}: summary columns must be at least 4 characters wide, received lineLength ${lineLength} and positions ${JSON.stringify(positions)} (column ends ${JSON.stringify(ends)})`);
+  }
+  return ends;
+}
