@@ -1,0 +1,57 @@
+// Prints the package's public TypeScript surface: every declaration the entry
+// points' .d.ts files export, and every .d.ts file they reach, as normalised
+// declaration text. test/public-surface.test.ts compares it with the committed
+// snapshot, so a change to the public API is a deliberate one.
+//   node scripts/public-surface.mjs            prints it
+//   node scripts/public-surface.mjs --update   rewrites test/surface/public-surface.txt
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+
+const root = fileURLToPath(new URL('../', import.meta.url));
+const ENTRY_POINTS = ['dist/index.d.ts', 'dist/io/keras.d.ts'];
+export const SNAPSHOT = join(root, 'test/surface/public-surface.txt');
+
+/** The .d.ts files reachable from the entry points through import and export specifiers. */
+function reachableFiles() {
+  const seen = new Set();
+  const queue = ENTRY_POINTS.map((entry) => join(root, entry));
+  while (queue.length > 0) {
+    const file = queue.pop();
+    if (seen.has(file)) continue;
+    seen.add(file);
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
+    source.forEachChild((node) => {
+      const specifier = (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) ? node.moduleSpecifier : undefined;
+      if (specifier && ts.isStringLiteral(specifier) && specifier.text.startsWith('.')) {
+        queue.push(join(dirname(file), specifier.text.replace(/\.js$/, '.d.ts')));
+      }
+    });
+  }
+  return [...seen].sort();
+}
+
+function normalise(text) {
+  return text.replace(/\/\*\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '').replace(/\s+/g, ' ').trim();
+}
+
+export function publicSurface() {
+  const lines = [];
+  for (const file of reachableFiles()) {
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
+    lines.push(`## ${relative(root, file)}`);
+    source.forEachChild((node) => {
+      if (ts.isImportDeclaration(node)) return;
+      const text = normalise(node.getText(source));
+      if (text !== '' && text !== 'export {};') lines.push(text);
+    });
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const surface = publicSurface();
+  if (process.argv.includes('--update')) writeFileSync(SNAPSHOT, surface);
+  else process.stdout.write(surface);
+}
