@@ -20,7 +20,8 @@ import {
 } from '../dist/index.js';
 import { expectError } from './expect-error.js';
 import { loadFixture, maxViolation, type Fixture } from './fixtures.js';
-import { expectAllClose, expectSameWeights, kerasWeightShapes, referenceOutputs, seededTensor } from './model-helpers.js';
+import { expectSameWeights, kerasWeightShapes, referenceOutputs, seededTensor } from './model-helpers.js';
+import { expectClose } from './expect-close.js';
 import {
   gateCount,
   recurrentSpec,
@@ -172,7 +173,7 @@ describe('layerFromConfig: Keras 3 spellings', () => {
     expectSameWeights(layer.getWeights(), [kernel, recurrent, bias]);
 
     const x = seededTensor([2, 4, D], 1, 2);
-    expectAllClose(layer.call(x), referenceOutputs(recurrentSpec('LSTM', H, { returnSequences: true, returnState: true }), undefined, [kernel, recurrent, bias], x));
+    expectClose(layer.call(x), referenceOutputs(recurrentSpec('LSTM', H, { returnSequences: true, returnState: true }), undefined, [kernel, recurrent, bias], x));
   });
 
   it('reads activations written as Keras 3 objects', () => {
@@ -188,7 +189,7 @@ describe('layerFromConfig: Keras 3 spellings', () => {
     const weights = kerasWeightShapes(recurrentSpec('GRU', 2), 3).map((shape, i) => seededTensor(shape, 10 + i));
     layer.setWeights(weights);
     const x = seededTensor([2, 3, 3], 13, 2);
-    expectAllClose(layer.call(x), referenceOutputs(recurrentSpec('GRU', 2, { activation: 'relu', recurrentActivation: 'hard_sigmoid' }), undefined, weights, x));
+    expectClose(layer.call(x), referenceOutputs(recurrentSpec('GRU', 2, { activation: 'relu', recurrentActivation: 'hard_sigmoid' }), undefined, weights, x));
   });
 
   it('reproduces the Keras seed golden case from a Keras 3 Bidirectional config with backward_layer', () => {
@@ -227,7 +228,7 @@ describe('layerFromConfig: Keras 3 spellings', () => {
     const x = fixtureTensor(fixture.inputs.x);
     const outputs = layer.call(x);
     expectSameWeights(layer.getWeights(), fixture.weights.map(fixtureTensor));
-    expectAllClose(outputs, fixture.expected, fixture.tolerance);
+    expectClose(outputs, fixture.expected, { tolerance: fixture.tolerance });
   });
 
   it('runs a Keras 3 Bidirectional config with backward_layer on a fixture\'s weights', () => {
@@ -250,7 +251,7 @@ describe('layerFromConfig: Keras 3 spellings', () => {
     }));
     expect(layer.backwardLayer.name).toBe('backward_lstm');
     expect(layer.backwardLayer.goBackwards).toBe(true);
-    expectAllClose(runFixtureOn(layer, fixture), fixture.expected, fixture.tolerance);
+    expectClose(runFixtureOn(layer, fixture), fixture.expected, { tolerance: fixture.tolerance });
   });
 
   it('ignores harmless keys it does not know, including time_major: false', () => {
@@ -274,7 +275,7 @@ describe('layerFromConfig: Keras 3 spellings', () => {
     const weights = kerasWeightShapes(recurrentSpec('SimpleRNN', 2), 3).map((shape, i) => seededTensor(shape, 20 + i));
     layer.setWeights(weights);
     const x = seededTensor([2, 4, 3], 23);
-    expectAllClose(layer.call(x), referenceOutputs(recurrentSpec('SimpleRNN', 2, { returnSequences: true }), undefined, weights, x));
+    expectClose(layer.call(x), referenceOutputs(recurrentSpec('SimpleRNN', 2, { returnSequences: true }), undefined, weights, x));
   });
 
   it('accepts unroll: true (unrolling does not change results)', () => {
@@ -282,7 +283,7 @@ describe('layerFromConfig: Keras 3 spellings', () => {
     const weights = kerasWeightShapes(recurrentSpec('GRU', 3), 2).map((shape, i) => seededTensor(shape, 30 + i));
     layer.setWeights(weights);
     const x = seededTensor([3, 5, 2], 33);
-    expectAllClose(layer.call(x), referenceOutputs(recurrentSpec('GRU', 3, { returnState: true }), undefined, weights, x));
+    expectClose(layer.call(x), referenceOutputs(recurrentSpec('GRU', 3, { returnState: true }), undefined, weights, x));
   });
 
   it('rejects time_major: true with a ConfigError', () => {
@@ -324,7 +325,7 @@ describe('layerFromConfig: Keras 2 spellings', () => {
     expect(Array.from(bias.data)).toEqual(new Array(12).fill(0.5));
 
     const x = seededTensor([2, 5, 3], 40);
-    expectAllClose(layer.call(x), referenceOutputs(recurrentSpec('LSTM', 3, { returnSequences: true }), undefined, [kernel, recurrent, bias], x));
+    expectClose(layer.call(x), referenceOutputs(recurrentSpec('LSTM', 3, { returnSequences: true }), undefined, [kernel, recurrent, bias], x));
   });
 
   it('reads a tf.keras Bidirectional config (no backward_layer) and runs a fixture on it', () => {
@@ -355,7 +356,7 @@ describe('layerFromConfig: Keras 2 spellings', () => {
     }));
     expect(layer.forwardLayer.name).toBe('forward_gru');
     expect(layer.backwardLayer.name).toBe('backward_gru');
-    expectAllClose(runFixtureOn(layer, fixture), fixture.expected, fixture.tolerance);
+    expectClose(runFixtureOn(layer, fixture), fixture.expected, { tolerance: fixture.tolerance });
   });
 
   it('gives Ones, Zeros and Constant initializers constant weights', () => {
@@ -400,8 +401,8 @@ describe('kerasVersion decides what hard_sigmoid means', () => {
         it(`kerasVersion ${version} matches the reference's ${variant} hard_sigmoid`, () => {
           const layer = asRecurrent(layerFromConfig(fixture.layer as KerasLayerSpec, { kerasVersion: version }));
           expect(layer.kerasVersion).toBe(version);
-          expectAllClose(runFixtureOn(layer, fixture), references.get(variant) ?? []);
-          if (variant === fixture.hard_sigmoid_variant) expectAllClose(runFixtureOn(layer, fixture), fixture.expected, fixture.tolerance);
+          expectClose(runFixtureOn(layer, fixture), references.get(variant) ?? []);
+          if (variant === fixture.hard_sigmoid_variant) expectClose(runFixtureOn(layer, fixture), fixture.expected, { tolerance: fixture.tolerance });
         });
       }
     });
@@ -411,7 +412,7 @@ describe('kerasVersion decides what hard_sigmoid means', () => {
     const fixture = loadFixture('lstm_relu_hard_sigmoid_k3_seq');
     const layer = asRecurrent(layerFromConfig(fixture.layer as KerasLayerSpec));
     expect(layer.kerasVersion).toBe(3);
-    expectAllClose(runFixtureOn(layer, fixture), fixture.expected, fixture.tolerance);
+    expectClose(runFixtureOn(layer, fixture), fixture.expected, { tolerance: fixture.tolerance });
   });
 
   it('reaches both copies of a Bidirectional', () => {
@@ -427,7 +428,7 @@ describe('kerasVersion decides what hard_sigmoid means', () => {
       expect(layer.forwardLayer.kerasVersion).toBe(version);
       expect(layer.backwardLayer.kerasVersion).toBe(version);
       layer.setWeights(weights);
-      expectAllClose(layer.call(x), referenceOutputs({ ...s, hardSigmoidVariant: variant }, 'sum', weights, x));
+      expectClose(layer.call(x), referenceOutputs({ ...s, hardSigmoidVariant: variant }, 'sum', weights, x));
     }
   });
 
@@ -438,7 +439,7 @@ describe('kerasVersion decides what hard_sigmoid means', () => {
     for (const [version, variant] of variants) {
       const layer = new LSTM({ units: 2, recurrentActivation: 'hard_sigmoid', kerasVersion: version });
       layer.setWeights(weights);
-      expectAllClose(layer.call(x), referenceOutputs({ ...s, hardSigmoidVariant: variant }, undefined, weights, x));
+      expectClose(layer.call(x), referenceOutputs({ ...s, hardSigmoidVariant: variant }, undefined, weights, x));
     }
   });
 });
@@ -483,7 +484,7 @@ describe('batch_input_shape and batch_shape', () => {
     const weights = kerasWeightShapes(recurrentSpec('LSTM', 2), 2).map((shape, i) => seededTensor(shape, 71 + i));
     layer.setWeights(weights);
     const x = seededTensor([5, 3, 2], 75);
-    expectAllClose(layer.call(x), referenceOutputs(recurrentSpec('LSTM', 2), undefined, weights, x));
+    expectClose(layer.call(x), referenceOutputs(recurrentSpec('LSTM', 2), undefined, weights, x));
   });
 });
 
@@ -564,7 +565,7 @@ describe('getConfig() round-trips through layerFromConfig', () => {
       const fromOriginal = original.call(x, options);
       const fromCopy = copy.call(x, options);
       expect(fromCopy.map((t) => Array.from(t.data))).toEqual(fromOriginal.map((t) => Array.from(t.data)));
-      expectAllClose(fromCopy, referenceOutputs(c.spec, c.mergeMode, weights, x, options));
+      expectClose(fromCopy, referenceOutputs(c.spec, c.mergeMode, weights, x, options));
     });
   });
 });

@@ -23,7 +23,8 @@ import {
   type TensorLike,
 } from '../dist/index.js';
 import { expectError, untyped, type ErrorClass } from './expect-error.js';
-import { expectAllClose, expectSameWeights, kerasWeightShapes, referenceOutputs, seededTensor } from './model-helpers.js';
+import { expectSameWeights, kerasWeightShapes, referenceOutputs, seededTensor } from './model-helpers.js';
+import { expectClose } from './expect-close.js';
 import { recurrentSpec, type MergeMode, type ReferenceRecurrentSpec, type ReferenceTensor } from './reference/index.js';
 
 beforeAll(async () => {
@@ -60,7 +61,7 @@ function expectValidCallWorks(layer: AnyLayer, expectation: Expectation, seed: n
   layer.setWeights(weights);
   const x = seededTensor([B, T, D], seed + 100, 2);
   const options: ApplyOptions = { mask: tensor([1, 1, 0, 0, 1, 1], [B, T]) };
-  expectAllClose(layer.call(x, options), referenceOutputsOf(expectation, weights, x, options));
+  expectClose(layer.call(x, options), referenceOutputsOf(expectation, weights, x, options));
 }
 
 // ---------------------------------------------------------------------------
@@ -397,7 +398,7 @@ for (const subject of subjects) {
     /** The valid call every bad call is followed by, checked against the float64 reference. */
     function expectCorrectCall(): void {
       const options: ApplyOptions = { mask, initialState };
-      expectAllClose(layer.call(x, options), referenceOutputsOf(subject.expectation, weights, x, options));
+      expectClose(layer.call(x, options), referenceOutputsOf(subject.expectation, weights, x, options));
     }
 
     beforeAll(() => {
@@ -444,7 +445,7 @@ describe('a failing first call leaves an unbuilt layer unbuilt', () => {
       // The next valid call builds the layer from its initializers; check it with those weights.
       const outputs = layer.call(x);
       expect(layer.built).toBe(true);
-      expectAllClose(outputs, referenceOutputsOf(subject.expectation, layer.getWeights(), x, {}));
+      expectClose(outputs, referenceOutputsOf(subject.expectation, layer.getWeights(), x, {}));
     });
   }
 });
@@ -461,7 +462,7 @@ describe('a layer with a declared input shape', () => {
       /received \[1, 4, 3\]/,
     ]);
     const x = seededTensor([2, 5, 3], 45);
-    expectAllClose(layer.call(x), referenceOutputsOf({ spec: recurrentSpec('SimpleRNN', 2) }, weights, x, {}));
+    expectClose(layer.call(x), referenceOutputsOf({ spec: recurrentSpec('SimpleRNN', 2) }, weights, x, {}));
   });
 });
 

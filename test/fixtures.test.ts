@@ -2,7 +2,8 @@
 // layerFromConfig -> build -> setWeights -> apply.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ready, layerFromConfig, tensor, Tensor, type KerasLayerSpec } from '../dist/index.js';
-import { loadFixtures, maxViolation, type Fixture } from './fixtures.js';
+import { loadFixtures, type Fixture } from './fixtures.js';
+import { expectClose } from './expect-close.js';
 import { testKernelVariant } from './kernel-variant.js';
 
 const fixtures = loadFixtures();
@@ -32,12 +33,7 @@ describe('shared Keras fixtures', () => {
 
   for (const fixture of fixtures) {
     it(fixture.name, () => {
-      const outputs = runFixture(fixture);
-      expect(outputs.map((o) => o.shape)).toEqual(fixture.expected.map((e) => e.shape));
-      fixture.expected.forEach((expected, i) => {
-        const { worst, index } = maxViolation(outputs[i].data, expected.data, fixture.tolerance);
-        expect(worst, `output ${i} (${expected.name ?? ''}) element ${index}: got ${outputs[i].data[index]}, expected ${expected.data[index]}`).toBeLessThanOrEqual(1);
-      });
+      expectClose(runFixture(fixture), fixture.expected, { tolerance: fixture.tolerance, label: fixture.name });
     });
   }
 });

@@ -10,11 +10,9 @@ import {
   referenceActivation, referenceBidirectional, referenceRecurrent,
   type CellKind, type ReferenceRecurrentSpec, type ReferenceTensor,
 } from './reference/index.js';
-import { maxViolation } from './fixtures.js';
+import { expectClose } from './expect-close.js';
 import { testKernelVariant } from './kernel-variant.js';
 import { randomFloats, randomMask, seededRandom } from './random.js';
-
-const TOLERANCE = { abs: 1e-5, rel: 1e-4 };
 
 beforeAll(async () => {
   await ready({ kernels: testKernelVariant() });
@@ -244,14 +242,6 @@ function specFor(c: LayerCase, v: (typeof VARIANTS)[number]): ReferenceRecurrent
     resetAfter: c.resetAfter ?? true, returnSequences: v.returnSequences, returnState: v.returnState,
     goBackwards: v.goBackwards, zeroOutputForMask: v.zeroOutputForMask, hardSigmoidVariant: 'keras3',
   };
-}
-
-function expectClose(actual: { shape: readonly number[]; data: Float32Array }[], expected: ReferenceTensor[]): void {
-  expect(actual.map((t) => [...t.shape])).toEqual(expected.map((t) => t.shape));
-  expected.forEach((e, i) => {
-    const { worst, index } = maxViolation(actual[i].data, e.data, TOLERANCE);
-    expect(worst, `output ${i} element ${index}: ${actual[i].data[index]} vs ${e.data[index]}`).toBeLessThanOrEqual(1);
-  });
 }
 
 describe('recurrent layers against the float64 reference on odd sizes', () => {

@@ -25,7 +25,8 @@ import {
   type SymbolicTensor,
 } from '../dist/index.js';
 import { expectError } from './expect-error.js';
-import { expectClose, expectSame, one, randomTensor, toRef } from './model-helpers.js';
+import { expectSame, one, randomTensor, toRef } from './model-helpers.js';
+import { expectClose } from './expect-close.js';
 import { seededRandom } from './random.js';
 import { concatRef, denseRef, maskingRef, recurrentSpec, referenceRecurrent, type ReferenceTensor } from './reference/index.js';
 
@@ -63,7 +64,7 @@ describe('Dense on the last axis of rank-2, rank-3 and rank-4 input', () => {
           layer.setWeights([randomTensor(random, [inputDim, units], 1 / Math.sqrt(inputDim)), randomTensor(random, [units], 0.5)]);
           const y = layer.apply(x);
           const [kernel, bias] = layer.getWeights().map(toRef);
-          expectClose(y, denseRef(toRef(x), kernel, bias, activation), `units ${units}`);
+          expectClose(y, denseRef(toRef(x), kernel, bias, activation), { label: `units ${units}` });
           if (activation === 'softmax') {
             for (let row = 0; row < y.size / units; row++) {
               const sum = y.data.subarray(row * units, (row + 1) * units).reduce((s, v) => s + v, 0);
@@ -228,7 +229,7 @@ describe('Masking', () => {
         middle = denseRef(maskedX, kernel, bias, 'linear');
       }
       const [expected] = referenceRecurrent(recurrentSpec('SimpleRNN', 3, { returnSequences: true }), rnn.getWeights().map(toRef), middle, { mask });
-      expectClose(predicted, expected, label);
+      expectClose(predicted, expected, { label: label });
     }
   });
 });
@@ -343,12 +344,12 @@ describe('Concatenate', () => {
       expect(Array.from(bothMask.data)).toEqual([1, 0, 1, 1, 1, 1, 0, 0, 1, 1, 1, 0, 1, 1]);
       const [expectedBoth] = referenceRecurrent(recurrentSpec('LSTM', 2, { returnSequences: true }), lstm.getWeights().map(toRef),
         concatRef([refA.output, refB.output], 1), { mask: bothMask });
-      expectClose(bothOut, expectedBoth, 'both masked');
+      expectClose(bothOut, expectedBoth, { label: 'both masked' });
 
       const onesB: ReferenceTensor = { shape: [2, 4], data: new Float64Array(8).fill(1) };
       const [expectedOnlyA] = referenceRecurrent(recurrentSpec('GRU', 2, { returnSequences: true }), gru.getWeights().map(toRef),
         concatRef([refA.output, toRef(b)], 1), { mask: concatRef([refA.mask, onesB], 1) });
-      expectClose(onlyAOut, expectedOnlyA, 'one masked');
+      expectClose(onlyAOut, expectedOnlyA, { label: 'one masked' });
     });
   });
 });
@@ -367,7 +368,7 @@ describe('TimeDistributed', () => {
       const y = layer.apply(x);
       expect([...y.shape]).toEqual([...shape.slice(0, -1), 7]);
       const [kernel, bias] = layer.getWeights().map(toRef);
-      expectClose(y, denseRef(toRef(x), kernel, bias, activation), `(${shape.join(', ')})`);
+      expectClose(y, denseRef(toRef(x), kernel, bias, activation), { label: `(${shape.join(', ')})` });
       expect(layer.countParams()).toBe(dense.countParams());
       expect(layer.countParams()).toBe(shape[shape.length - 1] * 7 + 7);
     }

@@ -23,7 +23,8 @@ import {
 } from '../dist/index.js';
 import { caught } from './expect-error.js';
 import { maxViolation } from './fixtures.js';
-import { TOLERANCE, expectClose, one, randomTensor, randomWeights, toRef } from './model-helpers.js';
+import { TOLERANCE, one, randomTensor, randomWeights, toRef } from './model-helpers.js';
+import { expectClose } from './expect-close.js';
 import { seededRandom } from './random.js';
 import { concatLastAxis, denseRef, embeddingRef, recurrentSpec, referenceRecurrent, type ReferenceTensor } from './reference/index.js';
 

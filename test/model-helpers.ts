@@ -2,7 +2,6 @@
 // float64 reference, and the comparisons against it.
 import { expect } from 'vitest';
 import { tensor, type ApplyOptions, type Tensor } from '../dist/index.js';
-import { maxViolation, type Tolerance } from './fixtures.js';
 import { randomFloats, seededRandom } from './random.js';
 import {
   gateCount,
@@ -16,7 +15,7 @@ import {
 } from './reference/index.js';
 
 /** Keras' own test tolerance for float32 against a float64 reference. */
-export const TOLERANCE: Tolerance = { abs: 1e-5, rel: 1e-4 };
+export { TOLERANCE } from './expect-close.js';
 
 /** float32-exact values uniform in [-scale, scale), drawn from `random`. */
 export function randomTensor(random: () => number, shape: number[], scale = 1): Tensor {
@@ -35,26 +34,6 @@ export function randomWeights(random: () => number, shapes: number[][], scale = 
 
 export function toRef(t: Tensor): ReferenceTensor {
   return { shape: [...t.shape], data: Float64Array.from(t.data) };
-}
-
-/** Within `TOLERANCE` of the reference, with the same shape. */
-export function expectClose(actual: Tensor, expected: ReferenceTensor, label = 'output'): void {
-  expect([...actual.shape], `${label} shape`).toEqual(expected.shape);
-  const { worst, index } = maxViolation(actual.data, expected.data, TOLERANCE);
-  expect(worst, `${label}[${index}]: got ${actual.data[index]}, expected ${expected.data[index]}`).toBeLessThanOrEqual(1);
-}
-
-/** Every output within `tolerance` of its reference, with the same shapes. */
-export function expectAllClose(
-  actual: readonly Tensor[],
-  expected: readonly { shape: number[]; data: ArrayLike<number> }[],
-  tolerance = TOLERANCE,
-): void {
-  expect(actual.map((t) => [...t.shape])).toEqual(expected.map((t) => t.shape));
-  expected.forEach((reference, i) => {
-    const { worst, index } = maxViolation(actual[i].data, reference.data, tolerance);
-    expect(worst, `output ${i} element ${index}: got ${actual[i].data[index]}, expected ${reference.data[index]}`).toBeLessThanOrEqual(1);
-  });
 }
 
 /** The same shape and bit-identical values. */

@@ -29,7 +29,8 @@ import {
 } from '../dist/index.js';
 import { caught, expectError } from './expect-error.js';
 import { maxViolation } from './fixtures.js';
-import { expectClose, expectSame, list, one, randomTensor, randomWeights, toRef } from './model-helpers.js';
+import { expectSame, list, one, randomTensor, randomWeights, toRef } from './model-helpers.js';
+import { expectClose } from './expect-close.js';
 import { seededRandom } from './random.js';
 import {
   concatLastAxis,
@@ -377,7 +378,7 @@ describe('functional Input/Model: the seed examples (B=2, T=5, D=1, units 3)', (
       const expected = c.bidirectional
         ? referenceBidirectional(spec, 'concat', weights, toRef(x))
         : referenceRecurrent(spec, weights, toRef(x));
-      expected.forEach((e, i) => expectClose(predicted[i], e, `output ${i}`));
+      expected.forEach((e, i) => expectClose(predicted[i], e, { label: `output ${i}` }));
     });
   }
 
@@ -412,8 +413,8 @@ describe('functional Input/Model: the seed examples (B=2, T=5, D=1, units 3)', (
     const [refB] = referenceRecurrent(recurrentSpec('LSTM', 3), encB.getWeights().map(toRef), toRef(xb));
     const [headKernel, headBias] = head.getWeights().map(toRef);
     const [auxKernel, auxBias] = aux.getWeights().map(toRef);
-    expectClose(headPred, denseRef(concatLastAxis([refA, refB]), headKernel, headBias, 'softmax'), 'head');
-    expectClose(auxPred, denseRef(refB, auxKernel, auxBias, 'tanh'), 'aux');
+    expectClose(headPred, denseRef(concatLastAxis([refA, refB]), headKernel, headBias, 'softmax'), { label: 'head' });
+    expectClose(auxPred, denseRef(refB, auxKernel, auxBias, 'tanh'), { label: 'aux' });
 
     // Outputs come back in the order the model lists them.
     const swapped = new Model({ inputs: [a, b], outputs: [auxOut, headOut] });
@@ -556,7 +557,7 @@ describe('masks: Embedding(maskZero) -> LSTM(returnSequences) -> Bidirectional(G
       const [expected] = referenceRecurrent(recurrentSpec('GRU', 3, { returnSequences: true }), gru.getWeights().map(toRef), toRef(middle), {
         mask: maskRef,
       });
-      expectClose(predicted, expected, label);
+      expectClose(predicted, expected, { label: label });
     }
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadFixture, loadFixtures, maxViolation, violationRatio } from './fixtures.js';
 import type { Fixture, Tolerance } from './fixtures.js';
+import { expectClose } from './expect-close.js';
 import {
   gruStep,
   lstmStep,
@@ -82,10 +83,8 @@ function spec(overrides: Partial<ReferenceRecurrentSpec> & Pick<ReferenceRecurre
   return recurrentSpec(overrides.cell, overrides.units, { resetAfter: true, ...overrides });
 }
 
-function expectClose(actual: ArrayLike<number>, expected: number[]): void {
-  expect(Array.from(actual).length).toBe(expected.length);
-  expected.forEach((value, i) => expect(actual[i]).toBeCloseTo(value, 14));
-}
+/** Hand-derived values hold to float64 rounding. */
+const EXACT = { tolerance: { abs: 1e-14, rel: 0 } };
 
 describe('hand-derived SimpleRNN (D = H = 1, w = 0.5, u = 0.25, b = 0.1)', () => {
   const weights = [tensor([1, 1], [0.5]), tensor([1, 1], [0.25]), tensor([1], [0.1])];
@@ -100,9 +99,9 @@ describe('hand-derived SimpleRNN (D = H = 1, w = 0.5, u = 0.25, b = 0.1)', () =>
     const h1 = Math.tanh(0.6);
     const h2 = Math.tanh(1.1 + 0.25 * h1);
     expect(sequence.shape).toEqual([1, 2, 1]);
-    expectClose(sequence.data, [h1, h2]);
+    expectClose(sequence.data, [h1, h2], EXACT);
     expect(h.shape).toEqual([1, 1]);
-    expectClose(h.data, [h2]);
+    expectClose(h.data, [h2], EXACT);
   });
 
   it('with go_backwards processes x = 2 first and keeps processing order in the sequence', () => {
@@ -114,7 +113,7 @@ describe('hand-derived SimpleRNN (D = H = 1, w = 0.5, u = 0.25, b = 0.1)', () =>
     );
     const h1 = Math.tanh(1.1);
     const h2 = Math.tanh(0.6 + 0.25 * h1);
-    expectClose(sequence.data, [h1, h2]);
+    expectClose(sequence.data, [h1, h2], EXACT);
   });
 
   it('masks: zeros before the first valid step even with a non-zero h0, then re-emits', () => {
@@ -129,8 +128,8 @@ describe('hand-derived SimpleRNN (D = H = 1, w = 0.5, u = 0.25, b = 0.1)', () =>
       x,
       { mask, initialState: [tensor([1, 1], [h0])] },
     );
-    expectClose(carried.data, [0, valid, valid]);
-    expectClose(carriedState.data, [valid]);
+    expectClose(carried.data, [0, valid, valid], EXACT);
+    expectClose(carriedState.data, [valid], EXACT);
 
     const [zeroed, zeroedState] = referenceRecurrent(
       spec({ cell: 'SimpleRNN', units: 1, returnSequences: true, returnState: true, zeroOutputForMask: true }),
@@ -138,8 +137,8 @@ describe('hand-derived SimpleRNN (D = H = 1, w = 0.5, u = 0.25, b = 0.1)', () =>
       x,
       { mask, initialState: [tensor([1, 1], [h0])] },
     );
-    expectClose(zeroed.data, [0, valid, 0]);
-    expectClose(zeroedState.data, [valid]);
+    expectClose(zeroed.data, [0, valid, 0], EXACT);
+    expectClose(zeroedState.data, [valid], EXACT);
   });
 
   it('returns zeros and the initial state for a row with no valid step', () => {
@@ -149,8 +148,8 @@ describe('hand-derived SimpleRNN (D = H = 1, w = 0.5, u = 0.25, b = 0.1)', () =>
       tensor([1, 2, 1], [3, 4]),
       { mask: tensor([1, 2], [0, 0]), initialState: [tensor([1, 1], [-0.3])] },
     );
-    expectClose(last.data, [0]);
-    expectClose(h.data, [-0.3]);
+    expectClose(last.data, [0], EXACT);
+    expectClose(h.data, [-0.3], EXACT);
   });
 });
 
@@ -178,8 +177,8 @@ describe('hand-derived cell steps', () => {
       tanh,
       sigmoid,
     );
-    expectClose(h, [0, 0]);
-    expectClose(c, [0, 0]);
+    expectClose(h, [0, 0], EXACT);
+    expectClose(c, [0, 0], EXACT);
   });
 
   it('LSTM with all-zero weights halves c_prev through the forget gate', () => {
@@ -191,14 +190,14 @@ describe('hand-derived cell steps', () => {
       tanh,
       sigmoid,
     );
-    expectClose(c, [1]);
-    expectClose(h, [0.5 * Math.tanh(1)]);
+    expectClose(c, [1], EXACT);
+    expectClose(h, [0.5 * Math.tanh(1)], EXACT);
   });
 
   it('GRU with all-zero weights moves h halfway to a zero candidate in both variants', () => {
     for (const resetAfter of [true, false]) {
       const h = gruStep(Float64Array.from([1]), Float64Array.from([0.8, -0.4]), zeroCell(2, 3, 1), tanh, sigmoid, resetAfter);
-      expectClose(h, [0.4, -0.2]);
+      expectClose(h, [0.4, -0.2], EXACT);
     }
   });
 
@@ -288,9 +287,9 @@ describe('Bidirectional structure', () => {
     expect(merged.shape).toEqual([1, 3, 2]);
     const f = forwardSequence.data;
     const b = backwardSequence.data;
-    expectClose(merged.data, [f[0], b[2], f[1], b[1], f[2], b[0]]);
-    expectClose(forwardH.data, [f[2]]);
-    expectClose(backwardH.data, [b[2]]);
+    expectClose(merged.data, [f[0], b[2], f[1], b[1], f[2], b[0]], EXACT);
+    expectClose(forwardH.data, [f[2]], EXACT);
+    expectClose(backwardH.data, [b[2]], EXACT);
   });
 
   it('forces zero_output_for_mask = return_sequences, so masked merged positions are exactly 0', () => {

@@ -6,9 +6,9 @@ import {
 } from '../dist/index.js';
 import { referenceBidirectional, referenceRecurrent, recurrentSpec, type ReferenceTensor } from './reference/index.js';
 import { maxViolation } from './fixtures.js';
+import { TOLERANCE, expectClose } from './expect-close.js';
 import { randomFloats, seededRandom } from './random.js';
 
-const TOLERANCE = { abs: 1e-5, rel: 1e-4 };
 const B = 3;
 const D = 4;
 const H = 5;
@@ -28,11 +28,6 @@ function splitTime(x: Float32Array, T: number, t: number): [Float32Array, Float3
     second.set(x.subarray((b * T + t) * D, (b + 1) * T * D), b * (T - t) * D);
   }
   return [first, second];
-}
-
-function expectClose(actual: readonly Tensor[], expected: readonly ReferenceTensor[]): void {
-  expect(actual.map((t) => [...t.shape])).toEqual(expected.map((t) => t.shape));
-  expected.forEach((e, i) => expect(maxViolation(actual[i].data, e.data, TOLERANCE).worst, `output ${i}`).toBeLessThanOrEqual(1));
 }
 
 describe('stateful LSTM and GRU', () => {
