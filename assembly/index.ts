@@ -27,3 +27,7 @@ export function heap_base(): usize {
 export function kernel_uses_relaxed_simd(): i32 {
   return ASC_FEATURE_RELAXED_SIMD ? 1 : 0;
 }
+export {
+  stream_step, STREAM_OP_RECURRENT, STREAM_OP_DENSE, STREAM_OP_GATHER, STREAM_OP_MASKING, STREAM_OP_COPY_ROWS,
+  STREAM_OP_MASK_ANY, STREAM_OP_HEADER_WORDS,
+} from "./stream";

@@ -13,7 +13,9 @@
 //   RUN_CHUNK        time steps of input projection computed per GEMM (scratch holds one chunk)
 //   RUN_SCRATCH      recurrent_scratch_bytes(...) bytes, 16-byte aligned
 //   RUN_TAPE         reserved for the training tape (0)
-//   RUN_STATE        reserved for persistent streaming state (0)
+//   RUN_STATE        B bytes of persistent `seen` flags (a row has had a valid step), carried across
+//                    calls by a stream (assembly/stream.ts) for Keras' masked-output rule; 0: every run
+//                    starts unseen. Streams run one direction only.
 // Direction d, words RUN_HEADER_WORDS + d*DIR_WORDS ..:
 //   DIR_CELL         cell id (src/kernels/cells.ts)
 //   DIR_H, DIR_HP    units, and units padded to a multiple of 4

@@ -7,7 +7,7 @@ import { f32_gemm, f32_gemm_pack_bytes } from "./gemm";
 import { cell_gate_count, cell_step, cell_work_blocks, CELL_LSTM } from "./cells/index";
 import { f32_merge } from "./merge";
 import {
-  RUN_DIRECTIONS, RUN_MERGE, RUN_MERGE_FLOATS, RUN_B, RUN_T, RUN_D, RUN_X, RUN_MASK, RUN_CHUNK, RUN_SCRATCH, RUN_HEADER_WORDS,
+  RUN_DIRECTIONS, RUN_MERGE, RUN_MERGE_FLOATS, RUN_B, RUN_T, RUN_D, RUN_X, RUN_MASK, RUN_CHUNK, RUN_SCRATCH, RUN_STATE, RUN_HEADER_WORDS,
   DIR_CELL, DIR_H, DIR_HP, DIR_ACT, DIR_RACT, DIR_FLAGS, DIR_KERNEL, DIR_RECURRENT, DIR_H0, DIR_C0,
   DIR_OUT, DIR_OUT_BATCH_STRIDE, DIR_OUT_STEP_STRIDE, DIR_H_OUT, DIR_C_OUT, DIR_WORDS,
   FLAG_RETURN_SEQUENCES, FLAG_GO_BACKWARDS, FLAG_ZERO_OUTPUT_FOR_MASK, FLAG_OUT_REVERSED,
@@ -107,13 +107,16 @@ function run_direction(run: usize, dir: usize): void {
   const c = h + stateBytes;
   const work = c + stateBytes;
   const valid = work + ((rows * <usize>cell_work_blocks(cell) * <usize>Hp * 4 + 15) & ~(<usize>15));
-  const seen = valid + ((rows + 15) & ~(<usize>15));
-  const pack = seen + ((rows + 15) & ~(<usize>15));
+  const scratchSeen = valid + ((rows + 15) & ~(<usize>15));
+  const pack = scratchSeen + ((rows + 15) & ~(<usize>15));
+  // A stream carries its seen flags from step to step; a whole-sequence run starts unseen.
+  const persistentSeen = address(run, RUN_STATE);
+  const seen = persistentSeen != 0 ? persistentSeen : scratchSeen;
 
   memory.fill(h, 0, 2 * stateBytes);
   if (h0 != 0) f32_copy_rows(h, Hp, h0, H, B, H);
   if (c0 != 0 && cell == CELL_LSTM) f32_copy_rows(c, Hp, c0, H, B, H);
-  memory.fill(seen, 0, rows);
+  if (persistentSeen == 0) memory.fill(seen, 0, rows);
 
   for (let s0 = 0; s0 < T; s0 += chunk) {
     const steps = min(chunk, T - s0);

@@ -1,4 +1,5 @@
 // wasm-rnn: Keras-exact recurrent layers on SIMD WebAssembly.
+export { initSync, type InitSyncOptions } from './kernels/init-sync.js';
 export { ready, memoryBytes, kernelVariant, type ReadyOptions, type WasmSource, type KernelVariant } from './kernels/module.js';
 export { Tensor, tensor, type TensorLike, type NestedArray, type TypedArray } from './tensor.js';
 export { WasmRnnError, ShapeError, ConfigError, InputError, RuntimeError } from './errors.js';
@@ -23,3 +24,4 @@ export { SymbolicTensor } from './models/symbolic.js';
 export { Model, ModelBase, type ModelOptions, type PredictOptions, type SummaryOptions, type SummaryLayout } from './models/model.js';
 export { Sequential, type SequentialOptions } from './models/sequential.js';
 export { modelFromConfig, type ModelFromConfigOptions } from './models/from-config.js';
+export { Stream, type StreamOptions } from './streaming/stream.js';

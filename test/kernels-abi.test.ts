@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { CELL_LIST } from '../dist/kernels/cells.js';
 import { ActivationId, MergeId } from '../dist/kernels/ids.js';
 import { DIR, FLAG, RUN } from '../dist/kernels/run-descriptor.js';
+import { STREAM_OP } from '../dist/kernels/stream-program.js';
 
 // Node 20 compiles the relaxed-SIMD build only behind this flag.
 setFlagsFromString('--experimental-wasm-relaxed-simd');
@@ -56,6 +57,13 @@ for (const build of ['wasm-rnn.wasm', 'wasm-rnn.relaxed.wasm']) {
       for (const [key, word] of Object.entries(RUN)) expect(global(`RUN_${snake(key)}`), `RUN.${key}`).toBe(word);
       for (const [key, word] of Object.entries(DIR)) expect(global(`DIR_${snake(key)}`), `DIR.${key}`).toBe(word);
       for (const [key, bit] of Object.entries(FLAG)) expect(global(`FLAG_${snake(key)}`), `FLAG.${key}`).toBe(bit);
+    });
+
+    it('stream program opcodes', () => {
+      for (const [key, code] of Object.entries(STREAM_OP)) {
+        const name = key === 'HEADER_WORDS' ? 'STREAM_OP_HEADER_WORDS' : `STREAM_OP_${key}`;
+        expect(global(name), `STREAM_OP.${key}`).toBe(code);
+      }
     });
   });
 }

@@ -10,6 +10,8 @@ useKernelVariant('relaxed-simd');
 
 await import('./fixtures.test.js');
 await import('./kernels.test.js');
+await import('./streaming.test.js');
+await import('./streaming-allocation.test.js');
 
 describe('relaxed-SIMD build', () => {
   it('is the build these tests ran on', async () => {

@@ -33,4 +33,6 @@ export interface KernelExports {
   gru_gates_reset_before_update(h: number, preCandidate: number, z: number, Hp: number, act: number): void;
   simple_rnn_gates(h: number, pre: number, Hp: number, act: number): void;
   f32_merge(out: number, forward: number, backward: number, n: number, mode: number): void;
+  /** Runs a stream's per-frame program (assembly/stream.ts). */
+  stream_step(program: number): void;
 }

@@ -65,6 +65,11 @@ export function defaultInstance(): KernelInstance {
   return runtime;
 }
 
+/** @internal initSync's way in: `instance` becomes the one layers use, unless ready() already made one. */
+export function useDefaultInstance(instance: KernelInstance): void {
+  runtime ??= instance;
+}
+
 /** Which build is running: 'relaxed-simd' (fused multiply-add) or 'simd'; null before `ready()`. */
 export function kernelVariant(): KernelVariant | null {
   if (!runtime) return null;
@@ -121,7 +126,7 @@ async function load(source: WasmSource): Promise<KernelInstance> {
  * (assertions on) imports `env.abort`, reported here as a RuntimeError with AssemblyScript's message.
  * The module's exports are plain functions on pointers, so no loader glue is needed beyond this.
  */
-function kernelImports(memory: () => WebAssembly.Memory | undefined): WebAssembly.Imports {
+export function kernelImports(memory: () => WebAssembly.Memory | undefined): WebAssembly.Imports {
   const text = (ptr: number): string => {
     const buffer = memory()?.buffer;
     if (!buffer || ptr < 4 || ptr > buffer.byteLength) return '?';

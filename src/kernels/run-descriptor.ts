@@ -30,6 +30,8 @@ export interface RunHeader {
   mask: number;
   chunk: number;
   scratch: number;
+  /** A stream's persistent seen flags (B bytes), or 0 / absent: every run starts unseen. */
+  state?: number;
 }
 
 export interface RunDirection {
@@ -63,6 +65,7 @@ export function writeRunDescriptor(words: Int32Array, header: RunHeader, directi
   words[RUN.MASK] = header.mask;
   words[RUN.CHUNK] = header.chunk;
   words[RUN.SCRATCH] = header.scratch;
+  words[RUN.STATE] = header.state ?? 0;
   directions.forEach((d, i) => {
     const at = RUN.HEADER_WORDS + i * DIR.WORDS;
     words[at + DIR.CELL] = d.cell;

@@ -12,6 +12,8 @@ import {
   type PackedRecurrentWeights, type RecurrentDirection,
 } from '../kernels/recurrent.js';
 import { OwnedBlock } from '../kernels/owned.js';
+import { StreamProgramBuilder, type RecurrentStreamSpec } from '../kernels/stream-program.js';
+import { openStream, streamBatchSize, type Stream, type StreamOptions } from '../streaming/stream.js';
 import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
 import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
 import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
@@ -329,6 +331,40 @@ export abstract class RecurrentLayer extends Layer {
     if (!this.stateful) return;
     this.carriedStates = states.map((state) => state.slice());
     this.carriedBatch = batch;
+  }
+
+  /**
+   * A live stream of this layer: `step(frame)` runs one time step of batchSize × features and
+   * returns what `apply` returns on the sequence so far (its last output, or with returnSequences
+   * that step of the sequence); the states live in WebAssembly memory until `dispose()`.
+   */
+  stream(options?: StreamOptions): Stream {
+    const batch = streamBatchSize(options, this.name);
+    const spec = this.streamSpec();
+    return openStream(this.name, new StreamProgramBuilder(defaultInstance(), batch), (builder) => {
+      const x = builder.value(spec.inputDim);
+      const mask = builder.mask();
+      const { output } = builder.recurrent(spec, x, mask);
+      return {
+        input: { value: x, ids: null, mask }, output,
+        states: this.stateNames.map((state) => ({ layer: this.name, state })), units: this.stateNames.map(() => this.units),
+      };
+    });
+  }
+
+  /** @internal This layer as one step of a stream (its own copy of the weights); ConfigError if it cannot stream. */
+  streamSpec(): RecurrentStreamSpec {
+    if (this.goBackwards) {
+      throw new ConfigError(`${this.name}: a layer with goBackwards: true reads the sequence from its end, so it cannot stream one frame at a time`);
+    }
+    const direction = this.direction(undefined, false, this.zeroOutputForMask, false);
+    const [kernel, recurrentKernel, bias] = this.weights as Float32Array[];
+    return {
+      cell: this.cell, inputDim: direction.weights.inputDim, units: this.units,
+      activation: direction.activation, recurrentActivation: direction.recurrentActivation,
+      returnSequences: this.returnSequences, zeroOutputForMask: this.zeroOutputForMask,
+      weights: [kernel, recurrentKernel, bias ?? null],
+    };
   }
 
   /** @internal A new, unbuilt layer of the same class and options, with `overrides` applied. */

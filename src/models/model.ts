@@ -11,6 +11,8 @@ import type { Graph } from './graph.js';
 import { Graph as GraphImpl } from './graph.js';
 import { summarize, type SummaryOptions } from './summary.js';
 import type { SummaryRow } from './summary-layout.js';
+import type { Stream, StreamOptions } from '../streaming/stream.js';
+import { openModelStream } from './stream-graph.js';
 import { isSymbolic, type SymbolicTensor } from './symbolic.js';
 
 export interface PredictOptions {
@@ -68,6 +70,16 @@ export abstract class ModelBase {
       parts.push(graph.run(inputs.map((t) => sliceBatch(t, start, end))));
     }
     return parts[0].map((_, i) => concatBatches(parts.map((p) => p[i])));
+  }
+
+  /**
+   * A live stream of the model: `step(frame)` runs one time step (batchSize × features floats, or
+   * Int32Array ids for a model that starts with an Embedding) with one WebAssembly call, and
+   * returns what `predict` returns on the sequence so far. ConfigError names a layer that cannot
+   * stream (Bidirectional, goBackwards, layers that need the whole sequence).
+   */
+  stream(options?: StreamOptions): Stream {
+    return openModelStream(this.graphFor(null), this.name, options);
   }
 
   /** Keras' model.reset_states(): every stateful layer starts its next call from zeros. */

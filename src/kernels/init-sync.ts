@@ -1,0 +1,48 @@
+// Synchronous start-up for the places where nothing may be awaited before the first
+// frame: an AudioWorkletProcessor (which cannot fetch, and whose process() is
+// synchronous) or a worker handed the module by the main thread.
+import { RuntimeError } from '../errors.js';
+import type { KernelExports } from './exports.js';
+import { KernelInstance } from './instance.js';
+import { kernelImports, kernelVariant, useDefaultInstance } from './module.js';
+
+export interface InitSyncOptions {
+  /** The kernel module: a compiled WebAssembly.Module (it can be posted to a worklet or worker), or its bytes. */
+  wasm: WebAssembly.Module | ArrayBuffer | ArrayBufferView;
+}
+
+/**
+ * Instantiates the kernel module synchronously, as `ready()` does asynchronously; after it, layers,
+ * models and streams run. Idempotent: once `ready()` or `initSync()` has loaded a module, it returns.
+ * Browsers limit synchronous compilation on the main thread to small byte sizes: there, compile
+ * with `WebAssembly.compile` and pass the Module.
+ */
+export function initSync(options: InitSyncOptions): void {
+  const wasm = (options as Partial<InitSyncOptions> | null | undefined)?.wasm;
+  if (!(wasm instanceof WebAssembly.Module || wasm instanceof ArrayBuffer || ArrayBuffer.isView(wasm))) {
+    throw new RuntimeError(`initSync({ wasm }) expects a WebAssembly.Module, an ArrayBuffer or a typed array of the module's bytes, received ${describe(wasm)}`);
+  }
+  if (kernelVariant() !== null) return;
+  let module: WebAssembly.Module;
+  let memory: WebAssembly.Memory | undefined;
+  try {
+    module = wasm instanceof WebAssembly.Module ? wasm : new WebAssembly.Module(wasm as BufferSource);
+  } catch (error) {
+    throw new RuntimeError(`initSync: cannot compile the wasm-rnn WebAssembly module (it needs WebAssembly SIMD: Chrome 91+, Firefox 89+, Safari 16.4+, Node 16.4+): ${error instanceof Error ? error.message : String(error)}`);
+  }
+  let instance: WebAssembly.Instance;
+  try {
+    instance = new WebAssembly.Instance(module, kernelImports(() => memory));
+  } catch (error) {
+    throw new RuntimeError(`initSync: cannot instantiate the wasm-rnn WebAssembly module: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const exports = instance.exports as unknown as KernelExports;
+  memory = exports.memory;
+  useDefaultInstance(new KernelInstance(exports));
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return typeof value;
+  return (value as object).constructor?.name ?? 'an object';
+}

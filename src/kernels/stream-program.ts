@@ -1,0 +1,191 @@
+// Host side of assembly/stream.ts: allocates a stream's buffers once, packs its own
+// copy of every weight, and writes the per-frame program that one stream_step call
+// runs. Everything here is built when a stream opens; nothing runs per frame.
+import { RuntimeError } from '../errors.js';
+import type { CellSpec } from './cells.js';
+import { packDenseWeights, releaseDenseWeights, type DenseOutput } from './dense.js';
+import type { ActivationId } from './ids.js';
+import type { KernelInstance } from './instance.js';
+import { checkAddressSpace, packRecurrentWeights, paddedUnits, releasePackedWeights } from './recurrent.js';
+import { FLAG, runDescriptorWords, writeRunDescriptor } from './run-descriptor.js';
+
+/** The host's copy of the opcodes (test/kernels-abi.test.ts checks them against the module). */
+export const STREAM_OP = {
+  RECURRENT: 1, DENSE: 2, GATHER: 3, MASKING: 4, COPY_ROWS: 5, MASK_ANY: 6, HEADER_WORDS: 2,
+} as const;
+
+/** A value of a streamed model: B rows of `width` floats (or i32 ids), back to back at `ptr`. */
+export interface StreamValue {
+  readonly ptr: number;
+  readonly width: number;
+}
+
+/** A per-row mask (B floats, nonzero = valid), or 0 for every row valid. */
+export type StreamMask = number;
+
+/** A recurrent layer as one step of a stream: its cell, options and Keras weights. */
+export interface RecurrentStreamSpec {
+  cell: CellSpec;
+  inputDim: number;
+  units: number;
+  activation: ActivationId;
+  recurrentActivation: ActivationId;
+  returnSequences: boolean;
+  zeroOutputForMask: boolean;
+  /** kernel (D, G*H), recurrent kernel (H, G*H), bias in Keras layout or null. */
+  weights: readonly [Float32Array, Float32Array, Float32Array | null];
+}
+
+/** A persistent state buffer: (B, H) floats. */
+export interface StreamStateBuffer {
+  readonly ptr: number;
+  readonly floats: number;
+}
+
+/** Everything a stream holds in WebAssembly memory, released together. */
+export interface StreamMemory {
+  readonly instance: KernelInstance;
+  readonly blocks: number[];
+  readonly release: (() => void)[];
+}
+
+export function releaseStreamMemory(memory: StreamMemory): void {
+  for (const release of memory.release.splice(0).reverse()) release();
+  for (const ptr of memory.blocks.splice(0).reverse()) memory.instance.heap.release(ptr);
+}
+
+const MAX_WORDS_IN_OP = 64;
+
+export class StreamProgramBuilder {
+  readonly instance: KernelInstance;
+  readonly batch: number;
+  readonly memory: StreamMemory;
+  /** Every state buffer in the order the recurrent ops were added, [h] or [h, c] each. */
+  readonly states: StreamStateBuffer[] = [];
+  /** Seen flags of every recurrent op (B bytes each), cleared with the states. */
+  readonly seenFlags: number[] = [];
+  private readonly ops: number[][] = [];
+
+  constructor(instance: KernelInstance, batch: number) {
+    this.instance = instance;
+    this.batch = batch;
+    this.memory = { instance, blocks: [], release: [] };
+  }
+
+  /** `bytes` of zeroed memory owned by the stream. */
+  alloc(bytes: number): number {
+    checkAddressSpace([bytes, this.instance.heap.memoryBytes], () => `a stream buffer of ${bytes} bytes`);
+    const ptr = this.instance.heap.alloc(bytes);
+    this.memory.blocks.push(ptr);
+    new Uint8Array(this.instance.heap.buffer, ptr, bytes).fill(0);
+    return ptr;
+  }
+
+  value(width: number): StreamValue {
+    return { ptr: this.alloc(this.batch * width * 4), width };
+  }
+
+  mask(): number {
+    return this.alloc(this.batch * 4);
+  }
+
+  /** One step of a recurrent layer on x; returns its output and its state buffers. */
+  recurrent(spec: RecurrentStreamSpec, x: StreamValue, mask: StreamMask): { output: StreamValue; states: StreamValue[] } {
+    const { instance, batch: B } = this;
+    const { cell, inputDim: D, units: H } = spec;
+    if (x.width !== D) throw new RuntimeError(`stream: a ${cell.kerasClass} of ${D} input features was given ${x.width}`);
+    const Hp = paddedUnits(H);
+    const [kernel, recurrentKernel, bias] = spec.weights;
+    const packed = packRecurrentWeights(instance, cell, D, H, kernel, recurrentKernel, bias);
+    this.memory.release.push(() => releasePackedWeights(packed));
+    const descriptor = this.alloc(runDescriptorWords(1) * 4);
+    const scratch = this.alloc(instance.exports.recurrent_scratch_bytes(cell.id, B, D, H, Hp, 1));
+    const seen = this.alloc(B);
+    this.seenFlags.push(seen);
+    const states = cell.states.map(() => this.value(H));
+    for (const state of states) this.states.push({ ptr: state.ptr, floats: B * H });
+    const output = this.value(H);
+    let flags = 0;
+    if (spec.returnSequences) flags |= FLAG.RETURN_SEQUENCES;
+    if (spec.zeroOutputForMask) flags |= FLAG.ZERO_OUTPUT_FOR_MASK;
+    const [h, c] = states;
+    writeRunDescriptor(new Int32Array(instance.heap.buffer, descriptor, runDescriptorWords(1)), {
+      merge: -1, mergeFloats: 0, B, T: 1, D, x: x.ptr, mask, chunk: 1, scratch, state: seen,
+    }, [{
+      cell: cell.id, H, Hp, act: spec.activation, ract: spec.recurrentActivation, flags,
+      kernel: packed.kernel, recurrent: packed.recurrent,
+      // The run copies the starting states into its scratch first and the final ones out last.
+      h0: h.ptr, c0: c ? c.ptr : 0, hOut: h.ptr, cOut: c ? c.ptr : 0,
+      out: output.ptr, outBatchStride: H, outStepStride: H,
+    }]);
+    this.ops.push([STREAM_OP.RECURRENT, descriptor]);
+    return { output, states };
+  }
+
+  /** Dense (or TimeDistributed(Dense)) on one frame's rows. */
+  dense(inputDim: number, units: number, kernel: Float32Array, bias: Float32Array | null, activation: DenseOutput, x: StreamValue): StreamValue {
+    const { instance, batch: B } = this;
+    if (x.width !== inputDim) throw new RuntimeError(`stream: a Dense of ${inputDim} input features was given ${x.width}`);
+    const packed = packDenseWeights(instance, inputDim, units, kernel, bias);
+    this.memory.release.push(() => releaseDenseWeights(packed));
+    const Np = packed.paddedUnits;
+    const output = this.value(units);
+    const wide = Np === units ? output.ptr : this.alloc(B * Np * 4);
+    const packA = this.alloc(instance.exports.f32_gemm_pack_bytes(B, inputDim));
+    const act = activation === 'softmax' ? -1 : activation.elementwise;
+    this.ops.push([STREAM_OP.DENSE, x.ptr, B, inputDim, packed.packed, Np, units, output.ptr, act, packA, wide]);
+    return output;
+  }
+
+  /** Embedding rows for one frame of ids; the mask of id 0 with maskZero. */
+  gather(table: Float32Array, width: number, ids: StreamValue, maskZero: boolean): { output: StreamValue; mask: StreamMask } {
+    const tablePtr = this.alloc(table.byteLength);
+    new Float32Array(this.instance.heap.buffer, tablePtr, table.length).set(table);
+    const output = this.value(ids.width * width);
+    const mask = maskZero ? this.mask() : 0;
+    this.ops.push([STREAM_OP.GATHER, ids.ptr, this.batch * ids.width, tablePtr, width, output.ptr, mask]);
+    return { output, mask };
+  }
+
+  masking(x: StreamValue, maskValue: number): { output: StreamValue; mask: StreamMask } {
+    const output = this.value(x.width);
+    const mask = this.mask();
+    const bits = new DataView(new ArrayBuffer(8));
+    bits.setFloat64(0, maskValue, true);
+    this.ops.push([STREAM_OP.MASKING, x.ptr, this.batch, x.width, bits.getInt32(0, true), bits.getInt32(4, true), output.ptr, mask]);
+    return { output, mask };
+  }
+
+  /** The values side by side on the feature axis. */
+  concat(values: readonly StreamValue[]): StreamValue {
+    const width = values.reduce((sum, v) => sum + v.width, 0);
+    const output = this.value(width);
+    let column = 0;
+    for (const v of values) {
+      this.ops.push([STREAM_OP.COPY_ROWS, output.ptr + column * 4, width, v.ptr, v.width, this.batch, v.width]);
+      column += v.width;
+    }
+    return output;
+  }
+
+  /** any() of the masks per row: valid where any is (an absent mask counts as valid everywhere). */
+  maskAny(masks: readonly StreamMask[]): StreamMask {
+    if (masks.every((m) => m === 0)) return 0;
+    const mask = this.mask();
+    this.ops.push([STREAM_OP.MASK_ANY, mask, this.batch, masks.length, ...masks]);
+    return mask;
+  }
+
+  /** Writes the program into the stream's memory; returns its address. */
+  finish(): number {
+    const words = [this.ops.length];
+    for (const op of this.ops) {
+      const [code, ...operands] = op;
+      if (operands.length + STREAM_OP.HEADER_WORDS > MAX_WORDS_IN_OP) throw new RuntimeError('stream: an op has too many operands');
+      words.push(code, operands.length + STREAM_OP.HEADER_WORDS, ...operands);
+    }
+    const program = this.alloc(words.length * 4);
+    new Int32Array(this.instance.heap.buffer, program, words.length).set(words);
+    return program;
+  }
+}

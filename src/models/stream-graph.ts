@@ -1,0 +1,128 @@
+// A model's graph as a stream program: every node, in graph order, becomes the ops
+// of one frame. What cannot run one frame at a time is refused with a ConfigError
+// naming the layer, before anything is allocated for good.
+import { ConfigError } from '../errors.js';
+import { defaultInstance } from '../kernels/module.js';
+import { StreamProgramBuilder, type StreamMask, type StreamValue } from '../kernels/stream-program.js';
+import { activationId } from '../layers/activations.js';
+import { Bidirectional } from '../layers/bidirectional.js';
+import { Concatenate } from '../layers/concatenate.js';
+import { Dense } from '../layers/dense.js';
+import { Dropout } from '../layers/dropout.js';
+import { Embedding } from '../layers/embedding.js';
+import { InputLayer } from '../layers/input-layer.js';
+import type { Layer } from '../layers/layer.js';
+import { Masking } from '../layers/masking.js';
+import { RecurrentLayer } from '../layers/recurrent.js';
+import { TimeDistributed } from '../layers/time-distributed.js';
+import { openStream, streamBatchSize, type Stream, type StreamOptions, type StreamStateLabel } from '../streaming/stream.js';
+import type { Graph } from './graph.js';
+import type { SymbolicTensor } from './symbolic.js';
+
+/** A value per frame: its buffer, its Keras mask, and whether it still has a time axis in the model. */
+interface FrameValue {
+  value: StreamValue;
+  mask: StreamMask;
+  sequence: boolean;
+  /** The frame's integer ids, which only an Embedding reads. */
+  ids?: boolean;
+}
+
+export function openModelStream(graph: Graph, modelName: string, options: StreamOptions | undefined): Stream {
+  const batch = streamBatchSize(options, modelName);
+  if (graph.inputs.length !== 1 || graph.outputs.length !== 1) {
+    throw new ConfigError(`${modelName}: a stream runs a model of one input and one output, this one has ${graph.inputs.length} inputs and ${graph.outputs.length} outputs`);
+  }
+  const [input] = graph.inputs;
+  const consumers = graph.nodes.filter((node) => node.inputs.includes(input));
+  const ids = input.shape.length === 2 && consumers.length > 0 && consumers.every((node) => node.layer instanceof Embedding);
+  if (!ids && (input.shape.length !== 3 || input.shape[2] === null)) {
+    throw new ConfigError(`${modelName}: a stream takes frames of a sequence, (batch, timesteps, features) with known features or (batch, timesteps) ids into an Embedding; the input ${input.layer.name} has shape ${JSON.stringify(input.shape)}`);
+  }
+  // Every refusal comes before the builder allocates.
+  for (const node of graph.nodes) checkStreamable(node.layer, node.inputs.length);
+  return openStream(modelName, new StreamProgramBuilder(defaultInstance(), batch), (builder) => {
+    const frame = builder.value(ids ? 1 : (input.shape[2] as number));
+    const frameMask = builder.mask();
+    const values = new Map<SymbolicTensor, FrameValue>([[input, { value: frame, mask: frameMask, sequence: true, ids }]]);
+    const states: StreamStateLabel[] = [];
+    const units: number[] = [];
+    for (const node of graph.nodes) {
+      const { layer } = node;
+      if (layer instanceof InputLayer) continue;
+      const args = node.inputs.map((t) => values.get(t) as FrameValue);
+      if (args.some((a) => a.ids) !== layer instanceof Embedding) {
+        throw new ConfigError(`${layer.name}: in a stream, an Embedding reads the model's integer input and only an Embedding does`);
+      }
+      const outputs = frameOps(builder, layer, args, states, units);
+      node.outputs.forEach((t, i) => values.set(t, outputs[i]));
+    }
+    const vocabulary = ids ? Math.min(...consumers.map((node) => (node.layer as Embedding).inputDim)) : 0;
+    return {
+      input: { value: frame, ids: ids ? { vocabulary } : null, mask: frameMask },
+      output: (values.get(graph.outputs[0]) as FrameValue).value, states, units,
+    };
+  });
+}
+
+function checkStreamable(layer: Layer, inputCount: number): void {
+  if (layer instanceof Bidirectional) {
+    throw new ConfigError(`${layer.name}: Bidirectional needs the whole sequence (its backward layer reads the future), so it cannot stream one frame at a time`);
+  }
+  if (layer instanceof RecurrentLayer) {
+    if (inputCount > 1) throw new ConfigError(`${layer.name}: initial states from other layers are set once per sequence, so a layer given them cannot stream`);
+    layer.streamSpec();
+    return;
+  }
+  if (layer instanceof TimeDistributed) {
+    if (!(layer.layer instanceof Dense || layer.layer instanceof Dropout)) {
+      throw new ConfigError(`${layer.name}: TimeDistributed(${layer.layer.className}) cannot stream; TimeDistributed(Dense) and TimeDistributed(Dropout) can`);
+    }
+    return;
+  }
+  if (layer instanceof Concatenate) {
+    const rank = layer.inboundNodes[0]?.outputs[0]?.shape.length ?? 3;
+    if (layer.axis !== -1 && layer.axis !== rank - 1) {
+      throw new ConfigError(`${layer.name}: Concatenate on axis ${layer.axis} joins along time or batch; a stream concatenates features only (axis -1)`);
+    }
+    return;
+  }
+  if (layer instanceof Dense || layer instanceof Dropout || layer instanceof Masking || layer instanceof Embedding || layer instanceof InputLayer) return;
+  throw new ConfigError(`${layer.name}: ${layer.className} cannot run one frame at a time in a stream`);
+}
+
+function frameOps(builder: StreamProgramBuilder, layer: Layer, args: FrameValue[], states: StreamStateLabel[], units: number[]): FrameValue[] {
+  const [x] = args;
+  if (layer instanceof RecurrentLayer) {
+    const spec = layer.streamSpec();
+    const step = builder.recurrent(spec, x.value, x.mask);
+    for (const state of layer.stateNames) {
+      states.push({ layer: layer.name, state });
+      units.push(layer.units);
+    }
+    const output = { value: step.output, mask: layer.returnSequences ? x.mask : 0, sequence: layer.returnSequences };
+    return [output, ...step.states.map((value) => ({ value, mask: 0, sequence: false }))];
+  }
+  if (layer instanceof TimeDistributed) return frameOps(builder, layer.layer, args, states, units);
+  if (layer instanceof Dense) {
+    const [kernel, bias] = layer.getWeights();
+    if (!kernel) throw new ConfigError(`${layer.name}: the layer has no weights; build the model or set its weights first`);
+    const output = layer.activation === 'softmax' ? 'softmax' : { elementwise: activationId(layer.activation, layer.kerasVersion, `${layer.name}: activation`) };
+    return [{ ...x, value: builder.dense(kernel.shape[0], layer.units, kernel.data, bias?.data ?? null, output, x.value) }];
+  }
+  if (layer instanceof Dropout) return [x];
+  if (layer instanceof Masking) {
+    const { output, mask } = builder.masking(x.value, layer.maskValue);
+    return [{ value: output, mask, sequence: x.sequence }];
+  }
+  if (layer instanceof Embedding) {
+    const [table] = layer.getWeights();
+    if (!table) throw new ConfigError(`${layer.name}: the layer has no weights; build the model or set its weights first`);
+    const { output, mask } = builder.gather(table.data, layer.outputDim, x.value, layer.maskZero);
+    return [{ value: output, mask, sequence: true }];
+  }
+  if (layer instanceof Concatenate) {
+    return [{ value: builder.concat(args.map((a) => a.value)), mask: builder.maskAny(args.map((a) => a.mask)), sequence: x.sequence }];
+  }
+  throw new ConfigError(`${layer.name}: ${layer.className} cannot run one frame at a time in a stream`);
+}

@@ -1,0 +1,212 @@
+// A model or layer running live, one frame at a time: synchronous, one WebAssembly
+// call per frame, and no JavaScript allocation once the first frame has run (the
+// views on WebAssembly memory are cached and only rebuilt if the memory grew).
+import { ConfigError, InputError, RuntimeError, ShapeError, formatShape } from '../errors.js';
+import { OwnedBlock } from '../kernels/owned.js';
+import { releaseStreamMemory, type StreamMemory, type StreamProgramBuilder, type StreamValue } from '../kernels/stream-program.js';
+import { Tensor, toTensor, type TensorLike } from '../tensor.js';
+
+export interface StreamOptions {
+  /** Rows per frame (independent streams run side by side); default 1. */
+  batchSize?: number;
+}
+
+/** What a stream's frames hold: floats, or integer ids for a model that starts with an Embedding. */
+export interface StreamInput {
+  readonly value: StreamValue;
+  readonly ids: { readonly vocabulary: number } | null;
+  /** The per-frame mask buffer (B floats) the recurrent layers read. */
+  readonly mask: number;
+}
+
+/** A state in Keras order: which layer it belongs to and its name. */
+export interface StreamStateLabel {
+  readonly layer: string;
+  readonly state: string;
+}
+
+export class Stream {
+  /** Rows per frame. */
+  readonly batchSize: number;
+  /** Values per frame: batchSize × features (or ids). */
+  readonly frameLength: number;
+  /** Values per output: batchSize × output features. */
+  readonly outputLength: number;
+
+  private readonly owner: string;
+  private readonly memory = new OwnedBlock<StreamMemory>(releaseStreamMemory);
+  private readonly wasm: WebAssembly.Memory;
+  private readonly run: (program: number) => void;
+  private readonly program: number;
+  private readonly input: StreamInput;
+  private readonly outputValue: StreamValue;
+  private readonly stateBuffers: readonly { readonly ptr: number; readonly floats: number }[];
+  private readonly stateLabels: readonly StreamStateLabel[];
+  private readonly units: readonly number[];
+  private readonly seenFlags: readonly number[];
+  private readonly output: Float32Array;
+  private buffer: ArrayBuffer | null = null;
+  private frameF32: Float32Array = new Float32Array(0);
+  private frameI32: Int32Array = new Int32Array(0);
+  private maskView: Float32Array = new Float32Array(0);
+  private outputView: Float32Array = new Float32Array(0);
+  private maskIsAllValid = true;
+  private disposed = false;
+
+  /** @internal Streams are opened by `layer.stream()` and `model.stream()`. */
+  constructor(
+    owner: string, builder: StreamProgramBuilder, input: StreamInput, output: StreamValue,
+    stateLabels: readonly StreamStateLabel[], units: readonly number[],
+  ) {
+    this.owner = owner;
+    this.batchSize = builder.batch;
+    this.frameLength = builder.batch * input.value.width;
+    this.outputLength = builder.batch * output.width;
+    this.input = input;
+    this.outputValue = output;
+    this.stateBuffers = [...builder.states];
+    this.stateLabels = stateLabels;
+    this.units = units;
+    this.seenFlags = [...builder.seenFlags];
+    this.wasm = builder.instance.exports.memory;
+    this.run = builder.instance.exports.stream_step;
+    this.program = builder.finish();
+    this.memory.replace(this, builder.memory);
+    this.output = new Float32Array(this.outputLength);
+    this.refreshViews();
+    this.maskView.fill(1);
+  }
+
+  /**
+   * Runs one frame (batchSize × features floats, or Int32Array ids for an Embedding model) and
+   * returns the output: a Float32Array the stream owns and overwrites on the next step, or `out`.
+   * `mask` (batchSize values, nonzero = valid) skips rows: a masked row keeps its states, as Keras does.
+   */
+  step(frame: Float32Array | Int32Array, out?: Float32Array | null, mask?: ArrayLike<number> | null): Float32Array {
+    if (this.disposed) throw new RuntimeError(`${this.owner}: the stream is disposed`);
+    this.checkFrame(frame);
+    if (out !== undefined && out !== null && (!(out instanceof Float32Array) || out.length !== this.outputLength)) {
+      throw new InputError(`${this.owner}: stream.step out must be a Float32Array of ${this.outputLength} values (batchSize ${this.batchSize} × ${this.outputValue.width} features), received ${describeArray(out)}`);
+    }
+    if (mask !== undefined && mask !== null && (typeof mask !== 'object' || mask.length !== this.batchSize)) {
+      throw new InputError(`${this.owner}: stream.step mask must hold ${this.batchSize} values (one per batch row), received ${describeArray(mask)}`);
+    }
+    if (this.buffer !== this.wasm.buffer) this.refreshViews();
+    if (this.input.ids) this.frameI32.set(frame);
+    else this.frameF32.set(frame);
+    if (mask !== undefined && mask !== null) {
+      for (let i = 0; i < this.batchSize; i++) this.maskView[i] = mask[i] ? 1 : 0;
+      this.maskIsAllValid = false;
+    } else if (!this.maskIsAllValid) {
+      this.maskView.fill(1);
+      this.maskIsAllValid = true;
+    }
+    this.run(this.program);
+    const target = out ?? this.output;
+    target.set(this.outputView);
+    return target;
+  }
+
+  /** Zeroes every state (a fresh sequence), or sets them from `states` (Keras order, each (batchSize, units)). */
+  reset(states?: readonly TensorLike[]): void {
+    if (this.disposed) throw new RuntimeError(`${this.owner}: the stream is disposed`);
+    const values = states === undefined ? null : this.checkStates(states);
+    const buffer = this.wasm.buffer;
+    this.stateBuffers.forEach((state, i) => {
+      const view = new Float32Array(buffer, state.ptr, state.floats);
+      if (values) view.set(values[i]);
+      else view.fill(0);
+    });
+    // Keras' masked-output rule counts only the steps of a call: until a valid step, a masked
+    // one outputs zeros whatever the initial states, so every reset starts unseen.
+    for (const seen of this.seenFlags) new Uint8Array(buffer, seen, this.batchSize).fill(0);
+  }
+
+  /** Copies of the current states in Keras order (per recurrent layer, [h] or [h, c]), each (batchSize, units). */
+  states(): Tensor[] {
+    if (this.disposed) throw new RuntimeError(`${this.owner}: the stream is disposed`);
+    return this.stateBuffers.map((state, i) => new Tensor(new Float32Array(this.wasm.buffer, state.ptr, state.floats).slice(), [this.batchSize, this.units[i]]));
+  }
+
+  /** Frees the stream's WebAssembly memory; later calls throw. */
+  dispose(): void {
+    this.memory.clear();
+    this.disposed = true;
+  }
+
+  private checkFrame(frame: unknown): void {
+    const ids = this.input.ids;
+    const expected = ids ? Int32Array : Float32Array;
+    if (!(frame instanceof expected) || frame.length !== this.frameLength) {
+      throw new InputError(`${this.owner}: stream.step frame must be ${ids ? 'an Int32Array of ids' : 'a Float32Array'} of ${this.frameLength} values (batchSize ${this.batchSize} × ${this.input.value.width} ${ids ? 'ids' : 'features'}), received ${describeArray(frame)}`);
+    }
+    if (!ids) return;
+    const idsFrame = frame as Int32Array;
+    for (let i = 0; i < idsFrame.length; i++) {
+      const id = idsFrame[i];
+      if (id < 0 || id >= ids.vocabulary) {
+        throw new InputError(`${this.owner}: stream.step ids must be integers in [0, ${ids.vocabulary - 1}], received ${id} at index ${i}`);
+      }
+    }
+  }
+
+  private checkStates(states: readonly TensorLike[]): Float32Array[] {
+    const count = this.stateBuffers.length;
+    const names = this.stateLabels.map((l) => `${l.layer}.${l.state}`).join(', ');
+    if (!Array.isArray(states) || states.length !== count) {
+      throw new ShapeError(`${this.owner}: stream.reset states must be a list of ${count} tensors [${names}], received ${Array.isArray(states) ? states.length : typeof states}`);
+    }
+    return states.map((value, i) => {
+      const label = `${this.owner}: stream.reset states[${i}] (${this.stateLabels[i].layer}.${this.stateLabels[i].state})`;
+      const state = toTensor(value, label);
+      const shape = [this.batchSize, this.units[i]];
+      if (state.rank !== 2 || state.shape[0] !== shape[0] || state.shape[1] !== shape[1]) {
+        throw new ShapeError(`${label} must have shape ${formatShape(shape)}, received ${formatShape(state.shape)}`);
+      }
+      return state.data;
+    });
+  }
+
+  private refreshViews(): void {
+    const buffer = this.wasm.buffer;
+    this.buffer = buffer;
+    const { value } = this.input;
+    this.frameF32 = new Float32Array(buffer, value.ptr, this.frameLength);
+    this.frameI32 = new Int32Array(buffer, value.ptr, this.frameLength);
+    this.maskView = new Float32Array(buffer, this.input.mask, this.batchSize);
+    this.outputView = new Float32Array(buffer, this.outputValue.ptr, this.outputLength);
+  }
+}
+
+/**
+ * Opens a stream: `build` lays out the model on the builder and returns its input, output and
+ * state labels; on any error everything it allocated is released.
+ */
+export function openStream(
+  owner: string, builder: StreamProgramBuilder,
+  build: (builder: StreamProgramBuilder) => { input: StreamInput; output: StreamValue; states: readonly StreamStateLabel[]; units: readonly number[] },
+): Stream {
+  try {
+    const { input, output, states, units } = build(builder);
+    return new Stream(owner, builder, input, output, states, units);
+  } catch (error) {
+    releaseStreamMemory(builder.memory);
+    throw error;
+  }
+}
+
+function describeArray(value: unknown): string {
+  if (value === null || value === undefined) return String(value);
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name} of ${(value as unknown as ArrayLike<number>).length} values`;
+  if (Array.isArray(value)) return `an array of ${value.length} values`;
+  return typeof value;
+}
+
+/** batchSize from stream options: a positive integer, default 1. */
+export function streamBatchSize(options: StreamOptions | undefined, owner: string): number {
+  const batch = options?.batchSize ?? 1;
+  if (!Number.isInteger(batch) || batch <= 0) {
+    throw new ConfigError(`${owner}: stream option 'batchSize' must be a positive integer, received ${JSON.stringify(batch)}`);
+  }
+  return batch;
+}
