@@ -26,9 +26,10 @@ beforeAll(async () => {
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 /**
  * Gzipped bytes a browser downloads for the Vite app: its JS and the .wasm. 32 KiB since Keras 3's
- * summary table (about 1.9 KB of it; an app that does not import the models pays nothing).
+ * summary table (about 1.9 KB of it; an app that does not import the models pays nothing), 38 KiB
+ * since streaming (stream(), initSync and the stream_step kernel: about 4.1 KB).
  */
-const GZIP_BUDGET = 32 * 1024;
+const GZIP_BUDGET = 38 * 1024;
 
 interface AppReport {
   variant: string;
@@ -160,7 +161,7 @@ describeWithChromium('the packed package in apps', () => {
     const js = (await Promise.all(jsFiles.map(gz))).reduce((a, b) => a + b, 0);
     const wasm = await gz(fetched[0]);
     console.log(`[bundlers] Vite app gzip -9: JS ${js} B + wasm ${wasm} B = ${js + wasm} B (${((js + wasm) / 1024).toFixed(1)} KiB)`);
-    expect(js + wasm, 'gzipped JS + wasm over the 32 KiB budget in CONTRIBUTING.md').toBeLessThan(GZIP_BUDGET);
+    expect(js + wasm, 'gzipped JS + wasm over the 38 KiB budget in CONTRIBUTING.md').toBeLessThan(GZIP_BUDGET);
   }, 60_000);
 
   it('Vite build of an app that uses only LSTM: tree-shaken, and still right', async () => {
