@@ -103,9 +103,6 @@ function stringsAttribute(name, values) {
  * as our own apply() times copying x into WebAssembly memory.
  */
 export function buildOnnxRecurrentModel(cell, weights, { B, T, D, H }) {
-  const { opType, kerasBlockOfOnnxBlock } = ONNX_CELLS[cell];
-  const G = kerasBlockOfOnnxBlock.length;
-  const [kernel, recurrentKernel, bias] = weights;
 
   const transpose = new ProtoWriter()
     .string(NODE.input, 'X')
@@ -114,26 +111,80 @@ export function buildOnnxRecurrentModel(cell, weights, { B, T, D, H }) {
     .string(NODE.opType, 'Transpose')
     .message(NODE.attribute, intsAttribute('perm', [1, 0, 2]));
 
+  const node = recurrentNode(cell, H, ['X_time_major', 'W', 'R', 'B'], ['', 'Y_h']);
+
+  const graph = new ProtoWriter()
+    .message(GRAPH.node, transpose)
+    .message(GRAPH.node, node)
+    .string(GRAPH.name, `wasm_rnn_bench_${cell}`);
+  recurrentInitializers(graph, cell, weights, D, H);
+  graph
+    .message(GRAPH.input, floatValueInfo('X', [B, T, D]))
+    .message(GRAPH.output, floatValueInfo('Y_h', [1, B, H]));
+
+  return modelProto(graph);
+}
+
+/** The recurrent operator node (LSTM, GRU or RNN) with Keras' semantics. */
+function recurrentNode(cell, H, inputs, outputs) {
+  const { opType } = ONNX_CELLS[cell];
   const node = new ProtoWriter();
-  for (const input of ['X_time_major', 'W', 'R', 'B']) node.string(NODE.input, input);
-  // Empty name: the full output sequence Y is not requested.
-  for (const output of ['', 'Y_h']) node.string(NODE.output, output);
+  for (const input of inputs) node.string(NODE.input, input);
+  for (const output of outputs) node.string(NODE.output, output);
   node.string(NODE.name, `${opType.toLowerCase()}_0`).string(NODE.opType, opType);
   node.message(NODE.attribute, intAttribute('hidden_size', H));
   // Keras reset_after=true applies the reset gate to (h·U + recurrent bias): ONNX's linear_before_reset=1.
   if (cell === 'GRU') node.message(NODE.attribute, intAttribute('linear_before_reset', 1));
   if (cell === 'SimpleRNN') node.message(NODE.attribute, stringsAttribute('activations', ['Tanh']));
+  return node;
+}
 
-  const graph = new ProtoWriter()
-    .message(GRAPH.node, transpose)
-    .message(GRAPH.node, node)
-    .string(GRAPH.name, `wasm_rnn_bench_${cell}`)
+/** W, R and B of a recurrent node, from Keras-layout weights. */
+function recurrentInitializers(graph, cell, [kernel, recurrentKernel, bias], D, H) {
+  const { kerasBlockOfOnnxBlock } = ONNX_CELLS[cell];
+  const G = kerasBlockOfOnnxBlock.length;
+  graph
     .message(GRAPH.initializer, tensorProto('W', [1, G * H, D], toOnnxMatrix(kernel.data, D, H, kerasBlockOfOnnxBlock)))
     .message(GRAPH.initializer, tensorProto('R', [1, G * H, H], toOnnxMatrix(recurrentKernel.data, H, H, kerasBlockOfOnnxBlock)))
-    .message(GRAPH.initializer, tensorProto('B', [1, 2 * G * H], toOnnxBias(cell, bias.data, H, kerasBlockOfOnnxBlock)))
-    .message(GRAPH.input, floatValueInfo('X', [B, T, D]))
-    .message(GRAPH.output, floatValueInfo('Y_h', [1, B, H]));
+    .message(GRAPH.initializer, tensorProto('B', [1, 2 * G * H], toOnnxBias(cell, bias.data, H, kerasBlockOfOnnxBlock)));
+}
 
+/**
+ * A streaming step, onnxruntime's usual pattern for live recurrent models: inputs X [1, B, D]
+ * (one time step, time-major) and the states H_in (and C_in for LSTM) [1, B, H]; outputs the
+ * new states H_out (C_out). With `dense` ({ kernel [H, N], bias [N], activation: 'sigmoid' |
+ * 'linear' }) also OUT = act(H_out · kernel + bias) [1, B, N], the Silero-like head.
+ */
+export function buildOnnxStreamingModel(cell, weights, { B, D, H }, dense = null) {
+  const lstm = cell === 'LSTM';
+  const stateInputs = lstm ? ['H_in', 'C_in'] : ['H_in'];
+  const stateOutputs = lstm ? ['H_out', 'C_out'] : ['H_out'];
+  const graph = new ProtoWriter()
+    .message(GRAPH.node, recurrentNode(cell, H, ['X', 'W', 'R', 'B', '', ...stateInputs], ['', ...stateOutputs]));
+  if (dense) {
+    const N = dense.kernel.shape[1];
+    const matmul = new ProtoWriter().string(NODE.input, 'H_out').string(NODE.input, 'DENSE_W').string(NODE.output, 'DENSE_XW')
+      .string(NODE.name, 'dense_matmul').string(NODE.opType, 'MatMul');
+    const add = new ProtoWriter().string(NODE.input, 'DENSE_XW').string(NODE.input, 'DENSE_B').string(NODE.output, dense.activation === 'sigmoid' ? 'DENSE_PRE' : 'OUT')
+      .string(NODE.name, 'dense_bias').string(NODE.opType, 'Add');
+    graph.message(GRAPH.node, matmul).message(GRAPH.node, add);
+    if (dense.activation === 'sigmoid') {
+      graph.message(GRAPH.node, new ProtoWriter().string(NODE.input, 'DENSE_PRE').string(NODE.output, 'OUT').string(NODE.name, 'dense_sigmoid').string(NODE.opType, 'Sigmoid'));
+    }
+    graph
+      .message(GRAPH.initializer, tensorProto('DENSE_W', [H, N], dense.kernel.data))
+      .message(GRAPH.initializer, tensorProto('DENSE_B', [N], dense.bias.data));
+  }
+  graph.string(GRAPH.name, `wasm_rnn_bench_streaming_${cell}`);
+  recurrentInitializers(graph, cell, weights, D, H);
+  graph.message(GRAPH.input, floatValueInfo('X', [1, B, D]));
+  for (const name of stateInputs) graph.message(GRAPH.input, floatValueInfo(name, [1, B, H]));
+  for (const name of stateOutputs) graph.message(GRAPH.output, floatValueInfo(name, [1, B, H]));
+  if (dense) graph.message(GRAPH.output, floatValueInfo('OUT', [1, B, dense.kernel.shape[1]]));
+  return modelProto(graph);
+}
+
+function modelProto(graph) {
   return new ProtoWriter()
     .varint(MODEL.irVersion, IR_VERSION)
     .string(MODEL.producerName, 'wasm-rnn-bench')

@@ -10,6 +10,8 @@
 //   --no-extras        skip the streaming-step and long-sequence memory measurements
 //   --out NAME         results file name (default: latest, or quick with --quick)
 //   --kernels K        wasm-rnn build: auto (default: relaxed SIMD where the engine has it), simd, relaxed-simd
+//   --streaming        only the streaming bench (bench/streaming.mjs): stream.step per frame against
+//                      onnxruntime-web and a T=1000 apply; writes results/streaming.json and .svg
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +54,7 @@ function parseOptions() {
       'no-extras': { type: 'boolean', default: false },
       out: { type: 'string' },
       kernels: { type: 'string', default: 'auto' },
+      streaming: { type: 'boolean', default: false },
     },
   });
   const cells = listOption(values.cells);
@@ -73,7 +76,8 @@ function parseOptions() {
     peerIds: PEER_IDS.filter((id) => id === OURS || !peerFilter || peerFilter.includes(id)),
     timing,
     extras: !values['no-extras'],
-    name: values.out ?? (values.quick ? 'quick' : 'latest'),
+    streaming: values.streaming,
+    name: values.out ?? (values.streaming ? 'streaming' : values.quick ? 'quick' : 'latest'),
   };
 }
 
@@ -115,6 +119,10 @@ async function main() {
     process.exit(1);
   }
   const options = parseOptions();
+  if (options.streaming) {
+    await streamingOnly(options, startedAt);
+    return;
+  }
   // Loaded after the dist check (they import the built package), all up front: a rebuild
   // of dist/ while the bench runs must not break it halfway.
   const { measurePoint } = await import('./measure-point.mjs');
@@ -173,6 +181,27 @@ async function main() {
   process.stdout.write(`\n${formatReport(results)}\n\n`);
   const jsonFile = writeResultsJson(RESULTS_DIRECTORY, options.name, results);
   const svgFile = writeSvgChart(RESULTS_DIRECTORY, options.name, results);
+  log(`wrote ${jsonFile} and ${svgFile}`);
+}
+
+async function streamingOnly(options, startedAt) {
+  const { runStreamingBench, formatStreamingReport } = await import('./streaming.mjs');
+  const { writeStreamingChart } = await import('./streaming-chart.mjs');
+  const results = {
+    generatedAt: new Date().toISOString(),
+    command: `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim(),
+    machine: machineInfo(),
+    build: { wasmFiles: buildInfo() },
+    ...(await runStreamingBench({ quick: options.quick, log })),
+  };
+  results.machine.loadAverageAtEnd = loadAverage();
+  results.durationSeconds = Math.round((performance.now() - startedAt) / 1000);
+  process.stdout.write(`\n${formatStreamingReport(results)}\n\n`);
+  for (const point of results.points.filter((p) => p.disagrees)) {
+    log(`WARNING ${point.label}: onnxruntime-web differs from ours by ${point.maxAbsDiff.toExponential(2)} (max abs, tolerance ${results.tolerance})`);
+  }
+  const jsonFile = writeResultsJson(RESULTS_DIRECTORY, options.name, results);
+  const svgFile = writeStreamingChart(RESULTS_DIRECTORY, options.name, results);
   log(`wrote ${jsonFile} and ${svgFile}`);
 }
 
