@@ -5,11 +5,14 @@ export { Tensor, tensor, type TensorLike, type NestedArray, type TypedArray } fr
 export { WasmRnnError, ShapeError, ConfigError, InputError, RuntimeError } from './errors.js';
 export { initializers, getInitializer, type Initializer, type InitializerSpec, type SeedOption } from './initializers/index.js';
 export { Layer, type LayerOptions, type Shape } from './layers/layer.js';
-export { RecurrentLayer, type RecurrentLayerOptions, type ApplyOptions, type SymbolicApplyOptions } from './layers/recurrent.js';
-export { SimpleRNN, type SimpleRNNOptions } from './layers/simple-rnn.js';
-export { LSTM, type LSTMOptions } from './layers/lstm.js';
-export { GRU, type GRUOptions } from './layers/gru.js';
-export { Bidirectional, type BidirectionalOptions, type MergeMode } from './layers/bidirectional.js';
+export {
+  RecurrentLayer, type RecurrentLayerOptions, type ApplyOptions, type SymbolicApplyOptions,
+  type RecurrentArgs, type RecurrentOutput, type OptionFlag, type StateList,
+} from './layers/recurrent.js';
+export { SimpleRNN, type SimpleRNNOptions, type SimpleRNNArgs } from './layers/simple-rnn.js';
+export { LSTM, type LSTMOptions, type LSTMArgs } from './layers/lstm.js';
+export { GRU, type GRUOptions, type GRUArgs } from './layers/gru.js';
+export { Bidirectional, type BidirectionalOptions, type BidirectionalArgs, type BidirectionalOutput, type MergeMode } from './layers/bidirectional.js';
 export { layerFromConfig, type KerasLayerSpec, type LayerFromConfigOptions } from './layers/config.js';
 export { ACTIVATION_NAMES, type ActivationName, type KerasVersion } from './layers/activations.js';
 export { deserializeLayer, SUPPORTED_LAYER_CLASSES } from './layers/config.js';
@@ -21,7 +24,7 @@ export { Concatenate, type ConcatenateOptions } from './layers/concatenate.js';
 export { TimeDistributed } from './layers/time-distributed.js';
 export { Input, InputLayer, type InputOptions } from './layers/input-layer.js';
 export { SymbolicTensor } from './models/symbolic.js';
-export { Model, ModelBase, type ModelOptions, type PredictOptions, type SummaryOptions, type SummaryLayout } from './models/model.js';
+export { Model, ModelBase, type ModelOptions, type ModelOutput, type PredictOptions, type SummaryOptions, type SummaryLayout } from './models/model.js';
 export { Sequential, type SequentialOptions } from './models/sequential.js';
 export { modelFromConfig, type ModelFromConfigOptions } from './models/from-config.js';
 export { Stream, type StreamOptions } from './streaming/stream.js';

@@ -654,8 +654,8 @@ const badConstructions: BadConstruction[] = [
   {
     title: 'options that are not an object',
     errorClass: ConfigError,
-    patterns: [/^simple_rnn: options must be an object such as \{ units: 3 \}/, /received 4$/],
-    bad: () => new SimpleRNN(untyped<LSTMOptions>(4)),
+    patterns: [/^SimpleRNN: options must be an object such as \{ units: 3 \}/, /received "4"$/],
+    bad: () => new SimpleRNN(untyped<LSTMOptions>('4')),
     fixed: () => new SimpleRNN({ units: 4 }),
     expectation: { spec: recurrentSpec('SimpleRNN', 4) },
   },

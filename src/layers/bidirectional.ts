@@ -7,10 +7,10 @@ import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type
 import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
 import {
   RecurrentLayer, checkRecurrentShapes,
-  type ApplyOptions, type SymbolicApplyOptions,
+  type ApplyOptions, type StateList, type SymbolicApplyOptions,
 } from './recurrent.js';
 import { checkInitialState, checkMask, checkSequenceInput } from './validate.js';
-import { checkKnownKeys } from './options.js';
+import { checkKnownKeys, checkOptionsObject } from './options.js';
 
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
 const MERGE_MODES: readonly MergeMode[] = ['concat', 'sum', 'mul', 'ave', null];
@@ -23,12 +23,40 @@ export interface BidirectionalOptions extends LayerOptions {
   backwardLayer?: RecurrentLayer;
 }
 
-export class Bidirectional extends Layer {
-  readonly forwardLayer: RecurrentLayer;
+/** What follows the wrapped layer in `new Bidirectional(layer, options?)`. */
+export type BidirectionalArgs = [options?: BidirectionalOptions];
+
+/** How the outputs merge as far as the constructor call says: one merged output, two (mergeMode null), or not known. */
+type MergeKind<A> = A extends [] | [undefined]
+  ? 'merged'
+  : A extends [infer O]
+    ? ('mergeMode' extends keyof O ? (O['mergeMode'] extends null ? 'pair' : null extends O['mergeMode'] ? 'unknown' : 'merged') : 'merged')
+    : 'unknown';
+
+/**
+ * What `apply` returns: the merged output (or with mergeMode null [forward, backward]), followed with
+ * returnState by the forward states then the backward states; `T | T[]` when not known at compile time.
+ */
+export type BidirectionalOutput<T, L, A> = L extends { returnState: infer ReturnState; stateNames: infer StateNames extends readonly string[] }
+  ? boolean extends ReturnState
+    ? T | T[]
+    : MergeKind<A> extends 'unknown'
+      ? T | T[]
+      : ReturnState extends true
+        ? [...(MergeKind<A> extends 'pair' ? [T, T] : [T]), ...StateList<T, StateNames>, ...StateList<T, StateNames>]
+        : MergeKind<A> extends 'pair' ? [T, T] : T
+  : never;
+
+/** Keras Bidirectional. `L` (the wrapped layer) and `A` (the options argument) type `apply`'s result. */
+export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends BidirectionalArgs = BidirectionalArgs> extends Layer {
+  /** A copy of the wrapped layer (same class and options), named forward_<name>. */
+  readonly forwardLayer: L;
   readonly backwardLayer: RecurrentLayer;
   readonly mergeMode: MergeMode;
 
-  constructor(layer: RecurrentLayer, options: BidirectionalOptions = {}) {
+  constructor(layer: L, ...rest: A) {
+    const options: BidirectionalOptions = rest[0] ?? {};
+    checkOptionsObject(options, 'Bidirectional', "{ mergeMode: 'sum' }");
     if (!(layer instanceof RecurrentLayer)) {
       throw new ConfigError(`Bidirectional: 'layer' must be a SimpleRNN, LSTM or GRU layer, received ${String(layer)}`);
     }
@@ -49,7 +77,7 @@ export class Bidirectional extends Layer {
     }
     this.mergeMode = mergeMode;
     const baseName = layer.name.replace(/^(forward|backward)_/, '');
-    this.forwardLayer = layer.cloneWith({ name: `forward_${baseName}` });
+    this.forwardLayer = layer.cloneWith({ name: `forward_${baseName}` }) as L;
     // The backward copy gets its own weights: a different fallback seed when the layer is seeded.
     this.backwardLayer = options.backwardLayer
       ? checkedBackwardLayer(options.backwardLayer, layer, this.name)
@@ -151,9 +179,9 @@ export class Bidirectional extends Layer {
    * The merged output, or with mergeMode null [forward, backward]; with
    * returnState the states follow: forward h (c), then backward h (c).
    */
-  apply(x: SymbolicTensor, options?: SymbolicApplyOptions): SymbolicTensor | SymbolicTensor[];
-  apply(x: TensorLike, options?: ApplyOptions): Tensor | Tensor[];
-  apply(x: TensorLike | SymbolicTensor, options: ApplyOptions | SymbolicApplyOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
+  apply(x: SymbolicTensor, options?: SymbolicApplyOptions): BidirectionalOutput<SymbolicTensor, L, A>;
+  apply(x: TensorLike, options?: ApplyOptions): BidirectionalOutput<Tensor, L, A>;
+  apply(x: TensorLike | SymbolicTensor, options: ApplyOptions | SymbolicApplyOptions = {}): unknown {
     const outputs = isSymbolic(x)
       ? this.callSymbolic([x, ...((options as SymbolicApplyOptions).initialState ?? [])])
       : this.call(x, options as ApplyOptions);

@@ -8,7 +8,7 @@ import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
 import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
 import { ACTIVATION_NAMES, activationId, type ActivationName, type KerasVersion } from './activations.js';
 import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
-import { booleanOption, checkKnownKeys, checkOptionsObject, nextRandomSeed } from './options.js';
+import { booleanOption, checkKnownKeys, nextRandomSeed, positionalOptions } from './options.js';
 import { checkWeightList } from './weights.js';
 
 export type DenseActivationName = ActivationName | 'softmax';
@@ -38,8 +38,11 @@ export class Dense extends Layer {
   private readonly packed = new OwnedBlock<PackedDenseWeights>(releaseDenseWeights);
   private inputDim: number | null = null;
 
-  constructor(options: DenseOptions) {
-    checkOptionsObject(options, 'Dense');
+  /** `new Dense({ units: 1 })`, or with the units first as in Keras: `new Dense(1, { activation: 'sigmoid' })`. */
+  constructor(options: DenseOptions);
+  constructor(units: number, options?: Omit<DenseOptions, 'units'>);
+  constructor(...args: [DenseOptions] | [number, Omit<DenseOptions, 'units'>?]) {
+    const options = positionalOptions(args, 'units', 'Dense') as unknown as DenseOptions;
     super(options, 'dense', 'features');
     checkKnownKeys(options, DENSE_OPTION_KEYS, this.name);
     if (!Number.isInteger(options.units) || options.units <= 0) {

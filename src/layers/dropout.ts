@@ -4,7 +4,7 @@ import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
 import { toTensor, type Tensor, type TensorLike } from '../tensor.js';
 import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { WeightlessLayer } from './weightless.js';
-import { checkKnownKeys } from './options.js';
+import { checkKnownKeys, positionalOptions } from './options.js';
 
 export interface DropoutOptions extends LayerOptions {
   rate: number;
@@ -15,7 +15,11 @@ export interface DropoutOptions extends LayerOptions {
 export class Dropout extends WeightlessLayer {
   readonly rate: number;
 
-  constructor(options: DropoutOptions) {
+  /** `new Dropout({ rate: 0.5 })`, or with the rate first as in Keras: `new Dropout(0.5)`. */
+  constructor(options: DropoutOptions);
+  constructor(rate: number, options?: Omit<DropoutOptions, 'rate'>);
+  constructor(...args: [DropoutOptions] | [number, Omit<DropoutOptions, 'rate'>?]) {
+    const options = positionalOptions(args, 'rate', 'Dropout') as unknown as DropoutOptions;
     super(options, 'dropout', 'features');
     checkKnownKeys(options, [...LAYER_OPTION_KEYS, 'rate', 'noiseShape', 'seed'], this.name);
     if (typeof options.rate !== 'number' || !(options.rate >= 0 && options.rate < 1)) {

@@ -2,7 +2,7 @@ import { CELLS, type CellSpec } from '../kernels/cells.js';
 import type { ActivationId } from '../kernels/ids.js';
 import { checkActivation, type ActivationName } from './activations.js';
 import { booleanOption } from './options.js';
-import { RecurrentLayer, type RecurrentLayerOptions } from './recurrent.js';
+import { RecurrentLayer, type OptionFlag, type RecurrentArgs, type RecurrentLayerOptions } from './recurrent.js';
 
 export interface GRUOptions extends RecurrentLayerOptions {
   /** Gate activation; default 'sigmoid'. */
@@ -13,14 +13,18 @@ export interface GRUOptions extends RecurrentLayerOptions {
   implementation?: number;
 }
 
-/** Keras GRU, gates z, r, h; reset_after true and false. */
-export class GRU extends RecurrentLayer {
+/** What `new GRU(...)` takes: `(options)` or `(units, options?)`. */
+export type GRUArgs = RecurrentArgs<GRUOptions>;
+
+/** Keras GRU, gates z, r, h; reset_after true and false. `A` is the constructor's arguments, which type `apply`'s result. */
+export class GRU<A extends GRUArgs = GRUArgs> extends RecurrentLayer<OptionFlag<A, 'returnState'>> {
   readonly recurrentActivation: ActivationName;
   readonly resetAfter: boolean;
   private readonly ractId: ActivationId;
 
-  constructor(options: GRUOptions) {
-    super(options, 'gru', ['recurrentActivation', 'resetAfter', 'implementation'], CELLS.gru_reset_after.defaults);
+  constructor(...args: A) {
+    super(args, 'GRU', 'gru', ['recurrentActivation', 'resetAfter', 'implementation'], CELLS.gru_reset_after.defaults);
+    const options = this.options as GRUOptions;
     this.recurrentActivation = checkActivation(options.recurrentActivation === undefined ? CELLS.gru_reset_after.defaults.recurrentActivation : options.recurrentActivation, `${this.name}: option 'recurrentActivation'`);
     this.resetAfter = booleanOption(options.resetAfter, true, 'resetAfter', this.name);
     this.ractId = this.resolveActivation(this.recurrentActivation);
@@ -28,6 +32,10 @@ export class GRU extends RecurrentLayer {
 
   get className(): string {
     return 'GRU';
+  }
+
+  override get stateNames(): readonly ['h'] {
+    return CELLS.gru_reset_after.states;
   }
 
   protected get cell(): CellSpec {

@@ -3,7 +3,7 @@ import { CELLS, type CellSpec } from '../kernels/cells.js';
 import type { ActivationId } from '../kernels/ids.js';
 import { checkActivation, type ActivationName } from './activations.js';
 import { booleanOption } from './options.js';
-import { RecurrentLayer, type RecurrentLayerOptions } from './recurrent.js';
+import { RecurrentLayer, type OptionFlag, type RecurrentArgs, type RecurrentLayerOptions } from './recurrent.js';
 
 export interface LSTMOptions extends RecurrentLayerOptions {
   /** Gate activation; default 'sigmoid'. */
@@ -14,14 +14,18 @@ export interface LSTMOptions extends RecurrentLayerOptions {
   implementation?: number;
 }
 
-/** Keras LSTM, gates i, f, c, o. */
-export class LSTM extends RecurrentLayer {
+/** What `new LSTM(...)` takes: `(options)` or `(units, options?)`. */
+export type LSTMArgs = RecurrentArgs<LSTMOptions>;
+
+/** Keras LSTM, gates i, f, c, o. `A` is the constructor's arguments, which type `apply`'s result. */
+export class LSTM<A extends LSTMArgs = LSTMArgs> extends RecurrentLayer<OptionFlag<A, 'returnState'>> {
   readonly recurrentActivation: ActivationName;
   readonly unitForgetBias: boolean;
   private readonly ractId: ActivationId;
 
-  constructor(options: LSTMOptions) {
-    super(options, 'lstm', ['recurrentActivation', 'unitForgetBias', 'implementation'], CELLS.lstm.defaults);
+  constructor(...args: A) {
+    super(args, 'LSTM', 'lstm', ['recurrentActivation', 'unitForgetBias', 'implementation'], CELLS.lstm.defaults);
+    const options = this.options as LSTMOptions;
     this.recurrentActivation = checkActivation(options.recurrentActivation === undefined ? CELLS.lstm.defaults.recurrentActivation : options.recurrentActivation, `${this.name}: option 'recurrentActivation'`);
     this.unitForgetBias = booleanOption(options.unitForgetBias, true, 'unitForgetBias', this.name);
     this.ractId = this.resolveActivation(this.recurrentActivation);
@@ -32,6 +36,10 @@ export class LSTM extends RecurrentLayer {
 
   get className(): string {
     return 'LSTM';
+  }
+
+  override get stateNames(): readonly ['h', 'c'] {
+    return CELLS.lstm.states;
   }
 
   protected get cell(): CellSpec {

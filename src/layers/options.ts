@@ -1,21 +1,10 @@
 // Reading layer options: every problem is a ConfigError naming the layer and the option.
 import { ConfigError } from '../errors.js';
+import { checkOptionsObject } from '../option-keys.js';
+
+export { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 
 let randomSeedCounter = 0;
-
-export function checkOptionsObject(options: unknown, className: string): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new ConfigError(`${className}: options must be an object such as { units: 3 }, received ${JSON.stringify(options)}`);
-  }
-}
-
-export function checkKnownKeys(options: object, allowed: readonly string[], layerName: string): void {
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key)) {
-      throw new ConfigError(`${layerName}: unknown option '${key}'; expected one of ${allowed.join(', ')}`);
-    }
-  }
-}
 
 export function booleanOption(value: unknown, fallback: boolean, key: string, layerName: string): boolean {
   if (value === undefined) return fallback;
@@ -36,4 +25,26 @@ export function rateOption(value: unknown, key: string, layerName: string): numb
 export function nextRandomSeed(): number {
   randomSeedCounter += 1;
   return (Math.floor(Math.random() * 0x3fffffff) + randomSeedCounter * 7919) | 0;
+}
+
+/**
+ * Keras' positional first argument (`LSTM(3)`, `Dense(1, ...)`, `Dropout(0.5)`): `[value, options?]`
+ * or `[options]` become one options object with `value` under `key`.
+ */
+export function positionalOptions(args: readonly unknown[], key: string, className: string): Record<string, unknown> {
+  const [first, second] = args;
+  if (typeof first !== 'number') {
+    if (args.length > 1) {
+      throw new ConfigError(`${className}: expected (options) or (${key}, options), received ${args.length} arguments with a first one that is not a number`);
+    }
+    checkOptionsObject(first, className, `{ ${key}: 3 }`);
+    return first as Record<string, unknown>;
+  }
+  if (args.length > 2) throw new ConfigError(`${className}: expected (${key}, options), received ${args.length} arguments`);
+  if (second === undefined) return { [key]: first };
+  checkOptionsObject(second, `${className}: options after ${key}`, "{ name: 'my_layer' }");
+  if (key in (second as object)) {
+    throw new ConfigError(`${className}: '${key}' is given twice, as the first argument (${first}) and in the options (${JSON.stringify((second as Record<string, unknown>)[key])})`);
+  }
+  return { ...(second as Record<string, unknown>), [key]: first };
 }

@@ -19,7 +19,7 @@ import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
 import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { checkInitialState, checkMask, checkSequenceInput } from './validate.js';
 import { checkWeightList } from './weights.js';
-import { booleanOption, checkKnownKeys, checkOptionsObject, nextRandomSeed, rateOption } from './options.js';
+import { booleanOption, checkKnownKeys, nextRandomSeed, positionalOptions, rateOption } from './options.js';
 
 export interface RecurrentLayerOptions extends LayerOptions {
   /** Positive number of units, H. */
@@ -65,18 +65,45 @@ export interface SymbolicApplyOptions {
   initialState?: readonly SymbolicTensor[];
 }
 
+/**
+ * What a recurrent layer's constructor takes: the options, or the units first as Keras users
+ * write them (`new LSTM(3)`, `new GRU(3, { returnState: true })`).
+ */
+export type RecurrentArgs<O extends RecurrentLayerOptions> = [options: O] | [units: number, options?: Omit<O, 'units'>];
+
+/**
+ * Whether constructor arguments `A` turn the boolean option `K` on: `true` or `false` when the
+ * call says so (or leaves it out: false), `boolean` when only the run time knows.
+ */
+export type OptionFlag<A, K extends string> =
+  A extends [infer O] ? FlagOf<O, K> : A extends [number, infer O] ? FlagOf<O, K> : boolean;
+type FlagOf<O, K extends string> = O extends number | undefined
+  ? false
+  : K extends keyof O ? (O[K] extends true ? true : O[K] extends false | undefined ? false : boolean) : false;
+
+/** One `T` per state name: `[T, T]` for ['h', 'c']. */
+export type StateList<T, StateNames extends readonly string[]> = { -readonly [K in keyof StateNames]: T };
+
+/**
+ * What `apply` returns: the output alone, or with returnState `[output, ...states]`;
+ * `T | T[]` when returnState is not known at compile time.
+ */
+export type RecurrentOutput<T, ReturnState extends boolean, StateNames extends readonly string[]> =
+  boolean extends ReturnState ? T | T[] : ReturnState extends true ? [T, ...StateList<T, StateNames>] : T;
+
 const RECURRENT_OPTION_KEYS: readonly string[] = [
   ...LAYER_OPTION_KEYS, 'units', 'activation', 'useBias', 'returnSequences', 'returnState', 'goBackwards',
   'zeroOutputForMask', 'stateful', 'unroll', 'kernelInitializer', 'recurrentInitializer', 'biasInitializer',
   'seed', 'kerasVersion', 'dropout', 'recurrentDropout',
 ];
 
-export abstract class RecurrentLayer extends Layer {
+/** `ReturnState` is the returnState option as the constructor call gave it, for typing `apply`. */
+export abstract class RecurrentLayer<ReturnState extends boolean = boolean> extends Layer {
   readonly units: number;
   readonly activation: ActivationName;
   readonly useBias: boolean;
   readonly returnSequences: boolean;
-  readonly returnState: boolean;
+  readonly returnState: ReturnState;
   readonly goBackwards: boolean;
   readonly zeroOutputForMask: boolean;
   readonly stateful: boolean;
@@ -95,8 +122,10 @@ export abstract class RecurrentLayer extends Layer {
   private carriedStates: Float32Array[] | null = null;
   private carriedBatch: number | null = null;
 
-  protected constructor(options: RecurrentLayerOptions, namePrefix: string, extraKeys: readonly string[], defaults: CellSpec['defaults']) {
-    checkOptionsObject(options, namePrefix);
+  protected constructor(
+    args: readonly unknown[], className: string, namePrefix: string, extraKeys: readonly string[], defaults: CellSpec['defaults'],
+  ) {
+    const options = positionalOptions(args, 'units', className) as unknown as RecurrentLayerOptions;
     super(options, namePrefix);
     checkKnownKeys(options, [...RECURRENT_OPTION_KEYS, ...extraKeys], this.name);
     const { units } = options;
@@ -107,7 +136,7 @@ export abstract class RecurrentLayer extends Layer {
     this.activation = checkActivation(options.activation === undefined ? defaults.activation : options.activation, `${this.name}: option 'activation'`);
     this.useBias = booleanOption(options.useBias, true, 'useBias', this.name);
     this.returnSequences = booleanOption(options.returnSequences, false, 'returnSequences', this.name);
-    this.returnState = booleanOption(options.returnState, false, 'returnState', this.name);
+    this.returnState = booleanOption(options.returnState, false, 'returnState', this.name) as ReturnState;
     this.goBackwards = booleanOption(options.goBackwards, false, 'goBackwards', this.name);
     this.zeroOutputForMask = booleanOption(options.zeroOutputForMask, false, 'zeroOutputForMask', this.name);
     this.stateful = booleanOption(options.stateful, false, 'stateful', this.name);
@@ -236,9 +265,9 @@ export abstract class RecurrentLayer extends Layer {
    * Runs the layer. Returns the output tensor, or with returnState the list
    * [output, h] / [output, h, c], as Keras does.
    */
-  apply(x: SymbolicTensor, options?: SymbolicApplyOptions): SymbolicTensor | SymbolicTensor[];
-  apply(x: TensorLike, options?: ApplyOptions): Tensor | Tensor[];
-  apply(x: TensorLike | SymbolicTensor, options: ApplyOptions | SymbolicApplyOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
+  apply(x: SymbolicTensor, options?: SymbolicApplyOptions): RecurrentOutput<SymbolicTensor, ReturnState, this['stateNames']>;
+  apply(x: TensorLike, options?: ApplyOptions): RecurrentOutput<Tensor, ReturnState, this['stateNames']>;
+  apply(x: TensorLike | SymbolicTensor, options: ApplyOptions | SymbolicApplyOptions = {}): unknown {
     if (isSymbolic(x)) {
       const outputs = this.callSymbolic([x, ...((options as SymbolicApplyOptions).initialState ?? [])]);
       return this.returnState ? outputs : outputs[0];

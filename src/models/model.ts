@@ -22,7 +22,8 @@ export interface PredictOptions {
 
 export type { SummaryLayout, SummaryOptions } from './summary.js';
 
-export abstract class ModelBase {
+/** `Output` is what predict returns: a Tensor, a tuple of them, or `Tensor | Tensor[]` when not known at compile time. */
+export abstract class ModelBase<Output = Tensor | Tensor[]> {
   readonly name: string;
 
   protected constructor(name: string | undefined, prefix: string) {
@@ -40,13 +41,13 @@ export abstract class ModelBase {
   protected abstract get isChain(): boolean;
 
   /** Runs the model; one tensor per output (a single Tensor when there is one output). */
-  predict(x: TensorLike | readonly TensorLike[], options: PredictOptions = {}): Tensor | Tensor[] {
+  predict(x: TensorLike | readonly TensorLike[], options: PredictOptions = {}): Output {
     const outputs = this.predictAll(x, options);
-    return outputs.length === 1 ? outputs[0] : outputs;
+    return (outputs.length === 1 ? outputs[0] : outputs) as Output;
   }
 
   /** Same as predict without batching. */
-  apply(x: TensorLike | readonly TensorLike[]): Tensor | Tensor[] {
+  apply(x: TensorLike | readonly TensorLike[]): Output {
     return this.predict(x);
   }
 
@@ -173,12 +174,25 @@ export interface ModelOptions {
   name?: string;
 }
 
-/** Keras' functional Model(inputs, outputs). */
-export class Model extends ModelBase {
+/**
+ * What predict returns for these `outputs`: a Tensor for one output, a tuple for a list written
+ * out (`[o, h, c]`), `Tensor | Tensor[]` for a list whose length is not known at compile time.
+ */
+export type ModelOutput<Outputs> = Outputs extends SymbolicTensor
+  ? Tensor
+  : Outputs extends readonly [SymbolicTensor]
+    ? Tensor
+    : Outputs extends readonly [SymbolicTensor, ...SymbolicTensor[]]
+      ? { -readonly [K in keyof Outputs]: Tensor }
+      : Tensor | Tensor[];
+
+/** Keras' functional Model(inputs, outputs). `O` is the options given, which type `predict`'s result. */
+export class Model<O extends ModelOptions = ModelOptions> extends ModelBase<ModelOutput<O['outputs']>> {
   private readonly graph: Graph;
   private savedLayerOrder: Layer[] | null = null;
 
-  constructor(options: ModelOptions) {
+  // `| readonly []` makes TypeScript read `outputs: [a, b]` as a tuple rather than an array.
+  constructor(options: O & { outputs: O['outputs'] | readonly [] }) {
     super(options?.name, 'functional');
     const list = (value: unknown, key: string): SymbolicTensor[] => {
       const items = Array.isArray(value) ? value : [value];

@@ -8,21 +8,30 @@ import type { Tensor } from '../tensor.js';
 import { Graph } from './graph.js';
 import { ModelBase } from './model.js';
 import { isSymbolic, type SymbolicTensor } from './symbolic.js';
+import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 
 export interface SequentialOptions {
   name?: string;
   layers?: readonly (Layer | SymbolicTensor)[];
 }
 
-export class Sequential extends ModelBase {
+export class Sequential extends ModelBase<Tensor> {
   private readonly chain: Layer[] = [];
   private input: SymbolicTensor | null = null;
   private output: SymbolicTensor | null = null;
   private graph: Graph | null = null;
 
-  constructor(options: SequentialOptions = {}) {
+  /** `new Sequential()`, `new Sequential({ layers, name })`, or Keras' `new Sequential([layer, ...], { name })`. */
+  constructor(options?: SequentialOptions);
+  constructor(layers: readonly (Layer | SymbolicTensor)[], options?: Omit<SequentialOptions, 'layers'>);
+  constructor(first: SequentialOptions | readonly (Layer | SymbolicTensor)[] = {}, second?: Omit<SequentialOptions, 'layers'>) {
+    const options = sequentialOptions(first, second);
     super(options.name, 'sequential');
-    for (const layer of options.layers ?? []) this.add(layer);
+    const layers = options.layers ?? [];
+    if (!Array.isArray(layers)) {
+      throw new ConfigError(`${this.name}: option 'layers' must be a list of layers, received ${String(layers)}`);
+    }
+    for (const layer of layers) this.add(layer);
   }
 
   get layers(): Layer[] {
@@ -97,4 +106,17 @@ export class Sequential extends ModelBase {
     }
     return outputs[0];
   }
+}
+
+function sequentialOptions(first: unknown, second: unknown): SequentialOptions {
+  if (Array.isArray(first)) {
+    if (second === undefined) return { layers: first };
+    checkOptionsObject(second, 'Sequential: options after the layers', "{ name: 'my_model' }");
+    checkKnownKeys(second, ['name'], 'Sequential');
+    return { ...(second as SequentialOptions), layers: first };
+  }
+  checkOptionsObject(first, 'Sequential', '[layer, ...] or { layers: [layer, ...], name }');
+  checkKnownKeys(first, ['name', 'layers'], 'Sequential');
+  if (second !== undefined) throw new ConfigError('Sequential: a second argument (options) only follows a list of layers');
+  return first as SequentialOptions;
 }
