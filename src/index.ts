@@ -15,7 +15,7 @@ export { GRU, type GRUOptions, type GRUArgs } from './layers/gru.js';
 export { Bidirectional, type BidirectionalOptions, type BidirectionalArgs, type BidirectionalOutput, type MergeMode } from './layers/bidirectional.js';
 export { layerFromConfig, type KerasLayerSpec, type LayerFromConfigOptions } from './layers/config.js';
 export { ACTIVATION_NAMES, type ActivationName, type KerasVersion } from './layers/activations.js';
-export { deserializeLayer, SUPPORTED_LAYER_CLASSES } from './layers/config.js';
+export { deserializeLayer, serializeLayer, SUPPORTED_LAYER_CLASSES } from './layers/config.js';
 export { Dense, type DenseOptions, type DenseActivationName } from './layers/dense.js';
 export { Embedding, type EmbeddingOptions } from './layers/embedding.js';
 export { Dropout, type DropoutOptions } from './layers/dropout.js';

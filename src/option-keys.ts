@@ -9,21 +9,34 @@ export function checkOptionsObject(options: unknown, where: string, example = '{
   }
 }
 
-export function checkKnownKeys(options: object, allowed: readonly string[], where: string): void {
+/** `fromConfig` names the static method that reads Keras configs, for options that look like one (snake_case keys). */
+export function checkKnownKeys(options: object, allowed: readonly string[], where: string, fromConfig?: string): void {
   for (const key of Object.keys(options)) {
     if (allowed.includes(key)) continue;
     const suggestion = suggestKey(key, allowed);
     const hint = suggestion === null ? '' : ` (did you mean '${suggestion}'?${key.includes('_') ? ' options are camelCase' : ''})`;
-    throw new ConfigError(`${where}: unknown option '${key}'${hint}; expected one of ${allowed.join(', ')}`);
+    const snakeKeys = Object.keys(options).filter((k) => k.includes('_')).length;
+    const configHint = fromConfig && snakeKeys > 1 ? `; a Keras config such as getConfig() returns is read by ${fromConfig}(config)` : '';
+    throw new ConfigError(`${where}: unknown option '${key}'${hint}${configHint}; expected one of ${allowed.join(', ')}`);
   }
 }
 
-/** The allowed key a misspelt one most likely meant: its camelCase form, or the same letters in another case. */
+/** The allowed key a misspelt one most likely meant: its camelCase form, the same letters in another case, or one edit away. */
 function suggestKey(key: string, allowed: readonly string[]): string | null {
   const camel = key.replace(/_+([a-z0-9])/gi, (_, letter: string) => letter.toUpperCase());
   if (allowed.includes(camel)) return camel;
-  const folded = key.replace(/_/g, '').toLowerCase();
-  return allowed.find((name) => name.toLowerCase() === folded) ?? null;
+  const folded = camel.toLowerCase();
+  return allowed.find((name) => name.toLowerCase() === folded)
+    ?? allowed.find((name) => folded.length > 3 && withinOneEdit(name.toLowerCase(), folded))
+    ?? null;
+}
+
+function withinOneEdit(a: string, b: string): boolean {
+  if (Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  const tail = (x: string, skip: number) => x.slice(i + skip);
+  return tail(a, 1) === tail(b, 1) || tail(a, 1) === tail(b, 0) || tail(a, 0) === tail(b, 1);
 }
 
 function describeOptions(value: unknown): string {

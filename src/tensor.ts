@@ -1,5 +1,6 @@
 // Dense float32 tensors: a shape and a row-major Float32Array.
 import { InputError, ShapeError, formatShape } from './errors.js';
+import { formatTensor } from './tensor-format.js';
 
 /** Nested number arrays of any depth, as Keras users write inputs. */
 export type NestedArray = number | boolean | readonly NestedArray[];
@@ -37,8 +38,14 @@ export class Tensor {
     return nest(this.data, this.shape, 0, 0);
   }
 
+  /** The values as numpy prints them, shortened around '...' above 1000 values: `Tensor([[0.1, 0.2], ...], shape=(2, 2))`. */
   toString(): string {
-    return `Tensor(shape=${formatShape(this.shape)})`;
+    return formatTensor(this.data, this.shape);
+  }
+
+  /** What console.log shows in Node (util.inspect's hook, found by its registered symbol). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
   }
 }
 
@@ -86,8 +93,8 @@ export function toTensor(value: unknown, argumentName: string): Tensor {
   try {
     return tensor(value as TensorLike);
   } catch (error) {
-    if (error instanceof ShapeError) throw new ShapeError(`${argumentName}: ${error.message}`);
-    if (error instanceof InputError) throw new InputError(`${argumentName}: ${error.message}`);
+    if (error instanceof ShapeError) throw new ShapeError(`${argumentName}: ${error.message}`, { cause: error });
+    if (error instanceof InputError) throw new InputError(`${argumentName}: ${error.message}`, { cause: error });
     throw error;
   }
 }

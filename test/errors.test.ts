@@ -670,7 +670,7 @@ const badConstructions: BadConstruction[] = [
   {
     title: 'an unknown layer class inside a Bidirectional config',
     errorClass: ConfigError,
-    patterns: [/Bidirectional layer/, /unknown layer class_name "Conv1D"/, /supported: SimpleRNN, LSTM, GRU, Bidirectional/],
+    patterns: [/^Bidirectional\.fromConfig: config\.layer must be SimpleRNN, LSTM or GRU/, /received "Conv1D"/],
     bad: () => layerFromConfig({ class_name: 'Bidirectional', config: { layer: { class_name: 'Conv1D', config: { filters: 3 } } } }),
     fixed: () => layerFromConfig({ class_name: 'Bidirectional', config: { layer: { class_name: 'SimpleRNN', config: { units: 3 } } } }),
     expectation: { spec: recurrentSpec('SimpleRNN', 3), mergeMode: 'concat' },

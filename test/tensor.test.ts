@@ -188,9 +188,9 @@ describe('Tensor round trips', () => {
     expect(rebuilt.toArray()).toEqual(t.toArray());
   });
 
-  it('toString() names the shape', () => {
-    expect(tensor([[1, 2, 3], [4, 5, 6]]).toString()).toBe('Tensor(shape=[2, 3])');
-    expect(tensor(1).toString()).toBe('Tensor(shape=[])');
+  it('toString() prints the values as numpy does, then the shape (more cases in newcomer.test.ts)', () => {
+    expect(tensor([[1, 2, 3], [4, 5, 6]]).toString()).toBe('Tensor([[1., 2., 3.],\n        [4., 5., 6.]], shape=(2, 3))');
+    expect(tensor(1).toString()).toBe('Tensor(1., shape=())');
   });
 
   it('the Tensor constructor wraps its Float32Array without copying', () => {

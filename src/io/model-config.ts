@@ -7,6 +7,7 @@ import { modelFromConfig } from '../models/from-config.js';
 import type { Model } from '../models/model.js';
 import { Sequential } from '../models/sequential.js';
 import { ModelFileError, describeThrown } from './errors.js';
+import { formatShape } from '../errors.js';
 
 /** Where a config came from, for error messages. */
 export interface ConfigLocation {
@@ -74,7 +75,7 @@ export function buildModel(config: Record<string, unknown>, kerasVersion: KerasV
     try {
       model.build(buildShape as (number | null)[]);
     } catch (error) {
-      throw new ModelFileError(`the model cannot be built for its build_input_shape ${JSON.stringify(buildShape)}: ${describeThrown(error)}`, { ...where, cause: error });
+      throw new ModelFileError(`the model cannot be built for its build_input_shape ${formatShape(buildShape as (number | null)[])}: ${describeThrown(error)}`, { ...where, cause: error });
     }
   }
   return model;

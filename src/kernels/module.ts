@@ -12,6 +12,7 @@
 // - in Node, for `file:` URLs and plain paths, by reading the file through a dynamic import
 //   of node:fs/promises that bundlers neither follow nor keep in a browser bundle.
 import { RuntimeError } from '../errors.js';
+import { checkSameModule, readyRequest, type ReadyRequest } from './ready-options.js';
 import type { KernelExports } from './exports.js';
 import { KernelInstance } from './instance.js';
 import { absoluteUrl, isNode, readNodeFile } from '../platform.js';
@@ -45,15 +46,21 @@ export type KernelVariant = 'simd' | 'relaxed-simd';
 
 let runtime: KernelInstance | undefined;
 let loading: Promise<KernelInstance> | undefined;
+/** What the ready() call that loads the module asked for. */
+let firstRequest: ReadyRequest | undefined;
 
 /** Instantiates the WebAssembly module. Idempotent: later calls return the same instance. */
 export async function ready(options: ReadyOptions = {}): Promise<void> {
+  const request = readyRequest(options);
+  if (firstRequest) checkSameModule(firstRequest, request, firstRequest.wasm === undefined ? resolvedVariant(firstRequest.kernels) : kernelVariant());
+  else firstRequest = request;
   if (runtime) return;
   loading ??= load(options.wasm ?? defaultWasmUrl(options.kernels ?? 'auto')).then(
     (loaded) => (runtime = loaded),
     (error: unknown) => {
       loading = undefined;
-      throw error instanceof RuntimeError ? error : new RuntimeError(`cannot load the wasm-rnn WebAssembly module: ${describeError(error)}`);
+      firstRequest = undefined;
+      throw error instanceof RuntimeError ? error : new RuntimeError(`cannot load the wasm-rnn WebAssembly module: ${describeError(error)}`, { cause: error });
     },
   );
   await loading;
@@ -97,6 +104,10 @@ function defaultWasmUrl(kernels: 'auto' | KernelVariant): URL {
   const viteDeps = /^(.*\/node_modules\/)\.vite\/deps[^/]*\//.exec(import.meta.url);
   const file = relaxed ? 'wasm-rnn.relaxed.wasm' : 'wasm-rnn.wasm';
   return viteDeps ? new URL(`wasm-rnn/dist/${file}`, viteDeps[1]) : beside;
+}
+
+function resolvedVariant(kernels: 'auto' | KernelVariant): KernelVariant {
+  return kernels === 'auto' ? (supportsRelaxedSimd() ? 'relaxed-simd' : 'simd') : kernels;
 }
 
 function supportsRelaxedSimd(): boolean {
@@ -174,7 +185,7 @@ async function compileLocation(location: URL | string): Promise<WebAssembly.Modu
   try {
     response = await fetch(target);
   } catch (error) {
-    throw new RuntimeError(`cannot fetch the wasm-rnn WebAssembly module from ${String(target)}: ${describeError(error)}`);
+    throw new RuntimeError(`cannot fetch the wasm-rnn WebAssembly module from ${String(target)}: ${describeError(error)}`, { cause: error });
   }
   return compileResponse(response);
 }

@@ -6,11 +6,15 @@ import { Tensor, type TensorLike } from '../tensor.js';
 import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
 import {
-  RecurrentLayer, checkRecurrentShapes,
+  RecurrentLayer, checkRecurrentShapes, checkSequenceShape,
   type ApplyOptions, type StateList, type SymbolicApplyOptions,
 } from './recurrent.js';
-import { checkInitialState, checkMask, checkSequenceInput } from './validate.js';
+import { checkCallOptions, checkInitialState, checkMask, checkSequenceInput, checkSymbolicCallOptions } from './validate.js';
 import { checkKnownKeys, checkOptionsObject } from './options.js';
+import { GRU } from './gru.js';
+import { LSTM } from './lstm.js';
+import { SimpleRNN } from './simple-rnn.js';
+import { configKerasVersion, kerasOptions, readSpec, type LayerFromConfigOptions } from './keras-options.js';
 
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
 const MERGE_MODES: readonly MergeMode[] = ['concat', 'sum', 'mul', 'ave', null];
@@ -62,7 +66,8 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
     }
     const declaresShape = options.inputShape !== undefined || options.batchInputShape !== undefined;
     super(declaresShape || !layer.batchInputShape ? options : { ...options, batchInputShape: layer.batchInputShape }, 'bidirectional');
-    checkKnownKeys(options, [...LAYER_OPTION_KEYS, 'mergeMode', 'backwardLayer'], this.name);
+    checkKnownKeys(options, [...LAYER_OPTION_KEYS, 'mergeMode', 'backwardLayer'], this.name, 'Bidirectional.fromConfig');
+    checkSequenceShape(this.batchInputShape, options, this.name);
     const mergeMode = options.mergeMode === undefined ? 'concat' : options.mergeMode;
     if (!MERGE_MODES.includes(mergeMode)) {
       throw new ConfigError(`${this.name}: option 'mergeMode' must be one of 'concat', 'sum', 'mul', 'ave' or null, received ${JSON.stringify(mergeMode)}`);
@@ -86,6 +91,23 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
         goBackwards: true,
         ...(layer.seed === undefined ? {} : { seed: layer.seed + BACKWARD_SEED_OFFSET }),
       });
+  }
+
+  /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
+  static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): Bidirectional {
+    const where = 'Bidirectional.fromConfig';
+    const kerasVersion = configKerasVersion(options, where);
+    const inner = (key: string): RecurrentLayer | undefined => {
+      if (config[key] === undefined || config[key] === null) return undefined;
+      const { className, config: innerConfig } = readSpec(config[key], `${where}: config.${key}`);
+      const Class = className === 'LSTM' ? LSTM : className === 'GRU' ? GRU : className === 'SimpleRNN' ? SimpleRNN : null;
+      if (!Class) throw new ConfigError(`${where}: config.${key} must be SimpleRNN, LSTM or GRU, received ${JSON.stringify(className)}`);
+      return Class.fromConfig(innerConfig, { kerasVersion });
+    };
+    const layer = inner('layer');
+    if (!layer) throw new ConfigError(`${where}: config.layer must be the wrapped layer's { class_name, config }, received ${String(config.layer)}`);
+    const backwardLayer = inner('backward_layer');
+    return new Bidirectional(layer, { ...kerasOptions('Bidirectional', config, where), ...(backwardLayer ? { backwardLayer } : {}) } as BidirectionalOptions);
   }
 
   get className(): string {
@@ -183,7 +205,7 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
   apply(x: TensorLike, options?: ApplyOptions): BidirectionalOutput<Tensor, L, A>;
   apply(x: TensorLike | SymbolicTensor, options: ApplyOptions | SymbolicApplyOptions = {}): unknown {
     const outputs = isSymbolic(x)
-      ? this.callSymbolic([x, ...((options as SymbolicApplyOptions).initialState ?? [])])
+      ? this.callSymbolic([x, ...checkSymbolicCallOptions(options, this.name)])
       : this.call(x, options as ApplyOptions);
     return outputs.length === 1 ? outputs[0] : outputs;
   }
@@ -204,6 +226,7 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
 
   /** Like `apply` but always a list. */
   call(x: TensorLike, options: ApplyOptions = {}): Tensor[] {
+    checkCallOptions(options, this.name);
     const forward = this.forwardLayer;
     const backward = this.backwardLayer;
     const input = checkSequenceInput(x, this.name, forward.expectedInputShape() ?? this.batchInputShape);

@@ -5,6 +5,7 @@ import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
 import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { WeightlessLayer } from './weightless.js';
 import { checkKnownKeys } from './options.js';
+import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 
 export interface ConcatenateOptions extends LayerOptions {
   /** Default -1 (the feature axis). */
@@ -20,6 +21,12 @@ export class Concatenate extends WeightlessLayer {
     const axis = options.axis ?? -1;
     if (!Number.isInteger(axis)) throw new ConfigError(`${this.name}: option 'axis' must be an integer, received ${JSON.stringify(axis)}`);
     this.axis = axis;
+  }
+
+  /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
+  static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): Concatenate {
+    configKerasVersion(options, 'Concatenate.fromConfig');
+    return new Concatenate(kerasOptions('Concatenate', config, 'Concatenate.fromConfig') as unknown as ConcatenateOptions);
   }
 
   get className(): string {

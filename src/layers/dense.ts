@@ -10,6 +10,7 @@ import { ACTIVATION_NAMES, activationId, type ActivationName, type KerasVersion 
 import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { booleanOption, checkKnownKeys, nextRandomSeed, positionalOptions } from './options.js';
 import { checkWeightList } from './weights.js';
+import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 
 export type DenseActivationName = ActivationName | 'softmax';
 
@@ -44,7 +45,7 @@ export class Dense extends Layer {
   constructor(...args: [DenseOptions] | [number, Omit<DenseOptions, 'units'>?]) {
     const options = positionalOptions(args, 'units', 'Dense') as unknown as DenseOptions;
     super(options, 'dense', 'features');
-    checkKnownKeys(options, DENSE_OPTION_KEYS, this.name);
+    checkKnownKeys(options, DENSE_OPTION_KEYS, this.name, 'Dense.fromConfig');
     if (!Number.isInteger(options.units) || options.units <= 0) {
       throw new ConfigError(`${this.name}: option 'units' must be a positive integer, received ${JSON.stringify(options.units)}`);
     }
@@ -59,6 +60,12 @@ export class Dense extends Layer {
     this.biasInitializer = getInitializer(options.biasInitializer ?? 'zeros', `${this.name}: option 'biasInitializer'`);
     this.seed = options.seed;
     this.kerasVersion = options.kerasVersion ?? 3;
+  }
+
+  /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
+  static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): Dense {
+    const kerasVersion = configKerasVersion(options, 'Dense.fromConfig');
+    return new Dense({ ...kerasOptions('Dense', config, 'Dense.fromConfig'), kerasVersion } as unknown as DenseOptions);
   }
 
   get className(): string {

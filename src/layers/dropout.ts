@@ -5,6 +5,7 @@ import { toTensor, type Tensor, type TensorLike } from '../tensor.js';
 import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { WeightlessLayer } from './weightless.js';
 import { checkKnownKeys, positionalOptions } from './options.js';
+import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 
 export interface DropoutOptions extends LayerOptions {
   rate: number;
@@ -26,6 +27,12 @@ export class Dropout extends WeightlessLayer {
       throw new ConfigError(`${this.name}: option 'rate' must be a number in [0, 1), received ${JSON.stringify(options.rate)}`);
     }
     this.rate = options.rate;
+  }
+
+  /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
+  static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): Dropout {
+    configKerasVersion(options, 'Dropout.fromConfig');
+    return new Dropout(kerasOptions('Dropout', config, 'Dropout.fromConfig') as unknown as DropoutOptions);
   }
 
   get className(): string {

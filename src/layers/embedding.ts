@@ -6,6 +6,7 @@ import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { booleanOption, checkKnownKeys, checkOptionsObject, nextRandomSeed } from './options.js';
 import { checkWeightList } from './weights.js';
+import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 
 export interface EmbeddingOptions extends Omit<LayerOptions, 'inputDim'> {
   /** Vocabulary size: ids run from 0 to inputDim - 1. */
@@ -43,6 +44,12 @@ export class Embedding extends Layer {
     // Keras' default 'uniform' is RandomUniform(-0.05, 0.05).
     this.embeddingsInitializer = getInitializer(options.embeddingsInitializer ?? 'uniform', `${this.name}: option 'embeddingsInitializer'`);
     this.seed = options.seed;
+  }
+
+  /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
+  static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): Embedding {
+    configKerasVersion(options, 'Embedding.fromConfig');
+    return new Embedding(kerasOptions('Embedding', config, 'Embedding.fromConfig') as unknown as EmbeddingOptions);
   }
 
   get className(): string {

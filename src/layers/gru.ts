@@ -3,6 +3,7 @@ import type { ActivationId } from '../kernels/ids.js';
 import { checkActivation, type ActivationName } from './activations.js';
 import { booleanOption } from './options.js';
 import { RecurrentLayer, type OptionFlag, type RecurrentArgs, type RecurrentLayerOptions } from './recurrent.js';
+import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 
 export interface GRUOptions extends RecurrentLayerOptions {
   /** Gate activation; default 'sigmoid'. */
@@ -28,6 +29,13 @@ export class GRU<A extends GRUArgs = GRUArgs> extends RecurrentLayer<OptionFlag<
     this.recurrentActivation = checkActivation(options.recurrentActivation === undefined ? CELLS.gru_reset_after.defaults.recurrentActivation : options.recurrentActivation, `${this.name}: option 'recurrentActivation'`);
     this.resetAfter = booleanOption(options.resetAfter, true, 'resetAfter', this.name);
     this.ractId = this.resolveActivation(this.recurrentActivation);
+  }
+
+  /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
+  static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): GRU {
+    const kerasVersion = configKerasVersion(options, 'GRU.fromConfig');
+    // Keras before 2.1.5 had no reset_after and ran the reset-before GRU; later versions always write the key.
+    return new GRU({ resetAfter: kerasVersion !== 2, ...kerasOptions('GRU', config, 'GRU.fromConfig'), kerasVersion } as unknown as GRUOptions);
   }
 
   get className(): string {

@@ -4,7 +4,8 @@ import { LayerNode, SymbolicTensor } from '../models/symbolic.js';
 import type { Tensor } from '../tensor.js';
 import type { LayerCallResult, Shape } from './layer.js';
 import { WeightlessLayer } from './weightless.js';
-import { checkKnownKeys } from './options.js';
+import { checkKnownKeys, checkOptionsObject } from './options.js';
+import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 
 export interface InputOptions {
   /** Shape without the batch axis, e.g. [5, 1]; null for unknown sizes. */
@@ -25,15 +26,34 @@ export class InputLayer extends WeightlessLayer {
   readonly output: SymbolicTensor;
 
   constructor(options: InputOptions) {
-    const shape = options.batchShape ?? (options.shape ? [options.batchSize ?? null, ...options.shape] : undefined);
-    if (!shape) throw new ConfigError(`Input: give 'shape' (without the batch axis) or 'batchShape', received ${JSON.stringify(options)}`);
+    checkOptionsObject(options, 'Input', '{ shape: [5, 1] }');
+    checkKnownKeys(options, ['shape', 'batchShape', 'batchSize', 'name', 'dtype', 'sparse'], 'Input');
+    const { shape: inner, batchShape, batchSize } = options;
+    if (inner === undefined && batchShape === undefined) {
+      throw new ConfigError("Input: give 'shape' (without the batch axis), e.g. Input({ shape: [5, 1] }), or 'batchShape'");
+    }
+    checkShapeOption(inner, 'shape');
+    checkShapeOption(batchShape, 'batchShape');
+    if (batchSize !== undefined && batchSize !== null && (!Number.isInteger(batchSize) || batchSize <= 0)) {
+      throw new ConfigError(`Input: option 'batchSize' must be a positive integer, received ${JSON.stringify(batchSize)}`);
+    }
+    const shape = batchShape ?? [batchSize ?? null, ...(inner as Shape)];
     super({ ...(options.name ? { name: options.name } : {}), batchInputShape: shape }, 'input_layer');
-    checkKnownKeys(options, ['shape', 'batchShape', 'batchSize', 'name', 'dtype', 'sparse'], this.name);
     this.dtype = options.dtype ?? 'float32';
     const node = new LayerNode(this, []);
     node.outputs = [new SymbolicTensor(this.batchInputShape as Shape, node, 0)];
     this.inboundNodes.push(node);
     this.output = node.outputs[0];
+  }
+
+  /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
+  static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): InputLayer {
+    configKerasVersion(options, 'InputLayer.fromConfig');
+    return new InputLayer({
+      batchShape: (config.batch_shape ?? config.batch_input_shape) as Shape | undefined,
+      ...(typeof config.name === 'string' ? { name: config.name } : {}),
+      ...(typeof config.dtype === 'string' ? { dtype: config.dtype } : {}),
+    });
   }
 
   get className(): string {
@@ -60,4 +80,13 @@ export class InputLayer extends WeightlessLayer {
 /** Keras' `Input(shape=...)`: a symbolic tensor to call layers on. */
 export function Input(options: InputOptions): SymbolicTensor {
   return new InputLayer(options).output;
+}
+
+function checkShapeOption(shape: unknown, key: 'shape' | 'batchShape'): void {
+  if (shape === undefined) return;
+  if (!Array.isArray(shape) || shape.some((d) => d !== null && (!Number.isInteger(d) || d <= 0))) {
+    const example = typeof shape === 'number' ? ` such as [${shape}]` : '';
+    const meaning = key === 'shape' ? 'without the batch axis' : 'with the batch axis first';
+    throw new ConfigError(`Input: option '${key}' must be a list of positive integers or null (${meaning})${example}, received ${Array.isArray(shape) ? formatShape(shape as (number | null)[]) : JSON.stringify(shape)}`);
+  }
 }

@@ -131,7 +131,7 @@ export type LegacyInput = 'sequence' | 'features' | 'ids';
 function declaredBatchInputShape(options: LayerOptions, layerName: string, legacyInput: LegacyInput): Shape | null {
   const check = (shape: unknown, key: string): Shape => {
     if (!Array.isArray(shape) || shape.some((d) => d !== null && (!Number.isInteger(d) || d <= 0))) {
-      throw new ConfigError(`${layerName}: option '${key}' must be an array of positive integers or null, received ${JSON.stringify(shape)}`);
+      throw new ConfigError(`${layerName}: option '${key}' must be an array of positive integers or null, received ${Array.isArray(shape) ? formatShape(shape as (number | null)[]) : JSON.stringify(shape)}`);
     }
     return shape as Shape;
   };

@@ -4,6 +4,7 @@ import type { ActivationId } from '../kernels/ids.js';
 import { checkActivation, type ActivationName } from './activations.js';
 import { booleanOption } from './options.js';
 import { RecurrentLayer, type OptionFlag, type RecurrentArgs, type RecurrentLayerOptions } from './recurrent.js';
+import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 
 export interface LSTMOptions extends RecurrentLayerOptions {
   /** Gate activation; default 'sigmoid'. */
@@ -32,6 +33,12 @@ export class LSTM<A extends LSTMArgs = LSTMArgs> extends RecurrentLayer<OptionFl
     if (options.implementation !== undefined && options.implementation !== 1 && options.implementation !== 2) {
       throw new ConfigError(`${this.name}: option 'implementation' must be 1 or 2, received ${JSON.stringify(options.implementation)}`);
     }
+  }
+
+  /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
+  static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): LSTM {
+    const kerasVersion = configKerasVersion(options, 'LSTM.fromConfig');
+    return new LSTM({ ...kerasOptions('LSTM', config, 'LSTM.fromConfig'), kerasVersion } as unknown as LSTMOptions);
   }
 
   get className(): string {

@@ -6,6 +6,7 @@ import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { WeightlessLayer } from './weightless.js';
 import { checkKnownKeys } from './options.js';
+import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 
 export interface MaskingOptions extends LayerOptions {
   /** Default 0. */
@@ -23,6 +24,12 @@ export class Masking extends WeightlessLayer {
       throw new ConfigError(`${this.name}: option 'maskValue' must be a number, received ${JSON.stringify(maskValue)}`);
     }
     this.maskValue = maskValue;
+  }
+
+  /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
+  static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): Masking {
+    configKerasVersion(options, 'Masking.fromConfig');
+    return new Masking(kerasOptions('Masking', config, 'Masking.fromConfig') as unknown as MaskingOptions);
   }
 
   get className(): string {

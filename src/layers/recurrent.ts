@@ -17,7 +17,7 @@ import { openStream, streamBatchSize, type Stream, type StreamOptions } from '..
 import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
 import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
 import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
-import { checkInitialState, checkMask, checkSequenceInput } from './validate.js';
+import { checkCallOptions, checkInitialState, checkMask, checkSequenceInput, checkSymbolicCallOptions } from './validate.js';
 import { checkWeightList } from './weights.js';
 import { booleanOption, checkKnownKeys, nextRandomSeed, positionalOptions, rateOption } from './options.js';
 
@@ -127,7 +127,8 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
   ) {
     const options = positionalOptions(args, 'units', className) as unknown as RecurrentLayerOptions;
     super(options, namePrefix);
-    checkKnownKeys(options, [...RECURRENT_OPTION_KEYS, ...extraKeys], this.name);
+    checkSequenceShape(this.batchInputShape, options, this.name);
+    checkKnownKeys(options, [...RECURRENT_OPTION_KEYS, ...extraKeys], this.name, `${className}.fromConfig`);
     const { units } = options;
     if (!Number.isInteger(units) || units <= 0) {
       throw new ConfigError(`${this.name}: option 'units' must be a positive integer, received ${JSON.stringify(units)}`);
@@ -269,7 +270,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
   apply(x: TensorLike, options?: ApplyOptions): RecurrentOutput<Tensor, ReturnState, this['stateNames']>;
   apply(x: TensorLike | SymbolicTensor, options: ApplyOptions | SymbolicApplyOptions = {}): unknown {
     if (isSymbolic(x)) {
-      const outputs = this.callSymbolic([x, ...((options as SymbolicApplyOptions).initialState ?? [])]);
+      const outputs = this.callSymbolic([x, ...checkSymbolicCallOptions(options, this.name)]);
       return this.returnState ? outputs : outputs[0];
     }
     const outputs = this.call(x, options as ApplyOptions);
@@ -290,6 +291,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
 
   /** Like `apply` but always a list: [output, ...states when returnState]. */
   call(x: TensorLike, options: ApplyOptions = {}): Tensor[] {
+    checkCallOptions(options, this.name);
     const input = checkSequenceInput(x, this.name, this.expectedInputShape());
     const [batch, timesteps] = input.shape;
     const mask = checkMask(options.mask, this.name, batch, timesteps);
@@ -427,13 +429,29 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
   }
 }
 
+/**
+ * A recurrent layer's declared input must be (batch, timesteps, features). An inputShape of three
+ * entries is the common slip of writing the batch axis into it.
+ */
+export function checkSequenceShape(declared: Shape | null, options: LayerOptions, layerName: string): void {
+  if (declared === null || declared.length === 3) return;
+  const { inputShape } = options;
+  if (options.batchInputShape === undefined && inputShape !== undefined && inputShape.length === 3) {
+    throw new ConfigError(
+      `${layerName}: option 'inputShape' ${formatShape(inputShape)} has 3 entries, but inputShape leaves out the batch axis: (timesteps, features); did you mean batchInputShape: ${formatShape(inputShape)}, or inputShape: ${formatShape(inputShape.slice(1))}?`,
+    );
+  }
+  const key = options.batchInputShape !== undefined ? "'batchInputShape' (batch, timesteps, features)" : "'inputShape' (timesteps, features)";
+  throw new ConfigError(`${layerName}: option ${key} must describe a sequence, received ${formatShape(options.batchInputShape ?? inputShape ?? declared)}`);
+}
+
 /** Shape checks of a symbolic call: x (B, T, D) fitting the layer, states (B, H) each. */
 export function checkRecurrentShapes(
   layerName: string, inputShapes: Shape[], expected: Shape | null, stateNames: readonly string[], units: number,
 ): void {
   const [x, ...states] = inputShapes;
   if (x.length !== 3) {
-    throw new ShapeError(`${layerName}: input must have rank 3 (batch, timesteps, features), received shape ${formatShape(x)}`);
+    throw new ShapeError(`${layerName}: input must have rank 3 (batch, timesteps, features), received shape ${formatShape(x)}${batchAxisHint(x)}`);
   }
   if (expected && !expected.every((d, i) => d === null || x[i] === null || d === x[i])) {
     throw new ShapeError(`${layerName}: input must have shape ${formatShape(expected)}, received ${formatShape(x)}`);
@@ -448,10 +466,15 @@ export function checkRecurrentShapes(
   });
 }
 
+/** A rank-4 input from Input() is usually a shape written with its batch axis. */
+function batchAxisHint(shape: Shape): string {
+  return shape.length === 4 && shape[0] === null ? `; Input's shape leaves out the batch axis: did you mean Input({ shape: ${formatShape(shape.slice(2))} })?` : '';
+}
+
 export function featureSize(inputShape: Shape, layerName: string): number {
   const features = inputShape[inputShape.length - 1];
   if (inputShape.length !== 3 || features === null || !Number.isInteger(features) || features <= 0) {
-    throw new ShapeError(`${layerName}: build expects an input shape (batch, timesteps, features) with a known feature size, received ${formatShape(inputShape)}`);
+    throw new ShapeError(`${layerName}: build expects an input shape (batch, timesteps, features) with a known feature size, received shape ${formatShape(inputShape)}${batchAxisHint(inputShape)}`);
   }
   return features;
 }

@@ -1,6 +1,7 @@
 import { CELLS, type CellSpec } from '../kernels/cells.js';
 import { ActivationId } from '../kernels/ids.js';
 import { RecurrentLayer, type OptionFlag, type RecurrentArgs, type RecurrentLayerOptions } from './recurrent.js';
+import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 
 export type SimpleRNNOptions = RecurrentLayerOptions;
 
@@ -11,6 +12,12 @@ export type SimpleRNNArgs = RecurrentArgs<SimpleRNNOptions>;
 export class SimpleRNN<A extends SimpleRNNArgs = SimpleRNNArgs> extends RecurrentLayer<OptionFlag<A, 'returnState'>> {
   constructor(...args: A) {
     super(args, 'SimpleRNN', 'simple_rnn', [], CELLS.simple_rnn.defaults);
+  }
+
+  /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
+  static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): SimpleRNN {
+    const kerasVersion = configKerasVersion(options, 'SimpleRNN.fromConfig');
+    return new SimpleRNN({ ...kerasOptions('SimpleRNN', config, 'SimpleRNN.fromConfig'), kerasVersion } as unknown as SimpleRNNOptions);
   }
 
   get className(): string {

@@ -4,6 +4,8 @@ import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { checkKnownKeys } from './options.js';
+import { WRAPPABLE_CLASSES } from './registry.js';
+import { configKerasVersion, kerasOptions, readSpec, type LayerFromConfigOptions } from './keras-options.js';
 
 export class TimeDistributed extends Layer {
   readonly layer: Layer;
@@ -15,6 +17,16 @@ export class TimeDistributed extends Layer {
     super(options, 'time_distributed');
     checkKnownKeys(options, LAYER_OPTION_KEYS, this.name);
     this.layer = layer;
+  }
+
+  /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
+  static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): TimeDistributed {
+    const where = 'TimeDistributed.fromConfig';
+    const kerasVersion = configKerasVersion(options, where);
+    const { className, config: innerConfig } = readSpec(config.layer, `${where}: config.layer`);
+    const Class = WRAPPABLE_CLASSES[className];
+    if (!Class) throw new ConfigError(`${where}: config.layer has class_name ${JSON.stringify(className)}; supported: ${Object.keys(WRAPPABLE_CLASSES).join(', ')}`);
+    return new TimeDistributed(Class.fromConfig(innerConfig, { kerasVersion }), kerasOptions('TimeDistributed', config, where) as LayerOptions);
   }
 
   get className(): string {

@@ -2,6 +2,8 @@
 // is touched, and every message names the argument, the expectation and what arrived.
 import { InputError, ShapeError, formatShape } from '../errors.js';
 import { toTensor, type Tensor } from '../tensor.js';
+import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
+import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 import type { Shape } from './layer.js';
 
 /** x must be (B, T, D) with B, T, D >= 1, and D must match the layer when known. */
@@ -51,4 +53,22 @@ export function checkInitialState(
     }
     return state;
   });
+}
+
+/** The options of a recurrent call: an object with only the keys Keras' call takes. */
+export function checkCallOptions(options: unknown, layerName: string): void {
+  checkOptionsObject(options, `${layerName}: apply`, '{ initialState: [h, c], mask }');
+  checkKnownKeys(options, ['initialState', 'mask'], `${layerName}: apply`);
+}
+
+/** The options of a call on a symbolic tensor: initialState only, itself symbolic. */
+export function checkSymbolicCallOptions(options: unknown, layerName: string): SymbolicTensor[] {
+  checkOptionsObject(options, `${layerName}: apply`, '{ initialState: [h, c] }');
+  checkKnownKeys(options, ['initialState'], `${layerName}: apply on a symbolic tensor`);
+  const { initialState } = options as { initialState?: unknown };
+  if (initialState === undefined) return [];
+  if (!Array.isArray(initialState) || !initialState.every(isSymbolic)) {
+    throw new InputError(`${layerName}: initialState of a call on a symbolic tensor must be a list of symbolic tensors (from Input() or a layer call), received ${String(initialState)}`);
+  }
+  return initialState;
 }

@@ -23,7 +23,7 @@ export function modelFromConfig(json: string | Record<string, unknown>, options:
     try {
       parsed = JSON.parse(json);
     } catch (error) {
-      throw new ConfigError(`modelFromConfig: the JSON does not parse (${String(error)})`);
+      throw new ConfigError(`modelFromConfig: the JSON does not parse (${String(error)})`, { cause: error });
     }
   }
   if (typeof parsed !== 'object' || parsed === null) {

@@ -14,6 +14,7 @@ import type { SummaryRow } from './summary-layout.js';
 import type { Stream, StreamOptions } from '../streaming/stream.js';
 import { openModelStream } from './stream-graph.js';
 import { isSymbolic, type SymbolicTensor } from './symbolic.js';
+import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 
 export interface PredictOptions {
   /** Run the batch in slices of this many samples; the result is the same as one call. */
@@ -23,6 +24,8 @@ export interface PredictOptions {
 export type { SummaryLayout, SummaryOptions } from './summary.js';
 
 /** `Output` is what predict returns: a Tensor, a tuple of them, or `Tensor | Tensor[]` when not known at compile time. */
+const SUMMARY_OPTION_KEYS: readonly string[] = ['print'];
+
 export abstract class ModelBase<Output = Tensor | Tensor[]> {
   readonly name: string;
 
@@ -53,6 +56,8 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> {
 
   /** Like predict but always a list of outputs. */
   predictAll(x: TensorLike | readonly TensorLike[], options: PredictOptions = {}): Tensor[] {
+    checkOptionsObject(options, `${this.name}: predict`, '{ batchSize: 32 }');
+    checkKnownKeys(options, ['batchSize'], `${this.name}: predict`);
     const inputs = this.toInputList(x);
     const graph = this.graphFor(inputs);
     graph.checkInputs(inputs, this.name);
@@ -131,6 +136,8 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> {
    * tf.keras 2 one; printed with console.log (or `printFn`) unless `{ print: false }`, and returned.
    */
   summary(options: SummaryOptions = {}): string {
+    checkOptionsObject(options, `${this.name}: summary`, '{ print: false }');
+    checkKnownKeys(options, SUMMARY_OPTION_KEYS, `${this.name}: summary`);
     const graph = this.graphFor(null);
     const rows = this.layers.map((layer) => summaryRow(layer, graph));
     return summarize(this.name, rows, this.isChain, options);
@@ -193,7 +200,9 @@ export class Model<O extends ModelOptions = ModelOptions> extends ModelBase<Mode
 
   // `| readonly []` makes TypeScript read `outputs: [a, b]` as a tuple rather than an array.
   constructor(options: O & { outputs: O['outputs'] | readonly [] }) {
-    super(options?.name, 'functional');
+    checkOptionsObject(options, 'Model', '{ inputs, outputs }');
+    checkKnownKeys(options, ['inputs', 'outputs', 'name'], 'Model');
+    super(options.name, 'functional');
     const list = (value: unknown, key: string): SymbolicTensor[] => {
       const items = Array.isArray(value) ? value : [value];
       if (items.length === 0 || !items.every(isSymbolic)) {

@@ -1,7 +1,7 @@
 // Keras Sequential: a chain of single-output layers. With a declared input
 // shape the chain is traced as each layer is added, so a layer that cannot
 // fit is rejected by add(); otherwise it is traced on the first predict.
-import { ConfigError, ShapeError, WasmRnnError } from '../errors.js';
+import { ConfigError, ShapeError, formatShape } from '../errors.js';
 import { InputLayer } from '../layers/input-layer.js';
 import { Layer, type Shape } from '../layers/layer.js';
 import type { Tensor } from '../tensor.js';
@@ -96,8 +96,9 @@ export class Sequential extends ModelBase<Tensor> {
     try {
       outputs = layer.callSymbolic([input]);
     } catch (error) {
-      if (error instanceof WasmRnnError && !error.message.startsWith(layer.name)) {
-        throw new ShapeError(`${this.name}: layer ${layer.name} cannot follow the previous output of shape ${JSON.stringify(input.shape)}: ${error.message}`);
+      // Only a shape that does not fit is about the chain; anything else (not ready, a bad option) keeps its class.
+      if (error instanceof ShapeError && !error.message.startsWith(layer.name)) {
+        throw new ShapeError(`${this.name}: layer ${layer.name} cannot follow the previous output of shape ${formatShape(input.shape)}: ${error.message}`, { cause: error });
       }
       throw error;
     }

@@ -70,8 +70,14 @@ declare const mode: 'sum' | null;
 new Bidirectional(new LSTM({ units: 3 }), { mergeMode: mode }).apply(x).shape;
 const anyBidirectional: Bidirectional = new Bidirectional(new LSTM({ units: 3, returnState: true }));
 
+// A layer read back from its config: which options it has is known only at run time.
+const copied = LSTM.fromConfig(new LSTM({ units: 3, returnState: true }).getConfig());
+const copiedOut = copied.apply(x);
+// @ts-expect-error might be a list
+copiedOut.shape;
+
 export {
   shapes, single, gruOut, rnnOut, gruSeq, gruH, rnnSeq, rnnH, gruThird, positional, pOut, pH, sOut, sH, asList, sh, sc,
   symbolicShape, merged, summed, fw, bw, out, fwH, fwC, bwH, bwC, gOut, gFwH, gBwH, nFw, nBw, nFwH, nBwH, bs1, bs2, bs3, bs4,
-  bsShape, sixth, anyBidirectional,
+  bsShape, sixth, anyBidirectional, copiedOut,
 };

@@ -1,0 +1,133 @@
+// Keras layer configs (snake_case, as `layer.get_config()` and `getConfig()` write them, Keras 2
+// and 3 spellings) to this package's camelCase options. Pure data and reading: no layer classes,
+// so every class's static fromConfig can use it.
+import { ConfigError } from '../errors.js';
+import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
+import type { KerasVersion } from './activations.js';
+import type { Shape } from './layer.js';
+
+export interface KerasLayerSpec {
+  class_name: string;
+  config: Record<string, unknown>;
+  module?: string | null;
+  registered_name?: string | null;
+}
+
+export interface LayerFromConfigOptions {
+  /** Keras major version that wrote the config: decides what 'hard_sigmoid' means. Default 3. */
+  kerasVersion?: KerasVersion;
+}
+
+/** snake_case config key -> camelCase option. Keys not listed have no effect on inference and are ignored. */
+const COMMON_KEYS: Record<string, string> = { name: 'name', batch_size: 'batchSize' };
+
+const RECURRENT_KEYS: Record<string, string> = {
+  ...COMMON_KEYS,
+  units: 'units',
+  activation: 'activation',
+  recurrent_activation: 'recurrentActivation',
+  use_bias: 'useBias',
+  return_sequences: 'returnSequences',
+  return_state: 'returnState',
+  go_backwards: 'goBackwards',
+  zero_output_for_mask: 'zeroOutputForMask',
+  reset_after: 'resetAfter',
+  unit_forget_bias: 'unitForgetBias',
+  kernel_initializer: 'kernelInitializer',
+  recurrent_initializer: 'recurrentInitializer',
+  bias_initializer: 'biasInitializer',
+  dropout: 'dropout',
+  recurrent_dropout: 'recurrentDropout',
+  stateful: 'stateful',
+  unroll: 'unroll',
+  seed: 'seed',
+  input_dim: 'inputDim',
+  input_length: 'inputLength',
+};
+
+export const OPTION_KEYS: Record<string, Record<string, string>> = {
+  SimpleRNN: RECURRENT_KEYS,
+  LSTM: RECURRENT_KEYS,
+  GRU: RECURRENT_KEYS,
+  Bidirectional: { ...COMMON_KEYS, merge_mode: 'mergeMode' },
+  Dense: {
+    ...COMMON_KEYS, units: 'units', activation: 'activation', use_bias: 'useBias',
+    kernel_initializer: 'kernelInitializer', bias_initializer: 'biasInitializer', input_dim: 'inputDim',
+  },
+  Embedding: {
+    ...COMMON_KEYS, input_dim: 'inputDim', output_dim: 'outputDim', mask_zero: 'maskZero',
+    embeddings_initializer: 'embeddingsInitializer', input_length: 'inputLength',
+  },
+  Dropout: { ...COMMON_KEYS, rate: 'rate', noise_shape: 'noiseShape' },
+  Masking: { ...COMMON_KEYS, mask_value: 'maskValue' },
+  Concatenate: { ...COMMON_KEYS, axis: 'axis' },
+  TimeDistributed: { ...COMMON_KEYS },
+};
+
+/** The Keras version of fromConfig / layerFromConfig options; checks the options object too. */
+export function configKerasVersion(options: unknown, where: string): KerasVersion {
+  checkOptionsObject(options, where, '{ kerasVersion: 2 }');
+  checkKnownKeys(options, ['kerasVersion'], where);
+  const kerasVersion = (options as LayerFromConfigOptions).kerasVersion ?? 3;
+  if (kerasVersion !== 2 && kerasVersion !== 3) {
+    throw new ConfigError(`${where}: option 'kerasVersion' must be 2 or 3, received ${JSON.stringify(kerasVersion)}`);
+  }
+  return kerasVersion;
+}
+
+/** A Keras config of `className` as camelCase options; keys without effect on inference are left out. */
+export function kerasOptions(className: string, config: unknown, where: string): Record<string, unknown> {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new ConfigError(`${where}: config must be an object such as layer.getConfig() returns, received ${JSON.stringify(config)}`);
+  }
+  return readOptions(className, config as Record<string, unknown>, OPTION_KEYS[className] ?? {}, where);
+}
+
+function readOptions(className: string, config: Record<string, unknown>, keys: Record<string, string>, where: string): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    const option = keys[key];
+    if (option) {
+      // null means "Keras default" except where null is a value of its own.
+      if (value !== null || key === 'activation' || key === 'merge_mode') options[option] = readValue(key, value);
+    } else if (key === 'time_major' && value === true) {
+      throw new ConfigError(`${where}: ${className} config 'time_major': true is not supported; expected false`);
+    }
+  }
+  return { ...options, ...shapeOptions(config) };
+}
+
+export function shapeOptions(config: Record<string, unknown>): { batchInputShape?: Shape; inputShape?: Shape } {
+  const batchShape = config.batch_input_shape ?? config.batch_shape;
+  if (batchShape !== undefined && batchShape !== null) return { batchInputShape: batchShape as Shape };
+  if (config.input_shape !== undefined && config.input_shape !== null) return { inputShape: config.input_shape as Shape };
+  return {};
+}
+
+/** Keras 3 may wrap activations in { class_name, config, module } objects; initializers go to getInitializer as they are. */
+function readValue(key: string, value: unknown): unknown {
+  if (key !== 'activation' && key !== 'recurrent_activation') return value;
+  if (value === null || typeof value === 'string') return value;
+  if (typeof value === 'object') {
+    const { config, registered_name: registeredName, class_name: className } = value as Record<string, unknown>;
+    if (typeof config === 'string') return config;
+    if (typeof registeredName === 'string') return registeredName;
+    if (typeof className === 'string') return className;
+  }
+  throw new ConfigError(`layerFromConfig: config '${key}' must be an activation name such as 'tanh', received ${JSON.stringify(value)}`);
+}
+
+/** A nested { class_name, config } spec (Bidirectional's layer, TimeDistributed's layer, model.to_json()'s layers). */
+export function readSpec(spec: unknown, where: string): { className: string; config: Record<string, unknown> } {
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
+    throw new ConfigError(`${where} must be an object { class_name, config }, received ${JSON.stringify(spec)}`);
+  }
+  const { class_name: className, config } = spec as Record<string, unknown>;
+  if (typeof className !== 'string') {
+    throw new ConfigError(`${where}.class_name must be a string such as 'LSTM', received ${JSON.stringify(className)}`);
+  }
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new ConfigError(`${where}.config must be an object, received ${JSON.stringify(config)}`);
+  }
+  return { className, config: config as Record<string, unknown> };
+}
