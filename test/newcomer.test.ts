@@ -28,7 +28,7 @@ describe('unknown options are a ConfigError naming them, with the camelCase spel
     { title: 'Bidirectional apply(x, { initial_state })', run: () => new Bidirectional(new GRU({ units: 2 })).apply(x, untyped({ initial_state: [] })), patterns: ["'initialState'"] },
     { title: 'a symbolic apply with a mask', run: () => lstm.apply(Input({ shape: [4, 3] }), untyped({ mask: x })), patterns: ["unknown option 'mask'", 'symbolic'] },
     { title: 'predict(x, { batch_size: 1 })', run: () => model.predict(x, untyped({ batch_size: 1 })), patterns: ["unknown option 'batch_size'", "did you mean 'batchSize'?"] },
-    { title: 'summary({ line_length: 100 })', run: () => model.summary(untyped({ line_length: 100, print: false })), patterns: ["summary: unknown option 'line_length'"] },
+    { title: 'summary({ line_length: 100 })', run: () => model.summary(untyped({ line_length: 100, print: false })), patterns: ["summary: unknown option 'line_length'", "did you mean 'lineLength'?"] },
     { title: 'new LSTM({ return_sequences })', run: () => new LSTM(untyped<LSTMOptions>({ units: 3, return_sequences: true })), patterns: ["unknown option 'return_sequences'", "did you mean 'returnSequences'?"] },
     { title: 'new Dense({ use_bias })', run: () => new Dense(untyped({ units: 3, use_bias: false })), patterns: ["did you mean 'useBias'?"] },
     { title: 'new Sequential({ layer })', run: () => new Sequential(untyped({ layer: [] })), patterns: ["Sequential: unknown option 'layer'", "did you mean 'layers'?"] },

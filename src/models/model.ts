@@ -24,7 +24,9 @@ export interface PredictOptions {
 export type { SummaryLayout, SummaryOptions } from './summary.js';
 
 /** `Output` is what predict returns: a Tensor, a tuple of them, or `Tensor | Tensor[]` when not known at compile time. */
-const SUMMARY_OPTION_KEYS: readonly string[] = ['print'];
+// A record over every key, so that a new SummaryOptions key cannot be forgotten here.
+const SUMMARY_KEYS: Record<keyof SummaryOptions, true> = { layout: true, lineLength: true, positions: true, printFn: true, print: true };
+const SUMMARY_OPTION_KEYS: readonly string[] = Object.keys(SUMMARY_KEYS);
 
 export abstract class ModelBase<Output = Tensor | Tensor[]> {
   readonly name: string;
