@@ -6,7 +6,7 @@ const model = new Sequential();
 model.add(new Embedding({ inputDim: 5000, outputDim: 100 }));
 model.add(new SimpleRNN({ units: 128 }));
 model.add(new Dense({ units: 1, activation: 'sigmoid' }));
-model.summary();              // the tf.keras table: (None, None, 100) ... Total params: 529,441
+model.summary();              // Keras 3's table: (None, None, 100) ... Total params: 529,441 (2.02 MB)
 
 const inp = Input({ shape: [5, 1] });
 const [o, h, c] = new LSTM({ units: 3, returnState: true }).apply(inp);
