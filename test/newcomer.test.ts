@@ -8,8 +8,9 @@ import { describe, expect, it } from 'vitest';
 import {
   Bidirectional, Concatenate, ConfigError, Dense, Dropout, Embedding, GRU, Input, InputError, InputLayer, LSTM, Masking, Model,
   Sequential, ShapeError, SimpleRNN, Tensor, TimeDistributed, deserializeLayer, initializers, layerFromConfig, memoryBytes,
-  modelFromConfig, ready, serializeLayer, tensor, type GRUOptions, type LSTMOptions, type Layer, type ModelOptions,
+  initSync, modelFromConfig, ready, serializeLayer, tensor, type GRUOptions, type LSTMOptions, type Layer, type ModelOptions,
 } from '../dist/index.js';
+import { loadModel } from '../dist/io/keras.js';
 import { expectError, untyped } from './expect-error.js';
 import { expectSame, expectSameWeights, seededTensor } from './model-helpers.js';
 
@@ -34,6 +35,10 @@ describe('unknown options are a ConfigError naming them, with the camelCase spel
     { title: 'new Sequential({ layer })', run: () => new Sequential(untyped({ layer: [] })), patterns: ["Sequential: unknown option 'layer'", "did you mean 'layers'?"] },
     { title: 'new Model({ output })', run: () => new Model(untyped<ModelOptions>({ inputs: Input({ shape: [2] }), output: [] })), patterns: ["Model: unknown option 'output'", "did you mean 'outputs'?"] },
     { title: 'Input({ batch_shape })', run: () => Input(untyped({ batch_shape: [1, 2] })), patterns: ["did you mean 'batchShape'?"] },
+    { title: 'layer.stream({ batch_size })', run: () => new LSTM(2).stream(untyped({ batch_size: 2 })), patterns: ["stream: unknown option 'batch_size'", "did you mean 'batchSize'?"] },
+    { title: 'model.stream({ batch_size })', run: () => model.stream(untyped({ batch_size: 2 })), patterns: ["did you mean 'batchSize'?"] },
+    { title: 'initSync({ wasm, kernels })', run: () => initSync(untyped({ wasm: new Uint8Array(8), kernels: 'simd' })), patterns: ["initSync: unknown option 'kernels'"] },
+    { title: 'modelFromConfig(json, { keras_version })', run: () => modelFromConfig('{}', untyped({ keras_version: 2 })), patterns: ["modelFromConfig: unknown option 'keras_version'", "did you mean 'kerasVersion'?"] },
     { title: 'layerFromConfig(spec, { keras_version })', run: () => layerFromConfig({ class_name: 'LSTM', config: { units: 2 } }, untyped({ keras_version: 2 })), patterns: ["did you mean 'kerasVersion'?"] },
   ];
   for (const c of cases) {
@@ -46,6 +51,12 @@ describe('unknown options are a ConfigError naming them, with the camelCase spel
       expect(model.predict(x, { batchSize: 1 }).shape).toEqual([2, 2]);
     });
   }
+
+  it('loadModel(source, { weight_files })', async () => {
+    const error = await loadModel('model.keras', untyped({ weight_files: {} })).then(() => null, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toContain("loadModel: unknown option 'weight_files' (did you mean 'weightFiles'?");
+  });
 
   it('a whole Keras config handed to a constructor points to fromConfig', () => {
     const config = new LSTM({ units: 3, returnSequences: true }).getConfig();

@@ -1,6 +1,7 @@
 // loadModel: any supported model file (or model JSON with its weights) to a
 // Sequential or Model with the file's layer names and weights, ready for predict.
 import { ConfigError } from '../errors.js';
+import { checkKnownKeys } from '../option-keys.js';
 import { ready, type WasmSource } from '../kernels/module.js';
 import type { KerasVersion } from '../layers/activations.js';
 import type { Layer } from '../layers/layer.js';
@@ -53,11 +54,15 @@ interface Contents {
  * `options.weights`. Resolves to the same Sequential / Model the core builds, with the file's
  * layer names and weights; rejects with a ModelFileError naming the file part and the layer.
  */
+// A record over every key, so that a new LoadModelOptions key cannot be forgotten here.
+const LOAD_MODEL_KEYS: Record<keyof LoadModelOptions, true> = { weights: true, weightFiles: true, kerasVersion: true, wasm: true };
+
 export async function loadModel(source: ModelSource, options: LoadModelOptions = {}): Promise<Sequential | Model> {
   // Wrong options are the caller's mistake, not the file's: ConfigError, as everywhere in the package.
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new ConfigError(`loadModel: options must be an object, received ${JSON.stringify(options)}`);
   }
+  checkKnownKeys(options, Object.keys(LOAD_MODEL_KEYS), 'loadModel');
   const kerasVersion = options.kerasVersion;
   if (kerasVersion !== undefined && kerasVersion !== 2 && kerasVersion !== 3) {
     throw new ConfigError(`loadModel: option 'kerasVersion' must be 2 or 3, received ${JSON.stringify(kerasVersion)}`);

@@ -2,6 +2,7 @@
 // frame: an AudioWorkletProcessor (which cannot fetch, and whose process() is
 // synchronous) or a worker handed the module by the main thread.
 import { RuntimeError } from '../errors.js';
+import { checkKnownKeys } from '../option-keys.js';
 import type { KernelExports } from './exports.js';
 import { KernelInstance } from './instance.js';
 import { kernelImports, kernelVariant, useDefaultInstance } from './module.js';
@@ -18,6 +19,7 @@ export interface InitSyncOptions {
  * with `WebAssembly.compile` and pass the Module.
  */
 export function initSync(options: InitSyncOptions): void {
+  if (typeof options === 'object' && options !== null) checkKnownKeys(options, ['wasm'], 'initSync');
   const wasm = (options as Partial<InitSyncOptions> | null | undefined)?.wasm;
   if (!(wasm instanceof WebAssembly.Module || wasm instanceof ArrayBuffer || ArrayBuffer.isView(wasm))) {
     throw new RuntimeError(`initSync({ wasm }) expects a WebAssembly.Module, an ArrayBuffer or a typed array of the module's bytes, received ${describe(wasm)}`);
@@ -28,13 +30,13 @@ export function initSync(options: InitSyncOptions): void {
   try {
     module = wasm instanceof WebAssembly.Module ? wasm : new WebAssembly.Module(wasm as BufferSource);
   } catch (error) {
-    throw new RuntimeError(`initSync: cannot compile the wasm-rnn WebAssembly module (it needs WebAssembly SIMD: Chrome 91+, Firefox 89+, Safari 16.4+, Node 16.4+): ${error instanceof Error ? error.message : String(error)}`);
+    throw new RuntimeError(`initSync: cannot compile the wasm-rnn WebAssembly module (it needs WebAssembly SIMD: Chrome 91+, Firefox 89+, Safari 16.4+, Node 16.4+): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   let instance: WebAssembly.Instance;
   try {
     instance = new WebAssembly.Instance(module, kernelImports(() => memory));
   } catch (error) {
-    throw new RuntimeError(`initSync: cannot instantiate the wasm-rnn WebAssembly module: ${error instanceof Error ? error.message : String(error)}`);
+    throw new RuntimeError(`initSync: cannot instantiate the wasm-rnn WebAssembly module: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
   const exports = instance.exports as unknown as KernelExports;
   memory = exports.memory;

@@ -1,6 +1,7 @@
 // Keras model.to_json() (Sequential and Functional; Keras 2 and 3 spellings)
 // to a Sequential or Model with the same layers, names and wiring.
 import { ConfigError } from '../errors.js';
+import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 import type { KerasVersion } from '../layers/activations.js';
 import { deserializeLayer, readSpec, type KerasLayerSpec } from '../layers/config.js';
 import { InputLayer } from '../layers/input-layer.js';
@@ -18,6 +19,8 @@ export interface ModelFromConfigOptions {
 type TensorReference = [string, number, number];
 
 export function modelFromConfig(json: string | Record<string, unknown>, options: ModelFromConfigOptions = {}): Sequential | Model {
+  checkOptionsObject(options, 'modelFromConfig', '{ kerasVersion: 2 }');
+  checkKnownKeys(options, ['kerasVersion'], 'modelFromConfig');
   let parsed: unknown = json;
   if (typeof json === 'string') {
     try {

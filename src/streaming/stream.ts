@@ -3,6 +3,7 @@
 // views on WebAssembly memory are cached and only rebuilt if the memory grew).
 import { ConfigError, InputError, RuntimeError, ShapeError, formatShape } from '../errors.js';
 import { OwnedBlock } from '../kernels/owned.js';
+import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 import { releaseStreamMemory, type StreamMemory, type StreamProgramBuilder, type StreamValue } from '../kernels/stream-program.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 
@@ -204,6 +205,10 @@ function describeArray(value: unknown): string {
 
 /** batchSize from stream options: a positive integer, default 1. */
 export function streamBatchSize(options: StreamOptions | undefined, owner: string): number {
+  if (options !== undefined) {
+    checkOptionsObject(options, `${owner}: stream`, '{ batchSize: 1 }');
+    checkKnownKeys(options, ['batchSize'], `${owner}: stream`);
+  }
   const batch = options?.batchSize ?? 1;
   if (!Number.isInteger(batch) || batch <= 0) {
     throw new ConfigError(`${owner}: stream option 'batchSize' must be a positive integer, received ${JSON.stringify(batch)}`);
