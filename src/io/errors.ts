@@ -18,6 +18,7 @@ export interface ModelFileErrorDetails {
  * not a Keras model, uses a layer wasm-rnn does not support, or its weights do not fit its config.
  */
 export class ModelFileError extends WasmRnnError {
+  override name = 'ModelFileError';
   readonly file: string | undefined;
   readonly part: string | undefined;
   readonly layer: string | undefined;

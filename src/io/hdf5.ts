@@ -21,6 +21,8 @@ export interface StoredTensor {
 
 const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 const MAX_RANK = 8;
+/** Groups one walk may visit: Keras weight files hold a few per layer. */
+const MAX_WALK_OBJECTS = 100_000;
 
 export function hasHdf5Signature(bytes: Uint8Array): boolean {
   return bytes.length >= HDF5_SIGNATURE.length && HDF5_SIGNATURE.every((b, i) => bytes[i] === b);
@@ -29,6 +31,8 @@ export function hasHdf5Signature(bytes: Uint8Array): boolean {
 export class Hdf5Reader {
   private readonly root: Group;
   private readonly nodes = new Map<string, Group | Dataset | null>();
+  /** One jsfive object per object header: hard links to an object already read share it. */
+  private readonly byAddress = new Map<number, Group | Dataset>();
   private readonly attrCache = new Map<string, Record<string, unknown>>();
   readonly byteLength: number;
 
@@ -88,6 +92,12 @@ export class Hdf5Reader {
         if (cached !== null && !(cached instanceof Group) && !(cached instanceof Dataset)) {
           throw this.error(next, 'is neither a group nor a dataset', layer);
         }
+        if (cached !== null) {
+          const address = objectAddress(cached);
+          const known = address === undefined ? undefined : this.byAddress.get(address);
+          if (known) cached = known;
+          else if (address !== undefined) this.byAddress.set(address, cached);
+        }
         this.nodes.set(next, cached);
       }
       if (cached === null) return undefined;
@@ -95,6 +105,34 @@ export class Hdf5Reader {
       walked = next;
     }
     return current;
+  }
+
+  /** The object header address of the group or dataset at `path`, which identifies it across hard links. */
+  address(path: string, layer?: string): number | undefined {
+    const node = this.node(path, layer);
+    return node ? objectAddress(node) : undefined;
+  }
+
+  /**
+   * Whether the tree under `path` holds any dataset. Each object is visited once, by its address,
+   * so hard links back up the tree (or to itself) cost nothing; at most `MAX_WALK_OBJECTS` objects.
+   */
+  holdsDatasets(path: string): boolean {
+    const seen = new Set<number>();
+    const queue = [path];
+    for (let next = 0; next < queue.length; next++) {
+      const current = queue[next];
+      const node = this.node(current);
+      if (node instanceof Dataset) return true;
+      if (!(node instanceof Group)) continue;
+      const address = objectAddress(node);
+      if (address === undefined) throw this.error(current, 'has no readable object address');
+      if (seen.has(address)) continue;
+      seen.add(address);
+      if (seen.size > MAX_WALK_OBJECTS) throw this.error(path, `holds more than ${MAX_WALK_OBJECTS} groups`);
+      for (const key of this.keys(current) ?? []) queue.push(`${current}/${key}`);
+    }
+    return false;
   }
 
   isGroup(path: string): boolean {
@@ -231,6 +269,12 @@ function declaredLength(bytes: Uint8Array): number | undefined {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const read = (at: number) => view.getUint32(at, true) + view.getUint32(at + 4, true) * 2 ** 32;
   return read(base) + read(eof);
+}
+
+/** jsfive keeps an object's header address in its (untyped) DataObjects. */
+function objectAddress(node: Group | Dataset): number | undefined {
+  const offset = (node as unknown as { _dataobjects?: { offset?: unknown } })._dataobjects?.offset;
+  return typeof offset === 'number' && Number.isSafeInteger(offset) ? offset : undefined;
 }
 
 function splitPath(path: string): string[] {

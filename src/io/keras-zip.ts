@@ -5,6 +5,7 @@ import type { ModelBase } from '../models/model.js';
 import { ModelFileError, describeThrown } from './errors.js';
 import { Hdf5Reader } from './hdf5.js';
 import { savingLibWeights } from './saving-lib.js';
+import type { ReadLimits } from './read-limits.js';
 import { parseJsonText } from './source.js';
 import type { WeightSource } from './weights.js';
 import { readZipMembers } from './zip.js';
@@ -22,8 +23,8 @@ const METADATA = 'metadata.json';
 const WEIGHTS = 'model.weights.h5';
 const SHARDED_WEIGHTS = 'model.weights.json';
 
-export function readKerasArchive(bytes: Uint8Array, file: string): KerasArchiveContents {
-  const members = readZipMembers(bytes, (name) => [CONFIG, METADATA, WEIGHTS, SHARDED_WEIGHTS].includes(name), file);
+export function readKerasArchive(bytes: Uint8Array, file: string, limits: ReadLimits): KerasArchiveContents {
+  const members = readZipMembers(bytes, (name) => [CONFIG, METADATA, WEIGHTS, SHARDED_WEIGHTS].includes(name), file, limits);
   const configBytes = members.get(CONFIG);
   if (!configBytes) {
     throw new ModelFileError(`is a zip archive without ${CONFIG}, so not a Keras .keras model file`, { file, part: CONFIG });

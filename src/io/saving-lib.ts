@@ -88,12 +88,5 @@ function groupEntries(reader: Hdf5Reader, group: string, layer: string): WeightE
 /** Top-level layer entries no model layer maps to but that hold weights. */
 function unusedLayers(reader: Hdf5Reader, root: string, used: Set<string>): string[] {
   const keys = reader.keys(root) ?? [];
-  return keys.map((key) => `${root}/${key}`).filter((path) => !used.has(path) && holdsDatasets(reader, path, 0)).map((path) => reader.partName(path));
-}
-
-function holdsDatasets(reader: Hdf5Reader, path: string, depth: number): boolean {
-  const keys = reader.keys(path);
-  if (keys === undefined) return true; // a dataset
-  if (depth > 6) return false;
-  return keys.some((key) => holdsDatasets(reader, `${path}/${key}`, depth + 1));
+  return keys.map((key) => `${root}/${key}`).filter((path) => !used.has(path) && reader.holdsDatasets(path)).map((path) => reader.partName(path));
 }

@@ -6,6 +6,7 @@ import type { ModelBase } from '../models/model.js';
 import { ModelFileError } from './errors.js';
 import { formatDims, sameShape, type StoredTensor } from './hdf5.js';
 import { isObject } from './model-config.js';
+import type { ReadLimits } from './read-limits.js';
 import { orderedWeightSource, type WeightEntry, type WeightSource } from './weights.js';
 
 /** Shard files by the names used in the manifest's `paths`. */
@@ -34,6 +35,7 @@ export function isTfjsModelJson(json: Record<string, unknown>): boolean {
 
 export async function readTfjsModel(
   json: Record<string, unknown>, file: string, files: WeightFiles | undefined, sibling: ((name: string) => Promise<Uint8Array>) | undefined,
+  limits: ReadLimits,
 ): Promise<TfjsContents> {
   if (json.format === 'graph-model' || (isObject(json.modelTopology) && 'node' in json.modelTopology)) {
     throw new ModelFileError('is a TensorFlow.js graph model; only layers models (format "layers-model") hold a Keras config', { file, part: 'format' });
@@ -54,10 +56,20 @@ export async function readTfjsModel(
       throw new ModelFileError('must be { paths: [...], weights: [...] }', { file, part: where });
     }
     const specs = group.weights.map((w, i) => readSpec(w, file, `${where}.weights[${i}]`));
-    const shards = await Promise.all((group.paths as string[]).map((path) => shardBytes(path, files, sibling, file)));
-    const data = concat(shards);
     const needed = specs.reduce((sum, s) => sum + s.itemSize * s.shape.reduce((a, b) => a * b, 1), 0);
-    if (data.length !== needed) {
+    // Refused before any shard is read: the manifest alone says the weights cannot fit.
+    if (!Number.isSafeInteger(needed) || needed > limits.remaining) {
+      throw new ModelFileError(`declares weights of ${needed} bytes, more than loadModel may read (option maxBytes is ${limits.maxBytes})`, { file, part: where });
+    }
+    const shards: Uint8Array[] = [];
+    for (const path of group.paths as string[]) {
+      const shard = await shardBytes(path, files, sibling, file, limits);
+      shards.push(shard);
+      const sum = shards.reduce((n, b) => n + b.length, 0);
+      if (sum > needed) break;
+    }
+    const data = concat(shards);
+    if (data.length !== needed || shards.length !== group.paths.length) {
       throw new ModelFileError(`the weights need ${needed} bytes but the shard files (${group.paths.join(', ')}) hold ${data.length}`, { file, part: where });
     }
     let offset = 0;
@@ -143,11 +155,14 @@ function readSpec(value: unknown, file: string, part: string): WeightSpec {
 }
 
 async function shardBytes(
-  path: string, files: WeightFiles | undefined, sibling: ((name: string) => Promise<Uint8Array>) | undefined, file: string,
+  path: string, files: WeightFiles | undefined, sibling: ((name: string) => Promise<Uint8Array>) | undefined, file: string, limits: ReadLimits,
 ): Promise<Uint8Array> {
-  const given = files?.[path] ?? files?.[path.split('/').pop() ?? path];
-  if (given instanceof Uint8Array) return given;
-  if (given instanceof ArrayBuffer) return new Uint8Array(given);
+  const own = (name: string) => (files !== undefined && Object.hasOwn(files, name) ? files[name] : undefined);
+  const given = own(path) ?? own(path.split('/').pop() ?? path);
+  if (given instanceof Uint8Array || given instanceof ArrayBuffer) {
+    limits.take(given.byteLength, { file: path });
+    return given instanceof Uint8Array ? given : new Uint8Array(given);
+  }
   if (given !== undefined) throw new ModelFileError('must be a Uint8Array or ArrayBuffer in options.weightFiles', { file, part: path });
   if (!sibling) {
     throw new ModelFileError(`names weight file ${JSON.stringify(path)}; pass it in options.weightFiles (the model.json was given without a location to read it from)`, { file, part: MANIFEST });

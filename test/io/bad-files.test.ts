@@ -224,3 +224,38 @@ describe('configs the package cannot build or weights that do not fit', () => {
     expect(error.part).toBe('model_weights/gru_2/gru_2/bias:0');
   }, CASE_TIMEOUT);
 });
+
+describe('ModelFileError itself', () => {
+  it("is named 'ModelFileError' (it printed as WasmRnnError)", async () => {
+    const error = await expectModelFileError(new Uint8Array(3));
+    expect(error.name).toBe('ModelFileError');
+    expect(String(error)).toMatch(/^ModelFileError: /);
+    expect(new ModelFileError('x').name).toBe('ModelFileError');
+  });
+});
+
+describe('model JSON nested beyond any Keras config', () => {
+  const deepLayer = (depth: number): string => {
+    let layer = '{"class_name": "LSTM", "config": {"name": "l", "units": 2}}';
+    for (let i = 0; i < depth; i++) layer = `{"class_name": "Bidirectional", "config": {"name": "b${i}", "layer": ${layer}}}`;
+    return `{"class_name": "Sequential", "config": {"layers": [${layer}]}}`;
+  };
+
+  it('deep nesting in JSON text, bytes or an object is a ModelFileError at once', async () => {
+    const text = deepLayer(20_000);
+    for (const source of [text, new TextEncoder().encode(text)]) {
+      const error = await expectModelFileError(source, { weights: [] });
+      expect(error.message).toMatch(/nests deeper than/);
+    }
+    const nested: Record<string, unknown> = { class_name: 'Sequential' };
+    let cursor = nested;
+    for (let i = 0; i < 100_000; i++) cursor = (cursor.config = {}) as Record<string, unknown>;
+    await expectModelFileError(nested, { weights: [] });
+  }, CASE_TIMEOUT);
+
+  it('a cyclic JSON object is a ModelFileError', async () => {
+    const cyclic: Record<string, unknown> = { class_name: 'Sequential', config: { layers: [] } };
+    (cyclic.config as Record<string, unknown>).self = cyclic;
+    await expectModelFileError(cyclic, { weights: [] });
+  }, CASE_TIMEOUT);
+});

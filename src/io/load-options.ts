@@ -1,0 +1,92 @@
+// loadModel's options, checked before anything is read: wrong options are the
+// caller's mistake, not the file's, so they are a ConfigError, as everywhere in
+// the package. Keras users write snake_case; the message names the camelCase key.
+import { ConfigError } from '../errors.js';
+import { checkKnownKeys } from '../option-keys.js';
+import type { KerasVersion } from '../layers/activations.js';
+import type { WasmSource } from '../kernels/module.js';
+import type { TensorLike } from '../tensor.js';
+import type { WeightFiles } from './tfjs.js';
+
+export interface LoadModelOptions {
+  /**
+   * The weights for a Keras `model.to_json()` source, in `model.get_weights()` order
+   * (every layer's weights, layers in the order of the config's layers list). Required for such
+   * a source, unused otherwise.
+   */
+  weights?: readonly TensorLike[];
+  /** TF.js weight shard files by the names in model.json's `weightsManifest` paths. */
+  weightFiles?: WeightFiles;
+  /**
+   * Which Keras major version defines `hard_sigmoid` (and the GRU `reset_after` default when the
+   * config omits it). Default: from the file's keras_version (TF.js files count as 2).
+   */
+  kerasVersion?: KerasVersion;
+  /** Where the kernel module comes from; passed to `ready()`. */
+  wasm?: WasmSource;
+  /** Aborts the load: it rejects with the signal's reason (an `AbortError` unless given another). */
+  signal?: AbortSignal;
+  /**
+   * Milliseconds all reads of this load (the model file and its weight shards, from disk or
+   * network) may take together; then it rejects with a ModelFileError. Default 300000 (5 minutes);
+   * `Infinity` for none.
+   */
+  timeoutMs?: number;
+  /**
+   * Most bytes this load may read and inflate in total (the file, its shards, the archive members
+   * it unpacks); beyond that it rejects with a ModelFileError. Default 2 GiB (2147483648).
+   */
+  maxBytes?: number;
+  /**
+   * TF.js shards are read only from the model.json's own folder, or for a model.json fetched
+   * over http(s), from its origin. `true` also lets the manifest name http(s) URLs of other origins.
+   * Shard paths outside the folder of a model.json on disk are always refused.
+   */
+  allowCrossOrigin?: boolean;
+}
+
+// A record over every key, so that a new LoadModelOptions key cannot be forgotten here.
+const LOAD_MODEL_KEYS: Record<keyof LoadModelOptions, true> = {
+  weights: true, weightFiles: true, kerasVersion: true, wasm: true, signal: true, timeoutMs: true, maxBytes: true, allowCrossOrigin: true,
+};
+
+export function checkLoadOptions(options: unknown): LoadModelOptions {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new ConfigError(`loadModel: options must be an object, received ${describe(options)}`);
+  }
+  const record = options as Record<string, unknown>;
+  checkKnownKeys(record, Object.keys(LOAD_MODEL_KEYS), 'loadModel');
+  const { kerasVersion, signal, timeoutMs, maxBytes, allowCrossOrigin } = record;
+  if (kerasVersion !== undefined && kerasVersion !== 2 && kerasVersion !== 3) {
+    throw new ConfigError(`loadModel: option 'kerasVersion' must be 2 or 3, received ${describe(kerasVersion)}`);
+  }
+  if (signal !== undefined && !isAbortSignal(signal)) {
+    throw new ConfigError(`loadModel: option 'signal' must be an AbortSignal, received ${describe(signal)}`);
+  }
+  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0 && !Number.isNaN(timeoutMs))) {
+    throw new ConfigError(`loadModel: option 'timeoutMs' must be a positive number of milliseconds (or Infinity), received ${describe(timeoutMs)}`);
+  }
+  if (maxBytes !== undefined && !(typeof maxBytes === 'number' && maxBytes > 0 && (Number.isSafeInteger(maxBytes) || maxBytes === Infinity))) {
+    throw new ConfigError(`loadModel: option 'maxBytes' must be a positive integer (or Infinity), received ${describe(maxBytes)}`);
+  }
+  if (allowCrossOrigin !== undefined && typeof allowCrossOrigin !== 'boolean') {
+    throw new ConfigError(`loadModel: option 'allowCrossOrigin' must be true or false, received ${describe(allowCrossOrigin)}`);
+  }
+  return record as LoadModelOptions;
+}
+
+function isAbortSignal(value: unknown): value is AbortSignal {
+  if (typeof AbortSignal === 'function' && value instanceof AbortSignal) return true;
+  // Another realm's (or a polyfill's) signal.
+  const candidate = value as { aborted?: unknown; addEventListener?: unknown; removeEventListener?: unknown } | null;
+  return typeof candidate === 'object' && candidate !== null && typeof candidate.aborted === 'boolean'
+    && typeof candidate.addEventListener === 'function' && typeof candidate.removeEventListener === 'function';
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'function') return 'a function';
+  return (value as object).constructor?.name ?? 'an object';
+}

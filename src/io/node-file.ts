@@ -1,0 +1,53 @@
+// Model files on disk (Node): regular files only, read in chunks under the
+// load's byte budget and deadline. Node's modules are reached through dynamic
+// imports whose names are assembled at run time, so no bundler follows them;
+// browsers never call these functions (their callers sit in NODE_ONLY blocks).
+import { ModelFileError, describeThrown } from './errors.js';
+import type { ReadLimits } from './read-limits.js';
+
+const CHUNK_BYTES = 16 * 1024 * 1024;
+
+async function nodeModule<T>(name: string): Promise<T> {
+  const specifier = ['node', name].join(':');
+  return (await import(/* webpackIgnore: true */ /* @vite-ignore */ specifier)) as T;
+}
+
+/** A path (relative to the working directory) or file: URL as an absolute file: URL. */
+export async function toFileUrl(location: URL | string): Promise<URL> {
+  if (location instanceof URL) return location;
+  const url = await nodeModule<typeof import('node:url')>('url');
+  return url.pathToFileURL(location);
+}
+
+/** Reads the file at a file: URL, refusing devices, FIFOs and directories, and files past the budget. */
+export async function readLocalFile(location: URL, label: string, limits: ReadLimits): Promise<Uint8Array> {
+  const where = { file: label };
+  let path: string;
+  try {
+    path = (await nodeModule<typeof import('node:url')>('url')).fileURLToPath(location);
+  } catch (error) {
+    throw new ModelFileError(`is not a readable file location (${describeThrown(error)})`, { ...where, cause: error });
+  }
+  const fs = await nodeModule<typeof import('node:fs/promises')>('fs/promises');
+  let handle: Awaited<ReturnType<typeof fs.open>> | undefined;
+  try {
+    handle = await limits.race(fs.open(path, 'r'));
+    const stat = await limits.race(handle.stat());
+    if (!stat.isFile()) throw new ModelFileError('is not a regular file (loadModel reads files, not devices, pipes or folders)', where);
+    limits.take(stat.size, where);
+    const bytes = new Uint8Array(stat.size);
+    let filled = 0;
+    while (filled < bytes.length) {
+      const { bytesRead } = await limits.race(handle.read(bytes, filled, Math.min(CHUNK_BYTES, bytes.length - filled), filled));
+      if (bytesRead === 0) throw new ModelFileError(`ended after ${filled} of its ${bytes.length} bytes while being read`, where);
+      filled += bytesRead;
+    }
+    return bytes;
+  } catch (error) {
+    if (limits.signal.aborted) throw limits.abortReason();
+    if (error instanceof ModelFileError) throw error;
+    throw new ModelFileError(`cannot be read (${describeThrown(error)})`, { ...where, cause: error });
+  } finally {
+    await handle?.close().catch(() => undefined);
+  }
+}
