@@ -6,6 +6,7 @@ import { SUPPORTED_LAYER_CLASSES } from '../layers/config.js';
 import { modelFromConfig } from '../models/from-config.js';
 import type { Model } from '../models/model.js';
 import { Sequential } from '../models/sequential.js';
+import { checkConfigSizes } from './config-sizes.js';
 import { ModelFileError, describeThrown } from './errors.js';
 import { formatShape } from '../errors.js';
 
@@ -54,6 +55,7 @@ export function prepareConfig(raw: unknown, where: ConfigLocation, budgetBytes: 
   if (!Array.isArray(layers)) throw new ModelFileError(`is a ${className} config without a layers list`, where);
   const budgetFloats = Math.max(budgetBytes, 1024);
   layers.forEach((spec, i) => checkLayer(spec, `layers[${i}]`, where, budgetFloats));
+  checkConfigSizes(root, layers, where, budgetFloats);
   return root;
 }
 

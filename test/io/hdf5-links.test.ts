@@ -23,7 +23,7 @@ beforeAll(async () => {
  */
 function selfLinkedArchive(selfLinks: number): Uint8Array {
   const members = unzipSync(modelBytes(keras));
-  let weights = members['model.weights.h5'];
+  let weights: Uint8Array = members['model.weights.h5'];
   const vars = groupLinks(weights, objectAddress(weights, 'optimizer/vars'));
   expect(vars.length).toBeGreaterThanOrEqual(selfLinks);
   vars.forEach((link, i) => {
@@ -47,7 +47,7 @@ describe('HDF5 groups with hard links to themselves', () => {
       const gru = reference.layers.find((l) => l.className === 'GRU');
       expect(model.layers[0].getWeights().map((w) => Array.from(w.data))).toEqual(gru?.getWeights().map((w) => Array.from(w.data)));
       const x = tensor(keras.inputs[0].data, keras.inputs[0].shape);
-      expect(model.predict(x).shape).toEqual([keras.inputs[0].shape[0], 50]);
+      expect((model.predict(x) as { shape: readonly number[] }).shape).toEqual([keras.inputs[0].shape[0], 50]);
     }, 2 * FAST_MS);
   }
 

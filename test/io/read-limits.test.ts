@@ -146,7 +146,7 @@ describe('URL sources under timeoutMs, maxBytes and signal', () => {
 
 describe('files and bytes under maxBytes', () => {
   it('a file, bytes, a Blob or a Response larger than maxBytes is a ModelFileError', async () => {
-    const bytes = modelBytes(gruH5);
+    const bytes = modelBytes(gruH5) as Uint8Array<ArrayBuffer>;
     for (const source of [modelPath(gruH5), bytes, new Blob([bytes]), new Response(bytes)]) {
       const error = await rejection(loadModel(source, { maxBytes: bytes.length - 1 }));
       expect(error).toBeInstanceOf(ModelFileError);
