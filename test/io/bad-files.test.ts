@@ -5,7 +5,7 @@
 import { zipSync, unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, ModelFileError, WasmRnnError, loadModel, ready, tensor, type Model, type Sequential } from '../../dist/io/keras.js';
-import { loadExpected, modelBytes, patchBytes, seededRandom, type Expected } from './helpers.js';
+import { loadExpected, modelBytes, patchBytes, seededRandom, type Expected, withKerasConfig } from './helpers.js';
 
 const all = loadExpected();
 const CASE_TIMEOUT = 10_000;
@@ -171,13 +171,7 @@ describe('configs the package cannot build or weights that do not fit', () => {
   const h5 = all.find((e) => e.file === 'simple_rnn_model.h5') as Expected;
   const lstm = all.find((e) => e.file === 'lstm_model.h5') as Expected;
 
-  function withConfig(edit: (config: string) => string): Uint8Array {
-    const members = unzipSync(modelBytes(keras));
-    const config = new TextDecoder().decode(members['config.json']);
-    const edited = edit(config);
-    expect(edited).not.toBe(config);
-    return zipSync({ ...members, 'config.json': new TextEncoder().encode(edited) });
-  }
+  const withConfig = (edit: (config: string) => string) => withKerasConfig(keras, edit);
 
   it('a .keras config with an unsupported layer class', async () => {
     const error = await expectModelFileError(withConfig((c) => c.replace('"class_name": "GRU"', '"class_name": "Conv1D"')));

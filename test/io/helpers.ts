@@ -1,6 +1,7 @@
 // Shared by the loader tests: the real Keras files in ../shared/models, their
 // expected outputs, the pass rule, and a seeded random generator.
 import { readFileSync, readdirSync } from 'node:fs';
+import { unzipSync, zipSync } from 'fflate';
 import { fileURLToPath } from 'node:url';
 import type { Tensor } from '../../dist/io/keras.js';
 
@@ -91,4 +92,13 @@ export function indexOf(bytes: Uint8Array, needle: Uint8Array, from = 0): number
     return i;
   }
   return -1;
+}
+
+/** A copy of a .keras archive whose config.json text is edited; the edit must change it. */
+export function withKerasConfig(expected: Pick<Expected, 'folder' | 'file'>, edit: (config: string) => string): Uint8Array {
+  const members = unzipSync(modelBytes(expected));
+  const config = new TextDecoder().decode(members['config.json']);
+  const edited = edit(config);
+  if (edited === config) throw new Error('withKerasConfig: the edit changed nothing');
+  return zipSync({ ...members, 'config.json': new TextEncoder().encode(edited) });
 }

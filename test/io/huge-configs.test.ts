@@ -1,10 +1,9 @@
 // Issue 12 (huge declared shapes): a config declaring sizes its file's weights cannot
 // hold is refused at once with ModelFileError, before building allocates anything,
 // never a RangeError or a multi-second allocation.
-import { unzipSync, zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ModelFileError, loadModel, ready } from '../../dist/io/keras.js';
-import { loadExpected, modelBytes, type Expected } from './helpers.js';
+import { loadExpected, modelBytes, type Expected, withKerasConfig } from './helpers.js';
 
 const keras = loadExpected().find((e) => e.file === 'gru_model.keras') as Expected;
 const FAST_MS = 2_000;
@@ -13,13 +12,7 @@ beforeAll(async () => {
   await ready();
 });
 
-function withConfig(edit: (config: string) => string): Uint8Array {
-  const members = unzipSync(modelBytes(keras));
-  const config = new TextDecoder().decode(members['config.json']);
-  const edited = edit(config);
-  expect(edited).not.toBe(config);
-  return zipSync({ ...members, 'config.json': new TextEncoder().encode(edited) });
-}
+const withConfig = (edit: (config: string) => string) => withKerasConfig(keras, edit);
 
 async function refusedFast(source: Uint8Array | string, options?: Parameters<typeof loadModel>[1]): Promise<ModelFileError> {
   const started = performance.now();
