@@ -4,6 +4,7 @@
 // dataset's shape and type are checked before its values are read.
 import { Dataset, File, Group } from 'jsfive';
 import { ModelFileError, describeThrown } from './errors.js';
+import { checkObjectTrees } from './hdf5-trees.js';
 
 /** Where an HDF5 file sits, for error messages. */
 export interface Hdf5Location {
@@ -36,9 +37,9 @@ export class Hdf5Reader {
   private readonly attrCache = new Map<string, Record<string, unknown>>();
   readonly byteLength: number;
 
-  private constructor(root: Group, byteLength: number, private readonly location: Hdf5Location) {
+  private constructor(root: Group, private readonly bytes: Uint8Array, private readonly location: Hdf5Location) {
     this.root = root;
-    this.byteLength = byteLength;
+    this.byteLength = bytes.byteLength;
   }
 
   static open(bytes: Uint8Array, location: Hdf5Location): Hdf5Reader {
@@ -56,13 +57,15 @@ export class Hdf5Reader {
     const buffer = whole ? (bytes.buffer as ArrayBuffer) : (bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
     let root: Group;
     try {
+      const rootAddress = rootObjectAddress(bytes);
+      if (rootAddress !== undefined) checkObjectTrees(bytes, rootAddress);
       root = new File(buffer, location.member ?? location.file ?? '');
     } catch (error) {
       throw new ModelFileError(`cannot be read as HDF5, the file is truncated or corrupted (${describeThrown(error)})`, {
         file: location.file, part: location.member, cause: error,
       });
     }
-    return new Hdf5Reader(root, bytes.byteLength, location);
+    return new Hdf5Reader(root, bytes, location);
   }
 
   /** 'model.weights.h5: layers/gru/vars/0', or just the path for a top-level .h5 file. */
@@ -88,6 +91,10 @@ export class Hdf5Reader {
         const group: Group = current;
         const keys = this.guard(walked, layer, () => group.keys);
         if (!Array.isArray(keys) || !keys.includes(part)) return undefined;
+        const target = linkTarget(group, part);
+        // Keras writes hard links only; a soft or external link could lead anywhere, or in circles.
+        if (target === undefined) throw this.error(next, 'is a soft or external link, which Keras weight files do not use', layer);
+        this.guard(next, layer, () => checkObjectTrees(this.bytes, target));
         cached = this.guard(next, layer, () => group.get(part));
         if (cached !== null && !(cached instanceof Group) && !(cached instanceof Dataset)) {
           throw this.error(next, 'is neither a group nor a dataset', layer);
@@ -269,6 +276,24 @@ function declaredLength(bytes: Uint8Array): number | undefined {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const read = (at: number) => view.getUint32(at, true) + view.getUint32(at + 4, true) * 2 ** 32;
   return read(base) + read(eof);
+}
+
+/** The object header address a hard link in `group` points to (jsfive keeps links in `_links`); undefined for other links. */
+function linkTarget(group: Group, name: string): number | undefined {
+  const links = (group as unknown as { _links?: Record<string, unknown> })._links;
+  const target = links !== undefined && Object.hasOwn(links, name) ? links[name] : undefined;
+  return typeof target === 'number' && Number.isSafeInteger(target) ? target : undefined;
+}
+
+/** The root group's object header address from the superblock (8-byte offsets), when this check knows the layout. */
+function rootObjectAddress(bytes: Uint8Array): number | undefined {
+  const version = bytes[8];
+  const at = version === 0 ? 64 : version === 1 ? 68 : version === 2 || version === 3 ? 36 : -1;
+  const offsetSize = version === 0 || version === 1 ? bytes[13] : bytes[9];
+  if (at < 0 || offsetSize !== 8 || bytes.length < at + 8) return undefined;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const address = view.getUint32(at, true) + view.getUint32(at + 4, true) * 2 ** 32;
+  return Number.isSafeInteger(address) ? address : undefined;
 }
 
 /** jsfive keeps an object's header address in its (untyped) DataObjects. */

@@ -160,7 +160,13 @@ async function readBody(response: Response, label: string, limits: ReadLimits): 
     await body?.cancel().catch(() => undefined);
     throw error instanceof ModelFileError || limits.signal.aborted ? error : new ModelFileError(`cannot be read (${describeThrown(error)})`, { ...where, cause: error });
   }
-  const reader = body.getReader();
+  let reader: ReadableStreamDefaultReader<Uint8Array>;
+  try {
+    reader = body.getReader();
+  } catch (error) {
+    // A Response whose body was already read or locked.
+    throw new ModelFileError(`cannot be read (${describeThrown(error)})`, { ...where, cause: error });
+  }
   let chunks: Uint8Array[] = [];
   let total = 0;
   try {

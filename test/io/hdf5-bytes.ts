@@ -149,3 +149,34 @@ export function datasetLayout(bytes: Uint8Array, path: string): { addressOffset:
   if (bytes[layout.dataOffset] !== 3 || bytes[layout.dataOffset + 1] !== 1) throw new Error('hdf5-bytes: not a version 3 contiguous layout');
   return { addressOffset: layout.dataOffset + 2, sizeOffset: layout.dataOffset + 10 };
 }
+
+/**
+ * A copy with a chain of `depth` B-tree nodes appended after the end of the file, each listing
+ * the next node twice, as the root of the group at `path`: a reader that does not remember nodes
+ * visits 2^depth leaves. The leaf is a copy of the group's own (level 0) root node.
+ */
+export function exponentialGroupTree(bytes: Uint8Array, path: string, depth: number): Uint8Array {
+  const table = message(bytes, objectAddress(bytes, path), 0x11);
+  const root = readU64(bytes, table.dataOffset);
+  if (signature(bytes, root) !== 'TREE' || bytes[root + 5] !== 0) throw new Error('hdf5-bytes: the group B-tree is not a single leaf');
+  const used = view(bytes).getUint16(root + 6, true);
+  const leafSize = 24 + used * 16 + 8;
+  const nodeSize = 24 + 2 * 16 + 8;
+  const out = new Uint8Array(bytes.length + leafSize + depth * nodeSize);
+  out.set(bytes);
+  out.set(bytes.subarray(root, root + leafSize), bytes.length);
+  let previous = bytes.length;
+  for (let level = 1; level <= depth; level++) {
+    const at = bytes.length + leafSize + (level - 1) * nodeSize;
+    out.set([0x54, 0x52, 0x45, 0x45, 0, level, 2, 0], at); // 'TREE', group node, level, 2 entries
+    out.fill(0xff, at + 8, at + 24); // no siblings: the undefined address
+    for (let i = 0; i < 2; i++) {
+      writeU64(out, at + 24 + 16 * i, 0); // key
+      writeU64(out, at + 32 + 16 * i, previous); // child
+    }
+    writeU64(out, at + 56, 0);
+    previous = at;
+  }
+  writeU64(out, table.dataOffset, previous);
+  return out;
+}

@@ -5,7 +5,7 @@
 import { unzipSync, zipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ModelFileError, loadModel, ready, tensor } from '../../dist/io/keras.js';
-import { groupLinks, objectAddress, relink } from './hdf5-bytes.js';
+import { exponentialGroupTree, groupLinks, objectAddress, relink } from './hdf5-bytes.js';
 import { loadExpected, modelBytes, type Expected } from './helpers.js';
 
 const keras = loadExpected().find((e) => e.file === 'gru_model.keras') as Expected;
@@ -61,4 +61,26 @@ describe('HDF5 groups with hard links to themselves', () => {
     expect(error).toBeInstanceOf(ModelFileError);
     expect((error as ModelFileError).layer).toBe('gru_1');
   }, 2 * FAST_MS);
+});
+
+describe('HDF5 B-trees that are not trees', () => {
+  it('a group B-tree whose nodes each list the next twice (2^40 leaves for a reader that does not remember nodes) fails at once', async () => {
+    const members = unzipSync(modelBytes(keras));
+    for (const path of ['layers', 'layers/gru/cell/vars', '']) {
+      const weights = exponentialGroupTree(members['model.weights.h5'], path, 40);
+      const started = performance.now();
+      const error = await loadModel(zipSync({ ...members, 'model.weights.h5': weights })).catch((e: unknown) => e);
+      expect(performance.now() - started).toBeLessThan(FAST_MS);
+      expect(error, path).toBeInstanceOf(ModelFileError);
+      expect((error as ModelFileError).message).toMatch(/reached twice/);
+    }
+  }, 3 * FAST_MS);
+
+  it('the same chain of depth 1 (each node once) still loads', async () => {
+    const members = unzipSync(modelBytes(keras));
+    // Depth 1 lists the leaf twice: refused as shared. A tree of depth 0 is the original leaf copied.
+    const weights = exponentialGroupTree(members['model.weights.h5'], 'layers', 0);
+    const model = await loadModel(zipSync({ ...members, 'model.weights.h5': weights }));
+    expect(model.countParams()).toBe(keras.summary.total_params);
+  });
 });

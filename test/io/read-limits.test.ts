@@ -205,3 +205,11 @@ describe('loadModel options are checked', () => {
     }
   });
 });
+
+describe('a Response whose body was already read', () => {
+  it('is a ModelFileError, not a TypeError', async () => {
+    const response = new Response(modelBytes(gruH5) as Uint8Array<ArrayBuffer>);
+    await response.arrayBuffer();
+    expect(await rejection(loadModel(response))).toBeInstanceOf(ModelFileError);
+  });
+});
