@@ -9,6 +9,7 @@ import { Sequential } from '../models/sequential.js';
 import { checkConfigSizes } from './config-sizes.js';
 import { ModelFileError, describeThrown } from './errors.js';
 import { formatShape } from '../errors.js';
+import { CELL_LIST } from '../kernels/cells.js';
 
 /** Where a config came from, for error messages. */
 export interface ConfigLocation {
@@ -17,8 +18,6 @@ export interface ConfigLocation {
 }
 
 const MODEL_CLASSES = ['Sequential', 'Functional', 'Model'];
-const RECURRENT_CLASSES = ['SimpleRNN', 'LSTM', 'GRU'];
-const GATES: Record<string, number> = { SimpleRNN: 1, LSTM: 4, GRU: 3 };
 const INITIALIZER_KEYS = ['kernel_initializer', 'recurrent_initializer', 'bias_initializer', 'embeddings_initializer'];
 
 /**
@@ -114,9 +113,11 @@ function checkLayer(spec: unknown, path: string, where: ConfigLocation, budgetFl
       throw new ModelFileError(`config asks for ${what} (${floats} values), more than the file's weights can hold`, layerWhere);
     }
   };
-  if (RECURRENT_CLASSES.includes(className)) {
+  const cell = CELL_LIST.find((row) => row.kerasClass === className);
+  if (cell) {
     const units = count('units') ?? 0;
-    tooLarge(`a ${units}x${GATES[className] * units} recurrent kernel`, units * units * GATES[className]);
+    const G = cell.gates.length;
+    tooLarge(`a ${units}x${G * units} recurrent kernel`, units * units * G);
   } else if (className === 'Dense') {
     const units = count('units') ?? 0;
     tooLarge(`${units} units`, units);

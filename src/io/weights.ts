@@ -2,7 +2,6 @@
 // model.layers order, through each layer's public setWeights. Every stored
 // tensor's shape is checked against the layer before its values are read.
 import type { Layer } from '../layers/layer.js';
-import { TimeDistributed } from '../layers/time-distributed.js';
 import type { ModelBase } from '../models/model.js';
 import { Tensor } from '../tensor.js';
 import { ModelFileError, describeThrown } from './errors.js';
@@ -27,7 +26,6 @@ export interface WeightSource {
   unused(): string[];
 }
 
-const WEIGHTLESS_CLASSES = ['InputLayer', 'Dropout', 'Masking', 'Concatenate'];
 
 /**
  * Sets every layer's weights from `source`, visiting the layers in `order` (layer names in the
@@ -69,8 +67,7 @@ export function assignWeights(model: ModelBase, source: WeightSource, order: rea
 }
 
 function isWeightless(layer: Layer): boolean {
-  if (layer instanceof TimeDistributed) return isWeightless(layer.layer);
-  return WEIGHTLESS_CLASSES.includes(layer.className);
+  return !layer.hasWeights;
 }
 
 /** Weights given as one flat list in model.get_weights() order (Keras JSON + weights, or unnamed TF.js weights). */

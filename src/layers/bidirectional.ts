@@ -4,7 +4,7 @@ import { ConfigError, ShapeError } from '../errors.js';
 import { runRecurrent } from '../kernels/recurrent.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
-import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
+import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import {
   RecurrentLayer, checkRecurrentShapes, checkSequenceShape,
   type ApplyOptions, type StateList, type SymbolicApplyOptions,
@@ -183,7 +183,11 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
   }
 
   /** Keras' reset_states() on both copies: `states` as for initialState, forward then backward. */
-  resetStates(states?: readonly TensorLike[]): void {
+  override get isStateful(): boolean {
+    return this.forwardLayer.stateful;
+  }
+
+  override resetStates(states?: readonly TensorLike[]): void {
     const count = this.forwardLayer.stateNames.length;
     if (states !== undefined && (!Array.isArray(states) || states.length !== 2 * count)) {
       throw new ShapeError(`${this.name}: resetStates expects ${2 * count} state tensors (forward then backward), received ${Array.isArray(states) ? states.length : typeof states}`);

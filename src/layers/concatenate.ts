@@ -1,6 +1,6 @@
 // Keras Concatenate along one axis, with Keras 3's mask rule.
 import { ConfigError, ShapeError, formatShape } from '../errors.js';
-import { isSymbolicList, type SymbolicTensor } from '../models/symbolic.js';
+import { isSymbolicList, type SymbolicTensor } from '../symbolic.js';
 import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
 import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { WeightlessLayer } from './weightless.js';

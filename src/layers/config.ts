@@ -1,6 +1,7 @@
 // Keras layer specs ({ class_name, config }, as `model.to_json()` lists them and serializeLayer
 // writes them; Keras 2 and 3 spellings) to layer objects, through each class's fromConfig.
 import { ConfigError } from '../errors.js';
+import { CELL_LIST } from '../kernels/cells.js';
 import type { Bidirectional } from './bidirectional.js';
 import { configKerasVersion, readSpec, type KerasLayerSpec, type LayerFromConfigOptions } from './keras-options.js';
 import type { Layer } from './layer.js';
@@ -11,7 +12,7 @@ import { TimeDistributed } from './time-distributed.js';
 export { readSpec, type KerasLayerSpec, type LayerFromConfigOptions };
 
 const LAYER_CLASSES: Readonly<Record<string, LayerClass>> = { ...WRAPPABLE_CLASSES, TimeDistributed };
-const RECURRENT_CLASSES = ['SimpleRNN', 'LSTM', 'GRU', 'Bidirectional'];
+const RECURRENT_CLASSES = [...new Set(CELL_LIST.map((cell) => cell.kerasClass)), 'Bidirectional'];
 export const SUPPORTED_LAYER_CLASSES: readonly string[] = Object.keys(LAYER_CLASSES);
 
 /** Builds a SimpleRNN, LSTM, GRU or Bidirectional from its Keras serialisation. */

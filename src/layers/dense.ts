@@ -4,7 +4,7 @@ import { getInitializer, type Initializer, type InitializerSpec } from '../initi
 import { packDenseWeights, releaseDenseWeights, runDense, type DenseOutput, type PackedDenseWeights } from '../kernels/dense.js';
 import { defaultInstance } from '../kernels/module.js';
 import { OwnedBlock } from '../kernels/owned.js';
-import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
+import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
 import { ACTIVATION_NAMES, activationId, type ActivationName, type KerasVersion } from './activations.js';
 import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';

@@ -1,7 +1,7 @@
 // Keras Embedding: integer ids to rows of a table, with mask_zero's mask.
 import { ConfigError, InputError, ShapeError, formatShape } from '../errors.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers/index.js';
-import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
+import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { booleanOption, checkKnownKeys, checkOptionsObject, nextRandomSeed } from './options.js';

@@ -1,6 +1,6 @@
 // Keras InputLayer and Input(): the entry points of a functional graph.
 import { ConfigError, formatShape } from '../errors.js';
-import { LayerNode, SymbolicTensor } from '../models/symbolic.js';
+import { LayerNode, SymbolicTensor } from '../symbolic.js';
 import type { Tensor } from '../tensor.js';
 import type { LayerCallResult, Shape } from './layer.js';
 import { WeightlessLayer } from './weightless.js';

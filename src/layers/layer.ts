@@ -1,11 +1,12 @@
 // What every layer shares: a Keras-style name, an optional declared input
 // shape, and the weight/config surface Keras users call.
 import { ConfigError, ShapeError, formatShape } from '../errors.js';
-import { LayerNode, SymbolicTensor } from '../models/symbolic.js';
+import { LayerNode, SymbolicTensor } from '../symbolic.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 
-/** A shape with unknown dimensions as null, Keras' None. */
-export type Shape = readonly (number | null)[];
+import type { Shape } from '../symbolic.js';
+
+export type { Shape };
 
 /** What a layer hands to the next one in a model: its outputs and their Keras masks. */
 export interface LayerCallResult {
@@ -78,6 +79,21 @@ export abstract class Layer {
   abstract setWeights(weights: readonly TensorLike[]): void;
   abstract countParams(): number;
   abstract getConfig(): Record<string, unknown>;
+
+  /** Whether the layer carries states from one call to the next (Keras' stateful RNNs); see resetStates(). */
+  get isStateful(): boolean {
+    return false;
+  }
+
+  /** Whether the layer has weights (in getWeights() and in model files); false for Dropout, Masking and the like. */
+  get hasWeights(): boolean {
+    return true;
+  }
+
+  /** Keras' reset_states(): only stateful layers have states to reset. */
+  resetStates(_states?: readonly TensorLike[]): void {
+    throw new ConfigError(`${this.name}: resetStates() needs a stateful layer; ${this.className} keeps no states between calls`);
+  }
 
   /** Frees what the layer keeps in WebAssembly memory; layers without weights have nothing to free. */
   dispose(): void {}

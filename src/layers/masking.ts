@@ -1,7 +1,7 @@
 // Keras Masking: a time step whose features all equal maskValue is masked
 // for the layers that follow, and its features are zeroed.
 import { ConfigError, ShapeError, formatShape } from '../errors.js';
-import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
+import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { WeightlessLayer } from './weightless.js';

@@ -15,7 +15,7 @@ import { OwnedBlock } from '../kernels/owned.js';
 import { StreamProgramBuilder, type RecurrentStreamSpec } from '../kernels/stream-program.js';
 import { openStream, streamBatchSize, type Stream, type StreamOptions } from '../streaming/stream.js';
 import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
-import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
+import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { checkCallOptions, checkInitialState, checkMask, checkSequenceInput, checkSymbolicCallOptions } from './validate.js';
 import { checkWeightList } from './weights.js';
@@ -313,7 +313,11 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
    * Keras' reset_states(): a stateful layer's next call starts from zeros, or from `states`
    * ([h] or [h, c], each (B, H)); the batch size may change after a reset without states.
    */
-  resetStates(states?: readonly TensorLike[]): void {
+  override get isStateful(): boolean {
+    return this.stateful;
+  }
+
+  override resetStates(states?: readonly TensorLike[]): void {
     if (!this.stateful) throw new ConfigError(`${this.name}: resetStates() needs a stateful layer (stateful: true)`);
     if (states === undefined) {
       this.carriedStates = null;

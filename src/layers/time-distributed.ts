@@ -1,6 +1,6 @@
 // Keras TimeDistributed: the inner layer on every time step, by folding time into the batch.
 import { ConfigError, ShapeError, formatShape } from '../errors.js';
-import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
+import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { checkKnownKeys } from './options.js';
@@ -31,6 +31,10 @@ export class TimeDistributed extends Layer {
 
   get className(): string {
     return 'TimeDistributed';
+  }
+
+  override get hasWeights(): boolean {
+    return this.layer.hasWeights;
   }
 
   get built(): boolean {

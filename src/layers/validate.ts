@@ -2,7 +2,7 @@
 // is touched, and every message names the argument, the expectation and what arrived.
 import { InputError, ShapeError, formatShape } from '../errors.js';
 import { toTensor, type Tensor } from '../tensor.js';
-import { isSymbolic, type SymbolicTensor } from '../models/symbolic.js';
+import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 import type { Shape } from './layer.js';
 

@@ -9,6 +9,10 @@ export abstract class WeightlessLayer extends Layer {
     return true;
   }
 
+  override get hasWeights(): boolean {
+    return false;
+  }
+
   build(): void {}
 
   getWeights(): Tensor[] {

@@ -8,7 +8,7 @@ import { InputLayer } from '../layers/input-layer.js';
 import type { Layer } from '../layers/layer.js';
 import { Model } from './model.js';
 import { Sequential } from './sequential.js';
-import type { SymbolicTensor } from './symbolic.js';
+import type { SymbolicTensor } from '../symbolic.js';
 
 export interface ModelFromConfigOptions {
   /** Keras major version; by default read from the JSON's keras_version, else 3. */

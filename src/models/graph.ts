@@ -4,7 +4,7 @@ import { ConfigError, ShapeError, formatShape } from '../errors.js';
 import { InputLayer } from '../layers/input-layer.js';
 import type { Layer } from '../layers/layer.js';
 import type { Tensor } from '../tensor.js';
-import type { LayerNode, SymbolicTensor } from './symbolic.js';
+import type { LayerNode, SymbolicTensor } from '../symbolic.js';
 
 interface Value {
   tensor: Tensor;

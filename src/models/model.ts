@@ -1,9 +1,7 @@
 // Models: the shared surface (predict, summary, weights) and the functional
 // Model built from Input() tensors and the outputs of layers called on them.
 import { ConfigError, InputError, ShapeError } from '../errors.js';
-import { Bidirectional } from '../layers/bidirectional.js';
 import { InputLayer } from '../layers/input-layer.js';
-import { RecurrentLayer } from '../layers/recurrent.js';
 import { uniqueLayerName, type Layer } from '../layers/layer.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { concatBatches, sliceBatch } from './batching.js';
@@ -13,7 +11,7 @@ import { summarize, type SummaryOptions } from './summary.js';
 import type { SummaryRow } from './summary-layout.js';
 import type { Stream, StreamOptions } from '../streaming/stream.js';
 import { openModelStream } from './stream-graph.js';
-import { isSymbolic, type SymbolicTensor } from './symbolic.js';
+import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 
 export interface PredictOptions {
@@ -93,7 +91,7 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> {
   /** Keras' model.reset_states(): every stateful layer starts its next call from zeros. */
   resetStates(): void {
     for (const layer of this.layers) {
-      if ((layer instanceof RecurrentLayer && layer.stateful) || (layer instanceof Bidirectional && layer.forwardLayer.stateful)) layer.resetStates();
+      if (layer.isStateful) layer.resetStates();
     }
   }
 

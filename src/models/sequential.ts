@@ -7,7 +7,7 @@ import { Layer, type Shape } from '../layers/layer.js';
 import type { Tensor } from '../tensor.js';
 import { Graph } from './graph.js';
 import { ModelBase } from './model.js';
-import { isSymbolic, type SymbolicTensor } from './symbolic.js';
+import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 
 export interface SequentialOptions {

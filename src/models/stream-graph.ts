@@ -17,7 +17,7 @@ import { RecurrentLayer } from '../layers/recurrent.js';
 import { TimeDistributed } from '../layers/time-distributed.js';
 import { openStream, streamBatchSize, type Stream, type StreamOptions, type StreamStateLabel } from '../streaming/stream.js';
 import type { Graph } from './graph.js';
-import type { SymbolicTensor } from './symbolic.js';
+import type { SymbolicTensor } from '../symbolic.js';
 
 /** A value per frame: its buffer, its Keras mask, and whether it still has a time axis in the model. */
 interface FrameValue {

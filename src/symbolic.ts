@@ -1,7 +1,11 @@
 // Symbolic tensors: what `Input()` returns and what layers return when called
 // on one. They carry a shape and the node that produced them, so a Model can
-// trace its graph from outputs back to inputs.
-import type { Layer, Shape } from '../layers/layer.js';
+// trace its graph from outputs back to inputs. They sit below the layers, next
+// to tensor.ts; the one reference up is the node's type-only link to its layer.
+import type { Layer } from './layers/layer.js';
+
+/** A shape with unknown dimensions as null, Keras' None. */
+export type Shape = readonly (number | null)[];
 
 /** One call of a layer in a graph: which tensors went in and which came out. */
 export class LayerNode {
