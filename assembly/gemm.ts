@@ -19,30 +19,51 @@ export function f32_packed_size(K: i32, N: i32): i32 {
 export function f32_gemm_pack_weights(packed: usize, src: usize, srcLd: i32, bias: usize, K: i32, G: i32, H: i32, Hp: i32): void {
   const N = G * Hp;
   const panels = (N + NR - 1) / NR;
+  const srcRowBytes = <usize>srcLd << 2;
   let dst = packed;
   for (let p = 0; p < panels; p++) {
-    for (let row = -1; row < K; row++) {
-      for (let lane = 0; lane < NR; lane++) {
-        const n = p * NR + lane;
-        let value: f32 = 0;
-        if (n < N) {
-          const g = n / Hp;
-          const j = n - g * Hp;
-          if (j < H) {
-            const col = g * H + j;
-            if (row < 0) {
-              if (bias != 0) value = load<f32>(bias + (<usize>col << 2));
-            } else {
-              value = load<f32>(src + ((<usize>row * srcLd + col) << 2));
-            }
-          }
-        }
-        store<f32>(dst, value);
-        dst += 4;
+    // Where each lane of this panel comes from: a Keras column, or -1 for padding.
+    for (let lane = 0; lane < NR; lane++) {
+      const n = p * NR + lane;
+      let col = -1;
+      if (n < N) {
+        const g = n / Hp;
+        const j = n - g * Hp;
+        if (j < H) col = g * H + j;
       }
+      store<i32>(PANEL_COLUMNS + (<usize>lane << 2), col);
+    }
+    for (let lane = 0; lane < NR; lane++) {
+      const col = load<i32>(PANEL_COLUMNS + (<usize>lane << 2));
+      store<f32>(dst + (<usize>lane << 2), col >= 0 && bias != 0 ? load<f32>(bias + (<usize>col << 2)) : 0);
+    }
+    dst += NR * 4;
+    const first = load<i32>(PANEL_COLUMNS);
+    let row = src;
+    if (first >= 0 && load<i32>(PANEL_COLUMNS + (<usize>(NR - 1) << 2)) == first + NR - 1) {
+      // Eight consecutive Keras columns (every panel unless a gate block ends inside it).
+      row += <usize>first << 2;
+      for (let k = 0; k < K; k++) {
+        v128.store(dst, v128.load(row));
+        v128.store(dst, v128.load(row, 16), 16);
+        row += srcRowBytes;
+        dst += NR * 4;
+      }
+      continue;
+    }
+    for (let k = 0; k < K; k++) {
+      for (let lane = 0; lane < NR; lane++) {
+        const col = load<i32>(PANEL_COLUMNS + (<usize>lane << 2));
+        store<f32>(dst + (<usize>lane << 2), col >= 0 ? load<f32>(row + (<usize>col << 2)) : 0);
+      }
+      row += srcRowBytes;
+      dst += NR * 4;
     }
   }
 }
+
+/** Source columns of the panel being packed (i32, -1 for a padding lane). */
+const PANEL_COLUMNS: usize = memory.data(NR * 4, 16);
 
 // Four rows by eight columns: 8 accumulators, the B panel row loaded once per k.
 // The four A values of step k are read at a + k*aStep + {0, 1, 2, 3}*aRow bytes:

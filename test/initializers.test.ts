@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, ShapeError } from '../src/errors.js';
 import { getInitializer, initializers, type Initializer } from '../src/initializers/index.js';
-import { orthonormalColumns } from '../src/initializers/orthogonal.js';
+import { orthonormalizeRows } from '../src/initializers/householder.js';
 
 // ---- statistics helpers (expected values come from formulas, never from earlier output) ----
 
@@ -220,11 +220,15 @@ describe('orthogonal', () => {
   it('QR follows the Keras sign rule: A = Q·R with R = Qᵀ·A upper triangular, diag(R) >= 0', () => {
     const [m, n] = [5, 3];
     const a = Float64Array.from([2, -1, 0.5, -3, 4, 1, 0, 2, -2, 1, 1, 1, -0.5, 3, 2]);
-    const q = orthonormalColumns(a, m, n);
+    // orthonormalizeRows works on the vectors as rows: Aᵀ in, Qᵀ out.
+    const qt = new Float64Array(n * m);
+    for (let k = 0; k < m; k++) for (let j = 0; j < n; j++) qt[j * m + k] = a[k * n + j];
+    orthonormalizeRows(qt, n, m);
+    const q = (k: number, i: number) => qt[i * m + k];
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) {
         let r = 0;
-        for (let k = 0; k < m; k++) r += q[k * n + i] * a[k * n + j];
+        for (let k = 0; k < m; k++) r += q(k, i) * a[k * n + j];
         if (i > j) expect(Math.abs(r)).toBeLessThan(1e-12);
         if (i === j) expect(r).toBeGreaterThan(0);
       }
@@ -234,8 +238,8 @@ describe('orthogonal', () => {
         let qr = 0;
         for (let i = 0; i < n; i++) {
           let r = 0;
-          for (let t = 0; t < m; t++) r += q[t * n + i] * a[t * n + j];
-          qr += q[k * n + i] * r;
+          for (let t = 0; t < m; t++) r += q(t, i) * a[t * n + j];
+          qr += q(k, i) * r;
         }
         expect(qr).toBeCloseTo(a[k * n + j], 12);
       }

@@ -35,4 +35,10 @@ export interface KernelExports {
   f32_merge(out: number, forward: number, backward: number, n: number, mode: number): void;
   /** Runs a stream's per-frame program (assembly/stream.ts). */
   stream_step(program: number): void;
+  f32_gram_panel(g: number, vectorPanels: number, n: number, m: number, jb: number): void;
+  f64_cholesky_rows(g: number, n: number, i0: number): number;
+  f32_pack_cholesky_factor(packed: number, g: number, n: number): void;
+  f32_substitute_rows(v: number, ld: number, packed: number, panels: number, n: number, i0: number): void;
+  orthonormal_packed_floats(n: number): number;
+  f32_row_norm_deviation(v: number, ld: number, n: number): number;
 }

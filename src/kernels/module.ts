@@ -77,6 +77,11 @@ export function useDefaultInstance(instance: KernelInstance): void {
   runtime ??= instance;
 }
 
+/** The instantiated module, or undefined before `ready()`: for work that has a JavaScript fallback. */
+export function loadedInstance(): KernelInstance | undefined {
+  return runtime;
+}
+
 /** Which build is running: 'relaxed-simd' (fused multiply-add) or 'simd'; null before `ready()`. */
 export function kernelVariant(): KernelVariant | null {
   if (!runtime) return null;
@@ -162,9 +167,11 @@ export function kernelImports(memory: () => WebAssembly.Memory | undefined): Web
 async function compile(source: WasmSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
   if (source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return WebAssembly.compile(source as BufferSource);
-  if (isResponse(source)) return compileResponse(source);
   if (source instanceof URL || typeof source === 'string') return compileLocation(source);
   if (isThenable(source)) return compile(await source);
+  // Last, because in Node the first read of the `Response` global loads its fetch implementation
+  // (undici), about 40 ms that the default path (a file: URL) must not pay.
+  if (isResponse(source)) return compileResponse(source);
   throw new RuntimeError(
     `ready({ wasm }) expects a URL, string, Response, ArrayBuffer, typed array or WebAssembly.Module, got ${describeValue(source)}`,
   );

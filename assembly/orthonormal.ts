@@ -1,0 +1,239 @@
+// Cholesky QR for the orthogonal initializer: n row vectors of length m (n <= m/2, rows of a
+// Gaussian matrix) become orthonormal rows Q with V = L·Q, L lower triangular, diag(L) > 0.
+//   G = V·Vᵀ        float32 products, summed in float32 over 256 columns, then in float64;
+//   G = L·Lᵀ        Cholesky in float64;
+//   Q = L⁻¹·V       forward substitution in float32, in place.
+// For a Gaussian with m >= 2n, κ(V) <= ~6, so the Gram matrix loses nothing that matters:
+// QᵀQ = I to about 1e-6 and Q matches a float64 Householder QR to float32 rounding.
+// Plain mul/add (no `madd`), so both packaged builds give the same bits.
+//
+// Layout: n a multiple of 8; V twice, as panels for the Gram matrix (see f32_gram_panel) and as
+// rows (row stride ld floats, a multiple of 8, zero padding columns) for the substitution;
+// G n×n float64, row-major, lower triangle used.
+
+/** Columns summed in float32 before a partial sum goes to float64. */
+const CHUNK: i32 = 256;
+
+// @ts-ignore: decorator
+@inline function sum2(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+/** G[row][j..j+7] += the four float32 sums in `low` and `high`, in float64. */
+// @ts-ignore: decorator
+@inline function add_row8(row: usize, low: v128, high: v128): void {
+  v128.store(row, f64x2.add(v128.load(row), f64x2.promote_low_f32x4(low)));
+  v128.store(row, f64x2.add(v128.load(row, 16), f64x2.promote_low_f32x4(i64x2.shuffle(low, low, 1, 0))), 16);
+  v128.store(row, f64x2.add(v128.load(row, 32), f64x2.promote_low_f32x4(high)), 32);
+  v128.store(row, f64x2.add(v128.load(row, 48), f64x2.promote_low_f32x4(i64x2.shuffle(high, high, 1, 0))), 48);
+}
+
+/**
+ * Columns 8·jb..8·jb+7 of G = V·Vᵀ (float64, n×n, zeroed by the caller), rows 8·jb.. n-1: the
+ * lower triangle and the rest of its diagonal 8×8 blocks. `vectorPanels` holds V as [n/8][m][8]
+ * (rows 8p..8p+7 side by side: the tall Gaussian's columns 8p..8p+7, as drawn). One call per
+ * panel keeps that panel in cache while every row block below meets it, and lets V8 move the
+ * function to its optimizing tier between calls (it never does within one).
+ */
+export function f32_gram_panel(g: usize, vectorPanels: usize, n: i32, m: i32, jb: i32): void {
+  const panelBytes = <usize>m << 5;
+  const columns = vectorPanels + <usize>jb * panelBytes;
+  const ldg = <usize>n << 3;
+  for (let i0 = jb * 8; i0 < n; i0 += 4) {
+    // Rows i0..i0+3 are lanes (i0 & 7).. of panel i0 / 8.
+    const rows = vectorPanels + <usize>(i0 >> 3) * panelBytes + (<usize>(i0 & 7) << 2);
+    const out = g + <usize>i0 * ldg + (<usize>(jb * 8) << 3);
+    for (let from = 0; from < m; from += CHUNK) {
+      const to = min(m, from + CHUNK);
+      let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+      let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+      let a = rows + (<usize>from << 5);
+      let b = columns + (<usize>from << 5);
+      const end = columns + (<usize>to << 5);
+      for (; b < end; b += 32, a += 32) {
+        const q0 = v128.load(b), q1 = v128.load(b, 16);
+        const x0 = v128.load32_splat(a);
+        c00 = f32x4.add(c00, f32x4.mul(x0, q0)); c01 = f32x4.add(c01, f32x4.mul(x0, q1));
+        const x1 = v128.load32_splat(a, 4);
+        c10 = f32x4.add(c10, f32x4.mul(x1, q0)); c11 = f32x4.add(c11, f32x4.mul(x1, q1));
+        const x2 = v128.load32_splat(a, 8);
+        c20 = f32x4.add(c20, f32x4.mul(x2, q0)); c21 = f32x4.add(c21, f32x4.mul(x2, q1));
+        const x3 = v128.load32_splat(a, 12);
+        c30 = f32x4.add(c30, f32x4.mul(x3, q0)); c31 = f32x4.add(c31, f32x4.mul(x3, q1));
+      }
+      add_row8(out, c00, c01);
+      add_row8(out + ldg, c10, c11);
+      add_row8(out + 2 * ldg, c20, c21);
+      add_row8(out + 3 * ldg, c30, c31);
+    }
+  }
+}
+
+/**
+ * In place, rows i0..i0+3 of G's lower triangle become those of L, G = L·Lᵀ (left-looking, in
+ * 4×2 blocks; rows above i0 must already hold L). Returns 0, or 1 + the row whose pivot lost more
+ * than 99.9% of its squared norm: V is then too close to rank-deficient for this method, and the
+ * caller falls back to Householder.
+ */
+export function f64_cholesky_rows(g: usize, n: i32, i0: i32): i32 {
+  const ldg = <usize>n << 3;
+  const a0 = g + <usize>i0 * ldg;
+  const a1 = a0 + ldg, a2 = a1 + ldg, a3 = a2 + ldg;
+  for (let j0 = 0; j0 < i0 + 4; j0 += 2) {
+    const b0 = g + <usize>j0 * ldg;
+    const b1 = b0 + ldg;
+    // Prefix dot products over columns < j0. Rows above the diagonal read entries of the upper
+    // triangle here; their results are never used.
+    let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+    let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+    const bytes = <usize>j0 << 3;
+    for (let k: usize = 0; k < bytes; k += 16) {
+      const x0 = v128.load(b0 + k), x1 = v128.load(b1 + k);
+      const r0 = v128.load(a0 + k);
+      c00 = f64x2.add(c00, f64x2.mul(r0, x0)); c01 = f64x2.add(c01, f64x2.mul(r0, x1));
+      const r1 = v128.load(a1 + k);
+      c10 = f64x2.add(c10, f64x2.mul(r1, x0)); c11 = f64x2.add(c11, f64x2.mul(r1, x1));
+      const r2 = v128.load(a2 + k);
+      c20 = f64x2.add(c20, f64x2.mul(r2, x0)); c21 = f64x2.add(c21, f64x2.mul(r2, x1));
+      const r3 = v128.load(a3 + k);
+      c30 = f64x2.add(c30, f64x2.mul(r3, x0)); c31 = f64x2.add(c31, f64x2.mul(r3, x1));
+    }
+    const dots = DOTS;
+    store<f64>(dots, sum2(c00)); store<f64>(dots, sum2(c01), 8);
+    store<f64>(dots, sum2(c10), 16); store<f64>(dots, sum2(c11), 24);
+    store<f64>(dots, sum2(c20), 32); store<f64>(dots, sum2(c21), 40);
+    store<f64>(dots, sum2(c30), 48); store<f64>(dots, sum2(c31), 56);
+    for (let c = 0; c < 2; c++) {
+      const jj = j0 + c;
+      for (let r = 0; r < 4; r++) {
+        const i = i0 + r;
+        if (i < jj) continue;
+        const at = g + <usize>i * ldg + (<usize>jj << 3);
+        let s = load<f64>(at) - load<f64>(dots + (<usize>(2 * r + c) << 3));
+        if (c == 1) s -= load<f64>(g + <usize>i * ldg + (<usize>j0 << 3)) * load<f64>(g + <usize>jj * ldg + (<usize>j0 << 3));
+        if (i == jj) {
+          if (!(s > 1e-3 * load<f64>(at))) return i + 1;
+          store<f64>(at, Math.sqrt(s));
+        } else {
+          store<f64>(at, s / load<f64>(g + <usize>jj * ldg + (<usize>jj << 3)));
+        }
+      }
+    }
+  }
+  return 0;
+}
+
+/** The 4×2 prefix dot products of one block, in static data (the host owns the heap). */
+const DOTS: usize = memory.data(64, 16);
+
+/** Floats f32_pack_cholesky_factor writes: L's rows in blocks of 4, as float32. */
+export function orthonormal_packed_floats(n: i32): i32 {
+  return (n * n) / 2 + 2 * n;
+}
+
+/**
+ * L (left in g by f64_cholesky_rows) packed for f32_substitute_rows: for block b (rows
+ * 4b..4b+3), [k][4 rows] = -L[row][k] for k < 4b, then the 4×4 diagonal block (row-major,
+ * reciprocal pivots on its diagonal), so the kernel subtracts with one splat per row.
+ */
+export function f32_pack_cholesky_factor(packed: usize, g: usize, n: i32): void {
+  const ldg = <usize>n << 3;
+  let p = packed;
+  for (let i0 = 0; i0 < n; i0 += 4) {
+    for (let k = 0; k < i0; k++) {
+      for (let r = 0; r < 4; r++) store<f32>(p + (<usize>r << 2), <f32>-load<f64>(g + <usize>(i0 + r) * ldg + (<usize>k << 3)));
+      p += 16;
+    }
+    for (let r = 0; r < 4; r++) {
+      for (let c = 0; c < 4; c++) {
+        const l = load<f64>(g + <usize>(i0 + r) * ldg + (<usize>(i0 + c) << 3));
+        store<f32>(p + (<usize>(4 * r + c) << 2), r == c ? <f32>(1.0 / l) : c < r ? <f32>-l : 0);
+      }
+    }
+    p += 64;
+  }
+}
+
+/**
+ * In place, rows i0..i0+3 of V become those of Q = L⁻¹·V (rows above i0 must already hold Q).
+ * `panels` holds Q's finished rows again, 8 columns at a time ([column / 8][row][8]), so the
+ * kernel reads them sequentially instead of one cache line and page per row.
+ */
+export function f32_substitute_rows(v: usize, ld: i32, packed: usize, panels: usize, n: i32, i0: i32): void {
+  const block = packed + (<usize>i0 * i0 * 2 + 8 * <usize>i0); // blocks above: i0²/2 + 2·i0 floats
+  const diagonal = block + (<usize>i0 << 4);
+  const ldBytes = <usize>ld << 2;
+  const panelBytes = <usize>n << 5;
+  for (let col = 0; col < ld; col += 8) {
+    substitute_4x8(v + (<usize>col << 2), ldBytes, panels + (<usize>(col >> 3)) * panelBytes, i0, block, diagonal);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function substitute_4x8(column: usize, ldBytes: usize, panel: usize, i0: i32, block: usize, diagonal: usize): void {
+  const row0 = column + <usize>i0 * ldBytes;
+  const row1 = row0 + ldBytes, row2 = row1 + ldBytes, row3 = row2 + ldBytes;
+  let c00 = v128.load(row0), c01 = v128.load(row0, 16);
+  let c10 = v128.load(row1), c11 = v128.load(row1, 16);
+  let c20 = v128.load(row2), c21 = v128.load(row2, 16);
+  let c30 = v128.load(row3), c31 = v128.load(row3, 16);
+  let q = panel;
+  for (let p = block; p < diagonal; p += 16) {
+    const q0 = v128.load(q), q1 = v128.load(q, 16);
+    q += 32;
+    const x0 = v128.load32_splat(p);
+    c00 = f32x4.add(c00, f32x4.mul(x0, q0)); c01 = f32x4.add(c01, f32x4.mul(x0, q1));
+    const x1 = v128.load32_splat(p, 4);
+    c10 = f32x4.add(c10, f32x4.mul(x1, q0)); c11 = f32x4.add(c11, f32x4.mul(x1, q1));
+    const x2 = v128.load32_splat(p, 8);
+    c20 = f32x4.add(c20, f32x4.mul(x2, q0)); c21 = f32x4.add(c21, f32x4.mul(x2, q1));
+    const x3 = v128.load32_splat(p, 12);
+    c30 = f32x4.add(c30, f32x4.mul(x3, q0)); c31 = f32x4.add(c31, f32x4.mul(x3, q1));
+  }
+  // The 4×4 diagonal block: solve row by row.
+  let s = v128.load32_splat(diagonal);
+  c00 = f32x4.mul(c00, s); c01 = f32x4.mul(c01, s);
+  s = v128.load32_splat(diagonal, 16);
+  c10 = f32x4.add(c10, f32x4.mul(s, c00)); c11 = f32x4.add(c11, f32x4.mul(s, c01));
+  s = v128.load32_splat(diagonal, 20);
+  c10 = f32x4.mul(c10, s); c11 = f32x4.mul(c11, s);
+  s = v128.load32_splat(diagonal, 32);
+  c20 = f32x4.add(c20, f32x4.mul(s, c00)); c21 = f32x4.add(c21, f32x4.mul(s, c01));
+  s = v128.load32_splat(diagonal, 36);
+  c20 = f32x4.add(c20, f32x4.mul(s, c10)); c21 = f32x4.add(c21, f32x4.mul(s, c11));
+  s = v128.load32_splat(diagonal, 40);
+  c20 = f32x4.mul(c20, s); c21 = f32x4.mul(c21, s);
+  s = v128.load32_splat(diagonal, 48);
+  c30 = f32x4.add(c30, f32x4.mul(s, c00)); c31 = f32x4.add(c31, f32x4.mul(s, c01));
+  s = v128.load32_splat(diagonal, 52);
+  c30 = f32x4.add(c30, f32x4.mul(s, c10)); c31 = f32x4.add(c31, f32x4.mul(s, c11));
+  s = v128.load32_splat(diagonal, 56);
+  c30 = f32x4.add(c30, f32x4.mul(s, c20)); c31 = f32x4.add(c31, f32x4.mul(s, c21));
+  s = v128.load32_splat(diagonal, 60);
+  c30 = f32x4.mul(c30, s); c31 = f32x4.mul(c31, s);
+  v128.store(row0, c00); v128.store(row0, c01, 16);
+  v128.store(row1, c10); v128.store(row1, c11, 16);
+  v128.store(row2, c20); v128.store(row2, c21, 16);
+  v128.store(row3, c30); v128.store(row3, c31, 16);
+  // q now points at row i0 of the panel.
+  v128.store(q, c00); v128.store(q, c01, 16);
+  v128.store(q, c10, 32); v128.store(q, c11, 48);
+  v128.store(q, c20, 64); v128.store(q, c21, 80);
+  v128.store(q, c30, 96); v128.store(q, c31, 112);
+}
+
+/** max over rows of |‖row‖² - 1|, in float64: the caller's check that the result is orthonormal. */
+export function f32_row_norm_deviation(v: usize, ld: i32, n: i32): f64 {
+  let worst: f64 = 0;
+  const ldBytes = <usize>ld << 2;
+  for (let i = 0; i < n; i++) {
+    const row = v + <usize>i * ldBytes;
+    let sum = f64x2.splat(0);
+    for (let k: usize = 0; k < ldBytes; k += 8) {
+      const x = f64x2.promote_low_f32x4(v128.load64_zero(row + k));
+      sum = f64x2.add(sum, f64x2.mul(x, x));
+    }
+    worst = max(worst, Math.abs(sum2(sum) - 1));
+  }
+  return worst;
+}

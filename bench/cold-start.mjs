@@ -1,0 +1,58 @@
+// Start-up cost of the package in a fresh Node process, against an empty `node -e 0`.
+//
+//   npm run build && node bench/cold-start.mjs [runs=10]
+//
+// Each round starts `node -e 0` and then a process that imports the package by its name (the
+// `exports` map, as a user gets it), awaits ready(), builds LSTM({ units: 64 }) and applies it to
+// one [1, 100, 64] input. Rounds alternate the two so a load change on the (shared) machine hits
+// both alike. Prints the median wall time of each, their difference, and the median of each stage
+// as the script itself measures it.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { median } from './timing.mjs';
+
+const runs = Number(process.argv[2] ?? 10);
+if (!Number.isInteger(runs) || runs < 1) throw new Error(`runs must be a positive integer, received ${process.argv[2]}`);
+const repo = fileURLToPath(new URL('..', import.meta.url));
+
+const SCRIPT = `
+const t0 = performance.now();
+const { ready, LSTM, tensor } = await import('wasm-rnn');
+const t1 = performance.now();
+await ready();
+const t2 = performance.now();
+const layer = new LSTM({ units: 64 });
+layer.build([1, 100, 64]);
+const t3 = performance.now();
+const y = layer.apply(tensor(new Float32Array(100 * 64), [1, 100, 64]));
+const t4 = performance.now();
+if (y.shape.join() !== '1,64') throw new Error('unexpected output shape ' + y.shape);
+process.stdout.write(JSON.stringify({ import: t1 - t0, ready: t2 - t1, build: t3 - t2, apply: t4 - t3 }));
+`;
+
+/** Wall time of one fresh process, in ms, and what it printed. */
+function timeProcess(args) {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, args, { cwd: repo, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.status !== 0) throw new Error(`node ${args.join(' ')} failed:\n${result.stderr}`);
+  return { ms, stdout: result.stdout };
+}
+
+const empty = [];
+const full = [];
+const stages = { import: [], ready: [], build: [], apply: [] };
+timeProcess(['--input-type=module', '-e', SCRIPT]); // file-system caches warm, not timed
+for (let round = 0; round < runs; round++) {
+  empty.push(timeProcess(['-e', '0']).ms);
+  const run = timeProcess(['--input-type=module', '-e', SCRIPT]);
+  full.push(run.ms);
+  for (const [stage, ms] of Object.entries(JSON.parse(run.stdout))) stages[stage].push(ms);
+}
+
+const format = (ms) => `${ms.toFixed(1)} ms`;
+console.log(`node ${process.version}, ${runs} interleaved runs, medians:`);
+console.log(`  node -e 0                                   ${format(median(empty))}`);
+console.log(`  import, ready(), LSTM(64) build, one apply  ${format(median(full))}`);
+console.log(`  difference                                  ${format(median(full) - median(empty))}`);
+console.log(`  stages inside the script: ${Object.entries(stages).map(([stage, ms]) => `${stage} ${format(median(ms))}`).join(', ')}`);

@@ -1,0 +1,41 @@
+// The Node entry users get through the `exports` map: the bundled dist/node/ files (one module
+// graph for `wasm-rnn` and `wasm-rnn/keras`), in a fresh process, by the package's own name.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const repo = fileURLToPath(new URL('..', import.meta.url));
+
+const SCRIPT = `
+import { fileURLToPath } from 'node:url';
+const main = await import('wasm-rnn');
+const keras = await import('wasm-rnn/keras');
+await keras.ready();
+const layer = new main.LSTM({ units: 3, seed: 1 });
+const y = layer.apply(main.tensor(new Float32Array(2 * 4 * 5).fill(0.5), [2, 4, 5]));
+process.stdout.write(JSON.stringify({
+  entry: fileURLToPath(import.meta.resolve('wasm-rnn')),
+  kerasEntry: fileURLToPath(import.meta.resolve('wasm-rnn/keras')),
+  sameTensor: main.Tensor === keras.Tensor,
+  sameReady: main.ready === keras.ready,
+  variant: main.kernelVariant(),
+  shape: y.shape,
+  finite: Array.from(y.data).every(Number.isFinite),
+}));
+`;
+
+it('resolves to the bundled dist/node files, shares one module graph with wasm-rnn/keras, and runs', async () => {
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', SCRIPT], { cwd: repo });
+  const report = JSON.parse(stdout) as Record<string, unknown>;
+  expect(report).toEqual({
+    entry: `${repo}dist/node/index.js`,
+    kerasEntry: `${repo}dist/node/keras.js`,
+    sameTensor: true,
+    sameReady: true,
+    variant: expect.stringMatching(/^(simd|relaxed-simd)$/),
+    shape: [2, 3],
+    finite: true,
+  });
+}, 30_000);

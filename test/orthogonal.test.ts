@@ -1,0 +1,181 @@
+// The orthogonal initializer's two QR paths, the float64 Householder in JavaScript and the
+// WebAssembly Cholesky QR for tall Gaussians, at sizes that exercise their block edges.
+// Expected properties come from the definition (QᵀQ = I, R = QᵀA upper triangular with a
+// positive diagonal, i.e. Keras' q *= sign(diag(r))), never from earlier output.
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { memoryBytes, ready } from '../src/kernels/module.js';
+import { kernelOrthonormalColumns } from '../src/kernels/orthonormal.js';
+import { orthonormalizeRows } from '../src/initializers/householder.js';
+import { initializers } from '../src/initializers/index.js';
+import { SeededRandom } from '../src/initializers/random.js';
+
+/** A tall×narrow row-major Gaussian: what the initializer draws from `seed` before its QR. */
+function gaussian(seed: number, tall: number, narrow: number): Float64Array {
+  const a = new Float64Array(tall * narrow);
+  new SeededRandom(seed).fillNormal(a);
+  return a;
+}
+
+/** max |⟨v_p, v_q⟩ - δ_pq·gain²| over `count` vectors of `length`, vector p's entry k at(p, k). */
+function orthonormalityError(at: (p: number, k: number) => number, count: number, length: number, gain = 1): number {
+  let worst = 0;
+  for (let p = 0; p < count; p++) {
+    for (let q = 0; q <= p; q++) {
+      let dot = 0;
+      for (let k = 0; k < length; k++) dot += at(p, k) * at(q, k);
+      worst = Math.max(worst, Math.abs(dot - (p === q ? gain * gain : 0)));
+    }
+  }
+  return worst;
+}
+
+/**
+ * R = Qᵀ·A for the tall×narrow A and Q (column i's entry k at q(k, i)): the largest entry below the
+ * diagonal relative to the largest diagonal entry, and the smallest diagonal entry.
+ */
+function triangularFactor(q: (k: number, i: number) => number, a: Float64Array, tall: number, narrow: number) {
+  let below = 0;
+  let largestDiagonal = 0;
+  let smallestDiagonal = Infinity;
+  for (let i = 0; i < narrow; i++) {
+    for (let j = 0; j <= i; j++) {
+      let r = 0;
+      for (let k = 0; k < tall; k++) r += q(k, i) * a[k * narrow + j];
+      if (i === j) {
+        largestDiagonal = Math.max(largestDiagonal, r);
+        smallestDiagonal = Math.min(smallestDiagonal, r);
+      } else {
+        below = Math.max(below, Math.abs(r));
+      }
+    }
+  }
+  return { relativeBelowDiagonal: below / largestDiagonal, smallestDiagonal };
+}
+
+/** Qᵀ of the tall×narrow `a` by the float64 Householder path. */
+function householder(a: Float64Array, tall: number, narrow: number): Float64Array {
+  const vectors = new Float64Array(narrow * tall);
+  for (let k = 0; k < tall; k++) for (let j = 0; j < narrow; j++) vectors[j * tall + k] = a[k * narrow + j];
+  orthonormalizeRows(vectors, narrow, tall);
+  return vectors;
+}
+
+const HOUSEHOLDER_SIZES: [number, number][] = [
+  [1, 1], [3, 1], [3, 3], [17, 3], [17, 17], [64, 17], [64, 64], [257, 3], [257, 64], [257, 257],
+];
+
+describe('float64 Householder (orthonormalizeRows)', () => {
+  it.each(HOUSEHOLDER_SIZES)('a %i×%i Gaussian: orthonormal Q with R = QᵀA upper triangular, diag(R) > 0', (tall, narrow) => {
+    const a = gaussian(tall * 1000 + narrow, tall, narrow);
+    const qt = householder(a, tall, narrow);
+    expect(orthonormalityError((p, k) => qt[p * tall + k], narrow, tall)).toBeLessThan(1e-12);
+    const r = triangularFactor((k, i) => qt[i * tall + k], a, tall, narrow);
+    expect(r.relativeBelowDiagonal).toBeLessThan(1e-12);
+    expect(r.smallestDiagonal).toBeGreaterThan(0);
+  });
+
+  it('keeps a zero vector zero instead of dividing by its norm', () => {
+    const vectors = Float64Array.from([0, 0, 0, 1, 2, 2]);
+    orthonormalizeRows(vectors, 2, 3);
+    expect(Array.from(vectors.subarray(0, 3))).toEqual([1, 0, 0].map((x) => x * Math.sign(vectors[0])));
+    expect(orthonormalityError((p, k) => vectors[p * 3 + k], 2, 3)).toBeLessThan(1e-12);
+  });
+});
+
+it('the WebAssembly path declines before ready()', () => {
+  expect(kernelOrthonormalColumns(gaussian(1, 64, 16), 64, 16)).toBeNull();
+});
+
+describe('WebAssembly Cholesky QR (kernelOrthonormalColumns)', () => {
+  beforeAll(async () => {
+    await ready({ wasm: readFileSync(new URL('../dist/wasm-rnn.wasm', import.meta.url)) });
+  });
+
+  // Tall enough for the method (tall >= 2·narrow, narrow >= 16); narrow not a multiple of 4 and
+  // tall not a multiple of 8 exercise the padding, 256 and 2048 the padded row stride.
+  const SIZES: [number, number][] = [[64, 17], [128, 64], [256, 64], [257, 17], [257, 64], [603, 130], [2048, 40]];
+
+  it.each(SIZES)('a %i×%i Gaussian: orthonormal to 1e-6, Keras sign rule, the Householder Q to 1e-6', (tall, narrow) => {
+    const a = gaussian(tall + narrow, tall, narrow);
+    const qt = kernelOrthonormalColumns(a, tall, narrow);
+    expect(qt).not.toBeNull();
+    if (!qt) return;
+    expect(orthonormalityError((p, k) => qt[p * tall + k], narrow, tall)).toBeLessThan(1e-6);
+    const r = triangularFactor((k, i) => qt[i * tall + k], a, tall, narrow);
+    expect(r.relativeBelowDiagonal).toBeLessThan(1e-6);
+    expect(r.smallestDiagonal).toBeGreaterThan(0);
+    const reference = householder(a, tall, narrow);
+    let worst = 0;
+    for (let i = 0; i < qt.length; i++) worst = Math.max(worst, Math.abs(qt[i] - reference[i]));
+    expect(worst).toBeLessThan(1e-6);
+  });
+
+  it('declines shapes outside its range and nearly rank-deficient matrices', () => {
+    expect(kernelOrthonormalColumns(gaussian(1, 100, 8), 100, 8)).toBeNull(); // too few vectors
+    expect(kernelOrthonormalColumns(gaussian(2, 40, 32), 40, 32)).toBeNull(); // not tall enough
+    const a = gaussian(3, 128, 32);
+    for (let k = 0; k < 128; k++) a[k * 32 + 5] = a[k * 32 + 2] + 1e-9 * a[k * 32 + 5]; // column 5 ≈ column 2
+    expect(kernelOrthonormalColumns(a, 128, 32)).toBeNull();
+  });
+
+  it('keeps WebAssembly memory flat across repeated calls', () => {
+    const a = gaussian(4, 512, 128);
+    kernelOrthonormalColumns(a, 512, 128);
+    const after = memoryBytes();
+    for (let i = 0; i < 3; i++) kernelOrthonormalColumns(a, 512, 128);
+    expect(memoryBytes()).toBe(after);
+  });
+});
+
+describe('orthogonal initializer', () => {
+  beforeAll(async () => {
+    await ready({ wasm: readFileSync(new URL('../dist/wasm-rnn.wasm', import.meta.url)) });
+  });
+
+  // [rows, cols]: wide and tall, both paths (narrow < 16 or a square-ish shape takes Householder).
+  const SHAPES: [number, number][] = [
+    [1, 1], [1, 257], [257, 1], [3, 3], [3, 257], [257, 3], [17, 17], [17, 257], [257, 17],
+    [64, 64], [64, 257], [257, 64], [64, 256], [257, 257],
+  ];
+
+  it.each(SHAPES)('[%i, %i]: orthonormal to 1e-5 and Q of the seed\'s Gaussian with the sign fix', (rows, cols) => {
+    const seed = 7 * rows + cols;
+    const w = initializers.orthogonal({ seed }).generate([rows, cols]);
+    const tall = Math.max(rows, cols);
+    const narrow = Math.min(rows, cols);
+    // Column i of Q (tall×narrow) is row i of a wide W, column i of a tall one.
+    const q = rows < cols ? (k: number, i: number) => w[i * cols + k] : (k: number, i: number) => w[k * cols + i];
+    expect(orthonormalityError((p, k) => q(k, p), narrow, tall)).toBeLessThan(1e-5);
+    const r = triangularFactor(q, gaussian(seed, tall, narrow), tall, narrow);
+    expect(r.relativeBelowDiagonal).toBeLessThan(1e-5);
+    expect(r.smallestDiagonal).toBeGreaterThan(0);
+  });
+
+  it('gain scales both paths', () => {
+    for (const shape of [[6, 9], [64, 256]]) {
+      const unit = initializers.orthogonal({ seed: 5 }).generate(shape);
+      const scaled = initializers.orthogonal({ seed: 5, gain: 2.5 }).generate(shape);
+      let worst = 0;
+      for (let i = 0; i < unit.length; i++) worst = Math.max(worst, Math.abs(scaled[i] - 2.5 * unit[i]));
+      expect(worst).toBeLessThan(1e-6);
+    }
+  });
+});
+
+describe('SeededRandom.fillNormal', () => {
+  it('gives exactly the values of repeated normal(), carrying the spare normal across calls', () => {
+    for (const length of [0, 1, 2, 5, 1000]) {
+      const one = new SeededRandom(9);
+      const batch = new SeededRandom(9);
+      const expected = [one.normal()];
+      for (let i = 0; i < length; i++) expected.push(one.normal());
+      expected.push(one.normal(), one.normal());
+      const got = [batch.normal()];
+      const filled = new Float64Array(length);
+      batch.fillNormal(filled);
+      got.push(...filled, batch.normal(), batch.normal());
+      expect(got).toEqual(expected);
+    }
+  });
+});
