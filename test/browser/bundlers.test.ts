@@ -28,9 +28,11 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * Gzipped bytes a browser downloads for the Vite app: its JS and the .wasm. 32 KiB since Keras 3's
  * summary table (about 1.9 KB of it; an app that does not import the models pays nothing), 38 KiB
  * since streaming (stream(), initSync and the stream_step kernel: about 4.1 KB), 40 KiB since checked
- * options everywhere, fromConfig on every layer class and numpy-style printing (about 3.4 KB).
+ * options everywhere, fromConfig on every layer class and numpy-style printing (about 3.4 KB), 42 KiB
+ * since the orthogonal initializer's WebAssembly QR and float64 Householder (about 2.2 KB; every
+ * recurrent layer uses them).
  */
-const GZIP_BUDGET = 40 * 1024;
+const GZIP_BUDGET = 42 * 1024;
 
 interface AppReport {
   variant: string;
@@ -162,7 +164,7 @@ describeWithChromium('the packed package in apps', () => {
     const js = (await Promise.all(jsFiles.map(gz))).reduce((a, b) => a + b, 0);
     const wasm = await gz(fetched[0]);
     console.log(`[bundlers] Vite app gzip -9: JS ${js} B + wasm ${wasm} B = ${js + wasm} B (${((js + wasm) / 1024).toFixed(1)} KiB)`);
-    expect(js + wasm, 'gzipped JS + wasm over the 40 KiB budget in CONTRIBUTING.md').toBeLessThan(GZIP_BUDGET);
+    expect(js + wasm, 'gzipped JS + wasm over the 42 KiB budget in CONTRIBUTING.md').toBeLessThan(GZIP_BUDGET);
   }, 60_000);
 
   it('Vite build of an app that uses only LSTM: tree-shaken, and still right', async () => {
