@@ -10,6 +10,9 @@ import { orthonormalizeRows } from '../src/initializers/householder.js';
 import { initializers } from '../src/initializers/index.js';
 import { SeededRandom } from '../src/initializers/random.js';
 
+/** One source for every ready() here: a second ready() must ask for the same module. */
+const KERNEL_BYTES = readFileSync(new URL('../dist/wasm-rnn.wasm', import.meta.url));
+
 /** A tall×narrow row-major Gaussian: what the initializer draws from `seed` before its QR. */
 function gaussian(seed: number, tall: number, narrow: number): Float64Array {
   const a = new Float64Array(tall * narrow);
@@ -89,7 +92,7 @@ it('the WebAssembly path declines before ready()', () => {
 
 describe('WebAssembly Cholesky QR (kernelOrthonormalColumns)', () => {
   beforeAll(async () => {
-    await ready({ wasm: readFileSync(new URL('../dist/wasm-rnn.wasm', import.meta.url)) });
+    await ready({ wasm: KERNEL_BYTES });
   });
 
   // Tall enough for the method (tall >= 2·narrow, narrow >= 16); narrow not a multiple of 4 and
@@ -130,7 +133,7 @@ describe('WebAssembly Cholesky QR (kernelOrthonormalColumns)', () => {
 
 describe('orthogonal initializer', () => {
   beforeAll(async () => {
-    await ready({ wasm: readFileSync(new URL('../dist/wasm-rnn.wasm', import.meta.url)) });
+    await ready({ wasm: KERNEL_BYTES });
   });
 
   // [rows, cols]: wide and tall, both paths (narrow < 16 or a square-ish shape takes Householder).
