@@ -19,9 +19,17 @@ export class InputError extends WasmRnnError {
   override name = 'InputError';
 }
 
-/** The WebAssembly module is not ready or cannot be loaded on this platform. */
+/**
+ * The WebAssembly module is not ready or cannot be loaded on this platform, or a weight or a call
+ * needs more memory than WebAssembly can address (4 GiB).
+ */
 export class RuntimeError extends WasmRnnError {
   override name = 'RuntimeError';
+}
+
+/** A layer or model was used after `dispose()` freed it. */
+export class DisposedError extends RuntimeError {
+  override name = 'DisposedError';
 }
 
 /** Formats a shape the way error messages print it: `[2, 5, 3]`. */

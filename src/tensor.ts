@@ -13,14 +13,20 @@ export class Tensor {
   readonly shape: readonly number[];
   readonly data: Float32Array;
 
-  /** Wraps `data` (not copied) as a tensor of `shape`; the sizes must agree. */
-  constructor(data: Float32Array, shape: readonly number[]) {
+  /**
+   * A tensor of `shape` over `data`, whose length must be the shape's size. A Float32Array is
+   * wrapped, not copied; a flat array of numbers (booleans count as 1/0) or another numeric typed
+   * array is copied into a new Float32Array, as tf.tensor(values, shape) would. Anything else is an
+   * InputError; use `tensor()` for nested arrays.
+   */
+  constructor(data: Float32Array | readonly (number | boolean)[] | TypedArray, shape: readonly number[]) {
     checkShape(shape, 'shape');
+    const values = flatFloat32(data);
     const size = shapeSize(shape);
-    if (data.length !== size) {
-      throw new ShapeError(`tensor: data has ${data.length} values but shape ${formatShape(shape)} needs ${size}`);
+    if (values.length !== size) {
+      throw new ShapeError(`tensor: data has ${values.length} values but shape ${formatShape(shape)} needs ${size}`);
     }
-    this.data = data;
+    this.data = values;
     this.shape = Object.freeze([...shape]);
   }
 
@@ -86,7 +92,13 @@ export function tensor(values: TensorLike, shape?: readonly number[]): Tensor {
 
 /** Accepts a Tensor as is and converts anything else with `tensor()`; names the argument on failure. */
 export function toTensor(value: unknown, argumentName: string): Tensor {
-  if (value instanceof Tensor) return value;
+  if (value instanceof Tensor) {
+    // A Tensor's fields are plain properties: one reassigned (or an object made from the prototype) must not reach the kernels.
+    if (!isWellFormed(value)) {
+      throw new InputError(`${argumentName}: the Tensor's data is not a Float32Array of its shape's size (was it modified after construction?)`);
+    }
+    return value;
+  }
   if (value === null || value === undefined || (typeof value !== 'number' && !Array.isArray(value) && !ArrayBuffer.isView(value))) {
     throw new InputError(`${argumentName}: expected a Tensor or nested number arrays, received ${describe(value)}`);
   }
@@ -105,9 +117,30 @@ export function shapeSize(shape: readonly number[]): number {
   return size;
 }
 
+/** The constructor's data as a Float32Array: wrapped when it is one, else validated and copied. */
+function flatFloat32(data: unknown): Float32Array {
+  if (data instanceof Float32Array) return data;
+  if (ArrayBuffer.isView(data) && !(data instanceof DataView) && !(data instanceof BigInt64Array) && !(data instanceof BigUint64Array)) {
+    return Float32Array.from(data as unknown as ArrayLike<number>);
+  }
+  if (Array.isArray(data)) {
+    const values = new Float32Array(data.length);
+    flattenInto(data, [data.length], 0, values, 0);
+    return values;
+  }
+  throw new InputError(`tensor: data must be a Float32Array or a flat number array, received ${describe(data)}`);
+}
+
+function isWellFormed(t: Tensor): boolean {
+  const { data, shape } = t as { data: unknown; shape: unknown };
+  return data instanceof Float32Array && Array.isArray(shape)
+    && shape.every((d) => Number.isSafeInteger(d) && d >= 0) && shapeSize(shape as number[]) === data.length;
+}
+
 function checkShape(shape: readonly number[], argumentName: string): void {
-  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new ShapeError(`tensor: ${argumentName} must be an array of non-negative integers, received ${describe(shape)}`);
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
+    const shown = Array.isArray(shape) ? `[${shape.join(', ')}]` : describe(shape);
+    throw new ShapeError(`tensor: ${argumentName} must be an array of non-negative integers, received ${shown}`);
   }
 }
 

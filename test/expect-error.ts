@@ -1,9 +1,9 @@
 // How the tests check the "bad input" contract: the documented error class,
 // a WasmRnnError named after its class, with a message that says what went wrong.
 import { expect } from 'vitest';
-import { WasmRnnError, type ConfigError, type InputError, type ShapeError } from '../dist/index.js';
+import { WasmRnnError, type ConfigError, type DisposedError, type InputError, type RuntimeError, type ShapeError } from '../dist/index.js';
 
-export type ErrorClass = typeof ShapeError | typeof ConfigError | typeof InputError;
+export type ErrorClass = typeof ShapeError | typeof ConfigError | typeof InputError | typeof RuntimeError | typeof DisposedError;
 
 /** Passes a value the type system would reject, the way a JavaScript caller could. */
 export function untyped<T>(value: unknown): T {

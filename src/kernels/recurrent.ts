@@ -1,12 +1,13 @@
 // Host side of the recurrent kernels: packing a cell's weights once by the
 // cell table's recipe, and running one or two directions of a sequence (a
 // layer, or both copies of a Bidirectional and their merge) in one call.
-import { RuntimeError, formatShape } from '../errors.js';
+import { formatShape } from '../errors.js';
 import { gateCount, type CellSpec } from './cells.js';
 import { MergeId, type ActivationId } from './ids.js';
 import type { KernelInstance } from './instance.js';
 import { FLAG, runDescriptorWords, writeRunDescriptor, type RunDirection } from './run-descriptor.js';
-import { KernelSession } from './session.js';
+import { KernelSession, trapsAsErrors } from './session.js';
+import { blockBytes, checkFits, checkedPackedBytes, type Describe } from './sizes.js';
 
 /**
  * Floats of input projection kept per time chunk (1 MiB): memory does not grow with T, and each
@@ -15,8 +16,6 @@ import { KernelSession } from './session.js';
  */
 const PROJECTION_CHUNK_FLOATS = 1 << 18;
 const MIN_CHUNK_STEPS = 8;
-/** WebAssembly's 32-bit address space. */
-const ADDRESS_SPACE_BYTES = 2 ** 32;
 
 /** H rounded up to whole f32x4 vectors: every gate block starts on a vector. */
 export function paddedUnits(units: number): number {
@@ -47,10 +46,10 @@ export function packRecurrentWeights(
   const G = gateCount(cell);
   const H = units;
   const Hp = paddedUnits(H);
-  const packedFloats = (rows: number, blocks: number) => exports.f32_packed_size(rows, blocks * Hp);
+  const what = () => `${cell.kerasClass} weights for ${inputDim} input features and ${units} units`;
+  const packedFloats = (rows: number, blocks: number) => checkedPackedBytes(exports, rows, blocks * Hp, what) / 4;
+  checkRecurrentWeightsFit(instance, cell, inputDim, units, bias?.length ?? 0, what);
   const recurrentFloats = cell.recurrentBlocks.reduce((sum, [from, to]) => sum + packedFloats(H, to - from), 0);
-  checkAddressSpace([packedFloats(inputDim, G) * 4, recurrentFloats * 4, kernel.byteLength + recurrentKernel.byteLength + (bias?.byteLength ?? 0)],
-    () => `${cell.kerasClass} weights for ${inputDim} input features and ${units} units`);
   // Packed buffers first, staging last, so releasing staging returns it to the top of the heap.
   const packedKernel = heap.alloc(packedFloats(inputDim, G) * 4);
   let packedRecurrent = 0;
@@ -63,13 +62,15 @@ export function packRecurrentWeights(
       heap.f32(recurrentSrc, recurrentKernel.length).set(recurrentKernel);
       const biasSrc = bias ? recurrentSrc + recurrentKernel.byteLength : 0;
       if (bias) heap.f32(biasSrc, bias.length).set(bias);
-      exports.f32_gemm_pack_weights(packedKernel, staging, G * H, biasSrc, inputDim, G, H, Hp);
-      const recurrentBias = bias && cell.recurrentBiasRow !== null ? biasSrc + cell.recurrentBiasRow * G * H * 4 : 0;
-      let at = packedRecurrent;
-      cell.recurrentBlocks.forEach(([from, to], i) => {
-        const blockBias = i === 0 ? recurrentBias : 0;
-        exports.f32_gemm_pack_weights(at, recurrentSrc + from * H * 4, G * H, blockBias, H, to - from, H, Hp);
-        at += packedFloats(H, to - from) * 4;
+      trapsAsErrors(() => {
+        exports.f32_gemm_pack_weights(packedKernel, staging, G * H, biasSrc, inputDim, G, H, Hp);
+        const recurrentBias = bias && cell.recurrentBiasRow !== null ? biasSrc + cell.recurrentBiasRow * G * H * 4 : 0;
+        let at = packedRecurrent;
+        cell.recurrentBlocks.forEach(([from, to], i) => {
+          const blockBias = i === 0 ? recurrentBias : 0;
+          exports.f32_gemm_pack_weights(at, recurrentSrc + from * H * 4, G * H, blockBias, H, to - from, H, Hp);
+          at += packedFloats(H, to - from) * 4;
+        });
       });
     } finally {
       heap.release(staging);
@@ -80,6 +81,24 @@ export function packRecurrentWeights(
     throw error;
   }
   return { instance, cell, inputDim, units, kernel: packedKernel, recurrent: packedRecurrent };
+}
+
+/**
+ * Throws a RuntimeError naming `what` unless packing a cell's weights fits beside what the heap
+ * holds: the packed kernel and recurrent blocks, and the staged Keras weights, all at once.
+ * Layers call it before any initializer runs.
+ */
+export function checkRecurrentWeightsFit(
+  instance: KernelInstance, cell: CellSpec, inputDim: number, units: number, biasFloats: number, what: Describe,
+): void {
+  const G = gateCount(cell);
+  const Hp = paddedUnits(units);
+  const packed = (rows: number, blocks: number) => checkedPackedBytes(instance.exports, rows, blocks * Hp, what);
+  checkAddressSpace([
+    packed(inputDim, G),
+    ...cell.recurrentBlocks.map(([from, to]) => packed(units, to - from)),
+    blockBytes([inputDim * G * units * 4, units * G * units * 4, biasFloats * 4], what),
+  ], what, instance);
 }
 
 export function releasePackedWeights(weights: PackedRecurrentWeights): void {
@@ -114,6 +133,8 @@ export interface RecurrentRun {
   /** One direction, or forward then backward (same cell, units and returnSequences). */
   directions: readonly RecurrentDirection[];
   merge: DirectionMerge;
+  /** The calling layer's name, for messages. */
+  layerName?: string;
 }
 
 export interface RecurrentRunResult {
@@ -142,15 +163,16 @@ export function runRecurrent(run: RecurrentRun): RecurrentRunResult {
   const outputBytes = (concat ? 2 : run.directions.length) * directionFloats * 4;
   checkAddressSpace(
     [run.x.length * 4, run.mask ? run.mask.length * 4 : 0, scratchBytes, outputBytes,
-      run.directions.length * stateCount * stateBytes * 2, runDescriptorWords(run.directions.length) * 4],
-    () => `${cell.kerasClass} on input ${formatShape([B, T, D])} with ${H} units`,
+      ...new Array<number>(run.directions.length * stateCount * 2).fill(stateBytes), runDescriptorWords(run.directions.length) * 4],
+    () => `${run.layerName ? `${run.layerName}: ` : ''}${cell.kerasClass} on input ${formatShape([B, T, D])} with ${H} units`,
+    instance,
   );
 
   const session = new KernelSession(instance);
   try {
     const descriptor = session.alloc(runDescriptorWords(run.directions.length) * 4);
-    const x = session.upload(run.x);
-    const mask = run.mask ? session.upload(run.mask) : 0;
+    const x = session.upload(run.x, B * T * D);
+    const mask = run.mask ? session.upload(run.mask, B * T) : 0;
     const scratch = session.alloc(scratchBytes);
     const outputs = concat ? [session.alloc(outputBytes)] : run.directions.map(() => session.alloc(directionFloats * 4));
     const blocks: RunDirection[] = [];
@@ -171,8 +193,8 @@ export function runRecurrent(run: RecurrentRun): RecurrentRunResult {
         cell: weights.cell.id, H, Hp,
         act: direction.activation, ract: direction.recurrentActivation, flags,
         kernel: weights.kernel, recurrent: weights.recurrent,
-        h0: start ? session.upload(start[0]) : 0,
-        c0: start && start.length > 1 ? session.upload(start[1]) : 0,
+        h0: start ? session.upload(start[0], B * H) : 0,
+        c0: start && start.length > 1 ? session.upload(start[1], B * H) : 0,
         // Concat: both directions write straight into their half of each output row.
         out: concat ? outputs[0] + d * H * 4 : outputs[d],
         outBatchStride: perStep * width,
@@ -185,7 +207,7 @@ export function runRecurrent(run: RecurrentRun): RecurrentRunResult {
     writeRunDescriptor(new Int32Array(instance.heap.buffer, descriptor, runDescriptorWords(blocks.length)), {
       merge: mergeId, mergeFloats: directionFloats, B, T, D, x, mask, chunk, scratch,
     }, blocks);
-    instance.exports.recurrent_run(descriptor);
+    trapsAsErrors(() => instance.exports.recurrent_run(descriptor));
     const kept = mergeId >= 0 ? outputs.slice(0, 1) : outputs;
     return {
       outputs: kept.map((ptr) => session.download(ptr, concat ? 2 * directionFloats : directionFloats)),
@@ -196,11 +218,10 @@ export function runRecurrent(run: RecurrentRun): RecurrentRunResult {
   }
 }
 
-/** Refuses, before anything is allocated, buffers that cannot fit WebAssembly's address space together. */
-export function checkAddressSpace(byteCounts: readonly number[], what: () => string): void {
-  const total = byteCounts.reduce((sum, bytes) => sum + bytes, 0);
-  if (!Number.isSafeInteger(total) || total >= ADDRESS_SPACE_BYTES) {
-    const gib = (total / 2 ** 30).toFixed(1);
-    throw new RuntimeError(`${what()} needs ${gib} GiB of WebAssembly memory, more than its 4 GiB address space`);
-  }
+/**
+ * Refuses, before anything is allocated, buffers that cannot fit WebAssembly's 4 GiB address space
+ * together beside what the instance's heap already holds; every count must be an exact size.
+ */
+export function checkAddressSpace(byteCounts: readonly number[], what: Describe, instance: KernelInstance): void {
+  checkFits(blockBytes(byteCounts, what), instance.heap.allocatedBytes, what);
 }

@@ -1,5 +1,7 @@
 // Scoped use of an instance's heap for one call: every buffer taken here is
 // returned when the call ends, whether it succeeded or not.
+import { InputError, RuntimeError } from '../errors.js';
+import { describe } from '../tensor.js';
 import type { KernelExports } from './exports.js';
 import type { WasmHeap } from './heap.js';
 import type { KernelInstance } from './instance.js';
@@ -20,8 +22,15 @@ export class KernelSession {
     return ptr;
   }
 
-  /** Copies `values` into a fresh buffer and returns its address. */
-  upload(values: Float32Array): number {
+  /**
+   * Copies `values`, which must be a Float32Array of exactly `floats` values, into a fresh buffer
+   * and returns its address: nothing else can reach the kernels.
+   */
+  upload(values: Float32Array, floats: number): number {
+    if (!(values instanceof Float32Array) || values.length !== floats) {
+      const received = values instanceof Float32Array ? `${values.length} values` : describe(values);
+      throw new InputError(`WebAssembly upload: expected a Float32Array of ${floats} values, received ${received}`);
+    }
     const ptr = this.alloc(values.byteLength);
     this.heap.f32(ptr, values.length).set(values);
     return ptr;
@@ -42,8 +51,23 @@ export class KernelSession {
 export function withKernelSession<T>(instance: KernelInstance, body: (session: KernelSession) => T): T {
   const session = new KernelSession(instance);
   try {
-    return body(session);
+    return trapsAsErrors(() => body(session));
   } finally {
     session.close();
+  }
+}
+
+/**
+ * Runs kernel code, turning a WebAssembly trap into this package's RuntimeError. The size checks
+ * are meant to make traps impossible; this keeps a missed case from surfacing as an engine error.
+ */
+export function trapsAsErrors<T>(body: () => T): T {
+  try {
+    return body();
+  } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError) {
+      throw new RuntimeError(`wasm-rnn kernel trapped (${error.message}); please report this with the call's shapes`);
+    }
+    throw error;
   }
 }

@@ -74,7 +74,7 @@ export class StreamProgramBuilder {
 
   /** `bytes` of zeroed memory owned by the stream. */
   alloc(bytes: number): number {
-    checkAddressSpace([bytes, this.instance.heap.memoryBytes], () => `a stream buffer of ${bytes} bytes`);
+    checkAddressSpace([bytes], () => `a stream buffer of ${bytes} bytes`, this.instance);
     const ptr = this.instance.heap.alloc(bytes);
     this.memory.blocks.push(ptr);
     new Uint8Array(this.instance.heap.buffer, ptr, bytes).fill(0);

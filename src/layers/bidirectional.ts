@@ -127,6 +127,7 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
   }
 
   build(inputShape: Shape): void {
+    this.checkNotDisposed('build');
     this.forwardLayer.build(inputShape);
     this.backwardLayer.build(inputShape);
   }
@@ -143,11 +144,13 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
   }
 
   getWeights(): Tensor[] {
+    this.checkNotDisposed('get weights');
     return [...this.forwardLayer.getWeights(), ...this.backwardLayer.getWeights()];
   }
 
   /** Forward weights then backward weights, each in Keras order; on any error nothing changes. */
   setWeights(weights: readonly TensorLike[]): void {
+    this.checkNotDisposed('set weights');
     if (!Array.isArray(weights) || weights.length % 2 !== 0) {
       throw new ShapeError(`${this.name}: setWeights expects the forward layer's weights then the backward layer's, an even count, received ${Array.isArray(weights) ? weights.length : typeof weights}`);
     }
@@ -158,12 +161,13 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
       this.backwardLayer.setWeights(weights.slice(half));
     } catch (error) {
       if (forwardBefore) this.forwardLayer.setWeights(forwardBefore);
-      else this.forwardLayer.dispose();
+      else this.forwardLayer.releaseWeights();
       throw error;
     }
   }
 
   countParams(): number {
+    this.checkNotDisposed('count parameters');
     return this.forwardLayer.countParams() + this.backwardLayer.countParams();
   }
 
@@ -188,6 +192,7 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
   }
 
   override resetStates(states?: readonly TensorLike[]): void {
+    this.checkNotDisposed('reset states');
     const count = this.forwardLayer.stateNames.length;
     if (states !== undefined && (!Array.isArray(states) || states.length !== 2 * count)) {
       throw new ShapeError(`${this.name}: resetStates expects ${2 * count} state tensors (forward then backward), received ${Array.isArray(states) ? states.length : typeof states}`);
@@ -199,6 +204,7 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
   override dispose(): void {
     this.forwardLayer.dispose();
     this.backwardLayer.dispose();
+    super.dispose();
   }
 
   /**
@@ -208,6 +214,7 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
   apply(x: SymbolicTensor, options?: SymbolicApplyOptions): BidirectionalOutput<SymbolicTensor, L, A>;
   apply(x: TensorLike, options?: ApplyOptions): BidirectionalOutput<Tensor, L, A>;
   apply(x: TensorLike | SymbolicTensor, options: ApplyOptions | SymbolicApplyOptions = {}): unknown {
+    this.checkNotDisposed('run');
     const outputs = isSymbolic(x)
       ? this.callSymbolic([x, ...checkSymbolicCallOptions(options, this.name)])
       : this.call(x, options as ApplyOptions);
@@ -230,6 +237,7 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
 
   /** Like `apply` but always a list. */
   call(x: TensorLike, options: ApplyOptions = {}): Tensor[] {
+    this.checkNotDisposed('run');
     checkCallOptions(options, this.name);
     const forward = this.forwardLayer;
     const backward = this.backwardLayer;
@@ -248,7 +256,7 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
     const zeroOutputForMask = this.returnSequences;
     const { outputs, finalStates } = runRecurrent({
       x: input.data, batch, timesteps, mask: mask?.data ?? null,
-      merge: this.mergeMode ?? 'none',
+      merge: this.mergeMode ?? 'none', layerName: this.name,
       directions: [
         forward.direction(initialState?.slice(0, stateCount), false, zeroOutputForMask, this.returnState),
         backward.direction(initialState?.slice(stateCount), true, zeroOutputForMask, this.returnState),

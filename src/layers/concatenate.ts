@@ -62,6 +62,7 @@ export class Concatenate extends WeightlessLayer {
   apply(inputs: SymbolicTensor[]): SymbolicTensor;
   apply(inputs: TensorLike[]): Tensor;
   apply(inputs: TensorLike[] | SymbolicTensor[]): Tensor | SymbolicTensor {
+    this.checkNotDisposed('run');
     if (isSymbolicList(inputs)) return this.callSymbolic(inputs)[0];
     if (!Array.isArray(inputs)) throw new ShapeError(`${this.name}: expects a list of tensors, received ${typeof inputs}`);
     const tensors = (inputs as TensorLike[]).map((t, i) => toTensor(t, `${this.name}: inputs[${i}]`));

@@ -1,7 +1,9 @@
 // Keras Dense on the last axis of any input of rank >= 2.
 import { ConfigError, ShapeError, formatShape } from '../errors.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers/index.js';
-import { packDenseWeights, releaseDenseWeights, runDense, type DenseOutput, type PackedDenseWeights } from '../kernels/dense.js';
+import {
+  checkDenseWeightsFit, denseWeightBytes, packDenseWeights, releaseDenseWeights, runDense, type DenseOutput, type PackedDenseWeights,
+} from '../kernels/dense.js';
 import { defaultInstance } from '../kernels/module.js';
 import { OwnedBlock } from '../kernels/owned.js';
 import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
@@ -11,6 +13,7 @@ import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type
 import { booleanOption, checkKnownKeys, nextRandomSeed, positionalOptions } from './options.js';
 import { checkWeightList } from './weights.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
+import { checkBuildShape } from './validate.js';
 
 export type DenseActivationName = ActivationName | 'softmax';
 
@@ -50,6 +53,9 @@ export class Dense extends Layer {
       throw new ConfigError(`${this.name}: option 'units' must be a positive integer, received ${JSON.stringify(options.units)}`);
     }
     this.units = options.units;
+    // Refused at once when even the declared (or a single) input feature's weights cannot fit WebAssembly memory.
+    const declaredFeatures = this.batchInputShape?.[this.batchInputShape.length - 1] ?? 1;
+    denseWeightBytes(declaredFeatures, this.units, `${this.name}: weights for ${declaredFeatures} input features and ${this.units} units`);
     const activation = options.activation ?? 'linear';
     if (activation !== 'softmax' && !(ACTIVATION_NAMES as readonly string[]).includes(activation)) {
       throw new ConfigError(`${this.name}: option 'activation': unknown activation ${JSON.stringify(activation)}; expected softmax or one of ${ACTIVATION_NAMES.join(', ')}`);
@@ -81,10 +87,13 @@ export class Dense extends Layer {
   }
 
   build(inputShape: Shape): void {
+    this.checkNotDisposed('build');
+    checkBuildShape(inputShape, this.name);
     const inputDim = inputShape[inputShape.length - 1];
-    if (inputShape.length < 2 || inputDim === null || inputDim === undefined) {
-      throw new ShapeError(`${this.name}: build expects an input shape of rank >= 2 with a known last axis, received ${formatShape(inputShape)}`);
+    if (inputShape.length < 2 || inputDim === null || inputDim === 0) {
+      throw new ShapeError(`${this.name}: build expects an input shape of rank >= 2 with a known, non-zero last axis, received ${formatShape(inputShape)}`);
     }
+    this.checkWeightsFit(inputDim);
     const seed = this.seed ?? nextRandomSeed();
     const shapes = this.weightShapes(inputDim);
     const values = [this.kernelInitializer.generate(shapes[0], seed)];
@@ -109,20 +118,24 @@ export class Dense extends Layer {
   }
 
   getWeights(): Tensor[] {
+    this.checkNotDisposed('get weights');
     if (!this.weights || this.inputDim === null) return [];
     const shapes = this.weightShapes(this.inputDim);
     return this.weights.map((w, i) => new Tensor(w.slice(), shapes[i]));
   }
 
   setWeights(weights: readonly TensorLike[]): void {
+    this.checkNotDisposed('set weights');
     const names = this.useBias ? ['kernel', 'bias'] : ['kernel'];
     const first = Array.isArray(weights) && weights.length > 0 ? toTensor(weights[0], `${this.name}: setWeights kernel`) : null;
     const inputDim = this.inputDim ?? (first && first.rank === 2 ? first.shape[0] : 0);
     const tensors = checkWeightList(this.name, weights, names, this.weightShapes(inputDim));
+    this.checkWeightsFit(inputDim);
     this.install(inputDim, tensors.map((t) => new Float32Array(t.data)));
   }
 
   countParams(): number {
+    this.checkNotDisposed('count parameters');
     return this.inputDim === null ? 0 : this.weightShapes(this.inputDim).reduce((sum, s) => sum + shapeSize(s), 0);
   }
 
@@ -140,11 +153,13 @@ export class Dense extends Layer {
     this.packed.clear();
     this.weights = null;
     this.inputDim = null;
+    super.dispose();
   }
 
   apply(x: SymbolicTensor): SymbolicTensor;
   apply(x: TensorLike): Tensor;
   apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+    this.checkNotDisposed('run');
     if (isSymbolic(x)) return this.callSymbolic([x])[0];
     return this.call(toTensor(x, `${this.name}: input x`));
   }
@@ -154,6 +169,7 @@ export class Dense extends Layer {
   }
 
   private call(x: Tensor): Tensor {
+    this.checkNotDisposed('run');
     this.outputShapes([x.shape]);
     if (this.batchInputShape && !this.batchInputShape.every((d, i) => d === null || d === x.shape[i])) {
       throw new ShapeError(`${this.name}: input x must have shape ${formatShape(this.batchInputShape)}, received ${formatShape(x.shape)}`);
@@ -164,8 +180,13 @@ export class Dense extends Layer {
     const output: DenseOutput = this.activation === 'softmax'
       ? 'softmax'
       : { elementwise: activationId(this.activation, this.kerasVersion, `${this.name}: activation`) };
-    const data = rows === 0 ? new Float32Array(0) : runDense(packed, x.data, rows, output);
+    const data = rows === 0 ? new Float32Array(0) : runDense(packed, x.data, rows, output, this.name);
     return new Tensor(data, this.computeOutputShape(x.shape) as number[]);
+  }
+
+  /** Refuses, before any initializer runs, weights whose packing cannot fit WebAssembly memory. */
+  private checkWeightsFit(inputDim: number): void {
+    checkDenseWeightsFit(defaultInstance(), inputDim, this.units, () => `${this.name}: weights for ${inputDim} input features and ${this.units} units`);
   }
 
   private install(inputDim: number, values: Float32Array[]): void {

@@ -50,6 +50,7 @@ export class Dropout extends WeightlessLayer {
   apply(x: SymbolicTensor): SymbolicTensor;
   apply(x: TensorLike): Tensor;
   apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+    this.checkNotDisposed('run');
     return isSymbolic(x) ? this.callSymbolic([x])[0] : toTensor(x, `${this.name}: input x`);
   }
 

@@ -1,5 +1,6 @@
 // Keras Embedding: integer ids to rows of a table, with mask_zero's mask.
 import { ConfigError, InputError, ShapeError, formatShape } from '../errors.js';
+import { floatBytes } from '../kernels/sizes.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers/index.js';
 import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
@@ -17,6 +18,9 @@ export interface EmbeddingOptions extends Omit<LayerOptions, 'inputDim'> {
   embeddingsInitializer?: InitializerSpec;
   seed?: number;
 }
+
+/** The largest integer a float32 holds exactly with all smaller ones: 2^24. */
+const MAX_EXACT_ID = 2 ** 24 - 1;
 
 const EMBEDDING_OPTION_KEYS = [...LAYER_OPTION_KEYS, 'outputDim', 'maskZero', 'embeddingsInitializer', 'seed'];
 
@@ -38,6 +42,11 @@ export class Embedding extends Layer {
         throw new ConfigError(`${this.name}: option '${key}' must be a positive integer, received ${JSON.stringify(value)}`);
       }
     }
+    if (inputDim > MAX_EXACT_ID + 1) {
+      throw new ConfigError(`${this.name}: option 'inputDim' must be at most ${MAX_EXACT_ID + 1}, the ids a float32 holds exactly, received ${inputDim}`);
+    }
+    // The table is refused at once, before the initializer fills it, when it cannot fit in memory.
+    floatBytes([inputDim, options.outputDim], `${this.name}: embeddings of shape ${formatShape([inputDim, options.outputDim])}`);
     this.inputDim = inputDim;
     this.outputDim = options.outputDim;
     this.maskZero = booleanOption(options.maskZero, false, 'maskZero', this.name);
@@ -61,6 +70,7 @@ export class Embedding extends Layer {
   }
 
   build(): void {
+    this.checkNotDisposed('build');
     this.table = this.embeddingsInitializer.generate([this.inputDim, this.outputDim], this.seed ?? nextRandomSeed());
   }
 
@@ -69,15 +79,18 @@ export class Embedding extends Layer {
   }
 
   getWeights(): Tensor[] {
+    this.checkNotDisposed('get weights');
     return this.table ? [new Tensor(this.table.slice(), [this.inputDim, this.outputDim])] : [];
   }
 
   setWeights(weights: readonly TensorLike[]): void {
+    this.checkNotDisposed('set weights');
     const [embeddings] = checkWeightList(this.name, weights, ['embeddings'], [[this.inputDim, this.outputDim]]);
     this.table = new Float32Array(embeddings.data);
   }
 
   countParams(): number {
+    this.checkNotDisposed('count parameters');
     return this.inputDim * this.outputDim;
   }
 
@@ -91,18 +104,22 @@ export class Embedding extends Layer {
 
   override dispose(): void {
     this.table = null;
+    super.dispose();
   }
 
   apply(ids: SymbolicTensor): SymbolicTensor;
   apply(ids: TensorLike): Tensor;
   apply(ids: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+    this.checkNotDisposed('run');
     if (isSymbolic(ids)) return this.callSymbolic([ids])[0];
     return this.lookup(toTensor(ids, `${this.name}: input ids`));
   }
 
   /** The mask Keras computes for these ids: 1 where the id is not 0 (only with maskZero). */
   computeMask(ids: Tensor): Tensor | undefined {
+    this.checkNotDisposed('compute a mask');
     if (!this.maskZero) return undefined;
+    ids = toTensor(ids, `${this.name}: computeMask ids`);
     return new Tensor(ids.data.map((id) => (id === 0 ? 0 : 1)), ids.shape);
   }
 
@@ -111,6 +128,7 @@ export class Embedding extends Layer {
   }
 
   private lookup(ids: Tensor): Tensor {
+    this.checkNotDisposed('run');
     const declared = this.batchInputShape;
     if (declared && (declared.length !== ids.rank || !declared.every((d, i) => d === null || d === ids.shape[i]))) {
       throw new ShapeError(`${this.name}: input ids must have shape ${formatShape(declared)}, received ${formatShape(ids.shape)}`);
@@ -122,6 +140,7 @@ export class Embedding extends Layer {
         throw new InputError(`${this.name}: ids must be integers in [0, ${inputDim - 1}], received ${id} at flat index ${i} of an input of shape ${formatShape(ids.shape)}`);
       }
     }
+    floatBytes([ids.size, outputDim], `${this.name}: output for ids of shape ${formatShape(ids.shape)}`);
     if (!this.table) this.build();
     const table = this.table as Float32Array;
     const out = new Float32Array(ids.size * outputDim);

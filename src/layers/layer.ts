@@ -1,6 +1,6 @@
 // What every layer shares: a Keras-style name, an optional declared input
 // shape, and the weight/config surface Keras users call.
-import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, DisposedError, ShapeError, formatShape } from '../errors.js';
 import { LayerNode, SymbolicTensor } from '../symbolic.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 
@@ -95,8 +95,27 @@ export abstract class Layer {
     throw new ConfigError(`${this.name}: resetStates() needs a stateful layer; ${this.className} keeps no states between calls`);
   }
 
-  /** Frees what the layer keeps in WebAssembly memory; layers without weights have nothing to free. */
-  dispose(): void {}
+  private disposedFlag = false;
+
+  /** Whether dispose() was called: the layer can then no longer build, run or hand out weights. */
+  get disposed(): boolean {
+    return this.disposedFlag;
+  }
+
+  /**
+   * Frees what the layer keeps in WebAssembly memory and retires the layer: every later call that
+   * builds, runs or touches weights throws DisposedError. Calling it again does nothing.
+   */
+  dispose(): void {
+    this.disposedFlag = true;
+  }
+
+  /** @internal Throws DisposedError when the layer was disposed; `action` names what was asked. */
+  checkNotDisposed(action: string): void {
+    if (this.disposedFlag) {
+      throw new DisposedError(`${this.name}: cannot ${action}: the layer was disposed`);
+    }
+  }
 
   /**
    * @internal Runs the layer inside a model: all inputs of one node in order
@@ -117,6 +136,7 @@ export abstract class Layer {
 
   /** @internal Adds a node for a call on symbolic tensors and returns its symbolic outputs. */
   callSymbolic(inputs: SymbolicTensor[]): SymbolicTensor[] {
+    this.checkNotDisposed('add it to a model');
     const shapes = inputs.map((t) => t.shape);
     const declared = this.batchInputShape;
     if (declared && shapes[0]) {

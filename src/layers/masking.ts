@@ -2,7 +2,7 @@
 // for the layers that follow, and its features are zeroed.
 import { ConfigError, ShapeError, formatShape } from '../errors.js';
 import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
-import { Tensor, toTensor, type TensorLike } from '../tensor.js';
+import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
 import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { WeightlessLayer } from './weightless.js';
 import { checkKnownKeys } from './options.js';
@@ -47,13 +47,15 @@ export class Masking extends WeightlessLayer {
   apply(x: SymbolicTensor): SymbolicTensor;
   apply(x: TensorLike): Tensor;
   apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+    this.checkNotDisposed('run');
     return isSymbolic(x) ? this.callSymbolic([x])[0] : this.forward([toTensor(x, `${this.name}: input x`)]).outputs[0];
   }
 
   /** The (B, T) mask Keras computes: 1 where any feature differs from maskValue. */
   computeMask(x: Tensor): Tensor {
     const features = x.shape[x.rank - 1];
-    const steps = x.size / features;
+    // Counted from the shape, not x.size / features: a step with no features is a step too (masked).
+    const steps = shapeSize(x.shape.slice(0, -1));
     const mask = new Float32Array(steps);
     for (let s = 0; s < steps; s++) {
       for (let f = 0; f < features; f++) {

@@ -4,20 +4,21 @@
 import { ConfigError, ShapeError, formatShape } from '../errors.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers/index.js';
 import { activationId, checkActivation, type ActivationName, type KerasVersion } from './activations.js';
-import { cellWeightShapes, type CellSpec } from '../kernels/cells.js';
+import { cellWeightShapes, gateCount, type CellSpec } from '../kernels/cells.js';
 import type { ActivationId } from '../kernels/ids.js';
 import { defaultInstance } from '../kernels/module.js';
 import {
-  packRecurrentWeights, releasePackedWeights, runRecurrent,
+  checkRecurrentWeightsFit, packRecurrentWeights, releasePackedWeights, runRecurrent,
   type PackedRecurrentWeights, type RecurrentDirection,
 } from '../kernels/recurrent.js';
 import { OwnedBlock } from '../kernels/owned.js';
+import { floatBytes } from '../kernels/sizes.js';
 import { StreamProgramBuilder, type RecurrentStreamSpec } from '../kernels/stream-program.js';
 import { openStream, streamBatchSize, type Stream, type StreamOptions } from '../streaming/stream.js';
 import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
 import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
-import { checkCallOptions, checkInitialState, checkMask, checkSequenceInput, checkSymbolicCallOptions } from './validate.js';
+import { checkBuildShape, checkCallOptions, checkInitialState, checkMask, checkSequenceInput, checkSymbolicCallOptions } from './validate.js';
 import { checkWeightList } from './weights.js';
 import { booleanOption, checkKnownKeys, nextRandomSeed, positionalOptions, rateOption } from './options.js';
 
@@ -134,6 +135,10 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
       throw new ConfigError(`${this.name}: option 'units' must be a positive integer, received ${JSON.stringify(units)}`);
     }
     this.units = units;
+    // Refused at once, before anything waits on initializers, when the recurrent kernel alone cannot
+    // fit. The subclass's cell getter (a table row) is in place while this runs.
+    const gates = gateCount((this as unknown as { cell: CellSpec }).cell);
+    floatBytes([units, gates * units], `${this.name}: recurrent_kernel of shape ${formatShape([units, gates * units])}`);
     this.activation = checkActivation(options.activation === undefined ? defaults.activation : options.activation, `${this.name}: option 'activation'`);
     this.useBias = booleanOption(options.useBias, true, 'useBias', this.name);
     this.returnSequences = booleanOption(options.returnSequences, false, 'returnSequences', this.name);
@@ -188,12 +193,14 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
 
   /** Creates the weights from the initializers for input shape (B, T, D). */
   build(inputShape: Shape): void {
-    const inputDim = featureSize(inputShape, this.name);
+    this.checkNotDisposed('build');
+    const inputDim = featureSize(checkBuildShape(inputShape, this.name), this.name);
     const declared = this.declaredFeatureSize();
     if (declared !== null && declared !== inputDim) {
       throw new ShapeError(`${this.name}: build expects ${declared} features as declared by its input shape ${formatShape(this.batchInputShape as Shape)}, received ${formatShape(inputShape)}`);
     }
     const shapes = this.weightShapes(inputDim);
+    this.checkWeightsFit(inputDim);
     const baseSeed = this.seed ?? nextRandomSeed();
     const initializers = [this.kernelInitializer, this.recurrentInitializer, this.biasInitializer];
     const values = shapes.map((shape, i) => initializers[i].generate(shape, baseSeed + i));
@@ -209,6 +216,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
   }
 
   getWeights(): Tensor[] {
+    this.checkNotDisposed('get weights');
     if (!this.weights || this.inputDim === null) return [];
     const shapes = this.weightShapes(this.inputDim);
     return this.weights.map((w, i) => new Tensor(w.slice(), shapes[i]));
@@ -216,15 +224,18 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
 
   /** Replaces all weights (Keras get_weights() order and shapes); on any error nothing changes. */
   setWeights(weights: readonly TensorLike[]): void {
+    this.checkNotDisposed('set weights');
     const names = this.useBias ? ['kernel', 'recurrent_kernel', 'bias'] : ['kernel', 'recurrent_kernel'];
     const kernel = Array.isArray(weights) && weights.length > 0 ? toTensor(weights[0], `${this.name}: setWeights kernel`) : null;
     // D comes from the weights already set, else the declared input shape, else the kernel itself.
     const inputDim = this.inputDim ?? this.declaredFeatureSize() ?? (kernel && kernel.rank === 2 ? kernel.shape[0] : 0);
     const tensors = checkWeightList(this.name, weights, names, this.weightShapes(inputDim));
+    this.checkWeightsFit(inputDim);
     this.installWeights(inputDim, tensors.map((t) => new Float32Array(t.data)));
   }
 
   countParams(): number {
+    this.checkNotDisposed('count parameters');
     if (this.inputDim === null) return 0;
     return this.weightShapes(this.inputDim).reduce((sum, shape) => sum + shapeSize(shape), 0);
   }
@@ -255,8 +266,15 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
     return config;
   }
 
-  /** Frees the packed weights in WebAssembly memory; the layer must be rebuilt or given weights again. */
+  /** Frees the packed weights in WebAssembly memory; the layer cannot be used afterwards. */
   override dispose(): void {
+    this.releaseWeights();
+    this.carriedStates = null;
+    super.dispose();
+  }
+
+  /** @internal Back to unbuilt (Bidirectional's rollback of a half-done setWeights). */
+  releaseWeights(): void {
     this.packed.clear();
     this.weights = null;
     this.inputDim = null;
@@ -269,6 +287,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
   apply(x: SymbolicTensor, options?: SymbolicApplyOptions): RecurrentOutput<SymbolicTensor, ReturnState, this['stateNames']>;
   apply(x: TensorLike, options?: ApplyOptions): RecurrentOutput<Tensor, ReturnState, this['stateNames']>;
   apply(x: TensorLike | SymbolicTensor, options: ApplyOptions | SymbolicApplyOptions = {}): unknown {
+    this.checkNotDisposed('run');
     if (isSymbolic(x)) {
       const outputs = this.callSymbolic([x, ...checkSymbolicCallOptions(options, this.name)]);
       return this.returnState ? outputs : outputs[0];
@@ -291,6 +310,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
 
   /** Like `apply` but always a list: [output, ...states when returnState]. */
   call(x: TensorLike, options: ApplyOptions = {}): Tensor[] {
+    this.checkNotDisposed('run');
     checkCallOptions(options, this.name);
     const input = checkSequenceInput(x, this.name, this.expectedInputShape());
     const [batch, timesteps] = input.shape;
@@ -300,7 +320,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
     if (!this.built) this.build(input.shape);
     const H = this.units;
     const { outputs, finalStates } = runRecurrent({
-      x: input.data, batch, timesteps, mask: mask?.data ?? null, merge: 'none',
+      x: input.data, batch, timesteps, mask: mask?.data ?? null, merge: 'none', layerName: this.name,
       directions: [this.direction(initialState, this.goBackwards, this.zeroOutputForMask, this.returnState)],
     });
     this.keepFinalStates(finalStates[0], batch);
@@ -318,6 +338,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
   }
 
   override resetStates(states?: readonly TensorLike[]): void {
+    this.checkNotDisposed('reset states');
     if (!this.stateful) throw new ConfigError(`${this.name}: resetStates() needs a stateful layer (stateful: true)`);
     if (states === undefined) {
       this.carriedStates = null;
@@ -374,6 +395,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
    * that step of the sequence); the states live in WebAssembly memory until `dispose()`.
    */
   stream(options?: StreamOptions): Stream {
+    this.checkNotDisposed('stream');
     const batch = streamBatchSize(options, this.name);
     const spec = this.streamSpec();
     return openStream(this.name, new StreamProgramBuilder(defaultInstance(), batch), (builder) => {
@@ -422,6 +444,12 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
 
   protected resolveActivation(name: ActivationName): ActivationId {
     return activationId(name, this.kerasVersion, `${this.name}: activation`);
+  }
+
+  /** Refuses, before any initializer runs, weights whose packing cannot fit WebAssembly memory. */
+  private checkWeightsFit(inputDim: number): void {
+    const biasFloats = this.useBias ? shapeSize(this.weightShapes(inputDim)[2]) : 0;
+    checkRecurrentWeightsFit(defaultInstance(), this.cell, inputDim, this.units, biasFloats, () => `${this.name}: weights for ${inputDim} input features and ${this.units} units`);
   }
 
   private installWeights(inputDim: number, values: Float32Array[]): void {

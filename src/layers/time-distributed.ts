@@ -6,6 +6,7 @@ import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type
 import { checkKnownKeys } from './options.js';
 import { WRAPPABLE_CLASSES } from './registry.js';
 import { configKerasVersion, kerasOptions, readSpec, type LayerFromConfigOptions } from './keras-options.js';
+import { checkBuildShape } from './validate.js';
 
 export class TimeDistributed extends Layer {
   readonly layer: Layer;
@@ -42,7 +43,8 @@ export class TimeDistributed extends Layer {
   }
 
   build(inputShape: Shape): void {
-    this.layer.build(stepShape(inputShape, this.name));
+    this.checkNotDisposed('build');
+    this.layer.build(stepShape(checkBuildShape(inputShape, this.name), this.name));
   }
 
   computeOutputShape(inputShape: Shape): Shape {
@@ -53,19 +55,23 @@ export class TimeDistributed extends Layer {
   }
 
   getWeights(): Tensor[] {
+    this.checkNotDisposed('get weights');
     return this.layer.getWeights();
   }
 
   setWeights(weights: readonly TensorLike[]): void {
+    this.checkNotDisposed('set weights');
     this.layer.setWeights(weights);
   }
 
   countParams(): number {
+    this.checkNotDisposed('count parameters');
     return this.layer.countParams();
   }
 
   override dispose(): void {
     this.layer.dispose();
+    super.dispose();
   }
 
   getConfig(): Record<string, unknown> {
@@ -75,11 +81,13 @@ export class TimeDistributed extends Layer {
   apply(x: SymbolicTensor): SymbolicTensor;
   apply(x: TensorLike): Tensor;
   apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+    this.checkNotDisposed('run');
     if (isSymbolic(x)) return this.callSymbolic([x])[0];
     return this.forward([toTensor(x, `${this.name}: input x`)], [undefined]).outputs[0];
   }
 
   forward(inputs: Tensor[], masks: (Tensor | undefined)[]): LayerCallResult {
+    this.checkNotDisposed('run');
     const x = inputs[0];
     const [batch, timesteps] = x.shape;
     stepShape(x.shape, this.name);

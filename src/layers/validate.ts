@@ -72,3 +72,16 @@ export function checkSymbolicCallOptions(options: unknown, layerName: string): S
   }
   return initialState;
 }
+
+/** A shape given to build(): an array of non-negative integers or null (unknown); anything else is a ShapeError. */
+export function checkBuildShape(value: unknown, layerName: string): Shape {
+  if (!Array.isArray(value) || !value.every((d) => d === null || (Number.isSafeInteger(d) && d >= 0))) {
+    throw new ShapeError(`${layerName}: build expects an input shape: an array of non-negative integers or null, received ${describeShapeArgument(value)}`);
+  }
+  return value as Shape;
+}
+
+/** A shape argument as messages print it, whatever the caller passed. */
+function describeShapeArgument(value: unknown): string {
+  return Array.isArray(value) ? formatShape(value as Shape) : JSON.stringify(value);
+}

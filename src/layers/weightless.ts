@@ -13,17 +13,22 @@ export abstract class WeightlessLayer extends Layer {
     return false;
   }
 
-  build(): void {}
+  build(): void {
+    this.checkNotDisposed('build');
+  }
 
   getWeights(): Tensor[] {
+    this.checkNotDisposed('get weights');
     return [];
   }
 
   setWeights(weights: readonly TensorLike[]): void {
+    this.checkNotDisposed('set weights');
     checkWeightList(this.name, weights, [], []);
   }
 
   countParams(): number {
+    this.checkNotDisposed('count parameters');
     return 0;
   }
 }

@@ -1,6 +1,6 @@
 // Models: the shared surface (predict, summary, weights) and the functional
 // Model built from Input() tensors and the outputs of layers called on them.
-import { ConfigError, InputError, ShapeError } from '../errors.js';
+import { ConfigError, DisposedError, InputError, ShapeError } from '../errors.js';
 import { InputLayer } from '../layers/input-layer.js';
 import { uniqueLayerName, type Layer } from '../layers/layer.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
@@ -28,6 +28,7 @@ const SUMMARY_OPTION_KEYS: readonly string[] = Object.keys(SUMMARY_KEYS);
 
 export abstract class ModelBase<Output = Tensor | Tensor[]> {
   readonly name: string;
+  private disposedFlag = false;
 
   protected constructor(name: string | undefined, prefix: string) {
     if (name !== undefined && (typeof name !== 'string' || name === '')) {
@@ -56,6 +57,7 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> {
 
   /** Like predict but always a list of outputs. */
   predictAll(x: TensorLike | readonly TensorLike[], options: PredictOptions = {}): Tensor[] {
+    this.checkNotDisposed('predict');
     checkOptionsObject(options, `${this.name}: predict`, '{ batchSize: 32 }');
     checkKnownKeys(options, ['batchSize'], `${this.name}: predict`);
     const inputs = this.toInputList(x);
@@ -63,7 +65,7 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> {
     graph.checkInputs(inputs, this.name);
     const { batchSize } = options;
     if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize <= 0)) {
-      throw new ConfigError(`${this.name}: predict option 'batchSize' must be a positive integer, received ${JSON.stringify(batchSize)}`);
+      throw new ConfigError(`${this.name}: predict option 'batchSize' must be a positive integer, received ${typeof batchSize === 'number' ? String(batchSize) : JSON.stringify(batchSize)}`);
     }
     const total = inputs[0].shape[0];
     if (inputs.some((t) => t.shape[0] !== total)) {
@@ -85,32 +87,55 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> {
    * stream (Bidirectional, goBackwards, layers that need the whole sequence).
    */
   stream(options?: StreamOptions): Stream {
+    this.checkNotDisposed('stream');
+    for (const layer of this.layers) layer.checkNotDisposed('stream');
     return openModelStream(this.graphFor(null), this.name, options);
   }
 
   /** Keras' model.reset_states(): every stateful layer starts its next call from zeros. */
   resetStates(): void {
+    this.checkNotDisposed('reset states');
     for (const layer of this.layers) {
       if (layer.isStateful) layer.resetStates();
     }
   }
 
-  /** Frees every layer's weights in WebAssembly memory; the model is not usable afterwards. */
+  /**
+   * Frees every layer's weights in WebAssembly memory and retires the model and its layers: later
+   * calls throw DisposedError. Calling it again does nothing.
+   */
   dispose(): void {
+    if (this.disposedFlag) return;
+    this.disposedFlag = true;
     for (const layer of this.layers) layer.dispose();
   }
 
+  /** Whether dispose() was called. */
+  get disposed(): boolean {
+    return this.disposedFlag;
+  }
+
+  /** @internal Throws DisposedError when the model was disposed; `action` names what was asked. */
+  protected checkNotDisposed(action: string): void {
+    if (this.disposedFlag) {
+      throw new DisposedError(`${this.name}: cannot ${action}: the model was disposed`);
+    }
+  }
+
   countParams(): number {
+    this.checkNotDisposed('count parameters');
     return this.layers.reduce((sum, layer) => sum + layer.countParams(), 0);
   }
 
   /** Every layer's weights, in layer order (Keras model.get_weights()). */
   getWeights(): Tensor[] {
+    this.checkNotDisposed('get weights');
     return this.layers.flatMap((layer) => layer.getWeights());
   }
 
   /** Weights in getWeights() order; on any error no layer changes. */
   setWeights(weights: readonly TensorLike[]): void {
+    this.checkNotDisposed('set weights');
     const layers = this.layers;
     const counts = layers.map((layer) => layer.getWeights().length);
     const expected = counts.reduce((a, b) => a + b, 0);
@@ -136,6 +161,7 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> {
    * tf.keras 2 one; printed with console.log (or `printFn`) unless `{ print: false }`, and returned.
    */
   summary(options: SummaryOptions = {}): string {
+    this.checkNotDisposed('summarize');
     checkOptionsObject(options, `${this.name}: summary`, '{ print: false }');
     checkKnownKeys(options, SUMMARY_OPTION_KEYS, `${this.name}: summary`);
     const graph = this.graphFor(null);

@@ -44,6 +44,7 @@ export class Sequential extends ModelBase<Tensor> {
 
   /** Appends a layer; an `Input()` tensor as the first item fixes the input shape. */
   add(layer: Layer | SymbolicTensor): void {
+    this.checkNotDisposed('add a layer');
     if (isSymbolic(layer)) {
       if (!(layer.layer instanceof InputLayer) || this.input || this.chain.length > 0) {
         throw new ConfigError(`${this.name}: only an Input() tensor can be added, and only first`);
@@ -71,6 +72,7 @@ export class Sequential extends ModelBase<Tensor> {
 
   /** Traces the chain for inputs of this shape (batch axis first, None allowed). */
   build(inputShape: Shape): void {
+    this.checkNotDisposed('build');
     if (this.output && this.input) return;
     const input = new InputLayer({ batchShape: inputShape }).output;
     let output = input;
