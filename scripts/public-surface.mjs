@@ -4,13 +4,16 @@
 // snapshot, so a change to the public API is a deliberate one.
 //   node scripts/public-surface.mjs            prints it
 //   node scripts/public-surface.mjs --update   rewrites test/surface/public-surface.txt
+//   node scripts/public-surface.mjs --dist D   reads the .d.ts files of another build folder
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-const ENTRY_POINTS = ['dist/index.d.ts', 'dist/io/keras.d.ts'];
+const distArg = process.argv.indexOf('--dist');
+const DIST = distArg > 0 ? process.argv[distArg + 1] : 'dist';
+const ENTRY_POINTS = [`${DIST}/index.d.ts`, `${DIST}/io/keras.d.ts`];
 export const SNAPSHOT = join(root, 'test/surface/public-surface.txt');
 
 /** The .d.ts files reachable from the entry points through import and export specifiers. */

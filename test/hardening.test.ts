@@ -8,7 +8,7 @@ import {
   Input, memoryBytes, ready, tensor, type Layer, type TensorLike,
 } from '../dist/index.js';
 import { WasmHeap } from '../dist/kernels/heap.js';
-import { defaultInstance } from '../dist/kernels/module.js';
+import { defaultInstance } from '../dist/kernels/default-instance.js';
 import { trapsAsErrors, withKernelSession } from '../dist/kernels/session.js';
 import { expectError, untyped } from './expect-error.js';
 import { expectClose } from './expect-close.js';

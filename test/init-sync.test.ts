@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { initSync, kernelVariant, ready, tensor, GRU, Dense, Sequential, RuntimeError, type Tensor } from '../dist/index.js';
-import { defaultInstance } from '../dist/kernels/module.js';
+import { defaultInstance } from '../dist/kernels/default-instance.js';
 import { expectError, untyped } from './expect-error.js';
 import { randomFloats, seededRandom } from './random.js';
 

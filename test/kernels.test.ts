@@ -3,7 +3,7 @@
 // through whole layers against the scalar reference in test/reference.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ready, tensor, SimpleRNN, LSTM, GRU, Bidirectional, type RecurrentLayer, type MergeMode } from '../dist/index.js';
-import { defaultInstance } from '../dist/kernels/module.js';
+import { defaultInstance } from '../dist/kernels/default-instance.js';
 import { ActivationId } from '../dist/kernels/ids.js';
 import { CELL_LIST } from '../dist/kernels/cells.js';
 import {

@@ -4,7 +4,7 @@
 // masks, integer frames, refusals and memory ownership.
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  ready, memoryBytes, tensor, Tensor, SimpleRNN, LSTM, GRU, Bidirectional, Dense, Dropout, Masking, Embedding,
+  ready, memoryBytes, tensor, Tensor, SimpleRNN, LSTM, GRU, Bidirectional, Dense, Dropout, Masking, Embedding, deserializeLayer,
   Concatenate, TimeDistributed, Sequential, Model, Input, ConfigError, InputError, ShapeError, RuntimeError,
   type RecurrentLayer, type Stream, type SymbolicTensor,
 } from '../dist/index.js';
@@ -75,7 +75,7 @@ describe('layer.stream() against apply on every prefix, bit for bit', () => {
         const stream = layer.stream({ batchSize: B });
         expectStreamMatchesPrefixes(stream, x, B, T, D, (p) => layer.apply(p) as Tensor);
         // states() are the final states apply returns with returnState.
-        const withState = layer.cloneWith({ returnState: true });
+        const withState = deserializeLayer({ class_name: layer.className, config: { ...layer.getConfig(), return_state: true } }) as RecurrentLayer;
         withState.setWeights(layer.getWeights());
         const [, ...states] = withState.apply(tensor(x, [B, T, D])) as Tensor[];
         expect(stream.states().map((s) => Array.from(s.data))).toEqual(states.map((s) => Array.from(s.data)));

@@ -5,7 +5,8 @@ import { RuntimeError } from '../errors.js';
 import { checkKnownKeys } from '../option-keys.js';
 import type { KernelExports } from './exports.js';
 import { KernelInstance } from './instance.js';
-import { kernelImports, kernelVariant, useDefaultInstance } from './module.js';
+import { useDefaultInstance } from './default-instance.js';
+import { kernelImports, kernelVariant } from './module.js';
 
 export interface InitSyncOptions {
   /** The kernel module: a compiled WebAssembly.Module (it can be posted to a worklet or worker), or its bytes. */

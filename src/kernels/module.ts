@@ -14,6 +14,7 @@
 import { RuntimeError } from '../errors.js';
 import { checkSameModule, readyRequest, type ReadyRequest } from './ready-options.js';
 import type { KernelExports } from './exports.js';
+import { loadedInstance, useDefaultInstance } from './default-instance.js';
 import { KernelInstance } from './instance.js';
 import { absoluteUrl, isNode, readNodeFile } from '../platform.js';
 
@@ -44,7 +45,6 @@ export interface ReadyOptions {
 /** The two packaged builds of the same kernel source. */
 export type KernelVariant = 'simd' | 'relaxed-simd';
 
-let runtime: KernelInstance | undefined;
 let loading: Promise<KernelInstance> | undefined;
 /** What the ready() call that loads the module asked for. */
 let firstRequest: ReadyRequest | undefined;
@@ -54,9 +54,9 @@ export async function ready(options: ReadyOptions = {}): Promise<void> {
   const request = readyRequest(options);
   if (firstRequest) checkSameModule(firstRequest, request, firstRequest.wasm === undefined ? resolvedVariant(firstRequest.kernels) : kernelVariant());
   else firstRequest = request;
-  if (runtime) return;
+  if (loadedInstance()) return;
   loading ??= load(options.wasm ?? defaultWasmUrl(options.kernels ?? 'auto')).then(
-    (loaded) => (runtime = loaded),
+    (loaded) => useDefaultInstance(loaded),
     (error: unknown) => {
       loading = undefined;
       firstRequest = undefined;
@@ -66,31 +66,14 @@ export async function ready(options: ReadyOptions = {}): Promise<void> {
   await loading;
 }
 
-/** The instance `ready()` created, which layers use; throws a RuntimeError before `ready()` completes. */
-export function defaultInstance(): KernelInstance {
-  if (!runtime) throw new RuntimeError('wasm-rnn is not ready: await ready() before running a layer');
-  return runtime;
-}
-
-/** @internal initSync's way in: `instance` becomes the one layers use, unless ready() already made one. */
-export function useDefaultInstance(instance: KernelInstance): void {
-  runtime ??= instance;
-}
-
-/** The instantiated module, or undefined before `ready()`: for work that has a JavaScript fallback. */
-export function loadedInstance(): KernelInstance | undefined {
-  return runtime;
-}
-
 /** Which build is running: 'relaxed-simd' (fused multiply-add) or 'simd'; null before `ready()`. */
 export function kernelVariant(): KernelVariant | null {
-  if (!runtime) return null;
-  return runtime.variant;
+  return loadedInstance()?.variant ?? null;
 }
 
 /** Current size of the WebAssembly memory in bytes (0 before `ready()`). */
 export function memoryBytes(): number {
-  return runtime ? runtime.heap.memoryBytes : 0;
+  return loadedInstance()?.heap.memoryBytes ?? 0;
 }
 
 /**

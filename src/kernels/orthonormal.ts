@@ -1,7 +1,7 @@
 // Host side of the orthogonal initializer's Cholesky QR (assembly/orthonormal.ts): the fast path
 // for the tall Gaussians every recurrent kernel draws. It declines (returns null) whenever its
 // accuracy is not assured, and the caller then runs the float64 Householder instead.
-import { loadedInstance } from './module.js';
+import { loadedInstance } from './default-instance.js';
 
 /** Below this many vectors the float64 Householder is as quick as a round trip into WebAssembly. */
 const MIN_VECTORS = 16;

@@ -10,6 +10,7 @@ export const ACTIVATION_NAMES = [
 ] as const;
 export type ActivationName = (typeof ACTIVATION_NAMES)[number];
 
+/** @internal The kernels' id of an activation name, Keras version deciding hard_sigmoid. */
 export function activationId(name: string | null, kerasVersion: KerasVersion, argumentName: string): ActivationId {
   switch (name) {
     case null:

@@ -4,7 +4,7 @@ import { getInitializer, type Initializer, type InitializerSpec } from '../initi
 import {
   checkDenseWeightsFit, denseWeightBytes, packDenseWeights, releaseDenseWeights, runDense, type DenseOutput, type PackedDenseWeights,
 } from '../kernels/dense.js';
-import { defaultInstance } from '../kernels/module.js';
+import { defaultInstance } from '../kernels/default-instance.js';
 import { OwnedBlock } from '../kernels/owned.js';
 import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';

@@ -46,14 +46,17 @@ export class GRU<A extends GRUArgs = GRUArgs> extends RecurrentLayer<OptionFlag<
     return CELLS.gru_reset_after.states;
   }
 
+  /** @internal */
   protected get cell(): CellSpec {
     return this.resetAfter ? CELLS.gru_reset_after : CELLS.gru_reset_before;
   }
 
+  /** @internal */
   protected get recurrentActivationId(): ActivationId {
     return this.ractId;
   }
 
+  /** @internal */
   protected cellConfig(): Record<string, unknown> {
     return { recurrent_activation: this.recurrentActivation, reset_after: this.resetAfter };
   }

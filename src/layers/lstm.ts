@@ -49,19 +49,23 @@ export class LSTM<A extends LSTMArgs = LSTMArgs> extends RecurrentLayer<OptionFl
     return CELLS.lstm.states;
   }
 
+  /** @internal */
   protected get cell(): CellSpec {
     return CELLS.lstm;
   }
 
+  /** @internal */
   protected get recurrentActivationId(): ActivationId {
     return this.ractId;
   }
 
+  /** @internal */
   protected override adjustInitialBias(bias: Float32Array): Float32Array {
     if (this.unitForgetBias) bias.fill(1, this.units, 2 * this.units);
     return bias;
   }
 
+  /** @internal */
   protected cellConfig(): Record<string, unknown> {
     return { recurrent_activation: this.recurrentActivation, unit_forget_bias: this.unitForgetBias };
   }

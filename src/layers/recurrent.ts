@@ -6,7 +6,7 @@ import { getInitializer, type Initializer, type InitializerSpec } from '../initi
 import { activationId, checkActivation, type ActivationName, type KerasVersion } from './activations.js';
 import { cellWeightShapes, gateCount, type CellSpec } from '../kernels/cells.js';
 import type { ActivationId } from '../kernels/ids.js';
-import { defaultInstance } from '../kernels/module.js';
+import { defaultInstance } from '../kernels/default-instance.js';
 import {
   checkRecurrentWeightsFit, packRecurrentWeights, releasePackedWeights, runRecurrent,
   type PackedRecurrentWeights, type RecurrentDirection,
@@ -99,6 +99,15 @@ const RECURRENT_OPTION_KEYS: readonly string[] = [
 ];
 
 /** `ReturnState` is the returnState option as the constructor call gave it, for typing `apply`. */
+/** Keras' defaults of a cell's options (a cell table row's `defaults`). */
+export interface RecurrentDefaults {
+  readonly activation: ActivationName;
+  readonly recurrentActivation: ActivationName | null;
+  readonly kernelInitializer: string;
+  readonly recurrentInitializer: string;
+  readonly biasInitializer: string;
+}
+
 export abstract class RecurrentLayer<ReturnState extends boolean = boolean> extends Layer {
   readonly units: number;
   readonly activation: ActivationName;
@@ -124,7 +133,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
   private carriedBatch: number | null = null;
 
   protected constructor(
-    args: readonly unknown[], className: string, namePrefix: string, extraKeys: readonly string[], defaults: CellSpec['defaults'],
+    args: readonly unknown[], className: string, namePrefix: string, extraKeys: readonly string[], defaults: RecurrentDefaults,
   ) {
     const options = positionalOptions(args, 'units', className) as unknown as RecurrentLayerOptions;
     super(options, namePrefix);
@@ -167,6 +176,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
 
   /** @internal The cell's row in the cell table; may depend on options (GRU reset_after). */
   protected abstract get cell(): CellSpec;
+  /** @internal */
   protected abstract get recurrentActivationId(): ActivationId;
 
   /** State names in Keras order: ['h'] or ['h', 'c']. */
@@ -174,10 +184,11 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
     return this.cell.states;
   }
 
-  /** Hook for LSTM's unit_forget_bias; the default keeps the initializer's values. */
+  /** @internal Hook for LSTM's unit_forget_bias; the default keeps the initializer's values. */
   protected adjustInitialBias(bias: Float32Array): Float32Array {
     return bias;
   }
+  /** @internal */
   protected abstract cellConfig(): Record<string, unknown>;
 
   // ---- Layer surface ----
@@ -442,6 +453,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
     return [declared?.[0] ?? null, declared?.[1] ?? null, this.inputDim];
   }
 
+  /** @internal */
   protected resolveActivation(name: ActivationName): ActivationId {
     return activationId(name, this.kerasVersion, `${this.name}: activation`);
   }

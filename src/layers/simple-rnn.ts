@@ -28,14 +28,17 @@ export class SimpleRNN<A extends SimpleRNNArgs = SimpleRNNArgs> extends Recurren
     return CELLS.simple_rnn.states;
   }
 
+  /** @internal */
   protected get cell(): CellSpec {
     return CELLS.simple_rnn;
   }
 
+  /** @internal */
   protected get recurrentActivationId(): ActivationId {
     return ActivationId.linear;
   }
 
+  /** @internal */
   protected cellConfig(): Record<string, unknown> {
     return {};
   }

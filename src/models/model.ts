@@ -37,11 +37,11 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> {
     this.name = name ?? uniqueLayerName(prefix);
   }
 
-  /** The traced graph; Sequential builds it on first use. */
+  /** @internal The traced graph; Sequential builds it on first use. */
   protected abstract graphFor(inputs: readonly Tensor[] | null): Graph;
   /** Layers as Keras' model.layers lists them. */
   abstract get layers(): Layer[];
-  /** Keras' sequential_like: whether summary() leaves out the 'Connected to' column. */
+  /** @internal Keras' sequential_like: whether summary() leaves out the 'Connected to' column. */
   protected abstract get isChain(): boolean;
 
   /** Runs the model; one tensor per output (a single Tensor when there is one output). */
@@ -181,6 +181,7 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> {
     return [toTensor(x, `${this.name}: input`)];
   }
 
+  /** @internal */
   protected inputCount(): number {
     return 1;
   }
@@ -260,14 +261,17 @@ export class Model<O extends ModelOptions = ModelOptions> extends ModelBase<Mode
     return this.graph.outputs;
   }
 
+  /** @internal */
   protected graphFor(): Graph {
     return this.graph;
   }
 
+  /** @internal */
   protected get isChain(): boolean {
     return this.graph.isSequentialLike;
   }
 
+  /** @internal */
   protected override inputCount(): number {
     return this.graph.inputs.length;
   }

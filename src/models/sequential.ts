@@ -38,6 +38,7 @@ export class Sequential extends ModelBase<Tensor> {
     return [...this.chain];
   }
 
+  /** @internal */
   protected get isChain(): boolean {
     return true;
   }
@@ -81,6 +82,7 @@ export class Sequential extends ModelBase<Tensor> {
     this.output = output;
   }
 
+  /** @internal */
   protected graphFor(inputs: readonly Tensor[] | null): Graph {
     if (this.chain.length === 0) throw new ConfigError(`${this.name}: the model has no layers; add() some first`);
     if (!this.output || !this.input) {

@@ -2,7 +2,7 @@
 // of one frame. What cannot run one frame at a time is refused with a ConfigError
 // naming the layer, before anything is allocated for good.
 import { ConfigError } from '../errors.js';
-import { defaultInstance } from '../kernels/module.js';
+import { defaultInstance } from '../kernels/default-instance.js';
 import { StreamProgramBuilder, type StreamMask, type StreamValue } from '../kernels/stream-program.js';
 import { activationId } from '../layers/activations.js';
 import { Bidirectional } from '../layers/bidirectional.js';

@@ -12,7 +12,7 @@ export interface StreamOptions {
   batchSize?: number;
 }
 
-/** What a stream's frames hold: floats, or integer ids for a model that starts with an Embedding. */
+/** @internal What a stream's frames hold: floats, or integer ids for a model that starts with an Embedding. */
 export interface StreamInput {
   readonly value: StreamValue;
   readonly ids: { readonly vocabulary: number } | null;
@@ -180,7 +180,7 @@ export class Stream {
 }
 
 /**
- * Opens a stream: `build` lays out the model on the builder and returns its input, output and
+ * @internal Opens a stream: `build` lays out the model on the builder and returns its input, output and
  * state labels; on any error everything it allocated is released.
  */
 export function openStream(
@@ -203,7 +203,7 @@ function describeArray(value: unknown): string {
   return typeof value;
 }
 
-/** batchSize from stream options: a positive integer, default 1. */
+/** @internal batchSize from stream options: a positive integer, default 1. */
 export function streamBatchSize(options: StreamOptions | undefined, owner: string): number {
   if (options !== undefined) {
     checkOptionsObject(options, `${owner}: stream`, '{ batchSize: 1 }');
