@@ -22,25 +22,14 @@ export function f32_gemm_pack_weights(packed: usize, src: usize, srcLd: i32, bia
   const srcRowBytes = <usize>srcLd << 2;
   let dst = packed;
   for (let p = 0; p < panels; p++) {
-    // Where each lane of this panel comes from: a Keras column, or -1 for padding.
     for (let lane = 0; lane < NR; lane++) {
-      const n = p * NR + lane;
-      let col = -1;
-      if (n < N) {
-        const g = n / Hp;
-        const j = n - g * Hp;
-        if (j < H) col = g * H + j;
-      }
-      store<i32>(PANEL_COLUMNS + (<usize>lane << 2), col);
-    }
-    for (let lane = 0; lane < NR; lane++) {
-      const col = load<i32>(PANEL_COLUMNS + (<usize>lane << 2));
+      const col = source_column(p * NR + lane, N, H, Hp);
       store<f32>(dst + (<usize>lane << 2), col >= 0 && bias != 0 ? load<f32>(bias + (<usize>col << 2)) : 0);
     }
     dst += NR * 4;
-    const first = load<i32>(PANEL_COLUMNS);
+    const first = source_column(p * NR, N, H, Hp);
     let row = src;
-    if (first >= 0 && load<i32>(PANEL_COLUMNS + (<usize>(NR - 1) << 2)) == first + NR - 1) {
+    if (first >= 0 && source_column(p * NR + NR - 1, N, H, Hp) == first + NR - 1) {
       // Eight consecutive Keras columns (every panel unless a gate block ends inside it).
       row += <usize>first << 2;
       for (let k = 0; k < K; k++) {
@@ -51,9 +40,10 @@ export function f32_gemm_pack_weights(packed: usize, src: usize, srcLd: i32, bia
       }
       continue;
     }
+    // A panel where a gate block ends: lane by lane (few panels, packed once).
     for (let k = 0; k < K; k++) {
       for (let lane = 0; lane < NR; lane++) {
-        const col = load<i32>(PANEL_COLUMNS + (<usize>lane << 2));
+        const col = source_column(p * NR + lane, N, H, Hp);
         store<f32>(dst + (<usize>lane << 2), col >= 0 ? load<f32>(row + (<usize>col << 2)) : 0);
       }
       row += srcRowBytes;
@@ -62,8 +52,14 @@ export function f32_gemm_pack_weights(packed: usize, src: usize, srcLd: i32, bia
   }
 }
 
-/** Source columns of the panel being packed (i32, -1 for a padding lane). */
-const PANEL_COLUMNS: usize = memory.data(NR * 4, 16);
+/** The Keras column that packed column n (of N = G*Hp) comes from, or -1 for padding. */
+// @ts-ignore: decorator
+@inline function source_column(n: i32, N: i32, H: i32, Hp: i32): i32 {
+  if (n >= N) return -1;
+  const g = n / Hp;
+  const j = n - g * Hp;
+  return j < H ? g * H + j : -1;
+}
 
 // Four rows by eight columns: 8 accumulators, the B panel row loaded once per k.
 // The four A values of step k are read at a + k*aStep + {0, 1, 2, 3}*aRow bytes:

@@ -98,18 +98,16 @@ export function f64_cholesky_rows(g: usize, n: i32, i0: i32): i32 {
       const r3 = v128.load(a3 + k);
       c30 = f64x2.add(c30, f64x2.mul(r3, x0)); c31 = f64x2.add(c31, f64x2.mul(r3, x1));
     }
-    const dots = DOTS;
-    store<f64>(dots, sum2(c00)); store<f64>(dots, sum2(c01), 8);
-    store<f64>(dots, sum2(c10), 16); store<f64>(dots, sum2(c11), 24);
-    store<f64>(dots, sum2(c20), 32); store<f64>(dots, sum2(c21), 40);
-    store<f64>(dots, sum2(c30), 48); store<f64>(dots, sum2(c31), 56);
+    const d00 = sum2(c00), d01 = sum2(c01), d10 = sum2(c10), d11 = sum2(c11);
+    const d20 = sum2(c20), d21 = sum2(c21), d30 = sum2(c30), d31 = sum2(c31);
     for (let c = 0; c < 2; c++) {
       const jj = j0 + c;
       for (let r = 0; r < 4; r++) {
         const i = i0 + r;
         if (i < jj) continue;
         const at = g + <usize>i * ldg + (<usize>jj << 3);
-        let s = load<f64>(at) - load<f64>(dots + (<usize>(2 * r + c) << 3));
+        const dot = r == 0 ? (c == 0 ? d00 : d01) : r == 1 ? (c == 0 ? d10 : d11) : r == 2 ? (c == 0 ? d20 : d21) : (c == 0 ? d30 : d31);
+        let s = load<f64>(at) - dot;
         if (c == 1) s -= load<f64>(g + <usize>i * ldg + (<usize>j0 << 3)) * load<f64>(g + <usize>jj * ldg + (<usize>j0 << 3));
         if (i == jj) {
           if (!(s > 1e-3 * load<f64>(at))) return i + 1;
@@ -123,8 +121,6 @@ export function f64_cholesky_rows(g: usize, n: i32, i0: i32): i32 {
   return 0;
 }
 
-/** The 4×2 prefix dot products of one block, in static data (the host owns the heap). */
-const DOTS: usize = memory.data(64, 16);
 
 /** Floats f32_pack_cholesky_factor writes: L's rows in blocks of 4, as float32. */
 export function orthonormal_packed_floats(n: i32): i32 {

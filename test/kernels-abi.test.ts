@@ -73,3 +73,13 @@ describe('assembly/cells/index.ts', () => {
     expect(() => execFileSync(process.execPath, ['scripts/generate-cells.mjs', '--check'], { stdio: 'pipe' })).not.toThrow();
   });
 });
+
+describe('assembly/', () => {
+  it('keeps no static buffers: all memory a kernel uses is passed in by the host (one instance, many streams or calls)', async () => {
+    const { readdirSync } = await import('node:fs');
+    const root = new URL('../assembly/', import.meta.url);
+    const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.ts'));
+    const offenders = files.filter((file) => /memory\.data\s*[<(]/.test(readFileSync(new URL(file, root), 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+});
