@@ -243,6 +243,7 @@ describe('what cannot stream, and bad frames', () => {
     expectError(() => backwards.stream(), ConfigError, ['backwards_gru', 'goBackwards']);
     const inModel = new Sequential({ layers: [new SimpleRNN({ units: 3, goBackwards: true, name: 'back_rnn', inputShape: [null, 2] })] });
     expectError(() => inModel.stream(), ConfigError, ['back_rnn']);
+    expectError(() => new Bidirectional(new GRU({ units: 3 }), { name: 'bi_alone' }).stream(), ConfigError, ['bi_alone', 'Bidirectional']);
   });
 
   it('refuses initial states from other layers and time-axis concatenation', () => {
@@ -259,6 +260,9 @@ describe('what cannot stream, and bad frames', () => {
     const layer = new LSTM({ units: 4, seed: 2, name: 'checked' });
     layer.build([2, 1, 3]);
     expectError(() => layer.stream({ batchSize: 0 }), ConfigError, ['batchSize', 'positive integer']);
+    const declared = new Sequential({ layers: [new GRU({ units: 3, batchInputShape: [4, null, 2], name: 'batch4' })] });
+    expectError(() => declared.stream({ batchSize: 2 }), ShapeError, ['batch size 4', 'received 2']);
+    expect(declared.stream().batchSize).toBe(4);
     const stream = layer.stream({ batchSize: 2 });
     const frame = new Float32Array([0.5, -0.5, 0.25, 1, 0, -1]);
     const reference = new LSTM({ units: 4, seed: 2 });

@@ -118,6 +118,11 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
     return this.forwardLayer.built && this.backwardLayer.built;
   }
 
+  /** Always a ConfigError: the backward layer reads the sequence from its end, which a stream has not seen yet. */
+  stream(): never {
+    throw new ConfigError(`${this.name}: Bidirectional needs the whole sequence (its backward layer reads the future), so it cannot stream one frame at a time`);
+  }
+
   get returnSequences(): boolean {
     return this.forwardLayer.returnSequences;
   }

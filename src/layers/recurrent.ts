@@ -407,7 +407,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
    */
   stream(options?: StreamOptions): Stream {
     this.checkNotDisposed('stream');
-    const batch = streamBatchSize(options, this.name);
+    const batch = streamBatchSize(options, this.name, this.batchInputShape?.[0] ?? null);
     const spec = this.streamSpec();
     return openStream(this.name, new StreamProgramBuilder(defaultInstance(), batch), (builder) => {
       const x = builder.value(spec.inputDim);

@@ -29,11 +29,11 @@ interface FrameValue {
 }
 
 export function openModelStream(graph: Graph, modelName: string, options: StreamOptions | undefined): Stream {
-  const batch = streamBatchSize(options, modelName);
   if (graph.inputs.length !== 1 || graph.outputs.length !== 1) {
     throw new ConfigError(`${modelName}: a stream runs a model of one input and one output, this one has ${graph.inputs.length} inputs and ${graph.outputs.length} outputs`);
   }
   const [input] = graph.inputs;
+  const batch = streamBatchSize(options, modelName, input.shape[0] ?? null);
   const consumers = graph.nodes.filter((node) => node.inputs.includes(input));
   const ids = input.shape.length === 2 && consumers.length > 0 && consumers.every((node) => node.layer instanceof Embedding);
   if (!ids && (input.shape.length !== 3 || input.shape[2] === null)) {

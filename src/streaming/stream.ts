@@ -203,15 +203,21 @@ function describeArray(value: unknown): string {
   return typeof value;
 }
 
-/** @internal batchSize from stream options: a positive integer, default 1. */
-export function streamBatchSize(options: StreamOptions | undefined, owner: string): number {
+/**
+ * @internal batchSize from stream options: a positive integer, default 1 (or the declared batch size);
+ * ShapeError when it differs from a batch size the input declares.
+ */
+export function streamBatchSize(options: StreamOptions | undefined, owner: string, declared: number | null = null): number {
   if (options !== undefined) {
     checkOptionsObject(options, `${owner}: stream`, '{ batchSize: 1 }');
     checkKnownKeys(options, ['batchSize'], `${owner}: stream`);
   }
-  const batch = options?.batchSize ?? 1;
+  const batch = options?.batchSize ?? declared ?? 1;
   if (!Number.isInteger(batch) || batch <= 0) {
     throw new ConfigError(`${owner}: stream option 'batchSize' must be a positive integer, received ${JSON.stringify(batch)}`);
+  }
+  if (declared !== null && batch !== declared) {
+    throw new ShapeError(`${owner}: the input declares batch size ${declared}, so a stream must have batchSize ${declared}, received ${batch}`);
   }
   return batch;
 }
