@@ -24,6 +24,8 @@ export interface DemoState {
   states: Record<string, number[]>;
   medianMs: number;
   runs: number;
+  /** 'apply': the whole sequence in one call; 'live': one stream.step per step as it arrived. */
+  mode: 'apply' | 'live';
 }
 
 declare global {
@@ -48,6 +50,7 @@ const ui = {
   units: byId<HTMLInputElement>('units'),
   seed: byId<HTMLInputElement>('seed'),
   run: byId<HTMLButtonElement>('run'),
+  live: byId<HTMLInputElement>('live'),
   error: byId<HTMLParagraphElement>('error'),
   heatmap: byId<HTMLCanvasElement>('heatmap'),
   scale: byId<HTMLSelectElement>('scale'),
@@ -282,13 +285,85 @@ function runDemo(api: Api): void {
     ui.runs.textContent = String(timing.runs);
     ui.shape.textContent = `[${x.shape.join(', ')}]`;
     ui.params.textContent = String(layer.countParams());
-    window.demoState = { cell, units, seed, input, sequence: sequence[0], states, medianMs, runs: timing.runs };
+    window.demoState = { cell, units, seed, input, sequence: sequence[0], states, medianMs, runs: timing.runs, mode: 'apply' };
     document.body.dataset.runs = String(Number(document.body.dataset.runs ?? 0) + 1);
   } catch (error) {
     ui.error.textContent = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     document.body.dataset.error = ui.error.textContent;
   } finally {
     layer?.dispose();
+  }
+}
+
+// ---- live mode: a stream, stepped as the sequence grows ------------------------------------
+
+interface LiveRun {
+  key: string;
+  layer: WasmRnn.LSTM | WasmRnn.GRU;
+  stream: WasmRnn.Stream;
+  input: number[][];
+  sequence: number[][];
+  stepMs: number[];
+}
+let live: LiveRun | null = null;
+
+function stopLive(): void {
+  live?.stream.dispose();
+  live?.layer.dispose();
+  live = null;
+}
+
+/**
+ * Steps the stream over the rows the sequence gained since the last call; a sequence that changed
+ * otherwise (or another cell, size or seed) starts a new stream. Each step's h joins the heatmap.
+ */
+function runLive(api: Api): void {
+  ui.error.textContent = '';
+  try {
+    const input = parseSequence(ui.sequence.value);
+    const cell = ui.cell.value as Cell;
+    const units = Number(ui.units.value);
+    const seed = Number(ui.seed.value);
+    const features = input[0].length;
+    const key = `${cell}/${units}/${seed}/${features}`;
+    const extends_ = live !== null && live.key === key && live.input.length <= input.length
+      && live.input.every((row, t) => row.length === input[t].length && row.every((v, f) => v === input[t][f]));
+    if (!extends_) {
+      stopLive();
+      const options = { units, seed, returnSequences: true };
+      const layer = cell === 'LSTM' ? new api.LSTM(options) : new api.GRU(options);
+      layer.build([1, 1, features]);
+      live = { key, layer, stream: layer.stream(), input: [], sequence: [], stepMs: [] };
+    }
+    const run = live as LiveRun;
+    for (let t = run.input.length; t < input.length; t++) {
+      const frame = Float32Array.from(input[t]);
+      const t0 = performance.now();
+      const h = run.stream.step(frame);
+      run.stepMs.push(performance.now() - t0);
+      run.input.push(input[t]);
+      run.sequence.push(Array.from(h));
+    }
+    const names = cell === 'LSTM' ? ['h', 'c'] : ['h'];
+    const states: Record<string, number[]> = Object.fromEntries(run.stream.states().map((s, i) => [names[i], Array.from(s.data)]));
+    const largest = Math.max(...run.sequence.flat().map(Math.abs), 1e-6);
+    const scale = ui.scale.value === 'fixed' ? 1 : largest;
+    paintHeatmap(run.sequence, scale);
+    ui.scaleLow.textContent = (-scale).toFixed(scale < 0.1 ? 3 : 2);
+    ui.scaleHigh.textContent = `+${scale.toFixed(scale < 0.1 ? 3 : 2)}`;
+    showOutputs(states);
+    const sorted = [...run.stepMs].sort((a, b) => a - b);
+    const medianMs = sorted[Math.floor(sorted.length / 2)] ?? 0;
+    ui.time.textContent = `${formatMs(medianMs)} / step`;
+    ui.runs.textContent = String(run.stepMs.length);
+    ui.shape.textContent = `[1, ${features}] per step`;
+    ui.params.textContent = String(run.layer.countParams());
+    window.demoState = { cell, units, seed, input: run.input.map((row) => [...row]), sequence: run.sequence, states, medianMs, runs: run.stepMs.length, mode: 'live' };
+    document.body.dataset.runs = String(Number(document.body.dataset.runs ?? 0) + 1);
+  } catch (error) {
+    stopLive();
+    ui.error.textContent = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    document.body.dataset.error = ui.error.textContent;
   }
 }
 
@@ -303,10 +378,16 @@ async function main(): Promise<void> {
     ui.error.textContent = `could not load wasm-rnn: ${error instanceof Error ? error.message : String(error)}`;
     return;
   }
-  const rerun = () => runDemo(api);
+  const rerun = () => {
+    if (ui.live.checked) runLive(api);
+    else {
+      stopLive();
+      runDemo(api);
+    }
+  };
 
   ui.run.addEventListener('click', rerun);
-  for (const control of [ui.cell, ui.units, ui.seed, ui.scale]) control.addEventListener('change', rerun);
+  for (const control of [ui.cell, ui.units, ui.seed, ui.scale, ui.live]) control.addEventListener('change', rerun);
   ui.sequence.addEventListener('input', rerun);
   ui.example.addEventListener('click', () => {
     stroke = [];
@@ -325,19 +406,29 @@ async function main(): Promise<void> {
     ui.sequence.value = samples.map((v) => String(v)).join('\n');
     rerun();
   };
+  // Live: every point drawn is one more step (its height in [-1, 1]), stepped as it arrives.
+  const liveValue = (point: { y: number }) => String(Math.round((1 - 2 * point.y) * 1000) / 1000);
   ui.draw.addEventListener('pointerdown', (event) => {
     ui.draw.setPointerCapture(event.pointerId);
     stroke = [drawPoint(event)];
     paintDrawing();
+    if (ui.live.checked) {
+      ui.sequence.value = liveValue(stroke[0]);
+      rerun();
+    }
   });
   ui.draw.addEventListener('pointermove', (event) => {
     if (!ui.draw.hasPointerCapture(event.pointerId)) return;
     stroke.push(drawPoint(event));
     paintDrawing();
+    if (ui.live.checked) {
+      ui.sequence.value += `\n${liveValue(stroke[stroke.length - 1])}`;
+      rerun();
+    }
   });
   ui.draw.addEventListener('pointerup', (event) => {
     ui.draw.releasePointerCapture(event.pointerId);
-    if (stroke.length > 1) finishStroke();
+    if (stroke.length > 1 && !ui.live.checked) finishStroke();
   });
 
   rerun();

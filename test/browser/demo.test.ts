@@ -156,6 +156,43 @@ describeWithChromium('the web demo page', () => {
     expect(await page.textContent('#error')).toBe('');
   });
 
+  it('live mode steps a stream as you draw, and its hidden states equal apply on the whole drawing', async () => {
+    await page.selectOption('#cell', 'LSTM');
+    await page.fill('#units', '6');
+    await page.check('#live');
+    const box = (await page.locator('#draw').boundingBox())!;
+    const y = (f: number) => box.y + box.height * (0.5 - 0.35 * Math.cos(2 * Math.PI * f));
+    await page.mouse.move(box.x + 4, y(0));
+    await page.mouse.down();
+    for (let i = 1; i <= 20; i++) {
+      const before = await runs();
+      await page.mouse.move(box.x + 4 + ((box.width - 8) * i) / 20, y(i / 20));
+      await waitForRuns(before + 1);
+      const s = await state();
+      expect(s.mode).toBe('live');
+      // Every step shows at once: the heatmap has as many columns as points drawn so far.
+      expect(s.sequence).toHaveLength(s.input.length);
+    }
+    await page.mouse.up();
+    const s = await state();
+    expect([s.cell, s.units, s.mode]).toEqual(['LSTM', 6, 'live']);
+    expect(s.input.length).toBeGreaterThanOrEqual(21);
+    const node = computeInNode(s);
+    expect(s.sequence).toEqual(node.sequence);
+    expect(s.states).toEqual(node.states);
+    // Typing a step more steps once more; turning live off runs the whole sequence again.
+    const before = await runs();
+    await page.fill('#sequence', `${s.input.map((row) => row.join(', ')).join('\n')}\n0.25`);
+    await waitForRuns(before + 1);
+    const typed = await state();
+    expect(typed.input).toHaveLength(s.input.length + 1);
+    expect(typed.sequence.slice(0, s.sequence.length)).toEqual(s.sequence);
+    expect(typed.sequence).toEqual(computeInNode(typed).sequence);
+    await page.uncheck('#live');
+    await waitForRuns(before + 2);
+    expect((await state()).mode).toBe('apply');
+  }, 60_000);
+
   it('logged no errors in the page', () => {
     expect(errors).toEqual([]);
   });
