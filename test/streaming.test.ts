@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ready, memoryBytes, tensor, Tensor, SimpleRNN, LSTM, GRU, Bidirectional, Dense, Dropout, Masking, Embedding, deserializeLayer,
-  Concatenate, TimeDistributed, Sequential, Model, Input, ConfigError, InputError, ShapeError, RuntimeError,
+  Concatenate, TimeDistributed, Sequential, Model, Input, ConfigError, InputError, ShapeError, DisposedError,
   type RecurrentLayer, type Stream, type SymbolicTensor,
 } from '../dist/index.js';
 import { expectError, untyped } from './expect-error.js';
@@ -278,7 +278,7 @@ describe('what cannot stream, and bad frames', () => {
     expect(stream.states().every((s) => s.data.every((v) => v === 0))).toBe(true);
     expect(Array.from(stream.step(frame))).toEqual(want);
     stream.dispose();
-    expectError(() => stream.step(frame), RuntimeError, ['disposed']);
+    expectError(() => stream.step(frame), DisposedError, ['disposed']);
     stream.dispose();
   });
 });

@@ -1,7 +1,7 @@
 // A model or layer running live, one frame at a time: synchronous, one WebAssembly
 // call per frame, and no JavaScript allocation once the first frame has run (the
 // views on WebAssembly memory are cached and only rebuilt if the memory grew).
-import { ConfigError, InputError, RuntimeError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, DisposedError, InputError, ShapeError, formatShape } from '../errors.js';
 import { OwnedBlock } from '../kernels/owned.js';
 import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 import { releaseStreamMemory, type StreamMemory, type StreamProgramBuilder, type StreamValue } from '../kernels/stream-program.js';
@@ -84,7 +84,7 @@ export class Stream {
    * `mask` (batchSize values, nonzero = valid) skips rows: a masked row keeps its states, as Keras does.
    */
   step(frame: Float32Array | Int32Array, out?: Float32Array | null, mask?: ArrayLike<number> | null): Float32Array {
-    if (this.disposed) throw new RuntimeError(`${this.owner}: the stream is disposed`);
+    if (this.disposed) throw new DisposedError(`${this.owner}: the stream is disposed; open a new one with stream()`);
     this.checkFrame(frame);
     if (out !== undefined && out !== null && (!(out instanceof Float32Array) || out.length !== this.outputLength)) {
       throw new InputError(`${this.owner}: stream.step out must be a Float32Array of ${this.outputLength} values (batchSize ${this.batchSize} × ${this.outputValue.width} features), received ${describeArray(out)}`);
@@ -110,7 +110,7 @@ export class Stream {
 
   /** Zeroes every state (a fresh sequence), or sets them from `states` (Keras order, each (batchSize, units)). */
   reset(states?: readonly TensorLike[]): void {
-    if (this.disposed) throw new RuntimeError(`${this.owner}: the stream is disposed`);
+    if (this.disposed) throw new DisposedError(`${this.owner}: the stream is disposed; open a new one with stream()`);
     const values = states === undefined ? null : this.checkStates(states);
     const buffer = this.wasm.buffer;
     this.stateBuffers.forEach((state, i) => {
@@ -125,7 +125,7 @@ export class Stream {
 
   /** Copies of the current states in Keras order (per recurrent layer, [h] or [h, c]), each (batchSize, units). */
   states(): Tensor[] {
-    if (this.disposed) throw new RuntimeError(`${this.owner}: the stream is disposed`);
+    if (this.disposed) throw new DisposedError(`${this.owner}: the stream is disposed; open a new one with stream()`);
     return this.stateBuffers.map((state, i) => new Tensor(new Float32Array(this.wasm.buffer, state.ptr, state.floats).slice(), [this.batchSize, this.units[i]]));
   }
 
