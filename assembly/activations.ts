@@ -184,3 +184,58 @@ export function f32_softmax_rows(x: usize, rows: i32, cols: i32, ld: i32): void 
     for (; j < cols; j++) store<f32>(row + (<usize>j << 2), load<f32>(row + (<usize>j << 2)) / sum);
   }
 }
+
+/**
+ * d act(x) / dx for activation `kind`, from its input x and its output y = act(x)
+ * (tanh and sigmoid use y, which the forward pass already computed).
+ */
+// @ts-ignore: decorator
+@inline export function f32x4_activate_derivative(x: v128, y: v128, kind: i32): v128 {
+  const one = splat(1.0);
+  const zero = splat(0.0);
+  switch (kind) {
+    case ACT_TANH: return f32x4.sub(one, f32x4.mul(y, y));
+    case ACT_SIGMOID: return f32x4.mul(y, f32x4.sub(one, y));
+    case ACT_LINEAR: return one;
+    case ACT_HARD_SIGMOID_K3:
+      return v128.and(splat(<f32>(1.0 / 6.0)), v128.and(f32x4.gt(x, splat(-3.0)), f32x4.lt(x, splat(3.0))));
+    case ACT_HARD_SIGMOID_K2:
+      return v128.and(splat(0.2), v128.and(f32x4.gt(x, splat(-2.5)), f32x4.lt(x, splat(2.5))));
+    case ACT_RELU: return v128.and(one, f32x4.gt(x, zero));
+    case ACT_RELU6: return v128.and(one, v128.and(f32x4.gt(x, zero), f32x4.lt(x, splat(6.0))));
+    case ACT_ELU: return v128.bitselect(one, f32x4.add(y, one), f32x4.gt(x, zero));
+    case ACT_SELU: {
+      const scale: f32 = 1.0507009873554805;
+      return v128.bitselect(splat(scale), f32x4.add(y, splat(scale * <f32>1.6732632423543772)), f32x4.gt(x, zero));
+    }
+    case ACT_SOFTSIGN: {
+      const d = f32x4.add(one, f32x4.abs(x));
+      return f32x4.div(one, f32x4.mul(d, d));
+    }
+    case ACT_EXPONENTIAL: return y;
+    case ACT_SILU: {
+      const s = f32x4_sigmoid(x);
+      return f32x4.mul(s, madd(x, f32x4.sub(one, s), one));
+    }
+    default: return one;
+  }
+}
+
+// The backward steps call these out of line: their gate math is a small share of a
+// training step next to its products, and inlining every activation's switch at each
+// of their call sites would double the module's size.
+
+/** f32x4_activate, not inlined. */
+export function f32x4_activate_call(x: v128, kind: i32): v128 {
+  return f32x4_activate(x, kind);
+}
+
+/** f32x4_gate_activate, not inlined (and sharing f32x4_activate_call's switch). */
+export function f32x4_gate_activate_call(x: v128, kind: i32): v128 {
+  return kind == ACT_SIGMOID ? f32x4_gate_sigmoid(x) : f32x4_activate_call(x, kind);
+}
+
+/** f32x4_activate_derivative, not inlined. */
+export function f32x4_activate_derivative_call(x: v128, y: v128, kind: i32): v128 {
+  return f32x4_activate_derivative(x, y, kind);
+}

@@ -4,10 +4,10 @@
 // Dimension names: B batch, T time, D input features, H units, Hp = H padded
 // to a multiple of 4, G gates (the cell table, src/kernels/cells.ts).
 import { f32_gemm, f32_gemm_pack_bytes } from "./gemm";
-import { cell_gate_count, cell_step, cell_work_blocks, CELL_LSTM } from "./cells/index";
+import { cell_gate_count, cell_state_count, cell_step, cell_work_blocks, CELL_LSTM } from "./cells/index";
 import { f32_merge } from "./merge";
 import {
-  RUN_DIRECTIONS, RUN_MERGE, RUN_MERGE_FLOATS, RUN_B, RUN_T, RUN_D, RUN_X, RUN_MASK, RUN_CHUNK, RUN_SCRATCH, RUN_STATE, RUN_HEADER_WORDS,
+  RUN_DIRECTIONS, RUN_MERGE, RUN_MERGE_FLOATS, RUN_B, RUN_T, RUN_D, RUN_X, RUN_MASK, RUN_CHUNK, RUN_SCRATCH, RUN_TAPE, RUN_STATE, RUN_HEADER_WORDS,
   DIR_CELL, DIR_H, DIR_HP, DIR_ACT, DIR_RACT, DIR_FLAGS, DIR_KERNEL, DIR_RECURRENT, DIR_H0, DIR_C0,
   DIR_OUT, DIR_OUT_BATCH_STRIDE, DIR_OUT_STEP_STRIDE, DIR_H_OUT, DIR_C_OUT, DIR_WORDS,
   FLAG_RETURN_SEQUENCES, FLAG_GO_BACKWARDS, FLAG_ZERO_OUTPUT_FOR_MASK, FLAG_OUT_REVERSED,
@@ -15,24 +15,24 @@ import {
 
 /** Word `field` of the block at `block` (a run or a direction). */
 // @ts-ignore: decorator
-@inline function word(block: usize, field: i32): i32 {
+@inline export function word(block: usize, field: i32): i32 {
   return load<i32>(block + (<usize>field << 2));
 }
 
 /** A pointer word. */
 // @ts-ignore: decorator
-@inline function address(block: usize, field: i32): usize {
+@inline export function address(block: usize, field: i32): usize {
   return <usize>load<u32>(block + (<usize>field << 2));
 }
 
 /** The block of direction d. */
 // @ts-ignore: decorator
-@inline function direction_block(run: usize, d: i32): usize {
+@inline export function direction_block(run: usize, d: i32): usize {
   return run + (<usize>(RUN_HEADER_WORDS + d * DIR_WORDS) << 2);
 }
 
 // @ts-ignore: decorator
-@inline function align16(bytes: f64): f64 {
+@inline export function align16(bytes: f64): f64 {
   return Math.ceil(bytes / 16) * 16;
 }
 
@@ -51,6 +51,16 @@ export function recurrent_scratch_bytes(cell: i32, B: i32, D: i32, H: i32, Hp: i
     + f32_gemm_pack_bytes(Math.max(<f64>chunk * <f64>D, rows * <f64>H), 1); // rows of A packed by f32_gemm
 }
 
+/** Floats of one training-tape row (assembly/cells/tape.ts): pre, work, and the states before the step. */
+export function cell_tape_row_floats(cell: i32, Hp: i32): i32 {
+  return (cell_gate_count(cell) + cell_work_blocks(cell) + cell_state_count(cell)) * Hp;
+}
+
+/** Bytes of one direction's training tape: a row per (batch entry, time step). Exact, in f64. */
+export function recurrent_tape_bytes(cell: i32, B: i32, T: i32, Hp: i32): f64 {
+  return align16(<f64>B * <f64>T * <f64>cell_tape_row_floats(cell, Hp) * 4);
+}
+
 /** Copies `rows` rows of `cols` floats between buffers with different row strides (floats). */
 export function f32_copy_rows(dst: usize, dstStride: i32, src: usize, srcStride: i32, rows: i32, cols: i32): void {
   const bytes = <usize>cols << 2;
@@ -62,7 +72,13 @@ export function f32_copy_rows(dst: usize, dstStride: i32, src: usize, srcStride:
 /** Runs the directions the descriptor at `run` describes (assembly/run.ts), then their merge. */
 export function recurrent_run(run: usize): void {
   const directions = word(run, RUN_DIRECTIONS);
-  for (let d = 0; d < directions; d++) run_direction(run, direction_block(run, d));
+  const tape = address(run, RUN_TAPE);
+  for (let d = 0; d < directions; d++) {
+    const dir = direction_block(run, d);
+    const cell = word(dir, DIR_CELL);
+    const tapeBytes = <usize>recurrent_tape_bytes(cell, word(run, RUN_B), word(run, RUN_T), word(dir, DIR_HP));
+    run_direction(run, dir, tape == 0 ? 0 : tape + <usize>d * tapeBytes);
+  }
   const merge = word(run, RUN_MERGE);
   if (merge >= 0) {
     const out0 = address(direction_block(run, 0), DIR_OUT);
@@ -70,7 +86,7 @@ export function recurrent_run(run: usize): void {
   }
 }
 
-function run_direction(run: usize, dir: usize): void {
+function run_direction(run: usize, dir: usize, tape: usize): void {
   const B = word(run, RUN_B);
   const T = word(run, RUN_T);
   const D = word(run, RUN_D);
@@ -141,7 +157,9 @@ function run_direction(run: usize, dir: usize): void {
           store<u8>(valid + b, load<f32>(mask + ((<usize>b * T + t) << 2)) != 0 ? 1 : 0);
         }
       }
+      if (tape != 0) record_before_step(tape, t, cell, h, c, B, T, Hp);
       cell_step(cell, pre, h, c, work, rowValid, recurrent, B, H, Hp, act, ract, pack);
+      if (tape != 0) record_after_step(tape, t, cell, pre, work, B, T, Hp);
       if (returnSequences) {
         const slot = outReversed ? T - 1 - step : step;
         emit_rows(out + ((<usize>slot * outStepStride) << 2), outBatchStride, h, Hp, rowValid, seen, B, H, zeroOutputForMask);
@@ -166,6 +184,30 @@ function run_direction(run: usize, dir: usize): void {
   }
   if (hOut != 0) f32_copy_rows(hOut, H, h, Hp, B, H);
   if (cOut != 0) f32_copy_rows(cOut, H, c, Hp, B, H);
+}
+
+/** The tape row of (batch entry 0, time t); entry b is b * T rows further. */
+// @ts-ignore: decorator
+@inline export function tape_row(tape: usize, t: i32, cell: i32, Hp: i32): usize {
+  return tape + ((<usize>t * cell_tape_row_floats(cell, Hp)) << 2);
+}
+
+/** Records the states before the step at input time t. */
+function record_before_step(tape: usize, t: i32, cell: i32, h: usize, c: usize, B: i32, T: i32, Hp: i32): void {
+  const rowFloats = cell_tape_row_floats(cell, Hp);
+  const states = tape_row(tape, t, cell, Hp) + ((<usize>(cell_gate_count(cell) + cell_work_blocks(cell)) * Hp) << 2);
+  f32_copy_rows(states, T * rowFloats, h, Hp, B, Hp);
+  if (cell == CELL_LSTM) f32_copy_rows(states + (<usize>Hp << 2), T * rowFloats, c, Hp, B, Hp);
+}
+
+/** Records what the step left in pre (B, G*Hp) and work (B, work blocks * Hp). */
+function record_after_step(tape: usize, t: i32, cell: i32, pre: usize, work: usize, B: i32, T: i32, Hp: i32): void {
+  const rowFloats = cell_tape_row_floats(cell, Hp);
+  const GHp = cell_gate_count(cell) * Hp;
+  const row = tape_row(tape, t, cell, Hp);
+  f32_copy_rows(row, T * rowFloats, pre, GHp, B, GHp);
+  const workFloats = cell_work_blocks(cell) * Hp;
+  if (workFloats > 0) f32_copy_rows(row + (<usize>GHp << 2), T * rowFloats, work, workFloats, B, workFloats);
 }
 
 /**

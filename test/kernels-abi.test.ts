@@ -8,7 +8,7 @@ import { setFlagsFromString } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { CELL_LIST } from '../dist/kernels/cells.js';
 import { ActivationId, MergeId } from '../dist/kernels/ids.js';
-import { DIR, FLAG, RUN } from '../dist/kernels/run-descriptor.js';
+import { BWD, BWD_FLAG, DIR, FLAG, RUN } from '../dist/kernels/run-descriptor.js';
 import { STREAM_OP } from '../dist/kernels/stream-program.js';
 
 // Node 20 compiles the relaxed-SIMD build only behind this flag.
@@ -57,6 +57,8 @@ for (const build of ['wasm-rnn.wasm', 'wasm-rnn.relaxed.wasm']) {
       for (const [key, word] of Object.entries(RUN)) expect(global(`RUN_${snake(key)}`), `RUN.${key}`).toBe(word);
       for (const [key, word] of Object.entries(DIR)) expect(global(`DIR_${snake(key)}`), `DIR.${key}`).toBe(word);
       for (const [key, bit] of Object.entries(FLAG)) expect(global(`FLAG_${snake(key)}`), `FLAG.${key}`).toBe(bit);
+      for (const [key, word] of Object.entries(BWD)) expect(global(`BWD_${key}`), `BWD.${key}`).toBe(word);
+      for (const [key, bit] of Object.entries(BWD_FLAG)) expect(global(`BWD_FLAG_${key}`), `BWD_FLAG.${key}`).toBe(bit);
     });
 
     it('stream program opcodes', () => {

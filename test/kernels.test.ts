@@ -12,6 +12,7 @@ import {
 } from './reference/index.js';
 import { expectClose } from './expect-close.js';
 import { testKernelVariant } from './kernel-variant.js';
+import { withBuffers } from './heap-buffers.js';
 import { randomFloats, randomMask, seededRandom } from './random.js';
 
 beforeAll(async () => {
@@ -20,17 +21,6 @@ beforeAll(async () => {
 
 function asReference(data: Float32Array, shape: number[]): ReferenceTensor {
   return { shape, data: Float64Array.from(data) };
-}
-
-/** Runs a raw kernel on buffers borrowed from the heap and returns them afterwards. */
-function withBuffers<T>(sizes: number[], body: (ptrs: number[]) => T): T {
-  const { heap } = defaultInstance();
-  const ptrs = sizes.map((floats) => heap.alloc(floats * 4));
-  try {
-    return body(ptrs);
-  } finally {
-    for (const ptr of ptrs.reverse()) heap.release(ptr);
-  }
 }
 
 describe('f32_vactivate against float64', () => {

@@ -12,6 +12,7 @@ await import('./fixtures.test.js');
 await import('./kernels.test.js');
 await import('./streaming.test.js');
 await import('./streaming-allocation.test.js');
+await import('./training-kernels.test.js');
 
 describe('relaxed-SIMD build', () => {
   it('is the build these tests ran on', async () => {

@@ -1,10 +1,11 @@
 // GRU with reset_after = true (Keras 2.3+ / 3 default, CuDNN-compatible):
 // the reset gate multiplies h·U_h + b_h. G = 3, recurrent bias in the packed U.
-import { f32x4_activate, f32x4_gate_activate, ACT_SIGMOID, ACT_TANH } from "../activations";
+import { f32x4_activate, f32x4_activate_call, f32x4_activate_derivative_call, f32x4_gate_activate, f32x4_gate_activate_call, ACT_SIGMOID, ACT_TANH } from "../activations";
 import { f32_gemm } from "../gemm";
-import { madd } from "../simd";
+import { madd, splat } from "../simd";
 import { blend, is_default } from "./gru_common";
 import { row_is_valid } from "./rows";
+import { strided_row, tape_block } from "./tape";
 
 /**
  * One row in place.
@@ -43,4 +44,52 @@ export function gru_reset_after_step(
   for (let b: usize = 0; b < <usize>B; b++) {
     if (row_is_valid(valid, b)) gru_gates_reset_after(h + b * stateRow, pre + b * row, rec + b * row, Hp, act, ract);
   }
+}
+
+/**
+ * Backward through one step for B rows (the common backward signature, assembly/cells/tape.ts).
+ * Tape row: pre = x·W + b_input (3 blocks), work = h·U + b_recurrent (3 blocks), h before.
+ * dPre gets the gate gradients; dRec the same except its h block, which the reset gate scales.
+ */
+export function gru_reset_after_step_backward(
+  dPre: usize, dRec: usize, gradStride: i32, tape: usize, tapeStride: i32, dh: usize, dc: usize, work: usize,
+  valid: usize, recurrentT: usize, B: i32, H: i32, Hp: i32, act: i32, ract: i32, pack: usize,
+): void {
+  const stateRow = <usize>Hp << 2;
+  const block = stateRow;
+  for (let b = 0; b < B; b++) {
+    const dp = strided_row(dPre, gradStride, b);
+    const dr = strided_row(dRec, gradStride, b);
+    if (!row_is_valid(valid, <usize>b)) {
+      memory.fill(dp, 0, 3 * block);
+      memory.fill(dr, 0, 3 * block);
+      continue;
+    }
+    const pre = strided_row(tape, tapeStride, b);
+    const rec = pre + tape_block(3, Hp);
+    const hPrev = pre + tape_block(6, Hp);
+    const dhb = dh + <usize>b * stateRow;
+    for (let j = 0; j < Hp; j += 4) {
+      const off = <usize>j << 2;
+      const zPre = f32x4.add(v128.load(pre + off), v128.load(rec + off));
+      const rPre = f32x4.add(v128.load(pre + off + block), v128.load(rec + off + block));
+      const z = f32x4_gate_activate_call(zPre, ract);
+      const r = f32x4_gate_activate_call(rPre, ract);
+      const rh = v128.load(rec + off + 2 * block);
+      const cPre = madd(r, rh, v128.load(pre + off + 2 * block));
+      const candidate = f32x4_activate_call(cPre, act);
+      const dhv = v128.load(dhb + off);
+      const dcPre = f32x4.mul(f32x4.mul(dhv, f32x4.sub(splat(1.0), z)), f32x4_activate_derivative_call(cPre, candidate, act));
+      const dzPre = f32x4.mul(f32x4.mul(dhv, f32x4.sub(v128.load(hPrev + off), candidate)), f32x4_activate_derivative_call(zPre, z, ract));
+      const drPre = f32x4.mul(f32x4.mul(dcPre, rh), f32x4_activate_derivative_call(rPre, r, ract));
+      v128.store(dp + off, dzPre);
+      v128.store(dp + off + block, drPre);
+      v128.store(dp + off + 2 * block, dcPre);
+      v128.store(dr + off, dzPre);
+      v128.store(dr + off + block, drPre);
+      v128.store(dr + off + 2 * block, f32x4.mul(dcPre, r));
+      v128.store(dhb + off, f32x4.mul(dhv, z));
+    }
+  }
+  f32_gemm(dh, Hp, dRec, gradStride, recurrentT, B, Hp, 3 * Hp, true, pack);
 }

@@ -1,14 +1,17 @@
 // GRU with reset_after = false (Keras 1/2 original): the reset gate multiplies
 // h before U_h. G = 3; the recurrent weights are two packed blocks, U_zr (H, 2*Hp)
 // then U_h (H, Hp), back to back.
-import { f32x4_activate, f32x4_gate_activate, ACT_SIGMOID, ACT_TANH } from "../activations";
+import { f32x4_activate, f32x4_activate_call, f32x4_activate_derivative_call, f32x4_gate_activate, f32x4_gate_activate_call, ACT_SIGMOID, ACT_TANH } from "../activations";
+import { madd, splat } from "../simd";
 import { f32_gemm, f32_packed_size } from "../gemm";
 import { blend } from "./gru_common";
 import { row_is_valid } from "./rows";
+import { strided_row, tape_block } from "./tape";
 
 /**
  * First half: z and r from pre (3*Hp) and rec (2*Hp) = h·U_zr.
- * Writes z over rec's z block and rh (Hp) = r * h for the candidate product.
+ * Writes z over rec's z block, z's pre-activation over pre's z block (for the training
+ * tape), and rh (Hp) = r * h for the candidate product.
  */
 export function gru_gates_reset_before_zr(rh: usize, rec: usize, h: usize, pre: usize, Hp: i32, ract: i32): void {
   if (ract == ACT_SIGMOID) gru_reset_before_zr_row(rh, rec, h, pre, Hp, ACT_SIGMOID);
@@ -20,8 +23,10 @@ export function gru_gates_reset_before_zr(rh: usize, rec: usize, h: usize, pre: 
   const block = <usize>Hp << 2;
   for (let j = 0; j < Hp; j += 4) {
     const off = <usize>j << 2;
-    const z = f32x4_gate_activate(f32x4.add(v128.load(pre + off), v128.load(rec + off)), ract);
+    const zPre = f32x4.add(v128.load(pre + off), v128.load(rec + off));
+    const z = f32x4_gate_activate(zPre, ract);
     const r = f32x4_gate_activate(f32x4.add(v128.load(pre + off + block), v128.load(rec + off + block)), ract);
+    v128.store(pre + off, zPre);
     v128.store(rec + off, z);
     v128.store(rh + off, f32x4.mul(r, v128.load(h + off)));
   }
@@ -47,7 +52,8 @@ export function gru_gates_reset_before_update(h: usize, preCandidate: usize, z: 
 
 /**
  * One step for B rows. pre (B, 3*Hp) = x·W + b, overwritten; h (B, Hp) updated where valid;
- * recurrent = U_zr packed (H, 2*Hp) then U_h packed (H, Hp); work: rec (B, 2*Hp), rh (B, Hp).
+ * recurrent = U_zr packed (H, 2*Hp) then U_h packed (H, Hp); work (B, 3*Hp), each row
+ * [h·U_z, h·U_r, r*h] (h·U_z then replaced by z), the layout the training tape records.
  */
 export function gru_reset_before_step(
   pre: usize, h: usize, c: usize, work: usize, valid: usize, recurrent: usize,
@@ -56,18 +62,75 @@ export function gru_reset_before_step(
   const GHp = 3 * Hp;
   const zrHp = 2 * Hp;
   const rec = work;
-  const rh = work + (<usize>B * zrHp << 2);
+  const rh = work + (<usize>zrHp << 2);
   const candidateWeights = recurrent + (<usize>f32_packed_size(H, zrHp) << 2);
-  const preRow = <usize>GHp << 2;
-  const zrRow = <usize>zrHp << 2;
+  const row = <usize>GHp << 2;
   const stateRow = <usize>Hp << 2;
-  f32_gemm(rec, zrHp, h, Hp, recurrent, B, zrHp, H, false, pack);
+  f32_gemm(rec, GHp, h, Hp, recurrent, B, zrHp, H, false, pack);
   for (let b: usize = 0; b < <usize>B; b++) {
-    gru_gates_reset_before_zr(rh + b * stateRow, rec + b * zrRow, h + b * stateRow, pre + b * preRow, Hp, ract);
+    gru_gates_reset_before_zr(rh + b * row, rec + b * row, h + b * stateRow, pre + b * row, Hp, ract);
   }
   const preCandidate = pre + (<usize>zrHp << 2);
-  f32_gemm(preCandidate, GHp, rh, Hp, candidateWeights, B, Hp, H, true, pack);
+  f32_gemm(preCandidate, GHp, rh, GHp, candidateWeights, B, Hp, H, true, pack);
   for (let b: usize = 0; b < <usize>B; b++) {
-    if (row_is_valid(valid, b)) gru_gates_reset_before_update(h + b * stateRow, preCandidate + b * preRow, rec + b * zrRow, Hp, act);
+    if (row_is_valid(valid, b)) gru_gates_reset_before_update(h + b * stateRow, preCandidate + b * row, rec + b * row, Hp, act);
   }
+}
+
+/**
+ * Backward through one step for B rows (the common backward signature, assembly/cells/tape.ts).
+ * Tape row: pre = [z pre-activation, x·W_r + b_r, candidate pre-activation], work = [z,
+ * h·U_r, r*h], h before. recurrentT: U_zrᵀ packed (2*Hp, Hp), then U_hᵀ packed (Hp, Hp);
+ * work (B, Hp) receives d(r*h). dRec is dPre.
+ */
+export function gru_reset_before_step_backward(
+  dPre: usize, dRec: usize, gradStride: i32, tape: usize, tapeStride: i32, dh: usize, dc: usize, work: usize,
+  valid: usize, recurrentT: usize, B: i32, H: i32, Hp: i32, act: i32, ract: i32, pack: usize,
+): void {
+  const stateRow = <usize>Hp << 2;
+  const block = stateRow;
+  for (let b = 0; b < B; b++) {
+    const dp = strided_row(dPre, gradStride, b);
+    if (!row_is_valid(valid, <usize>b)) {
+      memory.fill(dp, 0, 3 * block);
+      continue;
+    }
+    const pre = strided_row(tape, tapeStride, b);
+    const hPrev = pre + tape_block(6, Hp);
+    const dhb = dh + <usize>b * stateRow;
+    for (let j = 0; j < Hp; j += 4) {
+      const off = <usize>j << 2;
+      const zPre = v128.load(pre + off);
+      const z = v128.load(pre + tape_block(3, Hp) + off);
+      const cPre = v128.load(pre + off + 2 * block);
+      const candidate = f32x4_activate_call(cPre, act);
+      const dhv = v128.load(dhb + off);
+      const dcPre = f32x4.mul(f32x4.mul(dhv, f32x4.sub(splat(1.0), z)), f32x4_activate_derivative_call(cPre, candidate, act));
+      const dzPre = f32x4.mul(f32x4.mul(dhv, f32x4.sub(v128.load(hPrev + off), candidate)), f32x4_activate_derivative_call(zPre, z, ract));
+      v128.store(dp + off, dzPre);
+      v128.store(dp + off + 2 * block, dcPre);
+      v128.store(dhb + off, f32x4.mul(dhv, z));
+    }
+  }
+  // d(r*h) = dcPre · U_hᵀ, then the reset gate's share.
+  const candidateT = recurrentT + (<usize>f32_packed_size(2 * Hp, Hp) << 2);
+  f32_gemm(work, Hp, dPre + (<usize>(2 * Hp) << 2), gradStride, candidateT, B, Hp, Hp, false, pack);
+  for (let b = 0; b < B; b++) {
+    if (!row_is_valid(valid, <usize>b)) continue;
+    const dp = strided_row(dPre, gradStride, b);
+    const pre = strided_row(tape, tapeStride, b);
+    const hPrev = pre + tape_block(6, Hp);
+    const dhb = dh + <usize>b * stateRow;
+    const drh = work + <usize>b * stateRow;
+    for (let j = 0; j < Hp; j += 4) {
+      const off = <usize>j << 2;
+      const rPre = f32x4.add(v128.load(pre + off + block), v128.load(pre + tape_block(4, Hp) + off));
+      const r = f32x4_gate_activate_call(rPre, ract);
+      const d = v128.load(drh + off);
+      const hp = v128.load(hPrev + off);
+      v128.store(dp + off + block, f32x4.mul(f32x4.mul(d, hp), f32x4_activate_derivative_call(rPre, r, ract)));
+      v128.store(dhb + off, madd(d, r, v128.load(dhb + off)));
+    }
+  }
+  f32_gemm(dh, Hp, dPre, gradStride, recurrentT, B, Hp, 2 * Hp, true, pack);
 }

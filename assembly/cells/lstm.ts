@@ -1,8 +1,9 @@
 // LSTM cell, Keras gate order i, f, c, o. G = 4, states h and c.
-import { f32x4_activate, f32x4_gate_activate, ACT_SIGMOID, ACT_TANH } from "../activations";
+import { f32x4_activate, f32x4_activate_call, f32x4_activate_derivative_call, f32x4_gate_activate, f32x4_gate_activate_call, ACT_SIGMOID, ACT_TANH } from "../activations";
 import { f32_gemm } from "../gemm";
 import { madd } from "../simd";
 import { row_is_valid } from "./rows";
+import { strided_row, tape_block } from "./tape";
 
 /**
  * One row of fused gate math, in place.
@@ -45,4 +46,51 @@ export function lstm_step(
   for (let b: usize = 0; b < <usize>B; b++) {
     if (row_is_valid(valid, b)) lstm_gates(h + b * stateRow, c + b * stateRow, pre + b * preRow, Hp, act, ract);
   }
+}
+
+/**
+ * Backward through one step for B rows (the common backward signature, assembly/cells/tape.ts).
+ * dh, dc (B, Hp): in, the gradients of the states after the step; out, before it. Masked rows
+ * write zero dPre and pass both through. dRec is dPre.
+ */
+export function lstm_step_backward(
+  dPre: usize, dRec: usize, gradStride: i32, tape: usize, tapeStride: i32, dh: usize, dc: usize, work: usize,
+  valid: usize, recurrentT: usize, B: i32, H: i32, Hp: i32, act: i32, ract: i32, pack: usize,
+): void {
+  const stateRow = <usize>Hp << 2;
+  const block = stateRow;
+  for (let b = 0; b < B; b++) {
+    const dp = strided_row(dPre, gradStride, b);
+    if (!row_is_valid(valid, <usize>b)) {
+      memory.fill(dp, 0, 4 * block);
+      continue;
+    }
+    const pre = strided_row(tape, tapeStride, b);
+    const cPrev = pre + tape_block(5, Hp);
+    const dhb = dh + <usize>b * stateRow;
+    const dcb = dc + <usize>b * stateRow;
+    for (let j = 0; j < Hp; j += 4) {
+      const off = <usize>j << 2;
+      const pi = v128.load(pre + off);
+      const pf = v128.load(pre + off + block);
+      const pc = v128.load(pre + off + 2 * block);
+      const po = v128.load(pre + off + 3 * block);
+      const i = f32x4_gate_activate_call(pi, ract);
+      const f = f32x4_gate_activate_call(pf, ract);
+      const g = f32x4_activate_call(pc, act);
+      const o = f32x4_gate_activate_call(po, ract);
+      const cp = v128.load(cPrev + off);
+      const c = madd(f, cp, f32x4.mul(i, g));
+      const tc = f32x4_activate_call(c, act);
+      const dhv = v128.load(dhb + off);
+      const dct = madd(f32x4.mul(dhv, o), f32x4_activate_derivative_call(c, tc, act), v128.load(dcb + off));
+      v128.store(dp + off, f32x4.mul(f32x4.mul(dct, g), f32x4_activate_derivative_call(pi, i, ract)));
+      v128.store(dp + off + block, f32x4.mul(f32x4.mul(dct, cp), f32x4_activate_derivative_call(pf, f, ract)));
+      v128.store(dp + off + 2 * block, f32x4.mul(f32x4.mul(dct, i), f32x4_activate_derivative_call(pc, g, act)));
+      v128.store(dp + off + 3 * block, f32x4.mul(f32x4.mul(dhv, tc), f32x4_activate_derivative_call(po, o, ract)));
+      v128.store(dcb + off, f32x4.mul(dct, f));
+    }
+    memory.fill(dhb, 0, stateRow);
+  }
+  f32_gemm(dh, Hp, dPre, gradStride, recurrentT, B, Hp, 4 * Hp, true, pack);
 }

@@ -1,7 +1,8 @@
 // SimpleRNN cell: h = act(x·W + b + h·U). G = 1.
-import { f32x4_activate, ACT_TANH } from "../activations";
+import { f32x4_activate, f32x4_activate_call, f32x4_activate_derivative_call, ACT_TANH } from "../activations";
 import { f32_gemm } from "../gemm";
 import { row_is_valid } from "./rows";
+import { strided_row } from "./tape";
 
 /** h (Hp) = act(pre), pre (Hp) = x·W + b + h·U. */
 export function simple_rnn_gates(h: usize, pre: usize, Hp: i32, act: i32): void {
@@ -31,4 +32,33 @@ export function simple_rnn_step(
   for (let b: usize = 0; b < <usize>B; b++) {
     if (row_is_valid(valid, b)) simple_rnn_gates(h + b * row, pre + b * row, Hp, act);
   }
+}
+
+/**
+ * Backward through one step for B rows (the common backward signature, assembly/cells/tape.ts).
+ * dh (B, Hp): in, d loss / d h after the step; out, d loss / d h before it. Valid rows write
+ * dPre = dh * act'(pre); masked rows write zeros and pass dh through. dRec is dPre.
+ */
+export function simple_rnn_step_backward(
+  dPre: usize, dRec: usize, gradStride: i32, tape: usize, tapeStride: i32, dh: usize, dc: usize, work: usize,
+  valid: usize, recurrentT: usize, B: i32, H: i32, Hp: i32, act: i32, ract: i32, pack: usize,
+): void {
+  const stateRow = <usize>Hp << 2;
+  for (let b = 0; b < B; b++) {
+    const dp = strided_row(dPre, gradStride, b);
+    if (!row_is_valid(valid, <usize>b)) {
+      memory.fill(dp, 0, stateRow);
+      continue;
+    }
+    const pre = strided_row(tape, tapeStride, b);
+    const dhb = dh + <usize>b * stateRow;
+    for (let j = 0; j < Hp; j += 4) {
+      const off = <usize>j << 2;
+      const x = v128.load(pre + off);
+      const d = f32x4.mul(v128.load(dhb + off), f32x4_activate_derivative_call(x, f32x4_activate_call(x, act), act));
+      v128.store(dp + off, d);
+    }
+    memory.fill(dhb, 0, stateRow);
+  }
+  f32_gemm(dh, Hp, dPre, gradStride, recurrentT, B, Hp, Hp, true, pack);
 }

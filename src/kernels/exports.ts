@@ -23,6 +23,22 @@ export interface KernelExports {
   recurrent_run(run: number): void;
   /** Scratch bytes of one run, exact (an f64): the host refuses sizes past the address space. */
   recurrent_scratch_bytes(cell: number, B: number, D: number, H: number, Hp: number, chunk: number): number;
+  /** Bytes of one direction's training tape, exact (an f64). */
+  recurrent_tape_bytes(cell: number, B: number, T: number, Hp: number): number;
+  /** Backpropagates the training descriptor at `run` (assembly/backward.ts). */
+  recurrent_backward(run: number): void;
+  /** Scratch bytes of one direction's backward pass, exact (an f64). */
+  recurrent_backward_scratch_bytes(cell: number, B: number, T: number, Hp: number): number;
+  /** Floats of a cell's packed transposed recurrent weights. */
+  recurrent_transposed_floats(cell: number, Hp: number): number;
+  /** c (M, N; ldc) = [c +] aᵀ · b; a (K, M; lda), b (K, N; ldb). */
+  f32_gemm_tn(c: number, ldc: number, a: number, lda: number, b: number, ldb: number, M: number, N: number, K: number, accumulate: number): void;
+  /** packed = the transpose of src's G gate blocks of H columns (src (N, G*H; srcLd)), as a (G*Hp, Np) f32_gemm operand. */
+  f32_gemm_pack_transposed(packed: number, src: number, srcLd: number, G: number, H: number, Hp: number, N: number, Np: number): void;
+  /** out (cols) = [out +] column sums of a (rows, cols; lda). */
+  f32_column_sums(out: number, a: number, lda: number, rows: number, cols: number, accumulate: number): void;
+  /** dst rows += src rows. */
+  f32_add_rows(dst: number, dstStride: number, src: number, srcStride: number, rows: number, cols: number): void;
   cell_gate_count(cell: number): number;
   cell_state_count(cell: number): number;
   cell_work_blocks(cell: number): number;

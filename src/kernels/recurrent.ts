@@ -146,6 +146,32 @@ export interface RecurrentRunResult {
 
 /** Runs every direction of `run` with one WebAssembly call; every buffer is released after. */
 export function runRecurrent(run: RecurrentRun): RecurrentRunResult {
+  const session = new KernelSession(run.directions[0].weights.instance);
+  try {
+    return startRecurrentRun(session, run, 0).finish();
+  } finally {
+    session.close();
+  }
+}
+
+/** A run whose descriptor and buffers are written into a session and already computed. */
+export interface StartedRecurrentRun {
+  /** The descriptor's address (recurrent_backward reads it again). */
+  readonly descriptor: number;
+  readonly x: number;
+  readonly mask: number;
+  /** Per direction: its output pointer, batch and step strides (floats), and flags, as written. */
+  readonly directions: readonly RunDirection[];
+  /** Copies the results out. */
+  finish(): RecurrentRunResult;
+}
+
+/**
+ * Writes `run` into `session` and runs it; `tape` (recurrent_tape_bytes per direction, or 0)
+ * records every step for the backward pass. `extraBytes` more are checked against the address
+ * space with the run's own buffers (a caller's tape and backward buffers).
+ */
+export function startRecurrentRun(session: KernelSession, run: RecurrentRun, tape: number, descriptorWords = runDescriptorWords(run.directions.length), extraBytes = 0): StartedRecurrentRun {
   const [first] = run.directions;
   const instance = first.weights.instance;
   const { batch: B, timesteps: T } = run;
@@ -163,14 +189,13 @@ export function runRecurrent(run: RecurrentRun): RecurrentRunResult {
   const outputBytes = (concat ? 2 : run.directions.length) * directionFloats * 4;
   checkAddressSpace(
     [run.x.length * 4, run.mask ? run.mask.length * 4 : 0, scratchBytes, outputBytes,
-      ...new Array<number>(run.directions.length * stateCount * 2).fill(stateBytes), runDescriptorWords(run.directions.length) * 4],
-    () => `${run.layerName ? `${run.layerName}: ` : ''}${cell.kerasClass} on input ${formatShape([B, T, D])} with ${H} units`,
+      ...new Array<number>(run.directions.length * stateCount * 2).fill(stateBytes), descriptorWords * 4, extraBytes],
+    () => `${run.layerName ? `${run.layerName}: ` : ''}${cell.kerasClass} on input ${formatShape([B, T, D])} with ${H} units${extraBytes ? ` (${extraBytes} bytes of them for training)` : ''}`,
     instance,
   );
 
-  const session = new KernelSession(instance);
-  try {
-    const descriptor = session.alloc(runDescriptorWords(run.directions.length) * 4);
+  {
+    const descriptor = session.alloc(descriptorWords * 4);
     const x = session.upload(run.x, B * T * D);
     const mask = run.mask ? session.upload(run.mask, B * T) : 0;
     const scratch = session.alloc(scratchBytes);
@@ -205,16 +230,17 @@ export function runRecurrent(run: RecurrentRun): RecurrentRunResult {
     });
     const mergeId = twoSided && run.merge in MergeId ? MergeId[run.merge as keyof typeof MergeId] : -1;
     writeRunDescriptor(new Int32Array(instance.heap.buffer, descriptor, runDescriptorWords(blocks.length)), {
-      merge: mergeId, mergeFloats: directionFloats, B, T, D, x, mask, chunk, scratch,
+      merge: mergeId, mergeFloats: directionFloats, B, T, D, x, mask, chunk, scratch, tape,
     }, blocks);
     trapsAsErrors(() => instance.exports.recurrent_run(descriptor));
     const kept = mergeId >= 0 ? outputs.slice(0, 1) : outputs;
     return {
-      outputs: kept.map((ptr) => session.download(ptr, concat ? 2 * directionFloats : directionFloats)),
-      finalStates: finals.map((ptrs) => ptrs.map((ptr) => session.download(ptr, B * H))),
+      descriptor, x, mask, directions: blocks,
+      finish: () => ({
+        outputs: kept.map((ptr) => session.download(ptr, concat ? 2 * directionFloats : directionFloats)),
+        finalStates: finals.map((ptrs) => ptrs.map((ptr) => session.download(ptr, B * H))),
+      }),
     };
-  } finally {
-    session.close();
   }
 }
 

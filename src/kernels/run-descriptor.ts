@@ -15,6 +15,58 @@ export const FLAG = {
   RETURN_SEQUENCES: 1, GO_BACKWARDS: 2, ZERO_OUTPUT_FOR_MASK: 4, OUT_REVERSED: 8,
 } as const;
 
+/** The backward block of each direction, after all direction blocks (recurrent_backward only). */
+export const BWD = {
+  D_OUT: 0, D_H_OUT: 1, D_C_OUT: 2, KERNEL_T: 3, RECURRENT_T: 4, D_X: 5, DP: 6, D_KERNEL: 7, D_RECURRENT: 8,
+  D_BIAS: 9, D_H0: 10, D_C0: 11, SCRATCH: 12, FLAGS: 13, WORDS: 16,
+} as const;
+
+export const BWD_FLAG = { ACCUMULATE_DX: 1 } as const;
+
+/** Words of a descriptor with `directions` direction blocks and their backward blocks. */
+export function trainingDescriptorWords(directions: number): number {
+  return runDescriptorWords(directions) + directions * BWD.WORDS;
+}
+
+export interface BackwardDirection {
+  dOut: number;
+  dHOut: number;
+  dCOut: number;
+  kernelT: number;
+  recurrentT: number;
+  dX: number;
+  Dp: number;
+  dKernel: number;
+  dRecurrent: number;
+  dBias: number;
+  dH0: number;
+  dC0: number;
+  scratch: number;
+  accumulateDx: boolean;
+}
+
+/** Writes the backward blocks into `words`, a view of a whole training descriptor. */
+export function writeBackwardBlocks(words: Int32Array, directions: readonly BackwardDirection[]): void {
+  directions.forEach((d, i) => {
+    const at = runDescriptorWords(directions.length) + i * BWD.WORDS;
+    words.fill(0, at, at + BWD.WORDS);
+    words[at + BWD.D_OUT] = d.dOut;
+    words[at + BWD.D_H_OUT] = d.dHOut;
+    words[at + BWD.D_C_OUT] = d.dCOut;
+    words[at + BWD.KERNEL_T] = d.kernelT;
+    words[at + BWD.RECURRENT_T] = d.recurrentT;
+    words[at + BWD.D_X] = d.dX;
+    words[at + BWD.DP] = d.Dp;
+    words[at + BWD.D_KERNEL] = d.dKernel;
+    words[at + BWD.D_RECURRENT] = d.dRecurrent;
+    words[at + BWD.D_BIAS] = d.dBias;
+    words[at + BWD.D_H0] = d.dH0;
+    words[at + BWD.D_C0] = d.dC0;
+    words[at + BWD.SCRATCH] = d.scratch;
+    words[at + BWD.FLAGS] = d.accumulateDx ? BWD_FLAG.ACCUMULATE_DX : 0;
+  });
+}
+
 /** Words of a descriptor with `directions` direction blocks. */
 export function runDescriptorWords(directions: number): number {
   return RUN.HEADER_WORDS + directions * DIR.WORDS;
@@ -32,6 +84,8 @@ export interface RunHeader {
   scratch: number;
   /** A stream's persistent seen flags (B bytes), or 0 / absent: every run starts unseen. */
   state?: number;
+  /** The training tape, or 0 / absent for inference. */
+  tape?: number;
 }
 
 export interface RunDirection {
@@ -66,6 +120,7 @@ export function writeRunDescriptor(words: Int32Array, header: RunHeader, directi
   words[RUN.CHUNK] = header.chunk;
   words[RUN.SCRATCH] = header.scratch;
   words[RUN.STATE] = header.state ?? 0;
+  words[RUN.TAPE] = header.tape ?? 0;
   directions.forEach((d, i) => {
     const at = RUN.HEADER_WORDS + i * DIR.WORDS;
     words[at + DIR.CELL] = d.cell;
