@@ -28,3 +28,6 @@ export { Model, ModelBase, type ModelOptions, type ModelOutput, type PredictOpti
 export { Sequential, type SequentialOptions } from './models/sequential.js';
 export { modelFromConfig, type ModelFromConfigOptions } from './models/from-config.js';
 export { Stream, type StreamOptions } from './streaming/stream.js';
+export { Optimizer, optimizers, type OptimizerName, type OptimizerOptions } from './training/optimizers.js';
+export { History, EarlyStopping, type Callback, type Logs, type EarlyStoppingOptions } from './training/callbacks.js';
+export type { CompileOptions, FitOptions, EvaluateOptions } from './training/trainer.js';

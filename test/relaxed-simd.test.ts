@@ -13,6 +13,7 @@ await import('./kernels.test.js');
 await import('./streaming.test.js');
 await import('./streaming-allocation.test.js');
 await import('./training-kernels.test.js');
+await import('./training-fixtures.test.js');
 
 describe('relaxed-SIMD build', () => {
   it('is the build these tests ran on', async () => {

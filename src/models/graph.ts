@@ -6,7 +6,7 @@ import type { Layer } from '../layers/layer.js';
 import type { Tensor } from '../tensor.js';
 import type { LayerNode, SymbolicTensor } from '../symbolic.js';
 
-interface Value {
+export interface Value {
   tensor: Tensor;
   mask: Tensor | undefined;
 }
@@ -56,6 +56,11 @@ export class Graph {
 
   /** Runs the graph on one tensor per input (already checked against the input shapes). */
   run(inputs: readonly Tensor[]): Tensor[] {
+    return this.runWithMasks(inputs).map((value) => value.tensor);
+  }
+
+  /** Like run, with each output's Keras mask (the loss and metrics of training use it). */
+  runWithMasks(inputs: readonly Tensor[]): Value[] {
     const values = new Map<SymbolicTensor, Value>();
     this.inputs.forEach((symbolic, i) => values.set(symbolic, { tensor: inputs[i], mask: undefined }));
     for (const node of this.nodes) {
@@ -64,7 +69,7 @@ export class Graph {
       const result = node.layer.forward(args.map((v) => v.tensor), args.map((v) => v.mask));
       node.outputs.forEach((symbolic, i) => values.set(symbolic, { tensor: result.outputs[i], mask: result.masks[i] }));
     }
-    return this.outputs.map((symbolic) => (values.get(symbolic) as Value).tensor);
+    return this.outputs.map((symbolic) => values.get(symbolic) as Value);
   }
 
   /** ShapeError naming the input layer when a tensor does not fit its declared shape. */

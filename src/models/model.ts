@@ -13,6 +13,9 @@ import type { Stream, StreamOptions } from '../streaming/stream.js';
 import { openModelStream } from './stream-graph.js';
 import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
+import type { Callback, History, Logs } from '../training/callbacks.js';
+import type { Optimizer } from '../training/optimizers.js';
+import { Trainer, type CompileOptions, type EvaluateOptions, type FitOptions } from '../training/trainer.js';
 
 export interface PredictOptions {
   /** Run the batch in slices of this many samples; the result is the same as one call. */
@@ -90,6 +93,55 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> {
     this.checkNotDisposed('stream');
     for (const layer of this.layers) layer.checkNotDisposed('stream');
     return openModelStream(this.graphFor(null), this.name, options);
+  }
+
+  /** Set by a callback (EarlyStopping) to end fit() after the current epoch. */
+  stopTraining = false;
+  private trainer: Trainer | null = null;
+
+  /** Keras' model.compile({ optimizer, loss, metrics }); ConfigError naming any layer without a backward pass. */
+  compile(options: CompileOptions): void {
+    this.trainer = new Trainer(this, options);
+  }
+
+  private compiled(what: string): Trainer {
+    if (!this.trainer) throw new ConfigError(`${this.name}: ${what} needs compile({ optimizer, loss }) first`);
+    return this.trainer;
+  }
+
+  /** The compiled optimizer (its `iterations` counts the steps taken). */
+  get optimizer(): Optimizer {
+    return this.compiled('optimizer').optimizer;
+  }
+
+  /** Keras' fit: trains in batches, yielding to the event loop between them; returns the History. */
+  fit(x: TensorLike | readonly TensorLike[], y: TensorLike, options: FitOptions = {}): Promise<History> {
+    return this.compiled('fit').fit(x, y, options);
+  }
+
+  /** Keras' evaluate: the loss and compiled metrics over x, without changing weights. */
+  evaluate(x: TensorLike | readonly TensorLike[], y: TensorLike, options: EvaluateOptions & { callbacks?: Callback[] } = {}): Promise<Logs> {
+    return this.compiled('evaluate').evaluate(x, y, options, options.callbacks ?? []);
+  }
+
+  /** One optimizer step on one batch; returns { loss, <metric>... } for it. */
+  trainOnBatch(x: TensorLike | readonly TensorLike[], y: TensorLike, options: { sampleWeight?: TensorLike } = {}): Logs {
+    return this.compiled('trainOnBatch').trainOnBatch(x, y, options);
+  }
+
+  /** d loss / d each weight on one batch, in getWeights() order, before clipping; weights do not change. */
+  computeGradients(x: TensorLike | readonly TensorLike[], y: TensorLike, options: { sampleWeight?: TensorLike } = {}): Tensor[] {
+    return this.compiled('computeGradients').computeGradients(x, y, options);
+  }
+
+  /** @internal The traced graph, for training. */
+  trainingGraph(inputs: readonly Tensor[] | null): Graph {
+    return this.graphFor(inputs);
+  }
+
+  /** @internal x as one tensor per model input. */
+  inputList(x: unknown): Tensor[] {
+    return this.toInputList(x as TensorLike | readonly TensorLike[]);
   }
 
   /** Keras' model.reset_states(): every stateful layer starts its next call from zeros. */

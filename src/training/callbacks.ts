@@ -1,0 +1,126 @@
+// Keras callbacks: objects with any of the hooks, History, EarlyStopping, and
+// the verbose=1 progress line.
+import { ConfigError } from '../errors.js';
+import type { Tensor } from '../tensor.js';
+
+export type Logs = Record<string, number>;
+
+/** What a callback sees of the model it trains: enough to stop training and to save or restore weights. */
+export interface TrainedModel {
+  stopTraining: boolean;
+  getWeights(): Tensor[];
+  setWeights(weights: readonly Tensor[]): void;
+}
+
+export interface Callback {
+  setModel?(model: TrainedModel): void;
+  onTrainBegin?(logs: Logs): void | Promise<void>;
+  onTrainEnd?(logs: Logs): void | Promise<void>;
+  onEpochBegin?(epoch: number, logs: Logs): void | Promise<void>;
+  onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
+  onTrainBatchBegin?(batch: number, logs: Logs): void | Promise<void>;
+  onTrainBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+  onTestBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+}
+
+/** Keras' History: `history[key]` holds one value per epoch. */
+export class History implements Callback {
+  readonly epoch: number[] = [];
+  readonly history: Record<string, number[]> = {};
+
+  onEpochEnd(epoch: number, logs: Logs): void {
+    this.epoch.push(epoch);
+    for (const [key, value] of Object.entries(logs)) (this.history[key] ??= []).push(value);
+  }
+}
+
+export interface EarlyStoppingOptions {
+  /** The log key to watch; default 'val_loss'. */
+  monitor?: string;
+  minDelta?: number;
+  patience?: number;
+  mode?: 'auto' | 'min' | 'max';
+  baseline?: number | null;
+  restoreBestWeights?: boolean;
+  startFromEpoch?: number;
+}
+
+/** Keras' EarlyStopping: stops when `monitor` has not improved for `patience` epochs. */
+export class EarlyStopping implements Callback {
+  readonly monitor: string;
+  readonly patience: number;
+  readonly restoreBestWeights: boolean;
+  /** The epoch training stopped at, or 0. */
+  stoppedEpoch = 0;
+  bestEpoch = 0;
+  private readonly minDelta: number;
+  private readonly maximise: boolean;
+  private readonly baseline: number | null;
+  private readonly startFromEpoch: number;
+  private wait = 0;
+  private best = Infinity;
+  private bestWeights: Tensor[] | null = null;
+  private model: TrainedModel | null = null;
+
+  constructor(options: EarlyStoppingOptions = {}) {
+    this.monitor = options.monitor ?? 'val_loss';
+    this.patience = options.patience ?? 0;
+    this.restoreBestWeights = options.restoreBestWeights ?? false;
+    this.baseline = options.baseline ?? null;
+    this.startFromEpoch = options.startFromEpoch ?? 0;
+    const mode = options.mode ?? 'auto';
+    if (!['auto', 'min', 'max'].includes(mode)) throw new ConfigError(`EarlyStopping: option 'mode' must be 'auto', 'min' or 'max', received ${JSON.stringify(mode)}`);
+    if (!Number.isInteger(this.patience) || this.patience < 0) throw new ConfigError(`EarlyStopping: option 'patience' must be a non-negative integer, received ${JSON.stringify(options.patience)}`);
+    // Keras' 'auto': maximise accuracy-like metrics, minimise everything else.
+    this.maximise = mode === 'max' || (mode === 'auto' && /acc|auc/.test(this.monitor));
+    this.minDelta = Math.abs(options.minDelta ?? 0);
+  }
+
+  setModel(model: TrainedModel): void {
+    this.model = model;
+  }
+
+  private improves(value: number, reference: number): boolean {
+    return this.maximise ? value - this.minDelta > reference : value + this.minDelta < reference;
+  }
+
+  onTrainBegin(): void {
+    this.wait = 0;
+    this.stoppedEpoch = 0;
+    this.best = this.maximise ? -Infinity : Infinity;
+    this.bestWeights = null;
+    this.bestEpoch = 0;
+  }
+
+  onEpochEnd(epoch: number, logs: Logs): void {
+    const current = logs[this.monitor];
+    if (current === undefined || epoch < this.startFromEpoch) return;
+    // As Keras: the first epoch's weights are kept in case nothing ever improves.
+    if (this.restoreBestWeights && this.bestWeights === null) this.bestWeights = this.model?.getWeights() ?? null;
+    this.wait += 1;
+    if (this.improves(current, this.best)) {
+      this.best = current;
+      this.bestEpoch = epoch;
+      if (this.restoreBestWeights) this.bestWeights = this.model?.getWeights() ?? null;
+      if (this.baseline === null || this.improves(current, this.baseline)) this.wait = 0;
+      return;
+    }
+    if (this.wait >= this.patience && epoch > 0 && this.model) {
+      this.stoppedEpoch = epoch;
+      this.model.stopTraining = true;
+      if (this.restoreBestWeights && this.bestWeights) this.model.setWeights(this.bestWeights);
+    }
+  }
+}
+
+/** Keras' progress line: `2/8 ━━━━━━━━━━━━━━━━━━━━ 0s 12ms/step - loss: 0.4123`. */
+export function progressLine(step: number, steps: number, elapsedMs: number, logs: Logs): string {
+  const width = 20;
+  const done = Math.floor((width * step) / steps);
+  const bar = '\u2501'.repeat(done) + (done < width ? '\u2500'.repeat(width - done) : '');
+  const perStep = elapsedMs / Math.max(step, 1);
+  const time = step < steps ? `${Math.round((perStep * (steps - step)) / 1000)}s` : `${Math.round(elapsedMs / 1000)}s`;
+  const unit = perStep >= 1000 ? `${Math.round(perStep / 1000)}s/step` : perStep >= 1 ? `${Math.round(perStep)}ms/step` : `${Math.round(perStep * 1000)}us/step`;
+  const values = Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ');
+  return `${step}/${steps} ${bar} ${time} ${unit}${values ? ` - ${values}` : ''}`;
+}

@@ -1,0 +1,293 @@
+// Each trainable layer's forward pass in training mode and its backward pass.
+// A step keeps what its backward needs (the recurrent layers: a tape in
+// WebAssembly memory, released by release()).
+import { ConfigError } from '../errors.js';
+import { Bidirectional } from '../layers/bidirectional.js';
+import { Concatenate } from '../layers/concatenate.js';
+import { Dense } from '../layers/dense.js';
+import { Dropout } from '../layers/dropout.js';
+import { Embedding } from '../layers/embedding.js';
+import { InputLayer } from '../layers/input-layer.js';
+import type { Layer } from '../layers/layer.js';
+import { Masking } from '../layers/masking.js';
+import { RecurrentLayer } from '../layers/recurrent.js';
+import { TimeDistributed } from '../layers/time-distributed.js';
+import { runRecurrentTraining, type RecurrentTape } from '../kernels/backward.js';
+import { denseBackward } from '../kernels/dense-backward.js';
+import { defaultInstance } from '../kernels/module.js';
+import type { RecurrentDirection } from '../kernels/recurrent.js';
+import { Tensor, shapeSize } from '../tensor.js';
+
+export interface LayerGradients {
+  /** d loss / d each input of the node (null where the input takes no gradient, e.g. token ids). */
+  inputs: (Float32Array | null)[];
+  /** d loss / d each weight, in the layer's getWeights() order. */
+  weights: Float32Array[];
+}
+
+export interface LayerStep {
+  outputs: Tensor[];
+  masks: (Tensor | undefined)[];
+  /** From d loss / d each output (null: the output does not reach the loss). */
+  backward(dOutputs: (Float32Array | null)[]): LayerGradients;
+  release(): void;
+}
+
+/** A uniform generator in [0, 1) for dropout masks. */
+export type RandomSource = () => number;
+
+/** Throws a ConfigError naming the layer when it has no backward pass (or runs in a mode training does not support). */
+export function checkTrainable(layer: Layer): void {
+  if (layer instanceof InputLayer || layer instanceof Embedding || layer instanceof Masking || layer instanceof Concatenate || layer instanceof Dropout) return;
+  if (layer instanceof Dense) {
+    if (layer.activation === 'silu' || layer.activation === 'swish') {
+      throw new ConfigError(`${layer.name}: Dense with activation '${layer.activation}' has no backward pass yet`);
+    }
+    return;
+  }
+  if (layer instanceof TimeDistributed) {
+    if (!(layer.layer instanceof Dense)) throw new ConfigError(`${layer.name}: TimeDistributed(${layer.layer.className}) has no backward pass (TimeDistributed(Dense) has)`);
+    checkTrainable(layer.layer);
+    return;
+  }
+  if (layer instanceof RecurrentLayer) {
+    checkRecurrentTrainable(layer, layer.name);
+    return;
+  }
+  if (layer instanceof Bidirectional) {
+    checkRecurrentTrainable(layer.forwardLayer, layer.name);
+    checkRecurrentTrainable(layer.backwardLayer, layer.name);
+    return;
+  }
+  throw new ConfigError(`${layer.name}: ${layer.className} has no backward pass, so a model with it cannot be trained`);
+}
+
+function checkRecurrentTrainable(layer: RecurrentLayer, name: string): void {
+  if (layer.stateful) throw new ConfigError(`${name}: stateful ${layer.className} layers cannot be trained (Keras trains them batch by batch with carried states; this package does not)`);
+  const config = layer.getConfig();
+  if (config.dropout !== 0 || config.recurrent_dropout !== 0) {
+    throw new ConfigError(`${name}: ${layer.className} with dropout or recurrent_dropout cannot be trained yet (received dropout ${String(config.dropout)}, recurrent_dropout ${String(config.recurrent_dropout)})`);
+  }
+}
+
+/** Runs `layer` in training mode on one node's inputs. */
+export function trainingStep(layer: Layer, inputs: Tensor[], masks: (Tensor | undefined)[], random: RandomSource): LayerStep {
+  if (layer instanceof Dense) return denseStep(layer, layer, inputs, masks);
+  if (layer instanceof TimeDistributed) return denseStep(layer, layer.layer as Dense, inputs, masks);
+  if (layer instanceof RecurrentLayer) return recurrentStep(layer, inputs, masks);
+  if (layer instanceof Bidirectional) return bidirectionalStep(layer, inputs, masks);
+  if (layer instanceof Embedding) return embeddingStep(layer, inputs);
+  if (layer instanceof Masking) return maskingStep(layer, inputs);
+  if (layer instanceof Concatenate) return concatenateStep(layer, inputs, masks);
+  if (layer instanceof Dropout) return dropoutStep(layer, inputs, masks, random);
+  checkTrainable(layer);
+  throw new ConfigError(`${layer.name}: ${layer.className} has no backward pass`);
+}
+
+const nothingToRelease = () => {};
+
+/** d act / d z of Dense's activations, from the output y = act(z). */
+function activationGradient(activation: string, kerasVersion: number, y: Float32Array, dY: Float32Array, units: number): Float32Array {
+  const dZ = new Float32Array(y.length);
+  if (activation === 'softmax') {
+    for (let r = 0; r < y.length / units; r++) {
+      let dot = 0;
+      for (let c = 0; c < units; c++) dot += dY[r * units + c] * y[r * units + c];
+      for (let c = 0; c < units; c++) dZ[r * units + c] = y[r * units + c] * (dY[r * units + c] - dot);
+    }
+    return dZ;
+  }
+  const slope = kerasVersion === 2 ? 0.2 : 1 / 6;
+  const seluScale = 1.0507009873554805;
+  const seluAlphaScale = seluScale * 1.6732632423543772;
+  for (let i = 0; i < y.length; i++) {
+    const v = y[i];
+    let d: number;
+    switch (activation) {
+      case 'linear': d = 1; break;
+      case 'tanh': d = 1 - v * v; break;
+      case 'sigmoid': d = v * (1 - v); break;
+      case 'relu': d = v > 0 ? 1 : 0; break;
+      case 'relu6': d = v > 0 && v < 6 ? 1 : 0; break;
+      case 'hard_sigmoid': d = v > 0 && v < 1 ? slope : 0; break;
+      case 'elu': d = v > 0 ? 1 : v + 1; break;
+      case 'selu': d = v > 0 ? seluScale : v + seluAlphaScale; break;
+      case 'softsign': d = (1 - Math.abs(v)) ** 2; break;
+      case 'exponential': d = v; break;
+      default: throw new ConfigError(`Dense activation '${activation}' has no backward pass`);
+    }
+    dZ[i] = dY[i] * d;
+  }
+  return dZ;
+}
+
+/** Dense, or TimeDistributed(Dense) (the same product on every step). */
+function denseStep(layer: Layer, dense: Dense, inputs: Tensor[], masks: (Tensor | undefined)[]): LayerStep {
+  const result = layer.forward(inputs, masks);
+  const x = inputs[0];
+  const y = result.outputs[0];
+  return {
+    ...result,
+    backward: ([dY]) => {
+      const [kernel] = dense.getWeights();
+      const [D, N] = kernel.shape;
+      if (!dY) return { inputs: [null], weights: dense.useBias ? [new Float32Array(D * N), new Float32Array(N)] : [new Float32Array(D * N)] };
+      const dZ = activationGradient(dense.activation, dense.kerasVersion, y.data, dY, N);
+      const grads = denseBackward(defaultInstance(), x.data, kernel.data, dZ, x.size / D, D, N);
+      return { inputs: [grads.x], weights: dense.useBias ? [grads.kernel, grads.bias] : [grads.kernel] };
+    },
+    release: nothingToRelease,
+  };
+}
+
+function embeddingStep(layer: Embedding, inputs: Tensor[]): LayerStep {
+  const result = layer.forward(inputs);
+  const ids = inputs[0];
+  return {
+    ...result,
+    backward: ([dY]) => {
+      const { inputDim, outputDim } = layer;
+      const table = new Float32Array(inputDim * outputDim);
+      if (dY) {
+        for (let i = 0; i < ids.size; i++) {
+          const row = ids.data[i] * outputDim;
+          for (let k = 0; k < outputDim; k++) table[row + k] += dY[i * outputDim + k];
+        }
+      }
+      return { inputs: [null], weights: [table] };
+    },
+    release: nothingToRelease,
+  };
+}
+
+function maskingStep(layer: Masking, inputs: Tensor[]): LayerStep {
+  const result = layer.forward(inputs);
+  const mask = result.masks[0] as Tensor;
+  const features = inputs[0].shape[inputs[0].rank - 1];
+  return {
+    ...result,
+    backward: ([dY]) => {
+      if (!dY) return { inputs: [null], weights: [] };
+      const dX = dY.slice();
+      mask.data.forEach((valid, s) => {
+        if (!valid) dX.fill(0, s * features, (s + 1) * features);
+      });
+      return { inputs: [dX], weights: [] };
+    },
+    release: nothingToRelease,
+  };
+}
+
+function concatenateStep(layer: Concatenate, inputs: Tensor[], masks: (Tensor | undefined)[]): LayerStep {
+  const result = layer.forward(inputs, masks);
+  const outShape = result.outputs[0].shape;
+  const rawAxis = (layer.getConfig().axis as number | undefined) ?? -1;
+  const axis = rawAxis < 0 ? outShape.length + rawAxis : rawAxis;
+  return {
+    ...result,
+    backward: ([dY]) => {
+      if (!dY) return { inputs: inputs.map(() => null), weights: [] };
+      const outer = shapeSize(outShape.slice(0, axis));
+      const parts = inputs.map((t) => new Float32Array(t.size));
+      let offset = 0;
+      for (let o = 0; o < outer; o++) {
+        inputs.forEach((t, i) => {
+          const block = shapeSize(t.shape.slice(axis));
+          parts[i].set(dY.subarray(offset, offset + block), o * block);
+          offset += block;
+        });
+      }
+      return { inputs: parts, weights: [] };
+    },
+    release: nothingToRelease,
+  };
+}
+
+/** Inverted dropout: one Bernoulli(1 - rate) draw per element, kept values scaled by 1 / (1 - rate). */
+function dropoutStep(layer: Dropout, inputs: Tensor[], masks: (Tensor | undefined)[], random: RandomSource): LayerStep {
+  const x = inputs[0];
+  if (layer.rate === 0) {
+    return { outputs: [x], masks: [masks[0]], backward: ([dY]) => ({ inputs: [dY], weights: [] }), release: nothingToRelease };
+  }
+  const scale = 1 / (1 - layer.rate);
+  const keep = new Float32Array(x.size);
+  for (let i = 0; i < keep.length; i++) keep[i] = random() >= layer.rate ? scale : 0;
+  const out = x.data.map((v, i) => v * keep[i]);
+  return {
+    outputs: [new Tensor(out, x.shape)],
+    masks: [masks[0]],
+    backward: ([dY]) => ({ inputs: [dY ? dY.map((g, i) => g * keep[i]) : null], weights: [] }),
+    release: nothingToRelease,
+  };
+}
+
+/** Runs one or two directions with a tape; returns the step over the layer's Keras outputs. */
+function recurrentTapeStep(
+  tape: RecurrentTape, layers: readonly RecurrentLayer[], inputs: Tensor[], masks: (Tensor | undefined)[],
+  outputShape: number[], sequenceOutputs: number, returnSequences: boolean, returnState: boolean,
+): LayerStep {
+  const [batch] = inputs[0].shape;
+  const { result } = tape;
+  const H = layers[0].units;
+  const outputs = result.outputs.map((data) => new Tensor(data, outputShape));
+  if (returnState) for (const states of result.finalStates) outputs.push(...states.map((s) => new Tensor(s, [batch, H])));
+  const stateCount = layers[0].stateNames.length;
+  let released = false;
+  return {
+    outputs,
+    masks: outputs.map((_, i) => (i < sequenceOutputs && returnSequences ? masks[0] : undefined)),
+    backward: (dOutputs) => {
+      const outputGradients = result.outputs.map((o, i) => dOutputs[i] ?? new Float32Array(o.length));
+      const finalStates = returnState
+        ? layers.map((_, d) => Array.from({ length: stateCount }, (_unused, k) => dOutputs[sequenceOutputs + d * stateCount + k] ?? null))
+        : undefined;
+      const weights = layers.map((layer) => {
+        const [kernel, recurrentKernel] = layer.getWeights();
+        return { kernel: kernel.data, recurrentKernel: recurrentKernel.data };
+      });
+      const grads = tape.backward({ outputs: outputGradients, finalStates }, weights);
+      const weightGrads = grads.directions.flatMap((g, d) => (layers[d].useBias ? [g.kernel, g.recurrentKernel, g.bias] : [g.kernel, g.recurrentKernel]));
+      const stateInputs = inputs.length - 1;
+      const stateGrads = grads.directions.flatMap((g) => g.initialState).slice(0, stateInputs);
+      return { inputs: [grads.x, ...stateGrads], weights: weightGrads };
+    },
+    release: () => {
+      if (released) return;
+      released = true;
+      tape.release();
+    },
+  };
+}
+
+function recurrentStep(layer: RecurrentLayer, inputs: Tensor[], masks: (Tensor | undefined)[]): LayerStep {
+  const x = inputs[0];
+  const [batch, timesteps] = x.shape;
+  if (!layer.built) layer.build(x.shape);
+  const initialState = inputs.length > 1 ? inputs.slice(1) : undefined;
+  const direction: RecurrentDirection = layer.direction(initialState, layer.goBackwards, layer.zeroOutputForMask, true);
+  const tape = runRecurrentTraining({ x: x.data, batch, timesteps, mask: masks[0]?.data ?? null, merge: 'none', directions: [direction] });
+  const shape = layer.returnSequences ? [batch, timesteps, layer.units] : [batch, layer.units];
+  return recurrentTapeStep(tape, [layer], inputs, masks, shape, 1, layer.returnSequences, layer.returnState);
+}
+
+function bidirectionalStep(layer: Bidirectional, inputs: Tensor[], masks: (Tensor | undefined)[]): LayerStep {
+  const x = inputs[0];
+  const [batch, timesteps] = x.shape;
+  if (!layer.built) layer.build(x.shape);
+  const { forwardLayer, backwardLayer } = layer;
+  const stateCount = forwardLayer.stateNames.length;
+  const initialState = inputs.length > 1 ? inputs.slice(1) : undefined;
+  // Keras forces zero_output_for_mask = return_sequences on both copies.
+  const zeroOutputForMask = layer.returnSequences;
+  const tape = runRecurrentTraining({
+    x: x.data, batch, timesteps, mask: masks[0]?.data ?? null, merge: layer.mergeMode ?? 'none',
+    directions: [
+      forwardLayer.direction(initialState?.slice(0, stateCount), false, zeroOutputForMask, true),
+      backwardLayer.direction(initialState?.slice(stateCount), true, zeroOutputForMask, true),
+    ],
+  });
+  const H = forwardLayer.units;
+  const width = layer.mergeMode === 'concat' ? 2 * H : H;
+  const shape = layer.returnSequences ? [batch, timesteps, width] : [batch, width];
+  return recurrentTapeStep(tape, [forwardLayer, backwardLayer], inputs, masks, shape, layer.mergeMode === null ? 2 : 1, layer.returnSequences, layer.returnState);
+}

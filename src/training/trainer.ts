@@ -1,0 +1,311 @@
+// compile / fit / evaluate / trainOnBatch / computeGradients for a model, as
+// Keras 3 runs them (../shared/training/README.md, "One training step").
+import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import type { Layer } from '../layers/layer.js';
+import type { Graph } from '../models/graph.js';
+import { sliceBatch } from '../models/batching.js';
+import { Tensor, toTensor, type TensorLike } from '../tensor.js';
+import { runTrainingPass } from './backprop.js';
+import { History, progressLine, type Callback, type Logs, type TrainedModel } from './callbacks.js';
+import { checkTrainable, type RandomSource } from './layer-steps.js';
+import { computeLoss, resolveLoss, type LossSpec } from './losses.js';
+import { MeanTracker, RunningMetric, resolveMetrics, type MetricSpec } from './metrics.js';
+import { resolveOptimizer, type Optimizer } from './optimizers.js';
+
+export interface CompileOptions {
+  /** 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad', an optimizer object, or a Keras optimizer config. */
+  optimizer?: unknown;
+  /** A loss name or a Keras loss config { class_name, config }. */
+  loss: unknown;
+  /** Metric names, e.g. ['accuracy', 'mae']. */
+  metrics?: string[] | null;
+}
+
+export interface FitOptions {
+  batchSize?: number;
+  epochs?: number;
+  /** Default true, as in Keras: the training samples are permuted every epoch. */
+  shuffle?: boolean;
+  validationSplit?: number;
+  /** [x, y] or [x, y, sampleWeight]. */
+  validationData?: readonly unknown[];
+  sampleWeight?: TensorLike;
+  initialEpoch?: number;
+  callbacks?: Callback[];
+  /** 0: silent; 1: Keras' progress line (Node only). Default 1 in Node, 0 in browsers. */
+  verbose?: 0 | 1;
+  /** Seeds the shuffle and dropout generator; default a random seed. */
+  seed?: number;
+}
+
+export interface EvaluateOptions {
+  batchSize?: number;
+  sampleWeight?: TensorLike;
+}
+
+/** What the trainer needs of a model. */
+export interface TrainableModel extends TrainedModel {
+  readonly name: string;
+  readonly layers: Layer[];
+  /** @internal */
+  trainingGraph(inputs: readonly Tensor[] | null): Graph;
+  /** @internal */
+  inputList(x: unknown): Tensor[];
+}
+
+/** A uniform generator (mulberry32) for shuffling and dropout. */
+export function seededGenerator(seed: number): RandomSource {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Batch {
+  x: Tensor[];
+  y: Tensor;
+  sampleWeight: Float32Array | undefined;
+}
+
+/** A mask on the output: one value per loss row, or undefined. */
+function outputMask(mask: Tensor | undefined): Float32Array | undefined {
+  return mask?.data;
+}
+
+export class Trainer {
+  readonly optimizer: Optimizer;
+  private readonly loss: LossSpec;
+  private readonly metricSpecs: MetricSpec[];
+  private readonly model: TrainableModel;
+  private random: RandomSource = seededGenerator((Math.random() * 2 ** 32) >>> 0);
+
+  constructor(model: TrainableModel, options: CompileOptions) {
+    const where = `${model.name}: compile`;
+    if (!options || typeof options !== 'object') throw new ConfigError(`${where}: expects options { optimizer, loss, metrics }, received ${String(options)}`);
+    for (const layer of model.layers) checkTrainable(layer);
+    this.model = model;
+    this.optimizer = resolveOptimizer(options.optimizer ?? 'rmsprop', where);
+    this.loss = resolveLoss(options.loss, where);
+    this.metricSpecs = resolveMetrics(options.metrics, where);
+  }
+
+  private newMetrics(): RunningMetric[] {
+    return this.metricSpecs.map((spec) => new RunningMetric({ ...spec }));
+  }
+
+  private batchOf(x: readonly Tensor[], y: Tensor, sampleWeight: Float32Array | undefined, indices: readonly number[] | null, start: number, end: number): Batch {
+    if (!indices) {
+      return { x: x.map((t) => sliceBatch(t, start, end)), y: sliceBatch(y, start, end), sampleWeight: sampleWeight?.subarray(start, end) };
+    }
+    const pick = (t: Tensor) => {
+      const row = t.size / t.shape[0];
+      const out = new Float32Array((end - start) * row);
+      for (let i = start; i < end; i++) out.set(t.data.subarray(indices[i] * row, (indices[i] + 1) * row), (i - start) * row);
+      return new Tensor(out, [end - start, ...t.shape.slice(1)]);
+    };
+    return { x: x.map(pick), y: pick(y), sampleWeight: sampleWeight ? Float32Array.from(indices.slice(start, end), (i) => sampleWeight[i]) : undefined };
+  }
+
+  /** Forward in training mode, the loss and its gradients on one batch; the tapes are released. */
+  private gradientsOn(batch: Batch): { loss: number; gradients: Float32Array[]; yPred: Tensor; mask: Float32Array | undefined } {
+    const graph = this.model.trainingGraph(batch.x);
+    graph.checkInputs(batch.x, this.model.name);
+    if (graph.outputs.length !== 1) throw new ConfigError(`${this.model.name}: training supports models with one output, this one has ${graph.outputs.length}`);
+    const pass = runTrainingPass(graph, this.model.layers, batch.x, this.random);
+    try {
+      const yPred = pass.outputs[0];
+      const mask = outputMask(pass.masks[0]);
+      const { loss, gradient } = computeLoss(this.loss, batch.y, yPred, mask, batch.sampleWeight, this.model.name);
+      const gradients = pass.backward([gradient]);
+      return { loss, gradients, yPred, mask };
+    } finally {
+      pass.release();
+    }
+  }
+
+  /** One optimizer step: returns the batch's loss; metrics are updated with the predictions before the update. */
+  private step(batch: Batch, metrics: RunningMetric[]): number {
+    const { loss, gradients, yPred, mask } = this.gradientsOn(batch);
+    const weights = this.model.getWeights();
+    const values = weights.map((w) => new Float32Array(w.data));
+    this.optimizer.apply(values, gradients);
+    this.model.setWeights(values.map((v, i) => new Tensor(v, weights[i].shape)));
+    for (const metric of metrics) metric.update(batch.y, yPred, mask);
+    return loss;
+  }
+
+  private checkData(x: unknown, y: unknown, sampleWeight: TensorLike | undefined, what: string): { x: Tensor[]; y: Tensor; sampleWeight: Float32Array | undefined } {
+    const inputs = this.model.inputList(x);
+    const target = toTensor(y as TensorLike, `${this.model.name}: ${what} y`);
+    const n = inputs[0].shape[0];
+    for (const t of [...inputs, target]) {
+      if (t.shape[0] !== n) throw new ShapeError(`${this.model.name}: ${what}: x and y must have the same number of samples, received ${inputs.map((i) => formatShape(i.shape)).join(', ')} and ${formatShape(target.shape)}`);
+    }
+    let weights: Float32Array | undefined;
+    if (sampleWeight !== undefined) {
+      const sw = toTensor(sampleWeight, `${this.model.name}: ${what} sampleWeight`);
+      if (sw.rank !== 1 || sw.shape[0] !== n) throw new ShapeError(`${this.model.name}: ${what}: sampleWeight must have shape [${n}], received ${formatShape(sw.shape)}`);
+      weights = sw.data;
+    }
+    return { x: inputs, y: target, sampleWeight: weights };
+  }
+
+  computeGradients(x: unknown, y: unknown, options: { sampleWeight?: TensorLike } = {}): Tensor[] {
+    const data = this.checkData(x, y, options.sampleWeight, 'computeGradients');
+    const { gradients } = this.gradientsOn({ x: data.x, y: data.y, sampleWeight: data.sampleWeight });
+    const shapes = this.model.getWeights().map((w) => w.shape);
+    return gradients.map((g, i) => new Tensor(g, shapes[i]));
+  }
+
+  trainOnBatch(x: unknown, y: unknown, options: { sampleWeight?: TensorLike } = {}): Logs {
+    const data = this.checkData(x, y, options.sampleWeight, 'trainOnBatch');
+    const metrics = this.newMetrics();
+    const loss = this.step({ x: data.x, y: data.y, sampleWeight: data.sampleWeight }, metrics);
+    return this.logs(loss, metrics, '');
+  }
+
+  private logs(loss: number, metrics: readonly RunningMetric[], prefix: string): Logs {
+    const logs: Logs = { [`${prefix}loss`]: loss };
+    for (const m of metrics) logs[`${prefix}${m.name}`] = m.value;
+    return logs;
+  }
+
+  private batchSizeOf(value: unknown, what: string): number {
+    const size = value ?? 32;
+    if (!Number.isInteger(size) || (size as number) <= 0) throw new ConfigError(`${this.model.name}: ${what} option 'batchSize' must be a positive integer, received ${JSON.stringify(value)}`);
+    return size as number;
+  }
+
+  async evaluate(x: unknown, y: unknown, options: EvaluateOptions = {}, callbacks: readonly Callback[] = []): Promise<Logs> {
+    const data = this.checkData(x, y, options.sampleWeight, 'evaluate');
+    return this.evaluateData(data, this.batchSizeOf(options.batchSize, 'evaluate'), callbacks, '');
+  }
+
+  private async evaluateData(data: { x: Tensor[]; y: Tensor; sampleWeight: Float32Array | undefined }, batchSize: number, callbacks: readonly Callback[], prefix: string): Promise<Logs> {
+    const tracker = new MeanTracker();
+    const metrics = this.newMetrics();
+    const n = data.y.shape[0];
+    const graph = this.model.trainingGraph(data.x);
+    for (let start = 0, k = 0; start < n; start += batchSize, k++) {
+      const end = Math.min(n, start + batchSize);
+      const batch = this.batchOf(data.x, data.y, data.sampleWeight, null, start, end);
+      graph.checkInputs(batch.x, this.model.name);
+      const [{ tensor: yPred, mask }] = graph.runWithMasks(batch.x);
+      const maskData = outputMask(mask);
+      const { loss } = computeLoss(this.loss, batch.y, yPred, maskData, batch.sampleWeight, this.model.name);
+      tracker.add(loss * (end - start), end - start);
+      for (const m of metrics) m.update(batch.y, yPred, maskData);
+      for (const cb of callbacks) await cb.onTestBatchEnd?.(k, this.logs(tracker.value, metrics, ''));
+    }
+    return this.logs(tracker.value, metrics, prefix);
+  }
+
+  async fit(x: unknown, y: unknown, options: FitOptions = {}): Promise<History> {
+    const where = `${this.model.name}: fit`;
+    const all = this.checkData(x, y, options.sampleWeight, 'fit');
+    const batchSize = this.batchSizeOf(options.batchSize, 'fit');
+    const epochs = options.epochs ?? 1;
+    const initialEpoch = options.initialEpoch ?? 0;
+    if (!Number.isInteger(epochs) || epochs < 0) throw new ConfigError(`${where}: option 'epochs' must be a non-negative integer, received ${JSON.stringify(options.epochs)}`);
+    if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new ConfigError(`${where}: option 'initialEpoch' must be a non-negative integer, received ${JSON.stringify(options.initialEpoch)}`);
+    const shuffle = options.shuffle ?? true;
+    if (options.seed !== undefined) {
+      if (!Number.isInteger(options.seed)) throw new ConfigError(`${where}: option 'seed' must be an integer, received ${JSON.stringify(options.seed)}`);
+      this.random = seededGenerator(options.seed);
+    }
+    const verbose = options.verbose ?? (isNode() ? 1 : 0);
+    const split = options.validationSplit ?? 0;
+    if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new ConfigError(`${where}: option 'validationSplit' must be a number in [0, 1), received ${JSON.stringify(split)}`);
+
+    const n = all.y.shape[0];
+    let train = all;
+    let validation: typeof all | null = null;
+    if (split > 0) {
+      const splitAt = Math.floor(n * (1 - split));
+      if (splitAt === 0 || splitAt === n) throw new ConfigError(`${where}: validationSplit ${split} of ${n} samples leaves ${splitAt === 0 ? 'no training' : 'no validation'} samples`);
+      const part = (from: number, to: number) => ({
+        x: all.x.map((t) => sliceBatch(t, from, to)), y: sliceBatch(all.y, from, to), sampleWeight: all.sampleWeight?.subarray(from, to),
+      });
+      train = part(0, splitAt);
+      validation = part(splitAt, n);
+    }
+    if (options.validationData !== undefined) {
+      const v = options.validationData;
+      if (!Array.isArray(v) || v.length < 2 || v.length > 3) throw new ConfigError(`${where}: option 'validationData' must be [x, y] or [x, y, sampleWeight]`);
+      validation = this.checkData(v[0], v[1], v[2] as TensorLike | undefined, 'validationData');
+    }
+
+    const history = new History();
+    const callbacks: Callback[] = [...(options.callbacks ?? []), history];
+    for (const cb of callbacks) cb.setModel?.(this.model);
+    this.model.stopTraining = false;
+    const count = train.y.shape[0];
+    const steps = Math.ceil(count / batchSize);
+    for (const cb of callbacks) await cb.onTrainBegin?.({});
+    for (let epoch = initialEpoch; epoch < epochs && !this.model.stopTraining; epoch++) {
+      for (const cb of callbacks) await cb.onEpochBegin?.(epoch, {});
+      const tracker = new MeanTracker();
+      const metrics = this.newMetrics();
+      const order = shuffle ? permutation(count, this.random) : null;
+      const started = Date.now();
+      if (verbose) writeProgress(`Epoch ${epoch + 1}/${epochs}\n`);
+      for (let k = 0; k < steps; k++) {
+        const start = k * batchSize;
+        const end = Math.min(count, start + batchSize);
+        for (const cb of callbacks) await cb.onTrainBatchBegin?.(k, {});
+        const loss = this.step(this.batchOf(train.x, train.y, train.sampleWeight, order, start, end), metrics);
+        tracker.add(loss * (end - start), end - start);
+        const logs = this.logs(tracker.value, metrics, '');
+        for (const cb of callbacks) await cb.onTrainBatchEnd?.(k, logs);
+        if (verbose && isTTY()) writeProgress(`\r${progressLine(k + 1, steps, Date.now() - started, logs)}`);
+        // Let the event loop run: a page stays responsive and a progress bar can paint.
+        await yieldToEventLoop();
+      }
+      let logs = this.logs(tracker.value, metrics, '');
+      if (validation) logs = { ...logs, ...(await this.evaluateData(validation, batchSize, [], 'val_')) };
+      if (verbose) writeProgress(`${isTTY() ? '\r' : ''}${progressLine(steps, steps, Date.now() - started, logs)}\n`);
+      for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
+    }
+    for (const cb of callbacks) await cb.onTrainEnd?.({});
+    return history;
+  }
+}
+
+function permutation(n: number, random: RandomSource): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}
+
+interface NodeLikeProcess {
+  versions?: { node?: string };
+  stdout?: { isTTY?: boolean; write(text: string): void };
+}
+
+function nodeProcess(): NodeLikeProcess | undefined {
+  return (globalThis as { process?: NodeLikeProcess }).process;
+}
+
+function isNode(): boolean {
+  return typeof nodeProcess()?.versions?.node === 'string';
+}
+
+function isTTY(): boolean {
+  return nodeProcess()?.stdout?.isTTY === true;
+}
+
+function writeProgress(text: string): void {
+  nodeProcess()?.stdout?.write(text);
+}
+
+function yieldToEventLoop(): Promise<void> {
+  const immediate = (globalThis as { setImmediate?: (f: () => void) => void }).setImmediate;
+  return new Promise((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
+}

@@ -1,0 +1,210 @@
+// The training API around the fixtures: compile's checks, fit's callbacks,
+// logs, event-loop yields, progress line, EarlyStopping, shuffle, memory.
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  ready, memoryBytes, tensor, Sequential, Input, Model, Dense, LSTM, GRU, SimpleRNN, Dropout, EarlyStopping, optimizers,
+  ConfigError, ShapeError, type Logs, type Tensor,
+} from '../dist/index.js';
+import { trainingStep } from '../dist/training/layer-steps.js';
+import { seededGenerator } from '../dist/training/trainer.js';
+import { randomFloats, seededRandom } from './random.js';
+import { testKernelVariant } from './kernel-variant.js';
+
+beforeAll(async () => {
+  await ready({ kernels: testKernelVariant() });
+});
+
+function data(n: number, T = 5, D = 3, seed = 1): { x: Tensor; y: Tensor } {
+  const random = seededRandom(seed);
+  return { x: tensor(randomFloats(random, n * T * D), [n, T, D]), y: tensor(randomFloats(random, n), [n, 1]) };
+}
+
+function model(seed = 3): Sequential {
+  const m = new Sequential();
+  m.add(new LSTM({ units: 4, inputShape: [5, 3], seed }));
+  m.add(new Dense({ units: 1, seed: seed + 1 }));
+  return m;
+}
+
+describe('compile', () => {
+  it('refuses stateful and dropout recurrent layers with a ConfigError naming the layer', () => {
+    const stateful = new Sequential();
+    stateful.add(new GRU({ units: 2, batchInputShape: [2, 4, 3], stateful: true, name: 'my_gru' }));
+    expect(() => stateful.compile({ optimizer: 'adam', loss: 'mse' })).toThrow(ConfigError);
+    expect(() => stateful.compile({ optimizer: 'adam', loss: 'mse' })).toThrow(/my_gru/);
+    const dropout = new Sequential();
+    dropout.add(new SimpleRNN({ units: 2, inputShape: [4, 3], recurrentDropout: 0.2, name: 'rnn_dropout' }));
+    expect(() => dropout.compile({ optimizer: 'adam', loss: 'mse' })).toThrow(/rnn_dropout/);
+  });
+
+  it('checks the loss, optimizer and metrics', () => {
+    const m = model();
+    expect(() => m.compile({ optimizer: 'adam', loss: 'hinge' })).toThrow(ConfigError);
+    expect(() => m.compile({ optimizer: 'nadam', loss: 'mse' })).toThrow(ConfigError);
+    expect(() => m.compile({ optimizer: 'adam', loss: 'mse', metrics: ['f1'] })).toThrow(ConfigError);
+    expect(() => m.compile({ optimizer: optimizers.sgd({ clipnorm: 1, clipvalue: 1 }), loss: 'mse' })).toThrow(/at most one/);
+    expect(() => m.compile({ optimizer: { class_name: 'AdamW', config: { weight_decay: null } }, loss: 'mse' })).toThrow(ConfigError);
+    expect(() => m.fit(tensor(new Float32Array(15), [1, 5, 3]), tensor([[1]]))).toThrow(/compile/);
+  });
+});
+
+describe('fit', () => {
+  it('calls the callbacks in Keras order with running logs, and yields to the event loop between batches', async () => {
+    const m = model();
+    m.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['mae'] });
+    const { x, y } = data(10);
+    const events: string[] = [];
+    let ticks = 0;
+    const interval = setInterval(() => { ticks++; }, 0);
+    const seenTicks: number[] = [];
+    const history = await m.fit(x, y, {
+      batchSize: 4, epochs: 2, shuffle: false, verbose: 0,
+      callbacks: [{
+        onTrainBegin: () => { events.push('trainBegin'); },
+        onEpochBegin: (e: number) => { events.push(`epochBegin ${e}`); },
+        onTrainBatchBegin: (b: number) => { events.push(`batchBegin ${b}`); },
+        onTrainBatchEnd: (b: number, logs: Logs) => { events.push(`batchEnd ${b}`); seenTicks.push(ticks); expect(Object.keys(logs)).toEqual(['loss', 'mae']); },
+        onEpochEnd: (e: number, logs: Logs) => { events.push(`epochEnd ${e}`); expect(Object.keys(logs)).toEqual(['loss', 'mae']); },
+        onTrainEnd: () => { events.push('trainEnd'); },
+      }],
+    });
+    clearInterval(interval);
+    expect(events).toEqual([
+      'trainBegin',
+      'epochBegin 0', 'batchBegin 0', 'batchEnd 0', 'batchBegin 1', 'batchEnd 1', 'batchBegin 2', 'batchEnd 2', 'epochEnd 0',
+      'epochBegin 1', 'batchBegin 0', 'batchEnd 0', 'batchBegin 1', 'batchEnd 1', 'batchBegin 2', 'batchEnd 2', 'epochEnd 1',
+      'trainEnd',
+    ]);
+    expect(seenTicks[seenTicks.length - 1], 'timers ran while fit was training').toBeGreaterThan(seenTicks[0]);
+    expect(Object.keys(history.history)).toEqual(['loss', 'mae']);
+    expect(history.history.loss).toHaveLength(2);
+    expect(history.epoch).toEqual([0, 1]);
+    expect(m.optimizer.iterations).toBe(6);
+  });
+
+  it('validationData gives val_ logs; evaluate and computeGradients change neither weights nor iterations', async () => {
+    const m = model();
+    m.compile({ optimizer: 'adam', loss: 'mse', metrics: ['mse'] });
+    const { x, y } = data(8);
+    const val = data(4, 5, 3, 9);
+    const history = await m.fit(x, y, { batchSize: 3, epochs: 1, validationData: [val.x, val.y], verbose: 0 });
+    expect(Object.keys(history.history)).toEqual(['loss', 'mse', 'val_loss', 'val_mse']);
+    const before = m.getWeights().map((w) => w.data.slice());
+    const evaluated = await m.evaluate(val.x, val.y, { batchSize: 2 });
+    expect(evaluated.loss).toBeCloseTo(history.history.val_loss[0], 6);
+    m.computeGradients(x, y);
+    expect(m.optimizer.iterations).toBe(3);
+    m.getWeights().forEach((w, i) => expect(w.data).toEqual(before[i]));
+    const logs = m.trainOnBatch(x, y);
+    expect(Object.keys(logs)).toEqual(['loss', 'mse']);
+    expect(m.optimizer.iterations).toBe(4);
+  });
+
+  it('refuses mismatched data with a ShapeError before training', async () => {
+    const m = model();
+    m.compile({ optimizer: 'adam', loss: 'mse' });
+    const { x } = data(4);
+    await expect(m.fit(x, tensor(new Float32Array(3), [3, 1]), { verbose: 0 })).rejects.toThrow(ShapeError);
+    expect(m.optimizer.iterations).toBe(0);
+  });
+
+  it('shuffles reproducibly with a seed, differently from data order', async () => {
+    const { x, y } = data(12);
+    const run = async (shuffle: boolean, seed?: number) => {
+      const m = model(7);
+      m.compile({ optimizer: 'sgd', loss: 'mse' });
+      await m.fit(x, y, { batchSize: 4, epochs: 2, shuffle, seed, verbose: 0 });
+      return m.getWeights()[0].data;
+    };
+    const a = await run(true, 42);
+    expect(await run(true, 42)).toEqual(a);
+    expect(await run(false)).not.toEqual(a);
+  });
+
+  it('prints the progress line with verbose 1 (once per epoch off a TTY) and nothing with verbose 0', async () => {
+    const m = model();
+    m.compile({ optimizer: 'adam', loss: 'mse' });
+    const { x, y } = data(6);
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    let text = '';
+    try {
+      await m.fit(x, y, { batchSize: 2, epochs: 1, verbose: 0 });
+      expect(write).not.toHaveBeenCalled();
+      await m.fit(x, y, { batchSize: 2, epochs: 1, verbose: 1 });
+      text = write.mock.calls.map((call) => String(call[0])).join('');
+    } finally {
+      write.mockRestore();
+    }
+    expect(text).toMatch(/Epoch 1\/1\n/);
+    expect(text).toMatch(/3\/3 ━{20} \d+s \d+(ms|us|s)\/step - loss: \d+\.\d{4}\n/);
+  });
+
+  it('EarlyStopping stops when the monitored value stops improving and restores the best weights', async () => {
+    const m = model(11);
+    // A learning rate this large makes the loss climb after the first epochs.
+    m.compile({ optimizer: optimizers.sgd({ learningRate: 3 }), loss: 'mse' });
+    const { x, y } = data(8);
+    const perEpoch: Float32Array[] = [];
+    const stopper = new EarlyStopping({ monitor: 'loss', patience: 1, restoreBestWeights: true });
+    const history = await m.fit(x, y, {
+      batchSize: 8, epochs: 30, shuffle: false, verbose: 0,
+      callbacks: [{ onEpochEnd: () => { perEpoch.push(m.getWeights()[0].data.slice()); } }, stopper],
+    });
+    const losses = history.history.loss;
+    expect(losses.length).toBeLessThan(30);
+    const best = losses.indexOf(Math.min(...losses));
+    expect(stopper.bestEpoch).toBe(best);
+    expect(m.getWeights()[0].data).toEqual(perEpoch[best]);
+  });
+
+  it('keeps WebAssembly memory flat across repeated fit calls', async () => {
+    const m = model();
+    m.compile({ optimizer: 'adam', loss: 'mse' });
+    const { x, y } = data(16, 20, 3);
+    const x20 = tensor(x.data, [16, 20, 3]);
+    const m2 = new Sequential();
+    m2.add(new GRU({ units: 6, inputShape: [20, 3], returnSequences: false, seed: 1 }));
+    m2.add(new Dense({ units: 1, seed: 2 }));
+    m2.compile({ optimizer: 'rmsprop', loss: 'mse' });
+    await m2.fit(x20, y, { batchSize: 5, epochs: 1, verbose: 0 });
+    const warm = memoryBytes();
+    for (let i = 0; i < 5; i++) await m2.fit(x20, y, { batchSize: 5, epochs: 1, verbose: 0 });
+    expect(memoryBytes()).toBe(warm);
+    m.dispose();
+    m2.dispose();
+  });
+
+  it('trains a functional model with initial states as inputs', async () => {
+    const x = Input({ shape: [4, 2] });
+    const h0 = Input({ shape: [3] });
+    const c0 = Input({ shape: [3] });
+    const out = new Dense({ units: 1, seed: 1 }).apply(new LSTM({ units: 3, seed: 2 }).apply(x, { initialState: [h0, c0] }) as never);
+    const m = new Model({ inputs: [x, h0, c0], outputs: out as never });
+    m.compile({ optimizer: 'adam', loss: 'mse' });
+    const random = seededRandom(4);
+    const xs = [tensor(randomFloats(random, 6 * 8), [6, 4, 2]), tensor(randomFloats(random, 18), [6, 3]), tensor(randomFloats(random, 18), [6, 3])];
+    const history = await m.fit(xs, tensor(randomFloats(random, 6), [6, 1]), { batchSize: 3, epochs: 2, verbose: 0 });
+    expect(history.history.loss).toHaveLength(2);
+    expect(m.optimizer.iterations).toBe(4);
+  });
+});
+
+describe('Dropout in training', () => {
+  it('drops at its rate with inverted scaling, and is the identity in predict', () => {
+    const layer = new Dropout({ rate: 0.3 });
+    const n = 20000;
+    const x = tensor(new Float32Array(n).fill(1), [100, 200]);
+    const step = trainingStep(layer, [x], [undefined], seededGenerator(5));
+    const out = step.outputs[0].data;
+    const dropped = out.filter((v) => v === 0).length / n;
+    expect(Math.abs(dropped - 0.3)).toBeLessThan(4 * Math.sqrt((0.3 * 0.7) / n));
+    const kept = out.filter((v) => v !== 0);
+    for (const v of kept) expect(v).toBeCloseTo(1 / 0.7, 6);
+    const mean = out.reduce((a, b) => a + b, 0) / n;
+    expect(Math.abs(mean - 1)).toBeLessThan(0.03);
+    // The gradient goes through the same mask.
+    const { inputs } = step.backward([new Float32Array(n).fill(1)]);
+    inputs[0]!.forEach((g, i) => expect(g).toBe(out[i]));
+    expect((layer.apply(x) as Tensor).data).toEqual(x.data);
+  });
+});
