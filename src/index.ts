@@ -30,4 +30,5 @@ export { modelFromConfig, type ModelFromConfigOptions } from './models/from-conf
 export { Stream, type StreamOptions } from './streaming/stream.js';
 export { Optimizer, optimizers, type OptimizerName, type OptimizerOptions } from './training/optimizers.js';
 export { History, EarlyStopping, type Callback, type Logs, type EarlyStoppingOptions } from './training/callbacks.js';
-export type { CompileOptions, FitOptions, EvaluateOptions } from './training/trainer.js';
+export type { CompileOptions, FitOptions, EvaluateOptions, KerasOptimizerConfig } from './training/trainer.js';
+export type { LossArgument } from './training/losses.js';

@@ -5,7 +5,7 @@
 // within its own tolerance (../shared/training/README.md, "Pass rule").
 import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ready, modelFromConfig, tensor, type Logs, type Tensor } from '../dist/index.js';
+import { ready, modelFromConfig, tensor, type CompileOptions, type Logs, type Tensor } from '../dist/index.js';
 import { maxViolation } from './fixtures.js';
 import { testKernelVariant } from './kernel-variant.js';
 
@@ -26,7 +26,7 @@ interface TrainingCase {
   x: TensorJson[];
   y: TensorJson;
   sample_weight?: TensorJson;
-  compile: { optimizer: unknown; loss: unknown; metrics: string[] | null };
+  compile: { optimizer: CompileOptions['optimizer']; loss: CompileOptions['loss']; metrics: string[] | null };
   fit: { batch_size: number; epochs: number; shuffle: boolean; validation_split: number };
   expected: {
     first_batch_gradients: TensorJson[];

@@ -57,7 +57,7 @@ export function runTrainingPass(graph: Graph, layers: readonly Layer[], inputs: 
       for (let k = steps.length - 1; k >= 0; k--) {
         const { node, step } = steps[k];
         const dOut = node.outputs.map((symbolic) => grads.get(symbolic) ?? null);
-        if (dOut.every((g) => g === null) && node.layer.getWeights().length === 0) continue;
+        if (dOut.every((g) => g === null) && node.layer.countParams() === 0) continue;
         const result = step.backward(dOut);
         node.inputs.forEach((symbolic, i) => {
           const g = result.inputs[i];

@@ -24,7 +24,7 @@ const LOSS_NAMES: Record<string, LossKind> = {
 };
 
 /** A loss name (snake_case, camelCase or a Keras class name) or a Keras loss config { class_name, config }. */
-export type LossArgument = string | { class_name: string; config?: { from_logits?: boolean; reduction?: string; [key: string]: unknown } };
+export type LossArgument = string | { class_name: string; config?: { from_logits?: boolean; reduction?: string; [key: string]: unknown }; [key: string]: unknown };
 
 export function resolveLoss(loss: unknown, where: string): LossSpec {
   if (typeof loss === 'string') {

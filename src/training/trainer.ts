@@ -8,15 +8,22 @@ import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { runTrainingPass } from './backprop.js';
 import { History, progressLine, type Callback, type Logs, type TrainedModel } from './callbacks.js';
 import { checkTrainable, type RandomSource } from './layer-steps.js';
-import { computeLoss, resolveLoss, type LossSpec } from './losses.js';
+import { computeLoss, resolveLoss, type LossArgument, type LossSpec } from './losses.js';
 import { MeanTracker, RunningMetric, resolveMetrics, type MetricSpec } from './metrics.js';
-import { resolveOptimizer, type Optimizer } from './optimizers.js';
+import { resolveOptimizer, type Optimizer, type OptimizerName } from './optimizers.js';
+
+/** A Keras optimizer config as get_compile_config() writes it, e.g. { class_name: 'Adam', config: { learning_rate: 0.001 } }. */
+export interface KerasOptimizerConfig {
+  class_name: string;
+  config?: Record<string, unknown>;
+  [key: string]: unknown;
+}
 
 export interface CompileOptions {
-  /** 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad', an optimizer object, or a Keras optimizer config. */
-  optimizer?: unknown;
+  /** 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad', an optimizer object, or a Keras optimizer config; default 'rmsprop' as Keras. */
+  optimizer?: OptimizerName | Optimizer | KerasOptimizerConfig;
   /** A loss name or a Keras loss config { class_name, config }. */
-  loss: unknown;
+  loss: LossArgument;
   /** Metric names, e.g. ['accuracy', 'mae']. */
   metrics?: string[] | null;
 }
