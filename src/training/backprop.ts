@@ -4,7 +4,7 @@
 import type { Layer } from '../layers/layer.js';
 import { InputLayer } from '../layers/input-layer.js';
 import type { Graph } from '../models/graph.js';
-import type { LayerNode, SymbolicTensor } from '../models/symbolic.js';
+import type { LayerNode, SymbolicTensor } from '../symbolic.js';
 import type { Tensor } from '../tensor.js';
 import { trainingStep, type LayerStep, type RandomSource } from './layer-steps.js';
 
