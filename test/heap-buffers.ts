@@ -1,4 +1,4 @@
-import { defaultInstance } from '../dist/kernels/module.js';
+import { defaultInstance } from '../dist/kernels/default-instance.js';
 
 /** Runs a raw kernel on buffers (sizes in floats) borrowed from the heap and returns them afterwards. */
 export function withBuffers<T>(sizes: number[], body: (ptrs: number[]) => T): T {

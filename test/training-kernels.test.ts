@@ -4,7 +4,7 @@
 // directions with each merge) against the float64 reference on odd shapes.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ready, RuntimeError } from '../dist/index.js';
-import { defaultInstance } from '../dist/kernels/module.js';
+import { defaultInstance } from '../dist/kernels/default-instance.js';
 import { ActivationId } from '../dist/kernels/ids.js';
 import { CELL_LIST, type CellSpec } from '../dist/kernels/cells.js';
 import { packRecurrentWeights, releasePackedWeights, type DirectionMerge } from '../dist/kernels/recurrent.js';

@@ -69,7 +69,7 @@ export function runRecurrentTraining(run: RecurrentRun): RecurrentTape {
   const tapeBytes = exports.recurrent_tape_bytes(cell.id, B, T, Hp);
   const backwardBytes = backwardBufferBytes(run, Dp);
   checkAddressSpace([tapeBytes * directions, backwardBytes],
-    () => `${cell.kerasClass} training on input ${formatShape([B, T, D])} with ${H} units (a tape of ${tapeBytes * directions} bytes and ${backwardBytes} bytes of backward buffers)`);
+    () => `${cell.kerasClass} training on input ${formatShape([B, T, D])} with ${H} units (a tape of ${tapeBytes * directions} bytes and ${backwardBytes} bytes of backward buffers)`, instance);
 
   const session = new KernelSession(instance);
   try {
@@ -145,17 +145,17 @@ function backward(
 
   const outputGradients = elementwise ? splitMergeGradient(gradients.outputs[0], rawOutputs, elementwise) : gradients.outputs;
   // One gradient buffer per output buffer of the forward run (concat: one for both directions).
-  const dOutBuffers = outputGradients.map((g) => session.upload(g));
+  const dOutBuffers = outputGradients.map((g) => session.upload(g, g.length));
   const dX = session.alloc(B * T * Dp * 4);
   const scratch = session.alloc(exports.recurrent_backward_scratch_bytes(cell.id, B, T, Hp));
   const blocks: BackwardDirection[] = [];
   const results: { dKernel: number; dRecurrent: number; dBias: number; dH0: number; dC0: number }[] = [];
   run.directions.forEach((direction, d) => {
     const w = weights[d];
-    const staging = session.upload(w.kernel);
+    const staging = session.upload(w.kernel, w.kernel.length);
     const kernelT = session.alloc(exports.f32_packed_size(GHp, Dp) * 4);
     exports.f32_gemm_pack_transposed(kernelT, staging, G * H, G, H, Hp, D, Dp);
-    const recurrentSrc = session.upload(w.recurrentKernel);
+    const recurrentSrc = session.upload(w.recurrentKernel, w.recurrentKernel.length);
     const recurrentT = session.alloc(exports.recurrent_transposed_floats(cell.id, Hp) * 4);
     let at = recurrentT;
     for (const [from, to] of cell.recurrentBlocks) {
@@ -175,8 +175,8 @@ function backward(
     results.push(r);
     blocks.push({
       dOut,
-      dHOut: finals?.[0] ? session.upload(finals[0]) : 0,
-      dCOut: finals?.[1] ? session.upload(finals[1]) : 0,
+      dHOut: finals?.[0] ? session.upload(finals[0], finals[0].length) : 0,
+      dCOut: finals?.[1] ? session.upload(finals[1], finals[1].length) : 0,
       kernelT, recurrentT, dX, Dp, ...r, scratch, accumulateDx: d > 0,
     });
   });

@@ -21,11 +21,11 @@ export function denseBackward(instance: KernelInstance, x: Float32Array, kernel:
   const packedFloats = exports.f32_packed_size(Np, Dp);
   const packBytes = exports.f32_gemm_pack_bytes(rows, Np);
   checkAddressSpace([x.byteLength, kernel.byteLength, rows * Np * 4, D * Np * 4, Np * 4, packedFloats * 4, rows * Dp * 4, packBytes],
-    () => `Dense backward on ${rows} rows of ${D} features with ${N} units`);
+    () => `Dense backward on ${rows} rows of ${D} features with ${N} units`, instance);
   return withKernelSession(instance, (session) => {
     const heap = instance.heap;
-    const px = session.upload(x);
-    const pk = session.upload(kernel);
+    const px = session.upload(x, x.length);
+    const pk = session.upload(kernel, kernel.length);
     const dz = session.alloc(rows * Np * 4);
     const padded = heap.f32(dz, rows * Np);
     padded.fill(0);

@@ -14,7 +14,7 @@ import { RecurrentLayer } from '../layers/recurrent.js';
 import { TimeDistributed } from '../layers/time-distributed.js';
 import { runRecurrentTraining, type RecurrentTape } from '../kernels/backward.js';
 import { denseBackward } from '../kernels/dense-backward.js';
-import { defaultInstance } from '../kernels/module.js';
+import { defaultInstance } from '../kernels/default-instance.js';
 import type { RecurrentDirection } from '../kernels/recurrent.js';
 import { Tensor, shapeSize } from '../tensor.js';
 
