@@ -227,7 +227,7 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
   }
 
   /** @internal Inputs are x then the initial states (forward then backward). */
-  forward(inputs: Tensor[], masks: (Tensor | undefined)[]): LayerCallResult {
+  computeOutputs(inputs: Tensor[], masks: (Tensor | undefined)[]): LayerCallResult {
     const outputs = this.call(inputs[0], { mask: masks[0], initialState: inputs.length > 1 ? inputs.slice(1) : undefined });
     const sequenceOutputs = this.mergeMode === null ? 2 : 1;
     return { outputs, masks: outputs.map((_, i) => (i < sequenceOutputs && this.returnSequences ? masks[0] : undefined)) };

@@ -66,10 +66,11 @@ export class Concatenate extends WeightlessLayer {
     if (isSymbolicList(inputs)) return this.callSymbolic(inputs)[0];
     if (!Array.isArray(inputs)) throw new ShapeError(`${this.name}: expects a list of tensors, received ${typeof inputs}`);
     const tensors = (inputs as TensorLike[]).map((t, i) => toTensor(t, `${this.name}: inputs[${i}]`));
-    return this.forward(tensors, tensors.map(() => undefined)).outputs[0];
+    return this.computeOutputs(tensors, tensors.map(() => undefined)).outputs[0];
   }
 
-  forward(inputs: Tensor[], masks: (Tensor | undefined)[]): LayerCallResult {
+  /** @internal Runs the layer inside a model (see Layer.computeOutputs). */
+  computeOutputs(inputs: Tensor[], masks: (Tensor | undefined)[]): LayerCallResult {
     const shape = this.outputShapes(inputs.map((t) => t.shape))[0] as number[];
     const axis = this.resolveAxis(shape.length);
     return { outputs: [concatenate(inputs, axis, shape)], masks: [this.combineMasks(inputs, masks, axis)] };

@@ -164,7 +164,8 @@ export class Dense extends Layer {
     return this.call(toTensor(x, `${this.name}: input x`));
   }
 
-  forward(inputs: Tensor[], masks: (Tensor | undefined)[]): LayerCallResult {
+  /** @internal Runs the layer inside a model (see Layer.computeOutputs). */
+  computeOutputs(inputs: Tensor[], masks: (Tensor | undefined)[]): LayerCallResult {
     return { outputs: [this.call(inputs[0])], masks: [masks[0]] };
   }
 

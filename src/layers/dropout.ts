@@ -54,7 +54,8 @@ export class Dropout extends WeightlessLayer {
     return isSymbolic(x) ? this.callSymbolic([x])[0] : toTensor(x, `${this.name}: input x`);
   }
 
-  forward(inputs: Tensor[], masks: (Tensor | undefined)[]): LayerCallResult {
+  /** @internal Runs the layer inside a model (see Layer.computeOutputs). */
+  computeOutputs(inputs: Tensor[], masks: (Tensor | undefined)[]): LayerCallResult {
     return { outputs: [inputs[0]], masks: [masks[0]] };
   }
 }

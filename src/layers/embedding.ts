@@ -123,7 +123,8 @@ export class Embedding extends Layer {
     return new Tensor(ids.data.map((id) => (id === 0 ? 0 : 1)), ids.shape);
   }
 
-  forward(inputs: Tensor[]): LayerCallResult {
+  /** @internal Runs the layer inside a model (see Layer.computeOutputs). */
+  computeOutputs(inputs: Tensor[]): LayerCallResult {
     return { outputs: [this.lookup(inputs[0])], masks: [this.computeMask(inputs[0])] };
   }
 

@@ -68,7 +68,8 @@ export class InputLayer extends WeightlessLayer {
     return { name: this.name, dtype: this.dtype, batch_shape: [...(this.batchInputShape as Shape)], sparse: false };
   }
 
-  forward(inputs: Tensor[], masks: (Tensor | undefined)[]): LayerCallResult {
+  /** @internal Runs the layer inside a model (see Layer.computeOutputs). */
+  computeOutputs(inputs: Tensor[], masks: (Tensor | undefined)[]): LayerCallResult {
     return { outputs: inputs, masks };
   }
 

@@ -121,7 +121,7 @@ export abstract class Layer {
    * @internal Runs the layer inside a model: all inputs of one node in order
    * (e.g. x then initial states) with their masks.
    */
-  abstract forward(inputs: Tensor[], masks: (Tensor | undefined)[]): LayerCallResult;
+  abstract computeOutputs(inputs: Tensor[], masks: (Tensor | undefined)[]): LayerCallResult;
 
   /** @internal Output shapes of a node whose inputs have these shapes; throws ShapeError if they cannot fit. */
   outputShapes(inputShapes: Shape[]): Shape[] {

@@ -48,7 +48,7 @@ export class Masking extends WeightlessLayer {
   apply(x: TensorLike): Tensor;
   apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
     this.checkNotDisposed('run');
-    return isSymbolic(x) ? this.callSymbolic([x])[0] : this.forward([toTensor(x, `${this.name}: input x`)]).outputs[0];
+    return isSymbolic(x) ? this.callSymbolic([x])[0] : this.computeOutputs([toTensor(x, `${this.name}: input x`)]).outputs[0];
   }
 
   /** The (B, T) mask Keras computes: 1 where any feature differs from maskValue. */
@@ -68,7 +68,8 @@ export class Masking extends WeightlessLayer {
     return new Tensor(mask, x.shape.slice(0, -1));
   }
 
-  forward(inputs: Tensor[]): LayerCallResult {
+  /** @internal Runs the layer inside a model (see Layer.computeOutputs). */
+  computeOutputs(inputs: Tensor[]): LayerCallResult {
     const x = inputs[0];
     if (x.rank < 2) throw new ShapeError(`${this.name}: input x must have rank >= 2, received shape ${formatShape(x.shape)}`);
     const mask = this.computeMask(x);

@@ -308,7 +308,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
   }
 
   /** @internal Inputs are x then the initial states; the sequence output keeps x's mask. */
-  forward(inputs: Tensor[], masks: (Tensor | undefined)[]): LayerCallResult {
+  computeOutputs(inputs: Tensor[], masks: (Tensor | undefined)[]): LayerCallResult {
     const outputs = this.call(inputs[0], { mask: masks[0], initialState: inputs.length > 1 ? inputs.slice(1) : undefined });
     return { outputs, masks: outputs.map((_, i) => (i === 0 && this.returnSequences ? masks[0] : undefined)) };
   }

@@ -83,16 +83,17 @@ export class TimeDistributed extends Layer {
   apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
     this.checkNotDisposed('run');
     if (isSymbolic(x)) return this.callSymbolic([x])[0];
-    return this.forward([toTensor(x, `${this.name}: input x`)], [undefined]).outputs[0];
+    return this.computeOutputs([toTensor(x, `${this.name}: input x`)], [undefined]).outputs[0];
   }
 
-  forward(inputs: Tensor[], masks: (Tensor | undefined)[]): LayerCallResult {
+  /** @internal Runs the layer inside a model (see Layer.computeOutputs). */
+  computeOutputs(inputs: Tensor[], masks: (Tensor | undefined)[]): LayerCallResult {
     this.checkNotDisposed('run');
     const x = inputs[0];
     const [batch, timesteps] = x.shape;
     stepShape(x.shape, this.name);
     const flat = new Tensor(x.data, [batch * timesteps, ...x.shape.slice(2)]);
-    const result = this.layer.forward([flat], [undefined]).outputs[0];
+    const result = this.layer.computeOutputs([flat], [undefined]).outputs[0];
     return { outputs: [new Tensor(result.data, [batch, timesteps, ...result.shape.slice(1)])], masks: [masks[0]] };
   }
 }

@@ -123,7 +123,7 @@ function activationGradient(activation: string, kerasVersion: number, y: Float32
 
 /** Dense, or TimeDistributed(Dense) (the same product on every step). */
 function denseStep(layer: Layer, dense: Dense, inputs: Tensor[], masks: (Tensor | undefined)[]): LayerStep {
-  const result = layer.forward(inputs, masks);
+  const result = layer.computeOutputs(inputs, masks);
   const x = inputs[0];
   const y = result.outputs[0];
   return {
@@ -141,7 +141,7 @@ function denseStep(layer: Layer, dense: Dense, inputs: Tensor[], masks: (Tensor 
 }
 
 function embeddingStep(layer: Embedding, inputs: Tensor[]): LayerStep {
-  const result = layer.forward(inputs);
+  const result = layer.computeOutputs(inputs);
   const ids = inputs[0];
   return {
     ...result,
@@ -161,7 +161,7 @@ function embeddingStep(layer: Embedding, inputs: Tensor[]): LayerStep {
 }
 
 function maskingStep(layer: Masking, inputs: Tensor[]): LayerStep {
-  const result = layer.forward(inputs);
+  const result = layer.computeOutputs(inputs);
   const mask = result.masks[0] as Tensor;
   const features = inputs[0].shape[inputs[0].rank - 1];
   return {
@@ -179,7 +179,7 @@ function maskingStep(layer: Masking, inputs: Tensor[]): LayerStep {
 }
 
 function concatenateStep(layer: Concatenate, inputs: Tensor[], masks: (Tensor | undefined)[]): LayerStep {
-  const result = layer.forward(inputs, masks);
+  const result = layer.computeOutputs(inputs, masks);
   const outShape = result.outputs[0].shape;
   const rawAxis = (layer.getConfig().axis as number | undefined) ?? -1;
   const axis = rawAxis < 0 ? outShape.length + rawAxis : rawAxis;
