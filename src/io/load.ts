@@ -46,8 +46,9 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     const input = await readSource(source, limits);
     const contents = await readContents(input, checked, limits);
     limits.check();
-    const version = checked.kerasVersion ?? kerasVersionOf(contents.kerasVersion, contents.defaultVersion, contents.configLocation);
+    // Unsupported layer classes first: they are what a user most needs to hear about.
     const config = prepareConfig(contents.config, contents.configLocation, contents.weightBytes);
+    const version = checked.kerasVersion ?? kerasVersionOf(contents.kerasVersion, contents.defaultVersion, contents.configLocation);
     const model = buildModel(config, version, contents.configLocation);
     const order = configLayerNames(config);
     try {

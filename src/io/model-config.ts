@@ -53,7 +53,9 @@ export function prepareConfig(raw: unknown, where: ConfigLocation, budgetBytes: 
   const layers = Array.isArray(root.config) ? root.config : (root.config as Record<string, unknown>).layers;
   if (!Array.isArray(layers)) throw new ModelFileError(`is a ${className} config without a layers list`, where);
   const budgetFloats = Math.max(budgetBytes, 1024);
-  layers.forEach((spec, i) => checkLayer(spec, `layers[${i}]`, where, budgetFloats));
+  const unsupported = new Map<string, string[]>();
+  layers.forEach((spec, i) => checkLayer(spec, `layers[${i}]`, where, budgetFloats, unsupported));
+  if (unsupported.size > 0) throw unsupportedClassesError(unsupported, where);
   checkConfigSizes(root, layers, where, budgetFloats);
   return root;
 }
@@ -82,7 +84,16 @@ export function buildModel(config: Record<string, unknown>, kerasVersion: KerasV
   return model;
 }
 
-function checkLayer(spec: unknown, path: string, where: ConfigLocation, budgetFloats: number): void {
+/** Every unsupported class at once (with the layers that use it), so one load tells the whole story. */
+function unsupportedClassesError(unsupported: ReadonlyMap<string, string[]>, where: ConfigLocation): ModelFileError {
+  const listed = [...unsupported].map(([className, layers]) => `${JSON.stringify(className)} (${layers.join(', ')})`);
+  const what = unsupported.size === 1 ? `has class ${listed[0]}, which wasm-rnn does not support` : `has ${unsupported.size} layer classes wasm-rnn does not support: ${listed.join(', ')}`;
+  const first = [...unsupported.values()][0][0];
+  return new ModelFileError(`${what}; supported layers: ${SUPPORTED_LAYER_CLASSES.join(', ')}`, { ...where, layer: first });
+}
+
+/** Checks one layer entry; an unsupported class is recorded in `unsupported` (class -> layer names) rather than thrown. */
+function checkLayer(spec: unknown, path: string, where: ConfigLocation, budgetFloats: number, unsupported: Map<string, string[]>): void {
   if (!isObject(spec) || typeof spec.class_name !== 'string' || !isObject(spec.config)) {
     throw new ModelFileError(`${path} is not a layer entry { class_name, config }`, where);
   }
@@ -94,7 +105,8 @@ function checkLayer(spec: unknown, path: string, where: ConfigLocation, budgetFl
     throw new ModelFileError(`is a nested ${className} model, which is not supported; flatten it into one model`, layerWhere);
   }
   if (!SUPPORTED_LAYER_CLASSES.includes(className)) {
-    throw new ModelFileError(`has class ${JSON.stringify(className)}, which wasm-rnn does not support; supported layers: ${SUPPORTED_LAYER_CLASSES.join(', ')}`, layerWhere);
+    unsupported.set(className, [...(unsupported.get(className) ?? []), name]);
+    return;
   }
   // Every weight comes from the file (a layer left without is an error), so the build need not
   // spend time on random initial values (orthogonal ones are costly), nor parse initializer configs.
@@ -126,8 +138,8 @@ function checkLayer(spec: unknown, path: string, where: ConfigLocation, budgetFl
     const columns = count('output_dim') ?? 0;
     tooLarge(`a ${rows}x${columns} embedding table`, rows * columns);
   } else if (className === 'Bidirectional' || className === 'TimeDistributed') {
-    checkLayer(config.layer, `${path}.layer`, where, budgetFloats);
-    if (config.backward_layer !== undefined && config.backward_layer !== null) checkLayer(config.backward_layer, `${path}.backward_layer`, where, budgetFloats);
+    checkLayer(config.layer, `${path}.layer`, where, budgetFloats, unsupported);
+    if (config.backward_layer !== undefined && config.backward_layer !== null) checkLayer(config.backward_layer, `${path}.backward_layer`, where, budgetFloats, unsupported);
   }
 }
 

@@ -6,11 +6,11 @@ import type { ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { gruTfjs } from '../io/tfjs-artifacts.js';
 import { describeWithChromium, launchChromium, type Chromium } from './chromium.js';
+import { bundleKeras } from './keras-page.js';
 import { startStaticServer, type StaticServer } from './static-server.js';
 
 const repo = new URL('../../', import.meta.url);
@@ -52,14 +52,7 @@ describeWithChromium('loadModel limits and shard paths in headless Chromium', ()
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'wasm-rnn-keras-limits-'));
-    await build({
-      entryPoints: [new URL('dist/io/keras.js', repo).pathname],
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      outfile: join(work, 'bundle', 'keras.js'),
-      logLevel: 'silent',
-    });
+    await bundleKeras(join(work, 'bundle', 'keras.js'));
     const { modelJson, bytes, weights } = await gruTfjs();
     params = weights.reduce((n, w) => n + w.size, 0);
     const withPaths = (paths: string[]) => JSON.stringify({ ...modelJson, weightsManifest: [{ ...modelJson.weightsManifest[0], paths }] });

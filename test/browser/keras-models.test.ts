@@ -1,18 +1,12 @@
 // wasm-rnn/keras in headless Chromium: each real Keras file in ../shared/models
 // is fetched by URL in the page, loaded, summarised and run, and must match its
 // expected outputs (the same check the Node tests in test/io make).
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { build } from 'esbuild';
 import type { Page } from 'playwright-core';
 import { MODELS_DIR, loadExpected, worstViolation } from '../io/helpers.js';
-import { describeWithChromium, launchChromium, type Chromium } from './chromium.js';
-import { startStaticServer, type StaticServer } from './static-server.js';
+import { describeWithChromium } from './chromium.js';
+import { openKerasPage, type KerasPage } from './keras-page.js';
 
-const repo = new URL('../../', import.meta.url);
 const expectations = loadExpected();
 
 interface PageResult {
@@ -40,37 +34,16 @@ const RUN_IN_PAGE = `async ({ url, inputs }) => {
 }`;
 
 describeWithChromium('Keras model files in headless Chromium', () => {
-  let work: string;
-  let server: StaticServer;
-  let browser: Chromium;
+  let keras: KerasPage;
   let page: Page;
 
   beforeAll(async () => {
-    // What a bundler makes of `import { loadModel } from 'wasm-rnn/keras'` for a browser.
-    work = await mkdtemp(join(tmpdir(), 'wasm-rnn-keras-'));
-    await build({
-      entryPoints: [new URL('dist/io/keras.js', repo).pathname],
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      outfile: join(work, 'bundle', 'keras.js'),
-      logLevel: 'silent',
-    });
-    server = await startStaticServer([
-      { prefix: '/bundle/', dir: pathToFileURL(join(work, 'bundle') + '/') },
-      // The bundle looks for the kernels one folder above itself, as the package lays them out.
-      { prefix: '/', dir: new URL('dist/', repo) },
-      { prefix: '/models/', dir: MODELS_DIR },
-    ].sort((a, b) => b.prefix.length - a.prefix.length));
-    browser = await launchChromium();
-    ({ page } = await browser.newPage());
-    await page.goto(`${server.origin}/bundle/`);
+    keras = await openKerasPage({ '/models/': MODELS_DIR });
+    ({ page } = keras);
   }, 60_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    if (work) await rm(work, { recursive: true, force: true });
+    await keras?.close();
   });
 
   for (const expected of expectations) {

@@ -180,6 +180,12 @@ describe('configs the package cannot build or weights that do not fit', () => {
     expect(error.message).toContain('Conv1D');
   }, CASE_TIMEOUT);
 
+  it('a config with several unsupported classes names every one, with the layers that use it', async () => {
+    const error = await expectModelFileError(withConfig((c) => c.replace('"class_name": "GRU"', '"class_name": "QRU"').replace('"class_name": "Dense"', '"class_name": "Dunse"')));
+    expect(error.layer).toBe('gru_1');
+    expect(error.message).toContain('has 2 layer classes wasm-rnn does not support: "QRU" (gru_1), "Dunse" (dense_1); supported layers: ');
+  }, CASE_TIMEOUT);
+
   it('an .h5 config with an unsupported layer class', async () => {
     const error = await expectModelFileError(patchBytes(modelBytes(h5), '"class_name": "GRU"', '"class_name": "QRU"'));
     expect(error.layer).toBe('gru_2');

@@ -1,11 +1,18 @@
-// Shared by the loader tests: the real Keras files in ../shared/models, their
-// expected outputs, the pass rule, and a seeded random generator.
+// Shared by the loader tests: the real Keras files in ../shared/models (and ../shared/models2),
+// their expected outputs, the pass rule, and a seeded random generator.
 import { readFileSync, readdirSync } from 'node:fs';
 import { unzipSync, zipSync } from 'fflate';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Tensor } from '../../dist/io/keras.js';
 
 export const MODELS_DIR = new URL('../../../shared/models/', import.meta.url);
+/**
+ * Real files with the layers around the RNNs (Conv1D, pooling, CuDNNLSTM, Keras 1, ...).
+ * MODELS2_DIR=<folder> runs the same tests on a twin folder laid out the same way (the held-back set).
+ */
+export const MODELS2_DIR = process.env.MODELS2_DIR
+  ? pathToFileURL(process.env.MODELS2_DIR.replace(/\/?$/, '/'))
+  : new URL('../../../shared/models2/', import.meta.url);
 
 export interface TensorJson {
   name: string;
@@ -15,6 +22,8 @@ export interface TensorJson {
 }
 
 export interface Expected {
+  /** The folder of model folders this came from (MODELS_DIR, MODELS2_DIR or a held-back twin). */
+  root: URL;
   folder: string;
   /** The expected*.json file name. */
   name: string;
@@ -24,33 +33,36 @@ export interface Expected {
   summary: {
     layers: { name: string; class_name: string; output_shape: (number | null)[]; params: number }[];
     total_params: number;
+    /** In ../shared/models2: they differ when BatchNormalization's moving statistics count. */
+    trainable_params?: number;
+    non_trainable_params?: number;
   };
   inputs: TensorJson[];
   outputs: TensorJson[];
   tolerance: { abs: number; rel: number };
 }
 
-/** Every expected*.json beside the model files, sorted for a stable test order. */
-export function loadExpected(): Expected[] {
+/** Every expected*.json beside the model files under `root`, sorted for a stable test order. */
+export function loadExpected(root: URL = MODELS_DIR): Expected[] {
   const list: Expected[] = [];
-  for (const folder of readdirSync(MODELS_DIR, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
-    for (const name of readdirSync(new URL(`${folder}/`, MODELS_DIR)).filter((n) => /^expected.*\.json$/.test(n)).sort()) {
-      const json = JSON.parse(readFileSync(new URL(`${folder}/${name}`, MODELS_DIR), 'utf8')) as Omit<Expected, 'folder' | 'name'>;
-      list.push({ ...json, folder, name });
+  for (const folder of readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+    for (const name of readdirSync(new URL(`${folder}/`, root)).filter((n) => /^expected.*\.json$/.test(n)).sort()) {
+      const json = JSON.parse(readFileSync(new URL(`${folder}/${name}`, root), 'utf8')) as Omit<Expected, 'root' | 'folder' | 'name'>;
+      list.push({ ...json, root, folder, name });
     }
   }
   return list;
 }
 
-export function modelUrl(expected: Pick<Expected, 'folder' | 'file'>): URL {
-  return new URL(`${expected.folder}/${expected.file}`, MODELS_DIR);
+export function modelUrl(expected: Pick<Expected, 'folder' | 'file'> & { root?: URL }): URL {
+  return new URL(`${expected.folder}/${expected.file}`, expected.root ?? MODELS_DIR);
 }
 
-export function modelPath(expected: Pick<Expected, 'folder' | 'file'>): string {
+export function modelPath(expected: Pick<Expected, 'folder' | 'file'> & { root?: URL }): string {
   return fileURLToPath(modelUrl(expected));
 }
 
-export function modelBytes(expected: Pick<Expected, 'folder' | 'file'>): Uint8Array {
+export function modelBytes(expected: Pick<Expected, 'folder' | 'file'> & { root?: URL }): Uint8Array {
   return new Uint8Array(readFileSync(modelUrl(expected)));
 }
 
