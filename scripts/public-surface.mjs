@@ -4,6 +4,7 @@
 // snapshot, so a change to the public API is a deliberate one.
 //   node scripts/public-surface.mjs            prints it
 //   node scripts/public-surface.mjs --update   rewrites test/surface/public-surface.txt
+//   node scripts/public-surface.mjs --leaks    lists exported values no entry point exports (JSON)
 //   node scripts/public-surface.mjs --dist D   reads the .d.ts files of another build folder
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -53,8 +54,50 @@ export function publicSurface() {
   return `${lines.join('\n')}\n`;
 }
 
+/** Names the entry points export (their own names inside the modules, before any `as`). */
+function entryNames() {
+  const names = new Set();
+  for (const entry of ENTRY_POINTS) {
+    const file = join(root, entry);
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
+    source.forEachChild((node) => {
+      if (!ts.isExportDeclaration(node) || !node.exportClause || !ts.isNamedExports(node.exportClause)) return;
+      for (const element of node.exportClause.elements) names.add((element.propertyName ?? element.name).text);
+    });
+  }
+  return names;
+}
+
+function isExported(node) {
+  return ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+}
+
+/**
+ * Values (functions, constants, classes) that a reachable .d.ts exports but no entry point does:
+ * helpers that leaked into the declarations. Types may be reachable without being exported
+ * (an option bag named in a signature); a value there is code a user could not import anyway.
+ */
+export function unexportedValues() {
+  const exported = entryNames();
+  const entries = new Set(ENTRY_POINTS.map((entry) => join(root, entry)));
+  const leaks = [];
+  for (const file of reachableFiles()) {
+    if (entries.has(file)) continue;
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
+    source.forEachChild((node) => {
+      if (!isExported(node)) return;
+      const names = ts.isVariableStatement(node)
+        ? node.declarationList.declarations.map((d) => d.name.getText(source))
+        : (ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node) || ts.isEnumDeclaration(node)) && node.name ? [node.name.text] : [];
+      for (const name of names) if (!exported.has(name)) leaks.push(`${relative(root, file)}: ${name}`);
+    });
+  }
+  return leaks;
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const surface = publicSurface();
-  if (process.argv.includes('--update')) writeFileSync(SNAPSHOT, surface);
+  if (process.argv.includes('--leaks')) process.stdout.write(`${JSON.stringify(unexportedValues())}\n`);
+  else if (process.argv.includes('--update')) writeFileSync(SNAPSHOT, surface);
   else process.stdout.write(surface);
 }

@@ -32,7 +32,7 @@ export class DisposedError extends RuntimeError {
   override name = 'DisposedError';
 }
 
-/** Formats a shape the way error messages print it: `[2, 5, 3]`. */
+/** Formats a shape the way error messages print it: `[2, 5, 3]`. @internal */
 export function formatShape(shape: readonly (number | null)[]): string {
   return `[${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}]`;
 }

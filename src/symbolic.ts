@@ -45,10 +45,12 @@ export class SymbolicTensor {
   }
 }
 
+/** @internal */
 export function isSymbolic(value: unknown): value is SymbolicTensor {
   return value instanceof SymbolicTensor;
 }
 
+/** @internal */
 export function isSymbolicList(value: unknown): value is SymbolicTensor[] {
   return Array.isArray(value) && value.length > 0 && value.every(isSymbolic);
 }

@@ -90,7 +90,7 @@ export function tensor(values: TensorLike, shape?: readonly number[]): Tensor {
   return new Tensor(data, shape);
 }
 
-/** Accepts a Tensor as is and converts anything else with `tensor()`; names the argument on failure. */
+/** Accepts a Tensor as is and converts anything else with `tensor()`; names the argument on failure. @internal */
 export function toTensor(value: unknown, argumentName: string): Tensor {
   if (value instanceof Tensor) {
     // A Tensor's fields are plain properties: one reassigned (or an object made from the prototype) must not reach the kernels.
@@ -111,6 +111,7 @@ export function toTensor(value: unknown, argumentName: string): Tensor {
   }
 }
 
+/** @internal */
 export function shapeSize(shape: readonly number[]): number {
   let size = 1;
   for (const d of shape) size *= d;
@@ -192,6 +193,7 @@ function nest(data: Float32Array, shape: readonly number[], depth: number, offse
   return out;
 }
 
+/** @internal */
 export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (value === undefined) return 'undefined';

@@ -15,7 +15,7 @@ export interface SeedOption {
   seed?: number;
 }
 
-/** Number of elements of `shape`, after checking it is a list of non-negative integers. */
+/** Number of elements of `shape`, after checking it is a list of non-negative integers. @internal */
 export function shapeSize(shape: readonly number[]): number {
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
     const shown = Array.isArray(shape) && shape.every((d) => typeof d === 'number') ? formatShape(shape) : describeValue(shape);
@@ -24,7 +24,7 @@ export function shapeSize(shape: readonly number[]): number {
   return shape.reduce((size, d) => size * d, 1);
 }
 
-/** Base of the random initializers: resolves the seed, then lets the subclass draw from it. */
+/** Base of the random initializers: resolves the seed, then lets the subclass draw from it. @internal */
 export abstract class SeededInitializer implements Initializer {
   abstract readonly className: string;
 

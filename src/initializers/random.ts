@@ -19,6 +19,7 @@ function splitmix32(seed: number): () => number {
   };
 }
 
+/** @internal */
 export class SeededRandom {
   private a: number;
   private b: number;
@@ -122,7 +123,7 @@ export class SeededRandom {
   }
 }
 
-/** A fresh, non-reproducible seed for initializers that were given none. */
+/** A fresh, non-reproducible seed for initializers that were given none. @internal */
 export function drawRandomSeed(): number {
   return Math.floor(Math.random() * TWO_POW_32);
 }

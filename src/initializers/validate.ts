@@ -8,6 +8,7 @@ import { ConfigError } from '../errors.js';
 /** Options of one initializer, as plain key/value pairs. */
 export type OptionBag = Readonly<Record<string, unknown>>;
 
+/** @internal */
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
   if (typeof value === 'function') return 'a function';
@@ -24,6 +25,7 @@ export function describeValue(value: unknown): string {
   return String(value);
 }
 
+/** @internal */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -32,7 +34,7 @@ function invalidOption(where: string, key: string, expected: string, received: u
   return new ConfigError(`${where} '${key}': expected ${expected}, received ${describeValue(received)}.`);
 }
 
-/** Copies caller options into an OptionBag; `undefined` means no options. */
+/** Copies caller options into an OptionBag; `undefined` means no options. @internal */
 export function toOptionBag(options: unknown, where: string): OptionBag {
   if (options === undefined) return {};
   if (!isRecord(options)) {
@@ -41,7 +43,7 @@ export function toOptionBag(options: unknown, where: string): OptionBag {
   return Object.fromEntries(Object.entries(options));
 }
 
-/** Rejects keys the initializer does not know, so a typo like `stdev` is not silently ignored. */
+/** Rejects keys the initializer does not know, so a typo like `stdev` is not silently ignored. @internal */
 export function checkKeys(options: OptionBag, allowed: readonly string[], where: string): void {
   for (const key of Object.keys(options)) {
     if (!allowed.includes(key)) {
@@ -57,6 +59,7 @@ const NUMBER_RULES = {
   positive: { test: (x: number) => Number.isFinite(x) && x > 0, expected: 'a finite number > 0' },
 } as const;
 
+/** @internal */
 export function readNumber(
   options: OptionBag,
   key: string,
@@ -71,6 +74,7 @@ export function readNumber(
   throw invalidOption(where, key, expected, value);
 }
 
+/** @internal */
 export function readChoice<T extends string>(
   options: OptionBag,
   key: string,
@@ -85,7 +89,7 @@ export function readChoice<T extends string>(
   throw invalidOption(where, key, `one of ${choices.map((c) => `'${c}'`).join(', ')}`, value);
 }
 
-/** Keras stores an unset seed as `null`; both `null` and `undefined` mean "no seed". */
+/** Keras stores an unset seed as `null`; both `null` and `undefined` mean "no seed". @internal */
 export function readSeed(options: OptionBag, where: string): number | undefined {
   const value = options['seed'];
   if (value === undefined || value === null) return undefined;
@@ -93,6 +97,7 @@ export function readSeed(options: OptionBag, where: string): number | undefined 
   throw invalidOption(where, 'seed', 'an integer or null', value);
 }
 
+/** @internal */
 export function checkSeedArgument(value: unknown, argumentName: string): number {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
   throw new ConfigError(`${argumentName}: expected an integer seed, received ${describeValue(value)}.`);

@@ -16,7 +16,7 @@ const DISTRIBUTIONS: readonly ScalingDistribution[] = ['truncated_normal', 'untr
  */
 const TRUNCATED_STDDEV_FACTOR = 0.87962566103423978;
 
-/** Keras' (fan_in, fan_out): kernels are [..., receptive field, input, output]. */
+/** Keras' (fan_in, fan_out): kernels are [..., receptive field, input, output]. @internal */
 export function computeFans(shape: readonly number[]): [fanIn: number, fanOut: number] {
   const rank = shape.length;
   if (rank === 0) return [1, 1];
@@ -26,6 +26,7 @@ export function computeFans(shape: readonly number[]): [fanIn: number, fanOut: n
   return [shape[rank - 2] * receptiveField, shape[rank - 1] * receptiveField];
 }
 
+/** @internal */
 export const VARIANCE_SCALING_PRESETS = {
   GlorotUniform: { scale: 1, mode: 'fan_avg', distribution: 'uniform' },
   GlorotNormal: { scale: 1, mode: 'fan_avg', distribution: 'truncated_normal' },
@@ -35,6 +36,7 @@ export const VARIANCE_SCALING_PRESETS = {
   LecunUniform: { scale: 1, mode: 'fan_in', distribution: 'uniform' },
 } as const satisfies Record<string, { scale: number; mode: FanMode; distribution: ScalingDistribution }>;
 
+/** @internal */
 export type VarianceScalingPreset = keyof typeof VARIANCE_SCALING_PRESETS;
 
 class VarianceScaling extends SeededInitializer {
@@ -71,6 +73,7 @@ class VarianceScaling extends SeededInitializer {
   }
 }
 
+/** @internal */
 export function createVarianceScaling(options: OptionBag, where: string): Initializer {
   checkKeys(options, ['scale', 'mode', 'distribution', 'seed'], where);
   // Like Keras: the distribution is case-insensitive and the legacy 'normal' means truncated.
@@ -87,6 +90,7 @@ export function createVarianceScaling(options: OptionBag, where: string): Initia
   );
 }
 
+/** @internal */
 export function createVarianceScalingPreset(preset: VarianceScalingPreset, options: OptionBag, where: string): Initializer {
   checkKeys(options, ['seed'], where);
   const { scale, mode, distribution } = VARIANCE_SCALING_PRESETS[preset];

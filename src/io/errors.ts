@@ -38,7 +38,7 @@ function composeMessage(message: string, { file, part, layer }: ModelFileErrorDe
   return subject ? `${subject}: ${message}` : message;
 }
 
-/** A short description of anything thrown (jsfive throws plain strings). */
+/** A short description of anything thrown (jsfive throws plain strings). @internal */
 export function describeThrown(error: unknown): string {
   if (error instanceof Error) return error.message;
   if (typeof error === 'string') return error;

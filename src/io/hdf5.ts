@@ -25,10 +25,12 @@ const MAX_RANK = 8;
 /** Groups one walk may visit: Keras weight files hold a few per layer. */
 const MAX_WALK_OBJECTS = 100_000;
 
+/** @internal */
 export function hasHdf5Signature(bytes: Uint8Array): boolean {
   return bytes.length >= HDF5_SIGNATURE.length && HDF5_SIGNATURE.every((b, i) => bytes[i] === b);
 }
 
+/** @internal */
 export class Hdf5Reader {
   private readonly root: Group;
   private readonly nodes = new Map<string, Group | Dataset | null>();
@@ -323,10 +325,12 @@ function decodeString(value: unknown): string | undefined {
   return nul === -1 ? text : text.slice(0, nul);
 }
 
+/** @internal */
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
+/** @internal */
 export function formatDims(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }

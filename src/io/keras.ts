@@ -2,8 +2,7 @@
 // model.to_json() + weights) in Node and in browsers.
 export { loadModel, type LoadModelOptions } from './load.js';
 export { ModelFileError, type ModelFileErrorDetails } from './errors.js';
-export type { ModelSource, ModelJson } from './source.js';
-export type { WeightFiles } from './tfjs.js';
+export type { ModelSource, ModelJson, WeightFiles } from './load-options.js';
 // The core surface a loaded model is used with, from the same module instances as the loader's.
 export { ready, type ReadyOptions, type WasmSource } from '../kernels/module.js';
 export { Tensor, tensor, type TensorLike } from '../tensor.js';

@@ -1,12 +1,28 @@
 // loadModel's options, checked before anything is read: wrong options are the
 // caller's mistake, not the file's, so they are a ConfigError, as everywhere in
 // the package. Keras users write snake_case; the message names the camelCase key.
+// The types a caller passes to loadModel live here too, so that the public
+// declarations reach no parsing module.
 import { ConfigError } from '../errors.js';
 import { checkKnownKeys } from '../option-keys.js';
 import type { KerasVersion } from '../layers/activations.js';
 import type { WasmSource } from '../kernels/module.js';
 import type { TensorLike } from '../tensor.js';
-import type { WeightFiles } from './tfjs.js';
+
+/**
+ * What `loadModel` reads: the file's bytes (`Uint8Array`, `ArrayBuffer`, any typed array),
+ * a file path (Node), a URL or URL string (fetched; `file:` URLs are read in Node), a `Response`,
+ * a `Blob`, the text of a Keras `model.to_json()` / TF.js `model.json`, or that JSON already parsed.
+ */
+export type ModelSource = ArrayBuffer | ArrayBufferView | string | URL | Response | Blob | ModelJson;
+
+/** A parsed Keras `model.to_json()` or TF.js `model.json` object. */
+export interface ModelJson {
+  [key: string]: unknown;
+}
+
+/** Shard files by the names used in the manifest's `paths`. */
+export type WeightFiles = Readonly<Record<string, Uint8Array | ArrayBuffer>>;
 
 export interface LoadModelOptions {
   /**
@@ -50,6 +66,7 @@ const LOAD_MODEL_KEYS: Record<keyof LoadModelOptions, true> = {
   weights: true, weightFiles: true, kerasVersion: true, wasm: true, signal: true, timeoutMs: true, maxBytes: true, allowCrossOrigin: true,
 };
 
+/** @internal */
 export function checkLoadOptions(options: unknown): LoadModelOptions {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new ConfigError(`loadModel: options must be an object, received ${describe(options)}`);

@@ -4,9 +4,9 @@
 // every pending read at once.
 import { ModelFileError } from './errors.js';
 
-/** 2 GiB: more than any recurrent model wasm-rnn can hold in WebAssembly memory. */
+/** 2 GiB: more than any recurrent model wasm-rnn can hold in WebAssembly memory. @internal */
 export const DEFAULT_MAX_BYTES = 2 * 1024 ** 3;
-/** Five minutes for all reads of one load, so a stalled server cannot keep it pending forever. */
+/** Five minutes for all reads of one load, so a stalled server cannot keep it pending forever. @internal */
 export const DEFAULT_TIMEOUT_MS = 300_000;
 /** setTimeout fires at once beyond this; longer deadlines are simply not armed. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -18,6 +18,7 @@ export interface ReadLimitOptions {
   allowCrossOrigin?: boolean;
 }
 
+/** @internal */
 export class ReadLimits {
   /** Aborts when the caller's signal does or the deadline passes; fetches are started with it. */
   readonly signal: AbortSignal;

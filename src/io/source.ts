@@ -6,20 +6,9 @@ import { ModelFileError, describeThrown } from './errors.js';
 import { absoluteUrl, isNode } from '../platform.js';
 import { checkJsonDepth } from './json-limits.js';
 import { readLocalFile, toFileUrl } from './node-file.js';
+import type { ModelSource } from './load-options.js';
 import type { ReadLimits } from './read-limits.js';
 import { isHttpUrl, resolveSibling } from './sibling.js';
-
-/**
- * What `loadModel` reads: the file's bytes (`Uint8Array`, `ArrayBuffer`, any typed array),
- * a file path (Node), a URL or URL string (fetched; `file:` URLs are read in Node), a `Response`,
- * a `Blob`, the text of a Keras `model.to_json()` / TF.js `model.json`, or that JSON already parsed.
- */
-export type ModelSource = ArrayBuffer | ArrayBufferView | string | URL | Response | Blob | ModelJson;
-
-/** A parsed Keras `model.to_json()` or TF.js `model.json` object. */
-export interface ModelJson {
-  [key: string]: unknown;
-}
 
 export interface ReadSource {
   /** The file's bytes, unless the source was JSON given as text or an object. */
@@ -32,6 +21,7 @@ export interface ReadSource {
   sibling?: (name: string) => Promise<Uint8Array>;
 }
 
+/** @internal */
 export async function readSource(source: ModelSource, limits: ReadLimits): Promise<ReadSource> {
   if (source instanceof ArrayBuffer) return inMemory(new Uint8Array(source), limits);
   if (ArrayBuffer.isView(source)) return inMemory(new Uint8Array(source.buffer, source.byteOffset, source.byteLength), limits);
@@ -65,6 +55,7 @@ export async function readSource(source: ModelSource, limits: ReadLimits): Promi
   throw new ModelFileError(`loadModel expects bytes, a path, a URL, a Response, a Blob or model JSON, received ${describeValue(source)}`);
 }
 
+/** @internal */
 export function parseJsonText(text: string, label: string, part?: string): unknown {
   let json: unknown;
   try {
@@ -205,6 +196,7 @@ function resolveAgainstDocument(location: string): URL | undefined {
   }
 }
 
+/** @internal */
 export function lastSegment(path: string): string {
   const parts = path.split(/[\\/]/).filter((p) => p !== '');
   let name = parts[parts.length - 1] ?? path;

@@ -6,11 +6,9 @@ import type { ModelBase } from '../models/model.js';
 import { ModelFileError } from './errors.js';
 import { formatDims, sameShape, type StoredTensor } from './hdf5.js';
 import { isObject } from './model-config.js';
+import type { WeightFiles } from './load-options.js';
 import type { ReadLimits } from './read-limits.js';
 import { orderedWeightSource, type WeightEntry, type WeightSource } from './weights.js';
-
-/** Shard files by the names used in the manifest's `paths`. */
-export type WeightFiles = Readonly<Record<string, Uint8Array | ArrayBuffer>>;
 
 export interface TfjsContents {
   config: unknown;
@@ -29,10 +27,12 @@ interface WeightSpec {
 
 const MANIFEST = 'weightsManifest';
 
+/** @internal */
 export function isTfjsModelJson(json: Record<string, unknown>): boolean {
   return 'modelTopology' in json || 'weightsManifest' in json;
 }
 
+/** @internal */
 export async function readTfjsModel(
   json: Record<string, unknown>, file: string, files: WeightFiles | undefined, sibling: ((name: string) => Promise<Uint8Array>) | undefined,
   limits: ReadLimits,

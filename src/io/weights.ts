@@ -30,6 +30,7 @@ export interface WeightSource {
 /**
  * Sets every layer's weights from `source`, visiting the layers in `order` (layer names in the
  * config's layers list, which is Keras' model.layers and get_weights() order), then any others.
+ * @internal
  */
 export function assignWeights(model: ModelBase, source: WeightSource, order: readonly string[]): void {
   const byName = new Map(model.layers.map((layer) => [layer.name, layer]));
@@ -70,7 +71,7 @@ function isWeightless(layer: Layer): boolean {
   return !layer.hasWeights;
 }
 
-/** Weights given as one flat list in model.get_weights() order (Keras JSON + weights, or unnamed TF.js weights). */
+/** Weights given as one flat list in model.get_weights() order (Keras JSON + weights, or unnamed TF.js weights). @internal */
 export function orderedWeightSource(file: string, entries: readonly WeightEntry[], describe: (layer: Layer) => string): WeightSource {
   let next = 0;
   return {

@@ -124,6 +124,7 @@ async function load(source: WasmSource): Promise<KernelInstance> {
  * What an AssemblyScript module may import: the release build imports nothing, but a debug build
  * (assertions on) imports `env.abort`, reported here as a RuntimeError with AssemblyScript's message.
  * The module's exports are plain functions on pointers, so no loader glue is needed beyond this.
+ * @internal
  */
 export function kernelImports(memory: () => WebAssembly.Memory | undefined): WebAssembly.Imports {
   const text = (ptr: number): string => {

@@ -31,7 +31,7 @@ export function activationId(name: string | null, kerasVersion: KerasVersion, ar
   }
 }
 
-/** Validates an activation option and returns its canonical name (null means linear, as in Keras). */
+/** Validates an activation option and returns its canonical name (null means linear, as in Keras). @internal */
 export function checkActivation(value: unknown, argumentName: string): ActivationName {
   if (value === null) return 'linear';
   if (typeof value !== 'string' || !(ACTIVATION_NAMES as readonly string[]).includes(value)) {

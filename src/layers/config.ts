@@ -9,7 +9,7 @@ import type { RecurrentLayer } from './recurrent.js';
 import { WRAPPABLE_CLASSES, type LayerClass } from './registry.js';
 import { TimeDistributed } from './time-distributed.js';
 
-export { readSpec, type KerasLayerSpec, type LayerFromConfigOptions };
+export type { KerasLayerSpec, LayerFromConfigOptions };
 
 const LAYER_CLASSES: Readonly<Record<string, LayerClass>> = { ...WRAPPABLE_CLASSES, TimeDistributed };
 const RECURRENT_CLASSES = [...new Set(CELL_LIST.map((cell) => cell.kerasClass)), 'Bidirectional'];

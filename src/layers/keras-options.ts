@@ -45,6 +45,7 @@ const RECURRENT_KEYS: Record<string, string> = {
   input_length: 'inputLength',
 };
 
+/** @internal */
 export const OPTION_KEYS: Record<string, Record<string, string>> = {
   SimpleRNN: RECURRENT_KEYS,
   LSTM: RECURRENT_KEYS,
@@ -64,7 +65,7 @@ export const OPTION_KEYS: Record<string, Record<string, string>> = {
   TimeDistributed: { ...COMMON_KEYS },
 };
 
-/** The Keras version of fromConfig / layerFromConfig options; checks the options object too. */
+/** The Keras version of fromConfig / layerFromConfig options; checks the options object too. @internal */
 export function configKerasVersion(options: unknown, where: string): KerasVersion {
   checkOptionsObject(options, where, '{ kerasVersion: 2 }');
   checkKnownKeys(options, ['kerasVersion'], where);
@@ -75,7 +76,7 @@ export function configKerasVersion(options: unknown, where: string): KerasVersio
   return kerasVersion;
 }
 
-/** A Keras config of `className` as camelCase options; keys without effect on inference are left out. */
+/** A Keras config of `className` as camelCase options; keys without effect on inference are left out. @internal */
 export function kerasOptions(className: string, config: unknown, where: string): Record<string, unknown> {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw new ConfigError(`${where}: config must be an object such as layer.getConfig() returns, received ${JSON.stringify(config)}`);
@@ -97,6 +98,7 @@ function readOptions(className: string, config: Record<string, unknown>, keys: R
   return { ...options, ...shapeOptions(config) };
 }
 
+/** @internal */
 export function shapeOptions(config: Record<string, unknown>): { batchInputShape?: Shape; inputShape?: Shape } {
   const batchShape = config.batch_input_shape ?? config.batch_shape;
   if (batchShape !== undefined && batchShape !== null) return { batchInputShape: batchShape as Shape };
@@ -117,7 +119,7 @@ function readValue(key: string, value: unknown): unknown {
   throw new ConfigError(`layerFromConfig: config '${key}' must be an activation name such as 'tanh', received ${JSON.stringify(value)}`);
 }
 
-/** A nested { class_name, config } spec (Bidirectional's layer, TimeDistributed's layer, model.to_json()'s layers). */
+/** A nested { class_name, config } spec (Bidirectional's layer, TimeDistributed's layer, model.to_json()'s layers). @internal */
 export function readSpec(spec: unknown, where: string): { className: string; config: Record<string, unknown> } {
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
     throw new ConfigError(`${where} must be an object { class_name, config }, received ${JSON.stringify(spec)}`);

@@ -31,13 +31,14 @@ export interface LayerOptions {
   dtype?: string;
 }
 
+/** @internal */
 export const LAYER_OPTION_KEYS: readonly string[] = [
   'name', 'inputShape', 'batchInputShape', 'batchSize', 'inputDim', 'inputLength', 'trainable', 'dtype',
 ];
 
 const nameCounters = new Map<string, number>();
 
-/** Keras' naming: the first layer of a kind gets the bare prefix, later ones `_1`, `_2`, ... */
+/** Keras' naming: the first layer of a kind gets the bare prefix, later ones `_1`, `_2`, ... @internal */
 export function uniqueLayerName(prefix: string): string {
   const count = nameCounters.get(prefix) ?? 0;
   nameCounters.set(prefix, count + 1);
@@ -194,6 +195,7 @@ function declaredBatchInputShape(options: LayerOptions, layerName: string, legac
   return null;
 }
 
+/** @internal */
 export function describeShape(shape: Shape): string {
   return formatShape(shape);
 }

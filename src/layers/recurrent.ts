@@ -476,6 +476,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
 /**
  * A recurrent layer's declared input must be (batch, timesteps, features). An inputShape of three
  * entries is the common slip of writing the batch axis into it.
+ * @internal
  */
 export function checkSequenceShape(declared: Shape | null, options: LayerOptions, layerName: string): void {
   if (declared === null || declared.length === 3) return;
@@ -489,7 +490,7 @@ export function checkSequenceShape(declared: Shape | null, options: LayerOptions
   throw new ConfigError(`${layerName}: option ${key} must describe a sequence, received ${formatShape(options.batchInputShape ?? inputShape ?? declared)}`);
 }
 
-/** Shape checks of a symbolic call: x (B, T, D) fitting the layer, states (B, H) each. */
+/** Shape checks of a symbolic call: x (B, T, D) fitting the layer, states (B, H) each. @internal */
 export function checkRecurrentShapes(
   layerName: string, inputShapes: Shape[], expected: Shape | null, stateNames: readonly string[], units: number,
 ): void {
@@ -515,6 +516,7 @@ function batchAxisHint(shape: Shape): string {
   return shape.length === 4 && shape[0] === null ? `; Input's shape leaves out the batch axis: did you mean Input({ shape: ${formatShape(shape.slice(2))} })?` : '';
 }
 
+/** @internal */
 export function featureSize(inputShape: Shape, layerName: string): number {
   const features = inputShape[inputShape.length - 1];
   if (inputShape.length !== 3 || features === null || !Number.isInteger(features) || features <= 0) {

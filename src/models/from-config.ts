@@ -3,7 +3,8 @@
 import { ConfigError } from '../errors.js';
 import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 import type { KerasVersion } from '../layers/activations.js';
-import { deserializeLayer, readSpec, type KerasLayerSpec } from '../layers/config.js';
+import { deserializeLayer, type KerasLayerSpec } from '../layers/config.js';
+import { readSpec } from '../layers/keras-options.js';
 import { InputLayer } from '../layers/input-layer.js';
 import type { Layer } from '../layers/layer.js';
 import { Model } from './model.js';

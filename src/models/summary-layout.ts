@@ -22,6 +22,7 @@ export interface SummaryLayoutOptions {
 /**
  * Positions as column ends in characters: fractions of the line, or already absolute. Like Keras 3,
  * refuses a column narrower than 4 characters (tf.keras 2 would loop forever on one).
+ * @internal
  */
 export function columnEnds(positions: readonly number[], lineLength: number, modelName: string): number[] {
   const relative = positions[positions.length - 1] <= 1;

@@ -29,7 +29,7 @@ export interface SummaryOptions {
 
 const LAYOUTS: readonly SummaryLayout[] = ['keras3', 'tf.keras'];
 
-/** The summary text of a model, printed unless `print: false`. */
+/** The summary text of a model, printed unless `print: false`. @internal */
 export function summarize(modelName: string, rows: readonly SummaryRow[], sequentialLike: boolean, options: SummaryOptions): string {
   if (options === null || typeof options !== 'object') {
     throw new ConfigError(`${modelName}: summary options must be an object, received ${options === null ? 'null' : typeof options}`);

@@ -113,7 +113,7 @@ export class EarlyStopping implements Callback {
   }
 }
 
-/** Keras' progress line: `2/8 ━━━━━━━━━━━━━━━━━━━━ 0s 12ms/step - loss: 0.4123`. */
+/** Keras' progress line: `2/8 ━━━━━━━━━━━━━━━━━━━━ 0s 12ms/step - loss: 0.4123`. @internal */
 export function progressLine(step: number, steps: number, elapsedMs: number, logs: Logs): string {
   const width = 20;
   const done = Math.floor((width * step) / steps);

@@ -36,7 +36,7 @@ export interface LayerStep {
 /** A uniform generator in [0, 1) for dropout masks. */
 export type RandomSource = () => number;
 
-/** Throws a ConfigError naming the layer when it has no backward pass (or runs in a mode training does not support). */
+/** Throws a ConfigError naming the layer when it has no backward pass (or runs in a mode training does not support). @internal */
 export function checkTrainable(layer: Layer): void {
   if (layer instanceof InputLayer || layer instanceof Embedding || layer instanceof Masking || layer instanceof Concatenate || layer instanceof Dropout) return;
   if (layer instanceof Dense) {
@@ -70,7 +70,7 @@ function checkRecurrentTrainable(layer: RecurrentLayer, name: string): void {
   }
 }
 
-/** Runs `layer` in training mode on one node's inputs. */
+/** Runs `layer` in training mode on one node's inputs. @internal */
 export function trainingStep(layer: Layer, inputs: Tensor[], masks: (Tensor | undefined)[], random: RandomSource): LayerStep {
   if (layer instanceof Dense) return denseStep(layer, layer, inputs, masks);
   if (layer instanceof TimeDistributed) return denseStep(layer, layer.layer as Dense, inputs, masks);

@@ -4,11 +4,13 @@
 import { ConfigError, ShapeError, formatShape } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 
-/** keras.config.epsilon() */
+/** keras.config.epsilon() @internal */
 export const EPSILON = 1e-7;
 
+/** @internal */
 export type LossKind = 'mse' | 'mae' | 'binary_crossentropy' | 'categorical_crossentropy' | 'sparse_categorical_crossentropy';
 
+/** @internal */
 export interface LossSpec {
   readonly kind: LossKind;
   readonly fromLogits: boolean;
@@ -26,6 +28,7 @@ const LOSS_NAMES: Record<string, LossKind> = {
 /** A loss name (snake_case, camelCase or a Keras class name) or a Keras loss config { class_name, config }. */
 export type LossArgument = string | { class_name: string; config?: { from_logits?: boolean; reduction?: string; [key: string]: unknown }; [key: string]: unknown };
 
+/** @internal */
 export function resolveLoss(loss: unknown, where: string): LossSpec {
   if (typeof loss === 'string') {
     const kind = LOSS_NAMES[loss];
@@ -50,7 +53,7 @@ export function resolveLoss(loss: unknown, where: string): LossSpec {
   throw new ConfigError(`${where}: option 'loss' must be a loss name or a Keras loss config { class_name, config }, received ${JSON.stringify(loss)}`);
 }
 
-/** y_pred viewed as rows of C values, each row one per-sample (or per-step) loss value. */
+/** y_pred viewed as rows of C values, each row one per-sample (or per-step) loss value. @internal */
 export interface LossLayout {
   rows: number;
   C: number;
@@ -58,7 +61,7 @@ export interface LossLayout {
   targets: Float32Array;
 }
 
-/** Keras' rank reconciliation of y_true and y_pred (squeeze_or_expand_to_same_rank), then rows of the last axis. */
+/** Keras' rank reconciliation of y_true and y_pred (squeeze_or_expand_to_same_rank), then rows of the last axis. @internal */
 export function lossLayout(kind: LossKind, yTrue: Tensor, yPred: Tensor, where: string): LossLayout {
   const p = yPred.shape;
   let t = yTrue.shape;
@@ -83,6 +86,7 @@ export function lossLayout(kind: LossKind, yTrue: Tensor, yPred: Tensor, where: 
   return { rows: yPred.size / C, C, targets: yTrue.data };
 }
 
+/** @internal */
 export interface LossResult {
   /** The scalar loss. */
   loss: number;
@@ -94,6 +98,7 @@ export interface LossResult {
  * The compiled loss on one batch: per-row values weighted by the sample weight (per sample) and
  * the mask (total / valid at valid rows, 0 at masked ones), summed and divided by the row count.
  * `mask` has one value per row or is undefined.
+ * @internal
  */
 export function computeLoss(spec: LossSpec, yTrue: Tensor, yPred: Tensor, mask: Float32Array | undefined, sampleWeight: Float32Array | undefined, where: string): LossResult {
   const { rows, C, targets } = lossLayout(spec.kind, yTrue, yPred, where);

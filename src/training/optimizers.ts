@@ -224,7 +224,7 @@ export class Optimizer {
   }
 }
 
-/** An optimizer from a name, an Optimizer, or a Keras config { class_name, config }. */
+/** An optimizer from a name, an Optimizer, or a Keras config { class_name, config }. @internal */
 export function resolveOptimizer(optimizer: unknown, where: string): Optimizer {
   if (optimizer instanceof Optimizer) return optimizer;
   if (typeof optimizer === 'string') {

@@ -50,7 +50,7 @@ export interface EvaluateOptions {
   sampleWeight?: TensorLike;
 }
 
-/** What the trainer needs of a model. */
+/** What the trainer needs of a model. @internal */
 export interface TrainableModel extends TrainedModel {
   readonly name: string;
   readonly layers: Layer[];
@@ -60,7 +60,7 @@ export interface TrainableModel extends TrainedModel {
   inputList(x: unknown): Tensor[];
 }
 
-/** A uniform generator (mulberry32) for shuffling and dropout. */
+/** A uniform generator (mulberry32) for shuffling and dropout. @internal */
 export function seededGenerator(seed: number): RandomSource {
   let state = seed >>> 0;
   return () => {
@@ -83,6 +83,7 @@ function outputMask(mask: Tensor | undefined): Float32Array | undefined {
   return mask?.data;
 }
 
+/** @internal */
 export class Trainer {
   readonly optimizer: Optimizer;
   private readonly loss: LossSpec;
