@@ -13,7 +13,7 @@ export { recurrent_backward, recurrent_backward_scratch_bytes, recurrent_transpo
 export { f32_gemm_tn, f32_gemm_pack_transposed, f32_column_sums, f32_add_rows } from "./gemm_backward";
 export { cell_gate_count, cell_state_count, cell_work_blocks } from "./cells/index";
 export { CELL_SIMPLE_RNN, CELL_LSTM, CELL_GRU_RESET_AFTER, CELL_GRU_RESET_BEFORE } from "./cells/index";
-export * from "./run";
+export * from "./run-words";
 export { lstm_gates } from "./cells/lstm";
 export { gru_gates_reset_after } from "./cells/gru_reset_after";
 export { gru_gates_reset_before_zr, gru_gates_reset_before_update } from "./cells/gru_reset_before";

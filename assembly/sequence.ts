@@ -6,30 +6,7 @@
 import { f32_gemm, f32_gemm_pack_bytes } from "./gemm";
 import { cell_gate_count, cell_state_count, cell_step, cell_work_blocks, CELL_LSTM } from "./cells/index";
 import { f32_merge } from "./merge";
-import {
-  RUN_DIRECTIONS, RUN_MERGE, RUN_MERGE_FLOATS, RUN_B, RUN_T, RUN_D, RUN_X, RUN_MASK, RUN_CHUNK, RUN_SCRATCH, RUN_TAPE, RUN_STATE, RUN_HEADER_WORDS,
-  DIR_CELL, DIR_H, DIR_HP, DIR_ACT, DIR_RACT, DIR_FLAGS, DIR_KERNEL, DIR_RECURRENT, DIR_H0, DIR_C0,
-  DIR_OUT, DIR_OUT_BATCH_STRIDE, DIR_OUT_STEP_STRIDE, DIR_H_OUT, DIR_C_OUT, DIR_WORDS,
-  FLAG_RETURN_SEQUENCES, FLAG_GO_BACKWARDS, FLAG_ZERO_OUTPUT_FOR_MASK, FLAG_OUT_REVERSED,
-} from "./run";
-
-/** Word `field` of the block at `block` (a run or a direction). */
-// @ts-ignore: decorator
-@inline export function word(block: usize, field: i32): i32 {
-  return load<i32>(block + (<usize>field << 2));
-}
-
-/** A pointer word. */
-// @ts-ignore: decorator
-@inline export function address(block: usize, field: i32): usize {
-  return <usize>load<u32>(block + (<usize>field << 2));
-}
-
-/** The block of direction d. */
-// @ts-ignore: decorator
-@inline export function direction_block(run: usize, d: i32): usize {
-  return run + (<usize>(RUN_HEADER_WORDS + d * DIR_WORDS) << 2);
-}
+import { Direction, Run } from "./run";
 
 // @ts-ignore: decorator
 @inline export function align16(bytes: f64): f64 {
@@ -69,56 +46,39 @@ export function f32_copy_rows(dst: usize, dstStride: i32, src: usize, srcStride:
   }
 }
 
-/** Runs the directions the descriptor at `run` describes (assembly/run.ts), then their merge. */
-export function recurrent_run(run: usize): void {
-  const directions = word(run, RUN_DIRECTIONS);
-  const tape = address(run, RUN_TAPE);
-  for (let d = 0; d < directions; d++) {
-    const dir = direction_block(run, d);
-    const cell = word(dir, DIR_CELL);
-    const tapeBytes = <usize>recurrent_tape_bytes(cell, word(run, RUN_B), word(run, RUN_T), word(dir, DIR_HP));
-    run_direction(run, dir, tape == 0 ? 0 : tape + <usize>d * tapeBytes);
+/** Runs the directions the descriptor at `pointer` describes (assembly/run.ts), then their merge. */
+export function recurrent_run(pointer: usize): void {
+  const run = changetype<Run>(pointer);
+  for (let d = 0; d < run.directions; d++) {
+    const dir = run.direction(d);
+    run_direction(run, dir, run.tape == 0 ? 0 : run.tape + <usize>d * <usize>recurrent_tape_bytes(dir.cell, run.B, run.T, dir.Hp));
   }
-  const merge = word(run, RUN_MERGE);
-  if (merge >= 0) {
-    const out0 = address(direction_block(run, 0), DIR_OUT);
-    f32_merge(out0, out0, address(direction_block(run, 1), DIR_OUT), word(run, RUN_MERGE_FLOATS), merge);
+  if (run.merge >= 0) {
+    const out0 = run.direction(0).out;
+    f32_merge(out0, out0, run.direction(1).out, run.mergeFloats, run.merge);
   }
 }
 
-function run_direction(run: usize, dir: usize, tape: usize): void {
-  const B = word(run, RUN_B);
-  const T = word(run, RUN_T);
-  const D = word(run, RUN_D);
-  const x = address(run, RUN_X);
-  const mask = address(run, RUN_MASK);
-  const chunk = word(run, RUN_CHUNK);
-  const cell = word(dir, DIR_CELL);
-  const H = word(dir, DIR_H);
-  const Hp = word(dir, DIR_HP);
-  const act = word(dir, DIR_ACT);
-  const ract = word(dir, DIR_RACT);
-  const flags = word(dir, DIR_FLAGS);
-  const returnSequences = (flags & FLAG_RETURN_SEQUENCES) != 0;
-  const goBackwards = (flags & FLAG_GO_BACKWARDS) != 0;
-  const zeroOutputForMask = (flags & FLAG_ZERO_OUTPUT_FOR_MASK) != 0;
-  const outReversed = (flags & FLAG_OUT_REVERSED) != 0;
-  const kernel = address(dir, DIR_KERNEL);
-  const recurrent = address(dir, DIR_RECURRENT);
-  const h0 = address(dir, DIR_H0);
-  const c0 = address(dir, DIR_C0);
-  const out = address(dir, DIR_OUT);
-  const outBatchStride = word(dir, DIR_OUT_BATCH_STRIDE);
-  const outStepStride = word(dir, DIR_OUT_STEP_STRIDE);
-  const hOut = address(dir, DIR_H_OUT);
-  const cOut = address(dir, DIR_C_OUT);
+function run_direction(run: Run, dir: Direction, tape: usize): void {
+  // Sizes and switches read in the step loop are kept in locals: the loop stores to memory,
+  // so loads from the descriptor could not be hoisted out of it.
+  const B = run.B;
+  const T = run.T;
+  const D = run.D;
+  const mask = run.mask;
+  const chunk = run.chunk;
+  const cell = dir.cell;
+  const H = dir.H;
+  const Hp = dir.Hp;
+  const returnSequences = dir.returnSequences;
+  const goBackwards = dir.goBackwards;
 
   // Scratch as recurrent_scratch_bytes lays it out.
   const G = cell_gate_count(cell);
   const GHp = G * Hp;
   const rows = <usize>B;
   const stateBytes = (rows * <usize>Hp * 4 + 15) & ~(<usize>15);
-  const proj = address(run, RUN_SCRATCH);
+  const proj = run.scratch;
   const h = proj + ((<usize>chunk * rows * <usize>GHp * 4 + 15) & ~(<usize>15));
   const c = h + stateBytes;
   const work = c + stateBytes;
@@ -126,13 +86,12 @@ function run_direction(run: usize, dir: usize, tape: usize): void {
   const scratchSeen = valid + ((rows + 15) & ~(<usize>15));
   const pack = scratchSeen + ((rows + 15) & ~(<usize>15));
   // A stream carries its seen flags from step to step; a whole-sequence run starts unseen.
-  const persistentSeen = address(run, RUN_STATE);
-  const seen = persistentSeen != 0 ? persistentSeen : scratchSeen;
+  const seen = run.state != 0 ? run.state : scratchSeen;
 
   memory.fill(h, 0, 2 * stateBytes);
-  if (h0 != 0) f32_copy_rows(h, Hp, h0, H, B, H);
-  if (c0 != 0 && cell == CELL_LSTM) f32_copy_rows(c, Hp, c0, H, B, H);
-  if (persistentSeen == 0) memory.fill(seen, 0, rows);
+  if (dir.h0 != 0) f32_copy_rows(h, Hp, dir.h0, H, B, H);
+  if (dir.c0 != 0 && cell == CELL_LSTM) f32_copy_rows(c, Hp, dir.c0, H, B, H);
+  if (run.state == 0) memory.fill(seen, 0, rows);
 
   for (let s0 = 0; s0 < T; s0 += chunk) {
     const steps = min(chunk, T - s0);
@@ -142,8 +101,8 @@ function run_direction(run: usize, dir: usize, tape: usize): void {
     for (let b = 0; b < B; b++) {
       f32_gemm(
         proj + (<usize>b * GHp << 2), B * GHp,
-        x + ((<usize>b * T + tLow) * D << 2), D,
-        kernel, steps, GHp, D, false, pack,
+        run.x + ((<usize>b * T + tLow) * D << 2), D,
+        dir.kernel, steps, GHp, D, false, pack,
       );
     }
     for (let k = 0; k < steps; k++) {
@@ -158,11 +117,11 @@ function run_direction(run: usize, dir: usize, tape: usize): void {
         }
       }
       if (tape != 0) record_before_step(tape, t, cell, h, c, B, T, Hp);
-      cell_step(cell, pre, h, c, work, rowValid, recurrent, B, H, Hp, act, ract, pack);
+      cell_step(cell, pre, h, c, work, rowValid, dir.recurrent, B, H, Hp, dir.act, dir.ract, pack);
       if (tape != 0) record_after_step(tape, t, cell, pre, work, B, T, Hp);
       if (returnSequences) {
-        const slot = outReversed ? T - 1 - step : step;
-        emit_rows(out + ((<usize>slot * outStepStride) << 2), outBatchStride, h, Hp, rowValid, seen, B, H, zeroOutputForMask);
+        const slot = dir.outReversed ? T - 1 - step : step;
+        emit_rows(dir.out + ((<usize>slot * dir.outStepStride) << 2), dir.outBatchStride, h, Hp, rowValid, seen, B, H, dir.zeroOutputForMask);
       }
       if (mask != 0) {
         for (let b = 0; b < B; b++) store<u8>(seen + b, load<u8>(seen + b) | load<u8>(valid + b));
@@ -180,10 +139,10 @@ function run_direction(run: usize, dir: usize, tape: usize): void {
         store<u8>(valid + b, load<f32>(mask + ((<usize>b * T + tLast) << 2)) != 0 ? 1 : 0);
       }
     }
-    emit_rows(out, outBatchStride, h, Hp, rowValid, seen, B, H, zeroOutputForMask);
+    emit_rows(dir.out, dir.outBatchStride, h, Hp, rowValid, seen, B, H, dir.zeroOutputForMask);
   }
-  if (hOut != 0) f32_copy_rows(hOut, H, h, Hp, B, H);
-  if (cOut != 0) f32_copy_rows(cOut, H, c, Hp, B, H);
+  if (dir.hOut != 0) f32_copy_rows(dir.hOut, H, h, Hp, B, H);
+  if (dir.cOut != 0) f32_copy_rows(dir.cOut, H, c, Hp, B, H);
 }
 
 /** The tape row of (batch entry 0, time t); entry b is b * T rows further. */
