@@ -6,7 +6,7 @@ import {
   ConfigError, ShapeError, type Logs, type Tensor,
 } from '../dist/index.js';
 import { trainingStep } from '../dist/training/layer-steps.js';
-import { seededGenerator } from '../dist/training/trainer.js';
+import { seededGenerator } from '../dist/training/random-source.js';
 import { randomFloats, seededRandom } from './random.js';
 import { testKernelVariant } from './kernel-variant.js';
 

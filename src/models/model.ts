@@ -4,7 +4,7 @@ import { ConfigError, DisposedError, InputError, ShapeError } from '../errors.js
 import { InputLayer } from '../layers/input-layer.js';
 import { uniqueLayerName, type Layer } from '../layers/layer.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
-import { concatBatches, sliceBatch } from './batching.js';
+import { concatBatches, sliceBatch } from '../batching.js';
 import type { Graph } from './graph.js';
 import { Graph as GraphImpl } from './graph.js';
 import { summarize, type SummaryOptions } from './summary.js';

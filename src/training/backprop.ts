@@ -3,10 +3,23 @@
 // several nodes and where a layer is called more than once.
 import type { Layer } from '../layers/layer.js';
 import { InputLayer } from '../layers/input-layer.js';
-import type { Graph } from '../models/graph.js';
 import type { LayerNode, SymbolicTensor } from '../symbolic.js';
 import type { Tensor } from '../tensor.js';
-import { trainingStep, type LayerStep, type RandomSource } from './layer-steps.js';
+import { trainingStep, type LayerStep } from './layer-steps.js';
+import type { RandomSource } from './random-source.js';
+
+/**
+ * What training reads of a model's traced graph (src/models/graph.ts): declared here, so that
+ * training depends on no model module and models can own their trainer.
+ */
+export interface TrainingGraph {
+  readonly inputs: readonly SymbolicTensor[];
+  readonly outputs: readonly SymbolicTensor[];
+  /** Nodes in an order where every node comes after the nodes it reads from. */
+  readonly nodes: readonly LayerNode[];
+  checkInputs(inputs: readonly Tensor[], modelName: string): void;
+  runWithMasks(inputs: readonly Tensor[]): { tensor: Tensor; mask: Tensor | undefined }[];
+}
 
 export interface TrainingPass {
   outputs: Tensor[];
@@ -24,7 +37,7 @@ function addInto(target: Map<SymbolicTensor, Float32Array>, key: SymbolicTensor,
   else for (let i = 0; i < have.length; i++) have[i] += value[i];
 }
 
-export function runTrainingPass(graph: Graph, layers: readonly Layer[], inputs: readonly Tensor[], random: RandomSource): TrainingPass {
+export function runTrainingPass(graph: TrainingGraph, layers: readonly Layer[], inputs: readonly Tensor[], random: RandomSource): TrainingPass {
   const values = new Map<SymbolicTensor, { tensor: Tensor; mask: Tensor | undefined }>();
   graph.inputs.forEach((symbolic, i) => values.set(symbolic, { tensor: inputs[i], mask: undefined }));
   const steps: { node: LayerNode; step: LayerStep }[] = [];

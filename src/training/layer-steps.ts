@@ -17,6 +17,7 @@ import { denseBackward } from '../kernels/dense-backward.js';
 import { defaultInstance } from '../kernels/default-instance.js';
 import type { RecurrentDirection } from '../kernels/recurrent.js';
 import { Tensor, shapeSize } from '../tensor.js';
+import type { RandomSource } from './random-source.js';
 
 export interface LayerGradients {
   /** d loss / d each input of the node (null where the input takes no gradient, e.g. token ids). */
@@ -33,10 +34,7 @@ export interface LayerStep {
   release(): void;
 }
 
-/** A uniform generator in [0, 1) for dropout masks. */
-export type RandomSource = () => number;
-
-/** Throws a ConfigError naming the layer when it has no backward pass (or runs in a mode training does not support). @internal */
+/** Throws a ConfigError naming the layer when it has no backward pass (or runs in a mode training does not support). */
 export function checkTrainable(layer: Layer): void {
   if (layer instanceof InputLayer || layer instanceof Embedding || layer instanceof Masking || layer instanceof Concatenate || layer instanceof Dropout) return;
   if (layer instanceof Dense) {
@@ -70,7 +68,7 @@ function checkRecurrentTrainable(layer: RecurrentLayer, name: string): void {
   }
 }
 
-/** Runs `layer` in training mode on one node's inputs. @internal */
+/** Runs `layer` in training mode on one node's inputs. */
 export function trainingStep(layer: Layer, inputs: Tensor[], masks: (Tensor | undefined)[], random: RandomSource): LayerStep {
   if (layer instanceof Dense) return denseStep(layer, layer, inputs, masks);
   if (layer instanceof TimeDistributed) return denseStep(layer, layer.layer as Dense, inputs, masks);

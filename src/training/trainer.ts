@@ -2,12 +2,12 @@
 // Keras 3 runs them (../shared/training/README.md, "One training step").
 import { ConfigError, ShapeError, formatShape } from '../errors.js';
 import type { Layer } from '../layers/layer.js';
-import type { Graph } from '../models/graph.js';
-import { sliceBatch } from '../models/batching.js';
+import { sliceBatch } from '../batching.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
-import { runTrainingPass } from './backprop.js';
+import { runTrainingPass, type TrainingGraph } from './backprop.js';
 import { History, progressLine, type Callback, type Logs, type TrainedModel } from './callbacks.js';
-import { checkTrainable, type RandomSource } from './layer-steps.js';
+import { checkTrainable } from './layer-steps.js';
+import { seededGenerator, type RandomSource } from './random-source.js';
 import { computeLoss, resolveLoss, type LossArgument, type LossSpec } from './losses.js';
 import { MeanTracker, RunningMetric, resolveMetrics, type MetricSpec } from './metrics.js';
 import { resolveOptimizer, type Optimizer, type OptimizerName } from './optimizers.js';
@@ -55,21 +55,9 @@ export interface TrainableModel extends TrainedModel {
   readonly name: string;
   readonly layers: Layer[];
   /** @internal */
-  trainingGraph(inputs: readonly Tensor[] | null): Graph;
+  trainingGraph(inputs: readonly Tensor[] | null): TrainingGraph;
   /** @internal */
   inputList(x: unknown): Tensor[];
-}
-
-/** A uniform generator (mulberry32) for shuffling and dropout. @internal */
-export function seededGenerator(seed: number): RandomSource {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Batch {

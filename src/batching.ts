@@ -1,5 +1,5 @@
 // predict's batchSize: slicing inputs along the batch axis and joining outputs back.
-import { Tensor, shapeSize } from '../tensor.js';
+import { Tensor, shapeSize } from './tensor.js';
 
 export function sliceBatch(t: Tensor, start: number, end: number): Tensor {
   const row = shapeSize(t.shape.slice(1));
