@@ -19,7 +19,11 @@ export { gru_gates_reset_after } from "./cells/gru_reset_after";
 export { gru_gates_reset_before_zr, gru_gates_reset_before_update } from "./cells/gru_reset_before";
 export { simple_rnn_gates } from "./cells/simple_rnn";
 export { f32_merge, MERGE_SUM, MERGE_MUL, MERGE_AVE } from "./merge";
-export { f32_gram_panel, f64_cholesky_rows, f32_pack_cholesky_factor, f32_substitute_rows, orthonormal_packed_floats, f32_row_norm_deviation } from "./orthonormal";
+export {
+  f32_gram_columns, f64_cholesky_rows, f32_pack_cholesky_factor, f32_substitute_panels, orthonormal_packed_floats,
+  orthonormal_fill, orthonormal_pad, f32_panel_norm_deviation, f32_orthonormal_out,
+} from "./orthonormal";
+export { random_uniform_f32, random_normal_f64, RANDOM_STATE_BYTES } from "./random";
 
 /** First byte past the module's static data: the host allocates from here up. */
 export function heap_base(): usize {

@@ -1,5 +1,6 @@
 // Cholesky QR for the orthogonal initializer: n row vectors of length m (n <= m/2, rows of a
 // Gaussian matrix) become orthonormal rows Q with V = L·Q, L lower triangular, diag(L) > 0.
+//   V               drawn here from the host's random stream (assembly/random.ts), or copied;
 //   G = V·Vᵀ        float32 products, summed in float32 over 256 columns, then in float64;
 //   G = L·Lᵀ        Cholesky in float64;
 //   Q = L⁻¹·V       forward substitution in float32, in place.
@@ -7,12 +8,12 @@
 // QᵀQ = I to about 1e-6 and Q matches a float64 Householder QR to float32 rounding.
 // Plain mul/add (no `madd`), so both packaged builds give the same bits.
 //
-// Layout: n a multiple of 8; V twice, as panels for the Gram matrix (see f32_gram_panel) and as
-// rows (row stride ld floats, a multiple of 8, zero padding columns) for the substitution;
-// G n×n float64, row-major, lower triangle used.
-
-/** Columns summed in float32 before a partial sum goes to float64. */
-const CHUNK: i32 = 256;
+// Layout: n padded to `rows`, a multiple of 8 (extra vectors after the real ones); V twice, as
+// Gram panels [rows/8][m][8] (8 vectors side by side, see f32_gram_panel) and as column panels
+// [blocks][rows][8] (8 consecutive entries of each vector; blocks = ceil(m/8), padding columns
+// zero), where the substitution runs and Q is left; G rows×rows float64, row-major, lower
+// triangle used.
+import { stage_normals } from "./random";
 
 // @ts-ignore: decorator
 @inline function sum2(v: v128): f64 {
@@ -29,28 +30,29 @@ const CHUNK: i32 = 256;
 }
 
 /**
- * Columns 8·jb..8·jb+7 of G = V·Vᵀ (float64, n×n, zeroed by the caller), rows 8·jb.. n-1: the
- * lower triangle and the rest of its diagonal 8×8 blocks. `vectorPanels` holds V as [n/8][m][8]
- * (rows 8p..8p+7 side by side: the tall Gaussian's columns 8p..8p+7, as drawn). One call per
- * panel keeps that panel in cache while every row block below meets it, and lets V8 move the
- * function to its optimizing tier between calls (it never does within one).
+ * G += the products of V's columns [from, to) (to - from <= 256, summed in float32): G = V·Vᵀ
+ * (float64, n×n, zeroed by the caller) over the lower triangle and the rest of its diagonal 8×8
+ * blocks. `vectorPanels` holds V as [n/8][m][8] (rows 8p..8p+7 side by side: the tall Gaussian's
+ * columns 8p..8p+7, as drawn). A band of columns keeps every panel's part of it in cache while
+ * all the blocks of G meet it, where whole panels would stream from memory once per block
+ * column; and one call per band lets V8 move the function to its optimizing tier between calls
+ * (it never does within one).
  */
-export function f32_gram_panel(g: usize, vectorPanels: usize, n: i32, m: i32, jb: i32): void {
+export function f32_gram_columns(g: usize, vectorPanels: usize, n: i32, m: i32, from: i32, to: i32): void {
   const panelBytes = <usize>m << 5;
-  const columns = vectorPanels + <usize>jb * panelBytes;
   const ldg = <usize>n << 3;
-  for (let i0 = jb * 8; i0 < n; i0 += 4) {
-    // Rows i0..i0+3 are lanes (i0 & 7).. of panel i0 / 8.
-    const rows = vectorPanels + <usize>(i0 >> 3) * panelBytes + (<usize>(i0 & 7) << 2);
-    const out = g + <usize>i0 * ldg + (<usize>(jb * 8) << 3);
-    for (let from = 0; from < m; from += CHUNK) {
-      const to = min(m, from + CHUNK);
+  const start = <usize>from << 5;
+  const bandBytes = <usize>(to - from) << 5;
+  for (let jb = 0; jb < n / 8; jb++) {
+    const columns = vectorPanels + <usize>jb * panelBytes + start;
+    const end = columns + bandBytes;
+    for (let i0 = jb * 8; i0 < n; i0 += 4) {
+      // Rows i0..i0+3 are lanes (i0 & 7).. of panel i0 / 8.
+      let a = vectorPanels + <usize>(i0 >> 3) * panelBytes + (<usize>(i0 & 7) << 2) + start;
+      const out = g + <usize>i0 * ldg + (<usize>(jb * 8) << 3);
       let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
       let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-      let a = rows + (<usize>from << 5);
-      let b = columns + (<usize>from << 5);
-      const end = columns + (<usize>to << 5);
-      for (; b < end; b += 32, a += 32) {
+      for (let b = columns; b < end; b += 32, a += 32) {
         const q0 = v128.load(b), q1 = v128.load(b, 16);
         const x0 = v128.load32_splat(a);
         c00 = f32x4.add(c00, f32x4.mul(x0, q0)); c01 = f32x4.add(c01, f32x4.mul(x0, q1));
@@ -151,28 +153,30 @@ export function f32_pack_cholesky_factor(packed: usize, g: usize, n: i32): void 
 }
 
 /**
- * In place, rows i0..i0+3 of V become those of Q = L⁻¹·V (rows above i0 must already hold Q).
- * `panels` holds Q's finished rows again, 8 columns at a time ([column / 8][row][8]), so the
- * kernel reads them sequentially instead of one cache line and page per row.
+ * In place, V becomes Q = L⁻¹·V in column panels [first, last). Columns are independent in the
+ * solve, so a panel (rows·32 bytes) stays in cache while all its rows are solved, each from the
+ * rows of Q right before it, read sequentially.
  */
-export function f32_substitute_rows(v: usize, ld: i32, packed: usize, panels: usize, n: i32, i0: i32): void {
-  const block = packed + (<usize>i0 * i0 * 2 + 8 * <usize>i0); // blocks above: i0²/2 + 2·i0 floats
-  const diagonal = block + (<usize>i0 << 4);
-  const ldBytes = <usize>ld << 2;
-  const panelBytes = <usize>n << 5;
-  for (let col = 0; col < ld; col += 8) {
-    substitute_4x8(v + (<usize>col << 2), ldBytes, panels + (<usize>(col >> 3)) * panelBytes, i0, block, diagonal);
+export function f32_substitute_panels(w: usize, rows: i32, packed: usize, first: i32, last: i32): void {
+  const panelBytes = <usize>rows << 5;
+  for (let b = first; b < last; b++) {
+    const panel = w + <usize>b * panelBytes;
+    let block = packed; // L's rows i0..i0+3: i0²/2 + 2·i0 floats from the start
+    for (let i0 = 0; i0 < rows; i0 += 4) {
+      const diagonal = block + (<usize>i0 << 4);
+      substitute_4x8(panel, i0, block, diagonal);
+      block = diagonal + 64;
+    }
   }
 }
 
 // @ts-ignore: decorator
-@inline function substitute_4x8(column: usize, ldBytes: usize, panel: usize, i0: i32, block: usize, diagonal: usize): void {
-  const row0 = column + <usize>i0 * ldBytes;
-  const row1 = row0 + ldBytes, row2 = row1 + ldBytes, row3 = row2 + ldBytes;
-  let c00 = v128.load(row0), c01 = v128.load(row0, 16);
-  let c10 = v128.load(row1), c11 = v128.load(row1, 16);
-  let c20 = v128.load(row2), c21 = v128.load(row2, 16);
-  let c30 = v128.load(row3), c31 = v128.load(row3, 16);
+@inline function substitute_4x8(panel: usize, i0: i32, block: usize, diagonal: usize): void {
+  const row = panel + (<usize>i0 << 5);
+  let c00 = v128.load(row), c01 = v128.load(row, 16);
+  let c10 = v128.load(row, 32), c11 = v128.load(row, 48);
+  let c20 = v128.load(row, 64), c21 = v128.load(row, 80);
+  let c30 = v128.load(row, 96), c31 = v128.load(row, 112);
   let q = panel;
   for (let p = block; p < diagonal; p += 16) {
     const q0 = v128.load(q), q1 = v128.load(q, 16);
@@ -207,29 +211,118 @@ export function f32_substitute_rows(v: usize, ld: i32, packed: usize, panels: us
   c30 = f32x4.add(c30, f32x4.mul(s, c20)); c31 = f32x4.add(c31, f32x4.mul(s, c21));
   s = v128.load32_splat(diagonal, 60);
   c30 = f32x4.mul(c30, s); c31 = f32x4.mul(c31, s);
-  v128.store(row0, c00); v128.store(row0, c01, 16);
-  v128.store(row1, c10); v128.store(row1, c11, 16);
-  v128.store(row2, c20); v128.store(row2, c21, 16);
-  v128.store(row3, c30); v128.store(row3, c31, 16);
-  // q now points at row i0 of the panel.
-  v128.store(q, c00); v128.store(q, c01, 16);
-  v128.store(q, c10, 32); v128.store(q, c11, 48);
-  v128.store(q, c20, 64); v128.store(q, c21, 80);
-  v128.store(q, c30, 96); v128.store(q, c31, 112);
+  v128.store(row, c00); v128.store(row, c01, 16);
+  v128.store(row, c10, 32); v128.store(row, c11, 48);
+  v128.store(row, c20, 64); v128.store(row, c21, 80);
+  v128.store(row, c30, 96); v128.store(row, c31, 112);
 }
 
-/** max over rows of |‖row‖² - 1|, in float64: the caller's check that the result is orthonormal. */
-export function f32_row_norm_deviation(v: usize, ld: i32, n: i32): f64 {
-  let worst: f64 = 0;
-  const ldBytes = <usize>ld << 2;
-  for (let i = 0; i < n; i++) {
-    const row = v + <usize>i * ldBytes;
-    let sum = f64x2.splat(0);
-    for (let k: usize = 0; k < ldBytes; k += 8) {
-      const x = f64x2.promote_low_f32x4(v128.load64_zero(row + k));
-      sum = f64x2.add(sum, f64x2.mul(x, x));
+/**
+ * Entries k in [from, to) of the tall m×n matrix A (row-major: k = i·n + j), V = Aᵀ, into both
+ * layouts: the next normals of the stream in `state` when `source` is 0, else source[k]
+ * (float64). `from` is a multiple of 4, so a matrix drawn over several calls is the same stream.
+ */
+export function orthonormal_fill(state: usize, source: usize, gramPanels: usize, w: usize, rows: i32, n: i32, m: i32, from: i32, to: i32): void {
+  const panelBytes = <usize>m << 5;
+  const columnPanelBytes = <usize>rows << 5;
+  let i = from / n, j = from - i * n;
+  let pp = gramPanels + (<usize>(j >> 3)) * panelBytes + (<usize>i << 5) + (<usize>(j & 7) << 2);
+  let pw = w + (<usize>(i >> 3)) * columnPanelBytes + (<usize>j << 5) + (<usize>(i & 7) << 2);
+  for (let k = from; k < to; k += 4) {
+    if (source == 0) stage_normals(state);
+    const values = source == 0 ? state + 16 : source + (<usize>k << 3);
+    const count = min(4, to - k);
+    for (let l = 0; l < count; l++) {
+      const v = <f32>load<f64>(values + (<usize>l << 3));
+      store<f32>(pp, v);
+      store<f32>(pw, v);
+      j++;
+      if (j == n) {
+        j = 0;
+        i++;
+        pp = gramPanels + (<usize>i << 5);
+        pw = w + (<usize>(i >> 3)) * columnPanelBytes + (<usize>(i & 7) << 2);
+      } else {
+        pp += (j & 7) == 0 ? panelBytes - 28 : 4;
+        pw += 32;
+      }
     }
-    worst = max(worst, Math.abs(sum2(sum) - 1));
   }
+}
+
+/**
+ * The padding of both layouts: vectors n..rows-1 (deterministic values in [-1, 1), so G stays
+ * positive definite; later vectors never change earlier ones) and zero columns m..8·blocks-1.
+ */
+export function orthonormal_pad(gramPanels: usize, w: usize, rows: i32, n: i32, m: i32, blocks: i32): void {
+  const panelBytes = <usize>m << 5;
+  const columnPanelBytes = <usize>rows << 5;
+  for (let j = n; j < rows; j++) {
+    for (let i = 0; i < m; i++) {
+      const v = padding_value(i, j);
+      store<f32>(gramPanels + (<usize>(j >> 3)) * panelBytes + (<usize>i << 5) + (<usize>(j & 7) << 2), v);
+      store<f32>(w + (<usize>(i >> 3)) * columnPanelBytes + (<usize>j << 5) + (<usize>(i & 7) << 2), v);
+    }
+  }
+  for (let i = m; i < blocks * 8; i++) {
+    for (let j = 0; j < rows; j++) store<f32>(w + (<usize>(i >> 3)) * columnPanelBytes + (<usize>j << 5) + (<usize>(i & 7) << 2), 0);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function padding_value(i: i32, j: i32): f32 {
+  let h = (i + 1) * <i32>0x9e3779b1 ^ (j + 1) * <i32>0x85ebca6b;
+  h = (h ^ (h >>> 15)) * 0x2c1b3c6d;
+  return <f32>(<f64>(h ^ (h >>> 13)) / 2147483648.0);
+}
+
+/**
+ * max over the first n rows of Q (column panels) of |‖row‖² - 1|, in float64: the caller's check
+ * that the result is orthonormal. `sums` is scratch for rows float64.
+ */
+export function f32_panel_norm_deviation(w: usize, rows: i32, n: i32, blocks: i32, sums: usize): f64 {
+  memory.fill(sums, 0, <usize>rows << 3);
+  let p = w;
+  for (let b = 0; b < blocks; b++) {
+    for (let j = 0; j < rows; j++) {
+      const low = f64x2.promote_low_f32x4(v128.load64_zero(p));
+      const high = f64x2.promote_low_f32x4(v128.load64_zero(p, 8));
+      const low2 = f64x2.promote_low_f32x4(v128.load64_zero(p, 16));
+      const high2 = f64x2.promote_low_f32x4(v128.load64_zero(p, 24));
+      const at = sums + (<usize>j << 3);
+      const sum = f64x2.add(f64x2.add(f64x2.mul(low, low), f64x2.mul(high, high)), f64x2.add(f64x2.mul(low2, low2), f64x2.mul(high2, high2)));
+      store<f64>(at, load<f64>(at) + f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1));
+      p += 32;
+    }
+  }
+  let worst: f64 = 0;
+  for (let j = 0; j < n; j++) worst = max(worst, Math.abs(load<f64>(sums + (<usize>j << 3)) - 1));
   return worst;
+}
+
+/**
+ * Entries [from, to) of Q's columns (from a multiple of 8) out of the column panels, times
+ * `gain` (in float64, rounded once): as rows (out[j·m + i], Q's n rows of length m) when
+ * `asRows`, else as columns (out[i·n + j], the tall m×n matrix).
+ */
+export function f32_orthonormal_out(out: usize, w: usize, rows: i32, n: i32, m: i32, gain: f64, asRows: bool, from: i32, to: i32): void {
+  const columnPanelBytes = <usize>rows << 5;
+  if (asRows) {
+    // Panel by panel, so W is read in order and each row of `out` gets 8 floats at a time.
+    for (let i0 = from; i0 < to; i0 += 8) {
+      const panel = w + (<usize>(i0 >> 3)) * columnPanelBytes;
+      const lanes = min(8, to - i0);
+      for (let j = 0; j < n; j++) {
+        const target = out + ((<usize>j * m + i0) << 2);
+        const source = panel + (<usize>j << 5);
+        for (let l = 0; l < lanes; l++) store<f32>(target + (<usize>l << 2), <f32>(gain * <f64>load<f32>(source + (<usize>l << 2))));
+      }
+    }
+    return;
+  }
+  for (let i = from; i < to; i++) {
+    const source = w + (<usize>(i >> 3)) * columnPanelBytes + (<usize>(i & 7) << 2);
+    const target = out + ((<usize>i * n) << 2);
+    for (let j = 0; j < n; j++) store<f32>(target + (<usize>j << 2), <f32>(gain * <f64>load<f32>(source + (<usize>j << 5))));
+  }
 }

@@ -4,8 +4,10 @@
 //   npm run build && node bench/build-time.mjs [runs=5] [units...=64 128 256 512 1024]
 //
 // A run imports the package, awaits ready(), then times new LSTM({ units }).build([1, 10, 8])
-// (the issue's inputShape [10, 8]). Prints the median wall time over the runs per size; sizes
-// are interleaved round by round so a load change on the shared machine hits them alike.
+// (the issue's inputShape [10, 8]). Prints the median wall time over the runs per size, and the
+// median CPU time of the build (all of the process's threads: V8 compiles in the background),
+// which a loaded machine inflates far less; sizes are interleaved round by round so a load
+// change on the shared machine hits them alike.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { median } from './timing.mjs';
@@ -21,18 +23,25 @@ const script = (units) => `
 const { ready, LSTM } = await import('wasm-rnn');
 await ready();
 const start = performance.now();
+const cpu = process.cpuUsage();
 new LSTM({ units: ${units} }).build([1, 10, 8]);
-process.stdout.write(String(performance.now() - start));
+const wall = performance.now() - start;
+const { user, system } = process.cpuUsage(cpu);
+process.stdout.write(JSON.stringify({ wall, cpu: (user + system) / 1000 }));
 `;
 
-const samples = new Map(sizes.map((units) => [units, []]));
+const samples = new Map(sizes.map((units) => [units, { wall: [], cpu: [] }]));
 for (let round = 0; round < runs; round++) {
   for (const units of sizes) {
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', script(units)], { cwd: repo, encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`LSTM(${units}) failed:\n${result.stderr}`);
-    samples.get(units).push(Number(result.stdout));
+    const { wall, cpu } = JSON.parse(result.stdout);
+    samples.get(units).wall.push(wall);
+    samples.get(units).cpu.push(cpu);
   }
 }
 
 console.log(`node ${process.version}, median of ${runs} fresh processes per size:`);
-for (const [units, ms] of samples) console.log(`  LSTM(${String(units).padEnd(4)}) build  ${median(ms).toFixed(1).padStart(7)} ms`);
+for (const [units, { wall, cpu }] of samples) {
+  console.log(`  LSTM(${String(units).padEnd(4)}) build  ${median(wall).toFixed(1).padStart(7)} ms  (CPU ${median(cpu).toFixed(1)} ms)`);
+}

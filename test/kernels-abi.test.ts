@@ -10,6 +10,7 @@ import { CELL_LIST } from '../dist/kernels/cells.js';
 import { ActivationId, MergeId } from '../dist/kernels/ids.js';
 import { BWD, BWD_FLAG, DIR, FLAG, RUN } from '../dist/kernels/run-descriptor.js';
 import { STREAM_OP } from '../dist/kernels/stream-program.js';
+import { RANDOM_STATE_BYTES } from '../dist/kernels/orthonormal.js';
 
 // Node 20 compiles the relaxed-SIMD build only behind this flag.
 setFlagsFromString('--experimental-wasm-relaxed-simd');
@@ -59,6 +60,10 @@ for (const build of ['wasm-rnn.wasm', 'wasm-rnn.relaxed.wasm']) {
       for (const [key, bit] of Object.entries(FLAG)) expect(global(`FLAG_${snake(key)}`), `FLAG.${key}`).toBe(bit);
       for (const [key, word] of Object.entries(BWD)) expect(global(`BWD_${key}`), `BWD.${key}`).toBe(word);
       for (const [key, bit] of Object.entries(BWD_FLAG)) expect(global(`BWD_FLAG_${key}`), `BWD_FLAG.${key}`).toBe(bit);
+    });
+
+    it('the random generator\'s state block size', () => {
+      expect(global('RANDOM_STATE_BYTES')).toBe(RANDOM_STATE_BYTES);
     });
 
     it('stream program opcodes', () => {

@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { memoryBytes, ready } from '../src/kernels/module.js';
 import { kernelOrthonormalColumns } from '../src/kernels/orthonormal.js';
+import { kernelUniform } from '../src/kernels/random.js';
+import { loadedInstance } from '../src/kernels/default-instance.js';
 import { orthonormalizeRows } from '../src/initializers/householder.js';
 import { initializers } from '../src/initializers/index.js';
 import { SeededRandom } from '../src/initializers/random.js';
@@ -86,8 +88,9 @@ describe('float64 Householder (orthonormalizeRows)', () => {
   });
 });
 
-it('the WebAssembly path declines before ready()', () => {
-  expect(kernelOrthonormalColumns(gaussian(1, 64, 16), 64, 16)).toBeNull();
+it('the WebAssembly paths decline before ready()', () => {
+  expect(kernelOrthonormalColumns({ matrix: gaussian(1, 64, 16) }, 64, 16, 1, true)).toBeNull();
+  expect(kernelUniform(new SeededRandom(1).saveState(), 10, 0, 1)).toBeNull();
 });
 
 describe('WebAssembly Cholesky QR (kernelOrthonormalColumns)', () => {
@@ -96,15 +99,17 @@ describe('WebAssembly Cholesky QR (kernelOrthonormalColumns)', () => {
   });
 
   // Tall enough for the method (tall >= 2·narrow, narrow >= 16); narrow not a multiple of 4 and
-  // tall not a multiple of 8 exercise the padding, 256 and 2048 the padded row stride.
+  // tall not a multiple of 8 exercise the padding; 2048×40 spans several draw calls.
   const SIZES: [number, number][] = [[64, 17], [128, 64], [256, 64], [257, 17], [257, 64], [603, 130], [2048, 40]];
 
-  it.each(SIZES)('a %i×%i Gaussian: orthonormal to 1e-6, Keras sign rule, the Householder Q to 1e-6', (tall, narrow) => {
-    const a = gaussian(tall + narrow, tall, narrow);
-    const qt = kernelOrthonormalColumns(a, tall, narrow);
+  it.each(SIZES)('a %i×%i Gaussian drawn in WebAssembly: orthonormal to 1e-6, Keras sign rule, the Householder Q to 1e-6', (tall, narrow) => {
+    const seed = tall + narrow;
+    const qt = kernelOrthonormalColumns({ words: new SeededRandom(seed).saveState() }, tall, narrow, 1, true);
     expect(qt).not.toBeNull();
     if (!qt) return;
     expect(orthonormalityError((p, k) => qt[p * tall + k], narrow, tall)).toBeLessThan(1e-6);
+    // The Gaussian is the JavaScript stream's: R = QᵀA of that matrix is triangular.
+    const a = gaussian(seed, tall, narrow);
     const r = triangularFactor((k, i) => qt[i * tall + k], a, tall, narrow);
     expect(r.relativeBelowDiagonal).toBeLessThan(1e-6);
     expect(r.smallestDiagonal).toBeGreaterThan(0);
@@ -114,20 +119,81 @@ describe('WebAssembly Cholesky QR (kernelOrthonormalColumns)', () => {
     expect(worst).toBeLessThan(1e-6);
   });
 
+  it('a given matrix gives the Q of the same stream drawn inside; columns and gain lay it out', () => {
+    const [tall, narrow] = [200, 24];
+    const drawn = kernelOrthonormalColumns({ words: new SeededRandom(11).saveState() }, tall, narrow, 1, true);
+    const given = kernelOrthonormalColumns({ matrix: gaussian(11, tall, narrow) }, tall, narrow, 1, true);
+    const columns = kernelOrthonormalColumns({ matrix: gaussian(11, tall, narrow) }, tall, narrow, -1.5, false);
+    if (!drawn || !given || !columns) throw new Error('the kernel declined a Gaussian');
+    let worst = 0;
+    for (let i = 0; i < drawn.length; i++) worst = Math.max(worst, Math.abs(drawn[i] - given[i]));
+    expect(worst).toBeLessThan(1e-6);
+    for (let k = 0; k < tall; k++) {
+      for (let j = 0; j < narrow; j++) expect(columns[k * narrow + j]).toBe(Math.fround(-1.5 * given[j * tall + k]));
+    }
+  });
+
   it('declines shapes outside its range and nearly rank-deficient matrices', () => {
-    expect(kernelOrthonormalColumns(gaussian(1, 100, 8), 100, 8)).toBeNull(); // too few vectors
-    expect(kernelOrthonormalColumns(gaussian(2, 40, 32), 40, 32)).toBeNull(); // not tall enough
+    expect(kernelOrthonormalColumns({ matrix: gaussian(1, 100, 8) }, 100, 8, 1, true)).toBeNull(); // too few vectors
+    expect(kernelOrthonormalColumns({ matrix: gaussian(2, 40, 32) }, 40, 32, 1, true)).toBeNull(); // not tall enough
     const a = gaussian(3, 128, 32);
     for (let k = 0; k < 128; k++) a[k * 32 + 5] = a[k * 32 + 2] + 1e-9 * a[k * 32 + 5]; // column 5 ≈ column 2
-    expect(kernelOrthonormalColumns(a, 128, 32)).toBeNull();
+    expect(kernelOrthonormalColumns({ matrix: a }, 128, 32, 1, true)).toBeNull();
   });
 
   it('keeps WebAssembly memory flat across repeated calls', () => {
-    const a = gaussian(4, 512, 128);
-    kernelOrthonormalColumns(a, 512, 128);
+    const words = new SeededRandom(4).saveState();
+    kernelOrthonormalColumns({ words }, 512, 128, 1, true);
     const after = memoryBytes();
-    for (let i = 0; i < 3; i++) kernelOrthonormalColumns(a, 512, 128);
+    for (let i = 0; i < 3; i++) kernelOrthonormalColumns({ words }, 512, 128, 1, true);
     expect(memoryBytes()).toBe(after);
+  });
+});
+
+describe('WebAssembly random streams', () => {
+  beforeAll(async () => {
+    await ready({ wasm: KERNEL_BYTES });
+  });
+
+  it('uniform samples are bit-identical to the JavaScript loop, and the stream continues alike', () => {
+    for (const [count, minval, maxval] of [[1, 0, 1], [7, -0.3, 0.3], [10000, -2.5, 1e-3]]) {
+      const js = new SeededRandom(21);
+      const expected = new Float32Array(count);
+      for (let i = 0; i < count; i++) expected[i] = minval + (maxval - minval) * js.uniform();
+      const wasm = new SeededRandom(21);
+      const words = wasm.saveState();
+      const got = kernelUniform(words, count, minval, maxval);
+      wasm.restoreState(words);
+      expect(got).toEqual(expected);
+      expect(wasm.uniform()).toBe(js.uniform());
+    }
+  });
+
+  it('normals agree with the JavaScript Box–Muller (Math.log/cos/sin) to 1e-14 relative', () => {
+    const instance = loadedInstance();
+    if (!instance) throw new Error('not ready');
+    const { exports, heap } = instance;
+    const count = 200000;
+    const expected = new Float64Array(count);
+    new SeededRandom(5).fillNormal(expected);
+    const state = heap.alloc(48);
+    const out = heap.alloc(count * 8);
+    try {
+      new Uint32Array(exports.memory.buffer, state, 4).set(new SeededRandom(5).saveState());
+      exports.random_normal_f64(state, out, count);
+      const got = new Float64Array(exports.memory.buffer, out, count);
+      let worst = 0;
+      let largest = 0;
+      for (let i = 0; i < count; i++) {
+        worst = Math.max(worst, Math.abs(got[i] - expected[i]) / Math.max(1, Math.abs(expected[i])));
+        largest = Math.max(largest, Math.abs(expected[i]));
+      }
+      expect(worst).toBeLessThan(1e-14);
+      expect(largest).toBeGreaterThan(4); // the tails were exercised
+    } finally {
+      heap.release(out);
+      heap.release(state);
+    }
   });
 });
 

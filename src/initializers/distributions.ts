@@ -1,5 +1,6 @@
 /** RandomUniform, RandomNormal and TruncatedNormal, plus the sampling loops VarianceScaling reuses. */
 import { ConfigError } from '../errors.js';
+import { kernelUniform } from '../kernels/random.js';
 import { SeededInitializer, type Initializer } from './initializer.js';
 import type { SeededRandom } from './random.js';
 import { checkKeys, readNumber, readSeed, type OptionBag } from './validate.js';
@@ -7,6 +8,13 @@ import { checkKeys, readNumber, readSeed, type OptionBag } from './validate.js';
 // Samples are computed in float64 and rounded once, on the store into the Float32Array.
 
 export function sampleUniform(size: number, random: SeededRandom, minval: number, maxval: number): Float32Array {
+  // The same values from WebAssembly once it is loaded; the stream continues as the loop leaves it.
+  const words = random.saveState();
+  const drawn = kernelUniform(words, size, minval, maxval);
+  if (drawn) {
+    random.restoreState(words);
+    return drawn;
+  }
   const values = new Float32Array(size);
   for (let i = 0; i < size; i++) values[i] = minval + (maxval - minval) * random.uniform();
   return values;

@@ -31,13 +31,16 @@ class Orthogonal extends SeededInitializer {
     const cols = shape[shape.length - 1];
     const tall = Math.max(rows, cols);
     const narrow = Math.min(rows, cols);
-    const values = new Float32Array(size);
-    if (size === 0) return values;
+    if (size === 0) return new Float32Array(0);
 
     // Keras: Q of the QR of a tall×narrow Gaussian, q *= sign(diag(r)), transposed if wide.
+    // WebAssembly draws the Gaussian from the same stream and does the whole QR when it can.
+    const drawn = kernelOrthonormalColumns({ words: random.saveState() }, tall, narrow, this.gain, rows < cols);
+    if (drawn) return drawn;
     const gaussian = new Float64Array(tall * narrow);
     random.fillNormal(gaussian);
-    const vectors = kernelOrthonormalColumns(gaussian, tall, narrow) ?? householderOrthonormalColumns(gaussian, tall, narrow);
+    const vectors = householderOrthonormalColumns(gaussian, tall, narrow);
+    const values = new Float32Array(size);
 
     // `vectors` holds Qᵀ: a wide matrix takes it as it is, a tall one transposed.
     const gain = this.gain;

@@ -51,10 +51,19 @@ export interface KernelExports {
   f32_merge(out: number, forward: number, backward: number, n: number, mode: number): void;
   /** Runs a stream's per-frame program (assembly/stream.ts). */
   stream_step(program: number): void;
-  f32_gram_panel(g: number, vectorPanels: number, n: number, m: number, jb: number): void;
+  /** G += the products of V's columns [from, to), to - from <= 256. */
+  f32_gram_columns(g: number, vectorPanels: number, n: number, m: number, from: number, to: number): void;
   f64_cholesky_rows(g: number, n: number, i0: number): number;
   f32_pack_cholesky_factor(packed: number, g: number, n: number): void;
-  f32_substitute_rows(v: number, ld: number, packed: number, panels: number, n: number, i0: number): void;
+  f32_substitute_panels(w: number, rows: number, packed: number, first: number, last: number): void;
   orthonormal_packed_floats(n: number): number;
-  f32_row_norm_deviation(v: number, ld: number, n: number): number;
+  /** V's entries [from, to) into both layouts: drawn from the stream in `state`, or source[k] when source is not 0. */
+  orthonormal_fill(state: number, source: number, gramPanels: number, w: number, rows: number, n: number, m: number, from: number, to: number): void;
+  orthonormal_pad(gramPanels: number, w: number, rows: number, n: number, m: number, blocks: number): void;
+  f32_panel_norm_deviation(w: number, rows: number, n: number, blocks: number, sums: number): number;
+  f32_orthonormal_out(out: number, w: number, rows: number, n: number, m: number, gain: number, asRows: number, from: number, to: number): void;
+  /** out (count float32) = minval + (maxval - minval)·uniform() from the sfc32 words at `state`, which advance. */
+  random_uniform_f32(state: number, out: number, count: number, minval: number, maxval: number): void;
+  /** out (count float64) = the next normals of the stream at `state`, four at a time. */
+  random_normal_f64(state: number, out: number, count: number): void;
 }
