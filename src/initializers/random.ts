@@ -40,12 +40,12 @@ export class SeededRandom {
     for (let i = 0; i < 12; i++) this.nextUint32();
   }
 
-  /** The four sfc32 state words, for a generator that continues this stream elsewhere (WebAssembly). */
+  /** @internal The four sfc32 state words, for a generator that continues this stream elsewhere (WebAssembly). */
   saveState(): Uint32Array {
     return Uint32Array.of(this.a, this.b, this.c, this.d);
   }
 
-  /** Continues from `words` (as saveState gave them, advanced by the same generator); drops a spare normal. */
+  /** @internal Continues from `words` (as saveState gave them, advanced by the same generator); drops a spare normal. */
   restoreState(words: Uint32Array): void {
     this.a = words[0] | 0;
     this.b = words[1] | 0;
