@@ -12,6 +12,9 @@ export {
 export { SimpleRNN, type SimpleRNNOptions, type SimpleRNNArgs } from './layers/simple-rnn.js';
 export { LSTM, type LSTMOptions, type LSTMArgs } from './layers/lstm.js';
 export { GRU, type GRUOptions, type GRUArgs } from './layers/gru.js';
+export {
+  CuDNNLSTM, CuDNNGRU, type CuDNNLSTMOptions, type CuDNNGRUOptions, type CuDNNLSTMArgs, type CuDNNGRUArgs, type CuDNNRecurrentOptions,
+} from './layers/cudnn.js';
 export { Bidirectional, type BidirectionalOptions, type BidirectionalArgs, type BidirectionalOutput, type MergeMode } from './layers/bidirectional.js';
 export { layerFromConfig, type KerasLayerSpec, type LayerFromConfigOptions } from './layers/config.js';
 export { ACTIVATION_NAMES, type ActivationName, type KerasVersion } from './layers/activations.js';

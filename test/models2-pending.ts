@@ -17,9 +17,9 @@ export const PENDING: Readonly<Record<string, readonly string[]>> = {
   'sh3ngsh3ng--CMAPSS_GRP_2/cnn_lstm_model.h5': ['Conv1D', 'MaxPooling1D'],
   'tleeds1--human-activity-recognition/LRCN_model.h5': ['Conv2D', 'MaxPooling2D', 'Flatten'],
   'tleeds1--human-activity-recognition/convlstm_model.h5': ['ConvLSTM2D', 'MaxPooling3D', 'Flatten'],
-  'xingxiaoxuan--anomaly-detection/attention_model.h5': ['Conv1D', 'CuDNNLSTM', 'Permute', 'Multiply', 'Flatten'],
-  'xingxiaoxuan--anomaly-detection/cool.h5': ['Conv1D', 'CuDNNLSTM', 'Flatten'],
-  'xingxiaoxuan--anomaly-detection/steam_feature.h5': ['Conv1D', 'CuDNNLSTM'],
+  'xingxiaoxuan--anomaly-detection/attention_model.h5': ['Conv1D', 'Permute', 'Multiply', 'Flatten'],
+  'xingxiaoxuan--anomaly-detection/cool.h5': ['Conv1D', 'Flatten'],
+  'xingxiaoxuan--anomaly-detection/steam_feature.h5': ['Conv1D'],
 };
 
 /** The classes a loader error names as unsupported: every `"Class" (layer, ...)` in its message. */

@@ -7,7 +7,7 @@ import type { ConfigLocation } from './model-config.js';
 
 type Spec = { class_name: string; config: Record<string, unknown>; name?: unknown; inbound_nodes?: unknown };
 
-const GATES: Record<string, number> = { SimpleRNN: 1, LSTM: 4, GRU: 3 };
+const GATES: Record<string, number> = { SimpleRNN: 1, LSTM: 4, GRU: 3, CuDNNLSTM: 4, CuDNNGRU: 3 };
 const SHAPE_KEYS = ['batch_input_shape', 'batch_shape', 'input_shape'];
 /** A dimension past this fits no WebAssembly buffer (4 GiB of float32 is 2^30 values). */
 const MAX_DIMENSION = 2 ** 31 - 1;

@@ -125,7 +125,7 @@ function checkLayer(spec: unknown, path: string, where: ConfigLocation, budgetFl
       throw new ModelFileError(`config asks for ${what} (${floats} values), more than the file's weights can hold`, layerWhere);
     }
   };
-  const cell = CELL_LIST.find((row) => row.kerasClass === className);
+  const cell = CELL_LIST.find((row) => row.kerasClass === className.replace(/^CuDNN/, ''));
   if (cell) {
     const units = count('units') ?? 0;
     const G = cell.gates.length;

@@ -11,6 +11,7 @@ import {
 } from './recurrent.js';
 import { checkCallOptions, checkInitialState, checkMask, checkSequenceInput, checkSymbolicCallOptions } from './validate.js';
 import { checkKnownKeys, checkOptionsObject } from './options.js';
+import { CuDNNGRU, CuDNNLSTM } from './cudnn.js';
 import { GRU } from './gru.js';
 import { LSTM } from './lstm.js';
 import { SimpleRNN } from './simple-rnn.js';
@@ -19,6 +20,10 @@ import { configKerasVersion, kerasOptions, readSpec, type LayerFromConfigOptions
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
 const MERGE_MODES: readonly MergeMode[] = ['concat', 'sum', 'mul', 'ave', null];
 const BACKWARD_SEED_OFFSET = 7919;
+/** The recurrent classes a Bidirectional config may wrap. */
+const WRAPPED_CLASSES: Readonly<Record<string, { fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions): RecurrentLayer }>> = {
+  SimpleRNN, LSTM, GRU, CuDNNLSTM, CuDNNGRU,
+};
 
 export interface BidirectionalOptions extends LayerOptions {
   /** How forward and backward outputs combine; default 'concat'; null returns both. */
@@ -62,7 +67,7 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
     const options: BidirectionalOptions = rest[0] ?? {};
     checkOptionsObject(options, 'Bidirectional', "{ mergeMode: 'sum' }");
     if (!(layer instanceof RecurrentLayer)) {
-      throw new ConfigError(`Bidirectional: 'layer' must be a SimpleRNN, LSTM or GRU layer, received ${String(layer)}`);
+      throw new ConfigError(`Bidirectional: 'layer' must be a SimpleRNN, LSTM, GRU, CuDNNLSTM or CuDNNGRU layer, received ${String(layer)}`);
     }
     const declaresShape = options.inputShape !== undefined || options.batchInputShape !== undefined;
     super(declaresShape || !layer.batchInputShape ? options : { ...options, batchInputShape: layer.batchInputShape }, 'bidirectional');
@@ -100,8 +105,8 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
     const inner = (key: string): RecurrentLayer | undefined => {
       if (config[key] === undefined || config[key] === null) return undefined;
       const { className, config: innerConfig } = readSpec(config[key], `${where}: config.${key}`);
-      const Class = className === 'LSTM' ? LSTM : className === 'GRU' ? GRU : className === 'SimpleRNN' ? SimpleRNN : null;
-      if (!Class) throw new ConfigError(`${where}: config.${key} must be SimpleRNN, LSTM or GRU, received ${JSON.stringify(className)}`);
+      const Class = WRAPPED_CLASSES[className];
+      if (!Class) throw new ConfigError(`${where}: config.${key} must be ${Object.keys(WRAPPED_CLASSES).join(', ')}, received ${JSON.stringify(className)}`);
       return Class.fromConfig(innerConfig, { kerasVersion });
     };
     const layer = inner('layer');
@@ -249,6 +254,7 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
     const input = checkSequenceInput(x, this.name, forward.expectedInputShape() ?? this.batchInputShape);
     const [batch, timesteps] = input.shape;
     const mask = checkMask(options.mask, this.name, batch, timesteps);
+    if (mask) forward.checkMaskSupported(this.name);
     const stateNames = [...forward.stateNames.map((s) => `forward ${s}`), ...backward.stateNames.map((s) => `backward ${s}`)];
     const initialState = checkInitialState(options.initialState, this.name, stateNames, batch, forward.units);
     forward.checkStatefulBatch(batch);

@@ -45,8 +45,26 @@ const RECURRENT_KEYS: Record<string, string> = {
   input_length: 'inputLength',
 };
 
+/** Keras 2's CuDNNLSTM / CuDNNGRU: no activation, bias or dropout keys (cuDNN fixes them). */
+const CUDNN_KEYS: Record<string, string> = {
+  ...COMMON_KEYS,
+  units: 'units',
+  return_sequences: 'returnSequences',
+  return_state: 'returnState',
+  go_backwards: 'goBackwards',
+  stateful: 'stateful',
+  kernel_initializer: 'kernelInitializer',
+  recurrent_initializer: 'recurrentInitializer',
+  bias_initializer: 'biasInitializer',
+  seed: 'seed',
+  input_dim: 'inputDim',
+  input_length: 'inputLength',
+};
+
 /** @internal */
 export const OPTION_KEYS: Record<string, Record<string, string>> = {
+  CuDNNLSTM: { ...CUDNN_KEYS, unit_forget_bias: 'unitForgetBias' },
+  CuDNNGRU: CUDNN_KEYS,
   SimpleRNN: RECURRENT_KEYS,
   LSTM: RECURRENT_KEYS,
   GRU: RECURRENT_KEYS,

@@ -184,6 +184,17 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
     return this.cell.states;
   }
 
+  /**
+   * @internal The cell kernel's kernel, recurrent kernel and bias (the cell table's layout) from the
+   * weights as getWeights() lists them; the same arrays except for layers that store another layout (CuDNN).
+   */
+  protected kernelWeights(stored: Float32Array[], _inputDim: number): Float32Array[] {
+    return stored;
+  }
+
+  /** @internal Throws when the layer cannot take a mask (Keras' CuDNN layers); `where` names the caller. */
+  checkMaskSupported(_where: string): void {}
+
   /** @internal Hook for LSTM's unit_forget_bias; the default keeps the initializer's values. */
   protected adjustInitialBias(bias: Float32Array): Float32Array {
     return bias;
@@ -326,6 +337,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
     const input = checkSequenceInput(x, this.name, this.expectedInputShape());
     const [batch, timesteps] = input.shape;
     const mask = checkMask(options.mask, this.name, batch, timesteps);
+    if (mask) this.checkMaskSupported(this.name);
     const initialState = checkInitialState(options.initialState, this.name, this.stateNames, batch, this.units);
     this.checkStatefulBatch(batch);
     if (!this.built) this.build(input.shape);
@@ -426,7 +438,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
       throw new ConfigError(`${this.name}: a layer with goBackwards: true reads the sequence from its end, so it cannot stream one frame at a time`);
     }
     const direction = this.direction(undefined, false, this.zeroOutputForMask, false);
-    const [kernel, recurrentKernel, bias] = this.weights as Float32Array[];
+    const [kernel, recurrentKernel, bias] = this.kernelWeights(this.weights as Float32Array[], direction.weights.inputDim);
     return {
       cell: this.cell, inputDim: direction.weights.inputDim, units: this.units,
       activation: direction.activation, recurrentActivation: direction.recurrentActivation,
@@ -460,12 +472,12 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
 
   /** Refuses, before any initializer runs, weights whose packing cannot fit WebAssembly memory. */
   private checkWeightsFit(inputDim: number): void {
-    const biasFloats = this.useBias ? shapeSize(this.weightShapes(inputDim)[2]) : 0;
+    const biasFloats = this.useBias ? shapeSize(cellWeightShapes(this.cell, inputDim, this.units, true)[2]) : 0;
     checkRecurrentWeightsFit(defaultInstance(), this.cell, inputDim, this.units, biasFloats, () => `${this.name}: weights for ${inputDim} input features and ${this.units} units`);
   }
 
   private installWeights(inputDim: number, values: Float32Array[]): void {
-    const [kernel, recurrentKernel, bias] = values;
+    const [kernel, recurrentKernel, bias] = this.kernelWeights(values, inputDim);
     const packed = packRecurrentWeights(defaultInstance(), this.cell, inputDim, this.units, kernel, recurrentKernel, bias ?? null);
     this.packed.replace(this, packed);
     this.weights = values;

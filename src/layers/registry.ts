@@ -3,6 +3,7 @@
 // layers/config.ts so that this module does not import it back.
 import { Bidirectional } from './bidirectional.js';
 import { Concatenate } from './concatenate.js';
+import { CuDNNGRU, CuDNNLSTM } from './cudnn.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
 import { Embedding } from './embedding.js';
@@ -19,5 +20,5 @@ export interface LayerClass {
 }
 
 export const WRAPPABLE_CLASSES: Readonly<Record<string, LayerClass>> = {
-  SimpleRNN, LSTM, GRU, Bidirectional, Dense, Embedding, Dropout, Masking, Concatenate, InputLayer,
+  SimpleRNN, LSTM, GRU, CuDNNLSTM, CuDNNGRU, Bidirectional, Dense, Embedding, Dropout, Masking, Concatenate, InputLayer,
 };

@@ -11,6 +11,7 @@ import { InputLayer } from '../layers/input-layer.js';
 import type { Layer } from '../layers/layer.js';
 import { Masking } from '../layers/masking.js';
 import { RecurrentLayer } from '../layers/recurrent.js';
+import { CuDNNGRU, CuDNNLSTM } from '../layers/cudnn.js';
 import { TimeDistributed } from '../layers/time-distributed.js';
 import { runRecurrentTraining, type RecurrentTape } from '../kernels/backward.js';
 import { denseBackward } from '../kernels/dense-backward.js';
@@ -61,6 +62,9 @@ export function checkTrainable(layer: Layer): void {
 }
 
 function checkRecurrentTrainable(layer: RecurrentLayer, name: string): void {
+  if (layer instanceof CuDNNLSTM || layer instanceof CuDNNGRU) {
+    throw new ConfigError(`${name}: ${layer.className} has no backward pass here (its weights are in cuDNN's layout); rebuild the model with ${layer.className.slice(5)} to train it`);
+  }
   if (layer.stateful) throw new ConfigError(`${name}: stateful ${layer.className} layers cannot be trained (Keras trains them batch by batch with carried states; this package does not)`);
   const config = layer.getConfig();
   if (config.dropout !== 0 || config.recurrent_dropout !== 0) {

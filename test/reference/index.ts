@@ -25,6 +25,7 @@ export type {
 } from './types.js';
 export { referenceRecurrent, gateCount } from './recurrent.js';
 export { referenceBidirectional } from './bidirectional.js';
+export { cudnnToKeras } from './cudnn.js';
 export { referenceActivation } from './activations.js';
 export { simpleRnnStep, lstmStep, gruStep } from './cells.js';
 export type { CellWeights } from './cells.js';
