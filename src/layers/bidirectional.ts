@@ -106,7 +106,7 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
       if (config[key] === undefined || config[key] === null) return undefined;
       const { className, config: innerConfig } = readSpec(config[key], `${where}: config.${key}`);
       const Class = WRAPPED_CLASSES[className];
-      if (!Class) throw new ConfigError(`${where}: config.${key} must be ${Object.keys(WRAPPED_CLASSES).join(', ')}, received ${JSON.stringify(className)}`);
+      if (!Class) throw new ConfigError(`${where}: config.${key} must be SimpleRNN, LSTM, GRU, CuDNNLSTM or CuDNNGRU, received ${JSON.stringify(className)}`);
       return Class.fromConfig(innerConfig, { kerasVersion });
     };
     const layer = inner('layer');
