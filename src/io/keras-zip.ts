@@ -15,6 +15,8 @@ export interface KerasArchiveContents {
   kerasVersion: string | undefined;
   /** Bytes of model.weights.h5, the budget for sizes in the config. */
   weightBytes: number;
+  /** False when model.weights.h5 holds no tensor at all (a model saved before it was built). */
+  holdsWeights: boolean;
   weights(model: ModelBase, order: readonly string[]): WeightSource;
 }
 
@@ -43,7 +45,11 @@ export function readKerasArchive(bytes: Uint8Array, file: string, limits: ReadLi
     throw new ModelFileError(`is missing: ${why}`, { file, part: WEIGHTS });
   }
   const reader = Hdf5Reader.open(weightBytes, { file, member: WEIGHTS });
-  return { config, kerasVersion, weightBytes: weightBytes.length, weights: (model, order) => savingLibWeights(reader, file, model, order) };
+  const root = reader.isGroup('layers') ? 'layers' : '_layer_checkpoint_dependencies';
+  return {
+    config, kerasVersion, weightBytes: weightBytes.length, holdsWeights: reader.isGroup(root) && reader.holdsDatasets(root),
+    weights: (model, order) => savingLibWeights(reader, file, model, order),
+  };
 }
 
 export function decodeUtf8(bytes: Uint8Array, file: string, part: string): string {

@@ -1,6 +1,10 @@
 // wasm-rnn/keras: load Keras model files (.keras, .h5, TF.js model.json,
 // model.to_json() + weights) in Node and in browsers.
+import { installWeightsReader } from '../models/weights-loader.js';
+import { loadWeights } from './load-weights.js';
+
 export { loadModel, type LoadModelOptions } from './load.js';
+export { loadWeights, type WeightsFileSource } from './load-weights.js';
 export { ModelFileError, type ModelFileErrorDetails } from './errors.js';
 export type { ModelSource, ModelJson, WeightFiles } from './load-options.js';
 // The core surface a loaded model is used with, from the same module instances as the loader's.
@@ -10,3 +14,6 @@ export { WasmRnnError, ConfigError } from '../errors.js';
 export { Model, type PredictOptions, type SummaryOptions } from '../models/model.js';
 export { Sequential } from '../models/sequential.js';
 export type { KerasVersion } from '../layers/activations.js';
+
+// model.loadWeights(file) works once this entry is imported: it brings the HDF5 reader.
+installWeightsReader(loadWeights);

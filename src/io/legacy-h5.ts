@@ -10,6 +10,9 @@ import type { WeightEntry, WeightSource } from './weights.js';
 export interface LegacyH5Contents {
   config: unknown;
   kerasVersion: string | undefined;
+  backend: string | undefined;
+  /** False when no layer lists a weight (a model saved before it was built). */
+  holdsWeights: boolean;
   weights: WeightSource;
 }
 
@@ -18,10 +21,10 @@ const WEIGHTS_GROUP = 'model_weights';
 export function readLegacyH5(reader: Hdf5Reader, file: string): LegacyH5Contents {
   const modelConfig = reader.stringAttr('', 'model_config');
   if (modelConfig === undefined) {
-    const weightsOnly = reader.stringListAttr('', 'layer_names') !== undefined;
+    const weightsOnly = reader.stringListAttr('', 'layer_names') !== undefined || reader.isGroup('layers') || reader.isGroup('_layer_checkpoint_dependencies');
     throw new ModelFileError(
       weightsOnly
-        ? 'has no model_config attribute: it holds only weights (model.save_weights), not a model; build the model in code and set its weights'
+        ? 'has no model_config attribute: it holds only weights (model.save_weights), not a model; build the model in code and call model.loadWeights(file)'
         : 'has no model_config attribute: it is an HDF5 file but not a Keras model saved with model.save()',
       { file, part: 'model_config' },
     );
@@ -58,5 +61,6 @@ export function readLegacyH5(reader: Hdf5Reader, file: string): LegacyH5Contents
     layerPart: (layer) => reader.partName(`${WEIGHTS_GROUP}/${layer.name}`),
     unused: () => [...layers].filter(([name, names]) => !taken.has(name) && names.length > 0).map(([name]) => reader.partName(`${WEIGHTS_GROUP}/${name}`)),
   };
-  return { config, kerasVersion, weights };
+  const backend = reader.stringAttr('', 'backend') ?? reader.stringAttr(WEIGHTS_GROUP, 'backend');
+  return { config, kerasVersion, backend, holdsWeights: [...layers.values()].some((names) => names.length > 0), weights };
 }

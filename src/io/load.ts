@@ -10,7 +10,9 @@ import { ModelFileError, describeThrown } from './errors.js';
 import { Hdf5Reader, formatDims, sameShape } from './hdf5.js';
 export type { LoadModelOptions } from './load-options.js';
 import { decodeUtf8, readKerasArchive } from './keras-zip.js';
+import { isKeras1, upgradeKeras1Config } from './keras1-config.js';
 import { readLegacyH5 } from './legacy-h5.js';
+import { legacyWeightSource } from './legacy-weights.js';
 import { buildModel, configLayerNames, isObject, kerasVersionOf, prepareConfig, type ConfigLocation } from './model-config.js';
 import { describeMagic, sniffFormat } from './sniff.js';
 import { parseJsonText, readSource, type ReadSource } from './source.js';
@@ -24,10 +26,14 @@ interface Contents {
   config: unknown;
   configLocation: ConfigLocation;
   kerasVersion: string | undefined;
+  /** The backend the file says it was trained with ('theano' flips convolution kernels). */
+  backend?: string;
   /** Keras version to assume when the file does not say. */
   defaultVersion: KerasVersion;
   /** Bytes of weight data in the file: sizes in the config cannot exceed it. */
   weightBytes: number;
+  /** False when the file holds no weight tensor at all; undefined when the format cannot say. */
+  holdsWeights?: boolean;
   weights(model: ModelBase, order: readonly string[]): WeightSource;
 }
 
@@ -46,13 +52,17 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     const input = await readSource(source, limits);
     const contents = await readContents(input, checked, limits);
     limits.check();
+    const keras1 = isKeras1(contents.kerasVersion);
     // Unsupported layer classes first: they are what a user most needs to hear about.
-    const config = prepareConfig(contents.config, contents.configLocation, contents.weightBytes);
+    const raw = keras1 ? upgradeKeras1Config(contents.config, contents.configLocation) : contents.config;
+    const config = unlessUnbuilt(contents, () => prepareConfig(raw, contents.configLocation, contents.weightBytes));
     const version = checked.kerasVersion ?? kerasVersionOf(contents.kerasVersion, contents.defaultVersion, contents.configLocation);
     const model = buildModel(config, version, contents.configLocation);
     const order = configLayerNames(config);
     try {
-      assignWeights(model, contents.weights(model, order), order);
+      const stored = contents.weights(model, order);
+      const theano = contents.backend === 'theano';
+      unlessUnbuilt(contents, () => assignWeights(model, keras1 || theano ? legacyWeightSource(stored, { keras1, theano }) : stored, order));
       limits.check();
     } catch (error) {
       disposeLayers(model.layers);
@@ -62,6 +72,23 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     return model;
   } finally {
     limits.close();
+  }
+}
+
+/**
+ * Runs a step that a file without any weights fails for want of them (the config's sizes exceed
+ * the empty weights, a layer finds none), and says what happened instead: the model was saved unbuilt.
+ */
+function unlessUnbuilt<T>(contents: Contents, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    if (contents.holdsWeights !== false || !(error instanceof ModelFileError)) throw error;
+    throw new ModelFileError(
+      'holds a model saved before it was built: its layers were never given an input shape or called on data, so the file has no weights. '
+      + 'In Keras, build the model (model.build(input_shape), or call it on a batch) before model.save(); or build it here in code and call model.loadWeights(file) with a weights file',
+      { file: contents.configLocation.file, part: contents.configLocation.part, layer: error.layer, cause: error },
+    );
   }
 }
 

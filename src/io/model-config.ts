@@ -22,16 +22,18 @@ const INITIALIZER_KEYS = ['kernel_initializer', 'recurrent_initializer', 'bias_i
 
 /**
  * The Keras major version from a version string: '2.10.0' -> 2, '3.9.2' -> 3. TensorFlow.js writes
- * 'tfjs-layers x.y.z' and uses Keras 2's hard_sigmoid. Keras 1 files are refused.
+ * 'tfjs-layers x.y.z' and uses Keras 2's hard_sigmoid, as Keras 1 does.
  */
 export function kerasVersionOf(version: string | undefined, fallback: KerasVersion, where: ConfigLocation): KerasVersion {
   if (version === undefined || version === '') return fallback;
   if (/^tfjs/i.test(version)) return 2;
   const major = /^\s*(\d+)\./.exec(version)?.[1];
   if (major === undefined) return fallback;
-  if (major === '1' || major === '0') {
-    throw new ModelFileError(`was written by Keras ${version}; Keras 1 models are not supported (re-save the model with Keras 2 or 3)`, where);
+  if (major === '0') {
+    throw new ModelFileError(`was written by Keras ${version}; Keras before 1.0 is not supported (re-save the model with Keras 2 or 3)`, where);
   }
+  // Keras 1 files are read as Keras 2 reads them (keras1-config.ts); hard_sigmoid is the same in both.
+  if (major === '1') return 2;
   return major === '2' ? 2 : 3;
 }
 

@@ -1,5 +1,6 @@
 // Models: the shared surface (predict, summary, weights) and the functional
 // Model built from Input() tensors and the outputs of layers called on them.
+import { readWeightsInto, type WeightsFileSource } from './weights-loader.js';
 import { ConfigError, DisposedError, InputError, ShapeError } from '../errors.js';
 import { InputLayer } from '../layers/input-layer.js';
 import { uniqueLayerName, type Layer } from '../layers/layer.js';
@@ -172,6 +173,17 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> {
     if (this.disposedFlag) {
       throw new DisposedError(`${this.name}: cannot ${action}: the model was disposed`);
     }
+  }
+
+  /**
+   * Keras' load_weights: sets this model's weights from a file model.save_weights() wrote (a legacy
+   * `.h5`, a Keras 3 `.weights.h5`) or from a whole model file, matched by layer order as Keras does.
+   * Rejects with a ModelFileError naming the first layer or tensor that does not fit, leaving the
+   * weights as they were. Reading HDF5 needs wasm-rnn/keras to be imported once.
+   */
+  loadWeights(source: WeightsFileSource): Promise<void> {
+    this.checkNotDisposed('load weights');
+    return readWeightsInto(this as unknown as ModelBase, source);
   }
 
   countParams(): number {
