@@ -18,6 +18,11 @@ export { lstm_gates } from "./cells/lstm";
 export { gru_gates_reset_after } from "./cells/gru_reset_after";
 export { gru_gates_reset_before_zr, gru_gates_reset_before_update } from "./cells/gru_reset_before";
 export { simple_rnn_gates } from "./cells/simple_rnn";
+export {
+  conv_forward, conv_pack_weights, conv_packed_floats, conv_scratch_bytes, conv_chunk_rows, pool_forward,
+  CONV_N, CONV_IN, CONV_CHANNELS, CONV_OUT, CONV_FILTERS, CONV_GROUPS, CONV_KERNEL, CONV_STRIDES, CONV_DILATIONS, CONV_PAD, CONV_WORDS,
+  POOL_MAX, POOL_AVERAGE,
+} from "./conv";
 export { f32_merge, MERGE_SUM, MERGE_MUL, MERGE_AVE } from "./merge";
 export {
   f32_gram_columns, f64_cholesky_rows, f32_pack_cholesky_factor, f32_substitute_panels, orthonormal_packed_floats,

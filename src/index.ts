@@ -25,6 +25,14 @@ export { Dropout, type DropoutOptions } from './layers/dropout.js';
 export { Masking, type MaskingOptions } from './layers/masking.js';
 export { Concatenate, type ConcatenateOptions } from './layers/concatenate.js';
 export { TimeDistributed } from './layers/time-distributed.js';
+export { Conv, Conv1D, Conv2D, Conv3D, type ConvOptions } from './layers/conv.js';
+export {
+  Pooling, MaxPooling1D, MaxPooling2D, MaxPooling3D, AveragePooling1D, AveragePooling2D, AveragePooling3D, type PoolingOptions, type PoolingArgs,
+} from './layers/pooling.js';
+export {
+  GlobalPooling, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
+  type GlobalPoolingOptions, type GlobalPoolingCallOptions,
+} from './layers/global-pooling.js';
 export { Input, InputLayer, type InputOptions } from './layers/input-layer.js';
 export { SymbolicTensor } from './symbolic.js';
 export { Model, ModelBase, type ModelOptions, type ModelOutput, type PredictOptions, type SummaryOptions, type SummaryLayout } from './models/model.js';

@@ -11,6 +11,7 @@ import { ActivationId, MergeId } from '../dist/kernels/ids.js';
 import { BWD, BWD_FLAG, DIR, FLAG, RUN } from '../dist/kernels/run-descriptor.js';
 import { STREAM_OP } from '../dist/kernels/stream-program.js';
 import { RANDOM_STATE_BYTES } from '../dist/kernels/orthonormal.js';
+import { CONV, PoolMode } from '../dist/kernels/conv.js';
 
 // Node 20 compiles the relaxed-SIMD build only behind this flag.
 setFlagsFromString('--experimental-wasm-relaxed-simd');
@@ -64,6 +65,11 @@ for (const build of ['wasm-rnn.wasm', 'wasm-rnn.relaxed.wasm']) {
 
     it('the random generator\'s state block size', () => {
       expect(global('RANDOM_STATE_BYTES')).toBe(RANDOM_STATE_BYTES);
+    });
+
+    it('convolution geometry words and pool modes', () => {
+      for (const [key, word] of Object.entries(CONV)) expect(global(`CONV_${key}`), `CONV.${key}`).toBe(word);
+      for (const [key, mode] of Object.entries(PoolMode)) expect(global(`POOL_${key.toUpperCase()}`), `PoolMode.${key}`).toBe(mode);
     });
 
     it('stream program opcodes', () => {

@@ -8,6 +8,7 @@ import type { ConfigLocation } from './model-config.js';
 type Spec = { class_name: string; config: Record<string, unknown>; name?: unknown; inbound_nodes?: unknown };
 
 const GATES: Record<string, number> = { SimpleRNN: 1, LSTM: 4, GRU: 3, CuDNNLSTM: 4, CuDNNGRU: 3 };
+const CONV_CLASSES = ['Conv1D', 'Conv2D', 'Conv3D'];
 const SHAPE_KEYS = ['batch_input_shape', 'batch_shape', 'input_shape'];
 /** A dimension past this fits no WebAssembly buffer (4 GiB of float32 is 2^30 values). */
 const MAX_DIMENSION = 2 ** 31 - 1;
@@ -103,6 +104,14 @@ function weightCount(spec: Spec, input: number | undefined): number | undefined 
     const units = unitsOf(config);
     return units === undefined || input === undefined ? undefined : units * (input + 1);
   }
+  if (CONV_CLASSES.includes(className)) {
+    const filters = unitsOf(config, 'filters');
+    const kernel = Array.isArray(config.kernel_size) ? config.kernel_size : [config.kernel_size];
+    const taps = kernel.reduce((product: number, k: unknown) => (typeof k === 'number' && Number.isSafeInteger(k) && k > 0 ? product * k : NaN), 1);
+    const groups = unitsOf(config, 'groups') || 1;
+    if (filters === undefined || input === undefined || !Number.isFinite(taps)) return undefined;
+    return taps * Math.ceil(input / groups) * filters + filters;
+  }
   if (className === 'Embedding') {
     const rows = unitsOf(config, 'input_dim');
     const columns = unitsOf(config, 'output_dim');
@@ -125,6 +134,7 @@ function outputFeatures(spec: Spec, input: number | undefined): number | undefin
     return typeof last === 'number' ? last : undefined;
   }
   if (className in GATES || className === 'Dense') return unitsOf(config);
+  if (CONV_CLASSES.includes(className)) return unitsOf(config, 'filters');
   if (className === 'Embedding') return unitsOf(config, 'output_dim');
   if (className === 'TimeDistributed') return isSpec(config.layer) ? outputFeatures(config.layer, input) : undefined;
   if (className === 'Bidirectional') {

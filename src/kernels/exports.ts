@@ -49,6 +49,18 @@ export interface KernelExports {
   gru_gates_reset_before_update(h: number, preCandidate: number, z: number, Hp: number, act: number): void;
   simple_rnn_gates(h: number, pre: number, Hp: number, act: number): void;
   f32_merge(out: number, forward: number, backward: number, n: number, mode: number): void;
+  /** Floats of a convolution's packed weights for the geometry block at geom (assembly/conv.ts). */
+  conv_packed_floats(geom: number): number;
+  /** Packs a Keras kernel (kD, kH, kW, C/groups, F) and bias (F) or 0 for conv_forward. */
+  conv_pack_weights(packed: number, kernel: number, bias: number, geom: number): void;
+  /** Scratch bytes of one conv_forward, exact (an f64). */
+  conv_scratch_bytes(geom: number): number;
+  /** Output rows one GEMM of conv_forward covers. */
+  conv_chunk_rows(geom: number): number;
+  /** out (rows, ldOut) = [out +] bias + x ⋆ kernel over the geometry at geom. */
+  conv_forward(geom: number, x: number, packed: number, out: number, ldOut: number, accumulate: number, scratch: number): void;
+  /** out = max (mode 0) or mean (mode 1) over each window of x, padded taps excluded. */
+  pool_forward(geom: number, x: number, out: number, mode: number): void;
   /** Runs a stream's per-frame program (assembly/stream.ts). */
   stream_step(program: number): void;
   /** G += the products of V's columns [from, to), to - from <= 256. */

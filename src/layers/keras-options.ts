@@ -60,6 +60,13 @@ const CUDNN_KEYS: Record<string, string> = {
   input_dim: 'inputDim',
   input_length: 'inputLength',
 };
+const CONV_KEYS: Record<string, string> = {
+  ...COMMON_KEYS, filters: 'filters', kernel_size: 'kernelSize', strides: 'strides', padding: 'padding', data_format: 'dataFormat',
+  dilation_rate: 'dilationRate', groups: 'groups', activation: 'activation', use_bias: 'useBias',
+  kernel_initializer: 'kernelInitializer', bias_initializer: 'biasInitializer', input_dim: 'inputDim', input_length: 'inputLength',
+};
+const POOLING_KEYS: Record<string, string> = { ...COMMON_KEYS, pool_size: 'poolSize', strides: 'strides', padding: 'padding', data_format: 'dataFormat' };
+const GLOBAL_POOLING_KEYS: Record<string, string> = { ...COMMON_KEYS, data_format: 'dataFormat', keepdims: 'keepdims' };
 
 /** @internal */
 export const OPTION_KEYS: Record<string, Record<string, string>> = {
@@ -81,6 +88,19 @@ export const OPTION_KEYS: Record<string, Record<string, string>> = {
   Masking: { ...COMMON_KEYS, mask_value: 'maskValue' },
   Concatenate: { ...COMMON_KEYS, axis: 'axis' },
   TimeDistributed: { ...COMMON_KEYS },
+  Conv1D: CONV_KEYS,
+  Conv2D: CONV_KEYS,
+  Conv3D: CONV_KEYS,
+  MaxPooling1D: POOLING_KEYS,
+  MaxPooling2D: POOLING_KEYS,
+  MaxPooling3D: POOLING_KEYS,
+  AveragePooling1D: POOLING_KEYS,
+  AveragePooling2D: POOLING_KEYS,
+  AveragePooling3D: POOLING_KEYS,
+  GlobalMaxPooling1D: GLOBAL_POOLING_KEYS,
+  GlobalMaxPooling2D: GLOBAL_POOLING_KEYS,
+  GlobalAveragePooling1D: GLOBAL_POOLING_KEYS,
+  GlobalAveragePooling2D: GLOBAL_POOLING_KEYS,
 };
 
 /** The Keras version of fromConfig / layerFromConfig options; checks the options object too. @internal */

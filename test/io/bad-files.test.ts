@@ -174,10 +174,10 @@ describe('configs the package cannot build or weights that do not fit', () => {
   const withConfig = (edit: (config: string) => string) => withKerasConfig(keras, edit);
 
   it('a .keras config with an unsupported layer class', async () => {
-    const error = await expectModelFileError(withConfig((c) => c.replace('"class_name": "GRU"', '"class_name": "Conv1D"')));
+    const error = await expectModelFileError(withConfig((c) => c.replace('"class_name": "GRU"', '"class_name": "Conv1DTranspose"')));
     expect(error.layer).toBe('gru_1');
     expect(error.part).toBe('config.json');
-    expect(error.message).toContain('Conv1D');
+    expect(error.message).toContain('Conv1DTranspose');
   }, CASE_TIMEOUT);
 
   it('a config with several unsupported classes names every one, with the layers that use it', async () => {

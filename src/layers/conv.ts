@@ -1,0 +1,330 @@
+// Keras Conv1D, Conv2D and Conv3D (channels_last): cross-correlation through the packed GEMM
+// (assembly/conv.ts), TensorFlow padding rules, strides, dilation, groups, bias and activation.
+import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { getInitializer, type Initializer, type InitializerSpec } from '../initializers/index.js';
+import { convWeightBytes, packConvWeights, releaseConvWeights, runConv, type Extents3, type PackedConvWeights } from '../kernels/conv.js';
+import type { DenseOutput } from '../kernels/dense.js';
+import { defaultInstance } from '../kernels/default-instance.js';
+import { OwnedBlock } from '../kernels/owned.js';
+import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
+import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
+import { ACTIVATION_NAMES, activationId, type KerasVersion } from './activations.js';
+import { callGeometry, dataFormatOption, outputExtents, paddingOption, spatialAxes, tupleOption } from './conv-geometry.js';
+import type { DenseActivationName } from './dense.js';
+import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
+import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
+import { booleanOption, checkKnownKeys, checkOptionsObject, nextRandomSeed } from './options.js';
+import { checkBuildShape } from './validate.js';
+import { checkWeightList } from './weights.js';
+
+/** TensorFlow's padding modes; 'causal' is Conv1D only. */
+export type ConvPadding = 'valid' | 'same' | 'causal';
+
+export interface ConvOptions extends LayerOptions {
+  filters: number;
+  /** An integer (the same on every spatial axis) or one per axis. */
+  kernelSize: number | readonly number[];
+  /** Default 1. */
+  strides?: number | readonly number[];
+  /** Default 'valid'; 'causal' is Conv1D only. */
+  padding?: ConvPadding;
+  /** Only 'channels_last' (Keras' default). */
+  dataFormat?: 'channels_last';
+  /** Default 1; Keras does not combine a dilation above 1 with a stride above 1. */
+  dilationRate?: number | readonly number[];
+  /** Default 1: input channels and filters split into this many independent blocks. */
+  groups?: number;
+  /** Default linear (Keras' None). */
+  activation?: DenseActivationName | null;
+  useBias?: boolean;
+  kernelInitializer?: InitializerSpec;
+  biasInitializer?: InitializerSpec;
+  seed?: number;
+  kerasVersion?: KerasVersion;
+}
+
+const CONV_OPTION_KEYS = [
+  ...LAYER_OPTION_KEYS, 'filters', 'kernelSize', 'strides', 'padding', 'dataFormat', 'dilationRate', 'groups', 'activation', 'useBias',
+  'kernelInitializer', 'biasInitializer', 'seed', 'kerasVersion',
+];
+
+type ConvArgs = [ConvOptions] | [number, number | readonly number[], Omit<ConvOptions, 'filters' | 'kernelSize'>?];
+
+/** Keras' positional (filters, kernel_size, options) or one options object. */
+function convOptions(args: readonly unknown[], className: string): ConvOptions {
+  const [first, second, third] = args;
+  if (typeof first !== 'number') {
+    if (args.length > 1) throw new ConfigError(`${className}: expected (options) or (filters, kernelSize, options), received ${args.length} arguments with a first one that is not a number`);
+    checkOptionsObject(first, className, '{ filters: 16, kernelSize: 3 }');
+    return first as ConvOptions;
+  }
+  if (args.length > 3) throw new ConfigError(`${className}: expected (filters, kernelSize, options), received ${args.length} arguments`);
+  if (third === undefined) return { filters: first, kernelSize: second as number };
+  checkOptionsObject(third, `${className}: options after filters and kernelSize`, "{ activation: 'relu' }");
+  for (const key of ['filters', 'kernelSize']) {
+    if (key in (third as object)) throw new ConfigError(`${className}: '${key}' is given twice, as an argument and in the options`);
+  }
+  return { ...(third as object), filters: first, kernelSize: second as number };
+}
+
+export abstract class Conv extends Layer {
+  /** Spatial axes: 1 for Conv1D, 2 for Conv2D, 3 for Conv3D. */
+  readonly rank: number;
+  readonly filters: number;
+  readonly kernelSize: readonly number[];
+  readonly strides: readonly number[];
+  readonly padding: ConvPadding;
+  readonly dataFormat: 'channels_last';
+  readonly dilationRate: readonly number[];
+  readonly groups: number;
+  readonly activation: DenseActivationName;
+  readonly useBias: boolean;
+  readonly kernelInitializer: Initializer;
+  readonly biasInitializer: Initializer;
+  readonly seed: number | undefined;
+  readonly kerasVersion: KerasVersion;
+  private weights: Float32Array[] | null = null;
+  private readonly packed = new OwnedBlock<PackedConvWeights>(releaseConvWeights);
+  private inputChannels: number | null = null;
+
+  protected constructor(rank: number, args: readonly unknown[], className: string, namePrefix: string) {
+    const options = convOptions(args, className);
+    super(options, namePrefix);
+    checkKnownKeys(options, CONV_OPTION_KEYS, this.name, `${className}.fromConfig`);
+    this.rank = rank;
+    if (!Number.isSafeInteger(options.filters) || options.filters <= 0) {
+      throw new ConfigError(`${this.name}: option 'filters' must be a positive integer, received ${JSON.stringify(options.filters)}`);
+    }
+    this.filters = options.filters;
+    this.kernelSize = tupleOption(options.kernelSize, rank, 'kernelSize', this.name);
+    this.strides = tupleOption(options.strides, rank, 'strides', this.name, Array(rank).fill(1));
+    this.dilationRate = tupleOption(options.dilationRate, rank, 'dilationRate', this.name, Array(rank).fill(1));
+    this.padding = paddingOption(options.padding, rank === 1, this.name);
+    this.dataFormat = dataFormatOption(options.dataFormat, this.name);
+    if (this.strides.some((s) => s > 1) && this.dilationRate.some((d) => d > 1)) {
+      throw new ConfigError(`${this.name}: strides ${JSON.stringify(this.strides)} above 1 cannot be combined with dilationRate ${JSON.stringify(this.dilationRate)} above 1 (as in Keras)`);
+    }
+    const groups = options.groups ?? 1;
+    if (!Number.isSafeInteger(groups) || groups <= 0 || this.filters % groups !== 0) {
+      throw new ConfigError(`${this.name}: option 'groups' must be a positive integer that divides filters (${this.filters}), received ${JSON.stringify(options.groups)}`);
+    }
+    this.groups = groups;
+    const activation = options.activation ?? 'linear';
+    if (activation !== 'softmax' && !(ACTIVATION_NAMES as readonly string[]).includes(activation)) {
+      throw new ConfigError(`${this.name}: option 'activation': unknown activation ${JSON.stringify(activation)}; expected softmax or one of ${ACTIVATION_NAMES.join(', ')}`);
+    }
+    this.activation = activation;
+    this.useBias = booleanOption(options.useBias, true, 'useBias', this.name);
+    this.kernelInitializer = getInitializer(options.kernelInitializer ?? 'glorot_uniform', `${this.name}: option 'kernelInitializer'`);
+    this.biasInitializer = getInitializer(options.biasInitializer ?? 'zeros', `${this.name}: option 'biasInitializer'`);
+    this.seed = options.seed;
+    this.kerasVersion = options.kerasVersion ?? 3;
+    // Refused at once when even the declared (or a single group's) channels' weights cannot fit WebAssembly memory.
+    const declared = this.batchInputShape?.[this.batchInputShape.length - 1] ?? this.groups;
+    this.checkWeightsFit(declared);
+  }
+
+  get built(): boolean {
+    return this.packed.current !== null;
+  }
+
+  private weightShapes(channels: number): number[][] {
+    const kernel = [...this.kernelSize, channels / this.groups, this.filters];
+    return this.useBias ? [kernel, [this.filters]] : [kernel];
+  }
+
+  build(inputShape: Shape): void {
+    this.checkNotDisposed('build');
+    checkBuildShape(inputShape, this.name);
+    spatialAxes(inputShape, this.rank, this.name);
+    const channels = this.checkChannels(inputShape);
+    if (channels === null) {
+      throw new ShapeError(`${this.name}: build expects an input shape with a known channel axis, received ${formatShape(inputShape)}`);
+    }
+    this.checkWeightsFit(channels);
+    const seed = this.seed ?? nextRandomSeed();
+    const shapes = this.weightShapes(channels);
+    const values = [this.kernelInitializer.generate(shapes[0], seed)];
+    if (this.useBias) values.push(this.biasInitializer.generate(shapes[1], seed + 1));
+    this.install(channels, values);
+  }
+
+  /** The input's channel count (null when unknown), checked against groups and the built weights. */
+  private checkChannels(inputShape: Shape): number | null {
+    const channels = inputShape[inputShape.length - 1];
+    if (channels === null) return null;
+    if (channels === 0 || channels % this.groups !== 0) {
+      throw new ShapeError(`${this.name}: the input's channel axis (${channels}) must be a positive multiple of groups (${this.groups}), received shape ${formatShape(inputShape)}`);
+    }
+    if (this.inputChannels !== null && channels !== this.inputChannels) {
+      throw new ShapeError(`${this.name}: input must have ${this.inputChannels} channels on its last axis, received shape ${formatShape(inputShape)}`);
+    }
+    return channels;
+  }
+
+  computeOutputShape(inputShape: Shape): Shape {
+    const spatial = spatialAxes(inputShape, this.rank, this.name);
+    const out = outputExtents(spatial, this.windowSpec(), this.name, inputShape);
+    return [inputShape[0], ...out, this.filters];
+  }
+
+  override outputShapes(inputShapes: Shape[]): Shape[] {
+    const shape = checkBuildShape(inputShapes[0], this.name);
+    spatialAxes(shape, this.rank, this.name);
+    this.checkChannels(shape);
+    return [this.computeOutputShape(shape)];
+  }
+
+  private windowSpec() {
+    return { kernel: this.kernelSize, strides: this.strides, dilations: this.dilationRate, padding: this.padding };
+  }
+
+  getWeights(): Tensor[] {
+    this.checkNotDisposed('get weights');
+    if (!this.weights || this.inputChannels === null) return [];
+    const shapes = this.weightShapes(this.inputChannels);
+    return this.weights.map((w, i) => new Tensor(w.slice(), shapes[i]));
+  }
+
+  setWeights(weights: readonly TensorLike[]): void {
+    this.checkNotDisposed('set weights');
+    const names = this.useBias ? ['kernel', 'bias'] : ['kernel'];
+    const first = Array.isArray(weights) && weights.length > 0 ? toTensor(weights[0], `${this.name}: setWeights kernel`) : null;
+    const perGroup = first && first.rank === this.rank + 2 ? first.shape[this.rank] : 0;
+    const channels = this.inputChannels ?? perGroup * this.groups;
+    const tensors = checkWeightList(this.name, weights, names, this.weightShapes(channels));
+    this.checkWeightsFit(channels);
+    this.install(channels, tensors.map((t) => new Float32Array(t.data)));
+  }
+
+  countParams(): number {
+    this.checkNotDisposed('count parameters');
+    return this.inputChannels === null ? 0 : this.weightShapes(this.inputChannels).reduce((sum, s) => sum + shapeSize(s), 0);
+  }
+
+  getConfig(): Record<string, unknown> {
+    const config: Record<string, unknown> = {
+      name: this.name, trainable: true, dtype: 'float32', filters: this.filters, kernel_size: [...this.kernelSize],
+      strides: [...this.strides], padding: this.padding, data_format: this.dataFormat, dilation_rate: [...this.dilationRate],
+      groups: this.groups, activation: this.activation, use_bias: this.useBias,
+      kernel_initializer: { class_name: this.kernelInitializer.className, config: this.kernelInitializer.getConfig() },
+      bias_initializer: { class_name: this.biasInitializer.className, config: this.biasInitializer.getConfig() },
+    };
+    if (this.batchInputShape) config.batch_input_shape = [...this.batchInputShape];
+    return config;
+  }
+
+  override dispose(): void {
+    this.packed.clear();
+    this.weights = null;
+    this.inputChannels = null;
+    super.dispose();
+  }
+
+  apply(x: SymbolicTensor): SymbolicTensor;
+  apply(x: TensorLike): Tensor;
+  apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+    this.checkNotDisposed('run');
+    if (isSymbolic(x)) return this.callSymbolic([x])[0];
+    return this.call(toTensor(x, `${this.name}: input x`));
+  }
+
+  /** @internal Runs the layer inside a model; Keras' convolutions do not carry a mask on. */
+  computeOutputs(inputs: Tensor[]): LayerCallResult {
+    return { outputs: [this.call(inputs[0])], masks: [undefined] };
+  }
+
+  private call(x: Tensor): Tensor {
+    this.checkNotDisposed('run');
+    const outputShape = this.outputShapes([x.shape])[0] as number[];
+    if (this.batchInputShape && !this.batchInputShape.every((d, i) => d === null || d === x.shape[i])) {
+      throw new ShapeError(`${this.name}: input x must have shape ${formatShape(this.batchInputShape)}, received ${formatShape(x.shape)}`);
+    }
+    if (!this.built) this.build(x.shape);
+    const packed = this.packed.current as PackedConvWeights;
+    if (shapeSize(outputShape) === 0 || x.size === 0) return new Tensor(new Float32Array(shapeSize(outputShape)), outputShape);
+    const output: DenseOutput = this.activation === 'softmax'
+      ? 'softmax'
+      : { elementwise: activationId(this.activation, this.kerasVersion, `${this.name}: activation`) };
+    const geometry = callGeometry(x.shape, this.windowSpec(), this.filters, this.groups);
+    const data = runConv(packed, x.data, geometry, output, () => `${this.name}: ${this.className} on input of shape ${formatShape(x.shape)}`);
+    return new Tensor(data, outputShape);
+  }
+
+  private shapeOf(channels: number) {
+    const kernel = [...Array(3 - this.rank).fill(1), ...this.kernelSize] as unknown as Extents3;
+    return { kernel, channels, filters: this.filters, groups: this.groups };
+  }
+
+  /** Refuses, before any initializer runs, weights whose packing cannot fit WebAssembly memory. */
+  private checkWeightsFit(channels: number): void {
+    convWeightBytes(this.shapeOf(channels), () => `${this.name}: weights for ${channels} input channels and ${this.filters} filters`);
+  }
+
+  private install(channels: number, values: Float32Array[]): void {
+    const what = () => `${this.name}: weights for ${channels} input channels and ${this.filters} filters`;
+    const packed = packConvWeights(defaultInstance(), this.shapeOf(channels), values[0], values[1] ?? null, what);
+    this.packed.replace(this, packed);
+    this.weights = values;
+    this.inputChannels = channels;
+  }
+}
+
+function fromConfigOptions(className: string, config: Record<string, unknown>, options: LayerFromConfigOptions): ConvOptions {
+  const where = `${className}.fromConfig`;
+  const kerasVersion = configKerasVersion(options, where);
+  return { ...kerasOptions(className, config, where), kerasVersion } as unknown as ConvOptions;
+}
+
+/** Keras Conv1D over (batch, steps, channels). */
+export class Conv1D extends Conv {
+  /** `new Conv1D({ filters: 64, kernelSize: 3 })`, or as in Keras: `new Conv1D(64, 3, { activation: 'relu' })`. */
+  constructor(options: ConvOptions);
+  constructor(filters: number, kernelSize: number | readonly number[], options?: Omit<ConvOptions, 'filters' | 'kernelSize'>);
+  constructor(...args: ConvArgs) {
+    super(1, args, 'Conv1D', 'conv1d');
+  }
+
+  /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
+  static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): Conv1D {
+    return new Conv1D(fromConfigOptions('Conv1D', config, options));
+  }
+
+  get className(): string {
+    return 'Conv1D';
+  }
+}
+
+/** Keras Conv2D over (batch, rows, cols, channels). */
+export class Conv2D extends Conv {
+  constructor(options: ConvOptions);
+  constructor(filters: number, kernelSize: number | readonly number[], options?: Omit<ConvOptions, 'filters' | 'kernelSize'>);
+  constructor(...args: ConvArgs) {
+    super(2, args, 'Conv2D', 'conv2d');
+  }
+
+  static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): Conv2D {
+    return new Conv2D(fromConfigOptions('Conv2D', config, options));
+  }
+
+  get className(): string {
+    return 'Conv2D';
+  }
+}
+
+/** Keras Conv3D over (batch, dim1, dim2, dim3, channels). */
+export class Conv3D extends Conv {
+  constructor(options: ConvOptions);
+  constructor(filters: number, kernelSize: number | readonly number[], options?: Omit<ConvOptions, 'filters' | 'kernelSize'>);
+  constructor(...args: ConvArgs) {
+    super(3, args, 'Conv3D', 'conv3d');
+  }
+
+  static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): Conv3D {
+    return new Conv3D(fromConfigOptions('Conv3D', config, options));
+  }
+
+  get className(): string {
+    return 'Conv3D';
+  }
+}
