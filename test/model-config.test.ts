@@ -480,7 +480,7 @@ describe("a functional config's layer order is Keras' weight order", () => {
 // ---------------------------------------------------------------------------
 
 describe('configs modelFromConfig cannot build give a ConfigError', () => {
-  const conv = { class_name: 'Conv1D', config: { name: 'conv1d', filters: 4, kernel_size: [3] } };
+  const conv = { class_name: 'Conv1DTranspose', config: { name: 'conv1d', filters: 4, kernel_size: [3] } };
 
   it('an unknown layer class in a Sequential names the class', () => {
     const json = JSON.stringify({
@@ -491,7 +491,7 @@ describe('configs modelFromConfig cannot build give a ConfigError', () => {
     const error = caught(() => modelFromConfig(json));
     expect(error).toBeInstanceOf(ConfigError);
     expect(error).toBeInstanceOf(WasmRnnError);
-    expect(error.message).toContain('Conv1D');
+    expect(error.message).toContain('Conv1DTranspose');
   });
 
   it('an unknown layer class in a functional config names the class', () => {
@@ -501,7 +501,7 @@ describe('configs modelFromConfig cannot build give a ConfigError', () => {
         name: 'with_pooling',
         layers: [
           { class_name: 'InputLayer', name: 'in', config: { batch_input_shape: [null, 6, 2], name: 'in' }, inbound_nodes: [] },
-          { class_name: 'GlobalAveragePooling1D', name: 'pool', config: { name: 'pool' }, inbound_nodes: [[['in', 0, 0, {}]]] },
+          { class_name: 'GlobalAveragePooling3D', name: 'pool', config: { name: 'pool' }, inbound_nodes: [[['in', 0, 0, {}]]] },
         ],
         input_layers: [['in', 0, 0]],
         output_layers: [['pool', 0, 0]],
@@ -510,7 +510,7 @@ describe('configs modelFromConfig cannot build give a ConfigError', () => {
     });
     const error = caught(() => modelFromConfig(json));
     expect(error).toBeInstanceOf(ConfigError);
-    expect(error.message).toContain('GlobalAveragePooling1D');
+    expect(error.message).toContain('GlobalAveragePooling3D');
   });
 
   it('an unknown layer class inside TimeDistributed names the class', () => {
