@@ -192,3 +192,37 @@ function modelProto(graph) {
     .message(MODEL.opsetImport, new ProtoWriter().string(OPSET_ID.domain, '').varint(OPSET_ID.version, OPSET))
     .finish();
 }
+
+/**
+ * The CNN-LSTM point: X [B, T, D] -> Conv1D(F, k, valid, relu) -> MaxPooling1D(pool) -> LSTM(H),
+ * output Y_h [1, B, H] (Keras' last h). ONNX convolves NCW, so X is transposed to [B, D, T]
+ * and the pooled [B, F, T'] to time-major [T', B, F] for the LSTM; the Keras conv kernel
+ * (k, D, F) becomes ONNX's W [F, D, k]. The transposes are timed, as our copies are.
+ */
+export function buildOnnxCnnLstmModel({ kernel, bias }, lstmWeights, { B, T, D, F, k, pool, H }) {
+  const W = new Float32Array(F * D * k);
+  for (let f = 0; f < F; f++) for (let c = 0; c < D; c++) for (let j = 0; j < k; j++) W[(f * D + c) * k + j] = kernel.data[(j * D + c) * F + f];
+  const node = (name, opType, inputs, outputs, attributes = []) => {
+    const writer = new ProtoWriter();
+    for (const input of inputs) writer.string(NODE.input, input);
+    for (const output of outputs) writer.string(NODE.output, output);
+    writer.string(NODE.name, name).string(NODE.opType, opType);
+    for (const attribute of attributes) writer.message(NODE.attribute, attribute);
+    return writer;
+  };
+  const graph = new ProtoWriter()
+    .message(GRAPH.node, node('transpose_in', 'Transpose', ['X'], ['X_ncw'], [intsAttribute('perm', [0, 2, 1])]))
+    .message(GRAPH.node, node('conv', 'Conv', ['X_ncw', 'CONV_W', 'CONV_B'], ['CONV'], [intsAttribute('kernel_shape', [k])]))
+    .message(GRAPH.node, node('relu', 'Relu', ['CONV'], ['CONV_RELU']))
+    .message(GRAPH.node, node('pool', 'MaxPool', ['CONV_RELU'], ['POOLED'], [intsAttribute('kernel_shape', [pool]), intsAttribute('strides', [pool])]))
+    .message(GRAPH.node, node('transpose_time', 'Transpose', ['POOLED'], ['POOLED_TIME_MAJOR'], [intsAttribute('perm', [2, 0, 1])]))
+    .message(GRAPH.node, recurrentNode('LSTM', H, ['POOLED_TIME_MAJOR', 'W', 'R', 'B'], ['', 'Y_h']))
+    .string(GRAPH.name, 'wasm_rnn_bench_cnn_lstm')
+    .message(GRAPH.initializer, tensorProto('CONV_W', [F, D, k], W))
+    .message(GRAPH.initializer, tensorProto('CONV_B', [F], bias.data));
+  recurrentInitializers(graph, 'LSTM', lstmWeights, F, H);
+  graph
+    .message(GRAPH.input, floatValueInfo('X', [B, T, D]))
+    .message(GRAPH.output, floatValueInfo('Y_h', [1, B, H]));
+  return modelProto(graph);
+}

@@ -12,6 +12,8 @@
 //   --kernels K        wasm-rnn build: auto (default: relaxed SIMD where the engine has it), simd, relaxed-simd
 //   --streaming        only the streaming bench (bench/streaming.mjs): stream.step per frame against
 //                      onnxruntime-web and a T=1000 apply; writes results/streaming.json and .svg
+//   --cnn              only the CNN-LSTM bench (bench/cnn-lstm.mjs): Conv1D(64, 3) -> MaxPooling1D -> LSTM(64),
+//                      T=200 D=8, B=1 and 32, against onnxruntime-web; writes results/cnn-lstm.json
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +57,7 @@ function parseOptions() {
       out: { type: 'string' },
       kernels: { type: 'string', default: 'auto' },
       streaming: { type: 'boolean', default: false },
+      cnn: { type: 'boolean', default: false },
     },
   });
   const cells = listOption(values.cells);
@@ -77,7 +80,8 @@ function parseOptions() {
     timing,
     extras: !values['no-extras'],
     streaming: values.streaming,
-    name: values.out ?? (values.streaming ? 'streaming' : values.quick ? 'quick' : 'latest'),
+    cnn: values.cnn,
+    name: values.out ?? (values.streaming ? 'streaming' : values.cnn ? 'cnn-lstm' : values.quick ? 'quick' : 'latest'),
   };
 }
 
@@ -121,6 +125,10 @@ async function main() {
   const options = parseOptions();
   if (options.streaming) {
     await streamingOnly(options, startedAt);
+    return;
+  }
+  if (options.cnn) {
+    await cnnOnly(options, startedAt);
     return;
   }
   // Loaded after the dist check (they import the built package), all up front: a rebuild
@@ -203,6 +211,24 @@ async function streamingOnly(options, startedAt) {
   const jsonFile = writeResultsJson(RESULTS_DIRECTORY, options.name, results);
   const svgFile = writeStreamingChart(RESULTS_DIRECTORY, options.name, results);
   log(`wrote ${jsonFile} and ${svgFile}`);
+}
+
+async function cnnOnly(options, startedAt) {
+  const { runCnnLstmBench, formatCnnLstmReport } = await import('./cnn-lstm.mjs');
+  const results = {
+    generatedAt: new Date().toISOString(),
+    command: `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim(),
+    machine: machineInfo(),
+    build: { wasmFiles: buildInfo() },
+    ...(await runCnnLstmBench({ timing: options.timing, log })),
+  };
+  results.machine.loadAverageAtEnd = loadAverage();
+  results.durationSeconds = Math.round((performance.now() - startedAt) / 1000);
+  process.stdout.write(`\n${formatCnnLstmReport(results)}\n\n`);
+  for (const point of results.points.filter((p) => p.disagrees)) {
+    log(`WARNING ${point.label}: onnxruntime-web differs from ours by ${point.maxAbsDiff.toExponential(2)} (max abs, tolerance ${results.tolerance})`);
+  }
+  log(`wrote ${writeResultsJson(RESULTS_DIRECTORY, options.name, results)}`);
 }
 
 await main();
