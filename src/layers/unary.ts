@@ -6,14 +6,14 @@ import { toTensor, type Tensor, type TensorLike } from '../tensor.js';
 import type { Layer, LayerCallResult, Shape } from './layer.js';
 import { WeightlessLayer } from './weightless.js';
 
-/** apply() of a one-input layer: a symbolic call, or a run on data without a mask. */
+/** @internal apply() of a one-input layer: a symbolic call, or a run on data without a mask. */
 export function applyOne(layer: Layer, x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
   layer.checkNotDisposed('run');
   if (isSymbolic(x)) return layer.callSymbolic([x])[0];
   return layer.computeOutputs([toTensor(x, `${layer.name}: input x`)], [undefined]).outputs[0];
 }
 
-/** The non-batch sizes of an input shape that must have a batch axis, and whether all are known. */
+/** @internal The non-batch sizes of an input shape that must have a batch axis, and whether all are known. */
 export function sampleDims(inputShape: Shape, layerName: string): { batch: number | null; rest: Shape; known: boolean } {
   if (!Array.isArray(inputShape) || inputShape.length < 1) {
     throw new ShapeError(`${layerName}: input must have a batch axis, received shape ${formatShape(inputShape ?? [])}`);
