@@ -2,19 +2,16 @@
 // for names the WebAssembly kernels do not have, Dense's. Softmax-like ones work on a whole axis.
 import type { KerasVersion } from './activations.js';
 
-/** The element-wise names, Keras 3's list (keras.activations) plus Keras 2's spellings. */
-export const ELEMENTWISE_ACTIVATION_NAMES = [
+/** Every activation Keras can name as a string: Keras 3's keras.activations plus Keras 2's spellings. */
+export const KERAS_ACTIVATION_NAMES = [
   'linear', 'relu', 'relu6', 'leaky_relu', 'elu', 'celu', 'selu', 'gelu', 'silu', 'swish', 'hard_silu', 'hard_swish', 'mish',
   'softplus', 'softsign', 'squareplus', 'sparse_plus', 'tanh', 'tanh_shrink', 'hard_tanh', 'hard_shrink', 'soft_shrink',
   'sigmoid', 'hard_sigmoid', 'sparse_sigmoid', 'log_sigmoid', 'exponential',
+  // These normalise over the last axis.
+  'softmax', 'log_softmax', 'sparsemax',
 ] as const;
 
-/** The names that normalise over an axis (the last one for the Activation layer and Dense). */
-export const AXIS_ACTIVATION_NAMES = ['softmax', 'log_softmax', 'sparsemax'] as const;
-
-export type KerasActivationName = (typeof ELEMENTWISE_ACTIVATION_NAMES)[number] | (typeof AXIS_ACTIVATION_NAMES)[number];
-
-export const KERAS_ACTIVATION_NAMES: readonly KerasActivationName[] = [...ELEMENTWISE_ACTIVATION_NAMES, ...AXIS_ACTIVATION_NAMES];
+export type KerasActivationName = (typeof KERAS_ACTIVATION_NAMES)[number];
 
 const SELU_ALPHA = 1.6732632423543772;
 const SELU_SCALE = 1.0507009873554805;
@@ -43,7 +40,7 @@ function erf(x: number): number {
   return x >= 0 ? 1 - r : r - 1;
 }
 
-/** One element-wise activation as a function of float64 numbers. */
+/** @internal One element-wise activation as a function of float64 numbers; null for the axis ones. */
 export function elementwiseActivation(name: string, kerasVersion: KerasVersion): ((x: number) => number) | null {
   switch (name) {
     case 'linear': return (x) => x;
@@ -78,7 +75,7 @@ export function elementwiseActivation(name: string, kerasVersion: KerasVersion):
   }
 }
 
-/** Applies `name` to `data` in place, axis activations over rows of `rowLength` consecutive values. */
+/** @internal Applies `name` to `data` in place, axis activations over rows of `rowLength` consecutive values. */
 export function applyActivation(name: KerasActivationName, kerasVersion: KerasVersion, data: Float32Array, rowLength: number): void {
   const f = elementwiseActivation(name, kerasVersion);
   if (f) {

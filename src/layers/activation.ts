@@ -61,7 +61,7 @@ export class Activation extends UnaryLayer {
   }
 }
 
-/** An activation option naming any Keras activation; null is linear, as in Keras. */
+/** @internal An activation option naming any Keras activation; null is linear, as in Keras. */
 export function checkKerasActivation(value: unknown, argumentName: string): KerasActivationName {
   if (value === null) return 'linear';
   if (typeof value !== 'string' || !(KERAS_ACTIVATION_NAMES as readonly string[]).includes(value)) {

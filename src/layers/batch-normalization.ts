@@ -166,7 +166,7 @@ export class BatchNormalization extends HostWeightLayer {
   }
 }
 
-/** Maps a flat element index of `shape` to the flat index into weights over `axes` (row-major over those axes). */
+/** @internal Maps a flat element index of `shape` to the flat index into weights over `axes` (row-major over those axes). */
 export function parameterIndex(shape: readonly number[], axes: readonly number[]): (i: number) => number {
   const sorted = [...axes].sort((a, b) => a - b);
   if (sorted.length === 1 && sorted[0] === shape.length - 1) {
@@ -194,7 +194,7 @@ export function parameterIndex(shape: readonly number[], axes: readonly number[]
   };
 }
 
-/** An axis option: an integer or a non-empty list of integers (a one-element list is kept as a list, as Keras writes it). */
+/** @internal An axis option: an integer or a non-empty list of integers (a one-element list is kept as a list, as Keras writes it). */
 export function axisOption(value: unknown, fallback: number, layerName: string): number | readonly number[] {
   if (value === undefined || value === null) return fallback;
   if (Number.isInteger(value)) return value as number;

@@ -56,6 +56,7 @@ export class Flatten extends UnaryLayer {
   }
 }
 
+/** @internal The dataFormat option, checked. */
 export function dataFormatOption(value: unknown, layerName: string): DataFormat {
   if (value === undefined || value === null) return 'channels_last';
   if (value !== 'channels_last' && value !== 'channels_first') {

@@ -15,7 +15,7 @@ export interface WeightSpec {
   trainable: boolean;
 }
 
-/** An initializer option read with its Keras default. */
+/** @internal An initializer option read with its Keras default. */
 export function initializerOption(value: InitializerSpec | undefined, fallback: string, key: string, layerName: string): Initializer {
   return getInitializer(value ?? fallback, `${layerName}: option '${key}'`);
 }
