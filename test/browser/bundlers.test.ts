@@ -34,10 +34,11 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * validated tensors: about 1.6 KB).
  * 60 KiB since training (about 4.1 KB of backward kernels in the wasm, which every app
  * downloads, and about 11 KB of training JS, which only apps importing the models get).
- * 64 KiB since issue 16's layers around the RNNs (the whole-library app measured 61.7 KiB with the
- * shape layers, Activation and BatchNormalization).
+ * 72 KiB since issue 16's layers around the RNNs (the whole-library app measured 64.6 KiB with
+ * CuDNN, the Keras 1 conversions, the shape layers, Activation and BatchNormalization; merges,
+ * Dot, attention and the normalisation layers follow).
  */
-const GZIP_BUDGET = 64 * 1024;
+const GZIP_BUDGET = 72 * 1024;
 
 interface AppReport {
   variant: string;
@@ -169,7 +170,7 @@ describeWithChromium('the packed package in apps', () => {
     const js = (await Promise.all(jsFiles.map(gz))).reduce((a, b) => a + b, 0);
     const wasm = await gz(fetched[0]);
     console.log(`[bundlers] Vite app gzip -9: JS ${js} B + wasm ${wasm} B = ${js + wasm} B (${((js + wasm) / 1024).toFixed(1)} KiB)`);
-    expect(js + wasm, 'gzipped JS + wasm over the 64 KiB budget in CONTRIBUTING.md').toBeLessThan(GZIP_BUDGET);
+    expect(js + wasm, 'gzipped JS + wasm over the 72 KiB budget in CONTRIBUTING.md').toBeLessThan(GZIP_BUDGET);
   }, 60_000);
 
   it('Vite build of an app that uses only LSTM: tree-shaken, and still right', async () => {
