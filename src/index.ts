@@ -33,6 +33,13 @@ export {
   GlobalPooling, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
   type GlobalPoolingOptions, type GlobalPoolingCallOptions,
 } from './layers/global-pooling.js';
+export { Flatten, type FlattenOptions, type DataFormat } from './layers/flatten.js';
+export { Reshape, type ReshapeOptions } from './layers/reshape.js';
+export { Permute, type PermuteOptions } from './layers/permute.js';
+export { RepeatVector, type RepeatVectorOptions } from './layers/repeat-vector.js';
+export { Activation, type ActivationOptions } from './layers/activation.js';
+export { KERAS_ACTIVATION_NAMES, type KerasActivationName } from './layers/activation-functions.js';
+export { BatchNormalization, type BatchNormalizationOptions } from './layers/batch-normalization.js';
 export { Input, InputLayer, type InputOptions } from './layers/input-layer.js';
 export { SymbolicTensor } from './symbolic.js';
 export { Model, ModelBase, type ModelOptions, type ModelOutput, type PredictOptions, type SummaryOptions, type SummaryLayout } from './models/model.js';

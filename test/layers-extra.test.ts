@@ -102,7 +102,7 @@ describe('Dense on the last axis of rank-2, rank-3 and rank-4 input', () => {
     expectError(() => layer.setWeights([randomTensor(random, [5, 3]), randomTensor(random, [3])]), ShapeError, ['dense_checked', 'kernel']);
     expectSame(layer.apply(x), y);
     expectError(() => new Dense({ units: 0 }), ConfigError, ['units']);
-    expectError(() => new Dense({ units: 2, activation: 'softplus' as DenseActivationName }), ConfigError, ['softplus']);
+    expectError(() => new Dense({ units: 2, activation: 'softplusx' as DenseActivationName }), ConfigError, ['softplusx']);
   });
 
   it('a declared inputShape is enforced on data and gives the symbolic output shape', () => {

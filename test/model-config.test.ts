@@ -518,13 +518,13 @@ describe('configs modelFromConfig cannot build give a ConfigError', () => {
       class_name: 'Sequential',
       config: [
         { class_name: 'LSTM', config: { name: 'lstm_1', units: 2, return_sequences: true, batch_input_shape: [null, 3, 2] } },
-        { class_name: 'TimeDistributed', config: { name: 'td', layer: { class_name: 'BatchNormalization', config: { name: 'bn' } } } },
+        { class_name: 'TimeDistributed', config: { name: 'td', layer: { class_name: 'MyNormalization', config: { name: 'bn' } } } },
       ],
       keras_version: '2.0.4',
     });
     const error = caught(() => modelFromConfig(json));
     expect(error).toBeInstanceOf(ConfigError);
-    expect(error.message).toContain('BatchNormalization');
+    expect(error.message).toContain('MyNormalization');
   });
 
   it('a root that is not a model, JSON that does not parse, and a reference to an undefined layer', () => {

@@ -8,14 +8,17 @@ import { defaultInstance } from '../kernels/default-instance.js';
 import { OwnedBlock } from '../kernels/owned.js';
 import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
-import { ACTIVATION_NAMES, activationId, type ActivationName, type KerasVersion } from './activations.js';
+import { ACTIVATION_NAMES, activationId, type KerasVersion } from './activations.js';
+import { applyActivation, type KerasActivationName } from './activation-functions.js';
+import { checkKerasActivation } from './activation.js';
 import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { booleanOption, checkKnownKeys, nextRandomSeed, positionalOptions } from './options.js';
 import { checkWeightList } from './weights.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 import { checkBuildShape } from './validate.js';
 
-export type DenseActivationName = ActivationName | 'softmax';
+/** Any Keras activation; the kernels' own (ActivationName and softmax) run fused into the GEMM, the others after it. */
+export type DenseActivationName = KerasActivationName;
 
 export interface DenseOptions extends LayerOptions {
   units: number;
@@ -56,11 +59,7 @@ export class Dense extends Layer {
     // Refused at once when even the declared (or a single) input feature's weights cannot fit WebAssembly memory.
     const declaredFeatures = this.batchInputShape?.[this.batchInputShape.length - 1] ?? 1;
     denseWeightBytes(declaredFeatures, this.units, `${this.name}: weights for ${declaredFeatures} input features and ${this.units} units`);
-    const activation = options.activation ?? 'linear';
-    if (activation !== 'softmax' && !(ACTIVATION_NAMES as readonly string[]).includes(activation)) {
-      throw new ConfigError(`${this.name}: option 'activation': unknown activation ${JSON.stringify(activation)}; expected softmax or one of ${ACTIVATION_NAMES.join(', ')}`);
-    }
-    this.activation = activation;
+    this.activation = checkKerasActivation(options.activation === undefined ? 'linear' : options.activation, `${this.name}: option 'activation'`);
     this.useBias = booleanOption(options.useBias, true, 'useBias', this.name);
     this.kernelInitializer = getInitializer(options.kernelInitializer ?? 'glorot_uniform', `${this.name}: option 'kernelInitializer'`);
     this.biasInitializer = getInitializer(options.biasInitializer ?? 'zeros', `${this.name}: option 'biasInitializer'`);
@@ -178,10 +177,12 @@ export class Dense extends Layer {
     if (!this.built) this.build(x.shape);
     const packed = this.packed.current as PackedDenseWeights;
     const rows = x.size / packed.inputDim;
+    const fused = this.activation === 'softmax' || (ACTIVATION_NAMES as readonly string[]).includes(this.activation);
     const output: DenseOutput = this.activation === 'softmax'
       ? 'softmax'
-      : { elementwise: activationId(this.activation, this.kerasVersion, `${this.name}: activation`) };
+      : { elementwise: activationId(fused ? this.activation : 'linear', this.kerasVersion, `${this.name}: activation`) };
     const data = rows === 0 ? new Float32Array(0) : runDense(packed, x.data, rows, output, this.name);
+    if (!fused) applyActivation(this.activation, this.kerasVersion, data, this.units);
     return new Tensor(data, this.computeOutputShape(x.shape) as number[]);
   }
 

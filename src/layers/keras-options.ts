@@ -101,6 +101,16 @@ export const OPTION_KEYS: Record<string, Record<string, string>> = {
   GlobalMaxPooling2D: GLOBAL_POOLING_KEYS,
   GlobalAveragePooling1D: GLOBAL_POOLING_KEYS,
   GlobalAveragePooling2D: GLOBAL_POOLING_KEYS,
+  Flatten: { ...COMMON_KEYS, data_format: 'dataFormat' },
+  Reshape: { ...COMMON_KEYS, target_shape: 'targetShape' },
+  Permute: { ...COMMON_KEYS, dims: 'dims' },
+  RepeatVector: { ...COMMON_KEYS, n: 'n' },
+  Activation: { ...COMMON_KEYS, activation: 'activation' },
+  BatchNormalization: {
+    ...COMMON_KEYS, axis: 'axis', epsilon: 'epsilon', momentum: 'momentum', center: 'center', scale: 'scale',
+    beta_initializer: 'betaInitializer', gamma_initializer: 'gammaInitializer',
+    moving_mean_initializer: 'movingMeanInitializer', moving_variance_initializer: 'movingVarianceInitializer',
+  },
 };
 
 /** The Keras version of fromConfig / layerFromConfig options; checks the options object too. @internal */

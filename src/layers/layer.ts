@@ -79,6 +79,11 @@ export abstract class Layer {
   abstract getWeights(): Tensor[];
   abstract setWeights(weights: readonly TensorLike[]): void;
   abstract countParams(): number;
+
+  /** How many of countParams() are not trained (Keras' non_trainable_weights: BatchNormalization's moving statistics). */
+  countNonTrainableParams(): number {
+    return 0;
+  }
   abstract getConfig(): Record<string, unknown>;
 
   /** Whether the layer carries states from one call to the next (Keras' stateful RNNs); see resetStates(). */

@@ -48,3 +48,23 @@ export function positionalOptions(args: readonly unknown[], key: string, classNa
   }
   return { ...(second as Record<string, unknown>), [key]: first };
 }
+
+/**
+ * Like positionalOptions for a first argument that is not a number (`Reshape([128, 1])`,
+ * `Activation('relu')`): `isValue` tells the value from an options object.
+ */
+export function leadingValueOptions(
+  first: unknown, rest: unknown, key: string, className: string, isValue: (value: unknown) => boolean,
+): Record<string, unknown> {
+  if (!isValue(first)) {
+    if (rest !== undefined) throw new ConfigError(`${className}: expected (options) or (${key}, options), received 2 arguments with a first one that is not a ${key}`);
+    checkOptionsObject(first, className, `{ ${key}: ... }`);
+    return first as Record<string, unknown>;
+  }
+  if (rest === undefined) return { [key]: first };
+  checkOptionsObject(rest, `${className}: options after ${key}`, "{ name: 'my_layer' }");
+  if (key in (rest as object)) {
+    throw new ConfigError(`${className}: '${key}' is given twice, as the first argument and in the options`);
+  }
+  return { ...(rest as Record<string, unknown>), [key]: first };
+}

@@ -69,6 +69,11 @@ export class TimeDistributed extends Layer {
     return this.layer.countParams();
   }
 
+  override countNonTrainableParams(): number {
+    this.checkNotDisposed('count parameters');
+    return this.layer.countNonTrainableParams();
+  }
+
   override dispose(): void {
     this.layer.dispose();
     super.dispose();

@@ -257,6 +257,7 @@ function summaryRow(layer: Layer, graph: Graph): SummaryRow {
     name: layer.name,
     className: layer.className,
     params: layer.countParams(),
+    nonTrainableParams: layer.countNonTrainableParams(),
     isInputLayer: layer instanceof InputLayer,
     nodeOutputs: nodes.map((node) => node.outputs.map((t) => t.shape)),
     connections: nodes.flatMap((node) => node.inputs.map((input) => {

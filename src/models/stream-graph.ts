@@ -4,7 +4,7 @@
 import { ConfigError } from '../errors.js';
 import { defaultInstance } from '../kernels/default-instance.js';
 import { StreamProgramBuilder, type StreamMask, type StreamValue } from '../kernels/stream-program.js';
-import { activationId } from '../layers/activations.js';
+import { ACTIVATION_NAMES, activationId } from '../layers/activations.js';
 import { Bidirectional } from '../layers/bidirectional.js';
 import { Concatenate } from '../layers/concatenate.js';
 import { Dense } from '../layers/dense.js';
@@ -107,6 +107,9 @@ function frameOps(builder: StreamProgramBuilder, layer: Layer, args: FrameValue[
   if (layer instanceof Dense) {
     const [kernel, bias] = layer.getWeights();
     if (!kernel) throw new ConfigError(`${layer.name}: the layer has no weights; build the model or set its weights first`);
+    if (layer.activation !== 'softmax' && !(ACTIVATION_NAMES as readonly string[]).includes(layer.activation)) {
+      throw new ConfigError(`${layer.name}: a Dense with activation '${layer.activation}' cannot run in a stream; streams take ${ACTIVATION_NAMES.join(', ')} or softmax`);
+    }
     const output = layer.activation === 'softmax' ? 'softmax' : { elementwise: activationId(layer.activation, layer.kerasVersion, `${layer.name}: activation`) };
     return [{ ...x, value: builder.dense(kernel.shape[0], layer.units, kernel.data, bias?.data ?? null, output, x.value) }];
   }

@@ -62,12 +62,13 @@ export function formatKeras3Summary(modelName: string, rows: readonly SummaryRow
     return fields;
   });
   const total = rows.reduce((sum, row) => sum + row.params, 0);
-  const size = readableMemorySize(total * BYTES_PER_PARAM);
+  const frozen = rows.reduce((sum, row) => sum + row.nonTrainableParams, 0);
+  const line = (label: string, count: number) => ` ${label}: ${count.toLocaleString('en-US')} (${readableMemorySize(count * BYTES_PER_PARAM)})`;
   return [
     `Model: "${modelName}"`,
     ...renderBoxTable(columns, cells, lineLength),
-    ` Total params: ${total.toLocaleString('en-US')} (${size})`,
-    ` Trainable params: ${total.toLocaleString('en-US')} (${size})`,
-    ` Non-trainable params: 0 (${readableMemorySize(0)})`,
+    line('Total params', total),
+    line('Trainable params', total - frozen),
+    line('Non-trainable params', frozen),
   ].join('\n');
 }

@@ -6,6 +6,8 @@ export interface SummaryRow {
   name: string;
   className: string;
   params: number;
+  /** The part of params Keras counts as non-trainable. */
+  nonTrainableParams: number;
   isInputLayer: boolean;
   /** Per call of the layer inside this model, the shapes of its outputs. */
   nodeOutputs: Shape[][];

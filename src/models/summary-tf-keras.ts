@@ -28,11 +28,12 @@ export function formatTfKerasSummary(modelName: string, rows: readonly SummaryRo
     lines.push(...formatRow(fields, positions), ' '.repeat(lineLength));
   }
   const total = rows.reduce((sum, row) => sum + row.params, 0);
+  const frozen = rows.reduce((sum, row) => sum + row.nonTrainableParams, 0);
   lines.push(
     '='.repeat(lineLength),
     `Total params: ${total.toLocaleString('en-US')}`,
-    `Trainable params: ${total.toLocaleString('en-US')}`,
-    'Non-trainable params: 0',
+    `Trainable params: ${(total - frozen).toLocaleString('en-US')}`,
+    `Non-trainable params: ${frozen.toLocaleString('en-US')}`,
     '_'.repeat(lineLength),
   );
   return lines.join('\n');

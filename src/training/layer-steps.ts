@@ -35,11 +35,16 @@ export interface LayerStep {
   release(): void;
 }
 
+/** The Dense activations activationGradient differentiates. */
+const DENSE_BACKWARD_ACTIVATIONS: readonly string[] = [
+  'softmax', 'linear', 'tanh', 'sigmoid', 'relu', 'relu6', 'hard_sigmoid', 'elu', 'selu', 'softsign', 'exponential',
+];
+
 /** Throws a ConfigError naming the layer when it has no backward pass (or runs in a mode training does not support). */
 export function checkTrainable(layer: Layer): void {
   if (layer instanceof InputLayer || layer instanceof Embedding || layer instanceof Masking || layer instanceof Concatenate || layer instanceof Dropout) return;
   if (layer instanceof Dense) {
-    if (layer.activation === 'silu' || layer.activation === 'swish') {
+    if (!DENSE_BACKWARD_ACTIVATIONS.includes(layer.activation)) {
       throw new ConfigError(`${layer.name}: Dense with activation '${layer.activation}' has no backward pass yet`);
     }
     return;

@@ -1,0 +1,215 @@
+// Keras BatchNormalization at inference: the moving statistics, never the batch's.
+import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import type { Initializer, InitializerSpec } from '../initializers/index.js';
+import type { SymbolicTensor } from '../symbolic.js';
+import { Tensor, type TensorLike } from '../tensor.js';
+import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
+import { HostWeightLayer, initializerOption, type WeightSpec } from './host-weights.js';
+import { booleanOption, checkKnownKeys } from './options.js';
+import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
+import { resolveAxis } from './tensor-ops.js';
+import { applyOne } from './unary.js';
+
+export interface BatchNormalizationOptions extends LayerOptions {
+  /** The feature axis (default -1), or several axes as tf.keras allows. */
+  axis?: number | readonly number[];
+  /** Default 0.001. */
+  epsilon?: number;
+  /** Training only; recorded for getConfig. Default 0.99. */
+  momentum?: number;
+  /** Whether there is a beta (offset) weight. Default true. */
+  center?: boolean;
+  /** Whether there is a gamma (scale) weight. Default true. */
+  scale?: boolean;
+  betaInitializer?: InitializerSpec;
+  gammaInitializer?: InitializerSpec;
+  movingMeanInitializer?: InitializerSpec;
+  movingVarianceInitializer?: InitializerSpec;
+}
+
+const OPTION_KEYS = [
+  ...LAYER_OPTION_KEYS, 'axis', 'epsilon', 'momentum', 'center', 'scale',
+  'betaInitializer', 'gammaInitializer', 'movingMeanInitializer', 'movingVarianceInitializer',
+];
+
+export class BatchNormalization extends HostWeightLayer {
+  readonly axis: number | readonly number[];
+  readonly epsilon: number;
+  readonly momentum: number;
+  readonly center: boolean;
+  readonly scale: boolean;
+  private readonly initializers: { gamma: Initializer; beta: Initializer; mean: Initializer; variance: Initializer };
+
+  constructor(options: BatchNormalizationOptions = {}) {
+    super(options, 'batch_normalization');
+    checkKnownKeys(options, OPTION_KEYS, this.name, 'BatchNormalization.fromConfig');
+    this.axis = axisOption(options.axis, -1, this.name);
+    this.epsilon = positiveNumber(options.epsilon, 1e-3, 'epsilon', this.name);
+    this.momentum = positiveNumber(options.momentum, 0.99, 'momentum', this.name);
+    this.center = booleanOption(options.center, true, 'center', this.name);
+    this.scale = booleanOption(options.scale, true, 'scale', this.name);
+    this.initializers = {
+      gamma: initializerOption(options.gammaInitializer, 'ones', 'gammaInitializer', this.name),
+      beta: initializerOption(options.betaInitializer, 'zeros', 'betaInitializer', this.name),
+      mean: initializerOption(options.movingMeanInitializer, 'zeros', 'movingMeanInitializer', this.name),
+      variance: initializerOption(options.movingVarianceInitializer, 'ones', 'movingVarianceInitializer', this.name),
+    };
+  }
+
+  /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
+  static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): BatchNormalization {
+    const where = 'BatchNormalization.fromConfig';
+    configKerasVersion(options, where);
+    if (config.renorm === true) throw new ConfigError(`${where}: config 'renorm': true is not supported; expected false`);
+    return new BatchNormalization(kerasOptions('BatchNormalization', config, where) as BatchNormalizationOptions);
+  }
+
+  get className(): string {
+    return 'BatchNormalization';
+  }
+
+  /** The axes normalised for inputs of `rank`, each in [1, rank). */
+  private axesFor(shape: Shape): number[] {
+    const list = typeof this.axis === 'number' ? [this.axis] : this.axis;
+    const axes = list.map((a) => resolveAxis(a, shape.length, this.name));
+    if (axes.includes(0) || new Set(axes).size !== axes.length) {
+      throw new ShapeError(`${this.name}: axis ${JSON.stringify(this.axis)} must name distinct non-batch axes of inputs of shape ${formatShape(shape)}`);
+    }
+    return axes;
+  }
+
+  /** tf.keras: one axis gives weights of its size; several give weights broadcast over the whole rank. */
+  private paramShape(shape: Shape): number[] {
+    const axes = this.axesFor(shape);
+    const sizes = axes.map((a) => shape[a]);
+    if (sizes.some((d) => d === null)) {
+      throw new ShapeError(`${this.name}: axis ${JSON.stringify(this.axis)} of the input must have a known size, received shape ${formatShape(shape)}`);
+    }
+    if (axes.length === 1) return [sizes[0] as number];
+    return shape.map((d, i) => (axes.includes(i) ? d as number : 1));
+  }
+
+  protected weightSpecs(inputShapes: Shape[]): WeightSpec[] {
+    return this.specsOfShape(this.paramShape(inputShapes[0]));
+  }
+
+  protected specsFromWeights(weights: Tensor[]): WeightSpec[] {
+    return this.specsOfShape(weights.length > 0 ? [...weights[0].shape] : [0]);
+  }
+
+  private specsOfShape(shape: number[]): WeightSpec[] {
+    const specs: WeightSpec[] = [];
+    if (this.scale) specs.push({ name: 'gamma', shape, initializer: this.initializers.gamma, trainable: true });
+    if (this.center) specs.push({ name: 'beta', shape, initializer: this.initializers.beta, trainable: true });
+    specs.push({ name: 'moving_mean', shape, initializer: this.initializers.mean, trainable: false });
+    specs.push({ name: 'moving_variance', shape, initializer: this.initializers.variance, trainable: false });
+    return specs;
+  }
+
+  computeOutputShape(inputShape: Shape): Shape {
+    this.checkFits(inputShape);
+    return inputShape;
+  }
+
+  private checkFits(shape: Shape): void {
+    const expected = this.paramShape(shape);
+    const layout = this.weightLayout;
+    if (layout && layout.length > 0) {
+      const have = layout[0].shape;
+      if (have.length !== expected.length || have.some((d, i) => d !== expected[i])) {
+        throw new ShapeError(`${this.name}: input of shape ${formatShape(shape)} does not fit the weights of shape ${formatShape(have)} (axis ${JSON.stringify(this.axis)})`);
+      }
+    }
+  }
+
+  getConfig(): Record<string, unknown> {
+    return {
+      name: this.name, trainable: true, dtype: 'float32', axis: typeof this.axis === 'number' ? this.axis : [...this.axis],
+      momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale,
+      beta_initializer: serialize(this.initializers.beta), gamma_initializer: serialize(this.initializers.gamma),
+      moving_mean_initializer: serialize(this.initializers.mean), moving_variance_initializer: serialize(this.initializers.variance),
+    };
+  }
+
+  apply(x: SymbolicTensor): SymbolicTensor;
+  apply(x: TensorLike): Tensor;
+  apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+    return applyOne(this, x);
+  }
+
+  /** @internal Runs the layer inside a model (see Layer.computeOutputs). */
+  computeOutputs(inputs: Tensor[], masks: (Tensor | undefined)[]): LayerCallResult {
+    this.checkNotDisposed('run');
+    const x = inputs[0];
+    this.checkFits(x.shape);
+    const values = this.ensureBuilt([x.shape]);
+    let next = 0;
+    const gamma = this.scale ? values[next++] : null;
+    const beta = this.center ? values[next++] : null;
+    const mean = values[next++];
+    const variance = values[next];
+    // Per parameter: y = x * scale + shift, with scale = gamma / sqrt(var + eps), shift = beta - mean * scale.
+    const count = mean.length;
+    const scale = new Float64Array(count);
+    const shift = new Float64Array(count);
+    for (let c = 0; c < count; c++) {
+      scale[c] = (gamma ? gamma[c] : 1) / Math.sqrt(variance[c] + this.epsilon);
+      shift[c] = (beta ? beta[c] : 0) - mean[c] * scale[c];
+    }
+    const index = parameterIndex(x.shape, this.axesFor(x.shape));
+    const out = new Float32Array(x.size);
+    for (let i = 0; i < out.length; i++) {
+      const c = index(i);
+      out[i] = x.data[i] * scale[c] + shift[c];
+    }
+    return { outputs: [new Tensor(out, x.shape)], masks: [masks[0]] };
+  }
+}
+
+/** @internal Maps a flat element index of `shape` to the flat index into weights over `axes` (row-major over those axes). */
+export function parameterIndex(shape: readonly number[], axes: readonly number[]): (i: number) => number {
+  const sorted = [...axes].sort((a, b) => a - b);
+  if (sorted.length === 1 && sorted[0] === shape.length - 1) {
+    const channels = shape[shape.length - 1];
+    return (i) => i % channels;
+  }
+  const strides: number[] = [];
+  let stride = 1;
+  for (let a = shape.length - 1; a >= 0; a--) {
+    strides[a] = stride;
+    stride *= shape[a];
+  }
+  const weightStrides: number[] = [];
+  let w = 1;
+  for (let k = sorted.length - 1; k >= 0; k--) {
+    weightStrides[k] = w;
+    w *= shape[sorted[k]];
+  }
+  return (i) => {
+    let index = 0;
+    sorted.forEach((a, k) => {
+      index += (Math.floor(i / strides[a]) % shape[a]) * weightStrides[k];
+    });
+    return index;
+  };
+}
+
+/** @internal An axis option: an integer or a non-empty list of integers (a one-element list is kept as a list, as Keras writes it). */
+export function axisOption(value: unknown, fallback: number, layerName: string): number | readonly number[] {
+  if (value === undefined || value === null) return fallback;
+  if (Number.isInteger(value)) return value as number;
+  if (Array.isArray(value) && value.length > 0 && value.every((a) => Number.isInteger(a))) return Object.freeze([...value as number[]]);
+  throw new ConfigError(`${layerName}: option 'axis' must be an integer or a list of integers, received ${JSON.stringify(value)}`);
+}
+
+function positiveNumber(value: unknown, fallback: number, key: string, layerName: string): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new ConfigError(`${layerName}: option '${key}' must be a non-negative number, received ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function serialize(initializer: Initializer): Record<string, unknown> {
+  return { class_name: initializer.className, config: initializer.getConfig() };
+}
