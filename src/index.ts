@@ -26,6 +26,8 @@ export { Masking, type MaskingOptions } from './layers/masking.js';
 export { Concatenate, type ConcatenateOptions } from './layers/concatenate.js';
 export { TimeDistributed } from './layers/time-distributed.js';
 export { Input, InputLayer, type InputOptions } from './layers/input-layer.js';
+export { CustomLayer, type CustomLayerConfig, type AddWeightOptions } from './layers/custom-layer.js';
+export { registerLayer, type LayerFactory } from './layers/registry.js';
 export { SymbolicTensor } from './symbolic.js';
 export { Model, ModelBase, type ModelOptions, type ModelOutput, type PredictOptions, type SummaryOptions, type SummaryLayout } from './models/model.js';
 export { Sequential, type SequentialOptions } from './models/sequential.js';
