@@ -27,7 +27,7 @@ export { Concatenate, type ConcatenateOptions } from './layers/concatenate.js';
 export { TimeDistributed } from './layers/time-distributed.js';
 export { Input, InputLayer, type InputOptions } from './layers/input-layer.js';
 export { SymbolicTensor } from './symbolic.js';
-export { Model, ModelBase, type ModelOptions, type ModelOutput, type PredictOptions, type SummaryOptions, type SummaryLayout } from './models/model.js';
+export { Model, ModelBase, type ModelOptions, type ModelOutput, type PredictOptions, type SummaryOptions, type SummaryLayout, type ToJsonOptions } from './models/model.js';
 export { Sequential, type SequentialOptions } from './models/sequential.js';
 export { modelFromConfig, type ModelFromConfigOptions } from './models/from-config.js';
 export type { WeightsFileSource } from './models/weights-loader.js';

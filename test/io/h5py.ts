@@ -44,11 +44,19 @@ export const h5pyMissing: string | null = (() => {
 
 /** Every object of the HDF5 file `bytes` by path ('/' for the root), as h5py reads it. */
 export function h5pyDump(bytes: Uint8Array): Record<string, H5Node> {
+  return h5pyDumpAll([bytes])[0];
+}
+
+/** h5pyDump of several files with one Python process. */
+export function h5pyDumpAll(files: readonly Uint8Array[]): Record<string, H5Node>[] {
   const dir = mkdtempSync(join(tmpdir(), 'wasm-rnn-h5py-'));
   try {
-    const path = join(dir, 'file.h5');
-    writeFileSync(path, bytes);
-    return JSON.parse(execFileSync(PYTHON, [SCRIPT, path], { encoding: 'utf8', maxBuffer: 1 << 28 })) as Record<string, H5Node>;
+    const paths = files.map((bytes, i) => {
+      const path = join(dir, `file${i}.h5`);
+      writeFileSync(path, bytes);
+      return path;
+    });
+    return JSON.parse(execFileSync(PYTHON, [SCRIPT, ...paths], { encoding: 'utf8', maxBuffer: 1 << 28 })) as Record<string, H5Node>[];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,4 +1,4 @@
-# Prints an HDF5 file as JSON, as h5py (libhdf5) reads it: every group and dataset by
+# Prints HDF5 files (a JSON list, one entry per path argument), as h5py (libhdf5) reads it: every group and dataset by
 # path, each dataset's dtype, shape and values, each attribute's storage (variable- or
 # fixed-length string, its character set) and value. Used to check files this package writes.
 import json
@@ -24,7 +24,7 @@ def attribute(obj, name):
     return entry
 
 
-def main(path):
+def dump(path):
     out = {}
     with h5py.File(path, "r") as f:
         def visit(name, obj):
@@ -39,8 +39,8 @@ def main(path):
             out[name] = node
         visit("/", f)
         f.visititems(visit)
-    json.dump(out, sys.stdout)
+    return out
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    json.dump([dump(path) for path in sys.argv[1:]], sys.stdout)
