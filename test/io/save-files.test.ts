@@ -31,14 +31,14 @@ const x = tensor(Float32Array.from({ length: 16 }, (_, i) => Math.sin(i)), [2, 4
 describe('saveModel to a path', () => {
   it('takes the format from the extension and writes a file loadModel reads', async () => {
     const m = model();
-    const expected = Array.from(m.predict(x).data);
+    const expected = Array.from(m.predictAll(x)[0].data);
     for (const name of ['a.keras', 'b.h5', 'c.hdf5']) {
       const path = join(dir, name);
       await saveModel(m, path);
-      expect(Array.from((await loadModel(path)).predict(x).data)).toEqual(expected);
+      expect(Array.from((await loadModel(path)).predictAll(x)[0].data)).toEqual(expected);
     }
     await saveModel(m, pathToFileURL(join(dir, 'd.bin')), { format: 'keras' });
-    expect(Array.from((await loadModel(join(dir, 'd.bin'))).predict(x).data)).toEqual(expected);
+    expect(Array.from((await loadModel(join(dir, 'd.bin'))).predictAll(x)[0].data)).toEqual(expected);
   });
 
   it('writes TF.js model.json with its shards beside it', async () => {
@@ -50,7 +50,7 @@ describe('saveModel to a path', () => {
     expect(files[files.length - 1]).toBe('model.json');
     expect(files.slice(0, -1)).toEqual(Array.from({ length: files.length - 1 }, (_, i) => `group1-shard${i + 1}of${files.length - 1}.bin`));
     expect(files.length - 1).toBe(Math.ceil((4 * m.countParams()) / 64));
-    expect(Array.from((await loadModel(join(folder, 'model.json'))).predict(x).data)).toEqual(Array.from(m.predict(x).data));
+    expect(Array.from((await loadModel(join(folder, 'model.json'))).predictAll(x)[0].data)).toEqual(Array.from(m.predictAll(x)[0].data));
   });
 
   it('replaces an existing file only when the new one is complete', async () => {
