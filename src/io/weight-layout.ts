@@ -31,6 +31,8 @@ const OWN_WEIGHT_NAMES: Readonly<Record<string, readonly string[]>> = {
   DepthwiseConv1D: ['depthwise_kernel', 'bias'],
   BatchNormalization: ['gamma', 'beta', 'moving_mean', 'moving_variance'],
   LayerNormalization: ['gamma', 'beta'],
+  CuDNNLSTM: ['kernel', 'recurrent_kernel', 'bias'],
+  CuDNNGRU: ['kernel', 'recurrent_kernel', 'bias'],
   ...Object.fromEntries(CELL_LIST.map((cell) => [cell.kerasClass, cell.weights.map((w) => w.name)])),
 };
 
@@ -43,11 +45,14 @@ export function toSnakeCase(name: string): string {
     .toLowerCase();
 }
 
+/** Recurrent layers that keep their weights themselves, not in a cell (Keras 2's cuDNN layers). */
+const CELLLESS_RECURRENT = ['CuDNNLSTM', 'CuDNNGRU'];
+
 export function weightGroups(layer: Layer): WeightGroup[] {
   const nested = (prefix: string, inner: Layer): WeightGroup[] =>
     weightGroups(inner).map((g) => ({ ...g, varsPath: `${prefix}/${g.varsPath}`, scopes: [layer.name, ...g.scopes] }));
   const own: WeightGroup = { varsPath: 'vars', scopes: [layer.name], owner: null };
-  if (layer instanceof RecurrentLayer) return [own, { varsPath: 'cell/vars', scopes: [layer.name, `${toSnakeCase(layer.className)}_cell`], owner: layer }];
+  if (layer instanceof RecurrentLayer && !CELLLESS_RECURRENT.includes(layer.className)) return [own, { varsPath: 'cell/vars', scopes: [layer.name, `${toSnakeCase(layer.className)}_cell`], owner: layer }];
   if (layer instanceof Bidirectional) return [own, ...nested('forward_layer', layer.forwardLayer), ...nested('backward_layer', layer.backwardLayer)];
   if (layer instanceof TimeDistributed) return [own, ...nested('layer', layer.layer)];
   return [{ ...own, owner: layer }];

@@ -3,7 +3,7 @@
 // initial states, stateful layers, Keras 2 semantics and compiled models. Each comes with
 // inputs to predict on.
 import {
-  Bidirectional, Concatenate, Dense, Dropout, Embedding, GRU, Input, LSTM, Masking, Model, Sequential, SimpleRNN, TimeDistributed, tensor,
+  Bidirectional, Concatenate, CuDNNGRU, CuDNNLSTM, Dense, Dropout, Embedding, GRU, Input, LSTM, Masking, Model, Sequential, SimpleRNN, TimeDistributed, tensor,
   type Layer, type ModelBase, type Tensor,
 } from '../../dist/index.js';
 import { seededRandom } from './helpers.js';
@@ -94,6 +94,13 @@ export const SAMPLE_MODELS: SampleModel[] = [
       ],
     }),
     inputs: () => [floats([2, 5, 2], 6)],
+  },
+  {
+    name: "Keras 2's cuDNN layers, plain and in Bidirectional",
+    make: () => new Sequential({
+      layers: [new CuDNNLSTM({ units: 3, returnSequences: true, inputShape: [5, 2] }), new Bidirectional(new CuDNNGRU({ units: 2 })), new Dense({ units: 1 })],
+    }),
+    inputs: () => [floats([2, 5, 2], 8)],
   },
   {
     name: 'compiled with Adam, mse and mae',
