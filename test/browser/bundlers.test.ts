@@ -34,8 +34,11 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * validated tensors: about 1.6 KB).
  * 60 KiB since training (about 4.1 KB of backward kernels in the wasm, which every app
  * downloads, and about 11 KB of training JS, which only apps importing the models get).
+ * 62 KiB since model.toJSON() (Keras 3 / tf.keras serialisation of Sequential and functional models
+ * with their compile config: about 2 KB, which only apps importing the models get; the file writers
+ * live in wasm-rnn/keras).
  */
-const GZIP_BUDGET = 60 * 1024;
+const GZIP_BUDGET = 62 * 1024;
 
 interface AppReport {
   variant: string;
@@ -167,7 +170,7 @@ describeWithChromium('the packed package in apps', () => {
     const js = (await Promise.all(jsFiles.map(gz))).reduce((a, b) => a + b, 0);
     const wasm = await gz(fetched[0]);
     console.log(`[bundlers] Vite app gzip -9: JS ${js} B + wasm ${wasm} B = ${js + wasm} B (${((js + wasm) / 1024).toFixed(1)} KiB)`);
-    expect(js + wasm, 'gzipped JS + wasm over the 60 KiB budget in CONTRIBUTING.md').toBeLessThan(GZIP_BUDGET);
+    expect(js + wasm, 'gzipped JS + wasm over the 62 KiB budget in CONTRIBUTING.md').toBeLessThan(GZIP_BUDGET);
   }, 60_000);
 
   it('Vite build of an app that uses only LSTM: tree-shaken, and still right', async () => {
