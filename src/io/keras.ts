@@ -20,3 +20,6 @@ export type { KerasVersion } from '../layers/activations.js';
 
 // model.loadWeights(file) works once this entry is imported: it brings the HDF5 reader.
 installWeightsReader(loadWeights);
+// saveModel: a model to .keras, legacy .h5 or TF.js files that Keras, h5py and loadModel read.
+export { saveModel, saveModelFiles, saveModelBlob, type SaveModelOptions, type SaveFormat } from './save.js';
+export type { ToJsonOptions } from '../models/model.js';

@@ -14,7 +14,7 @@ import { decodeUtf8, readKerasArchive } from './keras-zip.js';
 import { isKeras1, upgradeKeras1Config } from './keras1-config.js';
 import { readLegacyH5 } from './legacy-h5.js';
 import { legacyWeightSource } from './legacy-weights.js';
-import { buildModel, configLayerNames, isObject, kerasVersionOf, prepareConfig, type ConfigLocation } from './model-config.js';
+import { buildModel, configLayerNames, isObject, kerasVersionOf, prepareConfig, restoreInitializers, type ConfigLocation } from './model-config.js';
 import { describeMagic, sniffFormat } from './sniff.js';
 import { parseJsonText, readSource, type ReadSource } from './source.js';
 import { checkLoadOptions, type LoadModelOptions, type ModelSource } from './load-options.js';
@@ -64,6 +64,7 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
       const stored = contents.weights(model, order);
       const theano = contents.backend === 'theano';
       unlessUnbuilt(contents, () => assignWeights(model, keras1 || theano ? legacyWeightSource(stored, { keras1, theano }) : stored, order));
+      restoreInitializers(model.layers, contents.config);
       limits.check();
     } catch (error) {
       disposeLayers(model.layers);

@@ -11,6 +11,8 @@ import { checkConfigSizes } from './config-sizes.js';
 import { ModelFileError, describeThrown } from './errors.js';
 import { formatShape } from '../errors.js';
 import { CELL_LIST } from '../kernels/cells.js';
+import { getInitializer } from '../initializers/index.js';
+import type { Layer } from '../layers/layer.js';
 
 /** Where a config came from, for error messages. */
 export interface ConfigLocation {
@@ -176,4 +178,40 @@ export function configLayerNames(config: unknown): string[] {
 
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Gives the built layers back the initializers their file names (the build ran with zeros, as
+ * every weight then comes from the file), so that getConfig() and a saved copy say what the file
+ * said. An initializer this package cannot make is left as zeros.
+ */
+export function restoreInitializers(layers: readonly Layer[], rawConfig: unknown): void {
+  const inner = isObject(rawConfig) ? rawConfig.config : undefined;
+  const specs = Array.isArray(inner) ? inner : isObject(inner) && Array.isArray(inner.layers) ? inner.layers : [];
+  const byName = new Map(layers.map((layer) => [layer.name, layer]));
+  for (const spec of specs) {
+    if (!isObject(spec) || !isObject(spec.config)) continue;
+    const name = typeof spec.config.name === 'string' ? spec.config.name : spec.name;
+    const layer = typeof name === 'string' ? byName.get(name) : undefined;
+    if (layer) restoreLayer(layer, spec.config);
+  }
+}
+
+function restoreLayer(layer: Layer, config: Record<string, unknown>): void {
+  const wrapped = (key: string) => (isObject(config[key]) && isObject((config[key] as Record<string, unknown>).config) ? (config[key] as { config: Record<string, unknown> }).config : undefined);
+  const own = layer as unknown as Record<string, unknown>;
+  for (const [field, key] of [['forwardLayer', 'layer'], ['backwardLayer', 'backward_layer'], ['layer', 'layer']] as const) {
+    const innerLayer = own[field];
+    const innerConfig = wrapped(key) ?? (field === 'backwardLayer' ? wrapped('layer') : undefined);
+    if (innerConfig && typeof innerLayer === 'object' && innerLayer !== null && 'getConfig' in innerLayer) restoreLayer(innerLayer as Layer, innerConfig);
+  }
+  for (const key of INITIALIZER_KEYS) {
+    const field = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    if (config[key] === undefined || !(field in own)) continue;
+    try {
+      own[field] = getInitializer(config[key] as Parameters<typeof getInitializer>[0], `${layer.name}: ${key}`);
+    } catch {
+      // an initializer this package does not know: the file's weights are what matter
+    }
+  }
 }

@@ -51,3 +51,37 @@ export async function readLocalFile(location: URL, label: string, limits: ReadLi
     await handle?.close().catch(() => undefined);
   }
 }
+
+/**
+ * Writes every file or none: each goes to a temporary name beside its target first, and only when
+ * all are written are they renamed into place, in order (so a TF.js model.json, given last, appears
+ * only after its shards). On any failure the temporary files, and files already renamed, are removed.
+ */
+export async function writeFilesAtomically(files: readonly [URL, Uint8Array][]): Promise<void> {
+  const fs = await nodeModule<typeof import('node:fs/promises')>('fs/promises');
+  const url = await nodeModule<typeof import('node:url')>('url');
+  const suffix = `.${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`;
+  const targets = files.map(([location, bytes]) => {
+    const path = url.fileURLToPath(location);
+    return { path, temp: `${path}${suffix}`, bytes };
+  });
+  const temps: string[] = [];
+  const placed: string[] = [];
+  let failed = targets[0]?.path ?? '';
+  try {
+    for (const file of targets) {
+      failed = file.path;
+      temps.push(file.temp);
+      await fs.writeFile(file.temp, file.bytes, { flag: 'wx' });
+    }
+    for (const file of targets) {
+      failed = file.path;
+      await fs.rename(file.temp, file.path);
+      temps.splice(temps.indexOf(file.temp), 1);
+      placed.push(file.path);
+    }
+  } catch (error) {
+    await Promise.all([...temps, ...placed].map((path) => fs.rm(path, { force: true }).catch(() => undefined)));
+    throw new ModelFileError(`cannot be written (${describeThrown(error)}); no file of this save was left behind`, { file: failed, cause: error });
+  }
+}

@@ -5,26 +5,17 @@
 // own variables are `vars/0..n-1`; an RNN's are in its `cell`, a
 // Bidirectional's in `forward_layer` and `backward_layer`, a TimeDistributed's
 // in `layer`. The order comes from the config, never from HDF5 iteration.
-import { Bidirectional } from '../layers/bidirectional.js';
-import { toSnakeCase } from '../layers/custom-layer.js';
 import type { Layer } from '../layers/layer.js';
-import { RecurrentLayer } from '../layers/recurrent.js';
-import { TimeDistributed } from '../layers/time-distributed.js';
 import type { ModelBase } from '../models/model.js';
 import type { Hdf5Reader } from './hdf5.js';
 import type { WeightEntry, WeightSource } from './weights.js';
+import { toSnakeCase, weightGroups } from './weight-layout.js';
 
 export { toSnakeCase };
 
 /** The `vars` groups holding a layer's weights, in Keras get_weights() order. */
 export function varGroups(layer: Layer, base: string): string[] {
-  const own = `${base}/vars`;
-  if (layer instanceof RecurrentLayer) return [own, `${base}/cell/vars`];
-  if (layer instanceof Bidirectional) {
-    return [own, ...varGroups(layer.forwardLayer, `${base}/forward_layer`), ...varGroups(layer.backwardLayer, `${base}/backward_layer`)];
-  }
-  if (layer instanceof TimeDistributed) return [own, ...varGroups(layer.layer, `${base}/layer`)];
-  return [own];
+  return weightGroups(layer).map((group) => `${base}/${group.varsPath}`);
 }
 
 /**

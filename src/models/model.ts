@@ -17,6 +17,13 @@ import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 import type { Callback, History, Logs } from '../training/callbacks.js';
 import type { Optimizer } from '../training/optimizers.js';
 import { Trainer, type CompileOptions, type EvaluateOptions, type FitOptions } from '../training/trainer.js';
+import { compileConfig } from '../training/compile-config.js';
+import { KERAS_2_VERSION, modelConfig, pythonJson } from './model-json.js';
+
+export interface ToJsonOptions {
+  /** The spelling: 3 (default) as Keras 3's model.to_json(), 2 as tf.keras 2's (with keras_version and backend). */
+  kerasVersion?: 2 | 3;
+}
 
 export interface PredictOptions {
   /** Run the batch in slices of this many samples; the result is the same as one call. */
@@ -99,10 +106,46 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> {
   /** Set by a callback (EarlyStopping) to end fit() after the current epoch. */
   stopTraining = false;
   private trainer: Trainer | null = null;
+  private compileOptions: CompileOptions | null = null;
 
   /** Keras' model.compile({ optimizer, loss, metrics }); ConfigError naming any layer without a backward pass. */
   compile(options: CompileOptions): void {
     this.trainer = new Trainer(this, options);
+    this.compileOptions = options;
+  }
+
+  /** @internal Keras 3's get_compile_config(), or null when the model is not compiled. */
+  compileConfig(): Record<string, unknown> | null {
+    if (!this.trainer || !this.compileOptions) return null;
+    return compileConfig(this.trainer.optimizer, this.compileOptions.loss, this.compileOptions.metrics);
+  }
+
+  /** @internal Whether Keras serialises the model as a Sequential (else as a Functional model). */
+  get serializesAsSequential(): boolean {
+    return false;
+  }
+
+  /** @internal Keras' serialisation ({ class_name, config, ... }) in the spelling of Keras `spelling`. */
+  kerasConfig(spelling: 2 | 3): Record<string, unknown> {
+    this.checkNotDisposed('serialize');
+    const config = modelConfig(this, this.serializesAsSequential, spelling);
+    if (spelling === 2) return { ...config, keras_version: KERAS_2_VERSION, backend: 'tensorflow' };
+    const compiled = this.compileConfig();
+    return compiled ? { ...config, compile_config: compiled } : config;
+  }
+
+  /**
+   * Keras' model.to_json(): the model's config as Keras 3 writes it, or `{ kerasVersion: 2 }` for
+   * tf.keras 2's spelling. modelFromConfig (and Keras) rebuild the model from it, without weights.
+   */
+  toJSON(options: ToJsonOptions | string = {}): string {
+    // JSON.stringify(model) calls toJSON with the property key.
+    const checked = typeof options === 'string' ? {} : options;
+    checkOptionsObject(checked, `${this.name}: toJSON`, '{ kerasVersion: 2 }');
+    checkKnownKeys(checked, ['kerasVersion'], `${this.name}: toJSON`);
+    const spelling = checked.kerasVersion ?? 3;
+    if (spelling !== 2 && spelling !== 3) throw new ConfigError(`${this.name}: toJSON option 'kerasVersion' must be 2 or 3, received ${JSON.stringify(spelling)}`);
+    return pythonJson(this.kerasConfig(spelling));
   }
 
   private compiled(what: string): Trainer {

@@ -43,6 +43,11 @@ export class Sequential extends ModelBase<Tensor> {
     return true;
   }
 
+  /** @internal */
+  override get serializesAsSequential(): boolean {
+    return true;
+  }
+
   /** Appends a layer; an `Input()` tensor as the first item fixes the input shape. */
   add(layer: Layer | SymbolicTensor): void {
     this.checkNotDisposed('add a layer');

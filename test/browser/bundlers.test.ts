@@ -34,12 +34,15 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * validated tensors: about 1.6 KB).
  * 60 KiB since training (about 4.1 KB of backward kernels in the wasm, which every app
  * downloads, and about 11 KB of training JS, which only apps importing the models get).
- * 76 KiB since issue 16's layers around the RNNs (the whole-library app measured 64.6 KiB with
+ * 62 KiB since model.toJSON() (Keras 3 / tf.keras serialisation of Sequential and functional models
+ * with their compile config: about 2 KB, which only apps importing the models get; the file writers
+ * live in wasm-rnn/keras).
+ * 80 KiB since issue 16's layers around the RNNs (the whole-library app measured 64.6 KiB with
  * CuDNN, the Keras 1 conversions, the shape layers, Activation and BatchNormalization, before
- * convolution and pooling (about 1.5 KB of kernels and 5 KB of layer JS) joined; merges,
+ * convolution and pooling (about 1.5 KB of kernels and 5 KB of layer JS) and toJSON joined; merges,
  * Dot, attention and the normalisation layers follow).
  */
-const GZIP_BUDGET = 76 * 1024;
+const GZIP_BUDGET = 80 * 1024;
 
 interface AppReport {
   variant: string;
@@ -171,7 +174,7 @@ describeWithChromium('the packed package in apps', () => {
     const js = (await Promise.all(jsFiles.map(gz))).reduce((a, b) => a + b, 0);
     const wasm = await gz(fetched[0]);
     console.log(`[bundlers] Vite app gzip -9: JS ${js} B + wasm ${wasm} B = ${js + wasm} B (${((js + wasm) / 1024).toFixed(1)} KiB)`);
-    expect(js + wasm, 'gzipped JS + wasm over the 76 KiB budget in CONTRIBUTING.md').toBeLessThan(GZIP_BUDGET);
+    expect(js + wasm, 'gzipped JS + wasm over the 80 KiB budget in CONTRIBUTING.md').toBeLessThan(GZIP_BUDGET);
   }, 60_000);
 
   it('Vite build of an app that uses only LSTM: tree-shaken, and still right', async () => {

@@ -1,0 +1,39 @@
+// The legacy HDF5 model file as tf.keras 2's model.save('x.h5') writes it: root
+// attributes model_config, keras_version, backend (and training_config when
+// compiled); model_weights with layer_names, and per layer weight_names and a
+// dataset at each name ('lstm/lstm_cell/kernel:0').
+import { pythonJson } from '../models/model-json.js';
+import { Hdf5Group, vlenStrings, writeHdf5 } from './hdf5-writer.js';
+import type { ModelInfo } from './save-model-info.js';
+import { namedWeights } from './weight-layout.js';
+
+export function legacyH5Bytes(info: ModelInfo): Uint8Array {
+  const { model } = info;
+  const root = new Hdf5Group();
+  root.attr('backend', vlenStrings('tensorflow'));
+  root.attr('keras_version', vlenStrings(info.kerasVersion));
+  root.attr('model_config', vlenStrings(pythonJson(model.kerasConfig(info.kerasMajor === 2 ? 2 : 3)), 'ascii'));
+  const compiled = model.compileConfig();
+  if (compiled) root.attr('training_config', vlenStrings(pythonJson(trainingConfig(compiled)), 'ascii'));
+  const weights = root.group('model_weights');
+  weights.attr('backend', vlenStrings('tensorflow', 'ascii'));
+  weights.attr('keras_version', vlenStrings(info.kerasVersion, 'ascii'));
+  weights.attr('layer_names', vlenStrings(model.layers.map((layer) => layer.name), 'ascii'));
+  for (const layer of model.layers) {
+    const group = weights.group(layer.name);
+    const named = namedWeights(layer).map((w) => ({ ...w, name: `${w.name}:0` }));
+    // h5py stores an empty list as an empty float64 array, as Keras' files show.
+    group.attr('weight_names', named.length > 0 ? vlenStrings(named.map((w) => w.name), 'ascii') : { values: new Float64Array(0), shape: [0] });
+    for (const w of named) group.dataset(w.name, w.shape, w.data);
+  }
+  return writeHdf5(root);
+}
+
+/** tf.keras 2's training_config from Keras 3's compile config. */
+function trainingConfig(compiled: Record<string, unknown>): Record<string, unknown> {
+  const { optimizer, loss, metrics, loss_weights: lossWeights, weighted_metrics: weightedMetrics } = compiled as Record<string, Record<string, unknown>>;
+  return {
+    loss, metrics, weighted_metrics: weightedMetrics, loss_weights: lossWeights,
+    optimizer_config: { class_name: optimizer.class_name, config: optimizer.config },
+  };
+}

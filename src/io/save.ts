@@ -1,0 +1,99 @@
+// saveModel: a model to a Keras 3 `.keras` archive, a legacy `.h5` file or a
+// TF.js layers model.json with its shards, as bytes anywhere or as files in
+// Node. Everything is serialised before any file is touched, and files are
+// written under temporary names and renamed, so a failed save leaves nothing.
+import { ConfigError } from '../errors.js';
+import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
+import type { ModelBase } from '../models/model.js';
+import { isNode } from '../platform.js';
+import { writeFilesAtomically, toFileUrl } from './node-file.js';
+import { legacyH5Bytes } from './save-h5.js';
+import { kerasArchiveBytes } from './save-keras.js';
+import { modelInfo } from './save-model-info.js';
+import { DEFAULT_SHARD_BYTES, tfjsFiles } from './save-tfjs.js';
+
+export type SaveFormat = 'keras' | 'h5' | 'tfjs';
+
+export interface SaveModelOptions {
+  /** The file format; with a path, taken from its extension (.keras, .h5 / .hdf5, .json) when not given. */
+  format?: SaveFormat;
+  /** `.keras` only: deflate the archive members (Keras itself stores them); default false. */
+  compress?: boolean;
+  /** TF.js only: the largest weight shard in bytes; default 4 MiB as tensorflowjs_converter. */
+  shardBytes?: number;
+  /** The save date written in a `.keras` archive's metadata and zip headers; default now. */
+  date?: Date;
+}
+
+const FORMATS: readonly SaveFormat[] = ['keras', 'h5', 'tfjs'];
+const OPTION_KEYS = ['format', 'compress', 'shardBytes', 'date'];
+const MIME: Record<SaveFormat, string> = { keras: 'application/zip', h5: 'application/x-hdf5', tfjs: 'application/json' };
+
+/**
+ * Saves `model`. With a path (Node), writes the file (for 'tfjs', model.json and its shards beside
+ * it) and resolves when it is in place; with options only, resolves to the file's bytes.
+ */
+export async function saveModel(model: ModelBase, options: SaveModelOptions & { format: Exclude<SaveFormat, 'tfjs'> }): Promise<Uint8Array>;
+export async function saveModel(model: ModelBase, path: string | URL, options?: SaveModelOptions): Promise<void>;
+export async function saveModel(model: ModelBase, target: string | URL | SaveModelOptions, options: SaveModelOptions = {}): Promise<Uint8Array | void> {
+  if (typeof target === 'string' || target instanceof URL) return saveModelToPath(model, target, options);
+  const checked = checkSaveOptions(target, 'saveModel');
+  if (checked.format === undefined) throw new ConfigError("saveModel: without a path, option 'format' must say 'keras' or 'h5' (saveModelFiles writes 'tfjs')");
+  if (checked.format === 'tfjs') throw new ConfigError("saveModel: format 'tfjs' is several files (model.json and weight shards); use saveModelFiles, or saveModel with a path in Node");
+  return serialize(model, checked.format, checked, 'model')[0][1];
+}
+
+/** Every file of the saved model by name: one for 'keras' and 'h5', model.json and its shards for 'tfjs'. */
+export function saveModelFiles(model: ModelBase, options: SaveModelOptions & { format: SaveFormat }): Record<string, Uint8Array> {
+  const checked = checkSaveOptions(options, 'saveModelFiles');
+  if (checked.format === undefined) throw new ConfigError("saveModelFiles: option 'format' must be 'keras', 'h5' or 'tfjs'");
+  const names: Record<SaveFormat, string> = { keras: 'model.keras', h5: 'model.h5', tfjs: 'model.json' };
+  return Object.fromEntries(serialize(model, checked.format, checked, names[checked.format]));
+}
+
+/** The saved model as a Blob to download in a browser (format 'keras' or 'h5'). */
+export async function saveModelBlob(model: ModelBase, options: SaveModelOptions & { format: Exclude<SaveFormat, 'tfjs'> }): Promise<Blob> {
+  const bytes = await saveModel(model, options);
+  return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: MIME[options.format] });
+}
+
+function serialize(model: ModelBase, format: SaveFormat, options: SaveModelOptions, fileName: string): [string, Uint8Array][] {
+  const info = modelInfo(model, 'saveModel');
+  if (format === 'keras') return [[fileName, kerasArchiveBytes(info, { date: options.date ?? new Date(), deflate: options.compress ?? false })]];
+  if (format === 'h5') return [[fileName, legacyH5Bytes(info)]];
+  return tfjsFiles(info, fileName, options.shardBytes ?? DEFAULT_SHARD_BYTES);
+}
+
+async function saveModelToPath(model: ModelBase, path: string | URL, options: SaveModelOptions): Promise<void> {
+  const checked = checkSaveOptions(options, 'saveModel');
+  if (!isNode()) throw new ConfigError('saveModel: a path can be written only in Node; in browsers pass { format } for the bytes (or use saveModelBlob)');
+  if (typeof path === 'string' && path === '') throw new ConfigError('saveModel: path must be a non-empty file path');
+  const location = await toFileUrl(path);
+  if (location.protocol !== 'file:') throw new ConfigError(`saveModel: path must be a local file, received ${location.href}`);
+  const fileName = decodeURIComponent(location.pathname.split('/').pop() ?? '');
+  const format = checked.format ?? formatFromName(fileName);
+  const files = serialize(model, format, checked, fileName).map(([name, bytes]): [URL, Uint8Array] => [new URL(encodeURIComponent(name), location), bytes]);
+  // model.json (first) is put in place last, once its shards are.
+  await writeFilesAtomically([...files.slice(1), files[0]]);
+}
+
+function formatFromName(name: string): SaveFormat {
+  const extension = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase();
+  if (extension === 'keras') return 'keras';
+  if (extension === 'h5' || extension === 'hdf5') return 'h5';
+  if (extension === 'json') return 'tfjs';
+  throw new ConfigError(`saveModel: cannot tell the format from ${JSON.stringify(name)}; name it .keras, .h5 or .json, or pass { format: 'keras' | 'h5' | 'tfjs' }`);
+}
+
+function checkSaveOptions(options: unknown, where: string): SaveModelOptions {
+  checkOptionsObject(options, where, "{ format: 'keras' }");
+  checkKnownKeys(options as Record<string, unknown>, OPTION_KEYS, where);
+  const { format, compress, shardBytes, date } = options as SaveModelOptions;
+  if (format !== undefined && !FORMATS.includes(format)) throw new ConfigError(`${where}: option 'format' must be 'keras', 'h5' or 'tfjs', received ${JSON.stringify(format)}`);
+  if (compress !== undefined && typeof compress !== 'boolean') throw new ConfigError(`${where}: option 'compress' must be a boolean, received ${JSON.stringify(compress)}`);
+  if (shardBytes !== undefined && (!Number.isSafeInteger(shardBytes) || shardBytes < 4 || shardBytes % 4 !== 0)) {
+    throw new ConfigError(`${where}: option 'shardBytes' must be a positive multiple of 4, received ${JSON.stringify(shardBytes)}`);
+  }
+  if (date !== undefined && (!(date instanceof Date) || Number.isNaN(date.getTime()))) throw new ConfigError(`${where}: option 'date' must be a valid Date, received ${String(date)}`);
+  return options as SaveModelOptions;
+}

@@ -1,0 +1,71 @@
+// Where each of a layer's weights sits in every Keras file format, from one
+// table: the saving library's `vars` groups (a recurrent layer's weights in its
+// `cell`, a Bidirectional's in `forward_layer` / `backward_layer`, a wrapper's in
+// `layer`), and tf.keras 2's variable names ('bidirectional/forward_lstm/
+// lstm_cell/kernel:0') that legacy .h5 and TF.js files list. The loader reads
+// saving-library files through the same table; a layer class it does not name is
+// a plain layer whose weights are its own.
+import { toSnakeCase } from '../layers/custom-layer.js';
+import { CELL_LIST } from '../kernels/cells.js';
+import { Bidirectional } from '../layers/bidirectional.js';
+import type { Layer } from '../layers/layer.js';
+import { RecurrentLayer } from '../layers/recurrent.js';
+import { TimeDistributed } from '../layers/time-distributed.js';
+
+/** One group of a layer's weights, in get_weights() order. */
+export interface WeightGroup {
+  /** The saving-library group below the layer's own: 'vars', 'cell/vars', 'forward_layer/cell/vars'. */
+  varsPath: string;
+  /** tf.keras 2's name scopes of these variables: ['bidirectional', 'forward_lstm', 'lstm_cell']. */
+  scopes: string[];
+  /** The layer whose getWeights() fill this group; null for a wrapper's own (empty) group. */
+  owner: Layer | null;
+}
+
+/** Keras' names of the weights of one layer (not a wrapper), by class; the cells' come from the cell table. */
+const OWN_WEIGHT_NAMES: Readonly<Record<string, readonly string[]>> = {
+  Dense: ['kernel', 'bias'],
+  Embedding: ['embeddings'],
+  Conv1D: ['kernel', 'bias'],
+  Conv2D: ['kernel', 'bias'],
+  SeparableConv1D: ['depthwise_kernel', 'pointwise_kernel', 'bias'],
+  DepthwiseConv1D: ['depthwise_kernel', 'bias'],
+  BatchNormalization: ['gamma', 'beta', 'moving_mean', 'moving_variance'],
+  LayerNormalization: ['gamma', 'beta'],
+  CuDNNLSTM: ['kernel', 'recurrent_kernel', 'bias'],
+  CuDNNGRU: ['kernel', 'recurrent_kernel', 'bias'],
+  ...Object.fromEntries(CELL_LIST.map((cell) => [cell.kerasClass, cell.weights.map((w) => w.name)])),
+};
+
+
+/** Recurrent layers that keep their weights themselves, not in a cell (Keras 2's cuDNN layers). */
+const CELLLESS_RECURRENT = ['CuDNNLSTM', 'CuDNNGRU'];
+
+export function weightGroups(layer: Layer): WeightGroup[] {
+  const nested = (prefix: string, inner: Layer): WeightGroup[] =>
+    weightGroups(inner).map((g) => ({ ...g, varsPath: `${prefix}/${g.varsPath}`, scopes: [layer.name, ...g.scopes] }));
+  const own: WeightGroup = { varsPath: 'vars', scopes: [layer.name], owner: null };
+  if (layer instanceof RecurrentLayer && !CELLLESS_RECURRENT.includes(layer.className)) return [own, { varsPath: 'cell/vars', scopes: [layer.name, `${toSnakeCase(layer.className)}_cell`], owner: layer }];
+  if (layer instanceof Bidirectional) return [own, ...nested('forward_layer', layer.forwardLayer), ...nested('backward_layer', layer.backwardLayer)];
+  if (layer instanceof TimeDistributed) return [own, ...nested('layer', layer.layer)];
+  return [{ ...own, owner: layer }];
+}
+
+/** Keras' names of the weights `owner.getWeights()` returns; a class not in the table numbers them as Keras does unnamed variables. */
+export function ownWeightNames(owner: Layer, count: number): string[] {
+  const known = OWN_WEIGHT_NAMES[owner.className];
+  if (known && count <= known.length) return known.slice(0, count);
+  return Array.from({ length: count }, (_, i) => (i === 0 ? 'variable' : `variable_${i}`));
+}
+
+/** A layer's weights with tf.keras 2's variable names ('lstm/lstm_cell/kernel:0' without the ':0'), in get_weights() order. */
+export function namedWeights(layer: Layer): { name: string; shape: number[]; data: Float32Array }[] {
+  return weightGroups(layer).flatMap((group) => {
+    if (!group.owner) return [];
+    const weights = group.owner.getWeights();
+    const names = ownWeightNames(group.owner, weights.length);
+    return weights.map((w, i) => ({ name: [...group.scopes, names[i]].join('/'), shape: [...w.shape], data: w.data }));
+  });
+}
+
+export { toSnakeCase };

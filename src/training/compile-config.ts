@@ -1,0 +1,45 @@
+// Keras 3's model.get_compile_config() for a compiled model: the optimizer's
+// config (only the keys its Keras class takes), the loss and the metrics as given.
+import type { LossArgument } from './losses.js';
+import type { Optimizer, OptimizerName } from './optimizers.js';
+
+const KERAS_CLASS: Record<OptimizerName, string> = { sgd: 'SGD', adam: 'Adam', adamw: 'AdamW', rmsprop: 'RMSprop', adagrad: 'Adagrad' };
+const OWN_KEYS: Record<OptimizerName, readonly (keyof Optimizer)[]> = {
+  sgd: ['momentum', 'nesterov'],
+  adam: ['beta1', 'beta2', 'epsilon', 'amsgrad'],
+  adamw: ['beta1', 'beta2', 'epsilon', 'amsgrad'],
+  rmsprop: ['rho', 'momentum', 'epsilon', 'centered'],
+  adagrad: ['initialAccumulatorValue', 'epsilon'],
+};
+const SNAKE: Partial<Record<keyof Optimizer, string>> = { beta1: 'beta_1', beta2: 'beta_2', initialAccumulatorValue: 'initial_accumulator_value' };
+
+export function optimizerConfig(optimizer: Optimizer): Record<string, unknown> {
+  const config: Record<string, unknown> = {
+    name: optimizer.name,
+    learning_rate: optimizer.learningRate,
+    weight_decay: optimizer.weightDecay,
+    clipnorm: optimizer.clipnorm,
+    global_clipnorm: optimizer.globalClipnorm,
+    clipvalue: optimizer.clipvalue,
+    use_ema: false,
+    ema_momentum: 0.99,
+    ema_overwrite_frequency: null,
+    loss_scale_factor: null,
+    gradient_accumulation_steps: null,
+  };
+  for (const key of OWN_KEYS[optimizer.name]) config[SNAKE[key] ?? key] = optimizer[key];
+  return { module: 'keras.optimizers', class_name: KERAS_CLASS[optimizer.name], config, registered_name: null };
+}
+
+export function compileConfig(optimizer: Optimizer, loss: LossArgument, metrics: readonly string[] | null | undefined): Record<string, unknown> {
+  return {
+    optimizer: optimizerConfig(optimizer),
+    loss,
+    loss_weights: null,
+    metrics: metrics && metrics.length > 0 ? [...metrics] : null,
+    weighted_metrics: null,
+    run_eagerly: false,
+    steps_per_execution: 1,
+    jit_compile: false,
+  };
+}

@@ -1,0 +1,130 @@
+// Models built in code for the save tests: together they use every layer class the registry
+// knows (the tests fail when a class has no sample here), wrappers, masks, several inputs,
+// initial states, stateful layers, Keras 2 semantics and compiled models. Each comes with
+// inputs to predict on.
+import {
+  Bidirectional, Concatenate, CuDNNGRU, CuDNNLSTM, Dense, Dropout, Embedding, GRU, Input, LSTM, Masking, Model, Sequential, SimpleRNN, TimeDistributed, tensor,
+  type Layer, type ModelBase, type Tensor,
+} from '../../dist/index.js';
+import { seededRandom } from './helpers.js';
+
+export interface SampleModel {
+  name: string;
+  make: () => ModelBase;
+  inputs: () => Tensor[];
+}
+
+function floats(shape: number[], seed: number): Tensor {
+  const random = seededRandom(seed);
+  const size = shape.reduce((a, b) => a * b, 1);
+  return tensor(Float32Array.from({ length: size }, () => random() * 2 - 1), shape);
+}
+
+function ids(shape: number[], vocabulary: number, seed: number): Tensor {
+  const random = seededRandom(seed);
+  const size = shape.reduce((a, b) => a * b, 1);
+  return tensor(Int32Array.from({ length: size }, (_, i) => (i % 5 === 4 ? 0 : Math.floor(random() * vocabulary))), shape);
+}
+
+/** Random weights, so that a loaded model's zero-initialised layers cannot pass by luck. */
+export function randomizeWeights(model: ModelBase, seed: number): void {
+  const random = seededRandom(seed);
+  model.setWeights(model.getWeights().map((w) => tensor(Float32Array.from(w.data, () => random() - 0.5), [...w.shape])));
+}
+
+export const SAMPLE_MODELS: SampleModel[] = [
+  {
+    name: 'sequential stack of every recurrent cell and wrapper',
+    make: () => new Sequential({
+      name: 'stack',
+      layers: [
+        new Masking({ inputShape: [6, 3], maskValue: 0 }),
+        new SimpleRNN({ units: 4, returnSequences: true }),
+        new LSTM({ units: 3, returnSequences: true, goBackwards: true }),
+        new GRU({ units: 3, returnSequences: true, resetAfter: false }),
+        new TimeDistributed(new Dense({ units: 2, activation: 'tanh' })),
+        new Dropout({ rate: 0.25 }),
+        new Bidirectional(new LSTM({ units: 2 }), { mergeMode: 'sum' }),
+        new Dense({ units: 2, useBias: false }),
+      ],
+    }),
+    inputs: () => [floats([3, 6, 3], 1)],
+  },
+  {
+    name: 'embedding with mask_zero into a reset-after GRU',
+    make: () => new Sequential({
+      layers: [
+        new Embedding({ inputDim: 12, outputDim: 4, maskZero: true, inputLength: 7 }),
+        new GRU({ units: 5, returnSequences: true }),
+        new Bidirectional(new GRU({ units: 2 }), { backwardLayer: new GRU({ units: 2, goBackwards: true, resetAfter: true }) }),
+        new Dense({ units: 3, activation: 'softmax' }),
+      ],
+    }),
+    inputs: () => [ids([2, 7], 12, 2)],
+  },
+  {
+    name: 'functional: two inputs, initial states, a shared Dense and Concatenate',
+    make: () => {
+      const a = Input({ shape: [5, 3], name: 'a' });
+      const b = Input({ shape: [4, 2], name: 'b' });
+      const [, h, c] = new LSTM({ units: 3, returnState: true, name: 'encoder' }).apply(a) as unknown as [never, typeof a, typeof a];
+      const decoded = new LSTM({ units: 3, returnSequences: true, name: 'decoder' }).apply(b, { initialState: [h, c] }) as unknown as typeof a;
+      const last = new SimpleRNN({ units: 3, name: 'summary_rnn' }).apply(decoded) as unknown as typeof a;
+      const shared = new Dense({ units: 3, activation: 'relu', name: 'shared' });
+      const merged = new Concatenate({ name: 'merge' }).apply([shared.apply(h) as unknown as typeof a, shared.apply(last) as unknown as typeof a]) as unknown as typeof a;
+      const out = new Dense({ units: 2, name: 'head' }).apply(merged) as unknown as typeof a;
+      return new Model({ inputs: [a, b], outputs: [out, h], name: 'two_inputs' });
+    },
+    inputs: () => [floats([2, 5, 3], 3), floats([2, 4, 2], 4)],
+  },
+  {
+    name: 'stateful LSTM with a fixed batch size',
+    make: () => new Sequential({
+      layers: [new LSTM({ units: 3, stateful: true, returnSequences: true, batchInputShape: [2, 4, 3] }), new SimpleRNN({ units: 2, stateful: true })],
+    }),
+    inputs: () => [floats([2, 4, 3], 5)],
+  },
+  {
+    name: 'Keras 2 semantics (hard_sigmoid of Keras 2, reset-before GRU)',
+    make: () => new Sequential({
+      layers: [
+        new GRU({ units: 3, inputShape: [5, 2], kerasVersion: 2, resetAfter: false, recurrentActivation: 'hard_sigmoid', returnSequences: true }),
+        new LSTM({ units: 2, kerasVersion: 2, recurrentActivation: 'hard_sigmoid' }),
+        new Dense({ units: 1, kerasVersion: 2, activation: 'hard_sigmoid' }),
+      ],
+    }),
+    inputs: () => [floats([2, 5, 2], 6)],
+  },
+  {
+    name: "Keras 2's cuDNN layers, plain and in Bidirectional",
+    make: () => new Sequential({
+      layers: [new CuDNNLSTM({ units: 3, returnSequences: true, inputShape: [5, 2] }), new Bidirectional(new CuDNNGRU({ units: 2 })), new Dense({ units: 1 })],
+    }),
+    inputs: () => [floats([2, 5, 2], 8)],
+  },
+  {
+    name: 'compiled with Adam, mse and mae',
+    make: () => {
+      const model = new Sequential({ layers: [new SimpleRNN({ units: 3, inputShape: [4, 2] }), new Dense({ units: 1 })] });
+      model.compile({ optimizer: 'adam', loss: 'mse', metrics: ['mae'] });
+      return model;
+    },
+    inputs: () => [floats([2, 4, 2], 7)],
+  },
+];
+
+/** Every layer class in `model`, wrapped layers included. */
+export function layerClasses(model: ModelBase): string[] {
+  const classes = new Set<string>();
+  const visit = (layer: Layer) => {
+    classes.add(layer.className);
+    for (const inner of ['layer', 'forwardLayer', 'backwardLayer']) {
+      const value = (layer as unknown as Record<string, unknown>)[inner];
+      if (value && typeof value === 'object' && 'className' in value) visit(value as Layer);
+    }
+  };
+  model.layers.forEach(visit);
+  if (model instanceof Model) model.inputs.forEach((t) => visit(t.layer));
+  if (model instanceof Sequential) classes.add('InputLayer');
+  return [...classes];
+}
