@@ -7,6 +7,12 @@
 // one [1, 100, 64] input. Rounds alternate the two so a load change on the (shared) machine hits
 // both alike. Prints the median wall time of each, their difference, and the median of each stage
 // as the script itself measures it.
+//
+// The script reports its stages with one fs.writeSync to fd 1: the first use of process.stdout
+// builds Node's stream machinery (about 15 ms on this VM), a cost of printing, not of the package.
+// It also reports the process's CPU time (user + system, all threads, process.cpuUsage()), and
+// each round runs a third process that only reports its own: on a loaded machine wall time mostly
+// measures the wait for a core, CPU time far less.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { median } from './timing.mjs';
@@ -14,6 +20,8 @@ import { median } from './timing.mjs';
 const runs = Number(process.argv[2] ?? 10);
 if (!Number.isInteger(runs) || runs < 1) throw new Error(`runs must be a positive integer, received ${process.argv[2]}`);
 const repo = fileURLToPath(new URL('..', import.meta.url));
+const REPORT = "process.getBuiltinModule('node:fs').writeSync(1, JSON.stringify";
+const cpuMs = '(({ user, system }) => (user + system) / 1000)(process.cpuUsage())';
 
 const SCRIPT = `
 const t0 = performance.now();
@@ -27,8 +35,9 @@ const t3 = performance.now();
 const y = layer.apply(tensor(new Float32Array(100 * 64), [1, 100, 64]));
 const t4 = performance.now();
 if (y.shape.join() !== '1,64') throw new Error('unexpected output shape ' + y.shape);
-process.stdout.write(JSON.stringify({ import: t1 - t0, ready: t2 - t1, build: t3 - t2, apply: t4 - t3 }));
+${REPORT}({ import: t1 - t0, ready: t2 - t1, build: t3 - t2, apply: t4 - t3, cpu: ${cpuMs} }));
 `;
+const CPU_BASELINE = `${REPORT}({ cpu: ${cpuMs} }))`;
 
 /** Wall time of one fresh process, in ms, and what it printed. */
 function timeProcess(args) {
@@ -41,18 +50,22 @@ function timeProcess(args) {
 
 const empty = [];
 const full = [];
-const stages = { import: [], ready: [], build: [], apply: [] };
+const stages = { import: [], ready: [], build: [], apply: [], cpu: [] };
+const baselineCpu = [];
 timeProcess(['--input-type=module', '-e', SCRIPT]); // file-system caches warm, not timed
 for (let round = 0; round < runs; round++) {
   empty.push(timeProcess(['-e', '0']).ms);
   const run = timeProcess(['--input-type=module', '-e', SCRIPT]);
   full.push(run.ms);
   for (const [stage, ms] of Object.entries(JSON.parse(run.stdout))) stages[stage].push(ms);
+  baselineCpu.push(JSON.parse(timeProcess(['-e', CPU_BASELINE]).stdout).cpu);
 }
 
 const format = (ms) => `${ms.toFixed(1)} ms`;
+const { cpu, ...timed } = stages;
 console.log(`node ${process.version}, ${runs} interleaved runs, medians:`);
 console.log(`  node -e 0                                   ${format(median(empty))}`);
 console.log(`  import, ready(), LSTM(64) build, one apply  ${format(median(full))}`);
 console.log(`  difference                                  ${format(median(full) - median(empty))}`);
-console.log(`  stages inside the script: ${Object.entries(stages).map(([stage, ms]) => `${stage} ${format(median(ms))}`).join(', ')}`);
+console.log(`  stages inside the script: ${Object.entries(timed).map(([stage, ms]) => `${stage} ${format(median(ms))}`).join(', ')}`);
+console.log(`  CPU time: ${format(median(cpu))} against ${format(median(baselineCpu))} for an empty process, difference ${format(median(cpu) - median(baselineCpu))}`);

@@ -10,7 +10,7 @@ import { WASM_MEMORY_LIMIT, alignBlock } from './sizes.js';
 const MIN_VECTORS = 16;
 /** The result must be orthonormal to this (the method gives about 1e-6 when it applies). */
 const TOLERANCE = 1e-5;
-/** Normals drawn per call: V8 moves a WebAssembly function to its optimizing tier between calls only. */
+/** Most normals drawn per call: V8 moves a WebAssembly function to its optimizing tier between calls only. */
 const DRAW_CHUNK = 1 << 16;
 /** Columns of V per Gram call: summed in float32, then added to G in float64. */
 const GRAM_BAND = 256;
@@ -59,8 +59,9 @@ export function kernelOrthonormalColumns(source: GaussianSource, m: number, n: n
   try {
     if ('matrix' in source) new Float64Array(exports.memory.buffer, matrix, m * n).set(source.matrix.subarray(0, m * n));
     else new Uint32Array(exports.memory.buffer, state, 4).set(source.words);
-    for (let from = 0; from < m * n; from += DRAW_CHUNK) {
-      exports.orthonormal_fill(state, matrix, panels, w, rows, n, m, from, Math.min(m * n, from + DRAW_CHUNK));
+    // Chunks widening from 4096 normals (multiples of 4: each continues the stream).
+    for (let from = 0, count = 4096; from < m * n; from += count, count = Math.min(2 * count, DRAW_CHUNK)) {
+      exports.orthonormal_fill(state, matrix, panels, w, rows, n, m, from, Math.min(m * n, from + count));
     }
     exports.orthonormal_pad(panels, w, rows, n, m, blocks);
     new Float64Array(exports.memory.buffer, gram, rows * rows).fill(0);

@@ -24,6 +24,8 @@ export class InputLayer extends WeightlessLayer {
   readonly dtype: string;
   /** The tensor this layer stands for in a graph. */
   readonly output: SymbolicTensor;
+  /** @internal Whether the name is Keras 3's own (input_layer, input_layer_1, ...), not one given. */
+  readonly generatedName: boolean;
 
   constructor(options: InputOptions) {
     checkOptionsObject(options, 'Input', '{ shape: [5, 1] }');
@@ -39,6 +41,7 @@ export class InputLayer extends WeightlessLayer {
     }
     const shape = batchShape ?? [batchSize ?? null, ...(inner as Shape)];
     super({ ...(options.name ? { name: options.name } : {}), batchInputShape: shape }, 'input_layer');
+    this.generatedName = !options.name;
     this.dtype = options.dtype ?? 'float32';
     const node = new LayerNode(this, []);
     node.outputs = [new SymbolicTensor(this.batchInputShape as Shape, node, 0)];

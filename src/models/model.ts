@@ -46,7 +46,11 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> {
       throw new ConfigError(`${prefix}: option 'name' must be a non-empty string, received ${JSON.stringify(name)}`);
     }
     this.name = name ?? uniqueLayerName(prefix);
+    this.generatedName = name === undefined;
   }
+
+  /** @internal Whether the name is Keras 3's own (sequential, functional_1, ...), not one given. */
+  protected readonly generatedName: boolean;
 
   /** @internal The traced graph; Sequential builds it on first use. */
   protected abstract graphFor(inputs: readonly Tensor[] | null): Graph;
@@ -272,8 +276,10 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> {
     checkOptionsObject(options, `${this.name}: summary`, '{ print: false }');
     checkKnownKeys(options, SUMMARY_OPTION_KEYS, `${this.name}: summary`);
     const graph = this.graphFor(null);
-    const rows = this.layers.map((layer) => summaryRow(layer, graph));
-    return summarize(this.name, rows, this.isChain, options);
+    const named = options.layout === 'tf.keras' ? tfKerasName : (layer: Layer) => layer.name;
+    const rows = this.layers.map((layer) => summaryRow(layer, graph, named));
+    const modelName = options.layout === 'tf.keras' && this.generatedName ? this.name.replace(/^functional(?=_\d+$|$)/, 'model') : this.name;
+    return summarize(modelName, rows, this.isChain, options);
   }
 
   private toInputList(x: TensorLike | readonly TensorLike[]): Tensor[] {
@@ -294,10 +300,20 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> {
   }
 }
 
-function summaryRow(layer: Layer, graph: Graph): SummaryRow {
+/**
+ * The name tf.keras 2 would have given where Keras 3 chose one: its inputs count input_1,
+ * input_2, ... where Keras 3 has input_layer, input_layer_1, ...; names given are kept.
+ */
+function tfKerasName(layer: Layer): string {
+  if (!(layer instanceof InputLayer) || !layer.generatedName) return layer.name;
+  const match = /^input_layer(?:_(\d+))?$/.exec(layer.name);
+  return match ? `input_${Number(match[1] ?? 0) + 1}` : layer.name;
+}
+
+function summaryRow(layer: Layer, graph: Graph, named: (layer: Layer) => string): SummaryRow {
   const nodes = graph.nodes.filter((node) => node.layer === layer);
   return {
-    name: layer.name,
+    name: named(layer),
     className: layer.className,
     params: layer.countParams(),
     nonTrainableParams: layer.countNonTrainableParams(),
@@ -305,7 +321,7 @@ function summaryRow(layer: Layer, graph: Graph): SummaryRow {
     nodeOutputs: nodes.map((node) => node.outputs.map((t) => t.shape)),
     connections: nodes.flatMap((node) => node.inputs.map((input) => {
       const nodeIndex = input.layer.inboundNodes.indexOf(input.node);
-      return `${input.layer.name}[${nodeIndex}][${input.outputIndex}]`;
+      return `${named(input.layer)}[${nodeIndex}][${input.outputIndex}]`;
     })),
   };
 }

@@ -10,7 +10,9 @@ export type SummaryLayout = 'keras3' | 'tf.keras';
 export interface SummaryOptions {
   /**
    * 'keras3' (default): Keras 3's box-drawn table with parameter sizes in bytes.
-   * 'tf.keras': the tf.keras 2 table of underscores and equals signs.
+   * 'tf.keras': the tf.keras 2 table of underscores and equals signs, with tf.keras 2's names
+   * where Keras 3 chose them (a functional model 'model', inputs input_1, input_2, ...; names
+   * given are kept).
    */
   layout?: SummaryLayout;
   /**
