@@ -34,8 +34,10 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * validated tensors: about 1.6 KB).
  * 60 KiB since training (about 4.1 KB of backward kernels in the wasm, which every app
  * downloads, and about 11 KB of training JS, which only apps importing the models get).
+ * 64 KiB since the optimizer kernels, training dropout and several-output training (about 2 KB,
+ * with CuDNN layers and the orthogonal initializer's WebAssembly Gaussian landed beside them).
  */
-const GZIP_BUDGET = 60 * 1024;
+const GZIP_BUDGET = 64 * 1024;
 
 interface AppReport {
   variant: string;
@@ -167,7 +169,7 @@ describeWithChromium('the packed package in apps', () => {
     const js = (await Promise.all(jsFiles.map(gz))).reduce((a, b) => a + b, 0);
     const wasm = await gz(fetched[0]);
     console.log(`[bundlers] Vite app gzip -9: JS ${js} B + wasm ${wasm} B = ${js + wasm} B (${((js + wasm) / 1024).toFixed(1)} KiB)`);
-    expect(js + wasm, 'gzipped JS + wasm over the 60 KiB budget in CONTRIBUTING.md').toBeLessThan(GZIP_BUDGET);
+    expect(js + wasm, 'gzipped JS + wasm over the 64 KiB budget in CONTRIBUTING.md').toBeLessThan(GZIP_BUDGET);
   }, 60_000);
 
   it('Vite build of an app that uses only LSTM: tree-shaken, and still right', async () => {
