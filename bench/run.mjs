@@ -14,6 +14,9 @@
 //                      onnxruntime-web and a T=1000 apply; writes results/streaming.json and .svg
 //   --cnn              only the CNN-LSTM bench (bench/cnn-lstm.mjs): Conv1D(64, 3) -> MaxPooling1D -> LSTM(64),
 //                      T=200 D=8, B=1 and 32, against onnxruntime-web; writes results/cnn-lstm.json
+//   --training         only the training bench (bench/training/bench.mjs): trainOnBatch (mse, Adam)
+//                      against tfjs-layers cpu/wasm and PyTorch CPU (1 thread); results/training.json
+//                      and .svg (with --quick: LSTM B=1 and B=32 at H=64; --cells/--batches/--units filter)
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +61,7 @@ function parseOptions() {
       kernels: { type: 'string', default: 'auto' },
       streaming: { type: 'boolean', default: false },
       cnn: { type: 'boolean', default: false },
+      training: { type: 'boolean', default: false },
     },
   });
   const cells = listOption(values.cells);
@@ -81,7 +85,9 @@ function parseOptions() {
     extras: !values['no-extras'],
     streaming: values.streaming,
     cnn: values.cnn,
-    name: values.out ?? (values.streaming ? 'streaming' : values.cnn ? 'cnn-lstm' : values.quick ? 'quick' : 'latest'),
+    training: values.training,
+    filters: { cells, batches, units },
+    name: values.out ?? (values.training ? (values.quick ? 'training-quick' : 'training') : values.streaming ? 'streaming' : values.cnn ? 'cnn-lstm' : values.quick ? 'quick' : 'latest'),
   };
 }
 
@@ -129,6 +135,10 @@ async function main() {
   }
   if (options.cnn) {
     await cnnOnly(options, startedAt);
+    return;
+  }
+  if (options.training) {
+    await trainingOnly(options, startedAt);
     return;
   }
   // Loaded after the dist check (they import the built package), all up front: a rebuild
@@ -229,6 +239,27 @@ async function cnnOnly(options, startedAt) {
     log(`WARNING ${point.label}: onnxruntime-web differs from ours by ${point.maxAbsDiff.toExponential(2)} (max abs, tolerance ${results.tolerance})`);
   }
   log(`wrote ${writeResultsJson(RESULTS_DIRECTORY, options.name, results)}`);
+}
+
+async function trainingOnly(options, startedAt) {
+  const { runTrainingBench, formatTrainingReport, TRAINING_PEER_LABELS } = await import('./training/bench.mjs');
+  const { wasmRnnKernelVariant } = await import('./peers/index.mjs');
+  const results = {
+    generatedAt: new Date().toISOString(),
+    command: `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim(),
+    machine: machineInfo(),
+    build: { kernelVariant: await wasmRnnKernelVariant(), wasmFiles: buildInfo() },
+    ...(await runTrainingBench({ quick: options.quick, ...options.filters, log })),
+  };
+  results.machine.loadAverageAtEnd = loadAverage();
+  results.durationSeconds = Math.round((performance.now() - startedAt) / 1000);
+  process.stdout.write(`\n${formatTrainingReport(results)}\n\n`);
+  const jsonFile = writeResultsJson(RESULTS_DIRECTORY, options.name, results);
+  const svgFile = writeSvgChart(RESULTS_DIRECTORY, options.name, results, {
+    title: `wasm-rnn vs peers: ms per train step (trainOnBatch, mse, Adam), T=${results.grid.T}, D=${results.grid.D} (log scale, lower is better)`,
+    labels: TRAINING_PEER_LABELS,
+  });
+  log(`wrote ${jsonFile} and ${svgFile}`);
 }
 
 await main();

@@ -37,6 +37,7 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * 62 KiB since model.toJSON() (Keras 3 / tf.keras serialisation of Sequential and functional models
  * with their compile config: about 2 KB, which only apps importing the models get; the file writers
  * live in wasm-rnn/keras).
+ * 64 KiB since the optimizer kernels, training dropout and several-output training (about 2 KB).
  * 80 KiB since issue 16's layers around the RNNs (the whole-library app measured 64.6 KiB with
  * CuDNN, the Keras 1 conversions, the shape layers, Activation and BatchNormalization, before
  * convolution and pooling (about 1.5 KB of kernels and 5 KB of layer JS) and toJSON joined; merges,
