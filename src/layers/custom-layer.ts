@@ -120,7 +120,7 @@ export abstract class CustomLayer extends Layer {
   }
 
   /** The parameters of weights added with `trainable: false`. */
-  countNonTrainableParams(): number {
+  override countNonTrainableParams(): number {
     return this.weightList.reduce((sum, w) => sum + (w.trainable ? 0 : shapeSize(w.shape)), 0);
   }
 

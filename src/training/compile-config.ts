@@ -1,6 +1,6 @@
 // Keras 3's model.get_compile_config() for a compiled model: the optimizer's
 // config (only the keys its Keras class takes), the loss and the metrics as given.
-import type { LossArgument } from './losses.js';
+import type { LossesArgument, MetricsArgument } from './outputs.js';
 import type { Optimizer, OptimizerName } from './optimizers.js';
 
 const KERAS_CLASS: Record<OptimizerName, string> = { sgd: 'SGD', adam: 'Adam', adamw: 'AdamW', rmsprop: 'RMSprop', adagrad: 'Adagrad' };
@@ -31,12 +31,22 @@ export function optimizerConfig(optimizer: Optimizer): Record<string, unknown> {
   return { module: 'keras.optimizers', class_name: KERAS_CLASS[optimizer.name], config, registered_name: null };
 }
 
-export function compileConfig(optimizer: Optimizer, loss: LossArgument, metrics: readonly string[] | null | undefined): Record<string, unknown> {
+type LossWeights = number | readonly (number | null)[] | { readonly [outputName: string]: number } | null | undefined;
+
+/** A plain JSON copy of a list or dict argument, null when it is absent or empty (as Keras writes it). */
+function asWritten(value: unknown): unknown {
+  if (value === undefined || value === null) return null;
+  if (Array.isArray(value)) return value.length > 0 ? JSON.parse(JSON.stringify(value)) : null;
+  if (typeof value === 'object') return Object.keys(value).length > 0 ? JSON.parse(JSON.stringify(value)) : null;
+  return value;
+}
+
+export function compileConfig(optimizer: Optimizer, loss: LossesArgument, metrics: MetricsArgument | null | undefined, lossWeights?: LossWeights): Record<string, unknown> {
   return {
     optimizer: optimizerConfig(optimizer),
-    loss,
-    loss_weights: null,
-    metrics: metrics && metrics.length > 0 ? [...metrics] : null,
+    loss: asWritten(loss),
+    loss_weights: asWritten(lossWeights),
+    metrics: asWritten(metrics),
     weighted_metrics: null,
     run_eagerly: false,
     steps_per_execution: 1,
