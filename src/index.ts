@@ -33,6 +33,8 @@ export { Activation, type ActivationOptions } from './layers/activation.js';
 export { KERAS_ACTIVATION_NAMES, type KerasActivationName } from './layers/activation-functions.js';
 export { BatchNormalization, type BatchNormalizationOptions } from './layers/batch-normalization.js';
 export { Input, InputLayer, type InputOptions } from './layers/input-layer.js';
+export { CustomLayer, type CustomLayerConfig, type AddWeightOptions } from './layers/custom-layer.js';
+export { registerLayer, type LayerFactory } from './layers/registry.js';
 export { SymbolicTensor } from './symbolic.js';
 export { Model, ModelBase, type ModelOptions, type ModelOutput, type PredictOptions, type SummaryOptions, type SummaryLayout } from './models/model.js';
 export { Sequential, type SequentialOptions } from './models/sequential.js';

@@ -13,6 +13,9 @@ export { Tensor, tensor, type TensorLike } from '../tensor.js';
 export { WasmRnnError, ConfigError } from '../errors.js';
 export { Model, type PredictOptions, type SummaryOptions } from '../models/model.js';
 export { Sequential } from '../models/sequential.js';
+export { CustomLayer, type CustomLayerConfig, type AddWeightOptions } from '../layers/custom-layer.js';
+export { registerLayer, type LayerFactory } from '../layers/registry.js';
+export type { Shape } from '../layers/layer.js';
 export type { KerasVersion } from '../layers/activations.js';
 
 // model.loadWeights(file) works once this entry is imported: it brings the HDF5 reader.

@@ -6,6 +6,7 @@
 import { ConfigError } from '../errors.js';
 import { checkKnownKeys } from '../option-keys.js';
 import type { KerasVersion } from '../layers/activations.js';
+import type { LayerFactory } from '../layers/registry.js';
 import type { WasmSource } from '../kernels/module.js';
 import type { TensorLike } from '../tensor.js';
 
@@ -59,11 +60,17 @@ export interface LoadModelOptions {
    * Shard paths outside the folder of a model.json on disk are always refused.
    */
   allowCrossOrigin?: boolean;
+  /**
+   * Layers written in user code, by the class_name the file gives them (Keras' custom_objects):
+   * `{ AttentionLayer: (config) => new AttentionLayer(config) }`. They take precedence over
+   * registerLayer's, for this load only.
+   */
+  customLayers?: Readonly<Record<string, LayerFactory>>;
 }
 
 // A record over every key, so that a new LoadModelOptions key cannot be forgotten here.
 const LOAD_MODEL_KEYS: Record<keyof LoadModelOptions, true> = {
-  weights: true, weightFiles: true, kerasVersion: true, wasm: true, signal: true, timeoutMs: true, maxBytes: true, allowCrossOrigin: true,
+  weights: true, weightFiles: true, kerasVersion: true, wasm: true, signal: true, timeoutMs: true, maxBytes: true, allowCrossOrigin: true, customLayers: true,
 };
 
 /** @internal */
@@ -73,7 +80,14 @@ export function checkLoadOptions(options: unknown): LoadModelOptions {
   }
   const record = options as Record<string, unknown>;
   checkKnownKeys(record, Object.keys(LOAD_MODEL_KEYS), 'loadModel');
-  const { kerasVersion, signal, timeoutMs, maxBytes, allowCrossOrigin } = record;
+  const { kerasVersion, signal, timeoutMs, maxBytes, allowCrossOrigin, customLayers } = record;
+  if (customLayers !== undefined) {
+    const entries = typeof customLayers === 'object' && customLayers !== null && !Array.isArray(customLayers) ? Object.entries(customLayers) : null;
+    const bad = entries?.find(([, factory]) => typeof factory !== 'function');
+    if (!entries || bad) {
+      throw new ConfigError(`loadModel: option 'customLayers' must map class names to factories (config) => layer, received ${bad ? `${bad[0]}: ${describe(bad[1])}` : describe(customLayers)}`);
+    }
+  }
   if (kerasVersion !== undefined && kerasVersion !== 2 && kerasVersion !== 3) {
     throw new ConfigError(`loadModel: option 'kerasVersion' must be 2 or 3, received ${describe(kerasVersion)}`);
   }

@@ -3,6 +3,7 @@
 import { ready } from '../kernels/module.js';
 import type { KerasVersion } from '../layers/activations.js';
 import type { Layer } from '../layers/layer.js';
+import { withCustomLayers } from '../layers/registry.js';
 import type { Model, ModelBase } from '../models/model.js';
 import type { Sequential } from '../models/sequential.js';
 import { toTensor } from '../tensor.js';
@@ -55,9 +56,9 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
     const keras1 = isKeras1(contents.kerasVersion);
     // Unsupported layer classes first: they are what a user most needs to hear about.
     const raw = keras1 ? upgradeKeras1Config(contents.config, contents.configLocation) : contents.config;
-    const config = unlessUnbuilt(contents, () => prepareConfig(raw, contents.configLocation, contents.weightBytes));
+    const config = withCustomLayers(checked.customLayers, () => unlessUnbuilt(contents, () => prepareConfig(raw, contents.configLocation, contents.weightBytes)));
     const version = checked.kerasVersion ?? kerasVersionOf(contents.kerasVersion, contents.defaultVersion, contents.configLocation);
-    const model = buildModel(config, version, contents.configLocation);
+    const model = withCustomLayers(checked.customLayers, () => buildModel(config, version, contents.configLocation));
     const order = configLayerNames(config);
     try {
       const stored = contents.weights(model, order);

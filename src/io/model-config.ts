@@ -3,6 +3,7 @@
 // sizes refused before anything is allocated.
 import type { KerasVersion } from '../layers/activations.js';
 import { SUPPORTED_LAYER_CLASSES } from '../layers/config.js';
+import { customLayerFactory } from '../layers/registry.js';
 import { modelFromConfig } from '../models/from-config.js';
 import type { Model } from '../models/model.js';
 import { Sequential } from '../models/sequential.js';
@@ -91,7 +92,10 @@ function unsupportedClassesError(unsupported: ReadonlyMap<string, string[]>, whe
   const listed = [...unsupported].map(([className, layers]) => `${JSON.stringify(className)} (${layers.join(', ')})`);
   const what = unsupported.size === 1 ? `has class ${listed[0]}, which wasm-rnn does not support` : `has ${unsupported.size} layer classes wasm-rnn does not support: ${listed.join(', ')}`;
   const first = [...unsupported.values()][0][0];
-  return new ModelFileError(`${what}; supported layers: ${SUPPORTED_LAYER_CLASSES.join(', ')}`, { ...where, layer: first });
+  return new ModelFileError(
+    `${what}; supported layers: ${SUPPORTED_LAYER_CLASSES.join(', ')}. A layer written in user code loads with registerLayer(className, factory) or loadModel(file, { customLayers: { ClassName: factory } })`,
+    { ...where, layer: first },
+  );
 }
 
 /** Checks one layer entry; an unsupported class is recorded in `unsupported` (class -> layer names) rather than thrown. */
@@ -106,6 +110,7 @@ function checkLayer(spec: unknown, path: string, where: ConfigLocation, budgetFl
   if (MODEL_CLASSES.includes(className)) {
     throw new ModelFileError(`is a nested ${className} model, which is not supported; flatten it into one model`, layerWhere);
   }
+  if (customLayerFactory(className)) return;
   if (!SUPPORTED_LAYER_CLASSES.includes(className)) {
     unsupported.set(className, [...(unsupported.get(className) ?? []), name]);
     return;

@@ -6,6 +6,7 @@
 // Bidirectional's in `forward_layer` and `backward_layer`, a TimeDistributed's
 // in `layer`. The order comes from the config, never from HDF5 iteration.
 import { Bidirectional } from '../layers/bidirectional.js';
+import { toSnakeCase } from '../layers/custom-layer.js';
 import type { Layer } from '../layers/layer.js';
 import { RecurrentLayer } from '../layers/recurrent.js';
 import { TimeDistributed } from '../layers/time-distributed.js';
@@ -13,14 +14,7 @@ import type { ModelBase } from '../models/model.js';
 import type { Hdf5Reader } from './hdf5.js';
 import type { WeightEntry, WeightSource } from './weights.js';
 
-/** Keras' naming.to_snake_case: 'SimpleRNN' -> 'simple_rnn', 'TimeDistributed' -> 'time_distributed'. */
-export function toSnakeCase(name: string): string {
-  return name
-    .replace(/\W+/g, '')
-    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
-    .replace(/([a-z])([A-Z])/g, '$1_$2')
-    .toLowerCase();
-}
+export { toSnakeCase };
 
 /** The `vars` groups holding a layer's weights, in Keras get_weights() order. */
 export function varGroups(layer: Layer, base: string): string[] {

@@ -6,7 +6,7 @@ import type { Bidirectional } from './bidirectional.js';
 import { configKerasVersion, readSpec, type KerasLayerSpec, type LayerFromConfigOptions } from './keras-options.js';
 import type { Layer } from './layer.js';
 import type { RecurrentLayer } from './recurrent.js';
-import { WRAPPABLE_CLASSES, type LayerClass } from './registry.js';
+import { WRAPPABLE_CLASSES, buildCustomLayer, customLayerFactory, type LayerClass } from './registry.js';
 import { TimeDistributed } from './time-distributed.js';
 
 export type { KerasLayerSpec, LayerFromConfigOptions };
@@ -28,9 +28,11 @@ export function layerFromConfig(spec: KerasLayerSpec, options: LayerFromConfigOp
 export function deserializeLayer(spec: KerasLayerSpec, options: LayerFromConfigOptions = {}): Layer {
   const kerasVersion = configKerasVersion(options, 'layerFromConfig');
   const { className, config } = readSpec(spec, 'layerFromConfig: spec');
+  const factory = customLayerFactory(className);
+  if (factory) return buildCustomLayer(factory, className, config);
   const Class = LAYER_CLASSES[className];
   if (!Class) {
-    throw new ConfigError(`layerFromConfig: unknown layer class_name ${JSON.stringify(className)}; supported: ${SUPPORTED_LAYER_CLASSES.join(', ')}`);
+    throw new ConfigError(`layerFromConfig: unknown layer class_name ${JSON.stringify(className)}; supported: ${SUPPORTED_LAYER_CLASSES.join(', ')}, and layers registered with registerLayer`);
   }
   return Class.fromConfig(config, { kerasVersion });
 }

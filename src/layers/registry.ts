@@ -13,7 +13,8 @@ import { Flatten } from './flatten.js';
 import { GRU } from './gru.js';
 import { InputLayer } from './input-layer.js';
 import type { LayerFromConfigOptions } from './keras-options.js';
-import type { Layer } from './layer.js';
+import { Layer } from './layer.js';
+import { ConfigError } from '../errors.js';
 import { LSTM } from './lstm.js';
 import { Masking } from './masking.js';
 import { Permute } from './permute.js';
@@ -21,10 +22,59 @@ import { RepeatVector } from './repeat-vector.js';
 import { Reshape } from './reshape.js';
 import { SimpleRNN } from './simple-rnn.js';
 
+/** @internal */
 export interface LayerClass {
   fromConfig(config: Record<string, unknown>, options?: LayerFromConfigOptions): Layer;
 }
 
+/** Builds a layer from its Keras config (the file's snake_case keys): what registerLayer and loadModel's customLayers take. */
+export type LayerFactory = (config: Record<string, unknown>) => Layer;
+
+const registered = new Map<string, LayerFactory>();
+let scoped: Readonly<Record<string, LayerFactory>> | undefined;
+
+/**
+ * Keras' custom_objects: every later layerFromConfig, modelFromConfig and loadModel builds layers of
+ * `className` (a config's class_name) with `factory`, e.g. `(config) => new MyAttention(config)`.
+ * A registered name takes precedence over a built-in class of the same name, as in Keras.
+ */
+export function registerLayer(className: string, factory: LayerFactory): void {
+  if (typeof className !== 'string' || !/^[A-Za-z_][\w.>]*$/.test(className)) {
+    throw new ConfigError(`registerLayer: className must be a Keras class name such as 'AttentionLayer', received ${JSON.stringify(className)}`);
+  }
+  if (typeof factory !== 'function') {
+    throw new ConfigError(`registerLayer: factory for ${className} must be a function (config) => layer, received ${typeof factory}`);
+  }
+  registered.set(className, factory);
+}
+
+/** @internal The factory for a class name: the ones given to this load first, then registered ones. */
+export function customLayerFactory(className: string): LayerFactory | undefined {
+  const own = scoped !== undefined && Object.prototype.hasOwnProperty.call(scoped, className) ? scoped[className] : undefined;
+  return own ?? registered.get(className);
+}
+
+/** @internal Runs `build` (synchronous) with `layers` added to the registry, as loadModel's customLayers. */
+export function withCustomLayers<T>(layers: Readonly<Record<string, LayerFactory>> | undefined, build: () => T): T {
+  const previous = scoped;
+  scoped = layers;
+  try {
+    return build();
+  } finally {
+    scoped = previous;
+  }
+}
+
+/** @internal Builds a layer with a custom factory; the factory must return a Layer. */
+export function buildCustomLayer(factory: LayerFactory, className: string, config: Record<string, unknown>): Layer {
+  const layer: unknown = factory({ ...config });
+  if (!(layer instanceof Layer)) {
+    throw new ConfigError(`the factory registered for ${className} must return a Layer (for example a CustomLayer subclass), received ${String(layer)}`);
+  }
+  return layer;
+}
+
+/** @internal */
 export const WRAPPABLE_CLASSES: Readonly<Record<string, LayerClass>> = {
   SimpleRNN, LSTM, GRU, CuDNNLSTM, CuDNNGRU, Bidirectional, Dense, Embedding, Dropout, Masking, Concatenate, InputLayer,
   Flatten, Reshape, Permute, RepeatVector, Activation, BatchNormalization,
