@@ -38,3 +38,7 @@ export {
   stream_step, STREAM_OP_RECURRENT, STREAM_OP_DENSE, STREAM_OP_GATHER, STREAM_OP_MASKING, STREAM_OP_COPY_ROWS,
   STREAM_OP_MASK_ANY, STREAM_OP_HEADER_WORDS,
 } from "./stream";
+export {
+  f32_weight_decay, f32_sgd_update, f32_adam_update, f32_rmsprop_update, f32_adagrad_update,
+  f32_sum_squares, f32_scale_divide, f32_clip_values,
+} from "./optimizer";

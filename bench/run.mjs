@@ -12,6 +12,9 @@
 //   --kernels K        wasm-rnn build: auto (default: relaxed SIMD where the engine has it), simd, relaxed-simd
 //   --streaming        only the streaming bench (bench/streaming.mjs): stream.step per frame against
 //                      onnxruntime-web and a T=1000 apply; writes results/streaming.json and .svg
+//   --training         only the training bench (bench/training/bench.mjs): trainOnBatch (mse, Adam)
+//                      against tfjs-layers cpu/wasm and PyTorch CPU (1 thread); results/training.json
+//                      and .svg (with --quick: LSTM B=1 and B=32 at H=64; --cells/--batches/--units filter)
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +58,7 @@ function parseOptions() {
       out: { type: 'string' },
       kernels: { type: 'string', default: 'auto' },
       streaming: { type: 'boolean', default: false },
+      training: { type: 'boolean', default: false },
     },
   });
   const cells = listOption(values.cells);
@@ -77,7 +81,9 @@ function parseOptions() {
     timing,
     extras: !values['no-extras'],
     streaming: values.streaming,
-    name: values.out ?? (values.streaming ? 'streaming' : values.quick ? 'quick' : 'latest'),
+    training: values.training,
+    filters: { cells, batches, units },
+    name: values.out ?? (values.training ? (values.quick ? 'training-quick' : 'training') : values.streaming ? 'streaming' : values.quick ? 'quick' : 'latest'),
   };
 }
 
@@ -121,6 +127,10 @@ async function main() {
   const options = parseOptions();
   if (options.streaming) {
     await streamingOnly(options, startedAt);
+    return;
+  }
+  if (options.training) {
+    await trainingOnly(options, startedAt);
     return;
   }
   // Loaded after the dist check (they import the built package), all up front: a rebuild
@@ -202,6 +212,27 @@ async function streamingOnly(options, startedAt) {
   }
   const jsonFile = writeResultsJson(RESULTS_DIRECTORY, options.name, results);
   const svgFile = writeStreamingChart(RESULTS_DIRECTORY, options.name, results);
+  log(`wrote ${jsonFile} and ${svgFile}`);
+}
+
+async function trainingOnly(options, startedAt) {
+  const { runTrainingBench, formatTrainingReport, TRAINING_PEER_LABELS } = await import('./training/bench.mjs');
+  const { wasmRnnKernelVariant } = await import('./peers/index.mjs');
+  const results = {
+    generatedAt: new Date().toISOString(),
+    command: `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim(),
+    machine: machineInfo(),
+    build: { kernelVariant: await wasmRnnKernelVariant(), wasmFiles: buildInfo() },
+    ...(await runTrainingBench({ quick: options.quick, ...options.filters, log })),
+  };
+  results.machine.loadAverageAtEnd = loadAverage();
+  results.durationSeconds = Math.round((performance.now() - startedAt) / 1000);
+  process.stdout.write(`\n${formatTrainingReport(results)}\n\n`);
+  const jsonFile = writeResultsJson(RESULTS_DIRECTORY, options.name, results);
+  const svgFile = writeSvgChart(RESULTS_DIRECTORY, options.name, results, {
+    title: `wasm-rnn vs peers: ms per train step (trainOnBatch, mse, Adam), T=${results.grid.T}, D=${results.grid.D} (log scale, lower is better)`,
+    labels: TRAINING_PEER_LABELS,
+  });
   log(`wrote ${jsonFile} and ${svgFile}`);
 }
 

@@ -6,6 +6,7 @@ import { PEER_LABELS } from './peers/ids.mjs';
 
 const COLORS = {
   'wasm-rnn': '#d1495b',
+  torch: '#6a4c93',
   'tfjs-cpu': '#a0a0a0',
   'tfjs-wasm': '#edae49',
   'ort-web': '#00798c',
@@ -34,12 +35,12 @@ function decadeTicks(minMs, maxMs) {
 const tickLabel = (ms) => (ms >= 1000 ? `${ms / 1000} s` : ms >= 1 ? `${ms} ms` : `${ms * 1000} µs`);
 
 /** Legend items placed left to right, wrapping onto a new row at the chart's right edge. */
-function layoutLegend(peerIds, width) {
+function layoutLegend(peerIds, width, labels) {
   const items = [];
   let x = MARGIN.left;
   let row = 0;
   for (const id of peerIds) {
-    const label = PEER_LABELS[id] ?? id;
+    const label = labels[id] ?? id;
     const itemWidth = 30 + CHAR_WIDTH * label.length;
     if (x + itemWidth > width - MARGIN.right && x > MARGIN.left) {
       x = MARGIN.left;
@@ -51,8 +52,11 @@ function layoutLegend(peerIds, width) {
   return { items, rows: row + 1 };
 }
 
-export function renderSvgChart(results) {
+/** `chart.title` and `chart.labels` (peer id to legend text) default to the inference bench's. */
+export function renderSvgChart(results, chart = {}) {
   const { points, peerIds, machine, grid } = results;
+  const labels = chart.labels ?? PEER_LABELS;
+  const title = chart.title ?? `wasm-rnn vs peers: ms per forward pass, T=${grid.T}, D=${grid.D} (log scale, lower is better)`;
   const footnotes = [];
   if (points.some((p) => Object.values(p.peers).some((r) => r.variant))) footnotes.push('* tfjs GRU bars run the reset_before GRU (tfjs-layers has no reset_after; same FLOPs, different function).');
   if (points.some((p) => Object.values(p.peers).some((r) => r.disagrees))) footnotes.push('! output differs from wasm-rnn beyond the tolerance.');
@@ -62,7 +66,7 @@ export function renderSvgChart(results) {
   const barsWidth = peerIds.length * BAR_WIDTH;
   const width = Math.max(MIN_WIDTH, MARGIN.left + points.length * (barsWidth + GROUP_GAP) + MARGIN.right);
   const slotWidth = (width - MARGIN.left - MARGIN.right) / points.length;
-  const legend = layoutLegend(peerIds, width);
+  const legend = layoutLegend(peerIds, width, labels);
   const plotTop = MARGIN.top + (legend.rows - 1) * LEGEND_ROW;
   const baseline = plotTop + PLOT_HEIGHT;
   const height = baseline + MARGIN.bottom + footnotes.length * FOOTNOTE_LINE;
@@ -75,7 +79,7 @@ export function renderSvgChart(results) {
   const out = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif" font-size="12">`);
   out.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
-  out.push(`<text x="${MARGIN.left}" y="24" font-size="17" font-weight="600">wasm-rnn vs peers: ms per forward pass, T=${grid.T}, D=${grid.D} (log scale, lower is better)</text>`);
+  out.push(`<text x="${MARGIN.left}" y="24" font-size="17" font-weight="600">${escapeXml(title)}</text>`);
   out.push(`<text x="${MARGIN.left}" y="44" fill="#555">${escapeXml(`${machine.cpuModel}, ${machine.cores} cores, Node ${machine.node}; every peer single-threaded; ${results.generatedAt.slice(0, 10)}`)}</text>`);
   for (const item of legend.items) {
     out.push(`<rect x="${item.x}" y="${item.y}" width="12" height="12" fill="${COLORS[item.id]}"/>`);
@@ -101,7 +105,7 @@ export function renderSvgChart(results) {
         return;
       }
       const top = y(result.medianMs);
-      const note = [result.variant ? `runs the ${result.variant} GRU` : '', result.disagrees ? `output differs by ${result.maxAbsDiff.toExponential(1)}` : ''].filter(Boolean).join('; ');
+      const note = [result.variant ? `runs the ${result.variant} GRU` : '', result.disagrees ? `output differs by ${result.maxAbsDiff?.toExponential(1)}` : ''].filter(Boolean).join('; ');
       out.push(`<rect x="${x}" y="${round(top)}" width="${BAR_WIDTH - 1}" height="${round(baseline - top)}" fill="${COLORS[id]}"><title>${escapeXml(`${point.cell} B=${point.B} H=${point.H} ${id}: ${result.medianMs.toFixed(2)} ms${note ? ` (${note})` : ''}`)}</title></rect>`);
       if (result.variant || result.disagrees) {
         out.push(`<text x="${x + BAR_WIDTH / 2}" y="${round(top) - 3}" text-anchor="middle" font-size="10">${result.disagrees ? '!' : '*'}</text>`);
@@ -124,8 +128,8 @@ export function renderSvgChart(results) {
   return `${out.join('\n')}\n`;
 }
 
-export function writeSvgChart(directory, name, results) {
+export function writeSvgChart(directory, name, results, chart = {}) {
   const file = path.join(directory, `${name}.svg`);
-  writeFileSync(file, renderSvgChart(results));
+  writeFileSync(file, renderSvgChart(results, chart));
   return file;
 }

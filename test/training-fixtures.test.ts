@@ -99,6 +99,27 @@ describe('training fixtures (../shared/training)', () => {
       callbacks: [{ onTrainBatchEnd: (_batch: number, logs: Logs) => { running.push(logs.loss); } }],
     });
     expect(running.length, 'steps').toBe(c.fit.epochs * expected.steps_per_epoch);
+
+    // batch_losses: what trainOnBatch returns for each batch from the same state, on a twin model
+    // stepped through the same batches in order (no fixture shuffles).
+    expect(c.fit.shuffle).toBe(false);
+    const twin = modelFromConfig(c.model);
+    twin.setWeights(c.weights.map(toTensor));
+    twin.compile({ optimizer: c.compile.optimizer, loss: c.compile.loss, metrics: c.compile.metrics });
+    const slice = (t: Tensor, from: number, to: number) => {
+      const row = t.size / t.shape[0];
+      return tensor(t.data.slice(from * row, to * row), [to - from, ...t.shape.slice(1)]);
+    };
+    const stepLosses: number[] = [];
+    for (let e = 0; e < c.fit.epochs; e++) {
+      for (let k = 0; k < expected.steps_per_epoch; k++) {
+        const [from, to] = [k * c.fit.batch_size, Math.min(expected.train_samples, (k + 1) * c.fit.batch_size)];
+        const bx = x.map((t) => slice(t, from, to));
+        const logs = twin.trainOnBatch(bx.length === 1 ? bx[0] : bx, slice(y, from, to), { sampleWeight: sampleWeight ? slice(sampleWeight, from, to) : undefined });
+        stepLosses.push(logs.loss);
+      }
+    }
+    expectWithin(stepLosses, expected.batch_losses.data, tol.losses, 'batch_losses');
     expectWithin(running, expected.batch_running_loss.data, tol.losses, 'batch_running_loss');
     expect(Object.keys(history.history)).toEqual(Object.keys(expected.history));
     for (const [key, values] of Object.entries(expected.history)) expectWithin(history.history[key], values, tol.history, `history.${key}`);

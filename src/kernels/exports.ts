@@ -39,6 +39,15 @@ export interface KernelExports {
   f32_column_sums(out: number, a: number, lda: number, rows: number, cols: number, accumulate: number): void;
   /** dst rows += src rows. */
   f32_add_rows(dst: number, dstStride: number, src: number, srcStride: number, rows: number, cols: number): void;
+  /** Optimizer updates over flat float32 buffers of n floats, n a multiple of 4 (assembly/optimizer.ts); 0 = no such slot. */
+  f32_weight_decay(w: number, n: number, factor: number): void;
+  f32_sgd_update(w: number, g: number, m: number, n: number, lr: number, momentum: number, nesterov: number): void;
+  f32_adam_update(w: number, g: number, m: number, v: number, vhat: number, n: number, alpha: number, beta1: number, beta2: number, epsilon: number): void;
+  f32_rmsprop_update(w: number, g: number, v: number, avg: number, mom: number, n: number, lr: number, rho: number, epsilon: number, momentum: number): void;
+  f32_adagrad_update(w: number, g: number, acc: number, n: number, lr: number, epsilon: number): void;
+  f32_sum_squares(g: number, n: number): number;
+  f32_scale_divide(g: number, n: number, scale: number, divisor: number): void;
+  f32_clip_values(g: number, n: number, c: number): void;
   cell_gate_count(cell: number): number;
   cell_state_count(cell: number): number;
   cell_work_blocks(cell: number): number;

@@ -186,6 +186,12 @@ export class Dense extends Layer {
     return new Tensor(data, this.computeOutputShape(x.shape) as number[]);
   }
 
+  /** @internal x·kernel + bias before the activation, for `rows` rows of x (training's backward pass of silu). */
+  preActivations(x: Float32Array, rows: number): Float32Array {
+    const packed = this.packed.current as PackedDenseWeights;
+    return rows === 0 ? new Float32Array(0) : runDense(packed, x, rows, { elementwise: activationId('linear', this.kerasVersion, `${this.name}: activation`) }, this.name);
+  }
+
   /** Refuses, before any initializer runs, weights whose packing cannot fit WebAssembly memory. */
   private checkWeightsFit(inputDim: number): void {
     checkDenseWeightsFit(defaultInstance(), inputDim, this.units, () => `${this.name}: weights for ${inputDim} input features and ${this.units} units`);

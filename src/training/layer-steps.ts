@@ -35,9 +35,9 @@ export interface LayerStep {
   release(): void;
 }
 
-/** The Dense activations activationGradient differentiates. */
+/** The Dense activations activationGradient (silu, swish: siluGradient) differentiates. */
 const DENSE_BACKWARD_ACTIVATIONS: readonly string[] = [
-  'softmax', 'linear', 'tanh', 'sigmoid', 'relu', 'relu6', 'hard_sigmoid', 'elu', 'selu', 'softsign', 'exponential',
+  'softmax', 'linear', 'tanh', 'sigmoid', 'relu', 'relu6', 'hard_sigmoid', 'elu', 'selu', 'softsign', 'exponential', 'silu', 'swish',
 ];
 
 /** Throws a ConfigError naming the layer when it has no backward pass (or runs in a mode training does not support). */
@@ -59,29 +59,58 @@ export function checkTrainable(layer: Layer): void {
     return;
   }
   if (layer instanceof Bidirectional) {
-    checkRecurrentTrainable(layer.forwardLayer, layer.name);
-    checkRecurrentTrainable(layer.backwardLayer, layer.name);
+    checkRecurrentTrainable(layer.forwardLayer, layer.name, true);
+    checkRecurrentTrainable(layer.backwardLayer, layer.name, true);
     return;
   }
   throw new ConfigError(`${layer.name}: ${layer.className} has no backward pass, so a model with it cannot be trained`);
 }
 
-function checkRecurrentTrainable(layer: RecurrentLayer, name: string): void {
+function checkRecurrentTrainable(layer: RecurrentLayer, name: string, bidirectional = false): void {
   if (layer instanceof CuDNNLSTM || layer instanceof CuDNNGRU) {
     throw new ConfigError(`${name}: ${layer.className} has no backward pass here (its weights are in cuDNN's layout); rebuild the model with ${layer.className.slice(5)} to train it`);
   }
   if (layer.stateful) throw new ConfigError(`${name}: stateful ${layer.className} layers cannot be trained (Keras trains them batch by batch with carried states; this package does not)`);
   const config = layer.getConfig();
-  if (config.dropout !== 0 || config.recurrent_dropout !== 0) {
-    throw new ConfigError(`${name}: ${layer.className} with dropout or recurrent_dropout cannot be trained yet (received dropout ${String(config.dropout)}, recurrent_dropout ${String(config.recurrent_dropout)})`);
+  // Keras switches a cell to one mask per gate for recurrent_dropout; this package has no kernel for that yet.
+  if (config.recurrent_dropout !== 0) {
+    throw new ConfigError(`${name}: ${layer.className} with recurrent_dropout cannot be trained yet (received recurrent_dropout ${String(config.recurrent_dropout)}); dropout (on the inputs) can`);
   }
+  if (bidirectional && config.dropout !== 0) {
+    throw new ConfigError(`${name}: Bidirectional(${layer.className}) with dropout cannot be trained yet (received dropout ${String(config.dropout)}); a ${layer.className} on its own can`);
+  }
+}
+
+/**
+ * Keras' input dropout of a recurrent cell: one inverted-scaled Bernoulli mask per (sequence,
+ * feature), drawn once per batch and reused at every step; applied only for a rate strictly
+ * between 0 and 1, as Keras does. Null when no dropout applies.
+ */
+export function recurrentInputMask(rate: number, batch: number, features: number, random: RandomSource): Float32Array | null {
+  if (!(rate > 0 && rate < 1)) return null;
+  const scale = 1 / (1 - rate);
+  const mask = new Float32Array(batch * features);
+  for (let i = 0; i < mask.length; i++) mask[i] = random() >= rate ? scale : 0;
+  return mask;
+}
+
+/** x (B, T, D) times mask (B, D) at every step. */
+function maskSteps(values: Float32Array, mask: Float32Array, batch: number, timesteps: number, features: number): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let b = 0; b < batch; b++) {
+    for (let t = 0; t < timesteps; t++) {
+      const row = (b * timesteps + t) * features;
+      for (let k = 0; k < features; k++) out[row + k] = values[row + k] * mask[b * features + k];
+    }
+  }
+  return out;
 }
 
 /** Runs `layer` in training mode on one node's inputs. */
 export function trainingStep(layer: Layer, inputs: Tensor[], masks: (Tensor | undefined)[], random: RandomSource): LayerStep {
   if (layer instanceof Dense) return denseStep(layer, layer, inputs, masks);
   if (layer instanceof TimeDistributed) return denseStep(layer, layer.layer as Dense, inputs, masks);
-  if (layer instanceof RecurrentLayer) return recurrentStep(layer, inputs, masks);
+  if (layer instanceof RecurrentLayer) return recurrentStep(layer, inputs, masks, random);
   if (layer instanceof Bidirectional) return bidirectionalStep(layer, inputs, masks);
   if (layer instanceof Embedding) return embeddingStep(layer, inputs);
   if (layer instanceof Masking) return maskingStep(layer, inputs);
@@ -93,7 +122,15 @@ export function trainingStep(layer: Layer, inputs: Tensor[], masks: (Tensor | un
 
 const nothingToRelease = () => {};
 
-/** d act / d z of Dense's activations, from the output y = act(z). */
+/** silu(z) = z·sigmoid(z) is not invertible: its derivative needs z itself. */
+function siluGradient(z: Float32Array, dY: Float32Array): Float32Array {
+  return z.map((v, i) => {
+    const s = 1 / (1 + Math.exp(-v));
+    return dY[i] * s * (1 + v * (1 - s));
+  });
+}
+
+/** d act / d z of Dense's activations, from the output y = act(z) (silu: see siluGradient). */
 function activationGradient(activation: string, kerasVersion: number, y: Float32Array, dY: Float32Array, units: number): Float32Array {
   const dZ = new Float32Array(y.length);
   if (activation === 'softmax') {
@@ -139,8 +176,11 @@ function denseStep(layer: Layer, dense: Dense, inputs: Tensor[], masks: (Tensor 
       const [kernel] = dense.getWeights();
       const [D, N] = kernel.shape;
       if (!dY) return { inputs: [null], weights: dense.useBias ? [new Float32Array(D * N), new Float32Array(N)] : [new Float32Array(D * N)] };
-      const dZ = activationGradient(dense.activation, dense.kerasVersion, y.data, dY, N);
-      const grads = denseBackward(defaultInstance(), x.data, kernel.data, dZ, x.size / D, D, N);
+      const rows = x.size / D;
+      const dZ = dense.activation === 'silu' || dense.activation === 'swish'
+        ? siluGradient(dense.preActivations(x.data, rows), dY)
+        : activationGradient(dense.activation, dense.kerasVersion, y.data, dY, N);
+      const grads = denseBackward(defaultInstance(), x.data, kernel.data, dZ, rows, D, N);
       return { inputs: [grads.x], weights: dense.useBias ? [grads.kernel, grads.bias] : [grads.kernel] };
     },
     release: nothingToRelease,
@@ -232,6 +272,7 @@ function dropoutStep(layer: Dropout, inputs: Tensor[], masks: (Tensor | undefine
 function recurrentTapeStep(
   tape: RecurrentTape, layers: readonly RecurrentLayer[], inputs: Tensor[], masks: (Tensor | undefined)[],
   outputShape: number[], sequenceOutputs: number, returnSequences: boolean, returnState: boolean,
+  inputMask: ((dX: Float32Array) => Float32Array) | null = null,
 ): LayerStep {
   const [batch] = inputs[0].shape;
   const { result } = tape;
@@ -256,7 +297,7 @@ function recurrentTapeStep(
       const weightGrads = grads.directions.flatMap((g, d) => (layers[d].useBias ? [g.kernel, g.recurrentKernel, g.bias] : [g.kernel, g.recurrentKernel]));
       const stateInputs = inputs.length - 1;
       const stateGrads = grads.directions.flatMap((g) => g.initialState).slice(0, stateInputs);
-      return { inputs: [grads.x, ...stateGrads], weights: weightGrads };
+      return { inputs: [inputMask ? inputMask(grads.x) : grads.x, ...stateGrads], weights: weightGrads };
     },
     release: () => {
       if (released) return;
@@ -266,15 +307,19 @@ function recurrentTapeStep(
   };
 }
 
-function recurrentStep(layer: RecurrentLayer, inputs: Tensor[], masks: (Tensor | undefined)[]): LayerStep {
+function recurrentStep(layer: RecurrentLayer, inputs: Tensor[], masks: (Tensor | undefined)[], random: RandomSource): LayerStep {
   const x = inputs[0];
-  const [batch, timesteps] = x.shape;
+  const [batch, timesteps, features] = x.shape;
   if (!layer.built) layer.build(x.shape);
+  checkTrainable(layer);
   const initialState = inputs.length > 1 ? inputs.slice(1) : undefined;
   const direction: RecurrentDirection = layer.direction(initialState, layer.goBackwards, layer.zeroOutputForMask, true);
-  const tape = runRecurrentTraining({ x: x.data, batch, timesteps, mask: masks[0]?.data ?? null, merge: 'none', directions: [direction] });
+  const dropMask = recurrentInputMask(layer.getConfig().dropout as number, batch, features, random);
+  const xData = dropMask ? maskSteps(x.data, dropMask, batch, timesteps, features) : x.data;
+  const tape = runRecurrentTraining({ x: xData, batch, timesteps, mask: masks[0]?.data ?? null, merge: 'none', directions: [direction] });
   const shape = layer.returnSequences ? [batch, timesteps, layer.units] : [batch, layer.units];
-  return recurrentTapeStep(tape, [layer], inputs, masks, shape, 1, layer.returnSequences, layer.returnState);
+  const maskGradient = dropMask ? (dX: Float32Array) => maskSteps(dX, dropMask, batch, timesteps, features) : null;
+  return recurrentTapeStep(tape, [layer], inputs, masks, shape, 1, layer.returnSequences, layer.returnState, maskGradient);
 }
 
 function bidirectionalStep(layer: Bidirectional, inputs: Tensor[], masks: (Tensor | undefined)[]): LayerStep {

@@ -1,7 +1,12 @@
 // Keras 3 optimizers (../shared/training/README.md, "Optimizers"): clipping,
 // decoupled weight decay, then the update rule, over every weight at once.
-// Weights are float32 as the layers keep them; the optimizer state is float64.
+// Weights and optimizer state are float32, as Keras keeps them; the update runs in
+// WebAssembly (assembly/optimizer.ts) over one flat buffer of all weights.
 import { ConfigError } from '../errors.js';
+import { defaultInstance } from '../kernels/default-instance.js';
+import { OptimizerBuffers } from '../kernels/optimizer-buffers.js';
+import { OwnedBlock } from '../kernels/owned.js';
+import { paddedUnits } from '../kernels/recurrent.js';
 
 export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad';
 
@@ -72,8 +77,8 @@ export class Optimizer {
   readonly globalClipnorm: number | null;
   /** Optimizer steps taken. */
   iterations = 0;
-  /** Per weight: the state slots of the update rule (m, v, vhat, ...). */
-  private slots: Float64Array[][] | null = null;
+  /** The flat weight, gradient and slot buffers in WebAssembly memory, made on the first step. */
+  private readonly buffers = new OwnedBlock<OptimizerBuffers>((b) => b.release());
 
   constructor(name: OptimizerName, options: OptimizerOptions = {}) {
     const where = `optimizers.${name}`;
@@ -108,118 +113,87 @@ export class Optimizer {
     }
   }
 
-  /** Gradients as the update sees them: clipped by whichever clip option is set. */
-  clipGradients(gradients: readonly Float32Array[]): Float32Array[] {
+  /** Clips the flat gradient buffer in place by whichever clip option is set. */
+  private clip(buffers: OptimizerBuffers): void {
+    const { exports } = buffers.instance;
+    const g = buffers.gradients;
     if (this.clipvalue !== null) {
-      const c = this.clipvalue;
-      return gradients.map((g) => g.map((v) => Math.min(Math.max(v, -c), c)));
-    }
-    const norm = (g: Float32Array) => {
-      let s = 0;
-      for (const v of g) s += v * v;
-      return s;
-    };
-    if (this.clipnorm !== null) {
+      exports.f32_clip_values(g, buffers.floats, this.clipvalue);
+    } else if (this.clipnorm !== null) {
       const c = this.clipnorm;
-      return gradients.map((g) => {
-        const n = Math.sqrt(norm(g));
-        return g.map((v) => (v * c) / Math.max(n, c));
+      buffers.lengths.forEach((n, i) => {
+        const at = buffers.at(g, i);
+        const padded = paddedUnits(n);
+        exports.f32_scale_divide(at, padded, c, Math.max(Math.sqrt(exports.f32_sum_squares(at, padded)), c));
       });
-    }
-    if (this.globalClipnorm !== null) {
+    } else if (this.globalClipnorm !== null) {
       const c = this.globalClipnorm;
-      const G = Math.sqrt(gradients.reduce((s, g) => s + norm(g), 0));
-      const scale = c * Math.min(1 / G, 1 / c);
-      return gradients.map((g) => g.map((v) => v * scale));
+      const norm = Math.sqrt(exports.f32_sum_squares(g, buffers.floats));
+      exports.f32_scale_divide(g, buffers.floats, c * Math.min(1 / norm, 1 / c), 1);
     }
-    return gradients.map((g) => g.slice());
   }
 
-  /** One step: clip, decay, update every weight in place, iterations += 1. */
+  private buffersFor(weights: readonly Float32Array[]): OptimizerBuffers {
+    if (!this.buffers.current) this.buffers.replace(this, new OptimizerBuffers(defaultInstance(), weights.map((w) => w.length), this.slotValues()));
+    const buffers = this.buffers.current as OptimizerBuffers;
+    buffers.checkLengths(weights, `optimizers.${this.name}`);
+    return buffers;
+  }
+
+  /** Gradients as the update sees them: clipped by whichever clip option is set. */
+  clipGradients(gradients: readonly Float32Array[]): Float32Array[] {
+    const buffers = this.buffersFor(gradients);
+    buffers.write(buffers.gradients, gradients);
+    buffers.run(() => this.clip(buffers));
+    const clipped = gradients.map((g) => new Float32Array(g.length));
+    buffers.read(buffers.gradients, clipped);
+    return clipped;
+  }
+
+  /** One step: clip, decay, update every weight in place (in WebAssembly, over all weights at once), iterations += 1. */
   apply(weights: readonly Float32Array[], gradients: readonly Float32Array[]): void {
-    if (!this.slots) this.slots = weights.map((w) => this.createSlots(w.length));
-    const clipped = this.clipGradients(gradients);
+    const buffers = this.buffersFor(weights);
+    buffers.checkLengths(gradients, `optimizers.${this.name} gradients`);
+    buffers.write(buffers.gradients, gradients);
+    buffers.write(buffers.weights, weights);
+    const { exports } = buffers.instance;
     const lr = this.learningRate;
     const t = this.iterations + 1;
-    weights.forEach((w, i) => {
-      const g = clipped[i];
-      const s = (this.slots as Float64Array[][])[i];
-      if (this.weightDecay !== null) {
-        const decay = this.weightDecay * lr;
-        for (let k = 0; k < w.length; k++) w[k] = w[k] - w[k] * decay;
+    const w = buffers.weights;
+    const g = buffers.gradients;
+    const n = buffers.floats;
+    const [s0 = 0, s1 = 0, s2 = 0] = buffers.slots;
+    buffers.run(() => {
+      this.clip(buffers);
+      // Keras multiplies the two float32 variables.
+      if (this.weightDecay !== null) exports.f32_weight_decay(w, n, Math.fround(Math.fround(this.weightDecay) * lr));
+      switch (this.name) {
+        case 'sgd':
+          exports.f32_sgd_update(w, g, this.momentum > 0 ? s0 : 0, n, lr, this.momentum, this.nesterov ? 1 : 0);
+          break;
+        case 'adam':
+        case 'adamw':
+          exports.f32_adam_update(w, g, s0, s1, this.amsgrad ? s2 : 0, n, (lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t), this.beta1, this.beta2, this.epsilon);
+          break;
+        case 'rmsprop':
+          exports.f32_rmsprop_update(w, g, s0, this.centered ? s1 : 0, this.momentum > 0 ? s2 : 0, n, lr, this.rho, this.epsilon, this.momentum);
+          break;
+        case 'adagrad':
+          exports.f32_adagrad_update(w, g, s0, n, lr, this.epsilon);
       }
-      this.update(w, g, s, lr, t);
     });
+    buffers.read(w, weights);
     this.iterations += 1;
   }
 
-  private createSlots(n: number): Float64Array[] {
+  /** Initial values of the rule's state slots (m, v, vhat, ...). */
+  private slotValues(): number[] {
     switch (this.name) {
-      case 'sgd': return this.momentum > 0 ? [new Float64Array(n)] : [];
+      case 'sgd': return this.momentum > 0 ? [0] : [];
       case 'adam':
-      case 'adamw': return this.amsgrad ? [new Float64Array(n), new Float64Array(n), new Float64Array(n)] : [new Float64Array(n), new Float64Array(n)];
-      case 'rmsprop': return [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
-      case 'adagrad': return [new Float64Array(n).fill(this.initialAccumulatorValue)];
-    }
-  }
-
-  private update(w: Float32Array, g: Float32Array, s: Float64Array[], lr: number, t: number): void {
-    const n = w.length;
-    switch (this.name) {
-      case 'sgd': {
-        if (this.momentum === 0) {
-          for (let k = 0; k < n; k++) w[k] = w[k] - lr * g[k];
-          return;
-        }
-        const [m] = s;
-        const mu = this.momentum;
-        for (let k = 0; k < n; k++) {
-          m[k] = mu * m[k] - lr * g[k];
-          w[k] = this.nesterov ? w[k] + mu * m[k] - lr * g[k] : w[k] + m[k];
-        }
-        return;
-      }
-      case 'adam':
-      case 'adamw': {
-        const [m, v, vhat] = s;
-        const alpha = (lr * Math.sqrt(1 - this.beta2 ** t)) / (1 - this.beta1 ** t);
-        for (let k = 0; k < n; k++) {
-          m[k] += (g[k] - m[k]) * (1 - this.beta1);
-          v[k] += (g[k] * g[k] - v[k]) * (1 - this.beta2);
-          let second = v[k];
-          if (vhat) {
-            vhat[k] = Math.max(vhat[k], v[k]);
-            second = vhat[k];
-          }
-          w[k] = w[k] - (alpha * m[k]) / (Math.sqrt(second) + this.epsilon);
-        }
-        return;
-      }
-      case 'rmsprop': {
-        const [v, a, mom] = s;
-        const rho = this.rho;
-        for (let k = 0; k < n; k++) {
-          v[k] = rho * v[k] + (1 - rho) * g[k] * g[k];
-          let d: number;
-          if (this.centered) {
-            a[k] = rho * a[k] + (1 - rho) * g[k];
-            d = v[k] - a[k] * a[k] + this.epsilon;
-          } else d = v[k] + this.epsilon;
-          const inc = (lr * g[k]) / Math.sqrt(d);
-          if (this.momentum > 0) {
-            mom[k] = this.momentum * mom[k] + inc;
-            w[k] = w[k] - mom[k];
-          } else w[k] = w[k] - inc;
-        }
-        return;
-      }
-      case 'adagrad': {
-        const [acc] = s;
-        for (let k = 0; k < n; k++) {
-          acc[k] += g[k] * g[k];
-          w[k] = w[k] - (lr * g[k]) / Math.sqrt(acc[k] + this.epsilon);
-        }
-      }
+      case 'adamw': return this.amsgrad ? [0, 0, 0] : [0, 0];
+      case 'rmsprop': return [0, 0, 0];
+      case 'adagrad': return [this.initialAccumulatorValue];
     }
   }
 }

@@ -126,10 +126,10 @@ export class Trainer {
   /** One optimizer step: returns the batch's loss; metrics are updated with the predictions before the update. */
   private step(batch: Batch, metrics: RunningMetric[]): number {
     const { loss, gradients, yPred, mask } = this.gradientsOn(batch);
+    // getWeights() hands out copies: the update runs on them, setWeights() repacks them.
     const weights = this.model.getWeights();
-    const values = weights.map((w) => new Float32Array(w.data));
-    this.optimizer.apply(values, gradients);
-    this.model.setWeights(values.map((v, i) => new Tensor(v, weights[i].shape)));
+    this.optimizer.apply(weights.map((w) => w.data), gradients);
+    this.model.setWeights(weights);
     for (const metric of metrics) metric.update(batch.y, yPred, mask);
     return loss;
   }

@@ -60,3 +60,48 @@ export function runSmallLstm(api: WasmRnn): PlainTensor {
   layer.dispose();
   return plain(out);
 }
+
+export interface TrainingRun {
+  loss: number[];
+  accuracy: number[];
+  batchLosses: number[];
+  iterations: number;
+  weights: PlainTensor[];
+  predictions: PlainTensor;
+  evaluated: Record<string, number>;
+}
+
+/**
+ * A small seeded training run: LSTM(4) -> Dense(1, sigmoid) with dropout on the LSTM's input,
+ * binary crossentropy and Adam, fit for 3 epochs with shuffling, then predict and evaluate.
+ */
+export async function runTraining(api: WasmRnn): Promise<TrainingRun> {
+  const [n, T, D] = [12, 6, 3];
+  const xs = Float32Array.from({ length: n * T * D }, (_, i) => Math.sin(i * 0.37) * 0.8);
+  const ys = Float32Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 1 : 0));
+  const model = new api.Sequential({
+    layers: [
+      new api.LSTM({ units: 4, inputShape: [T, D], dropout: 0.25, seed: 5 }),
+      new api.Dense({ units: 1, activation: 'sigmoid', seed: 6 }),
+    ],
+  });
+  model.compile({ optimizer: api.optimizers.adam({ learningRate: 0.01 }), loss: 'binary_crossentropy', metrics: ['accuracy'] });
+  const x = api.tensor(xs, [n, T, D]);
+  const y = api.tensor(ys, [n, 1]);
+  const batchLosses: number[] = [];
+  const history = await model.fit(x, y, {
+    batchSize: 5, epochs: 3, seed: 42, verbose: 0,
+    callbacks: [{ onTrainBatchEnd: (_batch, logs) => { batchLosses.push(logs.loss); } }],
+  });
+  const run: TrainingRun = {
+    loss: history.history.loss,
+    accuracy: history.history.accuracy,
+    batchLosses,
+    iterations: model.optimizer.iterations,
+    weights: model.getWeights().map(plain),
+    predictions: plain(model.predict(x) as ReturnType<WasmRnn['tensor']>),
+    evaluated: await model.evaluate(x, y, { batchSize: 5 }),
+  };
+  model.dispose();
+  return run;
+}

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import * as api from '../../dist/index.js';
 import { fixturesDir, loadFixture, maxViolation, type Fixture } from '../fixtures.js';
-import { runFixture, runSeedExamples, runSmallLstm, type PlainTensor } from './cases.js';
+import { runFixture, runSeedExamples, runSmallLstm, runTraining, type PlainTensor, type TrainingRun } from './cases.js';
 import { describeWithChromium, launchChromium, readyAsChromium, sameBuildOrClose, type Chromium } from './chromium.js';
 import { send, startStaticServer, type StaticServer } from './static-server.js';
 import type { Build, FixtureResult, SourceKind } from './page/harness.js';
@@ -116,6 +116,15 @@ describeWithChromium('wasm-rnn in headless Chromium', () => {
         // The notebook's printout: forward h 0.6303139 x3, backward h 0.7038734 x3.
         expect(inPage.last[0].data.slice(0, 3).every((v) => Math.abs(v - 0.63031393) < 1e-6)).toBe(true);
         expect(inPage.last[0].data.slice(3).every((v) => Math.abs(v - 0.7038734) < 1e-6)).toBe(true);
+      });
+
+      it('trains a small model (fit with dropout and shuffle, predict, evaluate) to the same numbers as Node, bit for bit', async () => {
+        const inPage = await call<TrainingRun>(`harness.train(${JSON.stringify(build)})`);
+        const inNode = await runTraining(api);
+        expect(inPage.iterations).toBe(9);
+        expect(inPage.loss).toHaveLength(3);
+        expect(inPage.loss[2], 'the loss goes down').toBeLessThan(inPage.loss[0]);
+        expect(inPage).toEqual(inNode);
       });
     });
   }

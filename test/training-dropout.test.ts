@@ -1,0 +1,155 @@
+// Keras' input dropout of the recurrent layers in training: one inverted-scaled
+// mask per sequence, drawn once per batch and reused at every step, identity in
+// predict; checked by statistics, and by gradients with the mask fixed against
+// the float64 BPTT reference. Also Dense silu's backward pass against central
+// finite differences of a float64 forward pass.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ready, tensor, Sequential, Bidirectional, Dense, LSTM, GRU, SimpleRNN, ConfigError, type Tensor } from '../dist/index.js';
+import { trainingStep } from '../dist/training/layer-steps.js';
+import { seededGenerator } from '../dist/training/trainer.js';
+import { referenceRecurrent, type ReferenceTensor } from './reference/index.js';
+import { referenceRecurrentBackward } from './reference/recurrent-backward.js';
+import { recurrentSpec } from './reference/layers.js';
+import { maxViolation } from './fixtures.js';
+import { randomFloats, seededRandom } from './random.js';
+import { testKernelVariant } from './kernel-variant.js';
+
+beforeAll(async () => {
+  await ready({ kernels: testKernelVariant() });
+});
+
+const TOLERANCE = { abs: 1e-4, rel: 1e-3 };
+
+function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  expect(actual.length, `${what}: length`).toBe(expected.length);
+  const { worst, index } = maxViolation(actual, expected, TOLERANCE);
+  expect(worst, `${what}[${index}]: ${actual[index]} vs ${expected[index]}`).toBeLessThanOrEqual(1);
+}
+
+const toReference = (data: Float32Array, shape: number[]): ReferenceTensor => ({ shape, data: Float64Array.from(data) });
+
+describe('recurrent input dropout in training', () => {
+  // Linear SimpleRNN(1) with a kernel of ones and no recurrence: each output is the sum of that
+  // sequence's mask over the D features, so the mask can be read off the outputs.
+  const [B, T, D, rate] = [60, 5, 400, 0.3];
+  function probe(): SimpleRNN {
+    const layer = new SimpleRNN({ units: 1, activation: 'linear', dropout: rate, returnSequences: true, useBias: false });
+    layer.build([B, T, D]);
+    layer.setWeights([tensor(new Float32Array(D).fill(1), [D, 1]), tensor([[0]])]);
+    return layer;
+  }
+  const ones = tensor(new Float32Array(B * T * D).fill(1), [B, T, D]);
+
+  it('drops at its rate, keeps the mean by inverted scaling, and reuses one mask per sequence at every step', () => {
+    const layer = probe();
+    const step = trainingStep(layer, [ones], [undefined], seededGenerator(11));
+    const out = step.outputs[0].data;
+    step.release();
+    let kept = 0;
+    for (let b = 0; b < B; b++) {
+      for (let t = 1; t < T; t++) expect(out[b * T + t], `sequence ${b} step ${t}: the same mask as step 0`).toBe(out[b * T]);
+      kept += out[b * T] * (1 - rate);
+    }
+    const dropped = 1 - kept / (B * D);
+    expect(Math.abs(dropped - rate)).toBeLessThan(4 * Math.sqrt((rate * (1 - rate)) / (B * D)));
+    const sums = Array.from({ length: B }, (_, b) => out[b * T]);
+    const mean = sums.reduce((a, s) => a + s, 0) / B;
+    // Each sum has variance D·rate/(1 - rate).
+    expect(Math.abs(mean - D)).toBeLessThan(4 * Math.sqrt((D * rate) / (1 - rate) / B));
+    expect(new Set(sums).size, 'sequences get their own masks').toBeGreaterThan(B / 2);
+    const again = trainingStep(layer, [ones], [undefined], seededGenerator(12));
+    expect(Array.from(again.outputs[0].data)).not.toEqual(Array.from(out));
+    again.release();
+    expect(Array.from(layer.apply(ones).data).every((v) => v === D), 'apply (inference) is the identity').toBe(true);
+  });
+
+  it('is the identity in predict and evaluate after fit', async () => {
+    const model = new Sequential({ layers: [probe()] });
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const y = tensor(new Float32Array(B * T).fill(D), [B, T, 1]);
+    expect(Array.from((model.predict(ones) as Tensor).data).every((v) => v === D)).toBe(true);
+    expect((await model.evaluate(ones, y, { batchSize: B })).loss).toBe(0);
+  });
+
+  for (const cell of ['SimpleRNN', 'LSTM', 'GRU'] as const) {
+    it(`${cell}: gradients with the mask fixed equal the float64 reference on the masked input`, () => {
+      const [b, t, d, h, p] = [3, 6, 5, 4, 0.4];
+      const random = seededRandom(cell.length * 17);
+      const Layer = { SimpleRNN, LSTM, GRU }[cell];
+      const layer = new Layer({ units: h, dropout: p, returnSequences: true, seed: 3 });
+      layer.build([b, t, d]);
+      const x = randomFloats(random, b * t * d);
+      const dOut = randomFloats(random, b * t * h);
+      // The draws the step makes, kept to rebuild its mask: Keras keeps a unit with probability 1 - rate.
+      const draws: number[] = [];
+      const generator = seededGenerator(21);
+      const step = trainingStep(layer, [tensor(x, [b, t, d])], [undefined], () => {
+        const u = generator();
+        draws.push(u);
+        return u;
+      });
+      expect(draws).toHaveLength(b * d);
+      const mask = Float64Array.from(draws, (u) => (u >= p ? 1 / (1 - p) : 0));
+      const masked = new Float64Array(b * t * d);
+      for (let i = 0; i < masked.length; i++) masked[i] = x[i] * mask[Math.floor(i / (t * d)) * d + (i % d)];
+      const grads = step.backward([dOut]);
+      step.release();
+
+      const spec = recurrentSpec(cell, h, { returnSequences: true });
+      const weights = layer.getWeights().map((w) => toReference(w.data, w.shape));
+      const xRef = { shape: [b, t, d], data: masked };
+      expectClose(step.outputs[0].data, referenceRecurrent(spec, weights, xRef)[0].data, 'output');
+      const expected = referenceRecurrentBackward(spec, weights, xRef, toReference(dOut, [b, t, h]));
+      grads.weights.forEach((g, i) => expectClose(g, expected.weights[i].data, `d weight ${i}`));
+      const dx = expected.x.data.map((g, i) => g * mask[Math.floor(i / (t * d)) * d + (i % d)]);
+      expectClose(grads.inputs[0]!, dx, 'd x');
+    });
+  }
+
+  it('recurrent_dropout, and dropout inside a Bidirectional, are a ConfigError naming the layer', () => {
+    const recurrent = new Sequential({ layers: [new LSTM({ units: 2, inputShape: [4, 3], recurrentDropout: 0.1, name: 'rec_drop' })] });
+    expect(() => recurrent.compile({ optimizer: 'adam', loss: 'mse' })).toThrow(ConfigError);
+    expect(() => recurrent.compile({ optimizer: 'adam', loss: 'mse' })).toThrow(/rec_drop.*recurrent_dropout/);
+    const both = new Sequential({ layers: [new Bidirectional(new GRU({ units: 2, dropout: 0.2 }), { inputShape: [4, 3], name: 'bi_drop' })] });
+    expect(() => both.compile({ optimizer: 'adam', loss: 'mse' })).toThrow(/bi_drop/);
+  });
+});
+
+describe('Dense silu backward', () => {
+  it('matches central finite differences of a float64 forward pass', () => {
+    const [n, d, u] = [5, 4, 3];
+    const random = seededRandom(77);
+    const model = new Sequential({ layers: [new Dense({ units: u, activation: 'silu', inputShape: [d] })] });
+    const kernel = randomFloats(random, d * u, 1.5);
+    const bias = randomFloats(random, u, 0.5);
+    model.setWeights([tensor(kernel, [d, u]), tensor(bias, [u])]);
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const x = randomFloats(random, n * d, 2);
+    const y = randomFloats(random, n * u);
+    const loss = (w: Float64Array, b: Float64Array) => {
+      let sum = 0;
+      for (let r = 0; r < n; r++) {
+        for (let c = 0; c < u; c++) {
+          let z = b[c];
+          for (let k = 0; k < d; k++) z += x[r * d + k] * w[k * u + c];
+          const out = z / (1 + Math.exp(-z));
+          sum += (out - y[r * u + c]) ** 2;
+        }
+      }
+      return sum / (n * u);
+    };
+    const [dKernel, dBias] = model.computeGradients(tensor(x, [n, d]), tensor(y, [n, u]));
+    const step = 1e-5;
+    const numeric = (values: Float32Array, which: 'kernel' | 'bias') => Array.from(values, (_, i) => {
+      const w = Float64Array.from(kernel);
+      const b = Float64Array.from(bias);
+      const target = which === 'kernel' ? w : b;
+      target[i] += step;
+      const up = loss(w, b);
+      target[i] -= 2 * step;
+      return (up - loss(w, b)) / (2 * step);
+    });
+    expectClose(dKernel.data, numeric(kernel, 'kernel'), 'd kernel');
+    expectClose(dBias.data, numeric(bias, 'bias'), 'd bias');
+  });
+});
