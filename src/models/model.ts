@@ -16,7 +16,7 @@ import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 import type { Callback, History, Logs } from '../training/callbacks.js';
 import type { Optimizer } from '../training/optimizers.js';
-import { Trainer, type CompileOptions, type EvaluateOptions, type FitOptions } from '../training/trainer.js';
+import { Trainer, type CompileOptions, type EvaluateOptions, type FitOptions, type Targets } from '../training/trainer.js';
 
 export interface PredictOptions {
   /** Run the batch in slices of this many samples; the result is the same as one call. */
@@ -116,28 +116,34 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> {
   }
 
   /** Keras' fit: trains in batches, yielding to the event loop between them; returns the History. */
-  fit(x: TensorLike | readonly TensorLike[], y: TensorLike, options: FitOptions = {}): Promise<History> {
+  fit(x: TensorLike | readonly TensorLike[], y: Targets, options: FitOptions = {}): Promise<History> {
     return this.compiled('fit').fit(x, y, options);
   }
 
   /** Keras' evaluate: the loss and compiled metrics over x, without changing weights. */
-  evaluate(x: TensorLike | readonly TensorLike[], y: TensorLike, options: EvaluateOptions & { callbacks?: Callback[] } = {}): Promise<Logs> {
+  evaluate(x: TensorLike | readonly TensorLike[], y: Targets, options: EvaluateOptions & { callbacks?: Callback[] } = {}): Promise<Logs> {
     return this.compiled('evaluate').evaluate(x, y, options, options.callbacks ?? []);
   }
 
   /** One optimizer step on one batch; returns { loss, <metric>... } for it. */
-  trainOnBatch(x: TensorLike | readonly TensorLike[], y: TensorLike, options: { sampleWeight?: TensorLike } = {}): Logs {
+  trainOnBatch(x: TensorLike | readonly TensorLike[], y: Targets, options: { sampleWeight?: TensorLike } = {}): Logs {
     return this.compiled('trainOnBatch').trainOnBatch(x, y, options);
   }
 
   /** d loss / d each weight on one batch, in getWeights() order, before clipping; weights do not change. */
-  computeGradients(x: TensorLike | readonly TensorLike[], y: TensorLike, options: { sampleWeight?: TensorLike } = {}): Tensor[] {
+  computeGradients(x: TensorLike | readonly TensorLike[], y: Targets, options: { sampleWeight?: TensorLike } = {}): Tensor[] {
     return this.compiled('computeGradients').computeGradients(x, y, options);
   }
 
   /** @internal The traced graph, for training. */
   trainingGraph(inputs: readonly Tensor[] | null): Graph {
     return this.graphFor(inputs);
+  }
+
+  /** @internal The output layers' names, in output order (compile's per-output losses and log names). */
+  outputNames(): string[] {
+    if (this.isChain) return [this.layers[this.layers.length - 1]?.name ?? this.name];
+    return this.graphFor(null).outputs.map((o) => o.layer.name);
   }
 
   /** @internal x as one tensor per model input. */

@@ -86,7 +86,7 @@ function checkRecurrentTrainable(layer: RecurrentLayer, name: string, bidirectio
  * feature), drawn once per batch and reused at every step; applied only for a rate strictly
  * between 0 and 1, as Keras does. Null when no dropout applies.
  */
-export function recurrentInputMask(rate: number, batch: number, features: number, random: RandomSource): Float32Array | null {
+function recurrentInputMask(rate: number, batch: number, features: number, random: RandomSource): Float32Array | null {
   if (!(rate > 0 && rate < 1)) return null;
   const scale = 1 / (1 - rate);
   const mask = new Float32Array(batch * features);

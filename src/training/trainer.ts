@@ -8,9 +8,10 @@ import { runTrainingPass, type TrainingGraph } from './backprop.js';
 import { History, progressLine, type Callback, type Logs, type TrainedModel } from './callbacks.js';
 import { checkTrainable } from './layer-steps.js';
 import { seededGenerator, type RandomSource } from './random-source.js';
-import { computeLoss, resolveLoss, type LossArgument, type LossSpec } from './losses.js';
-import { MeanTracker, RunningMetric, resolveMetrics, type MetricSpec } from './metrics.js';
+import { computeLoss } from './losses.js';
+import { MeanTracker, RunningMetric } from './metrics.js';
 import { resolveOptimizer, type Optimizer, type OptimizerName } from './optimizers.js';
+import { resolveOutputTargets, type LossesArgument, type MetricsArgument, type OutputTarget } from './outputs.js';
 
 /** A Keras optimizer config as get_compile_config() writes it, e.g. { class_name: 'Adam', config: { learning_rate: 0.001 } }. */
 export interface KerasOptimizerConfig {
@@ -22,11 +23,16 @@ export interface KerasOptimizerConfig {
 export interface CompileOptions {
   /** 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad', an optimizer object, or a Keras optimizer config; default 'rmsprop' as Keras. */
   optimizer?: OptimizerName | Optimizer | KerasOptimizerConfig;
-  /** A loss name or a Keras loss config { class_name, config }. */
-  loss: LossArgument;
-  /** Metric names, e.g. ['accuracy', 'mae']. */
-  metrics?: string[] | null;
+  /** A loss name or a Keras loss config { class_name, config }; with several outputs also one per output (a list in output order, or by output name). */
+  loss: LossesArgument;
+  /** Keras' loss_weights: the total loss is the sum of each output's loss times its weight (a number, a list in output order, or by output name). */
+  lossWeights?: number | readonly (number | null)[] | { readonly [outputName: string]: number } | null;
+  /** Metric names, e.g. ['accuracy', 'mae']; with several outputs, per output (a list in output order, or by output name). */
+  metrics?: MetricsArgument | null;
 }
+
+/** Targets y: a tensor for a single-output model; for several outputs a list in output order, or a dict by output name. */
+export type Targets = TensorLike | readonly TensorLike[] | { readonly [outputName: string]: TensorLike };
 
 export interface FitOptions {
   batchSize?: number;
@@ -58,12 +64,22 @@ export interface TrainableModel extends TrainedModel {
   trainingGraph(inputs: readonly Tensor[] | null): TrainingGraph;
   /** @internal */
   inputList(x: unknown): Tensor[];
+  /** @internal The output layers' names, in output order. */
+  outputNames(): string[];
 }
 
 interface Batch {
   x: Tensor[];
-  y: Tensor;
+  /** One target per output. */
+  y: Tensor[];
   sampleWeight: Float32Array | undefined;
+}
+
+/** The running means of an epoch or an evaluate(): the total loss, each output's loss, the metrics. */
+interface Trackers {
+  total: MeanTracker;
+  perOutput: MeanTracker[];
+  metrics: RunningMetric[][];
 }
 
 /** A mask on the output: one value per loss row, or undefined. */
@@ -74,8 +90,7 @@ function outputMask(mask: Tensor | undefined): Float32Array | undefined {
 /** @internal */
 export class Trainer {
   readonly optimizer: Optimizer;
-  private readonly loss: LossSpec;
-  private readonly metricSpecs: MetricSpec[];
+  private readonly targets: OutputTarget[];
   private readonly model: TrainableModel;
   private random: RandomSource = seededGenerator((Math.random() * 2 ** 32) >>> 0);
 
@@ -85,17 +100,27 @@ export class Trainer {
     for (const layer of model.layers) checkTrainable(layer);
     this.model = model;
     this.optimizer = resolveOptimizer(options.optimizer ?? 'rmsprop', where);
-    this.loss = resolveLoss(options.loss, where);
-    this.metricSpecs = resolveMetrics(options.metrics, where);
+    this.targets = resolveOutputTargets(model.outputNames(), options.loss, options.lossWeights, options.metrics, where);
   }
 
-  private newMetrics(): RunningMetric[] {
-    return this.metricSpecs.map((spec) => new RunningMetric({ ...spec }));
+  private newTrackers(): Trackers {
+    return {
+      total: new MeanTracker(),
+      perOutput: this.targets.map(() => new MeanTracker()),
+      metrics: this.targets.map((t) => t.metrics.map((spec) => new RunningMetric({ ...spec }))),
+    };
   }
 
-  private batchOf(x: readonly Tensor[], y: Tensor, sampleWeight: Float32Array | undefined, indices: readonly number[] | null, start: number, end: number): Batch {
+  /** Adds one batch of `rows` samples: its total and per-output losses, and the metrics on its predictions. */
+  private track(trackers: Trackers, rows: number, loss: number, perOutput: readonly number[], y: readonly Tensor[], yPred: readonly Tensor[], masks: readonly (Float32Array | undefined)[]): void {
+    trackers.total.add(loss * rows, rows);
+    perOutput.forEach((l, i) => trackers.perOutput[i].add(l * rows, rows));
+    trackers.metrics.forEach((metrics, i) => { for (const m of metrics) m.update(y[i], yPred[i], masks[i]); });
+  }
+
+  private batchOf(x: readonly Tensor[], y: readonly Tensor[], sampleWeight: Float32Array | undefined, indices: readonly number[] | null, start: number, end: number): Batch {
     if (!indices) {
-      return { x: x.map((t) => sliceBatch(t, start, end)), y: sliceBatch(y, start, end), sampleWeight: sampleWeight?.subarray(start, end) };
+      return { x: x.map((t) => sliceBatch(t, start, end)), y: y.map((t) => sliceBatch(t, start, end)), sampleWeight: sampleWeight?.subarray(start, end) };
     }
     const pick = (t: Tensor) => {
       const row = t.size / t.shape[0];
@@ -103,43 +128,78 @@ export class Trainer {
       for (let i = start; i < end; i++) out.set(t.data.subarray(indices[i] * row, (indices[i] + 1) * row), (i - start) * row);
       return new Tensor(out, [end - start, ...t.shape.slice(1)]);
     };
-    return { x: x.map(pick), y: pick(y), sampleWeight: sampleWeight ? Float32Array.from(indices.slice(start, end), (i) => sampleWeight[i]) : undefined };
+    return { x: x.map(pick), y: y.map(pick), sampleWeight: sampleWeight ? Float32Array.from(indices.slice(start, end), (i) => sampleWeight[i]) : undefined };
   }
 
-  /** Forward in training mode, the loss and its gradients on one batch; the tapes are released. */
-  private gradientsOn(batch: Batch): { loss: number; gradients: Float32Array[]; yPred: Tensor; mask: Float32Array | undefined } {
+  /**
+   * Each output's loss on one batch and their weighted sum, as Keras adds them: in float32, the
+   * loss times its weight, summed in output order; with the gradient of the sum for each output.
+   */
+  private lossesOn(batch: Batch, yPred: readonly Tensor[], masks: readonly (Float32Array | undefined)[]): { loss: number; perOutput: number[]; gradients: Float32Array[] } {
+    const perOutput: number[] = [];
+    const gradients: Float32Array[] = [];
+    let loss = 0;
+    this.targets.forEach((target, i) => {
+      const result = computeLoss(target.loss, batch.y[i], yPred[i], masks[i], batch.sampleWeight, this.targets.length > 1 ? `${this.model.name} (output ${target.name})` : this.model.name);
+      perOutput.push(result.loss);
+      const w = target.weight;
+      loss = this.targets.length === 1 && w === null ? result.loss : Math.fround(loss + (w === null ? result.loss : Math.fround(result.loss * w)));
+      gradients.push(w === null || w === 1 ? result.gradient : result.gradient.map((g) => g * w));
+    });
+    return { loss, perOutput, gradients };
+  }
+
+  /** Forward in training mode, the losses and the gradients on one batch; the tapes are released. */
+  private gradientsOn(batch: Batch): { loss: number; perOutput: number[]; gradients: Float32Array[]; yPred: Tensor[]; masks: (Float32Array | undefined)[] } {
     const graph = this.model.trainingGraph(batch.x);
     graph.checkInputs(batch.x, this.model.name);
-    if (graph.outputs.length !== 1) throw new ConfigError(`${this.model.name}: training supports models with one output, this one has ${graph.outputs.length}`);
     const pass = runTrainingPass(graph, this.model.layers, batch.x, this.random);
     try {
-      const yPred = pass.outputs[0];
-      const mask = outputMask(pass.masks[0]);
-      const { loss, gradient } = computeLoss(this.loss, batch.y, yPred, mask, batch.sampleWeight, this.model.name);
-      const gradients = pass.backward([gradient]);
-      return { loss, gradients, yPred, mask };
+      const yPred = pass.outputs;
+      const masks = pass.masks.map(outputMask);
+      const { loss, perOutput, gradients: dOutputs } = this.lossesOn(batch, yPred, masks);
+      const gradients = pass.backward(dOutputs);
+      return { loss, perOutput, gradients, yPred, masks };
     } finally {
       pass.release();
     }
   }
 
-  /** One optimizer step: returns the batch's loss; metrics are updated with the predictions before the update. */
-  private step(batch: Batch, metrics: RunningMetric[]): number {
-    const { loss, gradients, yPred, mask } = this.gradientsOn(batch);
+  /** One optimizer step: the batch's losses go into `trackers`, the metrics see the predictions before the update. */
+  private step(batch: Batch, trackers: Trackers): void {
+    const { loss, perOutput, gradients, yPred, masks } = this.gradientsOn(batch);
     // getWeights() hands out copies: the update runs on them, setWeights() repacks them.
     const weights = this.model.getWeights();
     this.optimizer.apply(weights.map((w) => w.data), gradients);
     this.model.setWeights(weights);
-    for (const metric of metrics) metric.update(batch.y, yPred, mask);
-    return loss;
+    this.track(trackers, batch.y[0].shape[0], loss, perOutput, batch.y, yPred, masks);
   }
 
-  private checkData(x: unknown, y: unknown, sampleWeight: TensorLike | undefined, what: string): { x: Tensor[]; y: Tensor; sampleWeight: Float32Array | undefined } {
+  /** y as one tensor per output: a tensor for one output, a list in output order, or a dict by output name. */
+  private targetList(y: unknown, what: string): Tensor[] {
+    const names = this.targets.map((t) => t.name);
+    const several = names.length > 1;
+    if (several && y && typeof y === 'object' && !Array.isArray(y) && !(y instanceof Tensor) && !ArrayBuffer.isView(y)) {
+      const record = y as Record<string, unknown>;
+      for (const key of Object.keys(record)) if (!names.includes(key)) throw new ConfigError(`${this.model.name}: ${what} y names an output '${key}' the model does not have; its outputs are ${names.join(', ')}`);
+      return names.map((name) => {
+        if (!(name in record)) throw new ShapeError(`${this.model.name}: ${what} y has no target for output '${name}'`);
+        return toTensor(record[name] as TensorLike, `${this.model.name}: ${what} y.${name}`);
+      });
+    }
+    if (!several) return [toTensor(y as TensorLike, `${this.model.name}: ${what} y`)];
+    if (!Array.isArray(y) || y.length !== names.length) {
+      throw new ShapeError(`${this.model.name}: ${what} y must be a list of ${names.length} targets in output order (${names.join(', ')}) or a dict by output name, received ${Array.isArray(y) ? `a list of ${y.length}` : typeof y}`);
+    }
+    return y.map((t, i) => toTensor(t as TensorLike, `${this.model.name}: ${what} y[${i}]`));
+  }
+
+  private checkData(x: unknown, y: unknown, sampleWeight: TensorLike | undefined, what: string): { x: Tensor[]; y: Tensor[]; sampleWeight: Float32Array | undefined } {
     const inputs = this.model.inputList(x);
-    const target = toTensor(y as TensorLike, `${this.model.name}: ${what} y`);
+    const targets = this.targetList(y, what);
     const n = inputs[0].shape[0];
-    for (const t of [...inputs, target]) {
-      if (t.shape[0] !== n) throw new ShapeError(`${this.model.name}: ${what}: x and y must have the same number of samples, received ${inputs.map((i) => formatShape(i.shape)).join(', ')} and ${formatShape(target.shape)}`);
+    for (const t of [...inputs, ...targets]) {
+      if (t.shape[0] !== n) throw new ShapeError(`${this.model.name}: ${what}: x and y must have the same number of samples, received ${inputs.map((i) => formatShape(i.shape)).join(', ')} and ${targets.map((i) => formatShape(i.shape)).join(', ')}`);
     }
     let weights: Float32Array | undefined;
     if (sampleWeight !== undefined) {
@@ -147,26 +207,28 @@ export class Trainer {
       if (sw.rank !== 1 || sw.shape[0] !== n) throw new ShapeError(`${this.model.name}: ${what}: sampleWeight must have shape [${n}], received ${formatShape(sw.shape)}`);
       weights = sw.data;
     }
-    return { x: inputs, y: target, sampleWeight: weights };
+    return { x: inputs, y: targets, sampleWeight: weights };
   }
 
   computeGradients(x: unknown, y: unknown, options: { sampleWeight?: TensorLike } = {}): Tensor[] {
     const data = this.checkData(x, y, options.sampleWeight, 'computeGradients');
-    const { gradients } = this.gradientsOn({ x: data.x, y: data.y, sampleWeight: data.sampleWeight });
+    const { gradients } = this.gradientsOn(data);
     const shapes = this.model.getWeights().map((w) => w.shape);
     return gradients.map((g, i) => new Tensor(g, shapes[i]));
   }
 
   trainOnBatch(x: unknown, y: unknown, options: { sampleWeight?: TensorLike } = {}): Logs {
     const data = this.checkData(x, y, options.sampleWeight, 'trainOnBatch');
-    const metrics = this.newMetrics();
-    const loss = this.step({ x: data.x, y: data.y, sampleWeight: data.sampleWeight }, metrics);
-    return this.logs(loss, metrics, '');
+    const trackers = this.newTrackers();
+    this.step(data, trackers);
+    return this.logs(trackers, '');
   }
 
-  private logs(loss: number, metrics: readonly RunningMetric[], prefix: string): Logs {
-    const logs: Logs = { [`${prefix}loss`]: loss };
-    for (const m of metrics) logs[`${prefix}${m.name}`] = m.value;
+  /** Keras' log order: loss, each output's loss (several outputs only), then the metrics output by output. */
+  private logs(trackers: Trackers, prefix: string): Logs {
+    const logs: Logs = { [`${prefix}loss`]: trackers.total.value };
+    if (this.targets.length > 1) this.targets.forEach((t, i) => { logs[`${prefix}${t.name}_loss`] = trackers.perOutput[i].value; });
+    for (const metrics of trackers.metrics) for (const m of metrics) logs[`${prefix}${m.name}`] = m.value;
     return logs;
   }
 
@@ -181,23 +243,22 @@ export class Trainer {
     return this.evaluateData(data, this.batchSizeOf(options.batchSize, 'evaluate'), callbacks, '');
   }
 
-  private async evaluateData(data: { x: Tensor[]; y: Tensor; sampleWeight: Float32Array | undefined }, batchSize: number, callbacks: readonly Callback[], prefix: string): Promise<Logs> {
-    const tracker = new MeanTracker();
-    const metrics = this.newMetrics();
-    const n = data.y.shape[0];
+  private async evaluateData(data: { x: Tensor[]; y: Tensor[]; sampleWeight: Float32Array | undefined }, batchSize: number, callbacks: readonly Callback[], prefix: string): Promise<Logs> {
+    const trackers = this.newTrackers();
+    const n = data.y[0].shape[0];
     const graph = this.model.trainingGraph(data.x);
     for (let start = 0, k = 0; start < n; start += batchSize, k++) {
       const end = Math.min(n, start + batchSize);
       const batch = this.batchOf(data.x, data.y, data.sampleWeight, null, start, end);
       graph.checkInputs(batch.x, this.model.name);
-      const [{ tensor: yPred, mask }] = graph.runWithMasks(batch.x);
-      const maskData = outputMask(mask);
-      const { loss } = computeLoss(this.loss, batch.y, yPred, maskData, batch.sampleWeight, this.model.name);
-      tracker.add(loss * (end - start), end - start);
-      for (const m of metrics) m.update(batch.y, yPred, maskData);
-      for (const cb of callbacks) await cb.onTestBatchEnd?.(k, this.logs(tracker.value, metrics, ''));
+      const results = graph.runWithMasks(batch.x);
+      const yPred = results.map((r) => r.tensor);
+      const masks = results.map((r) => outputMask(r.mask));
+      const { loss, perOutput } = this.lossesOn(batch, yPred, masks);
+      this.track(trackers, end - start, loss, perOutput, batch.y, yPred, masks);
+      for (const cb of callbacks) await cb.onTestBatchEnd?.(k, this.logs(trackers, ''));
     }
-    return this.logs(tracker.value, metrics, prefix);
+    return this.logs(trackers, prefix);
   }
 
   async fit(x: unknown, y: unknown, options: FitOptions = {}): Promise<History> {
@@ -217,14 +278,14 @@ export class Trainer {
     const split = options.validationSplit ?? 0;
     if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new ConfigError(`${where}: option 'validationSplit' must be a number in [0, 1), received ${JSON.stringify(split)}`);
 
-    const n = all.y.shape[0];
+    const n = all.y[0].shape[0];
     let train = all;
     let validation: typeof all | null = null;
     if (split > 0) {
       const splitAt = Math.floor(n * (1 - split));
       if (splitAt === 0 || splitAt === n) throw new ConfigError(`${where}: validationSplit ${split} of ${n} samples leaves ${splitAt === 0 ? 'no training' : 'no validation'} samples`);
       const part = (from: number, to: number) => ({
-        x: all.x.map((t) => sliceBatch(t, from, to)), y: sliceBatch(all.y, from, to), sampleWeight: all.sampleWeight?.subarray(from, to),
+        x: all.x.map((t) => sliceBatch(t, from, to)), y: all.y.map((t) => sliceBatch(t, from, to)), sampleWeight: all.sampleWeight?.subarray(from, to),
       });
       train = part(0, splitAt);
       validation = part(splitAt, n);
@@ -239,13 +300,12 @@ export class Trainer {
     const callbacks: Callback[] = [...(options.callbacks ?? []), history];
     for (const cb of callbacks) cb.setModel?.(this.model);
     this.model.stopTraining = false;
-    const count = train.y.shape[0];
+    const count = train.y[0].shape[0];
     const steps = Math.ceil(count / batchSize);
     for (const cb of callbacks) await cb.onTrainBegin?.({});
     for (let epoch = initialEpoch; epoch < epochs && !this.model.stopTraining; epoch++) {
       for (const cb of callbacks) await cb.onEpochBegin?.(epoch, {});
-      const tracker = new MeanTracker();
-      const metrics = this.newMetrics();
+      const trackers = this.newTrackers();
       const order = shuffle ? permutation(count, this.random) : null;
       const started = Date.now();
       if (verbose) writeProgress(`Epoch ${epoch + 1}/${epochs}\n`);
@@ -253,15 +313,14 @@ export class Trainer {
         const start = k * batchSize;
         const end = Math.min(count, start + batchSize);
         for (const cb of callbacks) await cb.onTrainBatchBegin?.(k, {});
-        const loss = this.step(this.batchOf(train.x, train.y, train.sampleWeight, order, start, end), metrics);
-        tracker.add(loss * (end - start), end - start);
-        const logs = this.logs(tracker.value, metrics, '');
+        this.step(this.batchOf(train.x, train.y, train.sampleWeight, order, start, end), trackers);
+        const logs = this.logs(trackers, '');
         for (const cb of callbacks) await cb.onTrainBatchEnd?.(k, logs);
         if (verbose && isTTY()) writeProgress(`\r${progressLine(k + 1, steps, Date.now() - started, logs)}`);
         // Let the event loop run: a page stays responsive and a progress bar can paint.
         await yieldToEventLoop();
       }
-      let logs = this.logs(tracker.value, metrics, '');
+      let logs = this.logs(trackers, '');
       if (validation) logs = { ...logs, ...(await this.evaluateData(validation, batchSize, [], 'val_')) };
       if (verbose) writeProgress(`${isTTY() ? '\r' : ''}${progressLine(steps, steps, Date.now() - started, logs)}\n`);
       for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
