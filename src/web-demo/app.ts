@@ -2,6 +2,7 @@
 // <script type="module"> would: the self-contained minified browser bundle,
 // dist/browser/wasm-rnn.min.js, which fetches and compiles dist/wasm-rnn.wasm.
 import type * as WasmRnn from '../index.js';
+import { setupTraining } from './training.js';
 
 type Api = typeof WasmRnn;
 type Cell = 'LSTM' | 'GRU';
@@ -386,6 +387,7 @@ async function main(): Promise<void> {
     }
   };
 
+  setupTraining(api, { task: byId('task'), train: byId('train'), curve: byId('loss-curve'), status: byId('train-status') });
   ui.run.addEventListener('click', rerun);
   for (const control of [ui.cell, ui.units, ui.seed, ui.scale, ui.live]) control.addEventListener('change', rerun);
   ui.sequence.addEventListener('input', rerun);

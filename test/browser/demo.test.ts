@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import * as api from '../../dist/index.js';
 import { describeWithChromium, launchChromium, readyAsChromium, type Chromium } from './chromium.js';
 import type { DemoState } from '../../src/web-demo/app.js';
+import type { DemoTraining } from '../../src/web-demo/training.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const screenshots = new URL('./__screenshots__/', import.meta.url);
@@ -192,6 +193,28 @@ describeWithChromium('the web demo page', () => {
     await waitForRuns(before + 2);
     expect((await state()).mode).toBe('apply');
   }, 60_000);
+
+  it('trains a toy task in the page and draws the loss curve batch by batch', async () => {
+    for (const task of ['sum-sign', 'sine-next'] as const) {
+      await page.selectOption('#task', task);
+      await page.click('#train');
+      await page.waitForFunction((t) => window.demoTraining?.task === t && window.demoTraining.done, task, { timeout: 60_000 });
+      const trained = (await page.evaluate('window.demoTraining')) as DemoTraining;
+      expect(trained.batchLosses, `${task}: a running loss after every batch`).toHaveLength(8 * 8);
+      expect(trained.epochLosses).toHaveLength(8);
+      expect(trained.epochLosses[7], `${task}: the loss goes down`).toBeLessThan(trained.epochLosses[0] * 0.8);
+      expect(await page.textContent('#train-status')).toMatch(/^epoch 8\/8: loss \d/);
+      const drawn = await page.evaluate(() => {
+        const canvas = document.getElementById('loss-curve') as HTMLCanvasElement;
+        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+        let blue = 0;
+        for (let i = 0; i < data.length; i += 4) if (data[i + 2] > 150 && data[i] < 120) blue++;
+        return blue;
+      });
+      expect(drawn, 'pixels of the curve').toBeGreaterThan(200);
+    }
+    await page.screenshot({ path: fileURLToPath(new URL('demo-training.png', screenshots)), fullPage: true });
+  }, 120_000);
 
   it('logged no errors in the page', () => {
     expect(errors).toEqual([]);
