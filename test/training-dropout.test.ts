@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ready, tensor, Sequential, Bidirectional, Dense, LSTM, GRU, SimpleRNN, ConfigError, type Tensor } from '../dist/index.js';
 import { trainingStep } from '../dist/training/layer-steps.js';
-import { seededGenerator } from '../dist/training/trainer.js';
+import { seededGenerator } from '../dist/training/random-source.js';
 import { referenceRecurrent, type ReferenceTensor } from './reference/index.js';
 import { referenceRecurrentBackward } from './reference/recurrent-backward.js';
 import { recurrentSpec } from './reference/layers.js';
