@@ -35,7 +35,7 @@ export interface LayerStep {
   release(): void;
 }
 
-/** The Dense activations activationGradient (and siluGradient) differentiate. */
+/** The Dense activations activationGradient (silu, swish: siluGradient) differentiates. */
 const DENSE_BACKWARD_ACTIVATIONS: readonly string[] = [
   'softmax', 'linear', 'tanh', 'sigmoid', 'relu', 'relu6', 'hard_sigmoid', 'elu', 'selu', 'softsign', 'exponential', 'silu', 'swish',
 ];
