@@ -23,6 +23,7 @@ export {
   CONV_N, CONV_IN, CONV_CHANNELS, CONV_OUT, CONV_FILTERS, CONV_GROUPS, CONV_KERNEL, CONV_STRIDES, CONV_DILATIONS, CONV_PAD, CONV_WORDS,
   POOL_MAX, POOL_AVERAGE,
 } from "./conv";
+export { conv_lstm_run, CONV_LSTM_RETURN_SEQUENCES, CONV_LSTM_GO_BACKWARDS, CONV_LSTM_WORDS } from "./conv_lstm";
 export { f32_merge, MERGE_SUM, MERGE_MUL, MERGE_AVE } from "./merge";
 export {
   f32_gram_columns, f64_cholesky_rows, f32_pack_cholesky_factor, f32_substitute_panels, orthonormal_packed_floats,

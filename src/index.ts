@@ -26,6 +26,7 @@ export { Masking, type MaskingOptions } from './layers/masking.js';
 export { Concatenate, type ConcatenateOptions } from './layers/concatenate.js';
 export { TimeDistributed } from './layers/time-distributed.js';
 export { Conv, Conv1D, Conv2D, Conv3D, type ConvOptions } from './layers/conv.js';
+export { ConvLSTM, ConvLSTM1D, ConvLSTM2D, type ConvLSTMOptions, type ConvLSTMApplyOptions } from './layers/conv-lstm.js';
 export {
   Pooling, MaxPooling1D, MaxPooling2D, MaxPooling3D, AveragePooling1D, AveragePooling2D, AveragePooling3D, type PoolingOptions, type PoolingArgs,
 } from './layers/pooling.js';

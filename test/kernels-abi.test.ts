@@ -12,6 +12,7 @@ import { BWD, BWD_FLAG, DIR, FLAG, RUN } from '../dist/kernels/run-descriptor.js
 import { STREAM_OP } from '../dist/kernels/stream-program.js';
 import { RANDOM_STATE_BYTES } from '../dist/kernels/orthonormal.js';
 import { CONV, PoolMode } from '../dist/kernels/conv.js';
+import { CONV_LSTM_WORDS, ConvLstmFlag } from '../dist/kernels/conv-lstm.js';
 
 // Node 20 compiles the relaxed-SIMD build only behind this flag.
 setFlagsFromString('--experimental-wasm-relaxed-simd');
@@ -70,6 +71,12 @@ for (const build of ['wasm-rnn.wasm', 'wasm-rnn.relaxed.wasm']) {
     it('convolution geometry words and pool modes', () => {
       for (const [key, word] of Object.entries(CONV)) expect(global(`CONV_${key}`), `CONV.${key}`).toBe(word);
       for (const [key, mode] of Object.entries(PoolMode)) expect(global(`POOL_${key.toUpperCase()}`), `PoolMode.${key}`).toBe(mode);
+    });
+
+    it('ConvLSTM run descriptor size and flags', () => {
+      expect(global('CONV_LSTM_WORDS')).toBe(CONV_LSTM_WORDS);
+      expect(global('CONV_LSTM_RETURN_SEQUENCES')).toBe(ConvLstmFlag.returnSequences);
+      expect(global('CONV_LSTM_GO_BACKWARDS')).toBe(ConvLstmFlag.goBackwards);
     });
 
     it('stream program opcodes', () => {

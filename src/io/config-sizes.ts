@@ -9,6 +9,7 @@ type Spec = { class_name: string; config: Record<string, unknown>; name?: unknow
 
 const GATES: Record<string, number> = { SimpleRNN: 1, LSTM: 4, GRU: 3, CuDNNLSTM: 4, CuDNNGRU: 3 };
 const CONV_CLASSES = ['Conv1D', 'Conv2D', 'Conv3D'];
+const CONV_LSTM_CLASSES = ['ConvLSTM1D', 'ConvLSTM2D'];
 const SHAPE_KEYS = ['batch_input_shape', 'batch_shape', 'input_shape'];
 /** A dimension past this fits no WebAssembly buffer (4 GiB of float32 is 2^30 values). */
 const MAX_DIMENSION = 2 ** 31 - 1;
@@ -104,12 +105,14 @@ function weightCount(spec: Spec, input: number | undefined): number | undefined 
     const units = unitsOf(config);
     return units === undefined || input === undefined ? undefined : units * (input + 1);
   }
-  if (CONV_CLASSES.includes(className)) {
+  if (CONV_CLASSES.includes(className) || CONV_LSTM_CLASSES.includes(className)) {
     const filters = unitsOf(config, 'filters');
     const kernel = Array.isArray(config.kernel_size) ? config.kernel_size : [config.kernel_size];
     const taps = kernel.reduce((product: number, k: unknown) => (typeof k === 'number' && Number.isSafeInteger(k) && k > 0 ? product * k : NaN), 1);
-    const groups = unitsOf(config, 'groups') || 1;
     if (filters === undefined || input === undefined || !Number.isFinite(taps)) return undefined;
+    // ConvLSTM: kernel (...k, C, 4F), recurrent kernel (...k, F, 4F), bias (4F).
+    if (CONV_LSTM_CLASSES.includes(className)) return 4 * filters * (taps * (input + filters) + 1);
+    const groups = unitsOf(config, 'groups') || 1;
     return taps * Math.ceil(input / groups) * filters + filters;
   }
   if (className === 'Embedding') {
@@ -134,7 +137,7 @@ function outputFeatures(spec: Spec, input: number | undefined): number | undefin
     return typeof last === 'number' ? last : undefined;
   }
   if (className in GATES || className === 'Dense') return unitsOf(config);
-  if (CONV_CLASSES.includes(className)) return unitsOf(config, 'filters');
+  if (CONV_CLASSES.includes(className) || CONV_LSTM_CLASSES.includes(className)) return unitsOf(config, 'filters');
   if (className === 'Embedding') return unitsOf(config, 'output_dim');
   if (className === 'TimeDistributed') return isSpec(config.layer) ? outputFeatures(config.layer, input) : undefined;
   if (className === 'Bidirectional') {

@@ -70,6 +70,8 @@ export interface KernelExports {
   conv_forward(geom: number, x: number, packed: number, out: number, ldOut: number, accumulate: number, scratch: number): void;
   /** out = max (mode 0) or mean (mode 1) over each window of x, padded taps excluded. */
   pool_forward(geom: number, x: number, out: number, mode: number): void;
+  /** A whole ConvLSTM sequence for the descriptor at run (assembly/conv_lstm.ts). */
+  conv_lstm_run(run: number): void;
   /** Runs a stream's per-frame program (assembly/stream.ts). */
   stream_step(program: number): void;
   /** G += the products of V's columns [from, to), to - from <= 256. */

@@ -4,6 +4,7 @@ import { ConfigError, ShapeError, formatShape } from '../errors.js';
 import type { ConvGeometry, Extents3 } from '../kernels/conv.js';
 import type { ConvPadding } from './conv.js';
 import type { Shape } from './layer.js';
+import { checkOptionsObject } from './options.js';
 
 export type { ConvPadding };
 
@@ -103,4 +104,26 @@ export function dataFormatOption(value: unknown, layerName: string): 'channels_l
     throw new ConfigError(`${layerName}: option 'dataFormat' 'channels_first' is not supported; expected 'channels_last' (channels on the last axis)`);
   }
   throw new ConfigError(`${layerName}: option 'dataFormat' must be 'channels_last', received ${JSON.stringify(value)}`);
+}
+
+/**
+ * Keras' positional (filters, kernel_size, options) or one options object, for the convolution
+ * layers and ConvLSTM; `example` shows an options object in the message for a wrong one.
+ */
+export function filtersKernelOptions<O extends { filters: number; kernelSize: number | readonly number[] }>(
+  args: readonly unknown[], className: string, example: string,
+): O {
+  const [first, second, third] = args;
+  if (typeof first !== 'number') {
+    if (args.length > 1) throw new ConfigError(`${className}: expected (options) or (filters, kernelSize, options), received ${args.length} arguments with a first one that is not a number`);
+    checkOptionsObject(first, className, '{ filters: 16, kernelSize: 3 }');
+    return first as O;
+  }
+  if (args.length > 3) throw new ConfigError(`${className}: expected (filters, kernelSize, options), received ${args.length} arguments`);
+  if (third === undefined) return { filters: first, kernelSize: second as number } as O;
+  checkOptionsObject(third, `${className}: options after filters and kernelSize`, example);
+  for (const key of ['filters', 'kernelSize']) {
+    if (key in (third as object)) throw new ConfigError(`${className}: '${key}' is given twice, as an argument and in the options`);
+  }
+  return { ...(third as object), filters: first, kernelSize: second as number } as O;
 }

@@ -9,11 +9,11 @@ import { OwnedBlock } from '../kernels/owned.js';
 import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
 import { ACTIVATION_NAMES, activationId, type KerasVersion } from './activations.js';
-import { callGeometry, dataFormatOption, outputExtents, paddingOption, spatialAxes, tupleOption } from './conv-geometry.js';
+import { callGeometry, dataFormatOption, filtersKernelOptions, outputExtents, paddingOption, spatialAxes, tupleOption } from './conv-geometry.js';
 import type { DenseActivationName } from './dense.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
-import { booleanOption, checkKnownKeys, checkOptionsObject, nextRandomSeed } from './options.js';
+import { booleanOption, checkKnownKeys, nextRandomSeed } from './options.js';
 import { checkBuildShape } from './validate.js';
 import { checkWeightList } from './weights.js';
 
@@ -50,23 +50,6 @@ const CONV_OPTION_KEYS = [
 
 type ConvArgs = [ConvOptions] | [number, number | readonly number[], Omit<ConvOptions, 'filters' | 'kernelSize'>?];
 
-/** Keras' positional (filters, kernel_size, options) or one options object. */
-function convOptions(args: readonly unknown[], className: string): ConvOptions {
-  const [first, second, third] = args;
-  if (typeof first !== 'number') {
-    if (args.length > 1) throw new ConfigError(`${className}: expected (options) or (filters, kernelSize, options), received ${args.length} arguments with a first one that is not a number`);
-    checkOptionsObject(first, className, '{ filters: 16, kernelSize: 3 }');
-    return first as ConvOptions;
-  }
-  if (args.length > 3) throw new ConfigError(`${className}: expected (filters, kernelSize, options), received ${args.length} arguments`);
-  if (third === undefined) return { filters: first, kernelSize: second as number };
-  checkOptionsObject(third, `${className}: options after filters and kernelSize`, "{ activation: 'relu' }");
-  for (const key of ['filters', 'kernelSize']) {
-    if (key in (third as object)) throw new ConfigError(`${className}: '${key}' is given twice, as an argument and in the options`);
-  }
-  return { ...(third as object), filters: first, kernelSize: second as number };
-}
-
 export abstract class Conv extends Layer {
   /** Spatial axes: 1 for Conv1D, 2 for Conv2D, 3 for Conv3D. */
   readonly rank: number;
@@ -88,7 +71,7 @@ export abstract class Conv extends Layer {
   private inputChannels: number | null = null;
 
   protected constructor(rank: number, args: readonly unknown[], className: string, namePrefix: string) {
-    const options = convOptions(args, className);
+    const options = filtersKernelOptions<ConvOptions>(args, className, "{ activation: 'relu' }");
     super(options, namePrefix);
     checkKnownKeys(options, CONV_OPTION_KEYS, this.name, `${className}.fromConfig`);
     this.rank = rank;

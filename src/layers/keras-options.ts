@@ -65,6 +65,13 @@ const CONV_KEYS: Record<string, string> = {
   dilation_rate: 'dilationRate', groups: 'groups', activation: 'activation', use_bias: 'useBias',
   kernel_initializer: 'kernelInitializer', bias_initializer: 'biasInitializer', input_dim: 'inputDim', input_length: 'inputLength',
 };
+const CONV_LSTM_KEYS: Record<string, string> = {
+  ...COMMON_KEYS, filters: 'filters', kernel_size: 'kernelSize', strides: 'strides', padding: 'padding', data_format: 'dataFormat',
+  dilation_rate: 'dilationRate', activation: 'activation', recurrent_activation: 'recurrentActivation', use_bias: 'useBias',
+  kernel_initializer: 'kernelInitializer', recurrent_initializer: 'recurrentInitializer', bias_initializer: 'biasInitializer',
+  unit_forget_bias: 'unitForgetBias', return_sequences: 'returnSequences', return_state: 'returnState', go_backwards: 'goBackwards',
+  stateful: 'stateful', dropout: 'dropout', recurrent_dropout: 'recurrentDropout', seed: 'seed',
+};
 const POOLING_KEYS: Record<string, string> = { ...COMMON_KEYS, pool_size: 'poolSize', strides: 'strides', padding: 'padding', data_format: 'dataFormat' };
 const GLOBAL_POOLING_KEYS: Record<string, string> = { ...COMMON_KEYS, data_format: 'dataFormat', keepdims: 'keepdims' };
 
@@ -75,6 +82,8 @@ export const OPTION_KEYS: Record<string, Record<string, string>> = {
   SimpleRNN: RECURRENT_KEYS,
   LSTM: RECURRENT_KEYS,
   GRU: RECURRENT_KEYS,
+  ConvLSTM1D: CONV_LSTM_KEYS,
+  ConvLSTM2D: CONV_LSTM_KEYS,
   Bidirectional: { ...COMMON_KEYS, merge_mode: 'mergeMode' },
   Dense: {
     ...COMMON_KEYS, units: 'units', activation: 'activation', use_bias: 'useBias',

@@ -7,6 +7,7 @@ import { Bidirectional } from './bidirectional.js';
 import { Concatenate } from './concatenate.js';
 import { CuDNNGRU, CuDNNLSTM } from './cudnn.js';
 import { Conv1D, Conv2D, Conv3D } from './conv.js';
+import { ConvLSTM1D, ConvLSTM2D } from './conv-lstm.js';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
 import { Embedding } from './embedding.js';
@@ -80,7 +81,7 @@ export function buildCustomLayer(factory: LayerFactory, className: string, confi
 /** @internal */
 export const WRAPPABLE_CLASSES: Readonly<Record<string, LayerClass>> = {
   SimpleRNN, LSTM, GRU, CuDNNLSTM, CuDNNGRU, Bidirectional, Dense, Embedding, Dropout, Masking, Concatenate, InputLayer,
-  Conv1D, Conv2D, Conv3D, MaxPooling1D, MaxPooling2D, MaxPooling3D, AveragePooling1D, AveragePooling2D, AveragePooling3D,
+  Conv1D, Conv2D, Conv3D, ConvLSTM1D, ConvLSTM2D, MaxPooling1D, MaxPooling2D, MaxPooling3D, AveragePooling1D, AveragePooling2D, AveragePooling3D,
   GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
   Flatten, Reshape, Permute, RepeatVector, Activation, BatchNormalization,
 };

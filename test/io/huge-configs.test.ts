@@ -52,6 +52,20 @@ describe('configs declaring sizes the file cannot hold', () => {
     expect((await refusedFast(json(bidirectional), { weights: [] })).layer).toMatch(/^(bi|l)$/);
   });
 
+  it('a ConvLSTM2D whose filters no file of this size holds, from model JSON with small weights', async () => {
+    const config = JSON.stringify({
+      class_name: 'Sequential',
+      config: {
+        name: 's',
+        layers: [
+          { class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 3, 8, 8, 2] } },
+          { class_name: 'ConvLSTM2D', config: { name: 'cl', filters: 2 ** 20, kernel_size: [3, 3] } },
+        ],
+      },
+    });
+    expect((await refusedFast(config, { weights: [] })).layer).toBe('cl');
+  });
+
   it('a functional model follows the feature size through Concatenate', async () => {
     const wide = 300_000;
     const config = {
