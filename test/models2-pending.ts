@@ -11,11 +11,10 @@ export const PENDING: Readonly<Record<string, readonly string[]>> = {
   'UValpoLabitec--FallDetectionModels/conv_blstm_modelv2.h5': ['Conv1D', 'MaxPooling1D'],
   'Zmey1--OceanObservation/convlstm_model.h5': ['ConvLSTM2D'],
   'delladeldel--Time-Series-Forecasting-Using-CNN-LSTM/cnn_lstm_model.keras': ['Conv1D', 'MaxPooling1D'],
-  'hassanmiir--FedFor-Multi-Tasking/lstm_attention_model.h5': ['Attention'],
   'sh3ngsh3ng--CMAPSS_GRP_2/cnn_lstm_model.h5': ['Conv1D', 'MaxPooling1D'],
   'tleeds1--human-activity-recognition/LRCN_model.h5': ['Conv2D', 'MaxPooling2D'],
   'tleeds1--human-activity-recognition/convlstm_model.h5': ['ConvLSTM2D', 'MaxPooling3D'],
-  'xingxiaoxuan--anomaly-detection/attention_model.h5': ['Conv1D', 'Multiply'],
+  'xingxiaoxuan--anomaly-detection/attention_model.h5': ['Conv1D'],
   'xingxiaoxuan--anomaly-detection/cool.h5': ['Conv1D'],
   'xingxiaoxuan--anomaly-detection/steam_feature.h5': ['Conv1D'],
 };

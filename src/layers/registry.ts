@@ -2,11 +2,13 @@
 // reads its own config (static fromConfig); TimeDistributed, which wraps any of these, is added by
 // layers/config.ts so that this module does not import it back.
 import { Activation } from './activation.js';
+import { AdditiveAttention, Attention } from './attention.js';
 import { BatchNormalization } from './batch-normalization.js';
 import { Bidirectional } from './bidirectional.js';
 import { Concatenate } from './concatenate.js';
 import { CuDNNGRU, CuDNNLSTM } from './cudnn.js';
 import { Dense } from './dense.js';
+import { Dot } from './dot.js';
 import { Dropout } from './dropout.js';
 import { Embedding } from './embedding.js';
 import { Flatten } from './flatten.js';
@@ -15,8 +17,13 @@ import { InputLayer } from './input-layer.js';
 import type { LayerFromConfigOptions } from './keras-options.js';
 import { Layer } from './layer.js';
 import { ConfigError } from '../errors.js';
+import { LayerNormalization } from './layer-normalization.js';
 import { LSTM } from './lstm.js';
 import { Masking } from './masking.js';
+import { Add, Average, Maximum, Minimum, Multiply, Subtract } from './merge.js';
+import {
+  ActivityRegularization, AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D,
+} from './noise.js';
 import { Permute } from './permute.js';
 import { RepeatVector } from './repeat-vector.js';
 import { Reshape } from './reshape.js';
@@ -78,4 +85,6 @@ export function buildCustomLayer(factory: LayerFactory, className: string, confi
 export const WRAPPABLE_CLASSES: Readonly<Record<string, LayerClass>> = {
   SimpleRNN, LSTM, GRU, CuDNNLSTM, CuDNNGRU, Bidirectional, Dense, Embedding, Dropout, Masking, Concatenate, InputLayer,
   Flatten, Reshape, Permute, RepeatVector, Activation, BatchNormalization,
+  Add, Subtract, Multiply, Average, Maximum, Minimum, Dot, LayerNormalization, Attention, AdditiveAttention,
+  SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, GaussianNoise, GaussianDropout, AlphaDropout, ActivityRegularization,
 };
