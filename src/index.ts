@@ -41,6 +41,16 @@ export { RepeatVector, type RepeatVectorOptions } from './layers/repeat-vector.j
 export { Activation, type ActivationOptions } from './layers/activation.js';
 export { KERAS_ACTIVATION_NAMES, type KerasActivationName } from './layers/activation-functions.js';
 export { BatchNormalization, type BatchNormalizationOptions } from './layers/batch-normalization.js';
+export { LayerNormalization, type LayerNormalizationOptions } from './layers/layer-normalization.js';
+export { Add, Subtract, Multiply, Average, Maximum, Minimum, type MergeOptions } from './layers/merge.js';
+export { Dot, type DotOptions } from './layers/dot.js';
+export {
+  Attention, AdditiveAttention, type AttentionOptions, type DotAttentionOptions, type AttentionCallOptions, type ScoreMode,
+} from './layers/attention.js';
+export {
+  SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, GaussianNoise, GaussianDropout, AlphaDropout, ActivityRegularization,
+  type SpatialDropoutOptions, type GaussianNoiseOptions, type RateNoiseOptions, type ActivityRegularizationOptions,
+} from './layers/noise.js';
 export { Input, InputLayer, type InputOptions } from './layers/input-layer.js';
 export { CustomLayer, type CustomLayerConfig, type AddWeightOptions } from './layers/custom-layer.js';
 export { registerLayer, type LayerFactory } from './layers/registry.js';

@@ -7,15 +7,20 @@ import type { Layer } from './layers/layer.js';
 /** A shape with unknown dimensions as null, Keras' None. */
 export type Shape = readonly (number | null)[];
 
-/** One call of a layer in a graph: which tensors went in and which came out. */
+/** A call's options that are not tensors, camelCase (Attention's useCausalMask, returnAttentionScores). */
+export type CallArgs = Readonly<Record<string, unknown>>;
+
+/** One call of a layer in a graph: which tensors went in, with which call options, and which came out. */
 export class LayerNode {
   readonly layer: Layer;
   readonly inputs: readonly SymbolicTensor[];
+  readonly callArgs: CallArgs;
   outputs: readonly SymbolicTensor[] = [];
 
-  constructor(layer: Layer, inputs: readonly SymbolicTensor[]) {
+  constructor(layer: Layer, inputs: readonly SymbolicTensor[], callArgs: CallArgs = {}) {
     this.layer = layer;
     this.inputs = inputs;
+    this.callArgs = callArgs;
   }
 }
 

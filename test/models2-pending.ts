@@ -3,8 +3,6 @@
 // each of these fails with a ModelFileError naming exactly these classes, and that every other file
 // loads and matches. When a layer lands, delete it here: the test then says which files now load.
 export const PENDING: Readonly<Record<string, readonly string[]>> = {
-  'hassanmiir--FedFor-Multi-Tasking/lstm_attention_model.h5': ['Attention'],
-  'xingxiaoxuan--anomaly-detection/attention_model.h5': ['Multiply'],
 };
 
 /** The classes a loader error names as unsupported: every `"Class" (layer, ...)` in its message. */

@@ -1,8 +1,9 @@
 // Keras Concatenate along one axis, with Keras 3's mask rule.
 import { ConfigError, ShapeError, formatShape } from '../errors.js';
-import { isSymbolicList, type SymbolicTensor } from '../symbolic.js';
-import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
+import type { SymbolicTensor } from '../symbolic.js';
+import { Tensor, shapeSize, type TensorLike } from '../tensor.js';
 import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
+import { applyList } from './unary.js';
 import { WeightlessLayer } from './weightless.js';
 import { checkKnownKeys } from './options.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
@@ -62,11 +63,7 @@ export class Concatenate extends WeightlessLayer {
   apply(inputs: SymbolicTensor[]): SymbolicTensor;
   apply(inputs: TensorLike[]): Tensor;
   apply(inputs: TensorLike[] | SymbolicTensor[]): Tensor | SymbolicTensor {
-    this.checkNotDisposed('run');
-    if (isSymbolicList(inputs)) return this.callSymbolic(inputs)[0];
-    if (!Array.isArray(inputs)) throw new ShapeError(`${this.name}: expects a list of tensors, received ${typeof inputs}`);
-    const tensors = (inputs as TensorLike[]).map((t, i) => toTensor(t, `${this.name}: inputs[${i}]`));
-    return this.computeOutputs(tensors, tensors.map(() => undefined)).outputs[0];
+    return applyList(this, inputs);
   }
 
   /** @internal Runs the layer inside a model (see Layer.computeOutputs). */

@@ -1,7 +1,7 @@
 // What every layer shares: a Keras-style name, an optional declared input
 // shape, and the weight/config surface Keras users call.
 import { ConfigError, DisposedError, ShapeError, formatShape } from '../errors.js';
-import { LayerNode, SymbolicTensor } from '../symbolic.js';
+import { LayerNode, SymbolicTensor, type CallArgs } from '../symbolic.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 
 import type { Shape } from '../symbolic.js';
@@ -127,10 +127,10 @@ export abstract class Layer {
    * @internal Runs the layer inside a model: all inputs of one node in order
    * (e.g. x then initial states) with their masks.
    */
-  abstract computeOutputs(inputs: Tensor[], masks: (Tensor | undefined)[]): LayerCallResult;
+  abstract computeOutputs(inputs: Tensor[], masks: (Tensor | undefined)[], callArgs?: CallArgs): LayerCallResult;
 
   /** @internal Output shapes of a node whose inputs have these shapes; throws ShapeError if they cannot fit. */
-  outputShapes(inputShapes: Shape[]): Shape[] {
+  outputShapes(inputShapes: Shape[], _callArgs?: CallArgs): Shape[] {
     const shape = this.computeOutputShape(inputShapes[0]);
     return isShapeList(shape) ? shape : [shape];
   }
@@ -141,7 +141,7 @@ export abstract class Layer {
   }
 
   /** @internal Adds a node for a call on symbolic tensors and returns its symbolic outputs. */
-  callSymbolic(inputs: SymbolicTensor[]): SymbolicTensor[] {
+  callSymbolic(inputs: SymbolicTensor[], callArgs: CallArgs = {}): SymbolicTensor[] {
     this.checkNotDisposed('add it to a model');
     const shapes = inputs.map((t) => t.shape);
     const declared = this.batchInputShape;
@@ -152,8 +152,8 @@ export abstract class Layer {
       }
     }
     this.buildForShapes(shapes);
-    const outputShapes = this.outputShapes(shapes);
-    const node = new LayerNode(this, inputs);
+    const outputShapes = this.outputShapes(shapes, callArgs);
+    const node = new LayerNode(this, inputs, callArgs);
     node.outputs = outputShapes.map((shape, i) => new SymbolicTensor(shape, node, i));
     this.inboundNodes.push(node);
     return [...node.outputs];

@@ -2,6 +2,7 @@
 // reads its own config (static fromConfig); TimeDistributed, which wraps any of these, is added by
 // layers/config.ts so that this module does not import it back.
 import { Activation } from './activation.js';
+import { AdditiveAttention, Attention } from './attention.js';
 import { BatchNormalization } from './batch-normalization.js';
 import { Bidirectional } from './bidirectional.js';
 import { Concatenate } from './concatenate.js';
@@ -9,6 +10,7 @@ import { CuDNNGRU, CuDNNLSTM } from './cudnn.js';
 import { Conv1D, Conv2D, Conv3D } from './conv.js';
 import { ConvLSTM1D, ConvLSTM2D } from './conv-lstm.js';
 import { Dense } from './dense.js';
+import { Dot } from './dot.js';
 import { Dropout } from './dropout.js';
 import { Embedding } from './embedding.js';
 import { GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D } from './global-pooling.js';
@@ -18,9 +20,14 @@ import { InputLayer } from './input-layer.js';
 import type { LayerFromConfigOptions } from './keras-options.js';
 import { Layer } from './layer.js';
 import { ConfigError } from '../errors.js';
+import { LayerNormalization } from './layer-normalization.js';
 import { LSTM } from './lstm.js';
 import { Masking } from './masking.js';
 import { AveragePooling1D, AveragePooling2D, AveragePooling3D, MaxPooling1D, MaxPooling2D, MaxPooling3D } from './pooling.js';
+import { Add, Average, Maximum, Minimum, Multiply, Subtract } from './merge.js';
+import {
+  ActivityRegularization, AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D,
+} from './noise.js';
 import { Permute } from './permute.js';
 import { RepeatVector } from './repeat-vector.js';
 import { Reshape } from './reshape.js';
@@ -84,4 +91,6 @@ export const WRAPPABLE_CLASSES: Readonly<Record<string, LayerClass>> = {
   Conv1D, Conv2D, Conv3D, ConvLSTM1D, ConvLSTM2D, MaxPooling1D, MaxPooling2D, MaxPooling3D, AveragePooling1D, AveragePooling2D, AveragePooling3D,
   GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
   Flatten, Reshape, Permute, RepeatVector, Activation, BatchNormalization,
+  Add, Subtract, Multiply, Average, Maximum, Minimum, Dot, LayerNormalization, Attention, AdditiveAttention,
+  SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, GaussianNoise, GaussianDropout, AlphaDropout, ActivityRegularization,
 };

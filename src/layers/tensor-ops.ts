@@ -44,9 +44,10 @@ export function broadcastShapes(a: Shape, b: Shape, layerName: string): Shape {
   for (let i = 0; i < rank; i++) {
     const da = i < rank - a.length ? 1 : a[i - (rank - a.length)];
     const db = i < rank - b.length ? 1 : b[i - (rank - b.length)];
-    if (da === 1) out.push(db);
+    // Keras: an unknown size on either side leaves the output's unknown.
+    if (da === null || db === null) out.push(null);
+    else if (da === 1) out.push(db);
     else if (db === 1) out.push(da);
-    else if (da === null || db === null) out.push(da ?? db);
     else if (da === db) out.push(da);
     else throw new ShapeError(`${layerName}: inputs have incompatible shapes ${formatShape(a)} and ${formatShape(b)}`);
   }

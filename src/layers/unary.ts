@@ -1,7 +1,7 @@
 // The weightless layers that read one tensor and write one (Flatten, Reshape, Activation, the
 // noise layers, ...): apply() on data or on a symbolic tensor, and Keras' mask rule, in one place.
 import { ShapeError, formatShape } from '../errors.js';
-import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
+import { isSymbolic, isSymbolicList, type SymbolicTensor } from '../symbolic.js';
 import { toTensor, type Tensor, type TensorLike } from '../tensor.js';
 import type { Layer, LayerCallResult, Shape } from './layer.js';
 import { WeightlessLayer } from './weightless.js';
@@ -11,6 +11,15 @@ export function applyOne(layer: Layer, x: TensorLike | SymbolicTensor): Tensor |
   layer.checkNotDisposed('run');
   if (isSymbolic(x)) return layer.callSymbolic([x])[0];
   return layer.computeOutputs([toTensor(x, `${layer.name}: input x`)], [undefined]).outputs[0];
+}
+
+/** @internal apply() of a layer that takes a list of inputs (the merges, Dot): symbolic, or a run on data without masks. */
+export function applyList(layer: Layer, inputs: readonly (TensorLike | SymbolicTensor)[]): Tensor | SymbolicTensor {
+  layer.checkNotDisposed('run');
+  if (isSymbolicList(inputs)) return layer.callSymbolic(inputs)[0];
+  if (!Array.isArray(inputs)) throw new ShapeError(`${layer.name}: expects a list of tensors, received ${typeof inputs}`);
+  const tensors = (inputs as TensorLike[]).map((t, i) => toTensor(t, `${layer.name}: inputs[${i}]`));
+  return layer.computeOutputs(tensors, tensors.map(() => undefined)).outputs[0];
 }
 
 /** @internal The non-batch sizes of an input shape that must have a batch axis, and whether all are known. */

@@ -9,7 +9,7 @@ import { InputLayer } from '../layers/input-layer.js';
 import type { Layer } from '../layers/layer.js';
 import { Model } from './model.js';
 import { Sequential } from './sequential.js';
-import type { SymbolicTensor } from '../symbolic.js';
+import type { CallArgs, SymbolicTensor } from '../symbolic.js';
 
 export interface ModelFromConfigOptions {
   /** Keras major version; by default read from the JSON's keras_version, else 3. */
@@ -85,8 +85,8 @@ function functionalFromConfig(config: unknown, kerasVersion: KerasVersion): Mode
   for (const { layer, spec } of created) {
     if (layer instanceof InputLayer) continue;
     for (const inbound of readInboundNodes(spec.inbound_nodes, layer.name)) {
-      const inputs = inbound.map((ref) => resolve(ref, `layer ${layer.name}`));
-      const outputs = layer.callSymbolic(inputs);
+      const inputs = inbound.refs.map((ref) => resolve(ref, `layer ${layer.name}`));
+      const outputs = layer.callSymbolic(inputs, inbound.callArgs);
       const list = nodeOutputs.get(layer.name) ?? [];
       list.push(outputs);
       nodeOutputs.set(layer.name, list);
@@ -111,18 +111,33 @@ function functionalFromConfig(config: unknown, kerasVersion: KerasVersion): Mode
  * Keras 2: [[[name, node, tensor, kwargs], ...], ...]; Keras 3: [{ args: [...], kwargs: {...} }, ...]
  * where tensors are { class_name: '__keras_tensor__', config: { keras_history: [name, node, tensor] } }.
  */
-function readInboundNodes(value: unknown, layerName: string): TensorReference[][] {
+function readInboundNodes(value: unknown, layerName: string): { refs: TensorReference[]; callArgs: CallArgs }[] {
   if (!Array.isArray(value)) throw new ConfigError(`modelFromConfig: layer ${layerName} has no inbound_nodes list`);
   return value.map((node) => {
-    if (Array.isArray(node)) return node.map((entry) => readKeras2Reference(entry, layerName));
+    if (Array.isArray(node)) {
+      // Keras 2 repeats the call's kwargs as the fourth item of every tensor entry.
+      const kwargs = Array.isArray(node[0]) ? node[0][3] : undefined;
+      return { refs: node.map((entry) => readKeras2Reference(entry, layerName)), callArgs: plainCallArgs(kwargs) };
+    }
     if (typeof node === 'object' && node !== null) {
       const { args, kwargs } = node as { args?: unknown; kwargs?: Record<string, unknown> };
       const refs = collectKerasTensors(args);
       if (kwargs?.initial_state) refs.push(...collectKerasTensors(kwargs.initial_state));
-      return refs;
+      return { refs, callArgs: plainCallArgs(kwargs) };
     }
     throw new ConfigError(`modelFromConfig: layer ${layerName} has an inbound node of an unknown form: ${JSON.stringify(node)}`);
   });
+}
+
+/** A call's non-tensor kwargs (use_causal_mask, return_attention_scores) as camelCase call options; training is never on. */
+function plainCallArgs(kwargs: unknown): CallArgs {
+  if (typeof kwargs !== 'object' || kwargs === null || Array.isArray(kwargs)) return {};
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(kwargs)) {
+    if (key === 'training' || key === 'initial_state' || key === 'mask' || (typeof value === 'object' && value !== null)) continue;
+    args[key.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase())] = value;
+  }
+  return args;
 }
 
 function readKeras2Reference(entry: unknown, layerName: string): TensorReference {

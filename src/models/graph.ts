@@ -66,7 +66,7 @@ export class Graph {
     for (const node of this.nodes) {
       if (node.layer instanceof InputLayer) continue;
       const args = node.inputs.map((symbolic) => values.get(symbolic) as Value);
-      const result = node.layer.computeOutputs(args.map((v) => v.tensor), args.map((v) => v.mask));
+      const result = node.layer.computeOutputs(args.map((v) => v.tensor), args.map((v) => v.mask), node.callArgs);
       node.outputs.forEach((symbolic, i) => values.set(symbolic, { tensor: result.outputs[i], mask: result.masks[i] }));
     }
     return this.outputs.map((symbolic) => values.get(symbolic) as Value);

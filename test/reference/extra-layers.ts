@@ -138,3 +138,136 @@ export function axisActivationRef(name: 'softmax' | 'log_softmax' | 'sparsemax',
   }
   return { shape: [...x.shape], data };
 }
+
+/** numpy broadcasting after Keras' rank alignment (size-1 axes inserted after the batch axis). */
+export function mergeRef(kind: 'add' | 'subtract' | 'multiply' | 'average' | 'maximum' | 'minimum', inputs: ReferenceTensor[]): ReferenceTensor {
+  const rank = Math.max(...inputs.map((t) => t.shape.length));
+  const aligned = inputs.map((t) => [t.shape[0], ...new Array<number>(rank - t.shape.length).fill(1), ...t.shape.slice(1)]);
+  const shape = aligned[0].map((_, a) => Math.max(...aligned.map((s) => s[a])));
+  const data = new Float64Array(shapeSize(shape));
+  for (let o = 0; o < data.length; o++) {
+    const index = unravel(o, shape);
+    const values = inputs.map((t, k) => t.data[ravel(index.map((i, a) => (aligned[k][a] === 1 ? 0 : i)), aligned[k])]);
+    switch (kind) {
+      case 'add': data[o] = values.reduce((s, v) => s + v, 0); break;
+      case 'subtract': data[o] = values[0] - values[1]; break;
+      case 'multiply': data[o] = values.reduce((s, v) => s * v, 1); break;
+      case 'average': data[o] = values.reduce((s, v) => s + v, 0) / values.length; break;
+      case 'maximum': data[o] = Math.max(...values); break;
+      case 'minimum': data[o] = Math.min(...values); break;
+    }
+  }
+  return { shape, data };
+}
+
+/** Keras batch_dot over axes [a0, a1] (resolved, non-batch), optionally of L2-normalised inputs. */
+export function dotRef(x: ReferenceTensor, y: ReferenceTensor, a0: number, a1: number, normalize: boolean): ReferenceTensor {
+  const norm = (t: ReferenceTensor, axis: number) => {
+    if (!normalize) return t;
+    const data = new Float64Array(t.data.length);
+    for (let i = 0; i < data.length; i++) {
+      const index = unravel(i, t.shape);
+      let sum = 0;
+      for (let k = 0; k < t.shape[axis]; k++) {
+        const other = [...index];
+        other[axis] = k;
+        sum += t.data[ravel(other, t.shape)] ** 2;
+      }
+      data[i] = t.data[i] / Math.sqrt(Math.max(sum, 1e-12));
+    }
+    return { shape: t.shape, data };
+  };
+  const xn = norm(x, a0);
+  const yn = norm(y, a1);
+  const xRest = x.shape.map((d, a) => [d, a]).filter(([, a]) => a !== 0 && a !== a0);
+  const yRest = y.shape.map((d, a) => [d, a]).filter(([, a]) => a !== 0 && a !== a1);
+  const shape = [x.shape[0], ...xRest.map(([d]) => d), ...yRest.map(([d]) => d)];
+  const data = new Float64Array(shapeSize(shape));
+  for (let o = 0; o < data.length; o++) {
+    const index = unravel(o, shape);
+    let sum = 0;
+    for (let k = 0; k < x.shape[a0]; k++) {
+      const xi = new Array<number>(x.shape.length);
+      const yi = new Array<number>(y.shape.length);
+      xi[0] = index[0];
+      yi[0] = index[0];
+      xRest.forEach(([, a], i) => (xi[a] = index[1 + i]));
+      yRest.forEach(([, a], i) => (yi[a] = index[1 + xRest.length + i]));
+      xi[a0] = k;
+      yi[a1] = k;
+      sum += xn.data[ravel(xi, x.shape)] * yn.data[ravel(yi, y.shape)];
+    }
+    data[o] = sum;
+  }
+  return { shape: shape.length === 1 ? [shape[0], 1] : shape, data };
+}
+
+export interface AttentionRefSpec {
+  kind: 'dot' | 'concat' | 'additive';
+  /** Attention: a scalar; AdditiveAttention: one per feature; absent without use_scale. */
+  scale?: number | number[];
+  concatWeight?: number;
+  causal?: boolean;
+  queryMask?: number[][];
+  valueMask?: number[][];
+}
+
+/** keras.layers.Attention / AdditiveAttention at inference, from LAYERS.md. Returns [output, weights]. */
+export function attentionRef(query: ReferenceTensor, value: ReferenceTensor, key: ReferenceTensor, spec: AttentionRefSpec): [ReferenceTensor, ReferenceTensor] {
+  const [B, Tq, D] = query.shape;
+  const [, Tv, Dv] = value.shape;
+  const q = (b: number, i: number, d: number) => query.data[(b * Tq + i) * D + d];
+  const k = (b: number, j: number, d: number) => key.data[(b * Tv + j) * D + d];
+  const out = new Float64Array(B * Tq * Dv);
+  const weights = new Float64Array(B * Tq * Tv);
+  for (let b = 0; b < B; b++) for (let i = 0; i < Tq; i++) {
+    const scores: number[] = [];
+    for (let j = 0; j < Tv; j++) {
+      let s = 0;
+      for (let d = 0; d < D; d++) {
+        if (spec.kind === 'dot') s += q(b, i, d) * k(b, j, d);
+        else if (spec.kind === 'concat') s += Math.tanh((typeof spec.scale === 'number' ? spec.scale : 1) * (q(b, i, d) + k(b, j, d)));
+        else s += (Array.isArray(spec.scale) ? spec.scale[d] : 1) * Math.tanh(q(b, i, d) + k(b, j, d));
+      }
+      if (spec.kind === 'dot' && typeof spec.scale === 'number') s *= spec.scale;
+      if (spec.kind === 'concat') s *= spec.concatWeight ?? 1;
+      const masked = (spec.valueMask && !spec.valueMask[b][j]) || (spec.causal && j > i);
+      scores.push(masked ? -Infinity : s);
+    }
+    const max = Math.max(...scores);
+    // A row with every position masked: Keras' -1e9 shift leaves a uniform distribution.
+    const e = max === -Infinity ? scores.map(() => 1) : scores.map((s) => Math.exp(s - max));
+    const total = e.reduce((a, v) => a + v, 0);
+    e.forEach((v, j) => (weights[(b * Tq + i) * Tv + j] = v / total));
+    const zero = spec.queryMask && !spec.queryMask[b][i];
+    for (let d = 0; d < Dv; d++) {
+      let sum = 0;
+      for (let j = 0; j < Tv; j++) sum += weights[(b * Tq + i) * Tv + j] * value.data[(b * Tv + j) * Dv + d];
+      out[(b * Tq + i) * Dv + d] = zero ? 0 : sum;
+    }
+  }
+  return [{ shape: [B, Tq, Dv], data: out }, { shape: [B, Tq, Tv], data: weights }];
+}
+
+/** LayerNormalization over the given axes, as Keras 3 computes it (rms: the variance, no centring). */
+export function layerNormRef(x: ReferenceTensor, axes: number[], gamma: number[] | null, beta: number[] | null, epsilon: number, rms = false): ReferenceTensor {
+  const data = new Float64Array(x.data.length);
+  const groupKey = (index: number[]) => index.filter((_, a) => !axes.includes(a)).join(',');
+  const groups = new Map<string, number[]>();
+  for (let i = 0; i < x.data.length; i++) {
+    const key = groupKey(unravel(i, x.shape));
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  }
+  for (const members of groups.values()) {
+    const values = members.map((i) => x.data[i]);
+    const mean = values.reduce((s, v) => s + v, 0) / values.length;
+    const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length;
+    for (const i of members) {
+      const index = unravel(i, x.shape);
+      const p = ravel(axes.map((a) => index[a]), axes.map((a) => x.shape[a]));
+      const centred = rms ? x.data[i] : x.data[i] - mean;
+      data[i] = (centred / Math.sqrt(variance + epsilon)) * (gamma ? gamma[p] : 1) + (beta ? beta[p] : 0);
+    }
+  }
+  return { shape: [...x.shape], data };
+}

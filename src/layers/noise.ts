@@ -1,0 +1,257 @@
+// The regularisation layers that are the identity at inference: SpatialDropout1D/2D/3D,
+// GaussianNoise, GaussianDropout, AlphaDropout, ActivityRegularization. Masks pass through.
+import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import type { Tensor } from '../tensor.js';
+import { dataFormatOption, type DataFormat } from './flatten.js';
+import { LAYER_OPTION_KEYS, type LayerOptions, type Shape } from './layer.js';
+import { checkKnownKeys } from './options.js';
+import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
+import { UnaryLayer } from './unary.js';
+
+/** What the training-time behaviour is set by; recorded for getConfig, unused at inference. */
+interface NoiseSetting {
+  key: string;
+  configKey: string;
+  /** [min, max) or [min, max] per `closed`. */
+  range: [number, number];
+  closed?: boolean;
+  fallback?: number;
+}
+
+abstract class IdentityAtInference extends UnaryLayer {
+  protected readonly settings: Record<string, number>;
+  private readonly settingList: readonly NoiseSetting[];
+  private readonly rank: number | null;
+  readonly seed: number | undefined;
+
+  protected constructor(options: LayerOptions & Record<string, unknown>, namePrefix: string, settings: readonly NoiseSetting[], rank: number | null, extraKeys: readonly string[] = []) {
+    super(options, namePrefix);
+    checkKnownKeys(options, [...LAYER_OPTION_KEYS, ...settings.map((s) => s.key), 'seed', ...extraKeys], this.name);
+    this.settingList = settings;
+    this.settings = {};
+    for (const setting of settings) {
+      const value = options[setting.key] ?? setting.fallback;
+      const [lo, hi] = setting.range;
+      const inRange = typeof value === 'number' && value >= lo && (setting.closed ? value <= hi : value < hi);
+      if (!inRange) {
+        throw new ConfigError(`${this.name}: option '${setting.key}' must be a number in [${lo}, ${hi}${setting.closed ? ']' : ')'}, received ${JSON.stringify(value)}`);
+      }
+      this.settings[setting.key] = value;
+    }
+    if (options.seed !== undefined && options.seed !== null && !Number.isInteger(options.seed)) {
+      throw new ConfigError(`${this.name}: option 'seed' must be an integer, received ${JSON.stringify(options.seed)}`);
+    }
+    this.seed = (options.seed ?? undefined) as number | undefined;
+    this.rank = rank;
+  }
+
+  protected get passesMask(): boolean {
+    return true;
+  }
+
+  computeOutputShape(inputShape: Shape): Shape {
+    if (this.rank !== null && (!Array.isArray(inputShape) || inputShape.length !== this.rank)) {
+      throw new ShapeError(`${this.name}: input must have rank ${this.rank}, received shape ${formatShape(inputShape ?? [])}`);
+    }
+    return inputShape;
+  }
+
+  getConfig(): Record<string, unknown> {
+    const config: Record<string, unknown> = { name: this.name, trainable: true, dtype: 'float32' };
+    for (const setting of this.settingList) config[setting.configKey] = this.settings[setting.key];
+    if (this.seed !== undefined) config.seed = this.seed;
+    return config;
+  }
+
+  protected transform(x: Tensor): Tensor {
+    return x;
+  }
+}
+
+const RATE: NoiseSetting = { key: 'rate', configKey: 'rate', range: [0, 1] };
+
+function read<T>(className: string, config: Record<string, unknown>, options: LayerFromConfigOptions, make: (o: Record<string, unknown>) => T): T {
+  configKerasVersion(options, `${className}.fromConfig`);
+  return make(kerasOptions(className, config, `${className}.fromConfig`));
+}
+
+export interface SpatialDropoutOptions extends LayerOptions {
+  rate: number;
+  seed?: number;
+  /** SpatialDropout2D/3D: which axis holds the channels (recorded; the identity either way). */
+  dataFormat?: DataFormat;
+}
+
+abstract class SpatialDropout extends IdentityAtInference {
+  readonly dataFormat: DataFormat;
+
+  protected constructor(options: SpatialDropoutOptions, namePrefix: string, rank: number, withDataFormat: boolean) {
+    super(options as unknown as LayerOptions & Record<string, unknown>, namePrefix, [RATE], rank, withDataFormat ? ['dataFormat'] : []);
+    this.dataFormat = dataFormatOption(options.dataFormat, this.name);
+  }
+
+  get rate(): number {
+    return this.settings.rate;
+  }
+}
+
+/** Keras SpatialDropout1D: drops whole feature maps of (B, T, C) in training; the identity at inference. */
+export class SpatialDropout1D extends SpatialDropout {
+  constructor(options: SpatialDropoutOptions) {
+    super(options, 'spatial_dropout1d', 3, false);
+  }
+
+  /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
+  static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): SpatialDropout1D {
+    return read('SpatialDropout1D', config, options, (o) => new SpatialDropout1D(o as unknown as SpatialDropoutOptions));
+  }
+
+  get className(): string {
+    return 'SpatialDropout1D';
+  }
+}
+
+/** Keras SpatialDropout2D on (B, H, W, C); the identity at inference. */
+export class SpatialDropout2D extends SpatialDropout {
+  constructor(options: SpatialDropoutOptions) {
+    super(options, 'spatial_dropout2d', 4, true);
+  }
+
+  /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
+  static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): SpatialDropout2D {
+    return read('SpatialDropout2D', config, options, (o) => new SpatialDropout2D(o as unknown as SpatialDropoutOptions));
+  }
+
+  get className(): string {
+    return 'SpatialDropout2D';
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), data_format: this.dataFormat };
+  }
+}
+
+/** Keras SpatialDropout3D on (B, D, H, W, C); the identity at inference. */
+export class SpatialDropout3D extends SpatialDropout {
+  constructor(options: SpatialDropoutOptions) {
+    super(options, 'spatial_dropout3d', 5, true);
+  }
+
+  /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
+  static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): SpatialDropout3D {
+    return read('SpatialDropout3D', config, options, (o) => new SpatialDropout3D(o as unknown as SpatialDropoutOptions));
+  }
+
+  get className(): string {
+    return 'SpatialDropout3D';
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), data_format: this.dataFormat };
+  }
+}
+
+export interface GaussianNoiseOptions extends LayerOptions {
+  /** Standard deviation of the training-time noise. */
+  stddev: number;
+  seed?: number;
+}
+
+/** Keras GaussianNoise: adds N(0, stddev) noise in training; the identity at inference. */
+export class GaussianNoise extends IdentityAtInference {
+  constructor(options: GaussianNoiseOptions) {
+    super(options as unknown as LayerOptions & Record<string, unknown>, 'gaussian_noise', [{ key: 'stddev', configKey: 'stddev', range: [0, Infinity] }], null);
+  }
+
+  /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
+  static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): GaussianNoise {
+    return read('GaussianNoise', config, options, (o) => new GaussianNoise(o as unknown as GaussianNoiseOptions));
+  }
+
+  get className(): string {
+    return 'GaussianNoise';
+  }
+
+  get stddev(): number {
+    return this.settings.stddev;
+  }
+}
+
+export interface RateNoiseOptions extends LayerOptions {
+  rate: number;
+  seed?: number;
+}
+
+/** Keras GaussianDropout: multiplies by N(1, rate / (1 - rate)) noise in training; the identity at inference. */
+export class GaussianDropout extends IdentityAtInference {
+  constructor(options: RateNoiseOptions) {
+    super(options as unknown as LayerOptions & Record<string, unknown>, 'gaussian_dropout', [RATE], null);
+  }
+
+  /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
+  static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): GaussianDropout {
+    return read('GaussianDropout', config, options, (o) => new GaussianDropout(o as unknown as RateNoiseOptions));
+  }
+
+  get className(): string {
+    return 'GaussianDropout';
+  }
+
+  get rate(): number {
+    return this.settings.rate;
+  }
+}
+
+/** Keras AlphaDropout: SELU-preserving dropout in training; the identity at inference. */
+export class AlphaDropout extends IdentityAtInference {
+  constructor(options: RateNoiseOptions & { noiseShape?: readonly (number | null)[] | null }) {
+    super(options as unknown as LayerOptions & Record<string, unknown>, 'alpha_dropout', [RATE], null, ['noiseShape']);
+  }
+
+  /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
+  static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): AlphaDropout {
+    return read('AlphaDropout', config, options, (o) => new AlphaDropout(o as unknown as RateNoiseOptions));
+  }
+
+  get className(): string {
+    return 'AlphaDropout';
+  }
+
+  get rate(): number {
+    return this.settings.rate;
+  }
+}
+
+export interface ActivityRegularizationOptions extends LayerOptions {
+  /** L1 factor of the training loss term. Default 0. */
+  l1?: number;
+  /** L2 factor of the training loss term. Default 0. */
+  l2?: number;
+}
+
+/** Keras ActivityRegularization: adds a loss on its input in training; the identity at inference. */
+export class ActivityRegularization extends IdentityAtInference {
+  constructor(options: ActivityRegularizationOptions = {}) {
+    super(options as unknown as LayerOptions & Record<string, unknown>, 'activity_regularization', [
+      { key: 'l1', configKey: 'l1', range: [0, Infinity], fallback: 0 },
+      { key: 'l2', configKey: 'l2', range: [0, Infinity], fallback: 0 },
+    ], null);
+  }
+
+  /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
+  static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): ActivityRegularization {
+    return read('ActivityRegularization', config, options, (o) => new ActivityRegularization(o as ActivityRegularizationOptions));
+  }
+
+  get className(): string {
+    return 'ActivityRegularization';
+  }
+
+  get l1(): number {
+    return this.settings.l1;
+  }
+
+  get l2(): number {
+    return this.settings.l2;
+  }
+}
