@@ -3,8 +3,12 @@
 // initial states, stateful layers, Keras 2 semantics and compiled models. Each comes with
 // inputs to predict on.
 import {
-  Bidirectional, Concatenate, CuDNNGRU, CuDNNLSTM, Dense, Dropout, Embedding, GRU, Input, LSTM, Masking, Model, Sequential, SimpleRNN, TimeDistributed, tensor,
-  type Layer, type ModelBase, type Tensor,
+  ActivityRegularization, Activation, Add, AdditiveAttention, AlphaDropout, Attention, Average, AveragePooling1D, AveragePooling2D, AveragePooling3D,
+  BatchNormalization, Bidirectional, Concatenate, Conv1D, Conv2D, Conv3D, ConvLSTM1D, ConvLSTM2D, CuDNNGRU, CuDNNLSTM, Dense, Dot, Dropout, Embedding,
+  Flatten, GaussianDropout, GaussianNoise, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, GRU, Input,
+  LayerNormalization, LSTM, Masking, Maximum, MaxPooling1D, MaxPooling2D, MaxPooling3D, Minimum, Model, Multiply, Permute, RepeatVector, Reshape,
+  Sequential, SimpleRNN, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, Subtract, TimeDistributed, tensor,
+  type Layer, type ModelBase, type SymbolicTensor, type Tensor,
 } from '../../dist/index.js';
 import { seededRandom } from './helpers.js';
 
@@ -101,6 +105,87 @@ export const SAMPLE_MODELS: SampleModel[] = [
       layers: [new CuDNNLSTM({ units: 3, returnSequences: true, inputShape: [5, 2] }), new Bidirectional(new CuDNNGRU({ units: 2 })), new Dense({ units: 1 })],
     }),
     inputs: () => [floats([2, 5, 2], 8)],
+  },
+  {
+    name: 'a 1-D CNN-LSTM with normalisation, the identity-at-inference layers and the shape layers',
+    make: () => new Sequential({
+      layers: [
+        new Conv1D({ filters: 4, kernelSize: 3, activation: 'relu', inputShape: [12, 3] }),
+        new BatchNormalization({}),
+        new SpatialDropout1D({ rate: 0.2 }),
+        new MaxPooling1D({ poolSize: 2 }),
+        new AveragePooling1D({ poolSize: 2, strides: 1, padding: 'same' }),
+        new LayerNormalization({}),
+        new Activation({ activation: 'gelu' }),
+        new GaussianNoise({ stddev: 0.1 }),
+        new GaussianDropout({ rate: 0.1 }),
+        new AlphaDropout({ rate: 0.1 }),
+        new ActivityRegularization({ l2: 0.01 }),
+        new Permute({ dims: [2, 1] }),
+        new Reshape({ targetShape: [5, 4] }),
+        new LSTM({ units: 3 }),
+        new RepeatVector({ n: 2 }),
+        new Flatten({}),
+        new Dense({ units: 1 }),
+      ],
+    }),
+    inputs: () => [floats([2, 12, 3], 9)],
+  },
+  {
+    name: 'a 2-D CNN with global pooling and every merge layer',
+    make: () => {
+      const x = Input({ shape: [6, 6, 2], name: 'image' });
+      const features = new SpatialDropout2D({ rate: 0.1 }).apply(new Conv2D({ filters: 3, kernelSize: 3, padding: 'same', name: 'conv' }).apply(x)) as SymbolicTensor;
+      const pooled = new AveragePooling2D({ poolSize: 2 }).apply(new MaxPooling2D({ poolSize: 1 }).apply(features) as SymbolicTensor) as SymbolicTensor;
+      const a = new GlobalMaxPooling2D({}).apply(pooled) as SymbolicTensor;
+      const b = new GlobalAveragePooling2D({}).apply(pooled) as SymbolicTensor;
+      const merged = [new Add({}), new Subtract({}), new Multiply({}), new Average({}), new Maximum({}), new Minimum({})].map((layer) => layer.apply([a, b]) as SymbolicTensor);
+      const dot = new Dot({ axes: 1 }).apply([a, b]) as SymbolicTensor;
+      const out = new Dense({ units: 2 }).apply(new Concatenate({}).apply([...merged, dot]) as SymbolicTensor) as SymbolicTensor;
+      return new Model({ inputs: x, outputs: out, name: 'cnn_2d' });
+    },
+    inputs: () => [floats([2, 6, 6, 2], 10)],
+  },
+  {
+    name: 'a 3-D CNN',
+    make: () => new Sequential({
+      layers: [
+        new Conv3D({ filters: 2, kernelSize: 2, inputShape: [4, 4, 4, 1] }),
+        new SpatialDropout3D({ rate: 0.1 }),
+        new MaxPooling3D({ poolSize: 1 }),
+        new AveragePooling3D({ poolSize: 3 }),
+        new Flatten({}),
+        new Dense({ units: 1 }),
+      ],
+    }),
+    inputs: () => [floats([2, 4, 4, 4, 1], 12)],
+  },
+  {
+    name: 'ConvLSTM1D and ConvLSTM2D, and TimeDistributed convolution',
+    make: () => {
+      const frames = Input({ shape: [3, 5, 2], name: 'frames' });
+      const video = Input({ shape: [3, 4, 4, 1], name: 'video' });
+      const one = new Flatten({}).apply(new ConvLSTM1D({ filters: 2, kernelSize: 3, padding: 'same' }).apply(frames) as SymbolicTensor) as SymbolicTensor;
+      const two = new Flatten({}).apply(new ConvLSTM2D({ filters: 2, kernelSize: 3, padding: 'same' }).apply(video) as SymbolicTensor) as SymbolicTensor;
+      const perFrame = new TimeDistributed(new Conv2D({ filters: 2, kernelSize: 2 })).apply(video) as SymbolicTensor;
+      const three = new Flatten({}).apply(perFrame) as SymbolicTensor;
+      const out = new Dense({ units: 1 }).apply(new Concatenate({}).apply([one, two, three]) as SymbolicTensor) as SymbolicTensor;
+      return new Model({ inputs: [frames, video], outputs: out, name: 'conv_lstm' });
+    },
+    inputs: () => [floats([2, 3, 5, 2], 13), floats([2, 3, 4, 4, 1], 14)],
+  },
+  {
+    name: 'Attention and AdditiveAttention over a sequence, with global 1-D pooling',
+    make: () => {
+      const query = Input({ shape: [3, 4], name: 'query' });
+      const value = Input({ shape: [5, 4], name: 'value' });
+      const dotted = new Attention({ useScale: true }).apply([query, value]) as SymbolicTensor;
+      const added = new AdditiveAttention({}).apply([query, value]) as SymbolicTensor;
+      const pooled = [new GlobalMaxPooling1D({}).apply(dotted) as SymbolicTensor, new GlobalAveragePooling1D({}).apply(added) as SymbolicTensor];
+      const out = new Dense({ units: 2 }).apply(new Concatenate({}).apply(pooled) as SymbolicTensor) as SymbolicTensor;
+      return new Model({ inputs: [query, value], outputs: out, name: 'attention' });
+    },
+    inputs: () => [floats([2, 3, 4], 15), floats([2, 5, 4], 16)],
   },
   {
     name: 'compiled with Adam, mse and mae',
