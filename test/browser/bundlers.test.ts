@@ -42,8 +42,9 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * CuDNN, the Keras 1 conversions, the shape layers, Activation and BatchNormalization, before
  * convolution and pooling (about 1.5 KB of kernels and 5 KB of layer JS) and toJSON joined; merges,
  * Dot, attention and the normalisation layers follow).
+ * 88 KiB with all of issue 16's layers, ConvLSTM and saving's toJSON: the whole-library app measured 84.6 KiB.
  */
-const GZIP_BUDGET = 80 * 1024;
+const GZIP_BUDGET = 88 * 1024;
 
 interface AppReport {
   variant: string;
@@ -175,7 +176,7 @@ describeWithChromium('the packed package in apps', () => {
     const js = (await Promise.all(jsFiles.map(gz))).reduce((a, b) => a + b, 0);
     const wasm = await gz(fetched[0]);
     console.log(`[bundlers] Vite app gzip -9: JS ${js} B + wasm ${wasm} B = ${js + wasm} B (${((js + wasm) / 1024).toFixed(1)} KiB)`);
-    expect(js + wasm, 'gzipped JS + wasm over the 80 KiB budget in CONTRIBUTING.md').toBeLessThan(GZIP_BUDGET);
+    expect(js + wasm, 'gzipped JS + wasm over the 88 KiB budget in CONTRIBUTING.md').toBeLessThan(GZIP_BUDGET);
   }, 60_000);
 
   it('Vite build of an app that uses only LSTM: tree-shaken, and still right', async () => {

@@ -8,8 +8,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ready, saveModelFiles } from '../../dist/io/keras.js';
 import { SAMPLE_MODELS, randomizeWeights } from './save-models.js';
 
-/** What tfjs-layers 4.22 cannot run: GRU reset_after=true (it has no such option), the cuDNN layers. */
-const TFJS_CANNOT = new Set(['embedding with mask_zero into a reset-after GRU', "Keras 2's cuDNN layers, plain and in Bidirectional"]);
+/**
+ * What tfjs-layers 4.22 cannot run: GRU reset_after=true (it has no such option), the cuDNN layers, and
+ * classes it does not have (ActivityRegularization, SpatialDropout2D/3D, ConvLSTM1D, Attention, AdditiveAttention).
+ */
+const TFJS_CANNOT = new Set([
+  'embedding with mask_zero into a reset-after GRU', "Keras 2's cuDNN layers, plain and in Bidirectional",
+  'a 1-D CNN-LSTM with normalisation, the identity-at-inference layers and the shape layers',
+  'a 2-D CNN with global pooling and every merge layer',
+  'a 3-D CNN',
+  'ConvLSTM1D and ConvLSTM2D, and TimeDistributed convolution',
+  'Attention and AdditiveAttention over a sequence, with global 1-D pooling',
+]);
 
 beforeAll(async () => {
   await ready();
