@@ -6,7 +6,7 @@ import { convWeightBytes, packConvWeights, releaseConvWeights, runConv, type Ext
 import type { DenseOutput } from '../kernels/dense.js';
 import { defaultInstance } from '../kernels/default-instance.js';
 import { OwnedBlock } from '../kernels/owned.js';
-import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
+import { type SymbolicTensor } from '../symbolic.js';
 import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
 import { ACTIVATION_NAMES, activationId, type KerasVersion } from './activations.js';
 import { callGeometry, dataFormatOption, filtersKernelOptions, outputExtents, paddingOption, spatialAxes, tupleOption } from './conv-geometry.js';
@@ -16,6 +16,7 @@ import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type
 import { booleanOption, checkKnownKeys, nextRandomSeed } from './options.js';
 import { checkBuildShape } from './validate.js';
 import { checkWeightList } from './weights.js';
+import { applyOne } from './unary.js';
 
 /** TensorFlow's padding modes; 'causal' is Conv1D only. */
 export type ConvPadding = 'valid' | 'same' | 'causal';
@@ -207,9 +208,7 @@ export abstract class Conv extends Layer {
   apply(x: SymbolicTensor): SymbolicTensor;
   apply(x: TensorLike): Tensor;
   apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
-    this.checkNotDisposed('run');
-    if (isSymbolic(x)) return this.callSymbolic([x])[0];
-    return this.call(toTensor(x, `${this.name}: input x`));
+    return applyOne(this, x);
   }
 
   /** @internal Runs the layer inside a model; Keras' convolutions do not carry a mask on. */

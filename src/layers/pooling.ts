@@ -4,14 +4,15 @@
 import { formatShape } from '../errors.js';
 import { PoolMode, runPool } from '../kernels/conv.js';
 import { defaultInstance } from '../kernels/default-instance.js';
-import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
-import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
+import { type SymbolicTensor } from '../symbolic.js';
+import { Tensor, shapeSize, type TensorLike } from '../tensor.js';
 import { callGeometry, dataFormatOption, outputExtents, paddingOption, spatialAxes, tupleOption, type WindowSpec } from './conv-geometry.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { checkKnownKeys, positionalOptions } from './options.js';
 import { checkBuildShape } from './validate.js';
 import { WeightlessLayer } from './weightless.js';
+import { applyOne } from './unary.js';
 
 export interface PoolingOptions extends LayerOptions {
   /** An integer (the same on every spatial axis) or one per axis; default 2. */
@@ -70,9 +71,7 @@ export abstract class Pooling extends WeightlessLayer {
   apply(x: SymbolicTensor): SymbolicTensor;
   apply(x: TensorLike): Tensor;
   apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
-    this.checkNotDisposed('run');
-    if (isSymbolic(x)) return this.callSymbolic([x])[0];
-    return this.call(toTensor(x, `${this.name}: input x`));
+    return applyOne(this, x);
   }
 
   /** @internal Runs the layer inside a model; Keras' pooling layers do not carry a mask on. */
