@@ -10,7 +10,7 @@ const CHILD = fileURLToPath(new URL('./streaming/gc-child.mjs', import.meta.url)
 
 /** The --trace-gc lines printed between the child's loop markers. */
 function collectionsInLoop(mode: 'steps' | 'control'): string[] {
-  const flags = ['--trace-gc', ...(testKernelVariant() === 'relaxed-simd' ? ['--experimental-wasm-relaxed-simd'] : [])];
+  const flags = ['--trace-gc', '--expose-gc', ...(testKernelVariant() === 'relaxed-simd' ? ['--experimental-wasm-relaxed-simd'] : [])];
   const stdout = execFileSync(process.execPath, [...flags, CHILD, testKernelVariant(), mode], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const lines = stdout.split('\n');
   const start = lines.indexOf('LOOP START');

@@ -1,4 +1,4 @@
-// Child process of test/streaming-allocation.test.ts, run under `node --trace-gc`:
+// Child process of test/streaming-allocation.test.ts, run under `node --trace-gc --expose-gc`:
 // streams 100,000 frames through a model and prints markers around the loop, so the
 // parent can tell whether any scavenge (a young-generation collection, which any
 // per-frame allocation soon triggers) happened inside it.
@@ -37,6 +37,9 @@ for (let i = 0; i < 20_000; i++) {
 const control = mode === 'control';
 let result = out;
 let idResult = out;
+// An empty young generation at the start, so that a scavenge inside the loop means the loop
+// allocated a nursery's worth (about 1 MiB), not that warm-up left it nearly full.
+globalThis.gc();
 console.log('LOOP START');
 for (let i = 0; i < STEPS; i++) {
   frame[i & 31] = i % 7;
