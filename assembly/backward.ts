@@ -4,7 +4,7 @@
 // (the cell's backward step), then over all steps at once dW = Xᵀ·dPre, dU = Hᵀ·dRec, the bias
 // sums and dX = dPre·Wᵀ.
 import { f32_gemm, f32_gemm_pack_bytes, f32_packed_size } from "./gemm";
-import { f32_add_rows, f32_column_sums, f32_gemm_tn } from "./gemm_backward";
+import { f32_add_rows, f32_column_sums, f32_gemm_tn, f32_gemm_tn_scratch_bytes } from "./gemm_backward";
 import { cell_gate_count, cell_step_backward, cell_work_blocks, CELL_GRU_RESET_AFTER, CELL_GRU_RESET_BEFORE, CELL_LSTM } from "./cells/index";
 import { Backward, Direction, Run } from "./run";
 import { align16, cell_tape_row_floats, f32_copy_rows, recurrent_tape_bytes, tape_row } from "./sequence";
@@ -18,7 +18,8 @@ export function recurrent_backward_scratch_bytes(cell: i32, B: i32, T: i32, Hp: 
   return gradients * (cell == CELL_GRU_RESET_AFTER ? 2 : 1) // dPre (and dRec)
     + 3 * state                                             // dh, dc, work
     + align16(<f64>B) + align16(<f64>B * 4)                 // valid flags, first valid step
-    + f32_gemm_pack_bytes(rows, GHp);                       // A rows packed by f32_gemm (at most 64 KiB)
+    + Math.max(f32_gemm_pack_bytes(rows, GHp),              // A rows packed by f32_gemm (at most 64 KiB),
+      <f64>f32_gemm_tn_scratch_bytes());                    // or the strips f32_gemm_tn packs
 }
 
 /** Floats of the packed transposed recurrent weights (BWD_RECURRENT_T) of a cell. */
@@ -104,17 +105,19 @@ function backward_direction(run: Run, dir: Direction, bwd: Backward, tape: usize
   if (bwd.dC0 != 0 && cell == CELL_LSTM) f32_copy_rows(bwd.dC0, H, dc, Hp, B, H);
 
   // Over all steps at once: rows (b, t) of x, of the tape and of the gradients line up.
-  f32_gemm_tn(bwd.dKernel, GHp, run.x, run.D, dPre, GHp, run.D, GHp, rows, false);
+  f32_gemm_tn(bwd.dKernel, GHp, run.x, run.D, dPre, GHp, run.D, GHp, rows, false, pack);
   const hPrev = tape + ((<usize>(G + cell_work_blocks(cell)) * Hp) << 2);
   if (cell == CELL_GRU_RESET_BEFORE) {
     const zrHp = 2 * Hp;
-    f32_gemm_tn(bwd.dRecurrent, GHp, hPrev, rowFloats, dPre, GHp, H, zrHp, rows, false);
+    f32_gemm_tn(bwd.dRecurrent, GHp, hPrev, rowFloats, dPre, GHp, H, zrHp, rows, false, pack);
     const resetHidden = tape + ((<usize>(G + 2) * Hp) << 2);
-    f32_gemm_tn(bwd.dRecurrent + (<usize>zrHp << 2), GHp, resetHidden, rowFloats, dPre + (<usize>zrHp << 2), GHp, H, Hp, rows, false);
+    f32_gemm_tn(bwd.dRecurrent + (<usize>zrHp << 2), GHp, resetHidden, rowFloats, dPre + (<usize>zrHp << 2), GHp, H, Hp, rows, false, pack);
   } else {
-    f32_gemm_tn(bwd.dRecurrent, GHp, hPrev, rowFloats, dRec, GHp, H, GHp, rows, false);
+    f32_gemm_tn(bwd.dRecurrent, GHp, hPrev, rowFloats, dRec, GHp, H, GHp, rows, false, pack);
   }
   f32_column_sums(bwd.dBias, dPre, GHp, rows, GHp, false);
-  f32_column_sums(bwd.dBias + (<usize>GHp << 2), dRec, GHp, rows, GHp, false);
+  // Only the reset_after GRU has a recurrent side of its own; elsewhere both rows are the same sums.
+  if (dRec == dPre) memory.copy(bwd.dBias + (<usize>GHp << 2), bwd.dBias, <usize>GHp << 2);
+  else f32_column_sums(bwd.dBias + (<usize>GHp << 2), dRec, GHp, rows, GHp, false);
   f32_gemm(bwd.dX, bwd.Dp, dPre, GHp, bwd.kernelT, rows, bwd.Dp, GHp, bwd.accumulateDx, pack);
 }

@@ -10,7 +10,7 @@ export {
 export { f32_gemm, f32_gemm_pack_weights, f32_gemm_pack_bytes, f32_packed_size } from "./gemm";
 export { recurrent_run, recurrent_scratch_bytes, recurrent_tape_bytes, f32_copy_rows } from "./sequence";
 export { recurrent_backward, recurrent_backward_scratch_bytes, recurrent_transposed_floats } from "./backward";
-export { f32_gemm_tn, f32_gemm_pack_transposed, f32_column_sums, f32_add_rows } from "./gemm_backward";
+export { f32_gemm_tn, f32_gemm_tn_scratch_bytes, f32_gemm_pack_transposed, f32_packed_transpose, f32_column_sums, f32_add_rows } from "./gemm_backward";
 export { cell_gate_count, cell_state_count, cell_work_blocks } from "./cells/index";
 export { CELL_SIMPLE_RNN, CELL_LSTM, CELL_GRU_RESET_AFTER, CELL_GRU_RESET_BEFORE } from "./cells/index";
 export * from "./run-words";

@@ -31,7 +31,8 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, wha
 }
 
 describe('f32_gemm_tn against a float64 triple loop', () => {
-  const shapes: [number, number, number][] = [[1, 4, 1], [3, 12, 5], [4, 8, 7], [5, 20, 33], [7, 36, 300], [17, 4, 129], [2, 16, 0]];
+  // Past one packed chunk: K > 128 rows, M > 256 columns of a, N ending on a half panel.
+  const shapes: [number, number, number][] = [[1, 4, 1], [3, 12, 5], [4, 8, 7], [5, 20, 33], [7, 36, 300], [17, 4, 129], [2, 16, 0], [261, 12, 130], [6, 44, 257]];
   for (const [M, N, K] of shapes) {
     for (const accumulate of [false, true]) {
       it(`M=${M} N=${N} K=${K} accumulate=${accumulate}`, () => {
@@ -43,11 +44,11 @@ describe('f32_gemm_tn against a float64 triple loop', () => {
         const b = randomFloats(random, K * ldb);
         const c0 = randomFloats(random, M * ldc);
         const { exports, heap } = defaultInstance();
-        const c = withBuffers([Math.max(1, K * lda), Math.max(1, K * ldb), M * ldc], ([pa, pb, pc]) => {
+        const c = withBuffers([Math.max(1, K * lda), Math.max(1, K * ldb), M * ldc, exports.f32_gemm_tn_scratch_bytes() / 4], ([pa, pb, pc, scratch]) => {
           heap.f32(pa, a.length).set(a);
           heap.f32(pb, b.length).set(b);
           heap.f32(pc, c0.length).set(c0);
-          exports.f32_gemm_tn(pc, ldc, pa, lda, pb, ldb, M, N, K, accumulate ? 1 : 0);
+          exports.f32_gemm_tn(pc, ldc, pa, lda, pb, ldb, M, N, K, accumulate ? 1 : 0, scratch);
           return heap.f32(pc, c0.length).slice();
         });
         for (let i = 0; i < M; i++) {
@@ -64,6 +65,31 @@ describe('f32_gemm_tn against a float64 triple loop', () => {
       });
     }
   }
+});
+
+describe('f32_packed_transpose', () => {
+  it.each([[1, 1, 1, 4], [3, 5, 3, 8], [4, 7, 2, 8], [1, 9, 5, 12], [2, 3, 17, 20], [1, 8, 8, 8], [3, 12, 33, 12], [4, 64, 64, 64]])(
+    'G=%i H=%i N=%i Hp=%i: the transpose of the forward packing is what f32_gemm_pack_transposed packs from Keras layout',
+    (G, H, N, Hp) => {
+      const random = seededRandom(G * 1000 + H * 10 + N);
+      const { exports, heap } = defaultInstance();
+      const Np = Math.ceil(N / 4) * 4;
+      const src = randomFloats(random, N * G * H);
+      const bias = randomFloats(random, G * H);
+      const forwardFloats = exports.f32_packed_size(N, G * Hp);
+      const transposedFloats = exports.f32_packed_size(G * Hp, Np);
+      const [fromPacked, fromKeras] = withBuffers([src.length, bias.length, forwardFloats, transposedFloats, transposedFloats], ([ps, pbias, forward, t1, t2]) => {
+        heap.f32(ps, src.length).set(src);
+        heap.f32(pbias, bias.length).set(bias);
+        heap.f32(t1, transposedFloats).fill(Number.NaN);
+        exports.f32_gemm_pack_weights(forward, ps, G * H, pbias, N, G, H, Hp);
+        exports.f32_packed_transpose(t1, forward, N, G * Hp);
+        exports.f32_gemm_pack_transposed(t2, ps, G * H, G, H, Hp, N, Np);
+        return [heap.f32(t1, transposedFloats).slice(), heap.f32(t2, transposedFloats).slice()];
+      });
+      expect(Array.from(fromPacked)).toEqual(Array.from(fromKeras));
+    },
+  );
 });
 
 describe('f32_gemm_pack_transposed and f32_column_sums', () => {
@@ -132,6 +158,8 @@ const VARIANTS: Variant[] = [
   { label: 'B=2 T=40 H=33 softsign / sigmoid, no bias', B: 2, T: 40, D: 9, H: 33, overrides: { activation: 'softsign', useBias: false, returnSequences: true }, masked: false, initialState: false, finalStateGradients: false },
   { label: 'B=3 T=4 relu / hard_sigmoid', B: 3, T: 4, D: 3, H: 5, overrides: { activation: 'relu', recurrentActivation: 'hard_sigmoid', returnSequences: true }, masked: true, initialState: true, finalStateGradients: false },
   { label: 'B=2 T=5 elu / linear', B: 2, T: 5, D: 3, H: 4, overrides: { activation: 'elu', recurrentActivation: 'linear' }, masked: false, initialState: true, finalStateGradients: true },
+  // 132 rows: the weight gradients sum over more than one packed chunk of f32_gemm_tn.
+  { label: 'B=2 T=66 sequences, mask', B: 2, T: 66, D: 6, H: 9, overrides: { returnSequences: true }, masked: true, initialState: false, finalStateGradients: false },
   { label: 'B=3 T=5 silu / sigmoid, go_backwards last output', B: 3, T: 5, D: 4, H: 7, overrides: { activation: 'silu', goBackwards: true }, masked: true, initialState: false, finalStateGradients: false },
 ];
 
@@ -167,10 +195,7 @@ describe('backpropagation through time against the float64 reference', () => {
             }],
           });
           try {
-            const grads = tape.backward(
-              { outputs: [dOut], finalStates: v.finalStateGradients ? [dFinal] : undefined },
-              [{ kernel: weights[0].data, recurrentKernel: weights[1].data }],
-            );
+            const grads = tape.backward({ outputs: [dOut], finalStates: v.finalStateGradients ? [dFinal] : undefined });
             const refWeights = weights.map((w) => toReference(w.data, w.shape));
             const refOptions = {
               mask: mask ? toReference(mask, [v.B, v.T]) : undefined,
@@ -228,7 +253,7 @@ describe('Bidirectional backpropagation against the float64 reference', () => {
               })),
             });
             try {
-              const grads = tape.backward({ outputs: dOuts }, weights.map((w) => ({ kernel: w[0].data, recurrentKernel: w[1].data })));
+              const grads = tape.backward({ outputs: dOuts });
               const xRef = toReference(x, [B, T, D]);
               const maskRef = toReference(mask, [B, T]);
               const refWeights = weights.map((w) => w.map((t) => toReference(t.data, t.shape)));

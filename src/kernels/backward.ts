@@ -9,14 +9,6 @@ import { checkAddressSpace, paddedUnits, startRecurrentRun, type RecurrentRun, t
 import { trainingDescriptorWords, writeBackwardBlocks, type BackwardDirection } from './run-descriptor.js';
 import { KernelSession } from './session.js';
 
-/** One direction's weights in Keras layout, for the transposed products of the backward pass. */
-export interface RecurrentTrainingWeights {
-  /** (D, G*H) */
-  readonly kernel: Float32Array;
-  /** (H, G*H) */
-  readonly recurrentKernel: Float32Array;
-}
-
 export interface RecurrentOutputGradients {
   /** d loss / d each of the run's outputs, shaped as they are. */
   readonly outputs: readonly Float32Array[];
@@ -44,8 +36,8 @@ export interface RecurrentGradients {
 /** A forward pass in training mode: its results, and the tape its backward pass reads. */
 export interface RecurrentTape {
   readonly result: RecurrentRunResult;
-  /** Backpropagates `gradients` through the recorded run; callable once. */
-  backward(gradients: RecurrentOutputGradients, weights: readonly RecurrentTrainingWeights[]): RecurrentGradients;
+  /** Backpropagates `gradients` through the recorded run, with the weights it ran on; callable once. */
+  backward(gradients: RecurrentOutputGradients): RecurrentGradients;
   /** Returns every buffer of the step to the heap. */
   release(): void;
 }
@@ -81,10 +73,10 @@ export function runRecurrentTraining(run: RecurrentRun): RecurrentTape {
     let used = false;
     return {
       result,
-      backward: (gradients, weights) => {
+      backward: (gradients) => {
         if (used) throw new RuntimeError('a recurrent training tape is backpropagated once; run the forward pass again');
         used = true;
-        return backward(session, run, started, raw.outputs, elementwise, gradients, weights);
+        return backward(session, run, started, raw.outputs, elementwise, gradients);
       },
       release: () => session.close(),
     };
@@ -105,7 +97,7 @@ function backwardBufferBytes(run: RecurrentRun, Dp: number): number {
   const directions = run.directions.length;
   const outputFloats = B * (first.returnSequences ? T : 1) * H * directions;
   const perDirection = exports.f32_packed_size(GHp, Dp) + exports.recurrent_transposed_floats(cell.id, Hp)
-    + (D + H + 2) * GHp + 2 * B * H + 2 * B * H + D * gateCount(cell) * H;
+    + (D + H + 2) * GHp + 2 * B * H + 2 * B * H;
   return exports.recurrent_backward_scratch_bytes(cell.id, B, T, Hp) + 4 * (B * T * Dp + outputFloats + directions * perDirection) + 64 * 16;
 }
 
@@ -131,7 +123,7 @@ function splitMergeGradient(gradient: Float32Array, outputs: readonly Float32Arr
 
 function backward(
   session: KernelSession, run: RecurrentRun, started: StartedRecurrentRun, rawOutputs: readonly Float32Array[],
-  elementwise: ElementwiseMerge | null, gradients: RecurrentOutputGradients, weights: readonly RecurrentTrainingWeights[],
+  elementwise: ElementwiseMerge | null, gradients: RecurrentOutputGradients,
 ): RecurrentGradients {
   const [first] = run.directions;
   const { instance, cell, units: H, inputDim: D } = first.weights;
@@ -151,16 +143,17 @@ function backward(
   const blocks: BackwardDirection[] = [];
   const results: { dKernel: number; dRecurrent: number; dBias: number; dH0: number; dC0: number }[] = [];
   run.directions.forEach((direction, d) => {
-    const w = weights[d];
-    const staging = session.upload(w.kernel, w.kernel.length);
+    // The transposes of the weights the forward pass ran on, from their packed copies.
+    const packed = direction.weights;
     const kernelT = session.alloc(exports.f32_packed_size(GHp, Dp) * 4);
-    exports.f32_gemm_pack_transposed(kernelT, staging, G * H, G, H, Hp, D, Dp);
-    const recurrentSrc = session.upload(w.recurrentKernel, w.recurrentKernel.length);
+    exports.f32_packed_transpose(kernelT, packed.kernel, D, GHp);
     const recurrentT = session.alloc(exports.recurrent_transposed_floats(cell.id, Hp) * 4);
     let at = recurrentT;
-    for (const [from, to] of cell.recurrentBlocks) {
-      exports.f32_gemm_pack_transposed(at, recurrentSrc + from * H * 4, G * H, to - from, H, Hp, H, Hp);
-      at += exports.f32_packed_size((to - from) * Hp, Hp) * 4;
+    let from = packed.recurrent;
+    for (const [first, last] of cell.recurrentBlocks) {
+      exports.f32_packed_transpose(at, from, H, (last - first) * Hp);
+      at += exports.f32_packed_size((last - first) * Hp, Hp) * 4;
+      from += exports.f32_packed_size(H, (last - first) * Hp) * 4;
     }
     const finals = gradients.finalStates?.[d] ?? null;
     const concatShared = dOutBuffers.length === 1 && directions === 2 && !elementwise;
@@ -186,6 +179,7 @@ function backward(
 
   const unpad = (ptr: number, rows: number, blocksPerRow: number) => {
     const padded = session.download(ptr, rows * blocksPerRow * Hp);
+    if (Hp === H) return padded;
     const out = new Float32Array(rows * blocksPerRow * H);
     for (let r = 0; r < rows; r++) {
       for (let g = 0; g < blocksPerRow; g++) {
@@ -195,8 +189,8 @@ function backward(
     return out;
   };
   const dxPadded = session.download(dX, B * T * Dp);
-  const x = new Float32Array(B * T * D);
-  for (let r = 0; r < B * T; r++) x.set(dxPadded.subarray(r * Dp, r * Dp + D), r * D);
+  const x = Dp === D ? dxPadded : new Float32Array(B * T * D);
+  if (Dp !== D) for (let r = 0; r < B * T; r++) x.set(dxPadded.subarray(r * Dp, r * Dp + D), r * D);
   return {
     x,
     directions: results.map((r) => ({

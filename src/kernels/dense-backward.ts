@@ -19,7 +19,7 @@ export function denseBackward(instance: KernelInstance, x: Float32Array, kernel:
   const Dp = paddedUnits(D);
   const { exports } = instance;
   const packedFloats = exports.f32_packed_size(Np, Dp);
-  const packBytes = exports.f32_gemm_pack_bytes(rows, Np);
+  const packBytes = Math.max(exports.f32_gemm_pack_bytes(rows, Np), exports.f32_gemm_tn_scratch_bytes());
   checkAddressSpace([x.byteLength, kernel.byteLength, rows * Np * 4, D * Np * 4, Np * 4, packedFloats * 4, rows * Dp * 4, packBytes],
     () => `Dense backward on ${rows} rows of ${D} features with ${N} units`, instance);
   return withKernelSession(instance, (session) => {
@@ -35,7 +35,7 @@ export function denseBackward(instance: KernelInstance, x: Float32Array, kernel:
     const packed = session.alloc(packedFloats * 4);
     const dX = session.alloc(rows * Dp * 4);
     const pack = session.alloc(packBytes);
-    exports.f32_gemm_tn(dW, Np, px, D, dz, Np, D, Np, rows, 0);
+    exports.f32_gemm_tn(dW, Np, px, D, dz, Np, D, Np, rows, 0, pack);
     exports.f32_column_sums(db, dz, Np, rows, Np, 0);
     exports.f32_gemm_pack_transposed(packed, pk, N, 1, N, Np, D, Dp);
     exports.f32_gemm(dX, Dp, dz, Np, packed, rows, Dp, Np, 0, pack);

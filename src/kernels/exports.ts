@@ -31,8 +31,12 @@ export interface KernelExports {
   recurrent_backward_scratch_bytes(cell: number, B: number, T: number, Hp: number): number;
   /** Floats of a cell's packed transposed recurrent weights. */
   recurrent_transposed_floats(cell: number, Hp: number): number;
-  /** c (M, N; ldc) = [c +] aᵀ · b; a (K, M; lda), b (K, N; ldb). */
-  f32_gemm_tn(c: number, ldc: number, a: number, lda: number, b: number, ldb: number, M: number, N: number, K: number, accumulate: number): void;
+  /** c (M, N; ldc) = [c +] aᵀ · b; a (K, M; lda), b (K, N; ldb); scratch: f32_gemm_tn_scratch_bytes() bytes. */
+  f32_gemm_tn(c: number, ldc: number, a: number, lda: number, b: number, ldb: number, M: number, N: number, K: number, accumulate: number, scratch: number): void;
+  /** Bytes of scratch one f32_gemm_tn call needs, whatever its shapes. */
+  f32_gemm_tn_scratch_bytes(): number;
+  /** dst = the transpose (N, Kp) of the (K, N) matrix src that f32_gemm_pack_weights packed, packed the same way. */
+  f32_packed_transpose(dst: number, src: number, K: number, N: number): void;
   /** packed = the transpose of src's G gate blocks of H columns (src (N, G*H; srcLd)), as a (G*Hp, Np) f32_gemm operand. */
   f32_gemm_pack_transposed(packed: number, src: number, srcLd: number, G: number, H: number, Hp: number, N: number, Np: number): void;
   /** out (cols) = [out +] column sums of a (rows, cols; lda). */

@@ -289,11 +289,7 @@ function recurrentTapeStep(
       const finalStates = returnState
         ? layers.map((_, d) => Array.from({ length: stateCount }, (_unused, k) => dOutputs[sequenceOutputs + d * stateCount + k] ?? null))
         : undefined;
-      const weights = layers.map((layer) => {
-        const [kernel, recurrentKernel] = layer.getWeights();
-        return { kernel: kernel.data, recurrentKernel: recurrentKernel.data };
-      });
-      const grads = tape.backward({ outputs: outputGradients, finalStates }, weights);
+      const grads = tape.backward({ outputs: outputGradients, finalStates });
       const weightGrads = grads.directions.flatMap((g, d) => (layers[d].useBias ? [g.kernel, g.recurrentKernel, g.bias] : [g.kernel, g.recurrentKernel]));
       const stateInputs = inputs.length - 1;
       const stateGrads = grads.directions.flatMap((g) => g.initialState).slice(0, stateInputs);
