@@ -3,7 +3,7 @@
 import { ConfigError, ShapeError } from '../errors.js';
 import { runRecurrent } from '../kernels/recurrent.js';
 import { Tensor, type TensorLike } from '../tensor.js';
-import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
+import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape, type WeightUpdate } from './layer.js';
 import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import {
   RecurrentLayer, checkRecurrentShapes, checkSequenceShape,
@@ -156,6 +156,20 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
   getWeights(): Tensor[] {
     this.checkNotDisposed('get weights');
     return [...this.forwardLayer.getWeights(), ...this.backwardLayer.getWeights()];
+  }
+
+  /** @internal Both directions' own arrays, forward first. */
+  override weightsForUpdate(): WeightUpdate {
+    this.checkNotDisposed('update weights');
+    const forward = this.forwardLayer.weightsForUpdate();
+    const backward = this.backwardLayer.weightsForUpdate();
+    return {
+      arrays: [...forward.arrays, ...backward.arrays],
+      commit: () => {
+        forward.commit();
+        backward.commit();
+      },
+    };
   }
 
   /** Forward weights then backward weights, each in Keras order; on any error nothing changes. */

@@ -14,6 +14,12 @@ export interface LayerCallResult {
   masks: (Tensor | undefined)[];
 }
 
+/** @internal A layer's weights as arrays a training step updates in place; `commit()` makes the layer run on them. */
+export interface WeightUpdate {
+  readonly arrays: readonly Float32Array[];
+  commit(): void;
+}
+
 export interface LayerOptions {
   /** Layer name; defaults to Keras' per-class name (`lstm`, `lstm_1`, ...). */
   name?: string;
@@ -79,6 +85,16 @@ export abstract class Layer {
   abstract getWeights(): Tensor[];
   abstract setWeights(weights: readonly TensorLike[]): void;
   abstract countParams(): number;
+
+  /**
+   * @internal The weights in getWeights() order for an optimizer step. This default hands out
+   * copies and commits them through setWeights; a layer that owns its arrays overrides it to
+   * hand them out as they are, so a step copies no weight it does not have to.
+   */
+  weightsForUpdate(): WeightUpdate {
+    const tensors = this.getWeights();
+    return { arrays: tensors.map((t) => t.data), commit: () => this.setWeights(tensors) };
+  }
 
   /** How many of countParams() are not trained (Keras' non_trainable_weights: BatchNormalization's moving statistics). */
   countNonTrainableParams(): number {

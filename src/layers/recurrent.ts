@@ -17,7 +17,7 @@ import { StreamProgramBuilder, type RecurrentStreamSpec } from '../kernels/strea
 import { openStream, streamBatchSize, type Stream, type StreamOptions } from '../streaming/stream.js';
 import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
 import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
-import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
+import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape, type WeightUpdate } from './layer.js';
 import { checkBuildShape, checkCallOptions, checkInitialState, checkMask, checkSequenceInput, checkSymbolicCallOptions } from './validate.js';
 import { checkWeightList } from './weights.js';
 import { booleanOption, checkKnownKeys, nextRandomSeed, positionalOptions, rateOption } from './options.js';
@@ -242,6 +242,14 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
     if (!this.weights || this.inputDim === null) return [];
     const shapes = this.weightShapes(this.inputDim);
     return this.weights.map((w, i) => new Tensor(w.slice(), shapes[i]));
+  }
+
+  /** @internal The layer's own arrays: the step updates them in place, commit() repacks them. */
+  override weightsForUpdate(): WeightUpdate {
+    this.checkNotDisposed('update weights');
+    const { weights, inputDim } = this;
+    if (!weights || inputDim === null) return { arrays: [], commit: () => {} };
+    return { arrays: weights, commit: () => this.installWeights(inputDim, weights) };
   }
 
   /** Replaces all weights (Keras get_weights() order and shapes); on any error nothing changes. */

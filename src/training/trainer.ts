@@ -168,10 +168,10 @@ export class Trainer {
   /** One optimizer step: the batch's losses go into `trackers`, the metrics see the predictions before the update. */
   private step(batch: Batch, trackers: Trackers): void {
     const { loss, perOutput, gradients, yPred, masks } = this.gradientsOn(batch);
-    // getWeights() hands out copies: the update runs on them, setWeights() repacks them.
-    const weights = this.model.getWeights();
-    this.optimizer.apply(weights.map((w) => w.data), gradients);
-    this.model.setWeights(weights);
+    // Every layer's weights in getWeights() order, updated in place, then repacked by each layer.
+    const updates = this.model.layers.map((layer) => layer.weightsForUpdate());
+    this.optimizer.apply(updates.flatMap((u) => u.arrays), gradients);
+    for (const update of updates) update.commit();
     this.track(trackers, batch.y[0].shape[0], loss, perOutput, batch.y, yPred, masks);
   }
 
