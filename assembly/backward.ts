@@ -6,6 +6,7 @@
 import { f32_gemm, f32_gemm_pack_bytes, f32_packed_size } from "./gemm";
 import { f32_add_rows, f32_column_sums, f32_gemm_tn, f32_gemm_tn_scratch_bytes } from "./gemm_backward";
 import { cell_gate_count, cell_step_backward, cell_work_blocks, CELL_GRU_RESET_AFTER, CELL_GRU_RESET_BEFORE, CELL_LSTM } from "./cells/index";
+import { recurrent_dropout_begin, recurrent_dropout_mask, recurrent_dropout_scratch } from "./cells/recurrent_dropout";
 import { Backward, Direction, Run } from "./run";
 import { align16, cell_tape_row_floats, f32_copy_rows, recurrent_tape_bytes, tape_row } from "./sequence";
 
@@ -32,11 +33,11 @@ export function recurrent_backward(pointer: usize): void {
   const run = changetype<Run>(pointer);
   for (let d = 0; d < run.directions; d++) {
     const dir = run.direction(d);
-    backward_direction(run, dir, run.backward(d), run.tape + <usize>d * <usize>recurrent_tape_bytes(dir.cell, run.B, run.T, dir.Hp));
+    backward_direction(run, dir, run.backward(d), run.input(d), run.tape + <usize>d * <usize>recurrent_tape_bytes(dir.cell, run.B, run.T, dir.Hp));
   }
 }
 
-function backward_direction(run: Run, dir: Direction, bwd: Backward, tape: usize): void {
+function backward_direction(run: Run, dir: Direction, bwd: Backward, x: usize, tape: usize): void {
   const B = run.B;
   const T = run.T;
   const mask = run.mask;
@@ -60,6 +61,7 @@ function backward_direction(run: Run, dir: Direction, bwd: Backward, tape: usize
   const firstValid = valid + ((<usize>B + 15) & ~(<usize>15));
   const pack = firstValid + ((<usize>B * 4 + 15) & ~(<usize>15));
 
+  recurrent_dropout_begin(dir.dropout, G, B);
   memory.fill(dh, 0, 3 * stateBytes);
   if (bwd.dHOut != 0) f32_copy_rows(dh, Hp, bwd.dHOut, H, B, H);
   if (bwd.dCOut != 0 && cell == CELL_LSTM) f32_copy_rows(dc, Hp, bwd.dCOut, H, B, H);
@@ -105,9 +107,30 @@ function backward_direction(run: Run, dir: Direction, bwd: Backward, tape: usize
   if (bwd.dC0 != 0 && cell == CELL_LSTM) f32_copy_rows(bwd.dC0, H, dc, Hp, B, H);
 
   // Over all steps at once: rows (b, t) of x, of the tape and of the gradients line up.
-  f32_gemm_tn(bwd.dKernel, GHp, run.x, run.D, dPre, GHp, run.D, GHp, rows, false, pack);
+  f32_gemm_tn(bwd.dKernel, GHp, x, run.D, dPre, GHp, run.D, GHp, rows, false, pack);
   const hPrev = tape + ((<usize>(G + cell_work_blocks(cell)) * Hp) << 2);
-  if (cell == CELL_GRU_RESET_BEFORE) {
+  if (dir.dropout != 0) {
+    // dU_g = (h * mask_g)ᵀ·dRec_g; the reset_before GRU's candidate block took the masked r*h (taped).
+    const masked = recurrent_dropout_scratch(Hp);
+    const maskedGates = cell == CELL_GRU_RESET_BEFORE ? 2 : G;
+    for (let g = 0; g < maskedGates; g++) {
+      const mask = recurrent_dropout_mask(g, Hp);
+      for (let r = 0; r < rows; r++) {
+        const from = hPrev + ((<usize>r * rowFloats) << 2);
+        const to = masked + ((<usize>r * Hp) << 2);
+        const m = mask + ((<usize>(r / T) * Hp) << 2);
+        for (let j = 0; j < Hp; j += 4) {
+          const off = <usize>j << 2;
+          v128.store(to + off, f32x4.mul(v128.load(from + off), v128.load(m + off)));
+        }
+      }
+      f32_gemm_tn(bwd.dRecurrent + (<usize>(g * Hp) << 2), GHp, masked, Hp, dRec + (<usize>(g * Hp) << 2), GHp, H, Hp, rows, false, pack);
+    }
+    if (cell == CELL_GRU_RESET_BEFORE) {
+      const resetHidden = tape + ((<usize>(G + 2) * Hp) << 2);
+      f32_gemm_tn(bwd.dRecurrent + (<usize>(2 * Hp) << 2), GHp, resetHidden, rowFloats, dPre + (<usize>(2 * Hp) << 2), GHp, H, Hp, rows, false, pack);
+    }
+  } else if (cell == CELL_GRU_RESET_BEFORE) {
     const zrHp = 2 * Hp;
     f32_gemm_tn(bwd.dRecurrent, GHp, hPrev, rowFloats, dPre, GHp, H, zrHp, rows, false, pack);
     const resetHidden = tape + ((<usize>(G + 2) * Hp) << 2);
@@ -120,4 +143,5 @@ function backward_direction(run: Run, dir: Direction, bwd: Backward, tape: usize
   if (dRec == dPre) memory.copy(bwd.dBias + (<usize>GHp << 2), bwd.dBias, <usize>GHp << 2);
   else f32_column_sums(bwd.dBias + (<usize>GHp << 2), dRec, GHp, rows, GHp, false);
   f32_gemm(bwd.dX, bwd.Dp, dPre, GHp, bwd.kernelT, rows, bwd.Dp, GHp, bwd.accumulateDx, pack);
+  recurrent_dropout_begin(0, 0, 0);
 }

@@ -18,6 +18,7 @@ export const RUN_CHUNK: i32 = offsetof<Run>("chunk") >> 2;
 export const RUN_SCRATCH: i32 = offsetof<Run>("scratch") >> 2;
 export const RUN_TAPE: i32 = offsetof<Run>("tape") >> 2;
 export const RUN_STATE: i32 = offsetof<Run>("state") >> 2;
+export const RUN_X_BACKWARD: i32 = offsetof<Run>("xBackward") >> 2;
 
 export const DIR_CELL: i32 = offsetof<Direction>("cell") >> 2;
 export const DIR_H: i32 = offsetof<Direction>("H") >> 2;
@@ -34,6 +35,7 @@ export const DIR_OUT_BATCH_STRIDE: i32 = offsetof<Direction>("outBatchStride") >
 export const DIR_OUT_STEP_STRIDE: i32 = offsetof<Direction>("outStepStride") >> 2;
 export const DIR_H_OUT: i32 = offsetof<Direction>("hOut") >> 2;
 export const DIR_C_OUT: i32 = offsetof<Direction>("cOut") >> 2;
+export const DIR_DROPOUT: i32 = offsetof<Direction>("dropout") >> 2;
 
 export const BWD_D_OUT: i32 = offsetof<Backward>("dOut") >> 2;
 export const BWD_D_H_OUT: i32 = offsetof<Backward>("dHOut") >> 2;

@@ -40,6 +40,16 @@
    * Streams run one direction only.
    */
   state: usize;
+  /**
+   * The input of direction 1 when it differs from x (a Bidirectional whose copies draw their own
+   * dropout masks), same shape; 0: both read x.
+   */
+  xBackward: usize;
+
+  /** The input direction d reads. */
+  @inline input(d: i32): usize {
+    return d == 1 && this.xBackward != 0 ? this.xBackward : this.x;
+  }
 
   /** The block of direction d. */
   @inline direction(d: i32): Direction {
@@ -81,6 +91,12 @@
   /** Final states (B, H), or 0. */
   hOut: usize;
   cOut: usize;
+  /**
+   * Training with recurrent_dropout: the block of per-gate masks and scratch that
+   * assembly/cells/recurrent_dropout.ts lays out, with `recurrent` (and the backward block's
+   * recurrentT) packed one gate at a time; 0 for none.
+   */
+  dropout: usize;
 
   @inline get returnSequences(): bool { return (this.flags & FLAG_RETURN_SEQUENCES) != 0; }
   @inline get goBackwards(): bool { return (this.flags & FLAG_GO_BACKWARDS) != 0; }

@@ -5,6 +5,7 @@
 // to a multiple of 4, G gates (the cell table, src/kernels/cells.ts).
 import { f32_gemm, f32_gemm_pack_bytes } from "./gemm";
 import { cell_gate_count, cell_state_count, cell_step, cell_work_blocks, CELL_LSTM } from "./cells/index";
+import { recurrent_dropout_begin } from "./cells/recurrent_dropout";
 import { f32_merge } from "./merge";
 import { Direction, Run } from "./run";
 
@@ -51,7 +52,7 @@ export function recurrent_run(pointer: usize): void {
   const run = changetype<Run>(pointer);
   for (let d = 0; d < run.directions; d++) {
     const dir = run.direction(d);
-    run_direction(run, dir, run.tape == 0 ? 0 : run.tape + <usize>d * <usize>recurrent_tape_bytes(dir.cell, run.B, run.T, dir.Hp));
+    run_direction(run, dir, run.input(d), run.tape == 0 ? 0 : run.tape + <usize>d * <usize>recurrent_tape_bytes(dir.cell, run.B, run.T, dir.Hp));
   }
   if (run.merge >= 0) {
     const out0 = run.direction(0).out;
@@ -59,7 +60,7 @@ export function recurrent_run(pointer: usize): void {
   }
 }
 
-function run_direction(run: Run, dir: Direction, tape: usize): void {
+function run_direction(run: Run, dir: Direction, x: usize, tape: usize): void {
   // Sizes and switches read in the step loop are kept in locals: the loop stores to memory,
   // so loads from the descriptor could not be hoisted out of it.
   const B = run.B;
@@ -92,6 +93,7 @@ function run_direction(run: Run, dir: Direction, tape: usize): void {
   if (dir.h0 != 0) f32_copy_rows(h, Hp, dir.h0, H, B, H);
   if (dir.c0 != 0 && cell == CELL_LSTM) f32_copy_rows(c, Hp, dir.c0, H, B, H);
   if (run.state == 0) memory.fill(seen, 0, rows);
+  recurrent_dropout_begin(dir.dropout, G, B);
 
   for (let s0 = 0; s0 < T; s0 += chunk) {
     const steps = min(chunk, T - s0);
@@ -101,7 +103,7 @@ function run_direction(run: Run, dir: Direction, tape: usize): void {
     for (let b = 0; b < B; b++) {
       f32_gemm(
         proj + (<usize>b * GHp << 2), B * GHp,
-        run.x + ((<usize>b * T + tLow) * D << 2), D,
+        x + ((<usize>b * T + tLow) * D << 2), D,
         dir.kernel, steps, GHp, D, false, pack,
       );
     }
@@ -143,6 +145,7 @@ function run_direction(run: Run, dir: Direction, tape: usize): void {
   }
   if (dir.hOut != 0) f32_copy_rows(dir.hOut, H, h, Hp, B, H);
   if (dir.cOut != 0) f32_copy_rows(dir.cOut, H, c, Hp, B, H);
+  recurrent_dropout_begin(0, 0, 0);
 }
 
 /** The tape row of (batch entry 0, time t); entry b is b * T rows further. */

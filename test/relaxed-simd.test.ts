@@ -14,6 +14,7 @@ await import('./streaming.test.js');
 await import('./streaming-allocation.test.js');
 await import('./training-kernels.test.js');
 await import('./training-fixtures.test.js');
+await import('./training-recurrent-dropout.test.js');
 await import('./conv-lstm.test.js');
 
 describe('relaxed-SIMD build', () => {

@@ -2,7 +2,7 @@
 // logs, event-loop yields, progress line, EarlyStopping, shuffle, memory.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  ready, memoryBytes, tensor, Sequential, Input, Model, Dense, LSTM, GRU, SimpleRNN, Dropout, EarlyStopping, optimizers,
+  ready, memoryBytes, tensor, Sequential, Input, Model, Dense, LSTM, GRU, SimpleRNN, Dropout, EarlyStopping, optimizers, Bidirectional, LayerNormalization,
   ConfigError, ShapeError, type Logs, type Tensor,
 } from '../dist/index.js';
 import { trainingStep } from '../dist/training/layer-steps.js';
@@ -27,14 +27,19 @@ function model(seed = 3): Sequential {
 }
 
 describe('compile', () => {
-  it('refuses stateful and dropout recurrent layers with a ConfigError naming the layer', () => {
+  it('refuses stateful recurrent layers and layers without a backward pass with a ConfigError naming the layer', () => {
     const stateful = new Sequential();
     stateful.add(new GRU({ units: 2, batchInputShape: [2, 4, 3], stateful: true, name: 'my_gru' }));
     expect(() => stateful.compile({ optimizer: 'adam', loss: 'mse' })).toThrow(ConfigError);
     expect(() => stateful.compile({ optimizer: 'adam', loss: 'mse' })).toThrow(/my_gru/);
-    const dropout = new Sequential();
-    dropout.add(new SimpleRNN({ units: 2, inputShape: [4, 3], recurrentDropout: 0.2, name: 'rnn_dropout' }));
-    expect(() => dropout.compile({ optimizer: 'adam', loss: 'mse' })).toThrow(/rnn_dropout/);
+    const statefulInside = new Sequential();
+    statefulInside.add(new Bidirectional(new LSTM({ units: 2, stateful: true }), { batchInputShape: [2, 4, 3], name: 'bi_stateful' }));
+    expect(() => statefulInside.compile({ optimizer: 'adam', loss: 'mse' })).toThrow(/bi_stateful: stateful LSTM/);
+    const inferenceOnly = new Sequential();
+    inferenceOnly.add(new SimpleRNN({ units: 2, inputShape: [4, 3], returnSequences: true }));
+    inferenceOnly.add(new LayerNormalization({ name: 'my_norm' }));
+    expect(() => inferenceOnly.compile({ optimizer: 'adam', loss: 'mse' })).toThrow(ConfigError);
+    expect(() => inferenceOnly.compile({ optimizer: 'adam', loss: 'mse' })).toThrow(/my_norm: LayerNormalization has no backward pass/);
   });
 
   it('checks the loss, optimizer and metrics', () => {

@@ -4,15 +4,16 @@
 // the float64 BPTT reference. Also Dense silu's backward pass against central
 // finite differences of a float64 forward pass.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ready, tensor, Sequential, Bidirectional, Dense, LSTM, GRU, SimpleRNN, ConfigError, type Tensor } from '../dist/index.js';
+import { ready, tensor, Sequential, Dense, LSTM, GRU, SimpleRNN, type Tensor } from '../dist/index.js';
 import { trainingStep } from '../dist/training/layer-steps.js';
 import { seededGenerator } from '../dist/training/random-source.js';
-import { referenceRecurrent, type ReferenceTensor } from './reference/index.js';
+import { referenceRecurrent } from './reference/index.js';
 import { referenceRecurrentBackward } from './reference/recurrent-backward.js';
 import { recurrentSpec } from './reference/layers.js';
 import { maxViolation } from './fixtures.js';
 import { randomFloats, seededRandom } from './random.js';
 import { testKernelVariant } from './kernel-variant.js';
+import { toReference } from './training-helpers.js';
 
 beforeAll(async () => {
   await ready({ kernels: testKernelVariant() });
@@ -26,7 +27,6 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, wha
   expect(worst, `${what}[${index}]: ${actual[index]} vs ${expected[index]}`).toBeLessThanOrEqual(1);
 }
 
-const toReference = (data: Float32Array, shape: number[]): ReferenceTensor => ({ shape, data: Float64Array.from(data) });
 
 describe('recurrent input dropout in training', () => {
   // Linear SimpleRNN(1) with a kernel of ones and no recurrence: each output is the sum of that
@@ -105,14 +105,6 @@ describe('recurrent input dropout in training', () => {
       expectClose(grads.inputs[0]!, dx, 'd x');
     });
   }
-
-  it('recurrent_dropout, and dropout inside a Bidirectional, are a ConfigError naming the layer', () => {
-    const recurrent = new Sequential({ layers: [new LSTM({ units: 2, inputShape: [4, 3], recurrentDropout: 0.1, name: 'rec_drop' })] });
-    expect(() => recurrent.compile({ optimizer: 'adam', loss: 'mse' })).toThrow(ConfigError);
-    expect(() => recurrent.compile({ optimizer: 'adam', loss: 'mse' })).toThrow(/rec_drop.*recurrent_dropout/);
-    const both = new Sequential({ layers: [new Bidirectional(new GRU({ units: 2, dropout: 0.2 }), { inputShape: [4, 3], name: 'bi_drop' })] });
-    expect(() => both.compile({ optimizer: 'adam', loss: 'mse' })).toThrow(/bi_drop/);
-  });
 });
 
 describe('Dense silu backward', () => {

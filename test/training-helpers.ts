@@ -1,5 +1,8 @@
 // Shapes and conversions the training tests share.
-import type { ReferenceRecurrentSpec } from './reference/index.js';
+import type { ReferenceRecurrentSpec, ReferenceTensor } from './reference/index.js';
+
+/** A float32 array as a float64 reference tensor. */
+export const toReference = (data: Float32Array, shape: number[]): ReferenceTensor => ({ shape, data: Float64Array.from(data) });
 
 /** Keras get_weights() shapes of a recurrent layer of this spec on D input features. */
 export function weightShapesFor(spec: ReferenceRecurrentSpec, D: number): number[][] {

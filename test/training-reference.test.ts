@@ -13,6 +13,8 @@ interface Case {
   overrides: Partial<ReferenceRecurrentSpec>;
   masked: boolean;
   initialState: boolean;
+  /** Per-gate dropout masks on the input and the state, as Keras' implementation 1 draws them. */
+  dropout?: boolean;
 }
 
 const CASES: Case[] = [];
@@ -24,6 +26,8 @@ for (const [cell, resetAfter] of [['SimpleRNN', false], ['LSTM', false], ['GRU',
     { label: `${name} go_backwards, mask, last output`, cell, overrides: { resetAfter, goBackwards: true }, masked: true, initialState: true },
     { label: `${name} zero_output_for_mask sequences, go_backwards`, cell, overrides: { resetAfter, returnSequences: true, zeroOutputForMask: true, goBackwards: true }, masked: true, initialState: false },
     { label: `${name} silu / hard_sigmoid`, cell, overrides: { resetAfter, activation: 'silu', recurrentActivation: 'hard_sigmoid', returnSequences: true }, masked: false, initialState: true },
+    { label: `${name} dropout and recurrent_dropout masks, sequences, mask`, cell, overrides: { resetAfter, returnSequences: true }, masked: true, initialState: true, dropout: true },
+    { label: `${name} recurrent_dropout masks, go_backwards, last output`, cell, overrides: { resetAfter, goBackwards: true }, masked: false, initialState: false, dropout: true },
   );
 }
 
@@ -43,17 +47,22 @@ describe('referenceRecurrentBackward against central finite differences', () => 
     const initialState = c.initialState
       ? Array.from({ length: stateCount }, () => tensor(Float64Array.from(randomFloats(random, B * H, 0.5)), [B, H]))
       : undefined;
-    const outputs = referenceRecurrent(spec, weights, x, { mask, initialState });
+    const G = c.cell === 'LSTM' ? 4 : c.cell === 'GRU' ? 3 : 1;
+    // Inverted-scaled masks of rate 0.4: zeros and 1 / 0.6.
+    const dropMasks = (rows: number) => Array.from({ length: G }, () =>
+      tensor(Float64Array.from({ length: B * rows }, () => (random() < 0.4 ? 0 : 1 / 0.6)), [B, rows]));
+    const dropout = c.dropout ? { input: dropMasks(D), recurrent: dropMasks(H) } : undefined;
+    const outputs = referenceRecurrent(spec, weights, x, { mask, initialState, dropout });
     const outputGradient = tensor(Float64Array.from(randomFloats(random, outputs[0].data.length)), outputs[0].shape);
     const finalStateGradients = outputs.slice(1).map((o) => tensor(Float64Array.from(randomFloats(random, o.data.length)), o.shape));
     const loss = (): number => {
-      const out = referenceRecurrent(spec, weights, x, { mask, initialState });
+      const out = referenceRecurrent(spec, weights, x, { mask, initialState, dropout });
       let sum = 0;
       out[0].data.forEach((v, i) => { sum += v * outputGradient.data[i]; });
       out.slice(1).forEach((o, k) => o.data.forEach((v, i) => { sum += v * finalStateGradients[k].data[i]; }));
       return sum;
     };
-    const grads = referenceRecurrentBackward(spec, weights, x, outputGradient, { mask, initialState, finalStateGradients });
+    const grads = referenceRecurrentBackward(spec, weights, x, outputGradient, { mask, initialState, finalStateGradients, dropout });
 
     const step = 1e-6;
     const check = (values: Float64Array, analytic: Float64Array, what: string) => {

@@ -1,7 +1,7 @@
 // GRU with reset_after = true (Keras 2.3+ / 3 default, CuDNN-compatible):
 // the reset gate multiplies h·U_h + b_h. G = 3, recurrent bias in the packed U.
 import { f32x4_activate, f32x4_activate_call, f32x4_activate_derivative_call, f32x4_gate_activate, f32x4_gate_activate_call, ACT_SIGMOID, ACT_TANH } from "../activations";
-import { f32_gemm } from "../gemm";
+import { recurrent_product, recurrent_product_backward } from "./recurrent_dropout";
 import { madd, splat } from "../simd";
 import { blend, is_default } from "./gru_common";
 import { row_is_valid } from "./rows";
@@ -38,7 +38,7 @@ export function gru_reset_after_step(
 ): void {
   const GHp = 3 * Hp;
   const rec = work;
-  f32_gemm(rec, GHp, h, Hp, recurrent, B, GHp, H, false, pack);
+  recurrent_product(rec, GHp, h, recurrent, 0, 3, B, H, Hp, false, pack);
   const row = <usize>GHp << 2;
   const stateRow = <usize>Hp << 2;
   for (let b: usize = 0; b < <usize>B; b++) {
@@ -91,5 +91,5 @@ export function gru_reset_after_step_backward(
       v128.store(dhb + off, f32x4.mul(dhv, z));
     }
   }
-  f32_gemm(dh, Hp, dRec, gradStride, recurrentT, B, Hp, 3 * Hp, true, pack);
+  recurrent_product_backward(dh, dRec, gradStride, recurrentT, 0, 3, B, Hp, pack);
 }

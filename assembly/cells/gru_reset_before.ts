@@ -5,6 +5,7 @@ import { f32x4_activate, f32x4_activate_call, f32x4_activate_derivative_call, f3
 import { madd, splat } from "../simd";
 import { f32_gemm, f32_packed_size } from "../gemm";
 import { blend } from "./gru_common";
+import { recurrent_dropout_active, recurrent_dropout_mask, recurrent_gate_weights, recurrent_product, recurrent_product_backward } from "./recurrent_dropout";
 import { row_is_valid } from "./rows";
 import { strided_row, tape_block } from "./tape";
 
@@ -63,13 +64,16 @@ export function gru_reset_before_step(
   const zrHp = 2 * Hp;
   const rec = work;
   const rh = work + (<usize>zrHp << 2);
-  const candidateWeights = recurrent + (<usize>f32_packed_size(H, zrHp) << 2);
+  const dropout = recurrent_dropout_active();
+  const candidateWeights = dropout ? recurrent_gate_weights(recurrent, 2, H, Hp) : recurrent + (<usize>f32_packed_size(H, zrHp) << 2);
   const row = <usize>GHp << 2;
   const stateRow = <usize>Hp << 2;
-  f32_gemm(rec, GHp, h, Hp, recurrent, B, zrHp, H, false, pack);
+  recurrent_product(rec, GHp, h, recurrent, 0, 2, B, H, Hp, false, pack);
+  // Keras: r * (h * rec_dp_mask[2]) before U_h; the mask is applied in place on rh below.
   for (let b: usize = 0; b < <usize>B; b++) {
     gru_gates_reset_before_zr(rh + b * row, rec + b * row, h + b * stateRow, pre + b * row, Hp, ract);
   }
+  if (dropout) mask_rows_in_place(rh, GHp, recurrent_dropout_mask(2, Hp), B, Hp);
   const preCandidate = pre + (<usize>zrHp << 2);
   f32_gemm(preCandidate, GHp, rh, GHp, candidateWeights, B, Hp, H, true, pack);
   for (let b: usize = 0; b < <usize>B; b++) {
@@ -113,7 +117,9 @@ export function gru_reset_before_step_backward(
     }
   }
   // d(r*h) = dcPre · U_hᵀ, then the reset gate's share.
-  const candidateT = recurrentT + (<usize>f32_packed_size(2 * Hp, Hp) << 2);
+  const dropout = recurrent_dropout_active();
+  const candidateT = dropout ? recurrent_gate_weights(recurrentT, 2, Hp, Hp) : recurrentT + (<usize>f32_packed_size(2 * Hp, Hp) << 2);
+  const candidateMask = dropout ? recurrent_dropout_mask(2, Hp) : 0;
   f32_gemm(work, Hp, dPre + (<usize>(2 * Hp) << 2), gradStride, candidateT, B, Hp, Hp, false, pack);
   for (let b = 0; b < B; b++) {
     if (!row_is_valid(valid, <usize>b)) continue;
@@ -122,15 +128,35 @@ export function gru_reset_before_step_backward(
     const hPrev = pre + tape_block(6, Hp);
     const dhb = dh + <usize>b * stateRow;
     const drh = work + <usize>b * stateRow;
+    const m = candidateMask + <usize>b * stateRow;
     for (let j = 0; j < Hp; j += 4) {
       const off = <usize>j << 2;
       const rPre = f32x4.add(v128.load(pre + off + block), v128.load(pre + tape_block(4, Hp) + off));
       const r = f32x4_gate_activate_call(rPre, ract);
       const d = v128.load(drh + off);
-      const hp = v128.load(hPrev + off);
+      let hp = v128.load(hPrev + off);
+      let rToH = r;
+      // rh = r * (h * mask): d/dr takes the masked h, d/dh the masked r.
+      if (candidateMask != 0) {
+        const mv = v128.load(m + off);
+        hp = f32x4.mul(hp, mv);
+        rToH = f32x4.mul(r, mv);
+      }
       v128.store(dp + off + block, f32x4.mul(f32x4.mul(d, hp), f32x4_activate_derivative_call(rPre, r, ract)));
-      v128.store(dhb + off, madd(d, r, v128.load(dhb + off)));
+      v128.store(dhb + off, madd(d, rToH, v128.load(dhb + off)));
     }
   }
-  f32_gemm(dh, Hp, dPre, gradStride, recurrentT, B, Hp, 2 * Hp, true, pack);
+  recurrent_product_backward(dh, dPre, gradStride, recurrentT, 0, 2, B, Hp, pack);
+}
+
+/** rows (B, Hp; row stride ld floats) *= mask (B, Hp). */
+function mask_rows_in_place(rows: usize, ld: i32, mask: usize, B: i32, Hp: i32): void {
+  for (let b = 0; b < B; b++) {
+    const r = rows + ((<usize>b * ld) << 2);
+    const m = mask + ((<usize>b * Hp) << 2);
+    for (let j = 0; j < Hp; j += 4) {
+      const off = <usize>j << 2;
+      v128.store(r + off, f32x4.mul(v128.load(r + off), v128.load(m + off)));
+    }
+  }
 }

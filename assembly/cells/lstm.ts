@@ -1,6 +1,6 @@
 // LSTM cell, Keras gate order i, f, c, o. G = 4, states h and c.
 import { f32x4_activate, f32x4_activate_call, f32x4_activate_derivative_call, f32x4_gate_activate, f32x4_gate_activate_call, ACT_SIGMOID, ACT_TANH } from "../activations";
-import { f32_gemm } from "../gemm";
+import { recurrent_product, recurrent_product_backward } from "./recurrent_dropout";
 import { madd } from "../simd";
 import { row_is_valid } from "./rows";
 import { strided_row, tape_block } from "./tape";
@@ -40,7 +40,7 @@ export function lstm_step(
   B: i32, H: i32, Hp: i32, act: i32, ract: i32, pack: usize,
 ): void {
   const GHp = 4 * Hp;
-  f32_gemm(pre, GHp, h, Hp, recurrent, B, GHp, H, true, pack);
+  recurrent_product(pre, GHp, h, recurrent, 0, 4, B, H, Hp, true, pack);
   const preRow = <usize>GHp << 2;
   const stateRow = <usize>Hp << 2;
   for (let b: usize = 0; b < <usize>B; b++) {
@@ -92,5 +92,5 @@ export function lstm_step_backward(
     }
     memory.fill(dhb, 0, stateRow);
   }
-  f32_gemm(dh, Hp, dPre, gradStride, recurrentT, B, Hp, 4 * Hp, true, pack);
+  recurrent_product_backward(dh, dPre, gradStride, recurrentT, 0, 4, B, Hp, pack);
 }

@@ -1,6 +1,6 @@
 // SimpleRNN cell: h = act(x·W + b + h·U). G = 1.
 import { f32x4_activate, f32x4_activate_call, f32x4_activate_derivative_call, ACT_TANH } from "../activations";
-import { f32_gemm } from "../gemm";
+import { recurrent_product, recurrent_product_backward } from "./recurrent_dropout";
 import { row_is_valid } from "./rows";
 import { strided_row } from "./tape";
 
@@ -27,7 +27,7 @@ export function simple_rnn_step(
   pre: usize, h: usize, c: usize, work: usize, valid: usize, recurrent: usize,
   B: i32, H: i32, Hp: i32, act: i32, ract: i32, pack: usize,
 ): void {
-  f32_gemm(pre, Hp, h, Hp, recurrent, B, Hp, H, true, pack);
+  recurrent_product(pre, Hp, h, recurrent, 0, 1, B, H, Hp, true, pack);
   const row = <usize>Hp << 2;
   for (let b: usize = 0; b < <usize>B; b++) {
     if (row_is_valid(valid, b)) simple_rnn_gates(h + b * row, pre + b * row, Hp, act);
@@ -60,5 +60,5 @@ export function simple_rnn_step_backward(
     }
     memory.fill(dhb, 0, stateRow);
   }
-  f32_gemm(dh, Hp, dPre, gradStride, recurrentT, B, Hp, Hp, true, pack);
+  recurrent_product_backward(dh, dPre, gradStride, recurrentT, 0, 1, B, Hp, pack);
 }

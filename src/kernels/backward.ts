@@ -28,8 +28,10 @@ export interface RecurrentDirectionGradients {
 }
 
 export interface RecurrentGradients {
-  /** d loss / d x, (B, T, D), summed over the directions. */
+  /** d loss / d x, (B, T, D), summed over the directions (with xBackward: direction 0's alone). */
   readonly x: Float32Array;
+  /** With the run's xBackward: d loss / d xBackward; else null. */
+  readonly xBackward: Float32Array | null;
   readonly directions: RecurrentDirectionGradients[];
 }
 
@@ -98,7 +100,9 @@ function backwardBufferBytes(run: RecurrentRun, Dp: number): number {
   const outputFloats = B * (first.returnSequences ? T : 1) * H * directions;
   const perDirection = exports.f32_packed_size(GHp, Dp) + exports.recurrent_transposed_floats(cell.id, Hp)
     + (D + H + 2) * GHp + 2 * B * H + 2 * B * H;
-  return exports.recurrent_backward_scratch_bytes(cell.id, B, T, Hp) + 4 * (B * T * Dp + outputFloats + directions * perDirection) + 64 * 16;
+  // A direction with recurrent dropout transposes its U one gate at a time (a little more padding).
+  const gateTransposes = run.directions.filter((d) => d.recurrentDropout).length * gateCount(cell) * exports.f32_packed_size(Hp, Hp);
+  return exports.recurrent_backward_scratch_bytes(cell.id, B, T, Hp) + 4 * (B * T * Dp * (run.xBackward ? 2 : 1) + outputFloats + directions * perDirection + gateTransposes) + 64 * 16;
 }
 
 function mergeOnHost(a: Float32Array, b: Float32Array, mode: ElementwiseMerge): Float32Array {
@@ -139,6 +143,7 @@ function backward(
   // One gradient buffer per output buffer of the forward run (concat: one for both directions).
   const dOutBuffers = outputGradients.map((g) => session.upload(g, g.length));
   const dX = session.alloc(B * T * Dp * 4);
+  const dXBackward = run.xBackward ? session.alloc(B * T * Dp * 4) : 0;
   const scratch = session.alloc(exports.recurrent_backward_scratch_bytes(cell.id, B, T, Hp));
   const blocks: BackwardDirection[] = [];
   const results: { dKernel: number; dRecurrent: number; dBias: number; dH0: number; dC0: number }[] = [];
@@ -147,10 +152,12 @@ function backward(
     const packed = direction.weights;
     const kernelT = session.alloc(exports.f32_packed_size(GHp, Dp) * 4);
     exports.f32_packed_transpose(kernelT, packed.kernel, D, GHp);
-    const recurrentT = session.alloc(exports.recurrent_transposed_floats(cell.id, Hp) * 4);
+    // With recurrent dropout the forward pass ran on U packed one gate at a time.
+    const recurrentBlocks = direction.recurrentDropout ? Array.from({ length: G }, (_, g) => [g, g + 1] as const) : cell.recurrentBlocks;
+    const recurrentT = session.alloc(recurrentBlocks.reduce((sum, [first, last]) => sum + exports.f32_packed_size((last - first) * Hp, Hp), 0) * 4);
     let at = recurrentT;
-    let from = packed.recurrent;
-    for (const [first, last] of cell.recurrentBlocks) {
+    let from = started.directions[d].recurrent;
+    for (const [first, last] of recurrentBlocks) {
       exports.f32_packed_transpose(at, from, H, (last - first) * Hp);
       at += exports.f32_packed_size((last - first) * Hp, Hp) * 4;
       from += exports.f32_packed_size(H, (last - first) * Hp) * 4;
@@ -170,7 +177,7 @@ function backward(
       dOut,
       dHOut: finals?.[0] ? session.upload(finals[0], finals[0].length) : 0,
       dCOut: finals?.[1] ? session.upload(finals[1], finals[1].length) : 0,
-      kernelT, recurrentT, dX, Dp, ...r, scratch, accumulateDx: d > 0,
+      kernelT, recurrentT, dX: d === 1 && dXBackward ? dXBackward : dX, Dp, ...r, scratch, accumulateDx: d > 0 && !dXBackward,
     });
   });
   const words = trainingDescriptorWords(directions);
@@ -188,11 +195,16 @@ function backward(
     }
     return out;
   };
-  const dxPadded = session.download(dX, B * T * Dp);
-  const x = Dp === D ? dxPadded : new Float32Array(B * T * D);
-  if (Dp !== D) for (let r = 0; r < B * T; r++) x.set(dxPadded.subarray(r * Dp, r * Dp + D), r * D);
+  const unpadInput = (ptr: number) => {
+    const padded = session.download(ptr, B * T * Dp);
+    if (Dp === D) return padded;
+    const out = new Float32Array(B * T * D);
+    for (let r = 0; r < B * T; r++) out.set(padded.subarray(r * Dp, r * Dp + D), r * D);
+    return out;
+  };
   return {
-    x,
+    x: unpadInput(dX),
+    xBackward: dXBackward ? unpadInput(dXBackward) : null,
     directions: results.map((r) => ({
       kernel: unpad(r.dKernel, D, G),
       recurrentKernel: unpad(r.dRecurrent, H, G),

@@ -6,6 +6,7 @@ import { gateCount, type CellSpec } from './cells.js';
 import { MergeId, type ActivationId } from './ids.js';
 import type { KernelInstance } from './instance.js';
 import { FLAG, runDescriptorWords, writeRunDescriptor, type RunDirection } from './run-descriptor.js';
+import { recurrentDropoutBuffers, recurrentDropoutBytes, type RecurrentDropout } from './recurrent-dropout.js';
 import { KernelSession, trapsAsErrors } from './session.js';
 import { blockBytes, checkFits, checkedPackedBytes, type Describe } from './sizes.js';
 
@@ -118,6 +119,8 @@ export interface RecurrentDirection {
   initialState: readonly Float32Array[] | null;
   /** Return the final states (they are computed anyway). */
   finalStates: boolean;
+  /** Training only: Keras' recurrent_dropout masks of this direction. */
+  recurrentDropout?: RecurrentDropout | null;
 }
 
 /** How two directions combine: written side by side ('concat'), merged in place, or both kept ('none'). */
@@ -126,6 +129,8 @@ export type DirectionMerge = 'concat' | 'sum' | 'mul' | 'ave' | 'none';
 export interface RecurrentRun {
   /** x (B, T, D). */
   x: Float32Array;
+  /** Training a Bidirectional whose copies drop their own inputs: the backward direction's x, same shape. */
+  xBackward?: Float32Array;
   batch: number;
   timesteps: number;
   /** (B, T), nonzero = valid; null for none. */
@@ -187,8 +192,9 @@ export function startRecurrentRun(session: KernelSession, run: RecurrentRun, tap
   const stateBytes = B * H * 4;
   const stateCount = cell.states.length;
   const outputBytes = (concat ? 2 : run.directions.length) * directionFloats * 4;
+  const dropoutBytes = run.directions.map((d) => (d.recurrentDropout ? recurrentDropoutBytes(instance.exports, G, B, T, H, Hp) : 0));
   checkAddressSpace(
-    [run.x.length * 4, run.mask ? run.mask.length * 4 : 0, scratchBytes, outputBytes,
+    [run.x.length * 4, run.xBackward ? run.x.length * 4 : 0, run.mask ? run.mask.length * 4 : 0, scratchBytes, outputBytes, ...dropoutBytes,
       ...new Array<number>(run.directions.length * stateCount * 2).fill(stateBytes), descriptorWords * 4, extraBytes],
     () => `${run.layerName ? `${run.layerName}: ` : ''}${cell.kerasClass} on input ${formatShape([B, T, D])} with ${H} units${extraBytes ? ` (${extraBytes} bytes of them for training)` : ''}`,
     instance,
@@ -197,6 +203,7 @@ export function startRecurrentRun(session: KernelSession, run: RecurrentRun, tap
   {
     const descriptor = session.alloc(descriptorWords * 4);
     const x = session.upload(run.x, B * T * D);
+    const xBackward = run.xBackward ? session.upload(run.xBackward, B * T * D) : 0;
     const mask = run.mask ? session.upload(run.mask, B * T) : 0;
     const scratch = session.alloc(scratchBytes);
     const outputs = concat ? [session.alloc(outputBytes)] : run.directions.map(() => session.alloc(directionFloats * 4));
@@ -214,10 +221,11 @@ export function startRecurrentRun(session: KernelSession, run: RecurrentRun, tap
       if (direction.zeroOutputForMask) flags |= FLAG.ZERO_OUTPUT_FOR_MASK;
       if (reversed) flags |= FLAG.OUT_REVERSED;
       const width = concat ? 2 * H : H;
+      const dropout = direction.recurrentDropout ? recurrentDropoutBuffers(session, direction.recurrentDropout, B, T, H, Hp) : null;
       blocks.push({
         cell: weights.cell.id, H, Hp,
         act: direction.activation, ract: direction.recurrentActivation, flags,
-        kernel: weights.kernel, recurrent: weights.recurrent,
+        kernel: weights.kernel, recurrent: dropout?.recurrent ?? weights.recurrent, dropout: dropout?.block ?? 0,
         h0: start ? session.upload(start[0], B * H) : 0,
         c0: start && start.length > 1 ? session.upload(start[1], B * H) : 0,
         // Concat: both directions write straight into their half of each output row.
@@ -230,7 +238,7 @@ export function startRecurrentRun(session: KernelSession, run: RecurrentRun, tap
     });
     const mergeId = twoSided && run.merge in MergeId ? MergeId[run.merge as keyof typeof MergeId] : -1;
     writeRunDescriptor(new Int32Array(instance.heap.buffer, descriptor, runDescriptorWords(blocks.length)), {
-      merge: mergeId, mergeFloats: directionFloats, B, T, D, x, mask, chunk, scratch, tape,
+      merge: mergeId, mergeFloats: directionFloats, B, T, D, x, xBackward, mask, chunk, scratch, tape,
     }, blocks);
     trapsAsErrors(() => instance.exports.recurrent_run(descriptor));
     const kept = mergeId >= 0 ? outputs.slice(0, 1) : outputs;

@@ -3,12 +3,12 @@
 
 export const RUN = {
   DIRECTIONS: 0, MERGE: 1, MERGE_FLOATS: 2, B: 3, T: 4, D: 5, X: 6, MASK: 7, CHUNK: 8, SCRATCH: 9,
-  TAPE: 10, STATE: 11, HEADER_WORDS: 16,
+  TAPE: 10, STATE: 11, X_BACKWARD: 12, HEADER_WORDS: 16,
 } as const;
 
 export const DIR = {
   CELL: 0, H: 1, HP: 2, ACT: 3, RACT: 4, FLAGS: 5, KERNEL: 6, RECURRENT: 7, H0: 8, C0: 9,
-  OUT: 10, OUT_BATCH_STRIDE: 11, OUT_STEP_STRIDE: 12, H_OUT: 13, C_OUT: 14, WORDS: 16,
+  OUT: 10, OUT_BATCH_STRIDE: 11, OUT_STEP_STRIDE: 12, H_OUT: 13, C_OUT: 14, DROPOUT: 15, WORDS: 16,
 } as const;
 
 export const FLAG = {
@@ -86,6 +86,8 @@ export interface RunHeader {
   state?: number;
   /** The training tape, or 0 / absent for inference. */
   tape?: number;
+  /** Direction 1's own input (a Bidirectional's dropout), or 0 / absent: both read x. */
+  xBackward?: number;
 }
 
 export interface RunDirection {
@@ -104,6 +106,8 @@ export interface RunDirection {
   outStepStride: number;
   hOut: number;
   cOut: number;
+  /** The recurrent-dropout block (assembly/cells/recurrent_dropout.ts), or 0 / absent. */
+  dropout?: number;
 }
 
 /** Writes a descriptor into `words` (a view of its bytes in the module's memory). */
@@ -121,6 +125,7 @@ export function writeRunDescriptor(words: Int32Array, header: RunHeader, directi
   words[RUN.SCRATCH] = header.scratch;
   words[RUN.STATE] = header.state ?? 0;
   words[RUN.TAPE] = header.tape ?? 0;
+  words[RUN.X_BACKWARD] = header.xBackward ?? 0;
   directions.forEach((d, i) => {
     const at = RUN.HEADER_WORDS + i * DIR.WORDS;
     words[at + DIR.CELL] = d.cell;
@@ -138,5 +143,6 @@ export function writeRunDescriptor(words: Int32Array, header: RunHeader, directi
     words[at + DIR.OUT_STEP_STRIDE] = d.outStepStride;
     words[at + DIR.H_OUT] = d.hOut;
     words[at + DIR.C_OUT] = d.cOut;
+    words[at + DIR.DROPOUT] = d.dropout ?? 0;
   });
 }

@@ -16,7 +16,8 @@ import { TimeDistributed } from '../layers/time-distributed.js';
 import { runRecurrentTraining, type RecurrentTape } from '../kernels/backward.js';
 import { denseBackward } from '../kernels/dense-backward.js';
 import { defaultInstance } from '../kernels/default-instance.js';
-import type { RecurrentDirection } from '../kernels/recurrent.js';
+import type { RecurrentDirection, RecurrentRun } from '../kernels/recurrent.js';
+import { directionDropout, type DirectionDropout } from './recurrent-dropout.js';
 import { Tensor, shapeSize } from '../tensor.js';
 import type { RandomSource } from './random-source.js';
 
@@ -59,51 +60,18 @@ export function checkTrainable(layer: Layer): void {
     return;
   }
   if (layer instanceof Bidirectional) {
-    checkRecurrentTrainable(layer.forwardLayer, layer.name, true);
-    checkRecurrentTrainable(layer.backwardLayer, layer.name, true);
+    checkRecurrentTrainable(layer.forwardLayer, layer.name);
+    checkRecurrentTrainable(layer.backwardLayer, layer.name);
     return;
   }
   throw new ConfigError(`${layer.name}: ${layer.className} has no backward pass, so a model with it cannot be trained`);
 }
 
-function checkRecurrentTrainable(layer: RecurrentLayer, name: string, bidirectional = false): void {
+function checkRecurrentTrainable(layer: RecurrentLayer, name: string): void {
   if (layer instanceof CuDNNLSTM || layer instanceof CuDNNGRU) {
     throw new ConfigError(`${name}: ${layer.className} has no backward pass here (its weights are in cuDNN's layout); rebuild the model with ${layer.className.slice(5)} to train it`);
   }
   if (layer.stateful) throw new ConfigError(`${name}: stateful ${layer.className} layers cannot be trained (Keras trains them batch by batch with carried states; this package does not)`);
-  const config = layer.getConfig();
-  // Keras switches a cell to one mask per gate for recurrent_dropout; this package has no kernel for that yet.
-  if (config.recurrent_dropout !== 0) {
-    throw new ConfigError(`${name}: ${layer.className} with recurrent_dropout cannot be trained yet (received recurrent_dropout ${String(config.recurrent_dropout)}); dropout (on the inputs) can`);
-  }
-  if (bidirectional && config.dropout !== 0) {
-    throw new ConfigError(`${name}: Bidirectional(${layer.className}) with dropout cannot be trained yet (received dropout ${String(config.dropout)}); a ${layer.className} on its own can`);
-  }
-}
-
-/**
- * Keras' input dropout of a recurrent cell: one inverted-scaled Bernoulli mask per (sequence,
- * feature), drawn once per batch and reused at every step; applied only for a rate strictly
- * between 0 and 1, as Keras does. Null when no dropout applies.
- */
-function recurrentInputMask(rate: number, batch: number, features: number, random: RandomSource): Float32Array | null {
-  if (!(rate > 0 && rate < 1)) return null;
-  const scale = 1 / (1 - rate);
-  const mask = new Float32Array(batch * features);
-  for (let i = 0; i < mask.length; i++) mask[i] = random() >= rate ? scale : 0;
-  return mask;
-}
-
-/** x (B, T, D) times mask (B, D) at every step. */
-function maskSteps(values: Float32Array, mask: Float32Array, batch: number, timesteps: number, features: number): Float32Array {
-  const out = new Float32Array(values.length);
-  for (let b = 0; b < batch; b++) {
-    for (let t = 0; t < timesteps; t++) {
-      const row = (b * timesteps + t) * features;
-      for (let k = 0; k < features; k++) out[row + k] = values[row + k] * mask[b * features + k];
-    }
-  }
-  return out;
 }
 
 /** Runs `layer` in training mode on one node's inputs. */
@@ -111,7 +79,7 @@ export function trainingStep(layer: Layer, inputs: Tensor[], masks: (Tensor | un
   if (layer instanceof Dense) return denseStep(layer, layer, inputs, masks);
   if (layer instanceof TimeDistributed) return denseStep(layer, layer.layer as Dense, inputs, masks);
   if (layer instanceof RecurrentLayer) return recurrentStep(layer, inputs, masks, random);
-  if (layer instanceof Bidirectional) return bidirectionalStep(layer, inputs, masks);
+  if (layer instanceof Bidirectional) return bidirectionalStep(layer, inputs, masks, random);
   if (layer instanceof Embedding) return embeddingStep(layer, inputs);
   if (layer instanceof Masking) return maskingStep(layer, inputs);
   if (layer instanceof Concatenate) return concatenateStep(layer, inputs, masks);
@@ -268,11 +236,20 @@ function dropoutStep(layer: Dropout, inputs: Tensor[], masks: (Tensor | undefine
   };
 }
 
+/** Runs `run` recording a tape, releasing the directions' buffers if it throws. */
+function recordTape(run: RecurrentRun, prepared: readonly DirectionDropout[]): RecurrentTape {
+  try {
+    return runRecurrentTraining(run);
+  } catch (error) {
+    for (const p of prepared) p.release();
+    throw error;
+  }
+}
+
 /** Runs one or two directions with a tape; returns the step over the layer's Keras outputs. */
 function recurrentTapeStep(
-  tape: RecurrentTape, layers: readonly RecurrentLayer[], inputs: Tensor[], masks: (Tensor | undefined)[],
+  tape: RecurrentTape, layers: readonly RecurrentLayer[], prepared: readonly DirectionDropout[], inputs: Tensor[], masks: (Tensor | undefined)[],
   outputShape: number[], sequenceOutputs: number, returnSequences: boolean, returnState: boolean,
-  inputMask: ((dX: Float32Array) => Float32Array) | null = null,
 ): LayerStep {
   const [batch] = inputs[0].shape;
   const { result } = tape;
@@ -290,35 +267,42 @@ function recurrentTapeStep(
         ? layers.map((_, d) => Array.from({ length: stateCount }, (_unused, k) => dOutputs[sequenceOutputs + d * stateCount + k] ?? null))
         : undefined;
       const grads = tape.backward({ outputs: outputGradients, finalStates });
-      const weightGrads = grads.directions.flatMap((g, d) => (layers[d].useBias ? [g.kernel, g.recurrentKernel, g.bias] : [g.kernel, g.recurrentKernel]));
+      const weightGrads = grads.directions.flatMap((g, d) => {
+        const kernel = prepared[d].kernelGradient(g.kernel);
+        return layers[d].useBias ? [kernel, g.recurrentKernel, g.bias] : [kernel, g.recurrentKernel];
+      });
       const stateInputs = inputs.length - 1;
       const stateGrads = grads.directions.flatMap((g) => g.initialState).slice(0, stateInputs);
-      return { inputs: [inputMask ? inputMask(grads.x) : grads.x, ...stateGrads], weights: weightGrads };
+      const dX = prepared[0].inputGradient(grads.x);
+      if (grads.xBackward) {
+        const other = prepared[1].inputGradient(grads.xBackward);
+        for (let i = 0; i < dX.length; i++) dX[i] += other[i];
+      }
+      return { inputs: [dX, ...stateGrads], weights: weightGrads };
     },
     release: () => {
       if (released) return;
       released = true;
       tape.release();
+      for (const p of prepared) p.release();
     },
   };
 }
 
 function recurrentStep(layer: RecurrentLayer, inputs: Tensor[], masks: (Tensor | undefined)[], random: RandomSource): LayerStep {
   const x = inputs[0];
-  const [batch, timesteps, features] = x.shape;
+  const [batch, timesteps] = x.shape;
   if (!layer.built) layer.build(x.shape);
   checkTrainable(layer);
   const initialState = inputs.length > 1 ? inputs.slice(1) : undefined;
   const direction: RecurrentDirection = layer.direction(initialState, layer.goBackwards, layer.zeroOutputForMask, true);
-  const dropMask = recurrentInputMask(layer.getConfig().dropout as number, batch, features, random);
-  const xData = dropMask ? maskSteps(x.data, dropMask, batch, timesteps, features) : x.data;
-  const tape = runRecurrentTraining({ x: xData, batch, timesteps, mask: masks[0]?.data ?? null, merge: 'none', directions: [direction] });
+  const prepared = directionDropout(layer, direction, x.data, batch, timesteps, random);
+  const tape = recordTape({ x: prepared.x, batch, timesteps, mask: masks[0]?.data ?? null, merge: 'none', directions: [prepared.direction] }, [prepared]);
   const shape = layer.returnSequences ? [batch, timesteps, layer.units] : [batch, layer.units];
-  const maskGradient = dropMask ? (dX: Float32Array) => maskSteps(dX, dropMask, batch, timesteps, features) : null;
-  return recurrentTapeStep(tape, [layer], inputs, masks, shape, 1, layer.returnSequences, layer.returnState, maskGradient);
+  return recurrentTapeStep(tape, [layer], [prepared], inputs, masks, shape, 1, layer.returnSequences, layer.returnState);
 }
 
-function bidirectionalStep(layer: Bidirectional, inputs: Tensor[], masks: (Tensor | undefined)[]): LayerStep {
+function bidirectionalStep(layer: Bidirectional, inputs: Tensor[], masks: (Tensor | undefined)[], random: RandomSource): LayerStep {
   const x = inputs[0];
   const [batch, timesteps] = x.shape;
   if (!layer.built) layer.build(x.shape);
@@ -327,15 +311,23 @@ function bidirectionalStep(layer: Bidirectional, inputs: Tensor[], masks: (Tenso
   const initialState = inputs.length > 1 ? inputs.slice(1) : undefined;
   // Keras forces zero_output_for_mask = return_sequences on both copies.
   const zeroOutputForMask = layer.returnSequences;
-  const tape = runRecurrentTraining({
-    x: x.data, batch, timesteps, mask: masks[0]?.data ?? null, merge: layer.mergeMode ?? 'none',
-    directions: [
-      forwardLayer.direction(initialState?.slice(0, stateCount), false, zeroOutputForMask, true),
-      backwardLayer.direction(initialState?.slice(stateCount), true, zeroOutputForMask, true),
-    ],
-  });
+  // Keras' forward and backward copies are separate layers: each draws its own masks.
+  const forward = directionDropout(forwardLayer, forwardLayer.direction(initialState?.slice(0, stateCount), false, zeroOutputForMask, true), x.data, batch, timesteps, random);
+  const prepared = [forward];
+  try {
+    prepared.push(directionDropout(backwardLayer, backwardLayer.direction(initialState?.slice(stateCount), true, zeroOutputForMask, true), x.data, batch, timesteps, random));
+  } catch (error) {
+    forward.release();
+    throw error;
+  }
+  const [, backward] = prepared;
+  const tape = recordTape({
+    x: forward.x, xBackward: backward.x === forward.x ? undefined : backward.x,
+    batch, timesteps, mask: masks[0]?.data ?? null, merge: layer.mergeMode ?? 'none',
+    directions: [forward.direction, backward.direction],
+  }, prepared);
   const H = forwardLayer.units;
   const width = layer.mergeMode === 'concat' ? 2 * H : H;
   const shape = layer.returnSequences ? [batch, timesteps, width] : [batch, width];
-  return recurrentTapeStep(tape, [forwardLayer, backwardLayer], inputs, masks, shape, layer.mergeMode === null ? 2 : 1, layer.returnSequences, layer.returnState);
+  return recurrentTapeStep(tape, [forwardLayer, backwardLayer], prepared, inputs, masks, shape, layer.mergeMode === null ? 2 : 1, layer.returnSequences, layer.returnState);
 }

@@ -6,7 +6,7 @@
  */
 import { referenceActivation, type Activation } from './activations.js';
 import { referenceActivationDerivative, type Derivative } from './activation-derivatives.js';
-import { cellWeightsFromKeras, stateCount } from './recurrent.js';
+import { cellWeightsFromKeras, stateCount, weightsWithDropout } from './recurrent.js';
 import type { CellWeights } from './cells.js';
 import type { ReferenceOptions, ReferenceRecurrentSpec, ReferenceTensor } from './types.js';
 
@@ -194,7 +194,7 @@ export function referenceRecurrentBackward(
 ): ReferenceRecurrentGradients {
   const [B, T, D] = x.shape;
   const H = spec.units;
-  const w = cellWeightsFromKeras(spec, weights, D);
+  const layerWeights = cellWeightsFromKeras(spec, weights, D);
   const f: Functions = {
     act: referenceActivation(spec.activation, spec.hardSigmoidVariant),
     dAct: referenceActivationDerivative(spec.activation, spec.hardSigmoidVariant),
@@ -211,7 +211,14 @@ export function referenceRecurrentBackward(
   const dxAll = new Float64Array(B * T * D);
   const dInitial = Array.from({ length: S }, () => new Float64Array(B * H));
 
+  const layerAcc = acc;
   for (let b = 0; b < B; b++) {
+    // Dropout masks fold into this row's weights (weightsWithDropout); so do their gradients.
+    const w = weightsWithDropout(layerWeights, options.dropout, b, G);
+    const acc: Accumulators = options.dropout ? {
+      kernel: new Float64Array(D * GH), recurrentKernel: new Float64Array(H * GH),
+      inputBias: layerAcc.inputBias, recurrentBias: layerAcc.recurrentBias,
+    } : layerAcc;
     let states: Float64Array[] = Array.from({ length: S }, (_, i) =>
       options.initialState ? options.initialState[i].data.slice(b * H, (b + 1) * H) : new Float64Array(H));
     const caches: (StepCache | null)[] = [];
@@ -252,6 +259,17 @@ export function referenceRecurrentBackward(
       dxAll.set(back.dx, (b * T + t) * D);
     }
     dStates.forEach((d, i) => dInitial[i].set(d, b * H));
+    if (options.dropout) {
+      const fold = (into: Float64Array, from: Float64Array, rows: number, masks: ReferenceTensor[] | null) => {
+        for (let i = 0; i < into.length; i++) {
+          const k = Math.floor(i / GH);
+          const g = Math.floor((i % GH) / H);
+          into[i] += from[i] * (masks ? masks[g].data[b * rows + k] : 1);
+        }
+      };
+      fold(layerAcc.kernel, acc.kernel, D, options.dropout.input);
+      fold(layerAcc.recurrentKernel, acc.recurrentKernel, H, options.dropout.recurrent);
+    }
   }
 
   const gradients: ReferenceTensor[] = [

@@ -1,7 +1,25 @@
 import { referenceActivation } from './activations.js';
 import { gruStep, lstmStep, simpleRnnStep } from './cells.js';
 import type { CellWeights } from './cells.js';
-import type { CellKind, ReferenceOptions, ReferenceRecurrentSpec, ReferenceTensor } from './types.js';
+import type { CellKind, ReferenceDropout, ReferenceOptions, ReferenceRecurrentSpec, ReferenceTensor } from './types.js';
+
+/**
+ * Batch row b's weights with its dropout masks folded in: (x * m_g)·W_g = x·W'_g with row k of
+ * W'_g scaled by m_g[k], and likewise for h·U (the reset_before GRU's (r * h * m_h)·U_h too).
+ */
+export function weightsWithDropout(w: CellWeights, dropout: ReferenceDropout | undefined, b: number, G: number): CellWeights {
+  if (!dropout) return w;
+  const scale = (matrix: Float64Array, rows: number, masks: ReferenceTensor[] | null) => {
+    if (!masks) return matrix;
+    const cols = G * w.units;
+    return matrix.map((v, i) => {
+      const k = Math.floor(i / cols);
+      const g = Math.floor((i % cols) / w.units);
+      return v * masks[g].data[b * rows + k];
+    });
+  };
+  return { ...w, kernel: scale(w.kernel, w.inputSize, dropout.input), recurrentKernel: scale(w.recurrentKernel, w.units, dropout.recurrent) };
+}
 
 /** How many `units`-wide gate blocks the kernels of each cell have. */
 export function gateCount(cell: CellKind): number {
@@ -70,7 +88,7 @@ export function referenceRecurrent(
   const [batch, timeSteps, inputSize] = x.shape;
   const units = spec.units;
   if (!Number.isInteger(units) || units < 1) throw new Error(`reference: units must be a positive integer, got ${units}`);
-  const cellWeights = cellWeightsFromKeras(spec, weights, inputSize);
+  const layerWeights = cellWeightsFromKeras(spec, weights, inputSize);
   const activation = referenceActivation(spec.activation, spec.hardSigmoidVariant);
   const recurrentActivation = referenceActivation(spec.recurrentActivation, spec.hardSigmoidVariant);
 
@@ -85,7 +103,8 @@ export function referenceRecurrent(
     initialState.forEach((state, i) => expectShape(state, [batch, units], `initial_state[${i}]`));
   }
 
-  const step = (xRow: Float64Array, states: Float64Array[]): { output: Float64Array; states: Float64Array[] } => {
+  const step = (xRow: Float64Array, states: Float64Array[], b: number): { output: Float64Array; states: Float64Array[] } => {
+    const cellWeights = weightsWithDropout(layerWeights, options.dropout, b, gateCount(spec.cell));
     switch (spec.cell) {
       case 'SimpleRNN': {
         const h = simpleRnnStep(xRow, states[0], cellWeights, activation);
@@ -120,7 +139,7 @@ export function referenceRecurrent(
       let emitted: Float64Array;
       if (isValid) {
         const xRow = x.data.slice((b * timeSteps + t) * inputSize, (b * timeSteps + t + 1) * inputSize);
-        const result = step(xRow, states);
+        const result = step(xRow, states, b);
         states = result.states;
         emitted = result.output;
       } else {
