@@ -20,10 +20,20 @@ const APPLY_T = 1000;
 /** Max abs difference beyond which onnxruntime-web's output is reported as disagreeing. */
 const TOLERANCE = 1e-4;
 
-/** Runs `step` in bursts of about burstMs; returns per-step µs of each burst. */
+/** Runs the async `step` `steps` times, awaiting each; returns per-step µs. */
 async function timeBurst(step, steps) {
   const start = performance.now();
   for (let i = 0; i < steps; i++) await step(i);
+  return ((performance.now() - start) * 1000) / steps;
+}
+
+/**
+ * The same for a synchronous `step`, called as an AudioWorklet calls it: an `await` per call
+ * would add a microtask turn and a promise allocation to every frame that stream.step never makes.
+ */
+function timeBurstSync(step, steps) {
+  const start = performance.now();
+  for (let i = 0; i < steps; i++) step(i);
   return ((performance.now() - start) * 1000) / steps;
 }
 
@@ -91,7 +101,9 @@ async function measurePoint(ort, point, seed, { rounds, burstMs }) {
     { shape: [1], data: new Float32Array([0.05]) },
   ];
   const frames = createInput({ B: 1, T: FRAMES, D }, seed + 1);
-  const frameAt = (i) => frames.subarray((i % FRAMES) * D, ((i % FRAMES) + 1) * D);
+  // Views made once: a subarray per call would allocate in the timed loop.
+  const frameViews = Array.from({ length: FRAMES }, (_, i) => frames.subarray(i * D, (i + 1) * D));
+  const frameAt = (i) => frameViews[i % FRAMES];
   const ours = await oursRunner(point, weights, headWeights);
   const peer = await ortRunner(ort, point, weights, headWeights);
 
@@ -108,18 +120,18 @@ async function measurePoint(ort, point, seed, { rounds, burstMs }) {
   const x = new Tensor(createInput({ B: 1, T: APPLY_T, D }, seed + 2), [1, APPLY_T, D]);
   const applyStep = () => ours.apply(x);
   // Warm-up, and burst sizes of about burstMs each.
-  const oursWarm = await timeBurst(oursStep, 2000);
+  const oursWarm = timeBurstSync(oursStep, 2000);
   const peerWarm = await timeBurst(peerStep, 200);
   ours.apply(x);
-  await timeBurst(applyStep, 3);
+  timeBurstSync(applyStep, 3);
   const samples = { ours: [], ortWeb: [], apply: [], oursThousand: [] };
   for (let round = 0; round < rounds; round++) {
-    samples.ours.push(await timeBurst(oursStep, stepsForMs(oursWarm, burstMs)));
+    samples.ours.push(timeBurstSync(oursStep, stepsForMs(oursWarm, burstMs)));
     samples.ortWeb.push(await timeBurst(peerStep, stepsForMs(peerWarm, burstMs)));
     // The same work both ways, back to back: APPLY_T streamed frames, and one APPLY_T-step apply.
     if (round % 4 === 0) {
-      samples.oursThousand.push(await timeBurst(oursStep, APPLY_T));
-      samples.apply.push((await timeBurst(applyStep, 1)) / APPLY_T);
+      samples.oursThousand.push(timeBurstSync(oursStep, APPLY_T));
+      samples.apply.push(timeBurstSync(applyStep, 1) / APPLY_T);
     }
   }
   ours.dispose();
