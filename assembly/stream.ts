@@ -16,9 +16,12 @@
 //                 mask value everywhere is zeroed and masked (Keras' Masking)
 //   OP_COPY_ROWS  dst, dst stride, src, src stride, rows, cols (strides in floats)
 //   OP_MASK_ANY   dst, rows, count, then count sources (0 = every row valid): dst = any(sources)
+//   OP_MASK_ALL   the same operands: dst = all(sources), absent sources skipped
+//   OP_MERGE, OP_AFFINE, OP_LAYER_NORM, OP_ACTIVATION: see assembly/frame_ops.ts
 import { f32_gemm } from "./gemm";
 import { f32_softmax_rows, f32_vactivate } from "./activations";
 import { f32_copy_rows, recurrent_run } from "./sequence";
+import { frame_activation, frame_affine, frame_layer_norm, frame_merge } from "./frame_ops";
 
 export const STREAM_OP_RECURRENT: i32 = 1;
 export const STREAM_OP_DENSE: i32 = 2;
@@ -26,6 +29,11 @@ export const STREAM_OP_GATHER: i32 = 3;
 export const STREAM_OP_MASKING: i32 = 4;
 export const STREAM_OP_COPY_ROWS: i32 = 5;
 export const STREAM_OP_MASK_ANY: i32 = 6;
+export const STREAM_OP_MERGE: i32 = 7;
+export const STREAM_OP_AFFINE: i32 = 8;
+export const STREAM_OP_LAYER_NORM: i32 = 9;
+export const STREAM_OP_ACTIVATION: i32 = 10;
+export const STREAM_OP_MASK_ALL: i32 = 11;
 /** Words before an op's operands: opcode, op length. */
 export const STREAM_OP_HEADER_WORDS: i32 = 2;
 
@@ -53,7 +61,12 @@ export function stream_step(program: usize): void {
       case STREAM_OP_COPY_ROWS:
         f32_copy_rows(pointer(op, 0), operand(op, 1), pointer(op, 2), operand(op, 3), operand(op, 4), operand(op, 5));
         break;
-      case STREAM_OP_MASK_ANY: mask_any(op); break;
+      case STREAM_OP_MASK_ANY: mask_combine(op, false); break;
+      case STREAM_OP_MASK_ALL: mask_combine(op, true); break;
+      case STREAM_OP_MERGE: frame_merge(op, STREAM_OP_HEADER_WORDS); break;
+      case STREAM_OP_AFFINE: frame_affine(op, STREAM_OP_HEADER_WORDS); break;
+      case STREAM_OP_LAYER_NORM: frame_layer_norm(op, STREAM_OP_HEADER_WORDS); break;
+      case STREAM_OP_ACTIVATION: frame_activation(op, STREAM_OP_HEADER_WORDS); break;
     }
     op += <usize>load<i32>(op + 4) << 2;
   }
@@ -118,15 +131,22 @@ function masking(op: usize): void {
   }
 }
 
-function mask_any(op: usize): void {
+// any: a row is valid where some source is (an absent source counts as valid everywhere);
+// all: where every present source is.
+function mask_combine(op: usize, all: bool): void {
   const dst = pointer(op, 0);
   const rows = operand(op, 1);
   const count = operand(op, 2);
   for (let r = 0; r < rows; r++) {
-    let valid = false;
+    let valid = all;
     for (let s = 0; s < count; s++) {
       const src = pointer(op, 3 + s);
-      if (src == 0 || load<f32>(src + (<usize>r << 2)) != 0) {
+      if (all) {
+        if (src != 0 && load<f32>(src + (<usize>r << 2)) == 0) {
+          valid = false;
+          break;
+        }
+      } else if (src == 0 || load<f32>(src + (<usize>r << 2)) != 0) {
         valid = true;
         break;
       }

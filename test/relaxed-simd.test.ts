@@ -11,6 +11,7 @@ useKernelVariant('relaxed-simd');
 await import('./fixtures.test.js');
 await import('./kernels.test.js');
 await import('./streaming.test.js');
+await import('./streaming-layers.test.js');
 await import('./streaming-allocation.test.js');
 await import('./training-kernels.test.js');
 await import('./training-fixtures.test.js');

@@ -11,7 +11,24 @@ import { FLAG, runDescriptorWords, writeRunDescriptor } from './run-descriptor.j
 
 /** The host's copy of the opcodes (test/kernels-abi.test.ts checks them against the module). */
 export const STREAM_OP = {
-  RECURRENT: 1, DENSE: 2, GATHER: 3, MASKING: 4, COPY_ROWS: 5, MASK_ANY: 6, HEADER_WORDS: 2,
+  RECURRENT: 1, DENSE: 2, GATHER: 3, MASKING: 4, COPY_ROWS: 5, MASK_ANY: 6,
+  MERGE: 7, AFFINE: 8, LAYER_NORM: 9, ACTIVATION: 10, MASK_ALL: 11, HEADER_WORDS: 2,
+} as const;
+
+/** The host's copy of assembly/frame_ops.ts' merge kinds (test/streaming-layers.test.ts runs each against predict). */
+export const FRAME_MERGE = {
+  ADD: 0, SUBTRACT: 1, MULTIPLY: 2, AVERAGE: 3, MAXIMUM: 4, MINIMUM: 5, INPUT_WORDS: 3,
+} as const;
+export type FrameMergeKind = Exclude<keyof typeof FRAME_MERGE, 'INPUT_WORDS'>;
+
+/**
+ * The host's copy of assembly/frame_ops.ts' activations: the Activation layer's names whose
+ * float64 definition (src/layers/activation-functions.ts) uses only + - * / sqrt abs min max,
+ * which WebAssembly computes exactly as JavaScript does (test/streaming-layers.test.ts runs each).
+ */
+export const FRAME_ACT = {
+  RELU: 0, RELU6: 1, LEAKY_RELU: 2, HARD_SILU: 3, SOFTSIGN: 4, SQUAREPLUS: 5, SPARSE_PLUS: 6, HARD_TANH: 7,
+  HARD_SHRINK: 8, SOFT_SHRINK: 9, HARD_SIGMOID_K2: 10, HARD_SIGMOID_K3: 11, SPARSE_SIGMOID: 12,
 } as const;
 
 /** A value of a streamed model: B rows of `width` floats (or i32 ids), back to back at `ptr`. */
@@ -174,6 +191,61 @@ export class StreamProgramBuilder {
     const mask = this.mask();
     this.ops.push([STREAM_OP.MASK_ANY, mask, this.batch, masks.length, ...masks]);
     return mask;
+  }
+
+  /** all() of the masks given per row (tf.keras 2's merge rule); 0 when none is given. */
+  maskAll(masks: readonly StreamMask[]): StreamMask {
+    const given = masks.filter((m) => m !== 0);
+    if (given.length === 0) return 0;
+    const mask = this.mask();
+    this.ops.push([STREAM_OP.MASK_ALL, mask, this.batch, given.length, ...given]);
+    return mask;
+  }
+
+  /** An element-wise merge of values of `width` features (or 1, broadcast), with their masks. */
+  merge(kind: FrameMergeKind, maskAware: boolean, width: number, inputs: readonly { value: StreamValue; mask: StreamMask }[]): StreamValue {
+    const output = this.value(width);
+    this.ops.push([
+      STREAM_OP.MERGE, output.ptr, this.batch, width, FRAME_MERGE[kind], maskAware ? 1 : 0, inputs.length,
+      ...inputs.flatMap((input) => [input.value.ptr, input.value.width, input.mask]),
+    ]);
+    return output;
+  }
+
+  /** out = x * scale + shift per feature, in float64 (BatchNormalization at inference). */
+  affine(x: StreamValue, scale: Float64Array, shift: Float64Array): StreamValue {
+    const params = this.alloc(2 * x.width * 8);
+    const view = new Float64Array(this.instance.heap.buffer, params, 2 * x.width);
+    view.set(scale, 0);
+    view.set(shift, x.width);
+    const output = this.value(x.width);
+    this.ops.push([STREAM_OP.AFFINE, x.ptr, this.batch, x.width, params, params + x.width * 8, output.ptr]);
+    return output;
+  }
+
+  /** LayerNormalization over each row's features; gamma and beta may be absent. */
+  layerNorm(x: StreamValue, gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, rmsScaling: boolean): StreamValue {
+    const copy = (data: Float32Array | null) => {
+      if (!data) return 0;
+      const ptr = this.alloc(data.byteLength);
+      new Float32Array(this.instance.heap.buffer, ptr, data.length).set(data);
+      return ptr;
+    };
+    const output = this.value(x.width);
+    const bits = new DataView(new ArrayBuffer(8));
+    bits.setFloat64(0, epsilon, true);
+    this.ops.push([
+      STREAM_OP.LAYER_NORM, x.ptr, this.batch, x.width, copy(gamma), copy(beta),
+      bits.getInt32(0, true), bits.getInt32(4, true), rmsScaling ? 1 : 0, output.ptr,
+    ]);
+    return output;
+  }
+
+  /** An Activation layer's function (FRAME_ACT) on every value, in float64. */
+  activation(x: StreamValue, kind: number): StreamValue {
+    const output = this.value(x.width);
+    this.ops.push([STREAM_OP.ACTIVATION, x.ptr, this.batch * x.width, kind, output.ptr]);
+    return output;
   }
 
   /** Writes the program into the stream's memory; returns its address. */

@@ -137,18 +137,16 @@ export class BatchNormalization extends HostWeightLayer {
     return applyOne(this, x);
   }
 
-  /** @internal Runs the layer inside a model (see Layer.computeOutputs). */
-  computeOutputs(inputs: Tensor[], masks: (Tensor | undefined)[]): LayerCallResult {
-    this.checkNotDisposed('run');
-    const x = inputs[0];
-    this.checkFits(x.shape);
-    const values = this.ensureBuilt([x.shape]);
+  /**
+   * @internal Per parameter y = x * scale + shift in float64, with scale = gamma / sqrt(var + eps) and
+   * shift = beta - mean * scale, from the weight values in their order; a stream uses the same numbers.
+   */
+  inferenceAffine(values: readonly Float32Array[]): { scale: Float64Array; shift: Float64Array } {
     let next = 0;
     const gamma = this.scale ? values[next++] : null;
     const beta = this.center ? values[next++] : null;
     const mean = values[next++];
     const variance = values[next];
-    // Per parameter: y = x * scale + shift, with scale = gamma / sqrt(var + eps), shift = beta - mean * scale.
     const count = mean.length;
     const scale = new Float64Array(count);
     const shift = new Float64Array(count);
@@ -156,6 +154,15 @@ export class BatchNormalization extends HostWeightLayer {
       scale[c] = (gamma ? gamma[c] : 1) / Math.sqrt(variance[c] + this.epsilon);
       shift[c] = (beta ? beta[c] : 0) - mean[c] * scale[c];
     }
+    return { scale, shift };
+  }
+
+  /** @internal Runs the layer inside a model (see Layer.computeOutputs). */
+  computeOutputs(inputs: Tensor[], masks: (Tensor | undefined)[]): LayerCallResult {
+    this.checkNotDisposed('run');
+    const x = inputs[0];
+    this.checkFits(x.shape);
+    const { scale, shift } = this.inferenceAffine(this.ensureBuilt([x.shape]));
     const index = parameterIndex(x.shape, this.axesFor(x.shape));
     const out = new Float32Array(x.size);
     for (let i = 0; i < out.length; i++) {

@@ -434,7 +434,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
       const mask = builder.mask();
       const { output } = builder.recurrent(spec, x, mask);
       return {
-        input: { value: x, ids: null, mask }, output,
+        inputs: [{ value: x, ids: null, mask }], outputs: [output],
         states: this.stateNames.map((state) => ({ layer: this.name, state })), units: this.stateNames.map(() => this.units),
       };
     });

@@ -15,36 +15,32 @@ import type { Layer } from '../layers/layer.js';
 import { Masking } from '../layers/masking.js';
 import { RecurrentLayer } from '../layers/recurrent.js';
 import { TimeDistributed } from '../layers/time-distributed.js';
-import { openStream, streamBatchSize, type Stream, type StreamOptions, type StreamStateLabel } from '../streaming/stream.js';
+import { openStream, streamBatchSize, type Stream, type StreamInput, type StreamOptions, type StreamStateLabel } from '../streaming/stream.js';
+import { FRAME_LAYER_NAMES, frameLayerOps, isFrameLayer, type FrameValue } from './stream-frame-layers.js';
 import type { Graph } from './graph.js';
 import type { SymbolicTensor } from '../symbolic.js';
 
-/** A value per frame: its buffer, its Keras mask, and whether it still has a time axis in the model. */
-interface FrameValue {
-  value: StreamValue;
-  mask: StreamMask;
-  sequence: boolean;
-  /** The frame's integer ids, which only an Embedding reads. */
-  ids?: boolean;
-}
 
 export function openModelStream(graph: Graph, modelName: string, options: StreamOptions | undefined): Stream {
-  if (graph.inputs.length !== 1 || graph.outputs.length !== 1) {
-    throw new ConfigError(`${modelName}: a stream runs a model of one input and one output, this one has ${graph.inputs.length} inputs and ${graph.outputs.length} outputs`);
-  }
-  const [input] = graph.inputs;
-  const batch = streamBatchSize(options, modelName, input.shape[0] ?? null);
-  const consumers = graph.nodes.filter((node) => node.inputs.includes(input));
-  const ids = input.shape.length === 2 && consumers.length > 0 && consumers.every((node) => node.layer instanceof Embedding);
-  if (!ids && (input.shape.length !== 3 || input.shape[2] === null)) {
-    throw new ConfigError(`${modelName}: a stream takes frames of a sequence, (batch, timesteps, features) with known features or (batch, timesteps) ids into an Embedding; the input ${input.layer.name} has shape ${JSON.stringify(input.shape)}`);
-  }
-  // Every refusal comes before the builder allocates.
-  for (const node of graph.nodes) checkStreamable(node.layer, node.inputs.length);
+  const batch = streamBatchSize(options, modelName, graph.inputs[0]?.shape[0] ?? null);
+  const idInputs = graph.inputs.map((input) => {
+    const consumers = graph.nodes.filter((node) => node.inputs.includes(input));
+    const ids = input.shape.length === 2 && consumers.length > 0 && consumers.every((node) => node.layer instanceof Embedding);
+    if (!ids && (input.shape.length !== 3 || input.shape[2] === null)) {
+      throw new ConfigError(`${modelName}: a stream takes frames of a sequence, (batch, timesteps, features) with known features or (batch, timesteps) ids into an Embedding; the input ${input.layer.name} has shape ${JSON.stringify(input.shape)}`);
+    }
+    return ids ? Math.min(...consumers.map((node) => (node.layer as Embedding).inputDim)) : null;
+  });
+  // Every refusal of a layer comes before the builder allocates.
+  for (const node of graph.nodes) checkStreamable(node.layer, node.inputs.length, node.inputs[0]?.shape.length ?? 3);
   return openStream(modelName, new StreamProgramBuilder(defaultInstance(), batch), (builder) => {
-    const frame = builder.value(ids ? 1 : (input.shape[2] as number));
+    // One per-row mask for the frame, shared by every input.
     const frameMask = builder.mask();
-    const values = new Map<SymbolicTensor, FrameValue>([[input, { value: frame, mask: frameMask, sequence: true, ids }]]);
+    const inputs: StreamInput[] = graph.inputs.map((input, i) => {
+      const vocabulary = idInputs[i];
+      return { value: builder.value(vocabulary !== null ? 1 : (input.shape[2] as number)), ids: vocabulary !== null ? { vocabulary } : null, mask: frameMask };
+    });
+    const values = new Map<SymbolicTensor, FrameValue>(graph.inputs.map((input, i) => [input, { value: inputs[i].value, mask: frameMask, sequence: true, ids: inputs[i].ids !== null }]));
     const states: StreamStateLabel[] = [];
     const units: number[] = [];
     for (const node of graph.nodes) {
@@ -54,18 +50,14 @@ export function openModelStream(graph: Graph, modelName: string, options: Stream
       if (args.some((a) => a.ids) !== layer instanceof Embedding) {
         throw new ConfigError(`${layer.name}: in a stream, an Embedding reads the model's integer input and only an Embedding does`);
       }
-      const outputs = frameOps(builder, layer, args, states, units);
+      const outputs = frameOps(builder, layer, args, states, units, node.inputs[0]?.shape.length ?? 3);
       node.outputs.forEach((t, i) => values.set(t, outputs[i]));
     }
-    const vocabulary = ids ? Math.min(...consumers.map((node) => (node.layer as Embedding).inputDim)) : 0;
-    return {
-      input: { value: frame, ids: ids ? { vocabulary } : null, mask: frameMask },
-      output: (values.get(graph.outputs[0]) as FrameValue).value, states, units,
-    };
+    return { inputs, outputs: graph.outputs.map((t) => (values.get(t) as FrameValue).value), states, units };
   });
 }
 
-function checkStreamable(layer: Layer, inputCount: number): void {
+function checkStreamable(layer: Layer, inputCount: number, rank: number): void {
   if (layer instanceof Bidirectional) {
     throw new ConfigError(`${layer.name}: Bidirectional needs the whole sequence (its backward layer reads the future), so it cannot stream one frame at a time`);
   }
@@ -75,9 +67,15 @@ function checkStreamable(layer: Layer, inputCount: number): void {
     return;
   }
   if (layer instanceof TimeDistributed) {
-    if (!(layer.layer instanceof Dense || layer.layer instanceof Dropout)) {
-      throw new ConfigError(`${layer.name}: TimeDistributed(${layer.layer.className}) cannot stream; TimeDistributed(Dense) and TimeDistributed(Dropout) can`);
+    const inner = layer.layer;
+    if (!(inner instanceof Dense || inner instanceof Dropout || (isFrameLayer(inner) && inner.className !== 'Add'))) {
+      throw new ConfigError(`${layer.name}: TimeDistributed(${inner.className}) cannot stream; TimeDistributed of Dense, Dropout or one of ${FRAME_LAYER_NAMES} can`);
     }
+    if (!(inner instanceof Dense || inner instanceof Dropout)) checkStreamable(inner, 1, rank - 1);
+    return;
+  }
+  if (isFrameLayer(layer)) {
+    frameLayerOps(null, layer, [], rank);
     return;
   }
   if (layer instanceof Concatenate) {
@@ -91,7 +89,7 @@ function checkStreamable(layer: Layer, inputCount: number): void {
   throw new ConfigError(`${layer.name}: ${layer.className} cannot run one frame at a time in a stream`);
 }
 
-function frameOps(builder: StreamProgramBuilder, layer: Layer, args: FrameValue[], states: StreamStateLabel[], units: number[]): FrameValue[] {
+function frameOps(builder: StreamProgramBuilder, layer: Layer, args: FrameValue[], states: StreamStateLabel[], units: number[], rank: number): FrameValue[] {
   const [x] = args;
   if (layer instanceof RecurrentLayer) {
     const spec = layer.streamSpec();
@@ -103,7 +101,8 @@ function frameOps(builder: StreamProgramBuilder, layer: Layer, args: FrameValue[
     const output = { value: step.output, mask: layer.returnSequences ? x.mask : 0, sequence: layer.returnSequences };
     return [output, ...step.states.map((value) => ({ value, mask: 0, sequence: false }))];
   }
-  if (layer instanceof TimeDistributed) return frameOps(builder, layer.layer, args, states, units);
+  if (layer instanceof TimeDistributed) return frameOps(builder, layer.layer, args, states, units, rank - 1);
+  if (isFrameLayer(layer)) return frameLayerOps(builder, layer, args, rank);
   if (layer instanceof Dense) {
     const [kernel, bias] = layer.getWeights();
     if (!kernel) throw new ConfigError(`${layer.name}: the layer has no weights; build the model or set its weights first`);

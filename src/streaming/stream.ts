@@ -29,42 +29,52 @@ export interface StreamStateLabel {
 export class Stream {
   /** Rows per frame. */
   readonly batchSize: number;
-  /** Values per frame: batchSize × features (or ids). */
+  /** Values per frame of the (first) input: batchSize × features (or ids). */
   readonly frameLength: number;
-  /** Values per output: batchSize × output features. */
+  /** Values per output of the (first) output: batchSize × output features. */
   readonly outputLength: number;
+  /** Values per frame of each input, in the model's input order. */
+  readonly frameLengths: readonly number[];
+  /** Values per output of each output, in the model's output order. */
+  readonly outputLengths: readonly number[];
 
   private readonly owner: string;
   private readonly memory = new OwnedBlock<StreamMemory>(releaseStreamMemory);
   private readonly wasm: WebAssembly.Memory;
   private readonly run: (program: number) => void;
   private readonly program: number;
-  private readonly input: StreamInput;
-  private readonly outputValue: StreamValue;
+  private readonly inputs: readonly StreamInput[];
+  private readonly outputValues: readonly StreamValue[];
   private readonly stateBuffers: readonly { readonly ptr: number; readonly floats: number }[];
   private readonly stateLabels: readonly StreamStateLabel[];
   private readonly units: readonly number[];
   private readonly seenFlags: readonly number[];
-  private readonly output: Float32Array;
+  private readonly maskPtr: number;
+  /** The outputs the stream owns, and the list step() returns them in (both reused). */
+  private readonly outputs: readonly Float32Array[];
+  private readonly outputList: Float32Array[];
   private buffer: ArrayBuffer | null = null;
-  private frameF32: Float32Array = new Float32Array(0);
-  private frameI32: Int32Array = new Int32Array(0);
+  private frameViews: (Float32Array | Int32Array)[] = [];
   private maskView: Float32Array = new Float32Array(0);
-  private outputView: Float32Array = new Float32Array(0);
+  private outputViews: Float32Array[] = [];
   private maskIsAllValid = true;
   private disposed = false;
 
   /** @internal Streams are opened by `layer.stream()` and `model.stream()`. */
   constructor(
-    owner: string, builder: StreamProgramBuilder, input: StreamInput, output: StreamValue,
+    owner: string, builder: StreamProgramBuilder, inputs: readonly StreamInput[], outputs: readonly StreamValue[],
     stateLabels: readonly StreamStateLabel[], units: readonly number[],
   ) {
     this.owner = owner;
     this.batchSize = builder.batch;
-    this.frameLength = builder.batch * input.value.width;
-    this.outputLength = builder.batch * output.width;
-    this.input = input;
-    this.outputValue = output;
+    this.inputs = [...inputs];
+    this.outputValues = [...outputs];
+    this.frameLengths = Object.freeze(this.inputs.map((input) => builder.batch * input.value.width));
+    this.outputLengths = Object.freeze(this.outputValues.map((output) => builder.batch * output.width));
+    this.frameLength = this.frameLengths[0];
+    this.outputLength = this.outputLengths[0];
+    // Every input of a frame shares the one per-row mask buffer the recurrent layers read.
+    this.maskPtr = this.inputs[0].mask;
     this.stateBuffers = [...builder.states];
     this.stateLabels = stateLabels;
     this.units = units;
@@ -73,7 +83,8 @@ export class Stream {
     this.run = builder.instance.exports.stream_step;
     this.program = builder.finish();
     this.memory.replace(this, builder.memory);
-    this.output = new Float32Array(this.outputLength);
+    this.outputs = this.outputLengths.map((length) => new Float32Array(length));
+    this.outputList = [...this.outputs];
     this.refreshViews();
     this.maskView.fill(1);
   }
@@ -81,20 +92,35 @@ export class Stream {
   /**
    * Runs one frame (batchSize × features floats, or Int32Array ids for an Embedding model) and
    * returns the output: a Float32Array the stream owns and overwrites on the next step, or `out`.
+   * A model of several inputs or outputs takes a list of frames (one per input, in the model's
+   * order) and returns a list of outputs (`out`: a list of buffers).
    * `mask` (batchSize values, nonzero = valid) skips rows: a masked row keeps its states, as Keras does.
    */
-  step(frame: Float32Array | Int32Array, out?: Float32Array | null, mask?: ArrayLike<number> | null): Float32Array {
+  step(frame: Float32Array | Int32Array, out?: Float32Array | null, mask?: ArrayLike<number> | null): Float32Array;
+  step(frames: readonly (Float32Array | Int32Array)[], out?: readonly Float32Array[] | null, mask?: ArrayLike<number> | null): Float32Array[];
+  step(
+    frames: Float32Array | Int32Array | readonly (Float32Array | Int32Array)[],
+    out?: Float32Array | readonly Float32Array[] | null, mask?: ArrayLike<number> | null,
+  ): Float32Array | Float32Array[] {
     if (this.disposed) throw new DisposedError(`${this.owner}: the stream is disposed; open a new one with stream()`);
-    this.checkFrame(frame);
-    if (out !== undefined && out !== null && (!(out instanceof Float32Array) || out.length !== this.outputLength)) {
-      throw new InputError(`${this.owner}: stream.step out must be a Float32Array of ${this.outputLength} values (batchSize ${this.batchSize} × ${this.outputValue.width} features), received ${describeArray(out)}`);
+    // A list of frames holds typed arrays; a plain array of numbers is a (wrong) single frame.
+    const list = Array.isArray(frames) && (frames.length === 0 || typeof frames[0] === 'object');
+    if (list) this.checkFrameList(frames as readonly unknown[]);
+    else {
+      if (this.inputs.length !== 1 || this.outputValues.length !== 1) {
+        throw new InputError(`${this.owner}: a model of ${this.inputs.length} inputs and ${this.outputValues.length} outputs steps on a list of frames`);
+      }
+      this.checkFrame(frames, 0);
     }
+    this.checkOut(out, list);
     if (mask !== undefined && mask !== null && (typeof mask !== 'object' || mask.length !== this.batchSize)) {
       throw new InputError(`${this.owner}: stream.step mask must hold ${this.batchSize} values (one per batch row), received ${describeArray(mask)}`);
     }
     if (this.buffer !== this.wasm.buffer) this.refreshViews();
-    if (this.input.ids) this.frameI32.set(frame);
-    else this.frameF32.set(frame);
+    if (list) {
+      const given = frames as readonly (Float32Array | Int32Array)[];
+      for (let i = 0; i < given.length; i++) this.frameViews[i].set(given[i]);
+    } else this.frameViews[0].set(frames as Float32Array | Int32Array);
     if (mask !== undefined && mask !== null) {
       for (let i = 0; i < this.batchSize; i++) this.maskView[i] = mask[i] ? 1 : 0;
       this.maskIsAllValid = false;
@@ -103,9 +129,18 @@ export class Stream {
       this.maskIsAllValid = true;
     }
     this.run(this.program);
-    const target = out ?? this.output;
-    target.set(this.outputView);
-    return target;
+    if (!list) {
+      const target = (out as Float32Array | null | undefined) ?? this.outputs[0];
+      target.set(this.outputViews[0]);
+      return target;
+    }
+    const targets = out as readonly Float32Array[] | null | undefined;
+    for (let i = 0; i < this.outputs.length; i++) {
+      const target = targets ? targets[i] : this.outputs[i];
+      target.set(this.outputViews[i]);
+      this.outputList[i] = target;
+    }
+    return this.outputList;
   }
 
   /** Zeroes every state (a fresh sequence), or sets them from `states` (Keras order, each (batchSize, units)). */
@@ -135,20 +170,51 @@ export class Stream {
     this.disposed = true;
   }
 
-  private checkFrame(frame: unknown): void {
-    const ids = this.input.ids;
+  private checkFrameList(frames: readonly unknown[]): void {
+    if (frames.length !== this.inputs.length) {
+      throw new InputError(`${this.owner}: stream.step takes a list of ${this.inputs.length} frames, received ${frames.length}`);
+    }
+    for (let i = 0; i < frames.length; i++) this.checkFrame(frames[i], i);
+  }
+
+  private checkFrame(frame: unknown, index: number): void {
+    const { ids, value } = this.inputs[index];
     const expected = ids ? Int32Array : Float32Array;
-    if (!(frame instanceof expected) || frame.length !== this.frameLength) {
-      throw new InputError(`${this.owner}: stream.step frame must be ${ids ? 'an Int32Array of ids' : 'a Float32Array'} of ${this.frameLength} values (batchSize ${this.batchSize} × ${this.input.value.width} ${ids ? 'ids' : 'features'}), received ${describeArray(frame)}`);
+    const length = this.frameLengths[index];
+    if (!(frame instanceof expected) || frame.length !== length) {
+      const what = this.inputs.length === 1 ? 'frame' : `frames[${index}]`;
+      throw new InputError(`${this.owner}: stream.step ${what} must be ${ids ? 'an Int32Array of ids' : 'a Float32Array'} of ${length} values (batchSize ${this.batchSize} × ${value.width} ${ids ? 'ids' : 'features'}), received ${describeArray(frame)}`);
     }
     if (!ids) return;
     const idsFrame = frame as Int32Array;
     for (let i = 0; i < idsFrame.length; i++) {
       const id = idsFrame[i];
       if (id < 0 || id >= ids.vocabulary) {
-        throw new InputError(`${this.owner}: stream.step ids must be integers in [0, ${ids.vocabulary - 1}], received ${id} at index ${i}`);
+        throw new InputError(`${this.owner}: stream.step ids${this.inputs.length === 1 ? '' : ` of frames[${index}]`} must be integers in [0, ${ids.vocabulary - 1}], received ${id} at index ${i}`);
       }
     }
+  }
+
+  private checkOut(out: unknown, list: boolean): void {
+    if (out === undefined || out === null) return;
+    if (!list) {
+      if (!this.outFits(out, 0)) {
+        throw new InputError(`${this.owner}: stream.step out must be a Float32Array of ${this.outputLength} values (batchSize ${this.batchSize} × ${this.outputValues[0].width} features), received ${describeArray(out)}`);
+      }
+      return;
+    }
+    if (!Array.isArray(out) || out.length !== this.outputs.length) {
+      throw new InputError(`${this.owner}: stream.step out must be a list of ${this.outputs.length} Float32Arrays, received ${describeArray(out)}`);
+    }
+    for (let i = 0; i < out.length; i++) {
+      if (!this.outFits(out[i], i)) {
+        throw new InputError(`${this.owner}: stream.step out[${i}] must be a Float32Array of ${this.outputLengths[i]} values (batchSize ${this.batchSize} × ${this.outputValues[i].width} features), received ${describeArray(out[i])}`);
+      }
+    }
+  }
+
+  private outFits(buffer: unknown, index: number): boolean {
+    return buffer instanceof Float32Array && buffer.length === this.outputLengths[index];
   }
 
   private checkStates(states: readonly TensorLike[]): Float32Array[] {
@@ -171,11 +237,9 @@ export class Stream {
   private refreshViews(): void {
     const buffer = this.wasm.buffer;
     this.buffer = buffer;
-    const { value } = this.input;
-    this.frameF32 = new Float32Array(buffer, value.ptr, this.frameLength);
-    this.frameI32 = new Int32Array(buffer, value.ptr, this.frameLength);
-    this.maskView = new Float32Array(buffer, this.input.mask, this.batchSize);
-    this.outputView = new Float32Array(buffer, this.outputValue.ptr, this.outputLength);
+    this.frameViews = this.inputs.map((input, i) => new (input.ids ? Int32Array : Float32Array)(buffer, input.value.ptr, this.frameLengths[i]));
+    this.maskView = new Float32Array(buffer, this.maskPtr, this.batchSize);
+    this.outputViews = this.outputValues.map((output, i) => new Float32Array(buffer, output.ptr, this.outputLengths[i]));
   }
 }
 
@@ -185,11 +249,11 @@ export class Stream {
  */
 export function openStream(
   owner: string, builder: StreamProgramBuilder,
-  build: (builder: StreamProgramBuilder) => { input: StreamInput; output: StreamValue; states: readonly StreamStateLabel[]; units: readonly number[] },
+  build: (builder: StreamProgramBuilder) => { inputs: readonly StreamInput[]; outputs: readonly StreamValue[]; states: readonly StreamStateLabel[]; units: readonly number[] },
 ): Stream {
   try {
-    const { input, output, states, units } = build(builder);
-    return new Stream(owner, builder, input, output, states, units);
+    const { inputs, outputs, states, units } = build(builder);
+    return new Stream(owner, builder, inputs, outputs, states, units);
   } catch (error) {
     releaseStreamMemory(builder.memory);
     throw error;

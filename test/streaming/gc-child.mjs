@@ -2,7 +2,9 @@
 // streams 100,000 frames through a model and prints markers around the loop, so the
 // parent can tell whether any scavenge (a young-generation collection, which any
 // per-frame allocation soon triggers) happened inside it.
-import { ready, Sequential, LSTM, GRU, Dense, Embedding } from '../../dist/index.js';
+import {
+  ready, Sequential, Model, Input, LSTM, GRU, Dense, Embedding, Add, Concatenate, Activation, BatchNormalization, LayerNormalization,
+} from '../../dist/index.js';
 
 const STEPS = 100_000;
 const [kernels = 'simd', mode = 'steps'] = process.argv.slice(2);
@@ -21,6 +23,19 @@ const ids = new Sequential({
     new Dense({ units: 1, activation: 'sigmoid', seed: 5 }),
   ],
 });
+// Two inputs, two outputs, through the per-frame layers: step takes and returns lists.
+const signal = Input({ shape: [null, 6] });
+const tokens = Input({ shape: [null] });
+const branch = new LayerNormalization().apply(new LSTM({ units: 8, returnSequences: true, seed: 6 }).apply(signal));
+const embedded = new BatchNormalization().apply(new Embedding({ inputDim: 20, outputDim: 8, seed: 7 }).apply(tokens));
+const joined = new Activation('relu').apply(new Add().apply([branch, embedded]));
+const multi = new Model({
+  inputs: [signal, tokens],
+  outputs: [new Dense({ units: 3, seed: 8 }).apply(joined), new GRU({ units: 4, seed: 9 }).apply(new Concatenate().apply([joined, branch]))],
+});
+const multiStream = multi.stream();
+const multiFrames = [new Float32Array(6), new Int32Array(1)];
+const multiOut = [new Float32Array(3), new Float32Array(4)];
 const floatStream = float.stream({ batchSize: 2 });
 const idStream = ids.stream();
 const frame = new Float32Array(32);
@@ -33,6 +48,7 @@ const mask = new Float32Array([1, 0]);
 for (let i = 0; i < 20_000; i++) {
   floatStream.step(frame, i % 2 ? out : null, i % 3 ? mask : null);
   idStream.step(idFrame);
+  multiStream.step(multiFrames, i % 2 ? multiOut : null);
 }
 const control = mode === 'control';
 let result = out;
@@ -46,6 +62,9 @@ for (let i = 0; i < STEPS; i++) {
   idFrame[0] = i % 50;
   result = floatStream.step(frame, i % 2 ? out : null, i % 3 ? mask : null);
   idResult = idStream.step(idFrame);
+  multiFrames[0][i & 3] = i % 5;
+  multiFrames[1][0] = i % 20;
+  multiStream.step(multiFrames, i % 2 ? multiOut : null);
   // The control run: copying the states out allocates, and must show up as scavenges.
   if (control) floatStream.states();
 }

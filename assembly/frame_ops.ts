@@ -1,0 +1,215 @@
+// Per-frame layers of a stream whose `predict` runs on the host (src/layers): merges,
+// BatchNormalization, LayerNormalization and the Activation layer. Each repeats the host's
+// arithmetic operation for operation, so that a streamed frame is bit-identical to predict:
+// float32 where the host stores into a Float32Array after every operation (the merges),
+// float64 where it computes in JavaScript numbers and rounds once on the store (the rest).
+// Operands are read from the op's words as in assembly/stream.ts; every value is `rows`
+// rows of `width` floats. The host mirrors the constants (src/kernels/stream-program.ts); they are
+// not exported, and test/streaming-layers.test.ts runs every kind against predict.
+
+/** Element-wise merges (src/layers/merge.ts). */
+export const FRAME_MERGE_ADD: i32 = 0;
+export const FRAME_MERGE_SUBTRACT: i32 = 1;
+export const FRAME_MERGE_MULTIPLY: i32 = 2;
+export const FRAME_MERGE_AVERAGE: i32 = 3;
+export const FRAME_MERGE_MAXIMUM: i32 = 4;
+export const FRAME_MERGE_MINIMUM: i32 = 5;
+/** Words of one merge input: pointer, width (the frame's or 1, broadcast), mask (or 0). */
+export const FRAME_MERGE_INPUT_WORDS: i32 = 3;
+
+/** Activations of the Activation layer, as src/layers/activation-functions.ts defines them. */
+export const FRAME_ACT_RELU: i32 = 0;
+export const FRAME_ACT_RELU6: i32 = 1;
+export const FRAME_ACT_LEAKY_RELU: i32 = 2;
+export const FRAME_ACT_HARD_SILU: i32 = 3;
+export const FRAME_ACT_SOFTSIGN: i32 = 4;
+export const FRAME_ACT_SQUAREPLUS: i32 = 5;
+export const FRAME_ACT_SPARSE_PLUS: i32 = 6;
+export const FRAME_ACT_HARD_TANH: i32 = 7;
+export const FRAME_ACT_HARD_SHRINK: i32 = 8;
+export const FRAME_ACT_SOFT_SHRINK: i32 = 9;
+export const FRAME_ACT_HARD_SIGMOID_K2: i32 = 10;
+export const FRAME_ACT_HARD_SIGMOID_K3: i32 = 11;
+export const FRAME_ACT_SPARSE_SIGMOID: i32 = 12;
+
+// @ts-ignore: decorator
+@inline function word(op: usize, i: i32): i32 {
+  return load<i32>(op + (<usize>i << 2));
+}
+
+// @ts-ignore: decorator
+@inline function address(op: usize, i: i32): usize {
+  return <usize>load<u32>(op + (<usize>i << 2));
+}
+
+// @ts-ignore: decorator
+@inline function clip(x: f64, lo: f64, hi: f64): f64 {
+  return min(max(x, lo), hi);
+}
+
+/**
+ * Operands (from word `at`): out, rows, width, kind, maskAware, count, then count inputs of
+ * FRAME_MERGE_INPUT_WORDS. maskAware: Keras 3's Multiply, Maximum and Minimum, which keep
+ * masked rows of an input out of the result.
+ */
+export function frame_merge(op: usize, at: i32): void {
+  const out = address(op, at);
+  const rows = word(op, at + 1);
+  const width = word(op, at + 2);
+  const kind = word(op, at + 3);
+  const maskAware = word(op, at + 4) != 0;
+  const count = word(op, at + 5);
+  const inputs = op + (<usize>(at + 6) << 2);
+  for (let r = 0; r < rows; r++) {
+    for (let j = 0; j < width; j++) {
+      let result: f32;
+      if (kind == FRAME_MERGE_MULTIPLY) result = multiply(inputs, count, r, j, maskAware);
+      else if (kind == FRAME_MERGE_MAXIMUM || kind == FRAME_MERGE_MINIMUM) result = extremum(inputs, count, r, j, maskAware, kind == FRAME_MERGE_MAXIMUM);
+      else {
+        result = input_value(inputs, 0, r, j);
+        for (let k = 1; k < count; k++) {
+          const v = input_value(inputs, k, r, j);
+          result = kind == FRAME_MERGE_SUBTRACT ? result - v : result + v;
+        }
+        if (kind == FRAME_MERGE_AVERAGE) result = result / <f32>count;
+      }
+      store<f32>(out + ((<usize>r * width + j) << 2), result);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function input_value(inputs: usize, k: i32, r: i32, j: i32): f32 {
+  const at = inputs + (<usize>(k * FRAME_MERGE_INPUT_WORDS) << 2);
+  const w = load<i32>(at, 4);
+  return load<f32>(<usize>load<u32>(at) + ((<usize>r * w + (w == 1 ? 0 : j)) << 2));
+}
+
+/** Whether input k has a mask (and maskAware). */
+// @ts-ignore: decorator
+@inline function has_mask(inputs: usize, k: i32, maskAware: bool): bool {
+  return maskAware && load<u32>(inputs + (<usize>(k * FRAME_MERGE_INPUT_WORDS + 2) << 2)) != 0;
+}
+
+// @ts-ignore: decorator
+@inline function row_valid(inputs: usize, k: i32, r: i32): bool {
+  return load<f32>(<usize>load<u32>(inputs + (<usize>(k * FRAME_MERGE_INPUT_WORDS + 2) << 2)) + (<usize>r << 2)) != 0;
+}
+
+// Keras 3 Multiply: a masked input counts as 1, and where every input is masked the result is 0.
+function multiply(inputs: usize, count: i32, r: i32, j: i32, maskAware: bool): f32 {
+  let result: f32 = 1;
+  let allMasked = maskAware;
+  let noneValid = true;
+  for (let k = 0; k < count; k++) {
+    const masked = has_mask(inputs, k, maskAware);
+    const valid = masked ? row_valid(inputs, k, r) : true;
+    if (!masked) allMasked = false;
+    if (valid) noneValid = false;
+    result = result * (masked && !valid ? <f32>1 : input_value(inputs, k, r, j));
+  }
+  return allMasked && noneValid ? 0 : result;
+}
+
+// Keras 3 Maximum / Minimum: a masked input takes the running result's value and vice versa;
+// the running result has a mask while every input so far had one (their OR).
+function extremum(inputs: usize, count: i32, r: i32, j: i32, maskAware: bool, isMax: bool): f32 {
+  let result = input_value(inputs, 0, r, j);
+  let resultMasked = has_mask(inputs, 0, maskAware);
+  let resultValid = resultMasked ? row_valid(inputs, 0, r) : true;
+  for (let k = 1; k < count; k++) {
+    let x = input_value(inputs, k, r, j);
+    const masked = has_mask(inputs, k, maskAware);
+    const valid = masked ? row_valid(inputs, k, r) : true;
+    if (masked && !valid) x = result;
+    if (resultMasked && !resultValid) result = x;
+    result = isMax ? max(result, x) : min(result, x);
+    if (masked && resultMasked) resultValid = valid || resultValid;
+    else resultMasked = false;
+  }
+  return result;
+}
+
+/** Operands: x, rows, width, scale (f64 per feature), shift (f64), out: out = x * scale + shift (BatchNormalization). */
+export function frame_affine(op: usize, at: i32): void {
+  const x = address(op, at);
+  const rows = word(op, at + 1);
+  const width = word(op, at + 2);
+  const scale = address(op, at + 3);
+  const shift = address(op, at + 4);
+  const out = address(op, at + 5);
+  for (let r = 0; r < rows; r++) {
+    const row = <usize>r * width;
+    for (let c = 0; c < width; c++) {
+      const v = <f64>load<f32>(x + ((row + c) << 2));
+      store<f32>(out + ((row + c) << 2), <f32>(v * load<f64>(scale + (<usize>c << 3)) + load<f64>(shift + (<usize>c << 3))));
+    }
+  }
+}
+
+/**
+ * Operands: x, rows, width, gamma (f32 or 0), beta (f32 or 0), epsilon (f64, two words),
+ * rmsScaling, out: LayerNormalization over each row's features, in the host's order.
+ */
+export function frame_layer_norm(op: usize, at: i32): void {
+  const x = address(op, at);
+  const rows = word(op, at + 1);
+  const width = word(op, at + 2);
+  const gamma = address(op, at + 3);
+  const beta = address(op, at + 4);
+  const epsilon = load<f64>(op + (<usize>(at + 5) << 2));
+  const rms = word(op, at + 7) != 0;
+  const out = address(op, at + 8);
+  const count = <f64>width;
+  for (let r = 0; r < rows; r++) {
+    const row = x + ((<usize>r * width) << 2);
+    let sum: f64 = 0;
+    for (let c = 0; c < width; c++) sum += <f64>load<f32>(row + (<usize>c << 2));
+    let sumSquares: f64 = 0;
+    for (let c = 0; c < width; c++) {
+      const d = <f64>load<f32>(row + (<usize>c << 2)) - sum / count;
+      sumSquares += d * d;
+    }
+    const mean = sum / count;
+    const inv = 1 / Math.sqrt(sumSquares / count + epsilon);
+    const to = out + ((<usize>r * width) << 2);
+    for (let c = 0; c < width; c++) {
+      const v = <f64>load<f32>(row + (<usize>c << 2));
+      const centred = rms ? v : v - mean;
+      const g: f64 = gamma != 0 ? <f64>load<f32>(gamma + (<usize>c << 2)) : 1;
+      const b: f64 = beta != 0 ? <f64>load<f32>(beta + (<usize>c << 2)) : 0;
+      store<f32>(to + (<usize>c << 2), <f32>(centred * inv * g + b));
+    }
+  }
+}
+
+/** Operands: x, count (floats), kind (FRAME_ACT_*), out. */
+export function frame_activation(op: usize, at: i32): void {
+  const x = address(op, at);
+  const count = word(op, at + 1);
+  const kind = word(op, at + 2);
+  const out = address(op, at + 3);
+  for (let i = 0; i < count; i++) {
+    const v = <f64>load<f32>(x + (<usize>i << 2));
+    store<f32>(out + (<usize>i << 2), <f32>activate(v, kind));
+  }
+}
+
+function activate(x: f64, kind: i32): f64 {
+  switch (kind) {
+    case FRAME_ACT_RELU: return x > 0 ? x : 0;
+    case FRAME_ACT_RELU6: return clip(x, 0, 6);
+    case FRAME_ACT_LEAKY_RELU: return x >= 0 ? x : 0.2 * x;
+    case FRAME_ACT_HARD_SILU: return (x * clip(x + 3, 0, 6)) / 6;
+    case FRAME_ACT_SOFTSIGN: return x / (1 + Math.abs(x));
+    case FRAME_ACT_SQUAREPLUS: return (x + Math.sqrt(x * x + 4)) / 2;
+    case FRAME_ACT_SPARSE_PLUS: return x <= -1 ? 0 : x >= 1 ? x : ((x + 1) * (x + 1)) / 4;
+    case FRAME_ACT_HARD_TANH: return clip(x, -1, 1);
+    case FRAME_ACT_HARD_SHRINK: return Math.abs(x) > 0.5 ? x : 0;
+    case FRAME_ACT_SOFT_SHRINK: return x > 0.5 ? x - 0.5 : x < -0.5 ? x + 0.5 : 0;
+    case FRAME_ACT_HARD_SIGMOID_K2: return clip(0.2 * x + 0.5, 0, 1);
+    case FRAME_ACT_HARD_SIGMOID_K3: return clip(x + 3, 0, 6) / 6;
+    case FRAME_ACT_SPARSE_SIGMOID: return x <= -1 ? 0 : x >= 1 ? 1 : (x + 1) / 2;
+    default: return x;
+  }
+}

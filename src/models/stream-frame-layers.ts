@@ -1,0 +1,116 @@
+// The weightless and normalisation layers a stream runs per frame: Activation, BatchNormalization
+// (inference), LayerNormalization over features, the element-wise merges, and the noise layers
+// (the identity at inference). Each op repeats predict's arithmetic (assembly/frame_ops.ts), so a
+// frame is bit-identical to predict on the prefix. Called without a builder, it only checks.
+import { ConfigError } from '../errors.js';
+import { FRAME_ACT, type FrameMergeKind, type StreamMask, type StreamProgramBuilder, type StreamValue } from '../kernels/stream-program.js';
+import { Activation } from '../layers/activation.js';
+import { BatchNormalization } from '../layers/batch-normalization.js';
+import { LayerNormalization } from '../layers/layer-normalization.js';
+import type { Layer } from '../layers/layer.js';
+import { Add, Average, Maximum, Merge, Minimum, Multiply, Subtract } from '../layers/merge.js';
+import {
+  ActivityRegularization, AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D,
+} from '../layers/noise.js';
+import { resolveAxis } from '../layers/tensor-ops.js';
+
+/** A value per frame: its buffer, its Keras mask, and whether it still has a time axis in the model. */
+export interface FrameValue {
+  value: StreamValue;
+  mask: StreamMask;
+  sequence: boolean;
+  /** The frame's integer ids, which only an Embedding reads. */
+  ids?: boolean;
+}
+
+const IDENTITY_AT_INFERENCE = [GaussianNoise, GaussianDropout, AlphaDropout, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, ActivityRegularization];
+const MERGES: readonly [new (...args: never[]) => Merge, FrameMergeKind][] = [
+  [Add, 'ADD'], [Subtract, 'SUBTRACT'], [Multiply, 'MULTIPLY'], [Average, 'AVERAGE'], [Maximum, 'MAXIMUM'], [Minimum, 'MINIMUM'],
+];
+
+export const FRAME_LAYER_NAMES = 'Activation, the normalisations, the merges and the noise layers';
+
+export function isFrameLayer(layer: Layer): boolean {
+  return layer instanceof Activation || layer instanceof BatchNormalization || layer instanceof LayerNormalization
+    || layer instanceof Merge || IDENTITY_AT_INFERENCE.some((type) => layer instanceof type);
+}
+
+/** The ops of one frame layer on values of `rank` in the model ((batch, time, features): 3); with no builder, only the checks. */
+export function frameLayerOps(builder: StreamProgramBuilder | null, layer: Layer, args: readonly FrameValue[], rank: number): FrameValue[] {
+  const [x] = args;
+  if (layer instanceof Activation) {
+    const kind = frameActivation(layer);
+    if (!builder || kind === null) return builder ? [x] : [];
+    return [{ ...x, value: builder.activation(x.value, kind) }];
+  }
+  if (layer instanceof BatchNormalization) {
+    featureAxisOnly(layer, layer.axis, rank);
+    if (!builder) return [];
+    const { scale, shift } = layer.inferenceAffine(builtWeights(layer));
+    return [{ ...x, value: builder.affine(x.value, scale, shift) }];
+  }
+  if (layer instanceof LayerNormalization) {
+    featureAxisOnly(layer, layer.axis, rank);
+    if (!builder) return [];
+    const weights = builtWeights(layer, layer.scale || layer.rmsScaling || (layer.center && !layer.rmsScaling));
+    const gamma = layer.scale || layer.rmsScaling ? weights[0] : null;
+    const beta = layer.center && !layer.rmsScaling ? weights[gamma ? 1 : 0] : null;
+    return [{ ...x, value: builder.layerNorm(x.value, gamma, beta, layer.epsilon, layer.rmsScaling) }];
+  }
+  if (layer instanceof Merge) return builder ? [merge(builder, layer, args)] : [];
+  return builder ? [x] : [];
+}
+
+/** The FRAME_ACT id of an Activation layer's function, null for linear; ConfigError for the float64 transcendental ones. */
+function frameActivation(layer: Activation): number | null {
+  switch (layer.activation) {
+    case 'linear': return null;
+    case 'relu': return FRAME_ACT.RELU;
+    case 'relu6': return FRAME_ACT.RELU6;
+    case 'leaky_relu': return FRAME_ACT.LEAKY_RELU;
+    case 'hard_silu':
+    case 'hard_swish': return FRAME_ACT.HARD_SILU;
+    case 'softsign': return FRAME_ACT.SOFTSIGN;
+    case 'squareplus': return FRAME_ACT.SQUAREPLUS;
+    case 'sparse_plus': return FRAME_ACT.SPARSE_PLUS;
+    case 'hard_tanh': return FRAME_ACT.HARD_TANH;
+    case 'hard_shrink': return FRAME_ACT.HARD_SHRINK;
+    case 'soft_shrink': return FRAME_ACT.SOFT_SHRINK;
+    case 'hard_sigmoid': return layer.kerasVersion === 2 ? FRAME_ACT.HARD_SIGMOID_K2 : FRAME_ACT.HARD_SIGMOID_K3;
+    case 'sparse_sigmoid': return FRAME_ACT.SPARSE_SIGMOID;
+    default:
+      throw new ConfigError(`${layer.name}: Activation '${layer.activation}' cannot stream yet: predict computes it with float64 Math functions, which a stream cannot repeat bit for bit (relu, hard_sigmoid, softsign and the other algebraic ones can)`);
+  }
+}
+
+/** A normalisation must work on each frame's features alone: its axis is the last one. */
+function featureAxisOnly(layer: Layer, axis: number | readonly number[], rank: number): void {
+  const axes = (typeof axis === 'number' ? [axis] : [...axis]).map((a) => resolveAxis(a, rank, layer.name));
+  if (axes.length !== 1 || axes[0] !== rank - 1) {
+    throw new ConfigError(`${layer.name}: ${layer.className} on axis ${JSON.stringify(axis)} of rank-${rank} inputs reaches across time steps; a stream normalises features only (axis -1)`);
+  }
+}
+
+function builtWeights(layer: Layer, needed = true): Float32Array[] {
+  const weights = layer.getWeights();
+  if (needed && weights.length === 0) throw new ConfigError(`${layer.name}: the layer has no weights; build the model or set its weights first`);
+  return weights.map((w) => w.data);
+}
+
+function merge(builder: StreamProgramBuilder, layer: Merge, args: readonly FrameValue[]): FrameValue {
+  const kind = (MERGES.find(([type]) => layer instanceof type) as (typeof MERGES)[number])[1];
+  if (args.some((a) => a.sequence !== args[0].sequence)) {
+    throw new ConfigError(`${layer.name}: ${layer.className} of a sequence and a value with no time axis (broadcast over every step) cannot stream`);
+  }
+  const width = Math.max(...args.map((a) => a.value.width));
+  const misfit = args.find((a) => a.value.width !== width && a.value.width !== 1);
+  if (misfit) {
+    throw new ConfigError(`${layer.name}: ${layer.className} of ${args.map((a) => a.value.width).join(' and ')} features per frame does not broadcast; each input needs ${width} features or 1`);
+  }
+  const maskAware = layer.kerasVersion === 3 && (kind === 'MULTIPLY' || kind === 'MAXIMUM' || kind === 'MINIMUM');
+  const value = builder.merge(kind, maskAware, width, args);
+  const masks = args.map((a) => a.mask);
+  // Keras 3: a mask only when every input has one (their OR); tf.keras 2: the AND of those given.
+  const mask = layer.kerasVersion === 3 ? (masks.every((m) => m !== 0) ? builder.maskAny(masks) : 0) : builder.maskAll(masks);
+  return { value, mask, sequence: args[0].sequence };
+}

@@ -1,0 +1,226 @@
+// Streams of the per-frame layers (Activation, BatchNormalization, LayerNormalization, the
+// element-wise merges, TimeDistributed of them, the noise layers) and of functional models with
+// several inputs and outputs, each against predict on every prefix, bit for bit; and what
+// still cannot stream.
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  ready, tensor, Tensor, LSTM, GRU, SimpleRNN, Dense, Embedding, Masking, TimeDistributed, Sequential, Model, Input,
+  Activation, BatchNormalization, LayerNormalization, Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate,
+  GaussianNoise, GaussianDropout, AlphaDropout, SpatialDropout1D, ActivityRegularization, GlobalAveragePooling1D, Flatten,
+  Attention, Conv1D, ConfigError, InputError, type SymbolicTensor, type Layer, type KerasActivationName,
+} from '../dist/index.js';
+import { expectError, untyped } from './expect-error.js';
+import { testKernelVariant } from './kernel-variant.js';
+import { randomFloats, randomMask, seededRandom } from './random.js';
+import { expectStreamMatchesPrefixes, expectedStep, frameAt, prefix } from './stream-prefix.js';
+
+beforeAll(async () => {
+  await ready({ kernels: testKernelVariant() });
+});
+
+/** Non-trivial weights for a layer already built: random, with variances kept positive. */
+function randomizeWeights(layer: Layer, seed: number): void {
+  const random = seededRandom(seed);
+  layer.setWeights(layer.getWeights().map((w, i) => {
+    const data = randomFloats(random, w.size, 1.5);
+    if (layer instanceof BatchNormalization && i === w.size - 1) data.forEach((v, j) => { data[j] = Math.abs(v) + 0.1; });
+    return tensor(data, [...w.shape]);
+  }));
+}
+
+describe('per-frame layers stream, bit for bit with predict on every prefix', () => {
+  it('LSTM -> BatchNormalization -> LayerNormalization -> Activation -> noise layers -> Dense', () => {
+    const B = 3, T = 6, D = 5;
+    const batchNorm = new BatchNormalization({ epsilon: 0.01 });
+    const layerNorm = new LayerNormalization();
+    const model = new Sequential({
+      layers: [
+        new LSTM({ units: 9, returnSequences: true, seed: 1, inputShape: [null, D] }),
+        batchNorm, layerNorm,
+        new Activation('hard_silu'),
+        new GaussianNoise({ stddev: 0.3 }), new GaussianDropout({ rate: 0.2 }), new AlphaDropout({ rate: 0.2 }),
+        new SpatialDropout1D({ rate: 0.5 }), new ActivityRegularization({ l2: 0.1 }),
+        new GRU({ units: 7, returnSequences: true, seed: 2 }),
+        new Dense({ units: 4, seed: 3 }),
+      ],
+    });
+    model.build([B, T, D]);
+    // Moving statistics and scales that are not the initial ones.
+    batchNorm.setWeights(batchNorm.getWeights().map((w, i) => tensor(randomFloats(seededRandom(10 + i), w.size).map((v) => (i === 3 ? Math.abs(v) + 0.2 : v)), [...w.shape])));
+    randomizeWeights(layerNorm, 4);
+    const x = randomFloats(seededRandom(1), B * T * D, 2);
+    expectStreamMatchesPrefixes(model.stream({ batchSize: B }), x, B, T, D, (p) => model.predict(p) as Tensor);
+  });
+
+  it('BatchNormalization and LayerNormalization without scale or centre, rms scaling, and inside TimeDistributed', () => {
+    const B = 2, T = 5, D = 4;
+    const variants: Layer[] = [
+      new BatchNormalization({ scale: false }), new BatchNormalization({ center: false, axis: 2 }),
+      new LayerNormalization({ center: false, epsilon: 0.1 }), new LayerNormalization({ scale: false }),
+      new LayerNormalization({ scale: false, center: false }), new LayerNormalization({ rmsScaling: true }),
+      new TimeDistributed(new BatchNormalization()), new TimeDistributed(new LayerNormalization({ axis: -1 })),
+      new TimeDistributed(new Activation('relu6')),
+    ];
+    variants.forEach((layer, i) => {
+      const model = new Sequential({ layers: [new SimpleRNN({ units: 6, returnSequences: true, seed: 20 + i, inputShape: [null, D] }), layer, new Dense({ units: 3, seed: 40 + i })] });
+      model.build([B, T, D]);
+      const inner = layer instanceof TimeDistributed ? layer.layer : layer;
+      if (inner.getWeights().length > 0) {
+        inner.setWeights(inner.getWeights().map((w, j) => tensor(randomFloats(seededRandom(60 + 4 * i + j), w.size).map((v) => (inner instanceof BatchNormalization && j === inner.getWeights().length - 1 ? Math.abs(v) + 0.1 : v)), [...w.shape])));
+      }
+      const x = randomFloats(seededRandom(70 + i), B * T * D, 3);
+      expectStreamMatchesPrefixes(model.stream({ batchSize: B }), x, B, T, D, (p) => model.predict(p) as Tensor);
+    });
+  });
+
+  it('BatchNormalization on the last output of a recurrent layer (a value with no time axis)', () => {
+    const B = 2, T = 4, D = 3;
+    const batchNorm = new BatchNormalization();
+    const model = new Sequential({ layers: [new GRU({ units: 5, seed: 5, inputShape: [null, D] }), batchNorm, new Activation('leaky_relu')] });
+    model.build([B, T, D]);
+    randomizeWeights(batchNorm, 8);
+    const x = randomFloats(seededRandom(2), B * T * D, 2);
+    expectStreamMatchesPrefixes(model.stream({ batchSize: B }), x, B, T, D, (p) => model.predict(p) as Tensor);
+  });
+
+  const ALGEBRAIC: KerasActivationName[] = [
+    'linear', 'relu', 'relu6', 'leaky_relu', 'hard_silu', 'hard_swish', 'softsign', 'squareplus', 'sparse_plus', 'hard_tanh',
+    'hard_shrink', 'soft_shrink', 'hard_sigmoid', 'sparse_sigmoid',
+  ];
+  it(`Activation layers: ${ALGEBRAIC.join(', ')} (hard_sigmoid for Keras 2 and 3)`, () => {
+    const B = 2, T = 4, D = 8;
+    const cases: [KerasActivationName, 2 | 3][] = [...ALGEBRAIC.map((name): [KerasActivationName, 2 | 3] => [name, 3]), ['hard_sigmoid', 2]];
+    cases.forEach(([activation, kerasVersion], i) => {
+      // Frames in [-10, 10) reach every branch (beyond ±6 as well); the Dense after sees each bit.
+      const model = new Sequential({
+        layers: [new Activation({ activation, kerasVersion, inputShape: [null, D] }), new Dense({ units: 4, seed: 100 + i })],
+      });
+      const x = randomFloats(seededRandom(90 + i), B * T * D, 10);
+      expectStreamMatchesPrefixes(model.stream({ batchSize: B }), x, B, T, D, (p) => model.predict(p) as Tensor);
+    });
+  });
+});
+
+describe('merges stream, with masks as Keras 3 and tf.keras 2 combine them', () => {
+  const MERGES: [string, (kerasVersion: 2 | 3) => Add | Subtract | Multiply | Average | Maximum | Minimum][] = [
+    ['Add', (kerasVersion) => new Add({ kerasVersion })], ['Subtract', (kerasVersion) => new Subtract({ kerasVersion })],
+    ['Multiply', (kerasVersion) => new Multiply({ kerasVersion })], ['Average', (kerasVersion) => new Average({ kerasVersion })],
+    ['Maximum', (kerasVersion) => new Maximum({ kerasVersion })], ['Minimum', (kerasVersion) => new Minimum({ kerasVersion })],
+  ];
+  for (const [name, make] of MERGES) {
+    for (const kerasVersion of [3, 2] as const) {
+      it(`${name} (Keras ${kerasVersion}) of two masked recurrent branches, then a recurrent layer`, () => {
+        const B = 4, T = 7, D = 3;
+        const random = seededRandom(name.length * 10 + kerasVersion);
+        const x = randomFloats(random, B * T * D);
+        const mask = randomMask(random, B, T);
+        mask.forEach((valid, s) => { if (!valid) x.fill(0, s * D, (s + 1) * D); });
+        const input = Input({ shape: [null, D] });
+        const masked = new Masking().apply(input) as SymbolicTensor;
+        const a = new LSTM({ units: 5, returnSequences: true, seed: 1 }).apply(masked) as SymbolicTensor;
+        // The second branch has no mask of its own: Dense keeps the Masking mask, Keras 3's rule then sees both masked.
+        const b = new Dense({ units: 5, seed: 2, biasInitializer: 'ones' }).apply(masked) as SymbolicTensor;
+        const unmasked = new Dense({ units: 5, seed: 4, biasInitializer: 'ones' }).apply(input) as SymbolicTensor;
+        const merged = make(kerasVersion).apply(untyped([a, b, unmasked].slice(0, name === 'Subtract' ? 2 : 3))) as SymbolicTensor;
+        const top = new GRU({ units: 4, returnSequences: true, seed: 3 }).apply(merged) as SymbolicTensor;
+        const model = new Model({ inputs: input, outputs: top });
+        expectStreamMatchesPrefixes(model.stream({ batchSize: B }), x, B, T, D, (p) => model.predict(p) as Tensor);
+      });
+    }
+  }
+
+  it('Multiply broadcasts a one-feature gate over the features', () => {
+    const B = 2, T = 5, D = 4;
+    const input = Input({ shape: [null, D] });
+    const seq = new GRU({ units: 6, returnSequences: true, seed: 5 }).apply(input) as SymbolicTensor;
+    const gate = new Dense({ units: 1, activation: 'sigmoid', seed: 6 }).apply(seq) as SymbolicTensor;
+    const model = new Model({ inputs: input, outputs: new Multiply().apply([seq, gate]) });
+    const x = randomFloats(seededRandom(7), B * T * D);
+    expectStreamMatchesPrefixes(model.stream({ batchSize: B }), x, B, T, D, (p) => model.predict(p) as Tensor);
+  });
+});
+
+describe('functional models of several inputs and outputs', () => {
+  it('two inputs (floats and Embedding ids), two outputs: step takes and returns lists', () => {
+    const B = 3, T = 6, D = 4, V = 9;
+    const random = seededRandom(11);
+    const signal = Input({ shape: [null, D] });
+    const tokens = Input({ shape: [null] });
+    const a = new LSTM({ units: 6, returnSequences: true, seed: 1 }).apply(signal) as SymbolicTensor;
+    const b = new GRU({ units: 6, returnSequences: true, seed: 2 }).apply(new Embedding({ inputDim: V, outputDim: 3, seed: 3 }).apply(tokens) as SymbolicTensor) as SymbolicTensor;
+    const joined = new Concatenate().apply([new Add().apply([a, b]), a]);
+    const last = new LSTM({ units: 5, seed: 4 }).apply(joined) as SymbolicTensor;
+    const model = new Model({ inputs: [signal, tokens], outputs: [new Dense({ units: 2, activation: 'softmax', seed: 5 }).apply(joined), last] });
+    const x = randomFloats(random, B * T * D);
+    const ids = Float32Array.from({ length: B * T }, () => Math.floor(random() * V));
+    const stream = model.stream({ batchSize: B });
+    expect(stream.frameLengths).toEqual([B * D, B]);
+    expect(stream.outputLengths).toEqual([B * 2, B * 5]);
+    const mine = [new Float32Array(B * 2), new Float32Array(B * 5)];
+    for (let t = 0; t < T; t++) {
+      const frames = [frameAt(x, B, T, D, t), Int32Array.from(frameAt(ids, B, T, 1, t))];
+      const got = t % 2 === 0 ? stream.step(frames) : stream.step(frames, mine);
+      if (t % 2 === 1) expect(got[0]).toBe(mine[0]);
+      const want = model.predict([prefix(x, B, T, D, t), prefix(ids, B, T, 0, t)]) as Tensor[];
+      expect(got.map((o) => Array.from(o)), `step ${t}`).toEqual(want.map((w) => Array.from(expectedStep(w, B, t))));
+    }
+    expectError(() => stream.step(frameAt(x, B, T, D, 0)), InputError, ['2 inputs', 'list of frames']);
+    expectError(() => stream.step([frameAt(x, B, T, D, 0)]), InputError, ['list of 2 frames', 'received 1']);
+    expectError(() => stream.step([frameAt(x, B, T, D, 0), new Float32Array(B)]), InputError, ['frames[1]', 'Int32Array']);
+    expectError(() => stream.step([frameAt(x, B, T, D, 0), new Int32Array(B)], [new Float32Array(1)]), InputError, ['out', '2 Float32Arrays']);
+    expectError(() => stream.step([frameAt(x, B, T, D, 0), new Int32Array(B)], [mine[0], new Float32Array(2)]), InputError, ['out[1]', `${B * 5} values`]);
+    stream.dispose();
+  });
+
+  it('one input, two outputs; a per-frame mask applies to every input', () => {
+    const B = 2, T = 5, D = 3;
+    const input = Input({ shape: [null, D] });
+    const seq = new LSTM({ units: 4, returnSequences: true, seed: 7 }).apply(input) as SymbolicTensor;
+    const model = new Model({ inputs: input, outputs: [seq, new SimpleRNN({ units: 3, seed: 8 }).apply(seq)] });
+    const random = seededRandom(12);
+    const x = randomFloats(random, B * T * D);
+    const mask = randomMask(random, B, T);
+    const [recurrent, last] = model.layers.filter((l) => l.className !== 'InputLayer');
+    const stream = model.stream({ batchSize: B });
+    for (let t = 0; t < T; t++) {
+      const got = stream.step([frameAt(x, B, T, D, t)], null, [mask[t], mask[T + t]]);
+      // What predict computes with those steps masked: each layer given the (B, t+1) mask.
+      const stepMask = new Float32Array(B * (t + 1));
+      for (let b = 0; b < B; b++) stepMask.set(mask.subarray(b * T, b * T + t + 1), b * (t + 1));
+      const m = tensor(stepMask, [B, t + 1]);
+      const seqOut = (recurrent as LSTM).apply(prefix(x, B, T, D, t), { mask: m }) as Tensor;
+      const lastOut = (last as SimpleRNN).apply(seqOut, { mask: m }) as Tensor;
+      expect(Array.from(got[0]), `step ${t} sequence`).toEqual(Array.from(expectedStep(seqOut, B, t)));
+      expect(Array.from(got[1]), `step ${t} last`).toEqual(Array.from(lastOut.data));
+    }
+    stream.dispose();
+  });
+});
+
+describe('layers that need the whole sequence are still refused, naming the layer', () => {
+  const D = 3;
+  const refusals: [string, () => Model | Sequential, string[]][] = [
+    ['GlobalAveragePooling1D', () => new Sequential({ layers: [new LSTM({ units: 3, returnSequences: true, inputShape: [null, D] }), new GlobalAveragePooling1D({ name: 'pool_time' })] }), ['pool_time', 'GlobalAveragePooling1D']],
+    ['Flatten', () => new Sequential({ layers: [new LSTM({ units: 3, returnSequences: true, batchInputShape: [1, 4, D] }), new Flatten({ name: 'flat_time' })] }), ['flat_time', 'Flatten']],
+    ['Conv1D', () => new Sequential({ layers: [new Conv1D({ filters: 2, kernelSize: 3, name: 'conv_same', padding: 'same', inputShape: [null, D] }), new LSTM({ units: 3 })] }), ['conv_same', 'Conv1D']],
+    ['Attention', () => {
+      const input = Input({ shape: [null, D] });
+      const seq = new LSTM({ units: 3, returnSequences: true }).apply(input) as SymbolicTensor;
+      return new Model({ inputs: input, outputs: new Attention({ name: 'attend' }).apply([seq, seq]) });
+    }, ['attend', 'Attention']],
+    ['Activation tanh', () => new Sequential({ layers: [new LSTM({ units: 3, returnSequences: true, inputShape: [null, D] }), new Activation('tanh', { name: 'act_tanh' })] }), ['act_tanh', "'tanh'"]],
+    ['BatchNormalization over time', () => new Sequential({ layers: [new LSTM({ units: 3, returnSequences: true, batchInputShape: [1, 4, D] }), new BatchNormalization({ axis: 1, name: 'bn_time' })] }), ['bn_time', 'axis 1']],
+    ['Add of a sequence and a last output', () => {
+      const input = Input({ shape: [null, D] });
+      const seq = new LSTM({ units: 3, returnSequences: true }).apply(input) as SymbolicTensor;
+      const last = new GRU({ units: 3 }).apply(input) as SymbolicTensor;
+      return new Model({ inputs: input, outputs: new Add({ name: 'add_mixed' }).apply([seq, last]) });
+    }, ['add_mixed', 'no time axis']],
+  ];
+  for (const [what, make, parts] of refusals) {
+    it(what, () => {
+      const model = make();
+      expectError(() => model.stream(), ConfigError, parts);
+    });
+  }
+});
