@@ -43,8 +43,10 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * convolution and pooling (about 1.5 KB of kernels and 5 KB of layer JS) and toJSON joined; merges,
  * Dot, attention and the normalisation layers follow).
  * 88 KiB with all of issue 16's layers, ConvLSTM and saving's toJSON: the whole-library app measured 84.6 KiB.
+ * 92 KiB since training's recurrent_dropout (about 1.7 KB) and the per-frame stream layers of
+ * issue 18 (about 0.8 KB of frame ops in the wasm, 0.5 KB of JS): 89.6 KiB measured.
  */
-const GZIP_BUDGET = 88 * 1024;
+const GZIP_BUDGET = 92 * 1024;
 
 interface AppReport {
   variant: string;
