@@ -101,6 +101,25 @@ describe('per-frame layers stream, bit for bit with predict on every prefix', ()
   });
 });
 
+describe('a Dense whose activation predict applies after the product, on the host', () => {
+  it('Dense leaky_relu, hard_silu, soft_shrink and TimeDistributed(Dense sparse_plus) stream; Dense gelu is refused', () => {
+    const B = 2, T = 5, D = 4;
+    const model = new Sequential({
+      layers: [
+        new Dense({ units: 6, activation: 'leaky_relu', seed: 1, inputShape: [null, D] }),
+        new GRU({ units: 5, returnSequences: true, seed: 2 }),
+        new Dense({ units: 5, activation: 'hard_silu', seed: 3 }),
+        new TimeDistributed(new Dense({ units: 4, activation: 'sparse_plus', seed: 4 })),
+        new Dense({ units: 3, activation: 'soft_shrink', seed: 5 }),
+      ],
+    });
+    const x = randomFloats(seededRandom(21), B * T * D, 4);
+    expectStreamMatchesPrefixes(model.stream({ batchSize: B }), x, B, T, D, (p) => model.predict(p) as Tensor);
+    const gelu = new Sequential({ layers: [new LSTM({ units: 3, returnSequences: true, inputShape: [null, D] }), new Dense({ units: 2, activation: 'gelu', name: 'dense_gelu' })] });
+    expectError(() => gelu.stream(), ConfigError, ['dense_gelu', "'gelu'"]);
+  });
+});
+
 describe('merges stream, with masks as Keras 3 and tf.keras 2 combine them', () => {
   const MERGES: [string, (kerasVersion: 2 | 3) => Add | Subtract | Multiply | Average | Maximum | Minimum][] = [
     ['Add', (kerasVersion) => new Add({ kerasVersion })], ['Subtract', (kerasVersion) => new Subtract({ kerasVersion })],

@@ -39,7 +39,7 @@ export function isFrameLayer(layer: Layer): boolean {
 export function frameLayerOps(builder: StreamProgramBuilder | null, layer: Layer, args: readonly FrameValue[], rank: number): FrameValue[] {
   const [x] = args;
   if (layer instanceof Activation) {
-    const kind = frameActivation(layer);
+    const kind = frameActivationKind(layer.activation, layer.kerasVersion, layer.name);
     if (!builder || kind === null) return builder ? [x] : [];
     return [{ ...x, value: builder.activation(x.value, kind) }];
   }
@@ -61,9 +61,12 @@ export function frameLayerOps(builder: StreamProgramBuilder | null, layer: Layer
   return builder ? [x] : [];
 }
 
-/** The FRAME_ACT id of an Activation layer's function, null for linear; ConfigError for the float64 transcendental ones. */
-function frameActivation(layer: Activation): number | null {
-  switch (layer.activation) {
+/**
+ * The FRAME_ACT id of an activation predict computes on the host (an Activation layer's, or a
+ * Dense's that the kernels do not fuse), null for linear; ConfigError for the transcendental ones.
+ */
+export function frameActivationKind(activation: string, kerasVersion: 2 | 3, layerName: string): number | null {
+  switch (activation) {
     case 'linear': return null;
     case 'relu': return FRAME_ACT.RELU;
     case 'relu6': return FRAME_ACT.RELU6;
@@ -76,10 +79,10 @@ function frameActivation(layer: Activation): number | null {
     case 'hard_tanh': return FRAME_ACT.HARD_TANH;
     case 'hard_shrink': return FRAME_ACT.HARD_SHRINK;
     case 'soft_shrink': return FRAME_ACT.SOFT_SHRINK;
-    case 'hard_sigmoid': return layer.kerasVersion === 2 ? FRAME_ACT.HARD_SIGMOID_K2 : FRAME_ACT.HARD_SIGMOID_K3;
+    case 'hard_sigmoid': return kerasVersion === 2 ? FRAME_ACT.HARD_SIGMOID_K2 : FRAME_ACT.HARD_SIGMOID_K3;
     case 'sparse_sigmoid': return FRAME_ACT.SPARSE_SIGMOID;
     default:
-      throw new ConfigError(`${layer.name}: Activation '${layer.activation}' cannot stream yet: predict computes it with float64 Math functions, which a stream cannot repeat bit for bit (relu, hard_sigmoid, softsign and the other algebraic ones can)`);
+      throw new ConfigError(`${layerName}: activation '${activation}' cannot stream yet: predict computes it with float64 Math functions, which a stream cannot repeat bit for bit (relu, hard_sigmoid, softsign and the other algebraic ones can)`);
   }
 }
 
