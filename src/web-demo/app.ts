@@ -1,7 +1,8 @@
 // The demo page's script (`npm run demo:web`). It loads the package the way a plain
-// <script type="module"> would: the self-contained minified browser bundle,
-// dist/browser/wasm-rnn.min.js, which fetches and compiles dist/wasm-rnn.wasm.
-import type * as WasmRnn from '../index.js';
+// <script type="module"> would: a self-contained minified browser bundle (the package's
+// dist/browser/wasm-rnn.min.js plus its Keras saving, see api.ts), which fetches and compiles
+// dist/wasm-rnn.wasm.
+import type * as WasmRnn from './api.js';
 import { setupTraining } from './training.js';
 
 type Api = typeof WasmRnn;
@@ -373,7 +374,7 @@ async function main(): Promise<void> {
   paintDrawing();
   let api: Api;
   try {
-    api = (await import(new URL('../browser/wasm-rnn.min.js', import.meta.url).href)) as Api;
+    api = (await import(new URL('./wasm-rnn-demo.min.js', import.meta.url).href)) as Api;
     await api.ready();
   } catch (error) {
     ui.error.textContent = `could not load wasm-rnn: ${error instanceof Error ? error.message : String(error)}`;
@@ -387,7 +388,7 @@ async function main(): Promise<void> {
     }
   };
 
-  setupTraining(api, { task: byId('task'), train: byId('train'), curve: byId('loss-curve'), status: byId('train-status') });
+  setupTraining(api, { task: byId('task'), train: byId('train'), download: byId('download'), curve: byId('loss-curve'), status: byId('train-status') });
   ui.run.addEventListener('click', rerun);
   for (const control of [ui.cell, ui.units, ui.seed, ui.scale, ui.live]) control.addEventListener('change', rerun);
   ui.sequence.addEventListener('input', rerun);

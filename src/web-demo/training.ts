@@ -1,8 +1,10 @@
 // The demo page's training panel: a toy sequence task, fit in this page with the loss curve
-// drawn after every batch (fit yields to the event loop between batches, so the page paints).
-import type * as WasmRnn from '../index.js';
+// drawn after every batch (fit yields to the event loop between batches, so the page paints),
+// and the trained model downloaded as a .keras file.
+import type * as WasmRnn from './api.js';
 
 type Api = typeof WasmRnn;
+type TrainedModel = InstanceType<Api['Sequential']>;
 export type TrainingTask = 'sum-sign' | 'sine-next';
 
 /** What the panel last trained; the demo test reads it. */
@@ -13,6 +15,10 @@ export interface DemoTraining {
   /** history.history.loss: one value per epoch. */
   epochLosses: number[];
   done: boolean;
+  /** The trained model's predictions on the first PROBE training sequences (x (PROBE, T, 1), as the task data). */
+  probe?: { x: number[]; predictions: number[] };
+  /** The bytes of the last download, as saveModelBlob wrote them. */
+  downloadedBytes?: number;
 }
 
 declare global {
@@ -22,6 +28,7 @@ declare global {
 }
 
 const [N, T, EPOCHS, BATCH] = [256, 20, 8, 32];
+const PROBE = 4;
 
 /** A small generator so every press of Train sees the same data. */
 function uniform(seed: number): () => number {
@@ -71,12 +78,42 @@ function paintCurve(canvas: HTMLCanvasElement, losses: readonly number[], total:
   ctx.stroke();
 }
 
-export function setupTraining(api: Api, ui: { task: HTMLSelectElement; train: HTMLButtonElement; curve: HTMLCanvasElement; status: HTMLElement }): void {
+/** Saves `model` as .keras and hands the file to the browser's download. */
+async function download(api: Api, model: TrainedModel, task: TrainingTask, state: DemoTraining): Promise<void> {
+  const blob = await api.saveModelBlob(model, { format: 'keras' });
+  state.downloadedBytes = blob.size;
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `wasm-rnn-${task}.keras`;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // The click has started the download; the URL is not needed after this task.
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+export function setupTraining(
+  api: Api,
+  ui: { task: HTMLSelectElement; train: HTMLButtonElement; download: HTMLButtonElement; curve: HTMLCanvasElement; status: HTMLElement },
+): void {
+  let trained: { model: TrainedModel; task: TrainingTask; state: DemoTraining } | null = null;
+  ui.download.addEventListener('click', async () => {
+    if (!trained) return;
+    try {
+      await download(api, trained.model, trained.task, trained.state);
+    } catch (error) {
+      ui.status.textContent = `saving failed: ${error instanceof Error ? error.message : String(error)}`;
+    }
+  });
   ui.train.addEventListener('click', async () => {
     const task = ui.task.value as TrainingTask;
     const state: DemoTraining = { task, batchLosses: [], epochLosses: [], done: false };
     window.demoTraining = state;
     ui.train.disabled = true;
+    ui.download.disabled = true;
+    trained?.model.dispose();
+    trained = null;
     const model = new api.Sequential({
       layers: task === 'sum-sign'
         ? [new api.SimpleRNN({ units: 16, inputShape: [T, 1], seed: 1 }), new api.Dense({ units: 1, activation: 'sigmoid', seed: 2 })]
@@ -106,10 +143,15 @@ export function setupTraining(api: Api, ui: { task: HTMLSelectElement; train: HT
       });
       state.epochLosses = history.history.loss;
       ui.status.textContent += ` — ${steps} steps in ${((performance.now() - started) / 1000).toFixed(2)} s`;
+      const probe = x.slice(0, PROBE * T);
+      const predictions = model.predict(api.tensor(probe, [PROBE, T, 1])) as WasmRnn.Tensor;
+      state.probe = { x: Array.from(probe), predictions: Array.from(predictions.data) };
+      trained = { model, task, state };
+      ui.download.disabled = false;
     } catch (error) {
       ui.status.textContent = `training failed: ${error instanceof Error ? error.message : String(error)}`;
-    } finally {
       model.dispose();
+    } finally {
       state.done = true;
       ui.train.disabled = false;
     }

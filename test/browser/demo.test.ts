@@ -2,11 +2,12 @@
 // used the way a person would (type, draw, pick GRU and units), checked against Node, and
 // photographed to test/browser/__screenshots__/ (ignored by git).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import * as api from '../../dist/index.js';
+import { loadModel } from '../../dist/io/keras.js';
 import { describeWithChromium, launchChromium, readyAsChromium, type Chromium } from './chromium.js';
 import type { DemoState } from '../../src/web-demo/app.js';
 import type { DemoTraining } from '../../src/web-demo/training.js';
@@ -194,7 +195,7 @@ describeWithChromium('the web demo page', () => {
     expect((await state()).mode).toBe('apply');
   }, 60_000);
 
-  it('trains a toy task in the page and draws the loss curve batch by batch', async () => {
+  it('trains a toy task in the page, draws the loss curve batch by batch, and downloads the trained model as .keras', async () => {
     for (const task of ['sum-sign', 'sine-next'] as const) {
       await page.selectOption('#task', task);
       await page.click('#train');
@@ -212,6 +213,18 @@ describeWithChromium('the web demo page', () => {
         return blue;
       });
       expect(drawn, 'pixels of the curve').toBeGreaterThan(200);
+
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+      expect(download.suggestedFilename()).toBe(`wasm-rnn-${task}.keras`);
+      const bytes = new Uint8Array(await readFile((await download.path())!));
+      const saved = (await page.evaluate('window.demoTraining')) as DemoTraining;
+      expect(bytes.length, 'the file is the bytes saveModelBlob wrote').toBe(saved.downloadedBytes);
+      const loaded = await loadModel(bytes);
+      const probe = saved.probe!;
+      const predictions = loaded.predict(api.tensor(probe.x, [probe.predictions.length, 20, 1])) as api.Tensor;
+      // The same kernel build as the page (readyAsChromium): the trained weights predict bit for bit.
+      expect(Array.from(predictions.data), `${task}: the loaded file predicts as the trained model`).toEqual(probe.predictions);
+      loaded.dispose();
     }
     await page.screenshot({ path: fileURLToPath(new URL('demo-training.png', screenshots)), fullPage: true });
   }, 120_000);
