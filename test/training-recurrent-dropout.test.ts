@@ -239,6 +239,36 @@ describe('dropout inside a Bidirectional', () => {
     });
   }
 
+  it('merge ave: the gradient of the mean reaches each copy through its own masks', () => {
+    const [b, t, d, h, rate, recurrentRate] = [2, 4, 3, 5, 0.3, 0.3];
+    const random = seededRandom(12);
+    const layer = new Bidirectional(new GRU({ units: h, dropout: rate, recurrentDropout: recurrentRate }), { mergeMode: 'ave' });
+    layer.build([b, t, d]);
+    const x = randomFloats(random, b * t * d);
+    const dOut = randomFloats(random, b * h);
+    const { random: draw, draws } = recording(5);
+    const step = trainingStep(layer, [tensor(x, [b, t, d])], [undefined], draw);
+    const half = draws.length / 2;
+    const grads = step.backward([dOut]);
+    step.release();
+    const weights = layer.getWeights().map((w) => toReference(w.data, [...w.shape]));
+    const xRef = toReference(x, [b, t, d]);
+    const halfGradient = { shape: [b, h], data: Float64Array.from(dOut, (g) => g / 2) };
+    const outputs: Float64Array[] = [];
+    const dx = new Float64Array(b * t * d);
+    [false, true].forEach((goBackwards, side) => {
+      const dropout = masksFromDraws(draws.slice(side * half, (side + 1) * half), 3, b, d, h, rate, recurrentRate);
+      const spec = recurrentSpec('GRU', h, { goBackwards });
+      const own = weights.slice(side * 3, side * 3 + 3);
+      outputs.push(referenceRecurrent(spec, own, xRef, { dropout })[0].data);
+      const back = referenceRecurrentBackward(spec, own, xRef, halfGradient, { dropout });
+      back.weights.forEach((w, i) => close(grads.weights[side * 3 + i], w.data, `direction ${side} d weight ${i}`));
+      back.x.data.forEach((value, i) => { dx[i] += value; });
+    });
+    close(step.outputs[0].data, outputs[0].map((v, i) => (v + outputs[1][i]) / 2), 'output');
+    close(grads.inputs[0]!, dx, 'd x');
+  });
+
   it('trains in fit, and is the identity in predict', async () => {
     const model = new Sequential({ layers: [new Bidirectional(new LSTM({ units: 3, dropout: 0.3, recurrentDropout: 0.3 }), { inputShape: [4, 2] }), new Dense({ units: 1 })] });
     model.compile({ optimizer: 'adam', loss: 'mse' });
