@@ -30,6 +30,11 @@ const MERGES: readonly [new (...args: never[]) => Merge, FrameMergeKind][] = [
 
 export const FRAME_LAYER_NAMES = 'Activation, the normalisations, the merges and the noise layers';
 
+/** A frame layer of one input (every one but the merges), which TimeDistributed may wrap. */
+export function isSingleFrameLayer(layer: Layer): boolean {
+  return isFrameLayer(layer) && !(layer instanceof Merge);
+}
+
 export function isFrameLayer(layer: Layer): boolean {
   return layer instanceof Activation || layer instanceof BatchNormalization || layer instanceof LayerNormalization
     || layer instanceof Merge || IDENTITY_AT_INFERENCE.some((type) => layer instanceof type);

@@ -16,7 +16,7 @@ import { Masking } from '../layers/masking.js';
 import { RecurrentLayer } from '../layers/recurrent.js';
 import { TimeDistributed } from '../layers/time-distributed.js';
 import { openStream, streamBatchSize, type Stream, type StreamInput, type StreamOptions, type StreamStateLabel } from '../streaming/stream.js';
-import { FRAME_LAYER_NAMES, frameActivationKind, frameLayerOps, isFrameLayer, type FrameValue } from './stream-frame-layers.js';
+import { FRAME_LAYER_NAMES, frameActivationKind, frameLayerOps, isFrameLayer, isSingleFrameLayer, type FrameValue } from './stream-frame-layers.js';
 import type { Graph } from './graph.js';
 import type { SymbolicTensor } from '../symbolic.js';
 
@@ -68,7 +68,7 @@ function checkStreamable(layer: Layer, inputCount: number, rank: number): void {
   }
   if (layer instanceof TimeDistributed) {
     const inner = layer.layer;
-    if (!(inner instanceof Dense || inner instanceof Dropout || (isFrameLayer(inner) && inner.className !== 'Add'))) {
+    if (!(inner instanceof Dense || inner instanceof Dropout || isSingleFrameLayer(inner))) {
       throw new ConfigError(`${layer.name}: TimeDistributed(${inner.className}) cannot stream; TimeDistributed of Dense, Dropout or one of ${FRAME_LAYER_NAMES} can`);
     }
     if (!(inner instanceof Dense || inner instanceof Dropout)) checkStreamable(inner, 1, rank - 1);
