@@ -142,6 +142,6 @@ function backward_direction(run: Run, dir: Direction, bwd: Backward, x: usize, t
   // Only the reset_after GRU has a recurrent side of its own; elsewhere both rows are the same sums.
   if (dRec == dPre) memory.copy(bwd.dBias + (<usize>GHp << 2), bwd.dBias, <usize>GHp << 2);
   else f32_column_sums(bwd.dBias + (<usize>GHp << 2), dRec, GHp, rows, GHp, false);
-  f32_gemm(bwd.dX, bwd.Dp, dPre, GHp, bwd.kernelT, rows, bwd.Dp, GHp, bwd.accumulateDx, pack);
+  if (bwd.dX != 0) f32_gemm(bwd.dX, bwd.Dp, dPre, GHp, bwd.kernelT, rows, bwd.Dp, GHp, bwd.accumulateDx, pack);
   recurrent_dropout_begin(0, 0, 0);
 }

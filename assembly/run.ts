@@ -115,7 +115,7 @@
   kernelT: usize;
   /** Uᵀ packed the same way, per block of the cell's recurrent recipe, back to back. */
   recurrentT: usize;
-  /** d loss / d x (B*T, Dp), written, or added to with BWD_FLAG_ACCUMULATE_DX. */
+  /** d loss / d x (B*T, Dp), written, or added to with BWD_FLAG_ACCUMULATE_DX; 0 when not needed. */
   dX: usize;
   /** D padded to a multiple of 4. */
   Dp: i32;

@@ -14,6 +14,8 @@ export interface RecurrentOutputGradients {
   readonly outputs: readonly Float32Array[];
   /** Per direction, d loss / d its final states in Keras order ((B, H) each), or null for none. */
   readonly finalStates?: readonly (readonly (Float32Array | null)[] | null)[];
+  /** False when nothing uses d loss / d x (x is a model input): dX = dPre·Wᵀ is then not computed. Default true. */
+  readonly inputGradient?: boolean;
 }
 
 export interface RecurrentDirectionGradients {
@@ -28,9 +30,9 @@ export interface RecurrentDirectionGradients {
 }
 
 export interface RecurrentGradients {
-  /** d loss / d x, (B, T, D), summed over the directions (with xBackward: direction 0's alone). */
-  readonly x: Float32Array;
-  /** With the run's xBackward: d loss / d xBackward; else null. */
+  /** d loss / d x, (B, T, D), summed over the directions (with xBackward: direction 0's alone); null when not asked for. */
+  readonly x: Float32Array | null;
+  /** With the run's xBackward (and x asked for): d loss / d xBackward; else null. */
   readonly xBackward: Float32Array | null;
   readonly directions: RecurrentDirectionGradients[];
 }
@@ -142,8 +144,9 @@ function backward(
   const outputGradients = elementwise ? splitMergeGradient(gradients.outputs[0], rawOutputs, elementwise) : gradients.outputs;
   // One gradient buffer per output buffer of the forward run (concat: one for both directions).
   const dOutBuffers = outputGradients.map((g) => session.upload(g, g.length));
-  const dX = session.alloc(B * T * Dp * 4);
-  const dXBackward = run.xBackward ? session.alloc(B * T * Dp * 4) : 0;
+  const inputGradient = gradients.inputGradient !== false;
+  const dX = inputGradient ? session.alloc(B * T * Dp * 4) : 0;
+  const dXBackward = inputGradient && run.xBackward ? session.alloc(B * T * Dp * 4) : 0;
   const scratch = session.alloc(exports.recurrent_backward_scratch_bytes(cell.id, B, T, Hp));
   const blocks: BackwardDirection[] = [];
   const results: { dKernel: number; dRecurrent: number; dBias: number; dH0: number; dC0: number }[] = [];
@@ -203,7 +206,7 @@ function backward(
     return out;
   };
   return {
-    x: unpadInput(dX),
+    x: dX ? unpadInput(dX) : null,
     xBackward: dXBackward ? unpadInput(dXBackward) : null,
     directions: results.map((r) => ({
       kernel: unpad(r.dKernel, D, G),

@@ -71,7 +71,8 @@ export function runTrainingPass(graph: TrainingGraph, layers: readonly Layer[], 
         const { node, step } = steps[k];
         const dOut = node.outputs.map((symbolic) => grads.get(symbolic) ?? null);
         if (dOut.every((g) => g === null) && node.layer.countParams() === 0) continue;
-        const result = step.backward(dOut);
+        // A model input's gradient reaches nothing: the step may skip it.
+        const result = step.backward(dOut, node.inputs.map((symbolic) => !graph.inputs.includes(symbolic)));
         node.inputs.forEach((symbolic, i) => {
           const g = result.inputs[i];
           if (g) addInto(grads, symbolic, g);

@@ -31,8 +31,11 @@ export interface LayerGradients {
 export interface LayerStep {
   outputs: Tensor[];
   masks: (Tensor | undefined)[];
-  /** From d loss / d each output (null: the output does not reach the loss). */
-  backward(dOutputs: (Float32Array | null)[]): LayerGradients;
+  /**
+   * From d loss / d each output (null: the output does not reach the loss). `inputGradients[i]`
+   * false: nothing reads input i's gradient (a model input), so a step may return null for it.
+   */
+  backward(dOutputs: (Float32Array | null)[], inputGradients?: readonly boolean[]): LayerGradients;
   release(): void;
 }
 
@@ -261,20 +264,20 @@ function recurrentTapeStep(
   return {
     outputs,
     masks: outputs.map((_, i) => (i < sequenceOutputs && returnSequences ? masks[0] : undefined)),
-    backward: (dOutputs) => {
+    backward: (dOutputs, inputGradients) => {
       const outputGradients = result.outputs.map((o, i) => dOutputs[i] ?? new Float32Array(o.length));
       const finalStates = returnState
         ? layers.map((_, d) => Array.from({ length: stateCount }, (_unused, k) => dOutputs[sequenceOutputs + d * stateCount + k] ?? null))
         : undefined;
-      const grads = tape.backward({ outputs: outputGradients, finalStates });
+      const grads = tape.backward({ outputs: outputGradients, finalStates, inputGradient: inputGradients?.[0] !== false });
       const weightGrads = grads.directions.flatMap((g, d) => {
         const kernel = prepared[d].kernelGradient(g.kernel);
         return layers[d].useBias ? [kernel, g.recurrentKernel, g.bias] : [kernel, g.recurrentKernel];
       });
       const stateInputs = inputs.length - 1;
       const stateGrads = grads.directions.flatMap((g) => g.initialState).slice(0, stateInputs);
-      const dX = prepared[0].inputGradient(grads.x);
-      if (grads.xBackward) {
+      const dX = grads.x ? prepared[0].inputGradient(grads.x) : null;
+      if (dX && grads.xBackward) {
         const other = prepared[1].inputGradient(grads.xBackward);
         for (let i = 0; i < dX.length; i++) dX[i] += other[i];
       }
