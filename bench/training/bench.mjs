@@ -53,16 +53,25 @@ function uniform(size, seed) {
 
 const relativeDiff = (a, b) => Math.max(...a.map((v, i) => Math.abs(v - b[i]) / Math.max(1e-6, Math.abs(b[i]))));
 
-/** A peer that runs `n` steps and returns their ms: in process, timed here. */
+/**
+ * A peer that runs `n` steps and returns their ms: in process, timed here. The returned array also
+ * carries each step's CPU time (`cpuMs`: this process's user + system time over the step): on a
+ * loaded host, a step longer than the scheduler's time slice waits for other processes inside its
+ * wall time, so a long train step's wall median is inflated more than a short forward pass's.
+ */
 function localPeer(id, step) {
   return {
     id,
     async run(n) {
       const ms = [];
+      ms.cpuMs = [];
       for (let i = 0; i < n; i++) {
+        const cpu = process.cpuUsage();
         const start = performance.now();
         await step();
         ms.push(performance.now() - start);
+        const used = process.cpuUsage(cpu);
+        ms.cpuMs.push((used.user + used.system) / 1000);
       }
       return ms;
     },
@@ -88,7 +97,7 @@ async function timeInterleaved(peers, timing) {
         const end = performance.now() + timing.warmupMs;
         for (let runs = 0; runs < timing.warmupRuns || performance.now() < end; runs++) [last] = await peer.run(1);
       }
-      state.push({ peer, slow, samples: [], timed: 0, burst: slow ? 1 : Math.max(1, Math.round(timing.burstMs / last)), minRuns: slow ? timing.slowMinRuns : timing.minRuns });
+      state.push({ peer, slow, samples: [], cpuSamples: [], timed: 0, burst: slow ? 1 : Math.max(1, Math.round(timing.burstMs / last)), minRuns: slow ? timing.slowMinRuns : timing.minRuns });
     } catch (error) {
       state.push({ peer, error: errorMessage(error) });
     }
@@ -101,6 +110,7 @@ async function timeInterleaved(peers, timing) {
       try {
         const ms = await s.peer.run(Math.min(s.burst, timing.maxRuns - s.samples.length));
         s.samples.push(...ms);
+        if (ms.cpuMs) s.cpuSamples.push(...ms.cpuMs);
         s.timed += ms.reduce((a, b) => a + b, 0);
       } catch (error) {
         s.error = errorMessage(error);
@@ -109,6 +119,7 @@ async function timeInterleaved(peers, timing) {
   }
   return new Map(state.map((s) => [s.peer.id, s.error ? { error: s.error } : s.skipped ? { skipped: s.skipped } : {
     medianMs: median(s.samples), minMs: Math.min(...s.samples), maxMs: Math.max(...s.samples), runs: s.samples.length,
+    ...(s.cpuSamples.length ? { cpuMedianMs: median(s.cpuSamples) } : {}),
   }]));
 }
 
@@ -203,6 +214,10 @@ async function measureTrainingPoint({ cell, B, H }, seed, torch, timing, history
   point.oursGflops = oursMs ? point.flops / (oursMs * 1e6) : null;
   point.forwardGflops = point.forwardMs ? point.forwardFlops / (point.forwardMs * 1e6) : null;
   point.trainOverForwardGflops = point.oursGflops && point.forwardGflops ? point.oursGflops / point.forwardGflops : null;
+  // The same ratio from CPU time, which leaves out the time other processes ran (see localPeer).
+  const oursCpuMs = point.peers[OURS].cpuMedianMs;
+  point.forwardCpuMs = forward?.cpuMedianMs ?? null;
+  point.trainOverForwardCpuGflops = oursCpuMs && point.forwardCpuMs ? (point.flops / oursCpuMs) / (point.forwardFlops / point.forwardCpuMs) : null;
   point.ratios = pointRatios(point);
   return point;
 }
@@ -247,10 +262,11 @@ const formatRatio = (r) => (r ? `${r >= 10 ? r.toFixed(1) : r.toFixed(2)}x` : '-
 export function formatTrainingReport(results) {
   const others = TRAINING_PEER_IDS.filter((id) => id !== OURS);
   const cell = (r) => (!r ? '-' : r.error ? 'error' : r.skipped ? 'skipped' : `${formatMs(r.medianMs)}${r.variant ? '*' : ''}${r.disagrees ? '!' : ''}`);
-  const header = ['cell', 'B', 'H', ...TRAINING_PEER_IDS.map((id) => `${id} ms`), ...others.map((id) => `${id}/ours`), 'train GFLOP/s', 'forward GFLOP/s', 'train/forward'];
+  const header = ['cell', 'B', 'H', ...TRAINING_PEER_IDS.map((id) => `${id} ms`), ...others.map((id) => `${id}/ours`), 'train GFLOP/s', 'forward GFLOP/s', 'train/forward', 'train/forward (CPU time)'];
   const rows = results.points.map((p) => [
     p.cell, String(p.B), String(p.H), ...TRAINING_PEER_IDS.map((id) => cell(p.peers[id])), ...others.map((id) => formatRatio(p.ratios[id])),
     p.oursGflops?.toFixed(2) ?? '-', p.forwardGflops?.toFixed(2) ?? '-', p.trainOverForwardGflops ? `${(100 * p.trainOverForwardGflops).toFixed(0)}%` : '-',
+    p.trainOverForwardCpuGflops ? `${(100 * p.trainOverForwardCpuGflops).toFixed(0)}%` : '-',
   ]);
   const m = results.machine;
   const lines = [
@@ -261,6 +277,7 @@ export function formatTrainingReport(results) {
     `Geometric means (peer ms / ours): ${others.map((id) => `${id} ${formatRatio(results.geomeans[id].all)} over ${results.geomeans[id].cells} points`).join('; ')}.`,
     `${m.cpuModel}, ${m.cores} cores, Node ${m.node}, ${results.torch?.torch ? `torch ${results.torch.torch} (${results.torch.threads} thread)` : 'no torch'}; wasm-rnn kernels ${results.build?.kernelVariant}; load average ${m.loadAverageAtStart[0]} at start, ${m.loadAverageAtEnd?.[0] ?? '?'} at end; ${results.durationSeconds ?? '?'} s.`,
     `T=${results.grid.T}, D=${results.grid.D}; one train step = trainOnBatch (mse, Adam); train FLOPs = 3 x the forward products 2*T*B*G*H*(D+H).`,
+    'train/forward: the two GFLOP/s from wall-clock medians; (CPU time): from medians of this process\'s CPU time per run, which leave out the time the scheduler gave other processes.',
   ];
   if (results.points.some((p) => Object.values(p.peers).some((r) => r.variant))) lines.push('* tfjs-layers has no reset_after GRU: it trained the reset_before GRU, checked against our reset_before GRU.');
   if (results.warnings.length) lines.push('', ...results.warnings);
