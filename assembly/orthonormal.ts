@@ -9,11 +9,23 @@
 // Plain mul/add (no `madd`), so both packaged builds give the same bits.
 //
 // Layout: n padded to `rows`, a multiple of 8 (extra vectors after the real ones); V twice, as
-// Gram panels [rows/8][m][8] (8 vectors side by side, see f32_gram_panel) and as column panels
+// Gram panels [rows/8][m][8] (8 vectors side by side, see f32_gram_columns; each panel followed
+// by one cache line of padding, see gram_panel_bytes) and as column panels
 // [blocks][rows][8] (8 consecutive entries of each vector; blocks = ceil(m/8), padding columns
 // zero), where the substitution runs and Q is left; G rows×rows float64, row-major, lower
 // triangle used.
-import { stage_normals } from "./random";
+import { STAGED_NORMALS, stage_lane_normals } from "./random";
+
+/**
+ * Bytes from one Gram panel (m rows of 8 floats) to the next: one cache line more than the panel.
+ * Panels m·32 bytes apart (a multiple of 4 KiB for every m that is a multiple of 128) would all
+ * map to the same sets of the L1 and L2 caches, and the Gram kernel and the draw, which touch
+ * every panel at the same offset, would evict their own lines; the extra line staggers them.
+ */
+// @ts-ignore: decorator
+@inline function gram_panel_bytes(m: i32): usize {
+  return (<usize>m << 5) + 64;
+}
 
 // @ts-ignore: decorator
 @inline function sum2(v: v128): f64 {
@@ -39,7 +51,7 @@ import { stage_normals } from "./random";
  * (it never does within one).
  */
 export function f32_gram_columns(g: usize, vectorPanels: usize, n: i32, m: i32, from: i32, to: i32): void {
-  const panelBytes = <usize>m << 5;
+  const panelBytes = gram_panel_bytes(m);
   const ldg = <usize>n << 3;
   const start = <usize>from << 5;
   const bandBytes = <usize>(to - from) << 5;
@@ -218,55 +230,122 @@ export function f32_substitute_panels(w: usize, rows: i32, packed: usize, first:
 }
 
 /**
- * Entries k in [from, to) of the tall m×n matrix A (row-major: k = i·n + j), V = Aᵀ, into both
- * layouts: the next normals of the stream in `state` when `source` is 0, else source[k]
- * (float64). `from` is a multiple of 4, so a matrix drawn over several calls is the same stream.
+ * Entries k in [from, to) of the tall m×n matrix A (row-major: k = i·n + j), V = Aᵀ, into the
+ * Gram panels: the next normals of the lanes in `state` (seeded by random_seed_lanes) when
+ * `source` is 0, else source[k] (float64). `from` is a multiple of 8, so a matrix drawn over
+ * several calls is the same stream. The column panels are built from these afterwards
+ * (orthonormal_column_panels): written here too, entry by entry 32 bytes apart, every row of A
+ * would sweep n cache lines of them, more than L1 holds, and pay a miss per entry.
  */
-export function orthonormal_fill(state: usize, source: usize, gramPanels: usize, w: usize, rows: i32, n: i32, m: i32, from: i32, to: i32): void {
-  const panelBytes = <usize>m << 5;
-  const columnPanelBytes = <usize>rows << 5;
+export function orthonormal_fill(state: usize, source: usize, gramPanels: usize, n: i32, m: i32, from: i32, to: i32): void {
+  const panelBytes = gram_panel_bytes(m);
   let i = from / n, j = from - i * n;
+  if ((n & 7) == 0) {
+    // Eight entries at a time are lanes 0..7 of one row of one panel.
+    let row = gramPanels + (<usize>(j >> 3)) * panelBytes + (<usize>i << 5);
+    for (let k = from; k < to; k += 8) {
+      if (source == 0) stage_lane_normals(state);
+      const values = source == 0 ? state + STAGED_NORMALS : source + (<usize>k << 3);
+      if (to - k >= 8) {
+        v128.store(row, demote4(values));
+        v128.store(row, demote4(values + 32), 16);
+      } else {
+        for (let l = 0; l < to - k; l++) store<f32>(row + (<usize>l << 2), <f32>load<f64>(values + (<usize>l << 3)));
+      }
+      j += 8;
+      if (j == n) {
+        j = 0;
+        i++;
+        row = gramPanels + (<usize>i << 5);
+      } else {
+        row += panelBytes;
+      }
+    }
+    return;
+  }
   let pp = gramPanels + (<usize>(j >> 3)) * panelBytes + (<usize>i << 5) + (<usize>(j & 7) << 2);
-  let pw = w + (<usize>(i >> 3)) * columnPanelBytes + (<usize>j << 5) + (<usize>(i & 7) << 2);
-  for (let k = from; k < to; k += 4) {
-    if (source == 0) stage_normals(state);
-    const values = source == 0 ? state + 16 : source + (<usize>k << 3);
-    const count = min(4, to - k);
+  for (let k = from; k < to; k += 8) {
+    if (source == 0) stage_lane_normals(state);
+    const values = source == 0 ? state + STAGED_NORMALS : source + (<usize>k << 3);
+    const count = min(8, to - k);
     for (let l = 0; l < count; l++) {
-      const v = <f32>load<f64>(values + (<usize>l << 3));
-      store<f32>(pp, v);
-      store<f32>(pw, v);
+      store<f32>(pp, <f32>load<f64>(values + (<usize>l << 3)));
       j++;
       if (j == n) {
         j = 0;
         i++;
         pp = gramPanels + (<usize>i << 5);
-        pw = w + (<usize>(i >> 3)) * columnPanelBytes + (<usize>(i & 7) << 2);
       } else {
         pp += (j & 7) == 0 ? panelBytes - 28 : 4;
-        pw += 32;
       }
     }
   }
 }
 
+/** The four f64 at `values` as one f32x4. */
+// @ts-ignore: decorator
+@inline function demote4(values: usize): v128 {
+  const low = f32x4.demote_f64x2_zero(v128.load(values));
+  const high = f32x4.demote_f64x2_zero(v128.load(values, 16));
+  return i64x2.shuffle(low, high, 0, 2);
+}
+
 /**
- * The padding of both layouts: vectors n..rows-1 (deterministic values in [-1, 1), so G stays
- * positive definite; later vectors never change earlier ones) and zero columns m..8·blocks-1.
+ * The padding vectors n..rows-1 of the Gram panels: deterministic values in [-1, 1), so G stays
+ * positive definite (later vectors never change earlier ones).
  */
-export function orthonormal_pad(gramPanels: usize, w: usize, rows: i32, n: i32, m: i32, blocks: i32): void {
-  const panelBytes = <usize>m << 5;
-  const columnPanelBytes = <usize>rows << 5;
+export function orthonormal_pad(gramPanels: usize, rows: i32, n: i32, m: i32): void {
+  const panelBytes = gram_panel_bytes(m);
   for (let j = n; j < rows; j++) {
     for (let i = 0; i < m; i++) {
-      const v = padding_value(i, j);
-      store<f32>(gramPanels + (<usize>(j >> 3)) * panelBytes + (<usize>i << 5) + (<usize>(j & 7) << 2), v);
-      store<f32>(w + (<usize>(i >> 3)) * columnPanelBytes + (<usize>j << 5) + (<usize>(i & 7) << 2), v);
+      store<f32>(gramPanels + (<usize>(j >> 3)) * panelBytes + (<usize>i << 5) + (<usize>(j & 7) << 2), padding_value(i, j));
     }
   }
-  for (let i = m; i < blocks * 8; i++) {
-    for (let j = 0; j < rows; j++) store<f32>(w + (<usize>(i >> 3)) * columnPanelBytes + (<usize>j << 5) + (<usize>(i & 7) << 2), 0);
+}
+
+/**
+ * Column panels [first, last) of V (entries 8b..8b+7 of every vector, padded vectors included;
+ * entries past m zero) from the Gram panels: each 8×8 block is 256 contiguous bytes on both
+ * sides, transposed in registers.
+ */
+export function orthonormal_column_panels(gramPanels: usize, w: usize, rows: i32, m: i32, first: i32, last: i32): void {
+  const panelBytes = gram_panel_bytes(m);
+  const columnPanelBytes = <usize>rows << 5;
+  for (let b = first; b < last; b++) {
+    const target = w + <usize>b * columnPanelBytes;
+    const entries = min(8, m - 8 * b);
+    for (let jp = 0; jp < rows / 8; jp++) {
+      const source = gramPanels + <usize>jp * panelBytes + (<usize>b << 8);
+      const out = target + (<usize>jp << 8);
+      if (entries == 8) {
+        transpose4(out, source);
+        transpose4(out + 16, source + 128);
+        transpose4(out + 128, source + 16);
+        transpose4(out + 144, source + 144);
+        continue;
+      }
+      for (let lane = 0; lane < 8; lane++) {
+        for (let e = 0; e < 8; e++) {
+          const value = e < entries ? load<f32>(source + (<usize>e << 5) + (<usize>lane << 2)) : <f32>0;
+          store<f32>(out + (<usize>lane << 5) + (<usize>e << 2), value);
+        }
+      }
+    }
   }
+}
+
+/** The 4×4 block at `source` (rows 32 bytes apart) transposed to `out` (rows 32 bytes apart). */
+// @ts-ignore: decorator
+@inline function transpose4(out: usize, source: usize): void {
+  const r0 = v128.load(source), r1 = v128.load(source, 32), r2 = v128.load(source, 64), r3 = v128.load(source, 96);
+  const t0 = i32x4.shuffle(r0, r1, 0, 4, 1, 5);
+  const t1 = i32x4.shuffle(r2, r3, 0, 4, 1, 5);
+  const t2 = i32x4.shuffle(r0, r1, 2, 6, 3, 7);
+  const t3 = i32x4.shuffle(r2, r3, 2, 6, 3, 7);
+  v128.store(out, i64x2.shuffle(t0, t1, 0, 2));
+  v128.store(out, i64x2.shuffle(t0, t1, 1, 3), 32);
+  v128.store(out, i64x2.shuffle(t2, t3, 0, 2), 64);
+  v128.store(out, i64x2.shuffle(t2, t3, 1, 3), 96);
 }
 
 // @ts-ignore: decorator

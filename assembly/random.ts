@@ -1,15 +1,20 @@
-// The initializers' random numbers in WebAssembly: the host's sfc32 stream (src/initializers/
-// random.ts) word for word, so a seed draws the same samples whichever side runs it.
+// The initializers' random numbers in WebAssembly, from the host's sfc32 stream (src/initializers/
+// random.ts), word for word, so a seed draws the same samples whichever side runs it.
 //   Uniform samples are bit-identical to the host's: every step is integer math or an exactly
 //   rounded f64 operation in the host's order.
-//   Normal samples (Box–Muller, as the host's fillNormal) use this file's own log and sincos,
-//   accurate to a few ulp where the host calls Math.log/cos/sin; they agree with the host's to
-//   about 1e-15, far below the float32 the weights are stored in.
-// The generator state lives in the host's memory block `state` (four u32 words, then a staging
-// area), never in module globals, so several instances and streams cannot share it.
+//   Normal samples come from four sfc32 lanes that the host's stream seeds (the host's
+//   fillLaneNormals): one SIMD step gives four words, where one stream gives one. Box–Muller uses
+//   this file's own log and sincos, accurate to a few ulp where the host calls Math.log/cos/sin,
+//   so the two agree to about 1e-15, far below the float32 the weights are stored in.
+// The generator state lives in the host's memory block `state` (four u32 words, the lanes, then
+// a staging area), never in module globals, so several instances and streams cannot share it.
 
-/** Bytes of the state block: four sfc32 words, then four staged normals (f64). */
-export const RANDOM_STATE_BYTES: i32 = 16 + 8 * 4;
+/** Bytes of the state block: four sfc32 words, four lanes' sfc32 states (a, b, c, d vectors), eight staged normals (f64). */
+export const RANDOM_STATE_BYTES: i32 = 16 + 64 + 8 * 8;
+/** Where the staged normals start in the state block. */
+export const STAGED_NORMALS: usize = 80;
+/** Steps each lane runs before its first output, as the host's SeededRandom does. */
+const LANE_WARM_UP: i32 = 12;
 
 const TWO_POW_26: f64 = 67108864.0;
 const TWO_POW_MINUS_53: f64 = 1.1102230246251565e-16;
@@ -47,9 +52,6 @@ const SQRT_HALF_BITS: i64 = 0x3fe6a09e667f3bcd;
 const LN2_HI: f64 = 6.93147180369123816490e-01; // trailing zeros: e·LN2_HI is exact
 const LN2_LO: f64 = 1.90821492927058770002e-10;
 const TWO_PI: f64 = 6.283185307179586;
-
-// The polynomials below are evaluated by Estrin's scheme: a third of Horner's dependency chain,
-// so the out-of-order core overlaps the lanes' work.
 
 // @ts-ignore: decorator
 @inline function affine(c0: f64, c1: f64, t: v128): v128 {
@@ -110,45 +112,87 @@ const TWO_PI: f64 = 6.283185307179586;
 }
 
 /**
- * Stages four normals at `state + 16` (two Box–Muller pairs in the host's fillNormal order:
- * r·cos, r·sin of the first pair, then of the second) and advances the words in `state`.
+ * Seeds the four lanes from the stream in `state` (lane l takes its next four words as its a, b,
+ * c, d), advances that stream, and runs each lane through its warm-up: the host's
+ * fillLaneNormals, step for step.
  */
-// @ts-ignore: decorator
-@inline export function stage_normals(state: usize): void {
+export function random_seed_lanes(state: usize): void {
   let a = load<u32>(state), b = load<u32>(state, 4), c = load<u32>(state, 8), d = load<u32>(state, 12);
-  let w0: u32 = 0, w1: u32 = 0, w2: u32 = 0, w3: u32 = 0, w4: u32 = 0, w5: u32 = 0, w6: u32 = 0, w7: u32 = 0;
-  for (let k = 0; k < 8; k++) {
-    const result = a + b + d;
-    d += 1;
-    a = b ^ (b >>> 9);
-    b = c + (c << 3);
-    c = ((c << 21) | (c >>> 11)) + result;
-    w0 = w1; w1 = w2; w2 = w3; w3 = w4; w4 = w5; w5 = w6; w6 = w7; w7 = result;
+  for (let l = 0; l < 4; l++) {
+    for (let r = 0; r < 4; r++) {
+      const result = a + b + d;
+      d += 1;
+      a = b ^ (b >>> 9);
+      b = c + (c << 3);
+      c = ((c << 21) | (c >>> 11)) + result;
+      store<u32>(state + 16 + (<usize>(r * 16 + l * 4)), result);
+    }
   }
   store<u32>(state, a); store<u32>(state, b, 4); store<u32>(state, c, 8); store<u32>(state, d, 12);
-  stage_pairs(state + 16, unit(w0, w1), unit(w4, w5), unit(w2, w3), unit(w6, w7));
+  let la = v128.load(state, 16), lb = v128.load(state, 32), lc = v128.load(state, 48), ld = v128.load(state, 64);
+  for (let k = 0; k < LANE_WARM_UP; k++) {
+    const result = i32x4.add(i32x4.add(la, lb), ld);
+    ld = i32x4.add(ld, i32x4.splat(1));
+    la = v128.xor(lb, i32x4.shr_u(lb, 9));
+    lb = i32x4.add(lc, i32x4.shl(lc, 3));
+    lc = i32x4.add(v128.or(i32x4.shl(lc, 21), i32x4.shr_u(lc, 11)), result);
+  }
+  v128.store(state, la, 16); v128.store(state, lb, 32); v128.store(state, lc, 48); v128.store(state, ld, 64);
+}
+
+/** Uniforms in [0, 1) of lanes 0 and 1 of the words `high`, `low`: the host's unit(high, low). */
+// @ts-ignore: decorator
+@inline function units_low(high: v128, low: v128): v128 {
+  const h = f64x2.convert_low_i32x4_u(i32x4.shr_u(high, 5));
+  const l = f64x2.convert_low_i32x4_u(i32x4.shr_u(low, 6));
+  return f64x2.mul(f64x2.add(f64x2.mul(h, f64x2.splat(TWO_POW_26)), l), f64x2.splat(TWO_POW_MINUS_53));
 }
 
 /**
- * out[0..count) (float64) = the next `count` normals of the stream in `state`, four at a time:
- * after a count that is not a multiple of 4 the rest of the last four are dropped.
+ * Stages eight normals at `state + STAGED_NORMALS` and advances the lanes: four steps give each
+ * lane l four words w0..w3, first = unit(w0, w1), second = unit(w2, w3), and its Box–Muller pair
+ * (r·cos, r·sin) goes to normals 2l, 2l + 1.
+ */
+// @ts-ignore: decorator
+@inline export function stage_lane_normals(state: usize): void {
+  let la = v128.load(state, 16), lb = v128.load(state, 32), lc = v128.load(state, 48), ld = v128.load(state, 64);
+  let w0 = la, w1 = la, w2 = la, w3 = la;
+  for (let k = 0; k < 4; k++) {
+    const result = i32x4.add(i32x4.add(la, lb), ld);
+    ld = i32x4.add(ld, i32x4.splat(1));
+    la = v128.xor(lb, i32x4.shr_u(lb, 9));
+    lb = i32x4.add(lc, i32x4.shl(lc, 3));
+    lc = i32x4.add(v128.or(i32x4.shl(lc, 21), i32x4.shr_u(lc, 11)), result);
+    w0 = w1; w1 = w2; w2 = w3; w3 = result;
+  }
+  v128.store(state, la, 16); v128.store(state, lb, 32); v128.store(state, lc, 48); v128.store(state, ld, 64);
+  const stage = state + STAGED_NORMALS;
+  box_muller(stage, units_low(w0, w1), units_low(w2, w3));
+  box_muller(stage + 32, units_low(i64x2.shuffle(w0, w0, 1, 0), i64x2.shuffle(w1, w1, 1, 0)), units_low(i64x2.shuffle(w2, w2, 1, 0), i64x2.shuffle(w3, w3, 1, 0)));
+}
+
+/**
+ * out[0..count) (float64) = the lanes' next `count` normals (seeded by random_seed_lanes), eight
+ * at a time: after a count that is not a multiple of 8 the rest of the last eight are dropped.
  */
 export function random_normal_f64(state: usize, out: usize, count: i32): void {
-  for (let i = 0; i < count; i += 4) {
-    stage_normals(state);
-    const left = min(4, count - i);
-    for (let k = 0; k < left; k++) store<f64>(out + (<usize>(i + k) << 3), load<f64>(state + 16 + (<usize>k << 3)));
+  for (let i = 0; i < count; i += 8) {
+    stage_lane_normals(state);
+    const left = min(8, count - i);
+    for (let k = 0; k < left; k++) store<f64>(out + (<usize>(i + k) << 3), load<f64>(state + STAGED_NORMALS + (<usize>k << 3)));
   }
 }
 
-/** Normals of the pairs (first0, second0) and (first1, second1) to four f64 at `stage`. */
+/**
+ * The Box–Muller pairs of the uniforms (first, second) of two lanes, as four f64 at `stage`:
+ * lane 0's r·cos, r·sin, then lane 1's.
+ */
 // @ts-ignore: decorator
-@inline function stage_pairs(stage: usize, first0: f64, first1: f64, second0: f64, second1: f64): void {
+@inline function box_muller(stage: usize, first: v128, second: v128): void {
   // radius = sqrt(-2·log(1 - first)); 1 - first lies in (0, 1] and is exact.
-  const oneMinus = f64x2.sub(f64x2.splat(1), f64x2.replace_lane(f64x2.splat(first0), 1, first1));
+  const oneMinus = f64x2.sub(f64x2.splat(1), first);
   const radius = f64x2.sqrt(f64x2.mul(f64x2.splat(-2), log_unit(oneMinus)));
   // angle = 2π·second = quadrant·π/2 + 2π·t, t = second - quadrant/4 in [-1/8, 1/8] (exact).
-  const second = f64x2.replace_lane(f64x2.splat(second0), 1, second1);
   const quadrant = f64x2.floor(f64x2.add(f64x2.mul(second, f64x2.splat(4)), f64x2.splat(0.5)));
   const x = f64x2.mul(f64x2.sub(second, f64x2.mul(quadrant, f64x2.splat(0.25))), f64x2.splat(TWO_PI));
   const y = f64x2.mul(x, x);

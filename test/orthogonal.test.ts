@@ -5,12 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { memoryBytes, ready } from '../src/kernels/module.js';
-import { kernelOrthonormalColumns } from '../src/kernels/orthonormal.js';
+import { RANDOM_STATE_BYTES, kernelOrthonormalColumns } from '../src/kernels/orthonormal.js';
 import { kernelUniform } from '../src/kernels/random.js';
 import { loadedInstance } from '../src/kernels/default-instance.js';
 import { orthonormalizeRows } from '../src/initializers/householder.js';
 import { initializers } from '../src/initializers/index.js';
-import { SeededRandom } from '../src/initializers/random.js';
+import { SeededRandom, fillLaneNormals } from '../src/initializers/random.js';
 
 /** One source for every ready() here: a second ready() must ask for the same module. */
 const KERNEL_BYTES = readFileSync(new URL('../dist/wasm-rnn.wasm', import.meta.url));
@@ -18,7 +18,7 @@ const KERNEL_BYTES = readFileSync(new URL('../dist/wasm-rnn.wasm', import.meta.u
 /** A tall×narrow row-major Gaussian: what the initializer draws from `seed` before its QR. */
 function gaussian(seed: number, tall: number, narrow: number): Float64Array {
   const a = new Float64Array(tall * narrow);
-  new SeededRandom(seed).fillNormal(a);
+  fillLaneNormals(new SeededRandom(seed).saveState(), a);
   return a;
 }
 
@@ -169,17 +169,18 @@ describe('WebAssembly random streams', () => {
     }
   });
 
-  it('normals agree with the JavaScript Box–Muller (Math.log/cos/sin) to 1e-14 relative', () => {
+  it('normals agree with the JavaScript lanes (fillLaneNormals: Math.log/cos/sin) to 1e-14 relative', () => {
     const instance = loadedInstance();
     if (!instance) throw new Error('not ready');
     const { exports, heap } = instance;
-    const count = 200000;
+    const count = 200003; // not a multiple of 8: the last group is cut short
     const expected = new Float64Array(count);
-    new SeededRandom(5).fillNormal(expected);
-    const state = heap.alloc(48);
+    fillLaneNormals(new SeededRandom(5).saveState(), expected);
+    const state = heap.alloc(RANDOM_STATE_BYTES);
     const out = heap.alloc(count * 8);
     try {
       new Uint32Array(exports.memory.buffer, state, 4).set(new SeededRandom(5).saveState());
+      exports.random_seed_lanes(state);
       exports.random_normal_f64(state, out, count);
       const got = new Float64Array(exports.memory.buffer, out, count);
       let worst = 0;
@@ -193,6 +194,42 @@ describe('WebAssembly random streams', () => {
     } finally {
       heap.release(out);
       heap.release(state);
+    }
+  });
+});
+
+describe('fillLaneNormals', () => {
+  it('a shorter draw is a prefix of a longer one', () => {
+    const long = new Float64Array(1000);
+    fillLaneNormals(new SeededRandom(3).saveState(), long);
+    for (const length of [1, 2, 7, 8, 9, 999]) {
+      const short = new Float64Array(length);
+      fillLaneNormals(new SeededRandom(3).saveState(), short);
+      expect(Array.from(short)).toEqual(Array.from(long.subarray(0, length)));
+    }
+  });
+
+  it('is standard normal: moments, tails and neighbours uncorrelated within and across lanes', () => {
+    const count = 400000;
+    const z = new Float64Array(count);
+    fillLaneNormals(new SeededRandom(12).saveState(), z);
+    let sum = 0, squares = 0, fourth = 0, beyondTwo = 0;
+    for (const x of z) {
+      sum += x;
+      squares += x * x;
+      fourth += x ** 4;
+      if (Math.abs(x) > 2) beyondTwo++;
+    }
+    // Bounds of about 5 standard errors of each statistic under N(0, 1).
+    expect(Math.abs(sum / count)).toBeLessThan(5 / Math.sqrt(count));
+    expect(Math.abs(squares / count - 1)).toBeLessThan(5 * Math.sqrt(2 / count));
+    expect(Math.abs(fourth / count - 3)).toBeLessThan(5 * Math.sqrt(96 / count));
+    expect(Math.abs(beyondTwo / count - 0.0455)).toBeLessThan(5 * Math.sqrt((0.0455 * 0.9545) / count));
+    // Lag 1 is a pair's cos and sin, lag 2 the next lane, lag 8 the same lane's next pair.
+    for (const lag of [1, 2, 8]) {
+      let product = 0;
+      for (let i = lag; i < count; i++) product += z[i] * z[i - lag];
+      expect(Math.abs(product / (count - lag))).toBeLessThan(5 / Math.sqrt(count));
     }
   });
 });

@@ -3,7 +3,7 @@ import { ShapeError, formatShape } from '../errors.js';
 import { kernelOrthonormalColumns } from '../kernels/orthonormal.js';
 import { orthonormalizeRows } from './householder.js';
 import { SeededInitializer, type Initializer } from './initializer.js';
-import type { SeededRandom } from './random.js';
+import { fillLaneNormals, type SeededRandom } from './random.js';
 import { checkKeys, readNumber, readSeed, type OptionBag } from './validate.js';
 
 class Orthogonal extends SeededInitializer {
@@ -34,11 +34,12 @@ class Orthogonal extends SeededInitializer {
     if (size === 0) return new Float32Array(0);
 
     // Keras: Q of the QR of a tall×narrow Gaussian, q *= sign(diag(r)), transposed if wide.
-    // WebAssembly draws the Gaussian from the same stream and does the whole QR when it can.
-    const drawn = kernelOrthonormalColumns({ words: random.saveState() }, tall, narrow, this.gain, rows < cols);
+    // WebAssembly draws the same Gaussian (fillLaneNormals') and does the whole QR when it can.
+    const words = random.saveState();
+    const drawn = kernelOrthonormalColumns({ words }, tall, narrow, this.gain, rows < cols);
     if (drawn) return drawn;
     const gaussian = new Float64Array(tall * narrow);
-    random.fillNormal(gaussian);
+    fillLaneNormals(words, gaussian);
     const vectors = householderOrthonormalColumns(gaussian, tall, narrow);
     const values = new Float32Array(size);
 

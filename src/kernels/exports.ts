@@ -84,13 +84,17 @@ export interface KernelExports {
   f32_pack_cholesky_factor(packed: number, g: number, n: number): void;
   f32_substitute_panels(w: number, rows: number, packed: number, first: number, last: number): void;
   orthonormal_packed_floats(n: number): number;
-  /** V's entries [from, to) into both layouts: drawn from the stream in `state`, or source[k] when source is not 0. */
-  orthonormal_fill(state: number, source: number, gramPanels: number, w: number, rows: number, n: number, m: number, from: number, to: number): void;
-  orthonormal_pad(gramPanels: number, w: number, rows: number, n: number, m: number, blocks: number): void;
+  /** V's entries [from, to) into the Gram panels: drawn from the lanes in `state`, or source[k] when source is not 0. */
+  orthonormal_fill(state: number, source: number, gramPanels: number, n: number, m: number, from: number, to: number): void;
+  orthonormal_pad(gramPanels: number, rows: number, n: number, m: number): void;
+  /** Column panels [first, last) of V from its Gram panels. */
+  orthonormal_column_panels(gramPanels: number, w: number, rows: number, m: number, first: number, last: number): void;
   f32_panel_norm_deviation(w: number, rows: number, n: number, blocks: number, sums: number): number;
   f32_orthonormal_out(out: number, w: number, rows: number, n: number, m: number, gain: number, asRows: number, from: number, to: number): void;
   /** out (count float32) = minval + (maxval - minval)·uniform() from the sfc32 words at `state`, which advance. */
   random_uniform_f32(state: number, out: number, count: number, minval: number, maxval: number): void;
-  /** out (count float64) = the next normals of the stream at `state`, four at a time. */
+  /** The four normal lanes at `state` seeded from its sfc32 words (as fillLaneNormals seeds them). */
+  random_seed_lanes(state: number): void;
+  /** out (count float64) = the lanes' next normals (fillLaneNormals' values), eight at a time. */
   random_normal_f64(state: number, out: number, count: number): void;
 }

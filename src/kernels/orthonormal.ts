@@ -12,18 +12,21 @@ const MIN_VECTORS = 16;
 const TOLERANCE = 1e-5;
 /** Most normals drawn per call: V8 moves a WebAssembly function to its optimizing tier between calls only. */
 const DRAW_CHUNK = 1 << 16;
-/** Columns of V per Gram call: summed in float32, then added to G in float64. */
-const GRAM_BAND = 256;
+/** Columns of V per Gram call: summed in float32, then added to G in float64 (G's traffic halves with each doubling). */
+const GRAM_BAND = 512;
+/** Column panels transposed out of the Gram panels per call, after narrower first calls (see DRAW_CHUNK). */
+const COLUMN_PANELS = 64;
 /** Column panels solved per call, after a first call of one panel (see DRAW_CHUNK). */
 const SOLVE_PANELS = 16;
 /** Columns of Q written out per call, after narrower first calls. */
 const OUT_COLUMNS = 512;
 /** Bytes of the generator's state block (assembly/random.ts RANDOM_STATE_BYTES). */
-export const RANDOM_STATE_BYTES = 48;
+export const RANDOM_STATE_BYTES = 144;
 
 /**
- * Where the tall m×n matrix comes from: the next normals of an sfc32 stream (its four state
- * words, as src/initializers/random.ts holds them), or given values (row-major, float64).
+ * Where the tall m×n matrix comes from: the normals fillLaneNormals draws from an sfc32 stream
+ * (its four state words, as src/initializers/random.ts holds them), or given values (row-major,
+ * float64).
  */
 export type GaussianSource = { readonly words: ArrayLike<number> } | { readonly matrix: Float64Array };
 
@@ -41,7 +44,7 @@ export function kernelOrthonormalColumns(source: GaussianSource, m: number, n: n
   // later vectors never change earlier ones), their length to a multiple of 8 with zeros.
   const rows = Math.ceil(n / 8) * 8;
   const blocks = Math.ceil(m / 8);
-  const panelBytes = rows * m * 4;
+  const panelBytes = (rows / 8) * (m * 32 + 64); // Gram panels, each one cache line longer (assembly gram_panel_bytes)
   const columnPanelBytes = blocks * 8 * rows * 4;
   const gramBytes = rows * rows * 8;
   const packedBytes = ((rows * rows) / 2 + 2 * rows) * 4; // orthonormal_packed_floats(rows)
@@ -58,12 +61,18 @@ export function kernelOrthonormalColumns(source: GaussianSource, m: number, n: n
   const matrix = sourceBytes > 0 ? heap.alloc(sourceBytes) : 0;
   try {
     if ('matrix' in source) new Float64Array(exports.memory.buffer, matrix, m * n).set(source.matrix.subarray(0, m * n));
-    else new Uint32Array(exports.memory.buffer, state, 4).set(source.words);
-    // Chunks widening from 4096 normals (multiples of 4: each continues the stream).
-    for (let from = 0, count = 4096; from < m * n; from += count, count = Math.min(2 * count, DRAW_CHUNK)) {
-      exports.orthonormal_fill(state, matrix, panels, w, rows, n, m, from, Math.min(m * n, from + count));
+    else {
+      new Uint32Array(exports.memory.buffer, state, 4).set(source.words);
+      exports.random_seed_lanes(state);
     }
-    exports.orthonormal_pad(panels, w, rows, n, m, blocks);
+    // Chunks widening from 4096 normals (multiples of 8: each continues the stream).
+    for (let from = 0, count = 4096; from < m * n; from += count, count = Math.min(2 * count, DRAW_CHUNK)) {
+      exports.orthonormal_fill(state, matrix, panels, n, m, from, Math.min(m * n, from + count));
+    }
+    exports.orthonormal_pad(panels, rows, n, m);
+    for (let first = 0, count = 1; first < blocks; first += count, count = Math.min(2 * count, COLUMN_PANELS)) {
+      exports.orthonormal_column_panels(panels, w, rows, m, first, Math.min(blocks, first + count));
+    }
     new Float64Array(exports.memory.buffer, gram, rows * rows).fill(0);
     // Bands of columns widening to GRAM_BAND: the calls made before V8's optimizing tier
     // arrives (see DRAW_CHUNK) are the cheap ones.
