@@ -26,8 +26,8 @@ export {
 export { conv_lstm_run, CONV_LSTM_RETURN_SEQUENCES, CONV_LSTM_GO_BACKWARDS, CONV_LSTM_WORDS } from "./conv_lstm";
 export { f32_merge, MERGE_SUM, MERGE_MUL, MERGE_AVE } from "./merge";
 export {
-  f32_gram_columns, f64_cholesky_rows, f32_pack_cholesky_factor, f32_substitute_panels, orthonormal_packed_floats,
-  orthonormal_fill, orthonormal_pad, orthonormal_column_panels, f32_panel_norm_deviation, f32_orthonormal_out,
+  f32_gram_columns, f64_cholesky_rows, f32_substitute_panels, orthonormal_packed_floats,
+  orthonormal_fill, orthonormal_pad, orthonormal_column_panels, f64_norm_deviation, f32_orthonormal_out,
 } from "./orthonormal";
 export { random_uniform_f32, random_seed_lanes, random_normal_f64, RANDOM_STATE_BYTES } from "./random";
 

@@ -85,11 +85,12 @@ export function f32_gram_columns(g: usize, vectorPanels: usize, n: i32, m: i32, 
 
 /**
  * In place, rows i0..i0+3 of G's lower triangle become those of L, G = L·Lᵀ (left-looking, in
- * 4×2 blocks; rows above i0 must already hold L). Returns 0, or 1 + the row whose pivot lost more
+ * 4×2 blocks; rows above i0 must already hold L), and are packed for the solve into `packed`
+ * (see pack_cholesky_block) while they are still in cache. Returns 0, or 1 + the row whose pivot lost more
  * than 99.9% of its squared norm: V is then too close to rank-deficient for this method, and the
  * caller falls back to Householder.
  */
-export function f64_cholesky_rows(g: usize, n: i32, i0: i32): i32 {
+export function f64_cholesky_rows(g: usize, n: i32, i0: i32, packed: usize): i32 {
   const ldg = <usize>n << 3;
   const a0 = g + <usize>i0 * ldg;
   const a1 = a0 + ldg, a2 = a1 + ldg, a3 = a2 + ldg;
@@ -132,58 +133,62 @@ export function f64_cholesky_rows(g: usize, n: i32, i0: i32): i32 {
       }
     }
   }
+  pack_cholesky_block(packed, g, n, i0);
   return 0;
 }
 
 
-/** Floats f32_pack_cholesky_factor writes: L's rows in blocks of 4, as float32. */
+/** Floats of the packed Cholesky factor (pack_cholesky_block): L's rows in blocks of 4, as float32. */
 export function orthonormal_packed_floats(n: i32): i32 {
   return (n * n) / 2 + 2 * n;
 }
 
 /**
- * L (left in g by f64_cholesky_rows) packed for f32_substitute_rows: for block b (rows
- * 4b..4b+3), [k][4 rows] = -L[row][k] for k < 4b, then the 4×4 diagonal block (row-major,
- * reciprocal pivots on its diagonal), so the kernel subtracts with one splat per row.
+ * Rows i0..i0+3 of L (in g) packed for substitute_4x8 at packed + (i0²/2 + 2·i0) floats (the
+ * blocks before it): [k][4 rows] = -L[row][k] for k < i0, then the 4×4 diagonal block
+ * (row-major, reciprocal pivots on its diagonal), so the kernel subtracts with one splat per row.
  */
-export function f32_pack_cholesky_factor(packed: usize, g: usize, n: i32): void {
+// @ts-ignore: decorator
+@inline function pack_cholesky_block(packed: usize, g: usize, n: i32, i0: i32): void {
   const ldg = <usize>n << 3;
-  let p = packed;
-  for (let i0 = 0; i0 < n; i0 += 4) {
-    for (let k = 0; k < i0; k++) {
-      for (let r = 0; r < 4; r++) store<f32>(p + (<usize>r << 2), <f32>-load<f64>(g + <usize>(i0 + r) * ldg + (<usize>k << 3)));
-      p += 16;
+  let p = packed + ((<usize>i0 * i0 / 2 + 2 * <usize>i0) << 2);
+  const row = g + <usize>i0 * ldg;
+  for (let k = 0; k < i0; k++) {
+    const at = row + (<usize>k << 3);
+    const low = f32x4.demote_f64x2_zero(f64x2.replace_lane(f64x2.splat(load<f64>(at)), 1, load<f64>(at + ldg)));
+    const high = f32x4.demote_f64x2_zero(f64x2.replace_lane(f64x2.splat(load<f64>(at + 2 * ldg)), 1, load<f64>(at + 3 * ldg)));
+    v128.store(p, f32x4.neg(i64x2.shuffle(low, high, 0, 2)));
+    p += 16;
+  }
+  for (let r = 0; r < 4; r++) {
+    for (let c = 0; c < 4; c++) {
+      const l = load<f64>(row + <usize>r * ldg + (<usize>(i0 + c) << 3));
+      store<f32>(p + (<usize>(4 * r + c) << 2), r == c ? <f32>(1.0 / l) : c < r ? <f32>-l : 0);
     }
-    for (let r = 0; r < 4; r++) {
-      for (let c = 0; c < 4; c++) {
-        const l = load<f64>(g + <usize>(i0 + r) * ldg + (<usize>(i0 + c) << 3));
-        store<f32>(p + (<usize>(4 * r + c) << 2), r == c ? <f32>(1.0 / l) : c < r ? <f32>-l : 0);
-      }
-    }
-    p += 64;
   }
 }
 
 /**
- * In place, V becomes Q = L⁻¹·V in column panels [first, last). Columns are independent in the
- * solve, so a panel (rows·32 bytes) stays in cache while all its rows are solved, each from the
- * rows of Q right before it, read sequentially.
+ * In place, V becomes Q = L⁻¹·V in column panels [first, last), L packed by f64_cholesky_rows.
+ * Columns are independent in the solve, so a panel (rows·32 bytes) stays in cache while all its
+ * rows are solved, each from the rows of Q right before it, read sequentially. The squares of
+ * each solved row are added to sums[row] (float64, zeroed by the caller before the first panel).
  */
-export function f32_substitute_panels(w: usize, rows: i32, packed: usize, first: i32, last: i32): void {
+export function f32_substitute_panels(w: usize, rows: i32, packed: usize, first: i32, last: i32, sums: usize): void {
   const panelBytes = <usize>rows << 5;
   for (let b = first; b < last; b++) {
     const panel = w + <usize>b * panelBytes;
     let block = packed; // L's rows i0..i0+3: i0²/2 + 2·i0 floats from the start
     for (let i0 = 0; i0 < rows; i0 += 4) {
       const diagonal = block + (<usize>i0 << 4);
-      substitute_4x8(panel, i0, block, diagonal);
+      substitute_4x8(panel, i0, block, diagonal, sums + (<usize>i0 << 3));
       block = diagonal + 64;
     }
   }
 }
 
 // @ts-ignore: decorator
-@inline function substitute_4x8(panel: usize, i0: i32, block: usize, diagonal: usize): void {
+@inline function substitute_4x8(panel: usize, i0: i32, block: usize, diagonal: usize, sums: usize): void {
   const row = panel + (<usize>i0 << 5);
   let c00 = v128.load(row), c01 = v128.load(row, 16);
   let c10 = v128.load(row, 32), c11 = v128.load(row, 48);
@@ -227,6 +232,19 @@ export function f32_substitute_panels(w: usize, rows: i32, packed: usize, first:
   v128.store(row, c10, 32); v128.store(row, c11, 48);
   v128.store(row, c20, 64); v128.store(row, c21, 80);
   v128.store(row, c30, 96); v128.store(row, c31, 112);
+  add_squares(sums, c00, c01);
+  add_squares(sums + 8, c10, c11);
+  add_squares(sums + 16, c20, c21);
+  add_squares(sums + 24, c30, c31);
+}
+
+/** *sum += the squares of the eight floats in `low` and `high`, in float64. */
+// @ts-ignore: decorator
+@inline function add_squares(sum: usize, low: v128, high: v128): void {
+  const a = f64x2.promote_low_f32x4(low), b = f64x2.promote_low_f32x4(i64x2.shuffle(low, low, 1, 0));
+  const c = f64x2.promote_low_f32x4(high), d = f64x2.promote_low_f32x4(i64x2.shuffle(high, high, 1, 0));
+  const total = f64x2.add(f64x2.add(f64x2.mul(a, a), f64x2.mul(b, b)), f64x2.add(f64x2.mul(c, c), f64x2.mul(d, d)));
+  store<f64>(sum, load<f64>(sum) + f64x2.extract_lane(total, 0) + f64x2.extract_lane(total, 1));
 }
 
 /**
@@ -356,24 +374,10 @@ export function orthonormal_column_panels(gramPanels: usize, w: usize, rows: i32
 }
 
 /**
- * max over the first n rows of Q (column panels) of |‖row‖² - 1|, in float64: the caller's check
- * that the result is orthonormal. `sums` is scratch for rows float64.
+ * max over j < n of |sums[j] - 1|, the squared norms of Q's rows that f32_substitute_panels
+ * summed (float64): the caller's check that the result is orthonormal.
  */
-export function f32_panel_norm_deviation(w: usize, rows: i32, n: i32, blocks: i32, sums: usize): f64 {
-  memory.fill(sums, 0, <usize>rows << 3);
-  let p = w;
-  for (let b = 0; b < blocks; b++) {
-    for (let j = 0; j < rows; j++) {
-      const low = f64x2.promote_low_f32x4(v128.load64_zero(p));
-      const high = f64x2.promote_low_f32x4(v128.load64_zero(p, 8));
-      const low2 = f64x2.promote_low_f32x4(v128.load64_zero(p, 16));
-      const high2 = f64x2.promote_low_f32x4(v128.load64_zero(p, 24));
-      const at = sums + (<usize>j << 3);
-      const sum = f64x2.add(f64x2.add(f64x2.mul(low, low), f64x2.mul(high, high)), f64x2.add(f64x2.mul(low2, low2), f64x2.mul(high2, high2)));
-      store<f64>(at, load<f64>(at) + f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1));
-      p += 32;
-    }
-  }
+export function f64_norm_deviation(sums: usize, n: i32): f64 {
   let worst: f64 = 0;
   for (let j = 0; j < n; j++) worst = max(worst, Math.abs(load<f64>(sums + (<usize>j << 3)) - 1));
   return worst;

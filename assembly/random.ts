@@ -151,10 +151,11 @@ export function random_seed_lanes(state: usize): void {
 /**
  * Stages eight normals at `state + STAGED_NORMALS` and advances the lanes: four steps give each
  * lane l four words w0..w3, first = unit(w0, w1), second = unit(w2, w3), and its Box–Muller pair
- * (r·cos, r·sin) goes to normals 2l, 2l + 1.
+ * (r·cos, r·sin) goes to normals 2l, 2l + 1. A call, not inlined: every caller shares one copy,
+ * so V8's optimizing compiler, which runs while the first calls wait in its baseline tier, has
+ * one small function to compile instead of a large one per caller.
  */
-// @ts-ignore: decorator
-@inline export function stage_lane_normals(state: usize): void {
+export function stage_lane_normals(state: usize): void {
   let la = v128.load(state, 16), lb = v128.load(state, 32), lc = v128.load(state, 48), ld = v128.load(state, 64);
   let w0 = la, w1 = la, w2 = la, w3 = la;
   for (let k = 0; k < 4; k++) {

@@ -80,16 +80,15 @@ export interface KernelExports {
   stream_step(program: number): void;
   /** G += the products of V's columns [from, to), to - from <= 256. */
   f32_gram_columns(g: number, vectorPanels: number, n: number, m: number, from: number, to: number): void;
-  f64_cholesky_rows(g: number, n: number, i0: number): number;
-  f32_pack_cholesky_factor(packed: number, g: number, n: number): void;
-  f32_substitute_panels(w: number, rows: number, packed: number, first: number, last: number): void;
+  f64_cholesky_rows(g: number, n: number, i0: number, packed: number): number;
+  f32_substitute_panels(w: number, rows: number, packed: number, first: number, last: number, sums: number): void;
   orthonormal_packed_floats(n: number): number;
   /** V's entries [from, to) into the Gram panels: drawn from the lanes in `state`, or source[k] when source is not 0. */
   orthonormal_fill(state: number, source: number, gramPanels: number, n: number, m: number, from: number, to: number): void;
   orthonormal_pad(gramPanels: number, rows: number, n: number, m: number): void;
   /** Column panels [first, last) of V from its Gram panels. */
   orthonormal_column_panels(gramPanels: number, w: number, rows: number, m: number, first: number, last: number): void;
-  f32_panel_norm_deviation(w: number, rows: number, n: number, blocks: number, sums: number): number;
+  f64_norm_deviation(sums: number, n: number): number;
   f32_orthonormal_out(out: number, w: number, rows: number, n: number, m: number, gain: number, asRows: number, from: number, to: number): void;
   /** out (count float32) = minval + (maxval - minval)·uniform() from the sfc32 words at `state`, which advance. */
   random_uniform_f32(state: number, out: number, count: number, minval: number, maxval: number): void;

@@ -79,12 +79,13 @@ export function kernelOrthonormalColumns(source: GaussianSource, m: number, n: n
     for (let from = 0, width = 8; from < m; from += width, width = Math.min(2 * width, GRAM_BAND)) {
       exports.f32_gram_columns(gram, panels, rows, m, from, Math.min(m, from + width));
     }
-    for (let i = 0; i < rows; i += 4) if (exports.f64_cholesky_rows(gram, rows, i) !== 0) return null;
-    exports.f32_pack_cholesky_factor(packed, gram, rows);
+    for (let i = 0; i < rows; i += 4) if (exports.f64_cholesky_rows(gram, rows, i, packed) !== 0) return null;
+    // L is packed; G's memory now sums the squared norms of Q's rows.
+    new Float64Array(exports.memory.buffer, gram, rows).fill(0);
     for (let first = 0, count = 1; first < blocks; first += count, count = Math.min(2 * count, SOLVE_PANELS)) {
-      exports.f32_substitute_panels(w, rows, packed, first, Math.min(blocks, first + count));
+      exports.f32_substitute_panels(w, rows, packed, first, Math.min(blocks, first + count), gram);
     }
-    if (!(exports.f32_panel_norm_deviation(w, rows, n, blocks, gram) < TOLERANCE)) return null;
+    if (!(exports.f64_norm_deviation(gram, n) < TOLERANCE)) return null;
     for (let from = 0, width = 8; from < m; from += width, width = Math.min(2 * width, OUT_COLUMNS)) {
       exports.f32_orthonormal_out(panels, w, rows, n, m, gain, asRows ? 1 : 0, from, Math.min(m, from + width));
     }
