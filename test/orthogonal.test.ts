@@ -10,7 +10,8 @@ import { kernelUniform } from '../src/kernels/random.js';
 import { loadedInstance } from '../src/kernels/default-instance.js';
 import { orthonormalizeRows } from '../src/initializers/householder.js';
 import { initializers } from '../src/initializers/index.js';
-import { SeededRandom, fillLaneNormals } from '../src/initializers/random.js';
+import { SeededRandom } from '../src/initializers/random.js';
+import { fillLaneNormals } from '../src/initializers/lane-normals.js';
 
 /** One source for every ready() here: a second ready() must ask for the same module. */
 const KERNEL_BYTES = readFileSync(new URL('../dist/wasm-rnn.wasm', import.meta.url));
@@ -20,6 +21,24 @@ function gaussian(seed: number, tall: number, narrow: number): Float64Array {
   const a = new Float64Array(tall * narrow);
   fillLaneNormals(new SeededRandom(seed).saveState(), a);
   return a;
+}
+
+/**
+ * The uniform pairs behind fillLaneNormals, from four plain sfc32 generators (SeededRandom's):
+ * lane l starts from the seed's stream's next four words and warms up 12 steps; pair p = 4g + l
+ * is lane l's g-th (first, second), behind normals 2p and 2p + 1.
+ */
+function laneUniformPairs(seed: number, pairs: number): Float64Array {
+  const stream = new SeededRandom(seed);
+  const lanes = [0, 1, 2, 3].map(() => {
+    const lane = new SeededRandom(0);
+    lane.restoreState(Uint32Array.of(stream.nextUint32(), stream.nextUint32(), stream.nextUint32(), stream.nextUint32()));
+    for (let k = 0; k < 12; k++) lane.nextUint32();
+    return lane;
+  });
+  const out = new Float64Array(2 * pairs);
+  for (let p = 0; p < 2 * pairs; p++) out[p] = lanes[(p >> 1) % 4].uniform();
+  return out;
 }
 
 /** max |⟨v_p, v_q⟩ - δ_pq·gain²| over `count` vectors of `length`, vector p's entry k at(p, k). */
@@ -169,7 +188,7 @@ describe('WebAssembly random streams', () => {
     }
   });
 
-  it('normals agree with the JavaScript lanes (fillLaneNormals: Math.log/cos/sin) to 1e-14 relative', () => {
+  it('normals are bit-identical to the JavaScript lanes (fillLaneNormals), and close to Math.log/cos/sin', () => {
     const instance = loadedInstance();
     if (!instance) throw new Error('not ready');
     const { exports, heap } = instance;
@@ -183,11 +202,19 @@ describe('WebAssembly random streams', () => {
       exports.random_seed_lanes(state);
       exports.random_normal_f64(state, out, count);
       const got = new Float64Array(exports.memory.buffer, out, count);
+      expect(got).toEqual(expected);
+      // Box–Muller of the same uniforms with the engine's Math.log/cos/sin: within a few ulp.
+      const uniforms = laneUniformPairs(5, Math.ceil(count / 2));
       let worst = 0;
       let largest = 0;
-      for (let i = 0; i < count; i++) {
-        worst = Math.max(worst, Math.abs(got[i] - expected[i]) / Math.max(1, Math.abs(expected[i])));
-        largest = Math.max(largest, Math.abs(expected[i]));
+      for (let i = 0; i < count; i += 2) {
+        const [first, second] = [uniforms[i], uniforms[i + 1]];
+        const radius = Math.sqrt(-2 * Math.log(1 - first));
+        const pair = [radius * Math.cos(2 * Math.PI * second), radius * Math.sin(2 * Math.PI * second)];
+        for (let k = 0; k < 2 && i + k < count; k++) {
+          worst = Math.max(worst, Math.abs(got[i + k] - pair[k]) / Math.max(1, Math.abs(pair[k])));
+          largest = Math.max(largest, Math.abs(pair[k]));
+        }
       }
       expect(worst).toBeLessThan(1e-14);
       expect(largest).toBeGreaterThan(4); // the tails were exercised

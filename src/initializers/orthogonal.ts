@@ -3,7 +3,8 @@ import { ShapeError, formatShape } from '../errors.js';
 import { kernelOrthonormalColumns } from '../kernels/orthonormal.js';
 import { orthonormalizeRows } from './householder.js';
 import { SeededInitializer, type Initializer } from './initializer.js';
-import { fillLaneNormals, type SeededRandom } from './random.js';
+import { fillLaneNormals } from './lane-normals.js';
+import type { SeededRandom } from './random.js';
 import { checkKeys, readNumber, readSeed, type OptionBag } from './validate.js';
 
 class Orthogonal extends SeededInitializer {

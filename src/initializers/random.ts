@@ -137,57 +137,6 @@ export class SeededRandom {
   }
 }
 
-/** Steps each lane of fillLaneNormals runs before its first output, as SeededRandom's warm-up. */
-const LANE_WARM_UP = 12;
-
-/**
- * `target` = normals from four sfc32 lanes seeded by the stream whose four state words are
- * `words` (lane l takes the stream's next four words as its a, b, c, d, then warms up), the
- * Gaussian the orthogonal initializer factors. Eight at a time: four steps give each lane l the
- * words w0..w3, and the Box–Muller pair of first = unit(w0, w1), second = unit(w2, w3) becomes
- * normals 2l and 2l + 1. WebAssembly draws the same values with SIMD (assembly/random.ts), four
- * words per step where one stream gives one. @internal
- */
-export function fillLaneNormals(words: ArrayLike<number>, target: Float64Array): void {
-  let a = words[0] | 0, b = words[1] | 0, c = words[2] | 0, d = words[3] | 0;
-  // lanes[4·r + l]: word r (a, b, c, d) of lane l.
-  const lanes = new Int32Array(16);
-  for (let l = 0; l < 4; l++) {
-    for (let r = 0; r < 4; r++) {
-      const result = (((a + b) | 0) + d) | 0;
-      d = (d + 1) | 0;
-      a = b ^ (b >>> 9);
-      b = (c + (c << 3)) | 0;
-      c = (((c << 21) | (c >>> 11)) + result) | 0;
-      lanes[4 * r + l] = result;
-    }
-  }
-  const length = target.length;
-  for (let l = 0; l < 4; l++) {
-    let la = lanes[l], lb = lanes[4 + l], lc = lanes[8 + l], ld = lanes[12 + l];
-    let w0 = 0, w1 = 0, w2 = 0, w3 = 0;
-    for (let step = -LANE_WARM_UP; 8 * Math.floor(step / 4) + 2 * l < length; step++) {
-      const result = (((la + lb) | 0) + ld) | 0;
-      ld = (ld + 1) | 0;
-      la = lb ^ (lb >>> 9);
-      lb = (lc + (lc << 3)) | 0;
-      lc = (((lc << 21) | (lc >>> 11)) + result) | 0;
-      w0 = w1;
-      w1 = w2;
-      w2 = w3;
-      w3 = result >>> 0;
-      if (step < 0 || (step & 3) !== 3) continue;
-      const at = 8 * (step >> 2) + 2 * l;
-      const first = ((w0 >>> 5) * 2 ** 26 + (w1 >>> 6)) / TWO_POW_53;
-      const second = ((w2 >>> 5) * 2 ** 26 + (w3 >>> 6)) / TWO_POW_53;
-      const radius = Math.sqrt(-2 * Math.log(1 - first));
-      const angle = 2 * Math.PI * second;
-      target[at] = radius * Math.cos(angle);
-      if (at + 1 < length) target[at + 1] = radius * Math.sin(angle);
-    }
-  }
-}
-
 /** A fresh, non-reproducible seed for initializers that were given none. @internal */
 export function drawRandomSeed(): number {
   return Math.floor(Math.random() * TWO_POW_32);

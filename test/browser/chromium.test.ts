@@ -118,13 +118,26 @@ describeWithChromium('wasm-rnn in headless Chromium', () => {
         expect(inPage.last[0].data.slice(3).every((v) => Math.abs(v - 0.7038734) < 1e-6)).toBe(true);
       });
 
-      it('trains a small model (fit with dropout and shuffle, predict, evaluate) to the same numbers as Node, bit for bit', async () => {
+      it('trains a small model (fit with dropout and shuffle, predict, evaluate) to the same weights and predictions as Node, bit for bit', async () => {
         const inPage = await call<TrainingRun>(`harness.train(${JSON.stringify(build)})`);
         const inNode = await runTraining(api);
         expect(inPage.iterations).toBe(9);
         expect(inPage.loss).toHaveLength(3);
         expect(inPage.loss[2], 'the loss goes down').toBeLessThan(inPage.loss[0]);
-        expect(inPage).toEqual(inNode);
+        // The reported losses are float64 sums of Math.log terms, and ECMAScript leaves Math.log's
+        // last bit to the engine (Node 20's V8 and this Chromium's differ on about 7% of
+        // arguments): they agree to a few ulp. Weights, predictions and accuracy, bit for bit.
+        const { loss, batchLosses, evaluated, ...exact } = inPage;
+        const { loss: nodeLoss, batchLosses: nodeBatchLosses, evaluated: nodeEvaluated, ...nodeExact } = inNode;
+        expect(exact).toEqual(nodeExact);
+        const closeTo = (got: number[], expected: number[]) => {
+          expect(got).toHaveLength(expected.length);
+          got.forEach((v, i) => expect(Math.abs(v - expected[i])).toBeLessThanOrEqual(4 * Number.EPSILON * Math.abs(expected[i])));
+        };
+        closeTo(loss, nodeLoss);
+        closeTo(batchLosses, nodeBatchLosses);
+        expect(Object.keys(evaluated).sort()).toEqual(Object.keys(nodeEvaluated).sort());
+        closeTo(Object.keys(nodeEvaluated).sort().map((k) => evaluated[k]), Object.keys(nodeEvaluated).sort().map((k) => nodeEvaluated[k]));
       });
     });
   }
