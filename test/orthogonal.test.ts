@@ -295,20 +295,3 @@ describe('orthogonal initializer', () => {
     }
   });
 });
-
-describe('SeededRandom.fillNormal', () => {
-  it('gives exactly the values of repeated normal(), carrying the spare normal across calls', () => {
-    for (const length of [0, 1, 2, 5, 1000]) {
-      const one = new SeededRandom(9);
-      const batch = new SeededRandom(9);
-      const expected = [one.normal()];
-      for (let i = 0; i < length; i++) expected.push(one.normal());
-      expected.push(one.normal(), one.normal());
-      const got = [batch.normal()];
-      const filled = new Float64Array(length);
-      batch.fillNormal(filled);
-      got.push(...filled, batch.normal(), batch.normal());
-      expect(got).toEqual(expected);
-    }
-  });
-});

@@ -86,48 +86,6 @@ export class SeededRandom {
     return radius * Math.cos(angle);
   }
 
-  /**
-   * `target[i] = normal()` for every i in order, the same values as that loop. The generator state
-   * lives in locals here: a weight of a million values costs a fraction of the per-call loop,
-   * and the first few thousand, run before V8 optimizes anything, cost far less.
-   */
-  fillNormal(target: Float64Array): void {
-    const length = target.length;
-    let i = 0;
-    if (length > 0 && this.spareNormal !== null) {
-      target[i++] = this.spareNormal;
-      this.spareNormal = null;
-    }
-    let a = this.a, b = this.b, c = this.c, d = this.d;
-    while (i < length) {
-      // Four sfc32 outputs (as nextUint32), shifted in: w0, w1 make the first uniform, w2, w3 the second.
-      let w0 = 0, w1 = 0, w2 = 0, w3 = 0;
-      for (let k = 0; k < 4; k++) {
-        const result = (((a + b) | 0) + d) | 0;
-        d = (d + 1) | 0;
-        a = b ^ (b >>> 9);
-        b = (c + (c << 3)) | 0;
-        c = (c << 21) | (c >>> 11);
-        c = (c + result) | 0;
-        w0 = w1;
-        w1 = w2;
-        w2 = w3;
-        w3 = result >>> 0;
-      }
-      const first = ((w0 >>> 5) * 2 ** 26 + (w1 >>> 6)) / TWO_POW_53;
-      const second = ((w2 >>> 5) * 2 ** 26 + (w3 >>> 6)) / TWO_POW_53;
-      const radius = Math.sqrt(-2 * Math.log(1 - first));
-      const angle = 2 * Math.PI * second;
-      target[i++] = radius * Math.cos(angle);
-      if (i < length) target[i++] = radius * Math.sin(angle);
-      else this.spareNormal = radius * Math.sin(angle);
-    }
-    this.a = a;
-    this.b = b;
-    this.c = c;
-    this.d = d;
-  }
-
   /** Standard normal restricted to [-2, 2] by re-drawing, as Keras' truncated_normal does. */
   truncatedNormal(): number {
     for (;;) {
