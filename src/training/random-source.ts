@@ -13,3 +13,13 @@ export function seededGenerator(seed: number): RandomSource {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** A uniformly random order of 0..n-1 (Fisher-Yates), as fit draws one every epoch. */
+export function permutation(n: number, random: RandomSource): number[] {
+  const order = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+}

@@ -7,7 +7,7 @@ import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { runTrainingPass, type TrainingGraph } from './backprop.js';
 import { History, progressLine, type Callback, type Logs, type TrainedModel } from './callbacks.js';
 import { checkTrainable } from './layer-steps.js';
-import { seededGenerator, type RandomSource } from './random-source.js';
+import { permutation, seededGenerator, type RandomSource } from './random-source.js';
 import { computeLoss } from './losses.js';
 import { MeanTracker, RunningMetric } from './metrics.js';
 import { resolveOptimizer, type Optimizer, type OptimizerName } from './optimizers.js';
@@ -328,15 +328,6 @@ export class Trainer {
     for (const cb of callbacks) await cb.onTrainEnd?.({});
     return history;
   }
-}
-
-function permutation(n: number, random: RandomSource): number[] {
-  const order = Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  return order;
 }
 
 interface NodeLikeProcess {

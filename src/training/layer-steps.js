@@ -1,0 +1,345 @@
+// Each trainable layer's forward pass in training mode and its backward pass.
+// A step keeps what its backward needs (the recurrent layers: a tape in
+// WebAssembly memory, released by release()).
+import { ConfigError } from '../errors.js';
+import { Bidirectional } from '../layers/bidirectional.js';
+import { Concatenate } from '../layers/concatenate.js';
+import { Dense } from '../layers/dense.js';
+import { Dropout } from '../layers/dropout.js';
+import { Embedding } from '../layers/embedding.js';
+import { InputLayer } from '../layers/input-layer.js';
+import { Masking } from '../layers/masking.js';
+import { RecurrentLayer } from '../layers/recurrent.js';
+import { CuDNNGRU, CuDNNLSTM } from '../layers/cudnn.js';
+import { TimeDistributed } from '../layers/time-distributed.js';
+import { runRecurrentTraining } from '../kernels/backward.js';
+import { denseBackward } from '../kernels/dense-backward.js';
+import { defaultInstance } from '../kernels/default-instance.js';
+import { directionDropout } from './recurrent-dropout.js';
+import { Tensor, shapeSize } from '../tensor.js';
+/** The Dense activations activationGradient (silu, swish: siluGradient) differentiates. */
+const DENSE_BACKWARD_ACTIVATIONS = [
+    'softmax', 'linear', 'tanh', 'sigmoid', 'relu', 'relu6', 'hard_sigmoid', 'elu', 'selu', 'softsign', 'exponential', 'silu', 'swish',
+];
+/** Throws a ConfigError naming the layer when it has no backward pass (or runs in a mode training does not support). */
+export function checkTrainable(layer) {
+    if (layer instanceof InputLayer || layer instanceof Embedding || layer instanceof Masking || layer instanceof Concatenate || layer instanceof Dropout)
+        return;
+    if (layer instanceof Dense) {
+        if (!DENSE_BACKWARD_ACTIVATIONS.includes(layer.activation)) {
+            throw new ConfigError(`${layer.name}: Dense with activation '${layer.activation}' has no backward pass yet`);
+        }
+        return;
+    }
+    if (layer instanceof TimeDistributed) {
+        if (!(layer.layer instanceof Dense))
+            throw new ConfigError(`${layer.name}: TimeDistributed(${layer.layer.className}) has no backward pass (TimeDistributed(Dense) has)`);
+        checkTrainable(layer.layer);
+        return;
+    }
+    if (layer instanceof RecurrentLayer) {
+        checkRecurrentTrainable(layer, layer.name);
+        return;
+    }
+    if (layer instanceof Bidirectional) {
+        checkRecurrentTrainable(layer.forwardLayer, layer.name);
+        checkRecurrentTrainable(layer.backwardLayer, layer.name);
+        return;
+    }
+    throw new ConfigError(`${layer.name}: ${layer.className} has no backward pass, so a model with it cannot be trained`);
+}
+function checkRecurrentTrainable(layer, name) {
+    if (layer instanceof CuDNNLSTM || layer instanceof CuDNNGRU) {
+        throw new ConfigError(`${name}: ${layer.className} has no backward pass here (its weights are in cuDNN's layout); rebuild the model with ${layer.className.slice(5)} to train it`);
+    }
+    if (layer.stateful)
+        throw new ConfigError(`${name}: stateful ${layer.className} layers cannot be trained (Keras trains them batch by batch with carried states; this package does not)`);
+}
+/** Runs `layer` in training mode on one node's inputs. */
+export function trainingStep(layer, inputs, masks, random) {
+    if (layer instanceof Dense)
+        return denseStep(layer, layer, inputs, masks);
+    if (layer instanceof TimeDistributed)
+        return denseStep(layer, layer.layer, inputs, masks);
+    if (layer instanceof RecurrentLayer)
+        return recurrentStep(layer, inputs, masks, random);
+    if (layer instanceof Bidirectional)
+        return bidirectionalStep(layer, inputs, masks, random);
+    if (layer instanceof Embedding)
+        return embeddingStep(layer, inputs);
+    if (layer instanceof Masking)
+        return maskingStep(layer, inputs);
+    if (layer instanceof Concatenate)
+        return concatenateStep(layer, inputs, masks);
+    if (layer instanceof Dropout)
+        return dropoutStep(layer, inputs, masks, random);
+    checkTrainable(layer);
+    throw new ConfigError(`${layer.name}: ${layer.className} has no backward pass`);
+}
+const nothingToRelease = () => { };
+/** silu(z) = z·sigmoid(z) is not invertible: its derivative needs z itself. */
+function siluGradient(z, dY) {
+    return z.map((v, i) => {
+        const s = 1 / (1 + Math.exp(-v));
+        return dY[i] * s * (1 + v * (1 - s));
+    });
+}
+/** d act / d z of Dense's activations, from the output y = act(z) (silu: see siluGradient). */
+function activationGradient(activation, kerasVersion, y, dY, units) {
+    const dZ = new Float32Array(y.length);
+    if (activation === 'softmax') {
+        for (let r = 0; r < y.length / units; r++) {
+            let dot = 0;
+            for (let c = 0; c < units; c++)
+                dot += dY[r * units + c] * y[r * units + c];
+            for (let c = 0; c < units; c++)
+                dZ[r * units + c] = y[r * units + c] * (dY[r * units + c] - dot);
+        }
+        return dZ;
+    }
+    const slope = kerasVersion === 2 ? 0.2 : 1 / 6;
+    const seluScale = 1.0507009873554805;
+    const seluAlphaScale = seluScale * 1.6732632423543772;
+    for (let i = 0; i < y.length; i++) {
+        const v = y[i];
+        let d;
+        switch (activation) {
+            case 'linear':
+                d = 1;
+                break;
+            case 'tanh':
+                d = 1 - v * v;
+                break;
+            case 'sigmoid':
+                d = v * (1 - v);
+                break;
+            case 'relu':
+                d = v > 0 ? 1 : 0;
+                break;
+            case 'relu6':
+                d = v > 0 && v < 6 ? 1 : 0;
+                break;
+            case 'hard_sigmoid':
+                d = v > 0 && v < 1 ? slope : 0;
+                break;
+            case 'elu':
+                d = v > 0 ? 1 : v + 1;
+                break;
+            case 'selu':
+                d = v > 0 ? seluScale : v + seluAlphaScale;
+                break;
+            case 'softsign':
+                d = (1 - Math.abs(v)) ** 2;
+                break;
+            case 'exponential':
+                d = v;
+                break;
+            default: throw new ConfigError(`Dense activation '${activation}' has no backward pass`);
+        }
+        dZ[i] = dY[i] * d;
+    }
+    return dZ;
+}
+/** Dense, or TimeDistributed(Dense) (the same product on every step). */
+function denseStep(layer, dense, inputs, masks) {
+    const result = layer.computeOutputs(inputs, masks);
+    const x = inputs[0];
+    const y = result.outputs[0];
+    return {
+        ...result,
+        backward: ([dY]) => {
+            const [kernel] = dense.getWeights();
+            const [D, N] = kernel.shape;
+            if (!dY)
+                return { inputs: [null], weights: dense.useBias ? [new Float32Array(D * N), new Float32Array(N)] : [new Float32Array(D * N)] };
+            const rows = x.size / D;
+            const dZ = dense.activation === 'silu' || dense.activation === 'swish'
+                ? siluGradient(dense.preActivations(x.data, rows), dY)
+                : activationGradient(dense.activation, dense.kerasVersion, y.data, dY, N);
+            const grads = denseBackward(defaultInstance(), x.data, kernel.data, dZ, rows, D, N);
+            return { inputs: [grads.x], weights: dense.useBias ? [grads.kernel, grads.bias] : [grads.kernel] };
+        },
+        release: nothingToRelease,
+    };
+}
+function embeddingStep(layer, inputs) {
+    const result = layer.computeOutputs(inputs);
+    const ids = inputs[0];
+    return {
+        ...result,
+        backward: ([dY]) => {
+            const { inputDim, outputDim } = layer;
+            const table = new Float32Array(inputDim * outputDim);
+            if (dY) {
+                for (let i = 0; i < ids.size; i++) {
+                    const row = ids.data[i] * outputDim;
+                    for (let k = 0; k < outputDim; k++)
+                        table[row + k] += dY[i * outputDim + k];
+                }
+            }
+            return { inputs: [null], weights: [table] };
+        },
+        release: nothingToRelease,
+    };
+}
+function maskingStep(layer, inputs) {
+    const result = layer.computeOutputs(inputs);
+    const mask = result.masks[0];
+    const features = inputs[0].shape[inputs[0].rank - 1];
+    return {
+        ...result,
+        backward: ([dY]) => {
+            if (!dY)
+                return { inputs: [null], weights: [] };
+            const dX = dY.slice();
+            mask.data.forEach((valid, s) => {
+                if (!valid)
+                    dX.fill(0, s * features, (s + 1) * features);
+            });
+            return { inputs: [dX], weights: [] };
+        },
+        release: nothingToRelease,
+    };
+}
+function concatenateStep(layer, inputs, masks) {
+    const result = layer.computeOutputs(inputs, masks);
+    const outShape = result.outputs[0].shape;
+    const rawAxis = layer.getConfig().axis ?? -1;
+    const axis = rawAxis < 0 ? outShape.length + rawAxis : rawAxis;
+    return {
+        ...result,
+        backward: ([dY]) => {
+            if (!dY)
+                return { inputs: inputs.map(() => null), weights: [] };
+            const outer = shapeSize(outShape.slice(0, axis));
+            const parts = inputs.map((t) => new Float32Array(t.size));
+            let offset = 0;
+            for (let o = 0; o < outer; o++) {
+                inputs.forEach((t, i) => {
+                    const block = shapeSize(t.shape.slice(axis));
+                    parts[i].set(dY.subarray(offset, offset + block), o * block);
+                    offset += block;
+                });
+            }
+            return { inputs: parts, weights: [] };
+        },
+        release: nothingToRelease,
+    };
+}
+/** Inverted dropout: one Bernoulli(1 - rate) draw per element, kept values scaled by 1 / (1 - rate). */
+function dropoutStep(layer, inputs, masks, random) {
+    const x = inputs[0];
+    if (layer.rate === 0) {
+        return { outputs: [x], masks: [masks[0]], backward: ([dY]) => ({ inputs: [dY], weights: [] }), release: nothingToRelease };
+    }
+    const scale = 1 / (1 - layer.rate);
+    const keep = new Float32Array(x.size);
+    for (let i = 0; i < keep.length; i++)
+        keep[i] = random() >= layer.rate ? scale : 0;
+    const out = x.data.map((v, i) => v * keep[i]);
+    return {
+        outputs: [new Tensor(out, x.shape)],
+        masks: [masks[0]],
+        backward: ([dY]) => ({ inputs: [dY ? dY.map((g, i) => g * keep[i]) : null], weights: [] }),
+        release: nothingToRelease,
+    };
+}
+/** Runs `run` recording a tape, releasing the directions' buffers if it throws. */
+function recordTape(run, prepared) {
+    try {
+        return runRecurrentTraining(run);
+    }
+    catch (error) {
+        for (const p of prepared)
+            p.release();
+        throw error;
+    }
+}
+/** Runs one or two directions with a tape; returns the step over the layer's Keras outputs. */
+function recurrentTapeStep(tape, layers, prepared, inputs, masks, outputShape, sequenceOutputs, returnSequences, returnState) {
+    const [batch] = inputs[0].shape;
+    const { result } = tape;
+    const H = layers[0].units;
+    const outputs = result.outputs.map((data) => new Tensor(data, outputShape));
+    if (returnState)
+        for (const states of result.finalStates)
+            outputs.push(...states.map((s) => new Tensor(s, [batch, H])));
+    const stateCount = layers[0].stateNames.length;
+    let released = false;
+    return {
+        outputs,
+        masks: outputs.map((_, i) => (i < sequenceOutputs && returnSequences ? masks[0] : undefined)),
+        backward: (dOutputs, inputGradients) => {
+            const outputGradients = result.outputs.map((o, i) => dOutputs[i] ?? new Float32Array(o.length));
+            const finalStates = returnState
+                ? layers.map((_, d) => Array.from({ length: stateCount }, (_unused, k) => dOutputs[sequenceOutputs + d * stateCount + k] ?? null))
+                : undefined;
+            const grads = tape.backward({ outputs: outputGradients, finalStates, inputGradient: inputGradients?.[0] !== false });
+            const weightGrads = grads.directions.flatMap((g, d) => {
+                const kernel = prepared[d].kernelGradient(g.kernel);
+                return layers[d].useBias ? [kernel, g.recurrentKernel, g.bias] : [kernel, g.recurrentKernel];
+            });
+            const stateInputs = inputs.length - 1;
+            const stateGrads = grads.directions.flatMap((g) => g.initialState).slice(0, stateInputs);
+            const dX = grads.x ? prepared[0].inputGradient(grads.x) : null;
+            if (dX && grads.xBackward) {
+                const other = prepared[1].inputGradient(grads.xBackward);
+                for (let i = 0; i < dX.length; i++)
+                    dX[i] += other[i];
+            }
+            return { inputs: [dX, ...stateGrads], weights: weightGrads };
+        },
+        release: () => {
+            if (released)
+                return;
+            released = true;
+            tape.release();
+            for (const p of prepared)
+                p.release();
+        },
+    };
+}
+function recurrentStep(layer, inputs, masks, random) {
+    const x = inputs[0];
+    const [batch, timesteps] = x.shape;
+    if (!layer.built)
+        layer.build(x.shape);
+    checkTrainable(layer);
+    const initialState = inputs.length > 1 ? inputs.slice(1) : undefined;
+    const direction = layer.direction(initialState, layer.goBackwards, layer.zeroOutputForMask, true);
+    const prepared = directionDropout(layer, direction, x.data, batch, timesteps, random);
+    const tape = recordTape({ x: prepared.x, batch, timesteps, mask: masks[0]?.data ?? null, merge: 'none', directions: [prepared.direction] }, [prepared]);
+    const shape = layer.returnSequences ? [batch, timesteps, layer.units] : [batch, layer.units];
+    return recurrentTapeStep(tape, [layer], [prepared], inputs, masks, shape, 1, layer.returnSequences, layer.returnState);
+}
+function bidirectionalStep(layer, inputs, masks, random) {
+    const x = inputs[0];
+    const [batch, timesteps] = x.shape;
+    if (!layer.built)
+        layer.build(x.shape);
+    const { forwardLayer, backwardLayer } = layer;
+    const stateCount = forwardLayer.stateNames.length;
+    const initialState = inputs.length > 1 ? inputs.slice(1) : undefined;
+    // Keras forces zero_output_for_mask = return_sequences on both copies.
+    const zeroOutputForMask = layer.returnSequences;
+    // Keras' forward and backward copies are separate layers: each draws its own masks.
+    const forward = directionDropout(forwardLayer, forwardLayer.direction(initialState?.slice(0, stateCount), false, zeroOutputForMask, true), x.data, batch, timesteps, random);
+    const prepared = [forward];
+    try {
+        prepared.push(directionDropout(backwardLayer, backwardLayer.direction(initialState?.slice(stateCount), true, zeroOutputForMask, true), x.data, batch, timesteps, random));
+    }
+    catch (error) {
+        forward.release();
+        throw error;
+    }
+    const [, backward] = prepared;
+    const tape = recordTape({
+        x: forward.x, xBackward: backward.x === forward.x ? undefined : backward.x,
+        batch, timesteps, mask: masks[0]?.data ?? null, merge: layer.mergeMode ?? 'none',
+        directions: [forward.direction, backward.direction],
+    }, prepared);
+    const H = forwardLayer.units;
+    const width = layer.mergeMode === 'concat' ? 2 * H : H;
+    const shape = layer.returnSequences ? [batch, timesteps, width] : [batch, width];
+    return recurrentTapeStep(tape, [forwardLayer, backwardLayer], prepared, inputs, masks, shape, layer.mergeMode === null ? 2 : 1, layer.returnSequences, layer.returnState);
+}

@@ -1,0 +1,192 @@
+// Keras 3 losses with the sum_over_batch_size reduction, masks and sample
+// weights (../shared/training/README.md, "Losses"), and their gradient with
+// respect to the model's output.
+import { ConfigError, ShapeError, formatShape } from '../errors.js';
+/** keras.config.epsilon() @internal */
+export const EPSILON = 1e-7;
+const LOSS_NAMES = {
+    mse: 'mse', mean_squared_error: 'mse', meanSquaredError: 'mse', MeanSquaredError: 'mse',
+    mae: 'mae', mean_absolute_error: 'mae', meanAbsoluteError: 'mae', MeanAbsoluteError: 'mae',
+    binary_crossentropy: 'binary_crossentropy', binaryCrossentropy: 'binary_crossentropy', BinaryCrossentropy: 'binary_crossentropy',
+    categorical_crossentropy: 'categorical_crossentropy', categoricalCrossentropy: 'categorical_crossentropy', CategoricalCrossentropy: 'categorical_crossentropy',
+    sparse_categorical_crossentropy: 'sparse_categorical_crossentropy', sparseCategoricalCrossentropy: 'sparse_categorical_crossentropy',
+    SparseCategoricalCrossentropy: 'sparse_categorical_crossentropy',
+};
+/** @internal */
+export function resolveLoss(loss, where) {
+    if (typeof loss === 'string') {
+        const kind = LOSS_NAMES[loss];
+        if (!kind)
+            throw new ConfigError(`${where}: unknown loss ${JSON.stringify(loss)}; expected one of ${Object.keys(LOSS_NAMES).filter((k) => k.includes('_') || k.length === 3).join(', ')}`);
+        return { kind, fromLogits: false };
+    }
+    if (loss && typeof loss === 'object' && typeof loss.class_name === 'string') {
+        const { class_name: className, config = {} } = loss;
+        const kind = LOSS_NAMES[className];
+        if (!kind)
+            throw new ConfigError(`${where}: unknown loss class ${JSON.stringify(className)}`);
+        const reduction = config.reduction ?? 'sum_over_batch_size';
+        if (reduction !== 'sum_over_batch_size') {
+            throw new ConfigError(`${where}: loss reduction must be 'sum_over_batch_size' (Keras' default), received ${JSON.stringify(reduction)}`);
+        }
+        if ((config.label_smoothing ?? 0) !== 0)
+            throw new ConfigError(`${where}: loss label_smoothing must be 0, received ${JSON.stringify(config.label_smoothing)}`);
+        if ((config.axis ?? -1) !== -1)
+            throw new ConfigError(`${where}: loss axis must be -1, received ${JSON.stringify(config.axis)}`);
+        const fromLogits = config.from_logits ?? false;
+        if (typeof fromLogits !== 'boolean')
+            throw new ConfigError(`${where}: loss option from_logits must be a boolean, received ${JSON.stringify(fromLogits)}`);
+        if (fromLogits && (kind === 'mse' || kind === 'mae'))
+            throw new ConfigError(`${where}: ${className} has no from_logits option`);
+        return { kind, fromLogits };
+    }
+    throw new ConfigError(`${where}: option 'loss' must be a loss name or a Keras loss config { class_name, config }, received ${JSON.stringify(loss)}`);
+}
+/** Keras' rank reconciliation of y_true and y_pred (squeeze_or_expand_to_same_rank), then rows of the last axis. @internal */
+export function lossLayout(kind, yTrue, yPred, where) {
+    const p = yPred.shape;
+    let t = yTrue.shape;
+    if (kind === 'sparse_categorical_crossentropy') {
+        if (t.length === p.length && t[t.length - 1] === 1)
+            t = t.slice(0, -1);
+        const rows = yPred.size / p[p.length - 1];
+        if (t.length !== p.length - 1 || t.some((d, i) => d !== p[i])) {
+            throw new ShapeError(`${where}: sparse labels must have shape ${formatShape(p.slice(0, -1))} (or with a trailing 1) for predictions of shape ${formatShape(p)}, received ${formatShape(yTrue.shape)}`);
+        }
+        return { rows, C: p[p.length - 1], targets: yTrue.data };
+    }
+    let effective = p;
+    if (Math.abs(t.length - p.length) === 1) {
+        const longer = t.length > p.length ? t : p;
+        const shorter = t.length > p.length ? p : t;
+        if (longer[longer.length - 1] === 1)
+            effective = shorter.length === 1 ? longer : longer.slice(0, -1);
+    }
+    const C = effective.length === 0 ? 1 : effective[effective.length - 1];
+    if (yTrue.size !== yPred.size) {
+        throw new ShapeError(`${where}: y must have the shape of the model's output ${formatShape(p)}, received ${formatShape(yTrue.shape)}`);
+    }
+    return { rows: yPred.size / C, C, targets: yTrue.data };
+}
+/**
+ * The compiled loss on one batch: per-row values weighted by the sample weight (per sample) and
+ * the mask (total / valid at valid rows, 0 at masked ones), summed and divided by the row count.
+ * `mask` has one value per row or is undefined.
+ * @internal
+ */
+export function computeLoss(spec, yTrue, yPred, mask, sampleWeight, where) {
+    const { rows, C, targets } = lossLayout(spec.kind, yTrue, yPred, where);
+    const batch = yPred.shape[0];
+    const rowsPerSample = rows / Math.max(batch, 1);
+    const weights = new Float64Array(rows).fill(1);
+    if (sampleWeight)
+        for (let r = 0; r < rows; r++)
+            weights[r] *= sampleWeight[Math.floor(r / rowsPerSample)];
+    if (mask && mask.length === rows) {
+        let valid = 0;
+        for (let r = 0; r < rows; r++)
+            if (mask[r] !== 0)
+                valid++;
+        for (let r = 0; r < rows; r++)
+            weights[r] *= mask[r] !== 0 ? rows / valid : 0;
+    }
+    const gradient = new Float32Array(yPred.size);
+    const p = yPred.data;
+    const rowGradient = new Float64Array(C);
+    let sum = 0;
+    for (let r = 0; r < rows; r++) {
+        const w = weights[r] / rows;
+        if (w === 0)
+            continue;
+        const value = rowLoss(spec, p.subarray(r * C, (r + 1) * C), targets, r, C, rowGradient);
+        sum += weights[r] * value;
+        for (let c = 0; c < C; c++)
+            gradient[r * C + c] = w * rowGradient[c];
+    }
+    return { loss: rows === 0 ? 0 : sum / rows, gradient };
+}
+/** One row's loss value; writes d value / d prediction into `grad`. */
+function rowLoss(spec, pred, targets, r, C, grad) {
+    switch (spec.kind) {
+        case 'mse': {
+            let v = 0;
+            for (let c = 0; c < C; c++) {
+                const d = pred[c] - targets[r * C + c];
+                v += d * d;
+                grad[c] = (2 * d) / C;
+            }
+            return v / C;
+        }
+        case 'mae': {
+            let v = 0;
+            for (let c = 0; c < C; c++) {
+                const d = pred[c] - targets[r * C + c];
+                v += Math.abs(d);
+                grad[c] = Math.sign(d) / C;
+            }
+            return v / C;
+        }
+        case 'binary_crossentropy': {
+            let v = 0;
+            for (let c = 0; c < C; c++) {
+                const z = targets[r * C + c];
+                const x = pred[c];
+                if (spec.fromLogits) {
+                    v += Math.max(x, 0) - x * z + Math.log1p(Math.exp(-Math.abs(x)));
+                    grad[c] = (sigmoid(x) - z) / C;
+                }
+                else {
+                    const q = clip(x);
+                    v += -(z * Math.log(q) + (1 - z) * Math.log(1 - q));
+                    grad[c] = q === x ? (q - z) / (q * (1 - q)) / C : 0;
+                }
+            }
+            return v / C;
+        }
+        case 'categorical_crossentropy':
+        case 'sparse_categorical_crossentropy': {
+            const sparse = spec.kind === 'sparse_categorical_crossentropy';
+            const target = (c) => (sparse ? (targets[r] === c ? 1 : 0) : targets[r * C + c]);
+            let targetSum = 0;
+            for (let c = 0; c < C; c++)
+                targetSum += target(c);
+            let v = 0;
+            if (spec.fromLogits) {
+                let peak = -Infinity;
+                for (let c = 0; c < C; c++)
+                    peak = Math.max(peak, pred[c]);
+                let total = 0;
+                for (let c = 0; c < C; c++)
+                    total += Math.exp(pred[c] - peak);
+                const logSum = peak + Math.log(total);
+                for (let c = 0; c < C; c++) {
+                    v -= target(c) * (pred[c] - logSum);
+                    grad[c] = (Math.exp(pred[c] - logSum) * targetSum) - target(c);
+                }
+                return v;
+            }
+            let s = 0;
+            for (let c = 0; c < C; c++)
+                s += pred[c];
+            let inner = 0;
+            for (let c = 0; c < C; c++) {
+                const q = pred[c] / s;
+                const qc = clip(q);
+                v -= target(c) * Math.log(qc);
+                // d v / d q_c, zero where the clip is active.
+                grad[c] = qc === q ? -target(c) / q : 0;
+                inner += grad[c] * q;
+            }
+            // q = p / sum(p): d v / d p_j = (d v / d q_j - sum_k d v / d q_k * q_k) / s.
+            for (let c = 0; c < C; c++)
+                grad[c] = (grad[c] - inner) / s;
+            return v;
+        }
+    }
+}
+function clip(p) {
+    return Math.min(Math.max(p, EPSILON), 1 - EPSILON);
+}
+function sigmoid(x) {
+    return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}

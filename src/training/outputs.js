@@ -1,0 +1,61 @@
+// What compile() asks of each model output, as Keras 3 resolves it
+// (keras/src/trainers/compile_utils.py): a loss per output (one loss is used
+// for every output; a list goes in output order, a dict by output name), an
+// optional loss weight, and metrics; and the log names: `loss` is the weighted
+// sum, `<output>_loss` each unweighted loss (only with several outputs), and a
+// metric of a multi-output model is `<output>_<metric>`.
+import { ConfigError } from '../errors.js';
+import { resolveLoss } from './losses.js';
+import { resolveMetrics } from './metrics.js';
+const isLossConfig = (value) => !!value && typeof value === 'object' && typeof value.class_name === 'string';
+const isRecord = (value) => !!value && typeof value === 'object' && !Array.isArray(value);
+/** Entry per output from a list in output order or a dict by output name; `fill` for a name the dict leaves out. */
+function perOutput(value, names, key, where, fill) {
+    if (Array.isArray(value)) {
+        if (value.length !== names.length)
+            throw new ConfigError(`${where}: option '${key}' must have one entry per output (${names.length}: ${names.join(', ')}), received ${value.length}`);
+        return value;
+    }
+    const record = value;
+    for (const name of Object.keys(record)) {
+        if (!names.includes(name))
+            throw new ConfigError(`${where}: option '${key}' names an output '${name}' the model does not have; its outputs are ${names.join(', ')}`);
+    }
+    return names.map((name) => (name in record ? record[name] : fill(name)));
+}
+/** @internal */
+export function resolveOutputTargets(names, loss, lossWeights, metrics, where) {
+    const several = names.length > 1;
+    if (loss === undefined || loss === null)
+        throw new ConfigError(`${where}: option 'loss' is required`);
+    const losses = typeof loss === 'string' || isLossConfig(loss) || !several
+        ? names.map(() => loss)
+        : perOutput(loss, names, 'loss', where, (name) => { throw new ConfigError(`${where}: option 'loss' has no loss for output '${name}'`); });
+    let weights = names.map(() => null);
+    if (lossWeights !== undefined && lossWeights !== null) {
+        const given = typeof lossWeights === 'number' ? names.map(() => lossWeights) : Array.isArray(lossWeights) || isRecord(lossWeights) ? perOutput(lossWeights, names, 'lossWeights', where, () => null) : null;
+        if (!given || given.some((w) => w !== null && (typeof w !== 'number' || !Number.isFinite(w)))) {
+            throw new ConfigError(`${where}: option 'lossWeights' must be a number, a list of numbers in output order or a dict by output name, received ${JSON.stringify(lossWeights)}`);
+        }
+        weights = given;
+    }
+    let metricLists;
+    if (metrics === undefined || metrics === null)
+        metricLists = names.map(() => []);
+    else if (!several)
+        metricLists = [Array.isArray(metrics) ? metrics.flat() : isRecord(metrics) ? Object.values(metrics).flat() : metrics];
+    else if (isRecord(metrics) || Array.isArray(metrics))
+        metricLists = perOutput(metrics, names, 'metrics', where, () => []);
+    else
+        throw new ConfigError(`${where}: option 'metrics' of a model with several outputs must be a list in output order or a dict by output name, received ${JSON.stringify(metrics)}`);
+    return names.map((name, i) => {
+        const own = metricLists[i] === null || metricLists[i] === undefined ? [] : typeof metricLists[i] === 'string' ? [metricLists[i]] : metricLists[i];
+        const specs = resolveMetrics(own, several ? `${where} (output ${name})` : where);
+        return {
+            name,
+            loss: resolveLoss(losses[i], several ? `${where} (output ${name})` : where),
+            weight: weights[i],
+            metrics: several ? specs.map((s) => ({ ...s, name: `${name}_${s.name}` })) : specs,
+        };
+    });
+}

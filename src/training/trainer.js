@@ -1,0 +1,291 @@
+// compile / fit / evaluate / trainOnBatch / computeGradients for a model, as
+// Keras 3 runs them (../shared/training/README.md, "One training step").
+import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { sliceBatch } from '../batching.js';
+import { Tensor, toTensor } from '../tensor.js';
+import { runTrainingPass } from './backprop.js';
+import { History, progressLine } from './callbacks.js';
+import { checkTrainable } from './layer-steps.js';
+import { permutation, seededGenerator } from './random-source.js';
+import { computeLoss } from './losses.js';
+import { MeanTracker, RunningMetric } from './metrics.js';
+import { resolveOptimizer } from './optimizers.js';
+import { resolveOutputTargets } from './outputs.js';
+/** A mask on the output: one value per loss row, or undefined. */
+function outputMask(mask) {
+    return mask?.data;
+}
+/** @internal */
+export class Trainer {
+    optimizer;
+    targets;
+    model;
+    random = seededGenerator((Math.random() * 2 ** 32) >>> 0);
+    constructor(model, options) {
+        const where = `${model.name}: compile`;
+        if (!options || typeof options !== 'object')
+            throw new ConfigError(`${where}: expects options { optimizer, loss, metrics }, received ${String(options)}`);
+        for (const layer of model.layers)
+            checkTrainable(layer);
+        this.model = model;
+        this.optimizer = resolveOptimizer(options.optimizer ?? 'rmsprop', where);
+        this.targets = resolveOutputTargets(model.outputNames(), options.loss, options.lossWeights, options.metrics, where);
+    }
+    newTrackers() {
+        return {
+            total: new MeanTracker(),
+            perOutput: this.targets.map(() => new MeanTracker()),
+            metrics: this.targets.map((t) => t.metrics.map((spec) => new RunningMetric({ ...spec }))),
+        };
+    }
+    /** Adds one batch of `rows` samples: its total and per-output losses, and the metrics on its predictions. */
+    track(trackers, rows, loss, perOutput, y, yPred, masks) {
+        trackers.total.add(loss * rows, rows);
+        perOutput.forEach((l, i) => trackers.perOutput[i].add(l * rows, rows));
+        trackers.metrics.forEach((metrics, i) => { for (const m of metrics)
+            m.update(y[i], yPred[i], masks[i]); });
+    }
+    batchOf(x, y, sampleWeight, indices, start, end) {
+        if (!indices) {
+            return { x: x.map((t) => sliceBatch(t, start, end)), y: y.map((t) => sliceBatch(t, start, end)), sampleWeight: sampleWeight?.subarray(start, end) };
+        }
+        const pick = (t) => {
+            const row = t.size / t.shape[0];
+            const out = new Float32Array((end - start) * row);
+            for (let i = start; i < end; i++)
+                out.set(t.data.subarray(indices[i] * row, (indices[i] + 1) * row), (i - start) * row);
+            return new Tensor(out, [end - start, ...t.shape.slice(1)]);
+        };
+        return { x: x.map(pick), y: y.map(pick), sampleWeight: sampleWeight ? Float32Array.from(indices.slice(start, end), (i) => sampleWeight[i]) : undefined };
+    }
+    /**
+     * Each output's loss on one batch and their weighted sum, as Keras adds them: in float32, the
+     * loss times its weight, summed in output order; with the gradient of the sum for each output.
+     */
+    lossesOn(batch, yPred, masks) {
+        const perOutput = [];
+        const gradients = [];
+        let loss = 0;
+        this.targets.forEach((target, i) => {
+            const result = computeLoss(target.loss, batch.y[i], yPred[i], masks[i], batch.sampleWeight, this.targets.length > 1 ? `${this.model.name} (output ${target.name})` : this.model.name);
+            perOutput.push(result.loss);
+            const w = target.weight;
+            loss = this.targets.length === 1 && w === null ? result.loss : Math.fround(loss + (w === null ? result.loss : Math.fround(result.loss * w)));
+            gradients.push(w === null || w === 1 ? result.gradient : result.gradient.map((g) => g * w));
+        });
+        return { loss, perOutput, gradients };
+    }
+    /** Forward in training mode, the losses and the gradients on one batch; the tapes are released. */
+    gradientsOn(batch) {
+        const graph = this.model.trainingGraph(batch.x);
+        graph.checkInputs(batch.x, this.model.name);
+        const pass = runTrainingPass(graph, this.model.layers, batch.x, this.random);
+        try {
+            const yPred = pass.outputs;
+            const masks = pass.masks.map(outputMask);
+            const { loss, perOutput, gradients: dOutputs } = this.lossesOn(batch, yPred, masks);
+            const gradients = pass.backward(dOutputs);
+            return { loss, perOutput, gradients, yPred, masks };
+        }
+        finally {
+            pass.release();
+        }
+    }
+    /** One optimizer step: the batch's losses go into `trackers`, the metrics see the predictions before the update. */
+    step(batch, trackers) {
+        const { loss, perOutput, gradients, yPred, masks } = this.gradientsOn(batch);
+        // Every layer's weights in getWeights() order, updated in place, then repacked by each layer.
+        const updates = this.model.layers.map((layer) => layer.weightsForUpdate());
+        this.optimizer.apply(updates.flatMap((u) => u.arrays), gradients);
+        for (const update of updates)
+            update.commit();
+        this.track(trackers, batch.y[0].shape[0], loss, perOutput, batch.y, yPred, masks);
+    }
+    /** y as one tensor per output: a tensor for one output, a list in output order, or a dict by output name. */
+    targetList(y, what) {
+        const names = this.targets.map((t) => t.name);
+        const several = names.length > 1;
+        if (several && y && typeof y === 'object' && !Array.isArray(y) && !(y instanceof Tensor) && !ArrayBuffer.isView(y)) {
+            const record = y;
+            for (const key of Object.keys(record))
+                if (!names.includes(key))
+                    throw new ConfigError(`${this.model.name}: ${what} y names an output '${key}' the model does not have; its outputs are ${names.join(', ')}`);
+            return names.map((name) => {
+                if (!(name in record))
+                    throw new ShapeError(`${this.model.name}: ${what} y has no target for output '${name}'`);
+                return toTensor(record[name], `${this.model.name}: ${what} y.${name}`);
+            });
+        }
+        if (!several)
+            return [toTensor(y, `${this.model.name}: ${what} y`)];
+        if (!Array.isArray(y) || y.length !== names.length) {
+            throw new ShapeError(`${this.model.name}: ${what} y must be a list of ${names.length} targets in output order (${names.join(', ')}) or a dict by output name, received ${Array.isArray(y) ? `a list of ${y.length}` : typeof y}`);
+        }
+        return y.map((t, i) => toTensor(t, `${this.model.name}: ${what} y[${i}]`));
+    }
+    checkData(x, y, sampleWeight, what) {
+        const inputs = this.model.inputList(x);
+        const targets = this.targetList(y, what);
+        const n = inputs[0].shape[0];
+        for (const t of [...inputs, ...targets]) {
+            if (t.shape[0] !== n)
+                throw new ShapeError(`${this.model.name}: ${what}: x and y must have the same number of samples, received ${inputs.map((i) => formatShape(i.shape)).join(', ')} and ${targets.map((i) => formatShape(i.shape)).join(', ')}`);
+        }
+        let weights;
+        if (sampleWeight !== undefined) {
+            const sw = toTensor(sampleWeight, `${this.model.name}: ${what} sampleWeight`);
+            if (sw.rank !== 1 || sw.shape[0] !== n)
+                throw new ShapeError(`${this.model.name}: ${what}: sampleWeight must have shape [${n}], received ${formatShape(sw.shape)}`);
+            weights = sw.data;
+        }
+        return { x: inputs, y: targets, sampleWeight: weights };
+    }
+    computeGradients(x, y, options = {}) {
+        const data = this.checkData(x, y, options.sampleWeight, 'computeGradients');
+        const { gradients } = this.gradientsOn(data);
+        const shapes = this.model.getWeights().map((w) => w.shape);
+        return gradients.map((g, i) => new Tensor(g, shapes[i]));
+    }
+    trainOnBatch(x, y, options = {}) {
+        const data = this.checkData(x, y, options.sampleWeight, 'trainOnBatch');
+        const trackers = this.newTrackers();
+        this.step(data, trackers);
+        return this.logs(trackers, '');
+    }
+    /** Keras' log order: loss, each output's loss (several outputs only), then the metrics output by output. */
+    logs(trackers, prefix) {
+        const logs = { [`${prefix}loss`]: trackers.total.value };
+        if (this.targets.length > 1)
+            this.targets.forEach((t, i) => { logs[`${prefix}${t.name}_loss`] = trackers.perOutput[i].value; });
+        for (const metrics of trackers.metrics)
+            for (const m of metrics)
+                logs[`${prefix}${m.name}`] = m.value;
+        return logs;
+    }
+    batchSizeOf(value, what) {
+        const size = value ?? 32;
+        if (!Number.isInteger(size) || size <= 0)
+            throw new ConfigError(`${this.model.name}: ${what} option 'batchSize' must be a positive integer, received ${JSON.stringify(value)}`);
+        return size;
+    }
+    async evaluate(x, y, options = {}, callbacks = []) {
+        const data = this.checkData(x, y, options.sampleWeight, 'evaluate');
+        return this.evaluateData(data, this.batchSizeOf(options.batchSize, 'evaluate'), callbacks, '');
+    }
+    async evaluateData(data, batchSize, callbacks, prefix) {
+        const trackers = this.newTrackers();
+        const n = data.y[0].shape[0];
+        const graph = this.model.trainingGraph(data.x);
+        for (let start = 0, k = 0; start < n; start += batchSize, k++) {
+            const end = Math.min(n, start + batchSize);
+            const batch = this.batchOf(data.x, data.y, data.sampleWeight, null, start, end);
+            graph.checkInputs(batch.x, this.model.name);
+            const results = graph.runWithMasks(batch.x);
+            const yPred = results.map((r) => r.tensor);
+            const masks = results.map((r) => outputMask(r.mask));
+            const { loss, perOutput } = this.lossesOn(batch, yPred, masks);
+            this.track(trackers, end - start, loss, perOutput, batch.y, yPred, masks);
+            for (const cb of callbacks)
+                await cb.onTestBatchEnd?.(k, this.logs(trackers, ''));
+        }
+        return this.logs(trackers, prefix);
+    }
+    async fit(x, y, options = {}) {
+        const where = `${this.model.name}: fit`;
+        const all = this.checkData(x, y, options.sampleWeight, 'fit');
+        const batchSize = this.batchSizeOf(options.batchSize, 'fit');
+        const epochs = options.epochs ?? 1;
+        const initialEpoch = options.initialEpoch ?? 0;
+        if (!Number.isInteger(epochs) || epochs < 0)
+            throw new ConfigError(`${where}: option 'epochs' must be a non-negative integer, received ${JSON.stringify(options.epochs)}`);
+        if (!Number.isInteger(initialEpoch) || initialEpoch < 0)
+            throw new ConfigError(`${where}: option 'initialEpoch' must be a non-negative integer, received ${JSON.stringify(options.initialEpoch)}`);
+        const shuffle = options.shuffle ?? true;
+        if (options.seed !== undefined) {
+            if (!Number.isInteger(options.seed))
+                throw new ConfigError(`${where}: option 'seed' must be an integer, received ${JSON.stringify(options.seed)}`);
+            this.random = seededGenerator(options.seed);
+        }
+        const verbose = options.verbose ?? (isNode() ? 1 : 0);
+        const split = options.validationSplit ?? 0;
+        if (typeof split !== 'number' || !(split >= 0 && split < 1))
+            throw new ConfigError(`${where}: option 'validationSplit' must be a number in [0, 1), received ${JSON.stringify(split)}`);
+        const n = all.y[0].shape[0];
+        let train = all;
+        let validation = null;
+        if (split > 0) {
+            const splitAt = Math.floor(n * (1 - split));
+            if (splitAt === 0 || splitAt === n)
+                throw new ConfigError(`${where}: validationSplit ${split} of ${n} samples leaves ${splitAt === 0 ? 'no training' : 'no validation'} samples`);
+            const part = (from, to) => ({
+                x: all.x.map((t) => sliceBatch(t, from, to)), y: all.y.map((t) => sliceBatch(t, from, to)), sampleWeight: all.sampleWeight?.subarray(from, to),
+            });
+            train = part(0, splitAt);
+            validation = part(splitAt, n);
+        }
+        if (options.validationData !== undefined) {
+            const v = options.validationData;
+            if (!Array.isArray(v) || v.length < 2 || v.length > 3)
+                throw new ConfigError(`${where}: option 'validationData' must be [x, y] or [x, y, sampleWeight]`);
+            validation = this.checkData(v[0], v[1], v[2], 'validationData');
+        }
+        const history = new History();
+        const callbacks = [...(options.callbacks ?? []), history];
+        for (const cb of callbacks)
+            cb.setModel?.(this.model);
+        this.model.stopTraining = false;
+        const count = train.y[0].shape[0];
+        const steps = Math.ceil(count / batchSize);
+        for (const cb of callbacks)
+            await cb.onTrainBegin?.({});
+        for (let epoch = initialEpoch; epoch < epochs && !this.model.stopTraining; epoch++) {
+            for (const cb of callbacks)
+                await cb.onEpochBegin?.(epoch, {});
+            const trackers = this.newTrackers();
+            const order = shuffle ? permutation(count, this.random) : null;
+            const started = Date.now();
+            if (verbose)
+                writeProgress(`Epoch ${epoch + 1}/${epochs}\n`);
+            for (let k = 0; k < steps; k++) {
+                const start = k * batchSize;
+                const end = Math.min(count, start + batchSize);
+                for (const cb of callbacks)
+                    await cb.onTrainBatchBegin?.(k, {});
+                this.step(this.batchOf(train.x, train.y, train.sampleWeight, order, start, end), trackers);
+                const logs = this.logs(trackers, '');
+                for (const cb of callbacks)
+                    await cb.onTrainBatchEnd?.(k, logs);
+                if (verbose && isTTY())
+                    writeProgress(`\r${progressLine(k + 1, steps, Date.now() - started, logs)}`);
+                // Let the event loop run: a page stays responsive and a progress bar can paint.
+                await yieldToEventLoop();
+            }
+            let logs = this.logs(trackers, '');
+            if (validation)
+                logs = { ...logs, ...(await this.evaluateData(validation, batchSize, [], 'val_')) };
+            if (verbose)
+                writeProgress(`${isTTY() ? '\r' : ''}${progressLine(steps, steps, Date.now() - started, logs)}\n`);
+            for (const cb of callbacks)
+                await cb.onEpochEnd?.(epoch, logs);
+        }
+        for (const cb of callbacks)
+            await cb.onTrainEnd?.({});
+        return history;
+    }
+}
+function nodeProcess() {
+    return globalThis.process;
+}
+function isNode() {
+    return typeof nodeProcess()?.versions?.node === 'string';
+}
+function isTTY() {
+    return nodeProcess()?.stdout?.isTTY === true;
+}
+function writeProgress(text) {
+    nodeProcess()?.stdout?.write(text);
+}
+function yieldToEventLoop() {
+    const immediate = globalThis.setImmediate;
+    return new Promise((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
+}
