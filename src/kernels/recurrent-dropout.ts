@@ -29,11 +29,10 @@ export function recurrentDropoutBuffers(
   const { exports } = session;
   const G = dropout.masks.length;
   const floats = (G * B + B * T) * Hp;
-  const padded = new Float32Array(floats);
+  const { ptr: block, view } = session.zeros(floats);
   dropout.masks.forEach((mask, g) => {
-    for (let b = 0; b < B; b++) padded.set(mask.subarray(b * H, (b + 1) * H), (g * B + b) * Hp);
+    for (let b = 0; b < B; b++) view.set(mask.subarray(b * H, (b + 1) * H), (g * B + b) * Hp);
   });
-  const block = session.upload(padded, floats);
   const source = session.upload(dropout.recurrentKernel, H * G * H);
   const bias = dropout.recurrentBias ? session.upload(dropout.recurrentBias, G * H) : 0;
   const gateFloats = exports.f32_packed_size(H, Hp);

@@ -36,6 +36,17 @@ export class KernelSession {
     return ptr;
   }
 
+  /**
+   * A fresh buffer of `floats` zeros and a view of it, to fill before the next allocation (which
+   * may grow the memory and detach the view) without building the buffer in JavaScript first.
+   */
+  zeros(floats: number): { ptr: number; view: Float32Array } {
+    const ptr = this.alloc(floats * 4);
+    const view = this.heap.f32(ptr, floats);
+    view.fill(0);
+    return { ptr, view };
+  }
+
   /** Copies `length` floats out of the module's memory. */
   download(ptr: number, length: number): Float32Array {
     return this.heap.f32(ptr, length).slice();
