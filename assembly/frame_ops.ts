@@ -1,11 +1,13 @@
 // Per-frame layers of a stream whose `predict` runs on the host (src/layers): merges,
-// BatchNormalization, LayerNormalization and the Activation layer. Each repeats the host's
+// BatchNormalization and LayerNormalization (and the Activation layer, whose function predict
+// runs in WebAssembly too: assembly/keras_activations.ts). Each repeats the host's
 // arithmetic operation for operation, so that a streamed frame is bit-identical to predict:
 // float32 where the host stores into a Float32Array after every operation (the merges),
 // float64 where it computes in JavaScript numbers and rounds once on the store (the rest).
 // Operands are read from the op's words as in assembly/stream.ts; every value is `rows`
 // rows of `width` floats. The host mirrors the constants (src/kernels/stream-program.ts); they are
 // not exported, and test/streaming-layers.test.ts runs every kind against predict.
+import { f32_keras_activation } from "./keras_activations";
 
 /** Element-wise merges (src/layers/merge.ts). */
 export const FRAME_MERGE_ADD: i32 = 0;
@@ -17,21 +19,6 @@ export const FRAME_MERGE_MINIMUM: i32 = 5;
 /** Words of one merge input: pointer, width (the frame's or 1, broadcast), mask (or 0). */
 export const FRAME_MERGE_INPUT_WORDS: i32 = 3;
 
-/** Activations of the Activation layer, as src/layers/activation-functions.ts defines them. */
-export const FRAME_ACT_RELU: i32 = 0;
-export const FRAME_ACT_RELU6: i32 = 1;
-export const FRAME_ACT_LEAKY_RELU: i32 = 2;
-export const FRAME_ACT_HARD_SILU: i32 = 3;
-export const FRAME_ACT_SOFTSIGN: i32 = 4;
-export const FRAME_ACT_SQUAREPLUS: i32 = 5;
-export const FRAME_ACT_SPARSE_PLUS: i32 = 6;
-export const FRAME_ACT_HARD_TANH: i32 = 7;
-export const FRAME_ACT_HARD_SHRINK: i32 = 8;
-export const FRAME_ACT_SOFT_SHRINK: i32 = 9;
-export const FRAME_ACT_HARD_SIGMOID_K2: i32 = 10;
-export const FRAME_ACT_HARD_SIGMOID_K3: i32 = 11;
-export const FRAME_ACT_SPARSE_SIGMOID: i32 = 12;
-
 // @ts-ignore: decorator
 @inline function word(op: usize, i: i32): i32 {
   return load<i32>(op + (<usize>i << 2));
@@ -40,11 +27,6 @@ export const FRAME_ACT_SPARSE_SIGMOID: i32 = 12;
 // @ts-ignore: decorator
 @inline function address(op: usize, i: i32): usize {
   return <usize>load<u32>(op + (<usize>i << 2));
-}
-
-// @ts-ignore: decorator
-@inline function clip(x: f64, lo: f64, hi: f64): f64 {
-  return min(max(x, lo), hi);
 }
 
 /**
@@ -183,33 +165,10 @@ export function frame_layer_norm(op: usize, at: i32): void {
   }
 }
 
-/** Operands: x, count (floats), kind (FRAME_ACT_*), out. */
+/**
+ * Operands: x, count (floats), kind (a KERAS_ACT_* of assembly/keras_activations.ts), out, width:
+ * the same function predict applies (src/layers/activation-functions.ts), softmaxes over rows of width.
+ */
 export function frame_activation(op: usize, at: i32): void {
-  const x = address(op, at);
-  const count = word(op, at + 1);
-  const kind = word(op, at + 2);
-  const out = address(op, at + 3);
-  for (let i = 0; i < count; i++) {
-    const v = <f64>load<f32>(x + (<usize>i << 2));
-    store<f32>(out + (<usize>i << 2), <f32>activate(v, kind));
-  }
-}
-
-function activate(x: f64, kind: i32): f64 {
-  switch (kind) {
-    case FRAME_ACT_RELU: return x > 0 ? x : 0;
-    case FRAME_ACT_RELU6: return clip(x, 0, 6);
-    case FRAME_ACT_LEAKY_RELU: return x >= 0 ? x : 0.2 * x;
-    case FRAME_ACT_HARD_SILU: return (x * clip(x + 3, 0, 6)) / 6;
-    case FRAME_ACT_SOFTSIGN: return x / (1 + Math.abs(x));
-    case FRAME_ACT_SQUAREPLUS: return (x + Math.sqrt(x * x + 4)) / 2;
-    case FRAME_ACT_SPARSE_PLUS: return x <= -1 ? 0 : x >= 1 ? x : ((x + 1) * (x + 1)) / 4;
-    case FRAME_ACT_HARD_TANH: return clip(x, -1, 1);
-    case FRAME_ACT_HARD_SHRINK: return Math.abs(x) > 0.5 ? x : 0;
-    case FRAME_ACT_SOFT_SHRINK: return x > 0.5 ? x - 0.5 : x < -0.5 ? x + 0.5 : 0;
-    case FRAME_ACT_HARD_SIGMOID_K2: return clip(0.2 * x + 0.5, 0, 1);
-    case FRAME_ACT_HARD_SIGMOID_K3: return clip(x + 3, 0, 6) / 6;
-    case FRAME_ACT_SPARSE_SIGMOID: return x <= -1 ? 0 : x >= 1 ? 1 : (x + 1) / 2;
-    default: return x;
-  }
+  f32_keras_activation(address(op, at), address(op, at + 3), word(op, at + 1), word(op, at + 4), word(op, at + 2));
 }

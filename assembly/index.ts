@@ -3,6 +3,7 @@
 // The id and layout constants are exported as globals so that the host's
 // mirrors of them are tested against the module (test/kernels-abi.test.ts).
 export { f32_vactivate, f32_softmax_rows } from "./activations";
+export { f32_keras_activation } from "./keras_activations";
 export {
   ACT_LINEAR, ACT_TANH, ACT_SIGMOID, ACT_HARD_SIGMOID_K3, ACT_HARD_SIGMOID_K2, ACT_RELU, ACT_RELU6,
   ACT_ELU, ACT_SELU, ACT_SOFTSIGN, ACT_EXPONENTIAL, ACT_SILU,

@@ -7,7 +7,7 @@ import {
   ready, tensor, Tensor, LSTM, GRU, SimpleRNN, Dense, Embedding, Masking, TimeDistributed, Sequential, Model, Input,
   Activation, BatchNormalization, LayerNormalization, Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate,
   GaussianNoise, GaussianDropout, AlphaDropout, SpatialDropout1D, ActivityRegularization, GlobalAveragePooling1D, Flatten,
-  Attention, Conv1D, ConfigError, InputError, type SymbolicTensor, type Layer, type KerasActivationName,
+  Attention, Conv1D, ConfigError, InputError, KERAS_ACTIVATION_NAMES, type SymbolicTensor, type Layer, type KerasActivationName,
 } from '../dist/index.js';
 import { expectError, untyped } from './expect-error.js';
 import { testKernelVariant } from './kernel-variant.js';
@@ -83,13 +83,11 @@ describe('per-frame layers stream, bit for bit with predict on every prefix', ()
     expectStreamMatchesPrefixes(model.stream({ batchSize: B }), x, B, T, D, (p) => model.predict(p) as Tensor);
   });
 
-  const ALGEBRAIC: KerasActivationName[] = [
-    'linear', 'relu', 'relu6', 'leaky_relu', 'hard_silu', 'hard_swish', 'softsign', 'squareplus', 'sparse_plus', 'hard_tanh',
-    'hard_shrink', 'soft_shrink', 'hard_sigmoid', 'sparse_sigmoid',
-  ];
-  it(`Activation layers: ${ALGEBRAIC.join(', ')} (hard_sigmoid for Keras 2 and 3)`, () => {
+  // Every Keras activation but sparsemax: predict and the stream run the same WebAssembly.
+  const STREAMED = KERAS_ACTIVATION_NAMES.filter((name) => name !== 'sparsemax');
+  it(`Activation layers: ${STREAMED.join(', ')} (hard_sigmoid for Keras 2 and 3)`, () => {
     const B = 2, T = 4, D = 8;
-    const cases: [KerasActivationName, 2 | 3][] = [...ALGEBRAIC.map((name): [KerasActivationName, 2 | 3] => [name, 3]), ['hard_sigmoid', 2]];
+    const cases: [KerasActivationName, 2 | 3][] = [...STREAMED.map((name): [KerasActivationName, 2 | 3] => [name, 3]), ['hard_sigmoid', 2]];
     cases.forEach(([activation, kerasVersion], i) => {
       // Frames in [-10, 10) reach every branch (beyond ±6 as well); the Dense after sees each bit.
       const model = new Sequential({
@@ -99,10 +97,21 @@ describe('per-frame layers stream, bit for bit with predict on every prefix', ()
       expectStreamMatchesPrefixes(model.stream({ batchSize: B }), x, B, T, D, (p) => model.predict(p) as Tensor);
     });
   });
+
+  it('LSTM -> Activation(softmax) over the last output, and TimeDistributed(Activation(log_softmax)) over a sequence', () => {
+    const B = 3, T = 6, D = 5;
+    for (const model of [
+      new Sequential({ layers: [new LSTM({ units: 7, seed: 1, inputShape: [null, D] }), new Activation('softmax')] }),
+      new Sequential({ layers: [new GRU({ units: 6, returnSequences: true, seed: 2, inputShape: [null, D] }), new TimeDistributed(new Activation('log_softmax')), new Activation('gelu')] }),
+    ]) {
+      const x = randomFloats(seededRandom(5), B * T * D, 3);
+      expectStreamMatchesPrefixes(model.stream({ batchSize: B }), x, B, T, D, (p) => model.predict(p) as Tensor);
+    }
+  });
 });
 
 describe('a Dense whose activation predict applies after the product, on the host', () => {
-  it('Dense leaky_relu, hard_silu, soft_shrink and TimeDistributed(Dense sparse_plus) stream; Dense gelu is refused', () => {
+  it('Dense leaky_relu, hard_silu, soft_shrink and TimeDistributed(Dense sparse_plus) stream; Dense sparsemax is refused', () => {
     const B = 2, T = 5, D = 4;
     const model = new Sequential({
       layers: [
@@ -115,8 +124,25 @@ describe('a Dense whose activation predict applies after the product, on the hos
     });
     const x = randomFloats(seededRandom(21), B * T * D, 4);
     expectStreamMatchesPrefixes(model.stream({ batchSize: B }), x, B, T, D, (p) => model.predict(p) as Tensor);
-    const gelu = new Sequential({ layers: [new LSTM({ units: 3, returnSequences: true, inputShape: [null, D] }), new Dense({ units: 2, activation: 'gelu', name: 'dense_gelu' })] });
-    expectError(() => gelu.stream(), ConfigError, ['dense_gelu', "'gelu'"]);
+    const sparsemax = new Sequential({ layers: [new LSTM({ units: 3, returnSequences: true, inputShape: [null, D] }), new Dense({ units: 2, activation: 'sparsemax', name: 'dense_sparsemax' })] });
+    expectError(() => sparsemax.stream(), ConfigError, ['dense_sparsemax', "'sparsemax'"]);
+  });
+
+  // The names the GEMM does not fuse, which predict applies after the product (in WebAssembly).
+  const UNFUSED: KerasActivationName[] = ['gelu', 'celu', 'mish', 'softplus', 'tanh_shrink', 'log_sigmoid', 'log_softmax'];
+  it(`keyword-spotting shapes: LSTM -> Dense(softmax), and Dense ${UNFUSED.join(', ')} after a recurrent layer`, () => {
+    const B = 2, T = 6, D = 10;
+    const heads: KerasActivationName[] = ['softmax', ...UNFUSED];
+    heads.forEach((activation, i) => {
+      const model = new Sequential({
+        layers: [
+          new LSTM({ units: 12, returnSequences: i % 2 === 0, seed: 200 + i, inputShape: [null, D] }),
+          new Dense({ units: 5, activation, seed: 300 + i, kernelInitializer: { class_name: 'RandomNormal', config: { stddev: 2 } } }),
+        ],
+      });
+      const x = randomFloats(seededRandom(400 + i), B * T * D, 2);
+      expectStreamMatchesPrefixes(model.stream({ batchSize: B }), x, B, T, D, (p) => model.predict(p) as Tensor);
+    });
   });
 });
 
@@ -227,7 +253,7 @@ describe('layers that need the whole sequence are still refused, naming the laye
       const seq = new LSTM({ units: 3, returnSequences: true }).apply(input) as SymbolicTensor;
       return new Model({ inputs: input, outputs: new Attention({ name: 'attend' }).apply([seq, seq]) });
     }, ['attend', 'Attention']],
-    ['Activation tanh', () => new Sequential({ layers: [new LSTM({ units: 3, returnSequences: true, inputShape: [null, D] }), new Activation('tanh', { name: 'act_tanh' })] }), ['act_tanh', "'tanh'"]],
+    ['Activation sparsemax', () => new Sequential({ layers: [new LSTM({ units: 3, returnSequences: true, inputShape: [null, D] }), new Activation('sparsemax', { name: 'act_sparsemax' })] }), ['act_sparsemax', "'sparsemax'"]],
     ['BatchNormalization over time', () => new Sequential({ layers: [new LSTM({ units: 3, returnSequences: true, batchInputShape: [1, 4, D] }), new BatchNormalization({ axis: 1, name: 'bn_time' })] }), ['bn_time', 'axis 1']],
     ['Add of a sequence and a last output', () => {
       const input = Input({ shape: [null, D] });

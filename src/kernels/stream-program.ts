@@ -21,16 +21,6 @@ export const FRAME_MERGE = {
 } as const;
 export type FrameMergeKind = Exclude<keyof typeof FRAME_MERGE, 'INPUT_WORDS'>;
 
-/**
- * The host's copy of assembly/frame_ops.ts' activations: the Activation layer's names whose
- * float64 definition (src/layers/activation-functions.ts) uses only + - * / sqrt abs min max,
- * which WebAssembly computes exactly as JavaScript does (test/streaming-layers.test.ts runs each).
- */
-export const FRAME_ACT = {
-  RELU: 0, RELU6: 1, LEAKY_RELU: 2, HARD_SILU: 3, SOFTSIGN: 4, SQUAREPLUS: 5, SPARSE_PLUS: 6, HARD_TANH: 7,
-  HARD_SHRINK: 8, SOFT_SHRINK: 9, HARD_SIGMOID_K2: 10, HARD_SIGMOID_K3: 11, SPARSE_SIGMOID: 12,
-} as const;
-
 /** A value of a streamed model: B rows of `width` floats (or i32 ids), back to back at `ptr`. */
 export interface StreamValue {
   readonly ptr: number;
@@ -241,10 +231,10 @@ export class StreamProgramBuilder {
     return output;
   }
 
-  /** An Activation layer's function (FRAME_ACT) on every value, in float64. */
+  /** A Keras activation (kerasActivationKind) on every value, as predict applies it; softmaxes over each row. */
   activation(x: StreamValue, kind: number): StreamValue {
     const output = this.value(x.width);
-    this.ops.push([STREAM_OP.ACTIVATION, x.ptr, this.batch * x.width, kind, output.ptr]);
+    this.ops.push([STREAM_OP.ACTIVATION, x.ptr, this.batch * x.width, kind, output.ptr, x.width]);
     return output;
   }
 

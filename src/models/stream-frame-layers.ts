@@ -3,7 +3,8 @@
 // (the identity at inference). Each op repeats predict's arithmetic (assembly/frame_ops.ts), so a
 // frame is bit-identical to predict on the prefix. Called without a builder, it only checks.
 import { ConfigError } from '../errors.js';
-import { FRAME_ACT, type FrameMergeKind, type StreamMask, type StreamProgramBuilder, type StreamValue } from '../kernels/stream-program.js';
+import { kerasActivationKind } from '../kernels/keras-activation.js';
+import { type FrameMergeKind, type StreamMask, type StreamProgramBuilder, type StreamValue } from '../kernels/stream-program.js';
 import { Activation } from '../layers/activation.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
 import { LayerNormalization } from '../layers/layer-normalization.js';
@@ -67,28 +68,14 @@ export function frameLayerOps(builder: StreamProgramBuilder | null, layer: Layer
 }
 
 /**
- * The FRAME_ACT id of an activation predict computes on the host (an Activation layer's, or a
- * Dense's that the kernels do not fuse), null for linear; ConfigError for the transcendental ones.
+ * The kind (kerasActivationKind) of an activation predict applies after the layer's kernels (an
+ * Activation layer's, or a Dense's that the GEMM does not fuse), null for linear; ConfigError for sparsemax.
  */
 export function frameActivationKind(activation: string, kerasVersion: 2 | 3, layerName: string): number | null {
-  switch (activation) {
-    case 'linear': return null;
-    case 'relu': return FRAME_ACT.RELU;
-    case 'relu6': return FRAME_ACT.RELU6;
-    case 'leaky_relu': return FRAME_ACT.LEAKY_RELU;
-    case 'hard_silu':
-    case 'hard_swish': return FRAME_ACT.HARD_SILU;
-    case 'softsign': return FRAME_ACT.SOFTSIGN;
-    case 'squareplus': return FRAME_ACT.SQUAREPLUS;
-    case 'sparse_plus': return FRAME_ACT.SPARSE_PLUS;
-    case 'hard_tanh': return FRAME_ACT.HARD_TANH;
-    case 'hard_shrink': return FRAME_ACT.HARD_SHRINK;
-    case 'soft_shrink': return FRAME_ACT.SOFT_SHRINK;
-    case 'hard_sigmoid': return kerasVersion === 2 ? FRAME_ACT.HARD_SIGMOID_K2 : FRAME_ACT.HARD_SIGMOID_K3;
-    case 'sparse_sigmoid': return FRAME_ACT.SPARSE_SIGMOID;
-    default:
-      throw new ConfigError(`${layerName}: activation '${activation}' cannot stream yet: predict computes it with float64 Math functions, which a stream cannot repeat bit for bit (relu, hard_sigmoid, softsign and the other algebraic ones can)`);
-  }
+  if (activation === 'linear') return null;
+  const kind = kerasActivationKind(activation, kerasVersion);
+  if (kind === null) throw new ConfigError(`${layerName}: activation '${activation}' cannot stream: sparsemax sorts each row, which a stream does not do`);
+  return kind;
 }
 
 /** A normalisation must work on each frame's features alone: its axis is the last one. */

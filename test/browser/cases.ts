@@ -105,3 +105,26 @@ export async function runTraining(api: WasmRnn): Promise<TrainingRun> {
   model.dispose();
   return run;
 }
+
+/**
+ * Every Keras activation on a grid that reaches the overflow and underflow ends, and a streamed
+ * keyword-spotting classifier (GRU -> Dense(gelu) -> Dense(softmax)), frame by frame: engines give
+ * different last bits for Math.exp, tanh and log, and these run in WebAssembly so that they do not.
+ */
+export function runActivations(api: WasmRnn): PlainTensor[] {
+  const grid = Float32Array.from({ length: 4010 }, (_, i) => (i - 2005) / 40);
+  const outputs = api.KERAS_ACTIVATION_NAMES.map((name) => plain(new api.Activation(name).apply(api.tensor(grid, [401, 10])) as ReturnType<WasmRnn['tensor']>));
+  const model = new api.Sequential({
+    layers: [
+      new api.GRU({ units: 8, returnSequences: true, seed: 3, inputShape: [null, 5] }),
+      new api.Dense({ units: 6, activation: 'gelu', seed: 4 }),
+      new api.Dense({ units: 4, activation: 'softmax', seed: 5 }),
+    ],
+  });
+  const stream = model.stream();
+  const streamed: number[] = [];
+  for (let t = 0; t < 20; t++) streamed.push(...stream.step(Float32Array.from({ length: 5 }, (_, f) => Math.sin(t * 0.7 + f))));
+  stream.dispose();
+  model.dispose();
+  return [...outputs, { shape: [20, 4], data: streamed }];
+}

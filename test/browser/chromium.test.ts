@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import * as api from '../../dist/index.js';
 import { fixturesDir, loadFixture, maxViolation, type Fixture } from '../fixtures.js';
-import { runFixture, runSeedExamples, runSmallLstm, runTraining, type PlainTensor, type TrainingRun } from './cases.js';
+import { runActivations, runFixture, runSeedExamples, runSmallLstm, runTraining, type PlainTensor, type TrainingRun } from './cases.js';
 import { describeWithChromium, launchChromium, readyAsChromium, sameBuildOrClose, type Chromium } from './chromium.js';
 import { send, startStaticServer, type StaticServer } from './static-server.js';
 import type { Build, FixtureResult, SourceKind } from './page/harness.js';
@@ -116,6 +116,12 @@ describeWithChromium('wasm-rnn in headless Chromium', () => {
         // The notebook's printout: forward h 0.6303139 x3, backward h 0.7038734 x3.
         expect(inPage.last[0].data.slice(0, 3).every((v) => Math.abs(v - 0.63031393) < 1e-6)).toBe(true);
         expect(inPage.last[0].data.slice(3).every((v) => Math.abs(v - 0.7038734) < 1e-6)).toBe(true);
+      });
+
+      it('computes every Keras activation and a streamed softmax classifier as Node does, bit for bit', async () => {
+        const inPage = await call<PlainTensor[]>(`harness.activations(${JSON.stringify(build)})`);
+        expect(inPage).toHaveLength(api.KERAS_ACTIVATION_NAMES.length + 1);
+        expectSameAsNode(inPage, runActivations(api));
       });
 
       it('trains a small model (fit with dropout and shuffle, predict, evaluate) to the same weights and predictions as Node, bit for bit', async () => {

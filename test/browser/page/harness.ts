@@ -1,7 +1,7 @@
 // Runs in Chromium. The test in Node calls these through `page.evaluate('harness.…')` and
 // compares what they return with the fixtures and with the same code run in Node.
 import type { Fixture } from '../../fixtures.js';
-import { runFixture, runSeedExamples, runSmallLstm, runTraining, type PlainTensor, type TrainingRun, type WasmRnn } from '../cases.js';
+import { runActivations, runFixture, runSeedExamples, runSmallLstm, runTraining, type PlainTensor, type TrainingRun, type WasmRnn } from '../cases.js';
 
 /** `bundle`: dist/browser/wasm-rnn.js, the whole library as one unminified file (built for these tests, not published).
  *  `min`: dist/browser/wasm-rnn.min.js, the same minified, for a plain <script type="module">.
@@ -52,6 +52,10 @@ export async function runSeed(build: Build): Promise<Record<'last' | 'seq', Plai
 /** The seeded training run of cases.ts in this build. */
 export async function train(build: Build): Promise<TrainingRun> {
   return runTraining(await load(build));
+}
+
+export async function activations(build: Build): Promise<PlainTensor[]> {
+  return runActivations(await load(build));
 }
 
 /** Which kernel build a page gets from ready() with defaults. */

@@ -1,0 +1,37 @@
+// Host side of assembly/keras_activations.ts: Keras' named activations computed in WebAssembly,
+// for predict as for a stream, so both give the same bits on every engine (JavaScript's Math.exp,
+// tanh and log1p differ between engines; WebAssembly's float64 arithmetic does not).
+import type { KernelInstance } from './instance.js';
+import { checkAddressSpace } from './recurrent.js';
+import { withKernelSession } from './session.js';
+
+/**
+ * The module's kinds by Keras name (hard_sigmoid aside: its meaning depends on the Keras version).
+ * Not exported by the module: test/keras-activations.test.ts checks each name against its definition.
+ */
+const KINDS = new Map<string, number>([
+  ['relu', 0], ['relu6', 1], ['leaky_relu', 2], ['hard_silu', 3], ['hard_swish', 3], ['softsign', 4], ['squareplus', 5],
+  ['sparse_plus', 6], ['hard_tanh', 7], ['hard_shrink', 8], ['soft_shrink', 9], ['sparse_sigmoid', 12], ['elu', 13],
+  // Keras' celu with its default alpha = 1 is elu.
+  ['celu', 13], ['selu', 14], ['gelu', 15], ['silu', 16], ['swish', 16], ['mish', 17], ['softplus', 18], ['tanh', 19],
+  ['tanh_shrink', 20], ['sigmoid', 21], ['log_sigmoid', 22], ['exponential', 23], ['softmax', 24], ['log_softmax', 25],
+]);
+const HARD_SIGMOID_KERAS2 = 10;
+const HARD_SIGMOID_KERAS3 = 11;
+
+/** The module's kind for a Keras activation name; null for linear and for sparsemax (which the host computes). */
+export function kerasActivationKind(name: string, kerasVersion: 2 | 3): number | null {
+  if (name === 'hard_sigmoid') return kerasVersion === 2 ? HARD_SIGMOID_KERAS2 : HARD_SIGMOID_KERAS3;
+  return KINDS.get(name) ?? null;
+}
+
+/** Applies `kind` to `data` in place; the softmaxes work on rows of `width` consecutive values. */
+export function runKerasActivation(instance: KernelInstance, data: Float32Array, width: number, kind: number): void {
+  if (data.length === 0) return;
+  checkAddressSpace([data.length * 4], () => `an activation of ${data.length} values`, instance);
+  withKernelSession(instance, (session) => {
+    const ptr = session.upload(data, data.length);
+    session.exports.f32_keras_activation(ptr, ptr, data.length, width, kind);
+    data.set(instance.heap.f32(ptr, data.length));
+  });
+}
