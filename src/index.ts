@@ -62,6 +62,6 @@ export type { WeightsFileSource } from './models/weights-loader.js';
 export { Stream, type StreamOptions } from './streaming/stream.js';
 export { Optimizer, optimizers, type OptimizerName, type OptimizerOptions } from './training/optimizers.js';
 export { History, EarlyStopping, type Callback, type Logs, type EarlyStoppingOptions } from './training/callbacks.js';
-export type { CompileOptions, FitOptions, EvaluateOptions, KerasOptimizerConfig, Targets } from './training/trainer.js';
+export type { CompileOptions, FitOptions, EvaluateOptions, KerasOptimizerConfig, Targets, Verbosity } from './training/trainer.js';
 export type { LossesArgument, MetricsArgument } from './training/outputs.js';
 export type { LossArgument } from './training/losses.js';

@@ -22,12 +22,13 @@ export function checkKnownKeys(options: object, allowed: readonly string[], wher
 }
 
 /** The allowed key a misspelt one most likely meant: its camelCase form, the same letters in another case, or one edit away. */
-function suggestKey(key: string, allowed: readonly string[]): string | null {
+export function suggestKey(key: string, allowed: readonly string[]): string | null {
   const camel = key.replace(/_+([a-z0-9])/gi, (_, letter: string) => letter.toUpperCase());
   if (allowed.includes(camel)) return camel;
   const folded = camel.toLowerCase();
-  return allowed.find((name) => name.toLowerCase() === folded)
-    ?? allowed.find((name) => folded.length > 3 && withinOneEdit(name.toLowerCase(), folded))
+  const plain = (name: string) => name.toLowerCase().replace(/_/g, '');
+  return allowed.find((name) => plain(name) === folded)
+    ?? allowed.find((name) => folded.length > 3 && withinOneEdit(plain(name), folded))
     ?? null;
 }
 

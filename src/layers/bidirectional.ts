@@ -87,13 +87,14 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
     }
     this.mergeMode = mergeMode;
     const baseName = layer.name.replace(/^(forward|backward)_/, '');
-    this.forwardLayer = layer.cloneWith({ name: `forward_${baseName}` }) as L;
+    this.forwardLayer = layer.cloneWith({ name: `forward_${baseName}`, trainable: layer.trainable }) as L;
     // The backward copy gets its own weights: a different fallback seed when the layer is seeded.
     this.backwardLayer = options.backwardLayer
       ? checkedBackwardLayer(options.backwardLayer, layer, this.name)
       : layer.cloneWith({
         name: `backward_${baseName}`,
         goBackwards: true,
+        trainable: layer.trainable,
         ...(layer.seed === undefined ? {} : { seed: layer.seed + BACKWARD_SEED_OFFSET }),
       });
   }
@@ -190,6 +191,22 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
     }
   }
 
+  /** Frozen when it or either direction is; setting it sets both directions, as in Keras. */
+  override get trainable(): boolean {
+    return super.trainable && this.forwardLayer.trainable && this.backwardLayer.trainable;
+  }
+
+  override set trainable(value: boolean) {
+    super.trainable = value;
+    this.forwardLayer.trainable = value;
+    this.backwardLayer.trainable = value;
+  }
+
+  /** @internal */
+  override frozenParams(): number {
+    return this.trainable ? 0 : this.countParams();
+  }
+
   countParams(): number {
     this.checkNotDisposed('count parameters');
     return this.forwardLayer.countParams() + this.backwardLayer.countParams();
@@ -200,7 +217,7 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
     inner.name = this.forwardLayer.name.replace(/^forward_/, '');
     const config: Record<string, unknown> = {
       name: this.name,
-      trainable: true,
+      trainable: this.trainable,
       dtype: 'float32',
       merge_mode: this.mergeMode,
       layer: { class_name: this.forwardLayer.className, config: inner },

@@ -69,9 +69,19 @@ export class TimeDistributed extends Layer {
     return this.layer.countParams();
   }
 
+  /** Frozen when it or the wrapped layer is; setting it sets the wrapped layer's too, as in Keras. */
+  override get trainable(): boolean {
+    return super.trainable && this.layer.trainable;
+  }
+
+  override set trainable(value: boolean) {
+    super.trainable = value;
+    this.layer.trainable = value;
+  }
+
   override countNonTrainableParams(): number {
     this.checkNotDisposed('count parameters');
-    return this.layer.countNonTrainableParams();
+    return this.layer.frozenParams();
   }
 
   override dispose(): void {
@@ -80,7 +90,7 @@ export class TimeDistributed extends Layer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: true, dtype: 'float32', layer: { class_name: this.layer.className, config: this.layer.getConfig() } };
+    return { name: this.name, trainable: this.trainable, dtype: 'float32', layer: { class_name: this.layer.className, config: this.layer.getConfig() } };
   }
 
   apply(x: SymbolicTensor): SymbolicTensor;
