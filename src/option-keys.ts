@@ -40,10 +40,17 @@ function withinOneEdit(a: string, b: string): boolean {
   return tail(a, 1) === tail(b, 1) || tail(a, 1) === tail(b, 0) || tail(a, 0) === tail(b, 1);
 }
 
-function describeOptions(value: unknown): string {
+/** A value as an error message names it: its JSON for scalars, its length for arrays, its class for objects. */
+export function describeOptions(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
   if (value === undefined) return 'undefined';
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   return typeof value === 'object' ? `an object (${value.constructor?.name ?? 'Object'})` : typeof value;
+}
+
+/** Names what a wrapper (Bidirectional, TimeDistributed) received instead of a layer; Keras' keyword form gets the call to write. */
+export function describeWrapped(value: unknown, className: string, example: string): string {
+  const keyword = value !== null && typeof value === 'object' && 'layer' in value;
+  return `${describeOptions(value)}${keyword ? `; the layer goes first, as in Keras' ${className}(layer, ...): ${example}` : ''}`;
 }

@@ -11,6 +11,7 @@ import {
 } from './recurrent.js';
 import { checkCallOptions, checkInitialState, checkMask, checkSequenceInput, checkSymbolicCallOptions } from './validate.js';
 import { checkKnownKeys, checkOptionsObject } from './options.js';
+import { describeWrapped } from '../option-keys.js';
 import { CuDNNGRU, CuDNNLSTM } from './cudnn.js';
 import { GRU } from './gru.js';
 import { LSTM } from './lstm.js';
@@ -67,7 +68,7 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
     const options: BidirectionalOptions = rest[0] ?? {};
     checkOptionsObject(options, 'Bidirectional', "{ mergeMode: 'sum' }");
     if (!(layer instanceof RecurrentLayer)) {
-      throw new ConfigError(`Bidirectional: 'layer' must be a SimpleRNN, LSTM, GRU, CuDNNLSTM or CuDNNGRU layer, received ${String(layer)}`);
+      throw new ConfigError(`Bidirectional: 'layer' must be a SimpleRNN, LSTM, GRU, CuDNNLSTM or CuDNNGRU layer, received ${describeWrapped(layer, 'Bidirectional', "new Bidirectional(new LSTM(3), { mergeMode: 'sum' })")}`);
     }
     const declaresShape = options.inputShape !== undefined || options.batchInputShape !== undefined;
     super(declaresShape || !layer.batchInputShape ? options : { ...options, batchInputShape: layer.batchInputShape }, 'bidirectional');

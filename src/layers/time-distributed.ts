@@ -4,6 +4,7 @@ import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { checkKnownKeys } from './options.js';
+import { describeWrapped } from '../option-keys.js';
 import { WRAPPABLE_CLASSES } from './registry.js';
 import { configKerasVersion, kerasOptions, readSpec, type LayerFromConfigOptions } from './keras-options.js';
 import { checkBuildShape } from './validate.js';
@@ -13,7 +14,7 @@ export class TimeDistributed extends Layer {
 
   constructor(layer: Layer, options: LayerOptions = {}) {
     if (!(layer instanceof Layer)) {
-      throw new ConfigError(`TimeDistributed: 'layer' must be a layer such as Dense, received ${String(layer)}`);
+      throw new ConfigError(`TimeDistributed: 'layer' must be a layer such as Dense, received ${describeWrapped(layer, 'TimeDistributed', 'new TimeDistributed(new Dense(8))')}`);
     }
     super(options, 'time_distributed');
     checkKnownKeys(options, LAYER_OPTION_KEYS, this.name);

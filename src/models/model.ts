@@ -368,6 +368,18 @@ function summaryRow(layer: Layer, graph: Graph, named: (layer: Layer) => string)
   };
 }
 
+/** Model(inputs, outputs, { name }) as the options object; anything else is passed on to be checked. */
+function positionalModelOptions(first: unknown, outputs: unknown, rest: unknown): unknown {
+  const positional = isSymbolic(first) || (Array.isArray(first) && first.length > 0 && first.every(isSymbolic));
+  if (!positional) {
+    if (outputs !== undefined) throw new ConfigError(`Model: expected new Model(inputs, outputs) with symbolic tensors from Input(), or new Model({ inputs, outputs }), received ${String(first)} as the inputs`);
+    return first;
+  }
+  if (rest !== undefined) checkOptionsObject(rest, 'Model: options after the outputs', "{ name: 'my_model' }");
+  if (rest !== undefined) checkKnownKeys(rest, ['name'], 'Model');
+  return { ...(rest as object | undefined), inputs: first, outputs };
+}
+
 export interface ModelOptions {
   inputs: SymbolicTensor | readonly SymbolicTensor[];
   outputs: SymbolicTensor | readonly SymbolicTensor[];
@@ -392,7 +404,14 @@ export class Model<O extends ModelOptions = ModelOptions> extends ModelBase<Mode
   private savedLayerOrder: Layer[] | null = null;
 
   // `| readonly []` makes TypeScript read `outputs: [a, b]` as a tuple rather than an array.
-  constructor(options: O & { outputs: O['outputs'] | readonly [] }) {
+  constructor(options: O & { outputs: O['outputs'] | readonly [] });
+  /**
+   * Keras' positional form, `Model(inputs, outputs)`. TypeScript cannot follow the outputs through
+   * it, so predict() is typed `Tensor | Tensor[]`; the options form types it.
+   */
+  constructor(inputs: ModelOptions['inputs'], outputs: ModelOptions['outputs'], options?: { name?: string });
+  constructor(first: (O & { outputs: O['outputs'] | readonly [] }) | ModelOptions['inputs'], positionalOutputs?: ModelOptions['outputs'], rest?: { name?: string }) {
+    const options = positionalModelOptions(first, positionalOutputs, rest) as O;
     checkOptionsObject(options, 'Model', '{ inputs, outputs }');
     checkKnownKeys(options, ['inputs', 'outputs', 'name'], 'Model');
     super(options.name, 'functional');
