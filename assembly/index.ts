@@ -27,10 +27,10 @@ export {
 export { conv_lstm_run, CONV_LSTM_RETURN_SEQUENCES, CONV_LSTM_GO_BACKWARDS, CONV_LSTM_WORDS } from "./conv_lstm";
 export { f32_merge, MERGE_SUM, MERGE_MUL, MERGE_AVE } from "./merge";
 export {
-  f32_gram_columns, f64_cholesky_rows, f32_substitute_panels, orthonormal_packed_floats,
-  orthonormal_fill, orthonormal_pad, orthonormal_column_panels, f64_norm_deviation, f32_orthonormal_out,
+  f32_gram_band, orthonormal_scratch_bytes, f64_cholesky_rows, f32_substitute_panels, orthonormal_packed_floats,
+  orthonormal_fill, orthonormal_pad, f64_norm_deviation,
 } from "./orthonormal";
-export { random_uniform_f32, random_seed_lanes, random_normal_f64, RANDOM_STATE_BYTES } from "./random";
+export { random_uniform_f32, random_seed_lanes, random_normal_f32, RANDOM_STATE_BYTES } from "./random";
 
 /** First byte past the module's static data: the host allocates from here up. */
 export function heap_base(): usize {

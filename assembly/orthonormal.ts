@@ -1,20 +1,30 @@
 // Cholesky QR for the orthogonal initializer: n row vectors of length m (n <= m/2, rows of a
 // Gaussian matrix) become orthonormal rows Q with V = L·Q, L lower triangular, diag(L) > 0.
 //   V               drawn here from the host's random stream (assembly/random.ts), or copied;
-//   G = V·Vᵀ        float32 products, summed in float32 over 256 columns, then in float64;
+//   G = V·Vᵀ        float32 products, summed in float32 over a band of columns, then in float64;
 //   G = L·Lᵀ        Cholesky in float64;
 //   Q = L⁻¹·V       forward substitution in float32, in place.
 // For a Gaussian with m >= 2n, κ(V) <= ~6, so the Gram matrix loses nothing that matters:
 // QᵀQ = I to about 1e-6 and Q matches a float64 Householder QR to float32 rounding.
 // Plain mul/add (no `madd`), so both packaged builds give the same bits.
 //
-// Layout: n padded to `rows`, a multiple of 8 (extra vectors after the real ones); V twice, as
-// Gram panels [rows/8][m][8] (8 vectors side by side, see f32_gram_columns; each panel followed
-// by one cache line of padding, see gram_panel_bytes) and as column panels
-// [blocks][rows][8] (8 consecutive entries of each vector; blocks = ceil(m/8), padding columns
-// zero), where the substitution runs and Q is left; G rows×rows float64, row-major, lower
-// triangle used.
+// Layout: n padded to `rows`, a multiple of 8 (extra vectors after the real ones); V as column
+// panels [blocks][rows][8] (8 consecutive entries of each vector; blocks = ceil(m/8), padding
+// columns zero; each panel followed by one cache line, see column_panel_bytes), drawn in that
+// order, where the Gram matrix is summed, the substitution runs and Q is left; G rows×rows
+// float64, row-major, lower triangle used.
 import { STAGED_NORMALS, stage_lane_normals } from "./random";
+
+/**
+ * Bytes from one column panel (rows × 8 floats) to the next: one cache line more than the panel.
+ * Panels rows·32 bytes apart (a multiple of 4 KiB for every rows that is a multiple of 128)
+ * would all map to the same sets of the L1 cache, and the Gram kernel, which reads a few rows
+ * of every panel of a band, would evict its own lines; the extra line staggers them.
+ */
+// @ts-ignore: decorator
+@inline function column_panel_bytes(rows: i32): usize {
+  return (<usize>rows << 5) + 64;
+}
 
 /**
  * Bytes from one Gram panel (m rows of 8 floats) to the next: one cache line more than the panel.
@@ -42,19 +52,16 @@ import { STAGED_NORMALS, stage_lane_normals } from "./random";
 }
 
 /**
- * G += the products of V's columns [from, to) (to - from <= 256, summed in float32): G = V·Vᵀ
- * (float64, n×n, zeroed by the caller) over the lower triangle and the rest of its diagonal 8×8
- * blocks. `vectorPanels` holds V as [n/8][m][8] (rows 8p..8p+7 side by side: the tall Gaussian's
- * columns 8p..8p+7, as drawn). A band of columns keeps every panel's part of it in cache while
- * all the blocks of G meet it, where whole panels would stream from memory once per block
- * column; and one call per band lets V8 move the function to its optimizing tier between calls
- * (it never does within one).
+ * G += the products of the m columns of `vectorPanels` (summed in float32) over the lower
+ * triangle of G and the rest of its diagonal 8×8 blocks. `vectorPanels` holds the band as
+ * [n/8][m][8] (vectors 8p..8p+7 side by side), so every product is a splat times two vectors.
  */
-export function f32_gram_columns(g: usize, vectorPanels: usize, n: i32, m: i32, from: i32, to: i32): void {
+// @ts-ignore: decorator
+@inline function gram_columns(g: usize, vectorPanels: usize, n: i32, m: i32): void {
   const panelBytes = gram_panel_bytes(m);
   const ldg = <usize>n << 3;
-  const start = <usize>from << 5;
-  const bandBytes = <usize>(to - from) << 5;
+  const start: usize = 0;
+  const bandBytes = <usize>m << 5;
   for (let jb = 0; jb < n / 8; jb++) {
     const columns = vectorPanels + <usize>jb * panelBytes + start;
     const end = columns + bandBytes;
@@ -81,6 +88,39 @@ export function f32_gram_columns(g: usize, vectorPanels: usize, n: i32, m: i32, 
       add_row8(out + 3 * ldg, c30, c31);
     }
   }
+}
+
+/**
+ * G += the products of V's column panels [first, last) (summed in float32): G = V·Vᵀ (float64,
+ * rows×rows, zeroed by the caller) over the lower triangle and the rest of its diagonal 8×8
+ * blocks. The band is first turned into Gram panels in `scratch` (8 vectors side by side, as
+ * f32_gram_columns reads them; 8×8 blocks transposed in registers), small enough to stay in L2
+ * while every block of G meets it, so V is stored once, in the layout the substitution needs.
+ * One call per band lets V8 move the function to its optimizing tier between calls (it never
+ * does within one).
+ */
+export function f32_gram_band(g: usize, w: usize, scratch: usize, rows: i32, first: i32, last: i32): void {
+  const entries = (last - first) << 3;
+  const panelBytes = gram_panel_bytes(entries);
+  const columnPanelBytes = column_panel_bytes(rows);
+  for (let b = first; b < last; b++) {
+    const source = w + <usize>b * columnPanelBytes;
+    const target = scratch + (<usize>(b - first) << 8);
+    for (let jp = 0; jp < rows / 8; jp++) {
+      const from = source + (<usize>jp << 8);
+      const to = target + <usize>jp * panelBytes;
+      transpose4(to, from);
+      transpose4(to + 16, from + 128);
+      transpose4(to + 128, from + 16);
+      transpose4(to + 144, from + 144);
+    }
+  }
+  gram_columns(g, scratch, rows, entries);
+}
+
+/** Bytes of f32_gram_band's scratch for bands of up to `blocks` column panels. */
+export function orthonormal_scratch_bytes(rows: i32, blocks: i32): i32 {
+  return (rows >> 3) * <i32>gram_panel_bytes(blocks << 3);
 }
 
 /**
@@ -169,13 +209,16 @@ export function orthonormal_packed_floats(n: i32): i32 {
 }
 
 /**
- * In place, V becomes Q = L⁻¹·V in column panels [first, last), L packed by f64_cholesky_rows.
- * Columns are independent in the solve, so a panel (rows·32 bytes) stays in cache while all its
- * rows are solved, each from the rows of Q right before it, read sequentially. The squares of
- * each solved row are added to sums[row] (float64, zeroed by the caller before the first panel).
+ * In place, V becomes Q = L⁻¹·V in column panels [first, last), L packed by f64_cholesky_rows,
+ * and each solved panel's entries of Q's n vectors, times `gain` (in float64, rounded once), go
+ * to `out` while the panel is in cache: as rows (out[j·m + i], Q's n rows of length m) when
+ * `asRows`, else as columns (out[i·n + j], the tall m×n matrix). Columns are independent in the
+ * solve, so a panel (rows·32 bytes) stays in cache while all its rows are solved, each from the
+ * rows of Q right before it, read sequentially. The squares of each solved row are added to
+ * sums[row] (float64, zeroed by the caller before the first panel).
  */
-export function f32_substitute_panels(w: usize, rows: i32, packed: usize, first: i32, last: i32, sums: usize): void {
-  const panelBytes = <usize>rows << 5;
+export function f32_substitute_panels(w: usize, rows: i32, packed: usize, first: i32, last: i32, sums: usize, out: usize, n: i32, m: i32, gain: f64, asRows: bool): void {
+  const panelBytes = column_panel_bytes(rows);
   for (let b = first; b < last; b++) {
     const panel = w + <usize>b * panelBytes;
     let block = packed; // L's rows i0..i0+3: i0²/2 + 2·i0 floats from the start
@@ -184,7 +227,40 @@ export function f32_substitute_panels(w: usize, rows: i32, packed: usize, first:
       substitute_4x8(panel, i0, block, diagonal, sums + (<usize>i0 << 3));
       block = diagonal + 64;
     }
+    write_panel(out, panel, n, m, gain, asRows, b);
   }
+}
+
+/** Entries 8b.. of Q's n vectors from column panel b into `out`, times gain (f32_substitute_panels). */
+// @ts-ignore: decorator
+@inline function write_panel(out: usize, panel: usize, n: i32, m: i32, gain: f64, asRows: bool, b: i32): void {
+  const entries = min(8, m - 8 * b);
+  if (asRows && entries == 8) {
+    const scale = f64x2.splat(gain);
+    for (let j = 0; j < n; j++) {
+      const target = out + ((<usize>j * m + 8 * b) << 2);
+      const source = panel + (<usize>j << 5);
+      v128.store(target, scaled4(v128.load(source), scale));
+      v128.store(target, scaled4(v128.load(source, 16), scale), 16);
+    }
+    return;
+  }
+  for (let j = 0; j < n; j++) {
+    const source = panel + (<usize>j << 5);
+    for (let e = 0; e < entries; e++) {
+      const i = 8 * b + e;
+      const target = out + ((asRows ? <usize>j * m + i : <usize>i * n + j) << 2);
+      store<f32>(target, <f32>(gain * <f64>load<f32>(source + (<usize>e << 2))));
+    }
+  }
+}
+
+/** The four floats of `v` times `scale` (two float64 lanes of it), each rounded once to float32. */
+// @ts-ignore: decorator
+@inline function scaled4(v: v128, scale: v128): v128 {
+  const low = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.promote_low_f32x4(v), scale));
+  const high = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.promote_low_f32x4(i64x2.shuffle(v, v, 1, 0)), scale));
+  return i64x2.shuffle(low, high, 0, 2);
 }
 
 // @ts-ignore: decorator
@@ -248,105 +324,50 @@ export function f32_substitute_panels(w: usize, rows: i32, packed: usize, first:
 }
 
 /**
- * Entries k in [from, to) of the tall m×n matrix A (row-major: k = i·n + j), V = Aᵀ, into the
- * Gram panels: the next normals of the lanes in `state` (seeded by random_seed_lanes) when
- * `source` is 0, else source[k] (float64). `from` is a multiple of 8, so a matrix drawn over
- * several calls is the same stream. The column panels are built from these afterwards
- * (orthonormal_column_panels): written here too, entry by entry 32 bytes apart, every row of A
- * would sweep n cache lines of them, more than L1 holds, and pay a miss per entry.
+ * Groups [from, to) of V's column panels: group g = b·n + j is entries 8b..8b+7 of vector j (rows
+ * 8b.. of column j of the tall m×n matrix A = Vᵀ), entries past m zero. A group is the next
+ * eight normals of the lanes in `state` (seeded by random_seed_lanes) when `source` is 0, else
+ * from source (A row-major, float64: entry i of vector j at source[i·n + j]). The stream fills
+ * V in the order it is stored, so every normal is written once, 32 bytes at a time, and a matrix
+ * drawn over several calls is the same stream (the host's laneGaussian lays it out alike).
  */
-export function orthonormal_fill(state: usize, source: usize, gramPanels: usize, n: i32, m: i32, from: i32, to: i32): void {
-  const panelBytes = gram_panel_bytes(m);
-  let i = from / n, j = from - i * n;
-  if ((n & 7) == 0) {
-    // Eight entries at a time are lanes 0..7 of one row of one panel.
-    let row = gramPanels + (<usize>(j >> 3)) * panelBytes + (<usize>i << 5);
-    for (let k = from; k < to; k += 8) {
-      if (source == 0) stage_lane_normals(state);
-      const values = source == 0 ? state + STAGED_NORMALS : source + (<usize>k << 3);
-      if (to - k >= 8) {
-        v128.store(row, demote4(values));
-        v128.store(row, demote4(values + 32), 16);
-      } else {
-        for (let l = 0; l < to - k; l++) store<f32>(row + (<usize>l << 2), <f32>load<f64>(values + (<usize>l << 3)));
-      }
-      j += 8;
-      if (j == n) {
-        j = 0;
-        i++;
-        row = gramPanels + (<usize>i << 5);
-      } else {
-        row += panelBytes;
-      }
-    }
-    return;
-  }
-  let pp = gramPanels + (<usize>(j >> 3)) * panelBytes + (<usize>i << 5) + (<usize>(j & 7) << 2);
-  for (let k = from; k < to; k += 8) {
-    if (source == 0) stage_lane_normals(state);
-    const values = source == 0 ? state + STAGED_NORMALS : source + (<usize>k << 3);
-    const count = min(8, to - k);
-    for (let l = 0; l < count; l++) {
-      store<f32>(pp, <f32>load<f64>(values + (<usize>l << 3)));
-      j++;
-      if (j == n) {
-        j = 0;
-        i++;
-        pp = gramPanels + (<usize>i << 5);
-      } else {
-        pp += (j & 7) == 0 ? panelBytes - 28 : 4;
-      }
-    }
-  }
-}
-
-/** The four f64 at `values` as one f32x4. */
-// @ts-ignore: decorator
-@inline function demote4(values: usize): v128 {
-  const low = f32x4.demote_f64x2_zero(v128.load(values));
-  const high = f32x4.demote_f64x2_zero(v128.load(values, 16));
-  return i64x2.shuffle(low, high, 0, 2);
-}
-
-/**
- * The padding vectors n..rows-1 of the Gram panels: deterministic values in [-1, 1), so G stays
- * positive definite (later vectors never change earlier ones).
- */
-export function orthonormal_pad(gramPanels: usize, rows: i32, n: i32, m: i32): void {
-  const panelBytes = gram_panel_bytes(m);
-  for (let j = n; j < rows; j++) {
-    for (let i = 0; i < m; i++) {
-      store<f32>(gramPanels + (<usize>(j >> 3)) * panelBytes + (<usize>i << 5) + (<usize>(j & 7) << 2), padding_value(i, j));
-    }
-  }
-}
-
-/**
- * Column panels [first, last) of V (entries 8b..8b+7 of every vector, padded vectors included;
- * entries past m zero) from the Gram panels: each 8×8 block is 256 contiguous bytes on both
- * sides, transposed in registers.
- */
-export function orthonormal_column_panels(gramPanels: usize, w: usize, rows: i32, m: i32, first: i32, last: i32): void {
-  const panelBytes = gram_panel_bytes(m);
-  const columnPanelBytes = <usize>rows << 5;
-  for (let b = first; b < last; b++) {
-    const target = w + <usize>b * columnPanelBytes;
+export function orthonormal_fill(state: usize, source: usize, w: usize, rows: i32, n: i32, m: i32, from: i32, to: i32): void {
+  const panelBytes = column_panel_bytes(rows);
+  let b = from / n, j = from - b * n;
+  let target = w + <usize>b * panelBytes + (<usize>j << 5);
+  for (let group = from; group < to; group++) {
     const entries = min(8, m - 8 * b);
-    for (let jp = 0; jp < rows / 8; jp++) {
-      const source = gramPanels + <usize>jp * panelBytes + (<usize>b << 8);
-      const out = target + (<usize>jp << 8);
-      if (entries == 8) {
-        transpose4(out, source);
-        transpose4(out + 16, source + 128);
-        transpose4(out + 128, source + 16);
-        transpose4(out + 144, source + 144);
-        continue;
+    if (source == 0 && entries == 8) {
+      stage_lane_normals(state, target);
+    } else {
+      if (source == 0) stage_lane_normals(state, state + STAGED_NORMALS);
+      for (let e = 0; e < 8; e++) {
+        const value: f32 = e >= entries ? 0 : source == 0 ? load<f32>(state + STAGED_NORMALS + (<usize>e << 2)) : <f32>load<f64>(source + ((<usize>(8 * b + e) * n + j) << 3));
+        store<f32>(target + (<usize>e << 2), value);
       }
-      for (let lane = 0; lane < 8; lane++) {
-        for (let e = 0; e < 8; e++) {
-          const value = e < entries ? load<f32>(source + (<usize>e << 5) + (<usize>lane << 2)) : <f32>0;
-          store<f32>(out + (<usize>lane << 5) + (<usize>e << 2), value);
-        }
+    }
+    j++;
+    target += 32;
+    if (j == n) {
+      j = 0;
+      b++;
+      target = w + <usize>b * panelBytes;
+    }
+  }
+}
+
+/**
+ * The padding vectors n..rows-1 of the column panels: deterministic values in [-1, 1) (zero past
+ * m), so G stays positive definite (later vectors never change earlier ones).
+ */
+export function orthonormal_pad(w: usize, rows: i32, n: i32, m: i32): void {
+  const panelBytes = column_panel_bytes(rows);
+  const blocks = (m + 7) >> 3;
+  for (let b = 0; b < blocks; b++) {
+    for (let j = n; j < rows; j++) {
+      for (let e = 0; e < 8; e++) {
+        const i = 8 * b + e;
+        store<f32>(w + <usize>b * panelBytes + (<usize>j << 5) + (<usize>e << 2), i < m ? padding_value(i, j) : 0);
       }
     }
   }
@@ -381,31 +402,4 @@ export function f64_norm_deviation(sums: usize, n: i32): f64 {
   let worst: f64 = 0;
   for (let j = 0; j < n; j++) worst = max(worst, Math.abs(load<f64>(sums + (<usize>j << 3)) - 1));
   return worst;
-}
-
-/**
- * Entries [from, to) of Q's columns (from a multiple of 8) out of the column panels, times
- * `gain` (in float64, rounded once): as rows (out[j·m + i], Q's n rows of length m) when
- * `asRows`, else as columns (out[i·n + j], the tall m×n matrix).
- */
-export function f32_orthonormal_out(out: usize, w: usize, rows: i32, n: i32, m: i32, gain: f64, asRows: bool, from: i32, to: i32): void {
-  const columnPanelBytes = <usize>rows << 5;
-  if (asRows) {
-    // Panel by panel, so W is read in order and each row of `out` gets 8 floats at a time.
-    for (let i0 = from; i0 < to; i0 += 8) {
-      const panel = w + (<usize>(i0 >> 3)) * columnPanelBytes;
-      const lanes = min(8, to - i0);
-      for (let j = 0; j < n; j++) {
-        const target = out + ((<usize>j * m + i0) << 2);
-        const source = panel + (<usize>j << 5);
-        for (let l = 0; l < lanes; l++) store<f32>(target + (<usize>l << 2), <f32>(gain * <f64>load<f32>(source + (<usize>l << 2))));
-      }
-    }
-    return;
-  }
-  for (let i = from; i < to; i++) {
-    const source = w + (<usize>(i >> 3)) * columnPanelBytes + (<usize>(i & 7) << 2);
-    const target = out + ((<usize>i * n) << 2);
-    for (let j = 0; j < n; j++) store<f32>(target + (<usize>j << 2), <f32>(gain * <f64>load<f32>(source + (<usize>j << 5))));
-  }
 }

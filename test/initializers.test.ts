@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ConfigError, ShapeError } from '../src/errors.js';
 import { getInitializer, initializers, type Initializer } from '../src/initializers/index.js';
 import { orthonormalizeRows } from '../src/initializers/householder.js';
+import { fillLaneNormals } from '../src/initializers/lane-normals.js';
+import { SeededRandom } from '../src/initializers/random.js';
 
 // ---- statistics helpers (expected values come from formulas, never from earlier output) ----
 
@@ -384,5 +386,37 @@ describe('getInitializer', () => {
     expect(() => initializers.constant('1' as unknown as number)).toThrow(ConfigError);
     expect(() => initializers.constant(Number.NaN)).toThrow(ConfigError);
     expect(() => initializers.orthogonal({ gain: Number.POSITIVE_INFINITY })).toThrow(/gain/);
+  });
+});
+
+describe('normal draws are the same in every engine', () => {
+  it('SeededRandom.normal() and the lane normals call no Math.log, cos or sin (engines differ in their last bit)', () => {
+    const spies = (['log', 'cos', 'sin', 'exp', 'pow'] as const).map((name) => vi.spyOn(Math, name));
+    try {
+      const random = new SeededRandom(9);
+      for (let i = 0; i < 1001; i++) random.normal();
+      initializers.truncatedNormal({ seed: 2 }).generate([999]);
+      fillLaneNormals(new SeededRandom(3).saveState(), new Float64Array(1001));
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+  });
+
+  it('SeededRandom.normal() is Box–Muller of its uniforms to float64 accuracy', () => {
+    const random = new SeededRandom(10);
+    const uniforms = new SeededRandom(10);
+    let worst = 0;
+    let largest = 0;
+    for (let i = 0; i < 100000; i++) {
+      const [first, second] = [uniforms.uniform(), uniforms.uniform()];
+      const radius = Math.sqrt(-2 * Math.log(1 - first));
+      for (const expected of [radius * Math.cos(2 * Math.PI * second), radius * Math.sin(2 * Math.PI * second)]) {
+        worst = Math.max(worst, Math.abs(random.normal() - expected) / Math.max(1, Math.abs(expected)));
+        largest = Math.max(largest, Math.abs(expected));
+      }
+    }
+    expect(worst).toBeLessThan(1e-14);
+    expect(largest).toBeGreaterThan(4); // the tails were exercised
   });
 });

@@ -3,7 +3,7 @@ import { ShapeError, formatShape } from '../errors.js';
 import { kernelOrthonormalColumns } from '../kernels/orthonormal.js';
 import { orthonormalizeRows } from './householder.js';
 import { SeededInitializer, type Initializer } from './initializer.js';
-import { fillLaneNormals } from './lane-normals.js';
+import { laneGaussian } from './lane-normals.js';
 import type { SeededRandom } from './random.js';
 import { checkKeys, readNumber, readSeed, type OptionBag } from './validate.js';
 
@@ -35,12 +35,11 @@ class Orthogonal extends SeededInitializer {
     if (size === 0) return new Float32Array(0);
 
     // Keras: Q of the QR of a tall×narrow Gaussian, q *= sign(diag(r)), transposed if wide.
-    // WebAssembly draws the same Gaussian (fillLaneNormals') and does the whole QR when it can.
+    // WebAssembly draws the same Gaussian (laneGaussian's) and does the whole QR when it can.
     const words = random.saveState();
     const drawn = kernelOrthonormalColumns({ words }, tall, narrow, this.gain, rows < cols);
     if (drawn) return drawn;
-    const gaussian = new Float64Array(tall * narrow);
-    fillLaneNormals(words, gaussian);
+    const gaussian = laneGaussian(words, tall, narrow);
     const vectors = householderOrthonormalColumns(gaussian, tall, narrow);
     const values = new Float32Array(size);
 

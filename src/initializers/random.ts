@@ -3,6 +3,7 @@
  * PractRand) with its 128-bit state filled by splitmix32 from one integer seed.
  * Values are reproducible across platforms because every step is 32-bit integer math.
  */
+import { boxMuller } from './box-muller.js';
 
 const TWO_POW_32 = 2 ** 32;
 const TWO_POW_53 = 2 ** 53;
@@ -72,18 +73,17 @@ export class SeededRandom {
     return (high27 * 2 ** 26 + low26) / TWO_POW_53;
   }
 
-  /** Standard normal N(0, 1) via Box–Muller. */
+  /** Standard normal N(0, 1) via Box–Muller, the same bits in every engine (no Math.log/cos/sin). */
   normal(): number {
     if (this.spareNormal !== null) {
       const spare = this.spareNormal;
       this.spareNormal = null;
       return spare;
     }
-    // 1 - uniform() lies in (0, 1], so the logarithm is always finite.
-    const radius = Math.sqrt(-2 * Math.log(1 - this.uniform()));
-    const angle = 2 * Math.PI * this.uniform();
-    this.spareNormal = radius * Math.sin(angle);
-    return radius * Math.cos(angle);
+    const first = this.uniform();
+    const [cosine, sine] = boxMuller(first, this.uniform());
+    this.spareNormal = sine;
+    return cosine;
   }
 
   /** Standard normal restricted to [-2, 2] by re-drawing, as Keras' truncated_normal does. */

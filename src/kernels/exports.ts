@@ -80,22 +80,21 @@ export interface KernelExports {
   conv_lstm_run(run: number): void;
   /** Runs a stream's per-frame program (assembly/stream.ts). */
   stream_step(program: number): void;
-  /** G += the products of V's columns [from, to), to - from <= 256. */
-  f32_gram_columns(g: number, vectorPanels: number, n: number, m: number, from: number, to: number): void;
+  /** G += the products of V's column panels [first, last), through `scratch` (orthonormal_scratch_bytes). */
+  f32_gram_band(g: number, w: number, scratch: number, rows: number, first: number, last: number): void;
+  orthonormal_scratch_bytes(rows: number, blocks: number): number;
   f64_cholesky_rows(g: number, n: number, i0: number, packed: number): number;
-  f32_substitute_panels(w: number, rows: number, packed: number, first: number, last: number, sums: number): void;
+  /** Q = L⁻¹·V in column panels [first, last), each panel then written to `out` (times gain, as rows or as the tall matrix). */
+  f32_substitute_panels(w: number, rows: number, packed: number, first: number, last: number, sums: number, out: number, n: number, m: number, gain: number, asRows: number): void;
   orthonormal_packed_floats(n: number): number;
-  /** V's entries [from, to) into the Gram panels: drawn from the lanes in `state`, or source[k] when source is not 0. */
-  orthonormal_fill(state: number, source: number, gramPanels: number, n: number, m: number, from: number, to: number): void;
-  orthonormal_pad(gramPanels: number, rows: number, n: number, m: number): void;
-  /** Column panels [first, last) of V from its Gram panels. */
-  orthonormal_column_panels(gramPanels: number, w: number, rows: number, m: number, first: number, last: number): void;
+  /** Groups [from, to) of V's column panels (group b·n + j: entries 8b.. of vector j): drawn from the lanes in `state`, or from source when it is not 0. */
+  orthonormal_fill(state: number, source: number, w: number, rows: number, n: number, m: number, from: number, to: number): void;
+  orthonormal_pad(w: number, rows: number, n: number, m: number): void;
   f64_norm_deviation(sums: number, n: number): number;
-  f32_orthonormal_out(out: number, w: number, rows: number, n: number, m: number, gain: number, asRows: number, from: number, to: number): void;
   /** out (count float32) = minval + (maxval - minval)·uniform() from the sfc32 words at `state`, which advance. */
   random_uniform_f32(state: number, out: number, count: number, minval: number, maxval: number): void;
   /** The four normal lanes at `state` seeded from its sfc32 words (as fillLaneNormals seeds them). */
   random_seed_lanes(state: number): void;
-  /** out (count float64) = the lanes' next normals (fillLaneNormals' values), eight at a time. */
-  random_normal_f64(state: number, out: number, count: number): void;
+  /** out (count float32) = the lanes' next normals (fillLaneNormals' values), eight at a time. */
+  random_normal_f32(state: number, out: number, count: number): void;
 }

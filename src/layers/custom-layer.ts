@@ -44,6 +44,7 @@ interface CustomWeight {
  */
 export abstract class CustomLayer extends Layer {
   private readonly kerasClassName: string;
+  private readonly trainableFlag: boolean;
   private weightList: CustomWeight[] = [];
   private isBuilt = false;
 
@@ -53,7 +54,7 @@ export abstract class CustomLayer extends Layer {
     }
     super(layerOptions(config), toSnakeCase(className));
     this.kerasClassName = className;
-    this.trainable = config.trainable !== false;
+    this.trainableFlag = config.trainable !== false;
   }
 
   get className(): string {
@@ -128,7 +129,7 @@ export abstract class CustomLayer extends Layer {
   }
 
   getConfig(): Record<string, unknown> {
-    const config: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: 'float32' };
+    const config: Record<string, unknown> = { name: this.name, trainable: this.trainableFlag, dtype: 'float32' };
     if (this.batchInputShape) config.batch_input_shape = [...this.batchInputShape];
     return config;
   }

@@ -53,6 +53,22 @@ export function runSeedExamples(api: WasmRnn): Record<'last' | 'seq', PlainTenso
   return { last: run(false), seq: run(true) };
 }
 
+/**
+ * Seeded initializers whose draws go through transcendental math: the normal ones (float64
+ * Box–Muller) and the orthogonal one on both of its paths (the WebAssembly Cholesky QR for a
+ * [64, 256] kernel, the float64 Householder for a [4, 16] one), each as plain numbers.
+ */
+export function runSeededInitializers(api: WasmRnn): Record<string, number[]> {
+  const { initializers } = api;
+  return {
+    randomNormal: Array.from(initializers.randomNormal({ seed: 3, stddev: 0.5 }).generate([4099])),
+    truncatedNormal: Array.from(initializers.truncatedNormal({ seed: 4 }).generate([4099])),
+    heNormal: Array.from(initializers.heNormal({ seed: 5 }).generate([64, 64])),
+    orthogonalWasm: Array.from(initializers.orthogonal({ seed: 6 }).generate([64, 256])),
+    orthogonalHouseholder: Array.from(initializers.orthogonal({ seed: 7 }).generate([4, 16])),
+  };
+}
+
 /** A small LSTM whose weights come from seeded Keras initializers: a quick check after loading. */
 export function runSmallLstm(api: WasmRnn): PlainTensor {
   const layer = new api.LSTM({ units: 4, returnSequences: true, seed: 7 });

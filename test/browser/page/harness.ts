@@ -1,7 +1,7 @@
 // Runs in Chromium. The test in Node calls these through `page.evaluate('harness.…')` and
 // compares what they return with the fixtures and with the same code run in Node.
 import type { Fixture } from '../../fixtures.js';
-import { runActivations, runFixture, runSeedExamples, runSmallLstm, runTraining, type PlainTensor, type TrainingRun, type WasmRnn } from '../cases.js';
+import { runActivations, runFixture, runSeedExamples, runSeededInitializers, runSmallLstm, runTraining, type PlainTensor, type TrainingRun, type WasmRnn } from '../cases.js';
 
 /** `bundle`: dist/browser/wasm-rnn.js, the whole library as one unminified file (built for these tests, not published).
  *  `min`: dist/browser/wasm-rnn.min.js, the same minified, for a plain <script type="module">.
@@ -47,6 +47,11 @@ export async function runFixtures(build: Build, names: string[]): Promise<Record
 
 export async function runSeed(build: Build): Promise<Record<'last' | 'seq', PlainTensor[]>> {
   return runSeedExamples(await load(build));
+}
+
+/** The seeded initializers of cases.ts in this build. */
+export async function seededInitializers(build: Build): Promise<Record<string, number[]>> {
+  return runSeededInitializers(await load(build));
 }
 
 /** The seeded training run of cases.ts in this build. */
