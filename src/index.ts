@@ -1,7 +1,7 @@
 // wasm-rnn: Keras-exact recurrent layers on SIMD WebAssembly.
 export { initSync, type InitSyncOptions } from './kernels/init-sync.js';
 export { ready, memoryBytes, kernelVariant, type ReadyOptions, type WasmSource, type KernelVariant } from './kernels/module.js';
-export { Tensor, tensor, type TensorLike, type NestedArray, type TypedArray } from './tensor.js';
+export { Tensor, tensor, type TensorLike, type NestedArray, type TypedArray, type NestedTypedArrays } from './tensor.js';
 export { WasmRnnError, ShapeError, ConfigError, InputError, RuntimeError, DisposedError } from './errors.js';
 export { initializers, getInitializer, type Initializer, type InitializerSpec, type SeedOption } from './initializers/index.js';
 export { Layer, type LayerOptions, type Shape } from './layers/layer.js';
@@ -62,6 +62,6 @@ export type { WeightsFileSource } from './models/weights-loader.js';
 export { Stream, type StreamOptions } from './streaming/stream.js';
 export { Optimizer, optimizers, type OptimizerName, type OptimizerOptions } from './training/optimizers.js';
 export { History, EarlyStopping, type Callback, type Logs, type EarlyStoppingOptions } from './training/callbacks.js';
-export type { CompileOptions, FitOptions, EvaluateOptions, KerasOptimizerConfig, Targets } from './training/trainer.js';
+export type { CompileOptions, FitOptions, EvaluateOptions, KerasOptimizerConfig, Targets, Verbosity } from './training/trainer.js';
 export type { LossesArgument, MetricsArgument } from './training/outputs.js';
 export type { LossArgument } from './training/losses.js';

@@ -22,12 +22,13 @@ export function checkKnownKeys(options: object, allowed: readonly string[], wher
 }
 
 /** The allowed key a misspelt one most likely meant: its camelCase form, the same letters in another case, or one edit away. */
-function suggestKey(key: string, allowed: readonly string[]): string | null {
+export function suggestKey(key: string, allowed: readonly string[]): string | null {
   const camel = key.replace(/_+([a-z0-9])/gi, (_, letter: string) => letter.toUpperCase());
   if (allowed.includes(camel)) return camel;
   const folded = camel.toLowerCase();
-  return allowed.find((name) => name.toLowerCase() === folded)
-    ?? allowed.find((name) => folded.length > 3 && withinOneEdit(name.toLowerCase(), folded))
+  const plain = (name: string) => name.toLowerCase().replace(/_/g, '');
+  return allowed.find((name) => plain(name) === folded)
+    ?? allowed.find((name) => folded.length > 3 && withinOneEdit(plain(name), folded))
     ?? null;
 }
 
@@ -39,10 +40,17 @@ function withinOneEdit(a: string, b: string): boolean {
   return tail(a, 1) === tail(b, 1) || tail(a, 1) === tail(b, 0) || tail(a, 0) === tail(b, 1);
 }
 
-function describeOptions(value: unknown): string {
+/** A value as an error message names it: its JSON for scalars, its length for arrays, its class for objects. */
+export function describeOptions(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
   if (value === undefined) return 'undefined';
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   return typeof value === 'object' ? `an object (${value.constructor?.name ?? 'Object'})` : typeof value;
+}
+
+/** Names what a wrapper (Bidirectional, TimeDistributed) received instead of a layer; Keras' keyword form gets the call to write. */
+export function describeWrapped(value: unknown, className: string, example: string): string {
+  const keyword = value !== null && typeof value === 'object' && 'layer' in value;
+  return `${describeOptions(value)}${keyword ? `; the layer goes first, as in Keras' ${className}(layer, ...): ${example}` : ''}`;
 }

@@ -7,7 +7,9 @@ export type NestedArray = number | boolean | readonly NestedArray[];
 export type TypedArray =
   | Float32Array | Float64Array | Int8Array | Int16Array | Int32Array
   | Uint8Array | Uint8ClampedArray | Uint16Array | Uint32Array;
-export type TensorLike = Tensor | NestedArray | TypedArray;
+/** Lists of typed arrays, as numpy's array([frame, frame]) stacks them: [Float32Array, ...] is (T, D). */
+export type NestedTypedArrays = TypedArray | readonly NestedTypedArrays[];
+export type TensorLike = Tensor | NestedArray | TypedArray | NestedTypedArrays;
 
 export class Tensor {
   readonly shape: readonly number[];
@@ -75,9 +77,9 @@ export function tensor(values: TensorLike, shape?: readonly number[]): Tensor {
     data = Float32Array.of(values);
     inferred = [];
   } else if (Array.isArray(values)) {
-    inferred = inferNestedShape(values);
+    inferred = inferNestedShape(values as readonly NestedArray[]);
     data = new Float32Array(shapeSize(inferred));
-    flattenInto(values, inferred, 0, data, 0);
+    flattenInto(values as NestedArray, inferred, 0, data, 0);
   } else {
     throw new InputError(`tensor: values must be a number, nested number arrays or a typed array, received ${describe(values)}`);
   }
@@ -145,14 +147,20 @@ function checkShape(shape: readonly number[], argumentName: string): void {
   }
 }
 
+/** A typed array inside nested arrays counts as one more level (numpy stacks arrays of arrays). */
+function isNumberView(value: unknown): value is ArrayLike<number> {
+  return ArrayBuffer.isView(value) && !(value instanceof DataView) && !(value instanceof BigInt64Array) && !(value instanceof BigUint64Array);
+}
+
 function inferNestedShape(values: readonly NestedArray[]): number[] {
   const shape: number[] = [];
-  let level: NestedArray = values;
+  let level: unknown = values;
   while (Array.isArray(level)) {
     shape.push(level.length);
     if (level.length === 0) break;
-    level = (level as readonly NestedArray[])[0];
+    level = (level as readonly unknown[])[0];
   }
+  if (isNumberView(level)) shape.push(level.length);
   return shape;
 }
 
@@ -171,6 +179,10 @@ function flattenInto(values: NestedArray, shape: readonly number[], depth: numbe
     }
     out[offset] = values;
     return offset + 1;
+  }
+  if (depth === shape.length - 1 && isNumberView(values) && values.length === shape[depth]) {
+    for (let i = 0; i < values.length; i++) out[offset + i] = values[i];
+    return offset + values.length;
   }
   if (!Array.isArray(values) || values.length !== shape[depth]) {
     throw new ShapeError(

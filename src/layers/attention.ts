@@ -153,7 +153,7 @@ abstract class BaseAttention extends HostWeightLayer {
   }
 
   protected baseConfig(): Record<string, unknown> {
-    const config: Record<string, unknown> = { name: this.name, trainable: true, dtype: 'float32', use_scale: this.useScale, dropout: this.dropout };
+    const config: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: 'float32', use_scale: this.useScale, dropout: this.dropout };
     if (this.seed !== undefined) config.seed = this.seed;
     return config;
   }

@@ -11,6 +11,7 @@ import {
 } from './recurrent.js';
 import { checkCallOptions, checkInitialState, checkMask, checkSequenceInput, checkSymbolicCallOptions } from './validate.js';
 import { checkKnownKeys, checkOptionsObject } from './options.js';
+import { describeWrapped } from '../option-keys.js';
 import { CuDNNGRU, CuDNNLSTM } from './cudnn.js';
 import { GRU } from './gru.js';
 import { LSTM } from './lstm.js';
@@ -67,7 +68,7 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
     const options: BidirectionalOptions = rest[0] ?? {};
     checkOptionsObject(options, 'Bidirectional', "{ mergeMode: 'sum' }");
     if (!(layer instanceof RecurrentLayer)) {
-      throw new ConfigError(`Bidirectional: 'layer' must be a SimpleRNN, LSTM, GRU, CuDNNLSTM or CuDNNGRU layer, received ${String(layer)}`);
+      throw new ConfigError(`Bidirectional: 'layer' must be a SimpleRNN, LSTM, GRU, CuDNNLSTM or CuDNNGRU layer, received ${describeWrapped(layer, 'Bidirectional', "new Bidirectional(new LSTM(3), { mergeMode: 'sum' })")}`);
     }
     const declaresShape = options.inputShape !== undefined || options.batchInputShape !== undefined;
     super(declaresShape || !layer.batchInputShape ? options : { ...options, batchInputShape: layer.batchInputShape }, 'bidirectional');
@@ -87,13 +88,14 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
     }
     this.mergeMode = mergeMode;
     const baseName = layer.name.replace(/^(forward|backward)_/, '');
-    this.forwardLayer = layer.cloneWith({ name: `forward_${baseName}` }) as L;
+    this.forwardLayer = layer.cloneWith({ name: `forward_${baseName}`, trainable: layer.trainable }) as L;
     // The backward copy gets its own weights: a different fallback seed when the layer is seeded.
     this.backwardLayer = options.backwardLayer
       ? checkedBackwardLayer(options.backwardLayer, layer, this.name)
       : layer.cloneWith({
         name: `backward_${baseName}`,
         goBackwards: true,
+        trainable: layer.trainable,
         ...(layer.seed === undefined ? {} : { seed: layer.seed + BACKWARD_SEED_OFFSET }),
       });
   }
@@ -190,6 +192,22 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
     }
   }
 
+  /** Frozen when it or either direction is; setting it sets both directions, as in Keras. */
+  override get trainable(): boolean {
+    return super.trainable && this.forwardLayer.trainable && this.backwardLayer.trainable;
+  }
+
+  override set trainable(value: boolean) {
+    super.trainable = value;
+    this.forwardLayer.trainable = value;
+    this.backwardLayer.trainable = value;
+  }
+
+  /** @internal */
+  override frozenParams(): number {
+    return this.trainable ? 0 : this.countParams();
+  }
+
   countParams(): number {
     this.checkNotDisposed('count parameters');
     return this.forwardLayer.countParams() + this.backwardLayer.countParams();
@@ -200,7 +218,7 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
     inner.name = this.forwardLayer.name.replace(/^forward_/, '');
     const config: Record<string, unknown> = {
       name: this.name,
-      trainable: true,
+      trainable: this.trainable,
       dtype: 'float32',
       merge_mode: this.mergeMode,
       layer: { class_name: this.forwardLayer.className, config: inner },

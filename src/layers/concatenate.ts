@@ -57,7 +57,7 @@ export class Concatenate extends WeightlessLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: true, dtype: 'float32', axis: this.axis };
+    return { name: this.name, trainable: this.trainable, dtype: 'float32', axis: this.axis };
   }
 
   apply(inputs: SymbolicTensor[]): SymbolicTensor;

@@ -248,7 +248,7 @@ export abstract class ConvLSTM extends Layer {
   getConfig(): Record<string, unknown> {
     const initializer = (i: Initializer) => ({ class_name: i.className, config: i.getConfig() });
     const config: Record<string, unknown> = {
-      name: this.name, trainable: true, dtype: 'float32', filters: this.filters, kernel_size: [...this.kernelSize],
+      name: this.name, trainable: this.trainable, dtype: 'float32', filters: this.filters, kernel_size: [...this.kernelSize],
       strides: [...this.strides], padding: this.padding, data_format: this.dataFormat, dilation_rate: [...this.dilationRate],
       activation: this.activation, recurrent_activation: this.recurrentActivation, use_bias: this.useBias,
       kernel_initializer: initializer(this.kernelInitializer), recurrent_initializer: initializer(this.recurrentInitializer),

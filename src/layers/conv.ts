@@ -188,7 +188,7 @@ export abstract class Conv extends Layer {
 
   getConfig(): Record<string, unknown> {
     const config: Record<string, unknown> = {
-      name: this.name, trainable: true, dtype: 'float32', filters: this.filters, kernel_size: [...this.kernelSize],
+      name: this.name, trainable: this.trainable, dtype: 'float32', filters: this.filters, kernel_size: [...this.kernelSize],
       strides: [...this.strides], padding: this.padding, data_format: this.dataFormat, dilation_rate: [...this.dilationRate],
       groups: this.groups, activation: this.activation, use_bias: this.useBias,
       kernel_initializer: { class_name: this.kernelInitializer.className, config: this.kernelInitializer.getConfig() },

@@ -44,7 +44,6 @@ interface CustomWeight {
  */
 export abstract class CustomLayer extends Layer {
   private readonly kerasClassName: string;
-  private readonly trainableFlag: boolean;
   private weightList: CustomWeight[] = [];
   private isBuilt = false;
 
@@ -54,7 +53,7 @@ export abstract class CustomLayer extends Layer {
     }
     super(layerOptions(config), toSnakeCase(className));
     this.kerasClassName = className;
-    this.trainableFlag = config.trainable !== false;
+    this.trainable = config.trainable !== false;
   }
 
   get className(): string {
@@ -129,7 +128,7 @@ export abstract class CustomLayer extends Layer {
   }
 
   getConfig(): Record<string, unknown> {
-    const config: Record<string, unknown> = { name: this.name, trainable: this.trainableFlag, dtype: 'float32' };
+    const config: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: 'float32' };
     if (this.batchInputShape) config.batch_input_shape = [...this.batchInputShape];
     return config;
   }

@@ -33,6 +33,15 @@ export interface DenseOptions extends LayerOptions {
 
 const DENSE_OPTION_KEYS = [...LAYER_OPTION_KEYS, 'units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'seed', 'kerasVersion'];
 
+/** `(units, activation, options?)` as `(units, { ...options, activation })`. */
+function activationSecond(args: readonly unknown[]): readonly unknown[] {
+  const [units, activation, options] = args;
+  if (args.length < 2 || (typeof activation !== 'string' && activation !== null)) return args;
+  if (options !== undefined && (typeof options !== 'object' || options === null || Array.isArray(options))) return args;
+  if (options && 'activation' in options) throw new ConfigError("Dense: 'activation' is given twice, as the second argument and in the options");
+  return [units, { ...(options as object | undefined), activation }];
+}
+
 export class Dense extends Layer {
   readonly units: number;
   readonly activation: DenseActivationName;
@@ -48,8 +57,10 @@ export class Dense extends Layer {
   /** `new Dense({ units: 1 })`, or with the units first as in Keras: `new Dense(1, { activation: 'sigmoid' })`. */
   constructor(options: DenseOptions);
   constructor(units: number, options?: Omit<DenseOptions, 'units'>);
-  constructor(...args: [DenseOptions] | [number, Omit<DenseOptions, 'units'>?]) {
-    const options = positionalOptions(args, 'units', 'Dense') as unknown as DenseOptions;
+  /** Keras' `Dense(10, 'softmax')`: the activation second. */
+  constructor(units: number, activation: DenseActivationName | null, options?: Omit<DenseOptions, 'units' | 'activation'>);
+  constructor(...args: [DenseOptions] | [number, Omit<DenseOptions, 'units'>?] | [number, DenseActivationName | null, Omit<DenseOptions, 'units' | 'activation'>?]) {
+    const options = positionalOptions(activationSecond(args), 'units', 'Dense') as unknown as DenseOptions;
     super(options, 'dense', 'features');
     checkKnownKeys(options, DENSE_OPTION_KEYS, this.name, 'Dense.fromConfig');
     if (!Number.isInteger(options.units) || options.units <= 0) {
@@ -140,7 +151,7 @@ export class Dense extends Layer {
 
   getConfig(): Record<string, unknown> {
     const config: Record<string, unknown> = {
-      name: this.name, trainable: true, dtype: 'float32', units: this.units, activation: this.activation, use_bias: this.useBias,
+      name: this.name, trainable: this.trainable, dtype: 'float32', units: this.units, activation: this.activation, use_bias: this.useBias,
       kernel_initializer: { class_name: this.kernelInitializer.className, config: this.kernelInitializer.getConfig() },
       bias_initializer: { class_name: this.biasInitializer.className, config: this.biasInitializer.getConfig() },
     };

@@ -44,7 +44,7 @@ export class Dropout extends WeightlessLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: true, dtype: 'float32', rate: this.rate };
+    return { name: this.name, trainable: this.trainable, dtype: 'float32', rate: this.rate };
   }
 
   apply(x: SymbolicTensor): SymbolicTensor;

@@ -5,7 +5,7 @@ import { getInitializer, type Initializer, type InitializerSpec } from '../initi
 import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
-import { booleanOption, checkKnownKeys, checkOptionsObject, nextRandomSeed } from './options.js';
+import { booleanOption, checkKnownKeys, nextRandomSeed, twoPositionalOptions } from './options.js';
 import { checkWeightList } from './weights.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 
@@ -32,8 +32,11 @@ export class Embedding extends Layer {
   readonly seed: number | undefined;
   private table: Float32Array | null = null;
 
-  constructor(options: EmbeddingOptions) {
-    checkOptionsObject(options, 'Embedding');
+  /** `new Embedding({ inputDim: 5000, outputDim: 64 })`, or as in Keras: `new Embedding(5000, 64, { maskZero: true })`. */
+  constructor(options: EmbeddingOptions);
+  constructor(inputDim: number, outputDim: number, options?: Omit<EmbeddingOptions, 'inputDim' | 'outputDim'>);
+  constructor(...args: [EmbeddingOptions] | [number, number, Omit<EmbeddingOptions, 'inputDim' | 'outputDim'>?]) {
+    const options = twoPositionalOptions(args, ['inputDim', 'outputDim'], 'Embedding') as unknown as EmbeddingOptions;
     const { inputDim, ...layerOptions } = options;
     super(layerOptions, 'embedding', 'ids');
     checkKnownKeys(options, [...EMBEDDING_OPTION_KEYS], this.name);
@@ -96,7 +99,7 @@ export class Embedding extends Layer {
 
   getConfig(): Record<string, unknown> {
     return {
-      name: this.name, trainable: true, dtype: 'float32', input_dim: this.inputDim, output_dim: this.outputDim,
+      name: this.name, trainable: this.trainable, dtype: 'float32', input_dim: this.inputDim, output_dim: this.outputDim,
       mask_zero: this.maskZero, batch_input_shape: this.batchInputShape ? [...this.batchInputShape] : null,
       embeddings_initializer: { class_name: this.embeddingsInitializer.className, config: this.embeddingsInitializer.getConfig() },
     };

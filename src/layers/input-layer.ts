@@ -18,6 +18,21 @@ export interface InputOptions {
   dtype?: string;
   /** Keras 3 writes it; has no effect here. */
   sparse?: boolean;
+  /** tf.keras 2's spelling of `shape` (Keras 3 still reads input_shape). */
+  inputShape?: Shape;
+  /** tf.keras 2's spelling of `batchShape`. */
+  batchInputShape?: Shape;
+}
+
+/** `inputShape` / `batchInputShape`, tf.keras 2's InputLayer names, read as `shape` / `batchShape`. */
+function kerasTwoShapes(options: InputOptions): InputOptions {
+  const { inputShape, batchInputShape, ...rest } = options;
+  for (const [legacy, key, value] of [['inputShape', 'shape', inputShape], ['batchInputShape', 'batchShape', batchInputShape]] as const) {
+    if (value === undefined) continue;
+    if (rest[key] !== undefined) throw new ConfigError(`Input: give '${key}' or '${legacy}' (its tf.keras 2 name), not both`);
+    rest[key] = value;
+  }
+  return rest;
 }
 
 export class InputLayer extends WeightlessLayer {
@@ -27,9 +42,10 @@ export class InputLayer extends WeightlessLayer {
   /** @internal Whether the name is Keras 3's own (input_layer, input_layer_1, ...), not one given. */
   readonly generatedName: boolean;
 
-  constructor(options: InputOptions) {
-    checkOptionsObject(options, 'Input', '{ shape: [5, 1] }');
-    checkKnownKeys(options, ['shape', 'batchShape', 'batchSize', 'name', 'dtype', 'sparse'], 'Input');
+  constructor(inputOptions: InputOptions) {
+    checkOptionsObject(inputOptions, 'Input', '{ shape: [5, 1] }');
+    checkKnownKeys(inputOptions, ['shape', 'batchShape', 'batchSize', 'name', 'dtype', 'sparse', 'inputShape', 'batchInputShape'], 'Input');
+    const options = kerasTwoShapes(inputOptions);
     const { shape: inner, batchShape, batchSize } = options;
     if (inner === undefined && batchShape === undefined) {
       throw new ConfigError("Input: give 'shape' (without the batch axis), e.g. Input({ shape: [5, 1] }), or 'batchShape'");
@@ -82,8 +98,18 @@ export class InputLayer extends WeightlessLayer {
 }
 
 /** Keras' `Input(shape=...)`: a symbolic tensor to call layers on. */
-export function Input(options: InputOptions): SymbolicTensor {
-  return new InputLayer(options).output;
+export function Input(options: InputOptions): SymbolicTensor;
+/** Keras' positional shape: `Input([5, 1])` as `keras.Input((5, 1))`. */
+export function Input(shape: Shape, options?: Omit<InputOptions, 'shape'>): SymbolicTensor;
+export function Input(first: InputOptions | Shape, options?: Omit<InputOptions, 'shape'>): SymbolicTensor {
+  if (!Array.isArray(first)) {
+    if (options !== undefined) throw new ConfigError('Input: a second argument (options) only follows a shape, as in Input([5, 1], { name })');
+    return new InputLayer(first as InputOptions).output;
+  }
+  if (options === undefined) return new InputLayer({ shape: first }).output;
+  checkOptionsObject(options, 'Input: options after the shape', "{ name: 'tokens' }");
+  if ('shape' in options) throw new ConfigError("Input: 'shape' is given twice, as the first argument and in the options");
+  return new InputLayer({ ...options, shape: first }).output;
 }
 
 function checkShapeOption(shape: unknown, key: 'shape' | 'batchShape'): void {

@@ -19,7 +19,7 @@ export interface LayerFromConfigOptions {
 }
 
 /** snake_case config key -> camelCase option. Keys not listed have no effect on inference and are ignored. */
-const COMMON_KEYS: Record<string, string> = { name: 'name', batch_size: 'batchSize' };
+const COMMON_KEYS: Record<string, string> = { name: 'name', batch_size: 'batchSize', trainable: 'trainable' };
 
 const RECURRENT_KEYS: Record<string, string> = {
   ...COMMON_KEYS,

@@ -33,6 +33,11 @@ export interface LayerOptions {
   inputDim?: number;
   /** Legacy Keras 1/2 spelling of the sequence length. */
   inputLength?: number;
+  /**
+   * Keras' trainable: false freezes the layer's weights, so fit() and trainOnBatch() leave them as
+   * they are (gradients still flow through it to the layers before), and summary() counts them as
+   * non-trainable. Default true; the `trainable` property changes it, taking effect at the next compile().
+   */
   trainable?: boolean;
   dtype?: string;
 }
@@ -41,6 +46,11 @@ export interface LayerOptions {
 export const LAYER_OPTION_KEYS: readonly string[] = [
   'name', 'inputShape', 'batchInputShape', 'batchSize', 'inputDim', 'inputLength', 'trainable', 'dtype',
 ];
+
+function checkTrainableFlag(value: unknown, name: string): boolean {
+  if (typeof value !== 'boolean') throw new ConfigError(`${name}: option 'trainable' must be a boolean, received ${JSON.stringify(value)}`);
+  return value;
+}
 
 const nameCounters = new Map<string, number>();
 
@@ -70,6 +80,8 @@ export abstract class Layer {
     }
     this.options = options;
     this.name = options.name ?? uniqueLayerName(namePrefix);
+    // Not through the setter: a wrapper's override would reach its wrapped layer before it exists.
+    if (options.trainable !== undefined) this.trainableSetting = checkTrainableFlag(options.trainable, this.name);
     this.batchInputShape = declaredBatchInputShape(options, this.name, legacyInput);
   }
 
@@ -94,6 +106,22 @@ export abstract class Layer {
   weightsForUpdate(): WeightUpdate {
     const tensors = this.getWeights();
     return { arrays: tensors.map((t) => t.data), commit: () => this.setWeights(tensors) };
+  }
+
+  private trainableSetting = true;
+
+  /** Keras' trainable: whether fit() updates this layer's weights (see LayerOptions.trainable). */
+  get trainable(): boolean {
+    return this.trainableSetting;
+  }
+
+  set trainable(value: boolean) {
+    this.trainableSetting = checkTrainableFlag(value, this.name);
+  }
+
+  /** @internal The parameters summary() counts as non-trainable: all of them when the layer is frozen. */
+  frozenParams(): number {
+    return this.trainable ? this.countNonTrainableParams() : this.countParams();
   }
 
   /** How many of countParams() are not trained (Keras' non_trainable_weights: BatchNormalization's moving statistics). */

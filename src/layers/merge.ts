@@ -55,7 +55,7 @@ export abstract class Merge extends WeightlessLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: true, dtype: 'float32' };
+    return { name: this.name, trainable: this.trainable, dtype: 'float32' };
   }
 
   apply(inputs: SymbolicTensor[]): SymbolicTensor;

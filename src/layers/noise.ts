@@ -57,7 +57,7 @@ abstract class IdentityAtInference extends UnaryLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    const config: Record<string, unknown> = { name: this.name, trainable: true, dtype: 'float32' };
+    const config: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: 'float32' };
     for (const setting of this.settingList) config[setting.configKey] = this.settings[setting.key];
     if (this.seed !== undefined) config.seed = this.seed;
     return config;

@@ -50,6 +50,28 @@ export function positionalOptions(args: readonly unknown[], key: string, classNa
 }
 
 /**
+ * Keras' two positional numbers (`Embedding(5000, 64)`): `[a, b, options?]` or `[options]`
+ * become one options object with a and b under `keys`.
+ */
+export function twoPositionalOptions(args: readonly unknown[], keys: readonly [string, string], className: string): Record<string, unknown> {
+  const [first, second, third] = args;
+  const [a, b] = keys;
+  if (typeof first !== 'number') {
+    if (args.length > 1) throw new ConfigError(`${className}: expected (options) or (${a}, ${b}, options), received ${args.length} arguments with a first one that is not a number`);
+    checkOptionsObject(first, className, `{ ${a}: 1000, ${b}: 64 }`);
+    return first as Record<string, unknown>;
+  }
+  if (args.length > 3) throw new ConfigError(`${className}: expected (${a}, ${b}, options), received ${args.length} arguments`);
+  if (typeof second !== 'number') throw new ConfigError(`${className}: after ${a} (${first}) comes ${b}, a number, as in Keras' ${className}(${a}, ${b}), received ${JSON.stringify(second) ?? 'undefined'}`);
+  if (third === undefined) return { [a]: first, [b]: second };
+  checkOptionsObject(third, `${className}: options after ${a} and ${b}`, "{ name: 'my_layer' }");
+  for (const key of keys) {
+    if (key in (third as object)) throw new ConfigError(`${className}: '${key}' is given twice, as an argument and in the options`);
+  }
+  return { ...(third as Record<string, unknown>), [a]: first, [b]: second };
+}
+
+/**
  * Like positionalOptions for a first argument that is not a number (`Reshape([128, 1])`,
  * `Activation('relu')`): `isValue` tells the value from an options object.
  */

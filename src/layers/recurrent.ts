@@ -273,7 +273,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
   getConfig(): Record<string, unknown> {
     const config: Record<string, unknown> = {
       name: this.name,
-      trainable: true,
+      trainable: this.trainable,
       dtype: 'float32',
       return_sequences: this.returnSequences,
       return_state: this.returnState,

@@ -4,6 +4,7 @@ import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { checkKnownKeys } from './options.js';
+import { describeWrapped } from '../option-keys.js';
 import { WRAPPABLE_CLASSES } from './registry.js';
 import { configKerasVersion, kerasOptions, readSpec, type LayerFromConfigOptions } from './keras-options.js';
 import { checkBuildShape } from './validate.js';
@@ -13,7 +14,7 @@ export class TimeDistributed extends Layer {
 
   constructor(layer: Layer, options: LayerOptions = {}) {
     if (!(layer instanceof Layer)) {
-      throw new ConfigError(`TimeDistributed: 'layer' must be a layer such as Dense, received ${String(layer)}`);
+      throw new ConfigError(`TimeDistributed: 'layer' must be a layer such as Dense, received ${describeWrapped(layer, 'TimeDistributed', 'new TimeDistributed(new Dense(8))')}`);
     }
     super(options, 'time_distributed');
     checkKnownKeys(options, LAYER_OPTION_KEYS, this.name);
@@ -69,9 +70,19 @@ export class TimeDistributed extends Layer {
     return this.layer.countParams();
   }
 
+  /** Frozen when it or the wrapped layer is; setting it sets the wrapped layer's too, as in Keras. */
+  override get trainable(): boolean {
+    return super.trainable && this.layer.trainable;
+  }
+
+  override set trainable(value: boolean) {
+    super.trainable = value;
+    this.layer.trainable = value;
+  }
+
   override countNonTrainableParams(): number {
     this.checkNotDisposed('count parameters');
-    return this.layer.countNonTrainableParams();
+    return this.layer.frozenParams();
   }
 
   override dispose(): void {
@@ -80,7 +91,7 @@ export class TimeDistributed extends Layer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: true, dtype: 'float32', layer: { class_name: this.layer.className, config: this.layer.getConfig() } };
+    return { name: this.name, trainable: this.trainable, dtype: 'float32', layer: { class_name: this.layer.className, config: this.layer.getConfig() } };
   }
 
   apply(x: SymbolicTensor): SymbolicTensor;

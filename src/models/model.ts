@@ -16,7 +16,7 @@ import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 import type { Callback, History, Logs } from '../training/callbacks.js';
 import type { Optimizer } from '../training/optimizers.js';
-import { Trainer, type CompileOptions, type EvaluateOptions, type FitOptions, type Targets } from '../training/trainer.js';
+import { Trainer, verbosity, type CompileOptions, type EvaluateOptions, type FitOptions, type Targets, type Verbosity } from '../training/trainer.js';
 import { compileConfig } from '../training/compile-config.js';
 import { KERAS_2_VERSION, modelConfig, pythonJson } from './model-json.js';
 
@@ -28,6 +28,8 @@ export interface ToJsonOptions {
 export interface PredictOptions {
   /** Run the batch in slices of this many samples; the result is the same as one call. */
   batchSize?: number;
+  /** Accepted as in Keras (0, 1, 2 or 'auto'); predict is synchronous and prints nothing either way. */
+  verbose?: Verbosity;
 }
 
 export type { SummaryLayout, SummaryOptions } from './summary.js';
@@ -65,6 +67,23 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> {
     return (outputs.length === 1 ? outputs[0] : outputs) as Output;
   }
 
+  /**
+   * Keras' get_layer: the layer of that name, or at that index of `layers`; ConfigError naming the
+   * layers there are when there is none.
+   */
+  getLayer(nameOrIndex: string | number): Layer {
+    const layers = this.layers;
+    if (typeof nameOrIndex === 'number') {
+      const layer = Number.isInteger(nameOrIndex) ? layers[nameOrIndex] : undefined;
+      if (!layer) throw new ConfigError(`${this.name}: getLayer(${nameOrIndex}): the model has ${layers.length} layers (indices 0 to ${layers.length - 1})`);
+      return layer;
+    }
+    if (typeof nameOrIndex !== 'string') throw new ConfigError(`${this.name}: getLayer expects a layer name or an index, received ${JSON.stringify(nameOrIndex)}`);
+    const layer = layers.find((l) => l.name === nameOrIndex);
+    if (!layer) throw new ConfigError(`${this.name}: getLayer: no layer named '${nameOrIndex}'; the layers are ${layers.map((l) => l.name).join(', ')}`);
+    return layer;
+  }
+
   /** Same as predict without batching. */
   apply(x: TensorLike | readonly TensorLike[]): Output {
     return this.predict(x);
@@ -74,7 +93,8 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> {
   predictAll(x: TensorLike | readonly TensorLike[], options: PredictOptions = {}): Tensor[] {
     this.checkNotDisposed('predict');
     checkOptionsObject(options, `${this.name}: predict`, '{ batchSize: 32 }');
-    checkKnownKeys(options, ['batchSize'], `${this.name}: predict`);
+    checkKnownKeys(options, ['batchSize', 'verbose'], `${this.name}: predict`);
+    verbosity(options.verbose, `${this.name}: predict`);
     const inputs = this.toInputList(x);
     const graph = this.graphFor(inputs);
     graph.checkInputs(inputs, this.name);
@@ -168,8 +188,8 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> {
   }
 
   /** Keras' evaluate: the loss and compiled metrics over x, without changing weights. */
-  evaluate(x: TensorLike | readonly TensorLike[], y: Targets, options: EvaluateOptions & { callbacks?: Callback[] } = {}): Promise<Logs> {
-    return this.compiled('evaluate').evaluate(x, y, options, options.callbacks ?? []);
+  evaluate(x: TensorLike | readonly TensorLike[], y: Targets, options: EvaluateOptions & { callbacks?: Callback | readonly Callback[] } = {}): Promise<Logs> {
+    return this.compiled('evaluate').evaluate(x, y, options);
   }
 
   /** One optimizer step on one batch; returns { loss, <metric>... } for it. */
@@ -196,6 +216,22 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> {
   /** @internal x as one tensor per model input. */
   inputList(x: unknown): Tensor[] {
     return this.toInputList(x as TensorLike | readonly TensorLike[]);
+  }
+
+  private trainableSetting = true;
+
+  /**
+   * Keras' model.trainable: setting it sets every layer's `trainable` (false freezes the whole
+   * model, as for a pretrained base); each layer's own flag then decides, from the next compile().
+   */
+  get trainable(): boolean {
+    return this.trainableSetting;
+  }
+
+  set trainable(value: boolean) {
+    if (typeof value !== 'boolean') throw new ConfigError(`${this.name}: 'trainable' must be a boolean, received ${JSON.stringify(value)}`);
+    this.trainableSetting = value;
+    for (const layer of this.layers) layer.trainable = value;
   }
 
   /** Keras' model.reset_states(): every stateful layer starts its next call from zeros. */
@@ -322,7 +358,7 @@ function summaryRow(layer: Layer, graph: Graph, named: (layer: Layer) => string)
     name: named(layer),
     className: layer.className,
     params: layer.countParams(),
-    nonTrainableParams: layer.countNonTrainableParams(),
+    nonTrainableParams: layer.frozenParams(),
     isInputLayer: layer instanceof InputLayer,
     nodeOutputs: nodes.map((node) => node.outputs.map((t) => t.shape)),
     connections: nodes.flatMap((node) => node.inputs.map((input) => {
@@ -330,6 +366,18 @@ function summaryRow(layer: Layer, graph: Graph, named: (layer: Layer) => string)
       return `${named(input.layer)}[${nodeIndex}][${input.outputIndex}]`;
     })),
   };
+}
+
+/** Model(inputs, outputs, { name }) as the options object; anything else is passed on to be checked. */
+function positionalModelOptions(first: unknown, outputs: unknown, rest: unknown): unknown {
+  const positional = isSymbolic(first) || (Array.isArray(first) && first.length > 0 && first.every(isSymbolic));
+  if (!positional) {
+    if (outputs !== undefined) throw new ConfigError(`Model: expected new Model(inputs, outputs) with symbolic tensors from Input(), or new Model({ inputs, outputs }), received ${String(first)} as the inputs`);
+    return first;
+  }
+  if (rest !== undefined) checkOptionsObject(rest, 'Model: options after the outputs', "{ name: 'my_model' }");
+  if (rest !== undefined) checkKnownKeys(rest, ['name'], 'Model');
+  return { ...(rest as object | undefined), inputs: first, outputs };
 }
 
 export interface ModelOptions {
@@ -356,7 +404,14 @@ export class Model<O extends ModelOptions = ModelOptions> extends ModelBase<Mode
   private savedLayerOrder: Layer[] | null = null;
 
   // `| readonly []` makes TypeScript read `outputs: [a, b]` as a tuple rather than an array.
-  constructor(options: O & { outputs: O['outputs'] | readonly [] }) {
+  constructor(options: O & { outputs: O['outputs'] | readonly [] });
+  /**
+   * Keras' positional form, `Model(inputs, outputs)`. TypeScript cannot follow the outputs through
+   * it, so predict() is typed `Tensor | Tensor[]`; the options form types it.
+   */
+  constructor(inputs: ModelOptions['inputs'], outputs: ModelOptions['outputs'], options?: { name?: string });
+  constructor(first: (O & { outputs: O['outputs'] | readonly [] }) | ModelOptions['inputs'], positionalOutputs?: ModelOptions['outputs'], rest?: { name?: string }) {
+    const options = positionalModelOptions(first, positionalOutputs, rest) as O;
     checkOptionsObject(options, 'Model', '{ inputs, outputs }');
     checkKnownKeys(options, ['inputs', 'outputs', 'name'], 'Model');
     super(options.name, 'functional');

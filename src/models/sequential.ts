@@ -76,6 +76,20 @@ export class Sequential extends ModelBase<Tensor> {
     this.graph = null;
   }
 
+  /** Keras' pop(): removes the last layer and returns it; the rest of the chain stays traced. */
+  pop(): Layer {
+    this.checkNotDisposed('pop a layer');
+    const layer = this.chain.pop();
+    if (!layer) throw new ConfigError(`${this.name}: pop(): the model has no layers`);
+    this.graph = null;
+    if (this.input) {
+      let output = this.input;
+      for (const kept of this.chain) output = this.callLayer(kept, output);
+      this.output = output;
+    }
+    return layer;
+  }
+
   /** Traces the chain for inputs of this shape (batch axis first, None allowed). */
   build(inputShape: Shape): void {
     this.checkNotDisposed('build');

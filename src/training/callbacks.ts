@@ -1,6 +1,7 @@
 // Keras callbacks: objects with any of the hooks, History, EarlyStopping, and
 // the verbose=1 progress line.
 import { ConfigError } from '../errors.js';
+import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 import type { Tensor } from '../tensor.js';
 
 export type Logs = Record<string, number>;
@@ -43,7 +44,11 @@ export interface EarlyStoppingOptions {
   baseline?: number | null;
   restoreBestWeights?: boolean;
   startFromEpoch?: number;
+  /** 1: prints Keras' "Epoch N: early stopping" (and the restore) line; default 0. */
+  verbose?: 0 | 1;
 }
+
+const EARLY_STOPPING_KEYS = ['monitor', 'minDelta', 'patience', 'mode', 'baseline', 'restoreBestWeights', 'startFromEpoch', 'verbose'];
 
 /** Keras' EarlyStopping: stops when `monitor` has not improved for `patience` epochs. */
 export class EarlyStopping implements Callback {
@@ -62,7 +67,13 @@ export class EarlyStopping implements Callback {
   private bestWeights: Tensor[] | null = null;
   private model: TrainedModel | null = null;
 
+  private readonly verbose: boolean;
+
   constructor(options: EarlyStoppingOptions = {}) {
+    checkOptionsObject(options, 'EarlyStopping', "{ monitor: 'val_loss', patience: 2 }");
+    checkKnownKeys(options, EARLY_STOPPING_KEYS, 'EarlyStopping');
+    if (options.verbose !== undefined && options.verbose !== 0 && options.verbose !== 1) throw new ConfigError(`EarlyStopping: option 'verbose' must be 0 or 1, received ${JSON.stringify(options.verbose)}`);
+    this.verbose = options.verbose === 1;
     this.monitor = options.monitor ?? 'val_loss';
     this.patience = options.patience ?? 0;
     this.restoreBestWeights = options.restoreBestWeights ?? false;
@@ -108,13 +119,18 @@ export class EarlyStopping implements Callback {
     if (this.wait >= this.patience && epoch > 0 && this.model) {
       this.stoppedEpoch = epoch;
       this.model.stopTraining = true;
-      if (this.restoreBestWeights && this.bestWeights) this.model.setWeights(this.bestWeights);
+      const restore = this.restoreBestWeights && this.bestWeights;
+      if (restore) this.model.setWeights(this.bestWeights as Tensor[]);
+      if (this.verbose) {
+        console.log(`Epoch ${epoch + 1}: early stopping`);
+        if (restore) console.log(`Restoring model weights from the end of the best epoch: ${this.bestEpoch + 1}.`);
+      }
     }
   }
 }
 
 /** Keras' progress line: `2/8 ━━━━━━━━━━━━━━━━━━━━ 0s 12ms/step - loss: 0.4123`. @internal */
-export function progressLine(step: number, steps: number, elapsedMs: number, logs: Logs): string {
+export function progressLine(step: number, steps: number, elapsedMs: number, logs: Logs, withBar = true): string {
   const width = 20;
   const done = Math.floor((width * step) / steps);
   const bar = '\u2501'.repeat(done) + (done < width ? '\u2500'.repeat(width - done) : '');
@@ -122,5 +138,7 @@ export function progressLine(step: number, steps: number, elapsedMs: number, log
   const time = step < steps ? `${Math.round((perStep * (steps - step)) / 1000)}s` : `${Math.round(elapsedMs / 1000)}s`;
   const unit = perStep >= 1000 ? `${Math.round(perStep / 1000)}s/step` : perStep >= 1 ? `${Math.round(perStep)}ms/step` : `${Math.round(perStep * 1000)}us/step`;
   const values = Object.entries(logs).map(([k, v]) => `${k}: ${v.toFixed(4)}`).join(' - ');
+  // verbose=2 drops the bar: `8/8 - 0s - 12ms/step - loss: 0.4123`.
+  if (!withBar) return `${step}/${steps} - ${time} - ${unit}${values ? ` - ${values}` : ''}`;
   return `${step}/${steps} ${bar} ${time} ${unit}${values ? ` - ${values}` : ''}`;
 }

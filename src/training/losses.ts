@@ -1,7 +1,8 @@
 // Keras 3 losses with the sum_over_batch_size reduction, masks and sample
 // weights (../shared/training/README.md, "Losses"), and their gradient with
 // respect to the model's output.
-import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, InputError, ShapeError, formatShape } from '../errors.js';
+import { suggestKey } from '../option-keys.js';
 import type { Tensor } from '../tensor.js';
 
 /** keras.config.epsilon() @internal */
@@ -23,7 +24,18 @@ const LOSS_NAMES: Record<string, LossKind> = {
   categorical_crossentropy: 'categorical_crossentropy', categoricalCrossentropy: 'categorical_crossentropy', CategoricalCrossentropy: 'categorical_crossentropy',
   sparse_categorical_crossentropy: 'sparse_categorical_crossentropy', sparseCategoricalCrossentropy: 'sparse_categorical_crossentropy',
   SparseCategoricalCrossentropy: 'sparse_categorical_crossentropy',
+  // Keras' short aliases.
+  MSE: 'mse', MAE: 'mae', bce: 'binary_crossentropy', BCE: 'binary_crossentropy',
 };
+
+function unknownLoss(where: string, what: string, name: string): ConfigError {
+  // One edit away is a typo in a long name, but another loss for a short one (mape is not mae).
+  const near = suggestKey(name, Object.keys(LOSS_NAMES));
+  const suggestion = near !== null && (name.length > 6 || near.toLowerCase() === name.toLowerCase()) ? near : null;
+  const hint = suggestion === null ? '' : ` (did you mean '${suggestion}'?)`;
+  const known = Object.keys(LOSS_NAMES).filter((k) => k.includes('_') || k.length === 3);
+  return new ConfigError(`${where}: unknown ${what} ${JSON.stringify(name)}${hint}; expected one of ${known.join(', ')}`);
+}
 
 /** A loss name (snake_case, camelCase or a Keras class name) or a Keras loss config { class_name, config }. */
 export type LossArgument = string | { class_name: string; config?: { from_logits?: boolean; reduction?: string; [key: string]: unknown }; [key: string]: unknown };
@@ -32,13 +44,13 @@ export type LossArgument = string | { class_name: string; config?: { from_logits
 export function resolveLoss(loss: unknown, where: string): LossSpec {
   if (typeof loss === 'string') {
     const kind = LOSS_NAMES[loss];
-    if (!kind) throw new ConfigError(`${where}: unknown loss ${JSON.stringify(loss)}; expected one of ${Object.keys(LOSS_NAMES).filter((k) => k.includes('_') || k.length === 3).join(', ')}`);
+    if (!kind) throw unknownLoss(where, 'loss', loss);
     return { kind, fromLogits: false };
   }
   if (loss && typeof loss === 'object' && typeof (loss as { class_name?: unknown }).class_name === 'string') {
     const { class_name: className, config = {} } = loss as { class_name: string; config?: Record<string, unknown> };
     const kind = LOSS_NAMES[className];
-    if (!kind) throw new ConfigError(`${where}: unknown loss class ${JSON.stringify(className)}`);
+    if (!kind) throw unknownLoss(where, 'loss class', className);
     const reduction = config.reduction ?? 'sum_over_batch_size';
     if (reduction !== 'sum_over_batch_size') {
       throw new ConfigError(`${where}: loss reduction must be 'sum_over_batch_size' (Keras' default), received ${JSON.stringify(reduction)}`);
@@ -69,9 +81,12 @@ export function lossLayout(kind: LossKind, yTrue: Tensor, yPred: Tensor, where: 
     if (t.length === p.length && t[t.length - 1] === 1) t = t.slice(0, -1);
     const rows = yPred.size / p[p.length - 1];
     if (t.length !== p.length - 1 || t.some((d, i) => d !== p[i])) {
-      throw new ShapeError(`${where}: sparse labels must have shape ${formatShape(p.slice(0, -1))} (or with a trailing 1) for predictions of shape ${formatShape(p)}, received ${formatShape(yTrue.shape)}`);
+      const oneHot = t.length === p.length && t.every((d, i) => d === p[i]) ? '; one-hot targets go with categorical_crossentropy' : '';
+      throw new ShapeError(`${where}: sparse labels must have shape ${formatShape(p.slice(0, -1))} (or with a trailing 1) for predictions of shape ${formatShape(p)}, received ${formatShape(yTrue.shape)}${oneHot}`);
     }
-    return { rows, C: p[p.length - 1], targets: yTrue.data };
+    const C = p[p.length - 1];
+    checkClassIndices(yTrue, C, where);
+    return { rows, C, targets: yTrue.data };
   }
   let effective = p;
   if (Math.abs(t.length - p.length) === 1) {
@@ -81,9 +96,20 @@ export function lossLayout(kind: LossKind, yTrue: Tensor, yPred: Tensor, where: 
   }
   const C = effective.length === 0 ? 1 : effective[effective.length - 1];
   if (yTrue.size !== yPred.size) {
-    throw new ShapeError(`${where}: y must have the shape of the model's output ${formatShape(p)}, received ${formatShape(yTrue.shape)}`);
+    const sparseHint = kind === 'categorical_crossentropy' && yTrue.size * C === yPred.size ? '; class indices (not one-hot) go with sparse_categorical_crossentropy' : '';
+    throw new ShapeError(`${where}: y must have the shape of the model's output ${formatShape(p)}, received ${formatShape(yTrue.shape)}${sparseHint}`);
   }
   return { rows: yPred.size / C, C, targets: yTrue.data };
+}
+
+/** Keras (TensorFlow) refuses a sparse label outside [0, C); here it would silently weigh no class. @internal */
+export function checkClassIndices(labels: Tensor, C: number, where: string): void {
+  const data = labels.data;
+  for (let i = 0; i < data.length; i++) {
+    const label = data[i];
+    if (Number.isInteger(label) && label >= 0 && label < C) continue;
+    throw new InputError(`${where}: sparse_categorical_crossentropy labels must be class indices, integers in [0, ${C - 1}] for ${C} outputs, received ${label} at flat index ${i} of y of shape ${formatShape(labels.shape)}`);
+  }
 }
 
 /** @internal */

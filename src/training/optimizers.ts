@@ -3,6 +3,7 @@
 // Weights and optimizer state are float32, as Keras keeps them; the update runs in
 // WebAssembly (assembly/optimizer.ts) over one flat buffer of all weights.
 import { ConfigError } from '../errors.js';
+import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 import { defaultInstance } from '../kernels/default-instance.js';
 import { OptimizerBuffers } from '../kernels/optimizer-buffers.js';
 import { OwnedBlock } from '../kernels/owned.js';
@@ -80,13 +81,13 @@ export class Optimizer {
   /** The flat weight, gradient and slot buffers in WebAssembly memory, made on the first step. */
   private readonly buffers = new OwnedBlock<OptimizerBuffers>((b) => b.release());
 
-  constructor(name: OptimizerName, options: OptimizerOptions = {}) {
+  /** `options` may be the learning rate alone, as Keras' `Adam(0.01)`. */
+  constructor(name: OptimizerName, options: OptimizerOptions | number = {}) {
     const where = `optimizers.${name}`;
     if (!(name in DEFAULTS)) throw new ConfigError(`optimizer must be one of ${Object.keys(DEFAULTS).join(', ')}, received ${JSON.stringify(name)}`);
-    const known = Object.values(CONFIG_KEYS) as string[];
-    for (const key of Object.keys(options)) {
-      if (!known.includes(key)) throw new ConfigError(`${where}: unknown option '${key}'; expected ${known.join(', ')}`);
-    }
+    if (typeof options === 'number') options = { learningRate: options };
+    checkOptionsObject(options, where, '{ learningRate: 0.001 } or a learning rate');
+    checkKnownKeys(options, Object.values(CONFIG_KEYS), where);
     const d = DEFAULTS[name];
     this.name = name;
     // Keras keeps the learning rate in a float32 variable.
@@ -224,9 +225,9 @@ export function resolveOptimizer(optimizer: unknown, where: string): Optimizer {
 
 /** Factories: optimizers.adam({ learningRate, ... }). */
 export const optimizers = {
-  sgd: (options?: OptimizerOptions) => new Optimizer('sgd', options),
-  adam: (options?: OptimizerOptions) => new Optimizer('adam', options),
-  adamw: (options?: OptimizerOptions) => new Optimizer('adamw', options),
-  rmsprop: (options?: OptimizerOptions) => new Optimizer('rmsprop', options),
-  adagrad: (options?: OptimizerOptions) => new Optimizer('adagrad', options),
+  sgd: (options?: OptimizerOptions | number) => new Optimizer('sgd', options),
+  adam: (options?: OptimizerOptions | number) => new Optimizer('adam', options),
+  adamw: (options?: OptimizerOptions | number) => new Optimizer('adamw', options),
+  rmsprop: (options?: OptimizerOptions | number) => new Optimizer('rmsprop', options),
+  adagrad: (options?: OptimizerOptions | number) => new Optimizer('adagrad', options),
 };

@@ -1,6 +1,7 @@
 // compile / fit / evaluate / trainOnBatch / computeGradients for a model, as
 // Keras 3 runs them (../shared/training/README.md, "One training step").
 import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 import type { Layer } from '../layers/layer.js';
 import { sliceBatch } from '../batching.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
@@ -8,7 +9,7 @@ import { runTrainingPass, type TrainingGraph } from './backprop.js';
 import { History, progressLine, type Callback, type Logs, type TrainedModel } from './callbacks.js';
 import { checkTrainable } from './layer-steps.js';
 import { permutation, seededGenerator, type RandomSource } from './random-source.js';
-import { computeLoss } from './losses.js';
+import { checkClassIndices, computeLoss } from './losses.js';
 import { MeanTracker, RunningMetric } from './metrics.js';
 import { resolveOptimizer, type Optimizer, type OptimizerName } from './optimizers.js';
 import { resolveOutputTargets, type LossesArgument, type MetricsArgument, type OutputTarget } from './outputs.js';
@@ -43,17 +44,99 @@ export interface FitOptions {
   /** [x, y] or [x, y, sampleWeight]. */
   validationData?: readonly unknown[];
   sampleWeight?: TensorLike;
+  /**
+   * Keras' class_weight: a weight per class index, multiplying each sample's loss by the weight of
+   * its class (the label, or the argmax of a one-hot target; classes not listed weigh 1). One output
+   * only, and not together with sampleWeight, as in Keras.
+   */
+  classWeight?: { readonly [classIndex: number]: number };
   initialEpoch?: number;
-  callbacks?: Callback[];
-  /** 0: silent; 1: Keras' progress line (Node only). Default 1 in Node, 0 in browsers. */
-  verbose?: 0 | 1;
+  /** Callback objects; one callback alone works too. */
+  callbacks?: Callback | readonly Callback[];
+  /**
+   * 0: silent; 1 or 'auto': Keras' progress line (in place on a TTY, once per epoch otherwise);
+   * 2: one line per epoch without the bar. Node only. Default 1 in Node, 0 in browsers.
+   */
+  verbose?: Verbosity;
   /** Seeds the shuffle and dropout generator; default a random seed. */
   seed?: number;
 }
 
+/** Keras' verbose argument: 0 silent, 1 (or 'auto') a progress bar, 2 one line per epoch. */
+export type Verbosity = 0 | 1 | 2 | 'auto';
+
 export interface EvaluateOptions {
   batchSize?: number;
   sampleWeight?: TensorLike;
+  /** 0 (default): prints nothing; 1, 2 or 'auto': Keras' summary line of the loss and metrics (Node only). */
+  verbose?: Verbosity;
+}
+
+const COMPILE_KEYS = ['optimizer', 'loss', 'lossWeights', 'metrics'];
+const FIT_KEYS = ['batchSize', 'epochs', 'shuffle', 'validationSplit', 'validationData', 'sampleWeight', 'classWeight', 'initialEpoch', 'callbacks', 'verbose', 'seed'];
+const EVALUATE_KEYS = ['batchSize', 'sampleWeight', 'verbose', 'callbacks'];
+const BATCH_KEYS = ['sampleWeight'];
+
+/** Checks an options object of compile, fit, evaluate, trainOnBatch or computeGradients. @internal */
+export function checkTrainingOptions(options: unknown, allowed: readonly string[], where: string, example: string): void {
+  checkOptionsObject(options, where, example);
+  checkKnownKeys(options, allowed, where);
+}
+
+/** Keras' verbose values; 'auto' is 1. @internal */
+export function verbosity(value: unknown, where: string): 0 | 1 | 2 | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'auto') return 1;
+  if (value === 0 || value === 1 || value === 2) return value;
+  if (value === false || value === true) return value ? 1 : 0;
+  throw new ConfigError(`${where}: option 'verbose' must be 0, 1, 2 or 'auto', received ${JSON.stringify(value)}`);
+}
+
+function callbackList(value: unknown, where: string): Callback[] {
+  if (value === undefined || value === null) return [];
+  const list: unknown[] = Array.isArray(value) ? value : [value];
+  list.forEach((cb, i) => {
+    if (cb === null || typeof cb !== 'object') throw new ConfigError(`${where}: option 'callbacks' must be a list of callback objects (with onEpochEnd and the like), received ${JSON.stringify(cb)} at index ${i}`);
+  });
+  return list as Callback[];
+}
+
+/** Keras' round: halves go to the even integer (numpy's round). */
+function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * Keras' class_weight_to_sample_weights: each sample weighs its class's weight; the class is the
+ * label itself for y of shape (N,) or (N, 1), else the argmax of the last axis.
+ */
+function classSampleWeights(y: Tensor, classWeight: unknown, where: string): Float32Array {
+  if (classWeight === null || typeof classWeight !== 'object' || Array.isArray(classWeight)) {
+    throw new ConfigError(`${where}: option 'classWeight' must be an object of weights by class index such as { 0: 1, 1: 5 }, received ${JSON.stringify(classWeight)}`);
+  }
+  const weights = new Map<number, number>();
+  for (const [key, value] of Object.entries(classWeight)) {
+    const index = Number(key);
+    if (!Number.isInteger(index) || index < 0) throw new ConfigError(`${where}: option 'classWeight' keys must be class indices (non-negative integers), received '${key}'`);
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw new ConfigError(`${where}: option 'classWeight' values must be finite numbers, received ${JSON.stringify(value)} for class ${key}`);
+    weights.set(index, value);
+  }
+  if (y.rank > 2) throw new ShapeError(`${where}: option 'classWeight' needs targets of shape (N,), (N, 1) or (N, classes), received ${formatShape(y.shape)}; use sampleWeight for sequence targets`);
+  const n = y.shape[0];
+  const width = y.rank === 2 ? y.shape[1] : 1;
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let label: number;
+    if (width === 1) {
+      label = roundHalfEven(y.data[i]);
+    } else {
+      label = 0;
+      for (let c = 1; c < width; c++) if (y.data[i * width + c] > y.data[i * width + label]) label = c;
+    }
+    out[i] = weights.get(label) ?? 1;
+  }
+  return out;
 }
 
 /** What the trainer needs of a model. @internal */
@@ -92,13 +175,17 @@ export class Trainer {
   readonly optimizer: Optimizer;
   private readonly targets: OutputTarget[];
   private readonly model: TrainableModel;
+  private readonly frozen: ReadonlySet<Layer>;
   private random: RandomSource = seededGenerator((Math.random() * 2 ** 32) >>> 0);
 
   constructor(model: TrainableModel, options: CompileOptions) {
     const where = `${model.name}: compile`;
     if (!options || typeof options !== 'object') throw new ConfigError(`${where}: expects options { optimizer, loss, metrics }, received ${String(options)}`);
+    checkKnownKeys(options, COMPILE_KEYS, where);
     for (const layer of model.layers) checkTrainable(layer);
     this.model = model;
+    // As in Keras, compile() fixes which layers train: a later change of `trainable` waits for the next compile().
+    this.frozen = new Set(model.layers.filter((layer) => !layer.trainable));
     this.optimizer = resolveOptimizer(options.optimizer ?? 'rmsprop', where);
     this.targets = resolveOutputTargets(model.outputNames(), options.loss, options.lossWeights, options.metrics, where);
   }
@@ -168,10 +255,24 @@ export class Trainer {
   /** One optimizer step: the batch's losses go into `trackers`, the metrics see the predictions before the update. */
   private step(batch: Batch, trackers: Trackers): void {
     const { loss, perOutput, gradients, yPred, masks } = this.gradientsOn(batch);
-    // Every layer's weights in getWeights() order, updated in place, then repacked by each layer.
-    const updates = this.model.layers.map((layer) => layer.weightsForUpdate());
-    this.optimizer.apply(updates.flatMap((u) => u.arrays), gradients);
-    for (const update of updates) update.commit();
+    // Every trained layer's weights in getWeights() order, updated in place, then repacked by each
+    // layer; a frozen layer's gradients (their place in the list) are skipped.
+    const arrays: Float32Array[] = [];
+    const trained: Float32Array[] = [];
+    const commits: (() => void)[] = [];
+    let offset = 0;
+    for (const layer of this.model.layers) {
+      const update = layer.weightsForUpdate();
+      const count = update.arrays.length;
+      if (!this.frozen.has(layer)) {
+        arrays.push(...update.arrays);
+        trained.push(...gradients.slice(offset, offset + count));
+        commits.push(() => update.commit());
+      }
+      offset += count;
+    }
+    if (arrays.length > 0) this.optimizer.apply(arrays, trained);
+    for (const commit of commits) commit();
     this.track(trackers, batch.y[0].shape[0], loss, perOutput, batch.y, yPred, masks);
   }
 
@@ -197,6 +298,13 @@ export class Trainer {
   private checkData(x: unknown, y: unknown, sampleWeight: TensorLike | undefined, what: string): { x: Tensor[]; y: Tensor[]; sampleWeight: Float32Array | undefined } {
     const inputs = this.model.inputList(x);
     const targets = this.targetList(y, what);
+    // Labels are checked on the whole of y, before any step: an index then names the user's own sample.
+    const outputs = this.model.trainingGraph(inputs).outputs;
+    this.targets.forEach((target, i) => {
+      const classes = outputs[i]?.shape[outputs[i].shape.length - 1];
+      const labels = targets[i];
+      if (target.loss.kind === 'sparse_categorical_crossentropy' && typeof classes === 'number' && labels) checkClassIndices(labels, classes, `${this.model.name}: ${what}`);
+    });
     const n = inputs[0].shape[0];
     for (const t of [...inputs, ...targets]) {
       if (t.shape[0] !== n) throw new ShapeError(`${this.model.name}: ${what}: x and y must have the same number of samples, received ${inputs.map((i) => formatShape(i.shape)).join(', ')} and ${targets.map((i) => formatShape(i.shape)).join(', ')}`);
@@ -211,6 +319,7 @@ export class Trainer {
   }
 
   computeGradients(x: unknown, y: unknown, options: { sampleWeight?: TensorLike } = {}): Tensor[] {
+    checkTrainingOptions(options, BATCH_KEYS, `${this.model.name}: computeGradients`, '{ sampleWeight }');
     const data = this.checkData(x, y, options.sampleWeight, 'computeGradients');
     const { gradients } = this.gradientsOn(data);
     const shapes = this.model.getWeights().map((w) => w.shape);
@@ -218,6 +327,7 @@ export class Trainer {
   }
 
   trainOnBatch(x: unknown, y: unknown, options: { sampleWeight?: TensorLike } = {}): Logs {
+    checkTrainingOptions(options, BATCH_KEYS, `${this.model.name}: trainOnBatch`, '{ sampleWeight }');
     const data = this.checkData(x, y, options.sampleWeight, 'trainOnBatch');
     const trackers = this.newTrackers();
     this.step(data, trackers);
@@ -238,9 +348,20 @@ export class Trainer {
     return size as number;
   }
 
-  async evaluate(x: unknown, y: unknown, options: EvaluateOptions = {}, callbacks: readonly Callback[] = []): Promise<Logs> {
+  async evaluate(x: unknown, y: unknown, options: EvaluateOptions & { callbacks?: Callback | readonly Callback[] } = {}): Promise<Logs> {
+    const where = `${this.model.name}: evaluate`;
+    checkTrainingOptions(options, EVALUATE_KEYS, where, '{ batchSize: 32 }');
+    const verbose = verbosity(options.verbose, where) ?? 0;
+    const callbacks = callbackList(options.callbacks, where);
     const data = this.checkData(x, y, options.sampleWeight, 'evaluate');
-    return this.evaluateData(data, this.batchSizeOf(options.batchSize, 'evaluate'), callbacks, '');
+    const batchSize = this.batchSizeOf(options.batchSize, 'evaluate');
+    const started = Date.now();
+    const logs = await this.evaluateData(data, batchSize, callbacks, '');
+    if (verbose) {
+      const steps = Math.ceil(data.y[0].shape[0] / batchSize);
+      writeProgress(`${progressLine(steps, steps, Date.now() - started, logs, verbose === 1)}\n`);
+    }
+    return logs;
   }
 
   private async evaluateData(data: { x: Tensor[]; y: Tensor[]; sampleWeight: Float32Array | undefined }, batchSize: number, callbacks: readonly Callback[], prefix: string): Promise<Logs> {
@@ -263,18 +384,25 @@ export class Trainer {
 
   async fit(x: unknown, y: unknown, options: FitOptions = {}): Promise<History> {
     const where = `${this.model.name}: fit`;
+    checkTrainingOptions(options, FIT_KEYS, where, '{ batchSize: 32, epochs: 10 }');
+    if (options.classWeight !== undefined) {
+      if (options.sampleWeight !== undefined) throw new ConfigError(`${where}: options 'classWeight' and 'sampleWeight' cannot be used together, as in Keras; fold the class weights into sampleWeight`);
+      if (this.targets.length > 1) throw new ConfigError(`${where}: option 'classWeight' works for a model with one output only (Keras' rule); this one has ${this.targets.length}`);
+    }
     const all = this.checkData(x, y, options.sampleWeight, 'fit');
+    if (options.classWeight !== undefined) all.sampleWeight = classSampleWeights(all.y[0], options.classWeight, where);
     const batchSize = this.batchSizeOf(options.batchSize, 'fit');
     const epochs = options.epochs ?? 1;
     const initialEpoch = options.initialEpoch ?? 0;
     if (!Number.isInteger(epochs) || epochs < 0) throw new ConfigError(`${where}: option 'epochs' must be a non-negative integer, received ${JSON.stringify(options.epochs)}`);
     if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new ConfigError(`${where}: option 'initialEpoch' must be a non-negative integer, received ${JSON.stringify(options.initialEpoch)}`);
     const shuffle = options.shuffle ?? true;
+    if (typeof shuffle !== 'boolean') throw new ConfigError(`${where}: option 'shuffle' must be a boolean, received ${JSON.stringify(options.shuffle)}`);
     if (options.seed !== undefined) {
       if (!Number.isInteger(options.seed)) throw new ConfigError(`${where}: option 'seed' must be an integer, received ${JSON.stringify(options.seed)}`);
       this.random = seededGenerator(options.seed);
     }
-    const verbose = options.verbose ?? (isNode() ? 1 : 0);
+    const verbose = verbosity(options.verbose, where) ?? (isNode() ? 1 : 0);
     const split = options.validationSplit ?? 0;
     if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new ConfigError(`${where}: option 'validationSplit' must be a number in [0, 1), received ${JSON.stringify(split)}`);
 
@@ -297,7 +425,7 @@ export class Trainer {
     }
 
     const history = new History();
-    const callbacks: Callback[] = [...(options.callbacks ?? []), history];
+    const callbacks: Callback[] = [...callbackList(options.callbacks, where), history];
     for (const cb of callbacks) cb.setModel?.(this.model);
     this.model.stopTraining = false;
     const count = train.y[0].shape[0];
@@ -316,13 +444,13 @@ export class Trainer {
         this.step(this.batchOf(train.x, train.y, train.sampleWeight, order, start, end), trackers);
         const logs = this.logs(trackers, '');
         for (const cb of callbacks) await cb.onTrainBatchEnd?.(k, logs);
-        if (verbose && isTTY()) writeProgress(`\r${progressLine(k + 1, steps, Date.now() - started, logs)}`);
+        if (verbose === 1 && isTTY()) writeProgress(`\r${progressLine(k + 1, steps, Date.now() - started, logs)}`);
         // Let the event loop run: a page stays responsive and a progress bar can paint.
         await yieldToEventLoop();
       }
       let logs = this.logs(trackers, '');
       if (validation) logs = { ...logs, ...(await this.evaluateData(validation, batchSize, [], 'val_')) };
-      if (verbose) writeProgress(`${isTTY() ? '\r' : ''}${progressLine(steps, steps, Date.now() - started, logs)}\n`);
+      if (verbose) writeProgress(`${verbose === 1 && isTTY() ? '\r' : ''}${progressLine(steps, steps, Date.now() - started, logs, verbose === 1)}\n`);
       for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
     }
     for (const cb of callbacks) await cb.onTrainEnd?.({});

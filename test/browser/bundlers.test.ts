@@ -45,8 +45,11 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * 88 KiB with all of issue 16's layers, ConvLSTM and saving's toJSON: the whole-library app measured 84.6 KiB.
  * 92 KiB since training's recurrent_dropout (about 1.7 KB) and the per-frame stream layers of
  * issue 18 (about 0.8 KB of frame ops in the wasm, 0.5 KB of JS): 89.6 KiB measured.
+ * 96 KiB since issue 13's newcomer checks (every training option checked with its camelCase
+ * spelling, classWeight, trainable, sparse-label checks, Keras' positional forms: about 2.8 KB of
+ * JS) on top of issue 18's Keras activations in the wasm: 93.6 KiB measured.
  */
-const GZIP_BUDGET = 92 * 1024;
+const GZIP_BUDGET = 96 * 1024;
 
 interface AppReport {
   variant: string;
@@ -178,7 +181,7 @@ describeWithChromium('the packed package in apps', () => {
     const js = (await Promise.all(jsFiles.map(gz))).reduce((a, b) => a + b, 0);
     const wasm = await gz(fetched[0]);
     console.log(`[bundlers] Vite app gzip -9: JS ${js} B + wasm ${wasm} B = ${js + wasm} B (${((js + wasm) / 1024).toFixed(1)} KiB)`);
-    expect(js + wasm, 'gzipped JS + wasm over the 88 KiB budget in CONTRIBUTING.md').toBeLessThan(GZIP_BUDGET);
+    expect(js + wasm, 'gzipped JS + wasm over the budget above').toBeLessThan(GZIP_BUDGET);
   }, 60_000);
 
   it('Vite build of an app that uses only LSTM: tree-shaken, and still right', async () => {

@@ -1,0 +1,133 @@
+// Keras' call forms a newcomer writes from memory (issue 13): Model(inputs, outputs),
+// Embedding(vocab, dim), Dense(10, 'softmax'), Input((5, 1)), InputLayer(input_shape=...),
+// model.get_layer / pop, numpy-style stacking of typed arrays; and what wrong forms say.
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  Bidirectional, ConfigError, Dense, Embedding, Input, InputLayer, LSTM, Model, Sequential, ShapeError, TimeDistributed, memoryBytes, ready, tensor,
+  type Tensor,
+} from '../dist/index.js';
+import { expectError, untyped } from './expect-error.js';
+import { expectSame, seededTensor } from './model-helpers.js';
+import { testKernelVariant } from './kernel-variant.js';
+
+beforeAll(async () => {
+  await ready({ kernels: testKernelVariant() });
+});
+
+const x = seededTensor([2, 4, 3], 3);
+
+describe("Keras' positional forms give the same layers and models as the options forms", () => {
+  it('new Model(inputs, outputs, { name }) is new Model({ inputs, outputs, name })', () => {
+    const inp = Input({ shape: [4, 3] });
+    const [o, h] = new LSTM(2, { returnState: true, returnSequences: true, seed: 1 }).apply(inp);
+    const named = new Model({ inputs: inp, outputs: [o, h] });
+    const positional = new Model(inp, [o, h], { name: 'encoder' });
+    expect(positional.name).toBe('encoder');
+    const a = named.predictAll(x);
+    const b = positional.predictAll(x);
+    expect(b.map((t) => t.shape)).toEqual([[2, 4, 2], [2, 2]]);
+    a.forEach((t, i) => expectSame(b[i] as Tensor, t));
+    expectSame(new Model([inp], o).predict(x) as Tensor, a[0] as Tensor);
+  });
+
+  it('wrong positional forms name what was expected', () => {
+    const inp = Input({ shape: [4, 3] });
+    const out = new Dense(1).apply(inp);
+    expectError(() => new Model(untyped(x), untyped(out)), ConfigError, ['Model: expected new Model(inputs, outputs) with symbolic tensors from Input(), or new Model({ inputs, outputs })']);
+    expectError(() => new Model(inp, out, untyped({ Name: 'x' })), ConfigError, ["Model: unknown option 'Name' (did you mean 'name'?)"]);
+    expectError(() => new Model(inp, untyped([])), ConfigError, ["option 'outputs' must be a symbolic tensor"]);
+  });
+
+  it('new Embedding(inputDim, outputDim, options) is new Embedding({ inputDim, outputDim, ...options })', () => {
+    const ids = tensor([[1, 2, 0], [4, 3, 3]]);
+    const positional = new Embedding(5, 3, { maskZero: true, seed: 8 });
+    const named = new Embedding({ inputDim: 5, outputDim: 3, maskZero: true, seed: 8 });
+    expect(positional.getConfig()).toEqual({ ...named.getConfig(), name: positional.name });
+    expectSame(positional.apply(ids), named.apply(ids));
+    expectError(() => new Embedding(untyped(5)), ConfigError, ["Embedding: after inputDim (5) comes outputDim, a number, as in Keras' Embedding(inputDim, outputDim), received undefined"]);
+    expectError(() => new Embedding(5, 3, untyped({ outputDim: 3 })), ConfigError, ["Embedding: 'outputDim' is given twice"]);
+    expectError(() => new Embedding(untyped('5')), ConfigError, ['Embedding: options must be an object such as { inputDim: 1000, outputDim: 64 }, received "5"']);
+  });
+
+  it("new Dense(units, activation) is Keras' Dense(10, 'softmax')", () => {
+    const features = seededTensor([3, 4], 9);
+    const pairs: [Dense, Dense][] = [
+      [new Dense(3, 'softmax', { seed: 2 }), new Dense({ units: 3, activation: 'softmax', seed: 2 })],
+      [new Dense(3, 'relu'), new Dense(3, { activation: 'relu' })],
+      [new Dense(3, null), new Dense(3)],
+    ];
+    for (const [positional, named] of pairs) {
+      expect(positional.getConfig()).toEqual({ ...named.getConfig(), name: positional.name, kernel_initializer: positional.getConfig().kernel_initializer });
+    }
+    const [first] = pairs[0] as [Dense, Dense];
+    const softmax = first.apply(features);
+    for (let r = 0; r < 3; r++) expect(softmax.data.subarray(r * 3, r * 3 + 3).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6);
+    expectSame(first.apply(features), (pairs[0] as [Dense, Dense])[1].apply(features));
+    expectError(() => new Dense(3, 'relu', untyped({ activation: 'tanh' })), ConfigError, ["Dense: 'activation' is given twice"]);
+    expectError(() => new Dense(3, untyped('Relu')), ConfigError, ['unknown activation "Relu"']);
+  });
+
+  it('Input([5, 1]) is Input({ shape: [5, 1] }); InputLayer takes tf.keras 2\'s inputShape / batchInputShape', () => {
+    expect(Input([5, 1]).shape).toEqual([null, 5, 1]);
+    expect(Input([5, 1], { batchSize: 2, name: 'frames' }).shape).toEqual([2, 5, 1]);
+    expect(new InputLayer({ inputShape: [4, 3] }).output.shape).toEqual([null, 4, 3]);
+    expect(new InputLayer({ batchInputShape: [2, 4, 3] }).output.shape).toEqual([2, 4, 3]);
+    const model = new Sequential([new InputLayer({ inputShape: [4, 3] }), new LSTM(2, { seed: 4 })]);
+    expect(model.predict(x).shape).toEqual([2, 2]);
+    expectError(() => new InputLayer({ shape: [4, 3], inputShape: [4, 3] }), ConfigError, ["Input: give 'shape' or 'inputShape' (its tf.keras 2 name), not both"]);
+    expectError(() => Input([5], untyped({ shape: [5] })), ConfigError, ["Input: 'shape' is given twice"]);
+    expectError(() => Input(untyped({ shape: [5] }), untyped({ name: 'x' })), ConfigError, ['Input: a second argument (options) only follows a shape']);
+    expectError(() => Input(untyped(5)), ConfigError, ['Input: options must be an object such as { shape: [5, 1] }, received 5']);
+    expectError(() => Input(untyped({ shape: 5 })), ConfigError, ["Input: option 'shape' must be a list of positive integers"]);
+  });
+});
+
+describe("model.getLayer and Sequential.pop, as Keras' get_layer and pop", () => {
+  it('getLayer finds a layer by name or index, or names the layers there are', () => {
+    const model = new Sequential([new LSTM(2, { inputShape: [4, 3], name: 'encoder' }), new Dense(1, { name: 'head' })]);
+    expect(model.getLayer('head')).toBe(model.layers[1]);
+    expect(model.getLayer(0).name).toBe('encoder');
+    expectError(() => model.getLayer('decoder'), ConfigError, ["getLayer: no layer named 'decoder'; the layers are encoder, head"]);
+    expectError(() => model.getLayer(2), ConfigError, ['getLayer(2): the model has 2 layers (indices 0 to 1)']);
+    expectError(() => model.getLayer(untyped(null)), ConfigError, ['getLayer expects a layer name or an index, received null']);
+  });
+
+  it('pop removes the last layer and returns it; the model then predicts with the rest', () => {
+    const encoder = new LSTM(2, { inputShape: [4, 3], seed: 3 });
+    const model = new Sequential([encoder, new Dense(1, { name: 'head' })]);
+    expect(model.predict(x).shape).toEqual([2, 1]);
+    expect(model.pop().name).toBe('head');
+    expect(model.layers).toEqual([encoder]);
+    expectSame(model.predict(x), encoder.apply(x));
+    model.add(new Dense(5));
+    expect(model.predict(x).shape).toEqual([2, 5]);
+    const unbuilt = new Sequential([new LSTM(2), new Dense(1)]);
+    unbuilt.pop();
+    expect(unbuilt.predict(x).shape).toEqual([2, 2]);
+    unbuilt.pop();
+    expectError(() => unbuilt.pop(), ConfigError, ['pop(): the model has no layers']);
+  });
+});
+
+describe('numpy-like inputs and the messages for wrong forms', () => {
+  it('a list of typed arrays stacks as numpy.array([frame, frame]) does', () => {
+    const frames = [new Float32Array([1, 2, 3]), new Float32Array([4, 5, 6])];
+    const stacked = tensor(frames);
+    expect(stacked.shape).toEqual([2, 3]);
+    expect(Array.from(stacked.data)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(tensor([frames, [new Int16Array([7, 8, 9]), new Float64Array([10, 11, 12])]]).shape).toEqual([2, 2, 3]);
+    const lstm = new LSTM(2, { seed: 5 });
+    expectSame(lstm.apply([frames]), lstm.apply(tensor([[[1, 2, 3], [4, 5, 6]]])));
+    expectError(() => tensor([new Float32Array(3), new Float32Array(2)]), ShapeError, ['ragged nesting: expected an array of length 3 at depth 1']);
+  });
+
+  it("Keras' keyword form of the wrappers ({ layer }) says to pass the layer first", () => {
+    const before = memoryBytes();
+    expectError(() => new Bidirectional(untyped<LSTM>({ layer: new LSTM(2) })), ConfigError, [
+      "Bidirectional: 'layer' must be a SimpleRNN, LSTM, GRU, CuDNNLSTM or CuDNNGRU layer, received an object (Object); the layer goes first, as in Keras' Bidirectional(layer, ...)",
+    ]);
+    expectError(() => new TimeDistributed(untyped({ layer: new Dense(2) })), ConfigError, ["the layer goes first, as in Keras' TimeDistributed(layer, ...): new TimeDistributed(new Dense(8))"]);
+    expectError(() => new TimeDistributed(untyped(3)), ConfigError, ["TimeDistributed: 'layer' must be a layer such as Dense, received 3"]);
+    expect(memoryBytes()).toBe(before);
+  });
+});

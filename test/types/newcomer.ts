@@ -1,0 +1,45 @@
+// Keras forms a newcomer writes from memory, compiled without casts (issue 13).
+import {
+  Dense, EarlyStopping, Embedding, Input, InputLayer, LSTM, Model, Sequential, optimizers, tensor,
+  type FitOptions, type Layer, type Tensor, type Verbosity,
+} from 'wasm-rnn';
+
+const x = tensor(new Float32Array(40), [2, 5, 4]);
+
+// Keras' positional forms.
+const inp = Input([5, 4]);
+const named = Input([5, 4], { name: 'frames', batchSize: 2 });
+const encoded = new LSTM(8).apply(inp);
+const functional = new Model(inp, new Dense(1, 'sigmoid').apply(encoded), { name: 'classifier' });
+const y = functional.predict(x);
+const embedding = new Embedding(5000, 64, { maskZero: true });
+const legacyInput = new InputLayer({ inputShape: [5, 4] });
+// @ts-expect-error outputDim goes second, not in the options too
+new Embedding(5000, 64, { outputDim: 64 });
+// @ts-expect-error the activation goes second, or in the options, not both
+new Dense(3, 'relu', { activation: 'tanh' });
+
+// Sequential: add chains, get_layer, pop.
+const model = new Sequential([new LSTM(8, { inputShape: [5, 4] }), new Dense(3, 'softmax')]);
+const head: Layer = model.getLayer(1);
+const sameHead: Layer = model.getLayer('dense');
+head.trainable = false;
+const removed: Layer = model.pop();
+model.add(new Dense(1));
+model.trainable = true;
+
+// Training as Keras writes it.
+model.compile({ optimizer: optimizers.adam(0.01), loss: 'bce', metrics: ['accuracy'] });
+const options: FitOptions = { epochs: 2, batchSize: 4, verbose: 2, classWeight: { 0: 1, 1: 3 }, callbacks: new EarlyStopping({ patience: 1, verbose: 1 }) };
+const verbose: Verbosity = 'auto';
+async function train(): Promise<number> {
+  const history = await model.fit(x, [[0], [1]], options);
+  const logs = await model.evaluate(x, [[0], [1]], { verbose });
+  const p: Tensor = model.predict(x, { verbose: 0 });
+  return (history.history.loss?.[0] ?? 0) + (logs.loss ?? 0) + p.size;
+}
+
+// numpy-like stacking of typed arrays.
+const frames = tensor([[new Float32Array(4), new Float32Array(4)]]);
+
+export { y, named, embedding, legacyInput, sameHead, removed, train, frames };
