@@ -12,30 +12,16 @@
 // descriptor, through the old positional recurrent_sequence, so old and new can be compared.
 //
 // Cells: SimpleRNN, LSTM, GRU (reset_after), GRU_BEFORE (reset_before); T = 100, D = 64.
-import { readFileSync } from 'node:fs';
 import { CELLS } from '../dist/kernels/cells.js';
 import { ActivationId } from '../dist/kernels/ids.js';
 import { runDescriptorWords, writeRunDescriptor } from '../dist/kernels/run-descriptor.js';
+import { instantiateKernels } from './kernel-instance.mjs';
 import { median } from './timing.mjs';
 
 const T = 100;
 const D = 64;
 const CELL_OF_SPEC = { SimpleRNN: CELLS.simple_rnn, LSTM: CELLS.lstm, GRU: CELLS.gru_reset_after, GRU_BEFORE: CELLS.gru_reset_before };
 const GRID = ['SimpleRNN', 'LSTM', 'GRU'].flatMap((cell) => [1, 32].flatMap((B) => [64, 256, 512].map((H) => `${cell},${B},${H}`)));
-
-async function instantiate(file) {
-  const { instance } = await WebAssembly.instantiate(readFileSync(file), {});
-  const kernels = instance.exports;
-  let top = (kernels.heap_base() + 15) & ~15;
-  const alloc = (bytes) => {
-    const ptr = top;
-    top = (top + bytes + 15) & ~15;
-    const missing = top - kernels.memory.buffer.byteLength;
-    if (missing > 0) kernels.memory.grow(Math.ceil(missing / 65536));
-    return ptr;
-  };
-  return { kernels, alloc };
-}
 
 /** Packs seeded weights and an input as src/kernels/recurrent.ts does, and returns one forward pass. */
 function prepare({ kernels, alloc }, spec, B, H) {
@@ -96,7 +82,7 @@ if (!fileA || !fileB || specs.length === 0) {
   console.error('usage: node bench/kernel-ab.mjs A.wasm B.wasm (CELL,B,H ... | --grid)');
   process.exit(2);
 }
-const [a, b] = await Promise.all([instantiate(fileA), instantiate(fileB)]);
+const [a, b] = await Promise.all([instantiateKernels(fileA), instantiateKernels(fileB)]);
 const ratios = [];
 for (const spec of specs) {
   const [cell, B, H] = spec.split(',');

@@ -137,6 +137,8 @@ describe('f32_vactivate against float64', () => {
 describe('f32_gemm against a float64 triple loop', () => {
   const shapes: [number, number, number][] = [
     [1, 4, 1], [1, 8, 3], [1, 24, 5], [1, 36, 33], [1, 60, 17], [1, 64, 9], [3, 12, 5], [4, 16, 17], [5, 36, 33], [7, 20, 97], [9, 100, 64], [17, 4, 2],
+    // Batch-1 tails: 1x16 then a half 1x8, 1x24 then 1x8, and several rows ending in half panels.
+    [1, 20, 4], [1, 32, 6], [2, 52, 10], [6, 100, 11],
     // Several row groups of the packing buffer, and rows too long for it (read in place).
     [70, 20, 1000], [6, 12, 4100],
   ];
