@@ -194,6 +194,18 @@ describe('config round trip: X.fromConfig(layer.getConfig()) and deserializeLaye
     expect(model.layers[0]?.className).toBe('SimpleRNN');
   });
 
+  it("a subclass's fromConfig builds the subclass, as Keras' cls(**config) does", () => {
+    class NamedLSTM extends LSTM {}
+    class NamedDense extends Dense {}
+    class NamedBidirectional extends Bidirectional {}
+    const lstm = NamedLSTM.fromConfig(new LSTM({ units: 2, goBackwards: true }).getConfig());
+    expect(lstm).toBeInstanceOf(NamedLSTM);
+    expect(lstm.goBackwards).toBe(true);
+    expect(NamedDense.fromConfig(new Dense({ units: 2 }).getConfig())).toBeInstanceOf(NamedDense);
+    expect(NamedBidirectional.fromConfig(new Bidirectional(new GRU({ units: 2 })).getConfig())).toBeInstanceOf(NamedBidirectional);
+    expect(LSTM.fromConfig(lstm.getConfig())).not.toBeInstanceOf(NamedLSTM);
+  });
+
   it('bad fromConfig input is a ConfigError', () => {
     expectError(() => LSTM.fromConfig(untyped(null)), ConfigError, ['LSTM.fromConfig: config must be an object']);
     expectError(() => LSTM.fromConfig({ units: 2 }, untyped({ kerasVersion: 4 })), ConfigError, ["option 'kerasVersion' must be 2 or 3"]);

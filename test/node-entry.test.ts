@@ -39,3 +39,21 @@ it('resolves to the bundled dist/node files, shares one module graph with wasm-r
     finite: true,
   });
 }, 30_000);
+
+// The Node bundle is built without esbuild's --keep-names (its __name calls cost about 2 ms of
+// every cold start), so a class whose body names itself would come out as `_LSTM`; the classes
+// refer to themselves as `this` instead. Names show in console.log, stack traces and errors.
+const NAMES_SCRIPT = `
+const mismatched = [];
+for (const entry of ['wasm-rnn', 'wasm-rnn/keras']) {
+  for (const [name, value] of Object.entries(await import(entry))) {
+    if (typeof value === 'function' && value.name !== name) mismatched.push(entry + ': ' + name + ' is named ' + value.name);
+  }
+}
+process.stdout.write(JSON.stringify(mismatched));
+`;
+
+it('keeps every exported class and function named as it is exported', async () => {
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', NAMES_SCRIPT], { cwd: repo });
+  expect(JSON.parse(stdout)).toEqual([]);
+}, 30_000);

@@ -35,7 +35,7 @@ export class Activation extends UnaryLayer {
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): Activation {
     const kerasVersion = configKerasVersion(options, 'Activation.fromConfig');
-    return new Activation({ ...kerasOptions('Activation', config, 'Activation.fromConfig'), kerasVersion } as ActivationOptions);
+    return new this({ ...kerasOptions('Activation', config, 'Activation.fromConfig'), kerasVersion } as ActivationOptions);
   }
 
   get className(): string {

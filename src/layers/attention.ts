@@ -191,7 +191,7 @@ export class Attention extends BaseAttention {
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): Attention {
     configKerasVersion(options, 'Attention.fromConfig');
-    return new Attention(kerasOptions('Attention', config, 'Attention.fromConfig') as DotAttentionOptions);
+    return new this(kerasOptions('Attention', config, 'Attention.fromConfig') as DotAttentionOptions);
   }
 
   get className(): string {
@@ -245,7 +245,7 @@ export class AdditiveAttention extends BaseAttention {
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): AdditiveAttention {
     configKerasVersion(options, 'AdditiveAttention.fromConfig');
-    return new AdditiveAttention(kerasOptions('AdditiveAttention', config, 'AdditiveAttention.fromConfig') as AttentionOptions);
+    return new this(kerasOptions('AdditiveAttention', config, 'AdditiveAttention.fromConfig') as AttentionOptions);
   }
 
   get className(): string {

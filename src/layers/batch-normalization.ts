@@ -61,7 +61,7 @@ export class BatchNormalization extends HostWeightLayer {
     const where = 'BatchNormalization.fromConfig';
     configKerasVersion(options, where);
     if (config.renorm === true) throw new ConfigError(`${where}: config 'renorm': true is not supported; expected false`);
-    return new BatchNormalization(kerasOptions('BatchNormalization', config, where) as BatchNormalizationOptions);
+    return new this(kerasOptions('BatchNormalization', config, where) as BatchNormalizationOptions);
   }
 
   get className(): string {

@@ -114,7 +114,7 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
     const layer = inner('layer');
     if (!layer) throw new ConfigError(`${where}: config.layer must be the wrapped layer's { class_name, config }, received ${String(config.layer)}`);
     const backwardLayer = inner('backward_layer');
-    return new Bidirectional(layer, { ...kerasOptions('Bidirectional', config, where), ...(backwardLayer ? { backwardLayer } : {}) } as BidirectionalOptions);
+    return new this(layer, { ...kerasOptions('Bidirectional', config, where), ...(backwardLayer ? { backwardLayer } : {}) } as BidirectionalOptions);
   }
 
   get className(): string {

@@ -27,7 +27,7 @@ export class Concatenate extends WeightlessLayer {
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): Concatenate {
     configKerasVersion(options, 'Concatenate.fromConfig');
-    return new Concatenate(kerasOptions('Concatenate', config, 'Concatenate.fromConfig') as unknown as ConcatenateOptions);
+    return new this(kerasOptions('Concatenate', config, 'Concatenate.fromConfig') as unknown as ConcatenateOptions);
   }
 
   get className(): string {

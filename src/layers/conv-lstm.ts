@@ -360,7 +360,7 @@ export class ConvLSTM1D extends ConvLSTM {
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): ConvLSTM1D {
-    return new ConvLSTM1D(fromConfigOptions('ConvLSTM1D', config, options));
+    return new this(fromConfigOptions('ConvLSTM1D', config, options));
   }
 
   get className(): string {
@@ -378,7 +378,7 @@ export class ConvLSTM2D extends ConvLSTM {
   }
 
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): ConvLSTM2D {
-    return new ConvLSTM2D(fromConfigOptions('ConvLSTM2D', config, options));
+    return new this(fromConfigOptions('ConvLSTM2D', config, options));
   }
 
   get className(): string {

@@ -269,7 +269,7 @@ export class Conv1D extends Conv {
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): Conv1D {
-    return new Conv1D(fromConfigOptions('Conv1D', config, options));
+    return new this(fromConfigOptions('Conv1D', config, options));
   }
 
   get className(): string {
@@ -286,7 +286,7 @@ export class Conv2D extends Conv {
   }
 
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): Conv2D {
-    return new Conv2D(fromConfigOptions('Conv2D', config, options));
+    return new this(fromConfigOptions('Conv2D', config, options));
   }
 
   get className(): string {
@@ -303,7 +303,7 @@ export class Conv3D extends Conv {
   }
 
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): Conv3D {
-    return new Conv3D(fromConfigOptions('Conv3D', config, options));
+    return new this(fromConfigOptions('Conv3D', config, options));
   }
 
   get className(): string {

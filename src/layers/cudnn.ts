@@ -116,7 +116,7 @@ export class CuDNNLSTM<A extends CuDNNLSTMArgs = CuDNNLSTMArgs> extends Recurren
   /** Keras' from_config: the layer a Keras 2 CuDNNLSTM config (snake_case keys) or `getConfig()` describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): CuDNNLSTM {
     configKerasVersion(options, 'CuDNNLSTM.fromConfig');
-    return new CuDNNLSTM(kerasOptions('CuDNNLSTM', config, 'CuDNNLSTM.fromConfig') as unknown as CuDNNLSTMOptions);
+    return new this(kerasOptions('CuDNNLSTM', config, 'CuDNNLSTM.fromConfig') as unknown as CuDNNLSTMOptions);
   }
 
   get className(): string {
@@ -184,7 +184,7 @@ export class CuDNNGRU<A extends CuDNNGRUArgs = CuDNNGRUArgs> extends RecurrentLa
   /** Keras' from_config: the layer a Keras 2 CuDNNGRU config (snake_case keys) or `getConfig()` describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): CuDNNGRU {
     configKerasVersion(options, 'CuDNNGRU.fromConfig');
-    return new CuDNNGRU(kerasOptions('CuDNNGRU', config, 'CuDNNGRU.fromConfig') as unknown as CuDNNGRUOptions);
+    return new this(kerasOptions('CuDNNGRU', config, 'CuDNNGRU.fromConfig') as unknown as CuDNNGRUOptions);
   }
 
   get className(): string {

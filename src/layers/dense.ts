@@ -81,7 +81,7 @@ export class Dense extends Layer {
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): Dense {
     const kerasVersion = configKerasVersion(options, 'Dense.fromConfig');
-    return new Dense({ ...kerasOptions('Dense', config, 'Dense.fromConfig'), kerasVersion } as unknown as DenseOptions);
+    return new this({ ...kerasOptions('Dense', config, 'Dense.fromConfig'), kerasVersion } as unknown as DenseOptions);
   }
 
   get className(): string {

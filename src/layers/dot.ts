@@ -35,7 +35,7 @@ export class Dot extends WeightlessLayer {
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): Dot {
     configKerasVersion(options, 'Dot.fromConfig');
-    return new Dot(kerasOptions('Dot', config, 'Dot.fromConfig') as unknown as DotOptions);
+    return new this(kerasOptions('Dot', config, 'Dot.fromConfig') as unknown as DotOptions);
   }
 
   get className(): string {

@@ -32,7 +32,7 @@ export class Dropout extends WeightlessLayer {
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): Dropout {
     configKerasVersion(options, 'Dropout.fromConfig');
-    return new Dropout(kerasOptions('Dropout', config, 'Dropout.fromConfig') as unknown as DropoutOptions);
+    return new this(kerasOptions('Dropout', config, 'Dropout.fromConfig') as unknown as DropoutOptions);
   }
 
   get className(): string {

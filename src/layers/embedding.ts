@@ -61,7 +61,7 @@ export class Embedding extends Layer {
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): Embedding {
     configKerasVersion(options, 'Embedding.fromConfig');
-    return new Embedding(kerasOptions('Embedding', config, 'Embedding.fromConfig') as unknown as EmbeddingOptions);
+    return new this(kerasOptions('Embedding', config, 'Embedding.fromConfig') as unknown as EmbeddingOptions);
   }
 
   get className(): string {

@@ -26,7 +26,7 @@ export class Flatten extends UnaryLayer {
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): Flatten {
     configKerasVersion(options, 'Flatten.fromConfig');
-    return new Flatten(kerasOptions('Flatten', config, 'Flatten.fromConfig') as FlattenOptions);
+    return new this(kerasOptions('Flatten', config, 'Flatten.fromConfig') as FlattenOptions);
   }
 
   get className(): string {

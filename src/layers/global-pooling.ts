@@ -127,7 +127,7 @@ export class GlobalMaxPooling1D extends GlobalPooling {
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): GlobalMaxPooling1D {
-    return new GlobalMaxPooling1D(globalOptions('GlobalMaxPooling1D', config, options));
+    return new this(globalOptions('GlobalMaxPooling1D', config, options));
   }
 
   get className(): string {
@@ -142,7 +142,7 @@ export class GlobalAveragePooling1D extends GlobalPooling {
   }
 
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): GlobalAveragePooling1D {
-    return new GlobalAveragePooling1D(globalOptions('GlobalAveragePooling1D', config, options));
+    return new this(globalOptions('GlobalAveragePooling1D', config, options));
   }
 
   get className(): string {
@@ -157,7 +157,7 @@ export class GlobalMaxPooling2D extends GlobalPooling {
   }
 
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): GlobalMaxPooling2D {
-    return new GlobalMaxPooling2D(globalOptions('GlobalMaxPooling2D', config, options));
+    return new this(globalOptions('GlobalMaxPooling2D', config, options));
   }
 
   get className(): string {
@@ -172,7 +172,7 @@ export class GlobalAveragePooling2D extends GlobalPooling {
   }
 
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): GlobalAveragePooling2D {
-    return new GlobalAveragePooling2D(globalOptions('GlobalAveragePooling2D', config, options));
+    return new this(globalOptions('GlobalAveragePooling2D', config, options));
   }
 
   get className(): string {

@@ -35,7 +35,7 @@ export class GRU<A extends GRUArgs = GRUArgs> extends RecurrentLayer<OptionFlag<
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): GRU {
     const kerasVersion = configKerasVersion(options, 'GRU.fromConfig');
     // Keras before 2.1.5 had no reset_after and ran the reset-before GRU; later versions always write the key.
-    return new GRU({ resetAfter: kerasVersion !== 2, ...kerasOptions('GRU', config, 'GRU.fromConfig'), kerasVersion } as unknown as GRUOptions);
+    return new this({ resetAfter: kerasVersion !== 2, ...kerasOptions('GRU', config, 'GRU.fromConfig'), kerasVersion } as unknown as GRUOptions);
   }
 
   get className(): string {

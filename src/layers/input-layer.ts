@@ -68,7 +68,7 @@ export class InputLayer extends WeightlessLayer {
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): InputLayer {
     configKerasVersion(options, 'InputLayer.fromConfig');
-    return new InputLayer({
+    return new this({
       batchShape: (config.batch_shape ?? config.batch_input_shape) as Shape | undefined,
       ...(typeof config.name === 'string' ? { name: config.name } : {}),
       ...(typeof config.dtype === 'string' ? { dtype: config.dtype } : {}),

@@ -55,7 +55,7 @@ export class LayerNormalization extends HostWeightLayer {
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): LayerNormalization {
     configKerasVersion(options, 'LayerNormalization.fromConfig');
-    return new LayerNormalization(kerasOptions('LayerNormalization', config, 'LayerNormalization.fromConfig') as LayerNormalizationOptions);
+    return new this(kerasOptions('LayerNormalization', config, 'LayerNormalization.fromConfig') as LayerNormalizationOptions);
   }
 
   get className(): string {

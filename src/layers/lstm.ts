@@ -38,7 +38,7 @@ export class LSTM<A extends LSTMArgs = LSTMArgs> extends RecurrentLayer<OptionFl
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): LSTM {
     const kerasVersion = configKerasVersion(options, 'LSTM.fromConfig');
-    return new LSTM({ ...kerasOptions('LSTM', config, 'LSTM.fromConfig'), kerasVersion } as unknown as LSTMOptions);
+    return new this({ ...kerasOptions('LSTM', config, 'LSTM.fromConfig'), kerasVersion } as unknown as LSTMOptions);
   }
 
   get className(): string {

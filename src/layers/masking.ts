@@ -29,7 +29,7 @@ export class Masking extends WeightlessLayer {
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): Masking {
     configKerasVersion(options, 'Masking.fromConfig');
-    return new Masking(kerasOptions('Masking', config, 'Masking.fromConfig') as unknown as MaskingOptions);
+    return new this(kerasOptions('Masking', config, 'Masking.fromConfig') as unknown as MaskingOptions);
   }
 
   get className(): string {

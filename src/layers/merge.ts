@@ -179,7 +179,7 @@ export class Add extends Merge {
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): Add {
-    return mergeFromConfig('Add', config, options, (o) => new Add(o));
+    return mergeFromConfig('Add', config, options, (o) => new this(o));
   }
 
   get className(): string {
@@ -195,7 +195,7 @@ export class Subtract extends Merge {
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): Subtract {
-    return mergeFromConfig('Subtract', config, options, (o) => new Subtract(o));
+    return mergeFromConfig('Subtract', config, options, (o) => new this(o));
   }
 
   get className(): string {
@@ -211,7 +211,7 @@ export class Multiply extends Merge {
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): Multiply {
-    return mergeFromConfig('Multiply', config, options, (o) => new Multiply(o));
+    return mergeFromConfig('Multiply', config, options, (o) => new this(o));
   }
 
   get className(): string {
@@ -227,7 +227,7 @@ export class Average extends Merge {
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): Average {
-    return mergeFromConfig('Average', config, options, (o) => new Average(o));
+    return mergeFromConfig('Average', config, options, (o) => new this(o));
   }
 
   get className(): string {
@@ -243,7 +243,7 @@ export class Maximum extends Merge {
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): Maximum {
-    return mergeFromConfig('Maximum', config, options, (o) => new Maximum(o));
+    return mergeFromConfig('Maximum', config, options, (o) => new this(o));
   }
 
   get className(): string {
@@ -259,7 +259,7 @@ export class Minimum extends Merge {
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): Minimum {
-    return mergeFromConfig('Minimum', config, options, (o) => new Minimum(o));
+    return mergeFromConfig('Minimum', config, options, (o) => new this(o));
   }
 
   get className(): string {

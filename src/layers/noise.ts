@@ -103,7 +103,7 @@ export class SpatialDropout1D extends SpatialDropout {
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): SpatialDropout1D {
-    return read('SpatialDropout1D', config, options, (o) => new SpatialDropout1D(o as unknown as SpatialDropoutOptions));
+    return read('SpatialDropout1D', config, options, (o) => new this(o as unknown as SpatialDropoutOptions));
   }
 
   get className(): string {
@@ -119,7 +119,7 @@ export class SpatialDropout2D extends SpatialDropout {
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): SpatialDropout2D {
-    return read('SpatialDropout2D', config, options, (o) => new SpatialDropout2D(o as unknown as SpatialDropoutOptions));
+    return read('SpatialDropout2D', config, options, (o) => new this(o as unknown as SpatialDropoutOptions));
   }
 
   get className(): string {
@@ -139,7 +139,7 @@ export class SpatialDropout3D extends SpatialDropout {
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): SpatialDropout3D {
-    return read('SpatialDropout3D', config, options, (o) => new SpatialDropout3D(o as unknown as SpatialDropoutOptions));
+    return read('SpatialDropout3D', config, options, (o) => new this(o as unknown as SpatialDropoutOptions));
   }
 
   get className(): string {
@@ -165,7 +165,7 @@ export class GaussianNoise extends IdentityAtInference {
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): GaussianNoise {
-    return read('GaussianNoise', config, options, (o) => new GaussianNoise(o as unknown as GaussianNoiseOptions));
+    return read('GaussianNoise', config, options, (o) => new this(o as unknown as GaussianNoiseOptions));
   }
 
   get className(): string {
@@ -190,7 +190,7 @@ export class GaussianDropout extends IdentityAtInference {
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): GaussianDropout {
-    return read('GaussianDropout', config, options, (o) => new GaussianDropout(o as unknown as RateNoiseOptions));
+    return read('GaussianDropout', config, options, (o) => new this(o as unknown as RateNoiseOptions));
   }
 
   get className(): string {
@@ -210,7 +210,7 @@ export class AlphaDropout extends IdentityAtInference {
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): AlphaDropout {
-    return read('AlphaDropout', config, options, (o) => new AlphaDropout(o as unknown as RateNoiseOptions));
+    return read('AlphaDropout', config, options, (o) => new this(o as unknown as RateNoiseOptions));
   }
 
   get className(): string {
@@ -240,7 +240,7 @@ export class ActivityRegularization extends IdentityAtInference {
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): ActivityRegularization {
-    return read('ActivityRegularization', config, options, (o) => new ActivityRegularization(o as ActivityRegularizationOptions));
+    return read('ActivityRegularization', config, options, (o) => new this(o as ActivityRegularizationOptions));
   }
 
   get className(): string {

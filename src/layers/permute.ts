@@ -33,7 +33,7 @@ export class Permute extends UnaryLayer {
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): Permute {
     configKerasVersion(options, 'Permute.fromConfig');
-    return new Permute(kerasOptions('Permute', config, 'Permute.fromConfig') as unknown as PermuteOptions);
+    return new this(kerasOptions('Permute', config, 'Permute.fromConfig') as unknown as PermuteOptions);
   }
 
   get className(): string {

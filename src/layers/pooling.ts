@@ -104,7 +104,7 @@ export class MaxPooling1D extends Pooling {
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): MaxPooling1D {
-    return new MaxPooling1D(poolingOptions('MaxPooling1D', config, options));
+    return new this(poolingOptions('MaxPooling1D', config, options));
   }
 
   get className(): string {
@@ -119,7 +119,7 @@ export class MaxPooling2D extends Pooling {
   }
 
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): MaxPooling2D {
-    return new MaxPooling2D(poolingOptions('MaxPooling2D', config, options));
+    return new this(poolingOptions('MaxPooling2D', config, options));
   }
 
   get className(): string {
@@ -134,7 +134,7 @@ export class MaxPooling3D extends Pooling {
   }
 
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): MaxPooling3D {
-    return new MaxPooling3D(poolingOptions('MaxPooling3D', config, options));
+    return new this(poolingOptions('MaxPooling3D', config, options));
   }
 
   get className(): string {
@@ -149,7 +149,7 @@ export class AveragePooling1D extends Pooling {
   }
 
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): AveragePooling1D {
-    return new AveragePooling1D(poolingOptions('AveragePooling1D', config, options));
+    return new this(poolingOptions('AveragePooling1D', config, options));
   }
 
   get className(): string {
@@ -164,7 +164,7 @@ export class AveragePooling2D extends Pooling {
   }
 
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): AveragePooling2D {
-    return new AveragePooling2D(poolingOptions('AveragePooling2D', config, options));
+    return new this(poolingOptions('AveragePooling2D', config, options));
   }
 
   get className(): string {
@@ -179,7 +179,7 @@ export class AveragePooling3D extends Pooling {
   }
 
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): AveragePooling3D {
-    return new AveragePooling3D(poolingOptions('AveragePooling3D', config, options));
+    return new this(poolingOptions('AveragePooling3D', config, options));
   }
 
   get className(): string {

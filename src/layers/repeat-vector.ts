@@ -30,7 +30,7 @@ export class RepeatVector extends UnaryLayer {
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): RepeatVector {
     configKerasVersion(options, 'RepeatVector.fromConfig');
-    return new RepeatVector(kerasOptions('RepeatVector', config, 'RepeatVector.fromConfig') as unknown as RepeatVectorOptions);
+    return new this(kerasOptions('RepeatVector', config, 'RepeatVector.fromConfig') as unknown as RepeatVectorOptions);
   }
 
   get className(): string {

@@ -36,7 +36,7 @@ export class Reshape extends UnaryLayer {
     const read = kerasOptions('Reshape', config, 'Reshape.fromConfig');
     // Keras 3 writes a None it could not know as null, which is -1 here.
     if (Array.isArray(read.targetShape)) read.targetShape = read.targetShape.map((d: unknown) => (d === null ? -1 : d));
-    return new Reshape(read as unknown as ReshapeOptions);
+    return new this(read as unknown as ReshapeOptions);
   }
 
   get className(): string {

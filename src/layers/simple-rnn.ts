@@ -17,7 +17,7 @@ export class SimpleRNN<A extends SimpleRNNArgs = SimpleRNNArgs> extends Recurren
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): SimpleRNN {
     const kerasVersion = configKerasVersion(options, 'SimpleRNN.fromConfig');
-    return new SimpleRNN({ ...kerasOptions('SimpleRNN', config, 'SimpleRNN.fromConfig'), kerasVersion } as unknown as SimpleRNNOptions);
+    return new this({ ...kerasOptions('SimpleRNN', config, 'SimpleRNN.fromConfig'), kerasVersion } as unknown as SimpleRNNOptions);
   }
 
   get className(): string {

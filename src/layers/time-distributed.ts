@@ -28,7 +28,7 @@ export class TimeDistributed extends Layer {
     const { className, config: innerConfig } = readSpec(config.layer, `${where}: config.layer`);
     const Class = WRAPPABLE_CLASSES[className];
     if (!Class) throw new ConfigError(`${where}: config.layer has class_name ${JSON.stringify(className)}; supported: ${Object.keys(WRAPPABLE_CLASSES).join(', ')}`);
-    return new TimeDistributed(Class.fromConfig(innerConfig, { kerasVersion }), kerasOptions('TimeDistributed', config, where) as LayerOptions);
+    return new this(Class.fromConfig(innerConfig, { kerasVersion }), kerasOptions('TimeDistributed', config, where) as LayerOptions);
   }
 
   get className(): string {
