@@ -12,8 +12,17 @@ import { strided_row, tape_block } from "./tape";
  * pre (3*Hp) = x·W + b_input; rec (3*Hp) = h·U + b_recurrent; h (Hp) updated.
  */
 export function gru_gates_reset_after(h: usize, pre: usize, rec: usize, Hp: i32, act: i32, ract: i32): void {
-  if (is_default(act, ract)) gru_reset_after_row(h, pre, rec, Hp, ACT_TANH, ACT_SIGMOID);
-  else gru_reset_after_row(h, pre, rec, Hp, act, ract);
+  if (is_default(act, ract)) gru_reset_after_keras(h, pre, rec, Hp);
+  else gru_reset_after_any(h, pre, rec, Hp, act, ract);
+}
+
+// Two functions, compiled apart on first call (see lstm_gates).
+function gru_reset_after_keras(h: usize, pre: usize, rec: usize, Hp: i32): void {
+  gru_reset_after_row(h, pre, rec, Hp, ACT_TANH, ACT_SIGMOID);
+}
+
+function gru_reset_after_any(h: usize, pre: usize, rec: usize, Hp: i32, act: i32, ract: i32): void {
+  gru_reset_after_row(h, pre, rec, Hp, act, ract);
 }
 
 // @ts-ignore: decorator

@@ -15,8 +15,17 @@ import { strided_row, tape_block } from "./tape";
  * tape), and rh (Hp) = r * h for the candidate product.
  */
 export function gru_gates_reset_before_zr(rh: usize, rec: usize, h: usize, pre: usize, Hp: i32, ract: i32): void {
-  if (ract == ACT_SIGMOID) gru_reset_before_zr_row(rh, rec, h, pre, Hp, ACT_SIGMOID);
-  else gru_reset_before_zr_row(rh, rec, h, pre, Hp, ract);
+  if (ract == ACT_SIGMOID) gru_reset_before_zr_keras(rh, rec, h, pre, Hp);
+  else gru_reset_before_zr_any(rh, rec, h, pre, Hp, ract);
+}
+
+// Two functions, compiled apart on first call (see lstm_gates).
+function gru_reset_before_zr_keras(rh: usize, rec: usize, h: usize, pre: usize, Hp: i32): void {
+  gru_reset_before_zr_row(rh, rec, h, pre, Hp, ACT_SIGMOID);
+}
+
+function gru_reset_before_zr_any(rh: usize, rec: usize, h: usize, pre: usize, Hp: i32, ract: i32): void {
+  gru_reset_before_zr_row(rh, rec, h, pre, Hp, ract);
 }
 
 // @ts-ignore: decorator
@@ -38,8 +47,17 @@ export function gru_gates_reset_before_zr(rh: usize, rec: usize, h: usize, pre: 
  * x·W_h + b_h + (r*h)·U_h; z (Hp) from the first half; h (Hp) updated.
  */
 export function gru_gates_reset_before_update(h: usize, preCandidate: usize, z: usize, Hp: i32, act: i32): void {
-  if (act == ACT_TANH) gru_reset_before_update_row(h, preCandidate, z, Hp, ACT_TANH);
-  else gru_reset_before_update_row(h, preCandidate, z, Hp, act);
+  if (act == ACT_TANH) gru_reset_before_update_keras(h, preCandidate, z, Hp);
+  else gru_reset_before_update_any(h, preCandidate, z, Hp, act);
+}
+
+// Two functions, compiled apart on first call (see lstm_gates).
+function gru_reset_before_update_keras(h: usize, preCandidate: usize, z: usize, Hp: i32): void {
+  gru_reset_before_update_row(h, preCandidate, z, Hp, ACT_TANH);
+}
+
+function gru_reset_before_update_any(h: usize, preCandidate: usize, z: usize, Hp: i32, act: i32): void {
+  gru_reset_before_update_row(h, preCandidate, z, Hp, act);
 }
 
 // @ts-ignore: decorator

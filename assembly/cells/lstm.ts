@@ -11,8 +11,19 @@ import { strided_row, tape_block } from "./tape";
  */
 export function lstm_gates(h: usize, c: usize, pre: usize, Hp: i32, act: i32, ract: i32): void {
   // Keras' defaults get a copy with the activations resolved at compile time.
-  if (act == ACT_TANH && ract == ACT_SIGMOID) lstm_row(h, c, pre, Hp, ACT_TANH, ACT_SIGMOID);
-  else lstm_row(h, c, pre, Hp, act, ract);
+  if (act == ACT_TANH && ract == ACT_SIGMOID) lstm_row_keras(h, c, pre, Hp);
+  else lstm_row_any(h, c, pre, Hp, act, ract);
+}
+
+// Two functions rather than both copies inlined here: engines compile a function on its first
+// call, so a first apply with Keras' default activations compiles only the small copy, not the
+// generic one that inlines every activation (most of the 17 kB the two made together).
+function lstm_row_keras(h: usize, c: usize, pre: usize, Hp: i32): void {
+  lstm_row(h, c, pre, Hp, ACT_TANH, ACT_SIGMOID);
+}
+
+function lstm_row_any(h: usize, c: usize, pre: usize, Hp: i32, act: i32, ract: i32): void {
+  lstm_row(h, c, pre, Hp, act, ract);
 }
 
 // @ts-ignore: decorator

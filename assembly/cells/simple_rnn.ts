@@ -7,8 +7,17 @@ import { strided_row } from "./tape";
 /** h (Hp) = act(pre), pre (Hp) = x·W + b + h·U. */
 export function simple_rnn_gates(h: usize, pre: usize, Hp: i32, act: i32): void {
   // tanh, Keras' default, gets a copy with the activation resolved at compile time.
-  if (act == ACT_TANH) simple_rnn_row(h, pre, Hp, ACT_TANH);
-  else simple_rnn_row(h, pre, Hp, act);
+  if (act == ACT_TANH) simple_rnn_keras(h, pre, Hp);
+  else simple_rnn_any(h, pre, Hp, act);
+}
+
+// Two functions, compiled apart on first call (see lstm_gates).
+function simple_rnn_keras(h: usize, pre: usize, Hp: i32): void {
+  simple_rnn_row(h, pre, Hp, ACT_TANH);
+}
+
+function simple_rnn_any(h: usize, pre: usize, Hp: i32, act: i32): void {
+  simple_rnn_row(h, pre, Hp, act);
 }
 
 // @ts-ignore: decorator
