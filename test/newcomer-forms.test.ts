@@ -109,6 +109,20 @@ describe("model.getLayer and Sequential.pop, as Keras' get_layer and pop", () =>
   });
 });
 
+describe('Sequential.build(inputShape), as Keras builds', () => {
+  it("gives an Embedding's open (None, None) input its length, and refuses a shape that contradicts a declared one", () => {
+    const model = new Sequential([new Embedding(50, 4), new LSTM(3)]);
+    model.build([null, 20]);
+    const text = model.summary({ print: false });
+    expect(text).toContain('(None, 20, 4)');
+    expect(model.predict(tensor([new Array(20).fill(1)])).shape).toEqual([1, 3]);
+    const declared = new Sequential([new LSTM(3, { inputShape: [4, 3] })]);
+    declared.build([null, 4, 3]);
+    expectError(() => declared.build([null, 5, 3]), ConfigError, ['the model is already configured for inputs of shape [None, 4, 3]; it cannot be built with input shape [None, 5, 3]']);
+    expect(declared.predict(x).shape).toEqual([2, 3]);
+  });
+});
+
 describe('numpy-like inputs and the messages for wrong forms', () => {
   it('a list of typed arrays stacks as numpy.array([frame, frame]) does', () => {
     const frames = [new Float32Array([1, 2, 3]), new Float32Array([4, 5, 6])];

@@ -82,6 +82,10 @@ export async function writeFilesAtomically(files: readonly [URL, Uint8Array][]):
     }
   } catch (error) {
     await Promise.all([...temps, ...placed].map((path) => fs.rm(path, { force: true }).catch(() => undefined)));
-    throw new ModelFileError(`cannot be written (${describeThrown(error)}); no file of this save was left behind`, { file: failed, cause: error });
+    // ENOENT on a write names a temporary file; what the user needs to know is that the folder is missing.
+    const folder = failed.slice(0, Math.max(failed.lastIndexOf('/'), failed.lastIndexOf('\\')));
+    const missing = (error as { code?: unknown }).code === 'ENOENT' && folder !== '' && !(await fs.stat(folder).then(() => true, () => false));
+    const reason = missing ? `its folder ${folder} does not exist; create it first (saving writes files, not folders)` : describeThrown(error);
+    throw new ModelFileError(`cannot be written (${reason}); no file of this save was left behind`, { file: failed, cause: error });
   }
 }

@@ -1,6 +1,7 @@
 // Synchronous start-up for the places where nothing may be awaited before the first
 // frame: an AudioWorkletProcessor (which cannot fetch, and whose process() is
 // synchronous) or a worker handed the module by the main thread.
+import type { CompiledWasmModule } from './compiled-module.js';
 import { RuntimeError } from '../errors.js';
 import { checkKnownKeys } from '../option-keys.js';
 import type { KernelExports } from './exports.js';
@@ -10,7 +11,7 @@ import { kernelImports, kernelVariant } from './module.js';
 
 export interface InitSyncOptions {
   /** The kernel module: a compiled WebAssembly.Module (it can be posted to a worklet or worker), or its bytes. */
-  wasm: WebAssembly.Module | ArrayBuffer | ArrayBufferView;
+  wasm: CompiledWasmModule | ArrayBuffer | ArrayBufferView;
 }
 
 /**

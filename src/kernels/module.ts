@@ -11,6 +11,7 @@
 // - in browsers (and for http(s) URLs anywhere) by `fetch`, compiled while it streams in;
 // - in Node, for `file:` URLs and plain paths, by reading the file through a dynamic import
 //   of node:fs/promises that bundlers neither follow nor keep in a browser bundle.
+import type { CompiledWasmModule } from './compiled-module.js';
 import { RuntimeError } from '../errors.js';
 import { checkSameModule, readyRequest, type ReadyRequest } from './ready-options.js';
 import type { KernelExports } from './exports.js';
@@ -30,7 +31,7 @@ export type WasmSource =
   | PromiseLike<Response>
   | ArrayBuffer
   | ArrayBufferView
-  | WebAssembly.Module;
+  | CompiledWasmModule;
 
 export interface ReadyOptions {
   /** The kernel module, for hosts that serve or bundle it themselves. Default: the .wasm beside the package. */

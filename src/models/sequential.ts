@@ -93,12 +93,21 @@ export class Sequential extends ModelBase<Tensor> {
   /** Traces the chain for inputs of this shape (batch axis first, None allowed). */
   build(inputShape: Shape): void {
     this.checkNotDisposed('build');
-    if (this.output && this.input) return;
+    if (this.output && this.input) {
+      const traced = this.input.shape;
+      const sameShape = traced.length === inputShape.length && traced.every((d, i) => d === inputShape[i]);
+      // An input nothing fixed (an Embedding's default (None, None)) takes the shape build() gives, as Keras' build does.
+      if (sameShape || !(traced.length === inputShape.length && traced.every((d) => d === null))) {
+        if (sameShape) return;
+        throw new ConfigError(`${this.name}: the model is already configured for inputs of shape ${formatShape(traced)}; it cannot be built with input shape ${formatShape(inputShape)}`);
+      }
+    }
     const input = new InputLayer({ batchShape: inputShape }).output;
     let output = input;
     for (const layer of this.chain) output = this.callLayer(layer, output);
     this.input = input;
     this.output = output;
+    this.graph = null;
   }
 
   /** @internal */

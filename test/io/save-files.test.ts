@@ -95,6 +95,7 @@ describe('saveModel to a path', () => {
     expect(readdirSync(target)).toEqual(['inside']);
     // A folder that does not exist: nothing is created.
     await expect(saveModel(model(), join(dir, 'missing', 'm.h5'))).rejects.toThrow(ModelFileError);
+    await expect(saveModel(model(), join(dir, 'missing', 'm.h5'))).rejects.toThrow(`m.h5: cannot be written (its folder ${join(dir, 'missing')} does not exist; create it first`);
     expect(existsSync(join(dir, 'missing'))).toBe(false);
   });
 
