@@ -32,6 +32,11 @@ export class Tensor {
     this.shape = Object.freeze([...shape]);
   }
 
+  /** Always 'float32', the kernels' type (as tf.Tensor.dtype and numpy's dtype name). */
+  get dtype(): 'float32' {
+    return 'float32';
+  }
+
   get rank(): number {
     return this.shape.length;
   }

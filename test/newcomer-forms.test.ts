@@ -123,6 +123,44 @@ describe('Sequential.build(inputShape), as Keras builds', () => {
   });
 });
 
+describe("model.save(path) and model.getConfig(), as Keras' save and get_config; tensor.dtype", () => {
+  it('save writes what saveModel writes once wasm-rnn/keras is imported, and says to import it otherwise', async () => {
+    const { mkdtempSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const model = new Sequential([new LSTM(2, { inputShape: [4, 3], seed: 1 }), new Dense(1, { seed: 2 })]);
+    const before = await model.save('never-written.keras').then(() => null, (e: unknown) => e);
+    expect(before).toBeInstanceOf(ConfigError);
+    expect((before as Error).message).toContain("save writes model files through wasm-rnn/keras; import it once (import { saveModel } from 'wasm-rnn/keras')");
+    const keras = await import('../dist/io/keras.js');
+    const dir = mkdtempSync(join(tmpdir(), 'wasm-rnn-save-method-'));
+    try {
+      const date = new Date(Date.UTC(2026, 0, 2));
+      await model.save(join(dir, 'a.keras'), { date });
+      await keras.saveModel(model, join(dir, 'b.keras'), { date });
+      expect(readFileSync(join(dir, 'a.keras')).equals(readFileSync(join(dir, 'b.keras')))).toBe(true);
+      expectSame((await keras.loadModel(join(dir, 'a.keras'))).predict(x) as Tensor, model.predict(x));
+      const error = await model.save(join(dir, 'c.keras'), untyped({ overwrite: true })).then(() => null, (e: unknown) => e);
+      expect((error as Error).message).toContain("unknown option 'overwrite'");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('getConfig is the config of toJSON(): Keras 3 get_config()', () => {
+    const model = new Sequential([new LSTM(2, { inputShape: [4, 3], name: 'enc' })], { name: 'm' });
+    const config = model.getConfig();
+    expect(config).toEqual((JSON.parse(model.toJSON()) as { config: unknown }).config);
+    expect(config.name).toBe('m');
+    expect((config.layers as { class_name: string }[]).map((l) => l.class_name)).toEqual(['InputLayer', 'LSTM']);
+  });
+
+  it("tensor.dtype is 'float32'", () => {
+    expect(tensor([1, 2]).dtype).toBe('float32');
+    expect(Object.keys(tensor([1])).sort()).toEqual(['data', 'shape']);
+  });
+});
+
 describe('numpy-like inputs and the messages for wrong forms', () => {
   it('a list of typed arrays stacks as numpy.array([frame, frame]) does', () => {
     const frames = [new Float32Array([1, 2, 3]), new Float32Array([4, 5, 6])];

@@ -5,6 +5,7 @@
 import { ConfigError } from '../errors.js';
 import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 import type { ModelBase } from '../models/model.js';
+import type { SaveFormat, SaveModelOptions } from '../models/model-saver.js';
 import { isNode } from '../platform.js';
 import { writeFilesAtomically, toFileUrl } from './node-file.js';
 import { legacyH5Bytes } from './save-h5.js';
@@ -12,18 +13,7 @@ import { kerasArchiveBytes } from './save-keras.js';
 import { modelInfo } from './save-model-info.js';
 import { DEFAULT_SHARD_BYTES, tfjsFiles } from './save-tfjs.js';
 
-export type SaveFormat = 'keras' | 'h5' | 'tfjs';
-
-export interface SaveModelOptions {
-  /** The file format; with a path, taken from its extension (.keras, .h5 / .hdf5, .json) when not given. */
-  format?: SaveFormat;
-  /** `.keras` only: deflate the archive members (Keras itself stores them); default false. */
-  compress?: boolean;
-  /** TF.js only: the largest weight shard in bytes; default 4 MiB as tensorflowjs_converter. */
-  shardBytes?: number;
-  /** The save date written in a `.keras` archive's metadata and zip headers; default now. */
-  date?: Date;
-}
+export type { SaveFormat, SaveModelOptions } from '../models/model-saver.js';
 
 const FORMATS: readonly SaveFormat[] = ['keras', 'h5', 'tfjs'];
 const OPTION_KEYS = ['format', 'compress', 'shardBytes', 'date'];

@@ -1,13 +1,12 @@
 // Synchronous start-up for the places where nothing may be awaited before the first
 // frame: an AudioWorkletProcessor (which cannot fetch, and whose process() is
 // synchronous) or a worker handed the module by the main thread.
-import type { CompiledWasmModule } from './compiled-module.js';
 import { RuntimeError } from '../errors.js';
 import { checkKnownKeys } from '../option-keys.js';
 import type { KernelExports } from './exports.js';
 import { KernelInstance } from './instance.js';
 import { useDefaultInstance } from './default-instance.js';
-import { kernelImports, kernelVariant } from './module.js';
+import { kernelImports, kernelVariant, type CompiledWasmModule } from './module.js';
 
 export interface InitSyncOptions {
   /** The kernel module: a compiled WebAssembly.Module (it can be posted to a worklet or worker), or its bytes. */

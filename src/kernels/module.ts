@@ -11,13 +11,18 @@
 // - in browsers (and for http(s) URLs anywhere) by `fetch`, compiled while it streams in;
 // - in Node, for `file:` URLs and plain paths, by reading the file through a dynamic import
 //   of node:fs/promises that bundlers neither follow nor keep in a browser bundle.
-import type { CompiledWasmModule } from './compiled-module.js';
 import { RuntimeError } from '../errors.js';
 import { checkSameModule, readyRequest, type ReadyRequest } from './ready-options.js';
 import type { KernelExports } from './exports.js';
 import { loadedInstance, useDefaultInstance } from './default-instance.js';
 import { KernelInstance } from './instance.js';
 import { absoluteUrl, isNode, readNodeFile } from '../platform.js';
+
+/**
+ * WebAssembly.Module where the program's types declare it (lib DOM or WebWorker, newer @types/node),
+ * else any object: so these types compile in a Node project whose lib has no WebAssembly namespace.
+ */
+export type CompiledWasmModule = typeof globalThis extends { WebAssembly: { Module: { prototype: infer M } } } ? M : object;
 
 /**
  * What `ready({ wasm })` accepts: a URL or string (a URL, or in Node also a file path), a `Response`

@@ -1,6 +1,7 @@
 // Models: the shared surface (predict, summary, weights) and the functional
 // Model built from Input() tensors and the outputs of layers called on them.
 import { readWeightsInto, type WeightsFileSource } from './weights-loader.js';
+import { writeModelFile, type SaveModelOptions } from './model-saver.js';
 import { ConfigError, DisposedError, InputError, ShapeError } from '../errors.js';
 import { InputLayer } from '../layers/input-layer.js';
 import { uniqueLayerName, type Layer } from '../layers/layer.js';
@@ -262,6 +263,20 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> {
     if (this.disposedFlag) {
       throw new DisposedError(`${this.name}: cannot ${action}: the model was disposed`);
     }
+  }
+
+  /**
+   * Keras' model.save(path) in Node: the format from the extension (.keras, .h5, TF.js model.json)
+   * or `{ format }`, as saveModel(model, path) writes it. Needs wasm-rnn/keras to be imported once.
+   */
+  save(path: string | URL, options: SaveModelOptions = {}): Promise<void> {
+    this.checkNotDisposed('save');
+    return writeModelFile(this as unknown as ModelBase, path, options);
+  }
+
+  /** Keras' model.get_config(): the `config` of toJSON() (Keras 3 spelling), as an object. */
+  getConfig(): Record<string, unknown> {
+    return this.kerasConfig(3).config as Record<string, unknown>;
   }
 
   /**

@@ -93,16 +93,18 @@ export class Sequential extends ModelBase<Tensor> {
   /** Traces the chain for inputs of this shape (batch axis first, None allowed). */
   build(inputShape: Shape): void {
     this.checkNotDisposed('build');
+    let shape = inputShape;
     if (this.output && this.input) {
       const traced = this.input.shape;
-      const sameShape = traced.length === inputShape.length && traced.every((d, i) => d === inputShape[i]);
-      // An input nothing fixed (an Embedding's default (None, None)) takes the shape build() gives, as Keras' build does.
-      if (sameShape || !(traced.length === inputShape.length && traced.every((d) => d === null))) {
-        if (sameShape) return;
+      if (traced.length !== inputShape.length || traced.some((d, i) => d !== null && d !== inputShape[i])) {
         throw new ConfigError(`${this.name}: the model is already configured for inputs of shape ${formatShape(traced)}; it cannot be built with input shape ${formatShape(inputShape)}`);
       }
+      // A declared shape stays; an input nothing fixed (an Embedding's default (None, None)) takes
+      // the sizes build() gives, as Keras' build does (the batch axis stays open).
+      if (traced.some((d) => d !== null) || traced.every((d, i) => i === 0 || d === inputShape[i])) return;
+      shape = [null, ...inputShape.slice(1)];
     }
-    const input = new InputLayer({ batchShape: inputShape }).output;
+    const input = new InputLayer({ batchShape: shape }).output;
     let output = input;
     for (const layer of this.chain) output = this.callLayer(layer, output);
     this.input = input;

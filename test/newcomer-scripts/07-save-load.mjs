@@ -28,6 +28,10 @@ try {
     assert.equal(loaded.summary({ print: false }), model.summary({ print: false }), file);
   }
   assert.ok(existsSync(join(dir, 'tfjs/group1-shard1of1.bin')));
+  // Keras' own spelling, model.save(path), once wasm-rnn/keras is imported.
+  await model.save(join(dir, 'method.keras'));
+  same((await loadModel(join(dir, 'method.keras'))).predict(ids), expected, 'model.save');
+  assert.equal(model.getConfig().name, 'sequential');
   const fresh = build();
   await loadWeights(fresh, join(dir, 'model.h5'));
   same(fresh.predict(ids), expected, 'loadWeights');
