@@ -109,6 +109,59 @@ const ROUNDING_SHIFT: f32 = 12582912.0;
   return f32x4.div(p, q);
 }
 
+// The second result of `f32x4_tanh_pair` (a function returns one value).
+let pairSecond: v128 = i32x4.splat(0);
+
+/**
+ * `f32x4_tanh` of two vectors in lockstep: the same operations on each lane, so the same
+ * bits, but each polynomial constant is used twice where it is built. V8 materialises a
+ * v128 constant at each use (about three instructions), so one vector's tanh spent more
+ * on its 13 constants than on its arithmetic. Returns tanh(a); tanh(b) is `pair_second()`.
+ */
+// @ts-ignore: decorator
+@inline export function f32x4_tanh_pair(a: v128, b: v128): v128 {
+  const lo = splat(-9.0);
+  const hi = splat(9.0);
+  a = f32x4.pmin(f32x4.pmax(a, lo), hi);
+  b = f32x4.pmin(f32x4.pmax(b, lo), hi);
+  const a2 = f32x4.mul(a, a);
+  const b2 = f32x4.mul(b, b);
+  let k = splat(-2.76076847742355e-16);
+  let pa = k;
+  let pb = k;
+  k = splat(2.00018790482477e-13); pa = madd(pa, a2, k); pb = madd(pb, b2, k);
+  k = splat(-8.60467152213735e-11); pa = madd(pa, a2, k); pb = madd(pb, b2, k);
+  k = splat(5.12229709037114e-08); pa = madd(pa, a2, k); pb = madd(pb, b2, k);
+  k = splat(1.48572235717979e-05); pa = madd(pa, a2, k); pb = madd(pb, b2, k);
+  k = splat(6.37261928875436e-04); pa = madd(pa, a2, k); pb = madd(pb, b2, k);
+  k = splat(4.89352455891786e-03); pa = madd(pa, a2, k); pb = madd(pb, b2, k);
+  pa = f32x4.mul(pa, a);
+  pb = f32x4.mul(pb, b);
+  k = splat(1.19825839466702e-06);
+  let qa = k;
+  let qb = k;
+  k = splat(1.18534705686654e-04); qa = madd(qa, a2, k); qb = madd(qb, b2, k);
+  k = splat(2.26843463243900e-03); qa = madd(qa, a2, k); qb = madd(qb, b2, k);
+  k = splat(4.89352518554385e-03); qa = madd(qa, a2, k); qb = madd(qb, b2, k);
+  pairSecond = f32x4.div(pb, qb);
+  return f32x4.div(pa, qa);
+}
+
+/** `f32x4_gate_sigmoid` of two vectors in lockstep; the second result is `pair_second()`. */
+// @ts-ignore: decorator
+@inline export function f32x4_gate_sigmoid_pair(a: v128, b: v128): v128 {
+  const half = splat(0.5);
+  const ta = f32x4_tanh_pair(f32x4.mul(a, half), f32x4.mul(b, half));
+  pairSecond = madd(pairSecond, half, half);
+  return madd(ta, half, half);
+}
+
+/** The second result of the last pair function. */
+// @ts-ignore: decorator
+@inline export function pair_second(): v128 {
+  return pairSecond;
+}
+
 /** exp(x) - 1 for x <= 0 branches (ELU/SELU); the cancellation error stays below 1e-7 absolute. */
 // @ts-ignore: decorator
 @inline function f32x4_negative_part_elu(x: v128): v128 {

@@ -1,6 +1,6 @@
 // GRU with reset_after = true (Keras 2.3+ / 3 default, CuDNN-compatible):
 // the reset gate multiplies h·U_h + b_h. G = 3, recurrent bias in the packed U.
-import { f32x4_activate, f32x4_activate_call, f32x4_activate_derivative_call, f32x4_gate_activate, f32x4_gate_activate_call, ACT_SIGMOID, ACT_TANH } from "../activations";
+import { f32x4_activate, f32x4_activate_call, f32x4_gate_sigmoid_pair, f32x4_tanh_pair, pair_second, f32x4_activate_derivative_call, f32x4_gate_activate, f32x4_gate_activate_call, ACT_SIGMOID, ACT_TANH } from "../activations";
 import { recurrent_product, recurrent_product_backward } from "./recurrent_dropout";
 import { madd, splat } from "../simd";
 import { blend, is_default } from "./gru_common";
@@ -17,18 +17,37 @@ export function gru_gates_reset_after(h: usize, pre: usize, rec: usize, Hp: i32,
 }
 
 // Two functions, compiled apart on first call (see lstm_gates).
+// Pairs of vectors in lockstep (see f32x4_tanh_pair), the same bits as gru_reset_after_row.
 function gru_reset_after_keras(h: usize, pre: usize, rec: usize, Hp: i32): void {
-  gru_reset_after_row(h, pre, rec, Hp, ACT_TANH, ACT_SIGMOID);
+  const block = <usize>Hp << 2;
+  let j = 0;
+  for (; j + 8 <= Hp; j += 8) {
+    const off = <usize>j << 2;
+    const p = pre + off;
+    const q = rec + off;
+    const za = f32x4_gate_sigmoid_pair(f32x4.add(v128.load(p), v128.load(q)), f32x4.add(v128.load(p, 16), v128.load(q, 16)));
+    const zb = pair_second();
+    const ra = f32x4_gate_sigmoid_pair(
+      f32x4.add(v128.load(p + block), v128.load(q + block)), f32x4.add(v128.load(p + block, 16), v128.load(q + block, 16)),
+    );
+    const rb = pair_second();
+    const ca = f32x4_tanh_pair(
+      madd(ra, v128.load(q + 2 * block), v128.load(p + 2 * block)), madd(rb, v128.load(q + 2 * block, 16), v128.load(p + 2 * block, 16)),
+    );
+    const cb = pair_second();
+    v128.store(h + off, blend(za, v128.load(h + off), ca));
+    v128.store(h + off, blend(zb, v128.load(h + off, 16), cb), 16);
+  }
+  if (j < Hp) gru_reset_after_row(h + (<usize>j << 2), pre + (<usize>j << 2), rec + (<usize>j << 2), Hp - j, block, ACT_TANH, ACT_SIGMOID);
 }
 
 function gru_reset_after_any(h: usize, pre: usize, rec: usize, Hp: i32, act: i32, ract: i32): void {
-  gru_reset_after_row(h, pre, rec, Hp, act, ract);
+  gru_reset_after_row(h, pre, rec, Hp, <usize>Hp << 2, act, ract);
 }
 
 // @ts-ignore: decorator
-@inline function gru_reset_after_row(h: usize, pre: usize, rec: usize, Hp: i32, act: i32, ract: i32): void {
-  const block = <usize>Hp << 2;
-  for (let j = 0; j < Hp; j += 4) {
+@inline function gru_reset_after_row(h: usize, pre: usize, rec: usize, n: i32, block: usize, act: i32, ract: i32): void {
+  for (let j = 0; j < n; j += 4) {
     const off = <usize>j << 2;
     const z = f32x4_gate_activate(f32x4.add(v128.load(pre + off), v128.load(rec + off)), ract);
     const r = f32x4_gate_activate(f32x4.add(v128.load(pre + off + block), v128.load(rec + off + block)), ract);

@@ -1,5 +1,5 @@
 // LSTM cell, Keras gate order i, f, c, o. G = 4, states h and c.
-import { f32x4_activate, f32x4_activate_call, f32x4_activate_derivative_call, f32x4_gate_activate, f32x4_gate_activate_call, ACT_SIGMOID, ACT_TANH } from "../activations";
+import { f32x4_activate, f32x4_activate_call, f32x4_gate_sigmoid_pair, f32x4_tanh_pair, pair_second, f32x4_activate_derivative_call, f32x4_gate_activate, f32x4_gate_activate_call, ACT_SIGMOID, ACT_TANH } from "../activations";
 import { recurrent_product, recurrent_product_backward } from "./recurrent_dropout";
 import { madd } from "../simd";
 import { row_is_valid } from "./rows";
@@ -18,18 +18,41 @@ export function lstm_gates(h: usize, c: usize, pre: usize, Hp: i32, act: i32, ra
 // Two functions rather than both copies inlined here: engines compile a function on its first
 // call, so a first apply with Keras' default activations compiles only the small copy, not the
 // generic one that inlines every activation (most of the 17 kB the two made together).
+// Pairs of vectors in lockstep (see f32x4_tanh_pair), the same bits as lstm_row.
 function lstm_row_keras(h: usize, c: usize, pre: usize, Hp: i32): void {
-  lstm_row(h, c, pre, Hp, ACT_TANH, ACT_SIGMOID);
+  const block = <usize>Hp << 2;
+  let j = 0;
+  for (; j + 8 <= Hp; j += 8) {
+    const at = pre + (<usize>j << 2);
+    const ia = f32x4_gate_sigmoid_pair(v128.load(at), v128.load(at, 16));
+    const ib = pair_second();
+    const fa = f32x4_gate_sigmoid_pair(v128.load(at + block), v128.load(at + block, 16));
+    const fb = pair_second();
+    const ga = f32x4_tanh_pair(v128.load(at + 2 * block), v128.load(at + 2 * block, 16));
+    const gb = pair_second();
+    const oa = f32x4_gate_sigmoid_pair(v128.load(at + 3 * block), v128.load(at + 3 * block, 16));
+    const ob = pair_second();
+    const cj = c + (<usize>j << 2);
+    const ca = madd(fa, v128.load(cj), f32x4.mul(ia, ga));
+    const cb = madd(fb, v128.load(cj, 16), f32x4.mul(ib, gb));
+    v128.store(cj, ca);
+    v128.store(cj, cb, 16);
+    const ta = f32x4_tanh_pair(ca, cb);
+    const tb = pair_second();
+    const hj = h + (<usize>j << 2);
+    v128.store(hj, f32x4.mul(oa, ta));
+    v128.store(hj, f32x4.mul(ob, tb), 16);
+  }
+  if (j < Hp) lstm_row(h + (<usize>j << 2), c + (<usize>j << 2), pre + (<usize>j << 2), Hp - j, block, ACT_TANH, ACT_SIGMOID);
 }
 
 function lstm_row_any(h: usize, c: usize, pre: usize, Hp: i32, act: i32, ract: i32): void {
-  lstm_row(h, c, pre, Hp, act, ract);
+  lstm_row(h, c, pre, Hp, <usize>Hp << 2, act, ract);
 }
 
 // @ts-ignore: decorator
-@inline function lstm_row(h: usize, c: usize, pre: usize, Hp: i32, act: i32, ract: i32): void {
-  const block = <usize>Hp << 2;
-  for (let j = 0; j < Hp; j += 4) {
+@inline function lstm_row(h: usize, c: usize, pre: usize, n: i32, block: usize, act: i32, ract: i32): void {
+  for (let j = 0; j < n; j += 4) {
     const at = pre + (<usize>j << 2);
     const i = f32x4_gate_activate(v128.load(at), ract);
     const f = f32x4_gate_activate(v128.load(at + block), ract);
