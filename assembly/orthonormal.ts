@@ -211,13 +211,15 @@ export function orthonormal_packed_floats(n: i32): i32 {
 /**
  * In place, V becomes Q = L⁻¹·V in column panels [first, last), L packed by f64_cholesky_rows,
  * and each solved panel's entries of Q's n vectors, times `gain` (in float64, rounded once), go
- * to `out` while the panel is in cache: as rows (out[j·m + i], Q's n rows of length m) when
- * `asRows`, else as columns (out[i·n + j], the tall m×n matrix). Columns are independent in the
- * solve, so a panel (rows·32 bytes) stays in cache while all its rows are solved, each from the
- * rows of Q right before it, read sequentially. The squares of each solved row are added to
- * sums[row] (float64, zeroed by the caller before the first panel).
+ * out while the panel is in cache: as rows (Q's n rows of length m) when `asRows`, else as the
+ * tall m×n matrix's rows of length n. Output row r is at head + r·length when r < headRows (the
+ * caller's memory already in use, such as G's once L is packed), else at
+ * tail + (r - headRows)·length, so the fresh memory the output needs shrinks by headRows rows.
+ * Columns are independent in the solve, so a panel (rows·32 bytes) stays in cache while all its
+ * rows are solved, each from the rows of Q right before it, read sequentially. The squares of
+ * each solved row are added to sums[row] (float64, zeroed by the caller before the first panel).
  */
-export function f32_substitute_panels(w: usize, rows: i32, packed: usize, first: i32, last: i32, sums: usize, out: usize, n: i32, m: i32, gain: f64, asRows: bool): void {
+export function f32_substitute_panels(w: usize, rows: i32, packed: usize, first: i32, last: i32, sums: usize, head: usize, headRows: i32, tail: usize, n: i32, m: i32, gain: f64, asRows: bool): void {
   const panelBytes = column_panel_bytes(rows);
   for (let b = first; b < last; b++) {
     const panel = w + <usize>b * panelBytes;
@@ -227,30 +229,36 @@ export function f32_substitute_panels(w: usize, rows: i32, packed: usize, first:
       substitute_4x8(panel, i0, block, diagonal, sums + (<usize>i0 << 3));
       block = diagonal + 64;
     }
-    write_panel(out, panel, n, m, gain, asRows, b);
+    write_panel(head, headRows, tail, panel, n, m, gain, asRows, b);
   }
 }
 
-/** Entries 8b.. of Q's n vectors from column panel b into `out`, times gain (f32_substitute_panels). */
+/** Where output row r of `length` floats starts (f32_substitute_panels). */
 // @ts-ignore: decorator
-@inline function write_panel(out: usize, panel: usize, n: i32, m: i32, gain: f64, asRows: bool, b: i32): void {
+@inline function output_row(head: usize, headRows: i32, tail: usize, r: i32, length: i32): usize {
+  return r < headRows ? head + ((<usize>r * length) << 2) : tail + ((<usize>(r - headRows) * length) << 2);
+}
+
+/** Entries 8b.. of Q's n vectors from column panel b to the output, times gain (f32_substitute_panels). */
+// @ts-ignore: decorator
+@inline function write_panel(head: usize, headRows: i32, tail: usize, panel: usize, n: i32, m: i32, gain: f64, asRows: bool, b: i32): void {
   const entries = min(8, m - 8 * b);
   if (asRows && entries == 8) {
     const scale = f64x2.splat(gain);
     for (let j = 0; j < n; j++) {
-      const target = out + ((<usize>j * m + 8 * b) << 2);
+      const target = output_row(head, headRows, tail, j, m) + (<usize>(8 * b) << 2);
       const source = panel + (<usize>j << 5);
       v128.store(target, scaled4(v128.load(source), scale));
       v128.store(target, scaled4(v128.load(source, 16), scale), 16);
     }
     return;
   }
-  for (let j = 0; j < n; j++) {
-    const source = panel + (<usize>j << 5);
-    for (let e = 0; e < entries; e++) {
-      const i = 8 * b + e;
-      const target = out + ((asRows ? <usize>j * m + i : <usize>i * n + j) << 2);
-      store<f32>(target, <f32>(gain * <f64>load<f32>(source + (<usize>e << 2))));
+  for (let e = 0; e < entries; e++) {
+    const i = 8 * b + e;
+    const row = asRows ? 0 : output_row(head, headRows, tail, i, n);
+    for (let j = 0; j < n; j++) {
+      const target = asRows ? output_row(head, headRows, tail, j, m) + (<usize>i << 2) : row + (<usize>j << 2);
+      store<f32>(target, <f32>(gain * <f64>load<f32>(panel + (<usize>j << 5) + (<usize>e << 2))));
     }
   }
 }

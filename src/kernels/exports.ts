@@ -84,8 +84,8 @@ export interface KernelExports {
   f32_gram_band(g: number, w: number, scratch: number, rows: number, first: number, last: number): void;
   orthonormal_scratch_bytes(rows: number, blocks: number): number;
   f64_cholesky_rows(g: number, n: number, i0: number, packed: number): number;
-  /** Q = L⁻¹·V in column panels [first, last), each panel then written to `out` (times gain, as rows or as the tall matrix). */
-  f32_substitute_panels(w: number, rows: number, packed: number, first: number, last: number, sums: number, out: number, n: number, m: number, gain: number, asRows: number): void;
+  /** Q = L⁻¹·V in column panels [first, last), each panel then written out (times gain, as rows or as the tall matrix): output rows below headRows at head, the rest at tail. */
+  f32_substitute_panels(w: number, rows: number, packed: number, first: number, last: number, sums: number, head: number, headRows: number, tail: number, n: number, m: number, gain: number, asRows: number): void;
   orthonormal_packed_floats(n: number): number;
   /** Groups [from, to) of V's column panels (group b·n + j: entries 8b.. of vector j): drawn from the lanes in `state`, or from source when it is not 0. */
   orthonormal_fill(state: number, source: number, w: number, rows: number, n: number, m: number, from: number, to: number): void;

@@ -53,18 +53,23 @@ export function kernelOrthonormalColumns(
   const scratchBytes = exports.orthonormal_scratch_bytes(rows, band);
   const gramBytes = rows * rows * 8;
   const packedBytes = ((rows * rows) / 2 + 2 * rows) * 4; // orthonormal_packed_floats(rows)
-  const outBytes = m * n * 4;
+  // Output rows (Q's rows of length m, or the tall matrix's of length n): the first ones go to
+  // G's memory, dead once L is packed and already touched, so that fewer fresh pages fault in.
+  const [outRows, rowLength] = asRows ? [n, m] : [m, n];
+  const headRows = Math.min(outRows, Math.floor(gramBytes / (4 * rowLength)));
+  const tailBytes = Math.max(4, (outRows - headRows) * rowLength * 4);
   const sourceBytes = 'matrix' in source ? m * n * 8 : 0;
-  const parts = [RANDOM_STATE_BYTES, columnPanelBytes, scratchBytes, gramBytes, packedBytes, outBytes, sourceBytes];
+  const parts = [RANDOM_STATE_BYTES, columnPanelBytes, scratchBytes, gramBytes, packedBytes, rows * 8, tailBytes, sourceBytes];
   const total = parts.reduce((sum, bytes) => sum + alignBlock(bytes), 0);
   if (total + heap.allocatedBytes > WASM_MEMORY_LIMIT) return null;
 
   const state = heap.alloc(RANDOM_STATE_BYTES);
   const w = heap.alloc(columnPanelBytes); // V as column panels, then Q
   const scratch = heap.alloc(scratchBytes); // one band of V as Gram panels
-  const gram = heap.alloc(gramBytes); // G, then L, then row sums
+  const gram = heap.alloc(gramBytes); // G, then L, then the first rows of the output
   const packed = heap.alloc(packedBytes);
-  const out = heap.alloc(outBytes);
+  const sums = heap.alloc(rows * 8); // squared norms of Q's rows
+  const tail = heap.alloc(tailBytes); // the rest of the output
   const matrix = sourceBytes > 0 ? heap.alloc(sourceBytes) : 0;
   try {
     if ('matrix' in source) new Float64Array(exports.memory.buffer, matrix, m * n).set(source.matrix.subarray(0, m * n));
@@ -85,16 +90,20 @@ export function kernelOrthonormalColumns(
       exports.f32_gram_band(gram, w, scratch, rows, first, Math.min(blocks, first + count));
     }
     for (let i = 0; i < rows; i += 4) if (exports.f64_cholesky_rows(gram, rows, i, packed) !== 0) return null;
-    // L is packed; G's memory now sums the squared norms of Q's rows.
-    new Float64Array(exports.memory.buffer, gram, rows).fill(0);
+    new Float64Array(exports.memory.buffer, sums, rows).fill(0);
     for (let first = 0, count = 1; first < blocks; first += count, count = Math.min(2 * count, SOLVE_PANELS)) {
-      exports.f32_substitute_panels(w, rows, packed, first, Math.min(blocks, first + count), gram, out, n, m, gain, asRows ? 1 : 0);
+      exports.f32_substitute_panels(w, rows, packed, first, Math.min(blocks, first + count), sums, gram, headRows, tail, n, m, gain, asRows ? 1 : 0);
     }
-    if (!(exports.f64_norm_deviation(gram, n) < TOLERANCE)) return null;
-    return new Float32Array(exports.memory.buffer, out, m * n).slice();
+    if (!(exports.f64_norm_deviation(sums, n) < TOLERANCE)) return null;
+    const result = new Float32Array(m * n);
+    const split = headRows * rowLength;
+    result.set(new Float32Array(exports.memory.buffer, gram, split));
+    result.set(new Float32Array(exports.memory.buffer, tail, m * n - split), split);
+    return result;
   } finally {
     if (matrix !== 0) heap.release(matrix);
-    heap.release(out);
+    heap.release(tail);
+    heap.release(sums);
     heap.release(packed);
     heap.release(gram);
     heap.release(scratch);
