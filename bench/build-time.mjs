@@ -4,10 +4,11 @@
 //   npm run build && node bench/build-time.mjs [runs=5] [units...=64 128 256 512 1024]
 //
 // A run imports the package, awaits ready(), then times new LSTM({ units }).build([1, 10, 8])
-// (the issue's inputShape [10, 8]). Prints the median wall time over the runs per size, and the
+// (the issue's inputShape [10, 8]). Prints the median wall time over the runs per size, the
 // median CPU time of the build (all of the process's threads: V8 compiles in the background),
-// which a loaded machine inflates far less; sizes are interleaved round by round so a load
-// change on the shared machine hits them alike.
+// which a loaded machine inflates far less, and the median count of minor page faults (each
+// fresh page of memory costs system time); sizes are interleaved round by round so a load change
+// on the shared machine hits them alike.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { median } from './timing.mjs';
@@ -22,26 +23,28 @@ const repo = fileURLToPath(new URL('..', import.meta.url));
 const script = (units) => `
 const { ready, LSTM } = await import('wasm-rnn');
 await ready();
+const before = process.resourceUsage();
 const start = performance.now();
-const cpu = process.cpuUsage();
 new LSTM({ units: ${units} }).build([1, 10, 8]);
 const wall = performance.now() - start;
-const { user, system } = process.cpuUsage(cpu);
-process.stdout.write(JSON.stringify({ wall, cpu: (user + system) / 1000 }));
+const after = process.resourceUsage();
+const cpu = (after.userCPUTime + after.systemCPUTime - before.userCPUTime - before.systemCPUTime) / 1000;
+process.stdout.write(JSON.stringify({ wall, cpu, faults: after.minorPageFault - before.minorPageFault }));
 `;
 
-const samples = new Map(sizes.map((units) => [units, { wall: [], cpu: [] }]));
+const samples = new Map(sizes.map((units) => [units, { wall: [], cpu: [], faults: [] }]));
 for (let round = 0; round < runs; round++) {
   for (const units of sizes) {
     const result = spawnSync(process.execPath, ['--input-type=module', '-e', script(units)], { cwd: repo, encoding: 'utf8' });
     if (result.status !== 0) throw new Error(`LSTM(${units}) failed:\n${result.stderr}`);
-    const { wall, cpu } = JSON.parse(result.stdout);
+    const { wall, cpu, faults } = JSON.parse(result.stdout);
     samples.get(units).wall.push(wall);
     samples.get(units).cpu.push(cpu);
+    samples.get(units).faults.push(faults);
   }
 }
 
 console.log(`node ${process.version}, median of ${runs} fresh processes per size:`);
-for (const [units, { wall, cpu }] of samples) {
-  console.log(`  LSTM(${String(units).padEnd(4)}) build  ${median(wall).toFixed(1).padStart(7)} ms  (CPU ${median(cpu).toFixed(1)} ms)`);
+for (const [units, { wall, cpu, faults }] of samples) {
+  console.log(`  LSTM(${String(units).padEnd(4)}) build  ${median(wall).toFixed(1).padStart(7)} ms  (CPU ${median(cpu).toFixed(1)} ms, ${median(faults)} page faults)`);
 }
