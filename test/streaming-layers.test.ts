@@ -242,12 +242,52 @@ describe('functional models of several inputs and outputs', () => {
   });
 });
 
+describe('causal Conv1D streams from a history of its last (kernelSize - 1) * dilation frames', () => {
+  const CASES: { kernelSize: number; dilationRate: number; groups: number; filters: number; activation: 'linear' | 'relu' | 'tanh' | 'softmax' }[] = [
+    { kernelSize: 3, dilationRate: 1, groups: 1, filters: 5, activation: 'relu' },
+    { kernelSize: 1, dilationRate: 1, groups: 1, filters: 4, activation: 'linear' },
+    { kernelSize: 4, dilationRate: 2, groups: 1, filters: 8, activation: 'tanh' },
+    { kernelSize: 3, dilationRate: 3, groups: 2, filters: 6, activation: 'relu' },
+    { kernelSize: 2, dilationRate: 1, groups: 3, filters: 3, activation: 'linear' },
+    { kernelSize: 5, dilationRate: 1, groups: 1, filters: 7, activation: 'softmax' },
+  ];
+  for (const { kernelSize, dilationRate, groups, filters, activation } of CASES) {
+    it(`Conv1D(${filters}, ${kernelSize}, dilation ${dilationRate}, groups ${groups}, ${activation}) -> LSTM, past the window's span`, () => {
+      const B = 2, D = 6;
+      const T = (kernelSize - 1) * dilationRate + 4;
+      const conv = new Conv1D({ filters, kernelSize, dilationRate, groups, activation, padding: 'causal', seed: kernelSize * 10 + groups, inputShape: [null, D] });
+      const model = new Sequential({ layers: [conv, new LSTM({ units: 5, returnSequences: true, seed: 3 }), new Dense({ units: 2, seed: 4 })] });
+      randomizeWeights(conv, 9 + kernelSize);
+      const x = randomFloats(seededRandom(30 + kernelSize * groups), B * T * D, 2);
+      const stream = model.stream({ batchSize: B });
+      expectStreamMatchesPrefixes(stream, x, B, T, D, (p) => model.predict(p) as Tensor);
+      // reset() starts a new sequence: the window is back on its zero padding.
+      stream.reset();
+      expectStreamMatchesPrefixes(stream, x, B, T, D, (p) => model.predict(p) as Tensor);
+      stream.dispose();
+    });
+  }
+
+  it('two causal Conv1D stacked in a functional graph, added to a GRU beside them', () => {
+    const B = 3, T = 7, D = 4;
+    const input = Input({ shape: [null, D] });
+    const conv = new Conv1D({ filters: 4, kernelSize: 3, padding: 'causal', activation: 'relu', seed: 1 }).apply(input) as SymbolicTensor;
+    const conv2 = new Conv1D({ filters: 5, kernelSize: 2, dilationRate: 2, padding: 'causal', seed: 2 }).apply(conv) as SymbolicTensor;
+    const gru = new GRU({ units: 5, returnSequences: true, seed: 3 }).apply(input) as SymbolicTensor;
+    const model = new Model({ inputs: input, outputs: new Add().apply([conv2, gru]) });
+    const x = randomFloats(seededRandom(44), B * T * D, 2);
+    expectStreamMatchesPrefixes(model.stream({ batchSize: B }), x, B, T, D, (p) => model.predict(p) as Tensor);
+  });
+});
+
 describe('layers that need the whole sequence are still refused, naming the layer', () => {
   const D = 3;
   const refusals: [string, () => Model | Sequential, string[]][] = [
     ['GlobalAveragePooling1D', () => new Sequential({ layers: [new LSTM({ units: 3, returnSequences: true, inputShape: [null, D] }), new GlobalAveragePooling1D({ name: 'pool_time' })] }), ['pool_time', 'GlobalAveragePooling1D']],
     ['Flatten', () => new Sequential({ layers: [new LSTM({ units: 3, returnSequences: true, batchInputShape: [1, 4, D] }), new Flatten({ name: 'flat_time' })] }), ['flat_time', 'Flatten']],
-    ['Conv1D', () => new Sequential({ layers: [new Conv1D({ filters: 2, kernelSize: 3, name: 'conv_same', padding: 'same', inputShape: [null, D] }), new LSTM({ units: 3 })] }), ['conv_same', 'Conv1D']],
+    ['Conv1D same', () => new Sequential({ layers: [new Conv1D({ filters: 2, kernelSize: 3, name: 'conv_same', padding: 'same', inputShape: [null, D] }), new LSTM({ units: 3 })] }), ['conv_same', "padding 'same'", "'causal' can"]],
+    ['Conv1D valid', () => new Sequential({ layers: [new Conv1D({ filters: 2, kernelSize: 3, name: 'conv_valid', inputShape: [null, D] }), new LSTM({ units: 3 })] }), ['conv_valid', "padding 'valid'"]],
+    ['Conv1D causal with strides 2', () => new Sequential({ layers: [new Conv1D({ filters: 2, kernelSize: 3, strides: 2, padding: 'causal', name: 'conv_strided', inputShape: [null, D] }), new LSTM({ units: 3 })] }), ['conv_strided', 'strides 2']],
     ['Attention', () => {
       const input = Input({ shape: [null, D] });
       const seq = new LSTM({ units: 3, returnSequences: true }).apply(input) as SymbolicTensor;

@@ -71,6 +71,8 @@ export class StreamProgramBuilder {
   readonly states: StreamStateBuffer[] = [];
   /** Seen flags of every recurrent op (B bytes each), cleared with the states. */
   readonly seenFlags: number[] = [];
+  /** Frames a causal convolution still reads (its zero padding at first), cleared with the states. */
+  readonly histories: StreamStateBuffer[] = [];
   private readonly ops: number[][] = [];
 
   constructor(instance: KernelInstance, batch: number) {
@@ -142,6 +144,40 @@ export class StreamProgramBuilder {
     const act = activation === 'softmax' ? -1 : activation.elementwise;
     this.ops.push([STREAM_OP.DENSE, x.ptr, B, inputDim, packed.packed, Np, units, output.ptr, act, packA, wide]);
     return output;
+  }
+
+  /**
+   * A causal Conv1D (strides 1) on one frame. Its last span = (kernelSize - 1) * dilation + 1 frames
+   * wait in a history buffer, zero (the causal padding) until frames arrive; each group's window,
+   * gathered from it as predict's im2col row, goes through the group's columns of the Keras kernel
+   * (kernelSize, C / groups, filters) as a Dense: the GEMM and packing conv_forward runs.
+   */
+  causalConv1d(
+    x: StreamValue, kernelSize: number, dilation: number, groups: number, filters: number,
+    kernel: Float32Array, bias: Float32Array | null, activation: DenseOutput,
+  ): StreamValue {
+    const { batch: B } = this;
+    const C = x.width;
+    const Cg = C / groups;
+    const Fg = filters / groups;
+    const span = (kernelSize - 1) * dilation + 1;
+    const history = this.value(span * C);
+    this.histories.push({ ptr: history.ptr, floats: B * span * C });
+    if (span > 1) this.ops.push([STREAM_OP.COPY_ROWS, history.ptr, span * C, history.ptr + C * 4, span * C, B, (span - 1) * C]);
+    this.ops.push([STREAM_OP.COPY_ROWS, history.ptr + (span - 1) * C * 4, span * C, x.ptr, C, B, C]);
+    const K = kernelSize * Cg;
+    if (groups === 1 && dilation === 1) return this.dense(K, filters, kernel, bias, activation, history);
+    const outputs: StreamValue[] = [];
+    for (let g = 0; g < groups; g++) {
+      const window = this.value(K);
+      for (let k = 0; k < kernelSize; k++) {
+        this.ops.push([STREAM_OP.COPY_ROWS, window.ptr + k * Cg * 4, K, history.ptr + (k * dilation * C + g * Cg) * 4, span * C, B, Cg]);
+      }
+      const groupKernel = groups === 1 ? kernel : new Float32Array(K * Fg).map((_, i) => kernel[Math.floor(i / Fg) * filters + g * Fg + (i % Fg)]);
+      const groupBias = bias && groups > 1 ? bias.subarray(g * Fg, (g + 1) * Fg) : bias;
+      outputs.push(this.dense(K, Fg, groupKernel, groupBias, activation, window));
+    }
+    return groups === 1 ? outputs[0] : this.concat(outputs);
   }
 
   /** Embedding rows for one frame of ids; the mask of id 0 with maskZero. */

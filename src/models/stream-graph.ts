@@ -7,6 +7,7 @@ import { StreamProgramBuilder, type StreamMask, type StreamValue } from '../kern
 import { ACTIVATION_NAMES, activationId } from '../layers/activations.js';
 import { Bidirectional } from '../layers/bidirectional.js';
 import { Concatenate } from '../layers/concatenate.js';
+import { Conv1D } from '../layers/conv.js';
 import { Dense } from '../layers/dense.js';
 import { Dropout } from '../layers/dropout.js';
 import { Embedding } from '../layers/embedding.js';
@@ -78,6 +79,10 @@ function checkStreamable(layer: Layer, inputCount: number, rank: number): void {
     frameLayerOps(null, layer, [], rank);
     return;
   }
+  if (layer instanceof Conv1D) {
+    checkCausalConv(layer);
+    return;
+  }
   if (layer instanceof Concatenate) {
     const rank = layer.inboundNodes[0]?.outputs[0]?.shape.length ?? 3;
     if (layer.axis !== -1 && layer.axis !== rank - 1) {
@@ -91,6 +96,20 @@ function checkStreamable(layer: Layer, inputCount: number, rank: number): void {
   }
   if (layer instanceof Dense || layer instanceof Dropout || layer instanceof Masking || layer instanceof Embedding || layer instanceof InputLayer) return;
   throw new ConfigError(`${layer.name}: ${layer.className} cannot run one frame at a time in a stream`);
+}
+
+/** Only a causal Conv1D of stride 1 gives one output per frame from the frames so far. */
+function checkCausalConv(layer: Conv1D): void {
+  if (layer.padding !== 'causal') {
+    const why = layer.padding === 'same' ? 'centres its window, so each output reads later frames' : 'drops the first frames of a sequence, so step t is not output t';
+    throw new ConfigError(`${layer.name}: a Conv1D with padding '${layer.padding}' ${why}; it cannot stream (padding 'causal' can)`);
+  }
+  if (layer.strides[0] !== 1) {
+    throw new ConfigError(`${layer.name}: a Conv1D with strides ${layer.strides[0]} gives one output every ${layer.strides[0]} frames; a stream gives one per frame (strides 1 can stream)`);
+  }
+  if (layer.activation === 'softmax' && layer.groups > 1) {
+    throw new ConfigError(`${layer.name}: a grouped Conv1D with softmax cannot stream yet`);
+  }
 }
 
 function frameOps(builder: StreamProgramBuilder, layer: Layer, args: FrameValue[], states: StreamStateLabel[], units: number[], rank: number): FrameValue[] {
@@ -118,6 +137,14 @@ function frameOps(builder: StreamProgramBuilder, layer: Layer, args: FrameValue[
     }
     const output = layer.activation === 'softmax' ? 'softmax' : { elementwise: activationId(layer.activation, layer.kerasVersion, `${layer.name}: activation`) };
     return [{ ...x, value: builder.dense(kernel.shape[0], layer.units, kernel.data, bias?.data ?? null, output, x.value) }];
+  }
+  if (layer instanceof Conv1D) {
+    const [kernel, bias] = layer.getWeights();
+    if (!kernel) throw new ConfigError(`${layer.name}: the layer has no weights; build the model or set its weights first`);
+    const output = layer.activation === 'softmax' ? 'softmax' : { elementwise: activationId(layer.activation, layer.kerasVersion, `${layer.name}: activation`) };
+    const value = builder.causalConv1d(x.value, layer.kernelSize[0], layer.dilationRate[0], layer.groups, layer.filters, kernel.data, bias?.data ?? null, output);
+    // Keras' convolutions do not carry a mask on.
+    return [{ value, mask: 0, sequence: true }];
   }
   if (layer instanceof Dropout) return [x];
   if (layer instanceof Masking) {

@@ -49,6 +49,7 @@ export class Stream {
   private readonly stateLabels: readonly StreamStateLabel[];
   private readonly units: readonly number[];
   private readonly seenFlags: readonly number[];
+  private readonly histories: readonly { readonly ptr: number; readonly floats: number }[];
   private readonly maskPtr: number;
   /** The outputs the stream owns, and the list step() returns them in (both reused). */
   private readonly outputs: readonly Float32Array[];
@@ -79,6 +80,7 @@ export class Stream {
     this.stateLabels = stateLabels;
     this.units = units;
     this.seenFlags = [...builder.seenFlags];
+    this.histories = [...builder.histories];
     this.wasm = builder.instance.exports.memory;
     this.run = builder.instance.exports.stream_step;
     this.program = builder.finish();
@@ -156,6 +158,8 @@ export class Stream {
     // Keras' masked-output rule counts only the steps of a call: until a valid step, a masked
     // one outputs zeros whatever the initial states, so every reset starts unseen.
     for (const seen of this.seenFlags) new Uint8Array(buffer, seen, this.batchSize).fill(0);
+    // A new sequence: a causal convolution's window starts on its zero padding again.
+    for (const history of this.histories) new Float32Array(buffer, history.ptr, history.floats).fill(0);
   }
 
   /** Copies of the current states in Keras order (per recurrent layer, [h] or [h, c]), each (batchSize, units). */

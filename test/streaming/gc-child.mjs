@@ -3,7 +3,7 @@
 // parent can tell whether any scavenge (a young-generation collection, which any
 // per-frame allocation soon triggers) happened inside it.
 import {
-  ready, Sequential, Model, Input, LSTM, GRU, Dense, Embedding, Add, Concatenate, Activation, BatchNormalization, LayerNormalization,
+  ready, Sequential, Model, Input, LSTM, GRU, Dense, Embedding, Add, Concatenate, Activation, BatchNormalization, LayerNormalization, Conv1D,
 } from '../../dist/index.js';
 
 const STEPS = 100_000;
@@ -12,7 +12,9 @@ await ready({ kernels });
 
 const float = new Sequential({
   layers: [
-    new LSTM({ units: 32, returnSequences: true, seed: 1, inputShape: [null, 16] }),
+    new Conv1D({ filters: 12, kernelSize: 3, dilationRate: 2, padding: 'causal', seed: 10, inputShape: [null, 16] }),
+    new Activation('gelu'),
+    new LSTM({ units: 32, returnSequences: true, seed: 1 }),
     new Dense({ units: 8, activation: 'softmax', seed: 2 }),
   ],
 });
