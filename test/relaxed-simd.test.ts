@@ -12,6 +12,7 @@ await import('./fixtures.test.js');
 await import('./kernels.test.js');
 await import('./streaming.test.js');
 await import('./streaming-layers.test.js');
+await import('./streaming-matrix.test.js');
 await import('./streaming-allocation.test.js');
 await import('./training-kernels.test.js');
 await import('./training-fixtures.test.js');
