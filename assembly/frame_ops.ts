@@ -172,3 +172,51 @@ export function frame_layer_norm(op: usize, at: i32): void {
 export function frame_activation(op: usize, at: i32): void {
   f32_keras_activation(address(op, at), address(op, at + 3), word(op, at + 1), word(op, at + 4), word(op, at + 2));
 }
+
+/**
+ * GlobalMaxPooling1D and GlobalAveragePooling1D over the frames so far (assembly/conv.ts
+ * pool_forward over the prefix, or the host's masked mean). Operands: x, rows, width, mask (or 0),
+ * maskGiven (a word, or 0), state, out, average. state: f64 sums (rows * width), f64 counts (rows),
+ * f32 sums or maxima (rows * width), then the i32 step count; zero at the start of a sequence.
+ * A mean is predict's float32 sum over the steps divided by their count, unless the input has a
+ * Keras mask: then it is the host's float64 sum over the valid steps over their count. A mask that
+ * is only the stream's per-frame mask counts once a step has been given one (the maskGiven word):
+ * predict sees no mask before that, and the mask of the whole prefix after.
+ */
+export function frame_time_pool(op: usize, at: i32): void {
+  const x = address(op, at);
+  const rows = word(op, at + 1);
+  const width = word(op, at + 2);
+  const mask = address(op, at + 3);
+  const maskGiven = address(op, at + 4);
+  const state = address(op, at + 5);
+  const out = address(op, at + 6);
+  const average = word(op, at + 7) != 0;
+  const values = <usize>rows * width;
+  const sums64 = state;
+  const counts = sums64 + (values << 3);
+  const acc = counts + (<usize>rows << 3);
+  const stepsAt = acc + (values << 2);
+  const steps = load<i32>(stepsAt) + 1;
+  store<i32>(stepsAt, steps);
+  const masked = mask != 0 && (maskGiven == 0 || load<i32>(maskGiven) != 0);
+  for (let r = 0; r < rows; r++) {
+    const valid = mask == 0 || load<f32>(mask + (<usize>r << 2)) != 0;
+    const count = load<f64>(counts + (<usize>r << 3)) + (valid ? 1 : 0);
+    store<f64>(counts + (<usize>r << 3), count);
+    for (let c = 0; c < width; c++) {
+      const i = <usize>r * width + c;
+      const v = load<f32>(x + (i << 2));
+      const a = acc + (i << 2);
+      if (!average) {
+        store<f32>(a, steps == 1 ? v : max(load<f32>(a), v));
+        store<f32>(out + (i << 2), load<f32>(a));
+        continue;
+      }
+      store<f32>(a, load<f32>(a) + v);
+      const s = sums64 + (i << 3);
+      if (valid) store<f64>(s, load<f64>(s) + <f64>v);
+      store<f32>(out + (i << 2), masked ? <f32>(load<f64>(s) / count) : load<f32>(a) / <f32>steps);
+    }
+  }
+}

@@ -17,11 +17,11 @@
 //   OP_COPY_ROWS  dst, dst stride, src, src stride, rows, cols (strides in floats)
 //   OP_MASK_ANY   dst, rows, count, then count sources (0 = every row valid): dst = any(sources)
 //   OP_MASK_ALL   the same operands: dst = all(sources), absent sources skipped
-//   OP_MERGE, OP_AFFINE, OP_LAYER_NORM, OP_ACTIVATION: see assembly/frame_ops.ts
+//   OP_MERGE, OP_AFFINE, OP_LAYER_NORM, OP_ACTIVATION, OP_TIME_POOL: see assembly/frame_ops.ts
 import { f32_gemm } from "./gemm";
 import { f32_softmax_rows, f32_vactivate } from "./activations";
 import { f32_copy_rows, recurrent_run } from "./sequence";
-import { frame_activation, frame_affine, frame_layer_norm, frame_merge } from "./frame_ops";
+import { frame_activation, frame_affine, frame_layer_norm, frame_merge, frame_time_pool } from "./frame_ops";
 
 export const STREAM_OP_RECURRENT: i32 = 1;
 export const STREAM_OP_DENSE: i32 = 2;
@@ -34,6 +34,7 @@ export const STREAM_OP_AFFINE: i32 = 8;
 export const STREAM_OP_LAYER_NORM: i32 = 9;
 export const STREAM_OP_ACTIVATION: i32 = 10;
 export const STREAM_OP_MASK_ALL: i32 = 11;
+export const STREAM_OP_TIME_POOL: i32 = 12;
 /** Words before an op's operands: opcode, op length. */
 export const STREAM_OP_HEADER_WORDS: i32 = 2;
 
@@ -67,6 +68,7 @@ export function stream_step(program: usize): void {
       case STREAM_OP_AFFINE: frame_affine(op, STREAM_OP_HEADER_WORDS); break;
       case STREAM_OP_LAYER_NORM: frame_layer_norm(op, STREAM_OP_HEADER_WORDS); break;
       case STREAM_OP_ACTIVATION: frame_activation(op, STREAM_OP_HEADER_WORDS); break;
+      case STREAM_OP_TIME_POOL: frame_time_pool(op, STREAM_OP_HEADER_WORDS); break;
     }
     op += <usize>load<i32>(op + 4) << 2;
   }

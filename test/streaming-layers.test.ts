@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ready, tensor, Tensor, LSTM, GRU, SimpleRNN, Dense, Embedding, Masking, TimeDistributed, Sequential, Model, Input,
   Activation, BatchNormalization, LayerNormalization, Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate,
-  GaussianNoise, GaussianDropout, AlphaDropout, SpatialDropout1D, ActivityRegularization, GlobalAveragePooling1D, Flatten,
+  GaussianNoise, GaussianDropout, AlphaDropout, SpatialDropout1D, ActivityRegularization, GlobalAveragePooling1D, GlobalMaxPooling1D, Flatten,
   Attention, Conv1D, ConfigError, InputError, KERAS_ACTIVATION_NAMES, type SymbolicTensor, type Layer, type KerasActivationName,
 } from '../dist/index.js';
 import { expectError, untyped } from './expect-error.js';
@@ -26,6 +26,15 @@ function randomizeWeights(layer: Layer, seed: number): void {
     if (layer instanceof BatchNormalization && i === w.size - 1) data.forEach((v, j) => { data[j] = Math.abs(v) + 0.1; });
     return tensor(data, [...w.shape]);
   }));
+}
+
+/** A stream of `model` against predict on every prefix, then again after reset(). */
+function expectMatchesAroundReset(model: Sequential | Model, x: Float32Array, B: number, T: number, D: number): void {
+  const stream = model.stream({ batchSize: B });
+  expectStreamMatchesPrefixes(stream, x, B, T, D, (p) => model.predict(p) as Tensor);
+  stream.reset();
+  expectStreamMatchesPrefixes(stream, x, B, T, D, (p) => model.predict(p) as Tensor);
+  stream.dispose();
 }
 
 describe('per-frame layers stream, bit for bit with predict on every prefix', () => {
@@ -259,12 +268,8 @@ describe('causal Conv1D streams from a history of its last (kernelSize - 1) * di
       const model = new Sequential({ layers: [conv, new LSTM({ units: 5, returnSequences: true, seed: 3 }), new Dense({ units: 2, seed: 4 })] });
       randomizeWeights(conv, 9 + kernelSize);
       const x = randomFloats(seededRandom(30 + kernelSize * groups), B * T * D, 2);
-      const stream = model.stream({ batchSize: B });
-      expectStreamMatchesPrefixes(stream, x, B, T, D, (p) => model.predict(p) as Tensor);
       // reset() starts a new sequence: the window is back on its zero padding.
-      stream.reset();
-      expectStreamMatchesPrefixes(stream, x, B, T, D, (p) => model.predict(p) as Tensor);
-      stream.dispose();
+      expectMatchesAroundReset(model, x, B, T, D);
     });
   }
 
@@ -280,10 +285,72 @@ describe('causal Conv1D streams from a history of its last (kernelSize - 1) * di
   });
 });
 
+describe('GlobalMaxPooling1D and GlobalAveragePooling1D stream as the pooling of the frames so far', () => {
+  it('LSTM(seq) -> each pooling -> Dense(softmax), B = 1 and 3, and again after reset()', () => {
+    const D = 4, T = 7;
+    for (const pool of [new GlobalMaxPooling1D(), new GlobalAveragePooling1D()]) {
+      const model = new Sequential({ layers: [new LSTM({ units: 6, returnSequences: true, seed: 1, inputShape: [null, D] }), pool, new Dense({ units: 3, activation: 'softmax', seed: 2 })] });
+      for (const B of [1, 3]) {
+        const x = randomFloats(seededRandom(B), B * T * D, 3);
+        expectMatchesAroundReset(model, x, B, T, D);
+      }
+    }
+  });
+
+  it('with a Keras mask (Masking, Embedding maskZero): the masked mean of the valid frames, NaN before the first', () => {
+    const B = 3, T = 7, D = 3;
+    const random = seededRandom(8);
+    const x = randomFloats(random, B * T * D);
+    const mask = randomMask(random, B, T);
+    mask.forEach((valid, s) => { if (!valid) x.fill(0, s * D, (s + 1) * D); });
+    const masked = new Sequential({ layers: [new Masking({ inputShape: [null, D] }), new GRU({ units: 4, returnSequences: true, seed: 3 }), new GlobalAveragePooling1D(), new Dense({ units: 2, seed: 4 })] });
+    expectStreamMatchesPrefixes(masked.stream({ batchSize: B }), x, B, T, D, (p) => masked.predict(p) as Tensor);
+    const V = 6;
+    const ids = Float32Array.from({ length: B * T }, (_, i) => (i % 4 === 1 ? 0 : 1 + (i % (V - 1))));
+    const embedded = new Sequential({ layers: [new Embedding({ inputDim: V, outputDim: 3, maskZero: true, seed: 5, inputShape: [null] }), new GlobalAveragePooling1D(), new Dense({ units: 2, seed: 6 })] });
+    expectStreamMatchesPrefixes(embedded.stream({ batchSize: B }), ids, B, T, 0, (p) => embedded.predict(p) as Tensor, (f) => Int32Array.from(f));
+  });
+
+  it('with per-frame masks: predict without a mask until step() is given one, with the prefix mask after it', () => {
+    const B = 3, T = 8, D = 3;
+    const gru = new GRU({ units: 4, returnSequences: true, seed: 7 });
+    const pool = new GlobalAveragePooling1D();
+    const model = new Sequential({ layers: [gru, pool] });
+    model.build([null, null, D]);
+    const random = seededRandom(9);
+    const x = randomFloats(random, B * T * D);
+    const mask = randomMask(random, B, T);
+    const firstMasked = 3;
+    const stream = model.stream({ batchSize: B });
+    {
+      for (let round = 0; round < 2; round++) {
+        for (let t = 0; t < T; t++) {
+          const given = t >= firstMasked;
+          const got = stream.step(frameAt(x, B, T, D, t), null, given ? Array.from({ length: B }, (_, b) => mask[b * T + t]) : null);
+          const p = prefix(x, B, T, D, t);
+          let want: Tensor;
+          if (t < firstMasked) want = model.predict(p) as Tensor;
+          else {
+            // Ones before the first masked step, the given mask after.
+            const m = new Float32Array(B * (t + 1)).fill(1);
+            for (let b = 0; b < B; b++) for (let s = firstMasked; s <= t; s++) m[b * (t + 1) + s] = mask[b * T + s];
+            const maskTensor = tensor(m, [B, t + 1]);
+            want = pool.apply(gru.apply(p, { mask: maskTensor }) as Tensor, { mask: maskTensor }) as Tensor;
+          }
+          expect(Array.from(got), `round ${round} step ${t}`).toEqual(Array.from(want.data));
+        }
+        // reset() forgets that a mask was given.
+        stream.reset();
+      }
+      stream.dispose();
+    }
+  });
+});
+
 describe('layers that need the whole sequence are still refused, naming the layer', () => {
   const D = 3;
   const refusals: [string, () => Model | Sequential, string[]][] = [
-    ['GlobalAveragePooling1D', () => new Sequential({ layers: [new LSTM({ units: 3, returnSequences: true, inputShape: [null, D] }), new GlobalAveragePooling1D({ name: 'pool_time' })] }), ['pool_time', 'GlobalAveragePooling1D']],
+    ['GlobalAveragePooling1D with keepdims', () => new Sequential({ layers: [new LSTM({ units: 3, returnSequences: true, inputShape: [null, D] }), new GlobalAveragePooling1D({ name: 'pool_time', keepdims: true })] }), ['pool_time', 'keepdims']],
     ['Flatten', () => new Sequential({ layers: [new LSTM({ units: 3, returnSequences: true, batchInputShape: [1, 4, D] }), new Flatten({ name: 'flat_time' })] }), ['flat_time', 'Flatten']],
     ['Conv1D same', () => new Sequential({ layers: [new Conv1D({ filters: 2, kernelSize: 3, name: 'conv_same', padding: 'same', inputShape: [null, D] }), new LSTM({ units: 3 })] }), ['conv_same', "padding 'same'", "'causal' can"]],
     ['Conv1D valid', () => new Sequential({ layers: [new Conv1D({ filters: 2, kernelSize: 3, name: 'conv_valid', inputShape: [null, D] }), new LSTM({ units: 3 })] }), ['conv_valid', "padding 'valid'"]],

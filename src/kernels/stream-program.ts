@@ -12,7 +12,7 @@ import { FLAG, runDescriptorWords, writeRunDescriptor } from './run-descriptor.j
 /** The host's copy of the opcodes (test/kernels-abi.test.ts checks them against the module). */
 export const STREAM_OP = {
   RECURRENT: 1, DENSE: 2, GATHER: 3, MASKING: 4, COPY_ROWS: 5, MASK_ANY: 6,
-  MERGE: 7, AFFINE: 8, LAYER_NORM: 9, ACTIVATION: 10, MASK_ALL: 11, HEADER_WORDS: 2,
+  MERGE: 7, AFFINE: 8, LAYER_NORM: 9, ACTIVATION: 10, MASK_ALL: 11, TIME_POOL: 12, HEADER_WORDS: 2,
 } as const;
 
 /** The host's copy of assembly/frame_ops.ts' merge kinds (test/streaming-layers.test.ts runs each against predict). */
@@ -71,8 +71,12 @@ export class StreamProgramBuilder {
   readonly states: StreamStateBuffer[] = [];
   /** Seen flags of every recurrent op (B bytes each), cleared with the states. */
   readonly seenFlags: number[] = [];
-  /** Frames a causal convolution still reads (its zero padding at first), cleared with the states. */
+  /** What a new sequence starts from zero besides the states: convolution windows, pooling sums. */
   readonly histories: StreamStateBuffer[] = [];
+  /** The per-frame mask the stream's inputs share, and the masks computed from it alone. */
+  private readonly frameMasks = new Set<number>();
+  /** A word the stream sets once step() is given a mask (0 until an op needs it). */
+  maskGiven = 0;
   private readonly ops: number[][] = [];
 
   constructor(instance: KernelInstance, batch: number) {
@@ -96,6 +100,33 @@ export class StreamProgramBuilder {
 
   mask(): number {
     return this.alloc(this.batch * 4);
+  }
+
+  /** The per-frame mask buffer step() fills; predict sees no mask until step() is given one. */
+  frameMask(): number {
+    const mask = this.mask();
+    this.frameMasks.add(mask);
+    return mask;
+  }
+
+  /**
+   * GlobalMaxPooling1D or GlobalAveragePooling1D over the frames so far: a running maximum, or
+   * running sums and counts (float32 as predict's pooling kernel, float64 as its masked mean).
+   */
+  timePool(x: StreamValue, mask: StreamMask, average: boolean): StreamValue {
+    const B = this.batch;
+    const values = B * x.width;
+    const floats = 2 * values + 2 * B + values + 1;
+    const state = this.alloc(floats * 4);
+    this.histories.push({ ptr: state, floats });
+    let given = 0;
+    if (mask !== 0 && this.frameMasks.has(mask)) {
+      if (this.maskGiven === 0) this.maskGiven = this.alloc(4);
+      given = this.maskGiven;
+    }
+    const output = this.value(x.width);
+    this.ops.push([STREAM_OP.TIME_POOL, x.ptr, B, x.width, mask, given, state, output.ptr, average ? 1 : 0]);
+    return output;
   }
 
   /** One step of a recurrent layer on x; returns its output and its state buffers. */
@@ -216,6 +247,7 @@ export class StreamProgramBuilder {
     if (masks.every((m) => m === 0)) return 0;
     const mask = this.mask();
     this.ops.push([STREAM_OP.MASK_ANY, mask, this.batch, masks.length, ...masks]);
+    this.derive(mask, masks);
     return mask;
   }
 
@@ -225,6 +257,7 @@ export class StreamProgramBuilder {
     if (given.length === 0) return 0;
     const mask = this.mask();
     this.ops.push([STREAM_OP.MASK_ALL, mask, this.batch, given.length, ...given]);
+    this.derive(mask, given);
     return mask;
   }
 
@@ -272,6 +305,11 @@ export class StreamProgramBuilder {
     const output = this.value(x.width);
     this.ops.push([STREAM_OP.ACTIVATION, x.ptr, this.batch * x.width, kind, output.ptr, x.width]);
     return output;
+  }
+
+  /** A mask combined from per-frame masks alone is one too. */
+  private derive(mask: number, from: readonly StreamMask[]): void {
+    if (from.every((m) => m === 0 || this.frameMasks.has(m))) this.frameMasks.add(mask);
   }
 
   /** Writes the program into the stream's memory; returns its address. */

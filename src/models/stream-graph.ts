@@ -11,6 +11,7 @@ import { Conv1D } from '../layers/conv.js';
 import { Dense } from '../layers/dense.js';
 import { Dropout } from '../layers/dropout.js';
 import { Embedding } from '../layers/embedding.js';
+import { GlobalAveragePooling1D, GlobalMaxPooling1D } from '../layers/global-pooling.js';
 import { InputLayer } from '../layers/input-layer.js';
 import type { Layer } from '../layers/layer.js';
 import { Masking } from '../layers/masking.js';
@@ -36,7 +37,7 @@ export function openModelStream(graph: Graph, modelName: string, options: Stream
   for (const node of graph.nodes) checkStreamable(node.layer, node.inputs.length, node.inputs[0]?.shape.length ?? 3);
   return openStream(modelName, new StreamProgramBuilder(defaultInstance(), batch), (builder) => {
     // One per-row mask for the frame, shared by every input.
-    const frameMask = builder.mask();
+    const frameMask = builder.frameMask();
     const inputs: StreamInput[] = graph.inputs.map((input, i) => {
       const vocabulary = idInputs[i];
       return { value: builder.value(vocabulary !== null ? 1 : (input.shape[2] as number)), ids: vocabulary !== null ? { vocabulary } : null, mask: frameMask };
@@ -81,6 +82,10 @@ function checkStreamable(layer: Layer, inputCount: number, rank: number): void {
   }
   if (layer instanceof Conv1D) {
     checkCausalConv(layer);
+    return;
+  }
+  if (layer instanceof GlobalMaxPooling1D || layer instanceof GlobalAveragePooling1D) {
+    if (layer.keepdims) throw new ConfigError(`${layer.name}: ${layer.className} with keepdims: true keeps a time axis of 1 step, which a stream cannot run on per frame; keepdims: false can stream`);
     return;
   }
   if (layer instanceof Concatenate) {
@@ -145,6 +150,10 @@ function frameOps(builder: StreamProgramBuilder, layer: Layer, args: FrameValue[
     const value = builder.causalConv1d(x.value, layer.kernelSize[0], layer.dilationRate[0], layer.groups, layer.filters, kernel.data, bias?.data ?? null, output);
     // Keras' convolutions do not carry a mask on.
     return [{ value, mask: 0, sequence: true }];
+  }
+  if (layer instanceof GlobalMaxPooling1D || layer instanceof GlobalAveragePooling1D) {
+    // Over the frames so far: predict's pooling of the prefix. The result has no time axis or mask.
+    return [{ value: builder.timePool(x.value, x.mask, layer instanceof GlobalAveragePooling1D), mask: 0, sequence: false }];
   }
   if (layer instanceof Dropout) return [x];
   if (layer instanceof Masking) {

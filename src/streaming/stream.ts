@@ -50,6 +50,8 @@ export class Stream {
   private readonly units: readonly number[];
   private readonly seenFlags: readonly number[];
   private readonly histories: readonly { readonly ptr: number; readonly floats: number }[];
+  /** The word that tells pooling ops a mask was given since the last reset (0: none reads it). */
+  private readonly maskGiven: number;
   private readonly maskPtr: number;
   /** The outputs the stream owns, and the list step() returns them in (both reused). */
   private readonly outputs: readonly Float32Array[];
@@ -57,6 +59,7 @@ export class Stream {
   private buffer: ArrayBuffer | null = null;
   private frameViews: (Float32Array | Int32Array)[] = [];
   private maskView: Float32Array = new Float32Array(0);
+  private maskGivenView: Int32Array = new Int32Array(1);
   private outputViews: Float32Array[] = [];
   private maskIsAllValid = true;
   private disposed = false;
@@ -81,6 +84,7 @@ export class Stream {
     this.units = units;
     this.seenFlags = [...builder.seenFlags];
     this.histories = [...builder.histories];
+    this.maskGiven = builder.maskGiven;
     this.wasm = builder.instance.exports.memory;
     this.run = builder.instance.exports.stream_step;
     this.program = builder.finish();
@@ -125,6 +129,7 @@ export class Stream {
     } else this.frameViews[0].set(frames as Float32Array | Int32Array);
     if (mask !== undefined && mask !== null) {
       for (let i = 0; i < this.batchSize; i++) this.maskView[i] = mask[i] ? 1 : 0;
+      if (this.maskGiven !== 0) this.maskGivenView[0] = 1;
       this.maskIsAllValid = false;
     } else if (!this.maskIsAllValid) {
       this.maskView.fill(1);
@@ -160,6 +165,7 @@ export class Stream {
     for (const seen of this.seenFlags) new Uint8Array(buffer, seen, this.batchSize).fill(0);
     // A new sequence: a causal convolution's window starts on its zero padding again.
     for (const history of this.histories) new Float32Array(buffer, history.ptr, history.floats).fill(0);
+    if (this.maskGiven !== 0) new Int32Array(buffer, this.maskGiven, 1)[0] = 0;
   }
 
   /** Copies of the current states in Keras order (per recurrent layer, [h] or [h, c]), each (batchSize, units). */
@@ -243,6 +249,7 @@ export class Stream {
     this.buffer = buffer;
     this.frameViews = this.inputs.map((input, i) => new (input.ids ? Int32Array : Float32Array)(buffer, input.value.ptr, this.frameLengths[i]));
     this.maskView = new Float32Array(buffer, this.maskPtr, this.batchSize);
+    if (this.maskGiven !== 0) this.maskGivenView = new Int32Array(buffer, this.maskGiven, 1);
     this.outputViews = this.outputValues.map((output, i) => new Float32Array(buffer, output.ptr, this.outputLengths[i]));
   }
 }
