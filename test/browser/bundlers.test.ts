@@ -47,7 +47,8 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * issue 18 (about 0.8 KB of frame ops in the wasm, 0.5 KB of JS): 89.6 KiB measured.
  * 96 KiB since issue 13's newcomer checks (every training option checked with its camelCase
  * spelling, classWeight, trainable, sparse-label checks, Keras' positional forms: about 2.8 KB of
- * JS) on top of issue 18's Keras activations in the wasm: 93.6 KiB measured.
+ * JS) on top of issue 18's Keras activations in the wasm: 93.6 KiB measured. Streams of causal
+ * Conv1D and global pooling over time then added about 0.9 KB of JS and 0.15 KB of wasm.
  */
 const GZIP_BUDGET = 96 * 1024;
 
