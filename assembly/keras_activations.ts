@@ -32,9 +32,10 @@ export const KERAS_ACT_TANH_SHRINK: i32 = 20;
 export const KERAS_ACT_SIGMOID: i32 = 21;
 export const KERAS_ACT_LOG_SIGMOID: i32 = 22;
 export const KERAS_ACT_EXPONENTIAL: i32 = 23;
-/** The two that normalise each row of the last axis. */
+/** The three that normalise each row of the last axis. */
 export const KERAS_ACT_SOFTMAX: i32 = 24;
 export const KERAS_ACT_LOG_SOFTMAX: i32 = 25;
+export const KERAS_ACT_SPARSEMAX: i32 = 26;
 
 const SELU_ALPHA: f64 = 1.6732632423543772;
 const SELU_SCALE: f64 = 1.0507009873554805;
@@ -217,14 +218,70 @@ function softmax_row(x: usize, out: usize, width: i32, log: bool): void {
   }
 }
 
+// @ts-ignore: decorator
+@inline function at(p: usize, i: i32): f32 {
+  return load<f32>(p + (<usize>i << 2));
+}
+
+function sift_down(p: usize, i: i32, n: i32): void {
+  for (;;) {
+    const left = 2 * i + 1;
+    if (left >= n) return;
+    const smaller = left + 1 < n && at(p, left + 1) < at(p, left) ? left + 1 : left;
+    if (!(at(p, smaller) < at(p, i))) return;
+    const v = at(p, i);
+    store<f32>(p + (<usize>i << 2), at(p, smaller));
+    store<f32>(p + (<usize>smaller << 2), v);
+    i = smaller;
+  }
+}
+
+/** Sorts n floats at p into descending order in place (a heapsort on a min-heap: no scratch). */
+function sort_descending(p: usize, n: i32): void {
+  for (let i = (n >> 1) - 1; i >= 0; i--) sift_down(p, i, n);
+  for (let end = n - 1; end > 0; end--) {
+    const v = at(p, 0);
+    store<f32>(p, at(p, end));
+    store<f32>(p + (<usize>end << 2), v);
+    sift_down(p, 0, end);
+  }
+}
+
 /**
- * out = kind(x) for `count` floats; the softmaxes work on rows of `width` (count a multiple of it).
- * out may be x.
+ * Sparsemax of one row (keras.ops.sparsemax: the Euclidean projection onto the simplex, as
+ * Martins and Astudillo compute it): the row is sorted (descending) in out, so out is not x.
+ */
+function sparsemax_row(x: usize, out: usize, width: i32): void {
+  memory.copy(out, x, <usize>width << 2);
+  sort_descending(out, width);
+  let cumulative: f64 = 0;
+  let support: i32 = 0;
+  let supportSum: f64 = 0;
+  for (let k = 0; k < width; k++) {
+    const z = <f64>at(out, k);
+    cumulative += z;
+    if (1 + <f64>(k + 1) * z > cumulative) {
+      support = k + 1;
+      supportSum = cumulative;
+    }
+  }
+  const tau = (supportSum - 1) / <f64>support;
+  for (let i = 0; i < width; i++) store<f32>(out + (<usize>i << 2), <f32>max(<f64>at(x, i) - tau, 0));
+}
+
+/**
+ * out = kind(x) for `count` floats; the normalising kinds work on rows of `width` (count a
+ * multiple of it). out may be x, except for sparsemax.
  */
 export function f32_keras_activation(x: usize, out: usize, count: i32, width: i32, kind: i32): void {
-  if (kind == KERAS_ACT_SOFTMAX || kind == KERAS_ACT_LOG_SOFTMAX) {
+  if (kind == KERAS_ACT_SOFTMAX || kind == KERAS_ACT_LOG_SOFTMAX || kind == KERAS_ACT_SPARSEMAX) {
     if (width <= 0) return;
-    for (let r = 0; r + width <= count; r += width) softmax_row(x + (<usize>r << 2), out + (<usize>r << 2), width, kind == KERAS_ACT_LOG_SOFTMAX);
+    for (let r = 0; r + width <= count; r += width) {
+      const row = x + (<usize>r << 2);
+      const to = out + (<usize>r << 2);
+      if (kind == KERAS_ACT_SPARSEMAX) sparsemax_row(row, to, width);
+      else softmax_row(row, to, width, kind == KERAS_ACT_LOG_SOFTMAX);
+    }
     return;
   }
   for (let i = 0; i < count; i++) {

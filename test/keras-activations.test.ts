@@ -164,6 +164,41 @@ describe('Keras activations against float64 references (error in float32 ulps)',
     expect(worstSum, 'softmax |sum - 1|').toBeLessThanOrEqual(2 ** -24 * 1.01);
   });
 
+  it('sparsemax: the projection onto the simplex, against tau found by bisection in float64', () => {
+    const rows = 300, width = 11;
+    const x = new Float32Array(rows * width);
+    let seed = 11;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    for (let r = 0; r < rows; r++) {
+      const spread = 10 ** (3 * random() - 1.5);
+      for (let j = 0; j < width; j++) x[r * width + j] = spread * (2 * random() - 1);
+      if (r % 7 === 0) x[r * width + 3] = x[r * width + 5]; // ties
+    }
+    const got = (new Activation('sparsemax').apply(tensor(x, [rows, width])) as { data: Float32Array }).data;
+    let worst = 0;
+    let worstSum = 0;
+    for (let r = 0; r < rows; r++) {
+      const row = Array.from(x.subarray(r * width, (r + 1) * width));
+      // sum(max(z - tau, 0)) = 1 decreases in tau: bisect between max(z) - 1 and max(z).
+      let lo = Math.max(...row) - 1;
+      let hi = Math.max(...row);
+      for (let i = 0; i < 200; i++) {
+        const mid = (lo + hi) / 2;
+        if (row.reduce((s, z) => s + Math.max(z - mid, 0), 0) > 1) lo = mid;
+        else hi = mid;
+      }
+      let sum = 0;
+      row.forEach((z, j) => {
+        worst = Math.max(worst, Math.abs(got[r * width + j] - Math.max(z - lo, 0)));
+        sum += got[r * width + j];
+      });
+      worstSum = Math.max(worstSum, Math.abs(sum - 1));
+    }
+    // Each output is a float32 of a value up to 1: within 2^-24 absolute, and the row sums to 1.
+    expect(worst, 'sparsemax max |error|').toBeLessThanOrEqual(2 ** -24);
+    expect(worstSum, 'sparsemax |sum - 1|').toBeLessThanOrEqual(width * 2 ** -24);
+  });
+
   it('Inf, NaN and the ends of the range', () => {
     const x = Float32Array.of(Infinity, -Infinity, NaN, 89, -104);
     const run = (name: KerasActivationName) => Array.from((new Activation(name).apply(tensor(x, [x.length])) as { data: Float32Array }).data);

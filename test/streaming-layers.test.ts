@@ -92,8 +92,8 @@ describe('per-frame layers stream, bit for bit with predict on every prefix', ()
     expectStreamMatchesPrefixes(model.stream({ batchSize: B }), x, B, T, D, (p) => model.predict(p) as Tensor);
   });
 
-  // Every Keras activation but sparsemax: predict and the stream run the same WebAssembly.
-  const STREAMED = KERAS_ACTIVATION_NAMES.filter((name) => name !== 'sparsemax');
+  // Every Keras activation: predict and the stream run the same WebAssembly.
+  const STREAMED = KERAS_ACTIVATION_NAMES;
   it(`Activation layers: ${STREAMED.join(', ')} (hard_sigmoid for Keras 2 and 3)`, () => {
     const B = 2, T = 4, D = 8;
     const cases: [KerasActivationName, 2 | 3][] = [...STREAMED.map((name): [KerasActivationName, 2 | 3] => [name, 3]), ['hard_sigmoid', 2]];
@@ -120,7 +120,7 @@ describe('per-frame layers stream, bit for bit with predict on every prefix', ()
 });
 
 describe('a Dense whose activation predict applies after the product, on the host', () => {
-  it('Dense leaky_relu, hard_silu, soft_shrink and TimeDistributed(Dense sparse_plus) stream; Dense sparsemax is refused', () => {
+  it('Dense leaky_relu, hard_silu, soft_shrink and TimeDistributed(Dense sparse_plus) stream', () => {
     const B = 2, T = 5, D = 4;
     const model = new Sequential({
       layers: [
@@ -133,12 +133,10 @@ describe('a Dense whose activation predict applies after the product, on the hos
     });
     const x = randomFloats(seededRandom(21), B * T * D, 4);
     expectStreamMatchesPrefixes(model.stream({ batchSize: B }), x, B, T, D, (p) => model.predict(p) as Tensor);
-    const sparsemax = new Sequential({ layers: [new LSTM({ units: 3, returnSequences: true, inputShape: [null, D] }), new Dense({ units: 2, activation: 'sparsemax', name: 'dense_sparsemax' })] });
-    expectError(() => sparsemax.stream(), ConfigError, ['dense_sparsemax', "'sparsemax'"]);
   });
 
   // The names the GEMM does not fuse, which predict applies after the product (in WebAssembly).
-  const UNFUSED: KerasActivationName[] = ['gelu', 'celu', 'mish', 'softplus', 'tanh_shrink', 'log_sigmoid', 'log_softmax'];
+  const UNFUSED: KerasActivationName[] = ['gelu', 'celu', 'mish', 'softplus', 'tanh_shrink', 'log_sigmoid', 'log_softmax', 'sparsemax'];
   it(`keyword-spotting shapes: LSTM -> Dense(softmax), and Dense ${UNFUSED.join(', ')} after a recurrent layer`, () => {
     const B = 2, T = 6, D = 10;
     const heads: KerasActivationName[] = ['softmax', ...UNFUSED];
@@ -360,7 +358,6 @@ describe('layers that need the whole sequence are still refused, naming the laye
       const seq = new LSTM({ units: 3, returnSequences: true }).apply(input) as SymbolicTensor;
       return new Model({ inputs: input, outputs: new Attention({ name: 'attend' }).apply([seq, seq]) });
     }, ['attend', 'Attention']],
-    ['Activation sparsemax', () => new Sequential({ layers: [new LSTM({ units: 3, returnSequences: true, inputShape: [null, D] }), new Activation('sparsemax', { name: 'act_sparsemax' })] }), ['act_sparsemax', "'sparsemax'"]],
     ['BatchNormalization over time', () => new Sequential({ layers: [new LSTM({ units: 3, returnSequences: true, batchInputShape: [1, 4, D] }), new BatchNormalization({ axis: 1, name: 'bn_time' })] }), ['bn_time', 'axis 1']],
     ['Add of a sequence and a last output', () => {
       const input = Input({ shape: [null, D] });

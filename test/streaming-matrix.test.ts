@@ -7,7 +7,7 @@
 // the relaxed build.
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  ready, tensor, Tensor, SimpleRNN, LSTM, GRU, Dense, Dropout, Masking, Embedding, Concatenate, TimeDistributed, Activation, Add,
+  ready, tensor, Tensor, SimpleRNN, LSTM, GRU, CuDNNLSTM, CuDNNGRU, Dense, Dropout, Masking, Embedding, Concatenate, TimeDistributed, Activation, Add,
   Multiply, Average, LayerNormalization, BatchNormalization, Conv1D, Sequential, Model, Input, deserializeLayer,
   ConfigError, type RecurrentLayer, type Layer, type SymbolicTensor, type ActivationName, type KerasActivationName,
 } from '../dist/index.js';
@@ -32,6 +32,9 @@ const CELLS: [string, (o: CellOptions) => RecurrentLayer][] = [
   ['LSTM', (o) => new LSTM(o)],
   ['GRU reset_after', (o) => new GRU(o)],
   ['GRU reset_before', (o) => new GRU({ ...o, resetAfter: false })],
+  // Keras 2's cuDNN layers: cuDNN-layout weights through the LSTM and reset_after GRU kernels.
+  ['CuDNNLSTM', ({ useBias: _useBias, ...o }) => new CuDNNLSTM(o)],
+  ['CuDNNGRU', ({ useBias: _useBias, ...o }) => new CuDNNGRU(o)],
 ];
 
 const ACTIVATIONS: ActivationName[] = ['tanh', 'linear', 'sigmoid', 'hard_sigmoid', 'relu', 'relu6', 'elu', 'selu', 'softsign', 'exponential', 'silu', 'swish'];

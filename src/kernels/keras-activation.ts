@@ -14,24 +14,26 @@ const KINDS = new Map<string, number>([
   ['sparse_plus', 6], ['hard_tanh', 7], ['hard_shrink', 8], ['soft_shrink', 9], ['sparse_sigmoid', 12], ['elu', 13],
   // Keras' celu with its default alpha = 1 is elu.
   ['celu', 13], ['selu', 14], ['gelu', 15], ['silu', 16], ['swish', 16], ['mish', 17], ['softplus', 18], ['tanh', 19],
-  ['tanh_shrink', 20], ['sigmoid', 21], ['log_sigmoid', 22], ['exponential', 23], ['softmax', 24], ['log_softmax', 25],
+  ['tanh_shrink', 20], ['sigmoid', 21], ['log_sigmoid', 22], ['exponential', 23], ['softmax', 24], ['log_softmax', 25], ['sparsemax', 26],
 ]);
 const HARD_SIGMOID_KERAS2 = 10;
 const HARD_SIGMOID_KERAS3 = 11;
 
-/** The module's kind for a Keras activation name; null for linear and for sparsemax (which the host computes). */
+/** The module's kind for a Keras activation name; null for linear. */
 export function kerasActivationKind(name: string, kerasVersion: 2 | 3): number | null {
   if (name === 'hard_sigmoid') return kerasVersion === 2 ? HARD_SIGMOID_KERAS2 : HARD_SIGMOID_KERAS3;
   return KINDS.get(name) ?? null;
 }
 
-/** Applies `kind` to `data` in place; the softmaxes work on rows of `width` consecutive values. */
+/** Applies `kind` to `data` in place; the normalising kinds work on rows of `width` consecutive values. */
 export function runKerasActivation(instance: KernelInstance, data: Float32Array, width: number, kind: number): void {
   if (data.length === 0) return;
-  checkAddressSpace([data.length * 4], () => `an activation of ${data.length} values`, instance);
+  checkAddressSpace([data.length * 4, data.length * 4], () => `an activation of ${data.length} values`, instance);
   withKernelSession(instance, (session) => {
-    const ptr = session.upload(data, data.length);
-    session.exports.f32_keras_activation(ptr, ptr, data.length, width, kind);
-    data.set(instance.heap.f32(ptr, data.length));
+    const x = session.upload(data, data.length);
+    // A separate output: sparsemax sorts each row there while it reads x.
+    const out = session.alloc(data.byteLength);
+    session.exports.f32_keras_activation(x, out, data.length, width, kind);
+    data.set(instance.heap.f32(out, data.length));
   });
 }

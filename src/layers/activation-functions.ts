@@ -16,33 +16,11 @@ export const KERAS_ACTIVATION_NAMES = [
 export type KerasActivationName = (typeof KERAS_ACTIVATION_NAMES)[number];
 
 /**
- * @internal Applies `name` to `data` in place, the softmaxes over rows of `rowLength` consecutive values.
- * Every name but sparsemax runs in WebAssembly (assembly/keras_activations.ts), the code a stream
- * runs too, so predict and a stream agree bit for bit on every engine; sparsemax needs only
- * sorting and float64 + - * /, which every engine computes alike.
+ * @internal Applies `name` to `data` in place, the normalising ones over rows of `rowLength` consecutive
+ * values. Every name runs in WebAssembly (assembly/keras_activations.ts), the code a stream runs too,
+ * so predict and a stream agree bit for bit on every engine.
  */
 export function applyActivation(name: KerasActivationName, kerasVersion: KerasVersion, data: Float32Array, rowLength: number): void {
-  if (name === 'sparsemax') {
-    for (let start = 0; start + rowLength <= data.length && rowLength > 0; start += rowLength) sparsemaxRow(data.subarray(start, start + rowLength));
-    return;
-  }
   const kind = kerasActivationKind(name, kerasVersion);
   if (kind !== null) runKerasActivation(defaultInstance(), data, rowLength, kind);
-}
-
-/** The Euclidean projection onto the simplex (Martins & Astudillo), as keras.ops.sparsemax. */
-function sparsemaxRow(row: Float32Array): void {
-  const sorted = Array.from(row).sort((a, b) => b - a);
-  let cumulative = 0;
-  let support = 0;
-  let supportSum = 0;
-  sorted.forEach((z, k) => {
-    cumulative += z;
-    if (1 + (k + 1) * z > cumulative) {
-      support = k + 1;
-      supportSum = cumulative;
-    }
-  });
-  const tau = (supportSum - 1) / support;
-  for (let i = 0; i < row.length; i++) row[i] = Math.max(row[i] - tau, 0);
 }

@@ -45,7 +45,7 @@ export function isFrameLayer(layer: Layer): boolean {
 export function frameLayerOps(builder: StreamProgramBuilder | null, layer: Layer, args: readonly FrameValue[], rank: number): FrameValue[] {
   const [x] = args;
   if (layer instanceof Activation) {
-    const kind = frameActivationKind(layer.activation, layer.kerasVersion, layer.name);
+    const kind = kerasActivationKind(layer.activation, layer.kerasVersion);
     if (!builder || kind === null) return builder ? [x] : [];
     return [{ ...x, value: builder.activation(x.value, kind) }];
   }
@@ -65,17 +65,6 @@ export function frameLayerOps(builder: StreamProgramBuilder | null, layer: Layer
   }
   if (layer instanceof Merge) return builder ? [merge(builder, layer, args)] : [];
   return builder ? [x] : [];
-}
-
-/**
- * The kind (kerasActivationKind) of an activation predict applies after the layer's kernels (an
- * Activation layer's, or a Dense's that the GEMM does not fuse), null for linear; ConfigError for sparsemax.
- */
-export function frameActivationKind(activation: string, kerasVersion: 2 | 3, layerName: string): number | null {
-  if (activation === 'linear') return null;
-  const kind = kerasActivationKind(activation, kerasVersion);
-  if (kind === null) throw new ConfigError(`${layerName}: activation '${activation}' cannot stream: sparsemax sorts each row, which a stream does not do`);
-  return kind;
 }
 
 /** A normalisation must work on each frame's features alone: its axis is the last one. */

@@ -3,6 +3,7 @@
 // naming the layer, before anything is allocated for good.
 import { ConfigError } from '../errors.js';
 import { defaultInstance } from '../kernels/default-instance.js';
+import { kerasActivationKind } from '../kernels/keras-activation.js';
 import { StreamProgramBuilder, type StreamMask, type StreamValue } from '../kernels/stream-program.js';
 import { ACTIVATION_NAMES, activationId } from '../layers/activations.js';
 import { Bidirectional } from '../layers/bidirectional.js';
@@ -18,7 +19,7 @@ import { Masking } from '../layers/masking.js';
 import { RecurrentLayer } from '../layers/recurrent.js';
 import { TimeDistributed } from '../layers/time-distributed.js';
 import { openStream, streamBatchSize, type Stream, type StreamInput, type StreamOptions, type StreamStateLabel } from '../streaming/stream.js';
-import { FRAME_LAYER_NAMES, frameActivationKind, frameLayerOps, isFrameLayer, isSingleFrameLayer, type FrameValue } from './stream-frame-layers.js';
+import { FRAME_LAYER_NAMES, frameLayerOps, isFrameLayer, isSingleFrameLayer, type FrameValue } from './stream-frame-layers.js';
 import type { Graph } from './graph.js';
 import type { SymbolicTensor } from '../symbolic.js';
 
@@ -95,10 +96,6 @@ function checkStreamable(layer: Layer, inputCount: number, rank: number): void {
     }
     return;
   }
-  if (layer instanceof Dense && layer.activation !== 'softmax' && !(ACTIVATION_NAMES as readonly string[]).includes(layer.activation)) {
-    frameActivationKind(layer.activation, layer.kerasVersion, layer.name);
-    return;
-  }
   if (layer instanceof Dense || layer instanceof Dropout || layer instanceof Masking || layer instanceof Embedding || layer instanceof InputLayer) return;
   throw new ConfigError(`${layer.name}: ${layer.className} cannot run one frame at a time in a stream`);
 }
@@ -135,8 +132,8 @@ function frameOps(builder: StreamProgramBuilder, layer: Layer, args: FrameValue[
     const [kernel, bias] = layer.getWeights();
     if (!kernel) throw new ConfigError(`${layer.name}: the layer has no weights; build the model or set its weights first`);
     if (layer.activation !== 'softmax' && !(ACTIVATION_NAMES as readonly string[]).includes(layer.activation)) {
-      // predict runs these unfused: the linear product in the kernels, then the host's float64 activation.
-      const kind = frameActivationKind(layer.activation, layer.kerasVersion, layer.name);
+      // predict runs these unfused: the linear product in the kernels, then the activation (in WebAssembly).
+      const kind = kerasActivationKind(layer.activation, layer.kerasVersion);
       const linear = builder.dense(kernel.shape[0], layer.units, kernel.data, bias?.data ?? null, { elementwise: activationId('linear', layer.kerasVersion, layer.name) }, x.value);
       return [{ ...x, value: kind === null ? linear : builder.activation(linear, kind) }];
     }
