@@ -1,4 +1,5 @@
-// Gate-math A/B: two kernel builds' row gate functions (lstm_gates, gru_gates_reset_after) on
+// Gate-math A/B: two kernel builds' row gate functions (lstm_gates, gru_gates_reset_after,
+// gru_gates_reset_before_zr and _update, simple_rnn_gates) on
 // the raw ABI, without the matrix products around them, interleaved in one process. Checks
 // that both builds leave bit-identical states for the same pre-activations, over a range that
 // reaches the clamps and for widths with a ragged tail, then times each width.
@@ -19,6 +20,9 @@ const ROUNDS = Number(process.env.AB_ROUNDS ?? 200);
 const CELLS = [
   { name: 'LSTM', G: 4, run: (k, m, Hp) => k.lstm_gates(m.h, m.c, m.pre, Hp, ACT_TANH, ACT_SIGMOID) },
   { name: 'GRU', G: 3, run: (k, m, Hp) => k.gru_gates_reset_after(m.h, m.pre, m.rec, Hp, ACT_TANH, ACT_SIGMOID) },
+  { name: 'GRU-RB zr', G: 3, run: (k, m, Hp) => k.gru_gates_reset_before_zr(m.rh, m.rec, m.h, m.pre, Hp, ACT_SIGMOID) },
+  { name: 'GRU-RB h', G: 3, run: (k, m, Hp) => k.gru_gates_reset_before_update(m.h, m.pre, m.rec, Hp, ACT_TANH) },
+  { name: 'SimpleRNN', G: 1, run: (k, m, Hp) => k.simple_rnn_gates(m.h, m.pre, Hp, ACT_TANH) },
 ];
 const builds = await Promise.all([fileA, fileB].map(instantiateKernels));
 
@@ -28,15 +32,16 @@ function seeded(n, seed, scale) {
 
 /** Buffers for one row of width Hp, filled with the same values in both builds. */
 function rowBuffers({ kernels, alloc }, G, Hp, scale) {
-  const m = { h: alloc(Hp * 4), c: alloc(Hp * 4), pre: alloc(G * Hp * 4), rec: alloc(G * Hp * 4) };
+  const m = { h: alloc(Hp * 4), c: alloc(Hp * 4), pre: alloc(G * Hp * 4), rec: alloc(G * Hp * 4), rh: alloc(Hp * 4) };
   const view = (ptr, n) => new Float32Array(kernels.memory.buffer, ptr, n);
   m.reset = () => {
     view(m.h, Hp).set(seeded(Hp, 1, 1));
     view(m.c, Hp).set(seeded(Hp, 2, 3));
     view(m.pre, G * Hp).set(seeded(G * Hp, 3, scale));
     view(m.rec, G * Hp).set(seeded(G * Hp, 4, scale));
+    view(m.rh, Hp).fill(0);
   };
-  m.states = () => [...view(m.h, Hp), ...view(m.c, Hp), ...view(m.pre, G * Hp)];
+  m.states = () => [...view(m.h, Hp), ...view(m.c, Hp), ...view(m.pre, G * Hp), ...view(m.rec, G * Hp), ...view(m.rh, Hp)];
   return m;
 }
 
@@ -81,6 +86,6 @@ for (const cell of CELLS) {
       }
     }
     const [a, b] = times.map((list) => ({ p10: at(list, 0.1), median: at(list, 0.5) }));
-    console.log(`${`${cell.name} Hp=${Hp}`.padEnd(12)} A ${a.p10.toFixed(0)} ns (median ${a.median.toFixed(0)})  B ${b.p10.toFixed(0)} ns (median ${b.median.toFixed(0)})  B/A ${(b.p10 / a.p10).toFixed(3)} (median ${(b.median / a.median).toFixed(3)})`);
+    console.log(`${`${cell.name} Hp=${Hp}`.padEnd(18)} A ${a.p10.toFixed(0)} ns (median ${a.median.toFixed(0)})  B ${b.p10.toFixed(0)} ns (median ${b.median.toFixed(0)})  B/A ${(b.p10 / a.p10).toFixed(3)} (median ${(b.median / a.median).toFixed(3)})`);
   }
 }

@@ -5,12 +5,13 @@
 //   cp -r dist /tmp/a     # before a change (after npm run build)
 //   cp -r dist /tmp/b     # after it
 //   node bench/stream-ab.mjs /tmp/a /tmp/b [simd|relaxed-simd]
+//   AB_CELLS=1 node bench/stream-ab.mjs ...   # also the reset_before GRU and SimpleRNN
 //
 // Reports the 10th percentile of ~50-frame bursts (what a step costs when the shared host
 // leaves the core alone) and the median.
 import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
-import { createInput, createKerasWeights } from './weights.mjs';
+import { createInput, createKerasWeights, resetBeforeGruWeights } from './weights.mjs';
 
 const [dirA, dirB, kernels = 'simd'] = process.argv.slice(2);
 if (!dirA || !dirB) {
@@ -23,6 +24,7 @@ const FRAMES_PER_BURST = 50;
 const POINTS = [
   ...['LSTM', 'GRU'].flatMap((cell) => [64, 128, 256].map((H) => ({ label: `${cell} D=64 H=${H}`, cell, D: 64, H, head: false }))),
   { label: 'Silero-like D=258', cell: 'LSTM', D: 258, H: 64, head: true },
+  ...(process.env.AB_CELLS ? ['GRU-RB', 'SimpleRNN'].flatMap((cell) => [64, 128, 256].map((H) => ({ label: `${cell} D=64 H=${H}`, cell, D: 64, H, head: false }))) : []),
 ];
 
 const libraries = [];
@@ -33,8 +35,10 @@ for (const dir of [dirA, dirB]) {
 }
 
 function openStream(L, point, weights) {
-  const Layer = point.cell === 'LSTM' ? L.LSTM : L.GRU;
-  const recurrent = new Layer({ units: point.H, inputShape: [null, point.D] });
+  const options = { units: point.H, inputShape: [null, point.D] };
+  const recurrent = point.cell === 'LSTM' ? new L.LSTM(options)
+    : point.cell === 'SimpleRNN' ? new L.SimpleRNN(options)
+      : new L.GRU({ ...options, resetAfter: point.cell === 'GRU' });
   recurrent.build([1, 1, point.D]);
   recurrent.setWeights(weights.map((w) => new L.Tensor(w.data, w.shape)));
   let model = recurrent;
@@ -48,7 +52,8 @@ function openStream(L, point, weights) {
 
 const at = (list, q) => [...list].sort((x, y) => x - y)[Math.floor(q * (list.length - 1))];
 for (const [index, point] of POINTS.entries()) {
-  const weights = createKerasWeights(point.cell, point, 3000 + 10 * index);
+  const keras = createKerasWeights(point.cell === 'GRU-RB' ? 'GRU' : point.cell, point, 3000 + 10 * index);
+  const weights = point.cell === 'GRU-RB' ? resetBeforeGruWeights(keras) : keras;
   const frames = Array.from({ length: FRAMES_PER_BURST }, (_, t) => createInput({ B: 1, T: 1, D: point.D }, 100 + t));
   const runs = libraries.map((L) => openStream(L, point, weights));
   const outputs = runs.map(({ stream }) => {

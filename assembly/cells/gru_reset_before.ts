@@ -1,7 +1,7 @@
 // GRU with reset_after = false (Keras 1/2 original): the reset gate multiplies
 // h before U_h. G = 3; the recurrent weights are two packed blocks, U_zr (H, 2*Hp)
 // then U_h (H, Hp), back to back.
-import { f32x4_activate, f32x4_activate_call, f32x4_activate_derivative_call, f32x4_gate_activate, f32x4_gate_activate_call, ACT_SIGMOID, ACT_TANH } from "../activations";
+import { f32x4_activate, f32x4_activate_call, f32x4_activate_derivative_call, f32x4_gate_activate, f32x4_gate_activate_call, f32x4_tanh_pair, pair_second, ACT_SIGMOID, ACT_TANH } from "../activations";
 import { madd, splat } from "../simd";
 import { f32_gemm, f32_packed_size } from "../gemm";
 import { blend } from "./gru_common";
@@ -19,7 +19,8 @@ export function gru_gates_reset_before_zr(rh: usize, rec: usize, h: usize, pre: 
   else gru_reset_before_zr_any(rh, rec, h, pre, Hp, ract);
 }
 
-// Two functions, compiled apart on first call (see lstm_gates).
+// Two functions, compiled apart on first call (see lstm_gates). Not paired as the other rows
+// are: TurboFan already keeps this loop's constants in registers, and pairing made it slower.
 function gru_reset_before_zr_keras(rh: usize, rec: usize, h: usize, pre: usize, Hp: i32): void {
   gru_reset_before_zr_row(rh, rec, h, pre, Hp, ACT_SIGMOID);
 }
@@ -52,8 +53,17 @@ export function gru_gates_reset_before_update(h: usize, preCandidate: usize, z: 
 }
 
 // Two functions, compiled apart on first call (see lstm_gates).
+// Pairs of vectors in lockstep (see f32x4_tanh_pair), the same bits as gru_reset_before_update_row.
 function gru_reset_before_update_keras(h: usize, preCandidate: usize, z: usize, Hp: i32): void {
-  gru_reset_before_update_row(h, preCandidate, z, Hp, ACT_TANH);
+  let j = 0;
+  for (; j + 8 <= Hp; j += 8) {
+    const off = <usize>j << 2;
+    const ca = f32x4_tanh_pair(v128.load(preCandidate + off), v128.load(preCandidate + off, 16));
+    const cb = pair_second();
+    v128.store(h + off, blend(v128.load(z + off), v128.load(h + off), ca));
+    v128.store(h + off, blend(v128.load(z + off, 16), v128.load(h + off, 16), cb), 16);
+  }
+  if (j < Hp) gru_reset_before_update_row(h + (<usize>j << 2), preCandidate + (<usize>j << 2), z + (<usize>j << 2), Hp - j, ACT_TANH);
 }
 
 function gru_reset_before_update_any(h: usize, preCandidate: usize, z: usize, Hp: i32, act: i32): void {

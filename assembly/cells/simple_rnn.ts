@@ -1,5 +1,5 @@
 // SimpleRNN cell: h = act(x·W + b + h·U). G = 1.
-import { f32x4_activate, f32x4_activate_call, f32x4_activate_derivative_call, ACT_TANH } from "../activations";
+import { f32x4_activate, f32x4_activate_call, f32x4_activate_derivative_call, f32x4_tanh_pair, pair_second, ACT_TANH } from "../activations";
 import { recurrent_product, recurrent_product_backward } from "./recurrent_dropout";
 import { row_is_valid } from "./rows";
 import { strided_row } from "./tape";
@@ -12,8 +12,16 @@ export function simple_rnn_gates(h: usize, pre: usize, Hp: i32, act: i32): void 
 }
 
 // Two functions, compiled apart on first call (see lstm_gates).
+// Pairs of vectors in lockstep (see f32x4_tanh_pair), the same bits as simple_rnn_row.
 function simple_rnn_keras(h: usize, pre: usize, Hp: i32): void {
-  simple_rnn_row(h, pre, Hp, ACT_TANH);
+  let j = 0;
+  for (; j + 8 <= Hp; j += 8) {
+    const off = <usize>j << 2;
+    const a = f32x4_tanh_pair(v128.load(pre + off), v128.load(pre + off, 16));
+    v128.store(h + off, a);
+    v128.store(h + off, pair_second(), 16);
+  }
+  if (j < Hp) simple_rnn_row(h + (<usize>j << 2), pre + (<usize>j << 2), Hp - j, ACT_TANH);
 }
 
 function simple_rnn_any(h: usize, pre: usize, Hp: i32, act: i32): void {
