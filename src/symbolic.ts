@@ -24,6 +24,14 @@ export class LayerNode {
   }
 }
 
+/** @internal The traced graph of a model, as a model used as a layer hands it to the graph around it. */
+export interface NestedGraph {
+  readonly inputs: readonly SymbolicTensor[];
+  readonly outputs: readonly SymbolicTensor[];
+  /** Nodes in an order where every node comes after the nodes it reads from; a nested model's nodes already in place. */
+  readonly nodes: readonly LayerNode[];
+}
+
 export class SymbolicTensor {
   /** Shape with the batch axis first; null marks an unknown size (Keras' None). */
   readonly shape: Shape;

@@ -1,7 +1,7 @@
 // What every layer shares: a Keras-style name, an optional declared input
 // shape, and the weight/config surface Keras users call.
 import { ConfigError, DisposedError, ShapeError, formatShape } from '../errors.js';
-import { LayerNode, SymbolicTensor, type CallArgs } from '../symbolic.js';
+import { LayerNode, SymbolicTensor, type CallArgs, type NestedGraph } from '../symbolic.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 
 import type { Shape } from '../symbolic.js';
@@ -63,9 +63,13 @@ export function uniqueLayerName(prefix: string): string {
 
 export abstract class Layer {
   readonly name: string;
-  /** The input shape declared through options, batch axis first; null when none was given. */
-  readonly batchInputShape: Shape | null;
+  private readonly declaredInputShape: Shape | null;
   protected readonly options: LayerOptions;
+
+  /** The input shape declared through options, batch axis first; null when none was given. */
+  get batchInputShape(): Shape | null {
+    return this.declaredInputShape;
+  }
 
   /**
    * `legacyInput` says what the Keras 1/2 options inputDim / inputLength mean
@@ -82,7 +86,7 @@ export abstract class Layer {
     this.name = options.name ?? uniqueLayerName(namePrefix);
     // Not through the setter: a wrapper's override would reach its wrapped layer before it exists.
     if (options.trainable !== undefined) this.trainableSetting = checkTrainableFlag(options.trainable, this.name);
-    this.batchInputShape = declaredBatchInputShape(options, this.name, legacyInput);
+    this.declaredInputShape = declaredBatchInputShape(options, this.name, legacyInput);
   }
 
   /** Calls of this layer inside symbolic graphs, in call order. */
@@ -172,6 +176,24 @@ export abstract class Layer {
    * (e.g. x then initial states) with their masks.
    */
   abstract computeOutputs(inputs: Tensor[], masks: (Tensor | undefined)[], callArgs?: CallArgs): LayerCallResult;
+
+  /**
+   * @internal The traced graph of a model used as a layer (its nodes run in place of this layer's
+   * node when training or streaming); null for every other layer.
+   */
+  nestedGraph(): NestedGraph | null {
+    return null;
+  }
+
+  /** @internal The layers a training pass or a stream runs for this one, in getWeights() order: a nested model's layers, else itself. */
+  leafLayers(): Layer[] {
+    return [this];
+  }
+
+  /** @internal Of leafLayers(), those fit() leaves as they are. */
+  frozenLeaves(): Layer[] {
+    return this.trainable ? [] : [this];
+  }
 
   /** @internal Output shapes of a node whose inputs have these shapes; throws ShapeError if they cannot fit. */
   outputShapes(inputShapes: Shape[], _callArgs?: CallArgs): Shape[] {

@@ -2,9 +2,9 @@
 // running it on data: each node's layer gets its inputs with their masks.
 import { ConfigError, ShapeError, formatShape } from '../errors.js';
 import { InputLayer } from '../layers/input-layer.js';
-import type { Layer } from '../layers/layer.js';
+import type { Layer, Shape } from '../layers/layer.js';
 import type { Tensor } from '../tensor.js';
-import type { LayerNode, SymbolicTensor } from '../symbolic.js';
+import { LayerNode, SymbolicTensor } from '../symbolic.js';
 
 export interface Value {
   tensor: Tensor;
@@ -21,7 +21,10 @@ export class Graph {
   /** tf.keras' test for the short summary table: one node per depth, each reading one tensor, no shared layers. */
   readonly isSequentialLike: boolean;
 
+  private readonly modelName: string;
+
   constructor(inputs: readonly SymbolicTensor[], outputs: readonly SymbolicTensor[], modelName: string) {
+    this.modelName = modelName;
     inputs.forEach((input, i) => {
       if (!(input.layer instanceof InputLayer)) {
         throw new ConfigError(`${modelName}: inputs[${i}] must come from Input(), received the output of ${input.layer.name}`);
@@ -59,10 +62,13 @@ export class Graph {
     return this.runWithMasks(inputs).map((value) => value.tensor);
   }
 
-  /** Like run, with each output's Keras mask (the loss and metrics of training use it). */
-  runWithMasks(inputs: readonly Tensor[]): Value[] {
+  /**
+   * Like run, with each output's Keras mask (the loss and metrics of training use it). A model used
+   * as a layer is given its inputs' masks, as Keras' Functional.call(inputs, mask) sets them.
+   */
+  runWithMasks(inputs: readonly Tensor[], inputMasks: readonly (Tensor | undefined)[] = []): Value[] {
     const values = new Map<SymbolicTensor, Value>();
-    this.inputs.forEach((symbolic, i) => values.set(symbolic, { tensor: inputs[i], mask: undefined }));
+    this.inputs.forEach((symbolic, i) => values.set(symbolic, { tensor: inputs[i], mask: inputMasks[i] }));
     for (const node of this.nodes) {
       if (node.layer instanceof InputLayer) continue;
       const args = node.inputs.map((symbolic) => values.get(symbolic) as Value);
@@ -70,6 +76,55 @@ export class Graph {
       node.outputs.forEach((symbolic, i) => values.set(symbolic, { tensor: result.outputs[i], mask: result.masks[i] }));
     }
     return this.outputs.map((symbolic) => values.get(symbolic) as Value);
+  }
+
+  /**
+   * The same computation with every nested model's node replaced by that model's own nodes,
+   * which read the tensors the nested model was called on: training and streaming walk this, so
+   * that they only ever meet layers. Its `layers` are those leaves, not Keras' model.layers.
+   */
+  flattened(): Graph {
+    if (!this.nodes.some((node) => node.layer.nestedGraph() !== null)) return this;
+    const replaced = new Map<SymbolicTensor, SymbolicTensor>();
+    for (const node of this.nodes) {
+      if (node.layer instanceof InputLayer) continue;
+      const inner = node.layer.nestedGraph();
+      if (!inner) {
+        if (node.inputs.some((t) => replaced.has(t))) copyNode(node, replaced);
+        continue;
+      }
+      // The nested graph's tensors map to the ones around it: its inputs to this node's inputs.
+      const within = new Map<SymbolicTensor, SymbolicTensor>();
+      inner.inputs.forEach((t, i) => within.set(t, replaced.get(node.inputs[i]) ?? node.inputs[i]));
+      for (const innerNode of inner.nodes) {
+        if (!(innerNode.layer instanceof InputLayer)) copyNode(innerNode, within);
+      }
+      node.outputs.forEach((t, i) => replaced.set(t, within.get(inner.outputs[i]) ?? inner.outputs[i]));
+    }
+    return new Graph(this.inputs, this.outputs.map((t) => replaced.get(t) ?? t), this.modelName);
+  }
+
+  /**
+   * The output shapes for inputs of these shapes, layer by layer (Keras' compute_output_shape of
+   * a Functional model); ShapeError naming the model when they do not fit its inputs.
+   */
+  outputShapesFor(inputShapes: readonly Shape[]): Shape[] {
+    if (inputShapes.length !== this.inputs.length) {
+      throw new ShapeError(`${this.modelName}: expects ${this.inputs.length} input(s) (${this.inputs.map((t) => t.layer.name).join(', ')}), received ${inputShapes.length}`);
+    }
+    const shapes = new Map<SymbolicTensor, Shape>();
+    this.inputs.forEach((input, i) => {
+      const given = inputShapes[i];
+      const fits = given.length === input.shape.length && input.shape.every((d, k) => d === null || given[k] === null || d === given[k]);
+      if (!fits) throw new ShapeError(`${this.modelName}: input ${input.layer.name} must have shape ${formatShape(input.shape)}, received ${formatShape(given)}`);
+      shapes.set(input, given.map((d, k) => d ?? input.shape[k]));
+    });
+    for (const node of this.nodes) {
+      if (node.layer instanceof InputLayer) continue;
+      const out = node.layer.outputShapes(node.inputs.map((t) => shapes.get(t) as Shape), node.callArgs);
+      node.outputs.forEach((t, i) => shapes.set(t, out[i]));
+    }
+    return this.outputs.map((t) => shapes.get(t) as Shape);
   }
 
   /** ShapeError naming the input layer when a tensor does not fit its declared shape. */
@@ -86,6 +141,13 @@ export class Graph {
       }
     });
   }
+}
+
+/** A copy of `node` that reads the tensors `replaced` maps its inputs to; its outputs join the map. */
+function copyNode(node: LayerNode, replaced: Map<SymbolicTensor, SymbolicTensor>): void {
+  const copy = new LayerNode(node.layer, node.inputs.map((t) => replaced.get(t) ?? t), node.callArgs);
+  copy.outputs = node.outputs.map((t, i) => new SymbolicTensor(t.shape, copy, i));
+  node.outputs.forEach((t, i) => replaced.set(t, copy.outputs[i]));
 }
 
 /**

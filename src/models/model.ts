@@ -4,7 +4,7 @@ import { readWeightsInto, type WeightsFileSource } from './weights-loader.js';
 import { writeModelFile, type SaveModelOptions } from './model-saver.js';
 import { ConfigError, DisposedError, InputError, ShapeError } from '../errors.js';
 import { InputLayer } from '../layers/input-layer.js';
-import { uniqueLayerName, type Layer } from '../layers/layer.js';
+import { Layer, type LayerCallResult, type Shape } from '../layers/layer.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { concatBatches, sliceBatch } from '../batching.js';
 import type { Graph } from './graph.js';
@@ -13,7 +13,7 @@ import { summarize, type SummaryOptions } from './summary.js';
 import type { SummaryRow } from './summary-layout.js';
 import type { Stream, StreamOptions } from '../streaming/stream.js';
 import { openModelStream } from './stream-graph.js';
-import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
+import { isSymbolic, isSymbolicList, type NestedGraph, type SymbolicTensor } from '../symbolic.js';
 import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 import type { Callback, History, Logs } from '../training/callbacks.js';
 import type { Optimizer } from '../training/optimizers.js';
@@ -40,15 +40,21 @@ export type { SummaryLayout, SummaryOptions } from './summary.js';
 const SUMMARY_KEYS: Record<keyof SummaryOptions, true> = { layout: true, lineLength: true, positions: true, printFn: true, print: true };
 const SUMMARY_OPTION_KEYS: readonly string[] = Object.keys(SUMMARY_KEYS);
 
-export abstract class ModelBase<Output = Tensor | Tensor[]> {
-  readonly name: string;
-  private disposedFlag = false;
+/** What a model called on symbolic tensors returns: one symbolic tensor per output, shaped as predict's result. */
+export type SymbolicOutput<Output> = Output extends Tensor
+  ? SymbolicTensor
+  : Output extends readonly unknown[]
+    ? { -readonly [K in keyof Output]: SymbolicTensor }
+    : SymbolicTensor | SymbolicTensor[];
 
+/**
+ * What Sequential and Model share. A model is a layer, as in Keras: it can be added to a
+ * Sequential, called on symbolic tensors (`model.apply(Input(...))`) and wrapped in
+ * TimeDistributed, and its weights, trainable flag and summary row are those of all its layers.
+ */
+export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
   protected constructor(name: string | undefined, prefix: string) {
-    if (name !== undefined && (typeof name !== 'string' || name === '')) {
-      throw new ConfigError(`${prefix}: option 'name' must be a non-empty string, received ${JSON.stringify(name)}`);
-    }
-    this.name = name ?? uniqueLayerName(prefix);
+    super({ name }, prefix);
     this.generatedName = name === undefined;
   }
 
@@ -85,9 +91,76 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> {
     return layer;
   }
 
-  /** Same as predict without batching. */
-  apply(x: TensorLike | readonly TensorLike[]): Output {
-    return this.predict(x);
+  /**
+   * On data, the same as predict without batching. On symbolic tensors (Input() or a layer's
+   * output), Keras' model(x): the model becomes one node of the graph being built, its weights
+   * shared with every other call of it.
+   */
+  apply(x: SymbolicTensor | readonly SymbolicTensor[]): SymbolicOutput<Output>;
+  apply(x: TensorLike | readonly TensorLike[]): Output;
+  apply(x: TensorLike | readonly TensorLike[] | SymbolicTensor | readonly SymbolicTensor[]): Output | SymbolicOutput<Output> {
+    if (isSymbolic(x) || isSymbolicList(x)) {
+      const outputs = this.callSymbolic(isSymbolic(x) ? [x] : [...x]);
+      return (outputs.length === 1 ? outputs[0] : outputs) as SymbolicOutput<Output>;
+    }
+    return this.predict(x as TensorLike | readonly TensorLike[]);
+  }
+
+  /** @internal Runs the model as one layer of a model around it, its inputs' masks given to its inputs. */
+  computeOutputs(inputs: Tensor[], masks: (Tensor | undefined)[]): LayerCallResult {
+    this.checkNotDisposed('run');
+    const graph = this.graphFor(inputs);
+    graph.checkInputs(inputs, this.name);
+    const values = graph.runWithMasks(inputs, masks);
+    return { outputs: values.map((v) => v.tensor), masks: values.map((v) => v.mask) };
+  }
+
+  /** @internal */
+  override nestedGraph(): NestedGraph {
+    return this.graphFor(null).flattened();
+  }
+
+  /** @internal */
+  override outputShapes(inputShapes: Shape[]): Shape[] {
+    return this.graphFor(null).outputShapesFor(inputShapes);
+  }
+
+  /** The output shape for inputs of this shape; a list of shapes for a model with several outputs. */
+  computeOutputShape(inputShape: Shape): Shape | Shape[] {
+    const shapes = this.outputShapes([inputShape]);
+    return shapes.length === 1 ? shapes[0] : shapes;
+  }
+
+  /** @internal */
+  override leafLayers(): Layer[] {
+    return this.layers.flatMap((layer) => layer.leafLayers());
+  }
+
+  /** @internal A frozen model freezes all its layers, as Keras' trainable_weights is empty for it. */
+  override frozenLeaves(): Layer[] {
+    return this.trainable ? this.layers.flatMap((layer) => layer.frozenLeaves()) : this.leafLayers();
+  }
+
+  /** @internal The leaves fit() leaves as they are. */
+  frozenLeafLayers(): Set<Layer> {
+    return new Set(this.frozenLeaves());
+  }
+
+  override get isStateful(): boolean {
+    return this.layers.some((layer) => layer.isStateful);
+  }
+
+  override get hasWeights(): boolean {
+    return this.layers.some((layer) => layer.hasWeights);
+  }
+
+  /** @internal */
+  override frozenParams(): number {
+    return this.trainable ? this.layers.reduce((sum, layer) => sum + layer.frozenParams(), 0) : this.countParams();
+  }
+
+  override countNonTrainableParams(): number {
+    return this.layers.reduce((sum, layer) => sum + layer.countNonTrainableParams(), 0);
   }
 
   /** Like predict but always a list of outputs. */
@@ -125,7 +198,7 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> {
   stream(options?: StreamOptions): Stream {
     this.checkNotDisposed('stream');
     for (const layer of this.layers) layer.checkNotDisposed('stream');
-    return openModelStream(this.graphFor(null), this.name, options);
+    return openModelStream(this.graphFor(null).flattened(), this.name, options);
   }
 
   /** Set by a callback (EarlyStopping) to end fit() after the current epoch. */
@@ -203,9 +276,9 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> {
     return this.compiled('computeGradients').computeGradients(x, y, options);
   }
 
-  /** @internal The traced graph, for training. */
+  /** @internal The traced graph, for training, nested models' nodes in place (see leafLayers). */
   trainingGraph(inputs: readonly Tensor[] | null): Graph {
-    return this.graphFor(inputs);
+    return this.graphFor(inputs).flattened();
   }
 
   /** @internal The output layers' names, in output order (compile's per-output losses and log names). */
@@ -219,24 +292,23 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> {
     return this.toInputList(x as TensorLike | readonly TensorLike[]);
   }
 
-  private trainableSetting = true;
-
   /**
    * Keras' model.trainable: setting it sets every layer's `trainable` (false freezes the whole
    * model, as for a pretrained base); each layer's own flag then decides, from the next compile().
+   * A nested model that is not trainable freezes all its layers inside the model around it.
    */
-  get trainable(): boolean {
-    return this.trainableSetting;
+  override get trainable(): boolean {
+    return super.trainable;
   }
 
-  set trainable(value: boolean) {
+  override set trainable(value: boolean) {
     if (typeof value !== 'boolean') throw new ConfigError(`${this.name}: 'trainable' must be a boolean, received ${JSON.stringify(value)}`);
-    this.trainableSetting = value;
+    super.trainable = value;
     for (const layer of this.layers) layer.trainable = value;
   }
 
   /** Keras' model.reset_states(): every stateful layer starts its next call from zeros. */
-  resetStates(): void {
+  override resetStates(): void {
     this.checkNotDisposed('reset states');
     for (const layer of this.layers) {
       if (layer.isStateful) layer.resetStates();
@@ -247,20 +319,15 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> {
    * Frees every layer's weights in WebAssembly memory and retires the model and its layers: later
    * calls throw DisposedError. Calling it again does nothing.
    */
-  dispose(): void {
-    if (this.disposedFlag) return;
-    this.disposedFlag = true;
+  override dispose(): void {
+    if (this.disposed) return;
+    super.dispose();
     for (const layer of this.layers) layer.dispose();
   }
 
-  /** Whether dispose() was called. */
-  get disposed(): boolean {
-    return this.disposedFlag;
-  }
-
   /** @internal Throws DisposedError when the model was disposed; `action` names what was asked. */
-  protected checkNotDisposed(action: string): void {
-    if (this.disposedFlag) {
+  override checkNotDisposed(action: string): void {
+    if (this.disposed) {
       throw new DisposedError(`${this.name}: cannot ${action}: the model was disposed`);
     }
   }
@@ -442,6 +509,26 @@ export class Model<O extends ModelOptions = ModelOptions> extends ModelBase<Mode
 
   get layers(): Layer[] {
     return [...(this.savedLayerOrder ?? this.graph.layers)];
+  }
+
+  get className(): string {
+    return 'Functional';
+  }
+
+  /** A functional model is built by its inputs' shapes. */
+  get built(): boolean {
+    return true;
+  }
+
+  /** Keras' Functional.build: the graph already fixes every shape, so there is nothing to build. */
+  build(inputShape: Shape): void {
+    this.checkNotDisposed('build');
+    this.graph.outputShapesFor(this.graph.inputs.length === 1 ? [inputShape] : this.graph.inputs.map((t) => t.shape));
+  }
+
+  /** The one input's shape, batch axis first; null for a model with several inputs. */
+  override get batchInputShape(): Shape | null {
+    return this.graph.inputs.length === 1 ? this.graph.inputs[0].shape : null;
   }
 
   /**

@@ -38,6 +38,20 @@ export class Sequential extends ModelBase<Tensor> {
     return [...this.chain];
   }
 
+  get className(): string {
+    return 'Sequential';
+  }
+
+  /** Whether the chain is traced for an input shape (declared, given to build(), or met in predict()). */
+  get built(): boolean {
+    return this.input !== null && this.output !== null;
+  }
+
+  /** The input shape the chain is traced for, batch axis first; null before it is known. */
+  override get batchInputShape(): Shape | null {
+    return this.input?.shape ?? null;
+  }
+
   /** @internal */
   protected get isChain(): boolean {
     return true;
@@ -66,6 +80,7 @@ export class Sequential extends ModelBase<Tensor> {
       this.add(layer.output);
       return;
     }
+    if (layer === this) throw new ConfigError(`${this.name}: a model cannot be added to itself`);
     if (this.chain.includes(layer)) throw new ConfigError(`${this.name}: layer ${layer.name} was already added`);
     if (!this.input && this.chain.length === 0 && layer.batchInputShape) {
       this.input = new InputLayer({ batchShape: layer.batchInputShape }).output;

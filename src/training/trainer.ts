@@ -143,6 +143,10 @@ function classSampleWeights(y: Tensor, classWeight: unknown, where: string): Flo
 export interface TrainableModel extends TrainedModel {
   readonly name: string;
   readonly layers: Layer[];
+  /** @internal The layers a training pass runs, a nested model's layers in its place, in getWeights() order. */
+  leafLayers(): Layer[];
+  /** @internal The leaves that stay as they are: frozen, or inside a frozen nested model. */
+  frozenLeafLayers(): Set<Layer>;
   /** @internal */
   trainingGraph(inputs: readonly Tensor[] | null): TrainingGraph;
   /** @internal */
@@ -182,10 +186,10 @@ export class Trainer {
     const where = `${model.name}: compile`;
     if (!options || typeof options !== 'object') throw new ConfigError(`${where}: expects options { optimizer, loss, metrics }, received ${String(options)}`);
     checkKnownKeys(options, COMPILE_KEYS, where);
-    for (const layer of model.layers) checkTrainable(layer);
+    for (const layer of model.leafLayers()) checkTrainable(layer);
     this.model = model;
     // As in Keras, compile() fixes which layers train: a later change of `trainable` waits for the next compile().
-    this.frozen = new Set(model.layers.filter((layer) => !layer.trainable));
+    this.frozen = model.frozenLeafLayers();
     this.optimizer = resolveOptimizer(options.optimizer ?? 'rmsprop', where);
     this.targets = resolveOutputTargets(model.outputNames(), options.loss, options.lossWeights, options.metrics, where);
   }
@@ -240,7 +244,7 @@ export class Trainer {
   private gradientsOn(batch: Batch): { loss: number; perOutput: number[]; gradients: Float32Array[]; yPred: Tensor[]; masks: (Float32Array | undefined)[] } {
     const graph = this.model.trainingGraph(batch.x);
     graph.checkInputs(batch.x, this.model.name);
-    const pass = runTrainingPass(graph, this.model.layers, batch.x, this.random);
+    const pass = runTrainingPass(graph, this.model.leafLayers(), batch.x, this.random);
     try {
       const yPred = pass.outputs;
       const masks = pass.masks.map(outputMask);
@@ -261,7 +265,7 @@ export class Trainer {
     const trained: Float32Array[] = [];
     const commits: (() => void)[] = [];
     let offset = 0;
-    for (const layer of this.model.layers) {
+    for (const layer of this.model.leafLayers()) {
       const update = layer.weightsForUpdate();
       const count = update.arrays.length;
       if (!this.frozen.has(layer)) {

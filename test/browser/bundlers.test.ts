@@ -49,8 +49,10 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * spelling, classWeight, trainable, sparse-label checks, Keras' positional forms: about 2.8 KB of
  * JS) on top of issue 18's Keras activations in the wasm: 93.6 KiB measured. Streams of causal
  * Conv1D and global pooling over time then added about 0.9 KB of JS and 0.15 KB of wasm.
+ * 98 KiB since models used as layers (nested Sequential/Functional, their configs and weight
+ * files): 96.1 KiB measured with the first slice.
  */
-const GZIP_BUDGET = 96 * 1024;
+const GZIP_BUDGET = 98 * 1024;
 
 interface AppReport {
   variant: string;
