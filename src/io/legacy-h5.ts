@@ -5,6 +5,7 @@ import type { Layer } from '../layers/layer.js';
 import { ModelFileError } from './errors.js';
 import type { Hdf5Reader } from './hdf5.js';
 import { parseJsonText } from './source.js';
+import { fromLegacyOrder } from './weight-layout.js';
 import type { WeightEntry, WeightSource } from './weights.js';
 
 export interface LegacyH5Contents {
@@ -53,10 +54,10 @@ export function readLegacyH5(reader: Hdf5Reader, file: string): LegacyH5Contents
       const names = layers.get(layer.name);
       if (names === undefined) return undefined;
       taken.add(layer.name);
-      return names.map((weightName) => {
+      return fromLegacyOrder(layer, names.map((weightName) => {
         const path = `${WEIGHTS_GROUP}/${layer.name}/${weightName}`;
         return { part: reader.partName(path), read: (expected) => reader.readTensor(path, expected, layer.name) };
-      });
+      }));
     },
     layerPart: (layer) => reader.partName(`${WEIGHTS_GROUP}/${layer.name}`),
     unused: () => [...layers].filter(([name, names]) => !taken.has(name) && names.length > 0).map(([name]) => reader.partName(`${WEIGHTS_GROUP}/${name}`)),

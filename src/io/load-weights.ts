@@ -14,6 +14,7 @@ import { legacyWeightSource } from './legacy-weights.js';
 import { checkLoadOptions } from './load-options.js';
 import { ReadLimits } from './read-limits.js';
 import { savingLibWeights } from './saving-lib.js';
+import { fromLegacyOrder } from './weight-layout.js';
 import { sniffFormat, describeMagic } from './sniff.js';
 import { readSource } from './source.js';
 import { assignWeights, type WeightEntry, type WeightSource } from './weights.js';
@@ -107,10 +108,10 @@ function legacyOrderedWeights(reader: Hdf5Reader, file: string, root: string, mo
           { file, part: reader.partName(group(entry.name)), layer: layer.name },
         );
       }
-      return entry.weightNames.map((weightName): WeightEntry => {
+      return fromLegacyOrder(layer, entry.weightNames.map((weightName): WeightEntry => {
         const path = group(`${entry.name}/${weightName}`);
         return { part: reader.partName(path), read: (expected) => reader.readTensor(path, expected, layer.name) };
-      });
+      }));
     },
     layerPart: (layer) => reader.partName(group(partner.get(layer)?.name ?? layer.name)),
     unused: () => [],

@@ -110,7 +110,12 @@ function checkLayer(spec: unknown, path: string, where: ConfigLocation, budgetFl
   const name = typeof config.name === 'string' ? config.name : typeof spec.name === 'string' ? spec.name : path;
   const layerWhere = { ...where, layer: name };
   if (MODEL_CLASSES.includes(className)) {
-    throw new ModelFileError(`is a nested ${className} model, which is not supported; flatten it into one model`, layerWhere);
+    // A model used as a layer: its own config, checked layer by layer as the outer one is.
+    const inner = Array.isArray(config.layers) ? config.layers : undefined;
+    if (!inner) throw new ModelFileError(`is a nested ${className} config without a layers list`, layerWhere);
+    inner.forEach((innerSpec, i) => checkLayer(innerSpec, `${path}.layers[${i}]`, where, budgetFloats, unsupported));
+    checkConfigSizes(spec, inner, where, budgetFloats);
+    return;
   }
   if (customLayerFactory(className)) return;
   if (!SUPPORTED_LAYER_CLASSES.includes(className)) {
@@ -193,7 +198,10 @@ export function restoreInitializers(layers: readonly Layer[], rawConfig: unknown
     if (!isObject(spec) || !isObject(spec.config)) continue;
     const name = typeof spec.config.name === 'string' ? spec.config.name : spec.name;
     const layer = typeof name === 'string' ? byName.get(name) : undefined;
-    if (layer) restoreLayer(layer, spec.config);
+    if (!layer) continue;
+    const nested = (layer as { layers?: unknown }).layers;
+    if (Array.isArray(nested) && MODEL_CLASSES.includes(String(spec.class_name))) restoreInitializers(nested as Layer[], spec);
+    else restoreLayer(layer, spec.config);
   }
 }
 

@@ -5,7 +5,7 @@
 import { pythonJson } from '../models/model-json.js';
 import { Hdf5Group, vlenStrings, writeHdf5 } from './hdf5-writer.js';
 import type { ModelInfo } from './save-model-info.js';
-import { namedWeights } from './weight-layout.js';
+import { legacyWeightOrder, namedWeights } from './weight-layout.js';
 
 export function legacyH5Bytes(info: ModelInfo): Uint8Array {
   const { model } = info;
@@ -21,7 +21,8 @@ export function legacyH5Bytes(info: ModelInfo): Uint8Array {
   weights.attr('layer_names', vlenStrings(model.layers.map((layer) => layer.name), 'ascii'));
   for (const layer of model.layers) {
     const group = weights.group(layer.name);
-    const named = namedWeights(layer).map((w) => ({ ...w, name: `${w.name}:0` }));
+    const inOrder = namedWeights(layer);
+    const named = legacyWeightOrder(layer).map((i) => ({ ...inOrder[i], name: `${inOrder[i].name}:0` }));
     // h5py stores an empty list as an empty float64 array, as Keras' files show.
     group.attr('weight_names', named.length > 0 ? vlenStrings(named.map((w) => w.name), 'ascii') : { values: new Float64Array(0), shape: [0] });
     for (const w of named) group.dataset(w.name, w.shape, w.data);

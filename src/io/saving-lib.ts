@@ -9,7 +9,7 @@ import type { Layer } from '../layers/layer.js';
 import type { ModelBase } from '../models/model.js';
 import type { Hdf5Reader } from './hdf5.js';
 import type { WeightEntry, WeightSource } from './weights.js';
-import { toSnakeCase, weightGroups } from './weight-layout.js';
+import { savingLibNames, toSnakeCase, weightGroups } from './weight-layout.js';
 
 export { toSnakeCase };
 
@@ -23,15 +23,8 @@ export function varGroups(layer: Layer, base: string): string[] {
  * layers in Keras' model.layers order, which is the order of the config's layers list.
  */
 export function layerPaths(layers: readonly Layer[], root: string): Map<Layer, string> {
-  const used = new Map<string, number>();
-  const paths = new Map<Layer, string>();
-  for (const layer of layers) {
-    const base = toSnakeCase(layer.className);
-    const count = used.get(base);
-    used.set(base, count === undefined ? 0 : count + 1);
-    paths.set(layer, `${root}/${count === undefined ? base : `${base}_${count + 1}`}`);
-  }
-  return paths;
+  const names = savingLibNames(layers);
+  return new Map(layers.map((layer, i) => [layer, `${root}/${names[i]}`]));
 }
 
 /**

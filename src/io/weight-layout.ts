@@ -11,6 +11,7 @@ import { Bidirectional } from '../layers/bidirectional.js';
 import type { Layer } from '../layers/layer.js';
 import { RecurrentLayer } from '../layers/recurrent.js';
 import { TimeDistributed } from '../layers/time-distributed.js';
+import { ModelBase } from '../models/model.js';
 
 /** One group of a layer's weights, in get_weights() order. */
 export interface WeightGroup {
@@ -41,6 +42,20 @@ const OWN_WEIGHT_NAMES: Readonly<Record<string, readonly string[]>> = {
 /** Recurrent layers that keep their weights themselves, not in a cell (Keras 2's cuDNN layers). */
 const CELLLESS_RECURRENT = ['CuDNNLSTM', 'CuDNNGRU'];
 
+/**
+ * The saving library's names for a list of layers (Keras' _save_container_state): each layer's
+ * class in snake_case, repeated classes numbered (gru, gru_1, ...), in list order.
+ */
+export function savingLibNames(layers: readonly Layer[]): string[] {
+  const used = new Map<string, number>();
+  return layers.map((layer) => {
+    const base = toSnakeCase(layer.className);
+    const count = used.get(base);
+    used.set(base, count === undefined ? 0 : count + 1);
+    return count === undefined ? base : `${base}_${count + 1}`;
+  });
+}
+
 export function weightGroups(layer: Layer): WeightGroup[] {
   const nested = (prefix: string, inner: Layer): WeightGroup[] =>
     weightGroups(inner).map((g) => ({ ...g, varsPath: `${prefix}/${g.varsPath}`, scopes: [layer.name, ...g.scopes] }));
@@ -48,7 +63,49 @@ export function weightGroups(layer: Layer): WeightGroup[] {
   if (layer instanceof RecurrentLayer && !CELLLESS_RECURRENT.includes(layer.className)) return [own, { varsPath: 'cell/vars', scopes: [layer.name, `${toSnakeCase(layer.className)}_cell`], owner: layer }];
   if (layer instanceof Bidirectional) return [own, ...nested('forward_layer', layer.forwardLayer), ...nested('backward_layer', layer.backwardLayer)];
   if (layer instanceof TimeDistributed) return [own, ...nested('layer', layer.layer)];
+  if (layer instanceof ModelBase) {
+    // A nested model keeps its layers under its own `layers` list, as the saving library walks a model.
+    const inner = layer.layers;
+    const names = savingLibNames(inner);
+    return [own, ...inner.flatMap((innerLayer, i) => nested(`layers/${names[i]}`, innerLayer))];
+  }
   return [{ ...own, owner: layer }];
+}
+
+/**
+ * Keras' _legacy_weights order, which legacy .h5 files keep per top-level layer: trainable_weights,
+ * then non_trainable_weights, as indices into getWeights(). It differs from getWeights() only for
+ * a nested model, whose frozen layers' and moving statistics' weights all come after the trained ones.
+ */
+export function legacyWeightOrder(layer: Layer): number[] {
+  const frozen = new Set(layer.frozenLeaves());
+  const trainable: number[] = [];
+  const fixed: number[] = [];
+  let offset = 0;
+  for (const leaf of layer.leafLayers()) {
+    const sizes = leaf.getWeights().map((w) => w.size);
+    const fixedCount = frozen.has(leaf) ? sizes.length : trailingCount(sizes, leaf.countNonTrainableParams());
+    sizes.forEach((_, i) => (i < sizes.length - fixedCount ? trainable : fixed).push(offset + i));
+    offset += sizes.length;
+  }
+  return [...trainable, ...fixed];
+}
+
+/** How many of the last tensors hold `values` values (a layer's non-trainable weights come last). */
+function trailingCount(sizes: readonly number[], values: number): number {
+  let count = 0;
+  for (let sum = 0; sum < values && count < sizes.length; count++) sum += sizes[sizes.length - 1 - count];
+  return count;
+}
+
+/** `items` (in the legacy order of `layer`'s weights) back in getWeights() order; as given when the counts differ. */
+export function fromLegacyOrder<T>(layer: Layer, items: readonly T[]): T[] {
+  if (!layer.built) return [...items];
+  const order = legacyWeightOrder(layer);
+  if (order.length !== items.length) return [...items];
+  const out = new Array<T>(items.length);
+  order.forEach((index, k) => { out[index] = items[k]; });
+  return out;
 }
 
 /** Keras' names of the weights `owner.getWeights()` returns; a class not in the table numbers them as Keras does unnamed variables. */

@@ -56,8 +56,18 @@ function sequentialFromConfig(config: unknown, kerasVersion: KerasVersion): Sequ
 }
 
 function checkedLayer(spec: unknown, index: number, kerasVersion: KerasVersion): Layer {
-  readSpec(spec, `modelFromConfig: layers[${index}]`);
+  const { className, config } = readSpec(spec, `modelFromConfig: layers[${index}]`);
+  // A model used as a layer: Keras nests its whole config, as model.to_json() writes it.
+  if (className === 'Sequential') return builtSequential(sequentialFromConfig(config, kerasVersion), config);
+  if (className === 'Functional' || className === 'Model') return functionalFromConfig(config, kerasVersion);
   return deserializeLayer(spec as KerasLayerSpec, { kerasVersion });
+}
+
+/** Keras' Sequential.from_config builds a model its layers left unbuilt for the build_input_shape it records. */
+function builtSequential(model: Sequential, config: unknown): Sequential {
+  const shape = (config as Record<string, unknown> | null)?.build_input_shape;
+  if (!model.built && Array.isArray(shape)) model.build(shape as (number | null)[]);
+  return model;
 }
 
 function functionalFromConfig(config: unknown, kerasVersion: KerasVersion): Model {

@@ -18,7 +18,15 @@ export const KERAS_2_VERSION = '2.15.0';
 export interface SerializableModel {
   readonly name: string;
   readonly layers: Layer[];
-  trainingGraph(inputs: null): Graph;
+  /** Whether Keras serialises it as a Sequential (else as a Functional model). */
+  readonly serializesAsSequential: boolean;
+  /** The graph as traced, a nested model as one node. */
+  tracedGraph(inputs: null): Graph;
+}
+
+/** A model used as a layer: Keras serialises it whole, as a config of its own. */
+function isNestedModel(layer: Layer): layer is Layer & SerializableModel {
+  return 'serializesAsSequential' in layer;
 }
 
 /** Keys of a layer config that hold nested Keras objects, by the module Keras 3 files them under. */
@@ -35,7 +43,7 @@ const DTYPE_POLICY = { module: 'keras', class_name: 'DTypePolicy', config: { nam
 export function modelConfig(model: SerializableModel, sequential: boolean, spelling: KerasSpelling): Record<string, unknown> {
   let graph: Graph | null = null;
   try {
-    graph = model.trainingGraph(null);
+    graph = model.tracedGraph(null);
   } catch (error) {
     if (!sequential) throw error;
   }
@@ -100,6 +108,7 @@ function takesInitialState(layer: Layer): boolean {
 
 /** One entry of a config's layers list. */
 function layerSpec(layer: Layer, graph: Graph | null, spelling: KerasSpelling): Record<string, unknown> {
+  if (isNestedModel(layer)) return modelConfig(layer, layer.serializesAsSequential, spelling);
   const config = layer.getConfig();
   if (layer instanceof InputLayer) {
     if (spelling === 2) {

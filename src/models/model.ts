@@ -276,6 +276,11 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
     return this.compiled('computeGradients').computeGradients(x, y, options);
   }
 
+  /** @internal The traced graph, a nested model as one node (what configs and summary show). */
+  tracedGraph(inputs: readonly Tensor[] | null): Graph {
+    return this.graphFor(inputs);
+  }
+
   /** @internal The traced graph, for training, nested models' nodes in place (see leafLayers). */
   trainingGraph(inputs: readonly Tensor[] | null): Graph {
     return this.graphFor(inputs).flattened();
