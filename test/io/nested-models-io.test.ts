@@ -24,7 +24,7 @@ import {
   type ModelBase,
   type Tensor,
 } from '../../dist/index.js';
-import { loadModel, ready, saveModel } from '../../dist/io/keras.js';
+import { loadModel, ready, saveModel, saveModelFiles } from '../../dist/io/keras.js';
 import { unzipSync } from 'fflate';
 import { h5pyDump, h5pyMissing } from './h5py.js';
 import { seededTensor } from '../model-helpers.js';
@@ -135,6 +135,15 @@ describe('files', () => {
       expectSameOutputs(fresh.predict(x), model.predict(x));
     });
   }
+
+  it('TF.js: the weights manifest names a sub-model\'s weights under its name, and loads back', async () => {
+    const { model } = sequentialInSequential();
+    const files = saveModelFiles(model, { format: 'tfjs' });
+    const json = JSON.parse(new TextDecoder().decode(files['model.json'])) as { weightsManifest: { weights: { name: string }[] }[] };
+    expect(json.weightsManifest[0].weights.map((w) => w.name).slice(0, 3)).toEqual(['encoder/enc_lstm/lstm_cell/kernel', 'encoder/enc_lstm/lstm_cell/recurrent_kernel', 'encoder/enc_lstm/lstm_cell/bias']);
+    const loaded = await loadModel(json, { weightFiles: files });
+    expectSameOutputs(loaded.predict(x), model.predict(x));
+  });
 
   it('keep a frozen sub-model frozen through .h5 and give its weights back in place', async () => {
     const { model, encoder } = sequentialInSequential();
