@@ -1,71 +1,134 @@
-// Keras 3 losses with the sum_over_batch_size reduction, masks and sample
+// Keras 3 losses as compile() takes them (names, aliases, class configs and
+// their options), with the sum_over_batch_size reduction, masks and sample
 // weights (../shared/training/README.md, "Losses"), and their gradient with
-// respect to the model's output.
+// respect to the model's output. The per-row functions are in loss-functions.ts.
 import { ConfigError, InputError, ShapeError, formatShape } from '../errors.js';
 import { suggestKey } from '../option-keys.js';
 import type { Tensor } from '../tensor.js';
+import { LOSS_DEFAULTS, rowLoss, rowTargets, type LossKind, type LossSpec } from './loss-functions.js';
 
-/** keras.config.epsilon() @internal */
-export const EPSILON = 1e-7;
+export type { LossArgument } from './loss-argument.js';
 
-/** @internal */
-export type LossKind = 'mse' | 'mae' | 'binary_crossentropy' | 'categorical_crossentropy' | 'sparse_categorical_crossentropy';
+export { EPSILON, type LossKind, type LossSpec } from './loss-functions.js';
 
-/** @internal */
-export interface LossSpec {
-  readonly kind: LossKind;
-  readonly fromLogits: boolean;
+/** Each loss's Keras class, function name and aliases (keras.losses.ALL_OBJECTS_DICT). */
+const LOSS_TABLE: readonly [LossKind, string, readonly string[]][] = [
+  ['mse', 'MeanSquaredError', ['mean_squared_error', 'mse', 'MSE']],
+  ['mae', 'MeanAbsoluteError', ['mean_absolute_error', 'mae', 'MAE']],
+  ['mape', 'MeanAbsolutePercentageError', ['mean_absolute_percentage_error', 'mape', 'MAPE']],
+  ['msle', 'MeanSquaredLogarithmicError', ['mean_squared_logarithmic_error', 'msle', 'MSLE']],
+  ['huber', 'Huber', ['huber']],
+  ['log_cosh', 'LogCosh', ['log_cosh']],
+  ['cosine_similarity', 'CosineSimilarity', ['cosine_similarity']],
+  ['kl_divergence', 'KLDivergence', ['kl_divergence', 'kld', 'KLD']],
+  ['poisson', 'Poisson', ['poisson']],
+  ['hinge', 'Hinge', ['hinge']],
+  ['squared_hinge', 'SquaredHinge', ['squared_hinge']],
+  ['categorical_hinge', 'CategoricalHinge', ['categorical_hinge']],
+  ['binary_crossentropy', 'BinaryCrossentropy', ['binary_crossentropy', 'bce', 'BCE']],
+  ['categorical_crossentropy', 'CategoricalCrossentropy', ['categorical_crossentropy']],
+  ['sparse_categorical_crossentropy', 'SparseCategoricalCrossentropy', ['sparse_categorical_crossentropy']],
+  ['binary_focal_crossentropy', 'BinaryFocalCrossentropy', ['binary_focal_crossentropy']],
+  ['categorical_focal_crossentropy', 'CategoricalFocalCrossentropy', ['categorical_focal_crossentropy']],
+];
+
+const camelCase = (name: string) => name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+
+/** Loss names: Keras' function names and aliases, their camelCase, and the class names. */
+const LOSS_NAMES: Record<string, LossKind> = {};
+/** Keras loss classes, for configs { class_name, config }. */
+const LOSS_CLASSES: Record<string, LossKind> = {};
+for (const [kind, className, names] of LOSS_TABLE) {
+  for (const name of names) LOSS_NAMES[name] = LOSS_NAMES[camelCase(name)] = kind;
+  LOSS_NAMES[className] = LOSS_CLASSES[className] = kind;
 }
 
-const LOSS_NAMES: Record<string, LossKind> = {
-  mse: 'mse', mean_squared_error: 'mse', meanSquaredError: 'mse', MeanSquaredError: 'mse',
-  mae: 'mae', mean_absolute_error: 'mae', meanAbsoluteError: 'mae', MeanAbsoluteError: 'mae',
-  binary_crossentropy: 'binary_crossentropy', binaryCrossentropy: 'binary_crossentropy', BinaryCrossentropy: 'binary_crossentropy',
-  categorical_crossentropy: 'categorical_crossentropy', categoricalCrossentropy: 'categorical_crossentropy', CategoricalCrossentropy: 'categorical_crossentropy',
-  sparse_categorical_crossentropy: 'sparse_categorical_crossentropy', sparseCategoricalCrossentropy: 'sparse_categorical_crossentropy',
-  SparseCategoricalCrossentropy: 'sparse_categorical_crossentropy',
-  // Keras' short aliases.
-  MSE: 'mse', MAE: 'mae', bce: 'binary_crossentropy', BCE: 'binary_crossentropy',
+/** The config keys each loss class takes besides name, reduction and dtype (its __init__ arguments). */
+const CLASS_OPTIONS: Partial<Record<LossKind, readonly string[]>> = {
+  huber: ['delta'],
+  cosine_similarity: ['axis'],
+  binary_crossentropy: ['from_logits', 'label_smoothing', 'axis'],
+  categorical_crossentropy: ['from_logits', 'label_smoothing', 'axis'],
+  sparse_categorical_crossentropy: ['from_logits', 'ignore_class', 'axis'],
+  binary_focal_crossentropy: ['apply_class_balancing', 'alpha', 'gamma', 'from_logits', 'label_smoothing', 'axis'],
+  categorical_focal_crossentropy: ['alpha', 'gamma', 'from_logits', 'label_smoothing', 'axis'],
 };
 
 function unknownLoss(where: string, what: string, name: string): ConfigError {
   // One edit away is a typo in a long name, but another loss for a short one (mape is not mae).
-  const near = suggestKey(name, Object.keys(LOSS_NAMES));
+  const kerasSpellings = LOSS_TABLE.flatMap(([, className, names]) => [...names, className]);
+  const near = suggestKey(name, kerasSpellings) ?? suggestKey(name, Object.keys(LOSS_NAMES));
   const suggestion = near !== null && (name.length > 6 || near.toLowerCase() === name.toLowerCase()) ? near : null;
   const hint = suggestion === null ? '' : ` (did you mean '${suggestion}'?)`;
-  const known = Object.keys(LOSS_NAMES).filter((k) => k.includes('_') || k.length === 3);
+  const known = what === 'loss class' ? Object.keys(LOSS_CLASSES) : LOSS_TABLE.flatMap(([, , names]) => names.filter((n) => n === n.toLowerCase()));
   return new ConfigError(`${where}: unknown ${what} ${JSON.stringify(name)}${hint}; expected one of ${known.join(', ')}`);
 }
 
-/** A loss name (snake_case, camelCase or a Keras class name) or a Keras loss config { class_name, config }. */
-export type LossArgument = string | { class_name: string; config?: { from_logits?: boolean; reduction?: string; [key: string]: unknown }; [key: string]: unknown };
 
-/** @internal */
+/** The options of a Keras loss config, checked against what the class takes. */
+function lossOptions(kind: LossKind, className: string, config: Record<string, unknown>, where: string): LossSpec {
+  const own = CLASS_OPTIONS[kind] ?? [];
+  const at = `${where}: ${className}`;
+  for (const key of Object.keys(config)) {
+    if (key === 'name' || key === 'reduction' || key === 'dtype' || own.includes(key)) continue;
+    throw new ConfigError(`${at}: unknown loss config key '${key}'; ${className} takes ${['name', 'reduction', 'dtype', ...own].join(', ')}`);
+  }
+  const reduction = config.reduction ?? 'sum_over_batch_size';
+  if (reduction !== 'sum_over_batch_size') {
+    throw new ConfigError(`${at}: loss reduction must be 'sum_over_batch_size' (Keras' default), received ${JSON.stringify(reduction)}`);
+  }
+  if (config.name !== undefined && config.name !== null && typeof config.name !== 'string') throw new ConfigError(`${at}: loss option 'name' must be a string, received ${JSON.stringify(config.name)}`);
+  if ((config.dtype ?? 'float32') !== 'float32') throw new ConfigError(`${at}: loss option 'dtype' must be 'float32' or null, received ${JSON.stringify(config.dtype)}`);
+  const axis = config.axis ?? -1;
+  if (axis !== -1) throw new ConfigError(`${at}: loss option 'axis' must be -1 (the last axis), received ${JSON.stringify(config.axis)}`);
+  if ((config.ignore_class ?? null) !== null) throw new ConfigError(`${at}: loss option 'ignore_class' must be null, received ${JSON.stringify(config.ignore_class)}`);
+  const bool = (key: string, fallback: boolean) => {
+    const value = config[key] ?? fallback;
+    if (typeof value !== 'boolean') throw new ConfigError(`${at}: loss option '${key}' must be a boolean, received ${JSON.stringify(value)}`);
+    return value;
+  };
+  const number = (key: string, fallback: number, ok: (v: number) => boolean, expected: string) => {
+    const value = config[key] ?? fallback;
+    if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) throw new ConfigError(`${at}: loss option '${key}' must be ${expected}, received ${JSON.stringify(value)}`);
+    return value;
+  };
+  const d = LOSS_DEFAULTS;
+  let alpha: number | readonly number[] = d.alpha;
+  if (config.alpha !== undefined && config.alpha !== null) {
+    const perClass = kind === 'categorical_focal_crossentropy' && Array.isArray(config.alpha);
+    if (perClass && (config.alpha as unknown[]).every((a) => typeof a === 'number' && Number.isFinite(a))) alpha = [...(config.alpha as number[])];
+    else alpha = number('alpha', 0.25, () => true, perClass ? 'a number or a list of numbers, one per class' : 'a number');
+  }
+  return {
+    kind,
+    fromLogits: bool('from_logits', d.fromLogits),
+    labelSmoothing: number('label_smoothing', d.labelSmoothing, (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
+    delta: number('delta', d.delta, (v) => v >= 0, 'a non-negative number'),
+    gamma: number('gamma', d.gamma, (v) => v >= 0, 'a non-negative number'),
+    alpha,
+    applyClassBalancing: bool('apply_class_balancing', d.applyClassBalancing),
+  };
+}
+
 export function resolveLoss(loss: unknown, where: string): LossSpec {
   if (typeof loss === 'string') {
     const kind = LOSS_NAMES[loss];
     if (!kind) throw unknownLoss(where, 'loss', loss);
-    return { kind, fromLogits: false };
+    return { kind, ...LOSS_DEFAULTS };
   }
   if (loss && typeof loss === 'object' && typeof (loss as { class_name?: unknown }).class_name === 'string') {
-    const { class_name: className, config = {} } = loss as { class_name: string; config?: Record<string, unknown> };
-    const kind = LOSS_NAMES[className];
+    const { class_name: className, config = {} } = loss as { class_name: string; config?: unknown };
+    // A Keras loss function (keras.losses.huber) serializes as { class_name: 'function', config: 'huber' }.
+    if (className === 'function' && typeof config === 'string') return resolveLoss(config, where);
+    const kind = LOSS_CLASSES[className];
     if (!kind) throw unknownLoss(where, 'loss class', className);
-    const reduction = config.reduction ?? 'sum_over_batch_size';
-    if (reduction !== 'sum_over_batch_size') {
-      throw new ConfigError(`${where}: loss reduction must be 'sum_over_batch_size' (Keras' default), received ${JSON.stringify(reduction)}`);
-    }
-    if ((config.label_smoothing ?? 0) !== 0) throw new ConfigError(`${where}: loss label_smoothing must be 0, received ${JSON.stringify(config.label_smoothing)}`);
-    if ((config.axis ?? -1) !== -1) throw new ConfigError(`${where}: loss axis must be -1, received ${JSON.stringify(config.axis)}`);
-    const fromLogits = config.from_logits ?? false;
-    if (typeof fromLogits !== 'boolean') throw new ConfigError(`${where}: loss option from_logits must be a boolean, received ${JSON.stringify(fromLogits)}`);
-    if (fromLogits && (kind === 'mse' || kind === 'mae')) throw new ConfigError(`${where}: ${className} has no from_logits option`);
-    return { kind, fromLogits };
+    if (!config || typeof config !== 'object' || Array.isArray(config)) throw new ConfigError(`${where}: the config of loss class ${className} must be an object, received ${JSON.stringify(config)}`);
+    return lossOptions(kind, className, config as Record<string, unknown>, where);
   }
   throw new ConfigError(`${where}: option 'loss' must be a loss name or a Keras loss config { class_name, config }, received ${JSON.stringify(loss)}`);
 }
 
-/** y_pred viewed as rows of C values, each row one per-sample (or per-step) loss value. @internal */
+/** y_pred viewed as rows of C values, each row one per-sample (or per-step) loss value. */
 export interface LossLayout {
   rows: number;
   C: number;
@@ -73,7 +136,7 @@ export interface LossLayout {
   targets: Float32Array;
 }
 
-/** Keras' rank reconciliation of y_true and y_pred (squeeze_or_expand_to_same_rank), then rows of the last axis. @internal */
+/** Keras' rank reconciliation of y_true and y_pred (squeeze_or_expand_to_same_rank), then rows of the last axis. */
 export function lossLayout(kind: LossKind, yTrue: Tensor, yPred: Tensor, where: string): LossLayout {
   const p = yPred.shape;
   let t = yTrue.shape;
@@ -102,7 +165,7 @@ export function lossLayout(kind: LossKind, yTrue: Tensor, yPred: Tensor, where: 
   return { rows: yPred.size / C, C, targets: yTrue.data };
 }
 
-/** Keras (TensorFlow) refuses a sparse label outside [0, C); here it would silently weigh no class. @internal */
+/** Keras (TensorFlow) refuses a sparse label outside [0, C); here it would silently weigh no class. */
 export function checkClassIndices(labels: Tensor, C: number, where: string): void {
   const data = labels.data;
   for (let i = 0; i < data.length; i++) {
@@ -112,7 +175,6 @@ export function checkClassIndices(labels: Tensor, C: number, where: string): voi
   }
 }
 
-/** @internal */
 export interface LossResult {
   /** The scalar loss. */
   loss: number;
@@ -124,10 +186,12 @@ export interface LossResult {
  * The compiled loss on one batch: per-row values weighted by the sample weight (per sample) and
  * the mask (total / valid at valid rows, 0 at masked ones), summed and divided by the row count.
  * `mask` has one value per row or is undefined.
- * @internal
  */
 export function computeLoss(spec: LossSpec, yTrue: Tensor, yPred: Tensor, mask: Float32Array | undefined, sampleWeight: Float32Array | undefined, where: string): LossResult {
   const { rows, C, targets } = lossLayout(spec.kind, yTrue, yPred, where);
+  if (typeof spec.alpha !== 'number' && spec.alpha.length !== C) {
+    throw new ConfigError(`${where}: CategoricalFocalCrossentropy alpha has ${spec.alpha.length} entries for ${C} classes; give one weight per class or a single number`);
+  }
   const batch = yPred.shape[0];
   const rowsPerSample = rows / Math.max(batch, 1);
   const weights = new Float64Array(rows).fill(1);
@@ -140,95 +204,26 @@ export function computeLoss(spec: LossSpec, yTrue: Tensor, yPred: Tensor, mask: 
   const gradient = new Float32Array(yPred.size);
   const p = yPred.data;
   const rowGradient = new Float64Array(C);
+  const rowTarget = new Float64Array(C);
+  const rowTargetsOf = hingeTargets(spec, targets);
   let sum = 0;
   for (let r = 0; r < rows; r++) {
     const w = weights[r] / rows;
     if (w === 0) continue;
-    const value = rowLoss(spec, p.subarray(r * C, (r + 1) * C), targets, r, C, rowGradient);
+    rowTargets(spec, rowTargetsOf, r, C, rowTarget);
+    const value = rowLoss(spec, p.subarray(r * C, (r + 1) * C), rowTarget, C, rowGradient);
     sum += weights[r] * value;
     for (let c = 0; c < C; c++) gradient[r * C + c] = w * rowGradient[c];
   }
   return { loss: rows === 0 ? 0 : sum / rows, gradient };
 }
 
-/** One row's loss value; writes d value / d prediction into `grad`. */
-function rowLoss(spec: LossSpec, pred: Float32Array, targets: Float32Array, r: number, C: number, grad: Float64Array): number {
-  switch (spec.kind) {
-    case 'mse': {
-      let v = 0;
-      for (let c = 0; c < C; c++) {
-        const d = pred[c] - targets[r * C + c];
-        v += d * d;
-        grad[c] = (2 * d) / C;
-      }
-      return v / C;
-    }
-    case 'mae': {
-      let v = 0;
-      for (let c = 0; c < C; c++) {
-        const d = pred[c] - targets[r * C + c];
-        v += Math.abs(d);
-        grad[c] = Math.sign(d) / C;
-      }
-      return v / C;
-    }
-    case 'binary_crossentropy': {
-      let v = 0;
-      for (let c = 0; c < C; c++) {
-        const z = targets[r * C + c];
-        const x = pred[c];
-        if (spec.fromLogits) {
-          v += Math.max(x, 0) - x * z + Math.log1p(Math.exp(-Math.abs(x)));
-          grad[c] = (sigmoid(x) - z) / C;
-        } else {
-          const q = clip(x);
-          v += -(z * Math.log(q) + (1 - z) * Math.log(1 - q));
-          grad[c] = q === x ? (q - z) / (q * (1 - q)) / C : 0;
-        }
-      }
-      return v / C;
-    }
-    case 'categorical_crossentropy':
-    case 'sparse_categorical_crossentropy': {
-      const sparse = spec.kind === 'sparse_categorical_crossentropy';
-      const target = (c: number) => (sparse ? (targets[r] === c ? 1 : 0) : targets[r * C + c]);
-      let targetSum = 0;
-      for (let c = 0; c < C; c++) targetSum += target(c);
-      let v = 0;
-      if (spec.fromLogits) {
-        let peak = -Infinity;
-        for (let c = 0; c < C; c++) peak = Math.max(peak, pred[c]);
-        let total = 0;
-        for (let c = 0; c < C; c++) total += Math.exp(pred[c] - peak);
-        const logSum = peak + Math.log(total);
-        for (let c = 0; c < C; c++) {
-          v -= target(c) * (pred[c] - logSum);
-          grad[c] = (Math.exp(pred[c] - logSum) * targetSum) - target(c);
-        }
-        return v;
-      }
-      let s = 0;
-      for (let c = 0; c < C; c++) s += pred[c];
-      let inner = 0;
-      for (let c = 0; c < C; c++) {
-        const q = pred[c] / s;
-        const qc = clip(q);
-        v -= target(c) * Math.log(qc);
-        // d v / d q_c, zero where the clip is active.
-        grad[c] = qc === q ? -target(c) / q : 0;
-        inner += grad[c] * q;
-      }
-      // q = p / sum(p): d v / d p_j = (d v / d q_j - sum_k d v / d q_k * q_k) / s.
-      for (let c = 0; c < C; c++) grad[c] = (grad[c] - inner) / s;
-      return v;
-    }
-  }
-}
-
-function clip(p: number): number {
-  return Math.min(Math.max(p, EPSILON), 1 - EPSILON);
-}
-
-function sigmoid(x: number): number {
-  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+/**
+ * Keras' convert_binary_labels_to_hinge: when every target of the batch is 0 or 1, the hinge
+ * losses see 2y - 1; otherwise the targets as given.
+ */
+export function hingeTargets(spec: LossSpec, targets: Float32Array): ArrayLike<number> {
+  if (spec.kind !== 'hinge' && spec.kind !== 'squared_hinge') return targets;
+  for (let i = 0; i < targets.length; i++) if (targets[i] !== 0 && targets[i] !== 1) return targets;
+  return Float64Array.from(targets, (t) => 2 * t - 1);
 }

@@ -5,7 +5,8 @@
 // sum, `<output>_loss` each unweighted loss (only with several outputs), and a
 // metric of a multi-output model is `<output>_<metric>`.
 import { ConfigError } from '../errors.js';
-import { resolveLoss, type LossArgument, type LossSpec } from './losses.js';
+import type { LossArgument } from './loss-argument.js';
+import { resolveLoss, type LossSpec } from './losses.js';
 import { resolveMetrics, type MetricSpec } from './metrics.js';
 
 /** One loss for every output, one per output in output order, or one per output name. */
