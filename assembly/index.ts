@@ -50,3 +50,4 @@ export {
   f32_weight_decay, f32_sgd_update, f32_adam_update, f32_rmsprop_update, f32_adagrad_update,
   f32_sum_squares, f32_scale_divide, f32_clip_values,
 } from "./optimizer";
+export { f32_nadam_update, f32_adamax_update, f32_adadelta_update, f32_lion_update, f32_ftrl_update } from "./optimizer_extra";

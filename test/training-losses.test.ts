@@ -5,7 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ready, tensor, Sequential, Dense, ConfigError } from '../dist/index.js';
 import { computeLoss, resolveLoss } from '../dist/training/losses.js';
 import { referenceLoss, type ReferenceLossKind, type ReferenceLossOptions } from './reference/losses.js';
+import { referenceDenseFit } from './reference/dense-training.js';
 import { seededRandom } from './random.js';
+import { expectClose } from './expect-close.js';
 import { testKernelVariant } from './kernel-variant.js';
 
 beforeAll(async () => {
@@ -194,21 +196,6 @@ describe('loss names and configs', () => {
 describe('fit with each new loss against a float64 training loop', () => {
   const [N, D, C] = [6, 3, 3];
   const lr = 0.05;
-
-  /** act(x·W + b) in float64. */
-  function forward(x: Float32Array, w: Float64Array, b: Float64Array, rows: number, activation: string): Float64Array {
-    const out = new Float64Array(rows * C);
-    for (let r = 0; r < rows; r++) {
-      const z = Array.from({ length: C }, (_, c) => b[c] + Array.from({ length: D }, (_, d) => x[r * D + d] * w[d * C + c]).reduce((s, v) => s + v, 0));
-      const m = Math.max(...z);
-      const e = z.map((v) => Math.exp(v - m));
-      for (let c = 0; c < C; c++) {
-        out[r * C + c] = activation === 'softmax' ? e[c] / e.reduce((s, v) => s + v, 0) : activation === 'sigmoid' ? 1 / (1 + Math.exp(-z[c])) : z[c];
-      }
-    }
-    return out;
-  }
-
   for (const c of CASES) {
     it(c.label, async () => {
       const random = seededRandom(100 + CASES.indexOf(c));
@@ -220,32 +207,13 @@ describe('fit with each new loss against a float64 training loop', () => {
       const y = draw(c.target, random, N, C);
       const [kernel, bias] = model.getWeights().map((t) => Float64Array.from(t.data));
       const history = await model.fit(tensor(x, [N, D]), tensor(y, [N, C]), { batchSize: 4, epochs: 2, shuffle: false, verbose: 0 });
-
-      const lrF = Math.fround(lr);
-      const params = [kernel, bias];
-      const expectedLosses: number[] = [];
-      for (let epoch = 0; epoch < 2; epoch++) {
-        let total = 0;
-        for (const [start, end] of [[0, 4], [4, 6]]) {
-          const xb = x.subarray(start * D, end * D);
-          const yb = y.subarray(start * C, end * C);
-          const lossOf = () => referenceLoss(c.kind, yb, forward(xb, kernel, bias, end - start, activation), C, end - start, c.options);
-          total += lossOf() * (end - start);
-          const grads = params.map((p) => p.map((kept, i) => {
-            const h = 1e-6;
-            p[i] = kept + h;
-            const up = lossOf();
-            p[i] = kept - h;
-            const down = lossOf();
-            p[i] = kept;
-            return (up - down) / (2 * h);
-          }));
-          params.forEach((p, k) => p.forEach((v, i) => { p[i] = v - lrF * grads[k][i]; }));
-        }
-        expectedLosses.push(total / N);
-      }
-      history.history.loss.forEach((l, e) => expect(Math.abs(l - expectedLosses[e]), `epoch ${e} loss ${l} vs ${expectedLosses[e]}`).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(expectedLosses[e])));
-      model.getWeights().forEach((t, k) => t.data.forEach((v, i) => expect(Math.abs(v - params[k][i]), `weight ${k}[${i}]`).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(params[k][i]))));
+      const expected = referenceDenseFit({
+        x, y, D, C, activation, kernel, bias, batchSize: 4, epochs: 2,
+        loss: (yb, pred, samples) => referenceLoss(c.kind, yb, pred, C, samples, c.options),
+        update: (weights, gradients) => weights.forEach((w, k) => w.forEach((v, i) => { w[i] = v - Math.fround(lr) * gradients[k][i]; })),
+      });
+      expectClose(history.history.loss, expected, { label: 'epoch losses' });
+      model.getWeights().forEach((t, k) => expectClose(t.data, [kernel, bias][k], { label: `weight ${k}` }));
       model.dispose();
     });
   }

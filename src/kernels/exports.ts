@@ -51,6 +51,11 @@ export interface KernelExports {
   f32_adam_update(w: number, g: number, m: number, v: number, vhat: number, n: number, alpha: number, beta1: number, beta2: number, epsilon: number): void;
   f32_rmsprop_update(w: number, g: number, v: number, avg: number, mom: number, n: number, lr: number, rho: number, epsilon: number, momentum: number): void;
   f32_adagrad_update(w: number, g: number, acc: number, n: number, lr: number, epsilon: number): void;
+  f32_nadam_update(w: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number, u1: number, d1: number, c: number, d0: number, d2: number): void;
+  f32_adamax_update(w: number, g: number, m: number, u: number, n: number, lr: number, beta1: number, beta2: number, epsilon: number, correction: number): void;
+  f32_adadelta_update(w: number, g: number, acc: number, accDelta: number, n: number, lr: number, rho: number, epsilon: number): void;
+  f32_lion_update(w: number, g: number, m: number, n: number, lr: number, beta1: number, beta2: number): void;
+  f32_ftrl_update(w: number, g: number, acc: number, linear: number, n: number, lr: number, power: number, l1: number, twiceL2: number, shrinkage: number): void;
   f32_sum_squares(g: number, n: number): number;
   f32_scale_divide(g: number, n: number, scale: number, divisor: number): void;
   f32_clip_values(g: number, n: number, c: number): void;

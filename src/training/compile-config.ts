@@ -1,17 +1,8 @@
 // Keras 3's model.get_compile_config() for a compiled model: the optimizer's
 // config (only the keys its Keras class takes), the loss and the metrics as given.
 import type { LossesArgument, MetricsArgument } from './outputs.js';
-import type { Optimizer, OptimizerName } from './optimizers.js';
-
-const KERAS_CLASS: Record<OptimizerName, string> = { sgd: 'SGD', adam: 'Adam', adamw: 'AdamW', rmsprop: 'RMSprop', adagrad: 'Adagrad' };
-const OWN_KEYS: Record<OptimizerName, readonly (keyof Optimizer)[]> = {
-  sgd: ['momentum', 'nesterov'],
-  adam: ['beta1', 'beta2', 'epsilon', 'amsgrad'],
-  adamw: ['beta1', 'beta2', 'epsilon', 'amsgrad'],
-  rmsprop: ['rho', 'momentum', 'epsilon', 'centered'],
-  adagrad: ['initialAccumulatorValue', 'epsilon'],
-};
-const SNAKE: Partial<Record<keyof Optimizer, string>> = { beta1: 'beta_1', beta2: 'beta_2', initialAccumulatorValue: 'initial_accumulator_value' };
+import { CONFIG_KEY, OPTIMIZER_CLASSES } from './optimizer-options.js';
+import type { Optimizer } from './optimizers.js';
 
 export function optimizerConfig(optimizer: Optimizer): Record<string, unknown> {
   const config: Record<string, unknown> = {
@@ -27,8 +18,9 @@ export function optimizerConfig(optimizer: Optimizer): Record<string, unknown> {
     loss_scale_factor: null,
     gradient_accumulation_steps: null,
   };
-  for (const key of OWN_KEYS[optimizer.name]) config[SNAKE[key] ?? key] = optimizer[key];
-  return { module: 'keras.optimizers', class_name: KERAS_CLASS[optimizer.name], config, registered_name: null };
+  const { className, own } = OPTIMIZER_CLASSES[optimizer.name];
+  for (const key of own) config[CONFIG_KEY[key]] = optimizer[key];
+  return { module: 'keras.optimizers', class_name: className, config, registered_name: null };
 }
 
 type LossWeights = number | readonly (number | null)[] | { readonly [outputName: string]: number } | null | undefined;

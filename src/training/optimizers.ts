@@ -1,63 +1,21 @@
 // Keras 3 optimizers (../shared/training/README.md, "Optimizers"): clipping,
 // decoupled weight decay, then the update rule, over every weight at once.
 // Weights and optimizer state are float32, as Keras keeps them; the update runs in
-// WebAssembly (assembly/optimizer.ts) over one flat buffer of all weights.
+// WebAssembly (assembly/optimizer.ts, assembly/optimizer_extra.ts) over one flat
+// buffer of all weights. The hyperparameters and their checks are in optimizer-options.ts.
 import { ConfigError } from '../errors.js';
-import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 import { defaultInstance } from '../kernels/default-instance.js';
 import { OptimizerBuffers } from '../kernels/optimizer-buffers.js';
 import { OwnedBlock } from '../kernels/owned.js';
 import { paddedUnits } from '../kernels/recurrent.js';
+import {
+  CONFIG_KEY, OPTIMIZER_CLASSES, OPTIMIZER_NAMES, resolveOptimizerOptions, type OptimizerName, type OptimizerOptions,
+} from './optimizer-options.js';
 
-export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad';
+export type { OptimizerName, OptimizerOptions } from './optimizer-options.js';
 
-export interface OptimizerOptions {
-  learningRate?: number;
-  /** SGD, RMSprop */
-  momentum?: number;
-  /** SGD */
-  nesterov?: boolean;
-  /** Adam, AdamW */
-  beta1?: number;
-  beta2?: number;
-  amsgrad?: boolean;
-  epsilon?: number;
-  /** RMSprop */
-  rho?: number;
-  centered?: boolean;
-  /** Adagrad */
-  initialAccumulatorValue?: number;
-  weightDecay?: number | null;
-  clipnorm?: number | null;
-  clipvalue?: number | null;
-  globalClipnorm?: number | null;
-}
-
-const KERAS_CLASSES: Record<string, OptimizerName> = { SGD: 'sgd', Adam: 'adam', AdamW: 'adamw', RMSprop: 'rmsprop', Adagrad: 'adagrad' };
-
-/** camelCase options from a Keras optimizer config (snake_case, as get_compile_config() writes it). */
-const CONFIG_KEYS: Record<string, keyof OptimizerOptions> = {
-  learning_rate: 'learningRate', momentum: 'momentum', nesterov: 'nesterov', beta_1: 'beta1', beta_2: 'beta2',
-  amsgrad: 'amsgrad', epsilon: 'epsilon', rho: 'rho', centered: 'centered', initial_accumulator_value: 'initialAccumulatorValue',
-  weight_decay: 'weightDecay', clipnorm: 'clipnorm', clipvalue: 'clipvalue', global_clipnorm: 'globalClipnorm',
-};
 /** Keys of a Keras config that change nothing here (or must have their default). */
 const IGNORED_CONFIG_KEYS = ['name', 'use_ema', 'ema_momentum', 'ema_overwrite_frequency', 'loss_scale_factor', 'gradient_accumulation_steps'];
-
-const DEFAULTS: Record<OptimizerName, Required<Omit<OptimizerOptions, 'weightDecay' | 'clipnorm' | 'clipvalue' | 'globalClipnorm'>> & { weightDecay: number | null }> = {
-  sgd: { learningRate: 0.01, momentum: 0, nesterov: false, beta1: 0.9, beta2: 0.999, amsgrad: false, epsilon: 1e-7, rho: 0.9, centered: false, initialAccumulatorValue: 0.1, weightDecay: null },
-  adam: { learningRate: 0.001, momentum: 0, nesterov: false, beta1: 0.9, beta2: 0.999, amsgrad: false, epsilon: 1e-7, rho: 0.9, centered: false, initialAccumulatorValue: 0.1, weightDecay: null },
-  adamw: { learningRate: 0.001, momentum: 0, nesterov: false, beta1: 0.9, beta2: 0.999, amsgrad: false, epsilon: 1e-7, rho: 0.9, centered: false, initialAccumulatorValue: 0.1, weightDecay: 0.004 },
-  rmsprop: { learningRate: 0.001, momentum: 0, nesterov: false, beta1: 0.9, beta2: 0.999, amsgrad: false, epsilon: 1e-7, rho: 0.9, centered: false, initialAccumulatorValue: 0.1, weightDecay: null },
-  adagrad: { learningRate: 0.001, momentum: 0, nesterov: false, beta1: 0.9, beta2: 0.999, amsgrad: false, epsilon: 1e-7, rho: 0.9, centered: false, initialAccumulatorValue: 0.1, weightDecay: null },
-};
-
-function positive(value: unknown, key: string, where: string, allowZero = false): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new ConfigError(`${where}: optimizer option '${key}' must be a ${allowZero ? 'non-negative' : 'positive'} number, received ${JSON.stringify(value)}`);
-  }
-  return value;
-}
 
 /** A Keras optimizer: its hyperparameters, its per-weight state, and `iterations`. */
 export class Optimizer {
@@ -72,46 +30,48 @@ export class Optimizer {
   readonly rho: number;
   readonly centered: boolean;
   readonly initialAccumulatorValue: number;
+  /** Ftrl */
+  readonly learningRatePower: number;
+  readonly l1RegularizationStrength: number;
+  readonly l2RegularizationStrength: number;
+  readonly l2ShrinkageRegularizationStrength: number;
+  readonly beta: number;
   readonly weightDecay: number | null;
   readonly clipnorm: number | null;
   readonly clipvalue: number | null;
   readonly globalClipnorm: number | null;
   /** Optimizer steps taken. */
   iterations = 0;
+  /** Nadam's product of the momentum schedule u_1 ... u_t, a float32 variable in Keras. */
+  private momentumProduct = 1;
   /** The flat weight, gradient and slot buffers in WebAssembly memory, made on the first step. */
   private readonly buffers = new OwnedBlock<OptimizerBuffers>((b) => b.release());
 
   /** `options` may be the learning rate alone, as Keras' `Adam(0.01)`. */
   constructor(name: OptimizerName, options: OptimizerOptions | number = {}) {
     const where = `optimizers.${name}`;
-    if (!(name in DEFAULTS)) throw new ConfigError(`optimizer must be one of ${Object.keys(DEFAULTS).join(', ')}, received ${JSON.stringify(name)}`);
-    if (typeof options === 'number') options = { learningRate: options };
-    checkOptionsObject(options, where, '{ learningRate: 0.001 } or a learning rate');
-    checkKnownKeys(options, Object.values(CONFIG_KEYS), where);
-    const d = DEFAULTS[name];
+    if (!OPTIMIZER_NAMES.includes(name)) throw new ConfigError(`optimizer must be one of ${OPTIMIZER_NAMES.join(', ')}, received ${JSON.stringify(name)}`);
+    const o = resolveOptimizerOptions(name, options, where);
     this.name = name;
-    // Keras keeps the learning rate in a float32 variable.
-    this.learningRate = Math.fround(positive(options.learningRate ?? d.learningRate, 'learningRate', where));
-    this.momentum = positive(options.momentum ?? d.momentum, 'momentum', where, true);
-    this.nesterov = options.nesterov ?? d.nesterov;
-    this.beta1 = positive(options.beta1 ?? d.beta1, 'beta1', where, true);
-    this.beta2 = positive(options.beta2 ?? d.beta2, 'beta2', where, true);
-    this.amsgrad = options.amsgrad ?? d.amsgrad;
-    this.epsilon = positive(options.epsilon ?? d.epsilon, 'epsilon', where, true);
-    this.rho = positive(options.rho ?? d.rho, 'rho', where, true);
-    this.centered = options.centered ?? d.centered;
-    this.initialAccumulatorValue = positive(options.initialAccumulatorValue ?? d.initialAccumulatorValue, 'initialAccumulatorValue', where, true);
-    const optional = (value: number | null | undefined, key: string) => (value === undefined || value === null ? null : positive(value, key, where));
-    this.weightDecay = optional(options.weightDecay === undefined ? d.weightDecay : options.weightDecay, 'weightDecay');
-    if (name === 'adamw' && this.weightDecay === null) throw new ConfigError(`${where}: AdamW needs a weightDecay, received null`);
-    this.clipnorm = optional(options.clipnorm, 'clipnorm');
-    this.clipvalue = optional(options.clipvalue, 'clipvalue');
-    this.globalClipnorm = optional(options.globalClipnorm, 'globalClipnorm');
-    const clips = [this.clipnorm, this.clipvalue, this.globalClipnorm].filter((c) => c !== null).length;
-    if (clips > 1) throw new ConfigError(`${where}: at most one of clipnorm, clipvalue and globalClipnorm may be set (Keras refuses more)`);
-    for (const [key, value] of [['nesterov', this.nesterov], ['amsgrad', this.amsgrad], ['centered', this.centered]] as const) {
-      if (typeof value !== 'boolean') throw new ConfigError(`${where}: optimizer option '${key}' must be a boolean, received ${JSON.stringify(value)}`);
-    }
+    this.learningRate = o.learningRate;
+    this.momentum = o.momentum;
+    this.nesterov = o.nesterov;
+    this.beta1 = o.beta1;
+    this.beta2 = o.beta2;
+    this.amsgrad = o.amsgrad;
+    this.epsilon = o.epsilon;
+    this.rho = o.rho;
+    this.centered = o.centered;
+    this.initialAccumulatorValue = o.initialAccumulatorValue;
+    this.learningRatePower = o.learningRatePower;
+    this.l1RegularizationStrength = o.l1RegularizationStrength;
+    this.l2RegularizationStrength = o.l2RegularizationStrength;
+    this.l2ShrinkageRegularizationStrength = o.l2ShrinkageRegularizationStrength;
+    this.beta = o.beta;
+    this.weightDecay = o.weightDecay;
+    this.clipnorm = o.clipnorm;
+    this.clipvalue = o.clipvalue;
+    this.globalClipnorm = o.globalClipnorm;
   }
 
   /** Clips the flat gradient buffer in place by whichever clip option is set. */
@@ -181,6 +141,33 @@ export class Optimizer {
           break;
         case 'adagrad':
           exports.f32_adagrad_update(w, g, s0, n, lr, this.epsilon);
+          break;
+        case 'nadam': {
+          const f = Math.fround;
+          const b1 = f(this.beta1);
+          // Keras' float32 momentum schedule u_t = beta_1 (1 - 0.5 * 0.96^t), its product updated before the step.
+          const schedule = (step: number) => f(b1 * f(1 - f(0.5 * f(f(0.96) ** step))));
+          this.momentumProduct = f(f(this.momentumProduct * b1) * f(1 - f(0.5 * f(f(0.96) ** t))));
+          const next = schedule(t + 1);
+          exports.f32_nadam_update(w, g, s0, s1, n, lr, this.beta1, this.beta2, this.epsilon,
+            next, f(1 - f(this.momentumProduct * next)), f(1 - schedule(t)), f(1 - this.momentumProduct), f(1 - f(f(this.beta2) ** t)));
+          break;
+        }
+        case 'adamax':
+          exports.f32_adamax_update(w, g, s0, s1, n, lr, this.beta1, this.beta2, this.epsilon, Math.fround(1 - Math.fround(Math.fround(this.beta1) ** t)));
+          break;
+        case 'adadelta':
+          exports.f32_adadelta_update(w, g, s0, s1, n, lr, this.rho, this.epsilon);
+          break;
+        case 'lion':
+          exports.f32_lion_update(w, g, s0, n, lr, this.beta1, this.beta2);
+          break;
+        case 'ftrl': {
+          const f = Math.fround;
+          // l2 + beta / (2 lr) and 2 · l2_shrinkage as Keras forms them in float32.
+          const twiceL2 = f(2 * f(this.l2RegularizationStrength + f(this.beta / f(2 * lr))));
+          exports.f32_ftrl_update(w, g, s0, s1, n, lr, -this.learningRatePower, this.l1RegularizationStrength, twiceL2, 2 * this.l2ShrinkageRegularizationStrength);
+        }
       }
     });
     buffers.read(w, weights);
@@ -195,32 +182,43 @@ export class Optimizer {
       case 'adamw': return this.amsgrad ? [0, 0, 0] : [0, 0];
       case 'rmsprop': return [0, 0, 0];
       case 'adagrad': return [this.initialAccumulatorValue];
+      case 'nadam':
+      case 'adamax':
+      case 'adadelta': return [0, 0];
+      case 'lion': return [0];
+      case 'ftrl': return [this.initialAccumulatorValue, 0];
     }
   }
 }
+
+/** camelCase options from a Keras optimizer config's snake_case keys. */
+const OPTION_OF_CONFIG_KEY = new Map(Object.entries(CONFIG_KEY).map(([option, key]) => [key, option]));
+const KERAS_CLASSES = new Map(OPTIMIZER_NAMES.map((name) => [OPTIMIZER_CLASSES[name].className, name]));
 
 /** An optimizer from a name, an Optimizer, or a Keras config { class_name, config }. @internal */
 export function resolveOptimizer(optimizer: unknown, where: string): Optimizer {
   if (optimizer instanceof Optimizer) return optimizer;
   if (typeof optimizer === 'string') {
-    const name = optimizer.toLowerCase();
-    if (!(name in DEFAULTS)) throw new ConfigError(`${where}: optimizer must be one of ${Object.keys(DEFAULTS).join(', ')}, received ${JSON.stringify(optimizer)}`);
-    return new Optimizer(name as OptimizerName);
+    const name = optimizer.toLowerCase() as OptimizerName;
+    if (!OPTIMIZER_NAMES.includes(name)) throw new ConfigError(`${where}: optimizer must be one of ${OPTIMIZER_NAMES.join(', ')}, received ${JSON.stringify(optimizer)}`);
+    return new Optimizer(name);
   }
   if (optimizer && typeof optimizer === 'object' && typeof (optimizer as { class_name?: unknown }).class_name === 'string') {
     const { class_name: className, config = {} } = optimizer as { class_name: string; config?: Record<string, unknown> };
-    const name = KERAS_CLASSES[className];
-    if (!name) throw new ConfigError(`${where}: optimizer class must be one of ${Object.keys(KERAS_CLASSES).join(', ')}, received ${JSON.stringify(className)}`);
+    const name = KERAS_CLASSES.get(className);
+    if (!name) throw new ConfigError(`${where}: optimizer class must be one of ${[...KERAS_CLASSES.keys()].join(', ')}, received ${JSON.stringify(className)}`);
+    const own = new Set<string>(['learningRate', 'weightDecay', 'clipnorm', 'clipvalue', 'globalClipnorm', ...OPTIMIZER_CLASSES[name].own]);
     const options: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(config)) {
-      if (key in CONFIG_KEYS) options[CONFIG_KEYS[key]] = value;
+      const option = OPTION_OF_CONFIG_KEY.get(key);
+      if (option !== undefined && own.has(option)) options[option] = value;
       else if (key === 'use_ema' && value === true) throw new ConfigError(`${where}: use_ema is not supported`);
       else if ((key === 'gradient_accumulation_steps' || key === 'loss_scale_factor') && value !== null) throw new ConfigError(`${where}: ${key} is not supported (it must be null)`);
-      else if (!IGNORED_CONFIG_KEYS.includes(key)) throw new ConfigError(`${where}: unknown ${className} config key '${key}'`);
+      else if (!IGNORED_CONFIG_KEYS.includes(key)) throw new ConfigError(`${where}: unknown ${className} config key '${key}'; ${className} takes ${[...own].map((o) => CONFIG_KEY[o as keyof OptimizerOptions]).join(', ')}`);
     }
     return new Optimizer(name, options as OptimizerOptions);
   }
-  throw new ConfigError(`${where}: option 'optimizer' must be 'sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', an optimizer object or a Keras optimizer config, received ${JSON.stringify(optimizer)}`);
+  throw new ConfigError(`${where}: option 'optimizer' must be one of ${OPTIMIZER_NAMES.map((n) => `'${n}'`).join(', ')}, an optimizer object or a Keras optimizer config, received ${JSON.stringify(optimizer)}`);
 }
 
 /** Factories: optimizers.adam({ learningRate, ... }). */
@@ -230,4 +228,9 @@ export const optimizers = {
   adamw: (options?: OptimizerOptions | number) => new Optimizer('adamw', options),
   rmsprop: (options?: OptimizerOptions | number) => new Optimizer('rmsprop', options),
   adagrad: (options?: OptimizerOptions | number) => new Optimizer('adagrad', options),
+  nadam: (options?: OptimizerOptions | number) => new Optimizer('nadam', options),
+  adamax: (options?: OptimizerOptions | number) => new Optimizer('adamax', options),
+  adadelta: (options?: OptimizerOptions | number) => new Optimizer('adadelta', options),
+  lion: (options?: OptimizerOptions | number) => new Optimizer('lion', options),
+  ftrl: (options?: OptimizerOptions | number) => new Optimizer('ftrl', options),
 };

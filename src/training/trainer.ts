@@ -22,7 +22,7 @@ export interface KerasOptimizerConfig {
 }
 
 export interface CompileOptions {
-  /** 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad', an optimizer object, or a Keras optimizer config; default 'rmsprop' as Keras. */
+  /** An optimizer name ('sgd', 'adam', 'adamw', 'rmsprop', 'adagrad', 'nadam', 'adamax', 'adadelta', 'lion', 'ftrl'), an optimizer object, or a Keras optimizer config; default 'rmsprop' as Keras. */
   optimizer?: OptimizerName | Optimizer | KerasOptimizerConfig;
   /** A loss name or a Keras loss config { class_name, config }; with several outputs also one per output (a list in output order, or by output name). */
   loss: LossesArgument;

@@ -24,5 +24,5 @@ const [[w1, w2], [b]] = m.getWeights().map((t) => Array.from(t.data));
 const expected = [[1, 2, 1], [3, 4, 0], [5, 6, 1]].reduce((s, [a, c, t]) => s + (a * w1 + c * w2 + b - t) ** 2, 0) / 3;
 m.compile({ optimizer: 'sgd', loss: 'mse' });
 assert.ok(Math.abs(m.trainOnBatch(x, y).loss - expected) < 1e-5 * Math.max(1, expected));
-throwsLike(() => m.compile({ optimizer: 'nadam', loss: 'mse' }), ConfigError, ['optimizer must be one of sgd, adam, adamw, rmsprop, adagrad, received "nadam"']);
+throwsLike(() => m.compile({ optimizer: 'lamb', loss: 'mse' }), ConfigError, ['optimizer must be one of sgd, adam, adamw, rmsprop, adagrad, nadam, adamax, adadelta, lion, ftrl, received "lamb"']);
 throwsLike(() => optimizers.adam({ learning_rate: 0.1 }), ConfigError, ["did you mean 'learningRate'?"]);
