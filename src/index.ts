@@ -64,4 +64,4 @@ export { Optimizer, optimizers, type OptimizerName, type OptimizerOptions } from
 export { History, EarlyStopping, type Callback, type Logs, type EarlyStoppingOptions } from './training/callbacks.js';
 export type { CompileOptions, FitOptions, EvaluateOptions, KerasOptimizerConfig, Targets, Verbosity } from './training/trainer.js';
 export type { LossesArgument, MetricsArgument } from './training/outputs.js';
-export type { LossArgument } from './training/loss-argument.js';
+export type { LossArgument, MetricArgument } from './training/outputs.js';

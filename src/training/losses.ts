@@ -7,8 +7,6 @@ import { suggestKey } from '../option-keys.js';
 import type { Tensor } from '../tensor.js';
 import { LOSS_DEFAULTS, rowLoss, rowTargets, type LossKind, type LossSpec } from './loss-functions.js';
 
-export type { LossArgument } from './loss-argument.js';
-
 export { EPSILON, type LossKind, type LossSpec } from './loss-functions.js';
 
 /** Each loss's Keras class, function name and aliases (keras.losses.ALL_OBJECTS_DICT). */

@@ -1,35 +1,215 @@
-// Keras 3 compile metrics as running means over an epoch or an evaluate()
-// (../shared/training/README.md, "Metrics and logs"). They ignore sample
-// weights and use the output's mask.
+// Keras 3 compile metrics (keras/src/metrics at v3.15.1, resolved as
+// trainers/compile_utils.py get_metric does) as running values over an epoch or an
+// evaluate() (../shared/training/README.md, "Metrics and logs"). They ignore sample
+// weights; the mean metrics use the output's mask, RootMeanSquaredError, Precision,
+// Recall and AUC do not (Keras passes them no mask either).
 import { ConfigError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
+import { AucMetric, ConfusionMetric, type AucOptions, type ConfusionOptions } from './confusion-metrics.js';
+import { LOSS_DEFAULTS, rowLoss, rowTargets, type LossKind, type LossSpec } from './loss-functions.js';
+import { hingeTargets, lossLayout } from './losses.js';
 
-export type MetricKind = 'binary_accuracy' | 'categorical_accuracy' | 'sparse_categorical_accuracy' | 'mae' | 'mse';
-
-const METRIC_NAMES: Record<string, MetricKind | 'accuracy'> = {
-  accuracy: 'accuracy', acc: 'accuracy',
-  binary_accuracy: 'binary_accuracy', binaryAccuracy: 'binary_accuracy',
-  categorical_accuracy: 'categorical_accuracy', categoricalAccuracy: 'categorical_accuracy',
-  sparse_categorical_accuracy: 'sparse_categorical_accuracy', sparseCategoricalAccuracy: 'sparse_categorical_accuracy',
-  mae: 'mae', mean_absolute_error: 'mae', meanAbsoluteError: 'mae',
-  mse: 'mse', mean_squared_error: 'mse', meanSquaredError: 'mse',
-};
+export type MetricKind =
+  | 'binary_accuracy' | 'categorical_accuracy' | 'sparse_categorical_accuracy'
+  | 'top_k_categorical_accuracy' | 'sparse_top_k_categorical_accuracy'
+  | 'loss' | 'root_mean_squared_error' | 'precision' | 'recall' | 'auc';
 
 export interface MetricSpec {
-  /** The history key: the string as given. */
+  /** The history key: the string as given, or the config's name. */
   readonly name: string;
   /** 'accuracy' is resolved from the first batch's shapes. */
   kind: MetricKind | 'accuracy';
+  /** BinaryAccuracy */
+  readonly threshold?: number;
+  /** The top-k accuracies */
+  readonly k?: number;
+  readonly fromSortedIds?: boolean;
+  /** The metrics that are the mean of a loss function; CosineSimilarity is the negated loss. */
+  readonly loss?: LossSpec;
+  readonly negate?: boolean;
+  readonly confusion?: ConfusionOptions;
+  readonly auc?: AucOptions;
+}
+
+interface MetricClass {
+  readonly kind: MetricKind;
+  /** The name a config without one gets (the class's default name). */
+  readonly defaultName: string;
+  /** Config keys besides name and dtype. */
+  readonly keys: readonly string[];
+  /** For the loss metrics. */
+  readonly loss?: LossKind;
+}
+
+const lossMetric = (loss: LossKind, defaultName: string, keys: readonly string[] = []): MetricClass => ({ kind: 'loss', defaultName, keys, loss });
+
+/** Keras' metric classes; their snake_case names (to_snake_case) resolve as strings too. */
+const METRIC_CLASSES: Record<string, MetricClass> = {
+  BinaryAccuracy: { kind: 'binary_accuracy', defaultName: 'binary_accuracy', keys: ['threshold'] },
+  CategoricalAccuracy: { kind: 'categorical_accuracy', defaultName: 'categorical_accuracy', keys: [] },
+  SparseCategoricalAccuracy: { kind: 'sparse_categorical_accuracy', defaultName: 'sparse_categorical_accuracy', keys: [] },
+  TopKCategoricalAccuracy: { kind: 'top_k_categorical_accuracy', defaultName: 'top_k_categorical_accuracy', keys: ['k'] },
+  SparseTopKCategoricalAccuracy: { kind: 'sparse_top_k_categorical_accuracy', defaultName: 'sparse_top_k_categorical_accuracy', keys: ['k', 'from_sorted_ids'] },
+  MeanSquaredError: lossMetric('mse', 'mean_squared_error'),
+  MeanAbsoluteError: lossMetric('mae', 'mean_absolute_error'),
+  MeanAbsolutePercentageError: lossMetric('mape', 'mean_absolute_percentage_error'),
+  MeanSquaredLogarithmicError: lossMetric('msle', 'mean_squared_logarithmic_error'),
+  RootMeanSquaredError: { kind: 'root_mean_squared_error', defaultName: 'root_mean_squared_error', keys: [] },
+  CosineSimilarity: lossMetric('cosine_similarity', 'cosine_similarity', ['axis']),
+  LogCoshError: lossMetric('log_cosh', 'logcosh'),
+  Hinge: lossMetric('hinge', 'hinge'),
+  SquaredHinge: lossMetric('squared_hinge', 'squared_hinge'),
+  CategoricalHinge: lossMetric('categorical_hinge', 'categorical_hinge'),
+  KLDivergence: lossMetric('kl_divergence', 'kl_divergence'),
+  Poisson: lossMetric('poisson', 'poisson'),
+  BinaryCrossentropy: lossMetric('binary_crossentropy', 'binary_crossentropy', ['from_logits', 'label_smoothing']),
+  CategoricalCrossentropy: lossMetric('categorical_crossentropy', 'categorical_crossentropy', ['from_logits', 'label_smoothing', 'axis']),
+  SparseCategoricalCrossentropy: lossMetric('sparse_categorical_crossentropy', 'sparse_categorical_crossentropy', ['from_logits', 'ignore_class', 'axis']),
+  Precision: { kind: 'precision', defaultName: 'precision', keys: ['thresholds', 'top_k', 'class_id'] },
+  Recall: { kind: 'recall', defaultName: 'recall', keys: ['thresholds', 'top_k', 'class_id'] },
+  AUC: { kind: 'auc', defaultName: 'auc', keys: ['num_thresholds', 'curve', 'summation_method', 'thresholds', 'multi_label', 'num_labels', 'label_weights', 'from_logits'] },
+};
+
+/** Keras' to_snake_case. */
+function snakeCase(name: string): string {
+  return name.replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+}
+
+const camelCase = (name: string) => name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
+
+/** Metric strings: class names, their snake_case and camelCase, and Keras' aliases. */
+const METRIC_NAMES: Record<string, string> = {};
+for (const className of Object.keys(METRIC_CLASSES)) {
+  METRIC_NAMES[className] = METRIC_NAMES[snakeCase(className)] = METRIC_NAMES[camelCase(snakeCase(className))] = className;
+}
+Object.assign(METRIC_NAMES, {
+  bce: 'BinaryCrossentropy', BCE: 'BinaryCrossentropy', mse: 'MeanSquaredError', MSE: 'MeanSquaredError', mae: 'MeanAbsoluteError', MAE: 'MeanAbsoluteError',
+  mape: 'MeanAbsolutePercentageError', MAPE: 'MeanAbsolutePercentageError', msle: 'MeanSquaredLogarithmicError', MSLE: 'MeanSquaredLogarithmicError',
+});
+
+/** Metric names as an error message lists them: 'accuracy', the snake_case names, the aliases. */
+const LISTED_NAMES = ['accuracy', ...Object.keys(METRIC_NAMES).filter((n) => n === n.toLowerCase())];
+
+/** One metric from its class and config. */
+function metricSpec(className: string, config: Record<string, unknown>, name: string, where: string): MetricSpec {
+  const metric = METRIC_CLASSES[className];
+  const at = `${where}: ${className}`;
+  for (const key of Object.keys(config)) {
+    if (key !== 'name' && key !== 'dtype' && !metric.keys.includes(key)) {
+      throw new ConfigError(`${at}: unknown metric config key '${key}'; ${className} takes ${['name', 'dtype', ...metric.keys].join(', ')}`);
+    }
+  }
+  if ((config.dtype ?? 'float32') !== 'float32') throw new ConfigError(`${at}: metric option 'dtype' must be 'float32' or null, received ${JSON.stringify(config.dtype)}`);
+  const option = optionReader(config, at);
+  switch (metric.kind) {
+    case 'binary_accuracy':
+      return { name, kind: metric.kind, threshold: option.number('threshold', 0.5, () => true, 'a number') };
+    case 'top_k_categorical_accuracy':
+    case 'sparse_top_k_categorical_accuracy':
+      return { name, kind: metric.kind, k: option.integer('k', 5, 1), fromSortedIds: option.boolean('from_sorted_ids', false) };
+    case 'loss': {
+      const axis = config.axis ?? -1;
+      if (axis !== -1) throw new ConfigError(`${at}: metric option 'axis' must be -1 (the last axis), received ${JSON.stringify(config.axis)}`);
+      if ((config.ignore_class ?? null) !== null) throw new ConfigError(`${at}: metric option 'ignore_class' must be null, received ${JSON.stringify(config.ignore_class)}`);
+      const loss: LossSpec = {
+        ...LOSS_DEFAULTS,
+        kind: metric.loss as LossKind,
+        fromLogits: option.boolean('from_logits', false),
+        labelSmoothing: option.number('label_smoothing', 0, (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
+      };
+      return { name, kind: 'loss', loss, negate: metric.loss === 'cosine_similarity' };
+    }
+    case 'precision':
+    case 'recall': {
+      const topK = option.nullableInteger('top_k', 1);
+      let thresholds = config.thresholds ?? null;
+      if (Array.isArray(thresholds)) {
+        if (thresholds.length !== 1) throw new ConfigError(`${at}: metric option 'thresholds' must be one threshold here (Keras gives a list of results for several), received ${JSON.stringify(thresholds)}`);
+        thresholds = thresholds[0];
+      }
+      const threshold = thresholds === null ? (topK === null ? 0.5 : -1e10) : option.number('thresholds', 0.5, (v) => v >= 0 && v <= 1, 'a number in [0, 1]', thresholds);
+      return { name, kind: metric.kind, confusion: { threshold, topK, classId: option.nullableInteger('class_id', 0) } };
+    }
+    case 'auc':
+      return { name, kind: 'auc', auc: aucOptions(config, option, at) };
+    default:
+      return { name, kind: metric.kind };
+  }
+}
+
+function aucOptions(config: Record<string, unknown>, option: ReturnType<typeof optionReader>, at: string): AucOptions {
+  const curves = { ROC: 'ROC', roc: 'ROC', PR: 'PR', pr: 'PR', PRGAIN: 'PRGAIN', prgain: 'PRGAIN' } as const;
+  const methods = { interpolation: 'interpolation', Interpolation: 'interpolation', majoring: 'majoring', Majoring: 'majoring', minoring: 'minoring', Minoring: 'minoring' } as const;
+  const curve = curves[String(config.curve ?? 'ROC') as keyof typeof curves];
+  if (!curve) throw new ConfigError(`${at}: metric option 'curve' must be 'ROC', 'PR' or 'PRGAIN', received ${JSON.stringify(config.curve)}`);
+  const summationMethod = methods[String(config.summation_method ?? 'interpolation') as keyof typeof methods];
+  if (!summationMethod) throw new ConfigError(`${at}: metric option 'summation_method' must be 'interpolation', 'majoring' or 'minoring', received ${JSON.stringify(config.summation_method)}`);
+  const list = (key: string, ok: (v: number) => boolean, expected: string): number[] | null => {
+    const value = config[key] ?? null;
+    if (value === null) return null;
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'number' && Number.isFinite(v) && ok(v))) throw new ConfigError(`${at}: metric option '${key}' must be a list of ${expected}, received ${JSON.stringify(value)}`);
+    return [...value] as number[];
+  };
+  const thresholds = list('thresholds', (v) => v >= 0 && v <= 1, 'numbers in [0, 1]');
+  const multiLabel = option.boolean('multi_label', false);
+  const numLabels = option.nullableInteger('num_labels', 1);
+  if (numLabels !== null && !multiLabel) throw new ConfigError(`${at}: metric option 'num_labels' is needed only when multi_label is true (Keras refuses it otherwise)`);
+  return {
+    numThresholds: thresholds === null ? option.integer('num_thresholds', 200, 2) : thresholds.length + 2,
+    curve, summationMethod, thresholds, multiLabel, numLabels,
+    labelWeights: list('label_weights', () => true, 'numbers'),
+    fromLogits: option.boolean('from_logits', false),
+  };
+}
+
+/** Typed reads of a metric config's options, each a ConfigError naming the option when wrong. */
+function optionReader(config: Record<string, unknown>, at: string) {
+  const fail = (key: string, expected: string, value: unknown): never => {
+    throw new ConfigError(`${at}: metric option '${key}' must be ${expected}, received ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`);
+  };
+  return {
+    number(key: string, fallback: number, ok: (v: number) => boolean, expected: string, given: unknown = config[key]): number {
+      const value = given ?? fallback;
+      return typeof value === 'number' && Number.isFinite(value) && ok(value) ? value : fail(key, expected, value);
+    },
+    integer(key: string, fallback: number, least: number): number {
+      const value = config[key] ?? fallback;
+      return Number.isInteger(value) && (value as number) >= least ? (value as number) : fail(key, `an integer >= ${least}`, value);
+    },
+    nullableInteger(key: string, least: number): number | null {
+      const value = config[key] ?? null;
+      return value === null ? null : Number.isInteger(value) && (value as number) >= least ? (value as number) : fail(key, `null or an integer >= ${least}`, value);
+    },
+    boolean(key: string, fallback: boolean): boolean {
+      const value = config[key] ?? fallback;
+      return typeof value === 'boolean' ? value : fail(key, 'a boolean', value);
+    },
+  };
+}
+
+function resolveMetric(m: unknown, i: number, where: string): MetricSpec {
+  if (typeof m === 'string') {
+    // compile_utils.get_metric: 'accuracy' and 'acc' in any case are resolved from the shapes.
+    if (m.toLowerCase() === 'accuracy' || m.toLowerCase() === 'acc') return { name: m, kind: 'accuracy' };
+    const className = METRIC_NAMES[m];
+    if (!className) throw new ConfigError(`${where}: metrics[${i}] must be a Keras metric name (one of ${LISTED_NAMES.join(', ')}) or a Keras metric config { class_name, config }, received ${JSON.stringify(m)}`);
+    return metricSpec(className, {}, m, where);
+  }
+  if (m && typeof m === 'object' && typeof (m as { class_name?: unknown }).class_name === 'string') {
+    const { class_name: className, config = {} } = m as { class_name: string; config?: unknown };
+    if (!(className in METRIC_CLASSES)) throw new ConfigError(`${where}: metrics[${i}] names an unknown metric class ${JSON.stringify(className)}; expected one of ${Object.keys(METRIC_CLASSES).join(', ')}`);
+    if (!config || typeof config !== 'object' || Array.isArray(config)) throw new ConfigError(`${where}: the config of metric class ${className} must be an object, received ${JSON.stringify(config)}`);
+    const own = config as Record<string, unknown>;
+    if (own.name !== undefined && own.name !== null && typeof own.name !== 'string') throw new ConfigError(`${where}: ${className} option 'name' must be a string, received ${JSON.stringify(own.name)}`);
+    return metricSpec(className, own, (own.name as string | undefined) ?? METRIC_CLASSES[className].defaultName, where);
+  }
+  throw new ConfigError(`${where}: metrics[${i}] must be a Keras metric name or a Keras metric config { class_name, config }, received ${JSON.stringify(m)}`);
 }
 
 export function resolveMetrics(metrics: unknown, where: string): MetricSpec[] {
   if (metrics === undefined || metrics === null) return [];
   if (!Array.isArray(metrics)) throw new ConfigError(`${where}: option 'metrics' must be a list of metric names, received ${JSON.stringify(metrics)}`);
-  return metrics.map((m, i) => {
-    const kind = typeof m === 'string' ? METRIC_NAMES[m] : undefined;
-    if (!kind) throw new ConfigError(`${where}: metrics[${i}] must be one of ${Object.keys(METRIC_NAMES).join(', ')}, received ${JSON.stringify(m)}`);
-    return { name: m as string, kind };
-  });
+  return metrics.map((m, i) => resolveMetric(m, i, where));
 }
 
 /** Keras' choice for "accuracy" from the shapes of the first batch. */
@@ -60,23 +240,48 @@ export class MeanTracker {
   }
 }
 
+const argmax = (data: ArrayLike<number>, at: number, n: number) => {
+  let best = 0;
+  for (let c = 1; c < n; c++) if (data[at + c] > data[at + best]) best = c;
+  return best;
+};
+
+/** in_top_k: the label's prediction has fewer than k predictions above it (ties count in, NaN out). */
+function inTopK(p: ArrayLike<number>, at: number, C: number, label: number, k: number): boolean {
+  const target = p[at + label];
+  if (Number.isNaN(target)) return false;
+  let above = 0;
+  for (let c = 0; c < C; c++) if (p[at + c] > target) above++;
+  return above < k;
+}
+
 /** Per-row metric values (rows of the last axis of y_pred) for one batch. */
-function metricValues(kind: MetricKind, yTrue: Tensor, yPred: Tensor): Float64Array {
+function metricValues(spec: MetricSpec, kind: MetricKind, yTrue: Tensor, yPred: Tensor, where: string): Float64Array {
   const C = yPred.shape[yPred.rank - 1];
   const rows = yPred.size / C;
   const p = yPred.data;
   const t = yTrue.data;
   const out = new Float64Array(rows);
-  const argmax = (data: Float32Array, at: number, n: number) => {
-    let best = 0;
-    for (let c = 1; c < n; c++) if (data[at + c] > data[at + best]) best = c;
-    return best;
-  };
+  if (kind === 'loss') {
+    const loss = spec.loss as LossSpec;
+    const layout = lossLayout(loss.kind, yTrue, yPred, where);
+    const targets = hingeTargets(loss, layout.targets);
+    const row = new Float64Array(layout.C);
+    const scratch = new Float64Array(layout.C);
+    for (let r = 0; r < layout.rows; r++) {
+      rowTargets(loss, targets, r, layout.C, row);
+      const value = rowLoss(loss, p.subarray(r * layout.C, (r + 1) * layout.C), row, layout.C, scratch);
+      out[r] = spec.negate ? -value : value;
+    }
+    return out;
+  }
+  const threshold = spec.threshold ?? 0.5;
+  const k = spec.k ?? 5;
   for (let r = 0; r < rows; r++) {
     switch (kind) {
       case 'binary_accuracy': {
         let hits = 0;
-        for (let c = 0; c < C; c++) hits += (p[r * C + c] > 0.5 ? 1 : 0) === t[r * C + c] ? 1 : 0;
+        for (let c = 0; c < C; c++) hits += (p[r * C + c] > threshold ? 1 : 0) === t[r * C + c] ? 1 : 0;
         out[r] = hits / C;
         break;
       }
@@ -86,29 +291,39 @@ function metricValues(kind: MetricKind, yTrue: Tensor, yPred: Tensor): Float64Ar
       case 'sparse_categorical_accuracy':
         out[r] = t[r] === argmax(p, r * C, C) ? 1 : 0;
         break;
-      case 'mae':
-      case 'mse': {
-        let v = 0;
-        for (let c = 0; c < C; c++) {
-          const d = p[r * C + c] - t[r * C + c];
-          v += kind === 'mae' ? Math.abs(d) : d * d;
-        }
-        out[r] = v / C;
+      case 'top_k_categorical_accuracy':
+        out[r] = inTopK(p, r * C, C, argmax(t, r * C, C), k) ? 1 : 0;
         break;
-      }
+      case 'sparse_top_k_categorical_accuracy':
+        if (spec.fromSortedIds) {
+          // y_pred holds class ids sorted by score: a hit when the label is among the first k.
+          let hit = 0;
+          for (let c = 0; c < Math.min(k, C); c++) if (p[r * C + c] === t[r]) hit = 1;
+          out[r] = hit;
+        } else {
+          out[r] = Number.isInteger(t[r]) && t[r] >= 0 && t[r] < C && inTopK(p, r * C, C, t[r], k) ? 1 : 0;
+        }
+        break;
+      default:
+        throw new ConfigError(`${where}: metric ${spec.name} has no per-row values`);
     }
   }
   return out;
 }
 
-/** One compiled metric's state across batches. */
-export class RunningMetric {
-  readonly name: string;
-  private kind: MetricKind | 'accuracy';
-  private readonly tracker = new MeanTracker();
+/** The state of one metric across batches. */
+interface MetricState {
+  reset(): void;
+  readonly value: number;
+  update(yTrue: Tensor, yPred: Tensor, mask: Float32Array | undefined, where: string): void;
+}
 
-  constructor(spec: MetricSpec) {
-    this.name = spec.name;
+/** Keras' MeanMetricWrapper: the mean of per-sample values, the mask as the weight. */
+class MeanMetric implements MetricState {
+  private readonly tracker = new MeanTracker();
+  private kind: MetricKind | 'accuracy';
+
+  constructor(private readonly spec: MetricSpec) {
     this.kind = spec.kind;
   }
 
@@ -120,10 +335,9 @@ export class RunningMetric {
     return this.tracker.value;
   }
 
-  /** Adds one batch; `mask` has one value per row of y_pred's last axis, or is undefined. */
-  update(yTrue: Tensor, yPred: Tensor, mask: Float32Array | undefined): void {
+  update(yTrue: Tensor, yPred: Tensor, mask: Float32Array | undefined, where: string): void {
     if (this.kind === 'accuracy') this.kind = resolveAccuracy(yTrue, yPred);
-    const values = metricValues(this.kind, yTrue, yPred);
+    const values = metricValues(this.spec, this.kind, yTrue, yPred, where);
     const batch = yPred.shape[0];
     if (mask && mask.length === values.length) {
       let total = 0;
@@ -144,5 +358,83 @@ export class RunningMetric {
       total += s / perSample;
     }
     this.tracker.add(total, batch);
+  }
+}
+
+/** Keras' RootMeanSquaredError: sqrt of the running mean of each sample's mean squared error (no mask). */
+class RootMeanSquaredMetric implements MetricState {
+  private readonly tracker = new MeanTracker();
+
+  reset(): void {
+    this.tracker.reset();
+  }
+
+  get value(): number {
+    return Math.sqrt(this.tracker.value);
+  }
+
+  update(yTrue: Tensor, yPred: Tensor, _mask: Float32Array | undefined, where: string): void {
+    const { targets } = lossLayout('mse', yTrue, yPred, where);
+    const batch = yPred.shape[0];
+    const perSample = yPred.size / Math.max(batch, 1);
+    let total = 0;
+    for (let b = 0; b < batch; b++) {
+      let s = 0;
+      for (let i = b * perSample; i < (b + 1) * perSample; i++) s += (yPred.data[i] - targets[i]) ** 2;
+      total += s / perSample;
+    }
+    this.tracker.add(total, batch);
+  }
+}
+
+/** Precision, Recall and AUC after Keras' shape reconciliation (same sizes, ranks squeezed or expanded). */
+class CountingMetric implements MetricState {
+  constructor(private readonly counts: ConfusionMetric | AucMetric) {}
+
+  reset(): void {
+    this.counts.reset();
+  }
+
+  get value(): number {
+    return this.counts.value;
+  }
+
+  update(yTrue: Tensor, yPred: Tensor, _mask: Float32Array | undefined, where: string): void {
+    lossLayout('mse', yTrue, yPred, where);
+    this.counts.update(yTrue, yPred, where);
+  }
+}
+
+function metricState(spec: MetricSpec): MetricState {
+  switch (spec.kind) {
+    case 'root_mean_squared_error': return new RootMeanSquaredMetric();
+    case 'precision':
+    case 'recall': return new CountingMetric(new ConfusionMetric(spec.kind, spec.confusion as ConfusionOptions));
+    case 'auc': return new CountingMetric(new AucMetric(spec.auc as AucOptions));
+    default: return new MeanMetric(spec);
+  }
+}
+
+/** One compiled metric's state across batches. */
+export class RunningMetric {
+  readonly name: string;
+  private readonly state: MetricState;
+
+  constructor(spec: MetricSpec) {
+    this.name = spec.name;
+    this.state = metricState(spec);
+  }
+
+  reset(): void {
+    this.state.reset();
+  }
+
+  get value(): number {
+    return this.state.value;
+  }
+
+  /** Adds one batch; `mask` has one value per row of y_pred's last axis, or is undefined. */
+  update(yTrue: Tensor, yPred: Tensor, mask: Float32Array | undefined, where = this.name): void {
+    this.state.update(yTrue, yPred, mask, where);
   }
 }

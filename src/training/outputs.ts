@@ -5,14 +5,18 @@
 // sum, `<output>_loss` each unweighted loss (only with several outputs), and a
 // metric of a multi-output model is `<output>_<metric>`.
 import { ConfigError } from '../errors.js';
-import type { LossArgument } from './loss-argument.js';
 import { resolveLoss, type LossSpec } from './losses.js';
 import { resolveMetrics, type MetricSpec } from './metrics.js';
 
+/** A loss name (snake_case, camelCase or a Keras class name) or a Keras loss config { class_name, config }. */
+export type LossArgument = string | { class_name: string; config?: { from_logits?: boolean; reduction?: string; [key: string]: unknown } | string; [key: string]: unknown };
+
 /** One loss for every output, one per output in output order, or one per output name. */
 export type LossesArgument = LossArgument | readonly LossArgument[] | { readonly [outputName: string]: LossArgument };
-/** Metric names for a single-output model; per output (a list in output order, or by output name) for several. */
-export type MetricsArgument = readonly string[] | readonly (string | readonly string[] | null)[] | { readonly [outputName: string]: string | readonly string[] };
+/** A metric: a Keras metric name, or a Keras metric config { class_name, config } such as { class_name: 'AUC', config: { curve: 'PR' } }. */
+export type MetricArgument = string | { class_name: string; config?: Record<string, unknown>; [key: string]: unknown };
+/** Metrics for a single-output model; per output (a list in output order, or by output name) for several. */
+export type MetricsArgument = readonly MetricArgument[] | readonly (MetricArgument | readonly MetricArgument[] | null)[] | { readonly [outputName: string]: MetricArgument | readonly MetricArgument[] };
 
 /** @internal */
 export interface OutputTarget {
@@ -24,7 +28,7 @@ export interface OutputTarget {
   readonly metrics: MetricSpec[];
 }
 
-const isLossConfig = (value: unknown) => !!value && typeof value === 'object' && typeof (value as { class_name?: unknown }).class_name === 'string';
+const isKerasConfig = (value: unknown) => !!value && typeof value === 'object' && typeof (value as { class_name?: unknown }).class_name === 'string';
 const isRecord = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
 
 /** Entry per output from a list in output order or a dict by output name; `fill` for a name the dict leaves out. */
@@ -46,7 +50,7 @@ export function resolveOutputTargets(
 ): OutputTarget[] {
   const several = names.length > 1;
   if (loss === undefined || loss === null) throw new ConfigError(`${where}: option 'loss' is required`);
-  const losses = typeof loss === 'string' || isLossConfig(loss) || !several
+  const losses = typeof loss === 'string' || isKerasConfig(loss) || !several
     ? names.map(() => loss)
     : perOutput(loss, names, 'loss', where, (name) => { throw new ConfigError(`${where}: option 'loss' has no loss for output '${name}'`); });
   let weights: (number | null)[] = names.map(() => null);
@@ -59,11 +63,12 @@ export function resolveOutputTargets(
   }
   let metricLists: unknown[];
   if (metrics === undefined || metrics === null) metricLists = names.map(() => []);
-  else if (!several) metricLists = [Array.isArray(metrics) ? metrics.flat() : isRecord(metrics) ? Object.values(metrics).flat() : metrics];
+  else if (!several) metricLists = [Array.isArray(metrics) ? metrics.flat() : isKerasConfig(metrics) ? [metrics] : isRecord(metrics) ? Object.values(metrics).flat() : metrics];
   else if (isRecord(metrics) || Array.isArray(metrics)) metricLists = perOutput(metrics, names, 'metrics', where, () => []);
   else throw new ConfigError(`${where}: option 'metrics' of a model with several outputs must be a list in output order or a dict by output name, received ${JSON.stringify(metrics)}`);
   return names.map((name, i) => {
-    const own = metricLists[i] === null || metricLists[i] === undefined ? [] : typeof metricLists[i] === 'string' ? [metricLists[i]] : metricLists[i];
+    const entry = metricLists[i];
+    const own = entry === null || entry === undefined ? [] : typeof entry === 'string' || isKerasConfig(entry) ? [entry] : entry;
     const specs = resolveMetrics(own, several ? `${where} (output ${name})` : where);
     return {
       name,

@@ -206,7 +206,7 @@ export class Trainer {
   private track(trackers: Trackers, rows: number, loss: number, perOutput: readonly number[], y: readonly Tensor[], yPred: readonly Tensor[], masks: readonly (Float32Array | undefined)[]): void {
     trackers.total.add(loss * rows, rows);
     perOutput.forEach((l, i) => trackers.perOutput[i].add(l * rows, rows));
-    trackers.metrics.forEach((metrics, i) => { for (const m of metrics) m.update(y[i], yPred[i], masks[i]); });
+    trackers.metrics.forEach((metrics, i) => { for (const m of metrics) m.update(y[i], yPred[i], masks[i], `${this.model.name}: metric ${m.name}`); });
   }
 
   private batchOf(x: readonly Tensor[], y: readonly Tensor[], sampleWeight: Float32Array | undefined, indices: readonly number[] | null, start: number, end: number): Batch {

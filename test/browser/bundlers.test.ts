@@ -51,8 +51,12 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * Conv1D and global pooling over time then added about 0.9 KB of JS and 0.15 KB of wasm.
  * 98 KiB since models used as layers (nested Sequential/Functional, their configs and weight
  * files): 96.1 KiB measured with the first slice.
+ * 108 KiB since issue 13's training set (Keras' other losses, with label smoothing and the focal
+ * losses; Nadam, Adamax, Adadelta, Lion and Ftrl, about 0.7 KB of wasm; the metrics with
+ * Precision, Recall and AUC; their names, configs and option checks): 103.2 KiB measured before
+ * the nested models, MEASURED_TOTAL with them.
  */
-const GZIP_BUDGET = 98 * 1024;
+const GZIP_BUDGET = 108 * 1024;
 
 interface AppReport {
   variant: string;
