@@ -202,7 +202,7 @@ describe('metric names, logs and options', () => {
     model.compile({ optimizer: 'sgd', loss: 'binary_crossentropy', metrics: ['binary_crossentropy', 'auc', 'root_mean_squared_error'] });
     const logs = await model.evaluate(ids, y, { batchSize: 4 });
     const p = model.predict(ids).data;
-    const mask = Array.from(ids.data, (v) => (v !== 0 ? 1 : 0));
+    const mask = Array.from(ids.data, (v): number => (v !== 0 ? 1 : 0));
     const bce = referenceLossValues('binary_crossentropy', y.data, p, 1);
     close(logs.binary_crossentropy, bce.reduce((a, v, i) => a + v * mask[i], 0) / mask.reduce((a, b) => a + b, 0), 'masked bce', 1e-6);
     close(logs.loss, logs.binary_crossentropy, 'the loss is the same masked mean', 1e-6);
