@@ -211,6 +211,17 @@ describe('metric names, logs and options', () => {
     model.dispose();
   });
 
+  it('a log name already taken gets _1, _2 as Keras names it', async () => {
+    const model = new Sequential();
+    model.add(new Dense({ units: 1, inputShape: [2], seed: 1 }));
+    model.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['mae', 'mae', { class_name: 'MeanAbsoluteError', config: { name: 'mae' } }, 'auc', { class_name: 'AUC', config: {} }] });
+    const logs = await model.evaluate(tensor([[1, 2], [3, 4]]), tensor([[0], [1]]));
+    expect(Object.keys(logs)).toEqual(['loss', 'mae', 'mae_1', 'mae_2', 'auc', 'auc_1']);
+    expect(logs.mae_1).toBe(logs.mae);
+    expect(logs.auc_1).toBe(logs.auc);
+    model.dispose();
+  });
+
   it('resolves Keras names, snake_case class names, camelCase and aliases', () => {
     const kinds = (names: unknown[]) => resolveMetrics(names, 'test').map((s) => s.kind);
     expect(kinds(['AUC', 'auc', 'Precision', 'precision', 'recall', 'RootMeanSquaredError', 'root_mean_squared_error', 'rootMeanSquaredError'])).toEqual(['auc', 'auc', 'precision', 'precision', 'recall', 'root_mean_squared_error', 'root_mean_squared_error', 'root_mean_squared_error']);

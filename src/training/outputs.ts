@@ -66,6 +66,13 @@ export function resolveOutputTargets(
   else if (!several) metricLists = [Array.isArray(metrics) ? metrics.flat() : isKerasConfig(metrics) ? [metrics] : isRecord(metrics) ? Object.values(metrics).flat() : metrics];
   else if (isRecord(metrics) || Array.isArray(metrics)) metricLists = perOutput(metrics, names, 'metrics', where, () => []);
   else throw new ConfigError(`${where}: option 'metrics' of a model with several outputs must be a list in output order or a dict by output name, received ${JSON.stringify(metrics)}`);
+  // CompileMetrics.result(): a log name already taken gets _1, _2, ... in compile order.
+  const seen = new Map<string, number>();
+  const unique = (spec: MetricSpec): MetricSpec => {
+    const count = seen.get(spec.name) ?? 0;
+    seen.set(spec.name, count + 1);
+    return count === 0 ? spec : { ...spec, name: `${spec.name}_${count}` };
+  };
   return names.map((name, i) => {
     const entry = metricLists[i];
     const own = entry === null || entry === undefined ? [] : typeof entry === 'string' || isKerasConfig(entry) ? [entry] : entry;
@@ -74,7 +81,7 @@ export function resolveOutputTargets(
       name,
       loss: resolveLoss(losses[i] as LossArgument, several ? `${where} (output ${name})` : where),
       weight: weights[i],
-      metrics: several ? specs.map((s) => ({ ...s, name: `${name}_${s.name}` })) : specs,
+      metrics: (several ? specs.map((s) => ({ ...s, name: `${name}_${s.name}` })) : specs).map(unique),
     };
   });
 }
