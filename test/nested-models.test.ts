@@ -245,6 +245,12 @@ describe('TimeDistributed of a model (CNN-LSTM style)', () => {
     expectClose(model.predict(x), lstm.apply(tensor(stacked, [3, 6, 2])));
     expect(model.summary({ print: false })).toMatch(/time_distributed\S*\s+│ \(None, 6, 2\)\s+│\s+23 │/);
   });
+
+  it('does not train or stream, and says so naming the wrapper', () => {
+    const model = new Sequential([new TimeDistributed(new Sequential([new Dense(2, { inputShape: [4] })]), { inputShape: [6, 4], name: 'per_frame_td' }), new LSTM(2)]);
+    expectError(() => model.compile({ optimizer: 'sgd', loss: 'mse' }), ConfigError, ['per_frame_td', 'TimeDistributed(Sequential)']);
+    expectError(() => model.stream(), ConfigError, ['per_frame_td', 'TimeDistributed(Sequential)']);
+  });
 });
 
 describe('training through a nested model', () => {

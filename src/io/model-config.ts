@@ -211,7 +211,11 @@ function restoreLayer(layer: Layer, config: Record<string, unknown>): void {
   for (const [field, key] of [['forwardLayer', 'layer'], ['backwardLayer', 'backward_layer'], ['layer', 'layer']] as const) {
     const innerLayer = own[field];
     const innerConfig = wrapped(key) ?? (field === 'backwardLayer' ? wrapped('layer') : undefined);
-    if (innerConfig && typeof innerLayer === 'object' && innerLayer !== null && 'getConfig' in innerLayer) restoreLayer(innerLayer as Layer, innerConfig);
+    if (!innerConfig || typeof innerLayer !== 'object' || innerLayer === null || !('getConfig' in innerLayer)) continue;
+    const nested = (innerLayer as { layers?: unknown }).layers;
+    // TimeDistributed(model): the model's layers take their initializers from its own config.
+    if (Array.isArray(nested)) restoreInitializers(nested as Layer[], { config: innerConfig });
+    else restoreLayer(innerLayer as Layer, innerConfig);
   }
   for (const key of INITIALIZER_KEYS) {
     const field = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());

@@ -6,7 +6,6 @@ import { ConfigError } from '../errors.js';
 import { SUPPORTED_LAYER_CLASSES } from '../layers/config.js';
 import type { Layer } from '../layers/layer.js';
 import { ModelBase } from '../models/model.js';
-import { TimeDistributed } from '../layers/time-distributed.js';
 import { KERAS_2_VERSION } from '../models/model-json.js';
 import { weightGroups } from './weight-layout.js';
 
@@ -28,9 +27,6 @@ export function modelInfo(model: unknown, where: string): ModelInfo {
   if (candidate.disposed) throw new ConfigError(`${where}: model ${candidate.name} was disposed`);
   const all = candidate.layers.flatMap(withInnerLayers);
   for (const layer of all) {
-    if (layer instanceof TimeDistributed && layer.layer instanceof ModelBase) {
-      throw new ConfigError(`${where}: layer ${layer.name} wraps the model ${layer.layer.name}; saving TimeDistributed of a model is not supported yet (a model as a layer of its own is)`);
-    }
     if (!SUPPORTED_LAYER_CLASSES.includes(layer.className)) {
       throw new ConfigError(`${where}: layer ${layer.name} has class ${JSON.stringify(layer.className)}, which Keras files cannot name (supported: ${SUPPORTED_LAYER_CLASSES.join(', ')})`);
     }
@@ -42,6 +38,8 @@ export function modelInfo(model: unknown, where: string): ModelInfo {
 function withInnerLayers(layer: Layer): Layer[] {
   // A nested model is written as Keras writes it; what must be nameable is every layer inside it.
   if (layer instanceof ModelBase) return layer.layers.flatMap(withInnerLayers);
+  const wrapped = (layer as { layer?: unknown }).layer;
+  if (wrapped instanceof ModelBase) return [layer, ...withInnerLayers(wrapped)];
   const inner = weightGroups(layer).map((group) => group.owner).filter((owner): owner is Layer => owner !== null && owner !== layer);
   return [layer, ...new Set(inner)];
 }

@@ -78,6 +78,8 @@ export function weightGroups(layer: Layer): WeightGroup[] {
  * a nested model, whose frozen layers' and moving statistics' weights all come after the trained ones.
  */
 export function legacyWeightOrder(layer: Layer): number[] {
+  // TimeDistributed(model)'s trainable_weights are the model's.
+  if (layer instanceof TimeDistributed && layer.layer instanceof ModelBase && layer.trainable) return legacyWeightOrder(layer.layer);
   const frozen = new Set(layer.frozenLeaves());
   const trainable: number[] = [];
   const fixed: number[] = [];

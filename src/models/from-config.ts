@@ -4,7 +4,8 @@ import { ConfigError } from '../errors.js';
 import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 import type { KerasVersion } from '../layers/activations.js';
 import { deserializeLayer, type KerasLayerSpec } from '../layers/config.js';
-import { readSpec } from '../layers/keras-options.js';
+import { kerasOptions, readSpec } from '../layers/keras-options.js';
+import { TimeDistributed } from '../layers/time-distributed.js';
 import { InputLayer } from '../layers/input-layer.js';
 import type { Layer } from '../layers/layer.js';
 import { Model } from './model.js';
@@ -60,7 +61,17 @@ function checkedLayer(spec: unknown, index: number, kerasVersion: KerasVersion):
   // A model used as a layer: Keras nests its whole config, as model.to_json() writes it.
   if (className === 'Sequential') return builtSequential(sequentialFromConfig(config, kerasVersion), config);
   if (className === 'Functional' || className === 'Model') return functionalFromConfig(config, kerasVersion);
+  if (className === 'TimeDistributed' && isModelSpec(config.layer)) {
+    // TimeDistributed(model), as CNN-LSTM models wrap a per-frame CNN.
+    const options = kerasOptions('TimeDistributed', config, `modelFromConfig: layers[${index}]`);
+    return new TimeDistributed(checkedLayer(config.layer, index, kerasVersion), options);
+  }
   return deserializeLayer(spec as KerasLayerSpec, { kerasVersion });
+}
+
+function isModelSpec(spec: unknown): boolean {
+  const className = (spec as { class_name?: unknown } | null)?.class_name;
+  return className === 'Sequential' || className === 'Functional' || className === 'Model';
 }
 
 /** Keras' Sequential.from_config builds a model its layers left unbuilt for the build_input_shape it records. */

@@ -5,6 +5,7 @@
 // comes from its own getConfig(), so a new layer class needs nothing here.
 import { ConfigError } from '../errors.js';
 import { InputLayer } from '../layers/input-layer.js';
+import { TimeDistributed } from '../layers/time-distributed.js';
 import type { Layer } from '../layers/layer.js';
 import type { LayerNode, Shape, SymbolicTensor } from '../symbolic.js';
 import type { Graph } from './graph.js';
@@ -117,8 +118,11 @@ function layerSpec(layer: Layer, graph: Graph | null, spelling: KerasSpelling): 
     }
     return { module: 'keras.layers', class_name: 'InputLayer', config: { ...config, ragged: false }, registered_name: null };
   }
-  if (spelling === 2) return { class_name: layer.className, config };
+  // TimeDistributed(model) nests the model's config as a layer config of its own.
+  const wrapped = layer instanceof TimeDistributed && isNestedModel(layer.layer) ? modelConfig(layer.layer, layer.layer.serializesAsSequential, spelling) : null;
+  if (spelling === 2) return { class_name: layer.className, config: wrapped ? { ...config, layer: wrapped } : config };
   const spec: Record<string, unknown> = { module: 'keras.layers', class_name: layer.className, config: keras3Config(config), registered_name: null };
+  if (wrapped) (spec.config as Record<string, unknown>).layer = wrapped;
   const node = graph?.nodes.find((n) => n.layer === layer);
   if (node) {
     const shapes = node.inputs.map((t) => [...t.shape] as Shape);

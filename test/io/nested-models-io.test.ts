@@ -153,11 +153,37 @@ describe('files', () => {
     expect((loaded.layers[0] as Sequential).layers[0].trainable).toBe(false);
   });
 
-  it('refuse TimeDistributed of a model with a ConfigError naming it', async () => {
-    const td = new Sequential([new TimeDistributed(new Sequential([new Dense(2, { inputShape: [3] })], { name: 'per_step' }), { inputShape: [5, 3], name: 'td' })]);
-    await expect(saveModel(td, { format: 'keras' })).rejects.toThrow(ConfigError);
-    await expect(saveModel(td, { format: 'keras' })).rejects.toThrow(/td wraps the model per_step/);
-  });
+  for (const format of ['keras', 'h5'] as const) {
+    it(`.${format}: TimeDistributed of a model (CNN-LSTM style) loads back with the same outputs`, async () => {
+      const model = timeDistributedModel();
+      const loaded = await loadModel(await saveModel(model, { format }));
+      expect(loaded.layers.map((l) => l.className)).toEqual(['TimeDistributed', 'LSTM']);
+      expect(((loaded.layers[0] as TimeDistributed).layer as Sequential).layers.map((l) => l.name)).toEqual(['frame_dense', 'frame_bn']);
+      expectSameOutputs(loaded.predict(x), model.predict(x));
+    });
+  }
+});
+
+/** A per-frame Sequential (Dense, BatchNormalization) in TimeDistributed, then an LSTM. */
+function timeDistributedModel(): Sequential {
+  const perFrame = new Sequential([new Dense(4, { inputShape: [3], name: 'frame_dense' }), new BatchNormalization({ name: 'frame_bn' })], { name: 'per_frame' });
+  const model = new Sequential([new TimeDistributed(perFrame, { inputShape: [5, 3], name: 'td' }), new LSTM(2, { name: 'lstm' })]);
+  randomize(model, 300);
+  return model;
+}
+
+it('TimeDistributed of a model: its config nests the model\'s, and rebuilds the same model', () => {
+  const model = timeDistributedModel();
+  const config = JSON.parse(model.toJSON()) as { config: { layers: { class_name: string; config: { layer?: { module: string; class_name: string; config: { name: string } } } }[] } };
+  const td = config.config.layers.find((l) => l.class_name === 'TimeDistributed');
+  expect(td?.config.layer?.class_name).toBe('Sequential');
+  expect(td?.config.layer?.module).toBe('keras');
+  expect(td?.config.layer?.config.name).toBe('per_frame');
+  for (const kerasVersion of [2, 3] as const) {
+    const rebuilt = modelFromConfig(model.toJSON({ kerasVersion }));
+    rebuilt.setWeights(model.getWeights());
+    expectSameOutputs(rebuilt.predict(x), model.predict(x));
+  }
 });
 
 describe.skipIf(h5pyMissing !== null)('file layouts read by h5py', () => {
@@ -187,6 +213,15 @@ describe.skipIf(h5pyMissing !== null)('file layouts read by h5py', () => {
     expect(dump['layers/sequential/layers/lstm/vars']?.members ?? []).toEqual([]);
     const datasets = Object.keys(dump).filter((path) => dump[path].values !== undefined);
     expect(datasets.sort()).toEqual(Object.keys(expected).sort());
+  });
+
+  it('.keras: TimeDistributed(model) keeps the model under its layer, then the model\'s layers', async () => {
+    const model = timeDistributedModel();
+    const dump = h5pyDump(unzipSync(await saveModel(model, { format: 'keras' }))['model.weights.h5']);
+    const [kernel, , , , , variance] = model.layers[0].getWeights();
+    expect(dump['layers/time_distributed/layer/layers/dense/vars/0']?.values).toEqual(Array.from(kernel.data));
+    expect(dump['layers/time_distributed/layer/layers/batch_normalization/vars/3']?.values).toEqual(Array.from(variance.data));
+    expect(dump['layers/lstm/cell/vars/0']?.shape).toEqual([4, 8]);
   });
 
   it('.h5: a sub-model is one group of model_weights, trainable weights first', async () => {
