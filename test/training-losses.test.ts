@@ -148,6 +148,50 @@ describe('losses against the float64 reference', () => {
   });
 });
 
+describe('SparseCategoricalCrossentropy ignore_class', () => {
+  it('leaves the rows of that label out as a mask does, and-ed with the output mask', () => {
+    const random = seededRandom(31);
+    const [B, T, C] = [3, 4, 3];
+    const labels = Float32Array.from({ length: B * T }, (_, i) => (i % 4 === 1 ? -1 : Math.floor(random() * C)));
+    const pred = draw('distribution', random, B * T, C);
+    const spec = resolveLoss({ class_name: 'SparseCategoricalCrossentropy', config: { ignore_class: -1 } }, 'test');
+    for (const outputMask of [undefined, Float32Array.from({ length: B * T }, (_, i) => (i % 5 === 3 ? 0 : 1))]) {
+      const kept = Float32Array.from(labels, (l, i) => (l !== -1 && (!outputMask || outputMask[i] !== 0) ? 1 : 0));
+      const safe = labels.map((l) => (l === -1 ? 0 : l));
+      const result = computeLoss(spec, tensor(labels, [B, T]), tensor(pred, [B, T, C]), outputMask, undefined, 'test');
+      const reference = (p: ArrayLike<number>) => referenceLoss('sparse_categorical_crossentropy', safe, p, C, B, {}, kept);
+      expect(Math.abs(result.loss - reference(pred))).toBeLessThanOrEqual(1e-12);
+      const p64 = Float64Array.from(pred);
+      for (let i = 0; i < p64.length; i++) {
+        const keptValue = p64[i];
+        p64[i] = keptValue + 1e-6;
+        const up = reference(p64);
+        p64[i] = keptValue - 1e-6;
+        const down = reference(p64);
+        p64[i] = keptValue;
+        const numeric = (up - down) / 2e-6;
+        expect(Math.abs(result.gradient[i] - numeric), `d/dy_pred[${i}]`).toBeLessThanOrEqual(2e-7 + 1e-6 * Math.abs(numeric));
+      }
+    }
+  });
+
+  it('lets fit take the ignored label, which is otherwise an InputError', async () => {
+    const model = new Sequential();
+    model.add(new Dense({ units: 3, activation: 'softmax', inputShape: [2], seed: 1 }));
+    const x = tensor([[1, 2], [3, 4], [5, 6]]);
+    const y = tensor([0, 255, 2], [3]);
+    model.compile({ optimizer: 'sgd', loss: 'sparse_categorical_crossentropy' });
+    await expect(model.fit(x, y, { verbose: 0 })).rejects.toThrow(/labels must be class indices, integers in \[0, 2\] for 3 outputs, received 255/);
+    model.compile({ optimizer: 'sgd', loss: { class_name: 'SparseCategoricalCrossentropy', config: { ignore_class: 255 } } });
+    const p = model.predict(x).data;
+    const history = await model.fit(x, y, { verbose: 0, shuffle: false });
+    // One batch: the mean over the two kept rows of -log p[label].
+    const expected = -(Math.log(p[0]) + Math.log(p[2 * 3 + 2])) / 2;
+    expect(Math.abs(history.history.loss[0] - expected)).toBeLessThanOrEqual(1e-6);
+    model.dispose();
+  });
+});
+
 describe('loss names and configs', () => {
   it('resolves Keras function names, aliases, camelCase and class names to the same loss', () => {
     const same: [string, string][] = [
@@ -180,6 +224,7 @@ describe('loss names and configs', () => {
       [{ class_name: 'CategoricalFocalCrossentropy', config: { alpha: [0.1, 'x'] } }, /'alpha' must be a number or a list of numbers, one per class/],
       [{ class_name: 'Poisson', config: { reduction: 'sum' } }, /reduction must be 'sum_over_batch_size'/],
       [{ class_name: 'KLDivergence', config: { dtype: 'float16' } }, /'dtype' must be 'float32' or null/],
+      [{ class_name: 'SparseCategoricalCrossentropy', config: { ignore_class: 1.5 } }, /'ignore_class' must be null or an integer, received 1.5/],
     ];
     for (const [loss, message] of bad) {
       expect(() => resolveLoss(loss, 'model: compile'), JSON.stringify(loss)).toThrow(ConfigError);

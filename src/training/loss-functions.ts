@@ -23,9 +23,11 @@ export interface LossSpec {
   /** The focal losses: one weight, or one per class for the categorical focal loss. */
   readonly alpha: number | readonly number[];
   readonly applyClassBalancing: boolean;
+  /** SparseCategoricalCrossentropy: a label whose rows are left out as if masked, or null. */
+  readonly ignoreClass: number | null;
 }
 
-export const LOSS_DEFAULTS: Omit<LossSpec, 'kind'> = { fromLogits: false, labelSmoothing: 0, delta: 1, gamma: 2, alpha: 0.25, applyClassBalancing: false };
+export const LOSS_DEFAULTS: Omit<LossSpec, 'kind'> = { fromLogits: false, labelSmoothing: 0, delta: 1, gamma: 2, alpha: 0.25, applyClassBalancing: false, ignoreClass: null };
 
 /**
  * Targets of one row as the loss function sees them: a sparse label one-hot, label smoothing

@@ -79,7 +79,6 @@ function lossOptions(kind: LossKind, className: string, config: Record<string, u
   if ((config.dtype ?? 'float32') !== 'float32') throw new ConfigError(`${at}: loss option 'dtype' must be 'float32' or null, received ${JSON.stringify(config.dtype)}`);
   const axis = config.axis ?? -1;
   if (axis !== -1) throw new ConfigError(`${at}: loss option 'axis' must be -1 (the last axis), received ${JSON.stringify(config.axis)}`);
-  if ((config.ignore_class ?? null) !== null) throw new ConfigError(`${at}: loss option 'ignore_class' must be null, received ${JSON.stringify(config.ignore_class)}`);
   const bool = (key: string, fallback: boolean) => {
     const value = config[key] ?? fallback;
     if (typeof value !== 'boolean') throw new ConfigError(`${at}: loss option '${key}' must be a boolean, received ${JSON.stringify(value)}`);
@@ -105,6 +104,7 @@ function lossOptions(kind: LossKind, className: string, config: Record<string, u
     gamma: number('gamma', d.gamma, (v) => v >= 0, 'a non-negative number'),
     alpha,
     applyClassBalancing: bool('apply_class_balancing', d.applyClassBalancing),
+    ignoreClass: config.ignore_class === undefined || config.ignore_class === null ? null : number('ignore_class', 0, Number.isInteger, 'null or an integer'),
   };
 }
 
@@ -135,7 +135,7 @@ export interface LossLayout {
 }
 
 /** Keras' rank reconciliation of y_true and y_pred (squeeze_or_expand_to_same_rank), then rows of the last axis. */
-export function lossLayout(kind: LossKind, yTrue: Tensor, yPred: Tensor, where: string): LossLayout {
+export function lossLayout(kind: LossKind, yTrue: Tensor, yPred: Tensor, where: string, ignoreClass: number | null = null): LossLayout {
   const p = yPred.shape;
   let t = yTrue.shape;
   if (kind === 'sparse_categorical_crossentropy') {
@@ -146,7 +146,7 @@ export function lossLayout(kind: LossKind, yTrue: Tensor, yPred: Tensor, where: 
       throw new ShapeError(`${where}: sparse labels must have shape ${formatShape(p.slice(0, -1))} (or with a trailing 1) for predictions of shape ${formatShape(p)}, received ${formatShape(yTrue.shape)}${oneHot}`);
     }
     const C = p[p.length - 1];
-    checkClassIndices(yTrue, C, where);
+    checkClassIndices(yTrue, C, where, ignoreClass);
     return { rows, C, targets: yTrue.data };
   }
   let effective = p;
@@ -164,11 +164,11 @@ export function lossLayout(kind: LossKind, yTrue: Tensor, yPred: Tensor, where: 
 }
 
 /** Keras (TensorFlow) refuses a sparse label outside [0, C); here it would silently weigh no class. */
-export function checkClassIndices(labels: Tensor, C: number, where: string): void {
+export function checkClassIndices(labels: Tensor, C: number, where: string, ignoreClass: number | null = null): void {
   const data = labels.data;
   for (let i = 0; i < data.length; i++) {
     const label = data[i];
-    if (Number.isInteger(label) && label >= 0 && label < C) continue;
+    if ((Number.isInteger(label) && label >= 0 && label < C) || label === ignoreClass) continue;
     throw new InputError(`${where}: sparse_categorical_crossentropy labels must be class indices, integers in [0, ${C - 1}] for ${C} outputs, received ${label} at flat index ${i} of y of shape ${formatShape(labels.shape)}`);
   }
 }
@@ -186,7 +186,7 @@ export interface LossResult {
  * `mask` has one value per row or is undefined.
  */
 export function computeLoss(spec: LossSpec, yTrue: Tensor, yPred: Tensor, mask: Float32Array | undefined, sampleWeight: Float32Array | undefined, where: string): LossResult {
-  const { rows, C, targets } = lossLayout(spec.kind, yTrue, yPred, where);
+  const { rows, C, targets } = lossLayout(spec.kind, yTrue, yPred, where, spec.ignoreClass);
   if (typeof spec.alpha !== 'number' && spec.alpha.length !== C) {
     throw new ConfigError(`${where}: CategoricalFocalCrossentropy alpha has ${spec.alpha.length} entries for ${C} classes; give one weight per class or a single number`);
   }
@@ -194,10 +194,12 @@ export function computeLoss(spec: LossSpec, yTrue: Tensor, yPred: Tensor, mask: 
   const rowsPerSample = rows / Math.max(batch, 1);
   const weights = new Float64Array(rows).fill(1);
   if (sampleWeight) for (let r = 0; r < rows; r++) weights[r] *= sampleWeight[Math.floor(r / rowsPerSample)];
-  if (mask && mask.length === rows) {
+  // ignore_class masks its rows as Keras does (the loss's own mask, and-ed with the output's).
+  const kept = spec.ignoreClass === null ? mask : Float32Array.from({ length: rows }, (_, r) => (targets[r] !== spec.ignoreClass && (!mask || mask.length !== rows || mask[r] !== 0) ? 1 : 0));
+  if (kept && kept.length === rows) {
     let valid = 0;
-    for (let r = 0; r < rows; r++) if (mask[r] !== 0) valid++;
-    for (let r = 0; r < rows; r++) weights[r] *= mask[r] !== 0 ? rows / valid : 0;
+    for (let r = 0; r < rows; r++) if (kept[r] !== 0) valid++;
+    for (let r = 0; r < rows; r++) weights[r] *= kept[r] !== 0 ? rows / valid : 0;
   }
   const gradient = new Float32Array(yPred.size);
   const p = yPred.data;

@@ -307,7 +307,7 @@ export class Trainer {
     this.targets.forEach((target, i) => {
       const classes = outputs[i]?.shape[outputs[i].shape.length - 1];
       const labels = targets[i];
-      if (target.loss.kind === 'sparse_categorical_crossentropy' && typeof classes === 'number' && labels) checkClassIndices(labels, classes, `${this.model.name}: ${what}`);
+      if (target.loss.kind === 'sparse_categorical_crossentropy' && typeof classes === 'number' && labels) checkClassIndices(labels, classes, `${this.model.name}: ${what}`, target.loss.ignoreClass);
     });
     const n = inputs[0].shape[0];
     for (const t of [...inputs, ...targets]) {
