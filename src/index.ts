@@ -65,3 +65,8 @@ export { History, EarlyStopping, type Callback, type Logs, type EarlyStoppingOpt
 export type { CompileOptions, FitOptions, EvaluateOptions, KerasOptimizerConfig, Targets, Verbosity } from './training/trainer.js';
 export type { LossesArgument, MetricsArgument } from './training/outputs.js';
 export type { LossArgument, MetricArgument } from './training/outputs.js';
+// Keras' load_model / save / load_weights beside the layers: the file readers load on the first call.
+export { loadModel, loadWeights, saveModel } from './io/on-demand.js';
+export { ModelFileError, type ModelFileErrorDetails } from './io/errors.js';
+export type { LoadModelOptions, ModelSource, ModelJson, WeightFiles } from './io/load-options.js';
+export type { SaveModelOptions, SaveFormat } from './models/model-saver.js';

@@ -1,5 +1,6 @@
 // model.save(path): Keras' model.save. The file writers live in wasm-rnn/keras (HDF5 and zip),
-// which the core entry does not bundle; importing wasm-rnn/keras installs the writer here.
+// which the core entry does not bundle: the core entry installs a writer that imports them on the
+// first save (io/on-demand.ts), and importing wasm-rnn/keras installs its own.
 import { ConfigError } from '../errors.js';
 import type { ModelBase } from './model.js';
 
@@ -28,7 +29,7 @@ export function installModelWriter(write: ModelWriter): void {
 /** @internal */
 export function writeModelFile(model: ModelBase, path: string | URL, options: SaveModelOptions): Promise<void> {
   if (!writer) {
-    return Promise.reject(new ConfigError(`${model.name}: save writes model files through wasm-rnn/keras; import it once (import { saveModel } from 'wasm-rnn/keras') and call model.save again`));
+    return Promise.reject(new ConfigError(`${model.name}: save writes model files through wasm-rnn/keras, which this bundle left out; import saveModel from 'wasm-rnn' or 'wasm-rnn/keras' and call model.save again`));
   }
   return writer(model, path, options);
 }

@@ -339,7 +339,7 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
 
   /**
    * Keras' model.save(path) in Node: the format from the extension (.keras, .h5, TF.js model.json)
-   * or `{ format }`, as saveModel(model, path) writes it. Needs wasm-rnn/keras to be imported once.
+   * or `{ format }`, as saveModel(model, path) writes it. The writers load on the first save.
    */
   save(path: string | URL, options: SaveModelOptions = {}): Promise<void> {
     this.checkNotDisposed('save');
@@ -355,7 +355,7 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
    * Keras' load_weights: sets this model's weights from a file model.save_weights() wrote (a legacy
    * `.h5`, a Keras 3 `.weights.h5`) or from a whole model file, matched by layer order as Keras does.
    * Rejects with a ModelFileError naming the first layer or tensor that does not fit, leaving the
-   * weights as they were. Reading HDF5 needs wasm-rnn/keras to be imported once.
+   * weights as they were. The HDF5 reader loads on the first call.
    */
   loadWeights(source: WeightsFileSource): Promise<void> {
     this.checkNotDisposed('load weights');

@@ -55,8 +55,13 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * losses; Nadam, Adamax, Adadelta, Lion and Ftrl, about 0.7 KB of wasm; the metrics with
  * Precision, Recall and AUC; their names, configs and option checks): 103.2 KiB measured before
  * the nested models, 104.2 KiB with them.
+ * 112 KiB since loadModel / saveModel / loadWeights in the core entry (issue 13): the file readers
+ * and writers are a lazy chunk (about 47 KB, fetched only on the first call, so not counted), and
+ * what the page does download grew by 2.6 KB (95.4 to 98.0 KiB measured before models as layers):
+ * Vite's preload helper (about 0.8 KB), the on-demand functions (0.6 KB), and the chunk boundary,
+ * across which the helpers the lazy chunk shares with the core stay exported instead of tree-shaken.
  */
-const GZIP_BUDGET = 108 * 1024;
+const GZIP_BUDGET = 112 * 1024;
 
 interface AppReport {
   variant: string;
@@ -184,10 +189,17 @@ describeWithChromium('the packed package in apps', () => {
     expect(fetched[0]).toMatch(/^wasm-rnn\.relaxed-/);
 
     // What a browser downloads for the package: the app's JS (almost all of it wasm-rnn) and the .wasm.
+    // The model-file readers (loadModel, saveModel of the core entry) are a lazy chunk the page
+    // fetches only when it calls them, which this app does not.
     const gz = async (file: string) => gzipSync(await readFile(join(out, 'assets', file)), { level: 9 }).length;
-    const js = (await Promise.all(jsFiles.map(gz))).reduce((a, b) => a + b, 0);
+    const fetchedJs = jsFiles.filter((f) => requests.some((r) => r.startsWith(`200 /assets/${f} `)));
+    const lazyJs = jsFiles.filter((f) => !fetchedJs.includes(f));
+    expect(fetchedJs.length).toBeGreaterThan(0);
+    expect(lazyJs.length, 'the file readers are split into a chunk loaded on demand').toBeGreaterThan(0);
+    const js = (await Promise.all(fetchedJs.map(gz))).reduce((a, b) => a + b, 0);
+    const lazy = (await Promise.all(lazyJs.map(gz))).reduce((a, b) => a + b, 0);
     const wasm = await gz(fetched[0]);
-    console.log(`[bundlers] Vite app gzip -9: JS ${js} B + wasm ${wasm} B = ${js + wasm} B (${((js + wasm) / 1024).toFixed(1)} KiB)`);
+    console.log(`[bundlers] Vite app gzip -9: JS ${js} B + wasm ${wasm} B = ${js + wasm} B (${((js + wasm) / 1024).toFixed(1)} KiB); not fetched: ${lazy} B of lazy model-file chunks`);
     expect(js + wasm, 'gzipped JS + wasm over the budget above').toBeLessThan(GZIP_BUDGET);
   }, 60_000);
 
@@ -212,6 +224,26 @@ describeWithChromium('the packed package in apps', () => {
     console.log(`[bundlers] Vite app using only LSTM, gzip -9: JS ${js} B + wasm ${wasm} B = ${js + wasm} B (${((js + wasm) / 1024).toFixed(1)} KiB)`);
     const { report } = await serveAndOpen<{ small: PlainTensor }>(join(app, 'dist'));
     expect(report.small).toEqual(runSmallLstm(api));
+  }, 60_000);
+
+  it('Vite build: loadModel and saveModel of the core entry load the model-file chunk on their first call', async () => {
+    const app = await makeApp('vite-load', {
+      'index.html': INDEX_HTML('./main.js'),
+      'main.js': [
+        "import { ready, tensor, Sequential, LSTM, Dense, loadModel, saveModel } from 'wasm-rnn';",
+        'await ready();',
+        'const model = new Sequential([new LSTM(3, { inputShape: [4, 2], seed: 1 }), new Dense(1, { seed: 2 })]);',
+        'const x = tensor([[[1, 2], [3, 4], [5, 6], [7, 8]]]);',
+        'const bytes = await saveModel(model, { format: "keras" });',
+        'const loaded = await loadModel(bytes);',
+        'window.report = { expected: Array.from(model.predict(x).data), loaded: Array.from(loaded.predict(x).data), zip: bytes[0] === 0x50 && bytes[1] === 0x4b };',
+        "document.title = 'done';",
+      ].join('\n'),
+    });
+    await viteBuild({ root: app, configFile: false, logLevel: 'silent' });
+    const { report } = await serveAndOpen<{ expected: number[]; loaded: number[]; zip: boolean }>(join(app, 'dist'));
+    expect(report.zip).toBe(true);
+    expect(report.loaded).toEqual(report.expected);
   }, 60_000);
 
   it('Vite dev server, no config: finds the .wasm despite dependency pre-bundling', async () => {
