@@ -91,14 +91,14 @@ describe('loadModel on files that are not whole models', () => {
     expect(error.part).toBe('config.json');
   });
 
-  it('without wasm-rnn/keras imported, model.loadWeights rejects with a ConfigError saying what to import', () => {
-    // A fresh process that imports only the core entry.
+  it('with only the core entry imported, model.loadWeights loads the HDF5 reader on its first call', () => {
+    // A fresh process that imports only the core entry: the reader is there, and a missing file is named.
     const script = `const m = await import(${JSON.stringify(new URL('../dist/index.js', import.meta.url).href)});
       await m.ready();
       const model = new m.Sequential({ layers: [new m.Dense({ units: 1, inputShape: [2] })] });
-      await model.loadWeights('w.h5').catch((e) => console.log(e.name + ': ' + e.message));`;
+      await model.loadWeights('no-such-weights.h5').catch((e) => console.log(e.name + ' ' + (e instanceof m.ModelFileError) + ': ' + e.message));`;
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
-    expect(out).toContain('ConfigError: ');
-    expect(out).toContain("import { loadWeights } from 'wasm-rnn/keras'");
+    expect(out).toContain('ModelFileError true: ');
+    expect(out).toContain('no-such-weights.h5');
   });
 });
