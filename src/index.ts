@@ -62,6 +62,10 @@ export type { WeightsFileSource } from './models/weights-loader.js';
 export { Stream, type StreamOptions } from './streaming/stream.js';
 export { Optimizer, optimizers, type OptimizerName, type OptimizerOptions } from './training/optimizers.js';
 export { History, EarlyStopping, type Callback, type Logs, type EarlyStoppingOptions } from './training/callbacks.js';
+export { LearningRateScheduler, ReduceLROnPlateau, type LearningRateSchedule, type ReduceLROnPlateauOptions } from './training/schedule-callbacks.js';
+export {
+  LambdaCallback, TerminateOnNaN, CSVLogger, ModelCheckpoint, type LambdaCallbackOptions, type CSVLoggerOptions, type ModelCheckpointOptions,
+} from './training/keras-callbacks.js';
 export type { CompileOptions, FitOptions, EvaluateOptions, KerasOptimizerConfig, Targets, Verbosity } from './training/trainer.js';
 export type { LossesArgument, MetricsArgument } from './training/outputs.js';
 export type { LossArgument, MetricArgument } from './training/outputs.js';

@@ -38,3 +38,30 @@ export function absoluteUrl(location: string): URL | undefined {
     return undefined;
   }
 }
+
+/**
+ * Writes (or with `append`, appends) a text file in Node, with node:fs reached as readNodeFile
+ * reaches it. Callers check isNode() first; browsers never call this.
+ */
+export async function writeNodeTextFile(file: URL | string, text: string, append = false): Promise<void> {
+  const builtin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  if (typeof builtin === 'function') {
+    const fs = builtin('fs') as typeof import('node:fs');
+    if (append) fs.appendFileSync(file, text);
+    else fs.writeFileSync(file, text);
+    return;
+  }
+  const fsModule = ['node', 'fs/promises'].join(':');
+  const fs = (await import(/* webpackIgnore: true */ /* @vite-ignore */ fsModule)) as typeof import('node:fs/promises');
+  await (append ? fs.appendFile(file, text) : fs.writeFile(file, text));
+}
+
+/** A text file's contents in Node, or undefined when the file does not exist. */
+export async function readNodeTextFile(file: URL | string): Promise<string | undefined> {
+  try {
+    return new TextDecoder().decode(await readNodeFile(file));
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}

@@ -1,9 +1,9 @@
 // wasm-rnn/keras: load Keras model files (.keras, .h5, TF.js model.json,
 // model.to_json() + weights) in Node and in browsers.
 import { installWeightsReader } from '../models/weights-loader.js';
-import { installModelWriter } from '../models/model-saver.js';
+import { installModelWriter, installWeightsWriter } from '../models/model-saver.js';
 import { loadWeights } from './load-weights.js';
-import { saveModel } from './save.js';
+import { saveModel, saveWeights } from './save.js';
 
 export { loadModel, type LoadModelOptions } from './load.js';
 export { loadWeights, type WeightsFileSource } from './load-weights.js';
@@ -24,6 +24,8 @@ export type { KerasVersion } from '../layers/activations.js';
 installWeightsReader(loadWeights);
 // model.save(path) likewise, with the writers saveModel uses.
 installModelWriter((model, path, options) => saveModel(model, path, options));
+// model.saveWeights(path) likewise.
+installWeightsWriter(saveWeights);
 // saveModel: a model to .keras, legacy .h5 or TF.js files that Keras, h5py and loadModel read.
-export { saveModel, saveModelFiles, saveModelBlob, type SaveModelOptions, type SaveFormat } from './save.js';
+export { saveModel, saveModelFiles, saveModelBlob, saveWeights, type SaveModelOptions, type SaveFormat } from './save.js';
 export type { ToJsonOptions } from '../models/model.js';

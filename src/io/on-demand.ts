@@ -5,7 +5,7 @@
 import { RuntimeError } from '../errors.js';
 import type { ModelBase, Model } from '../models/model.js';
 import type { Sequential } from '../models/sequential.js';
-import { installModelWriter, type SaveFormat, type SaveModelOptions } from '../models/model-saver.js';
+import { installModelWriter, installWeightsWriter, type SaveFormat, type SaveModelOptions } from '../models/model-saver.js';
 import { installWeightsReader, type WeightsFileSource } from '../models/weights-loader.js';
 import type { LoadModelOptions, ModelSource } from './load-options.js';
 
@@ -58,7 +58,8 @@ export async function saveModel(model: ModelBase, target: string | URL | SaveMod
   return entry.saveModel(model, target as SaveModelOptions & { format: Exclude<SaveFormat, 'tfjs'> });
 }
 
-// model.save(path) and model.loadWeights(file) work with the core entry alone: wasm-rnn/keras,
+// model.save(path), model.saveWeights(path) and model.loadWeights(file) work with the core entry alone: wasm-rnn/keras,
 // once imported, installs its own functions over these (the same ones).
 installModelWriter(async (model, path, options) => (await kerasEntry('save')).saveModel(model, path, options));
 installWeightsReader(async (model, source) => (await kerasEntry('loadWeights')).loadWeights(model, source));
+installWeightsWriter(async (model, path) => (await kerasEntry('saveWeights')).saveWeights(model, path));

@@ -9,7 +9,7 @@ import type { SaveFormat, SaveModelOptions } from '../models/model-saver.js';
 import { isNode } from '../platform.js';
 import { writeFilesAtomically, toFileUrl } from './node-file.js';
 import { legacyH5Bytes } from './save-h5.js';
-import { kerasArchiveBytes } from './save-keras.js';
+import { kerasArchiveBytes, savingLibWeightsFile } from './save-keras.js';
 import { modelInfo } from './save-model-info.js';
 import { DEFAULT_SHARD_BYTES, tfjsFiles } from './save-tfjs.js';
 
@@ -65,6 +65,21 @@ async function saveModelToPath(model: ModelBase, path: string | URL, options: Sa
   const files = serialize(model, format, checked, fileName).map(([name, bytes]): [URL, Uint8Array] => [new URL(encodeURIComponent(name), location), bytes]);
   // model.json (first) is put in place last, once its shards are.
   await writeFilesAtomically([...files.slice(1), files[0]]);
+}
+
+/**
+ * Keras 3's model.save_weights(path) in Node: the weights alone, in the `.weights.h5` layout Keras 3
+ * writes (the saving library's layers/<class>/vars/<i>), which Keras' load_weights and loadWeights read.
+ */
+export async function saveWeights(model: ModelBase, path: string | URL): Promise<void> {
+  if (!isNode()) throw new ConfigError('saveWeights: a path can be written only in Node');
+  if (typeof path !== 'string' && !(path instanceof URL)) throw new ConfigError(`saveWeights: path must be a file path or file: URL, received ${JSON.stringify(path)}`);
+  const location = await toFileUrl(path);
+  if (location.protocol !== 'file:') throw new ConfigError(`saveWeights: path must be a local file, received ${location.href}`);
+  // Keras 3: "The filename must end in `.weights.h5`".
+  if (!location.pathname.endsWith('.weights.h5')) throw new ConfigError(`saveWeights: the filename must end in .weights.h5 (Keras 3's rule), received ${JSON.stringify(String(path))}`);
+  const info = modelInfo(model, 'saveWeights');
+  await writeFilesAtomically([[location, savingLibWeightsFile(info, model.layers.map((layer) => layer.name))]]);
 }
 
 function formatFromName(name: string): SaveFormat {

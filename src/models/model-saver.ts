@@ -33,3 +33,20 @@ export function writeModelFile(model: ModelBase, path: string | URL, options: Sa
   }
   return writer(model, path, options);
 }
+
+type WeightsWriter = (model: ModelBase, path: string | URL) => Promise<void>;
+
+let weightsWriter: WeightsWriter | undefined;
+
+/** @internal Called by wasm-rnn/keras when it is imported (and by the core entry, lazily). */
+export function installWeightsWriter(write: WeightsWriter): void {
+  weightsWriter = write;
+}
+
+/** @internal */
+export function writeWeightsFile(model: ModelBase, path: string | URL): Promise<void> {
+  if (!weightsWriter) {
+    return Promise.reject(new ConfigError(`${model.name}: saveWeights writes HDF5 through wasm-rnn/keras, which this bundle left out; import it and call model.saveWeights again`));
+  }
+  return weightsWriter(model, path);
+}

@@ -1,7 +1,7 @@
 // Models: the shared surface (predict, summary, weights) and the functional
 // Model built from Input() tensors and the outputs of layers called on them.
 import { readWeightsInto, type WeightsFileSource } from './weights-loader.js';
-import { writeModelFile, type SaveModelOptions } from './model-saver.js';
+import { writeModelFile, writeWeightsFile, type SaveModelOptions } from './model-saver.js';
 import { ConfigError, DisposedError, InputError, ShapeError } from '../errors.js';
 import { InputLayer } from '../layers/input-layer.js';
 import { Layer, type LayerCallResult, type Shape } from '../layers/layer.js';
@@ -344,6 +344,15 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
   save(path: string | URL, options: SaveModelOptions = {}): Promise<void> {
     this.checkNotDisposed('save');
     return writeModelFile(this as unknown as ModelBase, path, options);
+  }
+
+  /**
+   * Keras 3's model.save_weights(path) in Node: the weights alone, to a `.weights.h5` file in Keras 3's
+   * layout, which Keras' load_weights and loadWeights read. The writer loads on the first call.
+   */
+  saveWeights(path: string | URL): Promise<void> {
+    this.checkNotDisposed('save weights');
+    return writeWeightsFile(this as unknown as ModelBase, path);
   }
 
   /** Keras' model.get_config(): the `config` of toJSON() (Keras 3 spelling), as an object. */

@@ -11,6 +11,10 @@ export interface TrainedModel {
   stopTraining: boolean;
   getWeights(): Tensor[];
   setWeights(weights: readonly Tensor[]): void;
+  /** The compiled optimizer; its learning rate may be set, as Keras' callbacks set it. */
+  readonly optimizer: { learningRate: number };
+  save(path: string): Promise<void>;
+  saveWeights(path: string): Promise<void>;
 }
 
 export interface Callback {

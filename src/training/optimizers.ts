@@ -20,7 +20,7 @@ const IGNORED_CONFIG_KEYS = ['name', 'use_ema', 'ema_momentum', 'ema_overwrite_f
 /** A Keras optimizer: its hyperparameters, its per-weight state, and `iterations`. */
 export class Optimizer {
   readonly name: OptimizerName;
-  readonly learningRate: number;
+  private rate: number;
   readonly momentum: number;
   readonly nesterov: boolean;
   readonly beta1: number;
@@ -53,7 +53,7 @@ export class Optimizer {
     if (!OPTIMIZER_NAMES.includes(name)) throw new ConfigError(`optimizer must be one of ${OPTIMIZER_NAMES.join(', ')}, received ${JSON.stringify(name)}`);
     const o = resolveOptimizerOptions(name, options, where);
     this.name = name;
-    this.learningRate = o.learningRate;
+    this.rate = o.learningRate;
     this.momentum = o.momentum;
     this.nesterov = o.nesterov;
     this.beta1 = o.beta1;
@@ -72,6 +72,18 @@ export class Optimizer {
     this.clipnorm = o.clipnorm;
     this.clipvalue = o.clipvalue;
     this.globalClipnorm = o.globalClipnorm;
+  }
+
+  /** The learning rate, a float32 as Keras keeps it; settable between steps (Keras' `optimizer.learning_rate = x`). */
+  get learningRate(): number {
+    return this.rate;
+  }
+
+  set learningRate(value: number) {
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new ConfigError(`optimizers.${this.name}: optimizer option 'learningRate' must be a positive number, received ${JSON.stringify(value)}`);
+    }
+    this.rate = Math.fround(value);
   }
 
   /** Clips the flat gradient buffer in place by whichever clip option is set. */

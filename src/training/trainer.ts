@@ -449,6 +449,8 @@ export class Trainer {
         const logs = this.logs(trackers, '');
         for (const cb of callbacks) await cb.onTrainBatchEnd?.(k, logs);
         if (verbose === 1 && isTTY()) writeProgress(`\r${progressLine(k + 1, steps, Date.now() - started, logs)}`);
+        // Keras 3 ends the epoch at once when a batch callback stops training (TerminateOnNaN).
+        if (this.model.stopTraining) break;
         // Let the event loop run: a page stays responsive and a progress bar can paint.
         await yieldToEventLoop();
       }

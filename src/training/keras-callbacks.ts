@@ -1,0 +1,275 @@
+// Keras' other built-in callbacks: LambdaCallback, TerminateOnNaN, CSVLogger and ModelCheckpoint,
+// with Keras 3's behaviour (the names of the hooks, the CSV's columns and number spelling, the
+// checkpoint's filepath formatting and best-value rule).
+import { ConfigError } from '../errors.js';
+import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
+import { isNode, readNodeTextFile, writeNodeTextFile } from '../platform.js';
+import type { Callback, Logs, TrainedModel } from './callbacks.js';
+
+type EpochHook = (epoch: number, logs: Logs) => void | Promise<void>;
+type BatchHook = (batch: number, logs: Logs) => void | Promise<void>;
+type TrainHook = (logs: Logs) => void | Promise<void>;
+
+export interface LambdaCallbackOptions {
+  onEpochBegin?: EpochHook;
+  onEpochEnd?: EpochHook;
+  onTrainBegin?: TrainHook;
+  onTrainEnd?: TrainHook;
+  onTrainBatchBegin?: BatchHook;
+  onTrainBatchEnd?: BatchHook;
+  /** Keras' on_batch_begin: the same as onTrainBatchBegin. */
+  onBatchBegin?: BatchHook;
+  /** Keras' on_batch_end: the same as onTrainBatchEnd. */
+  onBatchEnd?: BatchHook;
+}
+
+const LAMBDA_KEYS = ['onEpochBegin', 'onEpochEnd', 'onTrainBegin', 'onTrainEnd', 'onTrainBatchBegin', 'onTrainBatchEnd', 'onBatchBegin', 'onBatchEnd'];
+
+/** Keras' LambdaCallback: a callback made of the functions given, e.g. `new LambdaCallback({ onEpochEnd: (epoch, logs) => ... })`. */
+export class LambdaCallback implements Callback {
+  onEpochBegin?: EpochHook;
+  onEpochEnd?: EpochHook;
+  onTrainBegin?: TrainHook;
+  onTrainEnd?: TrainHook;
+  onTrainBatchBegin?: BatchHook;
+  onTrainBatchEnd?: BatchHook;
+
+  constructor(options: LambdaCallbackOptions = {}) {
+    checkOptionsObject(options, 'LambdaCallback', '{ onEpochEnd: (epoch, logs) => {} }');
+    checkKnownKeys(options, LAMBDA_KEYS, 'LambdaCallback');
+    for (const [key, value] of Object.entries(options)) {
+      if (value !== undefined && typeof value !== 'function') throw new ConfigError(`LambdaCallback: option '${key}' must be a function, received ${JSON.stringify(value)}`);
+    }
+    const { onBatchBegin, onBatchEnd, ...hooks } = options;
+    if (onBatchBegin && hooks.onTrainBatchBegin) throw new ConfigError("LambdaCallback: give one of 'onBatchBegin' and 'onTrainBatchBegin' (they are the same hook)");
+    if (onBatchEnd && hooks.onTrainBatchEnd) throw new ConfigError("LambdaCallback: give one of 'onBatchEnd' and 'onTrainBatchEnd' (they are the same hook)");
+    Object.assign(this, hooks);
+    if (onBatchBegin) this.onTrainBatchBegin = onBatchBegin;
+    if (onBatchEnd) this.onTrainBatchEnd = onBatchEnd;
+  }
+}
+
+/** Keras' TerminateOnNaN: stops training after the first batch whose loss is NaN or infinite. */
+export class TerminateOnNaN implements Callback {
+  private model: TrainedModel | null = null;
+
+  setModel(model: TrainedModel): void {
+    this.model = model;
+  }
+
+  onTrainBatchEnd(batch: number, logs: Logs): void {
+    const loss = logs.loss;
+    if (loss === undefined || Number.isFinite(loss) || !this.model) return;
+    console.log(`Batch ${batch}: Invalid loss, terminating training`);
+    this.model.stopTraining = true;
+  }
+}
+
+/** Python's repr of a float, as Keras' CSV rows and filepaths spell the logs: 1.0, 0.5, 1e-05, nan, inf. */
+function pythonFloat(value: number): string {
+  if (Number.isNaN(value)) return 'nan';
+  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
+  const [mantissa = '', exponentText = '0'] = value.toExponential().split('e');
+  const exponent = Number(exponentText);
+  if (exponent < -4 || exponent >= 16) return `${mantissa}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  const fixed = String(value);
+  return fixed.includes('.') ? fixed : `${fixed}.0`;
+}
+
+export interface CSVLoggerOptions {
+  /** The column separator; default ','. */
+  separator?: string;
+  /** Append to an existing file (its header kept) instead of overwriting it; default false. */
+  append?: boolean;
+}
+
+/**
+ * Keras' CSVLogger(filename, separator, append): in Node, writes one row per epoch, `epoch` then
+ * the logs' keys sorted (with `val_` columns, "NA" when there is no validation, as Keras 3 does).
+ */
+export class CSVLogger implements Callback {
+  readonly filename: string | URL;
+  readonly separator: string;
+  readonly append: boolean;
+  private keys: string[] | null = null;
+  private writeHeader = true;
+
+  constructor(filename: string | URL, options: CSVLoggerOptions = {}) {
+    if (!(typeof filename === 'string' && filename !== '') && !(filename instanceof URL)) {
+      throw new ConfigError(`CSVLogger: filename must be a file path or file: URL, received ${JSON.stringify(filename)}`);
+    }
+    checkOptionsObject(options, 'CSVLogger', "{ separator: ',', append: false }");
+    checkKnownKeys(options, ['separator', 'append'], 'CSVLogger');
+    this.separator = options.separator ?? ',';
+    if (typeof this.separator !== 'string' || this.separator.length !== 1) throw new ConfigError(`CSVLogger: option 'separator' must be one character, received ${JSON.stringify(options.separator)}`);
+    this.append = options.append ?? false;
+    if (typeof this.append !== 'boolean') throw new ConfigError(`CSVLogger: option 'append' must be a boolean, received ${JSON.stringify(options.append)}`);
+    this.filename = filename;
+  }
+
+  async onTrainBegin(): Promise<void> {
+    if (!isNode()) throw new ConfigError('CSVLogger: writes a file, which only Node can; in a browser, collect the logs with a LambdaCallback or the returned History');
+    this.keys = null;
+    if (this.append) {
+      const existing = await readNodeTextFile(this.filename);
+      this.writeHeader = existing === undefined || existing.split('\n', 1)[0] === '';
+    } else {
+      this.writeHeader = true;
+      await writeNodeTextFile(this.filename, '');
+    }
+  }
+
+  async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
+    if (this.keys === null) {
+      const keys = Object.keys(logs).sort();
+      this.keys = keys.some((key) => key.startsWith('val_')) ? keys : [...keys, ...keys.map((key) => `val_${key}`)];
+    }
+    const cell = (text: string) => (text.includes(this.separator) || /["\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text);
+    let text = '';
+    if (this.writeHeader) {
+      text += `${['epoch', ...this.keys].map(cell).join(this.separator)}\r\n`;
+      this.writeHeader = false;
+    }
+    const values = this.keys.map((key) => (logs[key] === undefined ? 'NA' : pythonFloat(logs[key] as number)));
+    text += `${[String(epoch), ...values].map(cell).join(this.separator)}\r\n`;
+    await writeNodeTextFile(this.filename, text, true);
+  }
+}
+
+export interface ModelCheckpointOptions {
+  /** The log key `saveBestOnly` compares; default 'val_loss'. */
+  monitor?: string;
+  /** 1: prints Keras' "Epoch N: saving model to ..." lines; default 0. */
+  verbose?: 0 | 1;
+  /** Save only when `monitor` improves on the best so far; default false. */
+  saveBestOnly?: boolean;
+  /** Save the weights (a `.weights.h5` file) instead of the whole model (a `.keras` file); default false. */
+  saveWeightsOnly?: boolean;
+  mode?: 'auto' | 'min' | 'max';
+  /** Only 'epoch' (the default): a checkpoint at the end of every epoch. */
+  saveFreq?: 'epoch';
+  /** The value `monitor` must improve on for the first save; default none. */
+  initialValueThreshold?: number;
+}
+
+const CHECKPOINT_KEYS = ['monitor', 'verbose', 'saveBestOnly', 'saveWeightsOnly', 'mode', 'saveFreq', 'initialValueThreshold'];
+
+/**
+ * Keras' ModelCheckpoint(filepath, ...): saves the model (or its weights) at the end of each
+ * epoch to `filepath`, formatted as Python formats it with `epoch` (from 1) and the logs:
+ * 'ckpt/model-{epoch:02d}-{val_loss:.2f}.keras'.
+ */
+export class ModelCheckpoint implements Callback {
+  readonly filepath: string;
+  readonly monitor: string;
+  readonly saveBestOnly: boolean;
+  readonly saveWeightsOnly: boolean;
+  /** The best value of `monitor` so far. */
+  best: number;
+  private readonly maximise: boolean;
+  private readonly verbose: boolean;
+  private model: TrainedModel | null = null;
+
+  constructor(filepath: string, options: ModelCheckpointOptions = {}) {
+    const where = 'ModelCheckpoint';
+    if (typeof filepath !== 'string' || filepath === '') throw new ConfigError(`${where}: filepath must be a non-empty file path such as 'model-{epoch:02d}.keras', received ${JSON.stringify(filepath)}`);
+    checkOptionsObject(options, where, "{ monitor: 'val_loss', saveBestOnly: true }");
+    checkKnownKeys(options, CHECKPOINT_KEYS, where);
+    this.filepath = filepath;
+    this.monitor = options.monitor ?? 'val_loss';
+    this.saveBestOnly = flag(options.saveBestOnly, 'saveBestOnly', where);
+    this.saveWeightsOnly = flag(options.saveWeightsOnly, 'saveWeightsOnly', where);
+    if (options.verbose !== undefined && options.verbose !== 0 && options.verbose !== 1) throw new ConfigError(`${where}: option 'verbose' must be 0 or 1, received ${JSON.stringify(options.verbose)}`);
+    this.verbose = options.verbose === 1;
+    if (options.saveFreq !== undefined && options.saveFreq !== 'epoch') {
+      throw new ConfigError(`${where}: option 'saveFreq' supports 'epoch' only (a checkpoint every N batches is not implemented), received ${JSON.stringify(options.saveFreq)}`);
+    }
+    // Keras 3 refuses other extensions.
+    if (this.saveWeightsOnly && !filepath.endsWith('.weights.h5')) {
+      throw new ConfigError(`${where}: with saveWeightsOnly the filepath must end in .weights.h5 (Keras 3's rule), received ${JSON.stringify(filepath)}`);
+    }
+    if (!this.saveWeightsOnly && !filepath.endsWith('.keras')) {
+      throw new ConfigError(`${where}: the filepath must end in .keras (Keras 3's rule; .weights.h5 with saveWeightsOnly), received ${JSON.stringify(filepath)}`);
+    }
+    const mode = options.mode ?? 'auto';
+    if (!['auto', 'min', 'max'].includes(mode)) throw new ConfigError(`${where}: option 'mode' must be 'auto', 'min' or 'max', received ${JSON.stringify(mode)}`);
+    this.maximise = mode === 'max' || (mode === 'auto' && (this.monitor.includes('acc') || this.monitor.startsWith('fmeasure')));
+    const threshold = options.initialValueThreshold;
+    if (threshold !== undefined && (typeof threshold !== 'number' || Number.isNaN(threshold))) throw new ConfigError(`${where}: option 'initialValueThreshold' must be a number, received ${JSON.stringify(threshold)}`);
+    this.best = threshold ?? (this.maximise ? -Infinity : Infinity);
+  }
+
+  setModel(model: TrainedModel): void {
+    this.model = model;
+  }
+
+  async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
+    if (!this.model) return;
+    const path = formatPath(this.filepath, epoch + 1, logs);
+    if (this.saveBestOnly) {
+      const current = logs[this.monitor];
+      if (current === undefined) return;
+      const better = this.maximise ? current > this.best : current < this.best;
+      if (!better) {
+        if (this.verbose) console.log(`\nEpoch ${epoch + 1}: ${this.monitor} did not improve from ${this.best.toFixed(5)}`);
+        return;
+      }
+      if (this.verbose) console.log(`\nEpoch ${epoch + 1}: ${this.monitor} improved from ${this.best.toFixed(5)} to ${current.toFixed(5)}, saving model to ${path}`);
+      this.best = current;
+    } else if (this.verbose) {
+      console.log(`\nEpoch ${epoch + 1}: saving model to ${path}`);
+    }
+    await (this.saveWeightsOnly ? this.model.saveWeights(path) : this.model.save(path));
+  }
+}
+
+function flag(value: unknown, key: string, where: string): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw new ConfigError(`${where}: option '${key}' must be a boolean, received ${JSON.stringify(value)}`);
+  return value;
+}
+
+/** Python's str.format for the fields a checkpoint path uses: {epoch}, {epoch:02d}, {val_loss:.2f}, {loss:.3e}. */
+function formatPath(pattern: string, epoch: number, logs: Logs): string {
+  return pattern.replace(/\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)(?::([^{}]*))?\}/g, (whole, name: string | undefined, spec: string | undefined) => {
+    if (whole === '{{') return '{';
+    if (whole === '}}') return '}';
+    const isEpoch = name === 'epoch';
+    const value = isEpoch ? epoch : logs[name as string];
+    if (value === undefined) {
+      throw new ConfigError(`ModelCheckpoint: cannot format the filepath ${JSON.stringify(pattern)}: no log named '${name}'; the fields are epoch, ${Object.keys(logs).join(', ')}`);
+    }
+    return formatField(value, isEpoch, spec ?? '', pattern);
+  });
+}
+
+/** One field: `isInteger` for Python ints (the epoch); Keras' logs are Python floats. */
+function formatField(value: number, isInteger: boolean, spec: string, pattern: string): string {
+  const fail = (why: string) => new ConfigError(`ModelCheckpoint: cannot format the filepath ${JSON.stringify(pattern)}: ${why}`);
+  const match = /^(0)?(\d+)?(?:\.(\d+))?([dfeg%])?$/.exec(spec);
+  if (!match) throw fail(`format spec '${spec}' is not one of d, .Nf, .Ne, .Ng, % with an optional (0-padded) width`);
+  const [, zero, widthText, precisionText, type] = match;
+  const precision = precisionText === undefined ? undefined : Number(precisionText);
+  const magnitude = Math.abs(value);
+  let text: string;
+  if (type === 'd') {
+    if (!isInteger) throw fail(`format 'd' is for the epoch; the log values are floats (Python raises the same), use for example .4f`);
+    if (precision !== undefined) throw fail("format 'd' takes no precision");
+    text = String(magnitude);
+  } else if (type === 'f') {
+    text = magnitude.toFixed(precision ?? 6);
+  } else if (type === '%') {
+    text = `${(magnitude * 100).toFixed(precision ?? 6)}%`;
+  } else if (type === 'e') {
+    const [m = '', e = '0'] = magnitude.toExponential(precision ?? 6).split('e');
+    text = `${m}e${Number(e) < 0 ? '-' : '+'}${String(Math.abs(Number(e))).padStart(2, '0')}`;
+  } else if (type === 'g' || precision !== undefined) {
+    text = pythonFloat(Number(magnitude.toPrecision(Math.max(precision ?? 6, 1))));
+    if (type === 'g' && text.endsWith('.0')) text = text.slice(0, -2);
+  } else {
+    text = isInteger ? String(magnitude) : pythonFloat(magnitude);
+  }
+  const sign = value < 0 ? '-' : '';
+  const width = widthText === undefined ? 0 : Number(widthText);
+  return zero ? sign + text.padStart(width - sign.length, '0') : (sign + text).padStart(width, ' ');
+}

@@ -1,0 +1,168 @@
+// Keras' callbacks that change the learning rate during fit: LearningRateScheduler and
+// ReduceLROnPlateau, with Keras 3's rules (the rate is the optimizer's float32 variable; both add
+// `learning_rate` to the epoch's logs, so History records it).
+import { ConfigError } from '../errors.js';
+import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
+import type { Callback, Logs, TrainedModel } from './callbacks.js';
+
+function optimizerOf(model: TrainedModel | null, where: string): { learningRate: number } {
+  if (!model) throw new ConfigError(`${where}: the callback is used outside fit (no model was set)`);
+  return model.optimizer;
+}
+
+function verbosity(value: unknown, where: string): boolean {
+  if (value === undefined || value === 0 || value === false) return false;
+  if (value === 1 || value === true) return true;
+  throw new ConfigError(`${where}: option 'verbose' must be 0 or 1, received ${JSON.stringify(value)}`);
+}
+
+export type LearningRateSchedule = (epoch: number, learningRate: number) => number;
+
+/**
+ * Keras' LearningRateScheduler(schedule, verbose): at the start of every epoch, sets the
+ * optimizer's learning rate to `schedule(epoch, currentRate)` (epoch counted from 0).
+ */
+export class LearningRateScheduler implements Callback {
+  readonly schedule: LearningRateSchedule;
+  private readonly verbose: boolean;
+  private model: TrainedModel | null = null;
+
+  constructor(schedule: LearningRateSchedule, verbose: 0 | 1 = 0) {
+    if (typeof schedule !== 'function') {
+      throw new ConfigError(`LearningRateScheduler: schedule must be a function (epoch, learningRate) => learningRate, received ${describe(schedule)}`);
+    }
+    this.schedule = schedule;
+    this.verbose = verbosity(verbose, 'LearningRateScheduler');
+  }
+
+  setModel(model: TrainedModel): void {
+    this.model = model;
+  }
+
+  onEpochBegin(epoch: number): void {
+    const optimizer = optimizerOf(this.model, 'LearningRateScheduler');
+    const rate: unknown = this.schedule(epoch, optimizer.learningRate);
+    if (typeof rate !== 'number' || !Number.isFinite(rate)) {
+      throw new ConfigError(`LearningRateScheduler: the schedule must return a finite number, received ${describe(rate)} for epoch ${epoch}`);
+    }
+    optimizer.learningRate = rate;
+    if (this.verbose) console.log(`\nEpoch ${epoch + 1}: LearningRateScheduler setting learning rate to ${rate}.`);
+  }
+
+  onEpochEnd(_epoch: number, logs: Logs): void {
+    logs.learning_rate = optimizerOf(this.model, 'LearningRateScheduler').learningRate;
+  }
+}
+
+export interface ReduceLROnPlateauOptions {
+  /** The log key to watch; default 'val_loss'. */
+  monitor?: string;
+  /** The rate is multiplied by it; below 1; default 0.1. */
+  factor?: number;
+  /** Epochs without improvement before the rate is reduced; default 10. */
+  patience?: number;
+  verbose?: 0 | 1;
+  mode?: 'auto' | 'min' | 'max';
+  /** The least change that counts as an improvement; default 1e-4. */
+  minDelta?: number;
+  /** Epochs to wait after a reduction before counting again; default 0. */
+  cooldown?: number;
+  /** The rate is never reduced below it; default 0. */
+  minLr?: number;
+}
+
+const PLATEAU_KEYS = ['monitor', 'factor', 'patience', 'verbose', 'mode', 'minDelta', 'cooldown', 'minLr'];
+
+/** Keras' ReduceLROnPlateau: multiplies the learning rate by `factor` once `monitor` stops improving for `patience` epochs. */
+export class ReduceLROnPlateau implements Callback {
+  readonly monitor: string;
+  readonly factor: number;
+  readonly patience: number;
+  readonly minDelta: number;
+  readonly cooldown: number;
+  readonly minLr: number;
+  private readonly verbose: boolean;
+  private readonly maximise: boolean;
+  private best = Infinity;
+  private wait = 0;
+  private cooldownCounter = 0;
+  private model: TrainedModel | null = null;
+
+  constructor(options: ReduceLROnPlateauOptions = {}) {
+    const where = 'ReduceLROnPlateau';
+    checkOptionsObject(options, where, "{ monitor: 'val_loss', factor: 0.5, patience: 2 }");
+    checkKnownKeys(options, PLATEAU_KEYS, where);
+    this.monitor = options.monitor ?? 'val_loss';
+    if (typeof this.monitor !== 'string') throw new ConfigError(`${where}: option 'monitor' must be a log key such as 'val_loss', received ${describe(options.monitor)}`);
+    this.factor = number(options.factor, 0.1, 'factor', where);
+    // Keras: "ReduceLROnPlateau does not support a factor >= 1.0".
+    if (!(this.factor < 1 && this.factor > 0)) throw new ConfigError(`${where}: option 'factor' must be in (0, 1) (the rate is multiplied by it; Keras refuses factor >= 1), received ${this.factor}`);
+    this.patience = count(options.patience, 10, 'patience', where);
+    this.cooldown = count(options.cooldown, 0, 'cooldown', where);
+    this.minDelta = number(options.minDelta, 1e-4, 'minDelta', where);
+    this.minLr = number(options.minLr, 0, 'minLr', where);
+    if (this.minLr < 0) throw new ConfigError(`${where}: option 'minLr' must be a non-negative number, received ${this.minLr}`);
+    this.verbose = verbosity(options.verbose, where);
+    const mode = options.mode ?? 'auto';
+    if (!['auto', 'min', 'max'].includes(mode)) throw new ConfigError(`${where}: option 'mode' must be 'auto', 'min' or 'max', received ${JSON.stringify(mode)}`);
+    // Keras' 'auto': maximise when the monitored key names an accuracy.
+    this.maximise = mode === 'max' || (mode === 'auto' && this.monitor.includes('acc'));
+  }
+
+  setModel(model: TrainedModel): void {
+    this.model = model;
+  }
+
+  onTrainBegin(): void {
+    this.best = this.maximise ? -Infinity : Infinity;
+    this.wait = 0;
+    this.cooldownCounter = 0;
+  }
+
+  private improves(current: number): boolean {
+    return this.maximise ? current > this.best + this.minDelta : current < this.best - this.minDelta;
+  }
+
+  onEpochEnd(epoch: number, logs: Logs): void {
+    const optimizer = optimizerOf(this.model, 'ReduceLROnPlateau');
+    logs.learning_rate = optimizer.learningRate;
+    const current = logs[this.monitor];
+    if (current === undefined) return;
+    if (this.cooldownCounter > 0) {
+      this.cooldownCounter -= 1;
+      this.wait = 0;
+    }
+    if (this.improves(current)) {
+      this.best = current;
+      this.wait = 0;
+      return;
+    }
+    if (this.cooldownCounter > 0) return;
+    this.wait += 1;
+    if (this.wait < this.patience) return;
+    const old = optimizer.learningRate;
+    if (old > Math.fround(this.minLr)) {
+      const next = Math.max(old * this.factor, this.minLr);
+      optimizer.learningRate = next;
+      if (this.verbose) console.log(`\nEpoch ${epoch + 1}: ReduceLROnPlateau reducing learning rate to ${next}.`);
+      this.cooldownCounter = this.cooldown;
+      this.wait = 0;
+    }
+  }
+}
+
+function number(value: unknown, fallback: number, key: string, where: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ConfigError(`${where}: option '${key}' must be a finite number, received ${describe(value)}`);
+  return value;
+}
+
+function count(value: unknown, fallback: number, key: string, where: string): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || (value as number) < 0) throw new ConfigError(`${where}: option '${key}' must be a non-negative integer, received ${describe(value)}`);
+  return value as number;
+}
+
+function describe(value: unknown): string {
+  return typeof value === 'function' ? 'a function' : typeof value === 'number' || value === null || typeof value === 'boolean' ? String(value) : JSON.stringify(value) ?? typeof value;
+}

@@ -1,0 +1,212 @@
+// Keras' built-in callbacks a notebook passes to fit: LearningRateScheduler, ReduceLROnPlateau,
+// LambdaCallback, TerminateOnNaN, CSVLogger, ModelCheckpoint; the settable learning rate they use;
+// model.saveWeights. Expected values are worked by hand on a one-weight model: Dense(1) without a
+// bias, x = 1, y = 0, MSE, so the loss is w² and SGD's step is w ← w − lr·2w.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import {
+  CSVLogger, ConfigError, Dense, LambdaCallback, LearningRateScheduler, ModelCheckpoint, ModelFileError, ReduceLROnPlateau, Sequential, TerminateOnNaN,
+  loadModel, optimizers, ready, tensor,
+} from '../dist/index.js';
+import { expectError, untyped } from './expect-error.js';
+import { testKernelVariant } from './kernel-variant.js';
+
+let dir: string;
+beforeAll(async () => {
+  await ready({ kernels: testKernelVariant() });
+  dir = mkdtempSync(join(tmpdir(), 'wasm-rnn-callbacks-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const f32 = Math.fround;
+
+/** Dense(1), no bias, w = 1, SGD(lr), MSE; `samples` rows of x = 1, y = 0. */
+function oneWeight(lr: number, samples = 1) {
+  const model = new Sequential([new Dense(1, { inputShape: [1], useBias: false, kernelInitializer: 'ones' })]);
+  model.compile({ optimizer: optimizers.sgd(lr), loss: 'mse' });
+  const x = tensor(new Float32Array(samples).fill(1), [samples, 1]);
+  const y = tensor(new Float32Array(samples), [samples, 1]);
+  return { model, x, y, weight: () => model.getWeights()[0]!.data[0]! };
+}
+
+describe('the optimizer learning rate is settable, as Keras callbacks set it', () => {
+  it('keeps it a float32, checks it, and the next step uses it', async () => {
+    const { model, x, y, weight } = oneWeight(0.1);
+    model.optimizer.learningRate = 0.25;
+    expect(model.optimizer.learningRate).toBe(0.25);
+    await model.fit(x, y, { epochs: 1, verbose: 0 });
+    expect(weight()).toBe(0.5); // 1 − 0.25·2
+    model.optimizer.learningRate = 0.1;
+    expect(model.optimizer.learningRate).toBe(f32(0.1));
+    expectError(() => { model.optimizer.learningRate = -1; }, ConfigError, ["optimizer option 'learningRate' must be a positive number, received -1"]);
+    expect(model.optimizer.learningRate).toBe(f32(0.1));
+  });
+});
+
+describe('LearningRateScheduler', () => {
+  it('sets schedule(epoch, lr) before each epoch and logs learning_rate', async () => {
+    const { model, x, y, weight } = oneWeight(0.1);
+    const seen: [number, number][] = [];
+    const rates = [0.1, 0.05, 0.2];
+    const history = await model.fit(x, y, {
+      epochs: 3, verbose: 0,
+      callbacks: [new LearningRateScheduler((epoch, lr) => { seen.push([epoch, lr]); return rates[epoch]!; })],
+    });
+    expect(seen).toEqual([[0, f32(0.1)], [1, f32(0.1)], [2, f32(0.05)]]);
+    expect(history.history.learning_rate).toEqual(rates.map(f32));
+    // w: 1 → 1 − 0.2 = 0.8 → 0.8·(1 − 0.1) = 0.72 → 0.72·(1 − 0.4) = 0.432; loss is w² before each step.
+    expect(weight()).toBeCloseTo(0.432, 6);
+    const loss = history.history.loss!;
+    [1, 0.64, 0.5184].forEach((expected, i) => expect(loss[i]).toBeCloseTo(expected, 6));
+  });
+
+  it('prints Keras\' line with verbose 1, and rejects a schedule that is not a function or returns no number', async () => {
+    const { model, x, y } = oneWeight(0.1);
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      await model.fit(x, y, { epochs: 1, verbose: 0, callbacks: [new LearningRateScheduler(() => 0.5, 1)] });
+      expect(log.mock.calls).toEqual([['\nEpoch 1: LearningRateScheduler setting learning rate to 0.5.']]);
+    } finally {
+      log.mockRestore();
+    }
+    expectError(() => new LearningRateScheduler(untyped(0.1)), ConfigError, ['LearningRateScheduler: schedule must be a function (epoch, learningRate) => learningRate, received 0.1']);
+    await expect(model.fit(x, y, { epochs: 1, verbose: 0, callbacks: [new LearningRateScheduler(untyped(() => '0.1'))] }))
+      .rejects.toThrow('LearningRateScheduler: the schedule must return a finite number, received "0.1" for epoch 0');
+  });
+});
+
+describe('ReduceLROnPlateau', () => {
+  // lr 0.5 takes w to 0 in one step, so the loss is 1, then 0 for ever: no improvement from epoch 2 on.
+  it('multiplies the rate by factor after patience epochs without improvement, honouring cooldown and minLr', async () => {
+    const { model, x, y } = oneWeight(0.5);
+    const history = await model.fit(x, y, {
+      epochs: 5, verbose: 0, callbacks: [new ReduceLROnPlateau({ monitor: 'loss', factor: 0.5, patience: 1, cooldown: 2, minDelta: 0 })],
+    });
+    expect(history.history.loss).toEqual([1, 0, 0, 0, 0]);
+    // Logged before the epoch's reduction: reduced at epoch 3 (index 2), cooldown at 4, counting at 5 reduces again.
+    expect(history.history.learning_rate).toEqual([0.5, 0.5, 0.5, 0.25, 0.25]);
+    expect(model.optimizer.learningRate).toBe(0.125);
+
+    const floor = oneWeight(0.5);
+    await floor.model.fit(floor.x, floor.y, { epochs: 6, verbose: 0, callbacks: [new ReduceLROnPlateau({ monitor: 'loss', factor: 0.1, patience: 1, minLr: 0.01 })] });
+    expect(floor.model.optimizer.learningRate).toBe(f32(0.01));
+  });
+
+  it("checks its options as Keras does, with the camelCase hint", () => {
+    expectError(() => new ReduceLROnPlateau({ factor: 1 }), ConfigError, ["ReduceLROnPlateau: option 'factor' must be in (0, 1)", 'received 1']);
+    expectError(() => new ReduceLROnPlateau(untyped({ min_lr: 0.001 })), ConfigError, ["ReduceLROnPlateau: unknown option 'min_lr' (did you mean 'minLr'? options are camelCase)"]);
+    expectError(() => new ReduceLROnPlateau({ patience: 1.5 }), ConfigError, ["option 'patience' must be a non-negative integer, received 1.5"]);
+  });
+});
+
+describe('LambdaCallback and TerminateOnNaN', () => {
+  it('LambdaCallback calls the functions given, with onBatchEnd as Keras\' alias of onTrainBatchEnd', async () => {
+    const { model, x, y } = oneWeight(0.1, 4);
+    const calls: string[] = [];
+    await model.fit(x, y, {
+      epochs: 2, batchSize: 2, verbose: 0, shuffle: false,
+      callbacks: new LambdaCallback({
+        onTrainBegin: () => { calls.push('begin'); },
+        onEpochBegin: (epoch) => { calls.push(`epoch ${epoch}`); },
+        onBatchEnd: (batch, logs) => { calls.push(`batch ${batch} ${typeof logs.loss}`); },
+        onEpochEnd: (epoch, logs) => { calls.push(`end ${epoch} ${Object.keys(logs).join()}`); },
+        onTrainEnd: () => { calls.push('done'); },
+      }),
+    });
+    expect(calls).toEqual(['begin', 'epoch 0', 'batch 0 number', 'batch 1 number', 'end 0 loss', 'epoch 1', 'batch 0 number', 'batch 1 number', 'end 1 loss', 'done']);
+    expectError(() => new LambdaCallback(untyped({ on_epoch_end: () => undefined })), ConfigError, ["LambdaCallback: unknown option 'on_epoch_end' (did you mean 'onEpochEnd'? options are camelCase)"]);
+    expectError(() => new LambdaCallback(untyped({ onEpochEnd: 3 })), ConfigError, ["LambdaCallback: option 'onEpochEnd' must be a function, received 3"]);
+  });
+
+  // lr 3e38: batch 0 has loss 1 and takes w to 1 − 6e38, beyond float32 (−Infinity); batch 1's loss is Infinity.
+  it('TerminateOnNaN stops right after the first batch whose loss is not finite, as Keras 3 does', async () => {
+    const { model, x, y } = oneWeight(3e38, 3);
+    const batches: number[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    let history;
+    try {
+      history = await model.fit(x, y, {
+        epochs: 3, batchSize: 1, shuffle: false, verbose: 0,
+        callbacks: [new TerminateOnNaN(), new LambdaCallback({ onTrainBatchEnd: (batch) => { batches.push(batch); } })],
+      });
+      expect(log.mock.calls).toEqual([['Batch 1: Invalid loss, terminating training']]);
+    } finally {
+      log.mockRestore();
+    }
+    expect(batches).toEqual([0, 1]);
+    expect(history.epoch).toEqual([0]);
+  });
+});
+
+describe('CSVLogger', () => {
+  it("writes Keras 3's file: epoch and the sorted log keys, val_ columns as NA without validation, Python's float spelling, \\r\\n rows", async () => {
+    const file = join(dir, 'log.csv');
+    const { model, x, y } = oneWeight(0.1);
+    const history = await model.fit(x, y, {
+      epochs: 2, verbose: 0, callbacks: [new LearningRateScheduler(() => 1e-5), new CSVLogger(file)],
+    });
+    const text = readFileSync(file, 'utf8');
+    const lines = text.split('\r\n');
+    expect(lines.pop()).toBe('');
+    expect(lines[0]).toBe('epoch,learning_rate,loss,val_learning_rate,val_loss');
+    // float32(1e-5) as Python prints the double: 9.999999747378752e-06; the first loss is exactly 1.
+    expect(lines[1]).toBe('0,9.999999747378752e-06,1.0,NA,NA');
+    const second = lines[2]!.split(',');
+    expect(second[0]).toBe('1');
+    expect(Number(second[2])).toBe(history.history.loss![1]);
+    expect(lines).toHaveLength(3);
+
+    await model.fit(x, y, { epochs: 1, verbose: 0, callbacks: [new CSVLogger(file, { append: true, separator: ';' })] });
+    const appended = readFileSync(file, 'utf8').split('\r\n');
+    expect(appended).toHaveLength(5);
+    expect(appended[3]).toMatch(/^0;[0-9.e-]+;NA$/);
+    expectError(() => new CSVLogger(file, untyped({ sep: ';' })), ConfigError, ["CSVLogger: unknown option 'sep'"]);
+  });
+});
+
+describe('ModelCheckpoint and model.saveWeights', () => {
+  it('formats the filepath as Python does and saves only improvements with saveBestOnly; the files load back', async () => {
+    const ckpt = join(dir, 'ckpt');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(ckpt);
+    // lr 0.5: loss 1, then 0, 0: only epochs 1 and 2 improve.
+    const { model, x, y } = oneWeight(0.5);
+    await model.fit(x, y, {
+      epochs: 3, verbose: 0, callbacks: [new ModelCheckpoint(join(ckpt, 'model-{epoch:02d}-{loss:.3f}.keras'), { monitor: 'loss', saveBestOnly: true })],
+    });
+    expect(readdirSync(ckpt).sort()).toEqual(['model-01-1.000.keras', 'model-02-0.000.keras']);
+    const loaded = await loadModel(join(ckpt, 'model-02-0.000.keras'));
+    expect(Array.from(loaded.getWeights()[0]!.data)).toEqual([0]);
+
+    const weights = join(dir, 'w-{epoch}.weights.h5');
+    const second = oneWeight(0.25);
+    await second.model.fit(second.x, second.y, { epochs: 2, verbose: 0, callbacks: [new ModelCheckpoint(weights, { saveWeightsOnly: true })] });
+    const fresh = oneWeight(0.1);
+    await fresh.model.loadWeights(join(dir, 'w-1.weights.h5'));
+    expect(fresh.weight()).toBe(0.5); // 1 − 0.25·2
+    await fresh.model.loadWeights(join(dir, 'w-2.weights.h5'));
+    expect(fresh.weight()).toBe(0.25);
+  });
+
+  it("refuses what Keras 3 refuses, and names a missing log key", async () => {
+    expectError(() => new ModelCheckpoint('best.h5'), ConfigError, ["ModelCheckpoint: the filepath must end in .keras (Keras 3's rule; .weights.h5 with saveWeightsOnly)"]);
+    expectError(() => new ModelCheckpoint('best.keras', { saveWeightsOnly: true }), ConfigError, ['with saveWeightsOnly the filepath must end in .weights.h5']);
+    expectError(() => new ModelCheckpoint('best.keras', untyped({ save_best_only: true })), ConfigError, ["unknown option 'save_best_only' (did you mean 'saveBestOnly'?"]);
+    expectError(() => new ModelCheckpoint('best.keras', untyped({ saveFreq: 10 })), ConfigError, ["option 'saveFreq' supports 'epoch' only"]);
+    const { model, x, y } = oneWeight(0.1);
+    await expect(model.fit(x, y, { epochs: 1, verbose: 0, callbacks: [new ModelCheckpoint(join(dir, 'm-{val_loss:.2f}.keras'))] }))
+      .rejects.toThrow("no log named 'val_loss'; the fields are epoch, loss");
+    await expect(model.fit(x, y, { epochs: 1, verbose: 0, callbacks: [new ModelCheckpoint(join(dir, 'm-{loss:02d}.keras'))] }))
+      .rejects.toThrow("format 'd' is for the epoch");
+  });
+
+  it('saveWeights writes Keras 3 .weights.h5 files only, and a wrong model is a ModelFileError on load', async () => {
+    const { model } = oneWeight(0.1);
+    await expect(model.saveWeights(join(dir, 'w.h5'))).rejects.toThrow("saveWeights: the filename must end in .weights.h5 (Keras 3's rule)");
+    await model.saveWeights(join(dir, 'one.weights.h5'));
+    const other = new Sequential([new Dense(3, { inputShape: [1] })]);
+    await expect(other.loadWeights(join(dir, 'one.weights.h5'))).rejects.toBeInstanceOf(ModelFileError);
+  });
+});
