@@ -17,7 +17,7 @@ import { isSymbolic, isSymbolicList, type NestedGraph, type SymbolicTensor } fro
 import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 import type { Callback, History, Logs } from '../training/callbacks.js';
 import type { Optimizer } from '../training/optimizers.js';
-import { Trainer, verbosity, type CompileOptions, type EvaluateOptions, type FitOptions, type Targets, type Verbosity } from '../training/trainer.js';
+import { Trainer, verbosity, type CompileOptions, type EvaluateOptions, type EvaluateResult, type FitOptions, type Targets, type Verbosity } from '../training/trainer.js';
 import { compileConfig } from '../training/compile-config.js';
 import { KERAS_2_VERSION, modelConfig, pythonJson } from './model-json.js';
 
@@ -262,7 +262,7 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
   }
 
   /** Keras' evaluate: the loss and compiled metrics over x, without changing weights. */
-  evaluate(x: TensorLike | readonly TensorLike[], y: Targets, options: EvaluateOptions & { callbacks?: Callback | readonly Callback[] } = {}): Promise<Logs> {
+  evaluate(x: TensorLike | readonly TensorLike[], y: Targets, options: EvaluateOptions & { callbacks?: Callback | readonly Callback[] } = {}): Promise<EvaluateResult> {
     return this.compiled('evaluate').evaluate(x, y, options);
   }
 
@@ -494,19 +494,20 @@ export type ModelOutput<Outputs> = Outputs extends SymbolicTensor
       ? { -readonly [K in keyof Outputs]: Tensor }
       : Tensor | Tensor[];
 
-/** Keras' functional Model(inputs, outputs). `O` is the options given, which type `predict`'s result. */
-export class Model<O extends ModelOptions = ModelOptions> extends ModelBase<ModelOutput<O['outputs']>> {
+/**
+ * Keras' functional Model(inputs, outputs). `O` is the options given, or `P` the outputs given
+ * positionally: either types `predict`'s result.
+ */
+export class Model<O extends ModelOptions = ModelOptions, P extends ModelOptions['outputs'] | undefined = undefined>
+  extends ModelBase<ModelOutput<[P] extends [undefined] ? O['outputs'] : P>> {
   private readonly graph: Graph;
   private savedLayerOrder: Layer[] | null = null;
 
   // `| readonly []` makes TypeScript read `outputs: [a, b]` as a tuple rather than an array.
   constructor(options: O & { outputs: O['outputs'] | readonly [] });
-  /**
-   * Keras' positional form, `Model(inputs, outputs)`. TypeScript cannot follow the outputs through
-   * it, so predict() is typed `Tensor | Tensor[]`; the options form types it.
-   */
-  constructor(inputs: ModelOptions['inputs'], outputs: ModelOptions['outputs'], options?: { name?: string });
-  constructor(first: (O & { outputs: O['outputs'] | readonly [] }) | ModelOptions['inputs'], positionalOutputs?: ModelOptions['outputs'], rest?: { name?: string }) {
+  /** Keras' positional form, `Model(inputs, outputs)`; the outputs type predict() as the options form does. */
+  constructor(inputs: ModelOptions['inputs'], outputs: P | readonly [], options?: { name?: string });
+  constructor(first: (O & { outputs: O['outputs'] | readonly [] }) | ModelOptions['inputs'], positionalOutputs?: P | ModelOptions['outputs'], rest?: { name?: string }) {
     const options = positionalModelOptions(first, positionalOutputs, rest) as O;
     checkOptionsObject(options, 'Model', '{ inputs, outputs }');
     checkKnownKeys(options, ['inputs', 'outputs', 'name'], 'Model');

@@ -70,11 +70,26 @@ export interface EvaluateOptions {
   sampleWeight?: TensorLike;
   /** 0 (default): prints nothing; 1, 2 or 'auto': Keras' summary line of the loss and metrics (Node only). */
   verbose?: Verbosity;
+  /** Keras' return_dict. The result is always the logs by name, and iterates as Keras' list either way. */
+  returnDict?: boolean;
+}
+
+/**
+ * What evaluate resolves to: the logs by name (Keras' `return_dict=True`), which also iterate in
+ * Keras' list order, loss first then the metrics, so `const [loss, accuracy] = await model.evaluate(x, y)`
+ * reads as Keras' default list does.
+ */
+export type EvaluateResult = Logs & Iterable<number>;
+
+function kerasOrderedResult(logs: Logs): EvaluateResult {
+  const values = Object.values(logs);
+  // Not enumerable: printing or spreading the result shows the logs only.
+  return Object.defineProperty(logs, Symbol.iterator, { value: () => values[Symbol.iterator](), enumerable: false }) as EvaluateResult;
 }
 
 const COMPILE_KEYS = ['optimizer', 'loss', 'lossWeights', 'metrics'];
 const FIT_KEYS = ['batchSize', 'epochs', 'shuffle', 'validationSplit', 'validationData', 'sampleWeight', 'classWeight', 'initialEpoch', 'callbacks', 'verbose', 'seed'];
-const EVALUATE_KEYS = ['batchSize', 'sampleWeight', 'verbose', 'callbacks'];
+const EVALUATE_KEYS = ['batchSize', 'sampleWeight', 'verbose', 'callbacks', 'returnDict'];
 const BATCH_KEYS = ['sampleWeight'];
 
 /** Checks an options object of compile, fit, evaluate, trainOnBatch or computeGradients. @internal */
@@ -352,10 +367,11 @@ export class Trainer {
     return size as number;
   }
 
-  async evaluate(x: unknown, y: unknown, options: EvaluateOptions & { callbacks?: Callback | readonly Callback[] } = {}): Promise<Logs> {
+  async evaluate(x: unknown, y: unknown, options: EvaluateOptions & { callbacks?: Callback | readonly Callback[] } = {}): Promise<EvaluateResult> {
     const where = `${this.model.name}: evaluate`;
     checkTrainingOptions(options, EVALUATE_KEYS, where, '{ batchSize: 32 }');
     const verbose = verbosity(options.verbose, where) ?? 0;
+    if (options.returnDict !== undefined && typeof options.returnDict !== 'boolean') throw new ConfigError(`${where}: option 'returnDict' must be a boolean, received ${JSON.stringify(options.returnDict)}`);
     const callbacks = callbackList(options.callbacks, where);
     const data = this.checkData(x, y, options.sampleWeight, 'evaluate');
     const batchSize = this.batchSizeOf(options.batchSize, 'evaluate');
@@ -365,7 +381,7 @@ export class Trainer {
       const steps = Math.ceil(data.y[0].shape[0] / batchSize);
       writeProgress(`${progressLine(steps, steps, Date.now() - started, logs, verbose === 1)}\n`);
     }
-    return logs;
+    return kerasOrderedResult(logs);
   }
 
   private async evaluateData(data: { x: Tensor[]; y: Tensor[]; sampleWeight: Float32Array | undefined }, batchSize: number, callbacks: readonly Callback[], prefix: string): Promise<Logs> {
@@ -428,8 +444,11 @@ export class Trainer {
       validation = this.checkData(v[0], v[1], v[2] as TensorLike | undefined, 'validationData');
     }
 
-    const history = new History();
-    const callbacks: Callback[] = [...callbackList(options.callbacks, where), history];
+    // As Keras: a History the caller passes is the one fit fills and returns; otherwise one is added last.
+    const given = callbackList(options.callbacks, where);
+    const passed = given.find((cb): cb is History => cb instanceof History);
+    const history = passed ?? new History();
+    const callbacks: Callback[] = passed ? given : [...given, history];
     for (const cb of callbacks) cb.setModel?.(this.model);
     this.model.stopTraining = false;
     const count = train.y[0].shape[0];

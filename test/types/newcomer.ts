@@ -1,7 +1,7 @@
 // Keras forms a newcomer writes from memory, compiled without casts (issue 13).
 import {
   Dense, EarlyStopping, Embedding, Input, InputLayer, LSTM, Model, Sequential, optimizers, tensor,
-  type FitOptions, type Layer, type Tensor, type Verbosity,
+  type FitOptions, type Layer, type Tensor, type Verbosity, type SymbolicTensor,
 } from 'wasm-rnn';
 
 const x = tensor(new Float32Array(40), [2, 5, 4]);
@@ -39,7 +39,18 @@ async function train(): Promise<number> {
   return (history.history.loss?.[0] ?? 0) + (logs.loss ?? 0) + p.size;
 }
 
+// The positional Model(inputs, outputs) types predict() as the options form does (Keras' seq2seq example).
+const single: Tensor = y;
+const encoderInputs = Input([null, 4]);
+const [, stateH, stateC] = new LSTM(8, { returnState: true }).apply(encoderInputs);
+const encoderModel = new Model(encoderInputs, [stateH, stateC]);
+const [h0, c0] = encoderModel.predict(x);
+const hShape: number[] = [...h0.shape, ...c0.shape];
+const listed: SymbolicTensor[] = [stateH, stateC];
+const unknownCount: Tensor | Tensor[] = new Model(encoderInputs, listed).predict(x);
+const asPlainModel: Model = encoderModel;
+
 // numpy-like stacking of typed arrays.
 const frames = tensor([[new Float32Array(4), new Float32Array(4)]]);
 
-export { y, named, embedding, legacyInput, sameHead, removed, train, frames };
+export { y, named, embedding, legacyInput, sameHead, removed, train, frames, single, hShape, unknownCount, asPlainModel };
