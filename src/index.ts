@@ -74,3 +74,5 @@ export { loadModel, loadWeights, saveModel } from './io/on-demand.js';
 export { ModelFileError, type ModelFileErrorDetails } from './io/errors.js';
 export type { LoadModelOptions, ModelSource, ModelJson, WeightFiles } from './io/load-options.js';
 export type { SaveModelOptions, SaveFormat } from './models/model-saver.js';
+// Keras' keras.utils.pad_sequences and to_categorical.
+export { padSequences, toCategorical, type PadSequencesOptions } from './utils.js';
