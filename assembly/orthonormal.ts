@@ -10,20 +10,23 @@
 //
 // Layout: n padded to `rows`, a multiple of 8 (extra vectors after the real ones); V as column
 // panels [blocks][rows][8] (8 consecutive entries of each vector; blocks = ceil(m/8), padding
-// columns zero; each panel followed by one cache line, see column_panel_bytes), drawn in that
+// columns zero; each panel preceded by an 8-float slot, see column_panel_bytes), drawn in that
 // order, where the Gram matrix is summed, the substitution runs and Q is left; G rows×rows
 // float64, row-major, lower triangle used.
 import { STAGED_NORMALS, stage_lane_normals } from "./random";
 
 /**
- * Bytes from one column panel (rows × 8 floats) to the next: one cache line more than the panel.
- * Panels rows·32 bytes apart (a multiple of 4 KiB for every rows that is a multiple of 128)
- * would all map to the same sets of the L1 cache, and the Gram kernel, which reads a few rows
- * of every panel of a band, would evict its own lines; the extra line staggers them.
+ * Bytes from one column panel (rows × 8 floats) to the next: the panel and an 8-float slot
+ * before the next one, which orthonormal_fill zeroes. So Q's panels, once solved (times gain),
+ * are f32_gemm's packed layout (assembly/gemm.ts: [bias (8)][row 0 (8)]..., the slots being the
+ * zero bias) for a recurrent kernel of `rows` rows, and a layer can keep them as they are. The
+ * slot also staggers the panels: rows·32 bytes apart (a multiple of 4 KiB for every rows that is
+ * a multiple of 128) they would all map to the same sets of the L1 cache, and the Gram kernel,
+ * which reads a few rows of every panel of a band, would evict its own lines.
  */
 // @ts-ignore: decorator
 @inline function column_panel_bytes(rows: i32): usize {
-  return (<usize>rows << 5) + 64;
+  return (<usize>rows << 5) + 32;
 }
 
 /**
@@ -218,6 +221,7 @@ export function orthonormal_packed_floats(n: i32): i32 {
  * Columns are independent in the solve, so a panel (rows·32 bytes) stays in cache while all its
  * rows are solved, each from the rows of Q right before it, read sequentially. The squares of
  * each solved row are added to sums[row] (float64, zeroed by the caller before the first panel).
+ * As rows, with m a multiple of 8, the panel keeps Q times gain too (see column_panel_bytes).
  */
 export function f32_substitute_panels(w: usize, rows: i32, packed: usize, first: i32, last: i32, sums: usize, head: usize, headRows: i32, tail: usize, n: i32, m: i32, gain: f64, asRows: bool): void {
   const panelBytes = column_panel_bytes(rows);
@@ -239,17 +243,23 @@ export function f32_substitute_panels(w: usize, rows: i32, packed: usize, first:
   return r < headRows ? head + ((<usize>r * length) << 2) : tail + ((<usize>(r - headRows) * length) << 2);
 }
 
-/** Entries 8b.. of Q's n vectors from column panel b to the output, times gain (f32_substitute_panels). */
+/** Entries 8b.. of Q's n vectors from column panel b to the output, times gain (f32_substitute_panels); whole panels as rows also back to the panel. */
 // @ts-ignore: decorator
 @inline function write_panel(head: usize, headRows: i32, tail: usize, panel: usize, n: i32, m: i32, gain: f64, asRows: bool, b: i32): void {
   const entries = min(8, m - 8 * b);
   if (asRows && entries == 8) {
     const scale = f64x2.splat(gain);
+    const scaled = gain != 1;
     for (let j = 0; j < n; j++) {
       const target = output_row(head, headRows, tail, j, m) + (<usize>(8 * b) << 2);
       const source = panel + (<usize>j << 5);
-      v128.store(target, scaled4(v128.load(source), scale));
-      v128.store(target, scaled4(v128.load(source, 16), scale), 16);
+      const low = scaled4(v128.load(source), scale), high = scaled4(v128.load(source, 16), scale);
+      v128.store(target, low);
+      v128.store(target, high, 16);
+      if (scaled) {
+        v128.store(source, low);
+        v128.store(source, high, 16);
+      }
     }
     return;
   }
@@ -337,7 +347,8 @@ export function f32_substitute_panels(w: usize, rows: i32, packed: usize, first:
  * eight normals of the lanes in `state` (seeded by random_seed_lanes) when `source` is 0, else
  * from source (A row-major, float64: entry i of vector j at source[i·n + j]). The stream fills
  * V in the order it is stored, so every normal is written once, 32 bytes at a time, and a matrix
- * drawn over several calls is the same stream (the host's laneGaussian lays it out alike).
+ * drawn over several calls is the same stream (the host's laneGaussian lays it out alike). The
+ * first group of a panel also zeroes the 8-float slot before it (`w` must leave room for it).
  */
 export function orthonormal_fill(state: usize, source: usize, w: usize, rows: i32, n: i32, m: i32, from: i32, to: i32): void {
   const panelBytes = column_panel_bytes(rows);
@@ -345,6 +356,10 @@ export function orthonormal_fill(state: usize, source: usize, w: usize, rows: i3
   let target = w + <usize>b * panelBytes + (<usize>j << 5);
   for (let group = from; group < to; group++) {
     const entries = min(8, m - 8 * b);
+    if (j == 0) {
+      v128.store(target - 32, v128.splat<i32>(0));
+      v128.store(target - 16, v128.splat<i32>(0));
+    }
     if (source == 0 && entries == 8) {
       stage_lane_normals(state, target);
     } else {

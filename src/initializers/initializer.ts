@@ -36,8 +36,12 @@ export abstract class SeededInitializer implements Initializer {
 
   generate(shape: readonly number[], fallbackSeed?: number): Float32Array {
     const size = shapeSize(shape);
+    return this.sample(shape, size, this.random(fallbackSeed));
+  }
+
+  /** The stream generate() draws from: the initializer's seed, else `fallbackSeed`, else a random one. */
+  protected random(fallbackSeed: number | undefined): SeededRandom {
     const fallback = fallbackSeed === undefined ? undefined : checkSeedArgument(fallbackSeed, 'fallbackSeed');
-    const seed = this.seed ?? fallback ?? drawRandomSeed();
-    return this.sample(shape, size, new SeededRandom(seed));
+    return new SeededRandom(this.seed ?? fallback ?? drawRandomSeed());
   }
 }

@@ -1,8 +1,8 @@
 /** Orthogonal initializer (Keras 3): Q of the QR decomposition of a Gaussian matrix. */
 import { ShapeError, formatShape } from '../errors.js';
-import { kernelOrthonormalColumns } from '../kernels/orthonormal.js';
+import { kernelOrthonormalColumns, kernelOrthonormalPackedRows, type PackedOrthonormalRows } from '../kernels/orthonormal.js';
 import { orthonormalizeRows } from './householder.js';
-import { SeededInitializer, type Initializer } from './initializer.js';
+import { SeededInitializer, shapeSize, type Initializer } from './initializer.js';
 import { laneGaussian } from './lane-normals.js';
 import type { SeededRandom } from './random.js';
 import { checkKeys, readNumber, readSeed, type OptionBag } from './validate.js';
@@ -19,6 +19,13 @@ class Orthogonal extends SeededInitializer {
 
   getConfig(): Record<string, unknown> {
     return { gain: this.gain, seed: this.seed ?? null };
+  }
+
+  /** generate() of a wide rank-2 shape, with Qᵀ also packed in WebAssembly memory (see orthogonalPackedRows). */
+  generatePackedRows(shape: readonly number[], fallbackSeed: number): PackedOrthonormalRows | null {
+    if (shape.length !== 2 || !(shapeSize(shape) > 0) || shape[0] >= shape[1]) return null;
+    const words = this.random(fallbackSeed).saveState();
+    return kernelOrthonormalPackedRows({ words }, shape[1], shape[0], this.gain);
   }
 
   protected sample(shape: readonly number[], size: number, random: SeededRandom): Float32Array {
@@ -64,6 +71,17 @@ function householderOrthonormalColumns(a: Float64Array, tall: number, narrow: nu
   }
   orthonormalizeRows(vectors, narrow, tall);
   return vectors;
+}
+
+/**
+ * What `initializer.generate(shape, fallbackSeed)` gives, as the same values plus Qᵀ packed for
+ * f32_gemm in a heap block of the default instance that the caller then owns, when the
+ * initializer is the orthogonal one and the WebAssembly path takes the shape (wide, both sides
+ * multiples of 8); null otherwise. A recurrent layer keeps the block as its packed recurrent
+ * kernel instead of packing the values again. @internal
+ */
+export function orthogonalPackedRows(initializer: Initializer, shape: readonly number[], fallbackSeed: number): PackedOrthonormalRows | null {
+  return initializer instanceof Orthogonal ? initializer.generatePackedRows(shape, fallbackSeed) : null;
 }
 
 export function createOrthogonal(options: OptionBag, where: string): Initializer {

@@ -17,6 +17,14 @@ const DRAW_GROUPS = 1 << 13;
 const GRAM_BAND_BYTES = 1 << 18;
 /** Column panels solved per call, after a first call of one panel (see DRAW_GROUPS). */
 const SOLVE_PANELS = 16;
+/**
+ * From this many vectors on, the Gram, Cholesky and solve kernels first run on a small problem, so
+ * that V8 has them in its optimizing tier before the real calls (see warmUp); below it the whole
+ * Gram costs about as much as the warm-up.
+ */
+const WARM_UP_VECTORS = 256;
+/** Bytes at V's memory, and a quarter of those at G's memory, the warm-up uses (both are larger from WARM_UP_VECTORS on). */
+const WARM_UP_BYTES = 1 << 16;
 /** Bytes of the generator's state block (assembly/random.ts RANDOM_STATE_BYTES). */
 export const RANDOM_STATE_BYTES = 144;
 
@@ -42,32 +50,73 @@ export function kernelOrthonormalColumns(
   asRows: boolean,
   instance: KernelInstance | undefined = loadedInstance(),
 ): Float32Array | null {
+  return orthonormalColumns(source, m, n, gain, asRows, false, instance)?.values ?? null;
+}
+
+/** Qᵀ (n rows of length m) and the same values in f32_gemm's packed layout. */
+export interface PackedOrthonormalRows {
+  readonly values: Float32Array;
+  /**
+   * A heap block the caller now owns: Qᵀ as the packed (n, m) matrix of assembly/gemm.ts, panel
+   * p = [8 zeros (the bias)][entries 8p..8p+7 of row 0]...[of row n-1], f32_packed_size(n, m)
+   * floats, bit for bit what f32_gemm_pack_weights makes of `values`.
+   */
+  readonly packed: number;
+}
+
+/**
+ * kernelOrthonormalColumns as rows, with Qᵀ also left in WebAssembly memory packed for f32_gemm
+ * (the layout the solve already works in), so that a layer need not pack it again. Only for n
+ * and m multiples of 8; null where kernelOrthonormalColumns is null.
+ */
+export function kernelOrthonormalPackedRows(
+  source: GaussianSource,
+  m: number,
+  n: number,
+  gain: number,
+  instance: KernelInstance | undefined = loadedInstance(),
+): PackedOrthonormalRows | null {
+  if (n % 8 !== 0 || m % 8 !== 0) return null;
+  return orthonormalColumns(source, m, n, gain, true, true, instance);
+}
+
+function orthonormalColumns(
+  source: GaussianSource,
+  m: number,
+  n: number,
+  gain: number,
+  asRows: boolean,
+  keepPanels: boolean,
+  instance: KernelInstance | undefined,
+): PackedOrthonormalRows | null {
   if (!instance || n < MIN_VECTORS || m < 2 * n) return null;
   const { exports, heap } = instance;
   // Vectors padded to a multiple of 8 with extra ones after the real ones (Gram–Schmidt order:
   // later vectors never change earlier ones), their length to a multiple of 8 with zeros.
   const rows = Math.ceil(n / 8) * 8;
   const blocks = Math.ceil(m / 8);
-  const columnPanelBytes = blocks * (rows * 32 + 64); // each panel one cache line longer (assembly column_panel_bytes)
+  const columnPanelBytes = blocks * (rows * 32 + 32); // an 8-float slot before each panel (assembly column_panel_bytes)
   const band = Math.max(1, Math.min(blocks, Math.floor(GRAM_BAND_BYTES / (rows * 32))));
   const scratchBytes = exports.orthonormal_scratch_bytes(rows, band);
   const gramBytes = rows * rows * 8;
-  const packedBytes = ((rows * rows) / 2 + 2 * rows) * 4; // orthonormal_packed_floats(rows)
+  const factorBytes = ((rows * rows) / 2 + 2 * rows) * 4; // orthonormal_packed_floats(rows)
   // Output rows (Q's rows of length m, or the tall matrix's of length n): the first ones go to
   // G's memory, dead once L is packed and already touched, so that fewer fresh pages fault in.
   const [outRows, rowLength] = asRows ? [n, m] : [m, n];
   const headRows = Math.min(outRows, Math.floor(gramBytes / (4 * rowLength)));
   const tailBytes = Math.max(4, (outRows - headRows) * rowLength * 4);
   const sourceBytes = 'matrix' in source ? m * n * 8 : 0;
-  const parts = [RANDOM_STATE_BYTES, columnPanelBytes, scratchBytes, gramBytes, packedBytes, rows * 8, tailBytes, sourceBytes];
+  const parts = [RANDOM_STATE_BYTES, columnPanelBytes, scratchBytes, gramBytes, factorBytes, rows * 8, tailBytes, sourceBytes];
   const total = parts.reduce((sum, bytes) => sum + alignBlock(bytes), 0);
   if (total + heap.allocatedBytes > WASM_MEMORY_LIMIT) return null;
 
   const state = heap.alloc(RANDOM_STATE_BYTES);
   const w = heap.alloc(columnPanelBytes); // V as column panels, then Q
+  const panels = w + 32; // the first panel, after its slot
+  let kept = false;
   const scratch = heap.alloc(scratchBytes); // one band of V as Gram panels
   const gram = heap.alloc(gramBytes); // G, then L, then the first rows of the output
-  const packed = heap.alloc(packedBytes);
+  const factor = heap.alloc(factorBytes); // L, packed for the solve
   const sums = heap.alloc(rows * 8); // squared norms of Q's rows
   const tail = heap.alloc(tailBytes); // the rest of the output
   const matrix = sourceBytes > 0 ? heap.alloc(sourceBytes) : 0;
@@ -77,37 +126,67 @@ export function kernelOrthonormalColumns(
       new Uint32Array(exports.memory.buffer, state, 4).set(source.words);
       exports.random_seed_lanes(state);
     }
+    if (n >= WARM_UP_VECTORS) warmUp(instance, w, gram);
     // Groups of 8 entries of one vector, in storage order, in chunks widening from 512 groups.
     const groups = blocks * n;
     for (let from = 0, count = 512; from < groups; from += count, count = Math.min(2 * count, DRAW_GROUPS)) {
-      exports.orthonormal_fill(state, matrix, w, rows, n, m, from, Math.min(groups, from + count));
+      exports.orthonormal_fill(state, matrix, panels, rows, n, m, from, Math.min(groups, from + count));
     }
-    exports.orthonormal_pad(w, rows, n, m);
+    exports.orthonormal_pad(panels, rows, n, m);
     new Float64Array(exports.memory.buffer, gram, rows * rows).fill(0);
     // Bands widening to `band` panels: the calls made before V8's optimizing tier arrives (see
     // DRAW_GROUPS) are the cheap ones.
     for (let first = 0, count = 1; first < blocks; first += count, count = Math.min(2 * count, band)) {
-      exports.f32_gram_band(gram, w, scratch, rows, first, Math.min(blocks, first + count));
+      exports.f32_gram_band(gram, panels, scratch, rows, first, Math.min(blocks, first + count));
     }
-    for (let i = 0; i < rows; i += 4) if (exports.f64_cholesky_rows(gram, rows, i, packed) !== 0) return null;
+    for (let i = 0; i < rows; i += 4) if (exports.f64_cholesky_rows(gram, rows, i, factor) !== 0) return null;
     new Float64Array(exports.memory.buffer, sums, rows).fill(0);
     for (let first = 0, count = 1; first < blocks; first += count, count = Math.min(2 * count, SOLVE_PANELS)) {
-      exports.f32_substitute_panels(w, rows, packed, first, Math.min(blocks, first + count), sums, gram, headRows, tail, n, m, gain, asRows ? 1 : 0);
+      exports.f32_substitute_panels(panels, rows, factor, first, Math.min(blocks, first + count), sums, gram, headRows, tail, n, m, gain, asRows ? 1 : 0);
     }
     if (!(exports.f64_norm_deviation(sums, n) < TOLERANCE)) return null;
     const result = new Float32Array(m * n);
     const split = headRows * rowLength;
     result.set(new Float32Array(exports.memory.buffer, gram, split));
     result.set(new Float32Array(exports.memory.buffer, tail, m * n - split), split);
-    return result;
+    kept = keepPanels;
+    return { values: result, packed: kept ? w : 0 };
   } finally {
     if (matrix !== 0) heap.release(matrix);
     heap.release(tail);
     heap.release(sums);
-    heap.release(packed);
+    heap.release(factor);
     heap.release(gram);
     heap.release(scratch);
-    heap.release(w);
+    if (!kept) heap.release(w);
     heap.release(state);
   }
+}
+
+/** The instances whose Gram, Cholesky and solve kernels ran warmUp. */
+const warmed = new WeakSet<KernelInstance>();
+
+/**
+ * Runs f32_gram_band, f32_substitute_panels and f64_cholesky_rows on small problems at the start
+ * of V's and G's memory (the draw and G's zeroing overwrite them next). V8 runs a WebAssembly function in its baseline
+ * tier, about ten times slower, until enough of it has executed, and moves it to the optimizing
+ * tier only between calls, compiled in the background: so the optimized code is ready by the
+ * time the draw is done, and no real band or panel runs in the baseline tier.
+ */
+function warmUp(instance: KernelInstance, w: number, gram: number): void {
+  if (warmed.has(instance)) return;
+  warmed.add(instance);
+  const { exports } = instance;
+  const g = new Float64Array(exports.memory.buffer, gram, WARM_UP_BYTES / 2);
+  g.fill(0);
+  new Uint8Array(exports.memory.buffer, w, WARM_UP_BYTES).fill(0);
+  for (let call = 0; call < 2; call++) {
+    // A Gram of 64 vectors over 16 column panels, and a solve of 128 vectors over 4 written out
+    // at G's memory: 8,192 inner steps each.
+    exports.f32_gram_band(gram + WARM_UP_BYTES, w, gram, 64, 0, 16);
+    exports.f32_substitute_panels(w, 128, gram, 0, 4, gram + WARM_UP_BYTES, gram + 2 * WARM_UP_BYTES, 128, gram, 128, 32, 1, 1);
+  }
+  // The Cholesky factor of the 128×128 identity (about 20,000 inner steps), packed after it.
+  for (let i = 0; i < 128; i++) g[129 * i] = 1;
+  for (let i = 0; i < 128; i += 4) exports.f64_cholesky_rows(gram, 128, i, gram + WARM_UP_BYTES * 2);
 }

@@ -5,6 +5,7 @@ import { formatShape } from '../errors.js';
 import { gateCount, type CellSpec } from './cells.js';
 import { MergeId, type ActivationId } from './ids.js';
 import type { KernelInstance } from './instance.js';
+import type { PackedOrthonormalRows } from './orthonormal.js';
 import { FLAG, runDescriptorWords, writeRunDescriptor, type RunDirection } from './run-descriptor.js';
 import { recurrentDropoutBuffers, recurrentDropoutBytes, type RecurrentDropout } from './recurrent-dropout.js';
 import { KernelSession, trapsAsErrors } from './session.js';
@@ -37,11 +38,15 @@ export interface PackedRecurrentWeights {
 
 /**
  * kernel (D, G*H), recurrentKernel (H, G*H) and bias in Keras layout ((G*H), (2, G*H), or null),
- * packed by the cell's recipe in the cell table.
+ * packed by the cell's recipe in the cell table. `prepacked`, when given, is a heap block that
+ * already holds `recurrentKernel` packed (kernelOrthonormalPackedRows): this call owns it from
+ * here on, keeps it as the packed recurrent kernel when the recipe is a plain packing of it (one
+ * recurrent block, no padding columns), and releases it otherwise.
  */
 export function packRecurrentWeights(
   instance: KernelInstance, cell: CellSpec, inputDim: number, units: number,
   kernel: Float32Array, recurrentKernel: Float32Array, bias: Float32Array | null,
+  prepacked: PackedOrthonormalRows | null = null,
 ): PackedRecurrentWeights {
   const { exports, heap } = instance;
   const G = gateCount(cell);
@@ -49,23 +54,40 @@ export function packRecurrentWeights(
   const Hp = paddedUnits(H);
   const what = () => `${cell.kerasClass} weights for ${inputDim} input features and ${units} units`;
   const packedFloats = (rows: number, blocks: number) => checkedPackedBytes(exports, rows, blocks * Hp, what) / 4;
-  checkRecurrentWeightsFit(instance, cell, inputDim, units, bias?.length ?? 0, what);
-  const recurrentFloats = cell.recurrentBlocks.reduce((sum, [from, to]) => sum + packedFloats(H, to - from), 0);
-  // Packed buffers first, staging last, so releasing staging returns it to the top of the heap.
-  const packedKernel = heap.alloc(packedFloats(inputDim, G) * 4);
-  let packedRecurrent = 0;
+  let adopted = 0;
+  if (prepacked) {
+    // The packed rows hold the recurrent kernel's (H, G*H) with H a multiple of 8 (so Hp = H):
+    // what a cell of one recurrent block packs, all gates side by side.
+    if (prepacked.values === recurrentKernel && cell.recurrentBlocks.length === 1) adopted = prepacked.packed;
+    else heap.release(prepacked.packed);
+  }
+  let packedKernel = 0;
+  let packedRecurrent = adopted;
   try {
-    packedRecurrent = heap.alloc(recurrentFloats * 4);
-    const staging = heap.alloc(kernel.byteLength + recurrentKernel.byteLength + (bias?.byteLength ?? 0));
+    checkRecurrentWeightsFit(instance, cell, inputDim, units, bias?.length ?? 0, what);
+    const recurrentFloats = cell.recurrentBlocks.reduce((sum, [from, to]) => sum + packedFloats(H, to - from), 0);
+    // Packed buffers first, staging last, so releasing staging returns it to the top of the heap.
+    packedKernel = heap.alloc(packedFloats(inputDim, G) * 4);
+    if (!adopted) packedRecurrent = heap.alloc(recurrentFloats * 4);
+    const stagedRecurrent = adopted ? 0 : recurrentKernel.byteLength;
+    const staging = heap.alloc(kernel.byteLength + stagedRecurrent + (bias?.byteLength ?? 0));
     try {
       heap.f32(staging, kernel.length).set(kernel);
       const recurrentSrc = staging + kernel.byteLength;
-      heap.f32(recurrentSrc, recurrentKernel.length).set(recurrentKernel);
-      const biasSrc = bias ? recurrentSrc + recurrentKernel.byteLength : 0;
+      if (!adopted) heap.f32(recurrentSrc, recurrentKernel.length).set(recurrentKernel);
+      const biasSrc = bias ? recurrentSrc + stagedRecurrent : 0;
       if (bias) heap.f32(biasSrc, bias.length).set(bias);
+      const recurrentBias = bias && cell.recurrentBiasRow !== null ? biasSrc + cell.recurrentBiasRow * G * H * 4 : 0;
       trapsAsErrors(() => {
         exports.f32_gemm_pack_weights(packedKernel, staging, G * H, biasSrc, inputDim, G, H, Hp);
-        const recurrentBias = bias && cell.recurrentBiasRow !== null ? biasSrc + cell.recurrentBiasRow * G * H * 4 : 0;
+        if (adopted) {
+          // Only the bias row of each panel is left to fill (the block holds zeros there).
+          if (bias && cell.recurrentBiasRow !== null) {
+            const row = bias.subarray(cell.recurrentBiasRow * G * H, (cell.recurrentBiasRow + 1) * G * H);
+            for (let p = 0; p < (G * H) / 8; p++) heap.f32(packedRecurrent + p * (H + 1) * 32, 8).set(row.subarray(8 * p, 8 * p + 8));
+          }
+          return;
+        }
         let at = packedRecurrent;
         cell.recurrentBlocks.forEach(([from, to], i) => {
           const blockBias = i === 0 ? recurrentBias : 0;
@@ -78,7 +100,7 @@ export function packRecurrentWeights(
     }
   } catch (error) {
     if (packedRecurrent) heap.release(packedRecurrent);
-    heap.release(packedKernel);
+    if (packedKernel) heap.release(packedKernel);
     throw error;
   }
   return { instance, cell, inputDim, units, kernel: packedKernel, recurrent: packedRecurrent };

@@ -3,6 +3,7 @@
 // many gates it has, what its weights look like and how its bias starts.
 import { ConfigError, ShapeError, formatShape } from '../errors.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers/index.js';
+import { orthogonalPackedRows } from '../initializers/orthogonal.js';
 import { activationId, checkActivation, type ActivationName, type KerasVersion } from './activations.js';
 import { cellWeightShapes, gateCount, type CellSpec } from '../kernels/cells.js';
 import type { ActivationId } from '../kernels/ids.js';
@@ -11,6 +12,7 @@ import {
   checkRecurrentWeightsFit, packRecurrentWeights, releasePackedWeights, runRecurrent,
   type PackedRecurrentWeights, type RecurrentDirection,
 } from '../kernels/recurrent.js';
+import type { PackedOrthonormalRows } from '../kernels/orthonormal.js';
 import { OwnedBlock } from '../kernels/owned.js';
 import { floatBytes } from '../kernels/sizes.js';
 import { StreamProgramBuilder, type RecurrentStreamSpec } from '../kernels/stream-program.js';
@@ -225,9 +227,17 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
     this.checkWeightsFit(inputDim);
     const baseSeed = this.seed ?? nextRandomSeed();
     const initializers = [this.kernelInitializer, this.recurrentInitializer, this.biasInitializer];
-    const values = shapes.map((shape, i) => initializers[i].generate(shape, baseSeed + i));
-    if (this.useBias) values[2] = this.adjustInitialBias(values[2]);
-    this.installWeights(inputDim, values);
+    // The default orthogonal recurrent kernel comes packed as well: installing it skips packing.
+    const recurrent = orthogonalPackedRows(this.recurrentInitializer, shapes[1], baseSeed + 1);
+    let values: Float32Array[];
+    try {
+      values = shapes.map((shape, i) => (i === 1 && recurrent ? recurrent.values : initializers[i].generate(shape, baseSeed + i)));
+      if (this.useBias) values[2] = this.adjustInitialBias(values[2]);
+    } catch (error) {
+      if (recurrent) defaultInstance().heap.release(recurrent.packed);
+      throw error;
+    }
+    this.installWeights(inputDim, values, recurrent);
   }
 
   computeOutputShape(inputShape: Shape): Shape | Shape[] {
@@ -484,9 +494,10 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
     checkRecurrentWeightsFit(defaultInstance(), this.cell, inputDim, this.units, biasFloats, () => `${this.name}: weights for ${inputDim} input features and ${this.units} units`);
   }
 
-  private installWeights(inputDim: number, values: Float32Array[]): void {
+  /** `prepacked` (owned by this call from here on): the recurrent kernel already packed, see packRecurrentWeights. */
+  private installWeights(inputDim: number, values: Float32Array[], prepacked: PackedOrthonormalRows | null = null): void {
     const [kernel, recurrentKernel, bias] = this.kernelWeights(values, inputDim);
-    const packed = packRecurrentWeights(defaultInstance(), this.cell, inputDim, this.units, kernel, recurrentKernel, bias ?? null);
+    const packed = packRecurrentWeights(defaultInstance(), this.cell, inputDim, this.units, kernel, recurrentKernel, bias ?? null, prepacked);
     this.packed.replace(this, packed);
     this.weights = values;
     this.inputDim = inputDim;
