@@ -63,8 +63,10 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * and since Keras' callbacks (ModelCheckpoint, ReduceLROnPlateau, LearningRateScheduler,
  * CSVLogger, LambdaCallback, TerminateOnNaN: about 3.4 KB, which only apps importing them pay):
  * 101.2 KiB measured with both before models as layers and the training set.
+ * 113 KiB since the orthogonal initializer's kernel warm-up and the packed Q that recurrent layers
+ * keep (issue 13: about 0.7 KB of JS and wasm): 112.1 KiB measured.
  */
-const GZIP_BUDGET = 112 * 1024;
+const GZIP_BUDGET = 113 * 1024;
 
 interface AppReport {
   variant: string;
