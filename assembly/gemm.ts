@@ -195,6 +195,21 @@ function f32_pack_a_rows4(dst: usize, a: usize, ldaBytes: usize, K: i32): void {
   store_row(c + 64, r0, r1, accumulate, true);
 }
 
+// GEMV: triples of full panels, then a pair, then what is left one panel at a time.
+function gemv(c: usize, a: usize, packed: usize, panels: i32, panelBytes: usize, N: i32, K: i32, accumulate: bool): void {
+  let p = 0;
+  for (; p + 3 <= panels && (p + 3) * NR <= N; p += 3) {
+    kernel_1x24(c + (<usize>(p * NR) << 2), a, packed + <usize>p * panelBytes, panelBytes, K, accumulate);
+  }
+  for (; p + 2 <= panels && (p + 2) * NR <= N; p += 2) {
+    const panel = packed + <usize>p * panelBytes;
+    kernel_1x16(c + (<usize>(p * NR) << 2), a, panel, panel + panelBytes, K, accumulate);
+  }
+  for (; p < panels; p++) {
+    kernel_1x8(c + (<usize>(p * NR) << 2), a, packed + <usize>p * panelBytes, K, accumulate, p * NR + NR <= N);
+  }
+}
+
 // @ts-ignore: decorator
 @inline function store_row(c: usize, v0: v128, v1: v128, accumulate: bool, wide: bool): void {
   if (accumulate) v0 = f32x4.add(v0, v128.load(c));
@@ -216,18 +231,7 @@ export function f32_gemm(c: usize, ldc: i32, a: usize, lda: i32, packed: usize, 
   const panelBytes = <usize>(K + 1) * NR * 4;
   const panels = (N + NR - 1) / NR;
   if (M == 1) {
-    // GEMV: triples of full panels, then a pair, then what is left one panel at a time.
-    let p = 0;
-    for (; p + 3 <= panels && (p + 3) * NR <= N; p += 3) {
-      kernel_1x24(c + (<usize>(p * NR) << 2), a, packed + <usize>p * panelBytes, panelBytes, K, accumulate);
-    }
-    for (; p + 2 <= panels && (p + 2) * NR <= N; p += 2) {
-      const panel = packed + <usize>p * panelBytes;
-      kernel_1x16(c + (<usize>(p * NR) << 2), a, panel, panel + panelBytes, K, accumulate);
-    }
-    for (; p < panels; p++) {
-      kernel_1x8(c + (<usize>(p * NR) << 2), a, packed + <usize>p * panelBytes, K, accumulate, p * NR + NR <= N);
-    }
+    gemv(c, a, packed, panels, panelBytes, N, K, accumulate);
     return;
   }
   const fullRows = M & ~3;
@@ -258,11 +262,9 @@ export function f32_gemm(c: usize, ldc: i32, a: usize, lda: i32, packed: usize, 
       }
     }
   }
-  for (let p = 0; p < panels; p++) {
-    const panel = packed + <usize>p * panelBytes;
-    const cCol = c + (<usize>(p * NR) << 2);
-    for (let i = fullRows; i < M; i++) {
-      kernel_1x8(cCol + <usize>i * ldcBytes, a + <usize>i * ldaBytes, panel, K, accumulate, p * NR + NR <= N);
-    }
+  // The rows past the last four: each a GEMV, whose kernels keep more sums in flight than one
+  // 1x8 panel at a time does (every kernel sums in the same order).
+  for (let i = fullRows; i < M; i++) {
+    gemv(c + <usize>i * ldcBytes, a + <usize>i * ldaBytes, packed, panels, panelBytes, N, K, accumulate);
   }
 }

@@ -26,7 +26,7 @@ export function recurrent_scratch_bytes(cell: i32, B: i32, D: i32, H: i32, Hp: i
     + 2 * state                                             // h, c
     + align16(rows * <f64>cell_work_blocks(cell) * <f64>Hp * 4) // the cell's step work
     + 2 * align16(rows)                                     // valid, seen flags
-    + f32_gemm_pack_bytes(Math.max(<f64>chunk * <f64>D, rows * <f64>H), 1); // rows of A packed by f32_gemm
+    + f32_gemm_pack_bytes(Math.max(Math.max(<f64>chunk, rows) * <f64>D, rows * <f64>H), 1); // rows of A packed by f32_gemm
 }
 
 /** Floats of one training-tape row (assembly/cells/tape.ts): pre, work, and the states before the step. */
@@ -80,18 +80,24 @@ function run_direction(run: Run, dir: Direction, x: usize, tape: usize): void {
   const rows = <usize>B;
   const stateBytes = (rows * <usize>Hp * 4 + 15) & ~(<usize>15);
   const proj = run.scratch;
-  const h = proj + ((<usize>chunk * rows * <usize>GHp * 4 + 15) & ~(<usize>15));
-  const c = h + stateBytes;
-  const work = c + stateBytes;
+  const scratchH = proj + ((<usize>chunk * rows * <usize>GHp * 4 + 15) & ~(<usize>15));
+  const work = scratchH + 2 * stateBytes;
   const valid = work + ((rows * <usize>cell_work_blocks(cell) * <usize>Hp * 4 + 15) & ~(<usize>15));
   const scratchSeen = valid + ((rows + 15) & ~(<usize>15));
   const pack = scratchSeen + ((rows + 15) & ~(<usize>15));
   // A stream carries its seen flags from step to step; a whole-sequence run starts unseen.
   const seen = run.state != 0 ? run.state : scratchSeen;
 
-  memory.fill(h, 0, 2 * stateBytes);
-  if (dir.h0 != 0) f32_copy_rows(h, Hp, dir.h0, H, B, H);
-  if (dir.c0 != 0 && cell == CELL_LSTM) f32_copy_rows(c, Hp, dir.c0, H, B, H);
+  // A stream's states (h0 = hOut, and c0 = cOut) already have the scratch's layout when H = Hp:
+  // the run updates them in place rather than copying them in and out on every frame.
+  const inPlace = H == Hp && dir.h0 != 0 && dir.h0 == dir.hOut && (cell != CELL_LSTM || (dir.c0 != 0 && dir.c0 == dir.cOut));
+  const h = inPlace ? dir.hOut : scratchH;
+  const c = inPlace && cell == CELL_LSTM ? dir.cOut : scratchH + stateBytes;
+  if (!inPlace) {
+    memory.fill(scratchH, 0, 2 * stateBytes);
+    if (dir.h0 != 0) f32_copy_rows(h, Hp, dir.h0, H, B, H);
+    if (dir.c0 != 0 && cell == CELL_LSTM) f32_copy_rows(c, Hp, dir.c0, H, B, H);
+  }
   if (run.state == 0) memory.fill(seen, 0, rows);
   recurrent_dropout_begin(dir.dropout, G, B);
 
@@ -100,12 +106,17 @@ function run_direction(run: Run, dir: Direction, x: usize, tape: usize): void {
     // Input times of this chunk form one contiguous range [tLow, tLow + steps).
     const tLow = goBackwards ? T - s0 - steps : s0;
     // proj layout (steps, B, G*Hp): the rows of one step are contiguous for h·U.
-    for (let b = 0; b < B; b++) {
-      f32_gemm(
-        proj + (<usize>b * GHp << 2), B * GHp,
-        x + ((<usize>b * T + tLow) * D << 2), D,
-        dir.kernel, steps, GHp, D, false, pack,
-      );
+    if (steps == 1) {
+      // One step (a stream's frame): the B rows in one product, which reads W once.
+      f32_gemm(proj, GHp, x + (<usize>tLow * D << 2), T * D, dir.kernel, B, GHp, D, false, pack);
+    } else {
+      for (let b = 0; b < B; b++) {
+        f32_gemm(
+          proj + (<usize>b * GHp << 2), B * GHp,
+          x + ((<usize>b * T + tLow) * D << 2), D,
+          dir.kernel, steps, GHp, D, false, pack,
+        );
+      }
     }
     for (let k = 0; k < steps; k++) {
       const step = s0 + k;
@@ -143,8 +154,10 @@ function run_direction(run: Run, dir: Direction, x: usize, tape: usize): void {
     }
     emit_rows(dir.out, dir.outBatchStride, h, Hp, rowValid, seen, B, H, dir.zeroOutputForMask);
   }
-  if (dir.hOut != 0) f32_copy_rows(dir.hOut, H, h, Hp, B, H);
-  if (dir.cOut != 0) f32_copy_rows(dir.cOut, H, c, Hp, B, H);
+  if (!inPlace) {
+    if (dir.hOut != 0) f32_copy_rows(dir.hOut, H, h, Hp, B, H);
+    if (dir.cOut != 0) f32_copy_rows(dir.cOut, H, c, Hp, B, H);
+  }
   recurrent_dropout_begin(0, 0, 0);
 }
 

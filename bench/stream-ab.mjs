@@ -6,6 +6,8 @@
 //   cp -r dist /tmp/b     # after it
 //   node bench/stream-ab.mjs /tmp/a /tmp/b [simd|relaxed-simd]
 //   AB_CELLS=1 node bench/stream-ab.mjs ...   # also the reset_before GRU and SimpleRNN
+//   AB_ONLY='H=256' AB_FRAMES=10 AB_BURSTS=2001 node bench/stream-ab.mjs ...   # points whose label
+//     contains AB_ONLY, in shorter bursts (more of them escape the other processes on a busy host)
 //
 // Reports the 10th percentile of ~50-frame bursts (what a step costs when the shared host
 // leaves the core alone) and the median.
@@ -20,12 +22,12 @@ if (!dirA || !dirB) {
 }
 if (kernels !== 'simd') setFlagsFromString('--experimental-wasm-relaxed-simd');
 const BURSTS = Number(process.env.AB_BURSTS ?? 401);
-const FRAMES_PER_BURST = 50;
+const FRAMES_PER_BURST = Number(process.env.AB_FRAMES ?? 50);
 const POINTS = [
   ...['LSTM', 'GRU'].flatMap((cell) => [64, 128, 256].map((H) => ({ label: `${cell} D=64 H=${H}`, cell, D: 64, H, head: false }))),
   { label: 'Silero-like D=258', cell: 'LSTM', D: 258, H: 64, head: true },
   ...(process.env.AB_CELLS ? ['GRU-RB', 'SimpleRNN'].flatMap((cell) => [64, 128, 256].map((H) => ({ label: `${cell} D=64 H=${H}`, cell, D: 64, H, head: false }))) : []),
-];
+].filter((point) => point.label.includes(process.env.AB_ONLY ?? ''));
 
 const libraries = [];
 for (const dir of [dirA, dirB]) {
