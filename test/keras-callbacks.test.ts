@@ -190,11 +190,31 @@ describe('ModelCheckpoint and model.saveWeights', () => {
     expect(fresh.weight()).toBe(0.25);
   });
 
+  it('saveFreq N saves every N batches, counted across epochs as Keras counts them, with {batch} from 1', async () => {
+    const { model, x, y } = oneWeight(0.25, 3);
+    // 3 batches of 1 per epoch, 2 epochs: batches seen 2, then 2 (1 + the next epoch's first), then 2.
+    await model.fit(x, y, {
+      epochs: 2, batchSize: 1, verbose: 0,
+      callbacks: [new ModelCheckpoint(join(dir, 'b-{epoch}-{batch:02d}.weights.h5'), { saveWeightsOnly: true, saveFreq: 2 })],
+    });
+    expect(readdirSync(dir).filter((name) => name.startsWith('b-')).sort()).toEqual(['b-1-02.weights.h5', 'b-2-01.weights.h5', 'b-2-03.weights.h5']);
+    // Each SGD step on mse(w·1, 0) halves w at lr 0.25: w = 0.5^steps.
+    const fresh = oneWeight(0.1);
+    for (const [file, steps] of [['b-1-02', 2], ['b-2-01', 4], ['b-2-03', 6]] as const) {
+      await fresh.model.loadWeights(join(dir, `${file}.weights.h5`));
+      expect(fresh.weight()).toBe(0.5 ** steps);
+    }
+    // {batch} is a field of batch checkpoints only, as in Keras.
+    await expect(model.fit(x, y, { epochs: 1, verbose: 0, callbacks: [new ModelCheckpoint(join(dir, 'e-{batch}.keras'))] }))
+      .rejects.toThrow("no log named 'batch'");
+  });
+
   it("refuses what Keras 3 refuses, and names a missing log key", async () => {
     expectError(() => new ModelCheckpoint('best.h5'), ConfigError, ["ModelCheckpoint: the filepath must end in .keras (Keras 3's rule; .weights.h5 with saveWeightsOnly)"]);
     expectError(() => new ModelCheckpoint('best.keras', { saveWeightsOnly: true }), ConfigError, ['with saveWeightsOnly the filepath must end in .weights.h5']);
     expectError(() => new ModelCheckpoint('best.keras', untyped({ save_best_only: true })), ConfigError, ["unknown option 'save_best_only' (did you mean 'saveBestOnly'?"]);
-    expectError(() => new ModelCheckpoint('best.keras', untyped({ saveFreq: 10 })), ConfigError, ["option 'saveFreq' supports 'epoch' only"]);
+    expectError(() => new ModelCheckpoint('best.keras', untyped({ saveFreq: 0 })), ConfigError, ["option 'saveFreq' must be 'epoch' or a positive integer number of batches, received 0"]);
+    expectError(() => new ModelCheckpoint('best.keras', untyped({ saveFreq: 'batch' })), ConfigError, ["option 'saveFreq' must be 'epoch' or a positive integer"]);
     const { model, x, y } = oneWeight(0.1);
     await expect(model.fit(x, y, { epochs: 1, verbose: 0, callbacks: [new ModelCheckpoint(join(dir, 'm-{val_loss:.2f}.keras'))] }))
       .rejects.toThrow("no log named 'val_loss'; the fields are epoch, loss");

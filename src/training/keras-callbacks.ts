@@ -146,8 +146,11 @@ export interface ModelCheckpointOptions {
   /** Save the weights (a `.weights.h5` file) instead of the whole model (a `.keras` file); default false. */
   saveWeightsOnly?: boolean;
   mode?: 'auto' | 'min' | 'max';
-  /** Only 'epoch' (the default): a checkpoint at the end of every epoch. */
-  saveFreq?: 'epoch';
+  /**
+   * 'epoch' (the default): a checkpoint at the end of every epoch. A positive integer N: one every
+   * N batches, counted across epochs as Keras counts them; the filepath may then use {batch} (from 1).
+   */
+  saveFreq?: 'epoch' | number;
   /** The value `monitor` must improve on for the first save; default none. */
   initialValueThreshold?: number;
 }
@@ -169,6 +172,11 @@ export class ModelCheckpoint implements Callback {
   private readonly maximise: boolean;
   private readonly verbose: boolean;
   private model: TrainedModel | null = null;
+  /** Batches between checkpoints, or null for one per epoch. */
+  private readonly batchesPerSave: number | null;
+  private currentEpoch = 0;
+  private lastBatchSeen = 0;
+  private batchesSinceSave = 0;
 
   constructor(filepath: string, options: ModelCheckpointOptions = {}) {
     const where = 'ModelCheckpoint';
@@ -181,9 +189,11 @@ export class ModelCheckpoint implements Callback {
     this.saveWeightsOnly = flag(options.saveWeightsOnly, 'saveWeightsOnly', where);
     if (options.verbose !== undefined && options.verbose !== 0 && options.verbose !== 1) throw new ConfigError(`${where}: option 'verbose' must be 0 or 1, received ${JSON.stringify(options.verbose)}`);
     this.verbose = options.verbose === 1;
-    if (options.saveFreq !== undefined && options.saveFreq !== 'epoch') {
-      throw new ConfigError(`${where}: option 'saveFreq' supports 'epoch' only (a checkpoint every N batches is not implemented), received ${JSON.stringify(options.saveFreq)}`);
+    const saveFreq = options.saveFreq ?? 'epoch';
+    if (saveFreq !== 'epoch' && !(Number.isSafeInteger(saveFreq) && saveFreq > 0)) {
+      throw new ConfigError(`${where}: option 'saveFreq' must be 'epoch' or a positive integer number of batches, received ${JSON.stringify(options.saveFreq)}`);
     }
+    this.batchesPerSave = saveFreq === 'epoch' ? null : saveFreq;
     // Keras 3 refuses other extensions.
     if (this.saveWeightsOnly && !filepath.endsWith('.weights.h5')) {
       throw new ConfigError(`${where}: with saveWeightsOnly the filepath must end in .weights.h5 (Keras 3's rule), received ${JSON.stringify(filepath)}`);
@@ -203,21 +213,39 @@ export class ModelCheckpoint implements Callback {
     this.model = model;
   }
 
+  onEpochBegin(epoch: number): void {
+    this.currentEpoch = epoch;
+  }
+
+  async onTrainBatchEnd(batch: number, logs: Logs): Promise<void> {
+    if (this.batchesPerSave === null) return;
+    // Keras' _should_save_on_batch: a batch index not past the last one seen starts a new epoch.
+    this.batchesSinceSave += batch <= this.lastBatchSeen ? batch + 1 : batch - this.lastBatchSeen;
+    this.lastBatchSeen = batch;
+    if (this.batchesSinceSave < this.batchesPerSave) return;
+    this.batchesSinceSave = 0;
+    await this.save(formatPath(this.filepath, this.currentEpoch + 1, logs, batch + 1), logs, `Epoch ${this.currentEpoch + 1}, batch ${batch + 1}`);
+  }
+
   async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
+    if (this.batchesPerSave !== null) return;
+    await this.save(formatPath(this.filepath, epoch + 1, logs), logs, `Epoch ${epoch + 1}`);
+  }
+
+  private async save(path: string, logs: Logs, when: string): Promise<void> {
     if (!this.model) return;
-    const path = formatPath(this.filepath, epoch + 1, logs);
     if (this.saveBestOnly) {
       const current = logs[this.monitor];
       if (current === undefined) return;
       const better = this.maximise ? current > this.best : current < this.best;
       if (!better) {
-        if (this.verbose) console.log(`\nEpoch ${epoch + 1}: ${this.monitor} did not improve from ${this.best.toFixed(5)}`);
+        if (this.verbose) console.log(`\n${when}: ${this.monitor} did not improve from ${this.best.toFixed(5)}`);
         return;
       }
-      if (this.verbose) console.log(`\nEpoch ${epoch + 1}: ${this.monitor} improved from ${this.best.toFixed(5)} to ${current.toFixed(5)}, saving model to ${path}`);
+      if (this.verbose) console.log(`\n${when}: ${this.monitor} improved from ${this.best.toFixed(5)} to ${current.toFixed(5)}, saving model to ${path}`);
       this.best = current;
     } else if (this.verbose) {
-      console.log(`\nEpoch ${epoch + 1}: saving model to ${path}`);
+      console.log(`\n${when}: saving model to ${path}`);
     }
     await (this.saveWeightsOnly ? this.model.saveWeights(path) : this.model.save(path));
   }
@@ -229,17 +257,20 @@ function flag(value: unknown, key: string, where: string): boolean {
   return value;
 }
 
-/** Python's str.format for the fields a checkpoint path uses: {epoch}, {epoch:02d}, {val_loss:.2f}, {loss:.3e}. */
-function formatPath(pattern: string, epoch: number, logs: Logs): string {
+/**
+ * Python's str.format for the fields a checkpoint path uses: {epoch}, {epoch:02d}, {val_loss:.2f},
+ * {loss:.3e}, and {batch} for checkpoints every N batches (Keras passes batch only then).
+ */
+function formatPath(pattern: string, epoch: number, logs: Logs, batch?: number): string {
   return pattern.replace(/\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)(?::([^{}]*))?\}/g, (whole, name: string | undefined, spec: string | undefined) => {
     if (whole === '{{') return '{';
     if (whole === '}}') return '}';
-    const isEpoch = name === 'epoch';
-    const value = isEpoch ? epoch : logs[name as string];
+    const isInteger = name === 'epoch' || (name === 'batch' && batch !== undefined);
+    const value = name === 'epoch' ? epoch : name === 'batch' && batch !== undefined ? batch : logs[name as string];
     if (value === undefined) {
-      throw new ConfigError(`ModelCheckpoint: cannot format the filepath ${JSON.stringify(pattern)}: no log named '${name}'; the fields are epoch, ${Object.keys(logs).join(', ')}`);
+      throw new ConfigError(`ModelCheckpoint: cannot format the filepath ${JSON.stringify(pattern)}: no log named '${name}'; the fields are epoch, ${batch !== undefined ? 'batch, ' : ''}${Object.keys(logs).join(', ')}`);
     }
-    return formatField(value, isEpoch, spec ?? '', pattern);
+    return formatField(value, isInteger, spec ?? '', pattern);
   });
 }
 
