@@ -27,14 +27,7 @@ function model(seed = 3): Sequential {
 }
 
 describe('compile', () => {
-  it('refuses stateful recurrent layers and layers without a backward pass with a ConfigError naming the layer', () => {
-    const stateful = new Sequential();
-    stateful.add(new GRU({ units: 2, batchInputShape: [2, 4, 3], stateful: true, name: 'my_gru' }));
-    expect(() => stateful.compile({ optimizer: 'adam', loss: 'mse' })).toThrow(ConfigError);
-    expect(() => stateful.compile({ optimizer: 'adam', loss: 'mse' })).toThrow(/my_gru/);
-    const statefulInside = new Sequential();
-    statefulInside.add(new Bidirectional(new LSTM({ units: 2, stateful: true }), { batchInputShape: [2, 4, 3], name: 'bi_stateful' }));
-    expect(() => statefulInside.compile({ optimizer: 'adam', loss: 'mse' })).toThrow(/bi_stateful: stateful LSTM/);
+  it('refuses layers without a backward pass with a ConfigError naming the layer', () => {
     const inferenceOnly = new Sequential();
     inferenceOnly.add(new SimpleRNN({ units: 2, inputShape: [4, 3], returnSequences: true }));
     inferenceOnly.add(new LayerNormalization({ name: 'my_norm' }));

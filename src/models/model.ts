@@ -171,7 +171,6 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
     verbosity(options.verbose, `${this.name}: predict`);
     const inputs = this.toInputList(x);
     const graph = this.graphFor(inputs);
-    graph.checkInputs(inputs, this.name);
     const { batchSize } = options;
     if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize <= 0)) {
       throw new ConfigError(`${this.name}: predict option 'batchSize' must be a positive integer, received ${typeof batchSize === 'number' ? String(batchSize) : JSON.stringify(batchSize)}`);
@@ -180,7 +179,14 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
     if (inputs.some((t) => t.shape[0] !== total)) {
       throw new ShapeError(`${this.name}: all inputs must have the same batch size, received ${inputs.map((t) => t.shape[0]).join(', ')}`);
     }
-    if (batchSize === undefined || batchSize >= total) return graph.run(inputs);
+    if (batchSize === undefined || batchSize >= total) {
+      graph.checkInputs(inputs, this.name);
+      return graph.run(inputs);
+    }
+    // Each batch is checked, not the whole: a fixed batch size (a stateful model's) fits the slices.
+    // The first and the last slice are the only two shapes, both checked before any batch runs.
+    graph.checkInputs(inputs.map((t) => sliceBatch(t, 0, batchSize)), this.name);
+    graph.checkInputs(inputs.map((t) => sliceBatch(t, total - (total % batchSize || batchSize), total)), this.name);
     const parts: Tensor[][] = [];
     for (let start = 0; start < total; start += batchSize) {
       const end = Math.min(total, start + batchSize);

@@ -74,7 +74,6 @@ function checkRecurrentTrainable(layer: RecurrentLayer, name: string): void {
   if (layer instanceof CuDNNLSTM || layer instanceof CuDNNGRU) {
     throw new ConfigError(`${name}: ${layer.className} has no backward pass here (its weights are in cuDNN's layout); rebuild the model with ${layer.className.slice(5)} to train it`);
   }
-  if (layer.stateful) throw new ConfigError(`${name}: stateful ${layer.className} layers cannot be trained (Keras trains them batch by batch with carried states; this package does not)`);
 }
 
 /** Runs `layer` in training mode on one node's inputs. */
@@ -295,12 +294,17 @@ function recurrentTapeStep(
 function recurrentStep(layer: RecurrentLayer, inputs: Tensor[], masks: (Tensor | undefined)[], random: RandomSource): LayerStep {
   const x = inputs[0];
   const [batch, timesteps] = x.shape;
+  layer.checkStatefulBatch(batch);
   if (!layer.built) layer.build(x.shape);
   checkTrainable(layer);
   const initialState = inputs.length > 1 ? inputs.slice(1) : undefined;
+  // A stateful layer starts from its carried states: values, not inputs of this pass, so no
+  // gradient reaches the batch that produced them (Keras reads them from non-trainable variables).
   const direction: RecurrentDirection = layer.direction(initialState, layer.goBackwards, layer.zeroOutputForMask, true);
   const prepared = directionDropout(layer, direction, x.data, batch, timesteps, random);
   const tape = recordTape({ x: prepared.x, batch, timesteps, mask: masks[0]?.data ?? null, merge: 'none', directions: [prepared.direction] }, [prepared]);
+  // Keras assigns the final states in the forward pass, before the optimizer step.
+  layer.keepFinalStates(tape.result.finalStates[0], batch);
   const shape = layer.returnSequences ? [batch, timesteps, layer.units] : [batch, layer.units];
   return recurrentTapeStep(tape, [layer], [prepared], inputs, masks, shape, 1, layer.returnSequences, layer.returnState);
 }
@@ -310,6 +314,8 @@ function bidirectionalStep(layer: Bidirectional, inputs: Tensor[], masks: (Tenso
   const [batch, timesteps] = x.shape;
   if (!layer.built) layer.build(x.shape);
   const { forwardLayer, backwardLayer } = layer;
+  forwardLayer.checkStatefulBatch(batch);
+  backwardLayer.checkStatefulBatch(batch);
   const stateCount = forwardLayer.stateNames.length;
   const initialState = inputs.length > 1 ? inputs.slice(1) : undefined;
   // Keras forces zero_output_for_mask = return_sequences on both copies.
@@ -329,6 +335,8 @@ function bidirectionalStep(layer: Bidirectional, inputs: Tensor[], masks: (Tenso
     batch, timesteps, mask: masks[0]?.data ?? null, merge: layer.mergeMode ?? 'none',
     directions: [forward.direction, backward.direction],
   }, prepared);
+  forwardLayer.keepFinalStates(tape.result.finalStates[0], batch);
+  backwardLayer.keepFinalStates(tape.result.finalStates[1], batch);
   const H = forwardLayer.units;
   const width = layer.mergeMode === 'concat' ? 2 * H : H;
   const shape = layer.returnSequences ? [batch, timesteps, width] : [batch, width];

@@ -38,7 +38,10 @@ export type Targets = TensorLike | readonly TensorLike[] | { readonly [outputNam
 export interface FitOptions {
   batchSize?: number;
   epochs?: number;
-  /** Default true, as in Keras: the training samples are permuted every epoch. */
+  /**
+   * Default true, as in Keras: the training samples are permuted every epoch. A stateful model
+   * usually wants false (batch k+1's row i continues batch k's row i); Keras does not force it.
+   */
   shuffle?: boolean;
   validationSplit?: number;
   /** [x, y] or [x, y, sampleWeight]. */
@@ -361,6 +364,17 @@ export class Trainer {
     return logs;
   }
 
+  /**
+   * A stateful layer keeps one state per batch row, so Keras raises on a batch of another size (the
+   * last partial one included); refused here before any batch runs, naming the counts.
+   */
+  private checkStatefulBatches(samples: number, batchSize: number, what: string): void {
+    if (samples % batchSize === 0) return;
+    const stateful = this.model.leafLayers().find((layer) => layer.isStateful);
+    if (!stateful) return;
+    throw new ShapeError(`${this.model.name}: ${what}: the stateful layer ${stateful.name} needs every batch to hold ${batchSize} samples (one state per batch row; Keras raises on a partial batch), but ${samples} samples leave a last batch of ${samples % batchSize}; use a sample count divisible by batchSize ${batchSize}`);
+  }
+
   private batchSizeOf(value: unknown, what: string): number {
     const size = value ?? 32;
     if (!Number.isInteger(size) || (size as number) <= 0) throw new ConfigError(`${this.model.name}: ${what} option 'batchSize' must be a positive integer, received ${JSON.stringify(value)}`);
@@ -375,6 +389,7 @@ export class Trainer {
     const callbacks = callbackList(options.callbacks, where);
     const data = this.checkData(x, y, options.sampleWeight, 'evaluate');
     const batchSize = this.batchSizeOf(options.batchSize, 'evaluate');
+    this.checkStatefulBatches(data.y[0].shape[0], batchSize, 'evaluate');
     const started = Date.now();
     const logs = await this.evaluateData(data, batchSize, callbacks, '');
     if (verbose) {
@@ -443,6 +458,8 @@ export class Trainer {
       if (!Array.isArray(v) || v.length < 2 || v.length > 3) throw new ConfigError(`${where}: option 'validationData' must be [x, y] or [x, y, sampleWeight]`);
       validation = this.checkData(v[0], v[1], v[2] as TensorLike | undefined, 'validationData');
     }
+    this.checkStatefulBatches(train.y[0].shape[0], batchSize, 'fit');
+    if (validation) this.checkStatefulBatches(validation.y[0].shape[0], batchSize, 'fit validation');
 
     // As Keras: a History the caller passes is the one fit fills and returns; otherwise one is added last.
     const given = callbackList(options.callbacks, where);

@@ -2,8 +2,8 @@
 // Dense softmax, sparse categorical cross-entropy), then copy the weights into a stateful twin
 // with batch_input_shape (1, 1) that generates one character at a time, with reset_states()
 // between seeds. The stateful steps must give what the trained model gives on the whole prefix.
-import { ready, tensor, Sequential, Embedding, LSTM, Dense, ConfigError, ShapeError } from 'wasm-rnn';
-import { assert, throwsLike } from './check.mjs';
+import { ready, tensor, Sequential, Embedding, LSTM, Dense, ShapeError } from 'wasm-rnn';
+import { assert, rejectsLike, throwsLike } from './check.mjs';
 
 await ready();
 const text = 'the cat sat on the mat. the rat sat on the hat. ';
@@ -69,5 +69,11 @@ assert.equal(once.length, 8);
 assert.equal(generate(8), once);
 // A stateful model keeps batch size 1 (its batch_input_shape), as Keras does.
 throwsLike(() => generator.predict(tensor([[1], [2]])), ShapeError, ['must have shape [1, 1], received [2, 1]']);
-// Training a stateful twin is refused with a ConfigError that says so (not supported here).
-throwsLike(() => generator.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' }), ConfigError, ['stateful LSTM layers cannot be trained']);
+// The stateful twin trains too, as in Keras: one character per batch, the state carried from
+// batch to batch; a batch of another size is refused before any step.
+generator.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
+generator.resetStates();
+const steps = ids(seed);
+const tuned = await generator.fit(tensor(steps.slice(0, -1).map((id) => [id])), tensor(steps.slice(1)), { batchSize: 1, shuffle: false, verbose: 0 });
+assert.ok(Number.isFinite(tuned.history.loss[0]), `stateful fit loss ${tuned.history.loss}`);
+await rejectsLike(generator.fit(tensor([[1], [2]]), tensor([2, 3]), { batchSize: 2, verbose: 0 }), ShapeError, ['must have shape [1, 1], received [2, 1]']);
