@@ -1,6 +1,6 @@
 // Start-up cost of the package in a fresh Node process, against an empty `node -e 0`.
 //
-//   npm run build && node bench/cold-start.mjs [runs=10]
+//   npm run build && node bench/cold-start.mjs [runs=10] [--against <checkout>]
 //
 // Each round starts `node -e 0`, then a process that only imports an empty module (the floor of
 // Node 20's ESM loader, which any `import` pays before it reaches this package), then a process
@@ -14,13 +14,26 @@
 // They also report the process's CPU time (user + system, all threads, process.cpuUsage()), and
 // each round runs a fourth process that only reports its own: on a loaded machine wall time
 // mostly measures the wait for a core, CPU time far less.
+//
+// --against <checkout> also runs the script, in every round, in another built checkout of the
+// package (say main's, in a scratch worktree: `git worktree add ../base main`, copy
+// node_modules, `npm run build` there), and prints its medians and the difference: a change
+// measured in one interleaved run rather than in two runs at two loads.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
 import { median } from './timing.mjs';
 
-const runs = Number(process.argv[2] ?? 10);
-if (!Number.isInteger(runs) || runs < 1) throw new Error(`runs must be a positive integer, received ${process.argv[2]}`);
+const args = process.argv.slice(2);
+const againstAt = args.indexOf('--against');
+const against = againstAt < 0 ? null : resolve(args.splice(againstAt, 2)[1] ?? '');
+if (against !== null && !existsSync(join(against, 'dist/node/index.js'))) {
+  throw new Error(`--against expects a built checkout of the package, received ${against} (no dist/node/index.js: npm run build there)`);
+}
+const runs = Number(args[0] ?? 10);
+if (!Number.isInteger(runs) || runs < 1 || args.length > 1) throw new Error(`usage: node bench/cold-start.mjs [runs=10] [--against <checkout>], received ${process.argv.slice(2).join(' ')}`);
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const REPORT = "process.getBuiltinModule('node:fs').writeSync(1, JSON.stringify";
 const cpuMs = '(({ user, system }) => (user + system) / 1000)(process.cpuUsage())';
@@ -43,10 +56,10 @@ const CPU_BASELINE = `${REPORT}({ cpu: ${cpuMs} }))`;
 // An absolute file: URL, as the package's own chunk is loaded; the module is empty.
 const ESM_FLOOR = `await import(${JSON.stringify(new URL('./cold-start-empty.mjs', import.meta.url).href)});\n${CPU_BASELINE};`;
 
-/** Wall time of one fresh process, in ms, and what it printed. */
-function timeProcess(args) {
+/** Wall time of one fresh process, in ms, and what it printed; `cwd` is the checkout whose package 'wasm-rnn' names. */
+function timeProcess(args, cwd = repo) {
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, args, { cwd: repo, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, args, { cwd, encoding: 'utf8' });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.status !== 0) throw new Error(`node ${args.join(' ')} failed:\n${result.stderr}`);
   return { ms, stdout: result.stdout };
@@ -56,25 +69,37 @@ const empty = [];
 const esmFloor = [];
 const esmFloorCpu = [];
 const full = [];
-const stages = { import: [], ready: [], build: [], apply: [], cpu: [] };
+const newStages = () => ({ import: [], ready: [], build: [], apply: [], cpu: [] });
+const stages = newStages();
+const other = { full: [], stages: newStages() };
 const baselineCpu = [];
 const loadBefore = loadavg()[0];
 timeProcess(['--input-type=module', '-e', ESM_FLOOR]); // file-system caches warm, not timed
 timeProcess(['--input-type=module', '-e', SCRIPT]);
+if (against !== null) timeProcess(['--input-type=module', '-e', SCRIPT], against);
 for (let round = 0; round < runs; round++) {
   empty.push(timeProcess(['-e', '0']).ms);
   const floor = timeProcess(['--input-type=module', '-e', ESM_FLOOR]);
   esmFloor.push(floor.ms);
   esmFloorCpu.push(JSON.parse(floor.stdout).cpu);
+  // With --against, the two checkouts take turns going first.
+  const otherFirst = against !== null && round % 2 === 1;
+  const otherRun = otherFirst ? timeProcess(['--input-type=module', '-e', SCRIPT], against) : null;
   const run = timeProcess(['--input-type=module', '-e', SCRIPT]);
   full.push(run.ms);
   for (const [stage, ms] of Object.entries(JSON.parse(run.stdout))) stages[stage].push(ms);
+  if (against !== null) {
+    const { ms, stdout } = otherRun ?? timeProcess(['--input-type=module', '-e', SCRIPT], against);
+    other.full.push(ms);
+    for (const [stage, stageMs] of Object.entries(JSON.parse(stdout))) other.stages[stage].push(stageMs);
+  }
   baselineCpu.push(JSON.parse(timeProcess(['-e', CPU_BASELINE]).stdout).cpu);
 }
 
 const format = (ms) => `${ms.toFixed(1)} ms`;
 const signed = (ms) => `${ms >= 0 ? '+' : ''}${ms.toFixed(1)} ms`;
-const { cpu, ...timed } = stages;
+const stageMedians = ({ cpu: _cpu, ...timed }) => Object.entries(timed).map(([stage, ms]) => `${stage} ${format(median(ms))}`).join(', ');
+const { cpu } = stages;
 const [emptyMs, floorMs, fullMs] = [median(empty), median(esmFloor), median(full)];
 console.log(`node ${process.version}, ${runs} interleaved runs, medians (load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after):`);
 console.log(`  node -e 0                                   ${format(emptyMs)}`);
@@ -82,6 +107,15 @@ console.log(`  ESM floor: import of an empty module        ${format(floorMs)}  (
 console.log(`  import, ready(), LSTM(64) build, one apply  ${format(fullMs)}`);
 console.log(`  difference to node -e 0                     ${signed(fullMs - emptyMs)}  (target +20 ms)`);
 console.log(`  difference to the ESM floor                 ${signed(fullMs - floorMs)}`);
-console.log(`  stages inside the script: ${Object.entries(timed).map(([stage, ms]) => `${stage} ${format(median(ms))}`).join(', ')}`);
+console.log(`  stages inside the script: ${stageMedians(stages)}`);
 console.log(`  CPU time: script ${format(median(cpu))}, ESM floor ${format(median(esmFloorCpu))}, empty process ${format(median(baselineCpu))}; ` +
   `script ${signed(median(cpu) - median(baselineCpu))} over the empty process, ${signed(median(cpu) - median(esmFloorCpu))} over the ESM floor`);
+if (against !== null) {
+  const otherMs = median(other.full);
+  console.log(`against ${against}, in the same rounds:`);
+  const pairedMs = median(full.map((ms, round) => ms - other.full[round]));
+  console.log(`  import, ready(), LSTM(64) build, one apply  ${format(otherMs)}  (${signed(otherMs - emptyMs)} over node -e 0)`);
+  console.log(`  this checkout against it                    ${signed(fullMs - otherMs)} (difference of the medians), ${signed(pairedMs)} (median of the rounds' differences)`);
+  console.log(`  stages inside the script: ${stageMedians(other.stages)}`);
+  console.log(`  CPU time: script ${format(median(other.stages.cpu))}, ${signed(median(other.stages.cpu) - median(baselineCpu))} over the empty process; this checkout ${signed(median(cpu) - median(other.stages.cpu))} against it`);
+}

@@ -1,6 +1,7 @@
 // The Node entry users get through the `exports` map: the bundled dist/node/ files (one module
 // graph for `wasm-rnn` and `wasm-rnn/keras`), in a fresh process, by the package's own name.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
@@ -56,4 +57,26 @@ process.stdout.write(JSON.stringify(mismatched));
 it('keeps every exported class and function named as it is exported', async () => {
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', NAMES_SCRIPT], { cwd: repo });
   expect(JSON.parse(stdout)).toEqual([]);
+}, 30_000);
+
+// The Node bundle is minified, so its own positions say little; its shipped source maps map them
+// back to the dist/ modules it was bundled from, for `node --enable-source-maps`.
+const STACK_SCRIPT = `
+const { LSTM, tensor, ready } = await import('wasm-rnn');
+await ready();
+try {
+  new LSTM({ units: 3 }).apply(tensor(new Float32Array(6), [1, 6]));
+} catch (error) {
+  process.stdout.write(JSON.stringify(error.stack.split('\\n').slice(0, 3)));
+}
+`;
+
+it('with --enable-source-maps, stack traces through the minified bundle name the dist/ module and line that threw', async () => {
+  const { stdout } = await run(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', STACK_SCRIPT], { cwd: repo });
+  const [message, thrower, caller] = JSON.parse(stdout) as string[];
+  expect(message).toMatch(/^ShapeError: lstm: input x must have rank 3/);
+  expect(thrower).toMatch(new RegExp(`^    at checkSequenceInput \\(${repo}dist/layers/validate\\.js:\\d+:\\d+\\)$`));
+  expect(caller).toMatch(new RegExp(`^    at LSTM\\.call \\(${repo}dist/layers/recurrent\\.js:\\d+:\\d+\\)$`));
+  const line = Number(/:(\d+):\d+\)$/.exec(thrower as string)?.[1]);
+  expect(readFileSync(`${repo}dist/layers/validate.js`, 'utf8').split('\n')[line - 1]).toContain('throw new ShapeError(');
 }, 30_000);

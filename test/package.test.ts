@@ -29,11 +29,25 @@ function exportTargets(value: unknown, condition = 'default'): { condition: stri
 
 const packagePath = (file: string) => posix.normalize(file.replace(/^\.\//, ''));
 
-/** Relative modules a JS or .d.ts file imports, re-exports or dynamically imports with a literal. */
+/** What a source map that `npm pack` may ship holds: the files it maps to, and no copy of their text. */
+interface SourceMap {
+  sources: string[];
+  sourcesContent?: unknown;
+}
+
+/** The source map a bundle names in its last line, relative to the bundle, if any. */
+const sourceMapUrl = (text: string) => /\n\/\/# sourceMappingURL=([^\s'"]+)\s*$/.exec(text)?.[1];
+
+/**
+ * Relative files a file refers to: the modules a JS or .d.ts file imports, re-exports or
+ * dynamically imports with a literal, and the source map a bundle names; the files a source map
+ * maps to.
+ */
 function relativeImports(file: string, text: string): string[] {
-  const { importedFiles } = ts.preProcessFile(text, true, true);
-  return importedFiles
-    .map((ref) => ref.fileName)
+  const names = file.endsWith('.map')
+    ? (JSON.parse(text) as SourceMap).sources
+    : [...ts.preProcessFile(text, true, true).importedFiles.map((ref) => ref.fileName), ...(sourceMapUrl(text) === undefined ? [] : [`./${sourceMapUrl(text)}`])];
+  return names
     .filter((name) => name.startsWith('./') || name.startsWith('../'))
     .map((name) => posix.join(posix.dirname(file), name));
 }
@@ -112,9 +126,26 @@ describe('the published tarball (npm pack --dry-run)', () => {
     expect([...js.files, ...types.files].filter((file) => !packed.includes(file)), 'reached but not packed').toEqual([]);
   });
 
-  it('holds no demo, test, bench, source or source-map file', () => {
-    const unwanted = /(^|\/)(demo|web-demo|test|tests|__tests__|bench|src|assembly)(\/|\.|$)|\.(test|spec)\.|\.map$|\.ts$(?<!\.d\.ts$)/;
+  it('holds no demo, test, bench or source file', () => {
+    const unwanted = /(^|\/)(demo|web-demo|test|tests|__tests__|bench|src|assembly)(\/|\.|$)|\.(test|spec)\.|\.ts$(?<!\.d\.ts$)/;
     expect(packed.filter((file) => unwanted.test(file))).toEqual([]);
+  });
+
+  // The Node bundle is minified (V8 parses it on every start); its maps let `node
+  // --enable-source-maps` point stack traces at the shipped dist/ modules it was bundled from.
+  it('holds a source map only beside the bundle that names it, mapping to shipped modules only, without their text', async () => {
+    const maps = packed.filter((file) => file.endsWith('.map'));
+    expect(maps).toContain('dist/node/chunk.js.map');
+    for (const map of maps) {
+      const bundle = map.replace(/\.map$/, '');
+      expect(packed, map).toContain(bundle);
+      expect(sourceMapUrl(await readFile(posix.join(repo, bundle), 'utf8')), bundle).toBe(posix.basename(map));
+      const { sources, sourcesContent } = JSON.parse(await readFile(posix.join(repo, map), 'utf8')) as SourceMap;
+      expect(sourcesContent, map).toBeUndefined();
+      expect(sources.length, map).toBeGreaterThan(0);
+      const files = sources.map((source) => posix.join(posix.dirname(map), source));
+      expect(files.filter((file) => !packed.includes(file) || !file.endsWith('.js')), map).toEqual([]);
+    }
   });
 
   it('the demo still runs from the repo (npm run demo), from a file the tarball leaves out', async () => {
