@@ -128,9 +128,12 @@ describeWithChromium('the packed package in apps', () => {
     const installed = join(app, 'node_modules', 'wasm-rnn');
     await mkdir(installed, { recursive: true });
     await run('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
-    // The package's one dependency, from this repository's install (keeps the test offline).
-    await mkdir(join(app, 'node_modules', '@assemblyscript'), { recursive: true });
-    await symlink(join(repo, 'node_modules', '@assemblyscript', 'loader'), join(app, 'node_modules', '@assemblyscript', 'loader'), 'dir');
+    // The package's dependencies (jsfive and fflate, which the model-file chunk imports), from this
+    // repository's install (keeps the test offline).
+    const { dependencies = {} } = JSON.parse(await readFile(join(repo, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+    for (const dependency of Object.keys(dependencies)) {
+      await symlink(join(repo, 'node_modules', dependency), join(app, 'node_modules', dependency), 'dir');
+    }
     const cases = await transform(await readFile(new URL('./cases.ts', import.meta.url), 'utf8'), { loader: 'ts', format: 'esm' });
     const all: Record<string, string> = {
       'package.json': JSON.stringify({ name: `app-${name}`, private: true, type: 'module', dependencies: { 'wasm-rnn': `file:${tarball}` } }, null, 2),
