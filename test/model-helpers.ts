@@ -32,6 +32,11 @@ export function randomWeights(random: () => number, shapes: number[][], scale = 
   return shapes.map((shape) => randomTensor(random, shape, scale));
 }
 
+/** Sets every weight of `model` to a fresh random value from `random` (so a wrong order cannot pass by chance). */
+export function randomizeWeights(model: { getWeights(): Tensor[]; setWeights(w: readonly Tensor[]): void }, random: () => number): void {
+  model.setWeights(model.getWeights().map((w) => randomTensor(random, [...w.shape], 0.5)));
+}
+
 export function toRef(t: Tensor): ReferenceTensor {
   return { shape: [...t.shape], data: Float64Array.from(t.data) };
 }

@@ -33,6 +33,11 @@ const OPTION_KEYS = [
 ];
 
 export class BatchNormalization extends HostWeightLayer {
+  /** Keras' layer.output: the symbolic output of the layer's first call (see Layer.output); always one tensor. */
+  override get output(): SymbolicTensor {
+    return super.output as SymbolicTensor;
+  }
+
   readonly axis: number | readonly number[];
   readonly epsilon: number;
   readonly momentum: number;

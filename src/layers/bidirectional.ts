@@ -249,6 +249,11 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
     super.dispose();
   }
 
+  /** Keras' layer.output: the first call's outputs, as apply() gives them (see Layer.output). */
+  override get output(): BidirectionalOutput<SymbolicTensor, L, A> {
+    return super.output as BidirectionalOutput<SymbolicTensor, L, A>;
+  }
+
   /**
    * The merged output, or with mergeMode null [forward, backward]; with
    * returnState the states follow: forward h (c), then backward h (c).

@@ -52,6 +52,11 @@ const CONV_OPTION_KEYS = [
 type ConvArgs = [ConvOptions] | [number, number | readonly number[], Omit<ConvOptions, 'filters' | 'kernelSize'>?];
 
 export abstract class Conv extends Layer {
+  /** Keras' layer.output: the symbolic output of the layer's first call (see Layer.output); always one tensor. */
+  override get output(): SymbolicTensor {
+    return super.output as SymbolicTensor;
+  }
+
   /** Spatial axes: 1 for Conv1D, 2 for Conv2D, 3 for Conv3D. */
   readonly rank: number;
   readonly filters: number;

@@ -43,6 +43,11 @@ function activationSecond(args: readonly unknown[]): readonly unknown[] {
 }
 
 export class Dense extends Layer {
+  /** Keras' layer.output: the symbolic output of the layer's first call (see Layer.output); always one tensor. */
+  override get output(): SymbolicTensor {
+    return super.output as SymbolicTensor;
+  }
+
   readonly units: number;
   readonly activation: DenseActivationName;
   readonly useBias: boolean;

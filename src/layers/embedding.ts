@@ -25,6 +25,11 @@ const MAX_EXACT_ID = 2 ** 24 - 1;
 const EMBEDDING_OPTION_KEYS = [...LAYER_OPTION_KEYS, 'outputDim', 'maskZero', 'embeddingsInitializer', 'seed'];
 
 export class Embedding extends Layer {
+  /** Keras' layer.output: the symbolic output of the layer's first call (see Layer.output); always one tensor. */
+  override get output(): SymbolicTensor {
+    return super.output as SymbolicTensor;
+  }
+
   readonly inputDim: number;
   readonly outputDim: number;
   readonly maskZero: boolean;

@@ -37,8 +37,7 @@ function kerasTwoShapes(options: InputOptions): InputOptions {
 
 export class InputLayer extends WeightlessLayer {
   readonly dtype: string;
-  /** The tensor this layer stands for in a graph. */
-  readonly output: SymbolicTensor;
+  private readonly tensor: SymbolicTensor;
   /** @internal Whether the name is Keras 3's own (input_layer, input_layer_1, ...), not one given. */
   readonly generatedName: boolean;
 
@@ -62,7 +61,17 @@ export class InputLayer extends WeightlessLayer {
     const node = new LayerNode(this, []);
     node.outputs = [new SymbolicTensor(this.batchInputShape as Shape, node, 0)];
     this.inboundNodes.push(node);
-    this.output = node.outputs[0];
+    this.tensor = node.outputs[0];
+  }
+
+  /** The tensor this layer stands for in a graph. */
+  override get output(): SymbolicTensor {
+    return this.tensor;
+  }
+
+  /** An input layer's input is the tensor it stands for, as in tf.keras 2 (Keras 3 gives an empty list). */
+  override get input(): SymbolicTensor {
+    return this.tensor;
   }
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */

@@ -28,6 +28,11 @@ export interface LayerNormalizationOptions extends LayerOptions {
 }
 
 export class LayerNormalization extends HostWeightLayer {
+  /** Keras' layer.output: the symbolic output of the layer's first call (see Layer.output); always one tensor. */
+  override get output(): SymbolicTensor {
+    return super.output as SymbolicTensor;
+  }
+
   readonly axis: number | readonly number[];
   readonly epsilon: number;
   readonly center: boolean;

@@ -92,6 +92,34 @@ export abstract class Layer {
   /** Calls of this layer inside symbolic graphs, in call order. */
   readonly inboundNodes: LayerNode[] = [];
 
+  /**
+   * Keras' layer.input: the symbolic tensor(s) the layer was first called on (node 0, as Keras 3
+   * and tf.keras 2 take it), one tensor or a list when the call had several (initial states, the
+   * inputs of a merge). For feature extraction: `new Model({ inputs: model.input, outputs: layer.output })`.
+   * ConfigError when the layer was never called on symbolic tensors.
+   */
+  get input(): SymbolicTensor | SymbolicTensor[] {
+    return unwrapSingle(this.firstNode('input').inputs);
+  }
+
+  /**
+   * Keras' layer.output: the symbolic tensor(s) of the layer's first call, one tensor or a list
+   * for a layer with several outputs (`returnState: true` gives `[output, h, c]`).
+   * ConfigError when the layer was never called on symbolic tensors.
+   */
+  get output(): SymbolicTensor | SymbolicTensor[] {
+    return unwrapSingle(this.firstNode('output').outputs);
+  }
+
+  /** Keras' _get_node_attribute_at_index(0, ...): the first call, or why there is none. */
+  private firstNode(attribute: 'input' | 'output'): LayerNode {
+    const node = this.inboundNodes[0];
+    if (!node) {
+      throw new ConfigError(`${this.name}: the layer has never been called and thus has no defined ${attribute}; call it on Input() or on another layer's output, or add it to a model that has an input shape (Input() first, or inputShape on the first layer)`);
+    }
+    return node;
+  }
+
   /** The Keras class name, e.g. 'LSTM'. */
   abstract get className(): string;
 
@@ -228,6 +256,11 @@ export abstract class Layer {
   toString(): string {
     return `${this.className}(name=${this.name})`;
   }
+}
+
+/** Keras' rule for a node's tensors: a list of one is that tensor. */
+function unwrapSingle(tensors: readonly SymbolicTensor[]): SymbolicTensor | SymbolicTensor[] {
+  return tensors.length === 1 ? (tensors[0] as SymbolicTensor) : [...tensors];
 }
 
 function isShapeList(shape: Shape | Shape[]): shape is Shape[] {

@@ -320,6 +320,11 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
     this.inputDim = null;
   }
 
+  /** Keras' layer.output: the first call's output, or with returnState [output, h] / [output, h, c] (see Layer.output). */
+  override get output(): RecurrentOutput<SymbolicTensor, ReturnState, this['stateNames']> {
+    return super.output as RecurrentOutput<SymbolicTensor, ReturnState, this['stateNames']>;
+  }
+
   /**
    * Runs the layer. Returns the output tensor, or with returnState the list
    * [output, h] / [output, h, c], as Keras does.

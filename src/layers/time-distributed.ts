@@ -10,6 +10,11 @@ import { configKerasVersion, kerasOptions, readSpec, type LayerFromConfigOptions
 import { checkBuildShape } from './validate.js';
 
 export class TimeDistributed extends Layer {
+  /** Keras' layer.output: the symbolic output of the layer's first call (see Layer.output); always one tensor. */
+  override get output(): SymbolicTensor {
+    return super.output as SymbolicTensor;
+  }
+
   readonly layer: Layer;
 
   constructor(layer: Layer, options: LayerOptions = {}) {

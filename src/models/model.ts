@@ -68,6 +68,32 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
   /** @internal Keras' sequential_like: whether summary() leaves out the 'Connected to' column. */
   protected abstract get isChain(): boolean;
 
+  /** Keras' model.inputs: the model's own symbolic inputs, one per input, in order. */
+  get inputs(): readonly SymbolicTensor[] {
+    return this.graphFor(null).inputs;
+  }
+
+  /** Keras' model.outputs: the model's own symbolic outputs, one per output, in order. */
+  get outputs(): readonly SymbolicTensor[] {
+    return this.graphFor(null).outputs;
+  }
+
+  /**
+   * Keras' model.input: the model's own input, a list when it has several (not the tensors a model
+   * around it calls it on). With a layer's output it makes a feature extractor that shares the weights:
+   * `new Model({ inputs: model.input, outputs: model.getLayer('lstm').output })`.
+   */
+  override get input(): SymbolicTensor | SymbolicTensor[] {
+    const inputs = this.inputs;
+    return inputs.length === 1 ? (inputs[0] as SymbolicTensor) : [...inputs];
+  }
+
+  /** Keras' model.output: the model's own output, a list when it has several. */
+  override get output(): SymbolicTensor | SymbolicTensor[] {
+    const outputs = this.outputs;
+    return outputs.length === 1 ? (outputs[0] as SymbolicTensor) : [...outputs];
+  }
+
   /** Runs the model; one tensor per output (a single Tensor when there is one output). */
   predict(x: TensorLike | readonly TensorLike[], options: PredictOptions = {}): Output {
     const outputs = this.predictAll(x, options);
@@ -489,16 +515,25 @@ export interface ModelOptions {
 }
 
 /**
+ * One `T` per symbolic tensor of `Tensors` (a model's inputs or outputs as given): `T` for one tensor
+ * or a list of one, a tuple for a list written out, `T | T[]` for a list of a length not known at compile time.
+ */
+export type PerSymbolicTensor<Tensors, T> = Tensors extends SymbolicTensor
+  ? T
+  : Tensors extends readonly [SymbolicTensor]
+    ? T
+    : Tensors extends readonly [SymbolicTensor, ...SymbolicTensor[]]
+      ? { -readonly [K in keyof Tensors]: T }
+      : T | T[];
+
+/** What model.input is for these `inputs`: one symbolic tensor, a tuple for a list written out, else either. */
+export type ModelInput<Inputs> = PerSymbolicTensor<Inputs, SymbolicTensor>;
+
+/**
  * What predict returns for these `outputs`: a Tensor for one output, a tuple for a list written
  * out (`[o, h, c]`), `Tensor | Tensor[]` for a list whose length is not known at compile time.
  */
-export type ModelOutput<Outputs> = Outputs extends SymbolicTensor
-  ? Tensor
-  : Outputs extends readonly [SymbolicTensor]
-    ? Tensor
-    : Outputs extends readonly [SymbolicTensor, ...SymbolicTensor[]]
-      ? { -readonly [K in keyof Outputs]: Tensor }
-      : Tensor | Tensor[];
+export type ModelOutput<Outputs> = PerSymbolicTensor<Outputs, Tensor>;
 
 /**
  * Keras' functional Model(inputs, outputs). `O` is the options given, or `P` the outputs given
@@ -561,12 +596,14 @@ export class Model<O extends ModelOptions = ModelOptions, P extends ModelOptions
     if (layers.length === own.size && layers.every((layer) => own.has(layer))) this.savedLayerOrder = [...layers];
   }
 
-  get inputs(): readonly SymbolicTensor[] {
-    return this.graph.inputs;
+  /** Keras' model.input: the input given, a list when there are several (see ModelBase.input). */
+  override get input(): ModelInput<O['inputs']> {
+    return super.input as ModelInput<O['inputs']>;
   }
 
-  get outputs(): readonly SymbolicTensor[] {
-    return this.graph.outputs;
+  /** Keras' model.output: the output given, a list when there are several, typed as predict's result. */
+  override get output(): SymbolicOutput<ModelOutput<[P] extends [undefined] ? O['outputs'] : P>> {
+    return super.output as SymbolicOutput<ModelOutput<[P] extends [undefined] ? O['outputs'] : P>>;
   }
 
   /** @internal */

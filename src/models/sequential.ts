@@ -17,8 +17,9 @@ export interface SequentialOptions {
 
 export class Sequential extends ModelBase<Tensor> {
   private readonly chain: Layer[] = [];
-  private input: SymbolicTensor | null = null;
-  private output: SymbolicTensor | null = null;
+  private tracedInput: SymbolicTensor | null = null;
+  /** Each layer's output in the traced chain, so that pop() leaves the kept layers' calls as they are. */
+  private tracedOutputs: SymbolicTensor[] = [];
   private graph: Graph | null = null;
 
   /** `new Sequential()`, `new Sequential({ layers, name })`, or Keras' `new Sequential([layer, ...], { name })`. */
@@ -44,12 +45,26 @@ export class Sequential extends ModelBase<Tensor> {
 
   /** Whether the chain is traced for an input shape (declared, given to build(), or met in predict()). */
   get built(): boolean {
-    return this.input !== null && this.output !== null;
+    return this.tracedInput !== null;
+  }
+
+  private get tracedOutput(): SymbolicTensor | null {
+    return this.tracedOutputs[this.tracedOutputs.length - 1] ?? this.tracedInput;
   }
 
   /** The input shape the chain is traced for, batch axis first; null before it is known. */
   override get batchInputShape(): Shape | null {
-    return this.input?.shape ?? null;
+    return this.tracedInput?.shape ?? null;
+  }
+
+  /** Keras' model.input: the input the chain is traced for; ConfigError before the input shape is known. */
+  override get input(): SymbolicTensor {
+    return this.inputs[0] as SymbolicTensor;
+  }
+
+  /** Keras' model.output: the last layer's output in the traced chain. */
+  override get output(): SymbolicTensor {
+    return this.outputs[0] as SymbolicTensor;
   }
 
   /** @internal */
@@ -66,11 +81,10 @@ export class Sequential extends ModelBase<Tensor> {
   add(layer: Layer | SymbolicTensor): void {
     this.checkNotDisposed('add a layer');
     if (isSymbolic(layer)) {
-      if (!(layer.layer instanceof InputLayer) || this.input || this.chain.length > 0) {
+      if (!(layer.layer instanceof InputLayer) || this.tracedInput || this.chain.length > 0) {
         throw new ConfigError(`${this.name}: only an Input() tensor can be added, and only first`);
       }
-      this.input = layer;
-      this.output = layer;
+      this.tracedInput = layer;
       return;
     }
     if (!(layer instanceof Layer)) {
@@ -82,11 +96,11 @@ export class Sequential extends ModelBase<Tensor> {
     }
     if (layer === this) throw new ConfigError(`${this.name}: a model cannot be added to itself`);
     if (this.chain.includes(layer)) throw new ConfigError(`${this.name}: layer ${layer.name} was already added`);
-    if (!this.input && this.chain.length === 0 && layer.batchInputShape) {
-      this.input = new InputLayer({ batchShape: layer.batchInputShape }).output;
-      this.output = this.input;
+    if (!this.tracedInput && this.chain.length === 0 && layer.batchInputShape) {
+      this.tracedInput = new InputLayer({ batchShape: layer.batchInputShape }).output;
     }
-    if (this.output) this.output = this.callLayer(layer, this.output);
+    const previous = this.tracedOutput;
+    if (previous) this.tracedOutputs.push(this.callLayer(layer, previous));
     this.chain.push(layer);
     this.graph = null;
   }
@@ -97,11 +111,7 @@ export class Sequential extends ModelBase<Tensor> {
     const layer = this.chain.pop();
     if (!layer) throw new ConfigError(`${this.name}: pop(): the model has no layers`);
     this.graph = null;
-    if (this.input) {
-      let output = this.input;
-      for (const kept of this.chain) output = this.callLayer(kept, output);
-      this.output = output;
-    }
+    this.tracedOutputs.pop();
     return layer;
   }
 
@@ -109,8 +119,8 @@ export class Sequential extends ModelBase<Tensor> {
   build(inputShape: Shape): void {
     this.checkNotDisposed('build');
     let shape = inputShape;
-    if (this.output && this.input) {
-      const traced = this.input.shape;
+    if (this.tracedInput) {
+      const traced = this.tracedInput.shape;
       if (traced.length !== inputShape.length || traced.some((d, i) => d !== null && d !== inputShape[i])) {
         throw new ConfigError(`${this.name}: the model is already configured for inputs of shape ${formatShape(traced)}; it cannot be built with input shape ${formatShape(inputShape)}`);
       }
@@ -120,23 +130,30 @@ export class Sequential extends ModelBase<Tensor> {
       shape = [null, ...inputShape.slice(1)];
     }
     const input = new InputLayer({ batchShape: shape }).output;
-    let output = input;
-    for (const layer of this.chain) output = this.callLayer(layer, output);
-    this.input = input;
-    this.output = output;
+    const outputs: SymbolicTensor[] = [];
+    try {
+      for (const layer of this.chain) outputs.push(this.callLayer(layer, outputs[outputs.length - 1] ?? input));
+    } catch (error) {
+      forgetCalls(outputs);
+      throw error;
+    }
+    // The calls of the trace this one replaces go, so that a layer's input and output (its first call) are this model's.
+    forgetCalls(this.tracedOutputs);
+    this.tracedInput = input;
+    this.tracedOutputs = outputs;
     this.graph = null;
   }
 
   /** @internal */
   protected graphFor(inputs: readonly Tensor[] | null): Graph {
     if (this.chain.length === 0) throw new ConfigError(`${this.name}: the model has no layers; add() some first`);
-    if (!this.output || !this.input) {
+    if (!this.tracedInput) {
       if (!inputs) {
         throw new ConfigError(`${this.name}: this model has not yet been built; give the first layer an inputShape, call build(inputShape), or call predict() on data first`);
       }
       this.build([null, ...inputs[0].shape.slice(1)]);
     }
-    this.graph ??= new Graph([this.input as SymbolicTensor], [this.output as SymbolicTensor], this.name);
+    this.graph ??= new Graph([this.tracedInput as SymbolicTensor], [this.tracedOutput as SymbolicTensor], this.name);
     return this.graph;
   }
 
@@ -155,6 +172,15 @@ export class Sequential extends ModelBase<Tensor> {
       throw new ConfigError(`${this.name}: layer ${layer.name} has ${outputs.length} outputs (returnState or mergeMode null); Sequential layers must have one, use the functional Model instead`);
     }
     return outputs[0];
+  }
+}
+
+/** Takes the calls that produced `outputs` off their layers' inboundNodes. */
+function forgetCalls(outputs: readonly SymbolicTensor[]): void {
+  for (const output of outputs) {
+    const nodes = output.layer.inboundNodes;
+    const index = nodes.indexOf(output.node);
+    if (index >= 0) nodes.splice(index, 1);
   }
 }
 
