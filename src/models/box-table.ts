@@ -3,7 +3,7 @@
 // Reproduced here step by step: how rich shrinks the columns to fit the borders, wraps a cell at
 // spaces, ends a word too long for its cell with '…', and aligns the header at the bottom.
 
-export type Justify = 'left' | 'right';
+export type Justify = 'left' | 'center' | 'right';
 
 export interface BoxColumn {
   header: string;
@@ -77,8 +77,14 @@ export function wrapCell(text: string, width: number, justify: Justify): string[
         const spaces = line.length - line.trimEnd().length;
         line = line.slice(0, line.length - Math.min(spaces, line.length - width));
       }
-      if (justify === 'left') lines.push(truncate(line, width).padEnd(width));
-      else lines.push(truncate(line.trimEnd(), width).padStart(width));
+      if (justify === 'left') {
+        lines.push(truncate(line, width).padEnd(width));
+      } else {
+        // rich's Lines.justify: right pads on the left; center pads half the excess (rounded down) on the left.
+        const cut = truncate(line.trimEnd(), width);
+        const left = justify === 'right' ? width - cut.length : Math.floor((width - cut.length) / 2);
+        lines.push((' '.repeat(left) + cut).padEnd(width));
+      }
     }
   }
   return lines;

@@ -37,7 +37,7 @@ export type { SummaryLayout, SummaryOptions } from './summary.js';
 
 /** `Output` is what predict returns: a Tensor, a tuple of them, or `Tensor | Tensor[]` when not known at compile time. */
 // A record over every key, so that a new SummaryOptions key cannot be forgotten here.
-const SUMMARY_KEYS: Record<keyof SummaryOptions, true> = { layout: true, lineLength: true, positions: true, printFn: true, print: true };
+const SUMMARY_KEYS: Record<keyof SummaryOptions, true> = { layout: true, lineLength: true, positions: true, printFn: true, print: true, expandNested: true, showTrainable: true };
 const SUMMARY_OPTION_KEYS: readonly string[] = Object.keys(SUMMARY_KEYS);
 
 /** What a model called on symbolic tensors returns: one symbolic tensor per output, shaped as predict's result. */
@@ -445,9 +445,8 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
     this.checkNotDisposed('summarize');
     checkOptionsObject(options, `${this.name}: summary`, '{ print: false }');
     checkKnownKeys(options, SUMMARY_OPTION_KEYS, `${this.name}: summary`);
-    const graph = this.graphFor(null);
     const named = options.layout === 'tf.keras' ? tfKerasName : (layer: Layer) => layer.name;
-    const rows = this.layers.map((layer) => summaryRow(layer, graph, named));
+    const rows = summaryRows(this, named, options.expandNested === true);
     const modelName = options.layout === 'tf.keras' && this.generatedName ? this.name.replace(/^functional(?=_\d+$|$)/, 'model') : this.name;
     return summarize(modelName, rows, this.isChain, options);
   }
@@ -480,9 +479,28 @@ function tfKerasName(layer: Layer): string {
   return match ? `input_${Number(match[1] ?? 0) + 1}` : layer.name;
 }
 
-function summaryRow(layer: Layer, graph: Graph, named: (layer: Layer) => string): SummaryRow {
+/**
+ * One row per layer of `model`; with `expandNested`, a nested model's rows under its own (Keras'
+ * print_layer). A nested layer's calls are not nodes of the summarized model, so both Keras list
+ * no connections for it.
+ */
+function summaryRows(model: Pick<ModelBase, 'layers' | 'tracedGraph'>, named: (layer: Layer) => string, expandNested: boolean, nested = false): SummaryRow[] {
+  const graph = model.tracedGraph(null);
+  return model.layers.map((layer) => {
+    const row = summaryRow(layer, graph, named);
+    return {
+      ...row,
+      connections: nested ? [] : row.connections,
+      nested: expandNested && layer instanceof ModelBase && layer.layers.length > 0 ? summaryRows(layer, named, true, true) : [],
+    };
+  });
+}
+
+function summaryRow(layer: Layer, graph: Graph, named: (layer: Layer) => string): Omit<SummaryRow, 'nested'> {
   const nodes = graph.nodes.filter((node) => node.layer === layer);
   return {
+    trainable: layer.trainable,
+    hasWeights: layer.hasWeights,
     name: named(layer),
     className: layer.className,
     params: layer.countParams(),

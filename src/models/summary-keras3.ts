@@ -49,16 +49,32 @@ function terminalColumns(): number {
   return typeof columns === 'number' && columns > 0 ? columns : 80;
 }
 
+/** The rows in print order, each nested model's layers after it, with their nesting depth. */
+export function rowsInOrder(rows: readonly SummaryRow[], level = 0): { row: SummaryRow; level: number }[] {
+  return rows.flatMap((row) => [{ row, level }, ...rowsInOrder(row.nested, level + 1)]);
+}
+
 export function formatKeras3Summary(modelName: string, rows: readonly SummaryRow[], sequentialLike: boolean, options: SummaryLayoutOptions): string {
   const headers = sequentialLike ? ['Layer (type)', 'Output Shape', 'Param #'] : ['Layer (type)', 'Output Shape', 'Param #', 'Connected to'];
   const justify: Justify[] = sequentialLike ? ['left', 'left', 'right'] : ['left', 'left', 'right', 'left'];
-  const lineLength = options.lineLength ?? Math.min(sequentialLike ? 88 : 108, terminalColumns() - 4);
-  const ends = columnEnds(options.positions ?? (sequentialLike ? [0.45, 0.8, 1] : [0.3, 0.56, 0.74, 1]), lineLength, modelName);
+  let defaultLength = sequentialLike ? 88 : 108;
+  let positions = options.positions ?? (sequentialLike ? [0.45, 0.8, 1] : [0.3, 0.56, 0.74, 1]);
+  if (options.showTrainable) {
+    defaultLength += 12;
+    positions = [...positions.map((p) => p * 0.9), 1];
+    headers.push('Trainable');
+    justify.push('center');
+  }
+  const lineLength = options.lineLength ?? Math.min(defaultLength, terminalColumns() - 4);
+  const ends = columnEnds(positions, lineLength, modelName);
   const columns: BoxColumn[] = headers.map((header, i) => ({ header, justify: justify[i], width: ends[i] - (i === 0 ? 0 : ends[i - 1]) }));
 
-  const cells = rows.map((row) => {
-    const fields = [`${row.name} (${row.className})`, outputShapeText(row), row.params.toLocaleString('en-US')];
+  const cells = rowsInOrder(rows).map(({ row, level }) => {
+    // print_layer's prefix for a nested layer.
+    const prefix = level > 0 ? `${'   '.repeat(level)}└ ` : '';
+    const fields = [`${prefix}${row.name} (${row.className})`, outputShapeText(row), row.params.toLocaleString('en-US')];
     if (!sequentialLike) fields.push(row.connections.length > 0 ? row.connections.join(', ') : '-');
+    if (options.showTrainable) fields.push(row.hasWeights ? (row.trainable ? 'Y' : 'N') : '-');
     return fields;
   });
   const total = rows.reduce((sum, row) => sum + row.params, 0);

@@ -13,12 +13,19 @@ export interface SummaryRow {
   nodeOutputs: Shape[][];
   /** The tensors the layer's calls read, as Keras writes them: name[node index][tensor index]. */
   connections: string[];
+  /** Keras' layer.trainable, for the Trainable column. */
+  trainable: boolean;
+  /** Whether the layer has weights (Keras 3 shows '-' in the Trainable column for one that has none). */
+  hasWeights: boolean;
+  /** With expandNested, a nested model's own layers, in its `layers` order; else empty. */
+  nested: SummaryRow[];
 }
 
 /** The resolved options a layout formats with. */
 export interface SummaryLayoutOptions {
   lineLength: number | undefined;
   positions: readonly number[] | undefined;
+  showTrainable: boolean;
 }
 
 /**

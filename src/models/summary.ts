@@ -27,6 +27,17 @@ export interface SummaryOptions {
   printFn?: (text: string) => void;
   /** Print the table (default true); it is returned either way. */
   print?: boolean;
+  /**
+   * Keras' expand_nested: a nested model's layers follow its row, indented ('└ ' in Keras 3's
+   * layout; tf.keras 2 frames them in '|' and '¯'). Default false.
+   */
+  expandNested?: boolean;
+  /**
+   * Keras' show_trainable: a Trainable column (Y or N; Keras 3 writes '-' for a layer without
+   * weights). Keras 3's layout widens the line by 12 and scales `positions` by 0.9; tf.keras 2's
+   * widens it by 11. Default false.
+   */
+  showTrainable?: boolean;
 }
 
 const LAYOUTS: readonly SummaryLayout[] = ['keras3', 'tf.keras'];
@@ -56,8 +67,16 @@ export function summarize(modelName: string, rows: readonly SummaryRow[], sequen
     throw new ConfigError(`${where} 'printFn' must be a function, received ${typeof printFn}`);
   }
   if (typeof print !== 'boolean') throw new ConfigError(`${where} 'print' must be true or false, received ${JSON.stringify(print)}`);
+  for (const key of ['expandNested', 'showTrainable'] as const) {
+    const value = options[key];
+    if (value !== undefined && typeof value !== 'boolean') throw new ConfigError(`${where} '${key}' must be true or false, received ${JSON.stringify(value)}`);
+  }
+  const showTrainable = options.showTrainable === true;
+  if (showTrainable && layout === 'keras3' && positions !== undefined && positions[positions.length - 1] > 1) {
+    throw new ConfigError(`${where} 'positions' must be fractions of the line with showTrainable in Keras 3's layout (Keras 3 scales them by 0.9 to make room for the Trainable column), received ${JSON.stringify(positions)}`);
+  }
 
-  const resolved: SummaryLayoutOptions = { lineLength, positions };
+  const resolved: SummaryLayoutOptions = { lineLength, positions, showTrainable };
   const text = layout === 'keras3'
     ? formatKeras3Summary(modelName, rows, sequentialLike, resolved)
     : formatTfKerasSummary(modelName, rows, sequentialLike, resolved);

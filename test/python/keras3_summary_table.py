@@ -4,7 +4,9 @@ line_length with show_lines=True, printed through a capturing Console without co
 
 Reads a JSON list of cases ({id, name, sequential, lineLength, positions, rows, params}) from the
 file named on the command line; writes {id: text} as JSON to stdout. The totals follow Keras'
-readable_memory_size for float32 weights, 4 bytes a parameter, all trainable.
+readable_memory_size for float32 weights, 4 bytes a parameter, `trainableParams` of them trainable
+(all when not given). With `showTrainable`, the Trainable column as print_summary adds it: the
+positions scaled by 0.90 and 1.0 appended, the column centred. Nested rows come already prefixed.
 """
 import json
 import sys
@@ -29,6 +31,10 @@ def render(case):
     positions = case.get("positions") or ([0.45, 0.80, 1.0] if sequential else [0.3, 0.56, 0.74, 1.0])
     header = ["Layer (type)", "Output Shape", "Param #"] + ([] if sequential else ["Connected to"])
     alignment = ["left", "left", "right"] + ([] if sequential else ["left"])
+    if case.get("showTrainable"):
+        positions = [p * 0.90 for p in positions] + [1.0]
+        header.append("Trainable")
+        alignment.append("center")
     widths = []
     current = 0
     for pos in positions:
@@ -44,9 +50,11 @@ def render(case):
     console.print(f'Model: "{rich.markup.escape(case["name"])}"')
     console.print(table)
     params = case["params"]
+    trainable = case.get("trainableParams", params)
+    frozen = params - trainable
     console.print(f" Total params: {params:,} ({readable_memory_size(params * 32 / 8)})")
-    console.print(f" Trainable params: {params:,} ({readable_memory_size(params * 32 / 8)})")
-    console.print(f" Non-trainable params: 0 ({readable_memory_size(0)})")
+    console.print(f" Trainable params: {trainable:,} ({readable_memory_size(trainable * 32 / 8)})")
+    console.print(f" Non-trainable params: {frozen:,} ({readable_memory_size(frozen * 32 / 8)})")
     return console.end_capture()
 
 
