@@ -246,10 +246,9 @@ describe('TimeDistributed of a model (CNN-LSTM style)', () => {
     expect(model.summary({ print: false })).toMatch(/time_distributed\S*\s+│ \(None, 6, 2\)\s+│\s+23 │/);
   });
 
-  it('does not train or stream, and says so naming the wrapper', () => {
+  it('does not train, and says so naming the wrapper (streams: test/time-distributed-model-stream.test.ts)', () => {
     const model = new Sequential([new TimeDistributed(new Sequential([new Dense(2, { inputShape: [4] })]), { inputShape: [6, 4], name: 'per_frame_td' }), new LSTM(2)]);
     expectError(() => model.compile({ optimizer: 'sgd', loss: 'mse' }), ConfigError, ['per_frame_td', 'TimeDistributed(Sequential)']);
-    expectError(() => model.stream(), ConfigError, ['per_frame_td', 'TimeDistributed(Sequential)']);
   });
 });
 

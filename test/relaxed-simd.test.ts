@@ -14,6 +14,7 @@ await import('./streaming.test.js');
 await import('./streaming-layers.test.js');
 await import('./streaming-matrix.test.js');
 await import('./streaming-allocation.test.js');
+await import('./time-distributed-model-stream.test.js');
 await import('./training-kernels.test.js');
 await import('./training-fixtures.test.js');
 await import('./training-recurrent-dropout.test.js');

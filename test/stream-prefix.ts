@@ -1,7 +1,7 @@
 // Streaming against predict on prefixes: step t of a stream must return, bit for bit, what
 // predict returns on x[:, 0..t]. Shared by the streaming test files.
 import { expect } from 'vitest';
-import { tensor, type Stream, type Tensor } from '../dist/index.js';
+import { tensor, type ModelBase, type Stream, type Tensor } from '../dist/index.js';
 
 /** Frame t of x (B, T, W): row b is x[b, t, :]. */
 export function frameAt(x: Float32Array, B: number, T: number, W: number, t: number): Float32Array {
@@ -39,3 +39,12 @@ export function expectStreamMatchesPrefixes(
   }
 }
 
+
+/** A stream of `model` against predict on every prefix, then again after reset(). */
+export function expectMatchesAroundReset(model: ModelBase, x: Float32Array, B: number, T: number, D: number): void {
+  const stream = model.stream({ batchSize: B });
+  expectStreamMatchesPrefixes(stream, x, B, T, D, (p) => model.predict(p) as Tensor);
+  stream.reset();
+  expectStreamMatchesPrefixes(stream, x, B, T, D, (p) => model.predict(p) as Tensor);
+  stream.dispose();
+}

@@ -12,7 +12,7 @@ import {
 import { expectError, untyped } from './expect-error.js';
 import { testKernelVariant } from './kernel-variant.js';
 import { randomFloats, randomMask, seededRandom } from './random.js';
-import { expectStreamMatchesPrefixes, expectedStep, frameAt, prefix } from './stream-prefix.js';
+import { expectMatchesAroundReset, expectStreamMatchesPrefixes, expectedStep, frameAt, prefix } from './stream-prefix.js';
 
 beforeAll(async () => {
   await ready({ kernels: testKernelVariant() });
@@ -26,15 +26,6 @@ function randomizeWeights(layer: Layer, seed: number): void {
     if (layer instanceof BatchNormalization && i === w.size - 1) data.forEach((v, j) => { data[j] = Math.abs(v) + 0.1; });
     return tensor(data, [...w.shape]);
   }));
-}
-
-/** A stream of `model` against predict on every prefix, then again after reset(). */
-function expectMatchesAroundReset(model: Sequential | Model, x: Float32Array, B: number, T: number, D: number): void {
-  const stream = model.stream({ batchSize: B });
-  expectStreamMatchesPrefixes(stream, x, B, T, D, (p) => model.predict(p) as Tensor);
-  stream.reset();
-  expectStreamMatchesPrefixes(stream, x, B, T, D, (p) => model.predict(p) as Tensor);
-  stream.dispose();
 }
 
 describe('per-frame layers stream, bit for bit with predict on every prefix', () => {

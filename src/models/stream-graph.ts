@@ -21,7 +21,7 @@ import { TimeDistributed } from '../layers/time-distributed.js';
 import { openStream, streamBatchSize, type Stream, type StreamInput, type StreamOptions, type StreamStateLabel } from '../streaming/stream.js';
 import { FRAME_LAYER_NAMES, frameLayerOps, isFrameLayer, isSingleFrameLayer, type FrameValue } from './stream-frame-layers.js';
 import type { Graph } from './graph.js';
-import type { SymbolicTensor } from '../symbolic.js';
+import type { NestedGraph, SymbolicTensor } from '../symbolic.js';
 
 
 export function openModelStream(graph: Graph, modelName: string, options: StreamOptions | undefined): Stream {
@@ -71,8 +71,13 @@ function checkStreamable(layer: Layer, inputCount: number, rank: number): void {
   }
   if (layer instanceof TimeDistributed) {
     const inner = layer.layer;
+    const innerGraph = inner.nestedGraph();
+    if (innerGraph) {
+      checkFrameModel(layer, innerGraph);
+      return;
+    }
     if (!(inner instanceof Dense || inner instanceof Dropout || isSingleFrameLayer(inner))) {
-      throw new ConfigError(`${layer.name}: TimeDistributed(${inner.className}) cannot stream; TimeDistributed of Dense, Dropout or one of ${FRAME_LAYER_NAMES} can`);
+      throw new ConfigError(`${layer.name}: TimeDistributed(${inner.className}) cannot stream; TimeDistributed of Dense, Dropout, one of ${FRAME_LAYER_NAMES}, or a model of those can`);
     }
     if (!(inner instanceof Dense || inner instanceof Dropout)) checkStreamable(inner, 1, rank - 1);
     return;
@@ -98,6 +103,42 @@ function checkStreamable(layer: Layer, inputCount: number, rank: number): void {
   }
   if (layer instanceof Dense || layer instanceof Dropout || layer instanceof Masking || layer instanceof Embedding || layer instanceof InputLayer) return;
   throw new ConfigError(`${layer.name}: ${layer.className} cannot run one frame at a time in a stream`);
+}
+
+/**
+ * TimeDistributed(model) runs the model on each frame alone, so every layer inside it must run on
+ * one frame's features with nothing carried to the next: no recurrent layer, no time axis.
+ */
+function checkFrameModel(wrapper: TimeDistributed, graph: NestedGraph): void {
+  for (const node of graph.nodes) {
+    const { layer } = node;
+    if (layer instanceof InputLayer) continue;
+    const rank = node.inputs[0]?.shape.length ?? 2;
+    if (layer instanceof RecurrentLayer || layer instanceof Bidirectional || rank !== 2) {
+      throw new ConfigError(`${wrapper.name}: TimeDistributed(${wrapper.layer.className}) cannot stream: its layer ${layer.name} (${layer.className}) reads a sequence within each frame; a stream runs a wrapped model on one frame's features (rank-2 inputs) only`);
+    }
+    try {
+      checkStreamable(layer, node.inputs.length, rank);
+    } catch (error) {
+      if (error instanceof ConfigError) throw new ConfigError(`${wrapper.name}: TimeDistributed(${wrapper.layer.className}) cannot stream: ${error.message}`, { cause: error });
+      throw error;
+    }
+  }
+}
+
+/** TimeDistributed(model) on one frame: the model's nodes on the frame's features; the wrapper keeps the frame's mask, as predict does. */
+function frameModelOps(builder: StreamProgramBuilder, graph: NestedGraph, x: FrameValue, states: StreamStateLabel[], units: number[]): FrameValue {
+  const [input] = graph.inputs;
+  const [output] = graph.outputs;
+  if (!input || !output) throw new ConfigError('TimeDistributed: the wrapped model has no input or output');
+  // predict runs the model on the folded frames without a mask.
+  const values = new Map<SymbolicTensor, FrameValue>([[input, { value: x.value, mask: 0, sequence: false }]]);
+  for (const node of graph.nodes) {
+    if (node.layer instanceof InputLayer) continue;
+    const outputs = frameOps(builder, node.layer, node.inputs.map((t) => values.get(t) as FrameValue), states, units, node.inputs[0]?.shape.length ?? 2);
+    node.outputs.forEach((t, i) => values.set(t, outputs[i] as FrameValue));
+  }
+  return { value: (values.get(output) as FrameValue).value, mask: x.mask, sequence: x.sequence };
 }
 
 /** Only a causal Conv1D of stride 1 gives one output per frame from the frames so far. */
@@ -126,7 +167,10 @@ function frameOps(builder: StreamProgramBuilder, layer: Layer, args: FrameValue[
     const output = { value: step.output, mask: layer.returnSequences ? x.mask : 0, sequence: layer.returnSequences };
     return [output, ...step.states.map((value) => ({ value, mask: 0, sequence: false }))];
   }
-  if (layer instanceof TimeDistributed) return frameOps(builder, layer.layer, args, states, units, rank - 1);
+  if (layer instanceof TimeDistributed) {
+    const innerGraph = layer.layer.nestedGraph();
+    return innerGraph ? [frameModelOps(builder, innerGraph, x, states, units)] : frameOps(builder, layer.layer, args, states, units, rank - 1);
+  }
   if (isFrameLayer(layer)) return frameLayerOps(builder, layer, args, rank);
   if (layer instanceof Dense) {
     const [kernel, bias] = layer.getWeights();
