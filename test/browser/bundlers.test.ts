@@ -65,8 +65,10 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * 101.2 KiB measured with both before models as layers and the training set.
  * 113 KiB since the orthogonal initializer's kernel warm-up and the packed Q that recurrent layers
  * keep (issue 13: about 0.7 KB of JS and wasm): 112.1 KiB measured.
+ * 115 KiB since layer.input / output, model.input(s) / output(s), summary's expandNested and
+ * showTrainable and TimeDistributed(model) streams (about 1.8 KB): 113.9 KiB measured.
  */
-const GZIP_BUDGET = 113 * 1024;
+const GZIP_BUDGET = 115 * 1024;
 
 interface AppReport {
   variant: string;
