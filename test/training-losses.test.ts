@@ -222,7 +222,7 @@ describe('loss names and configs', () => {
       [{ class_name: 'BinaryFocalCrossentropy', config: { alpha: [0.1, 0.9] } }, /'alpha' must be a number,/],
       [{ class_name: 'BinaryFocalCrossentropy', config: { apply_class_balancing: 1 } }, /'apply_class_balancing' must be a boolean/],
       [{ class_name: 'CategoricalFocalCrossentropy', config: { alpha: [0.1, 'x'] } }, /'alpha' must be a number or a list of numbers, one per class/],
-      [{ class_name: 'Poisson', config: { reduction: 'sum' } }, /reduction must be 'sum_over_batch_size'/],
+      [{ class_name: 'Poisson', config: { reduction: 'auto' } }, /'reduction' must be one of 'sum_over_batch_size', 'sum'/],
       [{ class_name: 'KLDivergence', config: { dtype: 'float16' } }, /'dtype' must be 'float32' or null/],
       [{ class_name: 'SparseCategoricalCrossentropy', config: { ignore_class: 1.5 } }, /'ignore_class' must be null or an integer, received 1.5/],
     ];

@@ -11,9 +11,16 @@ export type LossKind =
   | 'binary_crossentropy' | 'categorical_crossentropy' | 'sparse_categorical_crossentropy'
   | 'binary_focal_crossentropy' | 'categorical_focal_crossentropy';
 
+/**
+ * Keras 3's loss reductions (keras/src/losses/loss.py, standardize_reduction); a config's null is
+ * 'none'. 'mean' is 'sum_over_batch_size' under another name.
+ */
+export type LossReduction = 'sum_over_batch_size' | 'sum' | 'mean' | 'mean_with_sample_weight' | 'none';
+
 /** A loss and its options, with Keras' defaults for those its class does not take. */
 export interface LossSpec {
   readonly kind: LossKind;
+  readonly reduction: LossReduction;
   readonly fromLogits: boolean;
   readonly labelSmoothing: number;
   /** Huber */
@@ -27,7 +34,7 @@ export interface LossSpec {
   readonly ignoreClass: number | null;
 }
 
-export const LOSS_DEFAULTS: Omit<LossSpec, 'kind'> = { fromLogits: false, labelSmoothing: 0, delta: 1, gamma: 2, alpha: 0.25, applyClassBalancing: false, ignoreClass: null };
+export const LOSS_DEFAULTS: Omit<LossSpec, 'kind'> = { reduction: 'sum_over_batch_size', fromLogits: false, labelSmoothing: 0, delta: 1, gamma: 2, alpha: 0.25, applyClassBalancing: false, ignoreClass: null };
 
 /**
  * Targets of one row as the loss function sees them: a sparse label one-hot, label smoothing

@@ -5,9 +5,9 @@
 import { ConfigError, InputError, ShapeError, formatShape } from '../errors.js';
 import { suggestKey } from '../option-keys.js';
 import type { Tensor } from '../tensor.js';
-import { LOSS_DEFAULTS, rowLoss, rowTargets, type LossKind, type LossSpec } from './loss-functions.js';
+import { LOSS_DEFAULTS, rowLoss, rowTargets, type LossKind, type LossReduction, type LossSpec } from './loss-functions.js';
 
-export { EPSILON, type LossKind, type LossSpec } from './loss-functions.js';
+export { EPSILON, type LossKind, type LossReduction, type LossSpec } from './loss-functions.js';
 
 /** Each loss's Keras class, function name and aliases (keras.losses.ALL_OBJECTS_DICT). */
 const LOSS_TABLE: readonly [LossKind, string, readonly string[]][] = [
@@ -63,6 +63,8 @@ function unknownLoss(where: string, what: string, name: string): ConfigError {
 }
 
 
+const REDUCTIONS: readonly LossReduction[] = ['sum_over_batch_size', 'sum', 'mean', 'mean_with_sample_weight', 'none'];
+
 /** The options of a Keras loss config, checked against what the class takes. */
 function lossOptions(kind: LossKind, className: string, config: Record<string, unknown>, where: string): LossSpec {
   const own = CLASS_OPTIONS[kind] ?? [];
@@ -71,9 +73,10 @@ function lossOptions(kind: LossKind, className: string, config: Record<string, u
     if (key === 'name' || key === 'reduction' || key === 'dtype' || own.includes(key)) continue;
     throw new ConfigError(`${at}: unknown loss config key '${key}'; ${className} takes ${['name', 'reduction', 'dtype', ...own].join(', ')}`);
   }
-  const reduction = config.reduction ?? 'sum_over_batch_size';
-  if (reduction !== 'sum_over_batch_size') {
-    throw new ConfigError(`${at}: loss reduction must be 'sum_over_batch_size' (Keras' default), received ${JSON.stringify(reduction)}`);
+  // Absent is Keras' default; null (what get_config writes for reduction=None) is no reduction.
+  const reduction = config.reduction === undefined ? 'sum_over_batch_size' : config.reduction === null ? 'none' : config.reduction;
+  if (typeof reduction !== 'string' || !(REDUCTIONS as readonly string[]).includes(reduction)) {
+    throw new ConfigError(`${at}: loss option 'reduction' must be one of ${REDUCTIONS.map((r) => `'${r}'`).join(', ')} or null, received ${JSON.stringify(config.reduction)}`);
   }
   if (config.name !== undefined && config.name !== null && typeof config.name !== 'string') throw new ConfigError(`${at}: loss option 'name' must be a string, received ${JSON.stringify(config.name)}`);
   if ((config.dtype ?? 'float32') !== 'float32') throw new ConfigError(`${at}: loss option 'dtype' must be 'float32' or null, received ${JSON.stringify(config.dtype)}`);
@@ -98,6 +101,7 @@ function lossOptions(kind: LossKind, className: string, config: Record<string, u
   }
   return {
     kind,
+    reduction: reduction as LossReduction,
     fromLogits: bool('from_logits', d.fromLogits),
     labelSmoothing: number('label_smoothing', d.labelSmoothing, (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
     delta: number('delta', d.delta, (v) => v >= 0, 'a non-negative number'),
@@ -178,11 +182,20 @@ export interface LossResult {
   loss: number;
   /** d loss / d y_pred, shaped as y_pred. */
   gradient: Float32Array;
+  /** Reduction 'none': the weighted value of each row, what Keras' loss returns unreduced. */
+  values?: Float64Array;
 }
 
 /**
- * The compiled loss on one batch: per-row values weighted by the sample weight (per sample) and
- * the mask (total / valid at valid rows, 0 at masked ones), summed and divided by the row count.
+ * The compiled loss on one batch, Keras' reduce_weighted_values: per-row values weighted by the
+ * sample weight (per sample) and the mask, summed and divided by the reduction's divisor.
+ * - sum_over_batch_size, mean: a mask weighs total / valid at valid rows, 0 at masked ones; the
+ *   divisor is the row count (so a masked loss is the mean over the valid rows).
+ * - sum: the mask weighs 0 / 1; no divisor.
+ * - mean_with_sample_weight: the mask weighs 0 / 1; the divisor is the sum of the weights (the row
+ *   count with neither weights nor mask); 0 when that sum is 0, as divide_no_nan gives.
+ * - none: the values stay per row in Keras; `loss` is then their mean, what Keras' loss tracker
+ *   (a Mean of the unreduced values) records, and `gradient` is that mean's.
  * `mask` has one value per row or is undefined.
  */
 export function computeLoss(spec: LossSpec, yTrue: Tensor, yPred: Tensor, mask: Float32Array | undefined, sampleWeight: Float32Array | undefined, where: string): LossResult {
@@ -196,26 +209,36 @@ export function computeLoss(spec: LossSpec, yTrue: Tensor, yPred: Tensor, mask: 
   if (sampleWeight) for (let r = 0; r < rows; r++) weights[r] *= sampleWeight[Math.floor(r / rowsPerSample)];
   // ignore_class masks its rows as Keras does (the loss's own mask, and-ed with the output's).
   const kept = spec.ignoreClass === null ? mask : Float32Array.from({ length: rows }, (_, r) => (targets[r] !== spec.ignoreClass && (!mask || mask.length !== rows || mask[r] !== 0) ? 1 : 0));
-  if (kept && kept.length === rows) {
+  const reduction = spec.reduction;
+  const rescaled = reduction === 'sum_over_batch_size' || reduction === 'mean';
+  const masked = !!kept && kept.length === rows;
+  if (masked) {
     let valid = 0;
     for (let r = 0; r < rows; r++) if (kept[r] !== 0) valid++;
-    for (let r = 0; r < rows; r++) weights[r] *= kept[r] !== 0 ? rows / valid : 0;
+    for (let r = 0; r < rows; r++) weights[r] *= kept[r] !== 0 ? (rescaled ? rows / valid : 1) : 0;
+  }
+  let divisor = reduction === 'sum' ? 1 : rows;
+  if (reduction === 'mean_with_sample_weight' && (sampleWeight || masked)) {
+    divisor = 0;
+    for (let r = 0; r < rows; r++) divisor += weights[r];
   }
   const gradient = new Float32Array(yPred.size);
   const p = yPred.data;
   const rowGradient = new Float64Array(C);
   const rowTarget = new Float64Array(C);
   const rowTargetsOf = hingeTargets(spec, targets);
+  const values = reduction === 'none' ? new Float64Array(rows) : undefined;
   let sum = 0;
   for (let r = 0; r < rows; r++) {
-    const w = weights[r] / rows;
+    const w = divisor === 0 ? 0 : weights[r] / divisor;
     if (w === 0) continue;
     rowTargets(spec, rowTargetsOf, r, C, rowTarget);
     const value = rowLoss(spec, p.subarray(r * C, (r + 1) * C), rowTarget, C, rowGradient);
     sum += weights[r] * value;
+    if (values) values[r] = weights[r] * value;
     for (let c = 0; c < C; c++) gradient[r * C + c] = w * rowGradient[c];
   }
-  return { loss: rows === 0 ? 0 : sum / rows, gradient };
+  return { loss: rows === 0 || divisor === 0 ? 0 : sum / divisor, gradient, ...(values ? { values } : {}) };
 }
 
 /**

@@ -8,8 +8,11 @@ import { ConfigError } from '../errors.js';
 import { resolveLoss, type LossSpec } from './losses.js';
 import { resolveMetrics, type MetricSpec } from './metrics.js';
 
-/** A loss name (snake_case, camelCase or a Keras class name) or a Keras loss config { class_name, config }. */
-export type LossArgument = string | { class_name: string; config?: { from_logits?: boolean; reduction?: string; [key: string]: unknown } | string; [key: string]: unknown };
+/**
+ * A loss name (snake_case, camelCase or a Keras class name) or a Keras loss config { class_name, config };
+ * config.reduction is 'sum_over_batch_size' (default), 'sum', 'mean', 'mean_with_sample_weight', 'none' or null.
+ */
+export type LossArgument = string | { class_name: string; config?: { from_logits?: boolean; reduction?: string | null; [key: string]: unknown } | string; [key: string]: unknown };
 
 /** One loss for every output, one per output in output order, or one per output name. */
 export type LossesArgument = LossArgument | readonly LossArgument[] | { readonly [outputName: string]: LossArgument };

@@ -248,14 +248,34 @@ export class Trainer {
     const perOutput: number[] = [];
     const gradients: Float32Array[] = [];
     let loss = 0;
+    let unreduced: { name: string; count: number } | null = null;
     this.targets.forEach((target, i) => {
       const result = computeLoss(target.loss, batch.y[i], yPred[i], masks[i], batch.sampleWeight, this.targets.length > 1 ? `${this.model.name} (output ${target.name})` : this.model.name);
+      // Keras adds the outputs' losses as tensors: unreduced ones of different sizes do not add up.
+      if (result.values) {
+        if (unreduced && unreduced.count !== result.values.length) {
+          throw new ConfigError(`${this.model.name}: the losses of outputs ${unreduced.name} and ${target.name} have reduction 'none' with ${unreduced.count} and ${result.values.length} values per batch, which Keras cannot add into one loss; reduce one of them`);
+        }
+        unreduced = { name: target.name, count: result.values.length };
+      }
       perOutput.push(result.loss);
       const w = target.weight;
       loss = this.targets.length === 1 && w === null ? result.loss : Math.fround(loss + (w === null ? result.loss : Math.fround(result.loss * w)));
       gradients.push(w === null || w === 1 ? result.gradient : result.gradient.map((g) => g * w));
     });
     return { loss, perOutput, gradients };
+  }
+
+  /**
+   * Keras 3 differentiates the loss as compute_loss returns it: with reduction 'none' a tensor of
+   * one value per sample, which its torch and JAX backends refuse to differentiate (its TensorFlow
+   * backend takes the gradient of the sum). Refused here, before any work, with the reason.
+   */
+  private checkScalarLoss(what: string): void {
+    const unreduced = this.targets.find((t) => t.loss.reduction === 'none');
+    if (!unreduced) return;
+    const whose = this.targets.length > 1 ? ` of output ${unreduced.name}` : '';
+    throw new ConfigError(`${this.model.name}: ${what}: the loss${whose} has reduction 'none', which leaves one loss value per sample, and training needs one scalar to differentiate (Keras 3's torch and JAX backends raise on it too); compile with 'sum_over_batch_size' (the default), 'sum', 'mean' or 'mean_with_sample_weight' to train; evaluate() takes 'none' (its loss is the mean of the values)`);
   }
 
   /** Forward in training mode, the losses and the gradients on one batch; the tapes are released. */
@@ -342,6 +362,7 @@ export class Trainer {
 
   computeGradients(x: unknown, y: unknown, options: { sampleWeight?: TensorLike } = {}): Tensor[] {
     checkTrainingOptions(options, BATCH_KEYS, `${this.model.name}: computeGradients`, '{ sampleWeight }');
+    this.checkScalarLoss('computeGradients');
     const data = this.checkData(x, y, options.sampleWeight, 'computeGradients');
     const { gradients } = this.gradientsOn(data);
     const shapes = this.model.getWeights().map((w) => w.shape);
@@ -350,6 +371,7 @@ export class Trainer {
 
   trainOnBatch(x: unknown, y: unknown, options: { sampleWeight?: TensorLike } = {}): Logs {
     checkTrainingOptions(options, BATCH_KEYS, `${this.model.name}: trainOnBatch`, '{ sampleWeight }');
+    this.checkScalarLoss('trainOnBatch');
     const data = this.checkData(x, y, options.sampleWeight, 'trainOnBatch');
     const trackers = this.newTrackers();
     this.step(data, trackers);
@@ -420,6 +442,7 @@ export class Trainer {
   async fit(x: unknown, y: unknown, options: FitOptions = {}): Promise<History> {
     const where = `${this.model.name}: fit`;
     checkTrainingOptions(options, FIT_KEYS, where, '{ batchSize: 32, epochs: 10 }');
+    this.checkScalarLoss('fit');
     if (options.classWeight !== undefined) {
       if (options.sampleWeight !== undefined) throw new ConfigError(`${where}: options 'classWeight' and 'sampleWeight' cannot be used together, as in Keras; fold the class weights into sampleWeight`);
       if (this.targets.length > 1) throw new ConfigError(`${where}: option 'classWeight' works for a model with one output only (Keras' rule); this one has ${this.targets.length}`);

@@ -145,3 +145,30 @@ export function referenceReducedLoss(values: number[], samples: number, mask?: A
 export function referenceLoss(kind: ReferenceLossKind, yTrue: ArrayLike<number>, yPred: ArrayLike<number>, C: number, samples: number, options: ReferenceLossOptions = {}, mask?: ArrayLike<number>, sampleWeight?: ArrayLike<number>): number {
   return referenceReducedLoss(referenceLossValues(kind, yTrue, yPred, C, options), samples, mask, sampleWeight);
 }
+
+export type ReferenceReduction = 'sum_over_batch_size' | 'mean' | 'sum' | 'mean_with_sample_weight' | 'none';
+
+/**
+ * Keras 3's reduce_weighted_values (keras/src/losses/loss.py) for every reduction, on per-row
+ * values with weights per sample (repeated over the rows of a sample) and a 0/1 mask per row:
+ * apply_mask (total / valid for sum_over_batch_size and mean, 0 / 1 otherwise), the product, then
+ * reduce_values (sum; divided by the count, or by the sum of the weights for
+ * mean_with_sample_weight, no-NaN division). 'none' gives the mean of the weighted values, which
+ * is what Keras' loss tracker (a Mean) records of an unreduced loss.
+ */
+export function referenceReduction(values: number[], samples: number, reduction: ReferenceReduction, mask?: ArrayLike<number>, sampleWeight?: ArrayLike<number>): number {
+  const rows = values.length;
+  const perSample = rows / samples;
+  let weights: number[] | null = sampleWeight ? values.map((_, r) => sampleWeight[Math.floor(r / perSample)]) : null;
+  if (mask) {
+    const valid = Array.from(mask).filter((m) => m !== 0).length;
+    const scale = reduction === 'sum_over_batch_size' || reduction === 'mean' ? (valid === 0 ? 0 : rows / valid) : 1;
+    const maskWeights = Array.from(mask, (m) => (m !== 0 ? scale : 0));
+    weights = weights ? weights.map((w, r) => w * maskWeights[r]) : maskWeights;
+  }
+  const weighted = weights ? values.map((v, r) => v * (weights as number[])[r]) : values;
+  const total = sum(weighted);
+  if (reduction === 'sum') return total;
+  const divisor = reduction === 'mean_with_sample_weight' && weights ? sum(weights) : rows;
+  return divisor === 0 ? 0 : total / divisor;
+}
