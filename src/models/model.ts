@@ -247,7 +247,7 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
   /** @internal Keras 3's get_compile_config(), or null when the model is not compiled. */
   compileConfig(): Record<string, unknown> | null {
     if (!this.trainer || !this.compileOptions) return null;
-    return compileConfig(this.trainer.optimizer, this.compileOptions.loss, this.compileOptions.metrics, this.compileOptions.lossWeights);
+    return compileConfig(this.trainer.optimizer, this.compileOptions.loss, this.compileOptions.metrics, this.compileOptions.lossWeights, this.compileOptions.weightedMetrics);
   }
 
   /** @internal Whether Keras serialises the model as a Sequential (else as a Functional model). */

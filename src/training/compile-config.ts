@@ -33,13 +33,13 @@ function asWritten(value: unknown): unknown {
   return value;
 }
 
-export function compileConfig(optimizer: Optimizer, loss: LossesArgument, metrics: MetricsArgument | null | undefined, lossWeights?: LossWeights): Record<string, unknown> {
+export function compileConfig(optimizer: Optimizer, loss: LossesArgument, metrics: MetricsArgument | null | undefined, lossWeights?: LossWeights, weightedMetrics?: MetricsArgument | null): Record<string, unknown> {
   return {
     optimizer: optimizerConfig(optimizer),
     loss: asWritten(loss),
     loss_weights: asWritten(lossWeights),
     metrics: asWritten(metrics),
-    weighted_metrics: null,
+    weighted_metrics: asWritten(weightedMetrics),
     run_eagerly: false,
     steps_per_execution: 1,
     jit_compile: false,

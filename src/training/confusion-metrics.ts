@@ -1,7 +1,7 @@
 // Keras 3's Precision, Recall and AUC (keras/src/metrics/confusion_metrics.py and
 // metrics_utils.py at v3.15.1): confusion counts accumulated over an epoch or an
-// evaluate(), the result computed from them. Like Keras' compile metrics they see
-// neither sample weights nor the output mask.
+// evaluate(), the result computed from them. They see the sample weights when
+// compiled as weightedMetrics, and never the output mask (Keras passes them none).
 import { ShapeError, formatShape } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { sigmoid } from './loss-functions.js';
@@ -48,8 +48,10 @@ export class ConfusionMetric {
     this.tp = this.fp = this.fn = 0;
   }
 
-  update(yTrue: Tensor, yPred: Tensor, where: string): void {
+  /** `sampleWeight`: one weight per sample (a weighted metric's), counted for each of its rows. */
+  update(yTrue: Tensor, yPred: Tensor, sampleWeight: Float32Array | undefined, where: string): void {
     const { rows, C } = rowsOf(yPred);
+    const rowsPerSample = rows / Math.max(yPred.shape[0], 1);
     const { threshold, topK, classId } = this.options;
     if (classId !== null && (yPred.rank < 2 || classId >= C)) {
       throw new ShapeError(`${where}: class_id ${classId} needs predictions of shape (samples, classes) with more than ${classId} classes, received ${formatShape(yPred.shape)}`);
@@ -60,12 +62,13 @@ export class ConfusionMetric {
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < C; c++) row[c] = p[r * C + c];
       if (topK !== null) keepTopK(row, topK);
+      const w = sampleWeight ? sampleWeight[Math.floor(r / rowsPerSample)] : 1;
       for (let c = classId ?? 0; c < (classId === null ? C : classId + 1); c++) {
         const label = t[r * C + c] !== 0;
         const positive = row[c] > threshold;
-        if (label && positive) this.tp++;
-        else if (positive) this.fp++;
-        else if (label) this.fn++;
+        if (label && positive) this.tp += w;
+        else if (positive) this.fp += w;
+        else if (label) this.fn += w;
       }
     }
   }
@@ -114,8 +117,10 @@ export class AucMetric {
     this.fn = make();
   }
 
-  update(yTrue: Tensor, yPred: Tensor, where: string): void {
+  /** `sampleWeight`: one weight per sample (a weighted metric's), times the label weight. */
+  update(yTrue: Tensor, yPred: Tensor, sampleWeight: Float32Array | undefined, where: string): void {
     const { rows, C } = rowsOf(yPred);
+    const rowsPerSample = rows / Math.max(yPred.shape[0], 1);
     const { multiLabel, numLabels, labelWeights } = this.options;
     if (multiLabel && (yPred.rank !== 2 || (numLabels !== null && numLabels !== C))) {
       throw new ShapeError(`${where}: multi_label AUC needs predictions of shape (samples, ${numLabels ?? 'labels'}), received ${formatShape(yPred.shape)}`);
@@ -129,7 +134,7 @@ export class AucMetric {
         const i = r * C + c;
         const x = this.options.fromLogits ? Math.fround(sigmoid(yPred.data[i])) : yPred.data[i];
         const label = yTrue.data[i] !== 0;
-        const w = weights === null ? 1 : weights[c];
+        const w = (weights === null ? 1 : weights[c]) * (sampleWeight ? sampleWeight[Math.floor(r / rowsPerSample)] : 1);
         const l = this.options.multiLabel ? c : 0;
         const counts = label ? this.tp[l] : this.fp[l];
         if (this.evenly) {

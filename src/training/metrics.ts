@@ -1,18 +1,20 @@
 // Keras 3 compile metrics (keras/src/metrics at v3.15.1, resolved as
 // trainers/compile_utils.py get_metric does) as running values over an epoch or an
-// evaluate() (../shared/training/README.md, "Metrics and logs"). They ignore sample
-// weights; the mean metrics use the output's mask, RootMeanSquaredError, Precision,
-// Recall and AUC do not (Keras passes them no mask either).
+// evaluate() (../shared/training/README.md, "Metrics and logs"). compile's metrics
+// ignore sample weights, its weightedMetrics use them; the mean metrics use the output's
+// mask, RootMeanSquaredError, Precision, Recall, AUC and the scores do not (Keras passes
+// them no mask either).
 import { ConfigError } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { AucMetric, ConfusionMetric, type AucOptions, type ConfusionOptions } from './confusion-metrics.js';
 import { LOSS_DEFAULTS, rowLoss, rowTargets, type LossKind, type LossSpec } from './loss-functions.js';
 import { hingeTargets, lossLayout } from './losses.js';
+import { FBetaState, R2State, resolveScoreMetric, type FBetaOptions, type R2Options } from './score-metrics.js';
 
 export type MetricKind =
   | 'binary_accuracy' | 'categorical_accuracy' | 'sparse_categorical_accuracy'
   | 'top_k_categorical_accuracy' | 'sparse_top_k_categorical_accuracy'
-  | 'loss' | 'root_mean_squared_error' | 'precision' | 'recall' | 'auc';
+  | 'loss' | 'root_mean_squared_error' | 'precision' | 'recall' | 'auc' | 'fbeta' | 'r2';
 
 export interface MetricSpec {
   /** The history key: the string as given, or the config's name. */
@@ -29,6 +31,8 @@ export interface MetricSpec {
   readonly negate?: boolean;
   readonly confusion?: ConfusionOptions;
   readonly auc?: AucOptions;
+  readonly fbeta?: FBetaOptions;
+  readonly r2?: R2Options;
 }
 
 interface MetricClass {
@@ -68,6 +72,9 @@ const METRIC_CLASSES: Record<string, MetricClass> = {
   Precision: { kind: 'precision', defaultName: 'precision', keys: ['thresholds', 'top_k', 'class_id'] },
   Recall: { kind: 'recall', defaultName: 'recall', keys: ['thresholds', 'top_k', 'class_id'] },
   AUC: { kind: 'auc', defaultName: 'auc', keys: ['num_thresholds', 'curve', 'summation_method', 'thresholds', 'multi_label', 'num_labels', 'label_weights', 'from_logits'] },
+  F1Score: { kind: 'fbeta', defaultName: 'f1_score', keys: ['average', 'threshold'] },
+  FBetaScore: { kind: 'fbeta', defaultName: 'fbeta_score', keys: ['average', 'beta', 'threshold'] },
+  R2Score: { kind: 'r2', defaultName: 'r2_score', keys: ['class_aggregation', 'num_regressors'] },
 };
 
 /** Keras' to_snake_case. */
@@ -132,6 +139,18 @@ function metricSpec(className: string, config: Record<string, unknown>, name: st
     }
     case 'auc':
       return { name, kind: 'auc', auc: aucOptions(config, option, at) };
+    case 'fbeta':
+    case 'r2': {
+      const scores = resolveScoreMetric(className, config, at);
+      // Logs hold one number per name; Keras' per-class result is a list.
+      if (scores.fbeta?.average === null) {
+        throw new ConfigError(`${at}: average null (Keras' default) gives one score per class, a list, and logs here hold one number per name; pass { class_name: '${className}', config: { average: 'macro' } } (or 'micro', 'weighted')`);
+      }
+      if (scores.r2?.classAggregation === null) {
+        throw new ConfigError(`${at}: class_aggregation null gives one score per output column, a list, and logs here hold one number per name; pass 'uniform_average' (the default) or 'variance_weighted_average'`);
+      }
+      return { name, kind: metric.kind, ...scores };
+    }
     default:
       return { name, kind: metric.kind };
   }
@@ -315,10 +334,14 @@ function metricValues(spec: MetricSpec, kind: MetricKind, yTrue: Tensor, yPred: 
 interface MetricState {
   reset(): void;
   readonly value: number;
-  update(yTrue: Tensor, yPred: Tensor, mask: Float32Array | undefined, where: string): void;
+  /** `sampleWeight`: one weight per sample (a weighted metric's), or undefined. */
+  update(yTrue: Tensor, yPred: Tensor, mask: Float32Array | undefined, sampleWeight: Float32Array | undefined, where: string): void;
 }
 
-/** Keras' MeanMetricWrapper: the mean of per-sample values, the mask as the weight. */
+/**
+ * Keras' MeanMetricWrapper: the mean of per-sample values, the mask as the weight. With sample
+ * weights (reduce_to_samplewise_values) each row weighs its sample's weight, times its mask.
+ */
 class MeanMetric implements MetricState {
   private readonly tracker = new MeanTracker();
   private kind: MetricKind | 'accuracy';
@@ -335,22 +358,35 @@ class MeanMetric implements MetricState {
     return this.tracker.value;
   }
 
-  update(yTrue: Tensor, yPred: Tensor, mask: Float32Array | undefined, where: string): void {
+  update(yTrue: Tensor, yPred: Tensor, mask: Float32Array | undefined, sampleWeight: Float32Array | undefined, where: string): void {
     if (this.kind === 'accuracy') this.kind = resolveAccuracy(yTrue, yPred);
     const values = metricValues(this.spec, this.kind, yTrue, yPred, where);
     const batch = yPred.shape[0];
-    if (mask && mask.length === values.length) {
+    const rowMask = mask && mask.length === values.length ? mask : undefined;
+    // Per-step values count 1 / steps each: a sample's steps share its weight.
+    const perSample = values.length / Math.max(batch, 1);
+    if (sampleWeight) {
       let total = 0;
       let count = 0;
       values.forEach((v, r) => {
-        total += v * mask[r];
-        count += mask[r];
+        const w = sampleWeight[Math.floor(r / perSample)] * (rowMask ? rowMask[r] : 1);
+        total += v * w;
+        count += w;
+      });
+      this.tracker.add(total / perSample, count / perSample);
+      return;
+    }
+    if (rowMask) {
+      let total = 0;
+      let count = 0;
+      values.forEach((v, r) => {
+        total += v * rowMask[r];
+        count += rowMask[r];
       });
       this.tracker.add(total, count);
       return;
     }
     // Per-step values are averaged within each sample first; each sample counts once.
-    const perSample = values.length / Math.max(batch, 1);
     let total = 0;
     for (let b = 0; b < batch; b++) {
       let s = 0;
@@ -361,7 +397,7 @@ class MeanMetric implements MetricState {
   }
 }
 
-/** Keras' RootMeanSquaredError: sqrt of the running mean of each sample's mean squared error (no mask). */
+/** Keras' RootMeanSquaredError: sqrt of the running (weighted) mean of each sample's mean squared error (no mask). */
 class RootMeanSquaredMetric implements MetricState {
   private readonly tracker = new MeanTracker();
 
@@ -373,17 +409,20 @@ class RootMeanSquaredMetric implements MetricState {
     return Math.sqrt(this.tracker.value);
   }
 
-  update(yTrue: Tensor, yPred: Tensor, _mask: Float32Array | undefined, where: string): void {
+  update(yTrue: Tensor, yPred: Tensor, _mask: Float32Array | undefined, sampleWeight: Float32Array | undefined, where: string): void {
     const { targets } = lossLayout('mse', yTrue, yPred, where);
     const batch = yPred.shape[0];
     const perSample = yPred.size / Math.max(batch, 1);
     let total = 0;
+    let count = 0;
     for (let b = 0; b < batch; b++) {
       let s = 0;
       for (let i = b * perSample; i < (b + 1) * perSample; i++) s += (yPred.data[i] - targets[i]) ** 2;
-      total += s / perSample;
+      const w = sampleWeight ? sampleWeight[b] : 1;
+      total += (w * s) / perSample;
+      count += w;
     }
-    this.tracker.add(total, batch);
+    this.tracker.add(total, count);
   }
 }
 
@@ -399,9 +438,26 @@ class CountingMetric implements MetricState {
     return this.counts.value;
   }
 
-  update(yTrue: Tensor, yPred: Tensor, _mask: Float32Array | undefined, where: string): void {
+  update(yTrue: Tensor, yPred: Tensor, _mask: Float32Array | undefined, sampleWeight: Float32Array | undefined, where: string): void {
     lossLayout('mse', yTrue, yPred, where);
-    this.counts.update(yTrue, yPred, where);
+    this.counts.update(yTrue, yPred, sampleWeight, where);
+  }
+}
+
+/** F1Score, FBetaScore (an average) and R2Score (an aggregation): one number from the epoch's counts. */
+class ScoreMetric implements MetricState {
+  constructor(private readonly state: FBetaState | R2State) {}
+
+  reset(): void {
+    this.state.reset();
+  }
+
+  get value(): number {
+    return this.state.scores()[0];
+  }
+
+  update(yTrue: Tensor, yPred: Tensor, _mask: Float32Array | undefined, sampleWeight: Float32Array | undefined, where: string): void {
+    this.state.update(yTrue, yPred, sampleWeight, where);
   }
 }
 
@@ -411,6 +467,8 @@ function metricState(spec: MetricSpec): MetricState {
     case 'precision':
     case 'recall': return new CountingMetric(new ConfusionMetric(spec.kind, spec.confusion as ConfusionOptions));
     case 'auc': return new CountingMetric(new AucMetric(spec.auc as AucOptions));
+    case 'fbeta': return new ScoreMetric(new FBetaState(spec.fbeta as FBetaOptions));
+    case 'r2': return new ScoreMetric(new R2State(spec.r2 as R2Options));
     default: return new MeanMetric(spec);
   }
 }
@@ -433,8 +491,11 @@ export class RunningMetric {
     return this.state.value;
   }
 
-  /** Adds one batch; `mask` has one value per row of y_pred's last axis, or is undefined. */
-  update(yTrue: Tensor, yPred: Tensor, mask: Float32Array | undefined, where = this.name): void {
-    this.state.update(yTrue, yPred, mask, where);
+  /**
+   * Adds one batch; `mask` has one value per row of y_pred's last axis, or is undefined;
+   * `sampleWeight` (a weighted metric's) one per sample, or undefined.
+   */
+  update(yTrue: Tensor, yPred: Tensor, mask: Float32Array | undefined, where = this.name, sampleWeight?: Float32Array): void {
+    this.state.update(yTrue, yPred, mask, sampleWeight, where);
   }
 }

@@ -3,7 +3,8 @@
 // for every output; a list goes in output order, a dict by output name), an
 // optional loss weight, and metrics; and the log names: `loss` is the weighted
 // sum, `<output>_loss` each unweighted loss (only with several outputs), and a
-// metric of a multi-output model is `<output>_<metric>`.
+// metric of a multi-output model is `<output>_<metric>`; weightedMetrics come after
+// every metric, a name already taken getting a `weighted_` prefix (CompileMetrics.result).
 import { ConfigError } from '../errors.js';
 import { resolveLoss, type LossSpec } from './losses.js';
 import { resolveMetrics, type MetricSpec } from './metrics.js';
@@ -29,6 +30,8 @@ export interface OutputTarget {
   readonly weight: number | null;
   /** Metric specs with their log names (prefixed with the output name when there are several outputs). */
   readonly metrics: MetricSpec[];
+  /** compile's weightedMetrics for this output: updated with the sample weights, named as Keras names them. */
+  readonly weightedMetrics: MetricSpec[];
 }
 
 const isKerasConfig = (value: unknown) => !!value && typeof value === 'object' && typeof (value as { class_name?: unknown }).class_name === 'string';
@@ -47,9 +50,18 @@ function perOutput<T>(value: unknown, names: readonly string[], key: string, whe
   return names.map((name) => (name in record ? record[name] : fill(name)));
 }
 
+/** One entry of metrics (a list, one metric, or null) per output. */
+function metricListsOf(metrics: unknown, names: readonly string[], key: string, where: string): unknown[] {
+  const several = names.length > 1;
+  if (metrics === undefined || metrics === null) return names.map(() => []);
+  if (!several) return [Array.isArray(metrics) ? metrics.flat() : isKerasConfig(metrics) ? [metrics] : isRecord(metrics) ? Object.values(metrics).flat() : metrics];
+  if (isRecord(metrics) || Array.isArray(metrics)) return perOutput(metrics, names, key, where, () => []);
+  throw new ConfigError(`${where}: option '${key}' of a model with several outputs must be a list in output order or a dict by output name, received ${JSON.stringify(metrics)}`);
+}
+
 /** @internal */
 export function resolveOutputTargets(
-  names: readonly string[], loss: unknown, lossWeights: unknown, metrics: unknown, where: string,
+  names: readonly string[], loss: unknown, lossWeights: unknown, metrics: unknown, where: string, weightedMetrics: unknown = null,
 ): OutputTarget[] {
   const several = names.length > 1;
   if (loss === undefined || loss === null) throw new ConfigError(`${where}: option 'loss' is required`);
@@ -64,27 +76,38 @@ export function resolveOutputTargets(
     }
     weights = given as (number | null)[];
   }
-  let metricLists: unknown[];
-  if (metrics === undefined || metrics === null) metricLists = names.map(() => []);
-  else if (!several) metricLists = [Array.isArray(metrics) ? metrics.flat() : isKerasConfig(metrics) ? [metrics] : isRecord(metrics) ? Object.values(metrics).flat() : metrics];
-  else if (isRecord(metrics) || Array.isArray(metrics)) metricLists = perOutput(metrics, names, 'metrics', where, () => []);
-  else throw new ConfigError(`${where}: option 'metrics' of a model with several outputs must be a list in output order or a dict by output name, received ${JSON.stringify(metrics)}`);
-  // CompileMetrics.result(): a log name already taken gets _1, _2, ... in compile order.
+  const metricLists = metricListsOf(metrics, names, 'metrics', where);
+  const weightedLists = metricListsOf(weightedMetrics, names, 'weightedMetrics', where);
+  const specsOf = (lists: unknown[], i: number, key: string) => {
+    const entry = lists[i];
+    const own = entry === null || entry === undefined ? [] : typeof entry === 'string' || isKerasConfig(entry) ? [entry] : entry;
+    const at = `${several ? `${where} (output ${names[i]})` : where}${key === 'metrics' ? '' : ` ${key}`}`;
+    return resolveMetrics(own, at);
+  };
+  // CompileMetrics.result(): a metric log name already taken gets _1, _2, ... in compile order.
   const seen = new Map<string, number>();
   const unique = (spec: MetricSpec): MetricSpec => {
     const count = seen.get(spec.name) ?? 0;
     seen.set(spec.name, count + 1);
     return count === 0 ? spec : { ...spec, name: `${spec.name}_${count}` };
   };
-  return names.map((name, i) => {
-    const entry = metricLists[i];
-    const own = entry === null || entry === undefined ? [] : typeof entry === 'string' || isKerasConfig(entry) ? [entry] : entry;
-    const specs = resolveMetrics(own, several ? `${where} (output ${name})` : where);
-    return {
-      name,
-      loss: resolveLoss(losses[i] as LossArgument, several ? `${where} (output ${name})` : where),
-      weight: weights[i],
-      metrics: (several ? specs.map((s) => ({ ...s, name: `${name}_${s.name}` })) : specs).map(unique),
-    };
-  });
+  const prefixed = (output: string, metric: string) => (several ? `${output}_${metric}` : metric);
+  const metricSpecs = names.map((name, i) => specsOf(metricLists, i, 'metrics').map((s) => unique({ ...s, name: prefixed(name, s.name) })));
+  // Then the weighted ones: a name already taken becomes weighted_<metric> (after the output
+  // prefix), and that one, if taken too, weighted_<metric>_1, _2, ...
+  const weightedSpecs = names.map((name, i) => specsOf(weightedLists, i, 'weightedMetrics').map((s) => {
+    const plain = prefixed(name, s.name);
+    if (!seen.has(plain)) {
+      seen.set(plain, 1);
+      return { ...s, name: plain };
+    }
+    return unique({ ...s, name: prefixed(name, `weighted_${s.name}`) });
+  }));
+  return names.map((name, i) => ({
+    name,
+    loss: resolveLoss(losses[i] as LossArgument, several ? `${where} (output ${name})` : where),
+    weight: weights[i],
+    metrics: metricSpecs[i],
+    weightedMetrics: weightedSpecs[i],
+  }));
 }

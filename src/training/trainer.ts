@@ -30,6 +30,11 @@ export interface CompileOptions {
   lossWeights?: number | readonly (number | null)[] | { readonly [outputName: string]: number } | null;
   /** Metric names, e.g. ['accuracy', 'mae']; with several outputs, per output (a list in output order, or by output name). */
   metrics?: MetricsArgument | null;
+  /**
+   * Keras' weighted_metrics: metrics computed with the sample weights (and class weights) of fit
+   * and evaluate, logged after every metric; a name a metric already has becomes `weighted_<name>`.
+   */
+  weightedMetrics?: MetricsArgument | null;
 }
 
 /** Targets y: a tensor for a single-output model; for several outputs a list in output order, or a dict by output name. */
@@ -90,7 +95,7 @@ function kerasOrderedResult(logs: Logs): EvaluateResult {
   return Object.defineProperty(logs, Symbol.iterator, { value: () => values[Symbol.iterator](), enumerable: false }) as EvaluateResult;
 }
 
-const COMPILE_KEYS = ['optimizer', 'loss', 'lossWeights', 'metrics'];
+const COMPILE_KEYS = ['optimizer', 'loss', 'lossWeights', 'metrics', 'weightedMetrics'];
 const FIT_KEYS = ['batchSize', 'epochs', 'shuffle', 'validationSplit', 'validationData', 'sampleWeight', 'classWeight', 'initialEpoch', 'callbacks', 'verbose', 'seed'];
 const EVALUATE_KEYS = ['batchSize', 'sampleWeight', 'verbose', 'callbacks', 'returnDict'];
 const BATCH_KEYS = ['sampleWeight'];
@@ -185,6 +190,7 @@ interface Trackers {
   total: MeanTracker;
   perOutput: MeanTracker[];
   metrics: RunningMetric[][];
+  weightedMetrics: RunningMetric[][];
 }
 
 /** A mask on the output: one value per loss row, or undefined. */
@@ -209,7 +215,7 @@ export class Trainer {
     // As in Keras, compile() fixes which layers train: a later change of `trainable` waits for the next compile().
     this.frozen = model.frozenLeafLayers();
     this.optimizer = resolveOptimizer(options.optimizer ?? 'rmsprop', where);
-    this.targets = resolveOutputTargets(model.outputNames(), options.loss, options.lossWeights, options.metrics, where);
+    this.targets = resolveOutputTargets(model.outputNames(), options.loss, options.lossWeights, options.metrics, where, options.weightedMetrics);
   }
 
   private newTrackers(): Trackers {
@@ -217,14 +223,17 @@ export class Trainer {
       total: new MeanTracker(),
       perOutput: this.targets.map(() => new MeanTracker()),
       metrics: this.targets.map((t) => t.metrics.map((spec) => new RunningMetric({ ...spec }))),
+      weightedMetrics: this.targets.map((t) => t.weightedMetrics.map((spec) => new RunningMetric({ ...spec }))),
     };
   }
 
   /** Adds one batch of `rows` samples: its total and per-output losses, and the metrics on its predictions. */
-  private track(trackers: Trackers, rows: number, loss: number, perOutput: readonly number[], y: readonly Tensor[], yPred: readonly Tensor[], masks: readonly (Float32Array | undefined)[]): void {
+  private track(trackers: Trackers, rows: number, loss: number, perOutput: readonly number[], batch: Batch, yPred: readonly Tensor[], masks: readonly (Float32Array | undefined)[]): void {
     trackers.total.add(loss * rows, rows);
     perOutput.forEach((l, i) => trackers.perOutput[i].add(l * rows, rows));
+    const { y, sampleWeight } = batch;
     trackers.metrics.forEach((metrics, i) => { for (const m of metrics) m.update(y[i], yPred[i], masks[i], `${this.model.name}: metric ${m.name}`); });
+    trackers.weightedMetrics.forEach((metrics, i) => { for (const m of metrics) m.update(y[i], yPred[i], masks[i], `${this.model.name}: weighted metric ${m.name}`, sampleWeight); });
   }
 
   private batchOf(x: readonly Tensor[], y: readonly Tensor[], sampleWeight: Float32Array | undefined, indices: readonly number[] | null, start: number, end: number): Batch {
@@ -315,7 +324,7 @@ export class Trainer {
     }
     if (arrays.length > 0) this.optimizer.apply(arrays, trained);
     for (const commit of commits) commit();
-    this.track(trackers, batch.y[0].shape[0], loss, perOutput, batch.y, yPred, masks);
+    this.track(trackers, batch.y[0].shape[0], loss, perOutput, batch, yPred, masks);
   }
 
   /** y as one tensor per output: a tensor for one output, a list in output order, or a dict by output name. */
@@ -378,11 +387,12 @@ export class Trainer {
     return this.logs(trackers, '');
   }
 
-  /** Keras' log order: loss, each output's loss (several outputs only), then the metrics output by output. */
+  /** Keras' log order: loss, each output's loss (several outputs only), the metrics output by output, then the weighted metrics. */
   private logs(trackers: Trackers, prefix: string): Logs {
     const logs: Logs = { [`${prefix}loss`]: trackers.total.value };
     if (this.targets.length > 1) this.targets.forEach((t, i) => { logs[`${prefix}${t.name}_loss`] = trackers.perOutput[i].value; });
     for (const metrics of trackers.metrics) for (const m of metrics) logs[`${prefix}${m.name}`] = m.value;
+    for (const metrics of trackers.weightedMetrics) for (const m of metrics) logs[`${prefix}${m.name}`] = m.value;
     return logs;
   }
 
@@ -433,7 +443,7 @@ export class Trainer {
       const yPred = results.map((r) => r.tensor);
       const masks = results.map((r) => outputMask(r.mask));
       const { loss, perOutput } = this.lossesOn(batch, yPred, masks);
-      this.track(trackers, end - start, loss, perOutput, batch.y, yPred, masks);
+      this.track(trackers, end - start, loss, perOutput, batch, yPred, masks);
       for (const cb of callbacks) await cb.onTestBatchEnd?.(k, this.logs(trackers, ''));
     }
     return this.logs(trackers, prefix);

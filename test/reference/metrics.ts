@@ -92,3 +92,61 @@ export function mannWhitneyAuc(yTrue: ArrayLike<number>, yPred: ArrayLike<number
   }
   return wins / pairs;
 }
+
+/**
+ * Keras' FBetaScore over all rows at once, `(samples, classes)` row-major, from its formula: a
+ * prediction is 1 above `threshold` (or, with null, at the row's maximum when that is not 0),
+ * precision and recall per class with epsilon 1e-7 in each denominator, then the average.
+ */
+export function referenceFBeta(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, C: number, average: 'micro' | 'macro' | 'weighted', beta: number, threshold: number | null, weights?: ArrayLike<number>): number {
+  const eps = 1e-7;
+  const rows = yPred.length / C;
+  const counts = Array.from({ length: average === 'micro' ? 1 : C }, () => ({ tp: 0, fp: 0, fn: 0, support: 0 }));
+  for (let r = 0; r < rows; r++) {
+    const row = Array.from({ length: C }, (_, c) => yPred[r * C + c]);
+    const peak = Math.max(...row);
+    row.forEach((v, c) => {
+      const predicted = threshold === null ? v >= peak && Math.abs(v) > 1e-9 : v > threshold;
+      const label = yTrue[r * C + c] === 1;
+      const w = weights ? weights[r] : 1;
+      const k = counts[average === 'micro' ? 0 : c];
+      if (predicted && label) k.tp += w;
+      if (predicted && !label) k.fp += w;
+      if (!predicted && label) k.fn += w;
+      if (label) k.support += w;
+    });
+  }
+  const scores = counts.map(({ tp, fp, fn }) => {
+    const precision = tp / (tp + fp + eps);
+    const recall = tp / (tp + fn + eps);
+    return (1 + beta * beta) * (precision * recall) / (beta * beta * precision + recall + eps);
+  });
+  if (average !== 'weighted') return scores.reduce((a, b) => a + b, 0) / scores.length;
+  const support = counts.reduce((a, k) => a + k.support, 0) + eps;
+  return scores.reduce((a, s, c) => a + s * (counts[c].support / support), 0);
+}
+
+/** Keras' R2Score with uniform_average over all rows at once: 1 - SS_res / SS_tot per column, averaged. */
+export function referenceR2(yTrue: ArrayLike<number>, yPred: ArrayLike<number>, C: number, weights?: ArrayLike<number>): number {
+  const rows = yPred.length / C;
+  let total = 0;
+  for (let c = 0; c < C; c++) {
+    let wSum = 0;
+    let mean = 0;
+    for (let r = 0; r < rows; r++) {
+      const w = weights ? weights[r] : 1;
+      wSum += w;
+      mean += w * yTrue[r * C + c];
+    }
+    mean /= wSum;
+    let residual = 0;
+    let spread = 0;
+    for (let r = 0; r < rows; r++) {
+      const w = weights ? weights[r] : 1;
+      residual += w * (yTrue[r * C + c] - yPred[r * C + c]) ** 2;
+      spread += w * (yTrue[r * C + c] - mean) ** 2;
+    }
+    total += 1 - residual / spread;
+  }
+  return total / C;
+}
