@@ -217,7 +217,7 @@ describe('loss names and configs', () => {
       [{ class_name: 'Huber', config: { delta: '1' } }, /'delta' must be a non-negative number, received "1"/],
       [{ class_name: 'BinaryCrossentropy', config: { label_smoothing: 1.5 } }, /'label_smoothing' must be a number in \[0, 1\], received 1.5/],
       [{ class_name: 'SparseCategoricalCrossentropy', config: { label_smoothing: 0.1 } }, /unknown loss config key 'label_smoothing'/],
-      [{ class_name: 'CosineSimilarity', config: { axis: 1 } }, /'axis' must be -1/],
+      [{ class_name: 'CosineSimilarity', config: { axis: 'last' } }, /'axis' must be an integer \(the axis a row runs along; -1 the last\), received "last"/],
       [{ class_name: 'BinaryFocalCrossentropy', config: { gamma: -2 } }, /'gamma' must be a non-negative number/],
       [{ class_name: 'BinaryFocalCrossentropy', config: { alpha: [0.1, 0.9] } }, /'alpha' must be a number,/],
       [{ class_name: 'BinaryFocalCrossentropy', config: { apply_class_balancing: 1 } }, /'apply_class_balancing' must be a boolean/],

@@ -21,6 +21,8 @@ export type LossReduction = 'sum_over_batch_size' | 'sum' | 'mean' | 'mean_with_
 export interface LossSpec {
   readonly kind: LossKind;
   readonly reduction: LossReduction;
+  /** The axis a row runs along (Keras' axis), -1 the last. */
+  readonly axis: number;
   readonly fromLogits: boolean;
   readonly labelSmoothing: number;
   /** Huber */
@@ -34,7 +36,7 @@ export interface LossSpec {
   readonly ignoreClass: number | null;
 }
 
-export const LOSS_DEFAULTS: Omit<LossSpec, 'kind'> = { reduction: 'sum_over_batch_size', fromLogits: false, labelSmoothing: 0, delta: 1, gamma: 2, alpha: 0.25, applyClassBalancing: false, ignoreClass: null };
+export const LOSS_DEFAULTS: Omit<LossSpec, 'kind'> = { reduction: 'sum_over_batch_size', axis: -1, fromLogits: false, labelSmoothing: 0, delta: 1, gamma: 2, alpha: 0.25, applyClassBalancing: false, ignoreClass: null };
 
 /**
  * Targets of one row as the loss function sees them: a sparse label one-hot, label smoothing

@@ -5,6 +5,7 @@
 import { ConfigError, InputError, ShapeError, formatShape } from '../errors.js';
 import { suggestKey } from '../option-keys.js';
 import type { Tensor } from '../tensor.js';
+import { movedAxis, movedTargets, moveAxisToEnd, moveEndToAxis } from './loss-axis.js';
 import { LOSS_DEFAULTS, rowLoss, rowTargets, type LossKind, type LossReduction, type LossSpec } from './loss-functions.js';
 
 export { EPSILON, type LossKind, type LossReduction, type LossSpec } from './loss-functions.js';
@@ -80,8 +81,6 @@ function lossOptions(kind: LossKind, className: string, config: Record<string, u
   }
   if (config.name !== undefined && config.name !== null && typeof config.name !== 'string') throw new ConfigError(`${at}: loss option 'name' must be a string, received ${JSON.stringify(config.name)}`);
   if ((config.dtype ?? 'float32') !== 'float32') throw new ConfigError(`${at}: loss option 'dtype' must be 'float32' or null, received ${JSON.stringify(config.dtype)}`);
-  const axis = config.axis ?? -1;
-  if (axis !== -1) throw new ConfigError(`${at}: loss option 'axis' must be -1 (the last axis), received ${JSON.stringify(config.axis)}`);
   const bool = (key: string, fallback: boolean) => {
     const value = config[key] ?? fallback;
     if (typeof value !== 'boolean') throw new ConfigError(`${at}: loss option '${key}' must be a boolean, received ${JSON.stringify(value)}`);
@@ -102,6 +101,7 @@ function lossOptions(kind: LossKind, className: string, config: Record<string, u
   return {
     kind,
     reduction: reduction as LossReduction,
+    axis: number('axis', d.axis, Number.isInteger, 'an integer (the axis a row runs along; -1 the last)'),
     fromLogits: bool('from_logits', d.fromLogits),
     labelSmoothing: number('label_smoothing', d.labelSmoothing, (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
     delta: number('delta', d.delta, (v) => v >= 0, 'a non-negative number'),
@@ -199,6 +199,12 @@ export interface LossResult {
  * `mask` has one value per row or is undefined.
  */
 export function computeLoss(spec: LossSpec, yTrue: Tensor, yPred: Tensor, mask: Float32Array | undefined, sampleWeight: Float32Array | undefined, where: string): LossResult {
+  const axis = spec.axis === -1 ? null : movedAxis(spec.axis, yPred, !!mask, where);
+  if (axis !== null) {
+    const moved = movedTargets(yTrue, yPred, spec.axis, spec.kind === 'sparse_categorical_crossentropy', where);
+    const result = computeLoss({ ...spec, axis: -1 }, moved, moveAxisToEnd(yPred, axis), undefined, sampleWeight, where);
+    return { ...result, gradient: moveEndToAxis(result.gradient, yPred.shape, axis) };
+  }
   const { rows, C, targets } = lossLayout(spec.kind, yTrue, yPred, where, spec.ignoreClass);
   if (typeof spec.alpha !== 'number' && spec.alpha.length !== C) {
     throw new ConfigError(`${where}: CategoricalFocalCrossentropy alpha has ${spec.alpha.length} entries for ${C} classes; give one weight per class or a single number`);

@@ -9,6 +9,7 @@ import type { Tensor } from '../tensor.js';
 import { AucMetric, ConfusionMetric, type AucOptions, type ConfusionOptions } from './confusion-metrics.js';
 import { LOSS_DEFAULTS, rowLoss, rowTargets, type LossKind, type LossSpec } from './loss-functions.js';
 import { hingeTargets, lossLayout } from './losses.js';
+import { movedAxis, movedTargets, moveAxisToEnd } from './loss-axis.js';
 import { FBetaState, R2State, resolveScoreMetric, type FBetaOptions, type R2Options } from './score-metrics.js';
 
 export type MetricKind =
@@ -115,14 +116,13 @@ function metricSpec(className: string, config: Record<string, unknown>, name: st
     case 'sparse_top_k_categorical_accuracy':
       return { name, kind: metric.kind, k: option.integer('k', 5, 1), fromSortedIds: option.boolean('from_sorted_ids', false) };
     case 'loss': {
-      const axis = config.axis ?? -1;
-      if (axis !== -1) throw new ConfigError(`${at}: metric option 'axis' must be -1 (the last axis), received ${JSON.stringify(config.axis)}`);
       if ((config.ignore_class ?? null) !== null) throw new ConfigError(`${at}: metric option 'ignore_class' must be null, received ${JSON.stringify(config.ignore_class)}`);
       const loss: LossSpec = {
         ...LOSS_DEFAULTS,
         kind: metric.loss as LossKind,
         fromLogits: option.boolean('from_logits', false),
         labelSmoothing: option.number('label_smoothing', 0, (v) => v >= 0 && v <= 1, 'a number in [0, 1]'),
+        axis: option.number('axis', -1, Number.isInteger, 'an integer (the axis a row runs along; -1 the last)'),
       };
       return { name, kind: 'loss', loss, negate: metric.loss === 'cosine_similarity' };
     }
@@ -275,7 +275,7 @@ function inTopK(p: ArrayLike<number>, at: number, C: number, label: number, k: n
 }
 
 /** Per-row metric values (rows of the last axis of y_pred) for one batch. */
-function metricValues(spec: MetricSpec, kind: MetricKind, yTrue: Tensor, yPred: Tensor, where: string): Float64Array {
+function metricValues(spec: MetricSpec, kind: MetricKind, yTrue: Tensor, yPred: Tensor, masked: boolean, where: string): Float64Array {
   const C = yPred.shape[yPred.rank - 1];
   const rows = yPred.size / C;
   const p = yPred.data;
@@ -283,6 +283,11 @@ function metricValues(spec: MetricSpec, kind: MetricKind, yTrue: Tensor, yPred: 
   const out = new Float64Array(rows);
   if (kind === 'loss') {
     const loss = spec.loss as LossSpec;
+    const axis = loss.axis === -1 ? null : movedAxis(loss.axis, yPred, masked, where);
+    if (axis !== null) {
+      const moved = movedTargets(yTrue, yPred, loss.axis, loss.kind === 'sparse_categorical_crossentropy', where);
+      return metricValues({ ...spec, loss: { ...loss, axis: -1 } }, kind, moved, moveAxisToEnd(yPred, axis), false, where);
+    }
     const layout = lossLayout(loss.kind, yTrue, yPred, where);
     const targets = hingeTargets(loss, layout.targets);
     const row = new Float64Array(layout.C);
@@ -360,7 +365,7 @@ class MeanMetric implements MetricState {
 
   update(yTrue: Tensor, yPred: Tensor, mask: Float32Array | undefined, sampleWeight: Float32Array | undefined, where: string): void {
     if (this.kind === 'accuracy') this.kind = resolveAccuracy(yTrue, yPred);
-    const values = metricValues(this.spec, this.kind, yTrue, yPred, where);
+    const values = metricValues(this.spec, this.kind, yTrue, yPred, !!mask, where);
     const batch = yPred.shape[0];
     const rowMask = mask && mask.length === values.length ? mask : undefined;
     // Per-step values count 1 / steps each: a sample's steps share its weight.

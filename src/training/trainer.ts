@@ -352,7 +352,8 @@ export class Trainer {
     // Labels are checked on the whole of y, before any step: an index then names the user's own sample.
     const outputs = this.model.trainingGraph(inputs).outputs;
     this.targets.forEach((target, i) => {
-      const classes = outputs[i]?.shape[outputs[i].shape.length - 1];
+      const shape = outputs[i]?.shape ?? [];
+      const classes = shape[target.loss.axis < 0 ? shape.length + target.loss.axis : target.loss.axis];
       const labels = targets[i];
       if (target.loss.kind === 'sparse_categorical_crossentropy' && typeof classes === 'number' && labels) checkClassIndices(labels, classes, `${this.model.name}: ${what}`, target.loss.ignoreClass);
     });
