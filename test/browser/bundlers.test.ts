@@ -67,8 +67,11 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * keep (issue 13: about 0.7 KB of JS and wasm): 112.1 KiB measured.
  * 115 KiB since layer.input / output, model.input(s) / output(s), summary's expandNested and
  * showTrainable and TimeDistributed(model) streams (about 1.8 KB): 113.9 KiB measured.
+ * 118 KiB since training's loss reductions, F1Score / FBetaScore / R2Score with weightedMetrics
+ * and the losses' axis (about 2.8 KB of JS, most of it their option checks and messages):
+ * 116.7 KiB measured.
  */
-const GZIP_BUDGET = 115 * 1024;
+const GZIP_BUDGET = 118 * 1024;
 
 interface AppReport {
   variant: string;
