@@ -2,6 +2,7 @@
 // that axis, the values keep the other axes in order. Keras' test values
 // (losses_test.py test_binary_segmentation_different_axis, torch backend), float64 formulas
 // indexed along the axis directly, central differences, fit, and the refusals.
+import { expectCentralDifferences } from './loss-gradient-check.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ready, tensor, Sequential, Dense, LSTM, TimeDistributed, ConfigError, ShapeError } from '../dist/index.js';
 import { computeLoss, resolveLoss } from '../dist/training/losses.js';
@@ -88,17 +89,7 @@ describe('loss axis', () => {
     };
     const result = computeLoss(spec(className, config), tensor(yTrue, [B, C, T]), tensor(yPred, [B, C, T]), undefined, sampleWeight, 'test');
     close(result.loss, reference(yPred));
-    const pred = Float64Array.from(yPred);
-    for (let i = 0; i < pred.length; i++) {
-      const kept = pred[i];
-      pred[i] = kept + 1e-6;
-      const up = reference(pred);
-      pred[i] = kept - 1e-6;
-      const down = reference(pred);
-      pred[i] = kept;
-      const numeric = (up - down) / 2e-6;
-      expect(Math.abs(result.gradient[i] - numeric), `d/dy_pred[${i}]: ${result.gradient[i]} vs ${numeric}`).toBeLessThanOrEqual(2e-7 + 1e-5 * Math.abs(numeric));
-    }
+    expectCentralDifferences(result.gradient, yPred, reference, 1e-5);
   });
 
   it('the metrics with axis: each sample the mean of its values along the other axes', () => {

@@ -1,6 +1,7 @@
 // Every Keras loss against its float64 reference (test/reference/losses.ts): values with masks
 // and sample weights, gradients by central finite differences of the reference, the names and
 // configs compile() accepts, bad options, and one fit per loss against a float64 training loop.
+import { expectCentralDifferences } from './loss-gradient-check.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ready, tensor, Sequential, Dense, ConfigError } from '../dist/index.js';
 import { computeLoss, resolveLoss } from '../dist/training/losses.js';
@@ -117,19 +118,7 @@ describe('losses against the float64 reference', () => {
       const reference = (pred: ArrayLike<number>) => referenceLoss(c.kind, b.yTrue, pred, b.C, b.samples, c.options, b.mask, b.sampleWeight);
       const expected = reference(b.yPred);
       expect(Math.abs(result.loss - expected), `batch ${k}: ${result.loss} vs ${expected}`).toBeLessThanOrEqual(1e-9 + 1e-9 * Math.abs(expected));
-      const pred = Float64Array.from(b.yPred);
-      const step = 1e-6;
-      for (let i = 0; i < pred.length; i++) {
-        const kept = pred[i];
-        pred[i] = kept + step;
-        const up = reference(pred);
-        pred[i] = kept - step;
-        const down = reference(pred);
-        pred[i] = kept;
-        const numeric = (up - down) / (2 * step);
-        // The analytic gradient is rounded to float32.
-        expect(Math.abs(result.gradient[i] - numeric), `batch ${k} d/dy_pred[${i}]: ${result.gradient[i]} vs ${numeric}`).toBeLessThanOrEqual(2e-7 + 1e-6 * Math.abs(numeric));
-      }
+      expectCentralDifferences(result.gradient, b.yPred, reference, 1e-6, `batch ${k} `);
     });
   });
 
