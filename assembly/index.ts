@@ -44,7 +44,7 @@ export function kernel_uses_relaxed_simd(): i32 {
 export {
   stream_step, STREAM_OP_RECURRENT, STREAM_OP_DENSE, STREAM_OP_GATHER, STREAM_OP_MASKING, STREAM_OP_COPY_ROWS,
   STREAM_OP_MASK_ANY, STREAM_OP_MERGE, STREAM_OP_AFFINE, STREAM_OP_LAYER_NORM, STREAM_OP_ACTIVATION, STREAM_OP_MASK_ALL, STREAM_OP_TIME_POOL,
-  STREAM_OP_HEADER_WORDS,
+  STREAM_OP_SOFTMAX, STREAM_OP_HEADER_WORDS,
 } from "./stream";
 export {
   f32_weight_decay, f32_sgd_update, f32_adam_update, f32_rmsprop_update, f32_adagrad_update,

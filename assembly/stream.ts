@@ -17,6 +17,8 @@
 //   OP_COPY_ROWS  dst, dst stride, src, src stride, rows, cols (strides in floats)
 //   OP_MASK_ANY   dst, rows, count, then count sources (0 = every row valid): dst = any(sources)
 //   OP_MASK_ALL   the same operands: dst = all(sources), absent sources skipped
+//   OP_SOFTMAX    x, rows, cols: softmax over each row of x in place (a grouped Conv1D's
+//                 groups side by side, as predict softmaxes its output rows)
 //   OP_MERGE, OP_AFFINE, OP_LAYER_NORM, OP_ACTIVATION, OP_TIME_POOL: see assembly/frame_ops.ts
 import { f32_gemm } from "./gemm";
 import { f32_softmax_rows, f32_vactivate } from "./activations";
@@ -35,6 +37,7 @@ export const STREAM_OP_LAYER_NORM: i32 = 9;
 export const STREAM_OP_ACTIVATION: i32 = 10;
 export const STREAM_OP_MASK_ALL: i32 = 11;
 export const STREAM_OP_TIME_POOL: i32 = 12;
+export const STREAM_OP_SOFTMAX: i32 = 13;
 /** Words before an op's operands: opcode, op length. */
 export const STREAM_OP_HEADER_WORDS: i32 = 2;
 
@@ -69,6 +72,7 @@ export function stream_step(program: usize): void {
       case STREAM_OP_LAYER_NORM: frame_layer_norm(op, STREAM_OP_HEADER_WORDS); break;
       case STREAM_OP_ACTIVATION: frame_activation(op, STREAM_OP_HEADER_WORDS); break;
       case STREAM_OP_TIME_POOL: frame_time_pool(op, STREAM_OP_HEADER_WORDS); break;
+      case STREAM_OP_SOFTMAX: f32_softmax_rows(pointer(op, 0), operand(op, 1), operand(op, 2), operand(op, 2)); break;
     }
     op += <usize>load<i32>(op + 4) << 2;
   }

@@ -10,6 +10,9 @@ import {
   Attention, Conv1D, ConfigError, InputError, KERAS_ACTIVATION_NAMES, type SymbolicTensor, type Layer, type KerasActivationName,
 } from '../dist/index.js';
 import { expectError, untyped } from './expect-error.js';
+import { expectClose } from './expect-close.js';
+import { convRef } from './reference/conv.js';
+import { axisActivationRef } from './reference/extra-layers.js';
 import { testKernelVariant } from './kernel-variant.js';
 import { randomFloats, randomMask, seededRandom } from './random.js';
 import { expectMatchesAroundReset, expectStreamMatchesPrefixes, expectedStep, frameAt, prefix } from './stream-prefix.js';
@@ -248,6 +251,8 @@ describe('causal Conv1D streams from a history of its last (kernelSize - 1) * di
     { kernelSize: 3, dilationRate: 3, groups: 2, filters: 6, activation: 'relu' },
     { kernelSize: 2, dilationRate: 1, groups: 3, filters: 3, activation: 'linear' },
     { kernelSize: 5, dilationRate: 1, groups: 1, filters: 7, activation: 'softmax' },
+    { kernelSize: 3, dilationRate: 2, groups: 2, filters: 6, activation: 'softmax' },
+    { kernelSize: 2, dilationRate: 1, groups: 3, filters: 12, activation: 'softmax' },
   ];
   for (const { kernelSize, dilationRate, groups, filters, activation } of CASES) {
     it(`Conv1D(${filters}, ${kernelSize}, dilation ${dilationRate}, groups ${groups}, ${activation}) -> LSTM, past the window's span`, () => {
@@ -261,6 +266,22 @@ describe('causal Conv1D streams from a history of its last (kernelSize - 1) * di
       expectMatchesAroundReset(model, x, B, T, D);
     });
   }
+
+  it('a grouped causal Conv1D with softmax as the output: one softmax over all filters, as predict and Keras take it', () => {
+    const B = 3, D = 6, T = 9;
+    for (const [groups, filters, kernelSize, dilationRate] of [[2, 6, 3, 1], [3, 9, 2, 3], [6, 6, 4, 1]] as const) {
+      const conv = new Conv1D({ filters, kernelSize, dilationRate, groups, activation: 'softmax', padding: 'causal', seed: groups, inputShape: [null, D] });
+      const model = new Sequential({ layers: [conv] });
+      randomizeWeights(conv, 20 + groups);
+      const x = randomFloats(seededRandom(50 + groups), B * T * D, 2);
+      expectMatchesAroundReset(model, x, B, T, D);
+      // Keras' softmax runs on the last axis of the whole output, not per group: against float64.
+      const [kernel, bias] = conv.getWeights();
+      const ref = (t: Tensor) => ({ shape: [...t.shape], data: Float64Array.from(t.data) });
+      const linear = convRef({ shape: [B, T, D], data: Float64Array.from(x) }, ref(kernel), ref(bias), { strides: [1], dilations: [dilationRate], padding: 'causal' }, groups);
+      expectClose(model.predict(tensor(x, [B, T, D])) as Tensor, axisActivationRef('softmax', linear));
+    }
+  });
 
   it('two causal Conv1D stacked in a functional graph, added to a GRU beside them', () => {
     const B = 3, T = 7, D = 4;

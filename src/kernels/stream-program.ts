@@ -4,7 +4,7 @@
 import { RuntimeError } from '../errors.js';
 import type { CellSpec } from './cells.js';
 import { packDenseWeights, releaseDenseWeights, type DenseOutput } from './dense.js';
-import type { ActivationId } from './ids.js';
+import { ActivationId } from './ids.js';
 import type { KernelInstance } from './instance.js';
 import { checkAddressSpace, packRecurrentWeights, paddedUnits, releasePackedWeights } from './recurrent.js';
 import { FLAG, runDescriptorWords, writeRunDescriptor } from './run-descriptor.js';
@@ -12,7 +12,7 @@ import { FLAG, runDescriptorWords, writeRunDescriptor } from './run-descriptor.j
 /** The host's copy of the opcodes (test/kernels-abi.test.ts checks them against the module). */
 export const STREAM_OP = {
   RECURRENT: 1, DENSE: 2, GATHER: 3, MASKING: 4, COPY_ROWS: 5, MASK_ANY: 6,
-  MERGE: 7, AFFINE: 8, LAYER_NORM: 9, ACTIVATION: 10, MASK_ALL: 11, TIME_POOL: 12, HEADER_WORDS: 2,
+  MERGE: 7, AFFINE: 8, LAYER_NORM: 9, ACTIVATION: 10, MASK_ALL: 11, TIME_POOL: 12, SOFTMAX: 13, HEADER_WORDS: 2,
 } as const;
 
 /** The host's copy of assembly/frame_ops.ts' merge kinds (test/streaming-layers.test.ts runs each against predict). */
@@ -198,6 +198,9 @@ export class StreamProgramBuilder {
     this.ops.push([STREAM_OP.COPY_ROWS, history.ptr + (span - 1) * C * 4, span * C, x.ptr, C, B, C]);
     const K = kernelSize * Cg;
     if (groups === 1 && dilation === 1) return this.dense(K, filters, kernel, bias, activation, history);
+    // predict's softmax runs over all filters of a row, every group's together, after the product.
+    const grouped = groups > 1 && activation === 'softmax';
+    const groupActivation: DenseOutput = grouped ? { elementwise: ActivationId.linear } : activation;
     const outputs: StreamValue[] = [];
     for (let g = 0; g < groups; g++) {
       const window = this.value(K);
@@ -206,9 +209,12 @@ export class StreamProgramBuilder {
       }
       const groupKernel = groups === 1 ? kernel : new Float32Array(K * Fg).map((_, i) => kernel[Math.floor(i / Fg) * filters + g * Fg + (i % Fg)]);
       const groupBias = bias && groups > 1 ? bias.subarray(g * Fg, (g + 1) * Fg) : bias;
-      outputs.push(this.dense(K, Fg, groupKernel, groupBias, activation, window));
+      outputs.push(this.dense(K, Fg, groupKernel, groupBias, groupActivation, window));
     }
-    return groups === 1 ? outputs[0] : this.concat(outputs);
+    if (groups === 1) return outputs[0];
+    const joined = this.concat(outputs);
+    if (grouped) this.ops.push([STREAM_OP.SOFTMAX, joined.ptr, B, filters]);
+    return joined;
   }
 
   /** Embedding rows for one frame of ids; the mask of id 0 with maskZero. */

@@ -150,9 +150,6 @@ function checkCausalConv(layer: Conv1D): void {
   if (layer.strides[0] !== 1) {
     throw new ConfigError(`${layer.name}: a Conv1D with strides ${layer.strides[0]} gives one output every ${layer.strides[0]} frames; a stream gives one per frame (strides 1 can stream)`);
   }
-  if (layer.activation === 'softmax' && layer.groups > 1) {
-    throw new ConfigError(`${layer.name}: a grouped Conv1D with softmax cannot stream yet`);
-  }
 }
 
 function frameOps(builder: StreamProgramBuilder, layer: Layer, args: FrameValue[], states: StreamStateLabel[], units: number[], rank: number): FrameValue[] {
