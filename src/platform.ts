@@ -15,14 +15,23 @@ export function isNode(): boolean {
  * bundle. Browsers never call this.
  */
 export async function readNodeFile(file: URL | string): Promise<Uint8Array> {
-  const builtin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
-  if (typeof builtin === 'function') {
-    const data = (builtin('fs') as typeof import('node:fs')).readFileSync(file);
-    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  }
+  const bytes = readNodeFileSync(file);
+  if (bytes !== undefined) return bytes;
   const fsModule = ['node', 'fs/promises'].join(':');
   const fs = (await import(/* webpackIgnore: true */ /* @vite-ignore */ fsModule)) as typeof import('node:fs/promises');
   const data = await fs.readFile(file);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/**
+ * Reads a file in Node synchronously where process.getBuiltinModule exists (Node 20.16+), so that
+ * ready() can compile the kernels without a round trip through the event loop; undefined where it
+ * does not (the caller then takes readNodeFile's asynchronous way). Throws the file system's error.
+ */
+export function readNodeFileSync(file: URL | string): Uint8Array | undefined {
+  const builtin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  if (typeof builtin !== 'function') return undefined;
+  const data = (builtin('fs') as typeof import('node:fs')).readFileSync(file);
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 

@@ -21,6 +21,17 @@ export function caught(fn: () => unknown): Error {
   throw new Error('expected the call to throw');
 }
 
+/** The Error `promise` rejects with; fails when it resolves, rethrows what is not an Error. */
+export async function rejected(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof Error) return error;
+    throw error;
+  }
+  throw new Error('expected the promise to reject');
+}
+
 /**
  * Runs `run`, which must throw `errorClass` (a WasmRnnError, named after its class) whose message
  * contains every string and matches every RegExp of `expected`. Returns the error.

@@ -6,16 +6,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ConfigError, LSTM, RuntimeError, Sequential, ShapeError, kernelVariant, ready, tensor, type ReadyOptions,
 } from '../dist/index.js';
-import { expectError, untyped } from './expect-error.js';
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof Error) return error;
-  }
-  throw new Error('expected the promise to reject');
-}
+import { expectError, rejected, untyped } from './expect-error.js';
 
 describe('before ready()', () => {
   it('Sequential.add of a layer with an inputShape is the not-ready RuntimeError, not a ShapeError', () => {
@@ -28,13 +19,13 @@ describe('before ready()', () => {
 
 describe('ready() options', () => {
   it('unknown options are a ConfigError naming them; a bad kernels value stays a RuntimeError', async () => {
-    const unknown = await rejection(ready(untyped<ReadyOptions>({ kernel: 'simd' })));
+    const unknown = await rejected(ready(untyped<ReadyOptions>({ kernel: 'simd' })));
     expect(unknown).toBeInstanceOf(ConfigError);
     expect(unknown.message).toContain("ready: unknown option 'kernel' (did you mean 'kernels'?)");
-    const notObject = await rejection(ready(untyped<ReadyOptions>('simd')));
+    const notObject = await rejected(ready(untyped<ReadyOptions>('simd')));
     expect(notObject).toBeInstanceOf(ConfigError);
     expect(notObject.message).toContain('ready: options must be an object');
-    const badKernels = await rejection(ready(untyped<ReadyOptions>({ kernels: 'sse' })));
+    const badKernels = await rejected(ready(untyped<ReadyOptions>({ kernels: 'sse' })));
     expect(badKernels).toBeInstanceOf(RuntimeError);
     expect(badKernels.message).toContain('received "sse"');
     expect(kernelVariant()).toBeNull();
@@ -47,11 +38,11 @@ describe('ready() options', () => {
     await ready({});
     await ready({ kernels: 'simd' });
     await ready({ kernels: 'auto' });
-    const other = await rejection(ready({ kernels: 'relaxed-simd' }));
+    const other = await rejected(ready({ kernels: 'relaxed-simd' }));
     expect(other).toBeInstanceOf(ConfigError);
     expect(other.message).toContain("ready() asks for kernels: 'relaxed-simd', but wasm-rnn already loads the 'simd' build");
     const bytes = readFileSync(new URL('../dist/wasm-rnn.wasm', import.meta.url));
-    const wasm = await rejection(ready({ wasm: bytes }));
+    const wasm = await rejected(ready({ wasm: bytes }));
     expect(wasm).toBeInstanceOf(ConfigError);
     expect(wasm.message).toContain('another wasm source');
     // Still loaded and working.

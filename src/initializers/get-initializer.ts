@@ -1,5 +1,6 @@
 /** Resolving a layer's initializer option: an Initializer, a name, or a Keras 2/3 config. */
 import { ConfigError } from '../errors.js';
+import { lazy } from '../lazy.js';
 import { createConstant, createIdentity, createOnes, createZeros } from './constant.js';
 import { createRandomNormal, createRandomUniform, createTruncatedNormal } from './distributions.js';
 import type { Initializer } from './initializer.js';
@@ -37,7 +38,7 @@ function lookupKey(name: string): string {
   return name.replace(/_/g, '').toLowerCase();
 }
 
-const CLASS_BY_KEY = new Map<string, ClassName>([
+const classByKey = lazy(() => new Map<string, ClassName>([
   ...(Object.keys(CREATORS) as ClassName[]).map((name): [string, ClassName] => [lookupKey(name), name]),
   // Keras 3 aliases, and the class names Keras 3.0–3.3 serialized.
   ['uniform', 'RandomUniform'],
@@ -46,12 +47,14 @@ const CLASS_BY_KEY = new Map<string, ClassName>([
   ['zero', 'Zeros'],
   ['orthogonalinitializer', 'Orthogonal'],
   ['identityinitializer', 'Identity'],
-]);
+]));
 
-const KNOWN_NAMES = Object.keys(CREATORS)
-  .map((name) => name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase())
-  .sort()
-  .join(', ');
+function knownNames(): string {
+  return Object.keys(CREATORS)
+    .map((name) => name.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase())
+    .sort()
+    .join(', ');
+}
 
 function isInitializer(value: unknown): value is Initializer {
   return (
@@ -63,9 +66,9 @@ function isInitializer(value: unknown): value is Initializer {
 }
 
 function create(name: string, options: OptionBag, argumentName: string, describeName: () => string): Initializer {
-  const className = CLASS_BY_KEY.get(lookupKey(name));
+  const className = classByKey().get(lookupKey(name));
   if (className === undefined) {
-    throw new ConfigError(`${argumentName}: unknown initializer ${describeName()}; expected one of ${KNOWN_NAMES}.`);
+    throw new ConfigError(`${argumentName}: unknown initializer ${describeName()}; expected one of ${knownNames()}.`);
   }
   return CREATORS[className](options, `${argumentName} (${className} config)`);
 }

@@ -9,14 +9,16 @@
 //   the file's URL); under Vite's dev server, which pre-bundles dependencies away from their
 //   files, the package's own copy;
 // - in browsers (and for http(s) URLs anywhere) by `fetch`, compiled while it streams in;
-// - in Node, for `file:` URLs and plain paths, by reading the file through a dynamic import
-//   of node:fs/promises that bundlers neither follow nor keep in a browser bundle.
+// - in Node, for `file:` URLs and plain paths, by reading the file with node:fs taken from
+//   process.getBuiltinModule and compiling it synchronously (loadNodeFileSync), or on Node
+//   before 20.16 through a dynamic import of node:fs/promises; bundlers neither follow these
+//   nor keep them in a browser bundle.
 import { RuntimeError } from '../errors.js';
 import { checkSameModule, readyRequest, type ReadyRequest } from './ready-options.js';
 import type { KernelExports } from './exports.js';
 import { loadedInstance, useDefaultInstance } from './default-instance.js';
 import { KernelInstance } from './instance.js';
-import { absoluteUrl, isNode, readNodeFile } from '../platform.js';
+import { absoluteUrl, isNode, readNodeFile, readNodeFileSync } from '../platform.js';
 
 /**
  * WebAssembly.Module where the program's types declare it (lib DOM or WebWorker, newer @types/node),
@@ -61,15 +63,33 @@ export async function ready(options: ReadyOptions = {}): Promise<void> {
   if (firstRequest) checkSameModule(firstRequest, request, firstRequest.wasm === undefined ? resolvedVariant(firstRequest.kernels) : kernelVariant());
   else firstRequest = request;
   if (loadedInstance()) return;
-  loading ??= load(options.wasm ?? defaultWasmUrl(options.kernels ?? 'auto')).then(
-    (loaded) => useDefaultInstance(loaded),
-    (error: unknown) => {
-      loading = undefined;
+  if (loading === undefined) {
+    const source = options.wasm ?? defaultWasmUrl(options.kernels ?? 'auto');
+    let loaded: KernelInstance | undefined;
+    try {
+      loaded = loadNodeFileSync(source);
+    } catch (error) {
       firstRequest = undefined;
-      throw error instanceof RuntimeError ? error : new RuntimeError(`cannot load the wasm-rnn WebAssembly module: ${describeError(error)}`, { cause: error });
-    },
-  );
+      throw loadError(error);
+    }
+    if (loaded !== undefined) {
+      useDefaultInstance(loaded);
+      return;
+    }
+    loading = load(source).then(
+      (instance) => useDefaultInstance(instance),
+      (error: unknown) => {
+        loading = undefined;
+        firstRequest = undefined;
+        throw loadError(error);
+      },
+    );
+  }
   await loading;
+}
+
+function loadError(error: unknown): RuntimeError {
+  return error instanceof RuntimeError ? error : new RuntimeError(`cannot load the wasm-rnn WebAssembly module: ${describeError(error)}`, { cause: error });
 }
 
 /** Which build is running: 'relaxed-simd' (fused multiply-add) or 'simd'; null before `ready()`. */
@@ -108,7 +128,40 @@ function supportsRelaxedSimd(): boolean {
   return typeof WebAssembly === 'object' && typeof WebAssembly.validate === 'function' && WebAssembly.validate(RELAXED_SIMD_PROBE);
 }
 
+/**
+ * In Node, a file (the default source) is read, compiled and instantiated synchronously: the
+ * asynchronous way costs a millisecond or two of every cold start in round trips through the
+ * event loop and the compile threads, and Node puts no size limit on synchronous compilation as
+ * browsers do. undefined for every other source, and where files cannot be read synchronously.
+ */
+function loadNodeFileSync(source: WasmSource): KernelInstance | undefined {
+  NODE_ONLY: if (isNode()) {
+    if (!(source instanceof URL || typeof source === 'string')) break NODE_ONLY;
+    const url = source instanceof URL ? source : absoluteUrl(source);
+    if (url !== undefined && url.protocol !== 'file:') break NODE_ONLY;
+    checkWebAssembly();
+    const bytes = readNodeFileSync(url ?? source);
+    if (bytes === undefined) break NODE_ONLY;
+    let memory: WebAssembly.Memory | undefined;
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes as BufferSource), kernelImports(() => memory));
+    const kernels = instance.exports as unknown as KernelExports;
+    memory = kernels.memory;
+    return new KernelInstance(kernels);
+  }
+  return undefined;
+}
+
 async function load(source: WasmSource): Promise<KernelInstance> {
+  checkWebAssembly();
+  const module = await compile(source);
+  let memory: WebAssembly.Memory | undefined;
+  const instance = await WebAssembly.instantiate(module, kernelImports(() => memory));
+  const kernels = instance.exports as unknown as KernelExports;
+  memory = kernels.memory;
+  return new KernelInstance(kernels);
+}
+
+function checkWebAssembly(): void {
   if (typeof WebAssembly !== 'object' || typeof WebAssembly.validate !== 'function') {
     throw new RuntimeError('this JavaScript engine has no WebAssembly, which wasm-rnn requires');
   }
@@ -118,12 +171,6 @@ async function load(source: WasmSource): Promise<KernelInstance> {
         '(Chrome 91+, Firefox 89+, Safari 16.4+, Node 16.4+)',
     );
   }
-  const module = await compile(source);
-  let memory: WebAssembly.Memory | undefined;
-  const instance = await WebAssembly.instantiate(module, kernelImports(() => memory));
-  const kernels = instance.exports as unknown as KernelExports;
-  memory = kernels.memory;
-  return new KernelInstance(kernels);
 }
 
 /**

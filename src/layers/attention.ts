@@ -5,6 +5,7 @@ import { ConfigError, InputError, ShapeError, formatShape } from '../errors.js';
 import { getInitializer } from '../initializers/index.js';
 import { batchedMatmul } from '../kernels/batched-matmul.js';
 import { defaultInstance } from '../kernels/default-instance.js';
+import { lazy } from '../lazy.js';
 import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 import { isSymbolicList, type CallArgs, type SymbolicTensor } from '../symbolic.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
@@ -175,7 +176,7 @@ function softmaxInPlace(data: Float32Array, start: number, length: number): void
   for (let j = 0; j < length; j++) data[start + j] = Math.exp(data[start + j] - max) / sum;
 }
 
-const ONES = getInitializer('ones', 'attention scale');
+const ones = lazy(() => getInitializer('ones', 'attention scale'));
 
 /** Keras Attention: dot-product (Luong) or concat scores over [query, value, key?]. */
 export class Attention extends BaseAttention {
@@ -204,8 +205,8 @@ export class Attention extends BaseAttention {
 
   protected weightSpecs(): WeightSpec[] {
     const specs: WeightSpec[] = [];
-    if (this.useScale) specs.push({ name: 'scale', shape: [], initializer: ONES, trainable: true });
-    if (this.scoreMode === 'concat') specs.push({ name: 'concat_score_weight', shape: [], initializer: ONES, trainable: true });
+    if (this.useScale) specs.push({ name: 'scale', shape: [], initializer: ones(), trainable: true });
+    if (this.scoreMode === 'concat') specs.push({ name: 'concat_score_weight', shape: [], initializer: ones(), trainable: true });
     return specs;
   }
 
@@ -260,7 +261,7 @@ export class AdditiveAttention extends BaseAttention {
     const dim = inputShapes[0][inputShapes[0].length - 1];
     if (!this.useScale) return [];
     if (dim === null) throw new ShapeError(`${this.name}: the query's feature axis must have a known size, received ${formatShape(inputShapes[0])}`);
-    return [{ name: 'scale', shape: [dim], initializer: ONES, trainable: true }];
+    return [{ name: 'scale', shape: [dim], initializer: ones(), trainable: true }];
   }
 
   protected scores(query: Tensor, key: Tensor, weights: Float32Array[]): Float32Array {

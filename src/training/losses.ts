@@ -3,6 +3,7 @@
 // weights (../shared/training/README.md, "Losses"), and their gradient with
 // respect to the model's output. The per-row functions are in loss-functions.ts.
 import { ConfigError, InputError, ShapeError, formatShape } from '../errors.js';
+import { lazy } from '../lazy.js';
 import { suggestKey } from '../option-keys.js';
 import type { Tensor } from '../tensor.js';
 import { movedAxis, movedTargets, moveAxisToEnd, moveEndToAxis } from './loss-axis.js';
@@ -33,14 +34,19 @@ const LOSS_TABLE: readonly [LossKind, string, readonly string[]][] = [
 
 const camelCase = (name: string) => name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
-/** Loss names: Keras' function names and aliases, their camelCase, and the class names. */
-const LOSS_NAMES: Record<string, LossKind> = {};
-/** Keras loss classes, for configs { class_name, config }. */
-const LOSS_CLASSES: Record<string, LossKind> = {};
-for (const [kind, className, names] of LOSS_TABLE) {
-  for (const name of names) LOSS_NAMES[name] = LOSS_NAMES[camelCase(name)] = kind;
-  LOSS_NAMES[className] = LOSS_CLASSES[className] = kind;
-}
+/**
+ * `names`: Keras' function names and aliases, their camelCase, and the class names; `classes`:
+ * Keras loss classes, for configs { class_name, config }.
+ */
+const lossLookup = lazy(() => {
+  const names: Record<string, LossKind> = {};
+  const classes: Record<string, LossKind> = {};
+  for (const [kind, className, spellings] of LOSS_TABLE) {
+    for (const name of spellings) names[name] = names[camelCase(name)] = kind;
+    names[className] = classes[className] = kind;
+  }
+  return { names, classes };
+});
 
 /** The config keys each loss class takes besides name, reduction and dtype (its __init__ arguments). */
 const CLASS_OPTIONS: Partial<Record<LossKind, readonly string[]>> = {
@@ -56,10 +62,10 @@ const CLASS_OPTIONS: Partial<Record<LossKind, readonly string[]>> = {
 function unknownLoss(where: string, what: string, name: string): ConfigError {
   // One edit away is a typo in a long name, but another loss for a short one (mape is not mae).
   const kerasSpellings = LOSS_TABLE.flatMap(([, className, names]) => [...names, className]);
-  const near = suggestKey(name, kerasSpellings) ?? suggestKey(name, Object.keys(LOSS_NAMES));
+  const near = suggestKey(name, kerasSpellings) ?? suggestKey(name, Object.keys(lossLookup().names));
   const suggestion = near !== null && (name.length > 6 || near.toLowerCase() === name.toLowerCase()) ? near : null;
   const hint = suggestion === null ? '' : ` (did you mean '${suggestion}'?)`;
-  const known = what === 'loss class' ? Object.keys(LOSS_CLASSES) : LOSS_TABLE.flatMap(([, , names]) => names.filter((n) => n === n.toLowerCase()));
+  const known = what === 'loss class' ? Object.keys(lossLookup().classes) : LOSS_TABLE.flatMap(([, , names]) => names.filter((n) => n === n.toLowerCase()));
   return new ConfigError(`${where}: unknown ${what} ${JSON.stringify(name)}${hint}; expected one of ${known.join(', ')}`);
 }
 
@@ -114,7 +120,7 @@ function lossOptions(kind: LossKind, className: string, config: Record<string, u
 
 export function resolveLoss(loss: unknown, where: string): LossSpec {
   if (typeof loss === 'string') {
-    const kind = LOSS_NAMES[loss];
+    const kind = lossLookup().names[loss];
     if (!kind) throw unknownLoss(where, 'loss', loss);
     return { kind, ...LOSS_DEFAULTS };
   }
@@ -122,7 +128,7 @@ export function resolveLoss(loss: unknown, where: string): LossSpec {
     const { class_name: className, config = {} } = loss as { class_name: string; config?: unknown };
     // A Keras loss function (keras.losses.huber) serializes as { class_name: 'function', config: 'huber' }.
     if (className === 'function' && typeof config === 'string') return resolveLoss(config, where);
-    const kind = LOSS_CLASSES[className];
+    const kind = lossLookup().classes[className];
     if (!kind) throw unknownLoss(where, 'loss class', className);
     if (!config || typeof config !== 'object' || Array.isArray(config)) throw new ConfigError(`${where}: the config of loss class ${className} must be an object, received ${JSON.stringify(config)}`);
     return lossOptions(kind, className, config as Record<string, unknown>, where);

@@ -5,6 +5,7 @@
 // mask, RootMeanSquaredError, Precision, Recall, AUC and the scores do not (Keras passes
 // them no mask either).
 import { ConfigError } from '../errors.js';
+import { lazy } from '../lazy.js';
 import type { Tensor } from '../tensor.js';
 import { AucMetric, ConfusionMetric, type AucOptions, type ConfusionOptions } from './confusion-metrics.js';
 import { LOSS_DEFAULTS, rowLoss, rowTargets, type LossKind, type LossSpec } from './loss-functions.js';
@@ -86,17 +87,21 @@ function snakeCase(name: string): string {
 const camelCase = (name: string) => name.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
 /** Metric strings: class names, their snake_case and camelCase, and Keras' aliases. */
-const METRIC_NAMES: Record<string, string> = {};
-for (const className of Object.keys(METRIC_CLASSES)) {
-  METRIC_NAMES[className] = METRIC_NAMES[snakeCase(className)] = METRIC_NAMES[camelCase(snakeCase(className))] = className;
-}
-Object.assign(METRIC_NAMES, {
-  bce: 'BinaryCrossentropy', BCE: 'BinaryCrossentropy', mse: 'MeanSquaredError', MSE: 'MeanSquaredError', mae: 'MeanAbsoluteError', MAE: 'MeanAbsoluteError',
-  mape: 'MeanAbsolutePercentageError', MAPE: 'MeanAbsolutePercentageError', msle: 'MeanSquaredLogarithmicError', MSLE: 'MeanSquaredLogarithmicError',
+const metricNames = lazy(() => {
+  const names: Record<string, string> = {};
+  for (const className of Object.keys(METRIC_CLASSES)) {
+    names[className] = names[snakeCase(className)] = names[camelCase(snakeCase(className))] = className;
+  }
+  return Object.assign(names, {
+    bce: 'BinaryCrossentropy', BCE: 'BinaryCrossentropy', mse: 'MeanSquaredError', MSE: 'MeanSquaredError', mae: 'MeanAbsoluteError', MAE: 'MeanAbsoluteError',
+    mape: 'MeanAbsolutePercentageError', MAPE: 'MeanAbsolutePercentageError', msle: 'MeanSquaredLogarithmicError', MSLE: 'MeanSquaredLogarithmicError',
+  });
 });
 
 /** Metric names as an error message lists them: 'accuracy', the snake_case names, the aliases. */
-const LISTED_NAMES = ['accuracy', ...Object.keys(METRIC_NAMES).filter((n) => n === n.toLowerCase())];
+function listedNames(): string[] {
+  return ['accuracy', ...Object.keys(metricNames()).filter((n) => n === n.toLowerCase())];
+}
 
 /** One metric from its class and config. */
 function metricSpec(className: string, config: Record<string, unknown>, name: string, where: string): MetricSpec {
@@ -210,8 +215,8 @@ function resolveMetric(m: unknown, i: number, where: string): MetricSpec {
   if (typeof m === 'string') {
     // compile_utils.get_metric: 'accuracy' and 'acc' in any case are resolved from the shapes.
     if (m.toLowerCase() === 'accuracy' || m.toLowerCase() === 'acc') return { name: m, kind: 'accuracy' };
-    const className = METRIC_NAMES[m];
-    if (!className) throw new ConfigError(`${where}: metrics[${i}] must be a Keras metric name (one of ${LISTED_NAMES.join(', ')}) or a Keras metric config { class_name, config }, received ${JSON.stringify(m)}`);
+    const className = metricNames()[m];
+    if (!className) throw new ConfigError(`${where}: metrics[${i}] must be a Keras metric name (one of ${listedNames().join(', ')}) or a Keras metric config { class_name, config }, received ${JSON.stringify(m)}`);
     return metricSpec(className, {}, m, where);
   }
   if (m && typeof m === 'object' && typeof (m as { class_name?: unknown }).class_name === 'string') {

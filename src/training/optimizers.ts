@@ -4,6 +4,7 @@
 // WebAssembly (assembly/optimizer.ts, assembly/optimizer_extra.ts) over one flat
 // buffer of all weights. The hyperparameters and their checks are in optimizer-options.ts.
 import { ConfigError } from '../errors.js';
+import { lazy } from '../lazy.js';
 import { defaultInstance } from '../kernels/default-instance.js';
 import { OptimizerBuffers } from '../kernels/optimizer-buffers.js';
 import { OwnedBlock } from '../kernels/owned.js';
@@ -204,8 +205,8 @@ export class Optimizer {
 }
 
 /** camelCase options from a Keras optimizer config's snake_case keys. */
-const OPTION_OF_CONFIG_KEY = new Map(Object.entries(CONFIG_KEY).map(([option, key]) => [key, option]));
-const KERAS_CLASSES = new Map(OPTIMIZER_NAMES.map((name) => [OPTIMIZER_CLASSES[name].className, name]));
+const optionOfConfigKey = lazy(() => new Map(Object.entries(CONFIG_KEY).map(([option, key]) => [key, option])));
+const kerasClasses = lazy(() => new Map(OPTIMIZER_NAMES.map((name) => [OPTIMIZER_CLASSES[name].className, name])));
 
 /** An optimizer from a name, an Optimizer, or a Keras config { class_name, config }. @internal */
 export function resolveOptimizer(optimizer: unknown, where: string): Optimizer {
@@ -217,12 +218,12 @@ export function resolveOptimizer(optimizer: unknown, where: string): Optimizer {
   }
   if (optimizer && typeof optimizer === 'object' && typeof (optimizer as { class_name?: unknown }).class_name === 'string') {
     const { class_name: className, config = {} } = optimizer as { class_name: string; config?: Record<string, unknown> };
-    const name = KERAS_CLASSES.get(className);
-    if (!name) throw new ConfigError(`${where}: optimizer class must be one of ${[...KERAS_CLASSES.keys()].join(', ')}, received ${JSON.stringify(className)}`);
+    const name = kerasClasses().get(className);
+    if (!name) throw new ConfigError(`${where}: optimizer class must be one of ${[...kerasClasses().keys()].join(', ')}, received ${JSON.stringify(className)}`);
     const own = new Set<string>(['learningRate', 'weightDecay', 'clipnorm', 'clipvalue', 'globalClipnorm', ...OPTIMIZER_CLASSES[name].own]);
     const options: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(config)) {
-      const option = OPTION_OF_CONFIG_KEY.get(key);
+      const option = optionOfConfigKey().get(key);
       if (option !== undefined && own.has(option)) options[option] = value;
       else if (key === 'use_ema' && value === true) throw new ConfigError(`${where}: use_ema is not supported`);
       else if ((key === 'gradient_accumulation_steps' || key === 'loss_scale_factor') && value !== null) throw new ConfigError(`${where}: ${key} is not supported (it must be null)`);
