@@ -17,7 +17,12 @@ import { runRecurrentTraining, type RecurrentTape } from '../kernels/backward.js
 import { denseBackward } from '../kernels/dense-backward.js';
 import { defaultInstance } from '../kernels/default-instance.js';
 import type { RecurrentDirection, RecurrentRun } from '../kernels/recurrent.js';
+import { Activation } from '../layers/activation.js';
+import { Conv } from '../layers/conv.js';
+import { convStep, isPooling, poolingStep } from './conv-steps.js';
+import { activationStep, globalPoolingStep, hasActivationBackward, isGlobalPooling, isMovingLayer, movingStep } from './shape-steps.js';
 import { directionDropout, type DirectionDropout } from './recurrent-dropout.js';
+import { BACKWARD_ACTIVATIONS, activationInputGradient } from './activation-gradients.js';
 import { Tensor, shapeSize } from '../tensor.js';
 import type { RandomSource } from './random-source.js';
 
@@ -39,23 +44,25 @@ export interface LayerStep {
   release(): void;
 }
 
-/** The Dense activations activationGradient (silu, swish: siluGradient) differentiates. */
-const DENSE_BACKWARD_ACTIVATIONS: readonly string[] = [
-  'softmax', 'linear', 'tanh', 'sigmoid', 'relu', 'relu6', 'hard_sigmoid', 'elu', 'selu', 'softsign', 'exponential', 'silu', 'swish',
-];
-
 /** Throws a ConfigError naming the layer when it has no backward pass (or runs in a mode training does not support). */
 export function checkTrainable(layer: Layer): void {
   if (layer instanceof InputLayer || layer instanceof Embedding || layer instanceof Masking || layer instanceof Concatenate || layer instanceof Dropout) return;
   if (layer instanceof Dense) {
-    if (!DENSE_BACKWARD_ACTIVATIONS.includes(layer.activation)) {
+    if (!BACKWARD_ACTIVATIONS.includes(layer.activation)) {
       throw new ConfigError(`${layer.name}: Dense with activation '${layer.activation}' has no backward pass yet`);
     }
     return;
   }
   if (layer instanceof TimeDistributed) {
-    if (!(layer.layer instanceof Dense)) throw new ConfigError(`${layer.name}: TimeDistributed(${layer.layer.className}) has no backward pass (TimeDistributed(Dense) has)`);
+    if (layer.layer.nestedGraph()) throw new ConfigError(`${layer.name}: TimeDistributed(${layer.layer.className}) of a model has no backward pass (TimeDistributed of a layer has)`);
     checkTrainable(layer.layer);
+    return;
+  }
+  if (isMovingLayer(layer) || isGlobalPooling(layer) || isPooling(layer)) return;
+  // Every activation a convolution takes has a backward pass.
+  if (layer instanceof Conv) return;
+  if (layer instanceof Activation) {
+    if (!hasActivationBackward(layer)) throw new ConfigError(`${layer.name}: Activation '${layer.activation}' has no backward pass yet; ${BACKWARD_ACTIVATIONS.join(', ')} have`);
     return;
   }
   if (layer instanceof RecurrentLayer) {
@@ -79,7 +86,12 @@ function checkRecurrentTrainable(layer: RecurrentLayer, name: string): void {
 /** Runs `layer` in training mode on one node's inputs. */
 export function trainingStep(layer: Layer, inputs: Tensor[], masks: (Tensor | undefined)[], random: RandomSource): LayerStep {
   if (layer instanceof Dense) return denseStep(layer, layer, inputs, masks);
-  if (layer instanceof TimeDistributed) return denseStep(layer, layer.layer as Dense, inputs, masks);
+  if (layer instanceof TimeDistributed) return layer.layer instanceof Dense ? denseStep(layer, layer.layer, inputs, masks) : timeDistributedStep(layer, inputs, masks, random);
+  if (isMovingLayer(layer)) return movingStep(layer, inputs, masks);
+  if (layer instanceof Conv) return convStep(layer, inputs, masks);
+  if (isPooling(layer)) return poolingStep(layer, inputs);
+  if (isGlobalPooling(layer)) return globalPoolingStep(layer, inputs, masks);
+  if (layer instanceof Activation) return activationStep(layer, inputs, masks);
   if (layer instanceof RecurrentLayer) return recurrentStep(layer, inputs, masks, random);
   if (layer instanceof Bidirectional) return bidirectionalStep(layer, inputs, masks, random);
   if (layer instanceof Embedding) return embeddingStep(layer, inputs);
@@ -91,49 +103,6 @@ export function trainingStep(layer: Layer, inputs: Tensor[], masks: (Tensor | un
 }
 
 const nothingToRelease = () => {};
-
-/** silu(z) = z·sigmoid(z) is not invertible: its derivative needs z itself. */
-function siluGradient(z: Float32Array, dY: Float32Array): Float32Array {
-  return z.map((v, i) => {
-    const s = 1 / (1 + Math.exp(-v));
-    return dY[i] * s * (1 + v * (1 - s));
-  });
-}
-
-/** d act / d z of Dense's activations, from the output y = act(z) (silu: see siluGradient). */
-function activationGradient(activation: string, kerasVersion: number, y: Float32Array, dY: Float32Array, units: number): Float32Array {
-  const dZ = new Float32Array(y.length);
-  if (activation === 'softmax') {
-    for (let r = 0; r < y.length / units; r++) {
-      let dot = 0;
-      for (let c = 0; c < units; c++) dot += dY[r * units + c] * y[r * units + c];
-      for (let c = 0; c < units; c++) dZ[r * units + c] = y[r * units + c] * (dY[r * units + c] - dot);
-    }
-    return dZ;
-  }
-  const slope = kerasVersion === 2 ? 0.2 : 1 / 6;
-  const seluScale = 1.0507009873554805;
-  const seluAlphaScale = seluScale * 1.6732632423543772;
-  for (let i = 0; i < y.length; i++) {
-    const v = y[i];
-    let d: number;
-    switch (activation) {
-      case 'linear': d = 1; break;
-      case 'tanh': d = 1 - v * v; break;
-      case 'sigmoid': d = v * (1 - v); break;
-      case 'relu': d = v > 0 ? 1 : 0; break;
-      case 'relu6': d = v > 0 && v < 6 ? 1 : 0; break;
-      case 'hard_sigmoid': d = v > 0 && v < 1 ? slope : 0; break;
-      case 'elu': d = v > 0 ? 1 : v + 1; break;
-      case 'selu': d = v > 0 ? seluScale : v + seluAlphaScale; break;
-      case 'softsign': d = (1 - Math.abs(v)) ** 2; break;
-      case 'exponential': d = v; break;
-      default: throw new ConfigError(`Dense activation '${activation}' has no backward pass`);
-    }
-    dZ[i] = dY[i] * d;
-  }
-  return dZ;
-}
 
 /** Dense, or TimeDistributed(Dense) (the same product on every step). */
 function denseStep(layer: Layer, dense: Dense, inputs: Tensor[], masks: (Tensor | undefined)[]): LayerStep {
@@ -147,13 +116,26 @@ function denseStep(layer: Layer, dense: Dense, inputs: Tensor[], masks: (Tensor 
       const [D, N] = kernel.shape;
       if (!dY) return { inputs: [null], weights: dense.useBias ? [new Float32Array(D * N), new Float32Array(N)] : [new Float32Array(D * N)] };
       const rows = x.size / D;
-      const dZ = dense.activation === 'silu' || dense.activation === 'swish'
-        ? siluGradient(dense.preActivations(x.data, rows), dY)
-        : activationGradient(dense.activation, dense.kerasVersion, y.data, dY, N);
+      const dZ = activationInputGradient(dense.activation, dense.kerasVersion, () => dense.preActivations(x.data, rows), y.data, dY, N);
       const grads = denseBackward(defaultInstance(), x.data, kernel.data, dZ, rows, D, N);
       return { inputs: [grads.x], weights: dense.useBias ? [grads.kernel, grads.bias] : [grads.kernel] };
     },
     release: nothingToRelease,
+  };
+}
+
+/** TimeDistributed(layer): the layer's step on the (batch * timesteps, ...) fold, as predict runs it; the mask passes on. */
+function timeDistributedStep(layer: TimeDistributed, inputs: Tensor[], masks: (Tensor | undefined)[], random: RandomSource): LayerStep {
+  const x = inputs[0];
+  const [batch, timesteps] = x.shape;
+  checkTrainable(layer);
+  const inner = trainingStep(layer.layer, [new Tensor(x.data, [batch * timesteps, ...x.shape.slice(2)])], [undefined], random);
+  const out = inner.outputs[0];
+  return {
+    outputs: [new Tensor(out.data, [batch, timesteps, ...out.shape.slice(1)])],
+    masks: [masks[0]],
+    backward: (dOutputs, inputGradients) => inner.backward(dOutputs, inputGradients),
+    release: () => inner.release(),
   };
 }
 

@@ -1,0 +1,211 @@
+// Training through the layers of a CNN-LSTM: Conv1D/2D (groups, dilation, strides, every
+// padding), max and average pooling, global pooling (with a mask), Flatten, Reshape, Permute,
+// RepeatVector, Activation and TimeDistributed of them. computeGradients against central
+// differences of a float64 forward pass built from test/reference, and a fit that lowers the loss.
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  ready, tensor, Sequential, Model, Input, Conv1D, Conv2D, MaxPooling1D, AveragePooling1D, MaxPooling2D, AveragePooling2D,
+  GlobalMaxPooling1D, GlobalAveragePooling1D, GlobalMaxPooling2D, Flatten, Reshape, Permute, RepeatVector, Activation, Dense,
+  LSTM, TimeDistributed, Masking, optimizers, type Tensor, type SymbolicTensor,
+} from '../dist/index.js';
+import { expectClose } from './expect-close.js';
+import { testKernelVariant } from './kernel-variant.js';
+import { randomFloats, seededRandom } from './random.js';
+import { convRef, globalPoolRef, poolRef } from './reference/conv.js';
+import { axisActivationRef, permuteRef, repeatVectorRef } from './reference/extra-layers.js';
+import { denseRef } from './reference/layers.js';
+import { recurrentSpec, referenceRecurrent, type ReferenceTensor } from './reference/index.js';
+
+beforeAll(async () => {
+  await ready({ kernels: testKernelVariant() });
+});
+
+const ref = (t: Tensor): ReferenceTensor => ({ shape: [...t.shape], data: Float64Array.from(t.data) });
+const reshape = (x: ReferenceTensor, shape: number[]): ReferenceTensor => ({ shape, data: x.data });
+const silu = (x: ReferenceTensor): ReferenceTensor => ({ shape: x.shape, data: x.data.map((v) => v / (1 + Math.exp(-v))) });
+
+function mse(prediction: ReferenceTensor, y: Float32Array): number {
+  let sum = 0;
+  prediction.data.forEach((p, i) => { sum += (p - y[i]) ** 2; });
+  return sum / y.length;
+}
+
+/**
+ * The model's gradients (computeGradients, mse) against central differences of `forward`, which
+ * reads the weights it is given in the model's getWeights() order.
+ */
+function expectGradients(model: Sequential | Model, x: Tensor, y: Float32Array, forward: (w: ReferenceTensor[]) => ReferenceTensor): void {
+  model.compile({ optimizer: 'sgd', loss: 'mse' });
+  const weights = model.getWeights().map(ref);
+  // The float32 forward pass is the reference's.
+  expectClose(model.predict(x) as Tensor, forward(weights), { label: 'forward' });
+  const grads = model.computeGradients(x, tensor(y, [...(model.predict(x) as Tensor).shape]));
+  expect(grads.length).toBe(weights.length);
+  const h = 1e-6;
+  weights.forEach((w, k) => {
+    const numeric = w.data.map((kept, i) => {
+      w.data[i] = kept + h;
+      const up = mse(forward(weights), y);
+      w.data[i] = kept - h;
+      const down = mse(forward(weights), y);
+      w.data[i] = kept;
+      return (up - down) / (2 * h);
+    });
+    expectClose(grads[k].data, numeric, { label: `d weight ${k}`, tolerance: { abs: 2e-5, rel: 2e-3 } });
+  });
+}
+
+function randomize(model: Sequential | Model, seed: number, scale = 0.8): void {
+  const random = seededRandom(seed);
+  model.setWeights(model.getWeights().map((w) => tensor(randomFloats(random, w.size, scale), [...w.shape])));
+}
+
+describe('gradients through convolutions, pooling and the shape layers, against finite differences of float64', () => {
+  it('causal grouped dilated Conv1D(tanh) -> MaxPooling1D same -> Flatten -> Dense', () => {
+    const [B, T, D] = [3, 9, 4];
+    const model = new Sequential({
+      layers: [
+        new Conv1D({ filters: 6, kernelSize: 3, dilationRate: 2, groups: 2, padding: 'causal', activation: 'tanh', inputShape: [T, D] }),
+        new MaxPooling1D({ poolSize: 2, padding: 'same' }),
+        new Flatten(),
+        new Dense({ units: 2 }),
+      ],
+    });
+    randomize(model, 1);
+    const random = seededRandom(2);
+    const x = tensor(randomFloats(random, B * T * D, 1.5), [B, T, D]);
+    const y = randomFloats(random, B * 2);
+    expectGradients(model, x, y, ([k, b, dk, db]) => {
+      const conv = convRef(ref(x), k, b, { strides: [1], dilations: [2], padding: 'causal' }, 2, 'tanh');
+      const pooled = poolRef(conv, { kernel: [2], strides: [2], padding: 'same' }, 'max');
+      return denseRef(reshape(pooled, [B, 5 * 6]), dk, db, 'linear');
+    });
+  });
+
+  it("strided Conv1D(silu) same -> AveragePooling1D same -> Permute -> Reshape -> GlobalAveragePooling1D -> RepeatVector -> Flatten -> Dense(softmax)", () => {
+    const [B, T, D] = [2, 11, 3];
+    const model = new Sequential({
+      layers: [
+        new Conv1D({ filters: 4, kernelSize: 4, strides: 2, padding: 'same', activation: 'silu', inputShape: [T, D] }),
+        new AveragePooling1D({ poolSize: 3, strides: 2, padding: 'same' }),
+        new Permute([2, 1]),
+        new Reshape([2, 6]),
+        new GlobalAveragePooling1D(),
+        new RepeatVector(3),
+        new Flatten(),
+        new Dense({ units: 3, activation: 'softmax' }),
+      ],
+    });
+    randomize(model, 3);
+    const random = seededRandom(4);
+    const x = tensor(randomFloats(random, B * T * D, 1.5), [B, T, D]);
+    const y = randomFloats(random, B * 3);
+    expectGradients(model, x, y, ([k, b, dk, db]) => {
+      const conv = silu(convRef(ref(x), k, b, { strides: [2], dilations: [1], padding: 'same' }, 1));
+      const pooled = poolRef(conv, { kernel: [3], strides: [2], padding: 'same' }, 'average');
+      const permuted = permuteRef(pooled, [0, 2, 1]);
+      const mean = globalPoolRef(reshape(permuted, [B, 2, 6]), 'average');
+      return denseRef(reshape(repeatVectorRef(mean, 3), [B, 18]), dk, db, 'softmax');
+    });
+  });
+
+  it('Conv2D valid -> Activation(softmax) -> MaxPooling2D -> Conv2D -> AveragePooling2D same -> GlobalMaxPooling2D -> Activation(silu) -> Dense', () => {
+    const [B, H, W, C] = [2, 6, 5, 2];
+    const model = new Sequential({
+      layers: [
+        new Conv2D({ filters: 3, kernelSize: [2, 2], inputShape: [H, W, C] }),
+        new Activation('softmax'),
+        new MaxPooling2D({ poolSize: [2, 2], strides: [1, 2] }),
+        new Conv2D({ filters: 4, kernelSize: [2, 1], activation: 'relu' }),
+        new AveragePooling2D({ poolSize: 2, padding: 'same' }),
+        new GlobalMaxPooling2D(),
+        new Activation('silu'),
+        new Dense({ units: 2 }),
+      ],
+    });
+    randomize(model, 5, 1.2);
+    const random = seededRandom(6);
+    const x = tensor(randomFloats(random, B * H * W * C, 1.5), [B, H, W, C]);
+    const y = randomFloats(random, B * 2);
+    expectGradients(model, x, y, ([k1, b1, k2, b2, dk, db]) => {
+      const a = axisActivationRef('softmax', convRef(ref(x), k1, b1, { strides: [1, 1], dilations: [1, 1], padding: 'valid' }, 1));
+      const p = poolRef(a, { kernel: [2, 2], strides: [1, 2], padding: 'valid' }, 'max');
+      const c = convRef(p, k2, b2, { strides: [1, 1], dilations: [1, 1], padding: 'valid' }, 1, 'relu');
+      const q = poolRef(c, { kernel: [2, 2], strides: [2, 2], padding: 'same' }, 'average');
+      return denseRef(silu(globalPoolRef(q, 'max')), dk, db, 'linear');
+    });
+  });
+
+  it('a functional CNN-LSTM: TimeDistributed(Conv1D) -> TimeDistributed(MaxPooling1D) -> TimeDistributed(Flatten) -> LSTM -> Dense', () => {
+    const [B, S, L, D, F, H] = [2, 3, 6, 2, 3, 4];
+    const input = Input({ shape: [S, L, D] });
+    const conv = new TimeDistributed(new Conv1D({ filters: F, kernelSize: 2, activation: 'tanh' })).apply(input) as SymbolicTensor;
+    const pooled = new TimeDistributed(new MaxPooling1D(2)).apply(conv) as SymbolicTensor;
+    const flat = new TimeDistributed(new Flatten()).apply(pooled) as SymbolicTensor;
+    const lstm = new LSTM({ units: H }).apply(flat) as SymbolicTensor;
+    const model = new Model({ inputs: input, outputs: new Dense({ units: 1 }).apply(lstm) });
+    randomize(model, 7);
+    const random = seededRandom(8);
+    const x = tensor(randomFloats(random, B * S * L * D, 1.5), [B, S, L, D]);
+    const y = randomFloats(random, B);
+    expectGradients(model, x, y, ([k, b, lk, lr, lb, dk, db]) => {
+      const frames = reshape(ref(x), [B * S, L, D]);
+      const c = convRef(frames, k, b, { strides: [1], dilations: [1], padding: 'valid' }, 1, 'tanh');
+      const p = poolRef(c, { kernel: [2], strides: [2], padding: 'valid' }, 'max');
+      const [h] = referenceRecurrent(recurrentSpec('LSTM', H), [lk, lr, lb], reshape(p, [B, S, 2 * F]));
+      return denseRef(h, dk, db, 'linear');
+    });
+  });
+
+  it('GlobalAveragePooling1D averages the unmasked steps, and so does its gradient', () => {
+    const [B, T, D] = [2, 5, 3];
+    const input = Input({ shape: [T, D] });
+    const masked = new Masking({ maskValue: 0 }).apply(input) as SymbolicTensor;
+    const seq = new LSTM({ units: 3, returnSequences: true }).apply(masked) as SymbolicTensor;
+    const mean = new GlobalAveragePooling1D().apply(seq) as SymbolicTensor;
+    const model = new Model({ inputs: input, outputs: new Dense({ units: 1 }).apply(mean) });
+    randomize(model, 9);
+    const random = seededRandom(10);
+    const data = randomFloats(random, B * T * D, 1.5);
+    data.fill(0, (0 * T + 3) * D, (0 * T + 5) * D);
+    data.fill(0, (1 * T + 1) * D, (1 * T + 2) * D);
+    const x = tensor(data, [B, T, D]);
+    const mask = tensor(Float32Array.from({ length: B * T }, (_, i) => (data.subarray(i * D, (i + 1) * D).some((v) => v !== 0) ? 1 : 0)), [B, T]);
+    const y = randomFloats(random, B);
+    expectGradients(model, x, y, ([lk, lr, lb, dk, db]) => {
+      const spec = recurrentSpec('LSTM', 3, { returnSequences: true });
+      const [h] = referenceRecurrent(spec, [lk, lr, lb], ref(x), { mask: ref(mask) });
+      return denseRef(globalPoolRef(h, 'average', ref(mask)), dk, db, 'linear');
+    });
+
+  });
+});
+
+describe('fit trains a CNN-LSTM end to end', () => {
+  it('Conv1D -> MaxPooling1D -> LSTM -> RepeatVector -> LSTM(seq) -> TimeDistributed(Dense) lowers its loss', async () => {
+    const [N, T, D] = [32, 12, 1];
+    const random = seededRandom(11);
+    const x = randomFloats(random, N * T * D);
+    // The target: each window's mean, repeated over 3 output steps.
+    const y = new Float32Array(N * 3);
+    for (let n = 0; n < N; n++) {
+      const mean = x.subarray(n * T, (n + 1) * T).reduce((a, b) => a + b, 0) / T;
+      y.fill(mean, n * 3, n * 3 + 3);
+    }
+    const model = new Sequential({
+      layers: [
+        new Conv1D({ filters: 8, kernelSize: 3, activation: 'relu', inputShape: [T, D], seed: 1 }),
+        new MaxPooling1D(2),
+        new LSTM({ units: 8, seed: 2 }),
+        new RepeatVector(3),
+        new LSTM({ units: 8, returnSequences: true, seed: 3 }),
+        new TimeDistributed(new Dense({ units: 1, seed: 4 })),
+      ],
+    });
+    model.compile({ optimizer: optimizers.adam({ learningRate: 0.01 }), loss: 'mse' });
+    const history = await model.fit(tensor(x, [N, T, D]), tensor(y, [N, 3, 1]), { epochs: 15, batchSize: 8, verbose: 0, seed: 5 });
+    const losses = history.history.loss;
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(losses[losses.length - 1]).toBeLessThan(losses[0] * 0.5);
+  });
+});
