@@ -70,8 +70,10 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * 118 KiB since training's loss reductions, F1Score / FBetaScore / R2Score with weightedMetrics
  * and the losses' axis (about 2.8 KB of JS, most of it their option checks and messages):
  * 116.7 KiB measured.
+ * 121 KiB since training through a CNN-LSTM's layers (convolutions, pooling, global pooling, the
+ * shape layers, Activation, TimeDistributed of any layer: about 2.4 KB of JS): 118.6 KiB measured.
  */
-const GZIP_BUDGET = 118 * 1024;
+const GZIP_BUDGET = 121 * 1024;
 
 interface AppReport {
   variant: string;
