@@ -65,12 +65,15 @@ import { STAGED_NORMALS, stage_lane_normals } from "./random";
   const ldg = <usize>n << 3;
   const start: usize = 0;
   const bandBytes = <usize>m << 5;
-  for (let jb = 0; jb < n / 8; jb++) {
-    const columns = vectorPanels + <usize>jb * panelBytes + start;
-    const end = columns + bandBytes;
-    for (let i0 = jb * 8; i0 < n; i0 += 4) {
-      // Rows i0..i0+3 are lanes (i0 & 7).. of panel i0 / 8.
-      let a = vectorPanels + <usize>(i0 >> 3) * panelBytes + (<usize>(i0 & 7) << 2) + start;
+  // Row blocks outermost, so that G is written along its rows: a column of blocks would touch
+  // rows ldg apart, which for n a multiple of 512 all map to the same cache sets.
+  for (let i0 = 0; i0 < n; i0 += 4) {
+    // Rows i0..i0+3 are lanes (i0 & 7).. of panel i0 / 8.
+    const rowsAt = vectorPanels + <usize>(i0 >> 3) * panelBytes + (<usize>(i0 & 7) << 2) + start;
+    for (let jb = 0; jb <= i0 >> 3; jb++) {
+      const columns = vectorPanels + <usize>jb * panelBytes + start;
+      const end = columns + bandBytes;
+      let a = rowsAt;
       const out = g + <usize>i0 * ldg + (<usize>(jb * 8) << 3);
       let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
       let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
@@ -127,59 +130,78 @@ export function orthonormal_scratch_bytes(rows: i32, blocks: i32): i32 {
 }
 
 /**
- * In place, rows i0..i0+3 of G's lower triangle become those of L, G = L·Lᵀ (left-looking, in
- * 4×2 blocks; rows above i0 must already hold L), and are packed for the solve into `packed`
- * (see pack_cholesky_block) while they are still in cache. Returns 0, or 1 + the row whose pivot lost more
- * than 99.9% of its squared norm: V is then too close to rank-deficient for this method, and the
- * caller falls back to Householder.
+ * In place, rows first..first+count-1 (count a multiple of 4) of G's lower triangle become those
+ * of L, G = L·Lᵀ (left-looking, in 4×2 blocks; rows above `first` must already hold L), and each
+ * block of 4 rows is packed for the solve into `packed` (see pack_cholesky_block) while it is
+ * still in cache. Returns 0, or 1 + the row whose pivot lost more than 99.9% of its squared norm:
+ * V is then too close to rank-deficient for this method, and the caller falls back to Householder.
+ * The columns of the rows above `first` go first, for all the call's rows at once: each pair of
+ * L's rows then meets every block while it is in L1, instead of all of L streaming from memory
+ * once per block; every entry is still the same sum in the same order.
  */
-export function f64_cholesky_rows(g: usize, n: i32, i0: i32, packed: usize): i32 {
+export function f64_cholesky_rows(g: usize, n: i32, first: i32, count: i32, packed: usize): i32 {
   const ldg = <usize>n << 3;
-  const a0 = g + <usize>i0 * ldg;
-  const a1 = a0 + ldg, a2 = a1 + ldg, a3 = a2 + ldg;
-  for (let j0 = 0; j0 < i0 + 4; j0 += 2) {
-    const b0 = g + <usize>j0 * ldg;
-    const b1 = b0 + ldg;
-    // Prefix dot products over columns < j0. Rows above the diagonal read entries of the upper
-    // triangle here; their results are never used.
-    let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
-    let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
-    const bytes = <usize>j0 << 3;
-    for (let k: usize = 0; k < bytes; k += 16) {
-      const x0 = v128.load(b0 + k), x1 = v128.load(b1 + k);
-      const r0 = v128.load(a0 + k);
-      c00 = f64x2.add(c00, f64x2.mul(r0, x0)); c01 = f64x2.add(c01, f64x2.mul(r0, x1));
-      const r1 = v128.load(a1 + k);
-      c10 = f64x2.add(c10, f64x2.mul(r1, x0)); c11 = f64x2.add(c11, f64x2.mul(r1, x1));
-      const r2 = v128.load(a2 + k);
-      c20 = f64x2.add(c20, f64x2.mul(r2, x0)); c21 = f64x2.add(c21, f64x2.mul(r2, x1));
-      const r3 = v128.load(a3 + k);
-      c30 = f64x2.add(c30, f64x2.mul(r3, x0)); c31 = f64x2.add(c31, f64x2.mul(r3, x1));
-    }
-    const d00 = sum2(c00), d01 = sum2(c01), d10 = sum2(c10), d11 = sum2(c11);
-    const d20 = sum2(c20), d21 = sum2(c21), d30 = sum2(c30), d31 = sum2(c31);
-    for (let c = 0; c < 2; c++) {
-      const jj = j0 + c;
-      for (let r = 0; r < 4; r++) {
-        const i = i0 + r;
-        if (i < jj) continue;
-        const at = g + <usize>i * ldg + (<usize>jj << 3);
-        const dot = r == 0 ? (c == 0 ? d00 : d01) : r == 1 ? (c == 0 ? d10 : d11) : r == 2 ? (c == 0 ? d20 : d21) : (c == 0 ? d30 : d31);
-        let s = load<f64>(at) - dot;
-        if (c == 1) s -= load<f64>(g + <usize>i * ldg + (<usize>j0 << 3)) * load<f64>(g + <usize>jj * ldg + (<usize>j0 << 3));
-        if (i == jj) {
-          if (!(s > 1e-3 * load<f64>(at))) return i + 1;
-          store<f64>(at, Math.sqrt(s));
-        } else {
-          store<f64>(at, s / load<f64>(g + <usize>jj * ldg + (<usize>jj << 3)));
-        }
-      }
-    }
+  const last = first + count;
+  for (let j0 = 0; j0 < first; j0 += 2) {
+    for (let i0 = first; i0 < last; i0 += 4) cholesky_4x2(g, ldg, i0, j0);
   }
-  pack_cholesky_block(packed, g, n, i0);
+  for (let i0 = first; i0 < last; i0 += 4) {
+    for (let j0 = first; j0 < i0 + 4; j0 += 2) {
+      const failed = cholesky_4x2(g, ldg, i0, j0);
+      if (failed != 0) return failed;
+    }
+    pack_cholesky_block(packed, g, n, i0);
+  }
   return 0;
 }
 
+/**
+ * Entries (i0..i0+3, j0..j0+1) of L (f64_cholesky_rows), from L's columns < j0 of those rows and
+ * of rows j0, j0 + 1. Returns 0, or 1 + a row whose pivot fails.
+ */
+// @ts-ignore: decorator
+@inline function cholesky_4x2(g: usize, ldg: usize, i0: i32, j0: i32): i32 {
+  const a0 = g + <usize>i0 * ldg;
+  const a1 = a0 + ldg, a2 = a1 + ldg, a3 = a2 + ldg;
+  const b0 = g + <usize>j0 * ldg;
+  const b1 = b0 + ldg;
+  // Prefix dot products over columns < j0. Rows above the diagonal read entries of the upper
+  // triangle here; their results are never used.
+  let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+  let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+  const bytes = <usize>j0 << 3;
+  for (let k: usize = 0; k < bytes; k += 16) {
+    const x0 = v128.load(b0 + k), x1 = v128.load(b1 + k);
+    const r0 = v128.load(a0 + k);
+    c00 = f64x2.add(c00, f64x2.mul(r0, x0)); c01 = f64x2.add(c01, f64x2.mul(r0, x1));
+    const r1 = v128.load(a1 + k);
+    c10 = f64x2.add(c10, f64x2.mul(r1, x0)); c11 = f64x2.add(c11, f64x2.mul(r1, x1));
+    const r2 = v128.load(a2 + k);
+    c20 = f64x2.add(c20, f64x2.mul(r2, x0)); c21 = f64x2.add(c21, f64x2.mul(r2, x1));
+    const r3 = v128.load(a3 + k);
+    c30 = f64x2.add(c30, f64x2.mul(r3, x0)); c31 = f64x2.add(c31, f64x2.mul(r3, x1));
+  }
+  const d00 = sum2(c00), d01 = sum2(c01), d10 = sum2(c10), d11 = sum2(c11);
+  const d20 = sum2(c20), d21 = sum2(c21), d30 = sum2(c30), d31 = sum2(c31);
+  for (let c = 0; c < 2; c++) {
+    const jj = j0 + c;
+    for (let r = 0; r < 4; r++) {
+      const i = i0 + r;
+      if (i < jj) continue;
+      const at = g + <usize>i * ldg + (<usize>jj << 3);
+      const dot = r == 0 ? (c == 0 ? d00 : d01) : r == 1 ? (c == 0 ? d10 : d11) : r == 2 ? (c == 0 ? d20 : d21) : (c == 0 ? d30 : d31);
+      let s = load<f64>(at) - dot;
+      if (c == 1) s -= load<f64>(g + <usize>i * ldg + (<usize>j0 << 3)) * load<f64>(g + <usize>jj * ldg + (<usize>j0 << 3));
+      if (i == jj) {
+        if (!(s > 1e-3 * load<f64>(at))) return i + 1;
+        store<f64>(at, Math.sqrt(s));
+      } else {
+        store<f64>(at, s / load<f64>(g + <usize>jj * ldg + (<usize>jj << 3)));
+      }
+    }
+  }
+  return 0;
+}
 
 /** Floats of the packed Cholesky factor (pack_cholesky_block): L's rows in blocks of 4, as float32. */
 export function orthonormal_packed_floats(n: i32): i32 {
@@ -218,24 +240,32 @@ export function orthonormal_packed_floats(n: i32): i32 {
  * tall m×n matrix's rows of length n. Output row r is at head + r·length when r < headRows (the
  * caller's memory already in use, such as G's once L is packed), else at
  * tail + (r - headRows)·length, so the fresh memory the output needs shrinks by headRows rows.
- * Columns are independent in the solve, so a panel (rows·32 bytes) stays in cache while all its
+ * Columns are independent in the solve, so the panels of a group stay in cache while all their
  * rows are solved, each from the rows of Q right before it, read sequentially. The squares of
  * each solved row are added to sums[row] (float64, zeroed by the caller before the first panel).
- * As rows, with m a multiple of 8, the panel keeps Q times gain too (see column_panel_bytes).
+ * As rows, with m a multiple of 8, the panel keeps Q times gain too (see column_panel_bytes);
+ * there, `tail` 0 writes no output rows at all, for a caller that keeps only the panels.
  */
 export function f32_substitute_panels(w: usize, rows: i32, packed: usize, first: i32, last: i32, sums: usize, head: usize, headRows: i32, tail: usize, n: i32, m: i32, gain: f64, asRows: bool): void {
   const panelBytes = column_panel_bytes(rows);
-  for (let b = first; b < last; b++) {
-    const panel = w + <usize>b * panelBytes;
+  // Panels in groups that stay in L2 while each block of L's rows meets all of them: L (rows²·2
+  // bytes) then streams from memory once per group instead of once per panel. Each panel's rows
+  // are still solved in order, so the grouping changes no bit.
+  const group = max(1, <i32>(SOLVE_GROUP_BYTES / panelBytes));
+  for (let from = first; from < last; from += group) {
+    const to = min(last, from + group);
     let block = packed; // L's rows i0..i0+3: i0²/2 + 2·i0 floats from the start
     for (let i0 = 0; i0 < rows; i0 += 4) {
       const diagonal = block + (<usize>i0 << 4);
-      substitute_4x8(panel, i0, block, diagonal, sums + (<usize>i0 << 3));
+      for (let b = from; b < to; b++) substitute_4x8(w + <usize>b * panelBytes, i0, block, diagonal, sums + (<usize>i0 << 3));
       block = diagonal + 64;
     }
-    write_panel(head, headRows, tail, panel, n, m, gain, asRows, b);
+    for (let b = from; b < to; b++) write_panel(head, headRows, tail, w + <usize>b * panelBytes, n, m, gain, asRows, b);
   }
 }
+
+/** Bytes of column panels f32_substitute_panels solves together (half of a 1 MiB L2). */
+const SOLVE_GROUP_BYTES: usize = 1 << 19;
 
 /** Where output row r of `length` floats starts (f32_substitute_panels). */
 // @ts-ignore: decorator
@@ -250,12 +280,16 @@ export function f32_substitute_panels(w: usize, rows: i32, packed: usize, first:
   if (asRows && entries == 8) {
     const scale = f64x2.splat(gain);
     const scaled = gain != 1;
+    const rowsOut = tail != 0;
+    if (!rowsOut && !scaled) return;
     for (let j = 0; j < n; j++) {
-      const target = output_row(head, headRows, tail, j, m) + (<usize>(8 * b) << 2);
       const source = panel + (<usize>j << 5);
       const low = scaled4(v128.load(source), scale), high = scaled4(v128.load(source, 16), scale);
-      v128.store(target, low);
-      v128.store(target, high, 16);
+      if (rowsOut) {
+        const target = output_row(head, headRows, tail, j, m) + (<usize>(8 * b) << 2);
+        v128.store(target, low);
+        v128.store(target, high, 16);
+      }
       if (scaled) {
         v128.store(source, low);
         v128.store(source, high, 16);

@@ -1,6 +1,6 @@
 /** Orthogonal initializer (Keras 3): Q of the QR decomposition of a Gaussian matrix. */
 import { ShapeError, formatShape } from '../errors.js';
-import { kernelOrthonormalColumns, kernelOrthonormalPackedRows, type PackedOrthonormalRows } from '../kernels/orthonormal.js';
+import { kernelOrthonormalColumns, kernelOrthonormalPackedRows } from '../kernels/orthonormal.js';
 import { orthonormalizeRows } from './householder.js';
 import { SeededInitializer, shapeSize, type Initializer } from './initializer.js';
 import { laneGaussian } from './lane-normals.js';
@@ -21,8 +21,8 @@ class Orthogonal extends SeededInitializer {
     return { gain: this.gain, seed: this.seed ?? null };
   }
 
-  /** generate() of a wide rank-2 shape, with Qᵀ also packed in WebAssembly memory (see orthogonalPackedRows). */
-  generatePackedRows(shape: readonly number[], fallbackSeed: number): PackedOrthonormalRows | null {
+  /** generate() of a wide rank-2 shape, packed in WebAssembly memory only (see orthogonalPackedRows). */
+  generatePackedRows(shape: readonly number[], fallbackSeed: number): number | null {
     if (shape.length !== 2 || !(shapeSize(shape) > 0) || shape[0] >= shape[1]) return null;
     const words = this.random(fallbackSeed).saveState();
     return kernelOrthonormalPackedRows({ words }, shape[1], shape[0], this.gain);
@@ -74,13 +74,13 @@ function householderOrthonormalColumns(a: Float64Array, tall: number, narrow: nu
 }
 
 /**
- * What `initializer.generate(shape, fallbackSeed)` gives, as the same values plus Qᵀ packed for
- * f32_gemm in a heap block of the default instance that the caller then owns, when the
- * initializer is the orthogonal one and the WebAssembly path takes the shape (wide, both sides
- * multiples of 8); null otherwise. A recurrent layer keeps the block as its packed recurrent
- * kernel instead of packing the values again. @internal
+ * What `initializer.generate(shape, fallbackSeed)` gives, packed for f32_gemm (and nowhere else)
+ * in a heap block of the default instance that the caller then owns, when the initializer is the
+ * orthogonal one and the WebAssembly path takes the shape (wide, both sides multiples of 8); null
+ * otherwise. A recurrent layer keeps the block as its packed recurrent kernel, and reads the
+ * values back from it (unpackOrthonormalRows) only when someone asks for them. @internal
  */
-export function orthogonalPackedRows(initializer: Initializer, shape: readonly number[], fallbackSeed: number): PackedOrthonormalRows | null {
+export function orthogonalPackedRows(initializer: Initializer, shape: readonly number[], fallbackSeed: number): number | null {
   return initializer instanceof Orthogonal ? initializer.generatePackedRows(shape, fallbackSeed) : null;
 }
 

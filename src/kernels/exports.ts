@@ -88,8 +88,8 @@ export interface KernelExports {
   /** G += the products of V's column panels [first, last), through `scratch` (orthonormal_scratch_bytes). */
   f32_gram_band(g: number, w: number, scratch: number, rows: number, first: number, last: number): void;
   orthonormal_scratch_bytes(rows: number, blocks: number): number;
-  f64_cholesky_rows(g: number, n: number, i0: number, packed: number): number;
-  /** Q = L⁻¹·V in column panels [first, last), each panel then written out (times gain, as rows or as the tall matrix): output rows below headRows at head, the rest at tail. */
+  f64_cholesky_rows(g: number, n: number, first: number, count: number, packed: number): number;
+  /** Q = L⁻¹·V in column panels [first, last), each panel then written out (times gain, as rows or as the tall matrix): output rows below headRows at head, the rest at tail (0: none, the panels keep Q). */
   f32_substitute_panels(w: number, rows: number, packed: number, first: number, last: number, sums: number, head: number, headRows: number, tail: number, n: number, m: number, gain: number, asRows: number): void;
   orthonormal_packed_floats(n: number): number;
   /** Groups [from, to) of V's column panels (group b·n + j: entries 8b.. of vector j): drawn from the lanes in `state`, or from source when it is not 0. */

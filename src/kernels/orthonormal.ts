@@ -15,6 +15,8 @@ const TOLERANCE = 1e-5;
 const DRAW_GROUPS = 1 << 13;
 /** Bytes of V per Gram band: the band, turned into Gram panels, stays in L2 while every block of G meets it. */
 const GRAM_BAND_BYTES = 1 << 18;
+/** Rows of L per f64_cholesky_rows call (a multiple of 4): a block of them meets each earlier pair of rows while it is in L1. */
+const CHOLESKY_ROWS = 32;
 /** Column panels solved per call, after a first call of one panel (see DRAW_GROUPS). */
 const SOLVE_PANELS = 16;
 /**
@@ -50,24 +52,18 @@ export function kernelOrthonormalColumns(
   asRows: boolean,
   instance: KernelInstance | undefined = loadedInstance(),
 ): Float32Array | null {
-  return orthonormalColumns(source, m, n, gain, asRows, false, instance)?.values ?? null;
-}
-
-/** Qᵀ (n rows of length m) and the same values in f32_gemm's packed layout. */
-export interface PackedOrthonormalRows {
-  readonly values: Float32Array;
-  /**
-   * A heap block the caller now owns: Qᵀ as the packed (n, m) matrix of assembly/gemm.ts, panel
-   * p = [8 zeros (the bias)][entries 8p..8p+7 of row 0]...[of row n-1], f32_packed_size(n, m)
-   * floats, bit for bit what f32_gemm_pack_weights makes of `values`.
-   */
-  readonly packed: number;
+  const result = orthonormalColumns(source, m, n, gain, asRows, false, instance);
+  return result === null ? null : result.values;
 }
 
 /**
- * kernelOrthonormalColumns as rows, with Qᵀ also left in WebAssembly memory packed for f32_gemm
- * (the layout the solve already works in), so that a layer need not pack it again. Only for n
- * and m multiples of 8; null where kernelOrthonormalColumns is null.
+ * kernelOrthonormalColumns as rows, left in WebAssembly memory packed for f32_gemm (the layout
+ * the solve already works in) and nowhere else, so that a layer need not pack it, nor copy it
+ * out until someone reads it (unpackOrthonormalRows). Returns a heap block the caller now owns:
+ * Qᵀ as the packed (n, m) matrix of assembly/gemm.ts, panel p = [8 zeros (the bias)][entries
+ * 8p..8p+7 of row 0]...[of row n-1], f32_packed_size(n, m) floats, bit for bit what
+ * f32_gemm_pack_weights makes of kernelOrthonormalColumns' rows. Only for n and m multiples of
+ * 8; null where kernelOrthonormalColumns is null.
  */
 export function kernelOrthonormalPackedRows(
   source: GaussianSource,
@@ -75,9 +71,32 @@ export function kernelOrthonormalPackedRows(
   n: number,
   gain: number,
   instance: KernelInstance | undefined = loadedInstance(),
-): PackedOrthonormalRows | null {
+): number | null {
   if (n % 8 !== 0 || m % 8 !== 0) return null;
-  return orthonormalColumns(source, m, n, gain, true, true, instance);
+  return orthonormalColumns(source, m, n, gain, true, true, instance)?.packed ?? null;
+}
+
+/**
+ * The n×m row-major matrix (K = n rows, N = m columns, m a multiple of 8) that `packed` holds in
+ * f32_gemm's layout (its bias slots skipped), as kernelOrthonormalPackedRows leaves it.
+ */
+export function unpackOrthonormalRows(instance: KernelInstance, packed: number, n: number, m: number): Float32Array {
+  const panels = m / 8;
+  const source = new Float32Array(instance.exports.memory.buffer, packed, panels * (n + 1) * 8);
+  const values = new Float32Array(n * m);
+  for (let p = 0; p < panels; p++) {
+    let from = (p * (n + 1) + 1) * 8;
+    for (let row = 0, to = 8 * p; row < n; row++, from += 8, to += m) {
+      for (let e = 0; e < 8; e++) values[to + e] = source[from + e];
+    }
+  }
+  return values;
+}
+
+/** What orthonormalColumns leaves: the values (null when only the panels are kept) and the kept panels (0 if none). */
+interface OrthonormalResult {
+  readonly values: Float32Array | null;
+  readonly packed: number;
 }
 
 function orthonormalColumns(
@@ -88,7 +107,7 @@ function orthonormalColumns(
   asRows: boolean,
   keepPanels: boolean,
   instance: KernelInstance | undefined,
-): PackedOrthonormalRows | null {
+): OrthonormalResult | null {
   if (!instance || n < MIN_VECTORS || m < 2 * n) return null;
   const { exports, heap } = instance;
   // Vectors padded to a multiple of 8 with extra ones after the real ones (Gram–Schmidt order:
@@ -102,9 +121,10 @@ function orthonormalColumns(
   const factorBytes = ((rows * rows) / 2 + 2 * rows) * 4; // orthonormal_packed_floats(rows)
   // Output rows (Q's rows of length m, or the tall matrix's of length n): the first ones go to
   // G's memory, dead once L is packed and already touched, so that fewer fresh pages fault in.
-  const [outRows, rowLength] = asRows ? [n, m] : [m, n];
+  // Kept panels are the only output.
+  const [outRows, rowLength] = keepPanels ? [0, m] : asRows ? [n, m] : [m, n];
   const headRows = Math.min(outRows, Math.floor(gramBytes / (4 * rowLength)));
-  const tailBytes = Math.max(4, (outRows - headRows) * rowLength * 4);
+  const tailBytes = keepPanels ? 0 : Math.max(4, (outRows - headRows) * rowLength * 4);
   const sourceBytes = 'matrix' in source ? m * n * 8 : 0;
   const parts = [RANDOM_STATE_BYTES, columnPanelBytes, scratchBytes, gramBytes, factorBytes, rows * 8, tailBytes, sourceBytes];
   const total = parts.reduce((sum, bytes) => sum + alignBlock(bytes), 0);
@@ -118,7 +138,7 @@ function orthonormalColumns(
   const gram = heap.alloc(gramBytes); // G, then L, then the first rows of the output
   const factor = heap.alloc(factorBytes); // L, packed for the solve
   const sums = heap.alloc(rows * 8); // squared norms of Q's rows
-  const tail = heap.alloc(tailBytes); // the rest of the output
+  const tail = tailBytes > 0 ? heap.alloc(tailBytes) : 0; // the rest of the output
   const matrix = sourceBytes > 0 ? heap.alloc(sourceBytes) : 0;
   try {
     if ('matrix' in source) new Float64Array(exports.memory.buffer, matrix, m * n).set(source.matrix.subarray(0, m * n));
@@ -139,21 +159,24 @@ function orthonormalColumns(
     for (let first = 0, count = 1; first < blocks; first += count, count = Math.min(2 * count, band)) {
       exports.f32_gram_band(gram, panels, scratch, rows, first, Math.min(blocks, first + count));
     }
-    for (let i = 0; i < rows; i += 4) if (exports.f64_cholesky_rows(gram, rows, i, factor) !== 0) return null;
+    for (let i = 0; i < rows; i += CHOLESKY_ROWS) if (exports.f64_cholesky_rows(gram, rows, i, Math.min(CHOLESKY_ROWS, rows - i), factor) !== 0) return null;
     new Float64Array(exports.memory.buffer, sums, rows).fill(0);
     for (let first = 0, count = 1; first < blocks; first += count, count = Math.min(2 * count, SOLVE_PANELS)) {
       exports.f32_substitute_panels(panels, rows, factor, first, Math.min(blocks, first + count), sums, gram, headRows, tail, n, m, gain, asRows ? 1 : 0);
     }
     if (!(exports.f64_norm_deviation(sums, n) < TOLERANCE)) return null;
+    if (keepPanels) {
+      kept = true;
+      return { values: null, packed: w };
+    }
     const result = new Float32Array(m * n);
     const split = headRows * rowLength;
     result.set(new Float32Array(exports.memory.buffer, gram, split));
     result.set(new Float32Array(exports.memory.buffer, tail, m * n - split), split);
-    kept = keepPanels;
-    return { values: result, packed: kept ? w : 0 };
+    return { values: result, packed: 0 };
   } finally {
     if (matrix !== 0) heap.release(matrix);
-    heap.release(tail);
+    if (tail !== 0) heap.release(tail);
     heap.release(sums);
     heap.release(factor);
     heap.release(gram);
@@ -188,5 +211,5 @@ function warmUp(instance: KernelInstance, w: number, gram: number): void {
   }
   // The Cholesky factor of the 128×128 identity (about 20,000 inner steps), packed after it.
   for (let i = 0; i < 128; i++) g[129 * i] = 1;
-  for (let i = 0; i < 128; i += 4) exports.f64_cholesky_rows(gram, 128, i, gram + WARM_UP_BYTES * 2);
+  for (let i = 0; i < 128; i += CHOLESKY_ROWS) exports.f64_cholesky_rows(gram, 128, i, CHOLESKY_ROWS, gram + WARM_UP_BYTES * 2);
 }

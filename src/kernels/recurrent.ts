@@ -5,7 +5,7 @@ import { formatShape } from '../errors.js';
 import { gateCount, type CellSpec } from './cells.js';
 import { MergeId, type ActivationId } from './ids.js';
 import type { KernelInstance } from './instance.js';
-import type { PackedOrthonormalRows } from './orthonormal.js';
+import { unpackOrthonormalRows } from './orthonormal.js';
 import { FLAG, runDescriptorWords, writeRunDescriptor, type RunDirection } from './run-descriptor.js';
 import { recurrentDropoutBuffers, recurrentDropoutBytes, type RecurrentDropout } from './recurrent-dropout.js';
 import { KernelSession, trapsAsErrors } from './session.js';
@@ -37,16 +37,31 @@ export interface PackedRecurrentWeights {
 }
 
 /**
+ * Whether a recurrent kernel packed as one plain (H, G*H) matrix (kernelOrthonormalPackedRows)
+ * is the cell's packed recurrent kernel as it is: one recurrent block and no padding columns.
+ */
+export function takesPackedRecurrentKernel(cell: CellSpec, units: number): boolean {
+  return cell.recurrentBlocks.length === 1 && units % 8 === 0;
+}
+
+/**
+ * The recurrent kernel (H, G*H) in Keras layout, read back from weights whose packed recurrent
+ * kernel came prepacked (takesPackedRecurrentKernel), its bias slots skipped.
+ */
+export function unpackRecurrentKernel(weights: PackedRecurrentWeights): Float32Array {
+  return unpackOrthonormalRows(weights.instance, weights.recurrent, weights.units, gateCount(weights.cell) * weights.units);
+}
+
+/**
  * kernel (D, G*H), recurrentKernel (H, G*H) and bias in Keras layout ((G*H), (2, G*H), or null),
- * packed by the cell's recipe in the cell table. `prepacked`, when given, is a heap block that
- * already holds `recurrentKernel` packed (kernelOrthonormalPackedRows): this call owns it from
- * here on, keeps it as the packed recurrent kernel when the recipe is a plain packing of it (one
- * recurrent block, no padding columns), and releases it otherwise.
+ * packed by the cell's recipe in the cell table. `recurrentKernel` is a heap block instead when
+ * it comes packed already (kernelOrthonormalPackedRows; only for a cell and units that
+ * takesPackedRecurrentKernel): this call owns it from here on and keeps it as the packed
+ * recurrent kernel.
  */
 export function packRecurrentWeights(
   instance: KernelInstance, cell: CellSpec, inputDim: number, units: number,
-  kernel: Float32Array, recurrentKernel: Float32Array, bias: Float32Array | null,
-  prepacked: PackedOrthonormalRows | null = null,
+  kernel: Float32Array, recurrentKernel: Float32Array | number, bias: Float32Array | null,
 ): PackedRecurrentWeights {
   const { exports, heap } = instance;
   const G = gateCount(cell);
@@ -54,13 +69,9 @@ export function packRecurrentWeights(
   const Hp = paddedUnits(H);
   const what = () => `${cell.kerasClass} weights for ${inputDim} input features and ${units} units`;
   const packedFloats = (rows: number, blocks: number) => checkedPackedBytes(exports, rows, blocks * Hp, what) / 4;
-  let adopted = 0;
-  if (prepacked) {
-    // The packed rows hold the recurrent kernel's (H, G*H) with H a multiple of 8 (so Hp = H):
-    // what a cell of one recurrent block packs, all gates side by side.
-    if (prepacked.values === recurrentKernel && cell.recurrentBlocks.length === 1) adopted = prepacked.packed;
-    else heap.release(prepacked.packed);
-  }
+  // The packed rows hold the recurrent kernel's (H, G*H) with H a multiple of 8 (so Hp = H):
+  // what a cell of one recurrent block packs, all gates side by side.
+  const adopted = typeof recurrentKernel === 'number' ? recurrentKernel : 0;
   let packedKernel = 0;
   let packedRecurrent = adopted;
   try {
@@ -69,12 +80,12 @@ export function packRecurrentWeights(
     // Packed buffers first, staging last, so releasing staging returns it to the top of the heap.
     packedKernel = heap.alloc(packedFloats(inputDim, G) * 4);
     if (!adopted) packedRecurrent = heap.alloc(recurrentFloats * 4);
-    const stagedRecurrent = adopted ? 0 : recurrentKernel.byteLength;
+    const stagedRecurrent = typeof recurrentKernel === 'number' ? 0 : recurrentKernel.byteLength;
     const staging = heap.alloc(kernel.byteLength + stagedRecurrent + (bias?.byteLength ?? 0));
     try {
       heap.f32(staging, kernel.length).set(kernel);
       const recurrentSrc = staging + kernel.byteLength;
-      if (!adopted) heap.f32(recurrentSrc, recurrentKernel.length).set(recurrentKernel);
+      if (typeof recurrentKernel !== 'number') heap.f32(recurrentSrc, recurrentKernel.length).set(recurrentKernel);
       const biasSrc = bias ? recurrentSrc + stagedRecurrent : 0;
       if (bias) heap.f32(biasSrc, bias.length).set(bias);
       const recurrentBias = bias && cell.recurrentBiasRow !== null ? biasSrc + cell.recurrentBiasRow * G * H * 4 : 0;

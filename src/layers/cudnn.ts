@@ -170,6 +170,11 @@ export class CuDNNLSTM<A extends CuDNNLSTMArgs = CuDNNLSTMArgs> extends Recurren
     for (let i = 0; i < 4 * H; i++) summed[i] = bias[i] + bias[4 * H + i];
     return [cudnnKernelToKeras(kernel, inputDim, H, 4), cudnnRecurrentKernelToKeras(recurrentKernel, H, 4), summed];
   }
+
+  /** @internal */
+  protected override storesCellLayout(): boolean {
+    return false;
+  }
 }
 
 /** Keras 2's CuDNNGRU: GRU(reset_after=True, sigmoid, tanh) with cuDNN-layout kernels and bias (6H,) = input row then recurrent row. */
@@ -228,6 +233,11 @@ export class CuDNNGRU<A extends CuDNNGRUArgs = CuDNNGRUArgs> extends RecurrentLa
   protected override kernelWeights(stored: Float32Array[], inputDim: number): Float32Array[] {
     const [kernel, recurrentKernel, bias] = stored;
     return [cudnnKernelToKeras(kernel, inputDim, this.units, 3), cudnnRecurrentKernelToKeras(recurrentKernel, this.units, 3), bias];
+  }
+
+  /** @internal */
+  protected override storesCellLayout(): boolean {
+    return false;
   }
 }
 

@@ -9,10 +9,9 @@ import { cellWeightShapes, gateCount, type CellSpec } from '../kernels/cells.js'
 import type { ActivationId } from '../kernels/ids.js';
 import { defaultInstance } from '../kernels/default-instance.js';
 import {
-  checkRecurrentWeightsFit, packRecurrentWeights, releasePackedWeights, runRecurrent,
+  checkRecurrentWeightsFit, packRecurrentWeights, releasePackedWeights, runRecurrent, takesPackedRecurrentKernel, unpackRecurrentKernel,
   type PackedRecurrentWeights, type RecurrentDirection,
 } from '../kernels/recurrent.js';
-import type { PackedOrthonormalRows } from '../kernels/orthonormal.js';
 import { OwnedBlock } from '../kernels/owned.js';
 import { floatBytes } from '../kernels/sizes.js';
 import { StreamProgramBuilder, type RecurrentStreamSpec } from '../kernels/stream-program.js';
@@ -127,7 +126,11 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
   private readonly dropout: number;
   private readonly recurrentDropout: number;
 
-  private weights: Float32Array[] | null = null;
+  /**
+   * The weights in getWeights() order, except a recurrent kernel that came packed from the
+   * orthogonal initializer: null there until someone reads it (see kerasWeights).
+   */
+  private weights: (Float32Array | null)[] | null = null;
   private readonly packed = new OwnedBlock<PackedRecurrentWeights>(releasePackedWeights);
   private inputDim: number | null = null;
   /** stateful: the states the next call starts from, (B, H) each; null means zeros. */
@@ -227,17 +230,36 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
     this.checkWeightsFit(inputDim);
     const baseSeed = this.seed ?? nextRandomSeed();
     const initializers = [this.kernelInitializer, this.recurrentInitializer, this.biasInitializer];
-    // The default orthogonal recurrent kernel comes packed as well: installing it skips packing.
-    const recurrent = orthogonalPackedRows(this.recurrentInitializer, shapes[1], baseSeed + 1);
-    let values: Float32Array[];
+    // The default orthogonal recurrent kernel comes packed, and only packed: installing it skips
+    // packing, and its Keras layout is read back only when asked for (a 1024-unit LSTM's is 16 MB).
+    const recurrent = this.storesCellLayout() && takesPackedRecurrentKernel(this.cell, this.units)
+      ? orthogonalPackedRows(this.recurrentInitializer, shapes[1], baseSeed + 1)
+      : null;
+    let values: (Float32Array | null)[];
     try {
-      values = shapes.map((shape, i) => (i === 1 && recurrent ? recurrent.values : initializers[i].generate(shape, baseSeed + i)));
-      if (this.useBias) values[2] = this.adjustInitialBias(values[2]);
+      values = shapes.map((shape, i) => (i === 1 && recurrent !== null ? null : initializers[i].generate(shape, baseSeed + i)));
+      if (this.useBias) values[2] = this.adjustInitialBias(values[2] as Float32Array);
     } catch (error) {
-      if (recurrent) defaultInstance().heap.release(recurrent.packed);
+      if (recurrent !== null) defaultInstance().heap.release(recurrent);
       throw error;
     }
     this.installWeights(inputDim, values, recurrent);
+  }
+
+  /**
+   * @internal Whether the weights as getWeights() lists them are the cell kernel's (kernelWeights
+   * returns them as they are); a layer storing another layout (CuDNN) says no.
+   */
+  protected storesCellLayout(): boolean {
+    return true;
+  }
+
+  /** The weights in getWeights() order, the recurrent kernel read back from its packed form if it has only that. */
+  private kerasWeights(): Float32Array[] | null {
+    const { weights } = this;
+    const packed = this.packed.current;
+    if (weights && weights[1] === null && packed) weights[1] = unpackRecurrentKernel(packed);
+    return weights as Float32Array[] | null;
   }
 
   computeOutputShape(inputShape: Shape): Shape | Shape[] {
@@ -249,15 +271,17 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
 
   getWeights(): Tensor[] {
     this.checkNotDisposed('get weights');
-    if (!this.weights || this.inputDim === null) return [];
+    const weights = this.kerasWeights();
+    if (!weights || this.inputDim === null) return [];
     const shapes = this.weightShapes(this.inputDim);
-    return this.weights.map((w, i) => new Tensor(w.slice(), shapes[i]));
+    return weights.map((w, i) => new Tensor(w.slice(), shapes[i]));
   }
 
   /** @internal The layer's own arrays: the step updates them in place, commit() repacks them. */
   override weightsForUpdate(): WeightUpdate {
     this.checkNotDisposed('update weights');
-    const { weights, inputDim } = this;
+    const weights = this.kerasWeights();
+    const { inputDim } = this;
     if (!weights || inputDim === null) return { arrays: [], commit: () => {} };
     return { arrays: weights, commit: () => this.installWeights(inputDim, weights) };
   }
@@ -461,7 +485,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
       throw new ConfigError(`${this.name}: a layer with goBackwards: true reads the sequence from its end, so it cannot stream one frame at a time`);
     }
     const direction = this.direction(undefined, false, this.zeroOutputForMask, false);
-    const [kernel, recurrentKernel, bias] = this.kernelWeights(this.weights as Float32Array[], direction.weights.inputDim);
+    const [kernel, recurrentKernel, bias] = this.kernelWeights(this.kerasWeights() as Float32Array[], direction.weights.inputDim);
     return {
       cell: this.cell, inputDim: direction.weights.inputDim, units: this.units,
       activation: direction.activation, recurrentActivation: direction.recurrentActivation,
@@ -499,10 +523,19 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
     checkRecurrentWeightsFit(defaultInstance(), this.cell, inputDim, this.units, biasFloats, () => `${this.name}: weights for ${inputDim} input features and ${this.units} units`);
   }
 
-  /** `prepacked` (owned by this call from here on): the recurrent kernel already packed, see packRecurrentWeights. */
-  private installWeights(inputDim: number, values: Float32Array[], prepacked: PackedOrthonormalRows | null = null): void {
-    const [kernel, recurrentKernel, bias] = this.kernelWeights(values, inputDim);
-    const packed = packRecurrentWeights(defaultInstance(), this.cell, inputDim, this.units, kernel, recurrentKernel, bias ?? null, prepacked);
+  /**
+   * `prepacked` (a heap block owned by this call from here on): the recurrent kernel already
+   * packed (orthogonalPackedRows), values[1] then null; see packRecurrentWeights.
+   */
+  private installWeights(inputDim: number, values: (Float32Array | null)[], prepacked: number | null = null): void {
+    let packed: PackedRecurrentWeights;
+    if (prepacked !== null) {
+      const [kernel, , bias] = values;
+      packed = packRecurrentWeights(defaultInstance(), this.cell, inputDim, this.units, kernel as Float32Array, prepacked, bias ?? null);
+    } else {
+      const [kernel, recurrentKernel, bias] = this.kernelWeights(values as Float32Array[], inputDim);
+      packed = packRecurrentWeights(defaultInstance(), this.cell, inputDim, this.units, kernel, recurrentKernel, bias ?? null);
+    }
     this.packed.replace(this, packed);
     this.weights = values;
     this.inputDim = inputDim;
