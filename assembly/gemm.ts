@@ -96,9 +96,12 @@ export function f32_gemm_pack_weights(packed: usize, src: usize, srcLd: i32, bia
 /** Most floats of A that f32_gemm packs at once for kernel_4x8 (64 KiB). */
 const PACKED_A_FLOATS: i32 = 16384;
 
+/** Least packing buffer: an accumulating GEMV's 32 sums (gemv). */
+const PACK_MIN_BYTES: f64 = 128;
+
 /** Bytes of packing buffer f32_gemm needs for products of at most M rows of K floats (exact, f64). */
 export function f32_gemm_pack_bytes(M: f64, K: f64): f64 {
-  return Math.min(<f64>PACKED_A_FLOATS, M * K) * 4;
+  return Math.max(PACK_MIN_BYTES, Math.min(<f64>PACKED_A_FLOATS, M * K) * 4);
 }
 
 /** Packs 4 rows of A (K floats each, row stride ldaBytes) as [k][4 rows] at dst: 4x4 transposes. */
@@ -195,9 +198,87 @@ function f32_pack_a_rows4(dst: usize, a: usize, ldaBytes: usize, K: i32): void {
   store_row(c + 64, r0, r1, accumulate, true);
 }
 
-// GEMV: triples of full panels, then a pair, then what is left one panel at a time.
-function gemv(c: usize, a: usize, packed: usize, panels: i32, panelBytes: usize, N: i32, K: i32, accumulate: bool): void {
+// The interleaved layout (f32_gemm_interleave_panels): each run of four full panels stored
+// row by row, [bias (32)][row 0 (32)] ... [row K-1 (32)], in the bytes the four panels held;
+// the panels after the last run are as packed. A packed pointer with bit 0 set says so.
+// One pointer walks the four panels' rows (four panels as packed would take four pointers).
+/** Bit 0 of a packed pointer: the matrix is interleaved (packed buffers are 16-byte aligned). */
+export const PACKED_INTERLEAVED: usize = 1;
+
+/**
+ * Interleaves a packed (K, N) matrix in place for the one-row product (a stream's step, B = 1):
+ * its sums are the same, in the same order, as on the panels. scratch: 4 panels, (K + 1) * 128 bytes.
+ */
+export function f32_gemm_interleave_panels(packed: usize, K: i32, N: i32, scratch: usize): void {
+  const panelBytes = <usize>(K + 1) * NR * 4;
+  const runs = (N / NR) >> 2;
+  for (let r = 0; r < runs; r++) {
+    const block = packed + <usize>r * 4 * panelBytes;
+    memory.copy(scratch, block, 4 * panelBytes);
+    for (let k: usize = 0; k <= <usize>K; k++) {
+      for (let q: usize = 0; q < 4; q++) {
+        const from = scratch + q * panelBytes + k * 32;
+        const to = block + k * 128 + q * 32;
+        v128.store(to, v128.load(from));
+        v128.store(to, v128.load(from, 16), 16);
+      }
+    }
+  }
+}
+
+// One row by 32 columns of one interleaved run of four panels, written to c (32 floats):
+// eight accumulator chains. Not inlined, and no other value loaded in the function: V8 then
+// keeps each load beside its multiply, in one scratch register. With a load of c after the
+// loop (or before it, held across it) it hoists all eight loads to the top of the body, and
+// eight chains spill; so an accumulating GEMV writes the sums to scratch and adds them after.
+function kernel_1x32_interleaved(c: usize, a: usize, block: usize, K: i32): void {
+  let p0 = v128.load(block), p1 = v128.load(block, 16);
+  let q0 = v128.load(block, 32), q1 = v128.load(block, 48);
+  let r0 = v128.load(block, 64), r1 = v128.load(block, 80);
+  let s0 = v128.load(block, 96), s1 = v128.load(block, 112);
+  let pb = block + 128;
+  let px = a;
+  const end = a + (<usize>K << 2);
+  while (px < end) {
+    const x = v128.load32_splat(px);
+    p0 = madd(x, v128.load(pb), p0);
+    p1 = madd(x, v128.load(pb, 16), p1);
+    q0 = madd(x, v128.load(pb, 32), q0);
+    q1 = madd(x, v128.load(pb, 48), q1);
+    r0 = madd(x, v128.load(pb, 64), r0);
+    r1 = madd(x, v128.load(pb, 80), r1);
+    s0 = madd(x, v128.load(pb, 96), s0);
+    s1 = madd(x, v128.load(pb, 112), s1);
+    px += 4;
+    pb += 128;
+  }
+  v128.store(c, p0);
+  v128.store(c, p1, 16);
+  v128.store(c, q0, 32);
+  v128.store(c, q1, 48);
+  v128.store(c, r0, 64);
+  v128.store(c, r1, 80);
+  v128.store(c, s0, 96);
+  v128.store(c, s1, 112);
+}
+
+// GEMV: interleaved runs of four panels (when the matrix is interleaved) or triples of full
+// panels, then a pair, then what is left one panel at a time. sums: 32 floats of scratch.
+function gemv(c: usize, a: usize, packed: usize, panels: i32, panelBytes: usize, N: i32, K: i32, accumulate: bool, interleaved: bool, sums: usize): void {
   let p = 0;
+  if (interleaved) {
+    for (; p + 4 <= panels && (p + 4) * NR <= N; p += 4) {
+      const cp = c + (<usize>(p * NR) << 2);
+      const block = packed + <usize>p * panelBytes;
+      // Two calls: Binaryen inlines a function with one caller whatever its size.
+      if (!accumulate) {
+        kernel_1x32_interleaved(cp, a, block, K);
+        continue;
+      }
+      kernel_1x32_interleaved(sums, a, block, K);
+      for (let i: usize = 0; i < 128; i += 16) v128.store(cp + i, f32x4.add(v128.load(sums + i), v128.load(cp + i)));
+    }
+  }
   for (; p + 3 <= panels && (p + 3) * NR <= N; p += 3) {
     kernel_1x24(c + (<usize>(p * NR) << 2), a, packed + <usize>p * panelBytes, panelBytes, K, accumulate);
   }
@@ -230,8 +311,15 @@ export function f32_gemm(c: usize, ldc: i32, a: usize, lda: i32, packed: usize, 
   const ldaBytes = <usize>lda << 2;
   const panelBytes = <usize>(K + 1) * NR * 4;
   const panels = (N + NR - 1) / NR;
+  if ((packed & PACKED_INTERLEAVED) != 0) {
+    // Only the one-row kernels read the interleaved layout: every row is a GEMV.
+    for (let i = 0; i < M; i++) {
+      gemv(c + <usize>i * ldcBytes, a + <usize>i * ldaBytes, packed & ~PACKED_INTERLEAVED, panels, panelBytes, N, K, accumulate, true, packA);
+    }
+    return;
+  }
   if (M == 1) {
-    gemv(c, a, packed, panels, panelBytes, N, K, accumulate);
+    gemv(c, a, packed, panels, panelBytes, N, K, accumulate, false, packA);
     return;
   }
   const fullRows = M & ~3;
@@ -265,6 +353,6 @@ export function f32_gemm(c: usize, ldc: i32, a: usize, lda: i32, packed: usize, 
   // The rows past the last four: each a GEMV, whose kernels keep more sums in flight than one
   // 1x8 panel at a time does (every kernel sums in the same order).
   for (let i = fullRows; i < M; i++) {
-    gemv(c + <usize>i * ldcBytes, a + <usize>i * ldaBytes, packed, panels, panelBytes, N, K, accumulate);
+    gemv(c + <usize>i * ldcBytes, a + <usize>i * ldaBytes, packed, panels, panelBytes, N, K, accumulate, false, packA);
   }
 }

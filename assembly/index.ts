@@ -8,7 +8,7 @@ export {
   ACT_LINEAR, ACT_TANH, ACT_SIGMOID, ACT_HARD_SIGMOID_K3, ACT_HARD_SIGMOID_K2, ACT_RELU, ACT_RELU6,
   ACT_ELU, ACT_SELU, ACT_SOFTSIGN, ACT_EXPONENTIAL, ACT_SILU,
 } from "./activations";
-export { f32_gemm, f32_gemm_pack_weights, f32_gemm_pack_bytes, f32_packed_size } from "./gemm";
+export { f32_gemm, f32_gemm_pack_weights, f32_gemm_pack_bytes, f32_packed_size, f32_gemm_interleave_panels, PACKED_INTERLEAVED } from "./gemm";
 export { recurrent_run, recurrent_scratch_bytes, recurrent_tape_bytes, f32_copy_rows } from "./sequence";
 export { recurrent_backward, recurrent_backward_scratch_bytes, recurrent_transposed_floats } from "./backward";
 export { f32_gemm_tn, f32_gemm_tn_scratch_bytes, f32_gemm_pack_transposed, f32_packed_transpose, f32_column_sums, f32_add_rows } from "./gemm_backward";

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { CELL_LIST } from '../dist/kernels/cells.js';
 import { ActivationId, MergeId } from '../dist/kernels/ids.js';
 import { BWD, BWD_FLAG, DIR, FLAG, RUN } from '../dist/kernels/run-descriptor.js';
-import { STREAM_OP } from '../dist/kernels/stream-program.js';
+import { PACKED_INTERLEAVED, STREAM_OP } from '../dist/kernels/stream-program.js';
 import { RANDOM_STATE_BYTES } from '../dist/kernels/orthonormal.js';
 import { CONV, PoolMode } from '../dist/kernels/conv.js';
 import { CONV_LSTM_WORDS, ConvLstmFlag } from '../dist/kernels/conv-lstm.js';
@@ -77,6 +77,10 @@ for (const build of ['wasm-rnn.wasm', 'wasm-rnn.relaxed.wasm']) {
       expect(global('CONV_LSTM_WORDS')).toBe(CONV_LSTM_WORDS);
       expect(global('CONV_LSTM_RETURN_SEQUENCES')).toBe(ConvLstmFlag.returnSequences);
       expect(global('CONV_LSTM_GO_BACKWARDS')).toBe(ConvLstmFlag.goBackwards);
+    });
+
+    it('the interleaved-weights tag of a packed pointer', () => {
+      expect(global('PACKED_INTERLEAVED')).toBe(PACKED_INTERLEAVED);
     });
 
     it('stream program opcodes', () => {

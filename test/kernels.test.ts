@@ -6,6 +6,7 @@ import { ready, tensor, SimpleRNN, LSTM, GRU, Bidirectional, type RecurrentLayer
 import { defaultInstance } from '../dist/kernels/default-instance.js';
 import { ActivationId } from '../dist/kernels/ids.js';
 import { CELL_LIST } from '../dist/kernels/cells.js';
+import { PACKED_INTERLEAVED } from '../dist/kernels/stream-program.js';
 import {
   referenceActivation, referenceBidirectional, referenceRecurrent,
   type CellKind, type ReferenceRecurrentSpec, type ReferenceTensor,
@@ -134,6 +135,37 @@ describe('f32_vactivate against float64', () => {
   });
 });
 
+interface GemmCase {
+  a: Float32Array; b: Float32Array; bias: Float32Array; c0: Float32Array;
+  M: number; N: number; K: number; lda: number; ldc: number; accumulate: boolean;
+}
+
+/** Seeded operands of one product: a (M, lda), b (K, N), bias (N), c0 (M, ldc = N + 4). */
+function gemmCase(M: number, N: number, K: number, lda: number, seed: number, accumulate: boolean): GemmCase {
+  const random = seededRandom(seed);
+  const ldc = N + 4;
+  const a = randomFloats(random, M * lda);
+  const b = randomFloats(random, K * N);
+  const bias = randomFloats(random, N);
+  const c0 = randomFloats(random, M * ldc);
+  return { a, b, bias, c0, M, N, K, lda, ldc, accumulate };
+}
+
+/** c (M, ldc) against the float64 triple loop of [c0 +] bias + a·b; the columns past N untouched. */
+function expectGemmReference(c: Float32Array, { a, b, bias, c0, M, N, K, lda, ldc, accumulate }: GemmCase): void {
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < ldc; j++) {
+      if (j >= N) {
+        expect(c[i * ldc + j], 'columns past N are untouched').toBe(c0[i * ldc + j]);
+        continue;
+      }
+      let sum = bias[j] + (accumulate ? c0[i * ldc + j] : 0);
+      for (let k = 0; k < K; k++) sum += a[i * lda + k] * b[k * N + j];
+      expect(Math.abs(c[i * ldc + j] - sum)).toBeLessThan(1e-5 * (1 + Math.abs(sum)) * Math.sqrt(K));
+    }
+  }
+}
+
 describe('f32_gemm against a float64 triple loop', () => {
   const shapes: [number, number, number][] = [
     [1, 4, 1], [1, 8, 3], [1, 24, 5], [1, 36, 33], [1, 60, 17], [1, 64, 9], [3, 12, 5], [4, 16, 17], [5, 36, 33], [7, 20, 97], [9, 100, 64], [17, 4, 2],
@@ -145,13 +177,8 @@ describe('f32_gemm against a float64 triple loop', () => {
   for (const [M, N, K] of shapes) {
     for (const accumulate of [false, true]) {
       it(`M=${M} N=${N} K=${K} accumulate=${accumulate}`, () => {
-        const random = seededRandom(M * 1000 + N * 10 + K);
-        const lda = K + 3; // strided rows, as the kernels use them
-        const ldc = N + 4;
-        const a = randomFloats(random, M * lda);
-        const b = randomFloats(random, K * N);
-        const bias = randomFloats(random, N);
-        const c0 = randomFloats(random, M * ldc);
+        // Strided rows, as the kernels use them.
+        const { a, b, bias, c0, lda, ldc } = gemmCase(M, N, K, K + 3, M * 1000 + N * 10 + K, accumulate);
         const { exports, heap } = defaultInstance();
         const packedFloats = exports.f32_packed_size(K, N);
         const packFloats = exports.f32_gemm_pack_bytes(M, K) / 4;
@@ -164,17 +191,42 @@ describe('f32_gemm against a float64 triple loop', () => {
           exports.f32_gemm(pc, ldc, pa, lda, packed, M, N, K, accumulate ? 1 : 0, pack);
           return heap.f32(pc, c0.length).slice();
         });
-        for (let i = 0; i < M; i++) {
-          for (let j = 0; j < ldc; j++) {
-            if (j >= N) {
-              expect(c[i * ldc + j], 'columns past N are untouched').toBe(c0[i * ldc + j]);
-              continue;
-            }
-            let sum = bias[j] + (accumulate ? c0[i * ldc + j] : 0);
-            for (let k = 0; k < K; k++) sum += a[i * lda + k] * b[k * N + j];
-            expect(Math.abs(c[i * ldc + j] - sum)).toBeLessThan(1e-5 * (1 + Math.abs(sum)) * Math.sqrt(K));
-          }
-        }
+        expectGemmReference(c, { a, b, bias, c0, M, N, K, lda, ldc, accumulate });
+      });
+    }
+  }
+});
+
+describe('f32_gemm on interleaved panels (a stream\'s one-row layout)', () => {
+  // Runs of four panels (32 columns) interleaved, then leftover panels as packed: N = 32, 36, 64,
+  // 100 (three runs and a half panel), 136; several rows (each a one-row product) and one.
+  const shapes: [number, number, number][] = [[1, 32, 1], [1, 36, 5], [1, 64, 9], [1, 100, 33], [1, 136, 17], [2, 32, 7], [3, 100, 64]];
+  for (const [M, N, K] of shapes) {
+    for (const accumulate of [false, true]) {
+      it(`M=${M} N=${N} K=${K} accumulate=${accumulate}: the panels' bits, and the float64 loop`, () => {
+        const { a, b, bias, c0, lda, ldc } = gemmCase(M, N, K, K + 1, M * 1000 + N * 10 + K + 7, accumulate);
+        const { exports, heap } = defaultInstance();
+        const packedFloats = exports.f32_packed_size(K, N);
+        const packFloats = exports.f32_gemm_pack_bytes(M, K) / 4;
+        const [plain, interleaved] = withBuffers(
+          [M * lda, K * N, N, M * ldc, packedFloats, packFloats, (K + 1) * 32],
+          ([pa, pb, pbias, pc, packed, pack, scratch]) => {
+            heap.f32(pa, a.length).set(a);
+            heap.f32(pb, b.length).set(b);
+            heap.f32(pbias, N).set(bias);
+            exports.f32_gemm_pack_weights(packed, pb, N, pbias, K, 1, N, N);
+            const run = (tag: number) => {
+              heap.f32(pc, c0.length).set(c0);
+              exports.f32_gemm(pc, ldc, pa, lda, packed + tag, M, N, K, accumulate ? 1 : 0, pack);
+              return heap.f32(pc, c0.length).slice();
+            };
+            const before = run(0);
+            exports.f32_gemm_interleave_panels(packed, K, N, scratch);
+            return [before, run(PACKED_INTERLEAVED)];
+          },
+        );
+        expect(Array.from(interleaved), 'the same sums in the same order').toEqual(Array.from(plain));
+        expectGemmReference(interleaved, { a, b, bias, c0, M, N, K, lda, ldc, accumulate });
       });
     }
   }

@@ -19,6 +19,8 @@ export interface KernelExports {
   f32_gemm_pack_weights(packed: number, src: number, srcLd: number, bias: number, K: number, G: number, H: number, Hp: number): void;
   /** Bytes of packing buffer f32_gemm needs for M rows of K floats. */
   f32_gemm_pack_bytes(M: number, K: number): number;
+  /** Interleaves a packed (K, N) matrix in place for one-row products (tag it with PACKED_INTERLEAVED); scratch: (K + 1) * 128 bytes. */
+  f32_gemm_interleave_panels(packed: number, K: number, N: number, scratch: number): void;
   /** Floats of a packed (K, N) matrix. */
   f32_packed_size(K: number, N: number): number;
   /** Runs the run descriptor at `run` (assembly/run.ts). */

@@ -6,7 +6,7 @@ import type { CellSpec } from './cells.js';
 import { packDenseWeights, releaseDenseWeights, type DenseOutput } from './dense.js';
 import { ActivationId } from './ids.js';
 import type { KernelInstance } from './instance.js';
-import { checkAddressSpace, packRecurrentWeights, paddedUnits, releasePackedWeights } from './recurrent.js';
+import { checkAddressSpace, packRecurrentWeights, paddedUnits, releasePackedWeights, type PackedRecurrentWeights } from './recurrent.js';
 import { FLAG, runDescriptorWords, writeRunDescriptor } from './run-descriptor.js';
 
 /** The host's copy of the opcodes (test/kernels-abi.test.ts checks them against the module). */
@@ -14,6 +14,9 @@ export const STREAM_OP = {
   RECURRENT: 1, DENSE: 2, GATHER: 3, MASKING: 4, COPY_ROWS: 5, MASK_ANY: 6,
   MERGE: 7, AFFINE: 8, LAYER_NORM: 9, ACTIVATION: 10, MASK_ALL: 11, TIME_POOL: 12, SOFTMAX: 13, HEADER_WORDS: 2,
 } as const;
+
+/** Bit 0 of a packed matrix pointer: interleaved for one-row products (assembly/gemm.ts; test/kernels-abi.test.ts checks it). */
+export const PACKED_INTERLEAVED = 1;
 
 /** The host's copy of assembly/frame_ops.ts' merge kinds (test/streaming-layers.test.ts runs each against predict). */
 export const FRAME_MERGE = {
@@ -138,6 +141,8 @@ export class StreamProgramBuilder {
     const [kernel, recurrentKernel, bias] = spec.weights;
     const packed = packRecurrentWeights(instance, cell, D, H, kernel, recurrentKernel, bias);
     this.memory.release.push(() => releasePackedWeights(packed));
+    // One row per frame: the weights in the layout the one-row product streams fastest.
+    const tag = B === 1 ? this.interleave(packed, cell, D, H, Hp) : 0;
     const descriptor = this.alloc(runDescriptorWords(1) * 4);
     const scratch = this.alloc(instance.exports.recurrent_scratch_bytes(cell.id, B, D, H, Hp, 1));
     const seen = this.alloc(B);
@@ -153,13 +158,34 @@ export class StreamProgramBuilder {
       merge: -1, mergeFloats: 0, B, T: 1, D, x: x.ptr, mask, chunk: 1, scratch, state: seen,
     }, [{
       cell: cell.id, H, Hp, act: spec.activation, ract: spec.recurrentActivation, flags,
-      kernel: packed.kernel, recurrent: packed.recurrent,
+      kernel: packed.kernel + tag, recurrent: packed.recurrent + tag,
       // The run copies the starting states into its scratch first and the final ones out last.
       h0: h.ptr, c0: c ? c.ptr : 0, hOut: h.ptr, cOut: c ? c.ptr : 0,
       out: output.ptr, outBatchStride: H, outStepStride: H,
     }]);
     this.ops.push([STREAM_OP.RECURRENT, descriptor]);
     return { output, states };
+  }
+
+  /**
+   * Interleaves a recurrent layer's packed matrices (the kernel, then each recurrent block) for
+   * f32_gemm's one-row product; returns the pointer tag that says so (PACKED_INTERLEAVED).
+   */
+  private interleave(packed: PackedRecurrentWeights, cell: CellSpec, D: number, H: number, Hp: number): number {
+    const { exports, heap } = this.instance;
+    const G = cell.gates.length;
+    const scratch = heap.alloc((Math.max(D, H) + 1) * 128);
+    try {
+      exports.f32_gemm_interleave_panels(packed.kernel, D, G * Hp, scratch);
+      let at = packed.recurrent;
+      for (const [from, to] of cell.recurrentBlocks) {
+        exports.f32_gemm_interleave_panels(at, H, (to - from) * Hp, scratch);
+        at += exports.f32_packed_size(H, (to - from) * Hp) * 4;
+      }
+    } finally {
+      heap.release(scratch);
+    }
+    return PACKED_INTERLEAVED;
   }
 
   /** Dense (or TimeDistributed(Dense)) on one frame's rows. */
