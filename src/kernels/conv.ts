@@ -42,6 +42,8 @@ export type PoolMode = (typeof PoolMode)[keyof typeof PoolMode];
 const CONV_COLS_FLOATS = 65536;
 /** Most floats of A the GEMM packs at once (assembly/gemm.ts PACKED_A_FLOATS). */
 const PACKED_A_FLOATS = 16384;
+/** Least packing buffer the GEMM takes (assembly/gemm.ts PACK_MIN_BYTES). */
+const PACK_MIN_BYTES = 128;
 
 const product3 = (e: Extents3): number => e[0] * e[1] * e[2];
 
@@ -67,7 +69,7 @@ export function convScratchBytes(g: ConvGeometry, what: Describe): number {
   const Fgp = paddedUnits(g.filters / g.groups);
   const paddedWidth = Math.max(g.input[2] + g.padBefore[2], (g.output[2] - 1) * g.strides[2] + g.kernel[2]);
   const padded = isDirect1d(g) ? floatBytes([paddedWidth, g.channels], what) : 0;
-  return blockBytes([floatBytes([chunk, K], what), floatBytes([chunk, Fgp], what), Math.min(PACKED_A_FLOATS, chunk * K) * 4, padded], what);
+  return blockBytes([floatBytes([chunk, K], what), floatBytes([chunk, Fgp], what), Math.max(PACK_MIN_BYTES, Math.min(PACKED_A_FLOATS, chunk * K) * 4), padded], what);
 }
 
 /** Bytes of a layer's packed weights: one packed (K, round4(F/groups)) matrix per group. */

@@ -6,7 +6,7 @@ import type { CellSpec } from './cells.js';
 import { packDenseWeights, releaseDenseWeights, type DenseOutput } from './dense.js';
 import { ActivationId } from './ids.js';
 import type { KernelInstance } from './instance.js';
-import { checkAddressSpace, packRecurrentWeights, paddedUnits, releasePackedWeights, type PackedRecurrentWeights } from './recurrent.js';
+import { checkAddressSpace, packRecurrentWeights, paddedUnits, releasePackedWeights } from './recurrent.js';
 import { FLAG, runDescriptorWords, writeRunDescriptor } from './run-descriptor.js';
 
 /** The host's copy of the opcodes (test/kernels-abi.test.ts checks them against the module). */
@@ -141,8 +141,14 @@ export class StreamProgramBuilder {
     const [kernel, recurrentKernel, bias] = spec.weights;
     const packed = packRecurrentWeights(instance, cell, D, H, kernel, recurrentKernel, bias);
     this.memory.release.push(() => releasePackedWeights(packed));
-    // One row per frame: the weights in the layout the one-row product streams fastest.
-    const tag = B === 1 ? this.interleave(packed, cell, D, H, Hp) : 0;
+    const G = cell.gates.length;
+    const matrices: [number, number, number][] = [[packed.kernel, D, G * Hp]];
+    let at = packed.recurrent;
+    for (const [from, to] of cell.recurrentBlocks) {
+      matrices.push([at, H, (to - from) * Hp]);
+      at += instance.exports.f32_packed_size(H, (to - from) * Hp) * 4;
+    }
+    const tag = this.interleave(matrices);
     const descriptor = this.alloc(runDescriptorWords(1) * 4);
     const scratch = this.alloc(instance.exports.recurrent_scratch_bytes(cell.id, B, D, H, Hp, 1));
     const seen = this.alloc(B);
@@ -168,20 +174,16 @@ export class StreamProgramBuilder {
   }
 
   /**
-   * Interleaves a recurrent layer's packed matrices (the kernel, then each recurrent block) for
-   * f32_gemm's one-row product; returns the pointer tag that says so (PACKED_INTERLEAVED).
+   * For a stream of one row: interleaves packed (K, N) matrices in place for f32_gemm's one-row
+   * product, which streams them fastest, and returns the pointer tag that says so
+   * (PACKED_INTERLEAVED); 0 (the panels as packed) for more rows.
    */
-  private interleave(packed: PackedRecurrentWeights, cell: CellSpec, D: number, H: number, Hp: number): number {
+  private interleave(matrices: readonly (readonly [ptr: number, K: number, N: number])[]): number {
+    if (this.batch !== 1) return 0;
     const { exports, heap } = this.instance;
-    const G = cell.gates.length;
-    const scratch = heap.alloc((Math.max(D, H) + 1) * 128);
+    const scratch = heap.alloc((Math.max(...matrices.map(([, K]) => K)) + 1) * 128);
     try {
-      exports.f32_gemm_interleave_panels(packed.kernel, D, G * Hp, scratch);
-      let at = packed.recurrent;
-      for (const [from, to] of cell.recurrentBlocks) {
-        exports.f32_gemm_interleave_panels(at, H, (to - from) * Hp, scratch);
-        at += exports.f32_packed_size(H, (to - from) * Hp) * 4;
-      }
+      for (const [ptr, K, N] of matrices) exports.f32_gemm_interleave_panels(ptr, K, N, scratch);
     } finally {
       heap.release(scratch);
     }
@@ -195,11 +197,12 @@ export class StreamProgramBuilder {
     const packed = packDenseWeights(instance, inputDim, units, kernel, bias);
     this.memory.release.push(() => releaseDenseWeights(packed));
     const Np = packed.paddedUnits;
+    const tag = this.interleave([[packed.packed, inputDim, Np]]);
     const output = this.value(units);
     const wide = Np === units ? output.ptr : this.alloc(B * Np * 4);
     const packA = this.alloc(instance.exports.f32_gemm_pack_bytes(B, inputDim));
     const act = activation === 'softmax' ? -1 : activation.elementwise;
-    this.ops.push([STREAM_OP.DENSE, x.ptr, B, inputDim, packed.packed, Np, units, output.ptr, act, packA, wide]);
+    this.ops.push([STREAM_OP.DENSE, x.ptr, B, inputDim, packed.packed + tag, Np, units, output.ptr, act, packA, wide]);
     return output;
   }
 
