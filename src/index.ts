@@ -55,7 +55,7 @@ export { Input, InputLayer, type InputOptions } from './layers/input-layer.js';
 export { CustomLayer, type CustomLayerConfig, type AddWeightOptions } from './layers/custom-layer.js';
 export { registerLayer, type LayerFactory } from './layers/registry.js';
 export { SymbolicTensor } from './symbolic.js';
-export { Model, ModelBase, type ModelInput, type ModelOptions, type ModelOutput, type SymbolicOutput, type PredictOptions, type SummaryOptions, type SummaryLayout, type ToJsonOptions } from './models/model.js';
+export { Model, ModelBase, type ModelInput, type ModelInputs, type ModelOptions, type ModelOutput, type SymbolicOutput, type PredictOptions, type SummaryOptions, type SummaryLayout, type ToJsonOptions } from './models/model.js';
 export { Sequential, type SequentialOptions } from './models/sequential.js';
 export { modelFromConfig, type ModelFromConfigOptions } from './models/from-config.js';
 export type { WeightsFileSource } from './models/weights-loader.js';

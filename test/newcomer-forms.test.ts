@@ -3,7 +3,7 @@
 // model.get_layer / pop, numpy-style stacking of typed arrays; and what wrong forms say.
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  Bidirectional, ConfigError, Dense, Embedding, Input, InputLayer, LSTM, Model, Sequential, ShapeError, TimeDistributed, memoryBytes, ready, tensor,
+  Bidirectional, Concatenate, ConfigError, Dense, Embedding, Input, InputError, InputLayer, LSTM, Model, Sequential, ShapeError, TimeDistributed, memoryBytes, ready, tensor,
   type Tensor,
 } from '../dist/index.js';
 import { expectError, untyped } from './expect-error.js';
@@ -178,5 +178,37 @@ describe('numpy-like inputs and the messages for wrong forms', () => {
     expectError(() => new TimeDistributed(untyped({ layer: new Dense(2) })), ConfigError, ["the layer goes first, as in Keras' TimeDistributed(layer, ...): new TimeDistributed(new Dense(8))"]);
     expectError(() => new TimeDistributed(untyped(3)), ConfigError, ["TimeDistributed: 'layer' must be a layer such as Dense, received 3"]);
     expect(memoryBytes()).toBe(before);
+  });
+});
+
+describe("a dict of inputs by input name, as Keras' Functional._standardize_inputs takes it", () => {
+  const build = () => {
+    const signal = Input({ shape: [4, 3], name: 'signal' });
+    const meta = Input({ shape: [2], name: 'meta' });
+    const h = new LSTM(3, { seed: 1 }).apply(signal);
+    const out = new Dense(1, { seed: 2 }).apply(new Concatenate().apply([h, meta]));
+    return new Model({ inputs: [signal, meta], outputs: out });
+  };
+  const meta = seededTensor([2, 2], 4);
+  const y = tensor([[0.5], [-0.5]]);
+
+  it('predict, fit, evaluate and validationData take it and give what the list in input order gives', async () => {
+    const [byName, byList] = [build(), build()];
+    expectSame(byName.predict({ meta, signal: x, ignored: meta }) as Tensor, byList.predict([x, meta]) as Tensor);
+    for (const m of [byName, byList]) m.compile({ optimizer: 'sgd', loss: 'mse' });
+    const named = await byName.fit({ signal: x, meta }, y, { epochs: 2, verbose: 0, shuffle: false, validationData: [{ signal: x, meta }, y] });
+    const listed = await byList.fit([x, meta], y, { epochs: 2, verbose: 0, shuffle: false, validationData: [[x, meta], y] });
+    expect(named.history).toEqual(listed.history);
+    expect([...await byName.evaluate({ signal: x, meta }, y)]).toEqual([...await byList.evaluate([x, meta], y)]);
+  });
+
+  it('a missing name is an InputError naming the expected keys', () => {
+    expectError(() => build().predict(untyped({ signal: x, metadata: meta })), InputError, ['expected keys ["signal","meta"]', 'missing ["meta"]', 'received ["signal","metadata"]']);
+  });
+
+  it('a single-input model takes a dict of its one input too', () => {
+    const input = Input({ shape: [4, 3], name: 'frames' });
+    const model = new Model({ inputs: input, outputs: new LSTM(2, { seed: 3 }).apply(input) });
+    expectSame(model.predict({ frames: x }) as Tensor, model.predict(x) as Tensor);
   });
 });

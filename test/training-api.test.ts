@@ -155,6 +155,28 @@ describe('fit', () => {
     expect(m.getWeights()[0].data).toEqual(perEpoch[best]);
   });
 
+  it("EarlyStopping restores the best epoch's weights at the end of training even when it never stops (Keras 3's on_train_end)", async () => {
+    const m = model(12);
+    m.compile({ optimizer: optimizers.sgd({ learningRate: 0.1 }), loss: 'mse' });
+    const { x, y } = data(8);
+    const perEpoch: Float32Array[][] = [];
+    // The monitored value is best at epoch 1 (0-based); patience 10 never runs out in 4 epochs.
+    const watched = [3, 1, 2, 4];
+    const printed: string[] = [];
+    const log = vi.spyOn(console, 'log').mockImplementation((text: string) => { printed.push(text); });
+    const stopper = new EarlyStopping({ monitor: 'watched', patience: 10, restoreBestWeights: true, verbose: 1 });
+    await m.fit(x, y, {
+      batchSize: 4, epochs: 4, shuffle: false, verbose: 0,
+      callbacks: [{ onEpochEnd: (epoch, logs) => { logs.watched = watched[epoch]; perEpoch.push(m.getWeights().map((w) => w.data.slice())); } }, stopper],
+    });
+    log.mockRestore();
+    expect(stopper.stoppedEpoch).toBe(0);
+    expect(stopper.bestEpoch).toBe(1);
+    expect(perEpoch[3][0]).not.toEqual(perEpoch[1][0]);
+    m.getWeights().forEach((w, i) => expect(w.data).toEqual(perEpoch[1][i]));
+    expect(printed).toEqual(['Restoring model weights from the end of the best epoch: 2.']);
+  });
+
   it('keeps WebAssembly memory flat across repeated fit calls', async () => {
     const m = model();
     m.compile({ optimizer: 'adam', loss: 'mse' });

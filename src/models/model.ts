@@ -26,6 +26,18 @@ export interface ToJsonOptions {
   kerasVersion?: 2 | 3;
 }
 
+/**
+ * What predict, fit and evaluate take as x: a tensor for a single-input model; for several inputs
+ * a list in input order, or (as in Keras) a dict by input name.
+ */
+export type ModelInputs = TensorLike | readonly TensorLike[] | { readonly [inputName: string]: TensorLike };
+
+/** A plain object of tensors by name: not a Tensor, an array, a typed array or a symbolic tensor. */
+function isInputDict(x: unknown): x is { readonly [inputName: string]: TensorLike } {
+  return typeof x === 'object' && x !== null && !Array.isArray(x) && !ArrayBuffer.isView(x) && !(x instanceof Tensor) && !isSymbolic(x)
+    && Object.getPrototypeOf(x) === Object.prototype;
+}
+
 export interface PredictOptions {
   /** Run the batch in slices of this many samples; the result is the same as one call. */
   batchSize?: number;
@@ -95,7 +107,7 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
   }
 
   /** Runs the model; one tensor per output (a single Tensor when there is one output). */
-  predict(x: TensorLike | readonly TensorLike[], options: PredictOptions = {}): Output {
+  predict(x: ModelInputs, options: PredictOptions = {}): Output {
     const outputs = this.predictAll(x, options);
     return (outputs.length === 1 ? outputs[0] : outputs) as Output;
   }
@@ -190,7 +202,7 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
   }
 
   /** Like predict but always a list of outputs. */
-  predictAll(x: TensorLike | readonly TensorLike[], options: PredictOptions = {}): Tensor[] {
+  predictAll(x: ModelInputs, options: PredictOptions = {}): Tensor[] {
     this.checkNotDisposed('predict');
     checkOptionsObject(options, `${this.name}: predict`, '{ batchSize: 32 }');
     checkKnownKeys(options, ['batchSize', 'verbose'], `${this.name}: predict`);
@@ -289,22 +301,22 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
   }
 
   /** Keras' fit: trains in batches, yielding to the event loop between them; returns the History. */
-  fit(x: TensorLike | readonly TensorLike[], y: Targets, options: FitOptions = {}): Promise<History> {
+  fit(x: ModelInputs, y: Targets, options: FitOptions = {}): Promise<History> {
     return this.compiled('fit').fit(x, y, options);
   }
 
   /** Keras' evaluate: the loss and compiled metrics over x, without changing weights. */
-  evaluate(x: TensorLike | readonly TensorLike[], y: Targets, options: EvaluateOptions & { callbacks?: Callback | readonly Callback[] } = {}): Promise<EvaluateResult> {
+  evaluate(x: ModelInputs, y: Targets, options: EvaluateOptions & { callbacks?: Callback | readonly Callback[] } = {}): Promise<EvaluateResult> {
     return this.compiled('evaluate').evaluate(x, y, options);
   }
 
   /** One optimizer step on one batch; returns { loss, <metric>... } for it. */
-  trainOnBatch(x: TensorLike | readonly TensorLike[], y: Targets, options: { sampleWeight?: TensorLike } = {}): Logs {
+  trainOnBatch(x: ModelInputs, y: Targets, options: { sampleWeight?: TensorLike } = {}): Logs {
     return this.compiled('trainOnBatch').trainOnBatch(x, y, options);
   }
 
   /** d loss / d each weight on one batch, in getWeights() order, before clipping; weights do not change. */
-  computeGradients(x: TensorLike | readonly TensorLike[], y: Targets, options: { sampleWeight?: TensorLike } = {}): Tensor[] {
+  computeGradients(x: ModelInputs, y: Targets, options: { sampleWeight?: TensorLike } = {}): Tensor[] {
     return this.compiled('computeGradients').computeGradients(x, y, options);
   }
 
@@ -326,7 +338,7 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
 
   /** @internal x as one tensor per model input. */
   inputList(x: unknown): Tensor[] {
-    return this.toInputList(x as TensorLike | readonly TensorLike[]);
+    return this.toInputList(x as ModelInputs);
   }
 
   /**
@@ -451,9 +463,10 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
     return summarize(modelName, rows, this.isChain, options);
   }
 
-  private toInputList(x: TensorLike | readonly TensorLike[]): Tensor[] {
+  private toInputList(x: ModelInputs): Tensor[] {
     if (x instanceof Tensor) return [x];
     if (isSymbolic(x)) throw new InputError(`${this.name}: predict takes data, not symbolic tensors`);
+    if (isInputDict(x)) return this.inputsByName(x);
     const expectsList = this.inputCount() > 1;
     if (expectsList) {
       if (!Array.isArray(x)) throw new ShapeError(`${this.name}: expects a list of ${this.inputCount()} input tensors, received ${typeof x}`);
@@ -461,6 +474,16 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
     }
     if (Array.isArray(x) && x.length === 1 && (x[0] instanceof Tensor || ArrayBuffer.isView(x[0]))) return [toTensor(x[0], `${this.name}: input`)];
     return [toTensor(x, `${this.name}: input`)];
+  }
+
+  /** Keras' Functional._standardize_inputs: a dict by input name gives each input (other keys are ignored). */
+  private inputsByName(x: { readonly [inputName: string]: TensorLike }): Tensor[] {
+    const names = this.inputs.map((input) => input.node.layer.name);
+    const missing = names.filter((name) => !Object.prototype.hasOwnProperty.call(x, name));
+    if (missing.length > 0) {
+      throw new InputError(`${this.name}: a dict of inputs must hold every input by name; expected keys ${JSON.stringify(names)}, missing ${JSON.stringify(missing)}, received ${JSON.stringify(Object.keys(x))}`);
+    }
+    return names.map((name) => toTensor(x[name] as TensorLike, `${this.name}: inputs['${name}']`));
   }
 
   /** @internal */

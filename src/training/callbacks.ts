@@ -123,12 +123,15 @@ export class EarlyStopping implements Callback {
     if (this.wait >= this.patience && epoch > 0 && this.model) {
       this.stoppedEpoch = epoch;
       this.model.stopTraining = true;
-      const restore = this.restoreBestWeights && this.bestWeights;
-      if (restore) this.model.setWeights(this.bestWeights as Tensor[]);
-      if (this.verbose) {
-        console.log(`Epoch ${epoch + 1}: early stopping`);
-        if (restore) console.log(`Restoring model weights from the end of the best epoch: ${this.bestEpoch + 1}.`);
-      }
+    }
+  }
+
+  /** As Keras 3: the best epoch's weights come back at the end of training, whether it stopped early or ran every epoch. */
+  onTrainEnd(): void {
+    if (this.stoppedEpoch > 0 && this.verbose) console.log(`Epoch ${this.stoppedEpoch + 1}: early stopping`);
+    if (this.restoreBestWeights && this.bestWeights && this.model) {
+      if (this.verbose) console.log(`Restoring model weights from the end of the best epoch: ${this.bestEpoch + 1}.`);
+      this.model.setWeights(this.bestWeights);
     }
   }
 }
