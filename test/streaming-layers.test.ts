@@ -268,8 +268,9 @@ describe('causal Conv1D streams from a history of its last (kernelSize - 1) * di
   }
 
   it('a grouped causal Conv1D with softmax as the output: one softmax over all filters, as predict and Keras take it', () => {
-    const B = 3, D = 6, T = 9;
-    for (const [groups, filters, kernelSize, dilationRate] of [[2, 6, 3, 1], [3, 9, 2, 3], [6, 6, 4, 1]] as const) {
+    const D = 6, T = 9;
+    // B = 1 runs a stream's one-row kernels.
+    for (const [B, groups, filters, kernelSize, dilationRate] of [[3, 2, 6, 3, 1], [1, 3, 9, 2, 3], [1, 6, 6, 4, 1], [2, 2, 10, 3, 2]] as const) {
       const conv = new Conv1D({ filters, kernelSize, dilationRate, groups, activation: 'softmax', padding: 'causal', seed: groups, inputShape: [null, D] });
       const model = new Sequential({ layers: [conv] });
       randomizeWeights(conv, 20 + groups);
