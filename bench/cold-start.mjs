@@ -3,7 +3,10 @@
 //   npm run build && node bench/cold-start.mjs [runs=10] [--against <checkout>]
 //
 // Each round starts `node -e 0`, then a process that only imports an empty module (the floor of
-// Node 20's ESM loader, which any `import` pays before it reaches this package), then a process
+// Node 20's ESM loader, which any `import` pays before it reaches this package), then one that
+// imports an empty package by its name through an `exports` map, as the script imports this one
+// (the floor of any package: Node's resolver reads package.json and walks the export conditions
+// before it reads a byte of the package's code), then a process
 // that imports the package by its name (the `exports` map, as a user gets it), awaits ready(),
 // builds LSTM({ units: 64 }) and applies it to one [1, 100, 64] input. Rounds interleave them so
 // a load change on the (shared) machine hits all alike. Prints the median wall time of each,
@@ -21,8 +24,8 @@
 // measured in one interleaved run rather than in two runs at two loads.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { median } from './timing.mjs';
 
@@ -55,6 +58,15 @@ ${REPORT}({ import: t1 - t0, ready: t2 - t1, build: t3 - t2, apply: t4 - t3, cpu
 const CPU_BASELINE = `${REPORT}({ cpu: ${cpuMs} }))`;
 // An absolute file: URL, as the package's own chunk is loaded; the module is empty.
 const ESM_FLOOR = `await import(${JSON.stringify(new URL('./cold-start-empty.mjs', import.meta.url).href)});\n${CPU_BASELINE};`;
+// An empty package imported by its name from its own folder, as the script imports wasm-rnn
+// (a package's self-reference: the same resolver, package.json and conditions).
+const emptyPackage = mkdtempSync(join(tmpdir(), 'wasm-rnn-cold-start-'));
+writeFileSync(join(emptyPackage, 'package.json'), JSON.stringify({
+  name: 'cold-start-empty', type: 'module', exports: { '.': { types: './index.d.ts', node: './index.js', import: './index.js', default: './index.js' } },
+}));
+writeFileSync(join(emptyPackage, 'index.js'), 'export {};\n');
+const PACKAGE_FLOOR = `await import('cold-start-empty');\n${CPU_BASELINE};`;
+process.on('exit', () => rmSync(emptyPackage, { recursive: true, force: true }));
 
 /** Wall time of one fresh process, in ms, and what it printed; `cwd` is the checkout whose package 'wasm-rnn' names. */
 function timeProcess(args, cwd = repo) {
@@ -68,6 +80,8 @@ function timeProcess(args, cwd = repo) {
 const empty = [];
 const esmFloor = [];
 const esmFloorCpu = [];
+const packageFloor = [];
+const packageFloorCpu = [];
 const full = [];
 const newStages = () => ({ import: [], ready: [], build: [], apply: [], cpu: [] });
 const stages = newStages();
@@ -75,6 +89,7 @@ const other = { full: [], stages: newStages() };
 const baselineCpu = [];
 const loadBefore = loadavg()[0];
 timeProcess(['--input-type=module', '-e', ESM_FLOOR]); // file-system caches warm, not timed
+timeProcess(['--input-type=module', '-e', PACKAGE_FLOOR], emptyPackage);
 timeProcess(['--input-type=module', '-e', SCRIPT]);
 if (against !== null) timeProcess(['--input-type=module', '-e', SCRIPT], against);
 for (let round = 0; round < runs; round++) {
@@ -82,6 +97,9 @@ for (let round = 0; round < runs; round++) {
   const floor = timeProcess(['--input-type=module', '-e', ESM_FLOOR]);
   esmFloor.push(floor.ms);
   esmFloorCpu.push(JSON.parse(floor.stdout).cpu);
+  const packaged = timeProcess(['--input-type=module', '-e', PACKAGE_FLOOR], emptyPackage);
+  packageFloor.push(packaged.ms);
+  packageFloorCpu.push(JSON.parse(packaged.stdout).cpu);
   // With --against, the two checkouts take turns going first.
   const otherFirst = against !== null && round % 2 === 1;
   const otherRun = otherFirst ? timeProcess(['--input-type=module', '-e', SCRIPT], against) : null;
@@ -100,16 +118,18 @@ const format = (ms) => `${ms.toFixed(1)} ms`;
 const signed = (ms) => `${ms >= 0 ? '+' : ''}${ms.toFixed(1)} ms`;
 const stageMedians = ({ cpu: _cpu, ...timed }) => Object.entries(timed).map(([stage, ms]) => `${stage} ${format(median(ms))}`).join(', ');
 const { cpu } = stages;
-const [emptyMs, floorMs, fullMs] = [median(empty), median(esmFloor), median(full)];
+const [emptyMs, floorMs, packageMs, fullMs] = [median(empty), median(esmFloor), median(packageFloor), median(full)];
 console.log(`node ${process.version}, ${runs} interleaved runs, medians (load average ${loadBefore.toFixed(2)} before, ${loadavg()[0].toFixed(2)} after):`);
 console.log(`  node -e 0                                   ${format(emptyMs)}`);
 console.log(`  ESM floor: import of an empty module        ${format(floorMs)}  (${signed(floorMs - emptyMs)}, Node's loader)`);
+console.log(`  package floor: an empty package by name     ${format(packageMs)}  (${signed(packageMs - emptyMs)}, Node's loader and resolver)`);
 console.log(`  import, ready(), LSTM(64) build, one apply  ${format(fullMs)}`);
 console.log(`  difference to node -e 0                     ${signed(fullMs - emptyMs)}  (target +20 ms)`);
 console.log(`  difference to the ESM floor                 ${signed(fullMs - floorMs)}`);
+console.log(`  difference to the package floor             ${signed(fullMs - packageMs)}`);
 console.log(`  stages inside the script: ${stageMedians(stages)}`);
-console.log(`  CPU time: script ${format(median(cpu))}, ESM floor ${format(median(esmFloorCpu))}, empty process ${format(median(baselineCpu))}; ` +
-  `script ${signed(median(cpu) - median(baselineCpu))} over the empty process, ${signed(median(cpu) - median(esmFloorCpu))} over the ESM floor`);
+console.log(`  CPU time: script ${format(median(cpu))}, ESM floor ${format(median(esmFloorCpu))}, package floor ${format(median(packageFloorCpu))}, empty process ${format(median(baselineCpu))}; ` +
+  `script ${signed(median(cpu) - median(baselineCpu))} over the empty process, ${signed(median(cpu) - median(esmFloorCpu))} over the ESM floor, ${signed(median(cpu) - median(packageFloorCpu))} over the package floor`);
 if (against !== null) {
   const otherMs = median(other.full);
   console.log(`against ${against}, in the same rounds:`);

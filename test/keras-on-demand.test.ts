@@ -29,11 +29,26 @@ function staticImports(entry: string): Set<string> {
 }
 
 describe('the core entry keeps the model-file readers off its import path', () => {
-  it.each([['dist/node/index.js'], ['dist/index.js']])('%s imports no file reader statically, and wasm-rnn/keras only dynamically', (entry) => {
-    const modules = [...staticImports(join(repo, entry))];
+  it('dist/index.js imports no file reader statically, and wasm-rnn/keras only dynamically', () => {
+    const modules = [...staticImports(join(repo, 'dist/index.js'))];
     expect(modules.filter((m) => /jsfive|fflate|\/keras\.js$|hdf5|zip/.test(m))).toEqual([]);
-    const dynamic = entry === 'dist/index.js' ? 'dist/io/on-demand.js' : entry;
-    expect(readFileSync(join(repo, dynamic), 'utf8')).toMatch(/import\(["']\.\/keras\.js["']\)/);
+    expect(readFileSync(join(repo, 'dist/io/on-demand.js'), 'utf8')).toMatch(/import\(["']\.\/keras\.js["']\)/);
+  });
+
+  // The Node entry runs one bundle of both entries (dist/node/core.script.cjs), whose file readers
+  // initialise on first use: jsfive and fflate are required then, not when wasm-rnn is imported.
+  it('in Node, importing wasm-rnn loads neither jsfive nor fflate; importing wasm-rnn/keras loads both', async () => {
+    const script = `
+      import { createRequire } from 'node:module';
+      const cache = createRequire(import.meta.url).cache;
+      const readers = () => Object.keys(cache).filter((file) => /node_modules\\/(jsfive|fflate)\\//.test(file)).map((file) => /(jsfive|fflate)/.exec(file)[1]);
+      await import('wasm-rnn');
+      const core = readers();
+      await import('wasm-rnn/keras');
+      process.stdout.write(JSON.stringify({ core, keras: [...new Set(readers())].sort() }));
+    `;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: repo });
+    expect(JSON.parse(stdout)).toEqual({ core: [], keras: ['fflate', 'jsfive'] });
   });
 
   it('the prebuilt single-file browser bundle has no lazy chunk: its loadModel / saveModel reject with a RuntimeError that says what to use', async () => {

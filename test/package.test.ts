@@ -38,15 +38,22 @@ interface SourceMap {
 /** The source map a bundle names in its last line, relative to the bundle, if any. */
 const sourceMapUrl = (text: string) => /\n\/\/# sourceMappingURL=([^\s'"]+)\s*$/.exec(text)?.[1];
 
+/** Files a module names as `new URL('<relative path>', import.meta.url)`: the .wasm, and the bundle the Node entry runs. */
+const urlReferences = (text: string) => [...text.matchAll(/new URL\(\s*["'](\.{1,2}\/[^"']+)["']\s*,\s*import\.meta\.url\s*\)/g)].map((match) => match[1]!);
+
 /**
  * Relative files a file refers to: the modules a JS or .d.ts file imports, re-exports or
- * dynamically imports with a literal, and the source map a bundle names; the files a source map
- * maps to.
+ * dynamically imports with a literal, the files it names by URL, and the source map a bundle
+ * names; the files a source map maps to.
  */
 function relativeImports(file: string, text: string): string[] {
   const names = file.endsWith('.map')
     ? (JSON.parse(text) as SourceMap).sources
-    : [...ts.preProcessFile(text, true, true).importedFiles.map((ref) => ref.fileName), ...(sourceMapUrl(text) === undefined ? [] : [`./${sourceMapUrl(text)}`])];
+    : [
+      ...ts.preProcessFile(text, true, true).importedFiles.map((ref) => ref.fileName),
+      ...(file.endsWith('.d.ts') ? [] : urlReferences(text)),
+      ...(sourceMapUrl(text) === undefined ? [] : [`./${sourceMapUrl(text)}`]),
+    ];
   return names
     .filter((name) => name.startsWith('./') || name.startsWith('../'))
     .map((name) => posix.join(posix.dirname(file), name));
@@ -131,11 +138,11 @@ describe('the published tarball (npm pack --dry-run)', () => {
     expect(packed.filter((file) => unwanted.test(file))).toEqual([]);
   });
 
-  // The Node bundle is minified (V8 parses it on every start); its maps let `node
+  // The Node bundle is minified (V8 parses it on every start without a code cache); its maps let `node
   // --enable-source-maps` point stack traces at the shipped dist/ modules it was bundled from.
   it('holds a source map only beside the bundle that names it, mapping to shipped modules only, without their text', async () => {
     const maps = packed.filter((file) => file.endsWith('.map'));
-    expect(maps).toContain('dist/node/chunk.js.map');
+    expect(maps).toContain('dist/node/core.script.cjs.map');
     for (const map of maps) {
       const bundle = map.replace(/\.map$/, '');
       expect(packed, map).toContain(bundle);

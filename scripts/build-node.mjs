@@ -1,0 +1,74 @@
+// Builds dist/node/, what Node gets through the `node` export condition (bundlers, which also
+// match `module`, get the dist/ modules instead):
+// - core.script.cjs: both entries' modules in one CommonJS bundle (fflate and jsfive are required
+//   on the first file read, not before);
+// - core.js: runs it as a vm.Script with V8's code cache (scripts/node-core-loader.js says how and why);
+// - index.js and keras.js: the two entries, each the named exports of the bundle's namespaces.
+//
+//   node scripts/build-node.mjs   (after build:ts; `npm run build` runs it)
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+const out = `${dist}node/`;
+mkdirSync(out, { recursive: true });
+
+await build({
+  entryPoints: [`${dist}node-core.js`],
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  legalComments: 'none',
+  logLevel: 'warning',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  sourcemap: true,
+  sourcesContent: false,
+  // import.meta.url is the bundle's own URL (module.ts finds the .wasm one folder up from it);
+  // import() is the loader's where core.js runs the bundle as a vm script, which has none, and
+  // the bundle's own where Node's CommonJS loader loads it. Strict as the ES modules it is built
+  // from (esbuild's CommonJS output does not say so).
+  banner: {
+    js: '"use strict";var __wasmRnnModuleUrl=require("node:url").pathToFileURL(__filename).href,' +
+      '__wasmRnnImport=typeof __wasmRnnImportFromLoader=="function"?__wasmRnnImportFromLoader:(specifier)=>import(specifier);',
+  },
+  define: { 'import.meta.url': '__wasmRnnModuleUrl' },
+  outfile: `${out}core.script.cjs`,
+});
+
+// A script compiled by vm has no import(): the ones that reach Node's own modules by a name built
+// at run time (two in platform.ts, node:fs before Node 20.16; one in io/node-file.ts) call the
+// loader's instead. The count is checked, so that a new one is looked at rather than missed.
+const scriptFile = `${out}core.script.cjs`;
+const [banner, bundled] = (() => {
+  const text = readFileSync(scriptFile, 'utf8');
+  const end = text.indexOf(';', text.indexOf('__wasmRnnImport=')) + 1;
+  return [text.slice(0, end), text.slice(end)];
+})();
+const dynamicImports = bundled.match(/(?<![\w$.])import\(/g) ?? [];
+if (dynamicImports.length !== 3) throw new Error(`build-node: expected the 3 dynamic imports of platform.ts and io/node-file.ts in core.script.cjs, found ${dynamicImports.length}`);
+writeFileSync(scriptFile, banner + bundled.replace(/(?<![\w$.])import\(/g, '__wasmRnnImport('));
+
+copyFileSync(fileURLToPath(new URL('./node-core-loader.js', import.meta.url)), `${out}core.js`);
+
+// One bundle for both entries: where two modules export functions of the same name (loadModel
+// of the core entry's on-demand wrapper and of wasm-rnn/keras), esbuild renames one (loadModel2).
+// The entry gives such a function its exported name back, as it is named in the dist/ modules.
+const api = await import(new URL('index.js', `file://${dist}`).href);
+const bundle = createRequire(import.meta.url)(scriptFile);
+const kerasApi = await import(new URL('io/keras.js', `file://${dist}`).href);
+const kerasBundle = await bundle.loadKeras();
+function entry(comment, exported, built, namespace) {
+  const names = Object.keys(exported).sort();
+  const renamed = names.filter((name) => typeof built[name] === 'function' && built[name].name !== name && exported[name].name === name);
+  const restore = renamed.length === 0 ? '' :
+    `for (const name of ${JSON.stringify(renamed)}) Object.defineProperty(namespace[name], 'name', { value: name });\n`;
+  return `// ${comment} Written by scripts/build-node.mjs.\nimport { core } from './core.js';\nconst namespace = ${namespace};\n${restore}` +
+    `export const {\n  ${names.join(',\n  ')},\n} = namespace;\n`;
+}
+writeFileSync(`${out}index.js`, entry("wasm-rnn in Node: the core entry's exports, from the bundle core.js runs.", api, bundle, 'core'));
+writeFileSync(`${out}keras.js`, entry('wasm-rnn/keras in Node: the file readers, loaded from the bundle on import.', kerasApi, kerasBundle, 'await core.loadKeras()'));
