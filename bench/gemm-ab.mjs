@@ -6,6 +6,8 @@
 //   npx asc assembly/index.ts --target release -o /tmp/a.wasm      # before a change
 //   npx asc assembly/index.ts --target release -o /tmp/b.wasm      # after it
 //   node bench/gemm-ab.mjs /tmp/a.wasm /tmp/b.wasm 1,128,512 32,256,1024    # M,K,N ...
+//   node bench/gemm-ab.mjs /tmp/a.wasm /tmp/b.wasm 1,128,512 1,128,512,i    # i: B's weights interleaved
+//                                                                           # as a one-row stream's are
 //
 // M = 1 is the GEMV of a batch-1 recurrent step (h·U, K = H, N = G*Hp) and of a streamed
 // frame's projection (x·W, K = D). Relaxed-SIMD builds get the V8 flag they need.
@@ -21,7 +23,7 @@ if ([fileA, fileB].some((f) => f.includes('relaxed'))) setFlagsFromString('--exp
 const BURSTS = Number(process.env.AB_BURSTS ?? 401);
 
 /** Packs seeded weights once; returns a burst of calls of c = c + bias + a·W, about 50 µs long. */
-function prepare({ kernels, alloc }, M, K, N) {
+function prepare({ kernels, alloc }, M, K, N, interleaved) {
   const w = alloc(K * N * 4);
   const bias = alloc(N * 4);
   const a = alloc(M * K * 4);
@@ -33,13 +35,18 @@ function prepare({ kernels, alloc }, M, K, N) {
   f32(bias, N).set(Float32Array.from({ length: N }, (_, i) => Math.cos(i) * 0.1));
   f32(a, M * K).set(Float32Array.from({ length: M * K }, (_, i) => Math.cos(i * 0.7)));
   kernels.f32_gemm_pack_weights(packed, w, N, bias, K, 1, N, N);
+  let tag = 0;
+  if (interleaved) {
+    kernels.f32_gemm_interleave_panels(packed, K, N, alloc((K + 1) * 128));
+    tag = 1; // PACKED_INTERLEAVED
+  }
   const calls = Math.max(1, Math.round(5e5 / (M * K * N)));
   const burst = () => {
-    for (let i = 0; i < calls; i++) kernels.f32_gemm(c, N, a, K, packed, M, N, K, 1, pack);
+    for (let i = 0; i < calls; i++) kernels.f32_gemm(c, N, a, K, packed + tag, M, N, K, 1, pack);
   };
   const result = () => {
     f32(c, M * N).fill(0);
-    kernels.f32_gemm(c, N, a, K, packed, M, N, K, 1, pack);
+    kernels.f32_gemm(c, N, a, K, packed + tag, M, N, K, 1, pack);
     return f32(c, M * N).slice();
   };
   return { burst, result, calls };
@@ -47,8 +54,9 @@ function prepare({ kernels, alloc }, M, K, N) {
 
 const builds = await Promise.all([instantiateKernels(fileA), instantiateKernels(fileB)]);
 for (const spec of specs) {
-  const [M, K, N] = spec.split(',').map(Number);
-  const runs = builds.map((build) => prepare(build, M, K, N));
+  const [M, K, N] = spec.split(',').slice(0, 3).map(Number);
+  const interleaved = spec.endsWith(',i');
+  const runs = builds.map((build, i) => prepare(build, M, K, N, interleaved && i === 1));
   const [outA, outB] = runs.map((run) => run.result());
   const same = outA.every((v, i) => Object.is(v, outB[i]));
   for (const run of runs) for (let i = 0; i < 20; i++) run.burst();
