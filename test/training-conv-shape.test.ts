@@ -6,13 +6,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ready, tensor, Sequential, Model, Input, Conv1D, Conv2D, MaxPooling1D, AveragePooling1D, MaxPooling2D, AveragePooling2D,
   GlobalMaxPooling1D, GlobalAveragePooling1D, GlobalMaxPooling2D, Flatten, Reshape, Permute, RepeatVector, Activation, Dense,
-  LSTM, TimeDistributed, Masking, optimizers, type Tensor, type SymbolicTensor,
+  LSTM, TimeDistributed, Masking, LayerNormalization, Add, Subtract, Multiply, Average, Maximum, Minimum, optimizers, type Tensor, type SymbolicTensor,
 } from '../dist/index.js';
 import { expectClose } from './expect-close.js';
 import { testKernelVariant } from './kernel-variant.js';
 import { randomFloats, seededRandom } from './random.js';
 import { convRef, globalPoolRef, poolRef } from './reference/conv.js';
-import { axisActivationRef, permuteRef, repeatVectorRef } from './reference/extra-layers.js';
+import { axisActivationRef, layerNormRef, mergeRef, permuteRef, repeatVectorRef } from './reference/extra-layers.js';
 import { denseRef } from './reference/layers.js';
 import { recurrentSpec, referenceRecurrent, type ReferenceTensor } from './reference/index.js';
 
@@ -178,6 +178,68 @@ describe('gradients through convolutions, pooling and the shape layers, against 
       return denseRef(globalPoolRef(h, 'average', ref(mask)), dk, db, 'linear');
     });
 
+  });
+});
+
+describe('gradients through the element-wise merges, broadcast as Keras aligns ranks', () => {
+  it('a residual Add, Subtract, Multiply, Average, Maximum and Minimum of (B, T, D), (B, T, 1) and (B, D) branches', () => {
+    const [B, T, D] = [2, 3, 4];
+    const input = Input({ shape: [T, D] });
+    const a = new Dense({ units: D, activation: 'tanh' }).apply(input) as SymbolicTensor;
+    const b = new Dense({ units: 1 }).apply(input) as SymbolicTensor;
+    const c = new Dense({ units: D }).apply(new GlobalAveragePooling1D().apply(input) as SymbolicTensor) as SymbolicTensor;
+    const residual = new Add().apply([input, a]);
+    const sub = new Subtract().apply([residual, b]);
+    const mul = new Multiply().apply([sub, c]);
+    const avg = new Average().apply([mul, a, b]);
+    const max = new Maximum().apply([avg, a]);
+    const min = new Minimum().apply([max, sub, c]);
+    const model = new Model({ inputs: input, outputs: new Dense({ units: 2 }).apply(new Flatten().apply(min) as SymbolicTensor) });
+    randomize(model, 12, 1.2);
+    const random = seededRandom(13);
+    const x = tensor(randomFloats(random, B * T * D, 1.5), [B, T, D]);
+    const y = randomFloats(random, B * 2);
+    expectGradients(model, x, y, ([ak, ab, bk, bb, ck, cb, dk, db]) => {
+      const xr = ref(x);
+      const ar = denseRef(xr, ak, ab, 'tanh');
+      const br = denseRef(xr, bk, bb, 'linear');
+      const cr = denseRef(globalPoolRef(xr, 'average'), ck, cb, 'linear');
+      const subr = mergeRef('subtract', [mergeRef('add', [xr, ar]), br]);
+      const avgr = mergeRef('average', [mergeRef('multiply', [subr, cr]), ar, br]);
+      const minr = mergeRef('minimum', [mergeRef('maximum', [avgr, ar]), subr, cr]);
+      return denseRef(reshape(minr, [B, T * D]), dk, db, 'linear');
+    });
+  });
+});
+
+describe('gradients through LayerNormalization', () => {
+  it('over the last axis, over two axes without beta, and with rms scaling, against finite differences of float64', () => {
+    const [B, T, D] = [2, 3, 4];
+    const cases = [
+      { layer: () => new LayerNormalization({ epsilon: 0.01 }), axes: [2], rms: false, gamma: true, beta: true },
+      { layer: () => new LayerNormalization({ axis: [1, 2], center: false }), axes: [1, 2], rms: false, gamma: true, beta: false },
+      { layer: () => new LayerNormalization({ rmsScaling: true }), axes: [2], rms: true, gamma: true, beta: false },
+      { layer: () => new LayerNormalization({ scale: false }), axes: [2], rms: false, gamma: false, beta: true },
+    ];
+    cases.forEach((c, k) => {
+      const input = Input({ shape: [T, D] });
+      const seq = new LSTM({ units: D, returnSequences: true }).apply(input) as SymbolicTensor;
+      const norm = c.layer();
+      const model = new Model({ inputs: input, outputs: new Dense({ units: 1 }).apply(new Flatten().apply(norm.apply(seq)) as SymbolicTensor) });
+      randomize(model, 20 + k, 1.2);
+      const random = seededRandom(30 + k);
+      const x = tensor(randomFloats(random, B * T * D, 1.5), [B, T, D]);
+      const y = randomFloats(random, B);
+      expectGradients(model, x, y, (w) => {
+        const [lk, lr, lb] = w;
+        const params = w.slice(3, w.length - 2);
+        const [dk, db] = w.slice(-2);
+        const [h] = referenceRecurrent(recurrentSpec('LSTM', D, { returnSequences: true }), [lk, lr, lb], ref(x));
+        const gamma = c.gamma ? Array.from(params[0].data) : null;
+        const beta = c.beta ? Array.from(params[c.gamma ? 1 : 0].data) : null;
+        return denseRef(reshape(layerNormRef(h, c.axes, gamma, beta, norm.epsilon, c.rms), [B, T * D]), dk, db, 'linear');
+      });
+    });
   });
 });
 

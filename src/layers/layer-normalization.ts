@@ -163,4 +163,55 @@ export class LayerNormalization extends HostWeightLayer {
     }
     return { outputs: [new Tensor(out, x.shape)], masks: [masks[0]] };
   }
+
+  /**
+   * @internal d loss / d x, gamma and beta (those the layer has, in getWeights() order) from d loss
+   * / d output, in float64 over each group of normalised values: with u = gamma * dY and
+   * x̂ = (x - mean) * r, r = 1 / sqrt(var + epsilon), dx = r * (u - mean(u) - x̂ * mean(u * x̂));
+   * with rms scaling (out = x * r * gamma, r from the centred variance) dx = r * u - r³ * (x - mean) * mean(u * x).
+   */
+  gradients(x: Tensor, dY: Float32Array): { x: Float32Array; weights: Float32Array[] } {
+    const values = this.ensureBuilt([x.shape]);
+    const gamma = this.hasGamma ? values[0] : null;
+    const axes = this.axesFor(x.shape);
+    const others = [...x.shape.keys()].filter((a) => !axes.includes(a));
+    const param = parameterIndex(x.shape, axes);
+    const group = others.length === 0 ? () => 0 : parameterIndex(x.shape, others);
+    const groups = Math.max(others.reduce((p, a) => p * x.shape[a], 1), 1);
+    const count = x.size / groups;
+    const mean = new Float64Array(groups);
+    const variance = new Float64Array(groups);
+    for (let i = 0; i < x.size; i++) mean[group(i)] += x.data[i] / count;
+    for (let i = 0; i < x.size; i++) variance[group(i)] += (x.data[i] - mean[group(i)]) ** 2 / count;
+    const r = variance.map((v) => 1 / Math.sqrt(v + this.epsilon));
+    const params = gamma ? gamma.length : values[0]?.length ?? 0;
+    const dGamma = new Float64Array(params);
+    const dBeta = new Float64Array(params);
+    const meanU = new Float64Array(groups);
+    const meanUX = new Float64Array(groups);
+    for (let i = 0; i < x.size; i++) {
+      const g = group(i);
+      const c = param(i);
+      const centred = x.data[i] - mean[g];
+      const normalised = (this.rmsScaling ? x.data[i] : centred) * r[g];
+      dGamma[c] += dY[i] * normalised;
+      dBeta[c] += dY[i];
+      const u = dY[i] * (gamma ? gamma[c] : 1);
+      meanU[g] += u / count;
+      meanUX[g] += (u * (this.rmsScaling ? x.data[i] : normalised)) / count;
+    }
+    const dX = new Float32Array(x.size);
+    for (let i = 0; i < x.size; i++) {
+      const g = group(i);
+      const u = dY[i] * (gamma ? gamma[param(i)] : 1);
+      const centred = x.data[i] - mean[g];
+      dX[i] = this.rmsScaling
+        ? r[g] * u - r[g] ** 3 * centred * meanUX[g]
+        : r[g] * (u - meanU[g] - centred * r[g] * meanUX[g]);
+    }
+    const weights: Float32Array[] = [];
+    if (this.hasGamma) weights.push(Float32Array.from(dGamma));
+    if (this.hasBeta) weights.push(Float32Array.from(dBeta));
+    return { x: dX, weights };
+  }
 }

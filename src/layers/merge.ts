@@ -78,6 +78,29 @@ export abstract class Merge extends WeightlessLayer {
     return { outputs: [new Tensor(out, outShape)], masks: [this.outputMask(masks)] };
   }
 
+  /**
+   * @internal d loss / d each input from d loss / d the output, through the forward pass's own rule
+   * (masked positions, and TensorFlow's maximum / minimum gradient: a tie goes to the running
+   * result), summed over the axes an input was broadcast along.
+   */
+  inputGradients(inputs: Tensor[], masks: (Tensor | undefined)[], dY: Float32Array): Float32Array[] {
+    const outShape = this.outputShapes(inputs.map((t) => t.shape))[0] as number[];
+    const rank = outShape.length;
+    const values = inputs.map((x) => broadcastTo(x.data, padAfterBatch(x.shape, rank), outShape));
+    const maskAware = this.kerasVersion === 3 && (this.kind === 'multiply' || this.kind === 'maximum' || this.kind === 'minimum');
+    const elementMasks = maskAware ? inputs.map((x, i) => elementMask(masks[i], x, outShape, this.name)) : inputs.map(() => null);
+    const spread = this.kind === 'multiply' ? multiplyGradients(values, elementMasks, dY)
+      : this.kind === 'maximum' || this.kind === 'minimum' ? extremumGradients(values, elementMasks, dY, this.kind === 'maximum')
+        : values.map((_, k) => dY.map((g) => (this.kind === 'subtract' && k === 1 ? -g : this.kind === 'average' ? g / values.length : g)));
+    return inputs.map((x, k) => {
+      const index = broadcastIndex(padAfterBatch(x.shape, rank), outShape);
+      if (!index) return spread[k];
+      const dX = new Float32Array(x.size);
+      for (let i = 0; i < index.length; i++) dX[index[i]] += spread[k][i];
+      return dX;
+    });
+  }
+
   private outputMask(masks: (Tensor | undefined)[]): Tensor | undefined {
     const given = masks.filter((m): m is Tensor => m !== undefined);
     if (given.length === 0 || (this.kerasVersion === 3 && given.length < masks.length)) return undefined;
@@ -164,6 +187,43 @@ function extremum(values: Float32Array[], masks: (Float32Array | null)[], op: (a
     outMask = nextMask;
   });
   return out;
+}
+
+/** d / d each factor of multiply(): the product of the other factors (masked ones count as 1); 0 where it is masked or every input is. */
+function multiplyGradients(values: Float32Array[], masks: (Float32Array | null)[], dY: Float32Array): Float32Array[] {
+  const factor = (k: number, i: number) => (masks[k] && (masks[k] as Float32Array)[i] === 0 ? 1 : values[k][i]);
+  const allMasked = masks.every((m) => m !== null);
+  return values.map((_, k) => Float32Array.from(dY, (g, i) => {
+    if (masks[k] && (masks[k] as Float32Array)[i] === 0) return 0;
+    if (allMasked && masks.every((m) => (m as Float32Array)[i] === 0)) return 0;
+    let others = 1;
+    for (let j = 0; j < values.length; j++) if (j !== k) others *= factor(j, i);
+    return g * others;
+  }));
+}
+
+/** Which input each element of extremum() came from, followed through its steps; that input gets the gradient. */
+function extremumGradients(values: Float32Array[], masks: (Float32Array | null)[], dY: Float32Array, maximum: boolean): Float32Array[] {
+  const n = dY.length;
+  const out = new Float32Array(values[0]);
+  const source = new Int32Array(n);
+  let outMask: Float32Array | null = masks[0] ?? null;
+  values.slice(1).forEach((v, j) => {
+    const m = masks[j + 1] ?? null;
+    for (let i = 0; i < n; i++) {
+      let x = v[i];
+      let from = j + 1;
+      if (m && m[i] === 0) { x = out[i]; from = source[i]; }
+      if (outMask && outMask[i] === 0) { out[i] = x; source[i] = from; }
+      // tf.maximum's gradient goes to its first argument where x >= y (minimum: x <= y).
+      const keep = maximum ? out[i] >= x : out[i] <= x;
+      if (!keep) { out[i] = x; source[i] = from; }
+    }
+    outMask = m && outMask ? Float32Array.from(m, (mv, i) => (mv !== 0 || (outMask as Float32Array)[i] !== 0 ? 1 : 0)) : null;
+  });
+  const grads = values.map(() => new Float32Array(n));
+  for (let i = 0; i < n; i++) grads[source[i]][i] = dY[i];
+  return grads;
 }
 
 function mergeFromConfig<T>(className: string, config: Record<string, unknown>, options: LayerFromConfigOptions, make: (o: MergeOptions) => T): T {

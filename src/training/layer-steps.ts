@@ -20,7 +20,10 @@ import type { RecurrentDirection, RecurrentRun } from '../kernels/recurrent.js';
 import { Activation } from '../layers/activation.js';
 import { Conv } from '../layers/conv.js';
 import { convStep, isPooling, poolingStep } from './conv-steps.js';
-import { activationStep, globalPoolingStep, hasActivationBackward, isGlobalPooling, isMovingLayer, movingStep } from './shape-steps.js';
+import { Merge } from '../layers/merge.js';
+import { LayerNormalization } from '../layers/layer-normalization.js';
+import { layerNormalizationStep } from './norm-steps.js';
+import { activationStep, globalPoolingStep, hasActivationBackward, isGlobalPooling, isMovingLayer, mergeStep, movingStep } from './shape-steps.js';
 import { directionDropout, type DirectionDropout } from './recurrent-dropout.js';
 import { BACKWARD_ACTIVATIONS, activationInputGradient } from './activation-gradients.js';
 import { Tensor, shapeSize } from '../tensor.js';
@@ -58,7 +61,7 @@ export function checkTrainable(layer: Layer): void {
     checkTrainable(layer.layer);
     return;
   }
-  if (isMovingLayer(layer) || isGlobalPooling(layer) || isPooling(layer)) return;
+  if (isMovingLayer(layer) || isGlobalPooling(layer) || isPooling(layer) || layer instanceof Merge || layer instanceof LayerNormalization) return;
   // Every activation a convolution takes has a backward pass.
   if (layer instanceof Conv) return;
   if (layer instanceof Activation) {
@@ -92,6 +95,8 @@ export function trainingStep(layer: Layer, inputs: Tensor[], masks: (Tensor | un
   if (isPooling(layer)) return poolingStep(layer, inputs);
   if (isGlobalPooling(layer)) return globalPoolingStep(layer, inputs, masks);
   if (layer instanceof Activation) return activationStep(layer, inputs, masks);
+  if (layer instanceof Merge) return mergeStep(layer, inputs, masks);
+  if (layer instanceof LayerNormalization) return layerNormalizationStep(layer, inputs, masks);
   if (layer instanceof RecurrentLayer) return recurrentStep(layer, inputs, masks, random);
   if (layer instanceof Bidirectional) return bidirectionalStep(layer, inputs, masks, random);
   if (layer instanceof Embedding) return embeddingStep(layer, inputs);

@@ -1,10 +1,11 @@
 // Training steps of the weightless layers between a model's convolutions and its recurrent
 // layers: the ones that only move values (Flatten, Reshape, Permute, RepeatVector), global
-// pooling, and Activation. None has weights; each passes d loss / d output back to its input.
+// pooling, Activation, and the element-wise merges (a residual Add). None has weights; each passes d loss / d output back to its input.
 import { Activation } from '../layers/activation.js';
 import { Flatten } from '../layers/flatten.js';
 import { GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D } from '../layers/global-pooling.js';
 import type { Layer } from '../layers/layer.js';
+import { Merge } from '../layers/merge.js';
 import { Permute } from '../layers/permute.js';
 import { RepeatVector } from '../layers/repeat-vector.js';
 import { Reshape } from '../layers/reshape.js';
@@ -115,6 +116,16 @@ export function activationStep(layer: Activation, inputs: Tensor[], masks: (Tens
       const units = x.rank === 0 ? 1 : x.shape[x.rank - 1];
       return { inputs: [activationInputGradient(layer.activation, layer.kerasVersion, () => x.data, y.data, dY, units)], weights: [] };
     },
+    release: nothingToRelease,
+  };
+}
+
+/** Add, Subtract, Multiply, Average, Maximum, Minimum: each input's share of the output gradient (Merge.inputGradients). */
+export function mergeStep(layer: Merge, inputs: Tensor[], masks: (Tensor | undefined)[]): LayerStep {
+  const result = layer.computeOutputs(inputs, masks);
+  return {
+    ...result,
+    backward: ([dY]) => ({ inputs: dY ? layer.inputGradients(inputs, masks, dY) : inputs.map(() => null), weights: [] }),
     release: nothingToRelease,
   };
 }

@@ -1,0 +1,19 @@
+// The training step of LayerNormalization: the layer's own forward pass, and its backward pass
+// (LayerNormalization.gradients) through the normalised groups to x, gamma and beta.
+import type { LayerNormalization } from '../layers/layer-normalization.js';
+import type { Tensor } from '../tensor.js';
+import type { LayerStep } from './layer-steps.js';
+
+export function layerNormalizationStep(layer: LayerNormalization, inputs: Tensor[], masks: (Tensor | undefined)[]): LayerStep {
+  const x = inputs[0];
+  const result = layer.computeOutputs(inputs, masks);
+  return {
+    ...result,
+    backward: ([dY]) => {
+      if (!dY) return { inputs: [null], weights: layer.getWeights().map((w) => new Float32Array(w.size)) };
+      const grads = layer.gradients(x, dY);
+      return { inputs: [grads.x], weights: grads.weights };
+    },
+    release: () => {},
+  };
+}
