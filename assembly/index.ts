@@ -30,6 +30,7 @@ export {
   f32_gram_band, orthonormal_scratch_bytes, f64_cholesky_rows, f32_substitute_panels, orthonormal_packed_floats,
   orthonormal_fill, orthonormal_pad, f64_norm_deviation,
 } from "./orthonormal";
+export { orthonormal_widen, orthonormal_f64_scratch_bytes, f64_gram_band, f64_substitute_panels, f64_orthonormal_write } from "./orthonormal_f64";
 export { random_uniform_f32, random_seed_lanes, random_normal_f32, RANDOM_STATE_BYTES } from "./random";
 
 /** First byte past the module's static data: the host allocates from here up. */

@@ -14,6 +14,7 @@
 // order, where the Gram matrix is summed, the substitution runs and Q is left; G rows×rows
 // float64, row-major, lower triangle used.
 import { STAGED_NORMALS, stage_lane_normals } from "./random";
+import { gram_block, substitute_group } from "./orthonormal_blocks";
 
 /**
  * Bytes from one column panel (rows × 8 floats) to the next: the panel and an 8-float slot
@@ -25,7 +26,7 @@ import { STAGED_NORMALS, stage_lane_normals } from "./random";
  * which reads a few rows of every panel of a band, would evict its own lines.
  */
 // @ts-ignore: decorator
-@inline function column_panel_bytes(rows: i32): usize {
+@inline export function column_panel_bytes(rows: i32): usize {
   return (<usize>rows << 5) + 32;
 }
 
@@ -43,15 +44,6 @@ import { STAGED_NORMALS, stage_lane_normals } from "./random";
 // @ts-ignore: decorator
 @inline function sum2(v: v128): f64 {
   return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
-}
-
-/** G[row][j..j+7] += the four float32 sums in `low` and `high`, in float64. */
-// @ts-ignore: decorator
-@inline function add_row8(row: usize, low: v128, high: v128): void {
-  v128.store(row, f64x2.add(v128.load(row), f64x2.promote_low_f32x4(low)));
-  v128.store(row, f64x2.add(v128.load(row, 16), f64x2.promote_low_f32x4(i64x2.shuffle(low, low, 1, 0))), 16);
-  v128.store(row, f64x2.add(v128.load(row, 32), f64x2.promote_low_f32x4(high)), 32);
-  v128.store(row, f64x2.add(v128.load(row, 48), f64x2.promote_low_f32x4(i64x2.shuffle(high, high, 1, 0))), 48);
 }
 
 /**
@@ -72,26 +64,7 @@ import { STAGED_NORMALS, stage_lane_normals } from "./random";
     const rowsAt = vectorPanels + <usize>(i0 >> 3) * panelBytes + (<usize>(i0 & 7) << 2) + start;
     for (let jb = 0; jb <= i0 >> 3; jb++) {
       const columns = vectorPanels + <usize>jb * panelBytes + start;
-      const end = columns + bandBytes;
-      let a = rowsAt;
-      const out = g + <usize>i0 * ldg + (<usize>(jb * 8) << 3);
-      let c00 = f32x4.splat(0), c01 = f32x4.splat(0), c10 = f32x4.splat(0), c11 = f32x4.splat(0);
-      let c20 = f32x4.splat(0), c21 = f32x4.splat(0), c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-      for (let b = columns; b < end; b += 32, a += 32) {
-        const q0 = v128.load(b), q1 = v128.load(b, 16);
-        const x0 = v128.load32_splat(a);
-        c00 = f32x4.add(c00, f32x4.mul(x0, q0)); c01 = f32x4.add(c01, f32x4.mul(x0, q1));
-        const x1 = v128.load32_splat(a, 4);
-        c10 = f32x4.add(c10, f32x4.mul(x1, q0)); c11 = f32x4.add(c11, f32x4.mul(x1, q1));
-        const x2 = v128.load32_splat(a, 8);
-        c20 = f32x4.add(c20, f32x4.mul(x2, q0)); c21 = f32x4.add(c21, f32x4.mul(x2, q1));
-        const x3 = v128.load32_splat(a, 12);
-        c30 = f32x4.add(c30, f32x4.mul(x3, q0)); c31 = f32x4.add(c31, f32x4.mul(x3, q1));
-      }
-      add_row8(out, c00, c01);
-      add_row8(out + ldg, c10, c11);
-      add_row8(out + 2 * ldg, c20, c21);
-      add_row8(out + 3 * ldg, c30, c31);
+      gram_block<f32>(g + <usize>i0 * ldg + (<usize>(jb * 8) << 3), ldg, columns, columns + bandBytes, rowsAt);
     }
   }
 }
@@ -132,25 +105,28 @@ export function orthonormal_scratch_bytes(rows: i32, blocks: i32): i32 {
 /**
  * In place, rows first..first+count-1 (count a multiple of 4) of G's lower triangle become those
  * of L, G = L·Lᵀ (left-looking, in 4×2 blocks; rows above `first` must already hold L), and each
- * block of 4 rows is packed for the solve into `packed` (see pack_cholesky_block) while it is
- * still in cache. Returns 0, or 1 + the row whose pivot lost more than 99.9% of its squared norm:
- * V is then too close to rank-deficient for this method, and the caller falls back to Householder.
+ * block of 4 rows is packed for the solve into `packed` while it is still in cache: as float32
+ * for f32_substitute_panels (pack_cholesky_block), or as float64 for f64_substitute_panels when
+ * `packF64` (pack_cholesky_block_f64). Returns 0, or 1 + the row whose pivot kept at most
+ * `minRatio` of its squared norm (1e-3 for the float32 solve): V is then too close to
+ * rank-deficient for the method, and the caller falls back to another.
  * The columns of the rows above `first` go first, for all the call's rows at once: each pair of
  * L's rows then meets every block while it is in L1, instead of all of L streaming from memory
  * once per block; every entry is still the same sum in the same order.
  */
-export function f64_cholesky_rows(g: usize, n: i32, first: i32, count: i32, packed: usize): i32 {
+export function f64_cholesky_rows(g: usize, n: i32, first: i32, count: i32, packed: usize, minRatio: f64, packF64: bool): i32 {
   const ldg = <usize>n << 3;
   const last = first + count;
   for (let j0 = 0; j0 < first; j0 += 2) {
-    for (let i0 = first; i0 < last; i0 += 4) cholesky_4x2(g, ldg, i0, j0);
+    for (let i0 = first; i0 < last; i0 += 4) cholesky_4x2(g, ldg, i0, j0, minRatio);
   }
   for (let i0 = first; i0 < last; i0 += 4) {
     for (let j0 = first; j0 < i0 + 4; j0 += 2) {
-      const failed = cholesky_4x2(g, ldg, i0, j0);
+      const failed = cholesky_4x2(g, ldg, i0, j0, minRatio);
       if (failed != 0) return failed;
     }
-    pack_cholesky_block(packed, g, n, i0);
+    if (packF64) pack_cholesky_block_f64(packed, g, n, i0);
+    else pack_cholesky_block(packed, g, n, i0);
   }
   return 0;
 }
@@ -159,8 +135,9 @@ export function f64_cholesky_rows(g: usize, n: i32, first: i32, count: i32, pack
  * Entries (i0..i0+3, j0..j0+1) of L (f64_cholesky_rows), from L's columns < j0 of those rows and
  * of rows j0, j0 + 1. Returns 0, or 1 + a row whose pivot fails.
  */
-// @ts-ignore: decorator
-@inline function cholesky_4x2(g: usize, ldg: usize, i0: i32, j0: i32): i32 {
+// Not inlined: f64_cholesky_rows calls it from two loops, and one copy keeps the function V8
+// compiles when it tiers up small (its inner loop, j0 long, dwarfs the call).
+function cholesky_4x2(g: usize, ldg: usize, i0: i32, j0: i32, minRatio: f64): i32 {
   const a0 = g + <usize>i0 * ldg;
   const a1 = a0 + ldg, a2 = a1 + ldg, a3 = a2 + ldg;
   const b0 = g + <usize>j0 * ldg;
@@ -193,7 +170,7 @@ export function f64_cholesky_rows(g: usize, n: i32, first: i32, count: i32, pack
       let s = load<f64>(at) - dot;
       if (c == 1) s -= load<f64>(g + <usize>i * ldg + (<usize>j0 << 3)) * load<f64>(g + <usize>jj * ldg + (<usize>j0 << 3));
       if (i == jj) {
-        if (!(s > 1e-3 * load<f64>(at))) return i + 1;
+        if (!(s > minRatio * load<f64>(at))) return i + 1;
         store<f64>(at, Math.sqrt(s));
       } else {
         store<f64>(at, s / load<f64>(g + <usize>jj * ldg + (<usize>jj << 3)));
@@ -203,13 +180,36 @@ export function f64_cholesky_rows(g: usize, n: i32, first: i32, count: i32, pack
   return 0;
 }
 
-/** Floats of the packed Cholesky factor (pack_cholesky_block): L's rows in blocks of 4, as float32. */
+/**
+ * Rows i0..i0+3 of L packed as pack_cholesky_block packs them, in float64 (at packed + (i0²/2 +
+ * 2·i0) doubles), for f64_substitute_panels (assembly/orthonormal_f64.ts).
+ */
+// @ts-ignore: decorator
+@inline function pack_cholesky_block_f64(packed: usize, g: usize, n: i32, i0: i32): void {
+  const ldg = <usize>n << 3;
+  let p = packed + ((<usize>i0 * i0 / 2 + 2 * <usize>i0) << 3);
+  const row = g + <usize>i0 * ldg;
+  for (let k = 0; k < i0; k++) {
+    const at = row + (<usize>k << 3);
+    v128.store(p, f64x2.neg(f64x2.replace_lane(f64x2.splat(load<f64>(at)), 1, load<f64>(at + ldg))));
+    v128.store(p, f64x2.neg(f64x2.replace_lane(f64x2.splat(load<f64>(at + 2 * ldg)), 1, load<f64>(at + 3 * ldg))), 16);
+    p += 32;
+  }
+  for (let r = 0; r < 4; r++) {
+    for (let c = 0; c < 4; c++) {
+      const l = load<f64>(row + <usize>r * ldg + (<usize>(i0 + c) << 3));
+      store<f64>(p + (<usize>(4 * r + c) << 3), r == c ? 1.0 / l : c < r ? -l : 0);
+    }
+  }
+}
+
+/** Floats of the packed Cholesky factor (pack_cholesky_block): L's rows in blocks of 4, as float32 (as many doubles for pack_cholesky_block_f64). */
 export function orthonormal_packed_floats(n: i32): i32 {
   return (n * n) / 2 + 2 * n;
 }
 
 /**
- * Rows i0..i0+3 of L (in g) packed for substitute_4x8 at packed + (i0²/2 + 2·i0) floats (the
+ * Rows i0..i0+3 of L (in g) packed for substitute_block at packed + (i0²/2 + 2·i0) floats (the
  * blocks before it): [k][4 rows] = -L[row][k] for k < i0, then the 4×4 diagonal block
  * (row-major, reciprocal pivots on its diagonal), so the kernel subtracts with one splat per row.
  */
@@ -254,18 +254,13 @@ export function f32_substitute_panels(w: usize, rows: i32, packed: usize, first:
   const group = max(1, <i32>(SOLVE_GROUP_BYTES / panelBytes));
   for (let from = first; from < last; from += group) {
     const to = min(last, from + group);
-    let block = packed; // L's rows i0..i0+3: i0²/2 + 2·i0 floats from the start
-    for (let i0 = 0; i0 < rows; i0 += 4) {
-      const diagonal = block + (<usize>i0 << 4);
-      for (let b = from; b < to; b++) substitute_4x8(w + <usize>b * panelBytes, i0, block, diagonal, sums + (<usize>i0 << 3));
-      block = diagonal + 64;
-    }
+    substitute_group<f32>(w, panelBytes, rows, packed, from, to, sums);
     for (let b = from; b < to; b++) write_panel(head, headRows, tail, w + <usize>b * panelBytes, n, m, gain, asRows, b);
   }
 }
 
 /** Bytes of column panels f32_substitute_panels solves together (half of a 1 MiB L2). */
-const SOLVE_GROUP_BYTES: usize = 1 << 19;
+export const SOLVE_GROUP_BYTES: usize = 1 << 19;
 
 /** Where output row r of `length` floats starts (f32_substitute_panels). */
 // @ts-ignore: decorator
@@ -313,66 +308,6 @@ const SOLVE_GROUP_BYTES: usize = 1 << 19;
   const low = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.promote_low_f32x4(v), scale));
   const high = f32x4.demote_f64x2_zero(f64x2.mul(f64x2.promote_low_f32x4(i64x2.shuffle(v, v, 1, 0)), scale));
   return i64x2.shuffle(low, high, 0, 2);
-}
-
-// @ts-ignore: decorator
-@inline function substitute_4x8(panel: usize, i0: i32, block: usize, diagonal: usize, sums: usize): void {
-  const row = panel + (<usize>i0 << 5);
-  let c00 = v128.load(row), c01 = v128.load(row, 16);
-  let c10 = v128.load(row, 32), c11 = v128.load(row, 48);
-  let c20 = v128.load(row, 64), c21 = v128.load(row, 80);
-  let c30 = v128.load(row, 96), c31 = v128.load(row, 112);
-  let q = panel;
-  for (let p = block; p < diagonal; p += 16) {
-    const q0 = v128.load(q), q1 = v128.load(q, 16);
-    q += 32;
-    const x0 = v128.load32_splat(p);
-    c00 = f32x4.add(c00, f32x4.mul(x0, q0)); c01 = f32x4.add(c01, f32x4.mul(x0, q1));
-    const x1 = v128.load32_splat(p, 4);
-    c10 = f32x4.add(c10, f32x4.mul(x1, q0)); c11 = f32x4.add(c11, f32x4.mul(x1, q1));
-    const x2 = v128.load32_splat(p, 8);
-    c20 = f32x4.add(c20, f32x4.mul(x2, q0)); c21 = f32x4.add(c21, f32x4.mul(x2, q1));
-    const x3 = v128.load32_splat(p, 12);
-    c30 = f32x4.add(c30, f32x4.mul(x3, q0)); c31 = f32x4.add(c31, f32x4.mul(x3, q1));
-  }
-  // The 4×4 diagonal block: solve row by row.
-  let s = v128.load32_splat(diagonal);
-  c00 = f32x4.mul(c00, s); c01 = f32x4.mul(c01, s);
-  s = v128.load32_splat(diagonal, 16);
-  c10 = f32x4.add(c10, f32x4.mul(s, c00)); c11 = f32x4.add(c11, f32x4.mul(s, c01));
-  s = v128.load32_splat(diagonal, 20);
-  c10 = f32x4.mul(c10, s); c11 = f32x4.mul(c11, s);
-  s = v128.load32_splat(diagonal, 32);
-  c20 = f32x4.add(c20, f32x4.mul(s, c00)); c21 = f32x4.add(c21, f32x4.mul(s, c01));
-  s = v128.load32_splat(diagonal, 36);
-  c20 = f32x4.add(c20, f32x4.mul(s, c10)); c21 = f32x4.add(c21, f32x4.mul(s, c11));
-  s = v128.load32_splat(diagonal, 40);
-  c20 = f32x4.mul(c20, s); c21 = f32x4.mul(c21, s);
-  s = v128.load32_splat(diagonal, 48);
-  c30 = f32x4.add(c30, f32x4.mul(s, c00)); c31 = f32x4.add(c31, f32x4.mul(s, c01));
-  s = v128.load32_splat(diagonal, 52);
-  c30 = f32x4.add(c30, f32x4.mul(s, c10)); c31 = f32x4.add(c31, f32x4.mul(s, c11));
-  s = v128.load32_splat(diagonal, 56);
-  c30 = f32x4.add(c30, f32x4.mul(s, c20)); c31 = f32x4.add(c31, f32x4.mul(s, c21));
-  s = v128.load32_splat(diagonal, 60);
-  c30 = f32x4.mul(c30, s); c31 = f32x4.mul(c31, s);
-  v128.store(row, c00); v128.store(row, c01, 16);
-  v128.store(row, c10, 32); v128.store(row, c11, 48);
-  v128.store(row, c20, 64); v128.store(row, c21, 80);
-  v128.store(row, c30, 96); v128.store(row, c31, 112);
-  add_squares(sums, c00, c01);
-  add_squares(sums + 8, c10, c11);
-  add_squares(sums + 16, c20, c21);
-  add_squares(sums + 24, c30, c31);
-}
-
-/** *sum += the squares of the eight floats in `low` and `high`, in float64. */
-// @ts-ignore: decorator
-@inline function add_squares(sum: usize, low: v128, high: v128): void {
-  const a = f64x2.promote_low_f32x4(low), b = f64x2.promote_low_f32x4(i64x2.shuffle(low, low, 1, 0));
-  const c = f64x2.promote_low_f32x4(high), d = f64x2.promote_low_f32x4(i64x2.shuffle(high, high, 1, 0));
-  const total = f64x2.add(f64x2.add(f64x2.mul(a, a), f64x2.mul(b, b)), f64x2.add(f64x2.mul(c, c), f64x2.mul(d, d)));
-  store<f64>(sum, load<f64>(sum) + f64x2.extract_lane(total, 0) + f64x2.extract_lane(total, 1));
 }
 
 /**

@@ -1,12 +1,14 @@
-// The orthogonal initializer's two QR paths, the float64 Householder in JavaScript and the
-// WebAssembly Cholesky QR for tall Gaussians, at sizes that exercise their block edges.
+// The orthogonal initializer's three QR paths, the float64 Householder in JavaScript, the
+// WebAssembly float32 Cholesky QR for tall Gaussians and the float64 Cholesky QR2 for square and
+// near-square ones, at sizes that exercise their block edges and at a recurrent layer's sizes.
 // Expected properties come from the definition (QᵀQ = I, R = QᵀA upper triangular with a
 // positive diagonal, i.e. Keras' q *= sign(diag(r))), never from earlier output.
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { memoryBytes, ready } from '../src/kernels/module.js';
-import { RANDOM_STATE_BYTES, kernelOrthonormalColumns } from '../src/kernels/orthonormal.js';
+import { RANDOM_STATE_BYTES, kernelOrthonormalColumns, kernelOrthonormalPackedRows, unpackOrthonormalRows } from '../src/kernels/orthonormal.js';
+import { kernelOrthonormalColumnsF64 } from '../src/kernels/orthonormal-f64.js';
 import { kernelUniform } from '../src/kernels/random.js';
 import { loadedInstance } from '../src/kernels/default-instance.js';
 import { KernelInstance } from '../src/kernels/instance.js';
@@ -91,6 +93,26 @@ function householder(a: Float64Array, tall: number, narrow: number): Float64Arra
   return vectors;
 }
 
+/**
+ * `qt` (narrow rows of length tall) is the Q of the seed's tall×narrow Gaussian as Keras takes it:
+ * orthonormal to 1e-6, R = QᵀA upper triangular with a positive diagonal (the sign rule), and
+ * the float64 Householder's Q to 1e-6.
+ */
+function expectKerasQ(qt: Float32Array | null, seed: number, tall: number, narrow: number): void {
+  expect(qt).not.toBeNull();
+  if (!qt) return;
+  expect(orthonormalityError((p, k) => qt[p * tall + k], narrow, tall)).toBeLessThan(1e-6);
+  // The Gaussian is the JavaScript stream's: R = QᵀA of that matrix is triangular.
+  const a = gaussian(seed, tall, narrow);
+  const r = triangularFactor((k, i) => qt[i * tall + k], a, tall, narrow);
+  expect(r.relativeBelowDiagonal).toBeLessThan(1e-6);
+  expect(r.smallestDiagonal).toBeGreaterThan(0);
+  const reference = householder(a, tall, narrow);
+  let worst = 0;
+  for (let i = 0; i < qt.length; i++) worst = Math.max(worst, Math.abs(qt[i] - reference[i]));
+  expect(worst).toBeLessThan(1e-6);
+}
+
 const HOUSEHOLDER_SIZES: [number, number][] = [
   [1, 1], [3, 1], [3, 3], [17, 3], [17, 17], [64, 17], [64, 64], [257, 3], [257, 64], [257, 257],
 ];
@@ -129,19 +151,7 @@ describe('WebAssembly Cholesky QR (kernelOrthonormalColumns)', () => {
 
   it.each(SIZES)('a %i×%i Gaussian drawn in WebAssembly: orthonormal to 1e-6, Keras sign rule, the Householder Q to 1e-6', (tall, narrow) => {
     const seed = tall + narrow;
-    const qt = kernelOrthonormalColumns({ words: new SeededRandom(seed).saveState() }, tall, narrow, 1, true);
-    expect(qt).not.toBeNull();
-    if (!qt) return;
-    expect(orthonormalityError((p, k) => qt[p * tall + k], narrow, tall)).toBeLessThan(1e-6);
-    // The Gaussian is the JavaScript stream's: R = QᵀA of that matrix is triangular.
-    const a = gaussian(seed, tall, narrow);
-    const r = triangularFactor((k, i) => qt[i * tall + k], a, tall, narrow);
-    expect(r.relativeBelowDiagonal).toBeLessThan(1e-6);
-    expect(r.smallestDiagonal).toBeGreaterThan(0);
-    const reference = householder(a, tall, narrow);
-    let worst = 0;
-    for (let i = 0; i < qt.length; i++) worst = Math.max(worst, Math.abs(qt[i] - reference[i]));
-    expect(worst).toBeLessThan(1e-6);
+    expectKerasQ(kernelOrthonormalColumns({ words: new SeededRandom(seed).saveState() }, tall, narrow, 1, true), seed, tall, narrow);
   });
 
   it('a given matrix gives the Q of the same stream drawn inside; columns and gain lay it out', () => {
@@ -175,6 +185,126 @@ describe('WebAssembly Cholesky QR (kernelOrthonormalColumns)', () => {
   });
 });
 
+/**
+ * max |⟨q_p, q_r⟩ - δ_pr| over the sampled vectors p (every `step`-th, and the last) against
+ * all r, vector p's entry k at(p, k): every pair that involves a sampled vector, for sizes where
+ * all pairs would take the JavaScript loop seconds.
+ */
+function sampledOrthonormalityError(at: (p: number, k: number) => number, count: number, length: number, step: number): number {
+  let worst = 0;
+  const sampled = new Set<number>();
+  for (let p = 0; p < count; p += step) sampled.add(p);
+  sampled.add(count - 1);
+  for (const p of sampled) {
+    const row = Float64Array.from({ length }, (_, k) => at(p, k));
+    for (let r = 0; r < count; r++) {
+      let dot = 0;
+      for (let k = 0; k < length; k++) dot += row[k] * at(r, k);
+      worst = Math.max(worst, Math.abs(dot - (p === r ? 1 : 0)));
+    }
+  }
+  return worst;
+}
+
+describe('WebAssembly float64 Cholesky QR2 (kernelOrthonormalColumnsF64)', () => {
+  beforeAll(async () => {
+    await ready({ wasm: KERNEL_BYTES });
+  });
+
+  // Square and near-square (narrow <= tall < 2·narrow): narrow not a multiple of 4 (zero padding
+  // vectors), tall not a multiple of 8 (zero padding entries), and tall = narrow, the worst
+  // conditioned case.
+  const SIZES: [number, number][] = [[16, 16], [17, 17], [64, 64], [100, 64], [127, 100], [130, 129], [257, 257], [300, 201]];
+
+  it.each(SIZES)('a %i×%i Gaussian: orthonormal to 1e-6, Keras sign rule, the float64 Householder Q to 1e-6', (tall, narrow) => {
+    const seed = 3 * tall + narrow;
+    expectKerasQ(kernelOrthonormalColumnsF64({ words: new SeededRandom(seed).saveState() }, tall, narrow, 1, true), seed, tall, narrow);
+  });
+
+  it('a given matrix gives the Q of the same stream drawn inside; columns and gain lay it out', () => {
+    const [tall, narrow] = [90, 72];
+    const drawn = kernelOrthonormalColumnsF64({ words: new SeededRandom(12).saveState() }, tall, narrow, 1, true);
+    const given = kernelOrthonormalColumnsF64({ matrix: gaussian(12, tall, narrow) }, tall, narrow, 1, true);
+    const columns = kernelOrthonormalColumnsF64({ matrix: gaussian(12, tall, narrow) }, tall, narrow, 1, false);
+    const scaled = kernelOrthonormalColumnsF64({ matrix: gaussian(12, tall, narrow) }, tall, narrow, -1.5, false);
+    if (!drawn || !given || !columns || !scaled) throw new Error('the kernel declined a Gaussian');
+    expect(Buffer.from(drawn.buffer).equals(Buffer.from(given.buffer))).toBe(true);
+    for (let k = 0; k < tall; k++) {
+      for (let j = 0; j < narrow; j++) {
+        expect(columns[k * narrow + j]).toBe(given[j * tall + k]);
+        // gain times the float64 Q, rounded once: within one float32 rounding of gain times the rounded Q.
+        expect(Math.abs(scaled[k * narrow + j] + 1.5 * given[j * tall + k])).toBeLessThanOrEqual(2 ** -23 * Math.abs(1.5 * given[j * tall + k]));
+      }
+    }
+  });
+
+  it('declines shapes outside its range and rank-deficient matrices', () => {
+    expect(kernelOrthonormalColumnsF64({ matrix: gaussian(1, 15, 15) }, 15, 15, 1, true)).toBeNull(); // too few vectors
+    expect(kernelOrthonormalColumnsF64({ matrix: gaussian(2, 30, 32) }, 30, 32, 1, true)).toBeNull(); // more vectors than entries
+    const a = gaussian(3, 64, 64);
+    for (let k = 0; k < 64; k++) a[k * 64 + 40] = a[k * 64 + 7]; // column 40 = column 7
+    expect(kernelOrthonormalColumnsF64({ matrix: a }, 64, 64, 1, true)).toBeNull();
+  });
+
+  it('keeps WebAssembly memory flat across repeated calls', () => {
+    const words = new SeededRandom(5).saveState();
+    kernelOrthonormalColumnsF64({ words }, 200, 200, 1, false);
+    const after = memoryBytes();
+    for (let i = 0; i < 3; i++) kernelOrthonormalColumnsF64({ words }, 200, 200, 1, false);
+    expect(memoryBytes()).toBe(after);
+  });
+});
+
+describe("a recurrent layer's sizes", () => {
+  beforeAll(async () => {
+    await ready({ wasm: KERNEL_BYTES });
+  });
+
+  it('LSTM(1024): the packed 1024×4096 Qᵀ is orthonormal to 1e-5, diag(R) > 0', () => {
+    const [n, m] = [1024, 4096];
+    const words = new SeededRandom(31).saveState();
+    const instance = loadedInstance();
+    const packed = kernelOrthonormalPackedRows({ words }, m, n, 1);
+    if (!instance || packed === null) throw new Error('the kernel declined a Gaussian');
+    const qt = unpackOrthonormalRows(instance, packed, n, m);
+    instance.heap.release(packed);
+    expect(sampledOrthonormalityError((p, k) => qt[p * m + k], n, m, 61)).toBeLessThan(1e-5);
+    // The sign rule: R's diagonal, ⟨q_i, a_i⟩ of the Gaussian's column i, is positive.
+    const a = gaussian(31, m, n);
+    for (let i = 0; i < n; i += 37) {
+      let r = 0;
+      for (let k = 0; k < m; k++) r += qt[i * m + k] * a[k * n + i];
+      expect(r).toBeGreaterThan(0);
+    }
+  }, 30_000);
+
+  it('SimpleRNN(1024): the square 1024×1024 Q is orthonormal to 1e-5, R = QᵀA upper triangular with diag(R) > 0', () => {
+    const n = 1024;
+    const qt = kernelOrthonormalColumnsF64({ words: new SeededRandom(32).saveState() }, n, n, 1, true);
+    if (!qt) throw new Error('the kernel declined a Gaussian');
+    expect(sampledOrthonormalityError((p, k) => qt[p * n + k], n, n, 17)).toBeLessThan(1e-5);
+    // Sampled entries of R = QᵀA: below the diagonal about zero, on it positive.
+    const a = gaussian(32, n, n);
+    let largest = 0;
+    let below = 0;
+    for (let i = 0; i < n; i += 23) {
+      for (let j = 0; j <= i; j += 7) {
+        let r = 0;
+        for (let k = 0; k < n; k++) r += qt[i * n + k] * a[k * n + j];
+        if (j === i) {
+          expect(r).toBeGreaterThan(0);
+          largest = Math.max(largest, r);
+        } else below = Math.max(below, Math.abs(r));
+      }
+      let diagonal = 0;
+      for (let k = 0; k < n; k++) diagonal += qt[i * n + k] * a[k * n + i];
+      expect(diagonal).toBeGreaterThan(0);
+      largest = Math.max(largest, diagonal);
+    }
+    expect(below / largest).toBeLessThan(1e-5);
+  }, 30_000);
+});
+
 describe('both packaged builds', () => {
   // Node 20 compiles the relaxed-SIMD build only behind this flag.
   setFlagsFromString('--experimental-wasm-relaxed-simd');
@@ -194,6 +324,13 @@ describe('both packaged builds', () => {
       expect(bits(kernelOrthonormalColumns({ words }, tall, narrow, gain, asRows, relaxed)).equals(bits(a))).toBe(true);
       const matrix = gaussian(tall + narrow, tall, narrow);
       expect(bits(kernelOrthonormalColumns({ matrix }, tall, narrow, gain, asRows, relaxed)).equals(bits(a))).toBe(true);
+    }
+    // The float64 path, square and near-square.
+    for (const [tall, narrow, gain, asRows] of [[256, 256, 1, false], [130, 97, 1.5, true]] as const) {
+      const words = new SeededRandom(tall + narrow).saveState();
+      const a = kernelOrthonormalColumnsF64({ words }, tall, narrow, gain, asRows, simd);
+      expect(a?.length).toBe(tall * narrow);
+      expect(bits(kernelOrthonormalColumnsF64({ words }, tall, narrow, gain, asRows, relaxed)).equals(bits(a))).toBe(true);
     }
   });
 });

@@ -1,6 +1,7 @@
 /** Orthogonal initializer (Keras 3): Q of the QR decomposition of a Gaussian matrix. */
 import { ShapeError, formatShape } from '../errors.js';
 import { kernelOrthonormalColumns, kernelOrthonormalPackedRows } from '../kernels/orthonormal.js';
+import { kernelOrthonormalColumnsF64 } from '../kernels/orthonormal-f64.js';
 import { orthonormalizeRows } from './householder.js';
 import { SeededInitializer, shapeSize, type Initializer } from './initializer.js';
 import { laneGaussian } from './lane-normals.js';
@@ -42,9 +43,11 @@ class Orthogonal extends SeededInitializer {
     if (size === 0) return new Float32Array(0);
 
     // Keras: Q of the QR of a tall×narrow Gaussian, q *= sign(diag(r)), transposed if wide.
-    // WebAssembly draws the same Gaussian (laneGaussian's) and does the whole QR when it can.
+    // WebAssembly draws the same Gaussian (laneGaussian's) and does the whole QR when it can: in
+    // float32 for a tall one (tall >= 2·narrow), else in float64 (square ones, SimpleRNN's).
     const words = random.saveState();
-    const drawn = kernelOrthonormalColumns({ words }, tall, narrow, this.gain, rows < cols);
+    const drawn = kernelOrthonormalColumns({ words }, tall, narrow, this.gain, rows < cols)
+      ?? kernelOrthonormalColumnsF64({ words }, tall, narrow, this.gain, rows < cols);
     if (drawn) return drawn;
     const gaussian = laneGaussian(words, tall, narrow);
     const vectors = householderOrthonormalColumns(gaussian, tall, narrow);

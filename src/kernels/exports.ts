@@ -90,7 +90,8 @@ export interface KernelExports {
   /** G += the products of V's column panels [first, last), through `scratch` (orthonormal_scratch_bytes). */
   f32_gram_band(g: number, w: number, scratch: number, rows: number, first: number, last: number): void;
   orthonormal_scratch_bytes(rows: number, blocks: number): number;
-  f64_cholesky_rows(g: number, n: number, first: number, count: number, packed: number): number;
+  /** Rows first.. of L, G = L·Lᵀ, packed as float32 or (packF64) float64; 0, or 1 + the row whose pivot kept at most minRatio of its squared norm. */
+  f64_cholesky_rows(g: number, n: number, first: number, count: number, packed: number, minRatio: number, packF64: number): number;
   /** Q = L⁻¹·V in column panels [first, last), each panel then written out (times gain, as rows or as the tall matrix): output rows below headRows at head, the rest at tail (0: none, the panels keep Q). */
   f32_substitute_panels(w: number, rows: number, packed: number, first: number, last: number, sums: number, head: number, headRows: number, tail: number, n: number, m: number, gain: number, asRows: number): void;
   orthonormal_packed_floats(n: number): number;
@@ -98,6 +99,15 @@ export interface KernelExports {
   orthonormal_fill(state: number, source: number, w: number, rows: number, n: number, m: number, from: number, to: number): void;
   orthonormal_pad(w: number, rows: number, n: number, m: number): void;
   f64_norm_deviation(sums: number, n: number): number;
+  /** Float64 panels of V from its float32 column panels; vectors n..rows-1 zero (assembly/orthonormal_f64.ts). */
+  orthonormal_widen(out: number, w: number, rows: number, n: number, blocks: number): void;
+  orthonormal_f64_scratch_bytes(rows: number, panels: number): number;
+  /** G += the products of V's float64 panels [first, last), through `scratch`. */
+  f64_gram_band(g: number, w: number, scratch: number, rows: number, first: number, last: number): void;
+  /** Q = L⁻¹·V in float64 panels [first, last), in place; squared row norms added to sums. */
+  f64_substitute_panels(w: number, rows: number, packed: number, first: number, last: number, sums: number): void;
+  /** Q's n vectors times gain, rounded to float32, as rows (n×m) or as the tall m×n matrix. */
+  f64_orthonormal_write(out: number, w: number, rows: number, n: number, m: number, gain: number, asRows: number): void;
   /** out (count float32) = minval + (maxval - minval)·uniform() from the sfc32 words at `state`, which advance. */
   random_uniform_f32(state: number, out: number, count: number, minval: number, maxval: number): void;
   /** The four normal lanes at `state` seeded from its sfc32 words (as fillLaneNormals seeds them). */

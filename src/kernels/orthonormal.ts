@@ -15,6 +15,8 @@ const TOLERANCE = 1e-5;
 const DRAW_GROUPS = 1 << 13;
 /** Bytes of V per Gram band: the band, turned into Gram panels, stays in L2 while every block of G meets it. */
 const GRAM_BAND_BYTES = 1 << 18;
+/** The float32 solve needs every pivot to keep more than this much of its row's squared norm. */
+const MIN_PIVOT_RATIO = 1e-3;
 /** Rows of L per f64_cholesky_rows call (a multiple of 4): a block of them meets each earlier pair of rows while it is in L1. */
 const CHOLESKY_ROWS = 32;
 /** Column panels solved per call, after a first call of one panel (see DRAW_GROUPS). */
@@ -141,17 +143,8 @@ function orthonormalColumns(
   const tail = tailBytes > 0 ? heap.alloc(tailBytes) : 0; // the rest of the output
   const matrix = sourceBytes > 0 ? heap.alloc(sourceBytes) : 0;
   try {
-    if ('matrix' in source) new Float64Array(exports.memory.buffer, matrix, m * n).set(source.matrix.subarray(0, m * n));
-    else {
-      new Uint32Array(exports.memory.buffer, state, 4).set(source.words);
-      exports.random_seed_lanes(state);
-    }
     if (n >= WARM_UP_VECTORS) warmUp(instance, w, gram);
-    // Groups of 8 entries of one vector, in storage order, in chunks widening from 512 groups.
-    const groups = blocks * n;
-    for (let from = 0, count = 512; from < groups; from += count, count = Math.min(2 * count, DRAW_GROUPS)) {
-      exports.orthonormal_fill(state, matrix, panels, rows, n, m, from, Math.min(groups, from + count));
-    }
+    drawColumnPanels(instance, source, state, matrix, panels, rows, n, m);
     exports.orthonormal_pad(panels, rows, n, m);
     new Float64Array(exports.memory.buffer, gram, rows * rows).fill(0);
     // Bands widening to `band` panels: the calls made before V8's optimizing tier arrives (see
@@ -159,7 +152,7 @@ function orthonormalColumns(
     for (let first = 0, count = 1; first < blocks; first += count, count = Math.min(2 * count, band)) {
       exports.f32_gram_band(gram, panels, scratch, rows, first, Math.min(blocks, first + count));
     }
-    for (let i = 0; i < rows; i += CHOLESKY_ROWS) if (exports.f64_cholesky_rows(gram, rows, i, Math.min(CHOLESKY_ROWS, rows - i), factor) !== 0) return null;
+    if (!choleskyFactor(instance, gram, rows, factor, MIN_PIVOT_RATIO, false)) return null;
     new Float64Array(exports.memory.buffer, sums, rows).fill(0);
     for (let first = 0, count = 1; first < blocks; first += count, count = Math.min(2 * count, SOLVE_PANELS)) {
       exports.f32_substitute_panels(panels, rows, factor, first, Math.min(blocks, first + count), sums, gram, headRows, tail, n, m, gain, asRows ? 1 : 0);
@@ -184,6 +177,38 @@ function orthonormalColumns(
     if (!kept) heap.release(w);
     heap.release(state);
   }
+}
+
+/**
+ * V's column panels (assembly/orthonormal.ts: `rows` per panel, n of them real, length m) at
+ * `panels` from `source`: drawn from the stream whose state block is `state` (seeded here), or
+ * copied from the float64 matrix the caller put at `matrix`. Shared by the float64 path
+ * (orthonormal-f64.ts), which widens the same panels. @internal
+ */
+export function drawColumnPanels(instance: KernelInstance, source: GaussianSource, state: number, matrix: number, panels: number, rows: number, n: number, m: number): void {
+  const { exports } = instance;
+  if ('matrix' in source) new Float64Array(exports.memory.buffer, matrix, m * n).set(source.matrix.subarray(0, m * n));
+  else {
+    new Uint32Array(exports.memory.buffer, state, 4).set(source.words);
+    exports.random_seed_lanes(state);
+  }
+  // Groups of 8 entries of one vector, in storage order, in chunks widening from 512 groups.
+  const groups = Math.ceil(m / 8) * n;
+  for (let from = 0, count = 512; from < groups; from += count, count = Math.min(2 * count, DRAW_GROUPS)) {
+    exports.orthonormal_fill(state, matrix, panels, rows, n, m, from, Math.min(groups, from + count));
+  }
+}
+
+/**
+ * L of G = L·Lᵀ (rows×rows float64 at `gram`, in place) packed into `factor`, as float64 when
+ * `packF64`, CHOLESKY_ROWS rows per call; false when a pivot keeps at most `minRatio` of its
+ * row's squared norm. @internal
+ */
+export function choleskyFactor(instance: KernelInstance, gram: number, rows: number, factor: number, minRatio: number, packF64: boolean): boolean {
+  for (let i = 0; i < rows; i += CHOLESKY_ROWS) {
+    if (instance.exports.f64_cholesky_rows(gram, rows, i, Math.min(CHOLESKY_ROWS, rows - i), factor, minRatio, packF64 ? 1 : 0) !== 0) return false;
+  }
+  return true;
 }
 
 /** The instances whose Gram, Cholesky and solve kernels ran warmUp. */
@@ -211,5 +236,5 @@ function warmUp(instance: KernelInstance, w: number, gram: number): void {
   }
   // The Cholesky factor of the 128×128 identity (about 20,000 inner steps), packed after it.
   for (let i = 0; i < 128; i++) g[129 * i] = 1;
-  for (let i = 0; i < 128; i += CHOLESKY_ROWS) exports.f64_cholesky_rows(gram, 128, i, CHOLESKY_ROWS, gram + WARM_UP_BYTES * 2);
+  choleskyFactor(instance, gram, 128, gram + WARM_UP_BYTES * 2, MIN_PIVOT_RATIO, false);
 }

@@ -72,8 +72,10 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * 116.7 KiB measured.
  * 121 KiB since training through a CNN-LSTM's layers (convolutions, pooling, global pooling, the
  * shape layers, Activation, TimeDistributed of any layer: about 2.4 KB of JS): 118.6 KiB measured.
+ * 123 KiB since the orthogonal initializer's float64 Cholesky QR2 for square kernels (issue 13:
+ * about 1 KB of kernels and host code): 121.0 KiB measured.
  */
-const GZIP_BUDGET = 121 * 1024;
+const GZIP_BUDGET = 123 * 1024;
 
 interface AppReport {
   variant: string;
