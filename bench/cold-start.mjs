@@ -18,13 +18,18 @@
 // each round runs a fourth process that only reports its own: on a loaded machine wall time
 // mostly measures the wait for a core, CPU time far less.
 //
+// The package's Node entry writes V8's code cache (dist/node/*.cache) at the first process's exit,
+// holding the functions that process compiled; the bench removes the caches of both checkouts
+// first, so that its untimed first run writes one for this script, as an application's first
+// run writes one for itself, and the timed runs are the runs after it.
+//
 // --against <checkout> also runs the script, in every round, in another built checkout of the
 // package (say main's, in a scratch worktree: `git worktree add ../base main`, copy
 // node_modules, `npm run build` there), and prints its medians and the difference: a change
 // measured in one interleaved run rather than in two runs at two loads.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { median } from './timing.mjs';
@@ -88,6 +93,11 @@ const stages = newStages();
 const other = { full: [], stages: newStages() };
 const baselineCpu = [];
 const loadBefore = loadavg()[0];
+for (const checkout of [repo, against]) {
+  if (checkout === null) continue;
+  const node = join(checkout, 'dist/node');
+  for (const file of readdirSync(node).filter((name) => name.endsWith('.cache'))) rmSync(join(node, file));
+}
 timeProcess(['--input-type=module', '-e', ESM_FLOOR]); // file-system caches warm, not timed
 timeProcess(['--input-type=module', '-e', PACKAGE_FLOOR], emptyPackage);
 timeProcess(['--input-type=module', '-e', SCRIPT]);
