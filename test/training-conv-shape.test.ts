@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ready, tensor, Sequential, Model, Input, Conv1D, Conv2D, MaxPooling1D, AveragePooling1D, MaxPooling2D, AveragePooling2D,
   GlobalMaxPooling1D, GlobalAveragePooling1D, GlobalMaxPooling2D, Flatten, Reshape, Permute, RepeatVector, Activation, Dense,
-  LSTM, TimeDistributed, Masking, LayerNormalization, Add, Subtract, Multiply, Average, Maximum, Minimum, optimizers, type Tensor, type SymbolicTensor,
+  LSTM, TimeDistributed, Masking, LayerNormalization, BatchNormalization, Add, Subtract, Multiply, Average, Maximum, Minimum, optimizers, type Tensor, type SymbolicTensor,
 } from '../dist/index.js';
 import { expectClose } from './expect-close.js';
 import { testKernelVariant } from './kernel-variant.js';
@@ -34,12 +34,12 @@ function mse(prediction: ReferenceTensor, y: Float32Array): number {
  * The model's gradients (computeGradients, mse) against central differences of `forward`, which
  * reads the weights it is given in the model's getWeights() order.
  */
-function expectGradients(model: Sequential | Model, x: Tensor, y: Float32Array, forward: (w: ReferenceTensor[]) => ReferenceTensor): void {
+function expectGradients(model: Sequential | Model, x: Tensor, y: Float32Array, forward: (w: ReferenceTensor[]) => ReferenceTensor, checkPredict = true): void {
   model.compile({ optimizer: 'sgd', loss: 'mse' });
   const weights = model.getWeights().map(ref);
-  // The float32 forward pass is the reference's.
-  expectClose(model.predict(x) as Tensor, forward(weights), { label: 'forward' });
-  const grads = model.computeGradients(x, tensor(y, [...(model.predict(x) as Tensor).shape]));
+  // The float32 forward pass is the reference's (predict's, unless training mode differs from it).
+  if (checkPredict) expectClose(model.predict(x) as Tensor, forward(weights), { label: 'forward' });
+  const grads = model.computeGradients(x, tensor(y, [y.length / x.shape[0] === 1 ? x.shape[0] : x.shape[0], y.length / x.shape[0]]));
   expect(grads.length).toBe(weights.length);
   const h = 1e-6;
   weights.forEach((w, k) => {
@@ -240,6 +240,97 @@ describe('gradients through LayerNormalization', () => {
         return denseRef(reshape(layerNormRef(h, c.axes, gamma, beta, norm.epsilon, c.rms), [B, T * D]), dk, db, 'linear');
       });
     });
+  });
+});
+
+/** Keras 3's BatchNormalization in training: the batch's mean and biased variance per feature (masked steps left out, over n + 1e-7). */
+function batchNormTrainingRef(x: ReferenceTensor, gamma: ReferenceTensor | null, beta: ReferenceTensor | null, epsilon: number, mask?: ReferenceTensor) {
+  const D = x.shape[x.shape.length - 1];
+  const rows = x.data.length / D;
+  const w = (r: number) => (mask ? mask.data[r] : 1);
+  const mean = new Float64Array(D);
+  const variance = new Float64Array(D);
+  const n = Array.from({ length: rows }, (_, r) => w(r)).reduce((a, b) => a + b, 0) + (mask ? 1e-7 : 0);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < D; c++) mean[c] += (w(r) * x.data[r * D + c]) / n;
+  for (let r = 0; r < rows; r++) for (let c = 0; c < D; c++) variance[c] += (w(r) * (x.data[r * D + c] - mean[c]) ** 2) / n;
+  const data = x.data.map((v, i) => {
+    const c = i % D;
+    return ((v - mean[c]) / Math.sqrt(variance[c] + epsilon)) * (gamma ? gamma.data[c] : 1) + (beta ? beta.data[c] : 0);
+  });
+  return { out: { shape: x.shape, data }, mean, variance };
+}
+
+describe('BatchNormalization trains as Keras 3 trains it', () => {
+  const [B, T, D] = [3, 4, 3];
+  const random = seededRandom(40);
+  const x = tensor(randomFloats(random, B * T * D, 1.5), [B, T, D]);
+  const y = randomFloats(random, B);
+
+  it('normalises by the batch statistics, whose gradients match finite differences, and moves the moving statistics by momentum', () => {
+    const bn = new BatchNormalization({ momentum: 0.9, epsilon: 0.01 });
+    const model = new Sequential({ layers: [new Dense({ units: D, inputShape: [T, D] }), bn, new Flatten(), new Dense({ units: 1 })] });
+    randomize(model, 41);
+    // Moving statistics away from their initial values, variances positive.
+    const [g0, b0, mm0, mv0] = bn.getWeights();
+    bn.setWeights([g0, b0, mm0, tensor(mv0.data.map((v) => Math.abs(v) + 0.5), [D])]);
+    const start = bn.getWeights().map(ref);
+    const [k1, b1] = model.getWeights().map(ref);
+    const features = denseRef(ref(x), k1, b1, 'linear');
+    const { mean, variance } = batchNormTrainingRef(features, null, null, 0.01);
+    expectGradients(model, x, y, ([dk1, db1, gamma, beta, , , dk2, db2]) => {
+      const { out } = batchNormTrainingRef(denseRef(ref(x), dk1, db1, 'linear'), gamma, beta, 0.01);
+      return denseRef(reshape(out, [B, T * D]), dk2, db2, 'linear');
+    }, false);
+    // computeGradients ran one training forward pass: moving = moving * 0.9 + batch * 0.1.
+    const [, , movingMean, movingVariance] = bn.getWeights();
+    expectClose(movingMean.data, start[2].data.map((v, c) => v * 0.9 + mean[c] * 0.1), { label: 'moving_mean' });
+    expectClose(movingVariance.data, start[3].data.map((v, c) => v * 0.9 + variance[c] * 0.1), { label: 'moving_variance' });
+  });
+
+  it('with a mask, only the unmasked steps enter the statistics', () => {
+    const data = Float32Array.from(x.data);
+    data.fill(0, 2 * D, 4 * D);
+    const masked = tensor(data, [B, T, D]);
+    const mask = ref(tensor(Float32Array.from({ length: B * T }, (_, i) => (i === 2 || i === 3 ? 0 : 1)), [B, T]));
+    const model = new Sequential({ layers: [new Masking({ maskValue: 0, inputShape: [T, D] }), new BatchNormalization({ center: false }), new GlobalAveragePooling1D(), new Dense({ units: 1 })] });
+    randomize(model, 42);
+    const [, mv] = model.layers[1].getWeights();
+    model.layers[1].setWeights([model.layers[1].getWeights()[0], model.layers[1].getWeights()[1], tensor(mv.data.map((v) => Math.abs(v) + 0.5), [D])]);
+    expectGradients(model, masked, y, ([gamma, , , dk, db]) => {
+      const { out } = batchNormTrainingRef(ref(masked), gamma, null, 1e-3, mask);
+      return denseRef(globalPoolRef(out, 'average', mask), dk, db, 'linear');
+    }, false);
+  });
+
+  it('a frozen BatchNormalization runs on its moving statistics, as at inference, and its gradient passes through them', () => {
+    const bn = new BatchNormalization();
+    const model = new Sequential({ layers: [new Dense({ units: D, inputShape: [T, D] }), bn, new Flatten(), new Dense({ units: 1 })] });
+    randomize(model, 43);
+    const [g, b, mm, mv] = bn.getWeights();
+    bn.setWeights([g, b, mm, tensor(mv.data.map((v) => Math.abs(v) + 0.5), [D])]);
+    bn.trainable = false;
+    const before = bn.getWeights();
+    // The moving statistics are constants of the pass (non-trainable: their gradients are zero).
+    const [, , movingMean, movingVariance] = before.map(ref);
+    expectGradients(model, x, y, ([dk1, db1, gamma, beta, , , dk2, db2]) => {
+      const z = denseRef(ref(x), dk1, db1, 'linear');
+      const out = { shape: z.shape, data: z.data.map((v, i) => ((v - movingMean.data[i % D]) / Math.sqrt(movingVariance.data[i % D] + 1e-3)) * gamma.data[i % D] + beta.data[i % D]) };
+      return denseRef(reshape(out, [B, T * D]), dk2, db2, 'linear');
+    });
+    bn.getWeights().forEach((w, i) => expect(Array.from(w.data)).toEqual(Array.from(before[i].data)));
+  });
+
+  it('fit keeps the moving statistics the forward passes set while the optimizer (AdamW, with weight decay) steps gamma and beta', async () => {
+    const bn = new BatchNormalization({ momentum: 0.5 });
+    const model = new Sequential({ layers: [bn, new Flatten(), new Dense({ units: 1 })], name: 'bn_fit' });
+    model.build([null, T, D]);
+    model.compile({ optimizer: optimizers.adamw({ learningRate: 0.01, weightDecay: 0.5 }), loss: 'mse' });
+    await model.trainOnBatch(x, tensor(y, [B, 1]));
+    const { mean, variance } = batchNormTrainingRef(ref(x), null, null, 1e-3);
+    const [gamma, , movingMean, movingVariance] = bn.getWeights();
+    expectClose(movingMean.data, Array.from(mean, (m) => m * 0.5));
+    expectClose(movingVariance.data, Array.from(variance, (v) => 0.5 + v * 0.5));
+    expect(Array.from(gamma.data).some((v) => v !== 1)).toBe(true);
   });
 });
 

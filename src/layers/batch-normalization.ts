@@ -1,9 +1,10 @@
-// Keras BatchNormalization at inference: the moving statistics, never the batch's.
+// Keras BatchNormalization: at inference the moving statistics; in training (trainingPass) the
+// batch's, which also move the moving statistics, as Keras 3's call(training=True) does.
 import { ConfigError, ShapeError, formatShape } from '../errors.js';
 import type { Initializer, InitializerSpec } from '../initializers/index.js';
 import type { SymbolicTensor } from '../symbolic.js';
 import { Tensor, type TensorLike } from '../tensor.js';
-import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
+import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape, type WeightUpdate } from './layer.js';
 import { HostWeightLayer, initializerOption, type WeightSpec } from './host-weights.js';
 import { booleanOption, checkKnownKeys } from './options.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
@@ -160,6 +161,112 @@ export class BatchNormalization extends HostWeightLayer {
       shift[c] = (beta ? beta[c] : 0) - mean[c] * scale[c];
     }
     return { scale, shift };
+  }
+
+  /**
+   * @internal One training forward pass, as Keras 3's call(training=True): a trainable layer
+   * normalises by the batch's mean and biased variance over every axis but its own (only the
+   * unmasked steps of a (batch, steps) mask count), and moves its moving statistics towards them
+   * (moving * momentum + batch * (1 - momentum), in float32); a frozen one runs as at inference.
+   * backward gives d loss / d x and the weights' gradients in getWeights() order (zero for the
+   * moving statistics, which no gradient moves): with u = gamma * dY, w the 0/1 weight of a value
+   * in its statistics and n their sum, dx = r * u - w * (r * sum(u) + r³ * (x - mean) * sum(u * (x - mean))) / n.
+   */
+  trainingPass(x: Tensor, mask: Tensor | undefined): { output: Tensor; backward(dY: Float32Array): { x: Float32Array; weights: Float32Array[] } } {
+    this.checkNotDisposed('run');
+    this.checkFits(x.shape);
+    const values = this.ensureBuilt([x.shape]);
+    const index = parameterIndex(x.shape, this.axesFor(x.shape));
+    const gammaAt = this.scale ? 0 : -1;
+    const meanAt = (this.scale ? 1 : 0) + (this.center ? 1 : 0);
+    const params = values[meanAt].length;
+    const zeros = () => values.map((v) => new Float32Array(v.length));
+    if (!this.trainable) {
+      const { scale } = this.inferenceAffine(values);
+      const movingMean = values[meanAt];
+      const movingVariance = values[meanAt + 1];
+      return {
+        output: this.computeOutputs([x], [mask]).outputs[0],
+        backward: (dY) => {
+          const weights = zeros();
+          for (let i = 0; i < x.size; i++) {
+            const c = index(i);
+            if (gammaAt >= 0) weights[gammaAt][c] += (dY[i] * (x.data[i] - movingMean[c])) / Math.sqrt(movingVariance[c] + this.epsilon);
+            if (this.center) weights[this.scale ? 1 : 0][c] += dY[i];
+          }
+          return { x: Float32Array.from(dY, (g, i) => g * scale[index(i)]), weights };
+        },
+      };
+    }
+    // A (batch, steps) mask weighs each step's values in the statistics.
+    const steps = mask && x.rank >= 3 ? mask.size : 0;
+    const perStep = steps > 0 ? x.size / steps : 1;
+    const weight = (i: number) => (steps > 0 ? (mask as Tensor).data[Math.floor(i / perStep)] !== 0 ? 1 : 0 : 1);
+    const count = new Float64Array(params);
+    const mean = new Float64Array(params);
+    const variance = new Float64Array(params);
+    for (let i = 0; i < x.size; i++) {
+      const c = index(i);
+      count[c] += weight(i);
+      mean[c] += weight(i) * x.data[i];
+    }
+    // Keras' masked moments divide by the weights' sum plus backend.epsilon() (1e-7).
+    if (steps > 0) for (let c = 0; c < params; c++) count[c] += 1e-7;
+    for (let c = 0; c < params; c++) mean[c] /= count[c];
+    for (let i = 0; i < x.size; i++) variance[index(i)] += weight(i) * (x.data[i] - mean[index(i)]) ** 2;
+    for (let c = 0; c < params; c++) variance[c] /= count[c];
+    const r = variance.map((v) => 1 / Math.sqrt(v + this.epsilon));
+    const gamma = gammaAt >= 0 ? values[gammaAt] : null;
+    const beta = this.center ? values[this.scale ? 1 : 0] : null;
+    const out = new Float32Array(x.size);
+    for (let i = 0; i < x.size; i++) {
+      const c = index(i);
+      out[i] = (x.data[i] - mean[c]) * r[c] * (gamma ? gamma[c] : 1) + (beta ? beta[c] : 0);
+    }
+    const m = Math.fround(this.momentum);
+    const keep = Math.fround(1 - m);
+    const moved = values.map((v) => v.slice());
+    for (let c = 0; c < params; c++) {
+      moved[meanAt][c] = Math.fround(Math.fround(values[meanAt][c] * m) + Math.fround(Math.fround(mean[c]) * keep));
+      moved[meanAt + 1][c] = Math.fround(Math.fround(values[meanAt + 1][c] * m) + Math.fround(Math.fround(variance[c]) * keep));
+    }
+    const shapes = this.getWeights().map((w) => w.shape);
+    this.setWeights(moved.map((v, i) => new Tensor(v, shapes[i])));
+    return {
+      output: new Tensor(out, x.shape),
+      backward: (dY) => {
+        const sumU = new Float64Array(params);
+        const sumUX = new Float64Array(params);
+        const weights = zeros();
+        for (let i = 0; i < x.size; i++) {
+          const c = index(i);
+          const centred = x.data[i] - mean[c];
+          const u = dY[i] * (gamma ? gamma[c] : 1);
+          sumU[c] += u;
+          sumUX[c] += u * centred;
+          if (gamma) weights[gammaAt][c] += dY[i] * centred * r[c];
+          if (beta) weights[this.scale ? 1 : 0][c] += dY[i];
+        }
+        const dX = new Float32Array(x.size);
+        for (let i = 0; i < x.size; i++) {
+          const c = index(i);
+          const u = dY[i] * (gamma ? gamma[c] : 1);
+          dX[i] = r[c] * u - (weight(i) * (r[c] * sumU[c] + r[c] ** 3 * (x.data[i] - mean[c]) * sumUX[c])) / count[c];
+        }
+        return { x: dX, weights };
+      },
+    };
+  }
+
+  /** @internal The optimizer steps gamma and beta; the moving statistics keep what the forward pass set. */
+  override weightsForUpdate(): WeightUpdate {
+    const tensors = this.getWeights();
+    const meanAt = (this.scale ? 1 : 0) + (this.center ? 1 : 0);
+    const moving = tensors.slice(meanAt).map((t) => t.data.slice());
+    return {
+      arrays: tensors.map((t) => t.data),
+      commit: () => this.setWeights(tensors.map((t, i) => (i < meanAt ? t : new Tensor(moving[i - meanAt], t.shape)))),
+    };
   }
 
   /** @internal Runs the layer inside a model (see Layer.computeOutputs). */

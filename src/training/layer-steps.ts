@@ -22,7 +22,8 @@ import { Conv } from '../layers/conv.js';
 import { convStep, isPooling, poolingStep } from './conv-steps.js';
 import { Merge } from '../layers/merge.js';
 import { LayerNormalization } from '../layers/layer-normalization.js';
-import { layerNormalizationStep } from './norm-steps.js';
+import { BatchNormalization } from '../layers/batch-normalization.js';
+import { batchNormalizationStep, layerNormalizationStep } from './norm-steps.js';
 import { activationStep, globalPoolingStep, hasActivationBackward, isGlobalPooling, isMovingLayer, mergeStep, movingStep } from './shape-steps.js';
 import { directionDropout, type DirectionDropout } from './recurrent-dropout.js';
 import { BACKWARD_ACTIVATIONS, activationInputGradient } from './activation-gradients.js';
@@ -61,7 +62,7 @@ export function checkTrainable(layer: Layer): void {
     checkTrainable(layer.layer);
     return;
   }
-  if (isMovingLayer(layer) || isGlobalPooling(layer) || isPooling(layer) || layer instanceof Merge || layer instanceof LayerNormalization) return;
+  if (isMovingLayer(layer) || isGlobalPooling(layer) || isPooling(layer) || layer instanceof Merge || layer instanceof LayerNormalization || layer instanceof BatchNormalization) return;
   // Every activation a convolution takes has a backward pass.
   if (layer instanceof Conv) return;
   if (layer instanceof Activation) {
@@ -97,6 +98,7 @@ export function trainingStep(layer: Layer, inputs: Tensor[], masks: (Tensor | un
   if (layer instanceof Activation) return activationStep(layer, inputs, masks);
   if (layer instanceof Merge) return mergeStep(layer, inputs, masks);
   if (layer instanceof LayerNormalization) return layerNormalizationStep(layer, inputs, masks);
+  if (layer instanceof BatchNormalization) return batchNormalizationStep(layer, inputs, masks);
   if (layer instanceof RecurrentLayer) return recurrentStep(layer, inputs, masks, random);
   if (layer instanceof Bidirectional) return bidirectionalStep(layer, inputs, masks, random);
   if (layer instanceof Embedding) return embeddingStep(layer, inputs);

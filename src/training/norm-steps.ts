@@ -1,5 +1,7 @@
-// The training step of LayerNormalization: the layer's own forward pass, and its backward pass
-// (LayerNormalization.gradients) through the normalised groups to x, gamma and beta.
+// The training steps of LayerNormalization (the layer's own forward pass, and its backward pass,
+// LayerNormalization.gradients, through the normalised groups to x, gamma and beta) and of
+// BatchNormalization (BatchNormalization.trainingPass: the batch's statistics).
+import type { BatchNormalization } from '../layers/batch-normalization.js';
 import type { LayerNormalization } from '../layers/layer-normalization.js';
 import type { Tensor } from '../tensor.js';
 import type { LayerStep } from './layer-steps.js';
@@ -12,6 +14,20 @@ export function layerNormalizationStep(layer: LayerNormalization, inputs: Tensor
     backward: ([dY]) => {
       if (!dY) return { inputs: [null], weights: layer.getWeights().map((w) => new Float32Array(w.size)) };
       const grads = layer.gradients(x, dY);
+      return { inputs: [grads.x], weights: grads.weights };
+    },
+    release: () => {},
+  };
+}
+
+export function batchNormalizationStep(layer: BatchNormalization, inputs: Tensor[], masks: (Tensor | undefined)[]): LayerStep {
+  const pass = layer.trainingPass(inputs[0], masks[0]);
+  return {
+    outputs: [pass.output],
+    masks: [masks[0]],
+    backward: ([dY]) => {
+      if (!dY) return { inputs: [null], weights: layer.getWeights().map((w) => new Float32Array(w.size)) };
+      const grads = pass.backward(dY);
       return { inputs: [grads.x], weights: grads.weights };
     },
     release: () => {},
