@@ -74,8 +74,10 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * shape layers, Activation, TimeDistributed of any layer: about 2.4 KB of JS): 118.6 KiB measured.
  * 123 KiB since the orthogonal initializer's float64 Cholesky QR2 for square kernels (issue 13:
  * about 1 KB of kernels and host code): 121.0 KiB measured.
+ * 125 KiB since training through the merges, LayerNormalization and BatchNormalization (about 2.3 KB
+ * of JS) and one-row streams' interleaved weights: 122.7 KiB measured.
  */
-const GZIP_BUDGET = 123 * 1024;
+const GZIP_BUDGET = 125 * 1024;
 
 interface AppReport {
   variant: string;
