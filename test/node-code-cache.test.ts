@@ -109,6 +109,18 @@ it('where the cache can be neither read nor written, the package runs without on
   rmSync(join(nodeDir, cache!), { recursive: true });
 }, 30_000);
 
+// Node before 20.16 has no process.getBuiltinModule: the loader then imports Node's modules, and
+// the bundle reaches node:fs/promises through the loader's import() (a vm script has none).
+it('without process.getBuiltinModule (Node before 20.16) the package loads, runs and uses its cache', async () => {
+  const olderNode = ['--import', 'data:text/javascript,delete process.getBuiltinModule'];
+  const before = caches().length;
+  expect(await runScript(...olderNode)).toEqual(expected);
+  expect(caches()).toHaveLength(before + 1);
+  const [written] = caches().map((file) => statSync(join(nodeDir, file)).mtimeMs).sort((a, b) => b - a);
+  expect(await runScript(...olderNode)).toEqual(expected);
+  expect(Math.max(...caches().map((file) => statSync(join(nodeDir, file)).mtimeMs))).toBe(written);
+}, 30_000);
+
 // Jest and Vitest's vmThreads pool evaluate modules in a vm context of their own; the package
 // must then live in that context (its Float32Array, its Error), not in Node's main one.
 const CONTEXT_SCRIPT = `
