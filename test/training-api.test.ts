@@ -6,6 +6,7 @@ import {
   ConfigError, ShapeError, type Logs, type Tensor,
 } from '../dist/index.js';
 import { trainingStep } from '../dist/training/layer-steps.js';
+import { untyped } from './expect-error.js';
 import { seededGenerator } from '../dist/training/random-source.js';
 import { randomFloats, seededRandom } from './random.js';
 import { testKernelVariant } from './kernel-variant.js';
@@ -175,6 +176,22 @@ describe('fit', () => {
     expect(perEpoch[3][0]).not.toEqual(perEpoch[1][0]);
     m.getWeights().forEach((w, i) => expect(w.data).toEqual(perEpoch[1][i]));
     expect(printed).toEqual(['Restoring model weights from the end of the best epoch: 2.']);
+  });
+
+  it("testOnBatch and predictOnBatch are Keras' test_on_batch / predict_on_batch: evaluate and predict on x as one batch", async () => {
+    const m = model(13);
+    m.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['mae'] });
+    const { x, y } = data(8);
+    const weights = m.getWeights();
+    const sampleWeight = tensor([1, 2, 0, 1, 1, 3, 1, 1]);
+    const one = m.testOnBatch(x, y, { sampleWeight });
+    const all = await m.evaluate(x, y, { batchSize: 8, sampleWeight });
+    expect(one).toEqual(all);
+    expect([...one]).toEqual([...all]);
+    expect(Object.keys(one)).toEqual(['loss', 'mae']);
+    m.getWeights().forEach((w, i) => expect(w.data).toEqual(weights[i].data));
+    expect((m.predictOnBatch(x) as Tensor).data).toEqual((m.predict(x) as Tensor).data);
+    expect(() => m.testOnBatch(x, y, untyped({ batchSize: 2 }))).toThrow(/testOnBatch: unknown option 'batchSize'/);
   });
 
   it('keeps WebAssembly memory flat across repeated fit calls', async () => {

@@ -315,6 +315,16 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
     return this.compiled('trainOnBatch').trainOnBatch(x, y, options);
   }
 
+  /** Keras' test_on_batch: the loss and compiled metrics on x as one batch, as evaluate returns them; no callbacks. */
+  testOnBatch(x: ModelInputs, y: Targets, options: { sampleWeight?: TensorLike } = {}): EvaluateResult {
+    return this.compiled('testOnBatch').testOnBatch(x, y, options);
+  }
+
+  /** Keras' predict_on_batch: predict on x as one batch. */
+  predictOnBatch(x: ModelInputs): Output {
+    return this.predict(x);
+  }
+
   /** d loss / d each weight on one batch, in getWeights() order, before clipping; weights do not change. */
   computeGradients(x: ModelInputs, y: Targets, options: { sampleWeight?: TensorLike } = {}): Tensor[] {
     return this.compiled('computeGradients').computeGradients(x, y, options);

@@ -438,16 +438,29 @@ export class Trainer {
     const graph = this.model.trainingGraph(data.x);
     for (let start = 0, k = 0; start < n; start += batchSize, k++) {
       const end = Math.min(n, start + batchSize);
-      const batch = this.batchOf(data.x, data.y, data.sampleWeight, null, start, end);
-      graph.checkInputs(batch.x, this.model.name);
-      const results = graph.runWithMasks(batch.x);
-      const yPred = results.map((r) => r.tensor);
-      const masks = results.map((r) => outputMask(r.mask));
-      const { loss, perOutput } = this.lossesOn(batch, yPred, masks);
-      this.track(trackers, end - start, loss, perOutput, batch, yPred, masks);
+      this.testBatch(graph, this.batchOf(data.x, data.y, data.sampleWeight, null, start, end), trackers);
       for (const cb of callbacks) await cb.onTestBatchEnd?.(k, this.logs(trackers, ''));
     }
     return this.logs(trackers, prefix);
+  }
+
+  /** One batch at inference: its losses and metrics into `trackers`. */
+  private testBatch(graph: TrainingGraph, batch: Batch, trackers: Trackers): void {
+    graph.checkInputs(batch.x, this.model.name);
+    const results = graph.runWithMasks(batch.x);
+    const yPred = results.map((r) => r.tensor);
+    const masks = results.map((r) => outputMask(r.mask));
+    const { loss, perOutput } = this.lossesOn(batch, yPred, masks);
+    this.track(trackers, batch.y[0].shape[0], loss, perOutput, batch, yPred, masks);
+  }
+
+  /** Keras' test_on_batch: evaluate on one batch (the whole of x), with no callbacks. */
+  testOnBatch(x: unknown, y: unknown, options: { sampleWeight?: TensorLike } = {}): EvaluateResult {
+    checkTrainingOptions(options, BATCH_KEYS, `${this.model.name}: testOnBatch`, '{ sampleWeight }');
+    const data = this.checkData(x, y, options.sampleWeight, 'testOnBatch');
+    const trackers = this.newTrackers();
+    this.testBatch(this.model.trainingGraph(data.x), { x: data.x, y: data.y, sampleWeight: data.sampleWeight }, trackers);
+    return kerasOrderedResult(this.logs(trackers, ''));
   }
 
   async fit(x: unknown, y: unknown, options: FitOptions = {}): Promise<History> {
