@@ -4,7 +4,7 @@
 // the float64 BPTT reference. Also Dense silu's backward pass against central
 // finite differences of a float64 forward pass.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ready, tensor, Sequential, Dense, LSTM, GRU, SimpleRNN, type Tensor } from '../dist/index.js';
+import { ready, tensor, Sequential, Dense, LSTM, GRU, SimpleRNN, Embedding, SpatialDropout1D, SpatialDropout2D, GaussianNoise, GaussianDropout, type Tensor } from '../dist/index.js';
 import { trainingStep } from '../dist/training/layer-steps.js';
 import { seededGenerator } from '../dist/training/random-source.js';
 import { referenceRecurrent } from './reference/index.js';
@@ -143,5 +143,74 @@ describe('Dense silu backward', () => {
     });
     expectClose(dKernel.data, numeric(kernel, 'kernel'), 'd kernel');
     expectClose(dBias.data, numeric(bias, 'bias'), 'd bias');
+  });
+});
+
+describe("the noise layers in training, as Keras 3's call(training=True)", () => {
+  const x = tensor(randomFloats(seededRandom(90), 3 * 5 * 4, 2), [3, 5, 4]);
+  const dY = randomFloats(seededRandom(91), 3 * 5 * 4);
+
+  it('SpatialDropout1D drops whole channels of a sample (noise shape (batch, 1, channels)), scaling the kept ones by 1 / (1 - rate), and so does its gradient', () => {
+    const layer = new SpatialDropout1D({ rate: 0.5 });
+    const step = trainingStep(layer, [x], [undefined], seededGenerator(5));
+    const out = step.outputs[0].data;
+    const dX = step.backward([dY]).inputs[0] as Float32Array;
+    let dropped = 0;
+    for (let b = 0; b < 3; b++) {
+      for (let c = 0; c < 4; c++) {
+        const factors = Array.from({ length: 5 }, (_, t) => out[(b * 5 + t) * 4 + c] / x.data[(b * 5 + t) * 4 + c]);
+        // One factor along time: 0 (dropped) or 2 (kept).
+        expect(new Set(factors.map((f) => Math.round(f * 1e5) / 1e5)).size).toBe(1);
+        expect([0, 2]).toContain(Math.round(factors[0] * 1e5) / 1e5);
+        if (factors[0] === 0) dropped += 1;
+        for (let t = 0; t < 5; t++) {
+          const i = (b * 5 + t) * 4 + c;
+          expect(dX[i]).toBeCloseTo(dY[i] * factors[0], 5);
+        }
+      }
+    }
+    expect(dropped).toBeGreaterThan(0);
+    expect(dropped).toBeLessThan(12);
+    // Inference is the identity.
+    expect(Array.from(layer.apply(x).data)).toEqual(Array.from(x.data));
+  });
+
+  it('SpatialDropout2D with channels_first drops whole maps along axis 1', () => {
+    const x4 = tensor(randomFloats(seededRandom(92), 2 * 3 * 2 * 2, 2).map((v) => Math.abs(v) + 0.1), [2, 3, 2, 2]);
+    const out = trainingStep(new SpatialDropout2D({ rate: 0.5, dataFormat: 'channels_first' }), [x4], [undefined], seededGenerator(8)).outputs[0].data;
+    for (let map = 0; map < 6; map++) {
+      const values = Array.from({ length: 4 }, (_, k) => out[map * 4 + k] !== 0);
+      expect(new Set(values).size).toBe(1);
+    }
+  });
+
+  it('GaussianNoise adds N(0, stddev) and passes the gradient unchanged; GaussianDropout multiplies by N(1, rate / (1 - rate)) and so does its gradient', () => {
+    const big = tensor(new Float32Array(20000).fill(1), [100, 200]);
+    const noisy = trainingStep(new GaussianNoise({ stddev: 0.5 }), [big], [undefined], seededGenerator(3));
+    const added = Array.from(noisy.outputs[0].data, (v) => v - 1);
+    const mean = added.reduce((a, b) => a + b, 0) / added.length;
+    const sd = Math.sqrt(added.reduce((a, b) => a + (b - mean) ** 2, 0) / added.length);
+    expect(Math.abs(mean)).toBeLessThan(0.02);
+    expect(Math.abs(sd - 0.5)).toBeLessThan(0.02);
+    const g = new Float32Array(20000).fill(3);
+    expect(Array.from(noisy.backward([g]).inputs[0] as Float32Array).every((v) => v === 3)).toBe(true);
+
+    const dropout = trainingStep(new GaussianDropout({ rate: 0.2 }), [big], [undefined], seededGenerator(4));
+    const factors = Array.from(dropout.outputs[0].data);
+    const m = factors.reduce((a, b) => a + b, 0) / factors.length;
+    const s = Math.sqrt(factors.reduce((a, b) => a + (b - m) ** 2, 0) / factors.length);
+    expect(Math.abs(m - 1)).toBeLessThan(0.02);
+    expect(Math.abs(s - Math.sqrt(0.2 / 0.8))).toBeLessThan(0.02);
+    const back = dropout.backward([g]).inputs[0] as Float32Array;
+    back.forEach((v, i) => expect(v).toBeCloseTo(3 * factors[i], 5));
+  });
+
+  it('a text model with SpatialDropout1D after its Embedding fits (it was refused)', async () => {
+    const model = new Sequential({ layers: [new Embedding({ inputDim: 12, outputDim: 4, inputShape: [6], seed: 1 }), new SpatialDropout1D({ rate: 0.2 }), new LSTM({ units: 4, seed: 2 }), new Dense({ units: 1, activation: 'sigmoid', seed: 3 })] });
+    model.compile({ optimizer: 'adam', loss: 'binary_crossentropy' });
+    const ids = tensor(Array.from({ length: 8 }, (_, n) => Array.from({ length: 6 }, (_u, t) => (n * 5 + t) % 12)));
+    const labels = tensor(Array.from({ length: 8 }, (_, n) => [n % 2]));
+    const history = await model.fit(ids, labels, { epochs: 2, verbose: 0, seed: 1 });
+    expect(history.history.loss.every(Number.isFinite)).toBe(true);
   });
 });

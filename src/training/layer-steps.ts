@@ -24,6 +24,7 @@ import { Merge } from '../layers/merge.js';
 import { LayerNormalization } from '../layers/layer-normalization.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
 import { batchNormalizationStep, layerNormalizationStep } from './norm-steps.js';
+import { isTrainingNoise, noiseStep } from './noise-steps.js';
 import { activationStep, globalPoolingStep, hasActivationBackward, isGlobalPooling, isMovingLayer, mergeStep, movingStep } from './shape-steps.js';
 import { directionDropout, type DirectionDropout } from './recurrent-dropout.js';
 import { BACKWARD_ACTIVATIONS, activationInputGradient } from './activation-gradients.js';
@@ -62,7 +63,7 @@ export function checkTrainable(layer: Layer): void {
     checkTrainable(layer.layer);
     return;
   }
-  if (isMovingLayer(layer) || isGlobalPooling(layer) || isPooling(layer) || layer instanceof Merge || layer instanceof LayerNormalization || layer instanceof BatchNormalization) return;
+  if (isMovingLayer(layer) || isGlobalPooling(layer) || isPooling(layer) || layer instanceof Merge || layer instanceof LayerNormalization || layer instanceof BatchNormalization || isTrainingNoise(layer)) return;
   // Every activation a convolution takes has a backward pass.
   if (layer instanceof Conv) return;
   if (layer instanceof Activation) {
@@ -99,6 +100,7 @@ export function trainingStep(layer: Layer, inputs: Tensor[], masks: (Tensor | un
   if (layer instanceof Merge) return mergeStep(layer, inputs, masks);
   if (layer instanceof LayerNormalization) return layerNormalizationStep(layer, inputs, masks);
   if (layer instanceof BatchNormalization) return batchNormalizationStep(layer, inputs, masks);
+  if (isTrainingNoise(layer)) return noiseStep(layer, inputs, masks, random);
   if (layer instanceof RecurrentLayer) return recurrentStep(layer, inputs, masks, random);
   if (layer instanceof Bidirectional) return bidirectionalStep(layer, inputs, masks, random);
   if (layer instanceof Embedding) return embeddingStep(layer, inputs);
