@@ -9,6 +9,7 @@ import {
   LSTM, TimeDistributed, Masking, LayerNormalization, BatchNormalization, Add, Subtract, Multiply, Average, Maximum, Minimum, optimizers, type Tensor, type SymbolicTensor,
 } from '../dist/index.js';
 import { expectClose } from './expect-close.js';
+import { expectGradients, randomize, ref } from './model-gradient-check.js';
 import { testKernelVariant } from './kernel-variant.js';
 import { randomFloats, seededRandom } from './random.js';
 import { convRef, globalPoolRef, poolRef } from './reference/conv.js';
@@ -20,45 +21,8 @@ beforeAll(async () => {
   await ready({ kernels: testKernelVariant() });
 });
 
-const ref = (t: Tensor): ReferenceTensor => ({ shape: [...t.shape], data: Float64Array.from(t.data) });
 const reshape = (x: ReferenceTensor, shape: number[]): ReferenceTensor => ({ shape, data: x.data });
 const silu = (x: ReferenceTensor): ReferenceTensor => ({ shape: x.shape, data: x.data.map((v) => v / (1 + Math.exp(-v))) });
-
-function mse(prediction: ReferenceTensor, y: Float32Array): number {
-  let sum = 0;
-  prediction.data.forEach((p, i) => { sum += (p - y[i]) ** 2; });
-  return sum / y.length;
-}
-
-/**
- * The model's gradients (computeGradients, mse) against central differences of `forward`, which
- * reads the weights it is given in the model's getWeights() order.
- */
-function expectGradients(model: Sequential | Model, x: Tensor, y: Float32Array, forward: (w: ReferenceTensor[]) => ReferenceTensor, checkPredict = true): void {
-  model.compile({ optimizer: 'sgd', loss: 'mse' });
-  const weights = model.getWeights().map(ref);
-  // The float32 forward pass is the reference's (predict's, unless training mode differs from it).
-  if (checkPredict) expectClose(model.predict(x) as Tensor, forward(weights), { label: 'forward' });
-  const grads = model.computeGradients(x, tensor(y, [y.length / x.shape[0] === 1 ? x.shape[0] : x.shape[0], y.length / x.shape[0]]));
-  expect(grads.length).toBe(weights.length);
-  const h = 1e-6;
-  weights.forEach((w, k) => {
-    const numeric = w.data.map((kept, i) => {
-      w.data[i] = kept + h;
-      const up = mse(forward(weights), y);
-      w.data[i] = kept - h;
-      const down = mse(forward(weights), y);
-      w.data[i] = kept;
-      return (up - down) / (2 * h);
-    });
-    expectClose(grads[k].data, numeric, { label: `d weight ${k}`, tolerance: { abs: 2e-5, rel: 2e-3 } });
-  });
-}
-
-function randomize(model: Sequential | Model, seed: number, scale = 0.8): void {
-  const random = seededRandom(seed);
-  model.setWeights(model.getWeights().map((w) => tensor(randomFloats(random, w.size, scale), [...w.shape])));
-}
 
 describe('gradients through convolutions, pooling and the shape layers, against finite differences of float64', () => {
   it('causal grouped dilated Conv1D(tanh) -> MaxPooling1D same -> Flatten -> Dense', () => {
