@@ -8,18 +8,20 @@ import type { ReferenceTensor } from './reference/index.js';
 
 export const ref = (t: Tensor): ReferenceTensor => ({ shape: [...t.shape], data: Float64Array.from(t.data) });
 
-function mse(prediction: ReferenceTensor, y: Float32Array): number {
+export function mse(prediction: ReferenceTensor, y: Float32Array): number {
   let sum = 0;
   prediction.data.forEach((p, i) => { sum += (p - y[i]) ** 2; });
   return sum / y.length;
 }
 
 /**
- * The model's gradients (computeGradients, mse) against central differences of `forward`.
+ * The model's gradients (computeGradients, mse) against central differences of `forward`, plus
+ * `addedLoss` (what the layers add to the loss: activity regularizers) where given.
  * `checkPredict` false: training mode's forward pass differs from predict's (dropout, noise).
  */
 export function expectGradients(
   model: Sequential | Model, x: Tensor | Tensor[], y: Float32Array, forward: (w: ReferenceTensor[]) => ReferenceTensor, checkPredict = true,
+  addedLoss: (w: ReferenceTensor[]) => number = () => 0,
 ): void {
   model.compile({ optimizer: 'sgd', loss: 'mse' });
   const weights = model.getWeights().map(ref);
@@ -31,9 +33,9 @@ export function expectGradients(
   weights.forEach((w, k) => {
     const numeric = w.data.map((kept, i) => {
       w.data[i] = kept + h;
-      const up = mse(forward(weights), y);
+      const up = mse(forward(weights), y) + addedLoss(weights);
       w.data[i] = kept - h;
-      const down = mse(forward(weights), y);
+      const down = mse(forward(weights), y) + addedLoss(weights);
       w.data[i] = kept;
       return (up - down) / (2 * h);
     });

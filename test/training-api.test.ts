@@ -2,7 +2,7 @@
 // logs, event-loop yields, progress line, EarlyStopping, shuffle, memory.
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  ready, memoryBytes, tensor, Sequential, Input, Model, Dense, LSTM, GRU, SimpleRNN, Dropout, EarlyStopping, optimizers, Bidirectional, ActivityRegularization,
+  ready, memoryBytes, tensor, Sequential, Input, Model, Dense, LSTM, GRU, SimpleRNN, Dropout, EarlyStopping, optimizers, Bidirectional, ConvLSTM1D,
   ConfigError, ShapeError, type Logs, type Tensor,
 } from '../dist/index.js';
 import { trainingStep } from '../dist/training/layer-steps.js';
@@ -30,10 +30,9 @@ function model(seed = 3): Sequential {
 describe('compile', () => {
   it('refuses layers without a backward pass with a ConfigError naming the layer', () => {
     const inferenceOnly = new Sequential();
-    inferenceOnly.add(new SimpleRNN({ units: 2, inputShape: [4, 3], returnSequences: true }));
-    inferenceOnly.add(new ActivityRegularization({ l2: 0.1, name: 'my_noise' }));
+    inferenceOnly.add(new ConvLSTM1D(2, 3, { inputShape: [4, 6, 3], name: 'my_conv_lstm' }));
     expect(() => inferenceOnly.compile({ optimizer: 'adam', loss: 'mse' })).toThrow(ConfigError);
-    expect(() => inferenceOnly.compile({ optimizer: 'adam', loss: 'mse' })).toThrow(/my_noise: ActivityRegularization has no backward pass/);
+    expect(() => inferenceOnly.compile({ optimizer: 'adam', loss: 'mse' })).toThrow(/my_conv_lstm: ConvLSTM1D has no backward pass/);
   });
 
   it('checks the loss, optimizer and metrics', () => {

@@ -204,8 +204,20 @@ export class GaussianDropout extends IdentityAtInference {
 
 /** Keras AlphaDropout: SELU-preserving dropout in training; the identity at inference. */
 export class AlphaDropout extends IdentityAtInference {
+  /** Keras' noise_shape: one keep-or-drop broadcast over the axes given as 1 (null: the input's own size). */
+  readonly noiseShape: readonly (number | null)[] | null;
+
   constructor(options: RateNoiseOptions & { noiseShape?: readonly (number | null)[] | null }) {
     super(options as unknown as LayerOptions & Record<string, unknown>, 'alpha_dropout', [RATE], null, ['noiseShape']);
+    const noiseShape = options.noiseShape ?? null;
+    if (noiseShape !== null && (!Array.isArray(noiseShape) || !noiseShape.every((d) => d === null || (Number.isInteger(d) && d >= 1)))) {
+      throw new ConfigError(`${this.name}: option 'noiseShape' must be a list of positive integers or nulls, received ${JSON.stringify(noiseShape)}`);
+    }
+    this.noiseShape = noiseShape === null ? null : [...noiseShape];
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), noise_shape: this.noiseShape };
   }
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */

@@ -27,6 +27,8 @@ export interface TrainingPass {
   masks: (Tensor | undefined)[];
   /** d loss / d every weight, in the order of `layers`' getWeights(), from d loss / d each output. */
   backward(dOutputs: readonly (Float32Array | null)[]): Float32Array[];
+  /** The layers' own additions to the loss (activity regularizers), 0 without any. */
+  addedLoss: number;
   /** Returns the tapes to the heap. */
   release(): void;
 }
@@ -60,6 +62,7 @@ export function runTrainingPass(graph: TrainingGraph, layers: readonly Layer[], 
   return {
     outputs: outputValues.map((v) => v.tensor),
     masks: outputValues.map((v) => v.mask),
+    addedLoss: steps.reduce((sum, { step }) => (step.loss === undefined ? sum : Math.fround(sum + step.loss)), 0),
     backward: (dOutputs) => {
       const grads = new Map<SymbolicTensor, Float32Array>();
       graph.outputs.forEach((symbolic, i) => {
@@ -70,7 +73,7 @@ export function runTrainingPass(graph: TrainingGraph, layers: readonly Layer[], 
       for (let k = steps.length - 1; k >= 0; k--) {
         const { node, step } = steps[k];
         const dOut = node.outputs.map((symbolic) => grads.get(symbolic) ?? null);
-        if (dOut.every((g) => g === null) && node.layer.countParams() === 0) continue;
+        if (dOut.every((g) => g === null) && node.layer.countParams() === 0 && step.loss === undefined) continue;
         // A model input's gradient reaches nothing: the step may skip it.
         const result = step.backward(dOut, node.inputs.map((symbolic) => !graph.inputs.includes(symbolic)));
         node.inputs.forEach((symbolic, i) => {

@@ -47,6 +47,8 @@ export interface LayerStep {
    */
   backward(dOutputs: (Float32Array | null)[], inputGradients?: readonly boolean[]): LayerGradients;
   release(): void;
+  /** What the layer adds to the loss (Keras' add_loss: an activity regularizer); its gradient comes from backward. */
+  loss?: number;
 }
 
 /** Throws a ConfigError naming the layer when it has no backward pass (or runs in a mode training does not support). */
@@ -145,6 +147,7 @@ function timeDistributedStep(layer: TimeDistributed, inputs: Tensor[], masks: (T
     masks: [masks[0]],
     backward: (dOutputs, inputGradients) => inner.backward(dOutputs, inputGradients),
     release: () => inner.release(),
+    loss: inner.loss,
   };
 }
 

@@ -1,19 +1,22 @@
-// Training steps of the noise layers that are the identity at inference and draw noise in
-// training, as Keras 3's call(training=True): SpatialDropout1D/2D/3D (inverted dropout of whole
-// feature maps), GaussianNoise (x + stddev * N(0, 1)) and GaussianDropout (x * N(1, rate / (1 - rate))).
+// Training steps of the regularisation layers that are the identity at inference, as Keras 3's
+// call(training=True): SpatialDropout1D/2D/3D (inverted dropout of whole feature maps), GaussianNoise
+// (x + stddev * N(0, 1)), GaussianDropout (x * N(1, rate / (1 - rate))), AlphaDropout (dropped values
+// set to SELU's negative saturation, then an affine map that keeps mean and variance), and
+// ActivityRegularization (the identity, adding its penalty to the loss).
 // The draws come from fit's seeded uniform source, as Dropout's do (Keras' own random values
 // cannot be reproduced); the gradient is each value's own factor.
-import { GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D } from '../layers/noise.js';
+import { ShapeError, formatShape } from '../errors.js';
+import { ActivityRegularization, AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D } from '../layers/noise.js';
 import type { Layer } from '../layers/layer.js';
 import { Tensor } from '../tensor.js';
 import type { LayerStep } from './layer-steps.js';
 import type { RandomSource } from './random-source.js';
 
-export type TrainingNoiseLayer = SpatialDropout1D | SpatialDropout2D | SpatialDropout3D | GaussianNoise | GaussianDropout;
+export type TrainingNoiseLayer = SpatialDropout1D | SpatialDropout2D | SpatialDropout3D | GaussianNoise | GaussianDropout | AlphaDropout | ActivityRegularization;
 
 export function isTrainingNoise(layer: Layer): layer is TrainingNoiseLayer {
   return layer instanceof SpatialDropout1D || layer instanceof SpatialDropout2D || layer instanceof SpatialDropout3D
-    || layer instanceof GaussianNoise || layer instanceof GaussianDropout;
+    || layer instanceof GaussianNoise || layer instanceof GaussianDropout || layer instanceof AlphaDropout || layer instanceof ActivityRegularization;
 }
 
 /** A standard normal draw (Box-Muller) from two uniform ones. */
@@ -33,9 +36,78 @@ function affineStep(x: Tensor, mask: Tensor | undefined, factor: Float32Array, o
   };
 }
 
+const SELU_NEGATIVE_SATURATION = -1.6732632423543772 * 1.0507009873554805;
+
+/** For each value of `shape`, its draw's index in Keras' noise_shape (null: the input's size; 1: broadcast). */
+function noiseIndices(layer: AlphaDropout, shape: readonly number[]): { count: number; index: (i: number) => number } {
+  const noise = layer.noiseShape;
+  if (noise === null) return { count: shape.reduce((a, b) => a * b, 1), index: (i) => i };
+  const dims = shape.map((d, a) => noise[a] ?? d);
+  if (noise.length !== shape.length || dims.some((d, a) => d !== shape[a] && d !== 1)) {
+    throw new ShapeError(`${layer.name}: noiseShape ${JSON.stringify(noise)} does not broadcast to the input shape ${formatShape(shape)}`);
+  }
+  return {
+    count: dims.reduce((a, b) => a * b, 1),
+    index: (i) => {
+      let flat = 0;
+      let rest = i;
+      let stride = 1;
+      for (let a = shape.length - 1; a >= 0; a--) {
+        const at = rest % shape[a];
+        rest = Math.floor(rest / shape[a]);
+        if (dims[a] !== 1) flat += at * stride;
+        stride *= dims[a];
+      }
+      return flat;
+    },
+  };
+}
+
+/** Keras 3's AlphaDropout: a * (kept ? x : alpha') + b, so a dropped value's gradient is 0 and a kept one's a. */
+function alphaDropoutStep(layer: AlphaDropout, x: Tensor, mask: Tensor | undefined, random: RandomSource): LayerStep {
+  const rate = layer.rate;
+  if (rate === 0) return affineStep(x, mask, new Float32Array(x.size).fill(1), null);
+  const { count, index } = noiseIndices(layer, x.shape);
+  const kept = Float32Array.from({ length: count }, () => (random() >= rate ? 1 : 0));
+  const a = ((1 - rate) * (1 + rate * SELU_NEGATIVE_SATURATION ** 2)) ** -0.5;
+  const b = -a * SELU_NEGATIVE_SATURATION * rate;
+  const factor = new Float32Array(x.size);
+  const offset = new Float32Array(x.size);
+  for (let i = 0; i < x.size; i++) {
+    const k = kept[index(i)];
+    factor[i] = a * k;
+    offset[i] = a * SELU_NEGATIVE_SATURATION * (1 - k) + b;
+  }
+  return affineStep(x, mask, factor, offset);
+}
+
+/**
+ * Keras 3's activity regularizer: l1 * sum |x| + l2 * sum x^2 over the whole output, divided by its
+ * batch size (Layer.__call__), added to the loss; d / dx = (l1 sign(x) + 2 l2 x) / batch.
+ */
+function activityRegularizationStep(layer: ActivityRegularization, x: Tensor, mask: Tensor | undefined): LayerStep {
+  const batch = x.rank > 0 ? x.shape[0] : 1;
+  const { l1, l2 } = layer;
+  let penalty = 0;
+  for (const v of x.data) penalty += l1 * Math.abs(v) + l2 * v * v;
+  return {
+    outputs: [x],
+    masks: [mask],
+    loss: batch === 0 ? 0 : Math.fround(penalty / batch),
+    backward: ([dY]) => {
+      const dX = batch === 0 ? new Float32Array(x.size) : x.data.map((v) => (l1 * Math.sign(v) + 2 * l2 * v) / batch);
+      if (dY) for (let i = 0; i < dX.length; i++) dX[i] += dY[i];
+      return { inputs: [dX], weights: [] };
+    },
+    release: () => {},
+  };
+}
+
 export function noiseStep(layer: TrainingNoiseLayer, inputs: Tensor[], masks: (Tensor | undefined)[], random: RandomSource): LayerStep {
   const x = inputs[0];
   layer.computeOutputShape(x.shape);
+  if (layer instanceof AlphaDropout) return alphaDropoutStep(layer, x, masks[0], random);
+  if (layer instanceof ActivityRegularization) return activityRegularizationStep(layer, x, masks[0]);
   if (layer instanceof GaussianNoise) {
     const offset = Float32Array.from({ length: x.size }, () => layer.stddev * normal(random));
     return affineStep(x, masks[0], new Float32Array(x.size).fill(1), offset);

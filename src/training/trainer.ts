@@ -295,9 +295,11 @@ export class Trainer {
     try {
       const yPred = pass.outputs;
       const masks = pass.masks.map(outputMask);
-      const { loss, perOutput, gradients: dOutputs } = this.lossesOn(batch, yPred, masks);
-      const gradients = pass.backward(dOutputs);
-      return { loss, perOutput, gradients, yPred, masks };
+      const outputLosses = this.lossesOn(batch, yPred, masks);
+      const gradients = pass.backward(outputLosses.gradients);
+      // Keras' compute_loss adds the layers' losses to the total; each output's logged loss leaves them out.
+      const loss = pass.addedLoss === 0 ? outputLosses.loss : Math.fround(outputLosses.loss + pass.addedLoss);
+      return { loss, perOutput: outputLosses.perOutput, gradients, yPred, masks };
     } finally {
       pass.release();
     }
