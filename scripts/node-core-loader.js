@@ -73,7 +73,14 @@ function readCache(path) {
 function writeCache(script, path) {
   const temporary = `${path}.${process.pid}.tmp`;
   try {
-    writeFileSync(temporary, script.createCachedData());
+    // The file first: where the folder is read-only (a root-owned or image install) no process
+    // pays for serializing a cache it cannot keep (about 5 ms at exit).
+    const fd = openSync(temporary, 'wx');
+    try {
+      writeFileSync(fd, script.createCachedData());
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temporary, path);
   } catch {
     try {
