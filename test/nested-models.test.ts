@@ -246,9 +246,13 @@ describe('TimeDistributed of a model (CNN-LSTM style)', () => {
     expect(model.summary({ print: false })).toMatch(/time_distributed\S*\s+│ \(None, 6, 2\)\s+│\s+23 │/);
   });
 
-  it('does not train, and says so naming the wrapper (streams: test/time-distributed-model-stream.test.ts)', () => {
+  it("trains: a step moves the wrapped model's weights (gradients: test/training-time-distributed-model.test.ts)", () => {
     const model = new Sequential([new TimeDistributed(new Sequential([new Dense(2, { inputShape: [4] })]), { inputShape: [6, 4], name: 'per_frame_td' }), new LSTM(2)]);
-    expectError(() => model.compile({ optimizer: 'sgd', loss: 'mse' }), ConfigError, ['per_frame_td', 'TimeDistributed(Sequential)']);
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const before = Array.from(model.getWeights()[0].data);
+    const { loss } = model.trainOnBatch(tensor(new Float32Array(2 * 6 * 4).fill(0.5), [2, 6, 4]), tensor(new Float32Array(4).fill(1), [2, 2]));
+    expect(Number.isFinite(loss)).toBe(true);
+    expect(Array.from(model.getWeights()[0].data)).not.toEqual(before);
   });
 });
 

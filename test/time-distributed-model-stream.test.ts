@@ -72,9 +72,4 @@ describe('what cannot stream', () => {
     // Still runs in predict.
     expect([...model.predict(tensor(new Float32Array(2 * 4 * 3), [2, 4, 3])).shape]).toEqual([2, 4, 2]);
   });
-
-  it('training through it is still refused, naming the wrapper', () => {
-    const model = new Sequential([new TimeDistributed(new Sequential([new Dense(2, { inputShape: [4] })]), { inputShape: [6, 4], name: 'per_frame_td' }), new LSTM(2)]);
-    expectError(() => model.compile({ optimizer: 'sgd', loss: 'mse' }), ConfigError, ['per_frame_td', 'TimeDistributed(Sequential)']);
-  });
 });

@@ -93,6 +93,41 @@ export class Dot extends WeightlessLayer {
   computeOutputs(inputs: Tensor[]): LayerCallResult {
     this.checkNotDisposed('run');
     const outShape = this.outputShapes(inputs.map((t) => t.shape))[0] as number[];
+    const { x, y, batch, M, K, N, left, right } = this.operands(inputs);
+    const out = batchedMatmul(defaultInstance(), left, right, batch, M, K, N, () => `${this.name}: Dot of ${formatShape(x.shape)} and ${formatShape(y.shape)}`);
+    return { outputs: [new Tensor(out, outShape)], masks: [undefined] };
+  }
+
+  /**
+   * @internal d loss / d each input from d loss / d the output (training's backward pass): the
+   * product's two gradients (dOut right^T, left^T dOut) moved back to each input's layout, then
+   * through the normalisation.
+   */
+  inputGradients(inputs: Tensor[], _masks: readonly (Tensor | undefined)[], dOut: Float32Array): [Float32Array, Float32Array] {
+    const { x, y, a0, a1, batch, M, K, N, xPerm, yPerm, left, right, xData, yData } = this.operands(inputs);
+    const dLeft = new Float32Array(batch * M * K);
+    const dRight = new Float32Array(batch * K * N);
+    for (let b = 0; b < batch; b++) {
+      for (let m = 0; m < M; m++) {
+        for (let n = 0; n < N; n++) {
+          const g = dOut[(b * M + m) * N + n];
+          if (g === 0) continue;
+          for (let k = 0; k < K; k++) {
+            dLeft[(b * M + m) * K + k] += g * right[(b * K + k) * N + n];
+            dRight[(b * K + k) * N + n] += g * left[(b * M + m) * K + k];
+          }
+        }
+      }
+    }
+    const back = (d: Float32Array, t: Tensor, perm: number[], moved: boolean) => (moved ? transpose(d, perm.map((a) => t.shape[a]), inversePermutation(perm)) : d);
+    const dX = back(dLeft, x, xPerm, a0 !== x.rank - 1);
+    const dY = back(dRight, y, yPerm, a1 !== 1);
+    if (!this.normalize) return [dX, dY];
+    return [l2NormalizeBackward(x, a0, xData, dX), l2NormalizeBackward(y, a1, yData, dY)];
+  }
+
+  /** Both inputs as the batched product reads them: x as (B, M, K) with its axis last, y as (B, K, N) with its axis first after the batch. */
+  private operands(inputs: Tensor[]) {
     const [x, y] = inputs;
     const [a0, a1] = this.resolvedAxes([x.rank, y.rank]);
     const batch = x.shape[0];
@@ -101,29 +136,57 @@ export class Dot extends WeightlessLayer {
     const N = shapeSize(y.shape) / Math.max(batch * K, 1);
     const xData = this.normalize ? l2Normalize(x, a0) : x.data;
     const yData = this.normalize ? l2Normalize(y, a1) : y.data;
-    // x to (B, M, K) with its axis last, y to (B, K, N) with its axis first after the batch.
     const xPerm = [...x.shape.keys()].filter((a) => a !== a0).concat(a0);
     const yPerm = [0, a1, ...[...y.shape.keys()].filter((a) => a !== 0 && a !== a1)];
     const left = a0 === x.rank - 1 ? xData : transpose(xData, x.shape, xPerm);
     const right = a1 === 1 ? yData : transpose(yData, y.shape, yPerm);
-    const out = batchedMatmul(defaultInstance(), left, right, batch, M, K, N, () => `${this.name}: Dot of ${formatShape(x.shape)} and ${formatShape(y.shape)}`);
-    return { outputs: [new Tensor(out, outShape)], masks: [undefined] };
+    return { x, y, a0, a1, batch, M, K, N, xPerm, yPerm, xData, yData, left, right };
   }
+}
+
+function inversePermutation(perm: readonly number[]): number[] {
+  const inverse = new Array<number>(perm.length);
+  perm.forEach((p, i) => { inverse[p] = i; });
+  return inverse;
+}
+
+/** Visits each vector along `axis` of `shape` with its stride and the index of its first value. */
+function forEachVector(shape: readonly number[], axis: number, visit: (start: number, stride: number, size: number) => void): void {
+  const size = shape[axis];
+  const inner = shapeSize(shape.slice(axis + 1));
+  const outer = shapeSize(shape) / Math.max(size * inner, 1);
+  for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) visit(o * size * inner + i, inner, size);
 }
 
 /** x * rsqrt(max(sum(x^2), 1e-12)) along `axis`, as tf.keras' l2_normalize (Keras 3 clamps at 1e-14: only near-zero vectors differ). */
 function l2Normalize(x: Tensor, axis: number): Float32Array {
-  const size = x.shape[axis];
-  const inner = shapeSize(x.shape.slice(axis + 1));
-  const outer = x.size / Math.max(size * inner, 1);
   const out = new Float32Array(x.size);
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      let sum = 0;
-      for (let k = 0; k < size; k++) sum += x.data[(o * size + k) * inner + i] ** 2;
-      const scale = 1 / Math.sqrt(Math.max(sum, 1e-12));
-      for (let k = 0; k < size; k++) out[(o * size + k) * inner + i] = x.data[(o * size + k) * inner + i] * scale;
-    }
-  }
+  forEachVector(x.shape, axis, (start, stride, size) => {
+    let sum = 0;
+    for (let k = 0; k < size; k++) sum += x.data[start + k * stride] ** 2;
+    const scale = 1 / Math.sqrt(Math.max(sum, 1e-12));
+    for (let k = 0; k < size; k++) out[start + k * stride] = x.data[start + k * stride] * scale;
+  });
   return out;
+}
+
+/** d / dx of n = x / |x| from d / dn: (dn - n (n . dn)) / |x|, or dn / 1e-6 where the clamp holds the norm. */
+function l2NormalizeBackward(x: Tensor, axis: number, normalized: Float32Array, dN: Float32Array): Float32Array {
+  const dX = new Float32Array(x.size);
+  forEachVector(x.shape, axis, (start, stride, size) => {
+    let sum = 0;
+    let dot = 0;
+    for (let k = 0; k < size; k++) {
+      const i = start + k * stride;
+      sum += x.data[i] ** 2;
+      dot += normalized[i] * dN[i];
+    }
+    const scale = 1 / Math.sqrt(Math.max(sum, 1e-12));
+    const along = sum > 1e-12 ? dot : 0;
+    for (let k = 0; k < size; k++) {
+      const i = start + k * stride;
+      dX[i] = scale * (dN[i] - normalized[i] * along);
+    }
+  });
+  return dX;
 }

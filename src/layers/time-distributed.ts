@@ -2,7 +2,7 @@
 import { ConfigError, ShapeError, formatShape } from '../errors.js';
 import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
-import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
+import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape, type WeightUpdate } from './layer.js';
 import { checkKnownKeys } from './options.js';
 import { describeWrapped } from '../option-keys.js';
 import { WRAPPABLE_CLASSES } from './registry.js';
@@ -68,6 +68,17 @@ export class TimeDistributed extends Layer {
   setWeights(weights: readonly TensorLike[]): void {
     this.checkNotDisposed('set weights');
     this.layer.setWeights(weights);
+  }
+
+  /** @internal The wrapped layer's (a model's: each of its layers', in getWeights() order), so each keeps what its optimizer step must not touch. */
+  override weightsForUpdate(): WeightUpdate {
+    const updates = this.layer.leafLayers().map((leaf) => leaf.weightsForUpdate());
+    return {
+      arrays: updates.flatMap((u) => u.arrays),
+      commit: () => {
+        for (const u of updates) u.commit();
+      },
+    };
   }
 
   countParams(): number {

@@ -1,10 +1,12 @@
 // One forward pass of a model's graph in training mode and the backward pass
 // through it: node by node in reverse, gradients summed where a tensor feeds
-// several nodes and where a layer is called more than once.
+// several nodes and where a layer is called more than once. TimeDistributed of a
+// model runs that model's own pass on the folded steps.
 import type { Layer } from '../layers/layer.js';
 import { InputLayer } from '../layers/input-layer.js';
-import type { LayerNode, SymbolicTensor } from '../symbolic.js';
-import type { Tensor } from '../tensor.js';
+import { TimeDistributed } from '../layers/time-distributed.js';
+import type { LayerNode, NestedGraph, SymbolicTensor } from '../symbolic.js';
+import { Tensor } from '../tensor.js';
 import { trainingStep, type LayerStep } from './layer-steps.js';
 import type { RandomSource } from './random-source.js';
 
@@ -27,6 +29,8 @@ export interface TrainingPass {
   masks: (Tensor | undefined)[];
   /** d loss / d every weight, in the order of `layers`' getWeights(), from d loss / d each output. */
   backward(dOutputs: readonly (Float32Array | null)[]): Float32Array[];
+  /** backward, also giving d loss / d each graph input (null where nothing reaches it). */
+  backwardToInputs(dOutputs: readonly (Float32Array | null)[]): { weights: Float32Array[]; inputs: (Float32Array | null)[] };
   /** The layers' own additions to the loss (activity regularizers), 0 without any. */
   addedLoss: number;
   /** Returns the tapes to the heap. */
@@ -39,7 +43,32 @@ function addInto(target: Map<SymbolicTensor, Float32Array>, key: SymbolicTensor,
   else for (let i = 0; i < have.length; i++) have[i] += value[i];
 }
 
-export function runTrainingPass(graph: TrainingGraph, layers: readonly Layer[], inputs: readonly Tensor[], random: RandomSource): TrainingPass {
+/** TimeDistributed(model): the model's own training pass on the (batch * timesteps, ...) fold; the mask passes on. */
+function timeDistributedModelStep(layer: TimeDistributed, graph: NestedGraph, inputs: Tensor[], masks: (Tensor | undefined)[], random: RandomSource): LayerStep {
+  const x = inputs[0];
+  const [batch, timesteps] = x.shape;
+  layer.computeOutputShape(x.shape);
+  const pass = runTrainingPass(graph, layer.layer.leafLayers(), [new Tensor(x.data, [batch * timesteps, ...x.shape.slice(2)])], random, true);
+  const out = pass.outputs[0];
+  return {
+    outputs: [new Tensor(out.data, [batch, timesteps, ...out.shape.slice(1)])],
+    masks: [masks[0]],
+    ...(pass.addedLoss === 0 ? {} : { loss: pass.addedLoss }),
+    backward: (dOutputs) => {
+      const grads = pass.backwardToInputs(dOutputs);
+      return { inputs: grads.inputs, weights: grads.weights };
+    },
+    release: () => pass.release(),
+  };
+}
+
+function runStep(layer: Layer, inputs: Tensor[], masks: (Tensor | undefined)[], random: RandomSource): LayerStep {
+  const nested = layer instanceof TimeDistributed ? layer.layer.nestedGraph() : null;
+  return nested ? timeDistributedModelStep(layer as TimeDistributed, nested, inputs, masks, random) : trainingStep(layer, inputs, masks, random);
+}
+
+/** `nested`: the graph is a model inside another (TimeDistributed's), whose input gradients backwardToInputs gives. */
+export function runTrainingPass(graph: NestedGraph, layers: readonly Layer[], inputs: readonly Tensor[], random: RandomSource, nested = false): TrainingPass {
   const values = new Map<SymbolicTensor, { tensor: Tensor; mask: Tensor | undefined }>();
   graph.inputs.forEach((symbolic, i) => values.set(symbolic, { tensor: inputs[i], mask: undefined }));
   const steps: { node: LayerNode; step: LayerStep }[] = [];
@@ -50,7 +79,7 @@ export function runTrainingPass(graph: TrainingGraph, layers: readonly Layer[], 
     for (const node of graph.nodes) {
       if (node.layer instanceof InputLayer) continue;
       const args = node.inputs.map((symbolic) => values.get(symbolic) as { tensor: Tensor; mask: Tensor | undefined });
-      const step = trainingStep(node.layer, args.map((a) => a.tensor), args.map((a) => a.mask), random);
+      const step = runStep(node.layer, args.map((a) => a.tensor), args.map((a) => a.mask), random);
       steps.push({ node, step });
       node.outputs.forEach((symbolic, i) => values.set(symbolic, { tensor: step.outputs[i], mask: step.masks[i] }));
     }
@@ -63,7 +92,7 @@ export function runTrainingPass(graph: TrainingGraph, layers: readonly Layer[], 
     outputs: outputValues.map((v) => v.tensor),
     masks: outputValues.map((v) => v.mask),
     addedLoss: steps.reduce((sum, { step }) => (step.loss === undefined ? sum : Math.fround(sum + step.loss)), 0),
-    backward: (dOutputs) => {
+    backwardToInputs: (dOutputs) => {
       const grads = new Map<SymbolicTensor, Float32Array>();
       graph.outputs.forEach((symbolic, i) => {
         const g = dOutputs[i];
@@ -74,8 +103,8 @@ export function runTrainingPass(graph: TrainingGraph, layers: readonly Layer[], 
         const { node, step } = steps[k];
         const dOut = node.outputs.map((symbolic) => grads.get(symbolic) ?? null);
         if (dOut.every((g) => g === null) && node.layer.countParams() === 0 && step.loss === undefined) continue;
-        // A model input's gradient reaches nothing: the step may skip it.
-        const result = step.backward(dOut, node.inputs.map((symbolic) => !graph.inputs.includes(symbolic)));
+        // A model input's gradient reaches nothing (but a nested model's input's does): the step may skip it.
+        const result = step.backward(dOut, node.inputs.map((symbolic) => !graph.inputs.includes(symbolic) || nested));
         node.inputs.forEach((symbolic, i) => {
           const g = result.inputs[i];
           if (g) addInto(grads, symbolic, g);
@@ -84,10 +113,14 @@ export function runTrainingPass(graph: TrainingGraph, layers: readonly Layer[], 
         if (!have) weightGrads.set(node.layer, result.weights);
         else result.weights.forEach((g, i) => { for (let j = 0; j < g.length; j++) have[i][j] += g[j]; });
       }
-      return layers.flatMap((layer) => {
+      const weights = layers.flatMap((layer) => {
         const own = weightGrads.get(layer);
         return own ?? layer.getWeights().map((w) => new Float32Array(w.size));
       });
+      return { weights, inputs: nested ? graph.inputs.map((symbolic) => grads.get(symbolic) ?? null) : graph.inputs.map(() => null) };
+    },
+    backward(dOutputs) {
+      return this.backwardToInputs(dOutputs).weights;
     },
     release,
   };

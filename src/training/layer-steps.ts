@@ -21,6 +21,7 @@ import { Activation } from '../layers/activation.js';
 import { Conv } from '../layers/conv.js';
 import { convStep, isPooling, poolingStep } from './conv-steps.js';
 import { Merge } from '../layers/merge.js';
+import { Dot } from '../layers/dot.js';
 import { LayerNormalization } from '../layers/layer-normalization.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
 import { batchNormalizationStep, layerNormalizationStep } from './norm-steps.js';
@@ -61,11 +62,20 @@ export function checkTrainable(layer: Layer): void {
     return;
   }
   if (layer instanceof TimeDistributed) {
-    if (layer.layer.nestedGraph()) throw new ConfigError(`${layer.name}: TimeDistributed(${layer.layer.className}) of a model has no backward pass (TimeDistributed of a layer has)`);
-    checkTrainable(layer.layer);
+    const inner = layer.layer;
+    if (!inner.nestedGraph()) {
+      checkTrainable(inner);
+      return;
+    }
+    // Its weights update as one leaf of the outer model: all of them, or none when it is frozen.
+    const frozen = inner.frozenLeaves();
+    if (layer.trainable && frozen.length > 0) {
+      throw new ConfigError(`${layer.name}: TimeDistributed(${inner.className}) of a model with frozen layers (${frozen.map((l) => l.name).join(', ')}) cannot be trained; freeze the whole TimeDistributed or none of the model's layers`);
+    }
+    for (const leaf of inner.leafLayers()) checkTrainable(leaf);
     return;
   }
-  if (isMovingLayer(layer) || isGlobalPooling(layer) || isPooling(layer) || layer instanceof Merge || layer instanceof LayerNormalization || layer instanceof BatchNormalization || isTrainingNoise(layer)) return;
+  if (isMovingLayer(layer) || isGlobalPooling(layer) || isPooling(layer) || layer instanceof Merge || layer instanceof Dot || layer instanceof LayerNormalization || layer instanceof BatchNormalization || isTrainingNoise(layer)) return;
   // Every activation a convolution takes has a backward pass.
   if (layer instanceof Conv) return;
   if (layer instanceof Activation) {
@@ -99,7 +109,7 @@ export function trainingStep(layer: Layer, inputs: Tensor[], masks: (Tensor | un
   if (isPooling(layer)) return poolingStep(layer, inputs);
   if (isGlobalPooling(layer)) return globalPoolingStep(layer, inputs, masks);
   if (layer instanceof Activation) return activationStep(layer, inputs, masks);
-  if (layer instanceof Merge) return mergeStep(layer, inputs, masks);
+  if (layer instanceof Merge || layer instanceof Dot) return mergeStep(layer, inputs, masks);
   if (layer instanceof LayerNormalization) return layerNormalizationStep(layer, inputs, masks);
   if (layer instanceof BatchNormalization) return batchNormalizationStep(layer, inputs, masks);
   if (isTrainingNoise(layer)) return noiseStep(layer, inputs, masks, random);

@@ -1,11 +1,12 @@
 // Training steps of the weightless layers between a model's convolutions and its recurrent
 // layers: the ones that only move values (Flatten, Reshape, Permute, RepeatVector), global
-// pooling, Activation, and the element-wise merges (a residual Add). None has weights; each passes d loss / d output back to its input.
+// pooling, Activation, the element-wise merges (a residual Add) and Dot. None has weights; each passes d loss / d output back to its input.
 import { Activation } from '../layers/activation.js';
 import { Flatten } from '../layers/flatten.js';
 import { GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D } from '../layers/global-pooling.js';
 import type { Layer } from '../layers/layer.js';
 import { Merge } from '../layers/merge.js';
+import type { Dot } from '../layers/dot.js';
 import { Permute } from '../layers/permute.js';
 import { RepeatVector } from '../layers/repeat-vector.js';
 import { Reshape } from '../layers/reshape.js';
@@ -120,8 +121,8 @@ export function activationStep(layer: Activation, inputs: Tensor[], masks: (Tens
   };
 }
 
-/** Add, Subtract, Multiply, Average, Maximum, Minimum: each input's share of the output gradient (Merge.inputGradients). */
-export function mergeStep(layer: Merge, inputs: Tensor[], masks: (Tensor | undefined)[]): LayerStep {
+/** Add, Subtract, Multiply, Average, Maximum, Minimum, Dot: each input's share of the output gradient (the layer's inputGradients). */
+export function mergeStep(layer: Merge | Dot, inputs: Tensor[], masks: (Tensor | undefined)[]): LayerStep {
   const result = layer.computeOutputs(inputs, masks);
   return {
     ...result,
