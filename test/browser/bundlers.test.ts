@@ -76,8 +76,11 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * about 1 KB of kernels and host code): 121.0 KiB measured.
  * 125 KiB since training through the merges, LayerNormalization and BatchNormalization (about 2.3 KB
  * of JS) and one-row streams' interleaved weights: 122.7 KiB measured.
+ * 127 KiB since training through every Keras activation, the noise layers (SpatialDropout,
+ * GaussianNoise / GaussianDropout, AlphaDropout), ActivityRegularization, Dot and TimeDistributed
+ * of a model: 124.9 KiB measured, 0.1 KiB under the old budget.
  */
-const GZIP_BUDGET = 125 * 1024;
+const GZIP_BUDGET = 127 * 1024;
 
 interface AppReport {
   variant: string;
