@@ -2,9 +2,11 @@
 // regularization/alpha_dropout.py, activity_regularization.py and Layer.__call__'s activity
 // regularizer): AlphaDropout's draws and affine map read back from its outputs, its gradient the
 // per-value factor; ActivityRegularization's penalty in the loss, its gradient against central
-// differences of the float64 forward pass and penalty; fits through both.
+// differences of the float64 forward pass and penalty, in evaluate's loss too; fits through both.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ready, tensor, optimizers, Sequential, Dense, AlphaDropout, ActivityRegularization, ShapeError, type Tensor } from '../dist/index.js';
+import {
+  ready, tensor, optimizers, Sequential, Dense, Flatten, TimeDistributed, BatchNormalization, AlphaDropout, ActivityRegularization, ShapeError, ConfigError, type Tensor,
+} from '../dist/index.js';
 import { trainingStep } from '../dist/training/layer-steps.js';
 import { seededGenerator } from '../dist/training/random-source.js';
 import { testKernelVariant } from './kernel-variant.js';
@@ -102,17 +104,45 @@ describe('ActivityRegularization in training adds (l1 sum |x| + l2 sum x^2) / ba
     expectGradients(model, x, y, (w) => denseRef(hidden(w), w[2], w[3], 'linear'), true, (w) => penalty(hidden(w)));
   });
 
-  it("trainOnBatch's loss is the mse plus the penalty before the step", () => {
+  /** A compiled model, a batch, and its float64 loss with the penalty at the current weights. */
+  function lossCase(seed: number) {
     const model = build();
     model.compile({ optimizer: 'sgd', loss: 'mse' });
-    const x = tensor(randomFloats(seededRandom(10), B * D, 1.5), [B, D]);
-    const y = randomFloats(seededRandom(11), B * 2);
+    const x = tensor(randomFloats(seededRandom(seed), B * D, 1.5), [B, D]);
+    const y = randomFloats(seededRandom(seed + 1), B * 2);
     const w = model.getWeights().map(ref);
     const hidden = denseRef(ref(x), w[0], w[1], 'tanh');
-    const want = mse(denseRef(hidden, w[2], w[3], 'linear'), y) + penalty(hidden);
-    const loss = model.trainOnBatch(x, tensor(y, [B, 2])).loss;
+    return { model, x, y: tensor(y, [B, 2]), added: penalty(hidden), want: mse(denseRef(hidden, w[2], w[3], 'linear'), y) + penalty(hidden) };
+  }
+
+  it("trainOnBatch's loss is the mse plus the penalty before the step", () => {
+    const { model, x, y, added, want } = lossCase(10);
+    const loss = model.trainOnBatch(x, y).loss;
     expect(Math.abs(loss - want)).toBeLessThan(1e-6 * Math.max(1, want));
-    expect(penalty(hidden)).toBeGreaterThan(0.05 * want);
+    expect(added).toBeGreaterThan(0.05 * want);
+  });
+
+  it("evaluate's loss has the penalty too, as Keras' test_step; inside TimeDistributed (Keras calls the layer's call()) there is none", async () => {
+    const { model, x, y, want } = lossCase(14);
+    const { loss } = await model.evaluate(x, y, { verbose: 0 });
+    expect(Math.abs(loss - want)).toBeLessThan(1e-6 * Math.max(1, want));
+
+    const wrapped = new Sequential({ layers: [new TimeDistributed(new ActivityRegularization({ l2: 10 }), { inputShape: [2, 3] }), new Flatten(), new Dense({ units: 1 })] });
+    wrapped.compile({ optimizer: 'sgd', loss: 'mse' });
+    const xs = tensor(randomFloats(seededRandom(16), 4 * 6, 1), [4, 2, 3]);
+    const ys = tensor(randomFloats(seededRandom(17), 4, 1), [4, 1]);
+    const [k, b] = wrapped.getWeights().map(ref);
+    const plain = mse(denseRef({ shape: [4, 6], data: Float64Array.from(xs.data) }, k, b, 'linear'), ys.data);
+    expect(Math.abs(wrapped.trainOnBatch(xs, ys).loss - plain)).toBeLessThan(1e-6);
+  });
+
+  it('a TimeDistributed model with ActivityRegularization or (trainable) BatchNormalization is refused: Keras 3 runs it once per step', () => {
+    for (const inner of [new ActivityRegularization({ l1: 0.1 }), new BatchNormalization()]) {
+      const perFrame = new Sequential({ layers: [new Dense({ units: 3, inputShape: [2] }), inner] });
+      const model = new Sequential({ layers: [new TimeDistributed(perFrame, { inputShape: [4, 2] }), new Flatten(), new Dense({ units: 1 })] });
+      expect(() => model.compile({ optimizer: 'sgd', loss: 'mse' })).toThrow(ConfigError);
+      expect(() => model.compile({ optimizer: 'sgd', loss: 'mse' })).toThrow(new RegExp(`${inner.className} ${inner.name} cannot be trained here`));
+    }
   });
 
   it('a fit with a strong l2 penalty shrinks the activations it sees', async () => {

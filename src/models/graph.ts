@@ -66,13 +66,14 @@ export class Graph {
    * Like run, with each output's Keras mask (the loss and metrics of training use it). A model used
    * as a layer is given its inputs' masks, as Keras' Functional.call(inputs, mask) sets them.
    */
-  runWithMasks(inputs: readonly Tensor[], inputMasks: readonly (Tensor | undefined)[] = []): Value[] {
+  runWithMasks(inputs: readonly Tensor[], inputMasks: readonly (Tensor | undefined)[] = [], visit?: (layer: Layer, outputs: readonly Tensor[]) => void): Value[] {
     const values = new Map<SymbolicTensor, Value>();
     this.inputs.forEach((symbolic, i) => values.set(symbolic, { tensor: inputs[i], mask: inputMasks[i] }));
     for (const node of this.nodes) {
       if (node.layer instanceof InputLayer) continue;
       const args = node.inputs.map((symbolic) => values.get(symbolic) as Value);
       const result = node.layer.computeOutputs(args.map((v) => v.tensor), args.map((v) => v.mask), node.callArgs);
+      visit?.(node.layer, result.outputs);
       node.outputs.forEach((symbolic, i) => values.set(symbolic, { tensor: result.outputs[i], mask: result.masks[i] }));
     }
     return this.outputs.map((symbolic) => values.get(symbolic) as Value);

@@ -20,7 +20,8 @@ export interface TrainingGraph {
   /** Nodes in an order where every node comes after the nodes it reads from. */
   readonly nodes: readonly LayerNode[];
   checkInputs(inputs: readonly Tensor[], modelName: string): void;
-  runWithMasks(inputs: readonly Tensor[]): { tensor: Tensor; mask: Tensor | undefined }[];
+  /** `visit` sees each node's layer and outputs (evaluate adds the activity regularizers' penalties). */
+  runWithMasks(inputs: readonly Tensor[], inputMasks?: readonly (Tensor | undefined)[], visit?: (layer: Layer, outputs: readonly Tensor[]) => void): { tensor: Tensor; mask: Tensor | undefined }[];
 }
 
 export interface TrainingPass {

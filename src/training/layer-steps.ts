@@ -26,6 +26,7 @@ import { LayerNormalization } from '../layers/layer-normalization.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
 import { batchNormalizationStep, layerNormalizationStep } from './norm-steps.js';
 import { isTrainingNoise, noiseStep } from './noise-steps.js';
+import { ActivityRegularization } from '../layers/noise.js';
 import { activationStep, globalPoolingStep, hasActivationBackward, isGlobalPooling, isMovingLayer, mergeStep, movingStep } from './shape-steps.js';
 import { directionDropout, type DirectionDropout } from './recurrent-dropout.js';
 import { BACKWARD_ACTIVATIONS, activationInputGradient } from './activation-gradients.js';
@@ -71,6 +72,12 @@ export function checkTrainable(layer: Layer): void {
     const frozen = inner.frozenLeaves();
     if (layer.trainable && frozen.length > 0) {
       throw new ConfigError(`${layer.name}: TimeDistributed(${inner.className}) of a model with frozen layers (${frozen.map((l) => l.name).join(', ')}) cannot be trained; freeze the whole TimeDistributed or none of the model's layers`);
+    }
+    // Keras 3 calls the model once per time step: batch statistics and activity penalties are per
+    // step there, where the one pass on the folded steps here would take them over all steps.
+    const perStep = inner.leafLayers().find((leaf) => leaf instanceof ActivityRegularization || (leaf instanceof BatchNormalization && layer.trainable));
+    if (perStep) {
+      throw new ConfigError(`${layer.name}: TimeDistributed(${inner.className}) with ${perStep.className} ${perStep.name} cannot be trained here: Keras 3 runs the model once per time step, so its ${perStep instanceof ActivityRegularization ? 'penalty is' : 'batch statistics are'} per step; put the layer outside the TimeDistributed`);
     }
     for (const leaf of inner.leafLayers()) checkTrainable(leaf);
     return;
@@ -150,6 +157,8 @@ function timeDistributedStep(layer: TimeDistributed, inputs: Tensor[], masks: (T
   const x = inputs[0];
   const [batch, timesteps] = x.shape;
   checkTrainable(layer);
+  // Keras 3's TimeDistributed calls the layer's call(), not __call__: no activity penalty is added.
+  if (layer.layer instanceof ActivityRegularization) return { outputs: [x], masks: [masks[0]], backward: ([dY]) => ({ inputs: [dY], weights: [] }), release: nothingToRelease };
   const inner = trainingStep(layer.layer, [new Tensor(x.data, [batch * timesteps, ...x.shape.slice(2)])], [undefined], random);
   const out = inner.outputs[0];
   return {

@@ -83,17 +83,24 @@ function alphaDropoutStep(layer: AlphaDropout, x: Tensor, mask: Tensor | undefin
 
 /**
  * Keras 3's activity regularizer: l1 * sum |x| + l2 * sum x^2 over the whole output, divided by its
- * batch size (Layer.__call__), added to the loss; d / dx = (l1 sign(x) + 2 l2 x) / batch.
+ * batch size (Layer.__call__), added to the loss of training and of evaluate.
  */
+export function activityPenalty(layer: ActivityRegularization, x: Tensor): number {
+  const batch = x.rank > 0 ? x.shape[0] : 1;
+  if (batch === 0) return 0;
+  let penalty = 0;
+  for (const v of x.data) penalty += layer.l1 * Math.abs(v) + layer.l2 * v * v;
+  return Math.fround(penalty / batch);
+}
+
+/** The identity, adding activityPenalty to the loss; d / dx = (l1 sign(x) + 2 l2 x) / batch. */
 function activityRegularizationStep(layer: ActivityRegularization, x: Tensor, mask: Tensor | undefined): LayerStep {
   const batch = x.rank > 0 ? x.shape[0] : 1;
   const { l1, l2 } = layer;
-  let penalty = 0;
-  for (const v of x.data) penalty += l1 * Math.abs(v) + l2 * v * v;
   return {
     outputs: [x],
     masks: [mask],
-    loss: batch === 0 ? 0 : Math.fround(penalty / batch),
+    loss: activityPenalty(layer, x),
     backward: ([dY]) => {
       const dX = batch === 0 ? new Float32Array(x.size) : x.data.map((v) => (l1 * Math.sign(v) + 2 * l2 * v) / batch);
       if (dY) for (let i = 0; i < dX.length; i++) dX[i] += dY[i];

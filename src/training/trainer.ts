@@ -8,6 +8,8 @@ import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { runTrainingPass, type TrainingGraph } from './backprop.js';
 import { History, progressLine, type Callback, type Logs, type TrainedModel } from './callbacks.js';
 import { checkTrainable } from './layer-steps.js';
+import { ActivityRegularization } from '../layers/noise.js';
+import { activityPenalty } from './noise-steps.js';
 import { permutation, seededGenerator, type RandomSource } from './random-source.js';
 import { checkClassIndices, computeLoss } from './losses.js';
 import { MeanTracker, RunningMetric } from './metrics.js';
@@ -449,10 +451,16 @@ export class Trainer {
   /** One batch at inference: its losses and metrics into `trackers`. */
   private testBatch(graph: TrainingGraph, batch: Batch, trackers: Trackers): void {
     graph.checkInputs(batch.x, this.model.name);
-    const results = graph.runWithMasks(batch.x);
+    // Keras' test_step adds the activity regularizers' penalties (the layers' losses) too.
+    let added = 0;
+    const results = graph.runWithMasks(batch.x, [], (layer, outputs) => {
+      if (layer instanceof ActivityRegularization) added = Math.fround(added + activityPenalty(layer, outputs[0]));
+    });
     const yPred = results.map((r) => r.tensor);
     const masks = results.map((r) => outputMask(r.mask));
-    const { loss, perOutput } = this.lossesOn(batch, yPred, masks);
+    const outputLosses = this.lossesOn(batch, yPred, masks);
+    const loss = added === 0 ? outputLosses.loss : Math.fround(outputLosses.loss + added);
+    const { perOutput } = outputLosses;
     this.track(trackers, batch.y[0].shape[0], loss, perOutput, batch, yPred, masks);
   }
 
