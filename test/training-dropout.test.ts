@@ -4,7 +4,7 @@
 // the float64 BPTT reference. Also Dense silu's backward pass against central
 // finite differences of a float64 forward pass.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ready, tensor, Sequential, Dense, LSTM, GRU, SimpleRNN, Embedding, SpatialDropout1D, SpatialDropout2D, GaussianNoise, GaussianDropout, type Tensor } from '../dist/index.js';
+import { ready, tensor, Sequential, Dense, Dropout, LSTM, GRU, SimpleRNN, Embedding, SpatialDropout1D, SpatialDropout2D, GaussianNoise, GaussianDropout, type Tensor } from '../dist/index.js';
 import { trainingStep } from '../dist/training/layer-steps.js';
 import { seededGenerator } from '../dist/training/random-source.js';
 import { referenceRecurrent } from './reference/index.js';
@@ -203,6 +203,26 @@ describe("the noise layers in training, as Keras 3's call(training=True)", () =>
     expect(Math.abs(s - Math.sqrt(0.2 / 0.8))).toBeLessThan(0.02);
     const back = dropout.backward([g]).inputs[0] as Float32Array;
     back.forEach((v, i) => expect(v).toBeCloseTo(3 * factors[i], 5));
+  });
+
+  it("Dropout's noiseShape broadcasts one draw over the axes given as 1 (it drew every value alone), and so does its gradient", () => {
+    const layer = new Dropout({ rate: 0.4, noiseShape: [null, 1, null] });
+    expect(Dropout.fromConfig(layer.getConfig()).noiseShape).toEqual([null, 1, null]);
+    const [B, T, C] = [50, 6, 8];
+    const x = tensor(new Float32Array(B * T * C).fill(1), [B, T, C]);
+    const step = trainingStep(layer, [x], [undefined], seededGenerator(9));
+    const out = step.outputs[0].data;
+    let dropped = 0;
+    for (let n = 0; n < B; n++) for (let c = 0; c < C; c++) {
+      const values = new Set(Array.from({ length: T }, (_, t) => out[(n * T + t) * C + c]));
+      expect(values.size, `sample ${n} channel ${c}`).toBe(1);
+      const [v] = values;
+      expect([0, Math.fround(1 / 0.6)]).toContain(v);
+      if (v === 0) dropped++;
+    }
+    expect(Math.abs(dropped / (B * C) - 0.4)).toBeLessThan(0.08);
+    const back = step.backward([new Float32Array(B * T * C).fill(2)]).inputs[0] as Float32Array;
+    back.forEach((g, i) => expect(g).toBeCloseTo(2 * out[i], 5));
   });
 
   it('a text model with SpatialDropout1D after its Embedding fits (it was refused)', async () => {

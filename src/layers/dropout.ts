@@ -13,8 +13,19 @@ export interface DropoutOptions extends LayerOptions {
   seed?: number;
 }
 
+/** Checks Keras' noise_shape: a list of positive sizes or nulls (the input's own size), or null. @internal */
+export function noiseShapeOption(value: unknown, layerName: string): (number | null)[] | null {
+  if (value === undefined || value === null) return null;
+  if (!Array.isArray(value) || !value.every((d) => d === null || (Number.isInteger(d) && d >= 1))) {
+    throw new ConfigError(`${layerName}: option 'noiseShape' must be a list of positive integers or nulls, received ${JSON.stringify(value)}`);
+  }
+  return [...value] as (number | null)[];
+}
+
 export class Dropout extends WeightlessLayer {
   readonly rate: number;
+  /** Keras' noise_shape: one keep-or-drop broadcast over the axes given as 1 (null: the input's own size). */
+  readonly noiseShape: readonly (number | null)[] | null;
 
   /** `new Dropout({ rate: 0.5 })`, or with the rate first as in Keras: `new Dropout(0.5)`. */
   constructor(options: DropoutOptions);
@@ -27,6 +38,7 @@ export class Dropout extends WeightlessLayer {
       throw new ConfigError(`${this.name}: option 'rate' must be a number in [0, 1), received ${JSON.stringify(options.rate)}`);
     }
     this.rate = options.rate;
+    this.noiseShape = noiseShapeOption(options.noiseShape, this.name);
   }
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
@@ -44,7 +56,7 @@ export class Dropout extends WeightlessLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: this.trainable, dtype: 'float32', rate: this.rate };
+    return { name: this.name, trainable: this.trainable, dtype: 'float32', rate: this.rate, noise_shape: this.noiseShape };
   }
 
   apply(x: SymbolicTensor): SymbolicTensor;

@@ -3,6 +3,7 @@
 import { ConfigError, ShapeError, formatShape } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { dataFormatOption, type DataFormat } from './flatten.js';
+import { noiseShapeOption } from './dropout.js';
 import { LAYER_OPTION_KEYS, type LayerOptions, type Shape } from './layer.js';
 import { checkKnownKeys } from './options.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
@@ -209,11 +210,7 @@ export class AlphaDropout extends IdentityAtInference {
 
   constructor(options: RateNoiseOptions & { noiseShape?: readonly (number | null)[] | null }) {
     super(options as unknown as LayerOptions & Record<string, unknown>, 'alpha_dropout', [RATE], null, ['noiseShape']);
-    const noiseShape = options.noiseShape ?? null;
-    if (noiseShape !== null && (!Array.isArray(noiseShape) || !noiseShape.every((d) => d === null || (Number.isInteger(d) && d >= 1)))) {
-      throw new ConfigError(`${this.name}: option 'noiseShape' must be a list of positive integers or nulls, received ${JSON.stringify(noiseShape)}`);
-    }
-    this.noiseShape = noiseShape === null ? null : [...noiseShape];
+    this.noiseShape = noiseShapeOption(options.noiseShape, this.name);
   }
 
   override getConfig(): Record<string, unknown> {

@@ -25,7 +25,7 @@ import { Dot } from '../layers/dot.js';
 import { LayerNormalization } from '../layers/layer-normalization.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
 import { batchNormalizationStep, layerNormalizationStep } from './norm-steps.js';
-import { isTrainingNoise, noiseStep } from './noise-steps.js';
+import { isTrainingNoise, noiseIndices, noiseStep } from './noise-steps.js';
 import { ActivityRegularization } from '../layers/noise.js';
 import { activationStep, globalPoolingStep, hasActivationBackward, isGlobalPooling, isMovingLayer, mergeStep, movingStep } from './shape-steps.js';
 import { directionDropout, type DirectionDropout } from './recurrent-dropout.js';
@@ -233,15 +233,16 @@ function concatenateStep(layer: Concatenate, inputs: Tensor[], masks: (Tensor | 
   };
 }
 
-/** Inverted dropout: one Bernoulli(1 - rate) draw per element, kept values scaled by 1 / (1 - rate). */
+/** Inverted dropout: one Bernoulli(1 - rate) draw per element (per noiseShape's cell), kept values scaled by 1 / (1 - rate). */
 function dropoutStep(layer: Dropout, inputs: Tensor[], masks: (Tensor | undefined)[], random: RandomSource): LayerStep {
   const x = inputs[0];
   if (layer.rate === 0) {
     return { outputs: [x], masks: [masks[0]], backward: ([dY]) => ({ inputs: [dY], weights: [] }), release: nothingToRelease };
   }
   const scale = 1 / (1 - layer.rate);
-  const keep = new Float32Array(x.size);
-  for (let i = 0; i < keep.length; i++) keep[i] = random() >= layer.rate ? scale : 0;
+  const { count, index } = noiseIndices(layer, x.shape);
+  const draws = Float32Array.from({ length: count }, () => (random() >= layer.rate ? scale : 0));
+  const keep = layer.noiseShape === null ? draws : Float32Array.from({ length: x.size }, (_, i) => draws[index(i)]);
   const out = x.data.map((v, i) => v * keep[i]);
   return {
     outputs: [new Tensor(out, x.shape)],

@@ -39,7 +39,7 @@ function affineStep(x: Tensor, mask: Tensor | undefined, factor: Float32Array, o
 const SELU_NEGATIVE_SATURATION = -1.6732632423543772 * 1.0507009873554805;
 
 /** For each value of `shape`, its draw's index in Keras' noise_shape (null: the input's size; 1: broadcast). */
-function noiseIndices(layer: AlphaDropout, shape: readonly number[]): { count: number; index: (i: number) => number } {
+export function noiseIndices(layer: { name: string; noiseShape: readonly (number | null)[] | null }, shape: readonly number[]): { count: number; index: (i: number) => number } {
   const noise = layer.noiseShape;
   if (noise === null) return { count: shape.reduce((a, b) => a * b, 1), index: (i) => i };
   const dims = shape.map((d, a) => noise[a] ?? d);
