@@ -145,6 +145,23 @@ describe('ActivityRegularization in training adds (l1 sum |x| + l2 sum x^2) / ba
     }
   });
 
+  it('TimeDistributed(BatchNormalization) is refused in training the same way; frozen, it compiles and runs on the moving statistics', () => {
+    const make = () => new Sequential({ layers: [new TimeDistributed(new BatchNormalization(), { inputShape: [4, 2] }), new Flatten(), new Dense({ units: 1 })] });
+    const model = make();
+    expect(() => model.compile({ optimizer: 'sgd', loss: 'mse' })).toThrow(ConfigError);
+    expect(() => model.compile({ optimizer: 'sgd', loss: 'mse' })).toThrow(/TimeDistributed\(BatchNormalization\) cannot be trained here: Keras 3 runs the layer once per time step/);
+    const frozen = make();
+    frozen.layers[0].trainable = false;
+    frozen.compile({ optimizer: 'sgd', loss: 'mse' });
+    const xs = tensor(randomFloats(seededRandom(18), 3 * 8, 1), [3, 4, 2]);
+    const ys = tensor(randomFloats(seededRandom(19), 3, 1), [3, 1]);
+    // Frozen, BatchNormalization is its inference form (moving mean 0, variance 1): x / sqrt(1 + 1e-3).
+    const [k, b] = frozen.getWeights().slice(-2).map(ref);
+    const normalised = { shape: [3, 8], data: Float64Array.from(xs.data, (v) => v / Math.sqrt(1 + 1e-3)) };
+    const want = mse(denseRef(normalised, k, b, 'linear'), ys.data);
+    expect(Math.abs(frozen.trainOnBatch(xs, ys).loss - want)).toBeLessThan(1e-6);
+  });
+
   it('a fit with a strong l2 penalty shrinks the activations it sees', async () => {
     const activations = async (l2Factor: number) => {
       const model = new Sequential({ layers: [new Dense({ units: 6, activation: 'linear', inputShape: [D], seed: 3 }), new ActivityRegularization({ l2: l2Factor }), new Dense({ units: 1, seed: 4 })] });

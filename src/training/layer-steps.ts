@@ -65,6 +65,11 @@ export function checkTrainable(layer: Layer): void {
   if (layer instanceof TimeDistributed) {
     const inner = layer.layer;
     if (!inner.nestedGraph()) {
+      // As for a model below: Keras 3 calls the layer once per time step, so a training
+      // BatchNormalization normalises each step by that step's batch statistics.
+      if (inner instanceof BatchNormalization && layer.trainable && inner.trainable) {
+        throw new ConfigError(`${layer.name}: TimeDistributed(BatchNormalization) cannot be trained here: Keras 3 runs the layer once per time step, so its batch statistics are per step; put the BatchNormalization outside the TimeDistributed (statistics over all steps), or freeze it`);
+      }
       checkTrainable(inner);
       return;
     }
