@@ -28,11 +28,21 @@ function model(seed = 3): Sequential {
 }
 
 describe('compile', () => {
-  it('refuses layers without a backward pass with a ConfigError naming the layer', () => {
+  it('compiles a model with a layer without a backward pass, for evaluate as in Keras; the training calls refuse it with a ConfigError naming the layer', async () => {
     const inferenceOnly = new Sequential();
     inferenceOnly.add(new ConvLSTM1D(2, 3, { inputShape: [4, 6, 3], name: 'my_conv_lstm' }));
-    expect(() => inferenceOnly.compile({ optimizer: 'adam', loss: 'mse' })).toThrow(ConfigError);
-    expect(() => inferenceOnly.compile({ optimizer: 'adam', loss: 'mse' })).toThrow(/my_conv_lstm: ConvLSTM1D has no backward pass/);
+    inferenceOnly.compile({ optimizer: 'adam', loss: 'mse' });
+    const x = tensor(Float32Array.from({ length: 2 * 4 * 6 * 3 }, (_, i) => Math.sin(i)), [2, 4, 6, 3]);
+    const yPred = inferenceOnly.predict(x);
+    const zeros = tensor(new Float32Array(yPred.size), [...yPred.shape]);
+    // Against zeros the mse is the mean square of the prediction.
+    const want = Array.from(yPred.data).reduce((sum, v) => sum + v * v, 0) / yPred.size;
+    const { loss } = await inferenceOnly.evaluate(x, zeros, { verbose: 0 });
+    expect(Math.abs(loss - want)).toBeLessThan(1e-6 * Math.max(1, want));
+    expect(() => inferenceOnly.trainOnBatch(x, zeros)).toThrow(ConfigError);
+    expect(() => inferenceOnly.trainOnBatch(x, zeros)).toThrow(/my_conv_lstm: ConvLSTM1D has no backward pass/);
+    expect(() => inferenceOnly.computeGradients(x, zeros)).toThrow(/my_conv_lstm: ConvLSTM1D has no backward pass/);
+    await expect(inferenceOnly.fit(x, zeros, { verbose: 0 })).rejects.toThrow(/my_conv_lstm: ConvLSTM1D has no backward pass/);
   });
 
   it('checks the loss, optimizer and metrics', () => {

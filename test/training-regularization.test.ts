@@ -140,16 +140,21 @@ describe('ActivityRegularization in training adds (l1 sum |x| + l2 sum x^2) / ba
     for (const inner of [new ActivityRegularization({ l1: 0.1 }), new BatchNormalization()]) {
       const perFrame = new Sequential({ layers: [new Dense({ units: 3, inputShape: [2] }), inner] });
       const model = new Sequential({ layers: [new TimeDistributed(perFrame, { inputShape: [4, 2] }), new Flatten(), new Dense({ units: 1 })] });
-      expect(() => model.compile({ optimizer: 'sgd', loss: 'mse' })).toThrow(ConfigError);
-      expect(() => model.compile({ optimizer: 'sgd', loss: 'mse' })).toThrow(new RegExp(`${inner.className} ${inner.name} cannot be trained here`));
+      model.compile({ optimizer: 'sgd', loss: 'mse' });
+      const xs = tensor(randomFloats(seededRandom(20), 2 * 8, 1), [2, 4, 2]);
+      const ys = tensor(randomFloats(seededRandom(21), 2, 1), [2, 1]);
+      expect(() => model.trainOnBatch(xs, ys)).toThrow(ConfigError);
+      expect(() => model.trainOnBatch(xs, ys)).toThrow(new RegExp(`${inner.className} ${inner.name} cannot be trained here`));
     }
   });
 
   it('TimeDistributed(BatchNormalization) is refused in training the same way; frozen, it compiles and runs on the moving statistics', () => {
     const make = () => new Sequential({ layers: [new TimeDistributed(new BatchNormalization(), { inputShape: [4, 2] }), new Flatten(), new Dense({ units: 1 })] });
     const model = make();
-    expect(() => model.compile({ optimizer: 'sgd', loss: 'mse' })).toThrow(ConfigError);
-    expect(() => model.compile({ optimizer: 'sgd', loss: 'mse' })).toThrow(/TimeDistributed\(BatchNormalization\) cannot be trained here: Keras 3 runs the layer once per time step/);
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const train = () => model.trainOnBatch(tensor(new Float32Array(3 * 8), [3, 4, 2]), tensor(new Float32Array(3), [3, 1]));
+    expect(train).toThrow(ConfigError);
+    expect(train).toThrow(/TimeDistributed\(BatchNormalization\) cannot be trained here: Keras 3 runs the layer once per time step/);
     const frozen = make();
     frozen.layers[0].trainable = false;
     frozen.compile({ optimizer: 'sgd', loss: 'mse' });

@@ -250,7 +250,7 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
   private trainer: Trainer | null = null;
   private compileOptions: CompileOptions | null = null;
 
-  /** Keras' model.compile({ optimizer, loss, metrics }); ConfigError naming any layer without a backward pass. */
+  /** Keras' model.compile({ optimizer, loss, metrics }). A model with a layer that cannot train compiles (for evaluate); fit, trainOnBatch and computeGradients then throw a ConfigError naming it. */
   compile(options: CompileOptions): void {
     this.trainer = new Trainer(this, options);
     this.compileOptions = options;

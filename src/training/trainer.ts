@@ -200,19 +200,34 @@ function outputMask(mask: Tensor | undefined): Float32Array | undefined {
   return mask?.data;
 }
 
+/** The ConfigError of the first layer that cannot train, or null. */
+function firstUntrainable(layers: readonly Layer[]): ConfigError | null {
+  for (const layer of layers) {
+    try {
+      checkTrainable(layer);
+    } catch (error) {
+      if (error instanceof ConfigError) return error;
+      throw error;
+    }
+  }
+  return null;
+}
+
 /** @internal */
 export class Trainer {
   readonly optimizer: Optimizer;
   private readonly targets: OutputTarget[];
   private readonly model: TrainableModel;
   private readonly frozen: ReadonlySet<Layer>;
+  /** Why the model cannot train (a layer without a backward pass), found at compile and thrown by the training calls only: Keras compiles such a model for evaluate. */
+  private readonly untrainable: ConfigError | null;
   private random: RandomSource = seededGenerator((Math.random() * 2 ** 32) >>> 0);
 
   constructor(model: TrainableModel, options: CompileOptions) {
     const where = `${model.name}: compile`;
     if (!options || typeof options !== 'object') throw new ConfigError(`${where}: expects options { optimizer, loss, metrics }, received ${String(options)}`);
     checkKnownKeys(options, COMPILE_KEYS, where);
-    for (const layer of model.leafLayers()) checkTrainable(layer);
+    this.untrainable = firstUntrainable(model.leafLayers());
     this.model = model;
     // As in Keras, compile() fixes which layers train: a later change of `trainable` waits for the next compile().
     this.frozen = model.frozenLeafLayers();
@@ -278,11 +293,13 @@ export class Trainer {
   }
 
   /**
-   * Keras 3 differentiates the loss as compute_loss returns it: with reduction 'none' a tensor of
-   * one value per sample, which its torch and JAX backends refuse to differentiate (its TensorFlow
-   * backend takes the gradient of the sum). Refused here, before any work, with the reason.
+   * What the training calls refuse, before any work, with the reason: a layer without a backward
+   * pass, and a loss that is not a scalar. Keras 3 differentiates the loss as compute_loss returns
+   * it: with reduction 'none' a tensor of one value per sample, which its torch and JAX backends
+   * refuse to differentiate (its TensorFlow backend takes the gradient of the sum).
    */
-  private checkScalarLoss(what: string): void {
+  private checkCanTrain(what: string): void {
+    if (this.untrainable) throw this.untrainable;
     const unreduced = this.targets.find((t) => t.loss.reduction === 'none');
     if (!unreduced) return;
     const whose = this.targets.length > 1 ? ` of output ${unreduced.name}` : '';
@@ -376,7 +393,7 @@ export class Trainer {
 
   computeGradients(x: unknown, y: unknown, options: { sampleWeight?: TensorLike } = {}): Tensor[] {
     checkTrainingOptions(options, BATCH_KEYS, `${this.model.name}: computeGradients`, '{ sampleWeight }');
-    this.checkScalarLoss('computeGradients');
+    this.checkCanTrain('computeGradients');
     const data = this.checkData(x, y, options.sampleWeight, 'computeGradients');
     const { gradients } = this.gradientsOn(data);
     const shapes = this.model.getWeights().map((w) => w.shape);
@@ -385,7 +402,7 @@ export class Trainer {
 
   trainOnBatch(x: unknown, y: unknown, options: { sampleWeight?: TensorLike } = {}): Logs {
     checkTrainingOptions(options, BATCH_KEYS, `${this.model.name}: trainOnBatch`, '{ sampleWeight }');
-    this.checkScalarLoss('trainOnBatch');
+    this.checkCanTrain('trainOnBatch');
     const data = this.checkData(x, y, options.sampleWeight, 'trainOnBatch');
     const trackers = this.newTrackers();
     this.step(data, trackers);
@@ -476,7 +493,7 @@ export class Trainer {
   async fit(x: unknown, y: unknown, options: FitOptions = {}): Promise<History> {
     const where = `${this.model.name}: fit`;
     checkTrainingOptions(options, FIT_KEYS, where, '{ batchSize: 32, epochs: 10 }');
-    this.checkScalarLoss('fit');
+    this.checkCanTrain('fit');
     if (options.classWeight !== undefined) {
       if (options.sampleWeight !== undefined) throw new ConfigError(`${where}: options 'classWeight' and 'sampleWeight' cannot be used together, as in Keras; fold the class weights into sampleWeight`);
       if (this.targets.length > 1) throw new ConfigError(`${where}: option 'classWeight' works for a model with one output only (Keras' rule); this one has ${this.targets.length}`);
