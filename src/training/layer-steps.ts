@@ -64,27 +64,25 @@ export function checkTrainable(layer: Layer): void {
   }
   if (layer instanceof TimeDistributed) {
     const inner = layer.layer;
-    if (!inner.nestedGraph()) {
-      // As for a model below: Keras 3 calls the layer once per time step, so a training
-      // BatchNormalization normalises each step by that step's batch statistics.
-      if (inner instanceof BatchNormalization && layer.trainable && inner.trainable) {
-        throw new ConfigError(`${layer.name}: TimeDistributed(BatchNormalization) cannot be trained here: Keras 3 runs the layer once per time step, so its batch statistics are per step; put the BatchNormalization outside the TimeDistributed (statistics over all steps), or freeze it`);
+    const nested = inner.nestedGraph() !== null;
+    const leaves = nested ? inner.leafLayers() : [inner];
+    if (nested) {
+      // Its weights update as one leaf of the outer model: all of them, or none when it is frozen.
+      const frozen = inner.frozenLeaves();
+      if (layer.trainable && frozen.length > 0) {
+        throw new ConfigError(`${layer.name}: TimeDistributed(${inner.className}) of a model with frozen layers (${frozen.map((l) => l.name).join(', ')}) cannot be trained; freeze the whole TimeDistributed or none of the model's layers`);
       }
-      checkTrainable(inner);
-      return;
     }
-    // Its weights update as one leaf of the outer model: all of them, or none when it is frozen.
-    const frozen = inner.frozenLeaves();
-    if (layer.trainable && frozen.length > 0) {
-      throw new ConfigError(`${layer.name}: TimeDistributed(${inner.className}) of a model with frozen layers (${frozen.map((l) => l.name).join(', ')}) cannot be trained; freeze the whole TimeDistributed or none of the model's layers`);
-    }
-    // Keras 3 calls the model once per time step: batch statistics and activity penalties are per
-    // step there, where the one pass on the folded steps here would take them over all steps.
-    const perStep = inner.leafLayers().find((leaf) => leaf instanceof ActivityRegularization || (leaf instanceof BatchNormalization && layer.trainable));
+    // Keras 3 calls the wrapped layer or model once per time step: batch statistics (and a model's
+    // activity penalties; a wrapped layer's call() adds none) are per step there, where the one
+    // pass on the folded steps here would take them over all steps.
+    const perStep = leaves.find((leaf) => (nested && leaf instanceof ActivityRegularization) || (leaf instanceof BatchNormalization && layer.trainable && leaf.trainable));
     if (perStep) {
-      throw new ConfigError(`${layer.name}: TimeDistributed(${inner.className}) with ${perStep.className} ${perStep.name} cannot be trained here: Keras 3 runs the model once per time step, so its ${perStep instanceof ActivityRegularization ? 'penalty is' : 'batch statistics are'} per step; put the layer outside the TimeDistributed`);
+      const what = nested ? `TimeDistributed(${inner.className}) with ${perStep.className} ${perStep.name}` : `TimeDistributed(${inner.className})`;
+      const why = perStep instanceof ActivityRegularization ? 'penalty is' : 'batch statistics are';
+      throw new ConfigError(`${layer.name}: ${what} cannot be trained here: Keras 3 runs the ${nested ? 'model' : 'layer'} once per time step, so its ${why} per step; put the ${perStep.className} outside the TimeDistributed${perStep instanceof BatchNormalization ? ' (statistics over all steps), or freeze it' : ''}`);
     }
-    for (const leaf of inner.leafLayers()) checkTrainable(leaf);
+    for (const leaf of leaves) checkTrainable(leaf);
     return;
   }
   if (isMovingLayer(layer) || isGlobalPooling(layer) || isPooling(layer) || layer instanceof Merge || layer instanceof Dot || layer instanceof LayerNormalization || layer instanceof BatchNormalization || isTrainingNoise(layer)) return;
