@@ -54,3 +54,17 @@ export function describeWrapped(value: unknown, className: string, example: stri
   const keyword = value !== null && typeof value === 'object' && 'layer' in value;
   return `${describeOptions(value)}${keyword ? `; the layer goes first, as in Keras' ${className}(layer, ...): ${example}` : ''}`;
 }
+
+/**
+ * Keras' first positional argument given by keyword, as notebooks write it
+ * (`ModelCheckpoint(filepath='...', save_best_only=True)` → `new ModelCheckpoint({ filepath, saveBestOnly })`):
+ * a plain object first, with nothing after it, is the options holding that argument under `key`.
+ * Anything else is the positional form, returned as it is.
+ */
+export function keywordFirst<Options extends object>(first: unknown, second: Options | undefined, key: string, where: string): [unknown, Options | undefined] {
+  const plain = typeof first === 'object' && first !== null && !Array.isArray(first) && [Object.prototype, null].includes(Object.getPrototypeOf(first));
+  if (!plain) return [first, second];
+  if (second !== undefined) throw new ConfigError(`${where}: give '${key}' first and the options after it, or one options object with '${key}' in it, not both`);
+  const { [key]: value, ...rest } = first as Record<string, unknown>;
+  return [value, rest as Options];
+}

@@ -88,8 +88,26 @@ describe("model.getLayer and Sequential.pop, as Keras' get_layer and pop", () =>
     expect(model.getLayer('head')).toBe(model.layers[1]);
     expect(model.getLayer(0).name).toBe('encoder');
     expectError(() => model.getLayer('decoder'), ConfigError, ["getLayer: no layer named 'decoder'; the layers are encoder, head"]);
-    expectError(() => model.getLayer(2), ConfigError, ['getLayer(2): the model has 2 layers (indices 0 to 1)']);
-    expectError(() => model.getLayer(untyped(null)), ConfigError, ['getLayer expects a layer name or an index, received null']);
+    expectError(() => model.getLayer(2), ConfigError, ['getLayer(2): the model has 2 layers (indices 0 to 1, or -2 to -1 from the end)']);
+    expectError(() => model.getLayer(untyped(null)), ConfigError, ['getLayer: give a layer name or an index', 'received neither']);
+    expectError(() => model.getLayer(untyped(true)), ConfigError, ['getLayer: name must be a string, received true']);
+  });
+
+  it("getLayer takes Keras' get_layer(name=None, index=None) forms: a name, an index, (undefined, index), { name } or { index }", () => {
+    const model = new Sequential([new LSTM(2, { inputShape: [4, 3], name: 'encoder' }), new Dense(1, { name: 'head' })]);
+    expect(model.getLayer(undefined, 1)).toBe(model.layers[1]);
+    expect(model.getLayer(null, 0)).toBe(model.layers[0]);
+    expect(model.getLayer({ index: 1 })).toBe(model.layers[1]);
+    expect(model.getLayer({ name: 'encoder' })).toBe(model.layers[0]);
+    // Python's list index: -1 is the last layer.
+    expect(model.getLayer(-1)).toBe(model.layers[1]);
+    expect(model.getLayer(undefined, -2)).toBe(model.layers[0]);
+    expectError(() => model.getLayer(-3), ConfigError, ['getLayer(-3): the model has 2 layers']);
+    expectError(() => model.getLayer('head', 0), ConfigError, ["getLayer: give only a layer name or a layer index (Keras' rule), received name \"head\" and index 0"]);
+    expectError(() => model.getLayer({ name: 'head', index: 0 }), ConfigError, ['give only a layer name or a layer index']);
+    expectError(() => model.getLayer(untyped({ layer: 'head' })), ConfigError, ["getLayer: unknown option 'layer'"]);
+    expectError(() => model.getLayer(undefined, 1.5), ConfigError, ['getLayer: index must be an integer, received 1.5']);
+    expectError(() => model.getLayer(untyped(0), untyped(1)), ConfigError, ['not two indices']);
   });
 
   it('pop removes the last layer and returns it; the model then predicts with the rest', () => {

@@ -1,14 +1,14 @@
 // Keras model.to_json() (Sequential and Functional; Keras 2 and 3 spellings)
 // to a Sequential or Model with the same layers, names and wiring.
 import { ConfigError } from '../errors.js';
-import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
+import { checkKnownKeys, checkOptionsObject, describeOptions } from '../option-keys.js';
 import type { KerasVersion } from '../layers/activations.js';
 import { deserializeLayer, type KerasLayerSpec } from '../layers/config.js';
 import { kerasOptions, readSpec } from '../layers/keras-options.js';
 import { TimeDistributed } from '../layers/time-distributed.js';
 import { InputLayer } from '../layers/input-layer.js';
 import type { Layer } from '../layers/layer.js';
-import { Model } from './model.js';
+import { Model } from './functional.js';
 import { Sequential } from './sequential.js';
 import type { CallArgs, SymbolicTensor } from '../symbolic.js';
 
@@ -182,4 +182,11 @@ function collectKerasTensors(value: unknown): TensorReference[] {
 
 function stringOrUndefined(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** @internal What a model class's fromConfig received instead of its own kind of config, and where that goes. */
+export function configMismatch(config: unknown, otherKind: string): string {
+  const object = typeof config === 'object' && config !== null && !Array.isArray(config);
+  const received = object ? `an object with keys ${Object.keys(config).join(', ') || '(none)'}` : describeOptions(config);
+  return `received ${received}; ${object && 'class_name' in config ? 'a { class_name, config } spec or model.toJSON() goes to modelFromConfig' : otherKind}`;
 }

@@ -8,7 +8,6 @@ import { Layer, type LayerCallResult, type Shape } from '../layers/layer.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { concatBatches, sliceBatch } from '../batching.js';
 import type { Graph } from './graph.js';
-import { Graph as GraphImpl } from './graph.js';
 import { summarize, type SummaryOptions } from './summary.js';
 import type { SummaryRow } from './summary-layout.js';
 import type { Stream, StreamOptions } from '../streaming/stream.js';
@@ -46,6 +45,12 @@ export interface PredictOptions {
 }
 
 export type { SummaryLayout, SummaryOptions } from './summary.js';
+
+/** getLayer's keyword form, Keras' get_layer(name=..., index=...): one of the two. */
+export interface GetLayerOptions {
+  name?: string | null;
+  index?: number | null;
+}
 
 /** `Output` is what predict returns: a Tensor, a tuple of them, or `Tensor | Tensor[]` when not known at compile time. */
 // A record over every key, so that a new SummaryOptions key cannot be forgotten here.
@@ -113,19 +118,43 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
   }
 
   /**
-   * Keras' get_layer: the layer of that name, or at that index of `layers`; ConfigError naming the
-   * layers there are when there is none.
+   * Keras' get_layer(name=None, index=None): the layer of that name, or at that index of `layers`
+   * (negative from the end, as Python's list); `getLayer('lstm')`, `getLayer(2)`,
+   * `getLayer(undefined, 2)` or `getLayer({ index: 2 })`. ConfigError naming the layers there are
+   * when there is none, and, as Keras, when both or neither are given.
    */
-  getLayer(nameOrIndex: string | number): Layer {
+  getLayer(name: string): Layer;
+  getLayer(index: number): Layer;
+  getLayer(name: string | null | undefined, index: number | null | undefined): Layer;
+  getLayer(options: GetLayerOptions): Layer;
+  getLayer(first?: string | number | null | GetLayerOptions, second?: number | null): Layer {
+    const where = `${this.name}: getLayer`;
+    let name: unknown = first;
+    let index: unknown = second;
+    if (typeof first === 'number') {
+      if (second !== undefined && second !== null) throw new ConfigError(`${where}: give a layer name or an index, not two indices (received ${first} and ${JSON.stringify(second)})`);
+      [name, index] = [undefined, first];
+    } else if (typeof first === 'object' && first !== null) {
+      if (second !== undefined) throw new ConfigError(`${where}: an options object { name, index } takes no second argument`);
+      checkKnownKeys(first, ['name', 'index'], where);
+      ({ name, index } = first);
+    }
+    name ??= undefined;
+    index ??= undefined;
+    if (name !== undefined && index !== undefined) {
+      throw new ConfigError(`${where}: give only a layer name or a layer index (Keras' rule), received name ${JSON.stringify(name)} and index ${JSON.stringify(index)}`);
+    }
     const layers = this.layers;
-    if (typeof nameOrIndex === 'number') {
-      const layer = Number.isInteger(nameOrIndex) ? layers[nameOrIndex] : undefined;
-      if (!layer) throw new ConfigError(`${this.name}: getLayer(${nameOrIndex}): the model has ${layers.length} layers (indices 0 to ${layers.length - 1})`);
+    if (index !== undefined) {
+      if (typeof index !== 'number' || !Number.isInteger(index)) throw new ConfigError(`${where}: index must be an integer, received ${JSON.stringify(index)}`);
+      const layer = layers[index < 0 ? layers.length + index : index];
+      if (!layer) throw new ConfigError(`${where}(${index}): the model has ${layers.length} layers (indices 0 to ${layers.length - 1}, or -${layers.length} to -1 from the end)`);
       return layer;
     }
-    if (typeof nameOrIndex !== 'string') throw new ConfigError(`${this.name}: getLayer expects a layer name or an index, received ${JSON.stringify(nameOrIndex)}`);
-    const layer = layers.find((l) => l.name === nameOrIndex);
-    if (!layer) throw new ConfigError(`${this.name}: getLayer: no layer named '${nameOrIndex}'; the layers are ${layers.map((l) => l.name).join(', ')}`);
+    if (name === undefined) throw new ConfigError(`${where}: give a layer name or an index (getLayer('dense'), getLayer(0), getLayer(undefined, 0)), received neither`);
+    if (typeof name !== 'string') throw new ConfigError(`${where}: name must be a string, received ${JSON.stringify(name)}`);
+    const layer = layers.find((l) => l.name === name);
+    if (!layer) throw new ConfigError(`${where}: no layer named '${name}'; the layers are ${layers.map((l) => l.name).join(', ')}`);
     return layer;
   }
 
@@ -247,6 +276,8 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
 
   /** Set by a callback (EarlyStopping) to end fit() after the current epoch. */
   stopTraining = false;
+  /** Keras' model.history: the History the last fit() returned, null before any. */
+  history: History | null = null;
   private trainer: Trainer | null = null;
   private compileOptions: CompileOptions | null = null;
 
@@ -302,7 +333,10 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
 
   /** Keras' fit: trains in batches, yielding to the event loop between them; returns the History. */
   fit(x: ModelInputs, y: Targets, options: FitOptions = {}): Promise<History> {
-    return this.compiled('fit').fit(x, y, options);
+    return this.compiled('fit').fit(x, y, options).then((history) => {
+      this.history = history;
+      return history;
+    });
   }
 
   /** Keras' evaluate: the loss and compiled metrics over x, without changing weights. */
@@ -547,128 +581,4 @@ function summaryRow(layer: Layer, graph: Graph, named: (layer: Layer) => string)
   };
 }
 
-/** Model(inputs, outputs, { name }) as the options object; anything else is passed on to be checked. */
-function positionalModelOptions(first: unknown, outputs: unknown, rest: unknown): unknown {
-  const positional = isSymbolic(first) || (Array.isArray(first) && first.length > 0 && first.every(isSymbolic));
-  if (!positional) {
-    if (outputs !== undefined) throw new ConfigError(`Model: expected new Model(inputs, outputs) with symbolic tensors from Input(), or new Model({ inputs, outputs }), received ${String(first)} as the inputs`);
-    return first;
-  }
-  if (rest !== undefined) checkOptionsObject(rest, 'Model: options after the outputs', "{ name: 'my_model' }");
-  if (rest !== undefined) checkKnownKeys(rest, ['name'], 'Model');
-  return { ...(rest as object | undefined), inputs: first, outputs };
-}
-
-export interface ModelOptions {
-  inputs: SymbolicTensor | readonly SymbolicTensor[];
-  outputs: SymbolicTensor | readonly SymbolicTensor[];
-  name?: string;
-}
-
-/**
- * One `T` per symbolic tensor of `Tensors` (a model's inputs or outputs as given): `T` for one tensor
- * or a list of one, a tuple for a list written out, `T | T[]` for a list of a length not known at compile time.
- */
-export type PerSymbolicTensor<Tensors, T> = Tensors extends SymbolicTensor
-  ? T
-  : Tensors extends readonly [SymbolicTensor]
-    ? T
-    : Tensors extends readonly [SymbolicTensor, ...SymbolicTensor[]]
-      ? { -readonly [K in keyof Tensors]: T }
-      : T | T[];
-
-/** What model.input is for these `inputs`: one symbolic tensor, a tuple for a list written out, else either. */
-export type ModelInput<Inputs> = PerSymbolicTensor<Inputs, SymbolicTensor>;
-
-/**
- * What predict returns for these `outputs`: a Tensor for one output, a tuple for a list written
- * out (`[o, h, c]`), `Tensor | Tensor[]` for a list whose length is not known at compile time.
- */
-export type ModelOutput<Outputs> = PerSymbolicTensor<Outputs, Tensor>;
-
-/**
- * Keras' functional Model(inputs, outputs). `O` is the options given, or `P` the outputs given
- * positionally: either types `predict`'s result.
- */
-export class Model<O extends ModelOptions = ModelOptions, P extends ModelOptions['outputs'] | undefined = undefined>
-  extends ModelBase<ModelOutput<[P] extends [undefined] ? O['outputs'] : P>> {
-  private readonly graph: Graph;
-  private savedLayerOrder: Layer[] | null = null;
-
-  // `| readonly []` makes TypeScript read `outputs: [a, b]` as a tuple rather than an array.
-  constructor(options: O & { outputs: O['outputs'] | readonly [] });
-  /** Keras' positional form, `Model(inputs, outputs)`; the outputs type predict() as the options form does. */
-  constructor(inputs: ModelOptions['inputs'], outputs: P | readonly [], options?: { name?: string });
-  constructor(first: (O & { outputs: O['outputs'] | readonly [] }) | ModelOptions['inputs'], positionalOutputs?: P | ModelOptions['outputs'], rest?: { name?: string }) {
-    const options = positionalModelOptions(first, positionalOutputs, rest) as O;
-    checkOptionsObject(options, 'Model', '{ inputs, outputs }');
-    checkKnownKeys(options, ['inputs', 'outputs', 'name'], 'Model');
-    super(options.name, 'functional');
-    const list = (value: unknown, key: string): SymbolicTensor[] => {
-      const items = Array.isArray(value) ? value : [value];
-      if (items.length === 0 || !items.every(isSymbolic)) {
-        throw new ConfigError(`${this.name}: option '${key}' must be a symbolic tensor from Input() or a layer call, or a list of them, received ${String(value)}`);
-      }
-      return items as SymbolicTensor[];
-    };
-    this.graph = new GraphImpl(list(options?.inputs, 'inputs'), list(options?.outputs, 'outputs'), this.name);
-  }
-
-  get layers(): Layer[] {
-    return [...(this.savedLayerOrder ?? this.graph.layers)];
-  }
-
-  get className(): string {
-    return 'Functional';
-  }
-
-  /** A functional model is built by its inputs' shapes. */
-  get built(): boolean {
-    return true;
-  }
-
-  /** Keras' Functional.build: the graph already fixes every shape, so there is nothing to build. */
-  build(inputShape: Shape): void {
-    this.checkNotDisposed('build');
-    this.graph.outputShapesFor(this.graph.inputs.length === 1 ? [inputShape] : this.graph.inputs.map((t) => t.shape));
-  }
-
-  /** The one input's shape, batch axis first; null for a model with several inputs. */
-  override get batchInputShape(): Shape | null {
-    return this.graph.inputs.length === 1 ? this.graph.inputs[0].shape : null;
-  }
-
-  /**
-   * @internal A loaded model keeps the layer order of the file's config: that is the order Keras
-   * had when it saved, and so the order of its get_weights().
-   */
-  useSavedLayerOrder(layers: readonly Layer[]): void {
-    const own = new Set(this.graph.layers);
-    if (layers.length === own.size && layers.every((layer) => own.has(layer))) this.savedLayerOrder = [...layers];
-  }
-
-  /** Keras' model.input: the input given, a list when there are several (see ModelBase.input). */
-  override get input(): ModelInput<O['inputs']> {
-    return super.input as ModelInput<O['inputs']>;
-  }
-
-  /** Keras' model.output: the output given, a list when there are several, typed as predict's result. */
-  override get output(): SymbolicOutput<ModelOutput<[P] extends [undefined] ? O['outputs'] : P>> {
-    return super.output as SymbolicOutput<ModelOutput<[P] extends [undefined] ? O['outputs'] : P>>;
-  }
-
-  /** @internal */
-  protected graphFor(): Graph {
-    return this.graph;
-  }
-
-  /** @internal */
-  protected get isChain(): boolean {
-    return this.graph.isSequentialLike;
-  }
-
-  /** @internal */
-  protected override inputCount(): number {
-    return this.graph.inputs.length;
-  }
-}
+export type { Model, ModelOptions, PerSymbolicTensor, ModelInput, ModelOutput } from './functional.js';

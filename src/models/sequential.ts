@@ -9,6 +9,8 @@ import { Graph } from './graph.js';
 import { ModelBase } from './model.js';
 import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
+// from-config builds models of this module's class; Sequential.fromConfig calls it only once both are loaded.
+import { configMismatch, modelFromConfig, type ModelFromConfigOptions } from './from-config.js';
 
 export interface SequentialOptions {
   name?: string;
@@ -33,6 +35,17 @@ export class Sequential extends ModelBase<Tensor> {
       throw new ConfigError(`${this.name}: option 'layers' must be a list of layers, received ${String(layers)}`);
     }
     for (const layer of layers) this.add(layer);
+  }
+
+  /**
+   * Keras' Sequential.from_config(model.get_config()): the same layers and names, with fresh
+   * weights (the layer list alone, as Keras 2.0 wrote it, too).
+   */
+  static fromConfig(config: Record<string, unknown> | readonly unknown[], options: ModelFromConfigOptions = {}): Sequential {
+    if (typeof config !== 'object' || config === null || (!Array.isArray(config) && ('class_name' in config || 'input_layers' in config))) {
+      throw new ConfigError(`Sequential.fromConfig: expects a Sequential's getConfig() (with its layers list), ${configMismatch(config, "a functional model's config goes to Model.fromConfig")}`);
+    }
+    return modelFromConfig({ class_name: 'Sequential', config }, options) as Sequential;
   }
 
   get layers(): Layer[] {

@@ -2,7 +2,7 @@
 // with Keras 3's behaviour (the names of the hooks, the CSV's columns and number spelling, the
 // checkpoint's filepath formatting and best-value rule).
 import { ConfigError } from '../errors.js';
-import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
+import { checkKnownKeys, checkOptionsObject, keywordFirst } from '../option-keys.js';
 import { isNode, readNodeTextFile, writeNodeTextFile } from '../platform.js';
 import type { Callback, Logs, TrainedModel } from './callbacks.js';
 
@@ -94,7 +94,11 @@ export class CSVLogger implements Callback {
   private keys: string[] | null = null;
   private writeHeader = true;
 
-  constructor(filename: string | URL, options: CSVLoggerOptions = {}) {
+  constructor(filename: string | URL, options?: CSVLoggerOptions);
+  /** Keras' keyword form, CSVLogger(filename='log.csv', append=True). */
+  constructor(options: CSVLoggerOptions & { filename: string | URL });
+  constructor(first: string | URL | (CSVLoggerOptions & { filename: string | URL }), second?: CSVLoggerOptions) {
+    const [filename, options = {}] = keywordFirst(first, second, 'filename', 'CSVLogger');
     if (!(typeof filename === 'string' && filename !== '') && !(filename instanceof URL)) {
       throw new ConfigError(`CSVLogger: filename must be a file path or file: URL, received ${JSON.stringify(filename)}`);
     }
@@ -178,8 +182,12 @@ export class ModelCheckpoint implements Callback {
   private lastBatchSeen = 0;
   private batchesSinceSave = 0;
 
-  constructor(filepath: string, options: ModelCheckpointOptions = {}) {
+  constructor(filepath: string, options?: ModelCheckpointOptions);
+  /** Keras' keyword form, ModelCheckpoint(filepath='best.keras', save_best_only=True). */
+  constructor(options: ModelCheckpointOptions & { filepath: string });
+  constructor(first: string | (ModelCheckpointOptions & { filepath: string }), second?: ModelCheckpointOptions) {
     const where = 'ModelCheckpoint';
+    const [filepath, options = {}] = keywordFirst(first, second, 'filepath', where);
     if (typeof filepath !== 'string' || filepath === '') throw new ConfigError(`${where}: filepath must be a non-empty file path such as 'model-{epoch:02d}.keras', received ${JSON.stringify(filepath)}`);
     checkOptionsObject(options, where, "{ monitor: 'val_loss', saveBestOnly: true }");
     checkKnownKeys(options, CHECKPOINT_KEYS, where);

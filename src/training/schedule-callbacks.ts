@@ -2,7 +2,7 @@
 // ReduceLROnPlateau, with Keras 3's rules (the rate is the optimizer's float32 variable; both add
 // `learning_rate` to the epoch's logs, so History records it).
 import { ConfigError } from '../errors.js';
-import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
+import { checkKnownKeys, checkOptionsObject, keywordFirst } from '../option-keys.js';
 import type { Callback, Logs, TrainedModel } from './callbacks.js';
 
 function optimizerOf(model: TrainedModel | null, where: string): { learningRate: number } {
@@ -27,11 +27,23 @@ export class LearningRateScheduler implements Callback {
   private readonly verbose: boolean;
   private model: TrainedModel | null = null;
 
-  constructor(schedule: LearningRateSchedule, verbose: 0 | 1 = 0) {
+  constructor(schedule: LearningRateSchedule, verbose?: 0 | 1);
+  /** Keras' keyword form, LearningRateScheduler(schedule=fn, verbose=1). */
+  constructor(options: { schedule: LearningRateSchedule; verbose?: 0 | 1 });
+  constructor(first: LearningRateSchedule | { schedule: LearningRateSchedule; verbose?: 0 | 1 }, second?: 0 | 1) {
+    const where = 'LearningRateScheduler';
+    let schedule: unknown = first;
+    let verbose: unknown = second;
+    if (typeof first === 'object' && first !== null) {
+      const [given, rest = {}] = keywordFirst<{ verbose?: unknown }>(first, undefined, 'schedule', where);
+      if (second !== undefined) throw new ConfigError(`${where}: give the schedule first and verbose after it, or one options object { schedule, verbose }, not both`);
+      checkKnownKeys(rest, ['verbose'], where);
+      [schedule, verbose] = [given, rest.verbose];
+    }
     if (typeof schedule !== 'function') {
       throw new ConfigError(`LearningRateScheduler: schedule must be a function (epoch, learningRate) => learningRate, received ${describe(schedule)}`);
     }
-    this.schedule = schedule;
+    this.schedule = schedule as LearningRateSchedule;
     this.verbose = verbosity(verbose, 'LearningRateScheduler');
   }
 

@@ -1,6 +1,7 @@
 // Keras forms a newcomer writes from memory, compiled without casts (issue 13).
 import {
   Dense, EarlyStopping, Embedding, Input, InputLayer, LSTM, Model, Sequential, optimizers, tensor,
+  ModelCheckpoint, LearningRateScheduler, CSVLogger, type History,
   type FitOptions, type Layer, type Tensor, type Verbosity, type SymbolicTensor,
 } from 'wasm-rnn';
 
@@ -53,4 +54,21 @@ const asPlainModel: Model = encoderModel;
 // numpy-like stacking of typed arrays.
 const frames = tensor([[new Float32Array(4), new Float32Array(4)]]);
 
+// get_layer(index=...), Keras' keyword callbacks, model.history, Sequential / Model.from_config.
+const byIndex: Layer = model.getLayer(undefined, 0);
+const byKeyword: Layer = model.getLayer({ index: -1 });
+const byName: Layer = model.getLayer({ name: 'dense' });
+// @ts-expect-error a name or an index, not an index twice
+model.getLayer(0, 1);
+const keywordCallbacks = [
+  new ModelCheckpoint({ filepath: 'best.keras', saveBestOnly: true }),
+  new ModelCheckpoint('ckpt-{epoch:02d}.weights.h5', { saveWeightsOnly: true }),
+  new LearningRateScheduler({ schedule: (epoch: number, lr: number) => lr * 0.9, verbose: 1 }),
+  new CSVLogger({ filename: 'log.csv', append: true }),
+];
+const lastHistory: History | null = model.history;
+const copiedSequential: Sequential = Sequential.fromConfig(model.getConfig());
+const copiedModel: Model = Model.fromConfig(encoderModel.getConfig());
+
+export { byIndex, byKeyword, byName, keywordCallbacks, lastHistory, copiedSequential, copiedModel };
 export { y, named, embedding, legacyInput, sameHead, removed, train, frames, single, hShape, unknownCount, asPlainModel };
