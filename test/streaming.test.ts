@@ -265,4 +265,26 @@ describe('stream memory', () => {
     }
     expect(memoryBytes()).toBe(before);
   });
+
+  it('steps on after the memory grows under it (its views on the old buffer are detached)', () => {
+    const B = 2, T = 6, D = 5, H = 7;
+    const layer = new GRU({ units: H, returnSequences: true, seed: 3 });
+    layer.build([B, T, D]);
+    const x = randomFloats(seededRandom(12), B * T * D);
+    const stream = layer.stream({ batchSize: B });
+    const before = memoryBytes();
+    let big: Dense | null = null;
+    for (let t = 0; t < T; t++) {
+      if (t === 3) {
+        // About 16 MiB of packed weights: more than the memory had free.
+        big = new Dense({ units: 2048, seed: 4 });
+        big.build([1, 2048]);
+        expect(memoryBytes()).toBeGreaterThan(before);
+      }
+      const got = stream.step(frameAt(x, B, T, D, t));
+      expect(Array.from(got), `step ${t}`).toEqual(Array.from(expectedStep(layer.apply(prefix(x, B, T, D, t)) as Tensor, B, t)));
+    }
+    big?.dispose();
+    stream.dispose();
+  });
 });
