@@ -12,6 +12,8 @@ export interface LegacyH5Contents {
   config: unknown;
   kerasVersion: string | undefined;
   backend: string | undefined;
+  /** tf.keras' training_config (a model saved compiled), parsed; undefined when there is none. */
+  trainingConfig: unknown;
   /** False when no layer lists a weight (a model saved before it was built). */
   holdsWeights: boolean;
   weights: WeightSource;
@@ -63,5 +65,16 @@ export function readLegacyH5(reader: Hdf5Reader, file: string): LegacyH5Contents
     unused: () => [...layers].filter(([name, names]) => !taken.has(name) && names.length > 0).map(([name]) => reader.partName(`${WEIGHTS_GROUP}/${name}`)),
   };
   const backend = reader.stringAttr('', 'backend') ?? reader.stringAttr(WEIGHTS_GROUP, 'backend');
-  return { config, kerasVersion, backend, holdsWeights: [...layers.values()].some((names) => names.length > 0), weights };
+  return { config, kerasVersion, backend, trainingConfig: trainingConfigOf(reader), holdsWeights: [...layers.values()].some((names) => names.length > 0), weights };
+}
+
+/** The training_config attribute, parsed; a damaged one is no compile config, not a file the model cannot load from. */
+function trainingConfigOf(reader: Hdf5Reader): unknown {
+  const text = reader.stringAttr('', 'training_config');
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }

@@ -66,11 +66,17 @@ export interface LoadModelOptions {
    * registerLayer's, for this load only.
    */
   customLayers?: Readonly<Record<string, LayerFactory>>;
+  /**
+   * Keras' load_model(compile=True): a model saved compiled (a .keras compile_config, an .h5
+   * training_config) comes back compiled with the same optimizer settings, loss and metrics
+   * (not the optimizer's state, which is not read). Default true; false leaves it uncompiled.
+   */
+  compile?: boolean;
 }
 
 // A record over every key, so that a new LoadModelOptions key cannot be forgotten here.
 const LOAD_MODEL_KEYS: Record<keyof LoadModelOptions, true> = {
-  weights: true, weightFiles: true, kerasVersion: true, wasm: true, signal: true, timeoutMs: true, maxBytes: true, allowCrossOrigin: true, customLayers: true,
+  weights: true, weightFiles: true, kerasVersion: true, wasm: true, signal: true, timeoutMs: true, maxBytes: true, allowCrossOrigin: true, customLayers: true, compile: true,
 };
 
 /** @internal */
@@ -79,8 +85,15 @@ export function checkLoadOptions(options: unknown): LoadModelOptions {
     throw new ConfigError(`loadModel: options must be an object, received ${describe(options)}`);
   }
   const record = options as Record<string, unknown>;
+  // load_model's own keywords that are not spelt as their camelCase forms here.
+  if ('custom_objects' in record || 'customObjects' in record) {
+    throw new ConfigError(`loadModel: unknown option '${'custom_objects' in record ? 'custom_objects' : 'customObjects'}'; Keras' custom_objects is 'customLayers' here, { ClassName: (config) => layer }`);
+  }
+  if ('safe_mode' in record || 'safeMode' in record) {
+    throw new ConfigError(`loadModel: unknown option '${'safe_mode' in record ? 'safe_mode' : 'safeMode'}': a file's code (Lambda layers) is never run here, so there is no unsafe mode to turn off`);
+  }
   checkKnownKeys(record, Object.keys(LOAD_MODEL_KEYS), 'loadModel');
-  const { kerasVersion, signal, timeoutMs, maxBytes, allowCrossOrigin, customLayers } = record;
+  const { kerasVersion, signal, timeoutMs, maxBytes, allowCrossOrigin, customLayers, compile } = record;
   if (customLayers !== undefined) {
     const entries = typeof customLayers === 'object' && customLayers !== null && !Array.isArray(customLayers) ? Object.entries(customLayers) : null;
     const bad = entries?.find(([, factory]) => typeof factory !== 'function');
@@ -99,6 +112,9 @@ export function checkLoadOptions(options: unknown): LoadModelOptions {
   }
   if (maxBytes !== undefined && !(typeof maxBytes === 'number' && maxBytes > 0 && (Number.isSafeInteger(maxBytes) || maxBytes === Infinity))) {
     throw new ConfigError(`loadModel: option 'maxBytes' must be a positive integer (or Infinity), received ${describe(maxBytes)}`);
+  }
+  if (compile !== undefined && typeof compile !== 'boolean') {
+    throw new ConfigError(`loadModel: option 'compile' must be true or false, received ${describe(compile)}`);
   }
   if (allowCrossOrigin !== undefined && typeof allowCrossOrigin !== 'boolean') {
     throw new ConfigError(`loadModel: option 'allowCrossOrigin' must be true or false, received ${describe(allowCrossOrigin)}`);

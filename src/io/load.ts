@@ -21,6 +21,8 @@ import { checkLoadOptions, type LoadModelOptions, type ModelSource } from './loa
 import { ReadLimits } from './read-limits.js';
 import { isTfjsModelJson, readTfjsModel } from './tfjs.js';
 import { assignWeights, orderedWeightSource, type WeightSource } from './weights.js';
+import { compileAsSaved, savedCompileOptions } from './saved-compile.js';
+import type { CompileOptions } from '../training/trainer.js';
 
 /** What a file yields before the model is built. */
 interface Contents {
@@ -36,6 +38,8 @@ interface Contents {
   /** False when the file holds no weight tensor at all; undefined when the format cannot say. */
   holdsWeights?: boolean;
   weights(model: ModelBase, order: readonly string[]): WeightSource;
+  /** The compile options the file was saved with, or null when it was saved uncompiled. */
+  compileOptions: CompileOptions | null;
 }
 
 /**
@@ -65,6 +69,7 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
       const theano = contents.backend === 'theano';
       unlessUnbuilt(contents, () => assignWeights(model, keras1 || theano ? legacyWeightSource(stored, { keras1, theano }) : stored, order));
       restoreInitializers(model.layers, contents.config);
+      if (checked.compile !== false && contents.compileOptions) compileAsSaved(model, contents.compileOptions);
       limits.check();
     } catch (error) {
       disposeLayers(model.layers);
@@ -101,12 +106,15 @@ async function readContents(input: ReadSource, options: LoadModelOptions, limits
   const format = sniffFormat(bytes);
   if (format === 'keras-zip') {
     const archive = readKerasArchive(bytes, file, limits);
-    return { ...archive, configLocation: { file, part: 'config.json' }, defaultVersion: 3 };
+    return { ...archive, configLocation: { file, part: 'config.json' }, defaultVersion: 3, compileOptions: savedCompileOptions(isObject(archive.config) ? archive.config.compile_config : null, 'keras3') };
   }
   if (format === 'hdf5') {
     const reader = Hdf5Reader.open(bytes, { file });
     const legacy = readLegacyH5(reader, file);
-    return { ...legacy, weights: () => legacy.weights, configLocation: { file, part: 'model_config' }, defaultVersion: 2, weightBytes: bytes.length };
+    return {
+      ...legacy, weights: () => legacy.weights, configLocation: { file, part: 'model_config' }, defaultVersion: 2, weightBytes: bytes.length,
+      compileOptions: savedCompileOptions(legacy.trainingConfig, 'training_config'),
+    };
   }
   if (format === 'json') return jsonContents(parseJsonText(decodeUtf8(bytes, file, 'JSON'), file), input, options, limits);
   throw new ModelFileError(
@@ -121,7 +129,7 @@ async function jsonContents(json: unknown, input: ReadSource, options: LoadModel
   if (!isObject(json)) throw new ModelFileError('is JSON but not a Keras or TF.js model (expected an object)', { file });
   if (isTfjsModelJson(json)) {
     const tfjs = await readTfjsModel(json, file, options.weightFiles, input.sibling, limits);
-    return { ...tfjs, configLocation: { file, part: 'modelTopology' }, defaultVersion: 2 };
+    return { ...tfjs, configLocation: { file, part: 'modelTopology' }, defaultVersion: 2, compileOptions: null };
   }
   if (typeof json.class_name !== 'string' || !('config' in json)) {
     throw new ModelFileError('is JSON but not a Keras model: expected model.to_json() ({ class_name, config }) or a TF.js model.json ({ modelTopology, weightsManifest })', { file });
@@ -155,6 +163,7 @@ async function jsonContents(json: unknown, input: ReadSource, options: LoadModel
     defaultVersion: 3,
     weightBytes: tensors.reduce((sum, t) => sum + 4 * t.size, 0),
     weights: () => orderedWeightSource(file, entries, (layer: Layer) => `options.weights (weights of ${layer.name})`),
+    compileOptions: savedCompileOptions(json.compile_config, 'keras3'),
   };
 }
 

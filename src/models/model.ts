@@ -281,10 +281,14 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
   private trainer: Trainer | null = null;
   private compileOptions: CompileOptions | null = null;
 
+  /** @internal Why loadModel left the model uncompiled though its file holds a compile config. */
+  savedCompileProblem: string | null = null;
+
   /** Keras' model.compile({ optimizer, loss, metrics }). A model with a layer that cannot train compiles (for evaluate); fit, trainOnBatch and computeGradients then throw a ConfigError naming it. */
   compile(options: CompileOptions): void {
     this.trainer = new Trainer(this, options);
     this.compileOptions = options;
+    this.savedCompileProblem = null;
   }
 
   /** @internal Keras 3's get_compile_config(), or null when the model is not compiled. */
@@ -322,7 +326,10 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
   }
 
   private compiled(what: string): Trainer {
-    if (!this.trainer) throw new ConfigError(`${this.name}: ${what} needs compile({ optimizer, loss }) first`);
+    if (!this.trainer) {
+      const saved = this.savedCompileProblem === null ? '' : `; the file's compile config could not be used (${this.savedCompileProblem})`;
+      throw new ConfigError(`${this.name}: ${what} needs compile({ optimizer, loss }) first${saved}`);
+    }
     return this.trainer;
   }
 
