@@ -20,10 +20,19 @@
 //   OP_SOFTMAX    x, rows, cols: softmax over each row of x in place (a grouped Conv1D's
 //                 groups side by side, as predict softmaxes its output rows)
 //   OP_MERGE, OP_AFFINE, OP_LAYER_NORM, OP_ACTIVATION, OP_TIME_POOL: see assembly/frame_ops.ts
+//   OP_CONV       geom, x, packed, out, filters, scratch, act (ACT_*, or -1 for softmax): one
+//                 conv_forward over the B samples of the frame (assembly/conv.ts), then act
+//   OP_POOL       geom, x, out, mode (POOL_*): pool_forward over the B samples of the frame
+//   OP_PERMUTE    x, rows, width, index (i32 per output value), out: out row r, value i =
+//                 x row r, value index[i] (Permute within a frame)
+//   OP_CONV_LSTM  run: a ConvLSTM run descriptor (assembly/conv_lstm.ts) with T = 1, h0 = hOut
+//                 and c0 = cOut (the stream's state buffers)
 import { f32_gemm } from "./gemm";
 import { f32_softmax_rows, f32_vactivate } from "./activations";
 import { f32_copy_rows, recurrent_run } from "./sequence";
 import { frame_activation, frame_affine, frame_layer_norm, frame_merge, frame_time_pool } from "./frame_ops";
+import { conv_forward, pool_forward, CONV_OUT } from "./conv";
+import { conv_lstm_run } from "./conv_lstm";
 
 export const STREAM_OP_RECURRENT: i32 = 1;
 export const STREAM_OP_DENSE: i32 = 2;
@@ -38,6 +47,10 @@ export const STREAM_OP_ACTIVATION: i32 = 10;
 export const STREAM_OP_MASK_ALL: i32 = 11;
 export const STREAM_OP_TIME_POOL: i32 = 12;
 export const STREAM_OP_SOFTMAX: i32 = 13;
+export const STREAM_OP_CONV: i32 = 14;
+export const STREAM_OP_POOL: i32 = 15;
+export const STREAM_OP_PERMUTE: i32 = 16;
+export const STREAM_OP_CONV_LSTM: i32 = 17;
 /** Words before an op's operands: opcode, op length. */
 export const STREAM_OP_HEADER_WORDS: i32 = 2;
 
@@ -73,6 +86,10 @@ export function stream_step(program: usize): void {
       case STREAM_OP_ACTIVATION: frame_activation(op, STREAM_OP_HEADER_WORDS); break;
       case STREAM_OP_TIME_POOL: frame_time_pool(op, STREAM_OP_HEADER_WORDS); break;
       case STREAM_OP_SOFTMAX: f32_softmax_rows(pointer(op, 0), operand(op, 1), operand(op, 2), operand(op, 2)); break;
+      case STREAM_OP_CONV: conv(op); break;
+      case STREAM_OP_POOL: pool_forward(pointer(op, 0), pointer(op, 1), pointer(op, 2), operand(op, 3)); break;
+      case STREAM_OP_PERMUTE: permute(op); break;
+      case STREAM_OP_CONV_LSTM: conv_lstm_run(pointer(op, 0)); break;
     }
     op += <usize>load<i32>(op + 4) << 2;
   }
@@ -94,6 +111,34 @@ function dense(op: usize): void {
   if (act < 0) f32_softmax_rows(wide, rows, N, Np);
   else f32_vactivate(wide, wide, rows * Np, act);
   if (wide != out) f32_copy_rows(out, N, wide, Np, rows, N);
+}
+
+// The same convolution and activation as src/kernels/conv.ts runConv.
+function conv(op: usize): void {
+  const geom = pointer(op, 0);
+  const out = pointer(op, 3);
+  const F = operand(op, 4);
+  const act = operand(op, 6);
+  conv_forward(geom, pointer(op, 1), pointer(op, 2), out, F, false, pointer(op, 5));
+  const rows = load<i32>(geom) * load<i32>(geom + (<usize>CONV_OUT << 2)) * load<i32>(geom + (<usize>(CONV_OUT + 1) << 2)) * load<i32>(geom + (<usize>(CONV_OUT + 2) << 2));
+  if (act < 0) f32_softmax_rows(out, rows, F, F);
+  else f32_vactivate(out, out, rows * F, act);
+}
+
+function permute(op: usize): void {
+  const x = pointer(op, 0);
+  const rows = operand(op, 1);
+  const width = operand(op, 2);
+  const index = pointer(op, 3);
+  const out = pointer(op, 4);
+  const rowBytes = <usize>width << 2;
+  for (let r = 0; r < rows; r++) {
+    const from = x + <usize>r * rowBytes;
+    const to = out + <usize>r * rowBytes;
+    for (let i = 0; i < width; i++) {
+      store<f32>(to + (<usize>i << 2), load<f32>(from + (<usize>load<i32>(index + (<usize>i << 2)) << 2)));
+    }
+  }
 }
 
 function gather(op: usize): void {

@@ -5,28 +5,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   Activation, BatchNormalization, ConfigError, Concatenate, Dense, Dropout, GRU, Input, LayerNormalization, LSTM, Masking, Model,
-  RepeatVector, Sequential, TimeDistributed, ready, tensor, type Layer,
+  RepeatVector, Sequential, TimeDistributed, ready, tensor,
 } from '../dist/index.js';
 import { expectError } from './expect-error.js';
 import { testKernelVariant } from './kernel-variant.js';
 import { randomFloats, seededRandom } from './random.js';
-import { expectMatchesAroundReset } from './stream-prefix.js';
+import { expectMatchesAroundReset, randomize } from './stream-prefix.js';
 
 beforeAll(async () => {
   await ready({ kernels: testKernelVariant() });
 });
-
-/** Random weights for every layer of `layers` (BatchNormalization's variances kept positive). */
-function randomize(layers: readonly Layer[], seed: number): void {
-  const random = seededRandom(seed);
-  for (const layer of layers) {
-    layer.setWeights(layer.getWeights().map((w, i) => {
-      const data = randomFloats(random, w.size, 1.2);
-      if (layer instanceof BatchNormalization && i === 3) data.forEach((v, j) => { data[j] = Math.abs(v) + 0.1; });
-      return tensor(data, [...w.shape]);
-    }));
-  }
-}
 
 describe('TimeDistributed(model) streams, bit for bit with predict on every prefix', () => {
   it('a per-frame Sequential (Dense, Dropout, BatchNormalization, Activation, Dense) before an LSTM', () => {

@@ -17,6 +17,7 @@ const RUN_FIELDS = [
   'h0', 'c0', 'out', 'hOut', 'cOut', 'pre', 'step', 'h', 'c', 'convScratch',
 ] as const;
 export const CONV_LSTM_WORDS = RUN_FIELDS.length;
+export type ConvLstmRunFields = Record<(typeof RUN_FIELDS)[number], number>;
 
 export interface PackedConvLstmWeights {
   readonly input: PackedConvWeights;
@@ -89,6 +90,25 @@ export interface ConvLstmResult {
   c: Float32Array;
 }
 
+/** The input convolution over the B*T frames and the recurrent one over the B states ('same', stride 1), 4*Fp filters each. */
+export function convLstmGeometries(frame: ConvGeometry, B: number, T: number, F: number): { input: ConvGeometry; recurrent: ConvGeometry } {
+  const Fp = paddedUnits(F);
+  return {
+    input: { ...frame, samples: B * T, filters: 4 * Fp, groups: 1 },
+    recurrent: {
+      samples: B, input: frame.output, channels: Fp, output: frame.output, filters: 4 * Fp, groups: 1,
+      kernel: frame.kernel, strides: [1, 1, 1], dilations: [1, 1, 1],
+      // TensorFlow's 'same' at stride 1: (k - 1) / 2 before, the rest after.
+      padBefore: frame.kernel.map((k) => Math.floor((k - 1) / 2)) as unknown as Extents3,
+    },
+  };
+}
+
+/** The run descriptor's words from its fields. */
+export function convLstmRunWords(fields: ConvLstmRunFields): number[] {
+  return RUN_FIELDS.map((field) => fields[field]);
+}
+
 /** Runs the whole sequence x (batch, steps, ...spatial, C) through one conv_lstm_run call. */
 export function runConvLstm(weights: PackedConvLstmWeights, x: Float32Array, call: ConvLstmCall, what: Describe): ConvLstmResult {
   const { instance } = weights.input;
@@ -96,13 +116,7 @@ export function runConvLstm(weights: PackedConvLstmWeights, x: Float32Array, cal
   const T = call.steps;
   const F = weights.filters;
   const Fp = paddedUnits(F);
-  const input: ConvGeometry = { ...call.frame, samples: B * T, filters: 4 * Fp, groups: 1 };
-  const recurrent: ConvGeometry = {
-    samples: B, input: call.frame.output, channels: Fp, output: call.frame.output, filters: 4 * Fp, groups: 1,
-    kernel: call.frame.kernel, strides: [1, 1, 1], dilations: [1, 1, 1],
-    // TensorFlow's 'same' at stride 1: (k - 1) / 2 before, the rest after.
-    padBefore: call.frame.kernel.map((k) => Math.floor((k - 1) / 2)) as unknown as Extents3,
-  };
+  const { input, recurrent } = convLstmGeometries(call.frame, B, T, F);
   const P = outputRows(recurrent) / Math.max(B, 1);
   const xFloats = floatBytes([B * T, ...call.frame.input, call.frame.channels], what) / 4;
   const outputFloats = floatBytes([B, call.returnSequences ? T : 1, P, F], what) / 4;
@@ -115,7 +129,7 @@ export function runConvLstm(weights: PackedConvLstmWeights, x: Float32Array, cal
   checkAddressSpace(buffers, what, instance);
   return withKernelSession(instance, (session) => {
     const { exports } = session;
-    const fields: Record<(typeof RUN_FIELDS)[number], number> = {
+    const fields: ConvLstmRunFields = {
       B, T, F, Fp, act: call.activation, ract: call.recurrentActivation,
       flags: (call.returnSequences ? ConvLstmFlag.returnSequences : 0) | (call.goBackwards ? ConvLstmFlag.goBackwards : 0),
       x: session.upload(x, xFloats),
@@ -135,7 +149,7 @@ export function runConvLstm(weights: PackedConvLstmWeights, x: Float32Array, cal
       convScratch: session.alloc(buffers[8]),
     };
     const descriptor = session.alloc(CONV_LSTM_WORDS * 4);
-    new Int32Array(exports.memory.buffer, descriptor, CONV_LSTM_WORDS).set(RUN_FIELDS.map((field) => fields[field]));
+    new Int32Array(exports.memory.buffer, descriptor, CONV_LSTM_WORDS).set(convLstmRunWords(fields));
     exports.conv_lstm_run(descriptor);
     return {
       output: session.download(fields.out, outputFloats),

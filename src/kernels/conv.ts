@@ -129,7 +129,12 @@ export function releaseConvWeights(weights: PackedConvWeights): void {
 /** Writes the geometry block into a session buffer and returns its address. */
 export function writeGeometry(session: KernelSession, g: ConvGeometry): number {
   const ptr = session.alloc(CONV.WORDS * 4);
-  const words = new Int32Array(session.exports.memory.buffer, ptr, CONV.WORDS);
+  fillGeometry(new Int32Array(session.exports.memory.buffer, ptr, CONV.WORDS), g);
+  return ptr;
+}
+
+/** The geometry block's CONV.WORDS words (a stream keeps its own copy). */
+export function fillGeometry(words: Int32Array, g: ConvGeometry): void {
   words[CONV.N] = g.samples;
   words.set(g.input, CONV.IN);
   words[CONV.CHANNELS] = g.channels;
@@ -140,7 +145,6 @@ export function writeGeometry(session: KernelSession, g: ConvGeometry): number {
   words.set(g.strides, CONV.STRIDES);
   words.set(g.dilations, CONV.DILATIONS);
   words.set(g.padBefore, CONV.PAD);
-  return ptr;
 }
 
 /** out (samples, ...output, F) = act(x ⋆ kernel + bias); x (samples, ...input, C) row-major. */

@@ -3,6 +3,8 @@
 // runs. Everything here is built when a stream opens; nothing runs per frame.
 import { RuntimeError } from '../errors.js';
 import type { CellSpec } from './cells.js';
+import { CONV, convScratchBytes, fillGeometry, outputRows, packConvWeights, releaseConvWeights, type ConvGeometry } from './conv.js';
+import { CONV_LSTM_WORDS, convLstmGeometries, convLstmRunWords, packConvLstmWeights, releaseConvLstmWeights } from './conv-lstm.js';
 import { packDenseWeights, releaseDenseWeights, type DenseOutput } from './dense.js';
 import { ActivationId } from './ids.js';
 import type { KernelInstance } from './instance.js';
@@ -12,7 +14,8 @@ import { FLAG, runDescriptorWords, writeRunDescriptor } from './run-descriptor.j
 /** The host's copy of the opcodes (test/kernels-abi.test.ts checks them against the module). */
 export const STREAM_OP = {
   RECURRENT: 1, DENSE: 2, GATHER: 3, MASKING: 4, COPY_ROWS: 5, MASK_ANY: 6,
-  MERGE: 7, AFFINE: 8, LAYER_NORM: 9, ACTIVATION: 10, MASK_ALL: 11, TIME_POOL: 12, SOFTMAX: 13, HEADER_WORDS: 2,
+  MERGE: 7, AFFINE: 8, LAYER_NORM: 9, ACTIVATION: 10, MASK_ALL: 11, TIME_POOL: 12, SOFTMAX: 13,
+  CONV: 14, POOL: 15, PERMUTE: 16, CONV_LSTM: 17, HEADER_WORDS: 2,
 } as const;
 
 /** Bit 0 of a packed matrix pointer: interleaved for one-row products (assembly/gemm.ts; test/kernels-abi.test.ts checks it). */
@@ -80,6 +83,8 @@ export class StreamProgramBuilder {
   private readonly frameMasks = new Set<number>();
   /** A word the stream sets once step() is given a mask (0 until an op needs it). */
   maskGiven = 0;
+  /** A layer that cannot keep a masked row's states (a ConvLSTM), which step() then refuses a mask for. */
+  unmaskable: string | null = null;
   private readonly ops: number[][] = [];
 
   constructor(instance: KernelInstance, batch: number) {
@@ -174,12 +179,12 @@ export class StreamProgramBuilder {
   }
 
   /**
-   * For a stream of one row: interleaves packed (K, N) matrices in place for f32_gemm's one-row
-   * product, which streams them fastest, and returns the pointer tag that says so
-   * (PACKED_INTERLEAVED); 0 (the panels as packed) for more rows.
+   * For a product of one row (a stream of one row, one position per frame): interleaves packed
+   * (K, N) matrices in place for f32_gemm's one-row product, which streams them fastest, and
+   * returns the pointer tag that says so (PACKED_INTERLEAVED); 0 (the panels as packed) for more rows.
    */
-  private interleave(matrices: readonly (readonly [ptr: number, K: number, N: number])[]): number {
-    if (this.batch !== 1) return 0;
+  private interleave(matrices: readonly (readonly [ptr: number, K: number, N: number])[], rows = this.batch): number {
+    if (rows !== 1) return 0;
     const { exports, heap } = this.instance;
     const scratch = heap.alloc((Math.max(...matrices.map(([, K]) => K)) + 1) * 128);
     try {
@@ -190,20 +195,97 @@ export class StreamProgramBuilder {
     return PACKED_INTERLEAVED;
   }
 
-  /** Dense (or TimeDistributed(Dense)) on one frame's rows. */
-  dense(inputDim: number, units: number, kernel: Float32Array, bias: Float32Array | null, activation: DenseOutput, x: StreamValue): StreamValue {
-    const { instance, batch: B } = this;
-    if (x.width !== inputDim) throw new RuntimeError(`stream: a Dense of ${inputDim} input features was given ${x.width}`);
+  /** Dense (or TimeDistributed(Dense)) on one frame's rows: each row's `positions` vectors of inputDim features (a Dense on the last axis). */
+  dense(inputDim: number, units: number, kernel: Float32Array, bias: Float32Array | null, activation: DenseOutput, x: StreamValue, positions = 1): StreamValue {
+    const { instance } = this;
+    if (x.width !== inputDim * positions) throw new RuntimeError(`stream: a Dense of ${inputDim} input features at ${positions} positions was given ${x.width}`);
+    const rows = this.batch * positions;
     const packed = packDenseWeights(instance, inputDim, units, kernel, bias);
     this.memory.release.push(() => releaseDenseWeights(packed));
     const Np = packed.paddedUnits;
-    const tag = this.interleave([[packed.packed, inputDim, Np]]);
-    const output = this.value(units);
-    const wide = Np === units ? output.ptr : this.alloc(B * Np * 4);
-    const packA = this.alloc(instance.exports.f32_gemm_pack_bytes(B, inputDim));
+    const tag = this.interleave([[packed.packed, inputDim, Np]], rows);
+    const output = this.value(units * positions);
+    const wide = Np === units ? output.ptr : this.alloc(rows * Np * 4);
+    const packA = this.alloc(instance.exports.f32_gemm_pack_bytes(rows, inputDim));
     const act = activation === 'softmax' ? -1 : activation.elementwise;
-    this.ops.push([STREAM_OP.DENSE, x.ptr, B, inputDim, packed.packed + tag, Np, units, output.ptr, act, packA, wide]);
+    this.ops.push([STREAM_OP.DENSE, x.ptr, rows, inputDim, packed.packed + tag, Np, units, output.ptr, act, packA, wide]);
     return output;
+  }
+
+  /** A geometry block of the stream's own. */
+  private geometry(g: ConvGeometry): number {
+    const ptr = this.alloc(CONV.WORDS * 4);
+    fillGeometry(new Int32Array(this.instance.heap.buffer, ptr, CONV.WORDS), g);
+    return ptr;
+  }
+
+  /**
+   * A convolution of each row's frame (one sample per row; `g` for one sample): predict's
+   * conv_forward and activation, on the stream's own packing of the Keras kernel and bias.
+   */
+  conv(x: StreamValue, g: ConvGeometry, kernel: Float32Array, bias: Float32Array | null, activation: DenseOutput): StreamValue {
+    const geometry: ConvGeometry = { ...g, samples: this.batch };
+    const perRow = (e: readonly number[]) => e[0] * e[1] * e[2];
+    if (x.width !== perRow(g.input) * g.channels) throw new RuntimeError(`stream: a convolution of ${perRow(g.input) * g.channels} values per frame was given ${x.width}`);
+    const what = () => `stream: a convolution of ${g.channels} channels and ${g.filters} filters`;
+    const packed = packConvWeights(this.instance, geometry, kernel, bias, what);
+    this.memory.release.push(() => releaseConvWeights(packed));
+    const output = this.value(perRow(g.output) * g.filters);
+    const scratch = this.alloc(convScratchBytes(geometry, what));
+    const act = activation === 'softmax' ? -1 : activation.elementwise;
+    this.ops.push([STREAM_OP.CONV, this.geometry(geometry), x.ptr, packed.packed, output.ptr, g.filters, scratch, act]);
+    return output;
+  }
+
+  /** Max or average pooling (assembly/conv.ts POOL_*) of each row's frame; `g` for one sample. */
+  pool(x: StreamValue, g: ConvGeometry, mode: number): StreamValue {
+    const geometry: ConvGeometry = { ...g, samples: this.batch };
+    const output = this.value(outputRows({ ...g, samples: 1 }) * g.channels);
+    this.ops.push([STREAM_OP.POOL, this.geometry(geometry), x.ptr, output.ptr, mode]);
+    return output;
+  }
+
+  /** out value i of each row = x value index[i] of that row (Permute within a frame). */
+  permute(x: StreamValue, index: readonly number[]): StreamValue {
+    const table = this.alloc(index.length * 4);
+    new Int32Array(this.instance.heap.buffer, table, index.length).set(index);
+    const output = this.value(x.width);
+    this.ops.push([STREAM_OP.PERMUTE, x.ptr, this.batch, x.width, table, output.ptr]);
+    return output;
+  }
+
+  /**
+   * One step of a ConvLSTM on each row's frame: conv_lstm_run with T = 1 from and into the
+   * stream's states h and c (B*P, F each). `frame` is the input convolution of one frame.
+   */
+  convLstm(
+    x: StreamValue, frame: ConvGeometry, filters: number, weights: readonly [Float32Array, Float32Array, Float32Array | null],
+    activation: number, recurrentActivation: number,
+  ): { output: StreamValue; states: StreamValue[] } {
+    const B = this.batch;
+    const F = filters;
+    const Fp = paddedUnits(F);
+    const what = () => `stream: a ConvLSTM of ${frame.channels} channels and ${F} filters`;
+    const packed = packConvLstmWeights(this.instance, frame.kernel, frame.channels, F, weights[0], weights[1], weights[2], what);
+    this.memory.release.push(() => releaseConvLstmWeights(packed));
+    const { input, recurrent } = convLstmGeometries(frame, B, 1, F);
+    const P = outputRows({ ...frame, samples: 1 });
+    const h = this.value(P * F);
+    const c = this.value(P * F);
+    for (const state of [h, c]) this.states.push({ ptr: state.ptr, floats: B * P * F });
+    const output = this.value(P * F);
+    const descriptor = this.alloc(CONV_LSTM_WORDS * 4);
+    const words = convLstmRunWords({
+      B, T: 1, F, Fp, act: activation, ract: recurrentActivation, flags: 0, x: x.ptr,
+      inputGeometry: this.geometry(input), kernel: packed.input.packed, recurrentGeometry: this.geometry(recurrent), recurrent: packed.recurrent.packed,
+      // The run copies the starting states into its scratch first and the final ones out last.
+      h0: h.ptr, c0: c.ptr, out: output.ptr, hOut: h.ptr, cOut: c.ptr,
+      pre: this.alloc(B * P * 4 * Fp * 4), step: this.alloc(B * P * 4 * Fp * 4), h: this.alloc(B * P * Fp * 4), c: this.alloc(B * P * Fp * 4),
+      convScratch: this.alloc(Math.max(convScratchBytes(input, what), convScratchBytes(recurrent, what))),
+    });
+    new Int32Array(this.instance.heap.buffer, descriptor, CONV_LSTM_WORDS).set(words);
+    this.ops.push([STREAM_OP.CONV_LSTM, descriptor]);
+    return { output, states: [h, c] };
   }
 
   /**
@@ -265,14 +347,16 @@ export class StreamProgramBuilder {
     return { output, mask };
   }
 
-  /** The values side by side on the feature axis. */
-  concat(values: readonly StreamValue[]): StreamValue {
+  /** The values side by side: each row is `blocks` blocks (positions of a frame), every value's block in turn. */
+  concat(values: readonly StreamValue[], blocks = 1): StreamValue {
     const width = values.reduce((sum, v) => sum + v.width, 0);
     const output = this.value(width);
+    const rows = this.batch * blocks;
     let column = 0;
     for (const v of values) {
-      this.ops.push([STREAM_OP.COPY_ROWS, output.ptr + column * 4, width, v.ptr, v.width, this.batch, v.width]);
-      column += v.width;
+      const part = v.width / blocks;
+      this.ops.push([STREAM_OP.COPY_ROWS, output.ptr + column * 4, width / blocks, v.ptr, part, rows, part]);
+      column += part;
     }
     return output;
   }
@@ -308,17 +392,19 @@ export class StreamProgramBuilder {
 
   /** out = x * scale + shift per feature, in float64 (BatchNormalization at inference). */
   affine(x: StreamValue, scale: Float64Array, shift: Float64Array): StreamValue {
-    const params = this.alloc(2 * x.width * 8);
-    const view = new Float64Array(this.instance.heap.buffer, params, 2 * x.width);
+    const C = scale.length;
+    const params = this.alloc(2 * C * 8);
+    const view = new Float64Array(this.instance.heap.buffer, params, 2 * C);
     view.set(scale, 0);
-    view.set(shift, x.width);
+    view.set(shift, C);
     const output = this.value(x.width);
-    this.ops.push([STREAM_OP.AFFINE, x.ptr, this.batch, x.width, params, params + x.width * 8, output.ptr]);
+    // Each row's frame is x.width / C positions of C features.
+    this.ops.push([STREAM_OP.AFFINE, x.ptr, this.batch * (x.width / C), C, params, params + C * 8, output.ptr]);
     return output;
   }
 
-  /** LayerNormalization over each row's features; gamma and beta may be absent. */
-  layerNorm(x: StreamValue, gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, rmsScaling: boolean): StreamValue {
+  /** LayerNormalization over each `features` values of a row (the last axis); gamma and beta may be absent. */
+  layerNorm(x: StreamValue, gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, rmsScaling: boolean, features = x.width): StreamValue {
     const copy = (data: Float32Array | null) => {
       if (!data) return 0;
       const ptr = this.alloc(data.byteLength);
@@ -329,17 +415,22 @@ export class StreamProgramBuilder {
     const bits = new DataView(new ArrayBuffer(8));
     bits.setFloat64(0, epsilon, true);
     this.ops.push([
-      STREAM_OP.LAYER_NORM, x.ptr, this.batch, x.width, copy(gamma), copy(beta),
+      STREAM_OP.LAYER_NORM, x.ptr, this.batch * (x.width / features), features, copy(gamma), copy(beta),
       bits.getInt32(0, true), bits.getInt32(4, true), rmsScaling ? 1 : 0, output.ptr,
     ]);
     return output;
   }
 
   /** A Keras activation (kerasActivationKind) on every value, as predict applies it; softmaxes over each row. */
-  activation(x: StreamValue, kind: number): StreamValue {
+  activation(x: StreamValue, kind: number, lastAxis = x.width): StreamValue {
     const output = this.value(x.width);
-    this.ops.push([STREAM_OP.ACTIVATION, x.ptr, this.batch * x.width, kind, output.ptr, x.width]);
+    this.ops.push([STREAM_OP.ACTIVATION, x.ptr, this.batch * x.width, kind, output.ptr, lastAxis]);
     return output;
+  }
+
+  /** Whether `mask` is the stream's per-frame mask (or made from it alone), not a Keras mask of a layer. */
+  isFrameMask(mask: StreamMask): boolean {
+    return this.frameMasks.has(mask);
   }
 
   /** A mask combined from per-frame masks alone is one too. */

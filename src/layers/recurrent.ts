@@ -473,8 +473,8 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
       const mask = builder.mask();
       const { output } = builder.recurrent(spec, x, mask);
       return {
-        inputs: [{ value: x, ids: null, mask }], outputs: [output],
-        states: this.stateNames.map((state) => ({ layer: this.name, state })), units: this.stateNames.map(() => this.units),
+        inputs: [{ value: x, ids: null, mask, frame: [spec.inputDim] }], outputs: [output],
+        states: this.stateNames.map((state) => ({ layer: this.name, state })), stateShapes: this.stateNames.map(() => [this.units]),
       };
     });
   }

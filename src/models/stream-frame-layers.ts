@@ -20,6 +20,8 @@ export interface FrameValue {
   value: StreamValue;
   mask: StreamMask;
   sequence: boolean;
+  /** The shape of each row's values: no batch axis, and no time axis where `sequence` is true. */
+  frame: readonly number[];
   /** The frame's integer ids, which only an Embedding reads. */
   ids?: boolean;
 }
@@ -47,7 +49,7 @@ export function frameLayerOps(builder: StreamProgramBuilder | null, layer: Layer
   if (layer instanceof Activation) {
     const kind = kerasActivationKind(layer.activation, layer.kerasVersion);
     if (!builder || kind === null) return builder ? [x] : [];
-    return [{ ...x, value: builder.activation(x.value, kind) }];
+    return [{ ...x, value: builder.activation(x.value, kind, x.frame[x.frame.length - 1]) }];
   }
   if (layer instanceof BatchNormalization) {
     featureAxisOnly(layer, layer.axis, rank);
@@ -61,7 +63,7 @@ export function frameLayerOps(builder: StreamProgramBuilder | null, layer: Layer
     const weights = builtWeights(layer, layer.scale || layer.rmsScaling || (layer.center && !layer.rmsScaling));
     const gamma = layer.scale || layer.rmsScaling ? weights[0] : null;
     const beta = layer.center && !layer.rmsScaling ? weights[gamma ? 1 : 0] : null;
-    return [{ ...x, value: builder.layerNorm(x.value, gamma, beta, layer.epsilon, layer.rmsScaling) }];
+    return [{ ...x, value: builder.layerNorm(x.value, gamma, beta, layer.epsilon, layer.rmsScaling, x.frame[x.frame.length - 1]) }];
   }
   if (layer instanceof Merge) return builder ? [merge(builder, layer, args)] : [];
   return builder ? [x] : [];
@@ -86,6 +88,10 @@ function merge(builder: StreamProgramBuilder, layer: Merge, args: readonly Frame
   if (args.some((a) => a.sequence !== args[0].sequence)) {
     throw new ConfigError(`${layer.name}: ${layer.className} of a sequence and a value with no time axis (broadcast over every step) cannot stream`);
   }
+  const shaped = args.find((a) => a.frame.length > 1);
+  if (shaped && args.some((a) => a.frame.length !== shaped.frame.length || a.frame.some((d, i) => d !== shaped.frame[i]))) {
+    throw new ConfigError(`${layer.name}: ${layer.className} of frames of shapes ${args.map((a) => JSON.stringify(a.frame)).join(' and ')} broadcasts within a frame; a stream merges frames of one shape, or of features with 1 feature broadcast`);
+  }
   const width = Math.max(...args.map((a) => a.value.width));
   const misfit = args.find((a) => a.value.width !== width && a.value.width !== 1);
   if (misfit) {
@@ -96,5 +102,5 @@ function merge(builder: StreamProgramBuilder, layer: Merge, args: readonly Frame
   const masks = args.map((a) => a.mask);
   // Keras 3: a mask only when every input has one (their OR); tf.keras 2: the AND of those given.
   const mask = layer.kerasVersion === 3 ? (masks.every((m) => m !== 0) ? builder.maskAny(masks) : 0) : builder.maskAll(masks);
-  return { value, mask, sequence: args[0].sequence };
+  return { value, mask, sequence: args[0].sequence, frame: shaped ? shaped.frame : [width] };
 }

@@ -18,6 +18,8 @@ import type { Layer } from '../layers/layer.js';
 import { Masking } from '../layers/masking.js';
 import { RecurrentLayer } from '../layers/recurrent.js';
 import { TimeDistributed } from '../layers/time-distributed.js';
+import { ConvLSTM } from '../layers/conv-lstm.js';
+import { SAMPLE_LAYER_NAMES, isSampleLayer, sampleLayerOps } from './stream-sample-layers.js';
 import { openStream, streamBatchSize, type Stream, type StreamInput, type StreamOptions, type StreamStateLabel } from '../streaming/stream.js';
 import { FRAME_LAYER_NAMES, frameLayerOps, isFrameLayer, isSingleFrameLayer, type FrameValue } from './stream-frame-layers.js';
 import type { Graph } from './graph.js';
@@ -29,23 +31,24 @@ export function openModelStream(graph: Graph, modelName: string, options: Stream
   const idInputs = graph.inputs.map((input) => {
     const consumers = graph.nodes.filter((node) => node.inputs.includes(input));
     const ids = input.shape.length === 2 && consumers.length > 0 && consumers.every((node) => node.layer instanceof Embedding);
-    if (!ids && (input.shape.length !== 3 || input.shape[2] === null)) {
-      throw new ConfigError(`${modelName}: a stream takes frames of a sequence, (batch, timesteps, features) with known features or (batch, timesteps) ids into an Embedding; the input ${input.layer.name} has shape ${JSON.stringify(input.shape)}`);
+    if (!ids && (input.shape.length < 3 || input.shape.slice(2).some((d) => d === null))) {
+      throw new ConfigError(`${modelName}: a stream takes frames of a sequence, (batch, timesteps, ...frame) with a known frame shape ((batch, timesteps, features), or (batch, timesteps, rows, cols, channels) for a per-frame CNN) or (batch, timesteps) ids into an Embedding; the input ${input.layer.name} has shape ${JSON.stringify(input.shape)}`);
     }
     return ids ? Math.min(...consumers.map((node) => (node.layer as Embedding).inputDim)) : null;
   });
   // Every refusal of a layer comes before the builder allocates.
   for (const node of graph.nodes) checkStreamable(node.layer, node.inputs.length, node.inputs[0]?.shape.length ?? 3);
+  const frameOf = (t: SymbolicTensor, sequence: boolean) => t.shape.slice(sequence ? 2 : 1) as number[];
   return openStream(modelName, new StreamProgramBuilder(defaultInstance(), batch), (builder) => {
     // One per-row mask for the frame, shared by every input.
     const frameMask = builder.frameMask();
     const inputs: StreamInput[] = graph.inputs.map((input, i) => {
       const vocabulary = idInputs[i];
-      return { value: builder.value(vocabulary !== null ? 1 : (input.shape[2] as number)), ids: vocabulary !== null ? { vocabulary } : null, mask: frameMask };
+      const frame = vocabulary !== null ? [1] : frameOf(input, true);
+      return { value: builder.value(frame.reduce((p, d) => p * d, 1)), ids: vocabulary !== null ? { vocabulary } : null, mask: frameMask, frame };
     });
-    const values = new Map<SymbolicTensor, FrameValue>(graph.inputs.map((input, i) => [input, { value: inputs[i].value, mask: frameMask, sequence: true, ids: inputs[i].ids !== null }]));
-    const states: StreamStateLabel[] = [];
-    const units: number[] = [];
+    const values = new Map<SymbolicTensor, FrameValue>(graph.inputs.map((input, i) => [input, { value: inputs[i].value, mask: frameMask, sequence: true, frame: inputs[i].frame, ids: inputs[i].ids !== null }]));
+    const states: StreamStates = { labels: [], shapes: [] };
     for (const node of graph.nodes) {
       const { layer } = node;
       if (layer instanceof InputLayer) continue;
@@ -53,12 +56,21 @@ export function openModelStream(graph: Graph, modelName: string, options: Stream
       if (args.some((a) => a.ids) !== layer instanceof Embedding) {
         throw new ConfigError(`${layer.name}: in a stream, an Embedding reads the model's integer input and only an Embedding does`);
       }
-      const outputs = frameOps(builder, layer, args, states, units, node.inputs[0]?.shape.length ?? 3);
+      const outputs = frameOps(builder, layer, args, states, node.inputs[0]?.shape.length ?? 3, (i, sequence) => frameOf(node.outputs[i], sequence));
       node.outputs.forEach((t, i) => values.set(t, outputs[i]));
     }
-    return { inputs, outputs: graph.outputs.map((t) => (values.get(t) as FrameValue).value), states, units };
+    return { inputs, outputs: graph.outputs.map((t) => (values.get(t) as FrameValue).value), states: states.labels, stateShapes: states.shapes };
   });
 }
+
+/** The states of a stream in Keras order: their labels and their shapes per row. */
+interface StreamStates {
+  labels: StreamStateLabel[];
+  shapes: (readonly number[])[];
+}
+
+/** The frame shape of a node's output `i` (per row; without the time axis where `sequence`). */
+type OutputFrame = (i: number, sequence: boolean) => readonly number[];
 
 function checkStreamable(layer: Layer, inputCount: number, rank: number): void {
   if (layer instanceof Bidirectional) {
@@ -76,8 +88,8 @@ function checkStreamable(layer: Layer, inputCount: number, rank: number): void {
       checkFrameModel(layer, innerGraph);
       return;
     }
-    if (!(inner instanceof Dense || inner instanceof Dropout || isSingleFrameLayer(inner))) {
-      throw new ConfigError(`${layer.name}: TimeDistributed(${inner.className}) cannot stream; TimeDistributed of Dense, Dropout, one of ${FRAME_LAYER_NAMES}, or a model of those can`);
+    if (!(inner instanceof Dense || inner instanceof Dropout || isSingleFrameLayer(inner) || (isSampleLayer(inner) && !(inner instanceof ConvLSTM)))) {
+      throw new ConfigError(`${layer.name}: TimeDistributed(${inner.className}) cannot stream; TimeDistributed of Dense, Dropout, one of ${FRAME_LAYER_NAMES}, ${SAMPLE_LAYER_NAMES}, or a model of those can`);
     }
     if (!(inner instanceof Dense || inner instanceof Dropout)) checkStreamable(inner, 1, rank - 1);
     return;
@@ -86,10 +98,10 @@ function checkStreamable(layer: Layer, inputCount: number, rank: number): void {
     frameLayerOps(null, layer, [], rank);
     return;
   }
-  if (layer instanceof Conv1D) {
-    checkCausalConv(layer);
-    return;
+  if (layer instanceof ConvLSTM && inputCount > 1) {
+    throw new ConfigError(`${layer.name}: initial states from other layers are set once per sequence, so a layer given them cannot stream`);
   }
+  if (isSampleLayer(layer) && !(layer instanceof GlobalMaxPooling1D || layer instanceof GlobalAveragePooling1D)) return;
   if (layer instanceof GlobalMaxPooling1D || layer instanceof GlobalAveragePooling1D) {
     if (layer.keepdims) throw new ConfigError(`${layer.name}: ${layer.className} with keepdims: true keeps a time axis of 1 step, which a stream cannot run on per frame; keepdims: false can stream`);
     return;
@@ -114,8 +126,8 @@ function checkFrameModel(wrapper: TimeDistributed, graph: NestedGraph): void {
     const { layer } = node;
     if (layer instanceof InputLayer) continue;
     const rank = node.inputs[0]?.shape.length ?? 2;
-    if (layer instanceof RecurrentLayer || layer instanceof Bidirectional || rank !== 2) {
-      throw new ConfigError(`${wrapper.name}: TimeDistributed(${wrapper.layer.className}) cannot stream: its layer ${layer.name} (${layer.className}) reads a sequence within each frame; a stream runs a wrapped model on one frame's features (rank-2 inputs) only`);
+    if (layer instanceof RecurrentLayer || layer instanceof Bidirectional || layer instanceof ConvLSTM || layer instanceof TimeDistributed) {
+      throw new ConfigError(`${wrapper.name}: TimeDistributed(${wrapper.layer.className}) cannot stream: its layer ${layer.name} (${layer.className}) reads a sequence within each frame; a stream runs a wrapped model on each frame alone`);
     }
     try {
       checkStreamable(layer, node.inputs.length, rank);
@@ -126,86 +138,112 @@ function checkFrameModel(wrapper: TimeDistributed, graph: NestedGraph): void {
   }
 }
 
-/** TimeDistributed(model) on one frame: the model's nodes on the frame's features; the wrapper keeps the frame's mask, as predict does. */
-function frameModelOps(builder: StreamProgramBuilder, graph: NestedGraph, x: FrameValue, states: StreamStateLabel[], units: number[]): FrameValue {
+/** TimeDistributed(model) on one frame: the model's nodes on the frame alone; the wrapper keeps the frame's mask, as predict does. */
+function frameModelOps(builder: StreamProgramBuilder, graph: NestedGraph, x: FrameValue, states: StreamStates, outFrame: readonly number[]): FrameValue {
   const [input] = graph.inputs;
   const [output] = graph.outputs;
   if (!input || !output) throw new ConfigError('TimeDistributed: the wrapped model has no input or output');
   // predict runs the model on the folded frames without a mask.
-  const values = new Map<SymbolicTensor, FrameValue>([[input, { value: x.value, mask: 0, sequence: false }]]);
+  const values = new Map<SymbolicTensor, FrameValue>([[input, { value: x.value, mask: 0, sequence: false, frame: x.frame }]]);
   for (const node of graph.nodes) {
     if (node.layer instanceof InputLayer) continue;
-    const outputs = frameOps(builder, node.layer, node.inputs.map((t) => values.get(t) as FrameValue), states, units, node.inputs[0]?.shape.length ?? 2);
+    const outputs = frameOps(builder, node.layer, node.inputs.map((t) => values.get(t) as FrameValue), states, node.inputs[0]?.shape.length ?? 2, (i) => node.outputs[i].shape.slice(1) as number[]);
     node.outputs.forEach((t, i) => values.set(t, outputs[i] as FrameValue));
   }
-  return { value: (values.get(output) as FrameValue).value, mask: x.mask, sequence: x.sequence };
+  return { value: (values.get(output) as FrameValue).value, mask: x.mask, sequence: x.sequence, frame: outFrame };
 }
 
-/** Only a causal Conv1D of stride 1 gives one output per frame from the frames so far. */
-function checkCausalConv(layer: Conv1D): void {
-  if (layer.padding !== 'causal') {
-    const why = layer.padding === 'same' ? 'centres its window, so each output reads later frames' : 'drops the first frames of a sequence, so step t is not output t';
-    throw new ConfigError(`${layer.name}: a Conv1D with padding '${layer.padding}' ${why}; it cannot stream (padding 'causal' can)`);
-  }
-  if (layer.strides[0] !== 1) {
-    throw new ConfigError(`${layer.name}: a Conv1D with strides ${layer.strides[0]} gives one output every ${layer.strides[0]} frames; a stream gives one per frame (strides 1 can stream)`);
-  }
-}
-
-function frameOps(builder: StreamProgramBuilder, layer: Layer, args: FrameValue[], states: StreamStateLabel[], units: number[], rank: number): FrameValue[] {
+function frameOps(builder: StreamProgramBuilder, layer: Layer, args: FrameValue[], states: StreamStates, rank: number, outFrame: OutputFrame): FrameValue[] {
   const [x] = args;
   if (layer instanceof RecurrentLayer) {
     const spec = layer.streamSpec();
     const step = builder.recurrent(spec, x.value, x.mask);
     for (const state of layer.stateNames) {
-      states.push({ layer: layer.name, state });
-      units.push(layer.units);
+      states.labels.push({ layer: layer.name, state });
+      states.shapes.push([layer.units]);
     }
-    const output = { value: step.output, mask: layer.returnSequences ? x.mask : 0, sequence: layer.returnSequences };
-    return [output, ...step.states.map((value) => ({ value, mask: 0, sequence: false }))];
+    const output = { value: step.output, mask: layer.returnSequences ? x.mask : 0, sequence: layer.returnSequences, frame: [layer.units] };
+    return [output, ...step.states.map((value) => ({ value, mask: 0, sequence: false, frame: [layer.units] }))];
   }
   if (layer instanceof TimeDistributed) {
     const innerGraph = layer.layer.nestedGraph();
-    return innerGraph ? [frameModelOps(builder, innerGraph, x, states, units)] : frameOps(builder, layer.layer, args, states, units, rank - 1);
+    const frame = outFrame(0, x.sequence);
+    if (innerGraph) return [frameModelOps(builder, innerGraph, x, states, frame)];
+    const inner = layer.layer;
+    if (!x.sequence && isSampleLayer(inner)) {
+      throw new ConfigError(`${layer.name}: TimeDistributed(${inner.className}) on a value with no time axis runs within a frame; a stream runs it on each frame of a sequence only`);
+    }
+    // The wrapped layer sees each frame alone (no time axis); the wrapper keeps the time axis and the mask.
+    const [result] = frameOps(builder, inner, [{ ...x, sequence: false }], states, rank - 1, () => frame);
+    return [{ ...result, mask: x.mask, sequence: x.sequence, frame }];
   }
   if (isFrameLayer(layer)) return frameLayerOps(builder, layer, args, rank);
+  if (layer instanceof Conv1D && x.sequence && layer.padding === 'causal' && layer.kernelSize[0] > 1) {
+    if (layer.strides[0] !== 1) {
+      throw new ConfigError(`${layer.name}: a Conv1D with strides ${layer.strides[0]} gives one output every ${layer.strides[0]} frames; a stream gives one per frame (strides 1 can stream)`);
+    }
+    return causalConv(builder, layer, x);
+  }
+  if (isSampleLayer(layer) && !((layer instanceof GlobalMaxPooling1D || layer instanceof GlobalAveragePooling1D) && x.sequence)) {
+    return sampleLayerOps(builder, layer, x, outFrame(0, isSequenceOut(layer, x)), {
+      label: (state, shape) => {
+        states.labels.push({ layer: layer.name, state });
+        states.shapes.push(shape);
+      },
+    });
+  }
   if (layer instanceof Dense) {
     const [kernel, bias] = layer.getWeights();
     if (!kernel) throw new ConfigError(`${layer.name}: the layer has no weights; build the model or set its weights first`);
+    // A Dense on a frame of several axes runs on its last one, at every position.
+    const positions = x.value.width / kernel.shape[0];
+    const frame = [...x.frame.slice(0, -1), layer.units];
     if (layer.activation !== 'softmax' && !(ACTIVATION_NAMES as readonly string[]).includes(layer.activation)) {
       // predict runs these unfused: the linear product in the kernels, then the activation (in WebAssembly).
       const kind = kerasActivationKind(layer.activation, layer.kerasVersion);
-      const linear = builder.dense(kernel.shape[0], layer.units, kernel.data, bias?.data ?? null, { elementwise: activationId('linear', layer.kerasVersion, layer.name) }, x.value);
-      return [{ ...x, value: kind === null ? linear : builder.activation(linear, kind) }];
+      const linear = builder.dense(kernel.shape[0], layer.units, kernel.data, bias?.data ?? null, { elementwise: activationId('linear', layer.kerasVersion, layer.name) }, x.value, positions);
+      return [{ ...x, frame, value: kind === null ? linear : builder.activation(linear, kind, layer.units) }];
     }
     const output = layer.activation === 'softmax' ? 'softmax' : { elementwise: activationId(layer.activation, layer.kerasVersion, `${layer.name}: activation`) };
-    return [{ ...x, value: builder.dense(kernel.shape[0], layer.units, kernel.data, bias?.data ?? null, output, x.value) }];
-  }
-  if (layer instanceof Conv1D) {
-    const [kernel, bias] = layer.getWeights();
-    if (!kernel) throw new ConfigError(`${layer.name}: the layer has no weights; build the model or set its weights first`);
-    const output = layer.activation === 'softmax' ? 'softmax' : { elementwise: activationId(layer.activation, layer.kerasVersion, `${layer.name}: activation`) };
-    const value = builder.causalConv1d(x.value, layer.kernelSize[0], layer.dilationRate[0], layer.groups, layer.filters, kernel.data, bias?.data ?? null, output);
-    // Keras' convolutions do not carry a mask on.
-    return [{ value, mask: 0, sequence: true }];
+    return [{ ...x, frame, value: builder.dense(kernel.shape[0], layer.units, kernel.data, bias?.data ?? null, output, x.value, positions) }];
   }
   if (layer instanceof GlobalMaxPooling1D || layer instanceof GlobalAveragePooling1D) {
     // Over the frames so far: predict's pooling of the prefix. The result has no time axis or mask.
-    return [{ value: builder.timePool(x.value, x.mask, layer instanceof GlobalAveragePooling1D), mask: 0, sequence: false }];
+    return [{ value: builder.timePool(x.value, x.mask, layer instanceof GlobalAveragePooling1D), mask: 0, sequence: false, frame: x.frame }];
   }
   if (layer instanceof Dropout) return [x];
   if (layer instanceof Masking) {
+    if (x.frame.length > 1) throw new ConfigError(`${layer.name}: Masking of frames of shape ${JSON.stringify(x.frame)} masks each position of a frame; a stream masks whole frames (of features) only`);
     const { output, mask } = builder.masking(x.value, layer.maskValue);
-    return [{ value: output, mask, sequence: x.sequence }];
+    return [{ value: output, mask, sequence: x.sequence, frame: x.frame }];
   }
   if (layer instanceof Embedding) {
     const [table] = layer.getWeights();
     if (!table) throw new ConfigError(`${layer.name}: the layer has no weights; build the model or set its weights first`);
     const { output, mask } = builder.gather(table.data, layer.outputDim, x.value, layer.maskZero);
-    return [{ value: output, mask, sequence: true }];
+    return [{ value: output, mask, sequence: true, frame: [layer.outputDim] }];
   }
   if (layer instanceof Concatenate) {
-    return [{ value: builder.concat(args.map((a) => a.value)), mask: builder.maskAny(args.map((a) => a.mask)), sequence: x.sequence }];
+    const frame = outFrame(0, x.sequence);
+    // Joined on frame axis k: each row is prod(frame[:k]) blocks, every input's side by side.
+    const axis = (layer.axis < 0 ? layer.axis + rank : layer.axis) - (x.sequence ? 2 : 1);
+    const blocks = frame.slice(0, axis).reduce((p, d) => p * d, 1);
+    return [{ value: builder.concat(args.map((a) => a.value), blocks), mask: builder.maskAny(args.map((a) => a.mask)), sequence: x.sequence, frame }];
   }
   throw new ConfigError(`${layer.name}: ${layer.className} cannot run one frame at a time in a stream`);
+}
+
+/** Whether a sample layer's output still has the time axis. */
+function isSequenceOut(layer: Layer, x: FrameValue): boolean {
+  if (layer instanceof ConvLSTM) return layer.returnSequences;
+  return x.sequence;
+}
+
+function causalConv(builder: StreamProgramBuilder, layer: Conv1D, x: FrameValue): FrameValue[] {
+  const [kernel, bias] = layer.getWeights();
+  if (!kernel) throw new ConfigError(`${layer.name}: the layer has no weights; build the model or set its weights first`);
+  const output = layer.activation === 'softmax' ? 'softmax' : { elementwise: activationId(layer.activation, layer.kerasVersion, `${layer.name}: activation`) };
+  const value = builder.causalConv1d(x.value, layer.kernelSize[0], layer.dilationRate[0], layer.groups, layer.filters, kernel.data, bias?.data ?? null, output);
+  // Keras' convolutions do not carry a mask on.
+  return [{ value, mask: 0, sequence: true, frame: [layer.filters] }];
 }

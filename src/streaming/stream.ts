@@ -18,6 +18,8 @@ export interface StreamInput {
   readonly ids: { readonly vocabulary: number } | null;
   /** The per-frame mask buffer (B floats) the recurrent layers read. */
   readonly mask: number;
+  /** The shape of each row's frame: [features], or (rows, cols, channels) and the like for a per-frame CNN. */
+  readonly frame: readonly number[];
 }
 
 /** A state in Keras order: which layer it belongs to and its name. */
@@ -29,7 +31,7 @@ export interface StreamStateLabel {
 export class Stream {
   /** Rows per frame. */
   readonly batchSize: number;
-  /** Values per frame of the (first) input: batchSize × features (or ids). */
+  /** Values per frame of the (first) input: batchSize × features (or ids), or batchSize × a × b for an input (batch, time, a, b). */
   readonly frameLength: number;
   /** Values per output of the (first) output: batchSize × output features. */
   readonly outputLength: number;
@@ -47,12 +49,15 @@ export class Stream {
   private readonly outputValues: readonly StreamValue[];
   private readonly stateBuffers: readonly { readonly ptr: number; readonly floats: number }[];
   private readonly stateLabels: readonly StreamStateLabel[];
-  private readonly units: readonly number[];
+  /** Each state's shape without the batch axis: [units], or (...positions, filters) for a ConvLSTM. */
+  private readonly stateShapes: readonly (readonly number[])[];
   private readonly seenFlags: readonly number[];
   private readonly histories: readonly { readonly ptr: number; readonly floats: number }[];
   /** The word that tells pooling ops a mask was given since the last reset (0: none reads it). */
   private readonly maskGiven: number;
   private readonly maskPtr: number;
+  /** A layer that cannot keep a masked row's states, so step() takes no mask. */
+  private readonly unmaskable: string | null;
   /** The outputs the stream owns, and the list step() returns them in (both reused). */
   private readonly outputs: readonly Float32Array[];
   private readonly outputList: Float32Array[];
@@ -66,7 +71,7 @@ export class Stream {
   /** @internal Streams are opened by `layer.stream()` and `model.stream()`. */
   constructor(
     owner: string, builder: StreamProgramBuilder, inputs: readonly StreamInput[], outputs: readonly StreamValue[],
-    stateLabels: readonly StreamStateLabel[], units: readonly number[],
+    stateLabels: readonly StreamStateLabel[], stateShapes: readonly (readonly number[])[],
   ) {
     this.owner = owner;
     this.batchSize = builder.batch;
@@ -80,10 +85,11 @@ export class Stream {
     this.maskPtr = this.inputs[0].mask;
     this.stateBuffers = [...builder.states];
     this.stateLabels = stateLabels;
-    this.units = units;
+    this.stateShapes = stateShapes;
     this.seenFlags = [...builder.seenFlags];
     this.histories = [...builder.histories];
     this.maskGiven = builder.maskGiven;
+    this.unmaskable = builder.unmaskable;
     this.wasm = builder.instance.exports.memory;
     this.run = builder.instance.exports.stream_step;
     this.program = builder.finish();
@@ -95,7 +101,8 @@ export class Stream {
   }
 
   /**
-   * Runs one frame (batchSize × features floats, or Int32Array ids for an Embedding model) and
+   * Runs one frame (batchSize × features floats; batchSize × a × b floats, each row's frame
+   * row-major, for an input (batch, time, a, b); or Int32Array ids for an Embedding model) and
    * returns the output: a Float32Array the stream owns and overwrites on the next step, or `out`.
    * A model of several inputs or outputs takes a list of frames (one per input, in the model's
    * order) and returns a list of outputs (`out`: a list of buffers).
@@ -120,6 +127,9 @@ export class Stream {
     this.checkOut(out, list);
     if (mask !== undefined && mask !== null && (typeof mask !== 'object' || mask.length !== this.batchSize)) {
       throw new InputError(`${this.owner}: stream.step mask must hold ${this.batchSize} values (one per batch row), received ${describeArray(mask)}`);
+    }
+    if (mask !== undefined && mask !== null && this.unmaskable !== null) {
+      throw new InputError(`${this.owner}: stream.step takes no mask: ${this.unmaskable} cannot keep a masked row's states (its predict refuses a mask too)`);
     }
     // Growing the memory detaches its buffer and empties every view on it: a length read costs
     // about 1 ns where the memory's buffer getter costs 10-17 (1% of a GRU(64) step).
@@ -151,7 +161,7 @@ export class Stream {
     return this.outputList;
   }
 
-  /** Zeroes every state (a fresh sequence), or sets them from `states` (Keras order, each (batchSize, units)). */
+  /** Zeroes every state (a fresh sequence), or sets them from `states` (Keras order, each (batchSize, units), or (batchSize, ...positions, filters) for a ConvLSTM). */
   reset(states?: readonly TensorLike[]): void {
     if (this.disposed) throw new DisposedError(`${this.owner}: the stream is disposed; open a new one with stream()`);
     const values = states === undefined ? null : this.checkStates(states);
@@ -169,10 +179,10 @@ export class Stream {
     if (this.maskGiven !== 0) new Int32Array(buffer, this.maskGiven, 1)[0] = 0;
   }
 
-  /** Copies of the current states in Keras order (per recurrent layer, [h] or [h, c]), each (batchSize, units). */
+  /** Copies of the current states in Keras order (per recurrent layer, [h] or [h, c]), each (batchSize, units) or a ConvLSTM's (batchSize, ...positions, filters). */
   states(): Tensor[] {
     if (this.disposed) throw new DisposedError(`${this.owner}: the stream is disposed; open a new one with stream()`);
-    return this.stateBuffers.map((state, i) => new Tensor(new Float32Array(this.wasm.buffer, state.ptr, state.floats).slice(), [this.batchSize, this.units[i]]));
+    return this.stateBuffers.map((state, i) => new Tensor(new Float32Array(this.wasm.buffer, state.ptr, state.floats).slice(), [this.batchSize, ...this.stateShapes[i]]));
   }
 
   /** Frees the stream's WebAssembly memory; later calls throw. */
@@ -194,7 +204,8 @@ export class Stream {
     const length = this.frameLengths[index];
     if (!(frame instanceof expected) || frame.length !== length) {
       const what = this.inputs.length === 1 ? 'frame' : `frames[${index}]`;
-      throw new InputError(`${this.owner}: stream.step ${what} must be ${ids ? 'an Int32Array of ids' : 'a Float32Array'} of ${length} values (batchSize ${this.batchSize} × ${value.width} ${ids ? 'ids' : 'features'}), received ${describeArray(frame)}`);
+      const perRow = this.inputs[index].frame.length > 1 ? `${value.width} values, one frame of shape ${formatShape(this.inputs[index].frame)}` : `${value.width} ${ids ? 'ids' : 'features'}`;
+      throw new InputError(`${this.owner}: stream.step ${what} must be ${ids ? 'an Int32Array of ids' : 'a Float32Array'} of ${length} values (batchSize ${this.batchSize} × ${perRow}), received ${describeArray(frame)}`);
     }
     if (!ids) return;
     const idsFrame = frame as Int32Array;
@@ -237,8 +248,8 @@ export class Stream {
     return states.map((value, i) => {
       const label = `${this.owner}: stream.reset states[${i}] (${this.stateLabels[i].layer}.${this.stateLabels[i].state})`;
       const state = toTensor(value, label);
-      const shape = [this.batchSize, this.units[i]];
-      if (state.rank !== 2 || state.shape[0] !== shape[0] || state.shape[1] !== shape[1]) {
+      const shape = [this.batchSize, ...this.stateShapes[i]];
+      if (state.rank !== shape.length || state.shape.some((d, k) => d !== shape[k])) {
         throw new ShapeError(`${label} must have shape ${formatShape(shape)}, received ${formatShape(state.shape)}`);
       }
       return state.data;
@@ -260,11 +271,13 @@ export class Stream {
  */
 export function openStream(
   owner: string, builder: StreamProgramBuilder,
-  build: (builder: StreamProgramBuilder) => { inputs: readonly StreamInput[]; outputs: readonly StreamValue[]; states: readonly StreamStateLabel[]; units: readonly number[] },
+  build: (builder: StreamProgramBuilder) => {
+    inputs: readonly StreamInput[]; outputs: readonly StreamValue[]; states: readonly StreamStateLabel[]; stateShapes: readonly (readonly number[])[];
+  },
 ): Stream {
   try {
-    const { inputs, outputs, states, units } = build(builder);
-    return new Stream(owner, builder, inputs, outputs, states, units);
+    const { inputs, outputs, states, stateShapes } = build(builder);
+    return new Stream(owner, builder, inputs, outputs, states, stateShapes);
   } catch (error) {
     releaseStreamMemory(builder.memory);
     throw error;

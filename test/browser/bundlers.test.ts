@@ -79,8 +79,11 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * 127 KiB since training through every Keras activation, the noise layers (SpatialDropout,
  * GaussianNoise / GaussianDropout, AlphaDropout), ActivityRegularization, Dot and TimeDistributed
  * of a model: 124.9 KiB measured, 0.1 KiB under the old budget.
+ * 130 KiB since streams of frames that are tensors (issue 18: TimeDistributed CNNs, convolutions
+ * and pooling with a one-step window on the time axis, Reshape / Permute within a frame, ConvLSTM
+ * one step at a time; four stream ops in the wasm): 127.6 KiB measured (130637 B).
  */
-const GZIP_BUDGET = 127 * 1024;
+const GZIP_BUDGET = 130 * 1024;
 
 interface AppReport {
   variant: string;
