@@ -24,7 +24,7 @@
 // module of all their exports, about 6 ms of every start for these five (node:fs's lazy
 // `promises` among them). Older Node imports them.
 const builtin = typeof process.getBuiltinModule === 'function' ? (id) => process.getBuiltinModule(id) : (id) => import(id);
-const [{ closeSync, fstatSync, openSync, readFileSync, renameSync, rmSync, writeFileSync }, { createRequire }, { dirname }, { fileURLToPath }, { Script, runInThisContext }] =
+const [{ closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync }, { createRequire }, { dirname }, { fileURLToPath }, { Script, runInThisContext }] =
   await Promise.all(['node:fs', 'node:module', 'node:path', 'node:url', 'node:vm'].map(builtin));
 
 const scriptUrl = new URL('./core.script.cjs', import.meta.url);
@@ -50,22 +50,46 @@ function optionsHash() {
   return (hash >>> 0).toString(16);
 }
 
+/**
+ * The bytes of the open file `fd` of `size` bytes (fewer if it shrank meanwhile): one read into a
+ * buffer of its size, where readFileSync's first call in a process costs about 0.5 ms more for
+ * the bundle (it stats the file again and grows its buffer in steps).
+ */
+function readWhole(fd, size) {
+  const bytes = Buffer.allocUnsafeSlow(size);
+  let length = 0;
+  while (length < size) {
+    const read = readSync(fd, bytes, length, size - length, length);
+    if (read === 0) break;
+    length += read;
+  }
+  return length === size ? bytes : bytes.subarray(0, length);
+}
+
 function readBundle() {
   const fd = openSync(scriptPath, 'r');
   try {
     const { size, mtimeMs, ino } = fstatSync(fd);
     const key = `${process.arch}-${process.versions.v8}-${optionsHash()}-${size}-${Math.round(mtimeMs * 1000)}-${ino}`;
-    return { source: readFileSync(fd, 'utf8'), cachePath: `${scriptPath}.${key.replace(/[^\w.-]/g, '_')}.cache` };
+    return { source: readWhole(fd, size).toString('utf8'), cachePath: `${scriptPath}.${key.replace(/[^\w.-]/g, '_')}.cache` };
   } finally {
     closeSync(fd);
   }
 }
 
 function readCache(path) {
+  let fd;
   try {
-    return readFileSync(path);
+    fd = openSync(path, 'r');
+    return readWhole(fd, fstatSync(fd).size);
   } catch {
     return undefined;
+  } finally {
+    try {
+      if (fd !== undefined) closeSync(fd);
+    } catch {
+      // Read or not, the cache is what was read.
+    }
   }
 }
 
