@@ -1,0 +1,80 @@
+// Training as a Keras user writes it: compile with strings and objects, fit's History, evaluate, callbacks.
+import {
+  Dense, LSTM, GRU, Sequential, Model, Input, tensor, optimizers, EarlyStopping, History, LambdaCallback,
+  ReduceLROnPlateau, TerminateOnNaN, initializers, type Callback, type Logs, type Tensor,
+} from 'wasm-rnn';
+
+const x = tensor(new Float32Array(2 * 5 * 4), [2, 5, 4]);
+const y = tensor(new Float32Array([0, 1]), [2, 1]);
+
+const model = new Sequential([new LSTM(8, { inputShape: [5, 4] }), new Dense(1, { activation: 'sigmoid' })]);
+model.compile({ optimizer: 'adam', loss: 'binary_crossentropy', metrics: ['accuracy'] });
+model.compile({ optimizer: optimizers.adam({ learningRate: 0.001 }), loss: 'mse', metrics: ['mae'] });
+model.compile({ optimizer: optimizers.sgd({ learningRate: 0.1, momentum: 0.9 }), loss: 'mean_squared_error' });
+model.compile({ optimizer: 'rmsprop', loss: 'categorical_crossentropy', metrics: ['categorical_accuracy'] });
+model.compile({ optimizer: 'sgd', loss: 'sparse_categorical_crossentropy', metrics: ['sparse_categorical_accuracy'] });
+
+class PrintLoss implements Callback {
+  seen: number[] = [];
+  onEpochEnd(epoch: number, logs?: Logs): void {
+    this.seen.push(epoch, logs?.loss ?? Number.NaN);
+  }
+}
+
+const asObject: Callback = {
+  onEpochEnd(epoch, logs) {
+    const loss: number | undefined = logs?.loss;
+    void epoch; void loss;
+  },
+  onTrainBegin() {},
+  onTrainBatchEnd(batch, logs) { void batch; void logs; },
+};
+
+async function train(): Promise<number> {
+  const history: History = await model.fit(x, y, {
+    epochs: 3, batchSize: 2, verbose: 0, validationSplit: 0.5, shuffle: true,
+    callbacks: [new PrintLoss(), asObject, new EarlyStopping({ monitor: 'val_loss', patience: 2, restoreBestWeights: true }),
+      new ReduceLROnPlateau({ monitor: 'loss', factor: 0.5, patience: 1 }), new TerminateOnNaN(),
+      new LambdaCallback({ onEpochEnd: (epoch: number, logs?: Logs) => { void epoch; void logs; } })],
+  });
+  const losses: number[] = history.history.loss ?? [];
+  const acc: number[] | undefined = history.history['accuracy'];
+  const epochs: number[] = history.epoch;
+  const first: number | undefined = losses[0];
+  const result = await model.evaluate(x, y, { batchSize: 2, verbose: 0 });
+  const evalLoss: number | undefined = result.loss;
+  const dict = await model.evaluate(x, y, { returnDict: true });
+  const evalDictLoss: number | undefined = dict['loss'];
+  const p: Tensor = model.predict(x);
+  const onBatch = await model.trainOnBatch(x, y);
+  return (first ?? 0) + (acc?.[0] ?? 0) + epochs.length + (evalLoss ?? 0) + (evalDictLoss ?? 0) + p.size + Number(onBatch);
+}
+
+// Weights: getWeights gives tensors, setWeights takes them back.
+const weights: Tensor[] = model.getWeights();
+model.setWeights(weights);
+const lstmWeights: Tensor[] = model.getLayer(0).getWeights();
+model.getLayer(0).setWeights(lstmWeights);
+
+// getLayer by name narrows by instanceof.
+const layer = model.getLayer('lstm');
+if (layer instanceof LSTM) {
+  const units: number = layer.units;
+  void units;
+}
+
+// Functional model with two outputs and per-output losses.
+const inp = Input({ shape: [5, 4], name: 'frames' });
+const enc = new GRU(6).apply(inp);
+const a = new Dense(1, { name: 'a' }).apply(enc);
+const b = new Dense(3, { activation: 'softmax', name: 'b', kernelInitializer: 'glorot_uniform' }).apply(enc);
+const two = new Model({ inputs: inp, outputs: [a, b] });
+two.compile({ optimizer: 'adam', loss: ['mse', 'categorical_crossentropy'], lossWeights: [1, 0.5] });
+two.compile({ optimizer: 'adam', loss: { a: 'mse', b: 'categorical_crossentropy' }, metrics: { b: ['accuracy'] } });
+const [pa, pb] = two.predict(x);
+const shapes: readonly number[][] = [[...pa.shape], [...pb.shape]];
+
+const init = initializers.glorotUniform({ seed: 1 });
+const dense = new Dense(4, { kernelInitializer: init, biasInitializer: 'zeros', useBias: true });
+
+export { train, shapes, dense };
