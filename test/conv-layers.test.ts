@@ -9,6 +9,7 @@ import {
   Model, Sequential, ShapeError, TimeDistributed, deserializeLayer, ready, serializeLayer, tensor, type Tensor,
 } from '../dist/index.js';
 import { convRef, globalPoolRef, poolRef } from './reference/conv.js';
+import { ACTIVATION_REFS, axisActivationRef } from './reference/extra-layers.js';
 import type { ReferenceTensor } from './reference/types.js';
 import { expectClose } from './expect-close.js';
 import { expectError, untyped } from './expect-error.js';
@@ -45,6 +46,19 @@ describe('Conv1D, Conv2D, Conv3D', () => {
     const x = randomTensor([2, 9, 4], 4);
     expectClose(layer.apply(x), convRef(ref(x), ref(kernel), ref(bias), { strides: [1], dilations: [2], padding: 'causal' }, 2));
     expect(layer.getWeights().map((w) => Array.from(w.data))).toEqual([Array.from(kernel.data), Array.from(bias.data)]);
+  });
+
+  it('any Keras activation (gelu, mish, leaky_relu, celu, hard_silu, log_softmax): the float64 reference of the linear convolution, then the activation', () => {
+    const x = randomTensor([2, 7, 6, 3], 5, 2);
+    for (const activation of ['gelu', 'mish', 'leaky_relu', 'celu', 'hard_silu', 'log_softmax'] as const) {
+      const layer = new Conv2D(4, [2, 3], { padding: 'same', activation, seed: 6 });
+      const y = layer.apply(x);
+      const [kernel, bias] = layer.getWeights();
+      const linear = convRef(ref(x), ref(kernel), ref(bias), { strides: [1, 1], dilations: [1, 1], padding: 'same' }, 1);
+      const want = activation === 'log_softmax' ? axisActivationRef('log_softmax', linear) : { shape: linear.shape, data: linear.data.map(ACTIVATION_REFS[activation]) };
+      expectClose(y, want);
+      expect(serializeLayer(layer).config).toMatchObject({ activation });
+    }
   });
 
   it('Conv2D same with strides, and without bias', () => {

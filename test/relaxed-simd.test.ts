@@ -18,6 +18,7 @@ await import('./time-distributed-model-stream.test.js');
 await import('./streaming-frames.test.js');
 await import('./streaming-files.test.js');
 await import('./streaming-sweep.test.js');
+await import('./streaming-frames-sweep.test.js');
 await import('./training-kernels.test.js');
 await import('./training-fixtures.test.js');
 await import('./training-recurrent-dropout.test.js');

@@ -47,13 +47,15 @@ function expectFramesMatch(model: Sequential | Model, B: number, T: number, fram
 }
 
 describe('a per-frame CNN under TimeDistributed before a recurrent layer', () => {
-  it('TimeDistributed(Conv1D same -> MaxPooling1D -> Conv1D strided, dilated, grouped -> Flatten) -> LSTM over (time, 16, 3) windows', () => {
+  it('TimeDistributed(Conv1D same -> MaxPooling1D -> Conv1D dilated, grouped, causal strided -> GlobalMaxPooling1D keepdims -> Flatten) -> LSTM over (time, 16, 3) windows', () => {
     const model = new Sequential([
       Input({ shape: [null, 16, 3] }),
       new TimeDistributed(new Conv1D({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu' })),
       new TimeDistributed(new MaxPooling1D({ poolSize: 2 })),
       new TimeDistributed(new Conv1D({ filters: 6, kernelSize: 2, dilationRate: 2, groups: 2, activation: 'tanh' })),
       new TimeDistributed(new Conv1D({ filters: 4, kernelSize: 3, strides: 2, padding: 'causal' })),
+      // Within a frame, keepdims keeps the frame's own axis: (1, 4).
+      new TimeDistributed(new GlobalMaxPooling1D({ keepdims: true })),
       new TimeDistributed(new Flatten()),
       new LSTM({ units: 7, returnSequences: true }),
       new Dense({ units: 2 }),
@@ -115,6 +117,17 @@ describe('layers with a window of one step on the time axis, and reshapes within
     ]);
     randomize(model.layers, 6);
     for (const B of [1, 3]) expectFramesMatch(model, B, 6, [3], 50 + B);
+  });
+
+  it('causal Conv1D with the activations the kernels do not fuse (gelu, and mish over groups) before a GRU', () => {
+    const model = new Sequential([
+      Input({ shape: [null, 4] }),
+      new Conv1D({ filters: 6, kernelSize: 3, padding: 'causal', activation: 'gelu' }),
+      new Conv1D({ filters: 4, kernelSize: 2, dilationRate: 2, groups: 2, padding: 'causal', activation: 'mish' }),
+      new GRU({ units: 3, returnSequences: true }),
+    ]);
+    randomize(model.layers, 11);
+    for (const B of [1, 2]) expectFramesMatch(model, B, 6, [4], 100 + B);
   });
 
   it('Dense, LayerNormalization, BatchNormalization, Activation(softmax) and Concatenate on a frame of (4, 3): on its last axis at every position', () => {

@@ -13,7 +13,7 @@ import { expectGradients, randomize, ref } from './model-gradient-check.js';
 import { testKernelVariant } from './kernel-variant.js';
 import { randomFloats, seededRandom } from './random.js';
 import { convRef, globalPoolRef, poolRef } from './reference/conv.js';
-import { axisActivationRef, layerNormRef, mergeRef, permuteRef, repeatVectorRef } from './reference/extra-layers.js';
+import { ACTIVATION_REFS, axisActivationRef, layerNormRef, mergeRef, permuteRef, repeatVectorRef } from './reference/extra-layers.js';
 import { denseRef } from './reference/layers.js';
 import { recurrentSpec, referenceRecurrent, type ReferenceTensor } from './reference/index.js';
 
@@ -43,6 +43,26 @@ describe('gradients through convolutions, pooling and the shape layers, against 
       const conv = convRef(ref(x), k, b, { strides: [1], dilations: [2], padding: 'causal' }, 2, 'tanh');
       const pooled = poolRef(conv, { kernel: [2], strides: [2], padding: 'same' }, 'max');
       return denseRef(reshape(pooled, [B, 5 * 6]), dk, db, 'linear');
+    });
+  });
+
+  it('Conv1D(gelu) and Conv2D(mish), the activations the kernels do not fuse -> Flatten -> Dense', () => {
+    const [B, T, D] = [2, 6, 3];
+    const model = new Sequential({
+      layers: [
+        new Conv1D({ filters: 4, kernelSize: 2, activation: 'gelu', inputShape: [T, D] }), new Reshape([5, 4, 1]),
+        new Conv2D({ filters: 2, kernelSize: [2, 2], padding: 'same', activation: 'mish' }), new Flatten(), new Dense({ units: 2 }),
+      ],
+    });
+    randomize(model, 3);
+    const random = seededRandom(4);
+    const x = tensor(randomFloats(random, B * T * D, 1.5), [B, T, D]);
+    const y = randomFloats(random, B * 2);
+    const act = (name: string, v: ReferenceTensor): ReferenceTensor => ({ shape: v.shape, data: v.data.map(ACTIVATION_REFS[name]) });
+    expectGradients(model, x, y, ([k1, b1, k2, b2, dk, db]) => {
+      const a = act('gelu', convRef(ref(x), k1, b1, { strides: [1], dilations: [1], padding: 'valid' }, 1));
+      const c = act('mish', convRef(reshape(a, [B, 5, 4, 1]), k2, b2, { strides: [1, 1], dilations: [1, 1], padding: 'same' }, 1));
+      return denseRef(reshape(c, [B, 5 * 4 * 2]), dk, db, 'linear');
     });
   });
 

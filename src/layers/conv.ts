@@ -9,6 +9,8 @@ import { OwnedBlock } from '../kernels/owned.js';
 import { type SymbolicTensor } from '../symbolic.js';
 import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
 import { ACTIVATION_NAMES, activationId, type KerasVersion } from './activations.js';
+import { checkKerasActivation } from './activation.js';
+import { applyActivation } from './activation-functions.js';
 import { callGeometry, dataFormatOption, filtersKernelOptions, outputExtents, paddingOption, spatialAxes, tupleOption } from './conv-geometry.js';
 import type { DenseActivationName } from './dense.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
@@ -98,11 +100,8 @@ export abstract class Conv extends Layer {
       throw new ConfigError(`${this.name}: option 'groups' must be a positive integer that divides filters (${this.filters}), received ${JSON.stringify(options.groups)}`);
     }
     this.groups = groups;
-    const activation = options.activation ?? 'linear';
-    if (activation !== 'softmax' && !(ACTIVATION_NAMES as readonly string[]).includes(activation)) {
-      throw new ConfigError(`${this.name}: option 'activation': unknown activation ${JSON.stringify(activation)}; expected softmax or one of ${ACTIVATION_NAMES.join(', ')}`);
-    }
-    this.activation = activation;
+    // Any Keras activation: the kernels' own run fused after the product, the others (gelu, mish, ...) after it.
+    this.activation = checkKerasActivation(options.activation === undefined ? 'linear' : options.activation, `${this.name}: option 'activation'`);
     this.useBias = booleanOption(options.useBias, true, 'useBias', this.name);
     this.kernelInitializer = getInitializer(options.kernelInitializer ?? 'glorot_uniform', `${this.name}: option 'kernelInitializer'`);
     this.biasInitializer = getInitializer(options.biasInitializer ?? 'zeros', `${this.name}: option 'biasInitializer'`);
@@ -230,11 +229,13 @@ export abstract class Conv extends Layer {
     if (!this.built) this.build(x.shape);
     const packed = this.packed.current as PackedConvWeights;
     if (shapeSize(outputShape) === 0 || x.size === 0) return new Tensor(new Float32Array(shapeSize(outputShape)), outputShape);
+    const fused = isFusedActivation(this.activation);
     const output: DenseOutput = this.activation === 'softmax'
       ? 'softmax'
-      : { elementwise: activationId(this.activation, this.kerasVersion, `${this.name}: activation`) };
+      : { elementwise: activationId(fused ? this.activation : 'linear', this.kerasVersion, `${this.name}: activation`) };
     const geometry = callGeometry(x.shape, this.windowSpec(), this.filters, this.groups);
     const data = runConv(packed, x.data, geometry, output, () => `${this.name}: ${this.className} on input of shape ${formatShape(x.shape)}`);
+    if (!fused) applyActivation(this.activation, this.kerasVersion, data, this.filters);
     return new Tensor(data, outputShape);
   }
 
@@ -255,6 +256,11 @@ export abstract class Conv extends Layer {
     this.weights = values;
     this.inputChannels = channels;
   }
+}
+
+/** @internal Whether the convolution kernels apply `activation` themselves (softmax and the kernels' ActivationName). */
+export function isFusedActivation(activation: string): boolean {
+  return activation === 'softmax' || (ACTIVATION_NAMES as readonly string[]).includes(activation);
 }
 
 function fromConfigOptions(className: string, config: Record<string, unknown>, options: LayerFromConfigOptions): ConvOptions {

@@ -19,7 +19,7 @@ import { Masking } from '../layers/masking.js';
 import { RecurrentLayer } from '../layers/recurrent.js';
 import { TimeDistributed } from '../layers/time-distributed.js';
 import { ConvLSTM } from '../layers/conv-lstm.js';
-import { SAMPLE_LAYER_NAMES, isSampleLayer, sampleLayerOps } from './stream-sample-layers.js';
+import { SAMPLE_LAYER_NAMES, convActivation, isSampleLayer, sampleLayerOps } from './stream-sample-layers.js';
 import { openStream, streamBatchSize, type Stream, type StreamInput, type StreamOptions, type StreamStateLabel } from '../streaming/stream.js';
 import { FRAME_LAYER_NAMES, frameLayerOps, isFrameLayer, isSingleFrameLayer, type FrameValue } from './stream-frame-layers.js';
 import type { Graph } from './graph.js';
@@ -72,7 +72,8 @@ interface StreamStates {
 /** The frame shape of a node's output `i` (per row; without the time axis where `sequence`). */
 type OutputFrame = (i: number, sequence: boolean) => readonly number[];
 
-function checkStreamable(layer: Layer, inputCount: number, rank: number): void {
+/** `withinFrame`: the layer runs on one frame alone (under TimeDistributed), where pooling over its first axis is not over time. */
+function checkStreamable(layer: Layer, inputCount: number, rank: number, withinFrame = false): void {
   if (layer instanceof Bidirectional) {
     throw new ConfigError(`${layer.name}: Bidirectional needs the whole sequence (its backward layer reads the future), so it cannot stream one frame at a time`);
   }
@@ -91,7 +92,7 @@ function checkStreamable(layer: Layer, inputCount: number, rank: number): void {
     if (!(inner instanceof Dense || inner instanceof Dropout || isSingleFrameLayer(inner) || (isSampleLayer(inner) && !(inner instanceof ConvLSTM)))) {
       throw new ConfigError(`${layer.name}: TimeDistributed(${inner.className}) cannot stream; TimeDistributed of Dense, Dropout, one of ${FRAME_LAYER_NAMES}, ${SAMPLE_LAYER_NAMES}, or a model of those can`);
     }
-    if (!(inner instanceof Dense || inner instanceof Dropout)) checkStreamable(inner, 1, rank - 1);
+    if (!(inner instanceof Dense || inner instanceof Dropout)) checkStreamable(inner, 1, rank - 1, true);
     return;
   }
   if (isFrameLayer(layer)) {
@@ -101,7 +102,7 @@ function checkStreamable(layer: Layer, inputCount: number, rank: number): void {
   if (layer instanceof ConvLSTM && inputCount > 1) {
     throw new ConfigError(`${layer.name}: initial states from other layers are set once per sequence, so a layer given them cannot stream`);
   }
-  if (isSampleLayer(layer) && !(layer instanceof GlobalMaxPooling1D || layer instanceof GlobalAveragePooling1D)) return;
+  if (isSampleLayer(layer) && (withinFrame || !(layer instanceof GlobalMaxPooling1D || layer instanceof GlobalAveragePooling1D))) return;
   if (layer instanceof GlobalMaxPooling1D || layer instanceof GlobalAveragePooling1D) {
     if (layer.keepdims) throw new ConfigError(`${layer.name}: ${layer.className} with keepdims: true keeps a time axis of 1 step, which a stream cannot run on per frame; keepdims: false can stream`);
     return;
@@ -130,7 +131,7 @@ function checkFrameModel(wrapper: TimeDistributed, graph: NestedGraph): void {
       throw new ConfigError(`${wrapper.name}: TimeDistributed(${wrapper.layer.className}) cannot stream: its layer ${layer.name} (${layer.className}) reads a sequence within each frame; a stream runs a wrapped model on each frame alone`);
     }
     try {
-      checkStreamable(layer, node.inputs.length, rank);
+      checkStreamable(layer, node.inputs.length, rank, true);
     } catch (error) {
       if (error instanceof ConfigError) throw new ConfigError(`${wrapper.name}: TimeDistributed(${wrapper.layer.className}) cannot stream: ${error.message}`, { cause: error });
       throw error;
@@ -242,8 +243,8 @@ function isSequenceOut(layer: Layer, x: FrameValue): boolean {
 function causalConv(builder: StreamProgramBuilder, layer: Conv1D, x: FrameValue): FrameValue[] {
   const [kernel, bias] = layer.getWeights();
   if (!kernel) throw new ConfigError(`${layer.name}: the layer has no weights; build the model or set its weights first`);
-  const output = layer.activation === 'softmax' ? 'softmax' : { elementwise: activationId(layer.activation, layer.kerasVersion, `${layer.name}: activation`) };
-  const value = builder.causalConv1d(x.value, layer.kernelSize[0], layer.dilationRate[0], layer.groups, layer.filters, kernel.data, bias?.data ?? null, output);
+  const { fused, after } = convActivation(layer);
+  const value = builder.causalConv1d(x.value, layer.kernelSize[0], layer.dilationRate[0], layer.groups, layer.filters, kernel.data, bias?.data ?? null, fused);
   // Keras' convolutions do not carry a mask on.
-  return [{ value, mask: 0, sequence: true, frame: [layer.filters] }];
+  return [{ value: after === null ? value : builder.activation(value, after, layer.filters), mask: 0, sequence: true, frame: [layer.filters] }];
 }

@@ -9,7 +9,9 @@ import { PoolMode } from '../kernels/conv.js';
 import { paddedUnits } from '../kernels/recurrent.js';
 import type { StreamProgramBuilder } from '../kernels/stream-program.js';
 import { activationId } from '../layers/activations.js';
-import { Conv, Conv1D } from '../layers/conv.js';
+import { Conv, Conv1D, isFusedActivation } from '../layers/conv.js';
+import type { DenseOutput } from '../kernels/dense.js';
+import { kerasActivationKind } from '../kernels/keras-activation.js';
 import { callGeometry } from '../layers/conv-geometry.js';
 import { ConvLSTM } from '../layers/conv-lstm.js';
 import { Flatten } from '../layers/flatten.js';
@@ -78,10 +80,11 @@ export function sampleLayerOps(
     const [kernel, bias] = layer.getWeights();
     if (!kernel) throw new ConfigError(`${layer.name}: the layer has no weights; build the model or set its weights first`);
     const spec = { kernel: layer.kernelSize, strides: layer.strides, dilations: layer.dilationRate, padding: layer.padding };
-    const activation = layer.activation === 'softmax' ? 'softmax' as const : { elementwise: activationId(layer.activation, layer.kerasVersion, `${layer.name}: activation`) };
+    const { fused, after } = convActivation(layer);
     const geometry = callGeometry(samples, spec, layer.filters, layer.groups);
+    const value = builder.conv(x.value, geometry, kernel.data, bias ? bias.data : null, fused);
     // Keras' convolutions do not carry a mask on.
-    return [{ value: builder.conv(x.value, geometry, kernel.data, bias ? bias.data : null, activation), mask: 0, sequence, frame: outFrame }];
+    return [{ value: after === null ? value : builder.activation(value, after, layer.filters), mask: 0, sequence, frame: outFrame }];
   }
   if (layer instanceof Pooling) {
     if (sequence && (layer.poolSize[0] !== 1 || layer.strides[0] !== 1)) {
@@ -132,6 +135,16 @@ export function sampleLayerOps(
     return axes.every((a, i) => a === i) ? same() : same(builder.permute(x.value, permutation(frame, axes)));
   }
   throw new ConfigError(`${layer.name}: ${layer.className} cannot run one frame at a time in a stream`);
+}
+
+/** A convolution's activation as predict runs it: fused into the kernel's output, or the linear product and then the Keras activation. */
+export function convActivation(layer: Conv): { fused: DenseOutput; after: number | null } {
+  if (layer.activation === 'softmax') return { fused: 'softmax', after: null };
+  const fused = isFusedActivation(layer.activation);
+  return {
+    fused: { elementwise: activationId(fused ? layer.activation : 'linear', layer.kerasVersion, `${layer.name}: activation`) },
+    after: fused ? null : kerasActivationKind(layer.activation, layer.kerasVersion),
+  };
 }
 
 function timeWindow(layer: Layer, what: string): ConfigError {
