@@ -71,4 +71,17 @@ function entry(comment, exported, built, namespace) {
     `export const {\n  ${names.join(',\n  ')},\n} = namespace;\n`;
 }
 writeFileSync(`${out}index.js`, entry("wasm-rnn in Node: the core entry's exports, from the bundle core.js runs.", api, bundle, 'core'));
+// CommonJS (require('wasm-rnn')): the bundle through Node's own loader, the instance core.js
+// shares when an import came first. Without the code cache, which only the ES entry's loader keeps.
+const apiNames = Object.keys(api).sort();
+const renamedInBundle = apiNames.filter((name) => typeof bundle[name] === 'function' && bundle[name].name !== name && api[name].name === name);
+writeFileSync(`${out}index.cjs`, `// wasm-rnn for CommonJS: the core entry's exports from the same bundle. Written by scripts/build-node.mjs.\n'use strict';\n`
+  + `const core = require('./core.script.cjs');\n`
+  + (renamedInBundle.length === 0 ? '' : `for (const name of ${JSON.stringify(renamedInBundle)}) Object.defineProperty(core[name], 'name', { value: name });\n`)
+  + `module.exports = {\n${apiNames.map((name) => `  ${name}: core.${name},`).join('\n')}\n};\n`);
+// wasm-rnn/keras's file readers load asynchronously on first use, which require() cannot wait for.
+const kerasRequireMessage = "wasm-rnn/keras loads its file readers asynchronously, so require() cannot return it; use await import('wasm-rnn/keras'), "
+  + "or loadModel, loadWeights and saveModel from require('wasm-rnn'), which load them on first use";
+writeFileSync(`${out}keras.cjs`, `// wasm-rnn/keras for CommonJS. Written by scripts/build-node.mjs.\n'use strict';\n`
+  + `const { ConfigError } = require('./core.script.cjs');\nthrow new ConfigError(${JSON.stringify(kerasRequireMessage)});\n`);
 writeFileSync(`${out}keras.js`, entry('wasm-rnn/keras in Node: the file readers, loaded from the bundle on import.', kerasApi, kerasBundle, 'await core.loadKeras()'));

@@ -24,7 +24,7 @@
 // module of all their exports, about 6 ms of every start for these five (node:fs's lazy
 // `promises` among them). Older Node imports them.
 const builtin = typeof process.getBuiltinModule === 'function' ? (id) => process.getBuiltinModule(id) : (id) => import(id);
-const [{ closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync }, { createRequire }, { dirname }, { fileURLToPath }, { Script, runInThisContext }] =
+const [{ closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync }, { Module, createRequire }, { dirname }, { fileURLToPath }, { Script, runInThisContext }] =
   await Promise.all(['node:fs', 'node:module', 'node:path', 'node:url', 'node:vm'].map(builtin));
 
 const scriptUrl = new URL('./core.script.cjs', import.meta.url);
@@ -146,5 +146,22 @@ function runHere() {
   return module.exports;
 }
 
+/**
+ * The bundle's exports as Node's CommonJS loader keeps a module, so that `require('wasm-rnn')`
+ * (dist/node/index.cjs requires the bundle) gets this same instance (one ready(), one Tensor class)
+ * whichever of import and require comes first.
+ */
+function shared(evaluate) {
+  const kept = require.cache[scriptPath];
+  if (kept?.loaded) return kept.exports;
+  const exports = evaluate();
+  const entry = new Module(scriptPath);
+  entry.filename = scriptPath;
+  entry.exports = exports;
+  entry.loaded = true;
+  require.cache[scriptPath] = entry;
+  return exports;
+}
+
 /** Every export of both entries, and `loadKeras()` for the file readers. */
-export const core = !inMainContext() ? runHere() : sourceMapsEnabled() ? require(scriptPath) : runCached();
+export const core = !inMainContext() ? runHere() : sourceMapsEnabled() ? require(scriptPath) : shared(runCached);

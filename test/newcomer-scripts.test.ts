@@ -1,6 +1,6 @@
 // The held-back style newcomer check of issue 13: scripts written the way a Keras user writes them
 // (test/newcomer-scripts), run as an app runs them: each in its own Node process, importing the
-// built package by its name through package.json's exports map. A script asserts real outputs
+// built package by its name through package.json's exports map (requiring it, for a .cjs script). A script asserts real outputs
 // (Keras' fixtures, formulas, error classes and messages) and exits non-zero on a failure. The
 // strict TypeScript ones are type-checked by `npm run typecheck` against the package's .d.ts
 // (test/newcomer-scripts/tsconfig.json: strict, noUncheckedIndexedAccess, a Node lib without DOM),
@@ -18,7 +18,7 @@ const repo = fileURLToPath(new URL('../', import.meta.url));
 const scripts = join(repo, 'test/newcomer-scripts');
 const out = join(scripts, '.out');
 
-const javascript = readdirSync(scripts).filter((f) => f.endsWith('.mjs') && f !== 'check.mjs').sort();
+const javascript = readdirSync(scripts).filter((f) => /\.[mc]js$/.test(f) && f !== 'check.mjs').sort();
 const typescript = readdirSync(scripts).filter((f) => f.endsWith('.ts')).sort();
 
 interface Outcome {

@@ -41,6 +41,38 @@ it('resolves to the bundled dist/node files, shares one module graph with wasm-r
   });
 }, 30_000);
 
+// CommonJS: require('wasm-rnn') resolves to dist/node/index.cjs, and whichever of import and
+// require comes first, both get the one bundle instance (one ready(), one Tensor class).
+const REQUIRE_AFTER_IMPORT = `
+import { createRequire } from 'node:module';
+const esm = await import('wasm-rnn');
+await esm.ready();
+const require = createRequire(import.meta.url);
+const cjs = require('wasm-rnn');
+process.stdout.write(JSON.stringify({
+  entry: require.resolve('wasm-rnn'),
+  sameTensor: cjs.Tensor === esm.Tensor,
+  readyShared: cjs.kernelVariant() === esm.kernelVariant() && cjs.kernelVariant() !== null,
+  exportsMatch: Object.keys(cjs).sort().join() === Object.keys(esm).sort().join(),
+}));
+`;
+const IMPORT_AFTER_REQUIRE = `
+const cjs = require('wasm-rnn');
+cjs.ready().then(async () => {
+  const esm = await import('wasm-rnn');
+  process.stdout.write(JSON.stringify({ sameTensor: cjs.Tensor === esm.Tensor, readyShared: esm.kernelVariant() !== null }));
+});
+`;
+
+it('require() gets the CommonJS entry and shares the bundle with import(), in either order', async () => {
+  const first = await run(process.execPath, ['--input-type=module', '-e', REQUIRE_AFTER_IMPORT], { cwd: repo });
+  expect(JSON.parse(first.stdout)).toEqual({ entry: `${repo}dist/node/index.cjs`, sameTensor: true, readyShared: true, exportsMatch: true });
+  const second = await run(process.execPath, ['-e', IMPORT_AFTER_REQUIRE], { cwd: repo });
+  expect(JSON.parse(second.stdout)).toEqual({ sameTensor: true, readyShared: true });
+  const keras = await run(process.execPath, ['-e', "try { require('wasm-rnn/keras') } catch (e) { process.stdout.write(e.name + ': ' + e.message) }"], { cwd: repo });
+  expect(keras.stdout).toMatch(/^ConfigError: wasm-rnn\/keras loads its file readers asynchronously, so require\(\) cannot return it; use await import\('wasm-rnn\/keras'\)/);
+}, 30_000);
+
 // The Node bundle is built without esbuild's --keep-names (its __name calls cost about 2 ms of
 // every cold start), so a class whose body names itself would come out as `_LSTM`; the classes
 // refer to themselves as `this` instead. Names show in console.log, stack traces and errors.

@@ -118,7 +118,7 @@ describe('the published tarball (npm pack --dry-run)', () => {
 
   it('holds the modules the entry points import, and only those: every shipped .js and .wasm is reached from package.json, every .d.ts from types or its module', async () => {
     const entries = entryFiles();
-    const jsRoots = entries.filter((e) => e.condition !== 'types' && /\.m?js$/.test(e.file)).map((e) => e.file);
+    const jsRoots = entries.filter((e) => e.condition !== 'types' && /\.[mc]?js$/.test(e.file)).map((e) => e.file);
     const typeRoots = entries.filter((e) => /\.d\.m?ts$/.test(e.file)).map((e) => e.file);
     const js = await reachable(jsRoots, (file) => file);
     const types = await reachable(typeRoots, declarationOf);
