@@ -105,6 +105,26 @@ describe('layers with a window of one step on the time axis, and reshapes within
     for (const B of [1, 2]) expectFramesMatch(model, B, 5, [10, 2], 40 + B);
   });
 
+  it('Reshape, Permute and Flatten drop a Masking mask, as predict does: masked frames reach the LSTM', () => {
+    const B = 3, T = 6, D = 6;
+    const x = randomFloats(seededRandom(110), B * T * D, 1.5);
+    for (const s of [1, 4, 7, 15]) x.fill(0, s * D, (s + 1) * D);
+    const middles = [
+      () => [new Reshape([-1, 2, 3]), new TimeDistributed(new Flatten())],
+      () => [new Permute([1, 2])],
+      () => [new Reshape([-1, 3, 2]), new Permute([1, 3, 2]), new Reshape([-1, 6])],
+    ];
+    for (const middle of middles) {
+      const model = new Sequential([Input({ shape: [null, D] }), new Masking({ maskValue: 0 }), ...middle(), new LSTM({ units: 3, seed: 12 })]);
+      const stream = model.stream({ batchSize: B });
+      for (let t = 0; t < T; t++) {
+        const want = expectedStep(model.predict(prefixOf(x, B, T, [D], t)) as Tensor, B, t);
+        expect(Array.from(stream.step(frameAt(x, B, T, D, t))), `${model.layers.map((l) => l.className).join(' -> ')} step ${t}`).toEqual(Array.from(want));
+      }
+      stream.dispose();
+    }
+  });
+
   it('pooling of size 1 is the identity, and a Conv1D of kernel 1 (valid or same) is a per-frame product', () => {
     const model = new Sequential([
       Input({ shape: [null, 3] }),
@@ -201,7 +221,7 @@ describe('what still needs more than one frame is refused, naming the layer', ()
     ['Masking of frames of several axes', () => new Sequential([Input({ shape: [null, 6, 2] }), new Masking({ name: 'mask_positions' })]), ['mask_positions', 'whole frames']],
     ['Flatten of a sequence of frames', () => new Sequential([Input({ shape: [5, 6, 2] }), new Flatten({ name: 'flat_frames' })]), ['flat_frames', 'TimeDistributed(Flatten)']],
     ['ConvLSTM1D with goBackwards', () => new Sequential([Input({ shape: [null, 6, 2] }), new ConvLSTM1D({ filters: 2, kernelSize: 3, goBackwards: true, name: 'conv_back' })]), ['conv_back', 'goBackwards']],
-    ['ConvLSTM1D after Masking', () => new Sequential([Input({ shape: [null, 6] }), new Masking(), new Reshape([-1, 3, 2]), new ConvLSTM1D({ filters: 2, kernelSize: 2, name: 'conv_masked' })]), ['conv_masked', 'mask']],
+    ['ConvLSTM1D given a mask (Masking, then TimeDistributed, which carries it)', () => new Sequential([Input({ shape: [null, 6] }), new Masking(), new TimeDistributed(new Reshape([3, 2])), new ConvLSTM1D({ filters: 2, kernelSize: 2, name: 'conv_masked' })]), ['conv_masked', 'mask']],
   ];
   for (const [what, make, parts] of refusals) {
     it(what, () => {

@@ -43,7 +43,8 @@ export function sampleLayerOps(
 ): FrameValue[] {
   const { frame, sequence } = x;
   const samples = sequence ? [1, 1, ...frame] : [1, ...frame];
-  const same = (value = x.value): FrameValue[] => [{ ...x, value, frame: outFrame }];
+  // Flatten, Reshape and Permute do not carry a mask on (predict drops it), nor do convolutions or pooling.
+  const same = (value = x.value): FrameValue[] => [{ ...x, value, frame: outFrame, mask: 0 }];
   if (layer instanceof ConvLSTM) {
     if (!sequence) throw new ConfigError(`${layer.name}: a ${layer.className} inside a frame has no time axis to step along; it streams on the model's sequence`);
     if (layer.goBackwards) throw new ConfigError(`${layer.name}: a layer with goBackwards: true reads the sequence from its end, so it cannot stream one frame at a time`);
