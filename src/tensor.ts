@@ -41,6 +41,11 @@ export class Tensor {
     return this.shape.length;
   }
 
+  /** numpy's and Keras' name for the rank (x.ndim). */
+  get ndim(): number {
+    return this.rank;
+  }
+
   get size(): number {
     return this.data.length;
   }

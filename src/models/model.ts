@@ -13,9 +13,9 @@ import type { SummaryRow } from './summary-layout.js';
 import type { Stream, StreamOptions } from '../streaming/stream.js';
 import { openModelStream } from './stream-graph.js';
 import { isSymbolic, isSymbolicList, type NestedGraph, type SymbolicTensor } from '../symbolic.js';
-import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
+import { checkKnownKeys, checkOptionsObject, describeOptions } from '../option-keys.js';
 import type { Callback, History, Logs } from '../training/callbacks.js';
-import type { Optimizer } from '../training/optimizers.js';
+import { Optimizer } from '../training/optimizers.js';
 import { Trainer, verbosity, type CompileOptions, type EvaluateOptions, type EvaluateResult, type FitOptions, type Targets, type Verbosity } from '../training/trainer.js';
 import { compileConfig } from '../training/compile-config.js';
 import { KERAS_2_VERSION, modelConfig, pythonJson } from './model-json.js';
@@ -285,7 +285,11 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
   savedCompileProblem: string | null = null;
 
   /** Keras' model.compile({ optimizer, loss, metrics }). A model with a layer that cannot train compiles (for evaluate); fit, trainOnBatch and computeGradients then throw a ConfigError naming it. */
-  compile(options: CompileOptions): void {
+  compile(options: CompileOptions): void;
+  /** Keras' positional form, `compile('adam', 'mse', { metrics: ['mae'] })`: the optimizer, the loss, then the other options. */
+  compile(optimizer: NonNullable<CompileOptions['optimizer']>, loss: CompileOptions['loss'], options?: Omit<CompileOptions, 'optimizer' | 'loss'>): void;
+  compile(first: CompileOptions | NonNullable<CompileOptions['optimizer']>, loss?: CompileOptions['loss'], rest?: Omit<CompileOptions, 'optimizer' | 'loss'>): void {
+    const options = positionalCompileOptions(first, loss, rest, `${this.name}: compile`);
     this.trainer = new Trainer(this, options);
     this.compileOptions = options;
     this.savedCompileProblem = null;
@@ -589,3 +593,17 @@ function summaryRow(layer: Layer, graph: Graph, named: (layer: Layer) => string)
 }
 
 export type { Model, ModelOptions, PerSymbolicTensor, ModelInput, ModelOutput } from './functional.js';
+
+/** compile(optimizer, loss, options) as the options object; an options object is passed on to be checked. */
+function positionalCompileOptions(first: unknown, loss: unknown, rest: unknown, where: string): CompileOptions {
+  const optimizerFirst = typeof first === 'string' || first instanceof Optimizer || (typeof first === 'object' && first !== null && 'class_name' in first);
+  if (!optimizerFirst && loss === undefined && rest === undefined) return first as CompileOptions;
+  if (!optimizerFirst) throw new ConfigError(`${where}: the positional form takes an optimizer first (a name such as 'adam', an optimizer object or a Keras optimizer config), received ${describeOptions(first)}`);
+  if (rest !== undefined) {
+    checkOptionsObject(rest, `${where}: options after the loss`, "{ metrics: ['accuracy'] }");
+    for (const key of ['optimizer', 'loss']) {
+      if (key in rest) throw new ConfigError(`${where}: '${key}' is given twice, positionally and in the options`);
+    }
+  }
+  return { ...(rest as object | undefined), optimizer: first, loss } as CompileOptions;
+}

@@ -70,5 +70,13 @@ const lastHistory: History | null = model.history;
 const copiedSequential: Sequential = Sequential.fromConfig(model.getConfig());
 const copiedModel: Model = Model.fromConfig(encoderModel.getConfig());
 
+// compile(optimizer, loss, options), numpy's ndim.
+model.compile('adam', 'mse', { metrics: ['mae'] });
+model.compile(optimizers.sgd(0.1), 'binary_crossentropy');
+// @ts-expect-error the loss goes second, not in the options too
+model.compile('adam', 'mse', { loss: 'mae' });
+const rank: number = x.ndim;
+
+export { rank };
 export { byIndex, byKeyword, byName, keywordCallbacks, lastHistory, copiedSequential, copiedModel };
 export { y, named, embedding, legacyInput, sameHead, removed, train, frames, single, hShape, unknownCount, asPlainModel };
