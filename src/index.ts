@@ -61,7 +61,11 @@ export { Sequential, type SequentialOptions } from './models/sequential.js';
 export { modelFromConfig, type ModelFromConfigOptions } from './models/from-config.js';
 export type { WeightsFileSource } from './models/weights-loader.js';
 export { Stream, type StreamOptions } from './streaming/stream.js';
-export { Optimizer, optimizers, type OptimizerName, type OptimizerOptions } from './training/optimizers.js';
+export { Optimizer, type OptimizerName, type OptimizerOptions } from './training/optimizers.js';
+export {
+  optimizers, SGD, Adam, AdamW, RMSprop, Adagrad, Nadam, Adamax, Adadelta, Lion, Ftrl, type CommonOptimizerOptions, type SGDOptions, type AdamOptions,
+  type AdamWOptions, type RMSpropOptions, type AdagradOptions, type NadamOptions, type AdamaxOptions, type AdadeltaOptions, type LionOptions, type FtrlOptions,
+} from './training/optimizer-classes.js';
 export { History, EarlyStopping, type Callback, type Logs, type EarlyStoppingOptions } from './training/callbacks.js';
 export { LearningRateScheduler, ReduceLROnPlateau, type LearningRateSchedule, type ReduceLROnPlateauOptions } from './training/schedule-callbacks.js';
 export {

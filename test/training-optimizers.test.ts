@@ -2,7 +2,10 @@
 // (test/reference/optimizers.ts): a few steps on ragged weights with clipping and weight decay,
 // their compile config round trip, bad options, and one fit each against a float64 training loop.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ready, tensor, Sequential, Dense, Optimizer, optimizers, ConfigError, type OptimizerOptions } from '../dist/index.js';
+import {
+  ready, tensor, Sequential, Dense, Optimizer, optimizers, ConfigError, SGD, Adam, AdamW, RMSprop, Adagrad, Nadam, Adamax, Adadelta, Lion, Ftrl,
+  type OptimizerOptions,
+} from '../dist/index.js';
 import { optimizerConfig } from '../dist/training/compile-config.js';
 import { ReferenceOptimizer, type ReferenceOptimizerConfig } from './reference/optimizers.js';
 import { referenceDenseFit } from './reference/dense-training.js';
@@ -95,11 +98,39 @@ describe('optimizer options and configs', () => {
     expect(resolveOptimizer('Nadam', 'test').name).toBe('nadam');
   });
 
+  it("Keras' classes, new Adam({ learningRate }) or new SGD(0.01), are the optimizers the factories make, under Keras' class names", () => {
+    const classes = [
+      [new SGD({ learningRate: 0.05, momentum: 0.9, nesterov: true }), 'SGD', optimizers.sgd({ learningRate: 0.05, momentum: 0.9, nesterov: true })],
+      [new Adam({ learningRate: 0.01, amsgrad: true }), 'Adam', optimizers.adam({ learningRate: 0.01, amsgrad: true })],
+      [new AdamW(0.02), 'AdamW', optimizers.adamw(0.02)],
+      [new RMSprop({ rho: 0.8, centered: true }), 'RMSprop', optimizers.rmsprop({ rho: 0.8, centered: true })],
+      [new Adagrad(), 'Adagrad', optimizers.adagrad()],
+      [new Nadam({ beta2: 0.99 }), 'Nadam', optimizers.nadam({ beta2: 0.99 })],
+      [new Adamax({ clipnorm: 1 }), 'Adamax', optimizers.adamax({ clipnorm: 1 })],
+      [new Adadelta({ epsilon: 1e-6 }), 'Adadelta', optimizers.adadelta({ epsilon: 1e-6 })],
+      [new Lion({ beta1: 0.5 }), 'Lion', optimizers.lion({ beta1: 0.5 })],
+      [new Ftrl({ beta: 0.3 }), 'Ftrl', optimizers.ftrl({ beta: 0.3 })],
+      [new optimizers.Adam(0.003), 'Adam', optimizers.adam(0.003)],
+    ] as const;
+    for (const [made, className, factory] of classes) {
+      expect(made).toBeInstanceOf(Optimizer);
+      const config = optimizerConfig(made) as { class_name: string };
+      expect(config.class_name).toBe(className);
+      expect(config).toEqual(optimizerConfig(factory));
+    }
+    expect(new SGD(0.01).learningRate).toBe(Math.fround(0.01));
+    // @ts-expect-error the types refuse it too: Adam takes no momentum
+    expect(() => new Adam({ momentum: 0.9 })).toThrow(/optimizers.adam: unknown option 'momentum'/);
+    expect(() => new Adam({ learningRate: 0.001 })).not.toThrow();
+  });
+
   it('refuses bad options with a ConfigError naming them, before any step', () => {
     const bad: [() => unknown, RegExp][] = [
       [() => optimizers.lion({ beta1: 0 }), /optimizers.lion: optimizer option 'beta1' must be in \(0, 1\]/],
       [() => optimizers.lion({ beta1: 1.5 }), /'beta1' must be in \(0, 1\]/],
+      // @ts-expect-error the types refuse it too: Lion takes no epsilon
       [() => optimizers.lion({ epsilon: 1e-7 }), /optimizers.lion: unknown option 'epsilon'/],
+      // @ts-expect-error the types refuse it too: Nadam takes no amsgrad
       [() => optimizers.nadam({ amsgrad: true }), /optimizers.nadam: unknown option 'amsgrad'/],
       [() => optimizers.adadelta({ rho: -0.5 }), /'rho' must be a non-negative number, received -0.5/],
       [() => optimizers.adamax({ beta2: Number.NaN }), /'beta2' must be a non-negative number, received NaN/],

@@ -40,6 +40,9 @@ export interface AttentionCallOptions {
   returnAttentionScores?: boolean;
 }
 
+/** A call on symbolic tensors takes the inputs' own masks, so no 'mask'. */
+type SymbolicAttentionCallOptions = Pick<AttentionCallOptions, 'useCausalMask' | 'returnAttentionScores'>;
+
 const CALL_KEYS = ['mask', 'useCausalMask', 'returnAttentionScores'];
 
 abstract class BaseAttention extends HostWeightLayer {
@@ -92,7 +95,12 @@ abstract class BaseAttention extends HostWeightLayer {
     return [query, value, key];
   }
 
-  apply(inputs: SymbolicTensor[], options?: Pick<AttentionCallOptions, 'useCausalMask' | 'returnAttentionScores'>): SymbolicTensor | SymbolicTensor[];
+  /** With returnAttentionScores: true, [output, scores]; without it, the output alone. */
+  apply(inputs: SymbolicTensor[], options: SymbolicAttentionCallOptions & { returnAttentionScores: true }): [SymbolicTensor, SymbolicTensor];
+  apply(inputs: SymbolicTensor[], options?: SymbolicAttentionCallOptions & { returnAttentionScores?: false }): SymbolicTensor;
+  apply(inputs: SymbolicTensor[], options?: SymbolicAttentionCallOptions): SymbolicTensor | SymbolicTensor[];
+  apply(inputs: TensorLike[], options: AttentionCallOptions & { returnAttentionScores: true }): [Tensor, Tensor];
+  apply(inputs: TensorLike[], options?: AttentionCallOptions & { returnAttentionScores?: false }): Tensor;
   apply(inputs: TensorLike[], options?: AttentionCallOptions): Tensor | Tensor[];
   apply(inputs: TensorLike[] | SymbolicTensor[], options: AttentionCallOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
     this.checkNotDisposed('run');

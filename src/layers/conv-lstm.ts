@@ -17,6 +17,7 @@ import { callGeometry, dataFormatOption, filtersKernelOptions, outputExtents, pa
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { booleanOption, checkKnownKeys, checkOptionsObject, nextRandomSeed, rateOption } from './options.js';
+import type { OptionFlag, RecurrentOutput } from './recurrent.js';
 import { checkBuildShape } from './validate.js';
 import { checkWeightList } from './weights.js';
 
@@ -66,11 +67,22 @@ const CONV_LSTM_OPTION_KEYS = [
   'goBackwards', 'stateful', 'dropout', 'recurrentDropout', 'seed', 'kerasVersion',
 ];
 
-type ConvLSTMArgs = [ConvLSTMOptions] | [number, number | readonly number[], Omit<ConvLSTMOptions, 'filters' | 'kernelSize'>?];
+/** What `new ConvLSTM1D(...)` / `new ConvLSTM2D(...)` take: `(options)` or `(filters, kernelSize, options?)`. */
+export type ConvLSTMArgs =
+  | [options: ConvLSTMOptions]
+  | [filters: number, kernelSize: number | readonly number[], options?: Omit<ConvLSTMOptions, 'filters' | 'kernelSize'>];
+
+/** The returnState option as constructor arguments `A` give it (see OptionFlag). */
+type ConvLSTMReturnState<A> = A extends [unknown, unknown, infer O] ? OptionFlag<[O], 'returnState'>
+  : A extends [number, unknown] ? false : OptionFlag<A, 'returnState'>;
+
+/** What `apply` returns: the output, or with returnState [output, h, c]; `T | T[]` when only the run time knows. */
+export type ConvLSTMOutput<T, ReturnState extends boolean> = RecurrentOutput<T, ReturnState, ['h', 'c']>;
 
 const WEIGHT_NAMES = ['kernel', 'recurrent_kernel', 'bias'];
 
-export abstract class ConvLSTM extends Layer {
+/** `ReturnState` is the returnState option as the constructor call gave it, for typing `apply`. */
+export abstract class ConvLSTM<ReturnState extends boolean = boolean> extends Layer {
   /** Spatial axes: 1 for ConvLSTM1D, 2 for ConvLSTM2D. */
   readonly rank: number;
   readonly filters: number;
@@ -84,7 +96,7 @@ export abstract class ConvLSTM extends Layer {
   readonly useBias: boolean;
   readonly unitForgetBias: boolean;
   readonly returnSequences: boolean;
-  readonly returnState: boolean;
+  readonly returnState: ReturnState;
   readonly goBackwards: boolean;
   readonly kernelInitializer: Initializer;
   readonly recurrentInitializer: Initializer;
@@ -121,7 +133,7 @@ export abstract class ConvLSTM extends Layer {
     this.useBias = booleanOption(options.useBias, true, 'useBias', this.name);
     this.unitForgetBias = booleanOption(options.unitForgetBias, true, 'unitForgetBias', this.name);
     this.returnSequences = booleanOption(options.returnSequences, false, 'returnSequences', this.name);
-    this.returnState = booleanOption(options.returnState, false, 'returnState', this.name);
+    this.returnState = booleanOption(options.returnState, false, 'returnState', this.name) as ReturnState;
     this.goBackwards = booleanOption(options.goBackwards, false, 'goBackwards', this.name);
     if (booleanOption(options.stateful, false, 'stateful', this.name)) {
       throw new ConfigError(`${this.name}: option 'stateful' true is not supported by ${className}; expected false`);
@@ -271,8 +283,8 @@ export abstract class ConvLSTM extends Layer {
    * Runs the layer on x (batch, time, ...spatial, channels). Returns the output, or with
    * returnState [output, h, c], as Keras does.
    */
-  apply(x: SymbolicTensor, options?: { initialState?: readonly SymbolicTensor[] }): SymbolicTensor | SymbolicTensor[];
-  apply(x: TensorLike, options?: ConvLSTMApplyOptions): Tensor | Tensor[];
+  apply(x: SymbolicTensor, options?: { initialState?: readonly SymbolicTensor[] }): ConvLSTMOutput<SymbolicTensor, ReturnState>;
+  apply(x: TensorLike, options?: ConvLSTMApplyOptions): ConvLSTMOutput<Tensor, ReturnState>;
   apply(x: TensorLike | SymbolicTensor, options: ConvLSTMApplyOptions | { initialState?: readonly SymbolicTensor[] } = {}): unknown {
     this.checkNotDisposed('run');
     checkOptionsObject(options, `${this.name}: apply options`, '{ initialState: [h, c] }');
@@ -350,11 +362,9 @@ function fromConfigOptions(className: string, config: Record<string, unknown>, o
 }
 
 /** Keras ConvLSTM1D over (batch, time, steps, channels). */
-export class ConvLSTM1D extends ConvLSTM {
+export class ConvLSTM1D<A extends ConvLSTMArgs = ConvLSTMArgs> extends ConvLSTM<ConvLSTMReturnState<A>> {
   /** `new ConvLSTM1D({ filters: 8, kernelSize: 3 })`, or as in Keras: `new ConvLSTM1D(8, 3, { returnSequences: true })`. */
-  constructor(options: ConvLSTMOptions);
-  constructor(filters: number, kernelSize: number | readonly number[], options?: Omit<ConvLSTMOptions, 'filters' | 'kernelSize'>);
-  constructor(...args: ConvLSTMArgs) {
+  constructor(...args: A) {
     super(1, args, 'ConvLSTM1D', 'conv_lstm1d');
   }
 
@@ -369,11 +379,9 @@ export class ConvLSTM1D extends ConvLSTM {
 }
 
 /** Keras ConvLSTM2D over (batch, time, rows, cols, channels). */
-export class ConvLSTM2D extends ConvLSTM {
+export class ConvLSTM2D<A extends ConvLSTMArgs = ConvLSTMArgs> extends ConvLSTM<ConvLSTMReturnState<A>> {
   /** `new ConvLSTM2D({ filters: 8, kernelSize: 3 })`, or as in Keras: `new ConvLSTM2D(8, [3, 3], { returnSequences: true })`. */
-  constructor(options: ConvLSTMOptions);
-  constructor(filters: number, kernelSize: number | readonly number[], options?: Omit<ConvLSTMOptions, 'filters' | 'kernelSize'>);
-  constructor(...args: ConvLSTMArgs) {
+  constructor(...args: A) {
     super(2, args, 'ConvLSTM2D', 'conv_lstm2d');
   }
 

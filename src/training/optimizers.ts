@@ -233,17 +233,3 @@ export function resolveOptimizer(optimizer: unknown, where: string): Optimizer {
   }
   throw new ConfigError(`${where}: option 'optimizer' must be one of ${OPTIMIZER_NAMES.map((n) => `'${n}'`).join(', ')}, an optimizer object or a Keras optimizer config, received ${JSON.stringify(optimizer)}`);
 }
-
-/** Factories: optimizers.adam({ learningRate, ... }). */
-export const optimizers = {
-  sgd: (options?: OptimizerOptions | number) => new Optimizer('sgd', options),
-  adam: (options?: OptimizerOptions | number) => new Optimizer('adam', options),
-  adamw: (options?: OptimizerOptions | number) => new Optimizer('adamw', options),
-  rmsprop: (options?: OptimizerOptions | number) => new Optimizer('rmsprop', options),
-  adagrad: (options?: OptimizerOptions | number) => new Optimizer('adagrad', options),
-  nadam: (options?: OptimizerOptions | number) => new Optimizer('nadam', options),
-  adamax: (options?: OptimizerOptions | number) => new Optimizer('adamax', options),
-  adadelta: (options?: OptimizerOptions | number) => new Optimizer('adadelta', options),
-  lion: (options?: OptimizerOptions | number) => new Optimizer('lion', options),
-  ftrl: (options?: OptimizerOptions | number) => new Optimizer('ftrl', options),
-};

@@ -2,13 +2,14 @@
 import {
   Dense, Dropout, Embedding, LSTM, GRU, SimpleRNN, Bidirectional, ConvLSTM1D, ConvLSTM2D, Conv1D, Conv2D, MaxPooling1D,
   GlobalAveragePooling1D, GlobalMaxPooling1D, Flatten, Reshape, Permute, RepeatVector, Activation, BatchNormalization,
-  LayerNormalization, Add, Concatenate, Multiply, Attention, TimeDistributed, Masking, Input, Sequential, Model,
+  LayerNormalization, Add, Concatenate, Multiply, Attention, AdditiveAttention, TimeDistributed, Masking, Input, Sequential, Model,
   layerFromConfig, tensor, initializers, ready, type Tensor, type SymbolicTensor, type Layer,
 } from 'wasm-rnn';
 import { loadModel } from 'wasm-rnn/keras';
 
 await ready();
 const x = tensor(new Float32Array(2 * 6 * 4), [2, 6, 4]);
+const inp = Input({ shape: [6, 4] });
 const tokens = tensor(new Int32Array([1, 2, 3, 0, 4, 5, 6, 0]), [2, 4]);
 
 const dense: Tensor = new Dense(3).apply(x);
@@ -24,8 +25,27 @@ const concat: Tensor = new Bidirectional(new LSTM(3, { returnSequences: true }),
 const backwards: Tensor = new LSTM(3, { goBackwards: true, unroll: false }).apply(x);
 
 const video = tensor(new Float32Array(1 * 3 * 5 * 5 * 2), [1, 3, 5, 5, 2]);
-const convLstm = new ConvLSTM2D({ filters: 2, kernelSize: 3, padding: 'same' }).apply(video);
-const conv1dLstm = new ConvLSTM1D({ filters: 2, kernelSize: 2 }).apply(tensor(new Float32Array(1 * 3 * 5 * 2), [1, 3, 5, 2]));
+const convLstm: Tensor = new ConvLSTM2D({ filters: 2, kernelSize: 3, padding: 'same' }).apply(video);
+const convLstmSeq: Tensor = new ConvLSTM2D({ filters: 2, kernelSize: [3, 3], returnSequences: true }).apply(video);
+const [cOut, cH, cC] = new ConvLSTM2D({ filters: 2, kernelSize: 3, returnState: true }).apply(video);
+const [kOut, kH, kC]: [Tensor, Tensor, Tensor] = new ConvLSTM2D(2, 3, { returnState: true, padding: 'same' }).apply(video);
+const positionalConv: Tensor = new ConvLSTM2D(2, [3, 3]).apply(video);
+const conv1dLstm: Tensor = new ConvLSTM1D({ filters: 2, kernelSize: 2 }).apply(tensor(new Float32Array(1 * 3 * 5 * 2), [1, 3, 5, 2]));
+const [c1Out, c1H, c1C] = new ConvLSTM1D(2, 2, { returnState: true }).apply(tensor(new Float32Array(1 * 3 * 5 * 2), [1, 3, 5, 2]));
+// @ts-expect-error a ConvLSTM with returnState gives [output, h, c], not a Tensor
+new ConvLSTM2D({ filters: 2, kernelSize: 3, returnState: true }).apply(video).shape;
+// @ts-expect-error three tensors, not four
+const [, , , convFourth] = new ConvLSTM2D({ filters: 2, kernelSize: 3, returnState: true }).apply(video);
+declare const convFlag: boolean;
+// @ts-expect-error returnState not known at compile time: might be a list
+new ConvLSTM2D({ filters: 2, kernelSize: 3, returnState: convFlag }).apply(video).shape;
+const videoIn = Input({ shape: [3, 5, 5, 2] });
+const [vOut, vH, vC] = new ConvLSTM2D(2, 3, { returnState: true }).apply(videoIn);
+const vSeq: SymbolicTensor = new ConvLSTM2D(2, 3, { returnSequences: true }).apply(videoIn);
+const anyConv: ConvLSTM2D = new ConvLSTM2D(2, 3, { returnState: true });
+const convCopy = ConvLSTM2D.fromConfig(anyConv.getConfig());
+// @ts-expect-error read back from a config, returnState is known only at run time
+convCopy.apply(video).shape;
 
 const conv: Tensor = new Conv1D(4, 3, { padding: 'causal', activation: 'relu' }).apply(x);
 const conv2: Tensor = new Conv2D({ filters: 2, kernelSize: 3 }).apply(tensor(new Float32Array(1 * 5 * 5 * 1), [1, 5, 5, 1]));
@@ -42,12 +62,20 @@ const ln: Tensor = new LayerNormalization({ epsilon: 1e-3 }).apply(x);
 const added: Tensor = new Add().apply([x, x]);
 const multiplied: Tensor = new Multiply().apply([x, x]);
 const joined: Tensor = new Concatenate({ axis: -1 }).apply([x, x]);
-const attended = new Attention().apply([x, x]);
+const attended: Tensor = new Attention().apply([x, x]);
+const causal: Tensor = new Attention().apply([x, x], { useCausalMask: true });
+const [attOut, scores] = new Attention().apply([x, x], { returnAttentionScores: true });
+const additive: Tensor = new AdditiveAttention().apply([x, x, x]);
+declare const wantScores: boolean;
+// @ts-expect-error returnAttentionScores not known at compile time: might be a list
+new Attention().apply([x, x], { returnAttentionScores: wantScores }).shape;
+const symbolicAttention: SymbolicTensor = new Attention().apply([inp, inp]);
+const [symOut, symScores] = new Attention().apply([inp, inp], { returnAttentionScores: true });
+
 const perStep: Tensor = new TimeDistributed(new Dense(2)).apply(x);
 const masked: Tensor = new Masking({ maskValue: 0 }).apply(x);
 
 // Symbolic: a graph from Input.
-const inp = Input({ shape: [6, 4] });
 const s1: SymbolicTensor = new Dense(3).apply(inp);
 const [s2, s3, s4] = new LSTM(3, { returnState: true, returnSequences: true }).apply(inp);
 const s5: SymbolicTensor = new Concatenate().apply([s2, inp]);
@@ -101,8 +129,8 @@ const functional = new Model({ inputs: inp, outputs: [s1, s5] });
 const [f1, f2] = functional.predict(x);
 
 export {
-  dense, dropped, embedded, lstmSeq, lstmOut, gruOut, gruH, rnn, withState, bFw, bBw, concat, backwards, convLstm, 
-  conv1dLstm, conv, conv2, pooled, gap, gmp, flat, reshaped, permuted, repeated, act, bn, ln, added, multiplied,
+  dense, dropped, embedded, lstmSeq, lstmOut, gruOut, gruH, rnn, withState, bFw, bBw, concat, backwards, convLstm, convLstmSeq, cOut, cH, cC, kOut, kH, kC, positionalConv, c1Out, c1H, c1C, convFourth, vOut, vH, vC, vSeq,
+  causal, attOut, scores, additive, symbolicAttention, symOut, symScores, conv1dLstm, conv, conv2, pooled, gap, gmp, flat, reshaped, permuted, repeated, act, bn, ln, added, multiplied,
   joined, attended, perStep, masked, s3, s4, s6, copyOut, units, shape, data, nested, rank, printed, states, frameOut, layerOut,
   loaded, f1, f2,
 };

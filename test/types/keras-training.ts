@@ -1,7 +1,7 @@
 // Training as a Keras user writes it: compile with strings and objects, fit's History, evaluate, callbacks.
 import {
   Dense, LSTM, GRU, Sequential, Model, Input, tensor, optimizers, EarlyStopping, History, LambdaCallback,
-  ReduceLROnPlateau, TerminateOnNaN, initializers, type Callback, type Logs, type Tensor,
+  ReduceLROnPlateau, TerminateOnNaN, initializers, Adam, RMSprop, type Optimizer, type Callback, type Logs, type Tensor,
 } from 'wasm-rnn';
 
 const x = tensor(new Float32Array(2 * 5 * 4), [2, 5, 4]);
@@ -10,6 +10,18 @@ const y = tensor(new Float32Array([0, 1]), [2, 1]);
 const model = new Sequential([new LSTM(8, { inputShape: [5, 4] }), new Dense(1, { activation: 'sigmoid' })]);
 model.compile({ optimizer: 'adam', loss: 'binary_crossentropy', metrics: ['accuracy'] });
 model.compile({ optimizer: optimizers.adam({ learningRate: 0.001 }), loss: 'mse', metrics: ['mae'] });
+model.compile({ optimizer: new Adam({ learningRate: 0.001, beta1: 0.9, clipnorm: 1 }), loss: 'mse' });
+model.compile({ optimizer: new optimizers.SGD({ learningRate: 0.01, momentum: 0.9, nesterov: true }), loss: 'huber' });
+model.compile({ optimizer: new RMSprop(0.001), loss: 'mae' });
+const adam: Optimizer = optimizers.adam(0.01);
+const isAdam: boolean = adam instanceof Adam;
+adam.learningRate = 0.005;
+// @ts-expect-error Adam takes no momentum (Keras' SGD and RMSprop do)
+new Adam({ momentum: 0.9 });
+// @ts-expect-error learning_rate is Keras' spelling in Python; here it is learningRate
+new Adam({ learning_rate: 0.001 });
+// @ts-expect-error Keras names the class RMSprop
+new optimizers.RMSProp();
 model.compile({ optimizer: optimizers.sgd({ learningRate: 0.1, momentum: 0.9 }), loss: 'mean_squared_error' });
 model.compile({ optimizer: 'rmsprop', loss: 'categorical_crossentropy', metrics: ['categorical_accuracy'] });
 model.compile({ optimizer: 'sgd', loss: 'sparse_categorical_crossentropy', metrics: ['sparse_categorical_accuracy'] });
@@ -77,4 +89,4 @@ const shapes: readonly number[][] = [[...pa.shape], [...pb.shape]];
 const init = initializers.glorotUniform({ seed: 1 });
 const dense = new Dense(4, { kernelInitializer: init, biasInitializer: 'zeros', useBias: true });
 
-export { train, shapes, dense };
+export { train, shapes, dense, isAdam };
