@@ -7,7 +7,7 @@
 // prefix, bit for bit (relaxed-simd.test.ts re-runs it on the relaxed build).
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  Activation, AveragePooling1D, AveragePooling2D, BatchNormalization, Concatenate, ConfigError, Conv1D, Conv2D, ConvLSTM1D, ConvLSTM2D,
+  Activation, Add, AveragePooling1D, AveragePooling2D, BatchNormalization, Concatenate, ConfigError, Conv1D, Conv2D, ConvLSTM1D, ConvLSTM2D,
   Dense, Dropout, Flatten, GlobalAveragePooling2D, GlobalMaxPooling1D, GRU, Input, InputError, LayerNormalization, LSTM, Masking,
   MaxPooling1D, MaxPooling2D, MaxPooling3D, Model, Permute, Reshape, Sequential, SimpleRNN, TimeDistributed, ready, tensor,
   type SymbolicTensor, type Tensor,
@@ -205,6 +205,47 @@ describe('ConvLSTM one step at a time', () => {
       stream.step(frameAt(x, B, T, W, t));
       const [, h, c] = withState.apply(prefixOf(x, B, T, frame, t), { initialState: initial }) as Tensor[];
       expect(stream.states().map((s) => Array.from(s.data)), `states at step ${t}`).toEqual([Array.from(h.data), Array.from(c.data)]);
+    }
+    stream.dispose();
+  });
+});
+
+describe('functional graphs and per-row masks over frames', () => {
+  it('a ConvLSTM1D with returnState: its sequence through TimeDistributed(Flatten) -> LSTM, its states added, flattened and joined', () => {
+    const input = Input({ shape: [null, 5, 2] });
+    const [seq, h, c] = new ConvLSTM1D({ filters: 3, kernelSize: 2, returnSequences: true, returnState: true }).apply(input) as unknown as SymbolicTensor[];
+    const states = sym(new Flatten().apply(sym(new Add().apply([h, c]))));
+    const perFrame = sym(new LSTM({ units: 2 }).apply(sym(new TimeDistributed(new Flatten()).apply(seq))));
+    const model = new Model({ inputs: input, outputs: [sym(new Dense({ units: 2 }).apply(states)), sym(new Concatenate().apply([perFrame, states]))] });
+    randomize(model.layers, 12);
+    const B = 2, T = 4, frame = [5, 2];
+    const x = randomFloats(seededRandom(120), B * T * 10, 1.5);
+    const stream = model.stream({ batchSize: B });
+    for (let t = 0; t < T; t++) {
+      const got = stream.step([frameAt(x, B, T, 10, t)]).map((o) => Array.from(o));
+      const want = (model.predict(prefixOf(x, B, T, frame, t)) as Tensor[]).map((w) => Array.from(w.data));
+      expect(got, `step ${t}`).toEqual(want);
+    }
+    stream.dispose();
+  });
+
+  it('a per-row mask given to step() reaches the LSTM after a TimeDistributed CNN: masked rows keep their states, as predict with that mask', () => {
+    const B = 3, T = 6, frame = [6, 2];
+    const cnn = new Sequential([Input({ shape: [null, ...frame] }), new TimeDistributed(new Conv1D({ filters: 3, kernelSize: 3, activation: 'relu' })), new TimeDistributed(new Flatten())]);
+    const lstm = new LSTM({ units: 4, returnSequences: true });
+    const model = new Sequential([Input({ shape: [null, ...frame] }), ...cnn.layers, lstm]);
+    randomize(model.layers, 13);
+    const random = seededRandom(130);
+    const x = randomFloats(random, B * T * 12, 1.5);
+    const mask = Float32Array.from({ length: B * T }, (_, i) => (i % T === 0 || random() < 0.7 ? 1 : 0));
+    const stream = model.stream({ batchSize: B });
+    for (let t = 0; t < T; t++) {
+      const got = stream.step(frameAt(x, B, T, 12, t), null, Array.from({ length: B }, (_, b) => mask[b * T + t]));
+      const m = new Float32Array(B * (t + 1));
+      for (let b = 0; b < B; b++) m.set(mask.subarray(b * T, b * T + t + 1), b * (t + 1));
+      const features = cnn.predict(prefixOf(x, B, T, frame, t)) as Tensor;
+      const want = expectedStep(lstm.apply(features, { mask: tensor(m, [B, t + 1]) }) as Tensor, B, t);
+      expect(Array.from(got), `step ${t}`).toEqual(Array.from(want));
     }
     stream.dispose();
   });
