@@ -17,7 +17,7 @@ import { callGeometry, dataFormatOption, filtersKernelOptions, outputExtents, pa
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { booleanOption, checkKnownKeys, checkOptionsObject, nextRandomSeed, rateOption } from './options.js';
-import type { OptionFlag, RecurrentOutput } from './recurrent.js';
+import type { ExactArgs, OptionFlag, RecurrentOutput } from './recurrent.js';
 import { checkBuildShape } from './validate.js';
 import { checkWeightList } from './weights.js';
 
@@ -364,7 +364,7 @@ function fromConfigOptions(className: string, config: Record<string, unknown>, o
 /** Keras ConvLSTM1D over (batch, time, steps, channels). */
 export class ConvLSTM1D<A extends ConvLSTMArgs = ConvLSTMArgs> extends ConvLSTM<ConvLSTMReturnState<A>> {
   /** `new ConvLSTM1D({ filters: 8, kernelSize: 3 })`, or as in Keras: `new ConvLSTM1D(8, 3, { returnSequences: true })`. */
-  constructor(...args: A) {
+  constructor(...args: A & ExactArgs<A, ConvLSTMArgs>) {
     super(1, args, 'ConvLSTM1D', 'conv_lstm1d');
   }
 
@@ -381,7 +381,7 @@ export class ConvLSTM1D<A extends ConvLSTMArgs = ConvLSTMArgs> extends ConvLSTM<
 /** Keras ConvLSTM2D over (batch, time, rows, cols, channels). */
 export class ConvLSTM2D<A extends ConvLSTMArgs = ConvLSTMArgs> extends ConvLSTM<ConvLSTMReturnState<A>> {
   /** `new ConvLSTM2D({ filters: 8, kernelSize: 3 })`, or as in Keras: `new ConvLSTM2D(8, [3, 3], { returnSequences: true })`. */
-  constructor(...args: A) {
+  constructor(...args: A & ExactArgs<A, ConvLSTMArgs>) {
     super(2, args, 'ConvLSTM2D', 'conv_lstm2d');
   }
 

@@ -8,7 +8,7 @@ import type { ActivationId } from '../kernels/ids.js';
 import type { InitializerSpec } from '../initializers/index.js';
 import { LAYER_OPTION_KEYS, type LayerOptions } from './layer.js';
 import { booleanOption } from './options.js';
-import { RecurrentLayer, type OptionFlag } from './recurrent.js';
+import { RecurrentLayer, type ExactArgs, type OptionFlag } from './recurrent.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 
 export interface CuDNNRecurrentOptions extends LayerOptions {
@@ -107,7 +107,7 @@ export class CuDNNLSTM<A extends CuDNNLSTMArgs = CuDNNLSTMArgs> extends Recurren
   readonly unitForgetBias: boolean;
   private readonly sigmoidId: ActivationId;
 
-  constructor(...args: A) {
+  constructor(...args: A & ExactArgs<A, CuDNNLSTMArgs>) {
     super(cudnnArgs(args, 'CuDNNLSTM', ['unitForgetBias']), 'CuDNNLSTM', 'cu_dnnlstm', ['unitForgetBias'], CELLS.lstm.defaults);
     this.unitForgetBias = booleanOption((this.options as CuDNNLSTMOptions).unitForgetBias, true, 'unitForgetBias', this.name);
     this.sigmoidId = this.resolveActivation('sigmoid');
@@ -181,7 +181,7 @@ export class CuDNNLSTM<A extends CuDNNLSTMArgs = CuDNNLSTMArgs> extends Recurren
 export class CuDNNGRU<A extends CuDNNGRUArgs = CuDNNGRUArgs> extends RecurrentLayer<OptionFlag<A, 'returnState'>> {
   private readonly sigmoidId: ActivationId;
 
-  constructor(...args: A) {
+  constructor(...args: A & ExactArgs<A, CuDNNGRUArgs>) {
     super(cudnnArgs(args, 'CuDNNGRU', []), 'CuDNNGRU', 'cu_dnngru', [], CELLS.gru_reset_after.defaults);
     this.sigmoidId = this.resolveActivation('sigmoid');
   }

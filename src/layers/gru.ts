@@ -2,7 +2,7 @@ import { CELLS, type CellSpec } from '../kernels/cells.js';
 import type { ActivationId } from '../kernels/ids.js';
 import { checkActivation, type ActivationName } from './activations.js';
 import { booleanOption } from './options.js';
-import { RecurrentLayer, type OptionFlag, type RecurrentArgs, type RecurrentLayerOptions } from './recurrent.js';
+import { RecurrentLayer, type ExactArgs, type OptionFlag, type RecurrentArgs, type RecurrentLayerOptions } from './recurrent.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 
 export interface GRUOptions extends RecurrentLayerOptions {
@@ -23,7 +23,7 @@ export class GRU<A extends GRUArgs = GRUArgs> extends RecurrentLayer<OptionFlag<
   readonly resetAfter: boolean;
   private readonly ractId: ActivationId;
 
-  constructor(...args: A) {
+  constructor(...args: A & ExactArgs<A, GRUArgs>) {
     super(args, 'GRU', 'gru', ['recurrentActivation', 'resetAfter', 'implementation'], CELLS.gru_reset_after.defaults);
     const options = this.options as GRUOptions;
     this.recurrentActivation = checkActivation(options.recurrentActivation === undefined ? CELLS.gru_reset_after.defaults.recurrentActivation : options.recurrentActivation, `${this.name}: option 'recurrentActivation'`);

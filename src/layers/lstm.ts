@@ -3,7 +3,7 @@ import { CELLS, type CellSpec } from '../kernels/cells.js';
 import type { ActivationId } from '../kernels/ids.js';
 import { checkActivation, type ActivationName } from './activations.js';
 import { booleanOption } from './options.js';
-import { RecurrentLayer, type OptionFlag, type RecurrentArgs, type RecurrentLayerOptions } from './recurrent.js';
+import { RecurrentLayer, type ExactArgs, type OptionFlag, type RecurrentArgs, type RecurrentLayerOptions } from './recurrent.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 
 export interface LSTMOptions extends RecurrentLayerOptions {
@@ -24,7 +24,7 @@ export class LSTM<A extends LSTMArgs = LSTMArgs> extends RecurrentLayer<OptionFl
   readonly unitForgetBias: boolean;
   private readonly ractId: ActivationId;
 
-  constructor(...args: A) {
+  constructor(...args: A & ExactArgs<A, LSTMArgs>) {
     super(args, 'LSTM', 'lstm', ['recurrentActivation', 'unitForgetBias', 'implementation'], CELLS.lstm.defaults);
     const options = this.options as LSTMOptions;
     this.recurrentActivation = checkActivation(options.recurrentActivation === undefined ? CELLS.lstm.defaults.recurrentActivation : options.recurrentActivation, `${this.name}: option 'recurrentActivation'`);

@@ -74,6 +74,25 @@ export interface SymbolicApplyOptions {
 export type RecurrentArgs<O extends RecurrentLayerOptions> = [options: O] | [units: number, options?: Omit<O, 'units'>];
 
 /**
+ * Constructor arguments `A` with each option key that the same argument of `Args` lacks typed
+ * `never`. `A` is inferred from the call, and an inferred type skips TypeScript's excess-property
+ * check, so without this a misspelt option beside a right one (`{ units: 3, returnSequence: true }`)
+ * would compile; the run time refuses it.
+ */
+export type ExactArgs<A, Args> = {
+  [I in keyof A]: A[I] extends readonly unknown[] | number | string | boolean | null | undefined
+    ? A[I]
+    : A[I] & { [K in Exclude<WrittenKeys<A[I]>, AllowedKeys<Args, I>>]: never };
+};
+/**
+ * The keys an object literal wrote: its required keys. A declared options type's optional keys and
+ * index signatures are left alone (a variable typed LSTMOptions may go to a SimpleRNN when it leaves
+ * LSTM's own keys out, as the run time allows).
+ */
+type WrittenKeys<O> = { [K in keyof O]-?: string extends K ? never : number extends K ? never : {} extends Pick<O, K> ? never : K }[keyof O];
+type AllowedKeys<Args, I> = Args extends readonly unknown[] ? (I extends keyof Args ? keyof NonNullable<Args[I]> : never) : never;
+
+/**
  * Whether constructor arguments `A` turn the boolean option `K` on: `true` or `false` when the
  * call says so (or leaves it out: false), `boolean` when only the run time knows.
  */

@@ -1,6 +1,6 @@
 import { CELLS, type CellSpec } from '../kernels/cells.js';
 import { ActivationId } from '../kernels/ids.js';
-import { RecurrentLayer, type OptionFlag, type RecurrentArgs, type RecurrentLayerOptions } from './recurrent.js';
+import { RecurrentLayer, type ExactArgs, type OptionFlag, type RecurrentArgs, type RecurrentLayerOptions } from './recurrent.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 
 export type SimpleRNNOptions = RecurrentLayerOptions;
@@ -10,7 +10,7 @@ export type SimpleRNNArgs = RecurrentArgs<SimpleRNNOptions>;
 
 /** Keras SimpleRNN: h = act(x·W + b + h_prev·U). `A` is the constructor's arguments, which type `apply`'s result. */
 export class SimpleRNN<A extends SimpleRNNArgs = SimpleRNNArgs> extends RecurrentLayer<OptionFlag<A, 'returnState'>> {
-  constructor(...args: A) {
+  constructor(...args: A & ExactArgs<A, SimpleRNNArgs>) {
     super(args, 'SimpleRNN', 'simple_rnn', [], CELLS.simple_rnn.defaults);
   }
 
