@@ -78,26 +78,9 @@ export function weightGroups(layer: Layer): WeightGroup[] {
  * a nested model, whose frozen layers' and moving statistics' weights all come after the trained ones.
  */
 export function legacyWeightOrder(layer: Layer): number[] {
-  // TimeDistributed(model)'s trainable_weights are the model's.
-  if (layer instanceof TimeDistributed && layer.layer instanceof ModelBase && layer.trainable) return legacyWeightOrder(layer.layer);
-  const frozen = new Set(layer.frozenLeaves());
-  const trainable: number[] = [];
-  const fixed: number[] = [];
-  let offset = 0;
-  for (const leaf of layer.leafLayers()) {
-    const sizes = leaf.getWeights().map((w) => w.size);
-    const fixedCount = frozen.has(leaf) ? sizes.length : trailingCount(sizes, leaf.countNonTrainableParams());
-    sizes.forEach((_, i) => (i < sizes.length - fixedCount ? trainable : fixed).push(offset + i));
-    offset += sizes.length;
-  }
-  return [...trainable, ...fixed];
-}
-
-/** How many of the last tensors hold `values` values (a layer's non-trainable weights come last). */
-function trailingCount(sizes: readonly number[], values: number): number {
-  let count = 0;
-  for (let sum = 0; sum < values && count < sizes.length; count++) sum += sizes[sizes.length - 1 - count];
-  return count;
+  const trained = layer.weightTrainability();
+  const indices = trained.map((_, i) => i);
+  return [...indices.filter((i) => trained[i]), ...indices.filter((i) => !trained[i])];
 }
 
 /** `items` (in the legacy order of `layer`'s weights) back in getWeights() order; as given when the counts differ. */

@@ -36,7 +36,12 @@ function kerasTwoShapes(options: InputOptions): InputOptions {
 }
 
 export class InputLayer extends WeightlessLayer {
-  readonly dtype: string;
+  private readonly declaredDtype: string;
+
+  /** The dtype Input() declared ('int32' for an Embedding's ids); the tensors are float32 either way. */
+  override get dtype(): string {
+    return this.declaredDtype;
+  }
   private readonly tensor: SymbolicTensor;
   /** @internal Whether the name is Keras 3's own (input_layer, input_layer_1, ...), not one given. */
   readonly generatedName: boolean;
@@ -57,7 +62,7 @@ export class InputLayer extends WeightlessLayer {
     const shape = batchShape ?? [batchSize ?? null, ...(inner as Shape)];
     super({ ...(options.name ? { name: options.name } : {}), batchInputShape: shape }, 'input_layer');
     this.generatedName = !options.name;
-    this.dtype = options.dtype ?? 'float32';
+    this.declaredDtype = options.dtype ?? 'float32';
     const node = new LayerNode(this, []);
     node.outputs = [new SymbolicTensor(this.batchInputShape as Shape, node, 0)];
     this.inboundNodes.push(node);

@@ -156,6 +156,36 @@ export abstract class Layer {
     return this.trainable ? this.countNonTrainableParams() : this.countParams();
   }
 
+  /** Keras' layer.dtype: 'float32', the kernels' type (an InputLayer says what Input() declared). */
+  get dtype(): string {
+    return 'float32';
+  }
+
+  /**
+   * Keras' trainable_weights: the weights fit() updates, as getWeights() holds them and in its order;
+   * none when the layer is frozen. An unbuilt layer has none.
+   */
+  get trainableWeights(): Tensor[] {
+    const trained = this.weightTrainability();
+    return this.getWeights().filter((_, i) => trained[i]);
+  }
+
+  /** Keras' non_trainable_weights: the rest of getWeights() (moving statistics; every weight of a frozen layer). */
+  get nonTrainableWeights(): Tensor[] {
+    const trained = this.weightTrainability();
+    return this.getWeights().filter((_, i) => !trained[i]);
+  }
+
+  /** @internal For each of getWeights(), whether fit() updates it; a leaf's non-trainable weights are its last ones. */
+  weightTrainability(): boolean[] {
+    const frozen = new Set(this.frozenLeaves());
+    return this.leafLayers().flatMap((leaf) => {
+      const sizes = leaf.getWeights().map((w) => w.size);
+      const fixed = frozen.has(leaf) ? sizes.length : trailingCount(sizes, leaf.countNonTrainableParams());
+      return sizes.map((_, i) => i < sizes.length - fixed);
+    });
+  }
+
   /** How many of countParams() are not trained (Keras' non_trainable_weights: BatchNormalization's moving statistics). */
   countNonTrainableParams(): number {
     return 0;
@@ -256,6 +286,13 @@ export abstract class Layer {
   toString(): string {
     return `${this.className}(name=${this.name})`;
   }
+}
+
+/** How many of the last tensors hold `values` values (a layer's non-trainable weights come last). */
+function trailingCount(sizes: readonly number[], values: number): number {
+  let count = 0;
+  for (let sum = 0; sum < values && count < sizes.length; count++) sum += sizes[sizes.length - 1 - count];
+  return count;
 }
 
 /** Keras' rule for a node's tensors: a list of one is that tensor. */

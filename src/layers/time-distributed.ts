@@ -96,6 +96,11 @@ export class TimeDistributed extends Layer {
     this.layer.trainable = value;
   }
 
+  /** @internal TimeDistributed(model)'s trainable_weights are the model's. */
+  override weightTrainability(): boolean[] {
+    return this.trainable ? this.layer.weightTrainability() : this.getWeights().map(() => false);
+  }
+
   override countNonTrainableParams(): number {
     this.checkNotDisposed('count parameters');
     return this.layer.frozenParams();

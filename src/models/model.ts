@@ -96,6 +96,19 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
   }
 
   /**
+   * Keras' model.input_shape: the input's shape with the batch axis (null unless fixed), a list
+   * of shapes for a model with several inputs. ConfigError for a Sequential not yet built.
+   */
+  get inputShape(): Shape | Shape[] {
+    return unwrapShapes(this.inputs);
+  }
+
+  /** Keras' model.output_shape: the output's shape with the batch axis, a list for several outputs. */
+  get outputShape(): Shape | Shape[] {
+    return unwrapShapes(this.outputs);
+  }
+
+  /**
    * Keras' model.input: the model's own input, a list when it has several (not the tensors a model
    * around it calls it on). With a layer's output it makes a feature extractor that shares the weights:
    * `new Model({ inputs: model.input, outputs: model.getLayer('lstm').output })`.
@@ -337,6 +350,16 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
     return this.trainer;
   }
 
+  /**
+   * Keras' metrics_names as tf.keras 2 lists them: the keys of evaluate()'s result and of fit()'s
+   * logs, in their order ('loss', each output's '<name>_loss' when there are several, then the
+   * metrics); [] before compile(). Keras 3 groups the metrics as 'compile_metrics' instead, a name
+   * no result of its carries. Known from compile(), where tf.keras 2 waits for the first fit or evaluate.
+   */
+  get metricsNames(): string[] {
+    return this.trainer ? this.trainer.logNames() : [];
+  }
+
   /** The compiled optimizer (its `iterations` counts the steps taken). */
   get optimizer(): Optimizer {
     return this.compiled('optimizer').optimizer;
@@ -545,6 +568,12 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
   protected inputCount(): number {
     return 1;
   }
+}
+
+/** Keras' rule for input_shape and output_shape: a list of one is that shape. */
+function unwrapShapes(tensors: readonly SymbolicTensor[]): Shape | Shape[] {
+  const shapes = tensors.map((t) => [...t.shape]);
+  return shapes.length === 1 ? (shapes[0] as Shape) : shapes;
 }
 
 /**

@@ -410,7 +410,12 @@ export class Trainer {
   }
 
   /** Keras' log order: loss, each output's loss (several outputs only), the metrics output by output, then the weighted metrics. */
-  private logs(trackers: Trackers, prefix: string): Logs {
+  /** The names logs() gives, in its order (model.metricsNames). */
+  logNames(): string[] {
+    return Object.keys(this.logs(this.newTrackers(), ''));
+  }
+
+    private logs(trackers: Trackers, prefix: string): Logs {
     const logs: Logs = { [`${prefix}loss`]: trackers.total.value };
     if (this.targets.length > 1) this.targets.forEach((t, i) => { logs[`${prefix}${t.name}_loss`] = trackers.perOutput[i].value; });
     for (const metrics of trackers.metrics) for (const m of metrics) logs[`${prefix}${m.name}`] = m.value;

@@ -1,0 +1,107 @@
+// Keras' read-only model and layer attributes a ported notebook reads: metrics_names,
+// input_shape / output_shape, trainable_weights / non_trainable_weights, dtype.
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  ready, tensor, Sequential, Input, Model, Dense, LSTM, BatchNormalization, TimeDistributed, ConfigError,
+} from '../dist/index.js';
+import { testKernelVariant } from './kernel-variant.js';
+
+beforeAll(async () => {
+  await ready({ kernels: testKernelVariant() });
+});
+
+describe('metricsNames', () => {
+  it('is [] before compile and the keys of evaluate() after it, loss first', async () => {
+    const model = new Sequential();
+    model.add(new Dense({ units: 2, inputShape: [3], activation: 'softmax' }));
+    expect(model.metricsNames).toEqual([]);
+    model.compile({ optimizer: 'sgd', loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+    expect(model.metricsNames).toEqual(['loss', 'accuracy']);
+    const result = await model.evaluate(tensor([[1, 2, 3], [0, 1, 0]]), tensor([[0], [1]]));
+    expect(Object.keys(result)).toEqual(model.metricsNames);
+  });
+
+  it('lists each output loss of a model with several outputs, as tf.keras 2 does', async () => {
+    const x = Input({ shape: [3] });
+    const model = new Model({ inputs: x, outputs: [new Dense({ units: 1, name: 'a' }).apply(x), new Dense({ units: 1, name: 'b' }).apply(x)] });
+    model.compile({ optimizer: 'sgd', loss: 'mse', metrics: [['mae'], ['mae']] });
+    const result = await model.evaluate(tensor([[1, 2, 3]]), [tensor([[1]]), tensor([[2]])]);
+    expect(model.metricsNames).toEqual(Object.keys(result));
+    expect(model.metricsNames.slice(0, 3)).toEqual(['loss', 'a_loss', 'b_loss']);
+  });
+});
+
+describe('inputShape and outputShape', () => {
+  it('are the shapes with a null batch axis for a Sequential', () => {
+    const model = new Sequential();
+    model.add(new LSTM({ units: 4, inputShape: [5, 3], returnSequences: true }));
+    model.add(new Dense({ units: 2 }));
+    expect(model.inputShape).toEqual([null, 5, 3]);
+    expect(model.outputShape).toEqual([null, 5, 2]);
+  });
+
+  it('are lists for a model with several inputs and outputs, and keep a fixed batch', () => {
+    const a = Input({ shape: [3], name: 'a' });
+    const b = Input({ batchShape: [2, 4], name: 'b' });
+    const model = new Model({ inputs: [a, b], outputs: [new Dense({ units: 1 }).apply(a), new Dense({ units: 5 }).apply(b)] });
+    expect(model.inputShape).toEqual([[null, 3], [2, 4]]);
+    expect(model.outputShape).toEqual([[null, 1], [2, 5]]);
+  });
+
+  it('says an unbuilt Sequential has none, as Keras raises', () => {
+    const model = new Sequential();
+    model.add(new Dense({ units: 2 }));
+    expect(() => model.inputShape).toThrow(ConfigError);
+  });
+});
+
+describe('trainableWeights and nonTrainableWeights', () => {
+  it('split BatchNormalization into gamma, beta and the moving statistics', () => {
+    const bn = new BatchNormalization({});
+    bn.build([null, 3]);
+    const weights = bn.getWeights();
+    expect(weights).toHaveLength(4);
+    expect(bn.trainableWeights.map((w) => w.data)).toEqual([weights[0].data, weights[1].data]);
+    expect(bn.nonTrainableWeights.map((w) => w.data)).toEqual([weights[2].data, weights[3].data]);
+  });
+
+  it('hold every weight of a frozen layer as non-trainable, and none of an unbuilt one', () => {
+    const dense = new Dense({ units: 2, trainable: false });
+    expect(dense.trainableWeights).toEqual([]);
+    expect(dense.nonTrainableWeights).toEqual([]);
+    dense.build([null, 3]);
+    expect(dense.trainableWeights).toEqual([]);
+    expect(dense.nonTrainableWeights.map((w) => w.shape)).toEqual([[3, 2], [2]]);
+  });
+
+  it('are a model\'s weights filtered in getWeights() order (Keras 3), nested and wrapped models included', () => {
+    const inner = new Sequential({ name: 'inner' });
+    inner.add(new Dense({ units: 2, inputShape: [3], name: 'frozen', trainable: false }));
+    inner.add(new BatchNormalization({ name: 'bn' }));
+    const model = new Sequential();
+    model.add(new Dense({ units: 3, inputShape: [3], name: 'first' }));
+    model.add(inner);
+    model.add(new Dense({ units: 1, name: 'last' }));
+    const shapes = (ws: { shape: readonly number[] }[]) => ws.map((w) => w.shape);
+    // Keras 3: first/kernel, first/bias, bn/gamma, bn/beta, last/kernel, last/bias are trained.
+    expect(shapes(model.trainableWeights)).toEqual([[3, 3], [3], [2], [2], [2, 1], [1]]);
+    expect(shapes(model.nonTrainableWeights)).toEqual([[3, 2], [2], [2], [2]]);
+    expect(model.trainableWeights.length + model.nonTrainableWeights.length).toBe(model.getWeights().length);
+    const wrapped = new TimeDistributed(inner);
+    wrapped.build([null, 4, 3]);
+    expect(shapes(wrapped.trainableWeights)).toEqual([[2], [2]]);
+    model.trainable = false;
+    expect(model.trainableWeights).toEqual([]);
+    expect(model.nonTrainableWeights).toHaveLength(10);
+  });
+});
+
+describe('dtype', () => {
+  it("is 'float32' for layers and models, and an Input's declared dtype for its InputLayer", () => {
+    const ids = Input({ shape: [4], dtype: 'int32' });
+    const model = new Model({ inputs: ids, outputs: new Dense({ units: 1 }).apply(ids) });
+    expect(new LSTM({ units: 2 }).dtype).toBe('float32');
+    expect(model.dtype).toBe('float32');
+    expect(model.layers[0].dtype).toBe('int32');
+  });
+});
