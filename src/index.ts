@@ -59,6 +59,7 @@ export { Model, type ModelInput, type ModelOptions, type ModelOutput } from './m
 export { ModelBase, type ModelInputs, type SymbolicOutput, type PredictOptions, type GetLayerOptions, type SummaryOptions, type SummaryLayout, type ToJsonOptions } from './models/model.js';
 export { Sequential, type SequentialOptions } from './models/sequential.js';
 export { modelFromConfig, type ModelFromConfigOptions } from './models/from-config.js';
+export { cloneModel } from './models/clone.js';
 export type { WeightsFileSource } from './models/weights-loader.js';
 export { Stream, type StreamOptions } from './streaming/stream.js';
 export { Optimizer, type OptimizerName, type OptimizerOptions } from './training/optimizers.js';

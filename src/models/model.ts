@@ -16,8 +16,8 @@ import { isSymbolic, isSymbolicList, type NestedGraph, type SymbolicTensor } fro
 import { checkKnownKeys, checkOptionsObject, describeOptions } from '../option-keys.js';
 import type { Callback, History, Logs } from '../training/callbacks.js';
 import { Optimizer } from '../training/optimizers.js';
-import { Trainer, verbosity, type CompileOptions, type EvaluateOptions, type EvaluateResult, type FitOptions, type Targets, type Verbosity } from '../training/trainer.js';
-import { compileConfig } from '../training/compile-config.js';
+import { Trainer, verbosity, type CompileOptions, type EvaluateOptions, type KerasOptimizerConfig, type EvaluateResult, type FitOptions, type Targets, type Verbosity } from '../training/trainer.js';
+import { compileConfig, optimizerConfig } from '../training/compile-config.js';
 import { KERAS_2_VERSION, modelConfig, pythonJson } from './model-json.js';
 
 export interface ToJsonOptions {
@@ -306,6 +306,12 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
     this.trainer = new Trainer(this, options);
     this.compileOptions = options;
     this.savedCompileProblem = null;
+  }
+
+  /** @internal What compile() was given, the optimizer as its config (a copy compiles with an optimizer of its own); null when not compiled. */
+  compileOptionsForCopy(): CompileOptions | null {
+    if (!this.trainer || !this.compileOptions) return null;
+    return { ...this.compileOptions, optimizer: optimizerConfig(this.trainer.optimizer) as KerasOptimizerConfig };
   }
 
   /** @internal Keras 3's get_compile_config(), or null when the model is not compiled. */

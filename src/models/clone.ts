@@ -1,0 +1,25 @@
+// Keras' clone_model: a model of the same architecture with weights of its own.
+import { ConfigError } from '../errors.js';
+import { modelFromConfig } from './from-config.js';
+import type { Model } from './functional.js';
+import { ModelBase } from './model.js';
+import type { Sequential } from './sequential.js';
+
+/**
+ * Keras' keras.models.clone_model(model): the same layers (classes, configs, names) and wiring, its
+ * weights drawn fresh from their initializers, sharing nothing with `model`. As Keras 3 does, a
+ * compiled model's clone is compiled with the same loss and metrics and a new optimizer of the
+ * same config (tf.keras 2 left it uncompiled). Copy the weights with `clone.setWeights(model.getWeights())`.
+ */
+export function cloneModel<M extends Sequential | Model>(model: M): M;
+export function cloneModel(model: Sequential | Model): Sequential | Model {
+  if (!(model instanceof ModelBase)) {
+    throw new ConfigError(`cloneModel: 'model' must be a Sequential or a functional Model, received ${model === null ? 'null' : typeof model}`);
+  }
+  model.checkNotDisposed('clone');
+  const { compile_config: _compiled, ...config } = model.kerasConfig(3);
+  const clone = modelFromConfig(config, { kerasVersion: 3 });
+  const compileOptions = model.compileOptionsForCopy();
+  if (compileOptions) clone.compile(compileOptions);
+  return clone;
+}
