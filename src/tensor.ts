@@ -56,6 +56,14 @@ export class Tensor {
     return nest(this.data, this.shape, 0, 0);
   }
 
+  /**
+   * What JSON.stringify(tensor) writes: toArray()'s nested arrays, as numpy's tolist() gives them
+   * (NaN and ±Infinity become null, as JSON has no such numbers).
+   */
+  toJSON(): NestedArray {
+    return this.toArray();
+  }
+
   /** The values as numpy prints them, shortened around '...' above 1000 values: `Tensor([[0.1, 0.2], ...], shape=(2, 2))`. */
   toString(): string {
     return formatTensor(this.data, this.shape);

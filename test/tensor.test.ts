@@ -287,3 +287,13 @@ describe('tensor() errors', () => {
     });
   });
 });
+
+describe('JSON.stringify(tensor)', () => {
+  it('writes the nested arrays of toArray(), as numpy tolist() would, inside other objects too', () => {
+    const t = tensor([[1, 2.5, -3], [0, 0.25, 7]]);
+    expect(JSON.stringify(t)).toBe('[[1,2.5,-3],[0,0.25,7]]');
+    expect(JSON.parse(JSON.stringify({ weights: [t], scalar: tensor(4, []) }))).toEqual({ weights: [[[1, 2.5, -3], [0, 0.25, 7]]], scalar: 4 });
+    // JSON has no NaN or Infinity: JSON.stringify writes null for them, as for any number.
+    expect(JSON.stringify(tensor([Number.NaN, Number.POSITIVE_INFINITY, 1]))).toBe('[null,null,1]');
+  });
+});
