@@ -6,7 +6,7 @@
 // them no mask either).
 import { ConfigError } from '../errors.js';
 import { lazy } from '../lazy.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { AucMetric, ConfusionMetric, type AucOptions, type ConfusionOptions } from './confusion-metrics.js';
 import { LOSS_DEFAULTS, rowLoss, rowTargets, type LossKind, type LossSpec } from './loss-functions.js';
 import { hingeTargets, lossLayout } from './losses.js';
@@ -280,6 +280,25 @@ function inTopK(p: ArrayLike<number>, at: number, C: number, label: number, k: n
 }
 
 /** Per-row metric values (rows of the last axis of y_pred) for one batch. */
+/** The metrics whose Keras function works elementwise, so y_true (B, 1) broadcasts against y_pred (B, C) in it. */
+const BROADCASTING_KINDS: ReadonlySet<LossKind> = new Set<LossKind>(['mse', 'mae', 'mape', 'msle', 'huber', 'log_cosh', 'poisson', 'kl_divergence', 'hinge', 'squared_hinge', 'categorical_hinge']);
+
+/**
+ * Keras' metric functions leave y_true (..., 1) and y_pred (..., C) of one rank as they are and
+ * numpy-broadcast them, so 'mae' on class indices under a softmax is a number (mean |label - p_c|);
+ * the crossentropies raise on it in Keras and keep their ShapeError here.
+ */
+function broadcastLabelColumn(kind: LossKind, yTrue: Tensor, yPred: Tensor): Tensor {
+  const t = yTrue.shape;
+  const p = yPred.shape;
+  const C = p[p.length - 1];
+  if (!BROADCASTING_KINDS.has(kind) || t.length !== p.length || t.length < 2 || t[t.length - 1] !== 1 || C === 1) return yTrue;
+  if (t.some((d, i) => i < t.length - 1 && d !== p[i])) return yTrue;
+  const data = new Float32Array(yPred.size);
+  for (let r = 0; r < yTrue.size; r++) data.fill(yTrue.data[r], r * C, (r + 1) * C);
+  return new Tensor(data, p);
+}
+
 function metricValues(spec: MetricSpec, kind: MetricKind, yTrue: Tensor, yPred: Tensor, masked: boolean, where: string): Float64Array {
   const C = yPred.shape[yPred.rank - 1];
   const rows = yPred.size / C;
@@ -293,7 +312,7 @@ function metricValues(spec: MetricSpec, kind: MetricKind, yTrue: Tensor, yPred: 
       const moved = movedTargets(yTrue, yPred, loss.axis, loss.kind === 'sparse_categorical_crossentropy', where);
       return metricValues({ ...spec, loss: { ...loss, axis: -1 } }, kind, moved, moveAxisToEnd(yPred, axis), false, where);
     }
-    const layout = lossLayout(loss.kind, yTrue, yPred, where);
+    const layout = lossLayout(loss.kind, broadcastLabelColumn(loss.kind, yTrue, yPred), yPred, where);
     const targets = hingeTargets(loss, layout.targets);
     const row = new Float64Array(layout.C);
     const scratch = new Float64Array(layout.C);
@@ -420,7 +439,7 @@ class RootMeanSquaredMetric implements MetricState {
   }
 
   update(yTrue: Tensor, yPred: Tensor, _mask: Float32Array | undefined, sampleWeight: Float32Array | undefined, where: string): void {
-    const { targets } = lossLayout('mse', yTrue, yPred, where);
+    const { targets } = lossLayout('mse', broadcastLabelColumn('mse', yTrue, yPred), yPred, where);
     const batch = yPred.shape[0];
     const perSample = yPred.size / Math.max(batch, 1);
     let total = 0;
