@@ -82,8 +82,11 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * 130 KiB since streams of frames that are tensors (issue 18: TimeDistributed CNNs, convolutions
  * and pooling with a one-step window on the time axis, Reshape / Permute within a frame, ConvLSTM
  * one step at a time; four stream ops in the wasm): 127.6 KiB measured (130637 B).
+ * 131 KiB since Keras' read-only attributes (metricsNames, inputShape / outputShape,
+ * trainableWeights / nonTrainableWeights, dtype), cloneModel, Tensor.toJSON and the metrics'
+ * label broadcast, on top of this session's other landings: 130.1 KiB measured (133239 B).
  */
-const GZIP_BUDGET = 130 * 1024;
+const GZIP_BUDGET = 131 * 1024;
 
 interface AppReport {
   variant: string;
