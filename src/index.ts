@@ -49,7 +49,7 @@ export {
 } from './layers/attention.js';
 export {
   SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, GaussianNoise, GaussianDropout, AlphaDropout, ActivityRegularization,
-  type SpatialDropoutOptions, type GaussianNoiseOptions, type RateNoiseOptions, type ActivityRegularizationOptions,
+  type SpatialDropoutOptions, type GaussianNoiseOptions, type RateNoiseOptions, type AlphaDropoutOptions, type ActivityRegularizationOptions,
 } from './layers/noise.js';
 export { Input, InputLayer, type InputOptions } from './layers/input-layer.js';
 export { CustomLayer, type CustomLayerConfig, type AddWeightOptions } from './layers/custom-layer.js';

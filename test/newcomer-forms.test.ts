@@ -3,7 +3,9 @@
 // model.get_layer / pop, numpy-style stacking of typed arrays; and what wrong forms say.
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  Bidirectional, Concatenate, ConfigError, Dense, Embedding, Input, InputError, InputLayer, LSTM, Model, Sequential, ShapeError, TimeDistributed, memoryBytes, ready, tensor,
+  ActivityRegularization, Add, AlphaDropout, Attention, BatchNormalization, Bidirectional, Concatenate, ConfigError, Dense, Dot, Embedding, Flatten, GaussianDropout,
+  GaussianNoise, Input, InputError, InputLayer, LSTM, LayerNormalization, Masking, Model, Sequential, ShapeError, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D,
+  TimeDistributed, memoryBytes, ready, tensor,
   type Tensor,
 } from '../dist/index.js';
 import { expectError, untyped } from './expect-error.js';
@@ -79,6 +81,63 @@ describe("Keras' positional forms give the same layers and models as the options
     expectError(() => Input(untyped({ shape: [5] }), untyped({ name: 'x' })), ConfigError, ['Input: a second argument (options) only follows a shape']);
     expectError(() => Input(untyped(5)), ConfigError, ['Input: options must be an object such as { shape: [5, 1] }, received 5']);
     expectError(() => Input(untyped({ shape: 5 })), ConfigError, ["Input: option 'shape' must be a list of positive integers"]);
+  });
+});
+
+describe("Keras' positional first arguments of the other layers (Masking(0.), Concatenate(1), GaussianNoise(0.1), ...)", () => {
+  const sameConfig = (a: { getConfig(): Record<string, unknown> }, b: { getConfig(): Record<string, unknown> }): void => {
+    const { name: _a, ...configA } = a.getConfig();
+    const { name: _b, ...configB } = b.getConfig();
+    expect(configA).toEqual(configB);
+  };
+
+  it('each positional form is its options form', () => {
+    sameConfig(new Masking(5), new Masking({ maskValue: 5 }));
+    sameConfig(new Concatenate(1), new Concatenate({ axis: 1 }));
+    sameConfig(new LayerNormalization(1), new LayerNormalization({ axis: 1 }));
+    sameConfig(new LayerNormalization([1, 2], { epsilon: 1e-5 }), new LayerNormalization({ axis: [1, 2], epsilon: 1e-5 }));
+    sameConfig(new BatchNormalization(1, { momentum: 0.9 }), new BatchNormalization({ axis: 1, momentum: 0.9 }));
+    sameConfig(new Dot(1), new Dot({ axes: 1 }));
+    sameConfig(new Dot([2, 2], { normalize: true }), new Dot({ axes: [2, 2], normalize: true }));
+    sameConfig(new GaussianNoise(0.3), new GaussianNoise({ stddev: 0.3 }));
+    sameConfig(new GaussianDropout(0.3, { seed: 4 }), new GaussianDropout({ rate: 0.3, seed: 4 }));
+    sameConfig(new AlphaDropout(0.3, { noiseShape: [null, 1, 5] }), new AlphaDropout({ rate: 0.3, noiseShape: [null, 1, 5] }));
+    sameConfig(new SpatialDropout1D(0.2), new SpatialDropout1D({ rate: 0.2 }));
+    sameConfig(new SpatialDropout2D(0.2, { dataFormat: 'channels_first' }), new SpatialDropout2D({ rate: 0.2, dataFormat: 'channels_first' }));
+    sameConfig(new SpatialDropout3D(0.2), new SpatialDropout3D({ rate: 0.2 }));
+    sameConfig(new ActivityRegularization(0.01), new ActivityRegularization({ l1: 0.01 }));
+    sameConfig(new ActivityRegularization(0.01, 0.02), new ActivityRegularization({ l1: 0.01, l2: 0.02 }));
+    sameConfig(new ActivityRegularization(0, { l2: 0.5 }), new ActivityRegularization({ l2: 0.5 }));
+    expect(new Masking().getConfig().mask_value).toBe(0);
+    expect(new Concatenate().getConfig().axis).toBe(-1);
+  });
+
+  it('Masking(5) masks the steps that are all 5: the LSTM gives what it gives on the sequence without them', () => {
+    const lstm = new LSTM(2, { seed: 3 });
+    const masked = new Sequential([new Masking(5), lstm]);
+    const data = seededTensor([1, 4, 3], 8).data;
+    data.fill(5, 9, 12);
+    const short = new Sequential([new LSTM(2, { seed: 9 })]);
+    short.build([null, 3, 3]);
+    masked.build([null, 4, 3]);
+    short.setWeights(lstm.getWeights());
+    expectSame(masked.predict(tensor(data, [1, 4, 3])), short.predict(tensor(data.slice(0, 9), [1, 3, 3])));
+  });
+
+  it('Concatenate(1) joins along axis 1', () => {
+    const a = Input({ shape: [2, 3] });
+    const b = Input({ shape: [4, 3] });
+    const joined = new Concatenate(1).apply([a, b]);
+    expect(joined.shape).toEqual([null, 6, 3]);
+    const ones = (n: number): Tensor => tensor(new Float32Array(n * 3).map((_, i) => i), [1, n, 3]);
+    expect(Array.from(new Model([a, b], joined).predict([ones(2), ones(4)]).data)).toEqual([...Array.from(ones(2).data), ...Array.from(ones(4).data)]);
+  });
+
+  it('an argument where Keras takes none positionally is a ConfigError, not every option at its default', () => {
+    expectError(() => new Flatten(untyped('channels_first')), ConfigError, ['Flatten: options must be an object', 'received "channels_first"']);
+    expectError(() => new Attention(untyped(true)), ConfigError, ['Attention: options must be an object', 'received true']);
+    expectError(() => new Add(untyped(3)), ConfigError, ['Add: options must be an object', 'received 3']);
+    expectError(() => new GaussianNoise(0.1, untyped(0.2)), ConfigError, ['GaussianNoise: options after stddev']);
   });
 });
 

@@ -24,9 +24,11 @@ beforeAll(async () => {
 /** Non-trivial weights for a layer already built: random, with variances kept positive. */
 function randomizeWeights(layer: Layer, seed: number): void {
   const random = seededRandom(seed);
-  layer.setWeights(layer.getWeights().map((w, i) => {
+  const weights = layer.getWeights();
+  layer.setWeights(weights.map((w, i) => {
     const data = randomFloats(random, w.size, 1.5);
-    if (layer instanceof BatchNormalization && i === w.size - 1) data.forEach((v, j) => { data[j] = Math.abs(v) + 0.1; });
+    // BatchNormalization's moving variance, its last weight.
+    if (layer instanceof BatchNormalization && i === weights.length - 1) data.forEach((v, j) => { data[j] = Math.abs(v) + 0.1; });
     return tensor(data, [...w.shape]);
   }));
 }

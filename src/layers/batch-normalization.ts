@@ -6,7 +6,7 @@ import type { SymbolicTensor } from '../symbolic.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape, type WeightUpdate } from './layer.js';
 import { HostWeightLayer, initializerOption, type WeightSpec } from './host-weights.js';
-import { booleanOption, checkKnownKeys } from './options.js';
+import { booleanOption, checkKnownKeys, isAxisValue, leadingValueOptions } from './options.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 import { resolveAxis } from './tensor-ops.js';
 import { applyOne } from './unary.js';
@@ -46,7 +46,11 @@ export class BatchNormalization extends HostWeightLayer {
   readonly scale: boolean;
   private readonly initializers: { gamma: Initializer; beta: Initializer; mean: Initializer; variance: Initializer };
 
-  constructor(options: BatchNormalizationOptions = {}) {
+  /** `new BatchNormalization({ axis: -1 })`, or the axis first as in Keras: `new BatchNormalization(1)`. */
+  constructor(options?: BatchNormalizationOptions);
+  constructor(axis: BatchNormalizationOptions['axis'], options?: Omit<BatchNormalizationOptions, 'axis'>);
+  constructor(...args: [BatchNormalizationOptions?] | [BatchNormalizationOptions['axis'], Omit<BatchNormalizationOptions, 'axis'>?]) {
+    const options = (args.every((a) => a === undefined) ? {} : leadingValueOptions(args[0], args[1], 'axis', 'BatchNormalization', isAxisValue)) as BatchNormalizationOptions;
     super(options, 'batch_normalization');
     checkKnownKeys(options, OPTION_KEYS, this.name, 'BatchNormalization.fromConfig');
     this.axis = axisOption(options.axis, -1, this.name);

@@ -5,7 +5,7 @@ import { Tensor, shapeSize, type TensorLike } from '../tensor.js';
 import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { applyList } from './unary.js';
 import { WeightlessLayer } from './weightless.js';
-import { checkKnownKeys } from './options.js';
+import { checkKnownKeys, optionalPositionalOptions } from './options.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 
 export interface ConcatenateOptions extends LayerOptions {
@@ -16,7 +16,11 @@ export interface ConcatenateOptions extends LayerOptions {
 export class Concatenate extends WeightlessLayer {
   readonly axis: number;
 
-  constructor(options: ConcatenateOptions = {}) {
+  /** `new Concatenate({ axis: -1 })`, or the axis first as in Keras: `new Concatenate(1)`. */
+  constructor(options?: ConcatenateOptions);
+  constructor(axis: number, options?: Omit<ConcatenateOptions, 'axis'>);
+  constructor(...args: [ConcatenateOptions?] | [number, Omit<ConcatenateOptions, 'axis'>?]) {
+    const options = optionalPositionalOptions(args, 'axis', 'Concatenate') as ConcatenateOptions;
     super(options, 'concatenate');
     checkKnownKeys(options, [...LAYER_OPTION_KEYS, 'axis'], this.name);
     const axis = options.axis ?? -1;

@@ -6,7 +6,7 @@ import { defaultInstance } from '../kernels/default-instance.js';
 import { isSymbolicList, type SymbolicTensor } from '../symbolic.js';
 import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
 import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
-import { booleanOption, checkKnownKeys } from './options.js';
+import { booleanOption, checkKnownKeys, isAxisValue, leadingValueOptions } from './options.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 import { transpose } from './tensor-ops.js';
 import { WeightlessLayer } from './weightless.js';
@@ -22,7 +22,11 @@ export class Dot extends WeightlessLayer {
   readonly axes: number | readonly [number, number];
   readonly normalize: boolean;
 
-  constructor(options: DotOptions) {
+  /** `new Dot({ axes: 1 })`, or the axes first as in Keras: `new Dot(1)`, `new Dot([2, 2], { normalize: true })`. */
+  constructor(options: DotOptions);
+  constructor(axes: DotOptions['axes'], options?: Omit<DotOptions, 'axes'>);
+  constructor(...args: [DotOptions] | [DotOptions['axes'], Omit<DotOptions, 'axes'>?]) {
+    const options = leadingValueOptions(args[0], args[1], 'axes', 'Dot', isAxisValue) as unknown as DotOptions;
     super(options, 'dot');
     checkKnownKeys(options, [...LAYER_OPTION_KEYS, 'axes', 'normalize'], this.name, 'Dot.fromConfig');
     const { axes } = options;

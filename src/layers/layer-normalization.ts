@@ -7,7 +7,7 @@ import { Tensor, type TensorLike } from '../tensor.js';
 import { axisOption, parameterIndex } from './batch-normalization.js';
 import { HostWeightLayer, initializerOption, type WeightSpec } from './host-weights.js';
 import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
-import { booleanOption, checkKnownKeys } from './options.js';
+import { booleanOption, checkKnownKeys, isAxisValue, leadingValueOptions } from './options.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 import { resolveAxis } from './tensor-ops.js';
 import { applyOne } from './unary.js';
@@ -41,7 +41,11 @@ export class LayerNormalization extends HostWeightLayer {
   private readonly gammaInitializer: Initializer;
   private readonly betaInitializer: Initializer;
 
-  constructor(options: LayerNormalizationOptions = {}) {
+  /** `new LayerNormalization({ axis: -1 })`, or the axis first as in Keras: `new LayerNormalization(1)`. */
+  constructor(options?: LayerNormalizationOptions);
+  constructor(axis: LayerNormalizationOptions['axis'], options?: Omit<LayerNormalizationOptions, 'axis'>);
+  constructor(...args: [LayerNormalizationOptions?] | [LayerNormalizationOptions['axis'], Omit<LayerNormalizationOptions, 'axis'>?]) {
+    const options = (args.every((a) => a === undefined) ? {} : leadingValueOptions(args[0], args[1], 'axis', 'LayerNormalization', isAxisValue)) as LayerNormalizationOptions;
     super(options, 'layer_normalization');
     checkKnownKeys(options, [...LAYER_OPTION_KEYS, 'axis', 'epsilon', 'center', 'scale', 'rmsScaling', 'betaInitializer', 'gammaInitializer'], this.name, 'LayerNormalization.fromConfig');
     this.axis = axisOption(options.axis, -1, this.name);

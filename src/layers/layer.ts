@@ -1,6 +1,7 @@
 // What every layer shares: a Keras-style name, an optional declared input
 // shape, and the weight/config surface Keras users call.
 import { ConfigError, DisposedError, ShapeError, formatShape } from '../errors.js';
+import { checkOptionsObject } from '../option-keys.js';
 import { LayerNode, SymbolicTensor, type CallArgs, type NestedGraph } from '../symbolic.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 
@@ -76,6 +77,9 @@ export abstract class Layer {
    * for this kind of layer: 'sequence' -> (B, T, D), 'features' -> (B, D), 'ids' -> (B, T).
    */
   protected constructor(options: LayerOptions, namePrefix: string, legacyInput: LegacyInput = 'sequence') {
+    // A number or string where a class takes no positional argument (`new Flatten('channels_first')`)
+    // would otherwise read as an object with no keys: every option silently at its default.
+    checkOptionsObject(options, new.target.name, "{ name: 'my_layer' }");
     if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
       throw new ConfigError(`${namePrefix}: option 'name' must be a non-empty string, received ${JSON.stringify(options.name)}`);
     }

@@ -5,7 +5,7 @@ import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
 import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { WeightlessLayer } from './weightless.js';
-import { checkKnownKeys } from './options.js';
+import { checkKnownKeys, optionalPositionalOptions } from './options.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 
 export interface MaskingOptions extends LayerOptions {
@@ -16,7 +16,11 @@ export interface MaskingOptions extends LayerOptions {
 export class Masking extends WeightlessLayer {
   readonly maskValue: number;
 
-  constructor(options: MaskingOptions = {}) {
+  /** `new Masking({ maskValue: 0 })`, or the mask value first as in Keras: `new Masking(0)`. */
+  constructor(options?: MaskingOptions);
+  constructor(maskValue: number, options?: Omit<MaskingOptions, 'maskValue'>);
+  constructor(...args: [MaskingOptions?] | [number, Omit<MaskingOptions, 'maskValue'>?]) {
+    const options = optionalPositionalOptions(args, 'maskValue', 'Masking') as MaskingOptions;
     super(options, 'masking');
     checkKnownKeys(options, [...LAYER_OPTION_KEYS, 'maskValue'], this.name);
     const maskValue = options.maskValue ?? 0;

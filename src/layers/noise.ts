@@ -5,7 +5,7 @@ import type { Tensor } from '../tensor.js';
 import { dataFormatOption, type DataFormat } from './flatten.js';
 import { noiseShapeOption } from './dropout.js';
 import { LAYER_OPTION_KEYS, type LayerOptions, type Shape } from './layer.js';
-import { checkKnownKeys } from './options.js';
+import { checkKnownKeys, positionalOptions, twoPositionalOptions } from './options.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 import { UnaryLayer } from './unary.js';
 
@@ -98,8 +98,11 @@ abstract class SpatialDropout extends IdentityAtInference {
 
 /** Keras SpatialDropout1D: drops whole feature maps of (B, T, C) in training; the identity at inference. */
 export class SpatialDropout1D extends SpatialDropout {
-  constructor(options: SpatialDropoutOptions) {
-    super(options, 'spatial_dropout1d', 3, false);
+  /** `new SpatialDropout1D({ rate: 0.2 })`, or the rate first as in Keras: `new SpatialDropout1D(0.2)`. */
+  constructor(options: SpatialDropoutOptions);
+  constructor(rate: number, options?: Omit<SpatialDropoutOptions, 'rate'>);
+  constructor(...args: [SpatialDropoutOptions] | [number, Omit<SpatialDropoutOptions, 'rate'>?]) {
+    super(positionalOptions(args, 'rate', 'SpatialDropout1D') as unknown as SpatialDropoutOptions, 'spatial_dropout1d', 3, false);
   }
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
@@ -114,8 +117,11 @@ export class SpatialDropout1D extends SpatialDropout {
 
 /** Keras SpatialDropout2D on (B, H, W, C); the identity at inference. */
 export class SpatialDropout2D extends SpatialDropout {
-  constructor(options: SpatialDropoutOptions) {
-    super(options, 'spatial_dropout2d', 4, true);
+  /** `new SpatialDropout2D({ rate: 0.2 })`, or the rate first as in Keras: `new SpatialDropout2D(0.2)`. */
+  constructor(options: SpatialDropoutOptions);
+  constructor(rate: number, options?: Omit<SpatialDropoutOptions, 'rate'>);
+  constructor(...args: [SpatialDropoutOptions] | [number, Omit<SpatialDropoutOptions, 'rate'>?]) {
+    super(positionalOptions(args, 'rate', 'SpatialDropout2D') as unknown as SpatialDropoutOptions, 'spatial_dropout2d', 4, true);
   }
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
@@ -134,8 +140,11 @@ export class SpatialDropout2D extends SpatialDropout {
 
 /** Keras SpatialDropout3D on (B, D, H, W, C); the identity at inference. */
 export class SpatialDropout3D extends SpatialDropout {
-  constructor(options: SpatialDropoutOptions) {
-    super(options, 'spatial_dropout3d', 5, true);
+  /** `new SpatialDropout3D({ rate: 0.2 })`, or the rate first as in Keras: `new SpatialDropout3D(0.2)`. */
+  constructor(options: SpatialDropoutOptions);
+  constructor(rate: number, options?: Omit<SpatialDropoutOptions, 'rate'>);
+  constructor(...args: [SpatialDropoutOptions] | [number, Omit<SpatialDropoutOptions, 'rate'>?]) {
+    super(positionalOptions(args, 'rate', 'SpatialDropout3D') as unknown as SpatialDropoutOptions, 'spatial_dropout3d', 5, true);
   }
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
@@ -160,8 +169,11 @@ export interface GaussianNoiseOptions extends LayerOptions {
 
 /** Keras GaussianNoise: adds N(0, stddev) noise in training; the identity at inference. */
 export class GaussianNoise extends IdentityAtInference {
-  constructor(options: GaussianNoiseOptions) {
-    super(options as unknown as LayerOptions & Record<string, unknown>, 'gaussian_noise', [{ key: 'stddev', configKey: 'stddev', range: [0, Infinity] }], null);
+  /** `new GaussianNoise({ stddev: 0.1 })`, or the deviation first as in Keras: `new GaussianNoise(0.1)`. */
+  constructor(options: GaussianNoiseOptions);
+  constructor(stddev: number, options?: Omit<GaussianNoiseOptions, 'stddev'>);
+  constructor(...args: [GaussianNoiseOptions] | [number, Omit<GaussianNoiseOptions, 'stddev'>?]) {
+    super(positionalOptions(args, 'stddev', 'GaussianNoise') as LayerOptions & Record<string, unknown>, 'gaussian_noise', [{ key: 'stddev', configKey: 'stddev', range: [0, Infinity] }], null);
   }
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
@@ -183,10 +195,18 @@ export interface RateNoiseOptions extends LayerOptions {
   seed?: number;
 }
 
+export interface AlphaDropoutOptions extends RateNoiseOptions {
+  /** As Dropout's: one keep-or-drop broadcast over the axes given as 1. */
+  noiseShape?: readonly (number | null)[] | null;
+}
+
 /** Keras GaussianDropout: multiplies by N(1, rate / (1 - rate)) noise in training; the identity at inference. */
 export class GaussianDropout extends IdentityAtInference {
-  constructor(options: RateNoiseOptions) {
-    super(options as unknown as LayerOptions & Record<string, unknown>, 'gaussian_dropout', [RATE], null);
+  /** `new GaussianDropout({ rate: 0.2 })`, or the rate first as in Keras: `new GaussianDropout(0.2)`. */
+  constructor(options: RateNoiseOptions);
+  constructor(rate: number, options?: Omit<RateNoiseOptions, 'rate'>);
+  constructor(...args: [RateNoiseOptions] | [number, Omit<RateNoiseOptions, 'rate'>?]) {
+    super(positionalOptions(args, 'rate', 'GaussianDropout') as LayerOptions & Record<string, unknown>, 'gaussian_dropout', [RATE], null);
   }
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
@@ -208,7 +228,11 @@ export class AlphaDropout extends IdentityAtInference {
   /** Keras' noise_shape: one keep-or-drop broadcast over the axes given as 1 (null: the input's own size). */
   readonly noiseShape: readonly (number | null)[] | null;
 
-  constructor(options: RateNoiseOptions & { noiseShape?: readonly (number | null)[] | null }) {
+  /** `new AlphaDropout({ rate: 0.1 })`, or the rate first as in Keras: `new AlphaDropout(0.1)`. */
+  constructor(options: AlphaDropoutOptions);
+  constructor(rate: number, options?: Omit<AlphaDropoutOptions, 'rate'>);
+  constructor(...args: [AlphaDropoutOptions] | [number, Omit<AlphaDropoutOptions, 'rate'>?]) {
+    const options = positionalOptions(args, 'rate', 'AlphaDropout') as unknown as AlphaDropoutOptions;
     super(options as unknown as LayerOptions & Record<string, unknown>, 'alpha_dropout', [RATE], null, ['noiseShape']);
     this.noiseShape = noiseShapeOption(options.noiseShape, this.name);
   }
@@ -219,7 +243,7 @@ export class AlphaDropout extends IdentityAtInference {
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
   static fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions = {}): AlphaDropout {
-    return read('AlphaDropout', config, options, (o) => new this(o as unknown as RateNoiseOptions));
+    return read('AlphaDropout', config, options, (o) => new this(o as unknown as AlphaDropoutOptions));
   }
 
   get className(): string {
@@ -238,10 +262,21 @@ export interface ActivityRegularizationOptions extends LayerOptions {
   l2?: number;
 }
 
+/** ActivityRegularization's Keras forms: (options), (l1, options?), (l1, l2, options?). */
+function activityRegularizationOptions(args: readonly unknown[]): LayerOptions & Record<string, unknown> {
+  if (args.every((a) => a === undefined)) return {};
+  const options = typeof args[1] === 'number' ? twoPositionalOptions(args, ['l1', 'l2'], 'ActivityRegularization') : positionalOptions(args, 'l1', 'ActivityRegularization');
+  return options as LayerOptions & Record<string, unknown>;
+}
+
 /** Keras ActivityRegularization: adds a loss on its input in training; the identity at inference. */
 export class ActivityRegularization extends IdentityAtInference {
-  constructor(options: ActivityRegularizationOptions = {}) {
-    super(options as unknown as LayerOptions & Record<string, unknown>, 'activity_regularization', [
+  /** `new ActivityRegularization({ l1: 0.01 })`, or the factors first as in Keras: `new ActivityRegularization(0.01)`, `(0, 0.01)`. */
+  constructor(options?: ActivityRegularizationOptions);
+  constructor(l1: number, options?: Omit<ActivityRegularizationOptions, 'l1'>);
+  constructor(l1: number, l2: number, options?: Omit<ActivityRegularizationOptions, 'l1' | 'l2'>);
+  constructor(...args: [ActivityRegularizationOptions?] | [number, Omit<ActivityRegularizationOptions, 'l1'>?] | [number, number, Omit<ActivityRegularizationOptions, 'l1' | 'l2'>?]) {
+    super(activityRegularizationOptions(args), 'activity_regularization', [
       { key: 'l1', configKey: 'l1', range: [0, Infinity], fallback: 0 },
       { key: 'l2', configKey: 'l2', range: [0, Infinity], fallback: 0 },
     ], null);

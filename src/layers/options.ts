@@ -50,6 +50,14 @@ export function positionalOptions(args: readonly unknown[], key: string, classNa
 }
 
 /**
+ * positionalOptions for a layer whose first argument has a Keras default (`Masking()`,
+ * `Concatenate()`): no arguments, or only undefined ones, are the defaults.
+ */
+export function optionalPositionalOptions(args: readonly unknown[], key: string, className: string): Record<string, unknown> {
+  return args.every((a) => a === undefined) ? {} : positionalOptions(args, key, className);
+}
+
+/**
  * Keras' two positional numbers (`Embedding(5000, 64)`): `[a, b, options?]` or `[options]`
  * become one options object with a and b under `keys`.
  */
@@ -69,6 +77,11 @@ export function twoPositionalOptions(args: readonly unknown[], keys: readonly [s
     if (key in (third as object)) throw new ConfigError(`${className}: '${key}' is given twice, as an argument and in the options`);
   }
   return { ...(third as Record<string, unknown>), [a]: first, [b]: second };
+}
+
+/** An axis or a list of axes as a first argument (`LayerNormalization([1, 2])`, `Dot([2, 2])`), not an options object. */
+export function isAxisValue(value: unknown): boolean {
+  return typeof value === 'number' || Array.isArray(value);
 }
 
 /**
