@@ -10,7 +10,7 @@ import {
   CSVLogger, ConfigError, Dense, LambdaCallback, LearningRateScheduler, ModelCheckpoint, ModelFileError, ReduceLROnPlateau, Sequential, TerminateOnNaN,
   loadModel, optimizers, ready, tensor,
 } from '../dist/index.js';
-import { expectError, untyped } from './expect-error.js';
+import { expectError, rejected, untyped } from './expect-error.js';
 import { testKernelVariant } from './kernel-variant.js';
 
 let dir: string;
@@ -228,5 +228,50 @@ describe('ModelCheckpoint and model.saveWeights', () => {
     await model.saveWeights(join(dir, 'one.weights.h5'));
     const other = new Sequential([new Dense(3, { inputShape: [1] })]);
     await expect(other.loadWeights(join(dir, 'one.weights.h5'))).rejects.toBeInstanceOf(ModelFileError);
+  });
+});
+
+describe("a callback's hooks as Keras calls them", () => {
+  it("onBatchBegin / onBatchEnd, Keras' older names, run in fit where a callback has no onTrainBatchBegin / End", async () => {
+    const { model, x, y } = oneWeight(0.1, 4);
+    const seen: string[] = [];
+    await model.fit(x, y, {
+      epochs: 1, batchSize: 2, verbose: 0, shuffle: false,
+      callbacks: [
+        { onBatchBegin: (batch: number) => { seen.push(`begin ${batch}`); }, onBatchEnd: (batch: number, logs: Record<string, number>) => { seen.push(`end ${batch} ${logs.loss}`); } },
+        { onTrainBatchEnd: () => { seen.push('train end'); }, onBatchEnd: () => { seen.push('never: onTrainBatchEnd overrides it'); } },
+      ],
+    });
+    // SGD on w² from w = 1 with lr 0.1: w = 0.8 after the first batch; the running mean loss is (1 + 0.64) / 2 after the second.
+    expect(seen.map((line) => line.replace(/ 0\.8200000\d*$/, ' 0.82'))).toEqual(['begin 0', 'end 0 1', 'train end', 'begin 1', 'end 1 0.82', 'train end']);
+  });
+
+  it('evaluate calls onTestBegin, onTestBatchBegin, onTestBatchEnd and onTestEnd with its logs', async () => {
+    const { model, x, y } = oneWeight(0.1, 4);
+    const seen: string[] = [];
+    const result = await model.evaluate(x, y, {
+      batchSize: 2, returnDict: true,
+      callbacks: [{
+        onTestBegin: () => { seen.push('begin'); },
+        onTestBatchBegin: (batch: number) => { seen.push(`batch ${batch}`); },
+        onTestBatchEnd: (batch: number) => { seen.push(`batch end ${batch}`); },
+        onTestEnd: (logs: Record<string, number>) => { seen.push(`end ${logs.loss}`); },
+      }],
+    });
+    expect(result).toEqual({ loss: 1 });
+    expect(seen).toEqual(['begin', 'batch 0', 'batch end 0', 'batch 1', 'batch end 1', 'end 1']);
+  });
+
+  it('a plain object with a function no hook is named is a ConfigError naming the hook it likely meant', async () => {
+    const { model, x, y } = oneWeight(0.1);
+    const misspelt = await rejected(model.fit(x, y, { verbose: 0, callbacks: [untyped({ onEpochEnds: () => undefined })] }));
+    expectError(() => { throw misspelt; }, ConfigError, ["the callback at index 0 has 'onEpochEnds'", "(did you mean 'onEpochEnd'?)"]);
+    const snake = await rejected(model.fit(x, y, { verbose: 0, callbacks: [untyped({ on_epoch_end: () => undefined })] }));
+    expectError(() => { throw snake; }, ConfigError, ["has 'on_epoch_end'", "(did you mean 'onEpochEnd'?)"]);
+    // A class instance may carry helpers of its own, whatever their names.
+    class Counter { count = 0; onEpochEnd(): void { this.count++; } onEveryThird(): void { /* a helper */ } }
+    const counter = new Counter();
+    await model.fit(x, y, { epochs: 2, verbose: 0, callbacks: [counter] });
+    expect(counter.count).toBe(2);
   });
 });

@@ -1,7 +1,7 @@
 // Keras callbacks: objects with any of the hooks, History, EarlyStopping, and
 // the verbose=1 progress line.
 import { ConfigError } from '../errors.js';
-import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
+import { checkKnownKeys, checkOptionsObject, suggestKey } from '../option-keys.js';
 import type { Tensor } from '../tensor.js';
 
 export type Logs = Record<string, number>;
@@ -25,7 +25,51 @@ export interface Callback {
   onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
   onTrainBatchBegin?(batch: number, logs: Logs): void | Promise<void>;
   onTrainBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+  /** Keras' on_batch_begin: called in fit where the callback has no onTrainBatchBegin. */
+  onBatchBegin?(batch: number, logs: Logs): void | Promise<void>;
+  /** Keras' on_batch_end: called in fit where the callback has no onTrainBatchEnd. */
+  onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+  /** Called by evaluate (not by fit's validation), as Keras' on_test_begin / on_test_end. */
+  onTestBegin?(logs: Logs): void | Promise<void>;
+  onTestEnd?(logs: Logs): void | Promise<void>;
+  onTestBatchBegin?(batch: number, logs: Logs): void | Promise<void>;
   onTestBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+}
+
+/** Keras' callback hooks, camelCase; predict's hooks are Keras' too, though predict takes no callbacks. */
+const HOOKS = [
+  'setModel', 'onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onTrainBatchBegin', 'onTrainBatchEnd', 'onBatchBegin', 'onBatchEnd',
+  'onTestBegin', 'onTestEnd', 'onTestBatchBegin', 'onTestBatchEnd', 'onPredictBegin', 'onPredictEnd', 'onPredictBatchBegin', 'onPredictBatchEnd',
+];
+
+/**
+ * The callbacks option as a list. A plain object's function whose name is no hook (`onEpochEnds`,
+ * `on_epoch_end`) would never be called, so it is a ConfigError naming the hook it likely meant.
+ */
+export function callbackList(value: unknown, where: string): Callback[] {
+  if (value === undefined || value === null) return [];
+  const list: unknown[] = Array.isArray(value) ? value : [value];
+  list.forEach((cb, i) => {
+    if (cb === null || typeof cb !== 'object') throw new ConfigError(`${where}: option 'callbacks' must be a list of callback objects (with onEpochEnd and the like), received ${JSON.stringify(cb)} at index ${i}`);
+    const prototype: unknown = Object.getPrototypeOf(cb);
+    if (prototype !== Object.prototype && prototype !== null) return;
+    for (const [key, hook] of Object.entries(cb)) {
+      if (typeof hook !== 'function' || HOOKS.includes(key)) continue;
+      const suggestion = suggestKey(key, HOOKS);
+      throw new ConfigError(`${where}: the callback at index ${i} has '${key}', which no hook is named${suggestion === null ? '' : ` (did you mean '${suggestion}'?)`}; Keras' hooks are ${HOOKS.slice(1).join(', ')}`);
+    }
+  });
+  return list as Callback[];
+}
+
+/** Keras' Callback.on_train_batch_begin calls on_batch_begin: a callback with only the old name gets it. */
+export function trainBatchBegin(cb: Callback, batch: number, logs: Logs): void | Promise<void> {
+  return cb.onTrainBatchBegin ? cb.onTrainBatchBegin(batch, logs) : cb.onBatchBegin?.(batch, logs);
+}
+
+/** As trainBatchBegin, for on_train_batch_end and on_batch_end. */
+export function trainBatchEnd(cb: Callback, batch: number, logs: Logs): void | Promise<void> {
+  return cb.onTrainBatchEnd ? cb.onTrainBatchEnd(batch, logs) : cb.onBatchEnd?.(batch, logs);
 }
 
 /** Keras' History: `history[key]` holds one value per epoch. */

@@ -6,7 +6,7 @@ import type { Layer } from '../layers/layer.js';
 import { sliceBatch } from '../batching.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { runTrainingPass, type TrainingGraph } from './backprop.js';
-import { History, progressLine, type Callback, type Logs, type TrainedModel } from './callbacks.js';
+import { History, callbackList, progressLine, trainBatchBegin, trainBatchEnd, type Callback, type Logs, type TrainedModel } from './callbacks.js';
 import { checkTrainable } from './layer-steps.js';
 import { ActivityRegularization } from '../layers/noise.js';
 import { activityPenalty } from './noise-steps.js';
@@ -115,15 +115,6 @@ export function verbosity(value: unknown, where: string): 0 | 1 | 2 | undefined 
   if (value === 0 || value === 1 || value === 2) return value;
   if (value === false || value === true) return value ? 1 : 0;
   throw new ConfigError(`${where}: option 'verbose' must be 0, 1, 2 or 'auto', received ${JSON.stringify(value)}`);
-}
-
-function callbackList(value: unknown, where: string): Callback[] {
-  if (value === undefined || value === null) return [];
-  const list: unknown[] = Array.isArray(value) ? value : [value];
-  list.forEach((cb, i) => {
-    if (cb === null || typeof cb !== 'object') throw new ConfigError(`${where}: option 'callbacks' must be a list of callback objects (with onEpochEnd and the like), received ${JSON.stringify(cb)} at index ${i}`);
-  });
-  return list as Callback[];
 }
 
 /** Keras' round: halves go to the even integer (numpy's round). */
@@ -450,7 +441,9 @@ export class Trainer {
     const batchSize = this.batchSizeOf(options.batchSize, 'evaluate');
     this.checkStatefulBatches(data.y[0].shape[0], batchSize, 'evaluate');
     const started = Date.now();
+    for (const cb of callbacks) await cb.onTestBegin?.({});
     const logs = await this.evaluateData(data, batchSize, callbacks, '');
+    for (const cb of callbacks) await cb.onTestEnd?.(logs);
     if (verbose) {
       const steps = Math.ceil(data.y[0].shape[0] / batchSize);
       writeProgress(`${progressLine(steps, steps, Date.now() - started, logs, verbose === 1)}\n`);
@@ -464,6 +457,7 @@ export class Trainer {
     const graph = this.model.trainingGraph(data.x);
     for (let start = 0, k = 0; start < n; start += batchSize, k++) {
       const end = Math.min(n, start + batchSize);
+      for (const cb of callbacks) await cb.onTestBatchBegin?.(k, {});
       this.testBatch(graph, this.batchOf(data.x, data.y, data.sampleWeight, null, start, end), trackers);
       for (const cb of callbacks) await cb.onTestBatchEnd?.(k, this.logs(trackers, ''));
     }
@@ -559,10 +553,10 @@ export class Trainer {
       for (let k = 0; k < steps; k++) {
         const start = k * batchSize;
         const end = Math.min(count, start + batchSize);
-        for (const cb of callbacks) await cb.onTrainBatchBegin?.(k, {});
+        for (const cb of callbacks) await trainBatchBegin(cb, k, {});
         this.step(this.batchOf(train.x, train.y, train.sampleWeight, order, start, end), trackers);
         const logs = this.logs(trackers, '');
-        for (const cb of callbacks) await cb.onTrainBatchEnd?.(k, logs);
+        for (const cb of callbacks) await trainBatchEnd(cb, k, logs);
         if (verbose === 1 && isTTY()) writeProgress(`\r${progressLine(k + 1, steps, Date.now() - started, logs)}`);
         // Keras 3 ends the epoch at once when a batch callback stops training (TerminateOnNaN).
         if (this.model.stopTraining) break;
