@@ -44,7 +44,7 @@ const HOOKS = [
 
 /**
  * The callbacks option as a list. A plain object's function whose name is no hook (`onEpochEnds`,
- * `on_epoch_end`) would never be called, so it is a ConfigError naming the hook it likely meant.
+ * `on_epoch_end`) would never be called, so it is a ConfigError naming the hook it likely meant. @internal
  */
 export function callbackList(value: unknown, where: string): Callback[] {
   if (value === undefined || value === null) return [];
@@ -62,12 +62,12 @@ export function callbackList(value: unknown, where: string): Callback[] {
   return list as Callback[];
 }
 
-/** Keras' Callback.on_train_batch_begin calls on_batch_begin: a callback with only the old name gets it. */
+/** Keras' Callback.on_train_batch_begin calls on_batch_begin: a callback with only the old name gets it. @internal */
 export function trainBatchBegin(cb: Callback, batch: number, logs: Logs): void | Promise<void> {
   return cb.onTrainBatchBegin ? cb.onTrainBatchBegin(batch, logs) : cb.onBatchBegin?.(batch, logs);
 }
 
-/** As trainBatchBegin, for on_train_batch_end and on_batch_end. */
+/** As trainBatchBegin, for on_train_batch_end and on_batch_end. @internal */
 export function trainBatchEnd(cb: Callback, batch: number, logs: Logs): void | Promise<void> {
   return cb.onTrainBatchEnd ? cb.onTrainBatchEnd(batch, logs) : cb.onBatchEnd?.(batch, logs);
 }
