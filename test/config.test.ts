@@ -18,7 +18,7 @@ import {
   type KerasLayerSpec,
   type KerasVersion,
 } from '../dist/index.js';
-import { expectError } from './expect-error.js';
+import { expectError, untyped } from './expect-error.js';
 import { loadFixture, maxViolation, type Fixture } from './fixtures.js';
 import { expectSameWeights, kerasWeightShapes, referenceOutputs, seededTensor } from './model-helpers.js';
 import { expectClose } from './expect-close.js';
@@ -493,6 +493,12 @@ describe('batch_input_shape and batch_shape', () => {
 // ---------------------------------------------------------------------------
 
 describe('getConfig() round-trips through layerFromConfig', () => {
+  it("a layer's bare getConfig() is a ConfigError that gives the round trips that work", () => {
+    const layer = new LSTM(3);
+    expectError(() => layerFromConfig(untyped(layer.getConfig())), ConfigError, ["layerFromConfig: spec must be Keras' { class_name, config }", 'serializeLayer(layer)', 'LSTM.fromConfig(layer.getConfig())']);
+    expect(layerFromConfig({ class_name: layer.className, config: layer.getConfig() }).getConfig()).toEqual({ ...layer.getConfig(), name: expect.any(String) });
+  });
+
   interface RoundTrip {
     title: string;
     create(): AnyLayer;

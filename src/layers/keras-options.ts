@@ -202,6 +202,10 @@ export function readSpec(spec: unknown, where: string): { className: string; con
     throw new ConfigError(`${where} must be an object { class_name, config }, received ${JSON.stringify(spec)}`);
   }
   const { class_name: className, config } = spec as Record<string, unknown>;
+  if (className === undefined && config === undefined && typeof (spec as Record<string, unknown>).name === 'string') {
+    // Keras' layers.deserialize refuses a bare get_config() alike: the config does not name its class.
+    throw new ConfigError(`${where} must be Keras' { class_name, config }; a layer's getConfig() alone does not say its class: use serializeLayer(layer) (or { class_name: layer.className, config: layer.getConfig() }), or the class's own fromConfig, such as LSTM.fromConfig(layer.getConfig())`);
+  }
   if (typeof className !== 'string') {
     throw new ConfigError(`${where}.class_name must be a string such as 'LSTM', received ${JSON.stringify(className)}`);
   }

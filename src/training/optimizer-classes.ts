@@ -45,6 +45,18 @@ export const Adadelta = /* @__PURE__ */ optimizerClass<AdadeltaOptions>('adadelt
 export const Lion = /* @__PURE__ */ optimizerClass<LionOptions>('lion', 'Lion');
 export const Ftrl = /* @__PURE__ */ optimizerClass<FtrlOptions>('ftrl', 'Ftrl');
 
+// Each name is a type too, as a class's is: `let optimizer: Adam = new Adam()`.
+export type SGD = Optimizer;
+export type Adam = Optimizer;
+export type AdamW = Optimizer;
+export type RMSprop = Optimizer;
+export type Adagrad = Optimizer;
+export type Nadam = Optimizer;
+export type Adamax = Optimizer;
+export type Adadelta = Optimizer;
+export type Lion = Optimizer;
+export type Ftrl = Optimizer;
+
 /** Factories, and the classes under their Keras names: `optimizers.adam({ learningRate })`, `new optimizers.Adam(...)`. */
 export const optimizers = {
   sgd: (options?: SGDOptions | number): Optimizer => new SGD(options),

@@ -15,6 +15,10 @@ model.compile({ optimizer: new optimizers.SGD({ learningRate: 0.01, momentum: 0.
 model.compile({ optimizer: new RMSprop(0.001), loss: 'mae' });
 const adam: Optimizer = optimizers.adam(0.01);
 const isAdam: boolean = adam instanceof Adam;
+const annotated: Adam = new Adam(0.01);
+let chosen: RMSprop | Adam = annotated;
+chosen = new RMSprop({ rho: 0.9 });
+void chosen;
 adam.learningRate = 0.005;
 // @ts-expect-error Adam takes no momentum (Keras' SGD and RMSprop do)
 new Adam({ momentum: 0.9 });
