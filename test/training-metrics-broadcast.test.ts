@@ -2,7 +2,7 @@
 // against y_pred (B, C) (keras/src/losses/losses.py: squeeze_or_expand_to_same_rank leaves equal
 // ranks alone, then |y_true - y_pred| broadcasts), so 'mae' is mean over rows of mean_c |label - p_c|.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ready, tensor, Sequential, Dense, ShapeError } from '../dist/index.js';
+import { ready, tensor, Sequential, Dense, SGD, ShapeError } from '../dist/index.js';
 import { testKernelVariant } from './kernel-variant.js';
 
 beforeAll(async () => {
@@ -54,5 +54,38 @@ describe('regression metrics with class-index labels', () => {
     const flat = softmaxModel();
     flat.compile({ optimizer: 'sgd', loss: 'sparse_categorical_crossentropy', metrics: ['mae'] });
     await expect(flat.evaluate(tensor(x), tensor(labels))).rejects.toThrow(ShapeError);
+  });
+});
+
+describe('elementwise losses with class-index labels', () => {
+  it("loss 'mse' broadcasts y (B, 1) over the classes as Keras' loss does, and fit's SGD step follows its gradient", async () => {
+    const model = softmaxModel();
+    model.compile({ optimizer: new SGD(0.1), loss: 'mse' });
+    const y = tensor(labels.map((l) => [l]));
+    const before = await model.evaluate(tensor(x), y);
+    expect(before.loss).toBeCloseTo(meanOverRows((l, p) => (l - p) ** 2), 6);
+
+    // d loss / d p_rc = 2 (p_rc - l_r) / (C B); through the softmax, dz_rc = p_rc (g_rc - sum_k g_rk p_rk).
+    const p = probabilities();
+    const C = 3;
+    const W = [[0.5, -1, 0.25], [1.5, 0.75, -0.5]];
+    const b = [0.1, 0, -0.2];
+    const dz = p.map((row, r) => {
+      const g = row.map((v) => (2 * (v - labels[r]!)) / (C * labels.length));
+      const dot = g.reduce((s, gk, k) => s + gk * row[k]!, 0);
+      return row.map((v, c) => v * (g[c]! - dot));
+    });
+    const expectedW = W.map((wRow, i) => wRow.map((w, c) => w - 0.1 * dz.reduce((s, dzr, r) => s + x[r]![i]! * dzr[c]!, 0)));
+    const expectedB = b.map((bias, c) => bias - 0.1 * dz.reduce((s, dzr) => s + dzr[c]!, 0));
+    await model.fit(tensor(x), y, { epochs: 1, batchSize: 4, verbose: 0, shuffle: false });
+    const [kernel, bias] = model.getWeights();
+    Array.from(kernel!.data).forEach((v, k) => expect(v).toBeCloseTo(expectedW[Math.floor(k / 3)]![k % 3]!, 6));
+    Array.from(bias!.data).forEach((v, c) => expect(v).toBeCloseTo(expectedB[c]!, 6));
+  });
+
+  it('a crossentropy loss keeps the ShapeError on (B, 1) labels against (B, C), as Keras raises', async () => {
+    const model = softmaxModel();
+    model.compile({ optimizer: 'sgd', loss: 'categorical_crossentropy' });
+    await expect(model.evaluate(tensor(x), tensor(labels.map((l) => [l])))).rejects.toThrow(ShapeError);
   });
 });

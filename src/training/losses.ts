@@ -5,7 +5,7 @@
 import { ConfigError, InputError, ShapeError, formatShape } from '../errors.js';
 import { lazy } from '../lazy.js';
 import { suggestKey } from '../option-keys.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { movedAxis, movedTargets, moveAxisToEnd, moveEndToAxis } from './loss-axis.js';
 import { LOSS_DEFAULTS, rowLoss, rowTargets, type LossKind, type LossReduction, type LossSpec } from './loss-functions.js';
 
@@ -204,6 +204,26 @@ export interface LossResult {
  *   (a Mean of the unreduced values) records, and `gradient` is that mean's.
  * `mask` has one value per row or is undefined.
  */
+/** The losses and metrics whose Keras function works elementwise, so y_true (B, 1) broadcasts against y_pred (B, C) in it. */
+const BROADCASTING_KINDS: ReadonlySet<LossKind> = new Set<LossKind>(['mse', 'mae', 'mape', 'msle', 'huber', 'log_cosh', 'poisson', 'kl_divergence', 'hinge', 'squared_hinge', 'categorical_hinge']);
+
+/**
+ * Keras' loss and metric functions leave y_true (..., 1) and y_pred (..., C) of one rank as they are
+ * and numpy-broadcast them (squeeze_or_expand_to_same_rank), so 'mae' on class indices under a softmax
+ * is a number (mean |label - p_c|); the crossentropies raise on it in Keras and keep their ShapeError here.
+ * @internal
+ */
+export function broadcastLabelColumn(kind: LossKind, yTrue: Tensor, yPred: Tensor): Tensor {
+  const t = yTrue.shape;
+  const p = yPred.shape;
+  const C = p[p.length - 1];
+  if (!BROADCASTING_KINDS.has(kind) || t.length !== p.length || t.length < 2 || t[t.length - 1] !== 1 || C === 1) return yTrue;
+  if (t.some((d, i) => i < t.length - 1 && d !== p[i])) return yTrue;
+  const data = new Float32Array(yPred.size);
+  for (let r = 0; r < yTrue.size; r++) data.fill(yTrue.data[r], r * C, (r + 1) * C);
+  return new Tensor(data, p);
+}
+
 export function computeLoss(spec: LossSpec, yTrue: Tensor, yPred: Tensor, mask: Float32Array | undefined, sampleWeight: Float32Array | undefined, where: string): LossResult {
   const axis = spec.axis === -1 ? null : movedAxis(spec.axis, yPred, !!mask, where);
   if (axis !== null) {
@@ -211,7 +231,7 @@ export function computeLoss(spec: LossSpec, yTrue: Tensor, yPred: Tensor, mask: 
     const result = computeLoss({ ...spec, axis: -1 }, moved, moveAxisToEnd(yPred, axis), undefined, sampleWeight, where);
     return { ...result, gradient: moveEndToAxis(result.gradient, yPred.shape, axis) };
   }
-  const { rows, C, targets } = lossLayout(spec.kind, yTrue, yPred, where, spec.ignoreClass);
+  const { rows, C, targets } = lossLayout(spec.kind, broadcastLabelColumn(spec.kind, yTrue, yPred), yPred, where, spec.ignoreClass);
   if (typeof spec.alpha !== 'number' && spec.alpha.length !== C) {
     throw new ConfigError(`${where}: CategoricalFocalCrossentropy alpha has ${spec.alpha.length} entries for ${C} classes; give one weight per class or a single number`);
   }

@@ -6,10 +6,10 @@
 // them no mask either).
 import { ConfigError } from '../errors.js';
 import { lazy } from '../lazy.js';
-import { Tensor } from '../tensor.js';
+import type { Tensor } from '../tensor.js';
 import { AucMetric, ConfusionMetric, type AucOptions, type ConfusionOptions } from './confusion-metrics.js';
 import { LOSS_DEFAULTS, rowLoss, rowTargets, type LossKind, type LossSpec } from './loss-functions.js';
-import { hingeTargets, lossLayout } from './losses.js';
+import { broadcastLabelColumn, hingeTargets, lossLayout } from './losses.js';
 import { movedAxis, movedTargets, moveAxisToEnd } from './loss-axis.js';
 import { FBetaState, R2State, resolveScoreMetric, type FBetaOptions, type R2Options } from './score-metrics.js';
 
@@ -280,25 +280,6 @@ function inTopK(p: ArrayLike<number>, at: number, C: number, label: number, k: n
 }
 
 /** Per-row metric values (rows of the last axis of y_pred) for one batch. */
-/** The metrics whose Keras function works elementwise, so y_true (B, 1) broadcasts against y_pred (B, C) in it. */
-const BROADCASTING_KINDS: ReadonlySet<LossKind> = new Set<LossKind>(['mse', 'mae', 'mape', 'msle', 'huber', 'log_cosh', 'poisson', 'kl_divergence', 'hinge', 'squared_hinge', 'categorical_hinge']);
-
-/**
- * Keras' metric functions leave y_true (..., 1) and y_pred (..., C) of one rank as they are and
- * numpy-broadcast them, so 'mae' on class indices under a softmax is a number (mean |label - p_c|);
- * the crossentropies raise on it in Keras and keep their ShapeError here.
- */
-function broadcastLabelColumn(kind: LossKind, yTrue: Tensor, yPred: Tensor): Tensor {
-  const t = yTrue.shape;
-  const p = yPred.shape;
-  const C = p[p.length - 1];
-  if (!BROADCASTING_KINDS.has(kind) || t.length !== p.length || t.length < 2 || t[t.length - 1] !== 1 || C === 1) return yTrue;
-  if (t.some((d, i) => i < t.length - 1 && d !== p[i])) return yTrue;
-  const data = new Float32Array(yPred.size);
-  for (let r = 0; r < yTrue.size; r++) data.fill(yTrue.data[r], r * C, (r + 1) * C);
-  return new Tensor(data, p);
-}
-
 function metricValues(spec: MetricSpec, kind: MetricKind, yTrue: Tensor, yPred: Tensor, masked: boolean, where: string): Float64Array {
   const C = yPred.shape[yPred.rank - 1];
   const rows = yPred.size / C;
