@@ -33,6 +33,8 @@ export class LambdaCallback implements Callback {
   onTrainEnd?: TrainHook;
   onTrainBatchBegin?: BatchHook;
   onTrainBatchEnd?: BatchHook;
+  onBatchBegin?: BatchHook;
+  onBatchEnd?: BatchHook;
 
   constructor(options: LambdaCallbackOptions = {}) {
     checkOptionsObject(options, 'LambdaCallback', '{ onEpochEnd: (epoch, logs) => {} }');
@@ -40,12 +42,10 @@ export class LambdaCallback implements Callback {
     for (const [key, value] of Object.entries(options)) {
       if (value !== undefined && typeof value !== 'function') throw new ConfigError(`LambdaCallback: option '${key}' must be a function, received ${JSON.stringify(value)}`);
     }
-    const { onBatchBegin, onBatchEnd, ...hooks } = options;
-    if (onBatchBegin && hooks.onTrainBatchBegin) throw new ConfigError("LambdaCallback: give one of 'onBatchBegin' and 'onTrainBatchBegin' (they are the same hook)");
-    if (onBatchEnd && hooks.onTrainBatchEnd) throw new ConfigError("LambdaCallback: give one of 'onBatchEnd' and 'onTrainBatchEnd' (they are the same hook)");
-    Object.assign(this, hooks);
-    if (onBatchBegin) this.onTrainBatchBegin = onBatchBegin;
-    if (onBatchEnd) this.onTrainBatchEnd = onBatchEnd;
+    // fit calls onBatchBegin / onBatchEnd only where onTrainBatchBegin / End are missing: with both, one would never run.
+    if (options.onBatchBegin && options.onTrainBatchBegin) throw new ConfigError("LambdaCallback: give one of 'onBatchBegin' and 'onTrainBatchBegin' (they are the same hook)");
+    if (options.onBatchEnd && options.onTrainBatchEnd) throw new ConfigError("LambdaCallback: give one of 'onBatchEnd' and 'onTrainBatchEnd' (they are the same hook)");
+    Object.assign(this, options);
   }
 }
 
