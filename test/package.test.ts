@@ -59,8 +59,8 @@ function relativeImports(file: string, text: string): string[] {
     .map((name) => posix.join(posix.dirname(file), name));
 }
 
-/** The .d.ts that describes a module specifier as tsc writes them (./x.js -> ./x.d.ts). */
-const declarationOf = (file: string) => file.replace(/\.(m?)js$/, '.d.$1ts');
+/** The declaration that describes a module specifier as TypeScript reads it (./x.js -> ./x.d.ts, ./x.cjs -> ./x.d.cts). */
+const declarationOf = (file: string) => file.replace(/\.([mc]?)js$/, '.d.$1ts');
 
 /** Files reachable from the roots by following relative imports; `map` turns an import into the file it loads. */
 async function reachable(roots: readonly string[], map: (file: string) => string): Promise<{ files: Set<string>; missing: string[] }> {
@@ -119,15 +119,16 @@ describe('the published tarball (npm pack --dry-run)', () => {
   it('holds the modules the entry points import, and only those: every shipped .js and .wasm is reached from package.json, every .d.ts from types or its module', async () => {
     const entries = entryFiles();
     const jsRoots = entries.filter((e) => e.condition !== 'types' && /\.[mc]?js$/.test(e.file)).map((e) => e.file);
-    const typeRoots = entries.filter((e) => /\.d\.m?ts$/.test(e.file)).map((e) => e.file);
+    const typeRoots = entries.filter((e) => /\.d\.[mc]?ts$/.test(e.file)).map((e) => e.file);
     const js = await reachable(jsRoots, (file) => file);
     const types = await reachable(typeRoots, declarationOf);
     expect(js.missing, 'imported modules missing from the repo build').toEqual([]);
     expect(types.missing, 'imported declarations missing from the repo build').toEqual([]);
     const wasm = new Set(entries.filter((e) => e.file.endsWith('.wasm')).map((e) => e.file));
 
-    // tsc writes one .d.ts per module: those of shipped modules stay even when no public type names them.
-    const ownDeclarations = [...js.files].map(declarationOf).filter((file) => packed.includes(file));
+    // tsc writes one .d.ts per module (and scripts/build-cjs-types.mjs its .d.cts twin): those of
+    // shipped modules stay even when no public type names them.
+    const ownDeclarations = [...js.files].map(declarationOf).flatMap((file) => [file, file.replace(/\.d\.ts$/, '.d.cts')]).filter((file) => packed.includes(file));
     const referenced = new Set(['package.json', 'README.md', 'LICENSE', ...js.files, ...types.files, ...ownDeclarations, ...wasm]);
     expect(packed.filter((file) => !referenced.has(file)), 'packed but reached from no entry point').toEqual([]);
     expect([...js.files, ...types.files].filter((file) => !packed.includes(file)), 'reached but not packed').toEqual([]);
