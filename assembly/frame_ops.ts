@@ -166,11 +166,12 @@ export function frame_layer_norm(op: usize, at: i32): void {
 }
 
 /**
- * Operands: x, count (floats), kind (a KERAS_ACT_* of assembly/keras_activations.ts), out, width:
- * the same function predict applies (src/layers/activation-functions.ts), softmaxes over rows of width.
+ * Operands: x, count (floats), kind (a KERAS_ACT_* of assembly/keras_activations.ts), out, width,
+ * params (the parameter kinds' float32 parameters, or 0): the same function predict applies
+ * (src/layers/activation-functions.ts), softmaxes (and PReLU's alphas) over rows of width.
  */
 export function frame_activation(op: usize, at: i32): void {
-  f32_keras_activation(address(op, at), address(op, at + 3), word(op, at + 1), word(op, at + 4), word(op, at + 2));
+  f32_keras_activation(address(op, at), address(op, at + 3), word(op, at + 1), word(op, at + 4), word(op, at + 2), address(op, at + 5));
 }
 
 /**

@@ -36,6 +36,14 @@ export const KERAS_ACT_EXPONENTIAL: i32 = 23;
 export const KERAS_ACT_SOFTMAX: i32 = 24;
 export const KERAS_ACT_LOG_SOFTMAX: i32 = 25;
 export const KERAS_ACT_SPARSEMAX: i32 = 26;
+/**
+ * The activation layers with parameters, in float32 as Keras computes them, the parameters (f32)
+ * at `params`: ReLU and LeakyReLU [negative_slope, max_value (+Inf: none), threshold], ELU
+ * [alpha], PReLU `width` alphas (one per value of a row, shared axes already broadcast).
+ */
+export const KERAS_ACT_RELU_LAYER: i32 = 27;
+export const KERAS_ACT_ELU_LAYER: i32 = 28;
+export const KERAS_ACT_PRELU: i32 = 29;
 
 const SELU_ALPHA: f64 = 1.6732632423543772;
 const SELU_SCALE: f64 = 1.0507009873554805;
@@ -82,6 +90,8 @@ function exp(x: f64): f64 {
 
 /** e^x - 1, keeping its relative accuracy near 0. */
 function expm1(x: f64): f64 {
+  // expm1(-0) is -0 (the series below would give +0): ELU keeps the sign of a zero, as TensorFlow's does.
+  if (x == 0) return x;
   if (abs(x) < 0.34657359027997264) {
     const c = c_of(x);
     return x + (x * c) / (2 - c);
@@ -270,10 +280,29 @@ function sparsemax_row(x: usize, out: usize, width: i32): void {
 }
 
 /**
- * out = kind(x) for `count` floats; the normalising kinds work on rows of `width` (count a
- * multiple of it). out may be x, except for sparsemax.
+ * Keras 3's keras.activations.relu(x, negative_slope, max_value, threshold) (ReLU.static_call)
+ * operation for operation in float32: the leaky form alone when there is no cap and no threshold.
+ * f32 max / min are IEEE maximum / minimum: NaN stays NaN, and max(-0, 0) is +0.
  */
-export function f32_keras_activation(x: usize, out: usize, count: i32, width: i32, kind: i32): void {
+function relu_layer(x: f32, slope: f32, cap: f32, threshold: f32): f32 {
+  if (slope != 0 && cap == Infinity && threshold == 0) return x >= 0 ? x : slope * x;
+  let y: f32 = threshold != 0 ? (x > threshold ? x : 0) : max<f32>(x, 0);
+  if (cap != Infinity) y = min<f32>(max<f32>(y, 0), cap);
+  if (slope != 0) y -= slope * max<f32>(threshold - x, 0);
+  return y;
+}
+
+/** keras.ops.elu(x, alpha): x above 0, else alpha times expm1(x) rounded to float32 first. */
+function elu_layer(x: f32, alpha: f32): f32 {
+  return x > 0 ? x : alpha * <f32>expm1(<f64>x);
+}
+
+/**
+ * out = kind(x) for `count` floats; the normalising kinds work on rows of `width` (count a
+ * multiple of it), as does PReLU (alpha i of a row at params + 4 i). params: the parameter kinds'
+ * float32 parameters (0 for the others). out may be x, except for sparsemax.
+ */
+export function f32_keras_activation(x: usize, out: usize, count: i32, width: i32, kind: i32, params: usize): void {
   if (kind == KERAS_ACT_SOFTMAX || kind == KERAS_ACT_LOG_SOFTMAX || kind == KERAS_ACT_SPARSEMAX) {
     if (width <= 0) return;
     for (let r = 0; r + width <= count; r += width) {
@@ -281,6 +310,33 @@ export function f32_keras_activation(x: usize, out: usize, count: i32, width: i3
       const to = out + (<usize>r << 2);
       if (kind == KERAS_ACT_SPARSEMAX) sparsemax_row(row, to, width);
       else softmax_row(row, to, width, kind == KERAS_ACT_LOG_SOFTMAX);
+    }
+    return;
+  }
+  if (kind == KERAS_ACT_RELU_LAYER) {
+    const slope = load<f32>(params);
+    const cap = load<f32>(params, 4);
+    const threshold = load<f32>(params, 8);
+    for (let i = 0; i < count; i++) {
+      store<f32>(out + (<usize>i << 2), relu_layer(load<f32>(x + (<usize>i << 2)), slope, cap, threshold));
+    }
+    return;
+  }
+  if (kind == KERAS_ACT_ELU_LAYER) {
+    const alpha = load<f32>(params);
+    for (let i = 0; i < count; i++) store<f32>(out + (<usize>i << 2), elu_layer(load<f32>(x + (<usize>i << 2)), alpha));
+    return;
+  }
+  if (kind == KERAS_ACT_PRELU) {
+    if (width <= 0) return;
+    for (let r = 0; r + width <= count; r += width) {
+      for (let j = 0; j < width; j++) {
+        const at = out + (<usize>(r + j) << 2);
+        const v = load<f32>(x + (<usize>(r + j) << 2));
+        // Keras' PReLU.call: relu(x) + (-alpha * relu(-x)).
+        const alpha = load<f32>(params + (<usize>j << 2));
+        store<f32>(at, max<f32>(v, 0) + -alpha * max<f32>(-v, 0));
+      }
     }
     return;
   }

@@ -38,6 +38,12 @@ export { Flatten, type FlattenOptions, type DataFormat } from './layers/flatten.
 export { Reshape, type ReshapeOptions } from './layers/reshape.js';
 export { Permute, type PermuteOptions } from './layers/permute.js';
 export { RepeatVector, type RepeatVectorOptions } from './layers/repeat-vector.js';
+export { ReLU, LeakyReLU, ELU, type ReLUOptions, type LeakyReLUOptions, type ELUOptions } from './layers/relu-layers.js';
+export { Softmax, type SoftmaxOptions, type SoftmaxCallOptions } from './layers/softmax.js';
+export { PReLU, type PReLUOptions } from './layers/prelu.js';
+export {
+  ZeroPadding1D, Cropping1D, UpSampling1D, type ZeroPadding1DOptions, type Cropping1DOptions, type UpSampling1DOptions, type TimeMargins,
+} from './layers/time-axis.js';
 export { Activation, type ActivationOptions } from './layers/activation.js';
 export { KERAS_ACTIVATION_NAMES, type KerasActivationName } from './layers/activation-functions.js';
 export { BatchNormalization, type BatchNormalizationOptions } from './layers/batch-normalization.js';

@@ -1,6 +1,7 @@
 // Keras 1.1 / 1.2 files, loaded as Keras 2 loads them: Keras 1 config spellings, per-gate LSTM / GRU
 // weights fused, TimeDistributedDense, Bidirectional's forward then backward arrays, 4-D
-// Convolution1D kernels (both layouts) and a Theano-trained file's flipped kernels. The files and
+// Convolution1D kernels (both layouts), a Theano-trained file's flipped kernels, and the advanced
+// activations and time-axis layers. The files and
 // their expected outputs come from test/data/keras1/make_keras1.py (h5py, a float64 numpy forward pass).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -70,6 +71,17 @@ describe('Keras 1 files', () => {
       });
     }
   }
+
+  it("Keras 1.2.2: ZeroPadding1D ({ left_pad, right_pad }), LeakyReLU(alpha), UpSampling1D(length), Cropping1D, PReLU's alphas, ELU(alpha)", async () => {
+    const { model, worst, shape } = await run('keras1_activations_time');
+    expect(shape).toEqual([3, 2]);
+    expect(worst).toBeLessThanOrEqual(1);
+    expect(model.layers.map((l) => l.className)).toEqual(['ZeroPadding1D', 'LeakyReLU', 'UpSampling1D', 'Cropping1D', 'PReLU', 'ELU', 'Flatten', 'Dense']);
+    expect(model.layers.slice(0, 6).map((l) => Object.values(l.getConfig()).slice(3))).toEqual([
+      [[2, 1], 'channels_last'], [0.1], [2], [[1, 2]],
+      [{ class_name: 'Zeros', config: {} }, null, null, null], [0.5],
+    ]);
+  });
 
   it('a Keras 1 BatchNormalization in mode 2 (batch statistics at inference) is refused by name', async () => {
     const error = await loadModel(fileURLToPath(new URL('keras1_batchnorm_mode2.h5', DATA))).then(() => undefined, (e: unknown) => e);

@@ -27,9 +27,9 @@ describe('public surface', () => {
   it('declares no value the entry points do not export (helpers are @internal)', () => {
     // Classes named by public declarations without being importable: the base classes of the
     // weightless layers, of the one-input weightless layers (Flatten, Activation, ...) and of the
-    // layers whose weights live in JavaScript (BatchNormalization, ...), and the node type of Layer.inboundNodes.
+    // layers whose weights live in JavaScript (BatchNormalization, ...), of ReLU, LeakyReLU and ELU, and the node type of Layer.inboundNodes.
     const namedByPublicTypes = [
-      'dist/layers/weightless.d.ts: WeightlessLayer', 'dist/layers/unary.d.ts: UnaryLayer',
+      'dist/layers/weightless.d.ts: WeightlessLayer', 'dist/layers/unary.d.ts: UnaryLayer', 'dist/layers/relu-layers.d.ts: ParameterActivationLayer',
       'dist/layers/host-weights.d.ts: HostWeightLayer', 'dist/layers/merge.d.ts: Merge', 'dist/symbolic.d.ts: LayerNode',
     ];
     const leaks: string[] = JSON.parse(execFileSync(process.execPath, ['scripts/public-surface.mjs', '--leaks'], { encoding: 'utf8' }));

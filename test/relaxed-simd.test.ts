@@ -23,6 +23,8 @@ await import('./training-kernels.test.js');
 await import('./training-fixtures.test.js');
 await import('./training-recurrent-dropout.test.js');
 await import('./conv-lstm.test.js');
+await import('./activation-layers.test.js');
+await import('./streaming-activation-layers.test.js');
 
 describe('relaxed-SIMD build', () => {
   it('is the build these tests ran on', async () => {

@@ -106,6 +106,11 @@ function upgradeConfig(className: string, old: Config, where: ConfigLocation, na
     if (ordering === 'th') config.data_format = 'channels_first';
     else if (ordering === 'tf' || ordering === 'default') config.data_format = 'channels_last';
   }
+  // Keras 1's UpSampling1D(length) is Keras 2's UpSampling1D(size).
+  if (className === 'UpSampling1D' && old.length !== undefined) {
+    config.size = old.length;
+    delete config.length;
+  }
   if (className === 'BatchNormalization' && old.mode !== undefined && old.mode !== 0) {
     // Modes 1 and 2 normalise with the batch's own statistics even at inference: no Keras 2 layer does that.
     throw new ModelFileError(`is a Keras 1 BatchNormalization with mode ${JSON.stringify(old.mode)}; only mode 0 (feature-wise, moving statistics at inference) has a Keras 2 equivalent`, { ...where, layer: name });

@@ -33,6 +33,7 @@ const OWN_WEIGHT_NAMES: Readonly<Record<string, readonly string[]>> = {
   DepthwiseConv1D: ['depthwise_kernel', 'bias'],
   BatchNormalization: ['gamma', 'beta', 'moving_mean', 'moving_variance'],
   LayerNormalization: ['gamma', 'beta'],
+  PReLU: ['alpha'],
   CuDNNLSTM: ['kernel', 'recurrent_kernel', 'bias'],
   CuDNNGRU: ['kernel', 'recurrent_kernel', 'bias'],
   ...Object.fromEntries(CELL_LIST.map((cell) => [cell.kerasClass, cell.weights.map((w) => w.name)])),

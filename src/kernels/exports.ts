@@ -12,7 +12,7 @@ export interface KernelExports {
   /** x (rows, ld): softmax over each row's first cols floats, in place. */
   f32_softmax_rows(x: number, rows: number, cols: number, ld: number): void;
   /** out (count) = a Keras activation (KERAS_ACTIVATION kind) of x (count) in float64; the normalising ones over rows of width. out may be x, except for sparsemax. */
-  f32_keras_activation(x: number, out: number, count: number, width: number, kind: number): void;
+  f32_keras_activation(x: number, out: number, count: number, width: number, kind: number, params: number): void;
   /** c (M, N; ldc) = [c +] bias + a (M, K; lda) · packed (K, N); packA: f32_gemm_pack_bytes(M, K) of scratch. */
   f32_gemm(c: number, ldc: number, a: number, lda: number, packed: number, M: number, N: number, K: number, accumulate: number, packA: number): void;
   /** packed = src (K, G*H; srcLd) as G column blocks padded to Hp, bias (G*H) or 0 first. */

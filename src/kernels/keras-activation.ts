@@ -19,21 +19,32 @@ const KINDS = new Map<string, number>([
 const HARD_SIGMOID_KERAS2 = 10;
 const HARD_SIGMOID_KERAS3 = 11;
 
+/**
+ * The activation layers' kinds with float32 parameters (assembly/keras_activations.ts): ReLU and
+ * LeakyReLU [negativeSlope, maxValue (Infinity: none), threshold], ELU [alpha], PReLU one alpha per
+ * value of a row.
+ */
+export const PARAMETER_ACTIVATION = { relu: 27, elu: 28, prelu: 29 } as const;
+
 /** The module's kind for a Keras activation name; null for linear. */
 export function kerasActivationKind(name: string, kerasVersion: 2 | 3): number | null {
   if (name === 'hard_sigmoid') return kerasVersion === 2 ? HARD_SIGMOID_KERAS2 : HARD_SIGMOID_KERAS3;
   return KINDS.get(name) ?? null;
 }
 
-/** Applies `kind` to `data` in place; the normalising kinds work on rows of `width` consecutive values. */
-export function runKerasActivation(instance: KernelInstance, data: Float32Array, width: number, kind: number): void {
+/**
+ * Applies `kind` to `data` in place; the normalising kinds (and PReLU) work on rows of `width`
+ * consecutive values; `params`: a PARAMETER_ACTIVATION kind's parameters.
+ */
+export function runKerasActivation(instance: KernelInstance, data: Float32Array, width: number, kind: number, params: Float32Array | null = null): void {
   if (data.length === 0) return;
-  checkAddressSpace([data.length * 4, data.length * 4], () => `an activation of ${data.length} values`, instance);
+  checkAddressSpace([data.length * 4, data.length * 4, (params?.length ?? 0) * 4], () => `an activation of ${data.length} values`, instance);
   withKernelSession(instance, (session) => {
     const x = session.upload(data, data.length);
     // A separate output: sparsemax sorts each row there while it reads x.
     const out = session.alloc(data.byteLength);
-    session.exports.f32_keras_activation(x, out, data.length, width, kind);
+    const p = params ? session.upload(params, params.length) : 0;
+    session.exports.f32_keras_activation(x, out, data.length, width, kind, p);
     data.set(instance.heap.f32(out, data.length));
   });
 }

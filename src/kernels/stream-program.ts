@@ -421,10 +421,18 @@ export class StreamProgramBuilder {
     return output;
   }
 
-  /** A Keras activation (kerasActivationKind) on every value, as predict applies it; softmaxes over each row. */
-  activation(x: StreamValue, kind: number, lastAxis = x.width): StreamValue {
+  /**
+   * A Keras activation (kerasActivationKind, or a PARAMETER_ACTIVATION kind with its `params`) on
+   * every value, as predict applies it; softmaxes (and PReLU's alphas) over each row of `lastAxis`.
+   */
+  activation(x: StreamValue, kind: number, lastAxis = x.width, params: Float32Array | null = null): StreamValue {
     const output = this.value(x.width);
-    this.ops.push([STREAM_OP.ACTIVATION, x.ptr, this.batch * x.width, kind, output.ptr, lastAxis]);
+    let at = 0;
+    if (params) {
+      at = this.alloc(params.byteLength);
+      new Float32Array(this.instance.heap.buffer, at, params.length).set(params);
+    }
+    this.ops.push([STREAM_OP.ACTIVATION, x.ptr, this.batch * x.width, kind, output.ptr, lastAxis, at]);
     return output;
   }
 

@@ -24,3 +24,11 @@ export function applyActivation(name: KerasActivationName, kerasVersion: KerasVe
   const kind = kerasActivationKind(name, kerasVersion);
   if (kind !== null) runKerasActivation(defaultInstance(), data, rowLength, kind);
 }
+
+/**
+ * @internal Applies a PARAMETER_ACTIVATION kind (the ReLU, LeakyReLU, ELU and PReLU layers) to
+ * `data` in place, with its float32 parameters, in the WebAssembly a stream runs too.
+ */
+export function applyParameterActivation(kind: number, data: Float32Array, rowLength: number, params: Float32Array): void {
+  runKerasActivation(defaultInstance(), data, rowLength, kind, params);
+}

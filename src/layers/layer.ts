@@ -196,6 +196,11 @@ export abstract class Layer {
   }
   abstract getConfig(): Record<string, unknown>;
 
+  /** @internal getConfig() with the keys of Keras `spelling` where tf.keras 2 and Keras 3 name them differently. */
+  configFor(_spelling: 2 | 3): Record<string, unknown> {
+    return this.getConfig();
+  }
+
   /** Whether the layer carries states from one call to the next (Keras' stateful RNNs); see resetStates(). */
   get isStateful(): boolean {
     return false;

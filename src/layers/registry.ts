@@ -29,9 +29,13 @@ import {
   ActivityRegularization, AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D,
 } from './noise.js';
 import { Permute } from './permute.js';
+import { PReLU } from './prelu.js';
+import { ELU, LeakyReLU, ReLU } from './relu-layers.js';
 import { RepeatVector } from './repeat-vector.js';
 import { Reshape } from './reshape.js';
 import { SimpleRNN } from './simple-rnn.js';
+import { Softmax } from './softmax.js';
+import { Cropping1D, UpSampling1D, ZeroPadding1D } from './time-axis.js';
 
 /** @internal */
 export interface LayerClass {
@@ -93,4 +97,5 @@ export const WRAPPABLE_CLASSES: Readonly<Record<string, LayerClass>> = {
   Flatten, Reshape, Permute, RepeatVector, Activation, BatchNormalization,
   Add, Subtract, Multiply, Average, Maximum, Minimum, Dot, LayerNormalization, Attention, AdditiveAttention,
   SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, GaussianNoise, GaussianDropout, AlphaDropout, ActivityRegularization,
+  ReLU, LeakyReLU, ELU, Softmax, PReLU, ZeroPadding1D, Cropping1D, UpSampling1D,
 };

@@ -110,7 +110,7 @@ function takesInitialState(layer: Layer): boolean {
 /** One entry of a config's layers list. */
 function layerSpec(layer: Layer, graph: Graph | null, spelling: KerasSpelling): Record<string, unknown> {
   if (isNestedModel(layer)) return modelConfig(layer, layer.serializesAsSequential, spelling);
-  const config = layer.getConfig();
+  const config = layer.configFor(spelling);
   if (layer instanceof InputLayer) {
     if (spelling === 2) {
       const { batch_shape: batchShape, ...rest } = config;

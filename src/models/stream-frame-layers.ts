@@ -2,8 +2,8 @@
 // (inference), LayerNormalization over features, the element-wise merges, and the noise layers
 // (the identity at inference). Each op repeats predict's arithmetic (assembly/frame_ops.ts), so a
 // frame is bit-identical to predict on the prefix. Called without a builder, it only checks.
-import { ConfigError } from '../errors.js';
-import { kerasActivationKind } from '../kernels/keras-activation.js';
+import { ConfigError, formatShape } from '../errors.js';
+import { PARAMETER_ACTIVATION, kerasActivationKind } from '../kernels/keras-activation.js';
 import { type FrameMergeKind, type StreamMask, type StreamProgramBuilder, type StreamValue } from '../kernels/stream-program.js';
 import { Activation } from '../layers/activation.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
@@ -14,6 +14,10 @@ import {
   ActivityRegularization, AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D,
 } from '../layers/noise.js';
 import { resolveAxis } from '../layers/tensor-ops.js';
+import { PReLU } from '../layers/prelu.js';
+import { ParameterActivationLayer } from '../layers/relu-layers.js';
+import { SOFTMAX_KIND, Softmax } from '../layers/softmax.js';
+import { Cropping1D, UpSampling1D, ZeroPadding1D } from '../layers/time-axis.js';
 
 /** A value per frame: its buffer, its Keras mask, and whether it still has a time axis in the model. */
 export interface FrameValue {
@@ -31,7 +35,7 @@ const MERGES: readonly [new (...args: never[]) => Merge, FrameMergeKind][] = [
   [Add, 'ADD'], [Subtract, 'SUBTRACT'], [Multiply, 'MULTIPLY'], [Average, 'AVERAGE'], [Maximum, 'MAXIMUM'], [Minimum, 'MINIMUM'],
 ];
 
-export const FRAME_LAYER_NAMES = 'Activation, the normalisations, the merges and the noise layers';
+export const FRAME_LAYER_NAMES = 'Activation, ReLU, LeakyReLU, ELU, PReLU, Softmax (over features), the normalisations, the merges and the noise layers';
 
 /** A frame layer of one input (every one but the merges), which TimeDistributed may wrap. */
 export function isSingleFrameLayer(layer: Layer): boolean {
@@ -40,7 +44,22 @@ export function isSingleFrameLayer(layer: Layer): boolean {
 
 export function isFrameLayer(layer: Layer): boolean {
   return layer instanceof Activation || layer instanceof BatchNormalization || layer instanceof LayerNormalization
+    || layer instanceof ParameterActivationLayer || layer instanceof PReLU || layer instanceof Softmax
     || layer instanceof Merge || IDENTITY_AT_INFERENCE.some((type) => layer instanceof type);
+}
+
+/** Why a layer that moves the time axis cannot stream, or null for every other layer. */
+export function timeAxisRefusal(layer: Layer): string | null {
+  const why = layer instanceof ZeroPadding1D
+    ? (layer.dataFormat === 'channels_first'
+      ? 'with channels_first pads the last axis of (batch, features, steps), which a stream of (batch, steps, features) frames does not have'
+      : `adds ${layer.padding[0]} zero steps before the first frame and ${layer.padding[1]} after the last, so predict's step t is not frame t`)
+    : layer instanceof Cropping1D
+      ? `drops the first ${layer.cropping[0]} and the last ${layer.cropping[1]} steps, and which steps are last is known only at the end of the sequence`
+      : layer instanceof UpSampling1D
+        ? `gives ${layer.size} steps for every frame, where a stream gives one output per frame`
+        : null;
+  return why === null ? null : `${layer.name}: ${layer.className} ${why}; it cannot run one frame at a time in a stream`;
 }
 
 /** The ops of one frame layer on values of `rank` in the model ((batch, time, features): 3); with no builder, only the checks. */
@@ -51,6 +70,11 @@ export function frameLayerOps(builder: StreamProgramBuilder | null, layer: Layer
     if (!builder || kind === null) return builder ? [x] : [];
     return [{ ...x, value: builder.activation(x.value, kind, x.frame[x.frame.length - 1]) }];
   }
+  if (layer instanceof ParameterActivationLayer) {
+    return builder ? [{ ...x, value: builder.activation(x.value, layer.activationKind, x.value.width, layer.activationParams) }] : [];
+  }
+  if (layer instanceof PReLU) return builder ? [{ ...x, value: preluOp(builder, layer, x) }] : [];
+  if (layer instanceof Softmax) return softmaxOps(builder, layer, x, rank);
   if (layer instanceof BatchNormalization) {
     featureAxisOnly(layer, layer.axis, rank);
     if (!builder) return [];
@@ -67,6 +91,41 @@ export function frameLayerOps(builder: StreamProgramBuilder | null, layer: Layer
   }
   if (layer instanceof Merge) return builder ? [merge(builder, layer, args)] : [];
   return builder ? [x] : [];
+}
+
+/** PReLU on a frame: its alphas for one frame, from an alpha shared across time steps. */
+function preluOp(builder: StreamProgramBuilder, layer: PReLU, x: FrameValue): StreamValue {
+  builtWeights(layer);
+  const shape = layer.getWeights()[0].shape;
+  if (x.sequence && shape[0] !== 1) {
+    throw new ConfigError(`${layer.name}: PReLU with alpha of shape ${formatShape(shape)} has an alpha for each of ${shape[0]} time steps; a stream needs one shared across time (sharedAxes: [1])`);
+  }
+  const alphas = layer.sampleAlphas(x.sequence ? [1, 1, ...x.frame] : [1, ...x.frame]);
+  return builder.activation(x.value, PARAMETER_ACTIVATION.prelu, alphas.length, alphas);
+}
+
+/**
+ * Softmax on each frame: over axes of the frame that end at its last (the features), so that a
+ * group never reaches across time steps. An input with a Keras mask cannot stream (Keras
+ * broadcasts the (batch, steps) mask against the values' last axes); step() then takes no mask.
+ */
+function softmaxOps(builder: StreamProgramBuilder | null, layer: Softmax, x: FrameValue | undefined, rank: number): FrameValue[] {
+  const axes = layer.axesFor(rank);
+  const trailing = axes.every((a, i) => a === rank - axes.length + i);
+  const firstFrameAxis = x && !x.sequence ? 1 : 2;
+  if (!trailing || axes[0] < (builder ? firstFrameAxis : 1)) {
+    throw new ConfigError(`${layer.name}: Softmax over axis ${JSON.stringify(layer.axis)} of rank-${rank} inputs reaches across time steps or frames; a stream normalises within each frame (axis -1, or the frame's last axes)`);
+  }
+  if (!builder || !x) return [];
+  if (x.mask !== 0) {
+    if (!builder.isFrameMask(x.mask)) {
+      throw new ConfigError(`${layer.name}: Softmax of an input with a Keras mask (from Masking or Embedding) broadcasts the (batch, steps) mask against the values as Keras does, which a stream of frames cannot repeat`);
+    }
+    builder.unmaskable ??= layer.name;
+  }
+  const frameAxes = axes.map((a) => a - (x.sequence ? 2 : 1));
+  const width = frameAxes.reduce((p, a) => p * x.frame[a], 1);
+  return [{ ...x, value: builder.activation(x.value, SOFTMAX_KIND, width) }];
 }
 
 /** A normalisation must work on each frame's features alone: its axis is the last one. */

@@ -21,7 +21,7 @@ import { TimeDistributed } from '../layers/time-distributed.js';
 import { ConvLSTM } from '../layers/conv-lstm.js';
 import { SAMPLE_LAYER_NAMES, convActivation, isSampleLayer, sampleLayerOps } from './stream-sample-layers.js';
 import { openStream, streamBatchSize, type Stream, type StreamInput, type StreamOptions, type StreamStateLabel } from '../streaming/stream.js';
-import { FRAME_LAYER_NAMES, frameLayerOps, isFrameLayer, isSingleFrameLayer, type FrameValue } from './stream-frame-layers.js';
+import { FRAME_LAYER_NAMES, frameLayerOps, isFrameLayer, isSingleFrameLayer, timeAxisRefusal, type FrameValue } from './stream-frame-layers.js';
 import type { Graph } from './graph.js';
 import type { NestedGraph, SymbolicTensor } from '../symbolic.js';
 
@@ -74,6 +74,8 @@ type OutputFrame = (i: number, sequence: boolean) => readonly number[];
 
 /** `withinFrame`: the layer runs on one frame alone (under TimeDistributed), where pooling over its first axis is not over time. */
 function checkStreamable(layer: Layer, inputCount: number, rank: number, withinFrame = false): void {
+  const timeAxis = timeAxisRefusal(layer);
+  if (timeAxis !== null) throw new ConfigError(timeAxis);
   if (layer instanceof Bidirectional) {
     throw new ConfigError(`${layer.name}: Bidirectional needs the whole sequence (its backward layer reads the future), so it cannot stream one frame at a time`);
   }

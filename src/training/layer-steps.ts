@@ -27,6 +27,9 @@ import { BatchNormalization } from '../layers/batch-normalization.js';
 import { batchNormalizationStep, layerNormalizationStep } from './norm-steps.js';
 import { isTrainingNoise, noiseIndices, noiseStep } from './noise-steps.js';
 import { ActivityRegularization } from '../layers/noise.js';
+import { PReLU } from '../layers/prelu.js';
+import { Softmax } from '../layers/softmax.js';
+import { isActivationLayer, parameterActivationStep, softmaxStep } from './activation-layer-steps.js';
 import { activationStep, globalPoolingStep, hasActivationBackward, isGlobalPooling, isMovingLayer, mergeStep, movingStep } from './shape-steps.js';
 import { directionDropout, type DirectionDropout } from './recurrent-dropout.js';
 import { BACKWARD_ACTIVATIONS, activationInputGradient } from './activation-gradients.js';
@@ -86,6 +89,7 @@ export function checkTrainable(layer: Layer): void {
     return;
   }
   if (isMovingLayer(layer) || isGlobalPooling(layer) || isPooling(layer) || layer instanceof Merge || layer instanceof Dot || layer instanceof LayerNormalization || layer instanceof BatchNormalization || isTrainingNoise(layer)) return;
+  if (isActivationLayer(layer) || layer instanceof Softmax || layer instanceof PReLU) return;
   // Every activation a convolution takes has a backward pass.
   if (layer instanceof Conv) return;
   if (layer instanceof Activation) {
@@ -119,6 +123,9 @@ export function trainingStep(layer: Layer, inputs: Tensor[], masks: (Tensor | un
   if (isPooling(layer)) return poolingStep(layer, inputs);
   if (isGlobalPooling(layer)) return globalPoolingStep(layer, inputs, masks);
   if (layer instanceof Activation) return activationStep(layer, inputs, masks);
+  if (isActivationLayer(layer)) return parameterActivationStep(layer, inputs, masks);
+  if (layer instanceof Softmax) return softmaxStep(layer, inputs, masks);
+  if (layer instanceof PReLU) return layerNormalizationStep(layer, inputs, masks);
   if (layer instanceof Merge || layer instanceof Dot) return mergeStep(layer, inputs, masks);
   if (layer instanceof LayerNormalization) return layerNormalizationStep(layer, inputs, masks);
   if (layer instanceof BatchNormalization) return batchNormalizationStep(layer, inputs, masks);

@@ -6,7 +6,11 @@ import type { LayerNormalization } from '../layers/layer-normalization.js';
 import type { Tensor } from '../tensor.js';
 import type { LayerStep } from './layer-steps.js';
 
-export function layerNormalizationStep(layer: LayerNormalization, inputs: Tensor[], masks: (Tensor | undefined)[]): LayerStep {
+/** A layer whose own gradients() gives d loss / d x and its weights (LayerNormalization, PReLU). */
+type SelfDifferentiating = Pick<LayerNormalization, 'computeOutputs' | 'getWeights' | 'gradients'>;
+
+/** LayerNormalization's step, and that of every layer with its own gradients() (PReLU). */
+export function layerNormalizationStep(layer: SelfDifferentiating, inputs: Tensor[], masks: (Tensor | undefined)[]): LayerStep {
   const x = inputs[0];
   const result = layer.computeOutputs(inputs, masks);
   return {

@@ -10,6 +10,7 @@ import type { Dot } from '../layers/dot.js';
 import { Permute } from '../layers/permute.js';
 import { RepeatVector } from '../layers/repeat-vector.js';
 import { Reshape } from '../layers/reshape.js';
+import { Cropping1D, UpSampling1D, ZeroPadding1D } from '../layers/time-axis.js';
 import { Tensor } from '../tensor.js';
 import { BACKWARD_ACTIVATIONS, activationInputGradient } from './activation-gradients.js';
 import type { LayerStep } from './layer-steps.js';
@@ -18,7 +19,8 @@ const nothingToRelease = () => {};
 
 /** Layers whose every output value is one input value (or a padding zero), with no arithmetic. */
 export function isMovingLayer(layer: Layer): boolean {
-  return layer instanceof Flatten || layer instanceof Reshape || layer instanceof Permute || layer instanceof RepeatVector;
+  return layer instanceof Flatten || layer instanceof Reshape || layer instanceof Permute || layer instanceof RepeatVector
+    || layer instanceof ZeroPadding1D || layer instanceof Cropping1D || layer instanceof UpSampling1D;
 }
 
 export function isGlobalPooling(layer: Layer): layer is GlobalMaxPooling1D | GlobalMaxPooling2D | GlobalAveragePooling1D | GlobalAveragePooling2D {
@@ -49,7 +51,7 @@ function sourceIndices(layer: Layer, x: Tensor): Float64Array {
   return Float64Array.from(low, (v, o) => (v === 0 ? -1 : (high ? high[o] * LOW : 0) + v - 1));
 }
 
-/** Flatten, Reshape, Permute, RepeatVector: each output gradient goes back to where its value came from (summed over RepeatVector's copies). */
+/** Flatten, Reshape, Permute, RepeatVector and the time-axis layers: each output gradient goes back to where its value came from (summed over RepeatVector's and UpSampling1D's copies, none from padding). */
 export function movingStep(layer: Layer, inputs: Tensor[], masks: (Tensor | undefined)[]): LayerStep {
   const x = inputs[0];
   const result = layer.computeOutputs(inputs, masks);

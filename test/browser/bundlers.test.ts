@@ -85,8 +85,11 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * 131 KiB since Keras' read-only attributes (metricsNames, inputShape / outputShape,
  * trainableWeights / nonTrainableWeights, dtype), cloneModel, Tensor.toJSON and the metrics'
  * label broadcast, on top of this session's other landings: 130.1 KiB measured (133239 B).
+ * 136 KiB since the activation layers (ReLU, LeakyReLU, ELU, PReLU, Softmax: their classes, configs,
+ * training steps, stream ops and three parameter kinds in the wasm) and the time-axis layers
+ * (ZeroPadding1D, Cropping1D, UpSampling1D), on top of main at 4c9eec0: 135.6 KiB measured (138869 B).
  */
-const GZIP_BUDGET = 131 * 1024;
+const GZIP_BUDGET = 136 * 1024;
 
 interface AppReport {
   variant: string;

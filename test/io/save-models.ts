@@ -7,7 +7,7 @@ import {
   BatchNormalization, Bidirectional, Concatenate, Conv1D, Conv2D, Conv3D, ConvLSTM1D, ConvLSTM2D, CuDNNGRU, CuDNNLSTM, Dense, Dot, Dropout, Embedding,
   Flatten, GaussianDropout, GaussianNoise, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, GRU, Input,
   LayerNormalization, LSTM, Masking, Maximum, MaxPooling1D, MaxPooling2D, MaxPooling3D, Minimum, Model, Multiply, Permute, RepeatVector, Reshape,
-  Sequential, SimpleRNN, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, Subtract, TimeDistributed, tensor,
+  Sequential, SimpleRNN, SpatialDropout1D, ReLU, LeakyReLU, ELU, Softmax, PReLU, ZeroPadding1D, Cropping1D, UpSampling1D, SpatialDropout2D, SpatialDropout3D, Subtract, TimeDistributed, tensor,
   type Layer, type ModelBase, type SymbolicTensor, type Tensor,
 } from '../../dist/index.js';
 import { seededRandom } from './helpers.js';
@@ -89,10 +89,13 @@ export const SAMPLE_MODELS: SampleModel[] = [
     inputs: () => [floats([2, 4, 3], 5)],
   },
   {
-    name: 'Keras 2 semantics (hard_sigmoid of Keras 2, reset-before GRU)',
+    name: 'Keras 2 semantics (hard_sigmoid of Keras 2, reset-before GRU, LeakyReLU alpha)',
     make: () => new Sequential({
       layers: [
         new GRU({ units: 3, inputShape: [5, 2], kerasVersion: 2, resetAfter: false, recurrentActivation: 'hard_sigmoid', returnSequences: true }),
+        // tf.keras 2 writes LeakyReLU's slope as alpha.
+        new LeakyReLU({ negativeSlope: 0.05 }),
+        new Softmax({ kerasVersion: 2 }),
         new LSTM({ units: 2, kerasVersion: 2, recurrentActivation: 'hard_sigmoid' }),
         new Dense({ units: 1, kerasVersion: 2, activation: 'hard_sigmoid' }),
       ],
@@ -186,6 +189,39 @@ export const SAMPLE_MODELS: SampleModel[] = [
       return new Model({ inputs: [query, value], outputs: out, name: 'attention' });
     },
     inputs: () => [floats([2, 3, 4], 15), floats([2, 5, 4], 16)],
+  },
+  {
+    name: 'the activation layers around an LSTM: ReLU, LeakyReLU, ELU, PReLU, Softmax',
+    make: () => new Sequential({
+      layers: [
+        // tfjs-layers' ReLU has maxValue alone; the slope and threshold are in the time-axis sample.
+        new ReLU({ maxValue: 2, inputShape: [5, 3] }),
+        new LeakyReLU(0.2),
+        new LSTM({ units: 4, returnSequences: true }),
+        new PReLU({ sharedAxes: [1] }),
+        // alpha 1: tfjs-layers (test/io/save-tfjs.test.ts) runs no other.
+        new ELU(),
+        new TimeDistributed(new PReLU()),
+        new Softmax({ axis: [1, 2] }),
+        new Flatten(),
+        new Dense({ units: 2 }),
+      ],
+    }),
+    inputs: () => [floats([2, 5, 3], 17)],
+  },
+  {
+    name: 'the time-axis layers: ZeroPadding1D (both data formats), UpSampling1D, Cropping1D',
+    make: () => new Sequential({
+      layers: [
+        new ZeroPadding1D({ padding: [2, 1], inputShape: [4, 3] }),
+        new ReLU({ maxValue: 2, negativeSlope: 0.1, threshold: 0.2 }),
+        new UpSampling1D(3),
+        new Cropping1D([1, 4]),
+        new ZeroPadding1D({ padding: 1, dataFormat: 'channels_first' }),
+        new GRU({ units: 2 }),
+      ],
+    }),
+    inputs: () => [floats([2, 4, 3], 18)],
   },
   {
     name: 'compiled with Adam, mse and mae',

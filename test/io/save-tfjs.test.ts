@@ -10,7 +10,8 @@ import { SAMPLE_MODELS, randomizeWeights } from './save-models.js';
 
 /**
  * What tfjs-layers 4.22 cannot run: GRU reset_after=true (it has no such option), the cuDNN layers, and
- * classes it does not have (ActivityRegularization, SpatialDropout2D/3D, ConvLSTM1D, Attention, AdditiveAttention).
+ * classes it does not have (ActivityRegularization, SpatialDropout2D/3D, ConvLSTM1D, Attention, AdditiveAttention,
+ * ZeroPadding1D, Cropping1D, UpSampling1D).
  */
 const TFJS_CANNOT = new Set([
   'embedding with mask_zero into a reset-after GRU', "Keras 2's cuDNN layers, plain and in Bidirectional",
@@ -19,6 +20,7 @@ const TFJS_CANNOT = new Set([
   'a 3-D CNN',
   'ConvLSTM1D and ConvLSTM2D, and TimeDistributed convolution',
   'Attention and AdditiveAttention over a sequence, with global 1-D pooling',
+  'the time-axis layers: ZeroPadding1D (both data formats), UpSampling1D, Cropping1D',
 ]);
 
 beforeAll(async () => {

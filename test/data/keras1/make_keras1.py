@@ -220,3 +220,36 @@ config = {'class_name': 'Sequential', 'config': [
 ]}
 names = [f'batchnormalization_1_{n}:0' for n in ('gamma', 'beta', 'running_mean', 'running_std')]
 write('keras1_batchnorm_mode2.h5', '1.1.1', config, [('batchnormalization_1', names, [f32((3,)) for _ in names])])
+
+# 5. Keras 1.2.2: the advanced activations and the time-axis layers: ZeroPadding1D with a
+# {left_pad, right_pad} padding, LeakyReLU(alpha), UpSampling1D(length), Cropping1D, PReLU (alphas
+# of the input's shape), ELU(alpha) -> Flatten -> Dense.
+D, T = 2, 4
+steps = ((T + 3) * 2) - 3
+alphas = f32((steps, D), 1.0)
+d_W, d_b = f32((steps * D, 2)), f32((2,))
+config = {'class_name': 'Sequential', 'config': [
+    {'class_name': 'ZeroPadding1D', 'config': {'name': 'zeropadding1d_1', 'padding': {'left_pad': 2, 'right_pad': 1}, 'trainable': True,
+                                               'batch_input_shape': [None, T, D], 'input_dtype': 'float32'}},
+    {'class_name': 'LeakyReLU', 'config': {'name': 'leakyrelu_1', 'alpha': 0.1, 'trainable': True}},
+    {'class_name': 'UpSampling1D', 'config': {'name': 'upsampling1d_1', 'length': 2, 'trainable': True}},
+    {'class_name': 'Cropping1D', 'config': {'name': 'cropping1d_1', 'cropping': [1, 2], 'trainable': True}},
+    {'class_name': 'PReLU', 'config': {'name': 'prelu_1', 'init': 'zero', 'trainable': True}},
+    {'class_name': 'ELU', 'config': {'name': 'elu_1', 'alpha': 0.5, 'trainable': True}},
+    {'class_name': 'Flatten', 'config': {'name': 'flatten_1', 'trainable': True}},
+    {'class_name': 'Dense', 'config': {'name': 'dense_4', 'output_dim': 2, 'init': 'glorot_uniform', 'activation': 'linear',
+                                       'W_regularizer': None, 'b_regularizer': None, 'activity_regularizer': None, 'W_constraint': None,
+                                       'b_constraint': None, 'bias': True, 'input_dim': None, 'trainable': True}},
+]}
+write('keras1_activations_time.h5', '1.2.2', config, [
+    ('zeropadding1d_1', [], []), ('leakyrelu_1', [], []), ('upsampling1d_1', [], []), ('cropping1d_1', [], []),
+    ('prelu_1', ['prelu_1_alphas:0'], [alphas]), ('elu_1', [], []), ('flatten_1', [], []),
+    ('dense_4', ['dense_4_W:0', 'dense_4_b:0'], [d_W, d_b]),
+])
+x = rng.uniform(-2, 2, size=(3, T, D)).astype(np.float32)
+h = np.pad(x.astype(np.float64), ((0, 0), (2, 1), (0, 0)))
+h = np.where(h >= 0, h, 0.1 * h)
+h = np.repeat(h, 2, axis=1)[:, 1:-2, :]
+h = np.maximum(h, 0) - alphas * np.maximum(-h, 0)
+h = np.where(h > 0, h, 0.5 * np.expm1(h))
+expected('keras1_activations_time.json', x, h.reshape(3, -1) @ d_W + d_b)
