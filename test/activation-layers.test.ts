@@ -4,7 +4,7 @@
 // and tf.keras 2 spellings, and gradients against central differences of float64 forward passes.
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  ready, tensor, ReLU, LeakyReLU, ELU, Softmax, PReLU, Dense, Flatten, Masking, Sequential, Input, LSTM,
+  ready, tensor, ReLU, LeakyReLU, ELU, Softmax, PReLU, Dense, Flatten, Masking, Sequential, Input, LSTM, TimeDistributed,
   Adam, ConfigError, ShapeError, deserializeLayer, serializeLayer, modelFromConfig, type Tensor, type Layer,
 } from '../dist/index.js';
 import { expectClose } from './expect-close.js';
@@ -260,6 +260,11 @@ describe('configs: getConfig, fromConfig and both Keras spellings', () => {
     expect(leaky(2)).toMatchObject({ alpha: 0.2 });
     expect(leaky(2)).not.toHaveProperty('negative_slope');
     expect(leaky(3)).toMatchObject({ negative_slope: 0.2 });
+    const wrapped = new Sequential({ layers: [Input({ shape: [4, 3] }), new TimeDistributed(new LeakyReLU(0.25))] });
+    const inner = (kerasVersion: 2 | 3) => (JSON.parse(wrapped.toJSON({ kerasVersion })) as { config: { layers: { config: { layer: { config: Record<string, unknown> } } }[] } })
+      .config.layers[1].config.layer.config;
+    expect(inner(2)).toMatchObject({ alpha: 0.25 });
+    expect(inner(3)).toMatchObject({ negative_slope: 0.25 });
     for (const kerasVersion of [3, 2] as const) {
       const rebuilt = modelFromConfig(model.toJSON({ kerasVersion }), { kerasVersion });
       rebuilt.setWeights(model.getWeights());
