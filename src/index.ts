@@ -12,6 +12,11 @@ export {
 export { SimpleRNN, type SimpleRNNOptions, type SimpleRNNArgs } from './layers/simple-rnn.js';
 export { LSTM, type LSTMOptions, type LSTMArgs } from './layers/lstm.js';
 export { GRU, type GRUOptions, type GRUArgs } from './layers/gru.js';
+export { RNN, type RNNOptions, type RNNLayerOptions, type RNNArgs } from './layers/rnn.js';
+export {
+  RNNCell, SimpleRNNCell, LSTMCell, GRUCell, type SimpleRNNCellOptions, type LSTMCellOptions, type GRUCellOptions,
+  type CellArgs, type SimpleRNNCellArgs, type LSTMCellArgs, type GRUCellArgs,
+} from './layers/rnn-cells.js';
 export {
   CuDNNLSTM, CuDNNGRU, type CuDNNLSTMOptions, type CuDNNGRUOptions, type CuDNNLSTMArgs, type CuDNNGRUArgs, type CuDNNRecurrentOptions,
 } from './layers/cudnn.js';

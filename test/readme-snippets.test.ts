@@ -7,7 +7,7 @@ const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((match) => match[1]);
 
 describe('README snippets compiled by test/types', () => {
-  for (const file of ['readme-use.ts', 'readme-models.ts', 'readme-custom-layer.ts', 'readme-nested.ts', 'readme-features.ts']) {
+  for (const file of ['readme-use.ts', 'readme-models.ts', 'readme-custom-layer.ts', 'readme-nested.ts', 'readme-features.ts', 'readme-rnn.ts']) {
     it(`${file} is a README block`, () => {
       const text = readFileSync(new URL(`./types/${file}`, import.meta.url), 'utf8');
       const body = text.slice(text.indexOf('\n') + 1, text.lastIndexOf('\nexport {'));

@@ -10,6 +10,7 @@ import { CELL_LIST } from '../kernels/cells.js';
 import { Bidirectional } from '../layers/bidirectional.js';
 import type { Layer } from '../layers/layer.js';
 import { RecurrentLayer } from '../layers/recurrent.js';
+import { RNN } from '../layers/rnn.js';
 import { TimeDistributed } from '../layers/time-distributed.js';
 import { ModelBase } from '../models/model.js';
 
@@ -37,6 +38,7 @@ const OWN_WEIGHT_NAMES: Readonly<Record<string, readonly string[]>> = {
   CuDNNLSTM: ['kernel', 'recurrent_kernel', 'bias'],
   CuDNNGRU: ['kernel', 'recurrent_kernel', 'bias'],
   ...Object.fromEntries(CELL_LIST.map((cell) => [cell.kerasClass, cell.weights.map((w) => w.name)])),
+  RNN: ['kernel', 'recurrent_kernel', 'bias'],
 };
 
 
@@ -61,6 +63,7 @@ export function weightGroups(layer: Layer): WeightGroup[] {
   const nested = (prefix: string, inner: Layer): WeightGroup[] =>
     weightGroups(inner).map((g) => ({ ...g, varsPath: `${prefix}/${g.varsPath}`, scopes: [layer.name, ...g.scopes] }));
   const own: WeightGroup = { varsPath: 'vars', scopes: [layer.name], owner: null };
+  if (layer instanceof RNN) return [own, { varsPath: 'cell/vars', scopes: [layer.name, layer.cell.name], owner: layer }];
   if (layer instanceof RecurrentLayer && !CELLLESS_RECURRENT.includes(layer.className)) return [own, { varsPath: 'cell/vars', scopes: [layer.name, `${toSnakeCase(layer.className)}_cell`], owner: layer }];
   if (layer instanceof Bidirectional) return [own, ...nested('forward_layer', layer.forwardLayer), ...nested('backward_layer', layer.backwardLayer)];
   if (layer instanceof TimeDistributed) return [own, ...nested('layer', layer.layer)];

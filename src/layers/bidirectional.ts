@@ -16,6 +16,7 @@ import { CuDNNGRU, CuDNNLSTM } from './cudnn.js';
 import { GRU } from './gru.js';
 import { LSTM } from './lstm.js';
 import { SimpleRNN } from './simple-rnn.js';
+import { RNN } from './rnn.js';
 import { configKerasVersion, kerasOptions, readSpec, type LayerFromConfigOptions } from './keras-options.js';
 
 export type MergeMode = 'concat' | 'sum' | 'mul' | 'ave' | null;
@@ -23,7 +24,7 @@ const MERGE_MODES: readonly MergeMode[] = ['concat', 'sum', 'mul', 'ave', null];
 const BACKWARD_SEED_OFFSET = 7919;
 /** The recurrent classes a Bidirectional config may wrap. */
 const WRAPPED_CLASSES: Readonly<Record<string, { fromConfig(config: Record<string, unknown>, options: LayerFromConfigOptions): RecurrentLayer }>> = {
-  SimpleRNN, LSTM, GRU, CuDNNLSTM, CuDNNGRU,
+  SimpleRNN, LSTM, GRU, RNN, CuDNNLSTM, CuDNNGRU,
 };
 
 export interface BidirectionalOptions extends LayerOptions {
@@ -108,7 +109,7 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
       if (config[key] === undefined || config[key] === null) return undefined;
       const { className, config: innerConfig } = readSpec(config[key], `${where}: config.${key}`);
       const Class = WRAPPED_CLASSES[className];
-      if (!Class) throw new ConfigError(`${where}: config.${key} must be SimpleRNN, LSTM, GRU, CuDNNLSTM or CuDNNGRU, received ${JSON.stringify(className)}`);
+      if (!Class) throw new ConfigError(`${where}: config.${key} must be SimpleRNN, LSTM, GRU, RNN, CuDNNLSTM or CuDNNGRU, received ${JSON.stringify(className)}`);
       return Class.fromConfig(innerConfig, { kerasVersion });
     };
     const layer = inner('layer');

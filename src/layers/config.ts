@@ -12,14 +12,14 @@ import { TimeDistributed } from './time-distributed.js';
 export type { KerasLayerSpec, LayerFromConfigOptions };
 
 const LAYER_CLASSES: Readonly<Record<string, LayerClass>> = { ...WRAPPABLE_CLASSES, TimeDistributed };
-const RECURRENT_CLASSES = [...new Set(CELL_LIST.map((cell) => cell.kerasClass)), 'CuDNNLSTM', 'CuDNNGRU', 'Bidirectional'];
+const RECURRENT_CLASSES = [...new Set(CELL_LIST.map((cell) => cell.kerasClass)), 'RNN', 'CuDNNLSTM', 'CuDNNGRU', 'Bidirectional'];
 export const SUPPORTED_LAYER_CLASSES: readonly string[] = Object.keys(LAYER_CLASSES);
 
-/** Builds a SimpleRNN, LSTM, GRU, CuDNNLSTM, CuDNNGRU or Bidirectional from its Keras serialisation. */
+/** Builds a SimpleRNN, LSTM, GRU, RNN, CuDNNLSTM, CuDNNGRU or Bidirectional from its Keras serialisation. */
 export function layerFromConfig(spec: KerasLayerSpec, options: LayerFromConfigOptions = {}): RecurrentLayer | Bidirectional {
   const { className } = readSpec(spec, 'layerFromConfig: spec');
   if (!RECURRENT_CLASSES.includes(className)) {
-    throw new ConfigError(`layerFromConfig: unknown layer class_name ${JSON.stringify(className)}; expected SimpleRNN, LSTM, GRU, CuDNNLSTM, CuDNNGRU or Bidirectional (deserializeLayer builds the other layers)`);
+    throw new ConfigError(`layerFromConfig: unknown layer class_name ${JSON.stringify(className)}; expected SimpleRNN, LSTM, GRU, RNN, CuDNNLSTM, CuDNNGRU or Bidirectional (deserializeLayer builds the other layers)`);
   }
   return deserializeLayer(spec, options) as RecurrentLayer | Bidirectional;
 }

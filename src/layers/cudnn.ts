@@ -142,7 +142,7 @@ export class CuDNNLSTM<A extends CuDNNLSTMArgs = CuDNNLSTMArgs> extends Recurren
   }
 
   /** @internal */
-  protected get cell(): CellSpec {
+  protected get cellSpec(): CellSpec {
     return CELLS.lstm;
   }
 
@@ -215,7 +215,7 @@ export class CuDNNGRU<A extends CuDNNGRUArgs = CuDNNGRUArgs> extends RecurrentLa
   }
 
   /** @internal */
-  protected get cell(): CellSpec {
+  protected get cellSpec(): CellSpec {
     return CELLS.gru_reset_after;
   }
 

@@ -47,7 +47,7 @@ export class GRU<A extends GRUArgs = GRUArgs> extends RecurrentLayer<OptionFlag<
   }
 
   /** @internal */
-  protected get cell(): CellSpec {
+  protected get cellSpec(): CellSpec {
     return this.resetAfter ? CELLS.gru_reset_after : CELLS.gru_reset_before;
   }
 

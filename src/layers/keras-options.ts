@@ -85,6 +85,10 @@ export const OPTION_KEYS: Record<string, Record<string, string>> = {
   ConvLSTM1D: CONV_LSTM_KEYS,
   ConvLSTM2D: CONV_LSTM_KEYS,
   Bidirectional: { ...COMMON_KEYS, merge_mode: 'mergeMode' },
+  RNN: {
+    ...COMMON_KEYS, return_sequences: 'returnSequences', return_state: 'returnState', go_backwards: 'goBackwards',
+    zero_output_for_mask: 'zeroOutputForMask', stateful: 'stateful', unroll: 'unroll', input_dim: 'inputDim', input_length: 'inputLength',
+  },
   Dense: {
     ...COMMON_KEYS, units: 'units', activation: 'activation', use_bias: 'useBias',
     kernel_initializer: 'kernelInitializer', bias_initializer: 'biasInitializer', input_dim: 'inputDim',

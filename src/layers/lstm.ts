@@ -50,7 +50,7 @@ export class LSTM<A extends LSTMArgs = LSTMArgs> extends RecurrentLayer<OptionFl
   }
 
   /** @internal */
-  protected get cell(): CellSpec {
+  protected get cellSpec(): CellSpec {
     return CELLS.lstm;
   }
 

@@ -170,7 +170,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
     this.units = units;
     // Refused at once, before anything waits on initializers, when the recurrent kernel alone cannot
     // fit. The subclass's cell getter (a table row) is in place while this runs.
-    const gates = gateCount((this as unknown as { cell: CellSpec }).cell);
+    const gates = gateCount((this as unknown as { cellSpec: CellSpec }).cellSpec);
     floatBytes([units, gates * units], `${this.name}: recurrent_kernel of shape ${formatShape([units, gates * units])}`);
     this.activation = checkActivation(options.activation === undefined ? defaults.activation : options.activation, `${this.name}: option 'activation'`);
     this.useBias = booleanOption(options.useBias, true, 'useBias', this.name);
@@ -199,13 +199,13 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
   // ---- what a cell says about itself ----
 
   /** @internal The cell's row in the cell table; may depend on options (GRU reset_after). */
-  protected abstract get cell(): CellSpec;
+  protected abstract get cellSpec(): CellSpec;
   /** @internal */
   protected abstract get recurrentActivationId(): ActivationId;
 
   /** State names in Keras order: ['h'] or ['h', 'c']. */
   get stateNames(): readonly string[] {
-    return this.cell.states;
+    return this.cellSpec.states;
   }
 
   /**
@@ -234,7 +234,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
 
   /** The weights' shapes in Keras get_weights() order for an input of D features. */
   weightShapes(inputDim: number): number[][] {
-    return cellWeightShapes(this.cell, inputDim, this.units, this.useBias);
+    return cellWeightShapes(this.cellSpec, inputDim, this.units, this.useBias);
   }
 
   /** Creates the weights from the initializers for input shape (B, T, D). */
@@ -251,7 +251,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
     const initializers = [this.kernelInitializer, this.recurrentInitializer, this.biasInitializer];
     // The default orthogonal recurrent kernel comes packed, and only packed: installing it skips
     // packing, and its Keras layout is read back only when asked for (a 1024-unit LSTM's is 16 MB).
-    const recurrent = this.storesCellLayout() && takesPackedRecurrentKernel(this.cell, this.units)
+    const recurrent = this.storesCellLayout() && takesPackedRecurrentKernel(this.cellSpec, this.units)
       ? orthogonalPackedRows(this.recurrentInitializer, shapes[1], baseSeed + 1)
       : null;
     let values: (Float32Array | null)[];
@@ -506,7 +506,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
     const direction = this.direction(undefined, false, this.zeroOutputForMask, false);
     const [kernel, recurrentKernel, bias] = this.kernelWeights(this.kerasWeights() as Float32Array[], direction.weights.inputDim);
     return {
-      cell: this.cell, inputDim: direction.weights.inputDim, units: this.units,
+      cell: this.cellSpec, inputDim: direction.weights.inputDim, units: this.units,
       activation: direction.activation, recurrentActivation: direction.recurrentActivation,
       returnSequences: this.returnSequences, zeroOutputForMask: this.zeroOutputForMask,
       weights: [kernel, recurrentKernel, bias ?? null],
@@ -538,8 +538,8 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
 
   /** Refuses, before any initializer runs, weights whose packing cannot fit WebAssembly memory. */
   private checkWeightsFit(inputDim: number): void {
-    const biasFloats = this.useBias ? shapeSize(cellWeightShapes(this.cell, inputDim, this.units, true)[2]) : 0;
-    checkRecurrentWeightsFit(defaultInstance(), this.cell, inputDim, this.units, biasFloats, () => `${this.name}: weights for ${inputDim} input features and ${this.units} units`);
+    const biasFloats = this.useBias ? shapeSize(cellWeightShapes(this.cellSpec, inputDim, this.units, true)[2]) : 0;
+    checkRecurrentWeightsFit(defaultInstance(), this.cellSpec, inputDim, this.units, biasFloats, () => `${this.name}: weights for ${inputDim} input features and ${this.units} units`);
   }
 
   /**
@@ -550,10 +550,10 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
     let packed: PackedRecurrentWeights;
     if (prepacked !== null) {
       const [kernel, , bias] = values;
-      packed = packRecurrentWeights(defaultInstance(), this.cell, inputDim, this.units, kernel as Float32Array, prepacked, bias ?? null);
+      packed = packRecurrentWeights(defaultInstance(), this.cellSpec, inputDim, this.units, kernel as Float32Array, prepacked, bias ?? null);
     } else {
       const [kernel, recurrentKernel, bias] = this.kernelWeights(values as Float32Array[], inputDim);
-      packed = packRecurrentWeights(defaultInstance(), this.cell, inputDim, this.units, kernel, recurrentKernel, bias ?? null);
+      packed = packRecurrentWeights(defaultInstance(), this.cellSpec, inputDim, this.units, kernel, recurrentKernel, bias ?? null);
     }
     this.packed.replace(this, packed);
     this.weights = values;

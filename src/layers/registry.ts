@@ -36,6 +36,7 @@ import { Reshape } from './reshape.js';
 import { SimpleRNN } from './simple-rnn.js';
 import { Softmax } from './softmax.js';
 import { Cropping1D, UpSampling1D, ZeroPadding1D } from './time-axis.js';
+import { RNN } from './rnn.js';
 
 /** @internal */
 export interface LayerClass {
@@ -91,7 +92,7 @@ export function buildCustomLayer(factory: LayerFactory, className: string, confi
 
 /** @internal */
 export const WRAPPABLE_CLASSES: Readonly<Record<string, LayerClass>> = {
-  SimpleRNN, LSTM, GRU, CuDNNLSTM, CuDNNGRU, Bidirectional, Dense, Embedding, Dropout, Masking, Concatenate, InputLayer,
+  SimpleRNN, LSTM, GRU, RNN, CuDNNLSTM, CuDNNGRU, Bidirectional, Dense, Embedding, Dropout, Masking, Concatenate, InputLayer,
   Conv1D, Conv2D, Conv3D, ConvLSTM1D, ConvLSTM2D, MaxPooling1D, MaxPooling2D, MaxPooling3D, AveragePooling1D, AveragePooling2D, AveragePooling3D,
   GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
   Flatten, Reshape, Permute, RepeatVector, Activation, BatchNormalization,

@@ -29,7 +29,7 @@ export class SimpleRNN<A extends SimpleRNNArgs = SimpleRNNArgs> extends Recurren
   }
 
   /** @internal */
-  protected get cell(): CellSpec {
+  protected get cellSpec(): CellSpec {
     return CELLS.simple_rnn;
   }
 
