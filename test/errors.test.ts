@@ -662,7 +662,7 @@ const badConstructions: BadConstruction[] = [
   {
     title: 'an unknown layer class in layerFromConfig',
     errorClass: ConfigError,
-    patterns: [/^layerFromConfig: /, /unknown layer class_name "Dense"/, /expected SimpleRNN, LSTM, GRU, CuDNNLSTM, CuDNNGRU or Bidirectional/],
+    patterns: [/^layerFromConfig: /, /unknown layer class_name "Dense"/, /expected SimpleRNN, LSTM, GRU, RNN, CuDNNLSTM, CuDNNGRU or Bidirectional/],
     bad: () => layerFromConfig({ class_name: 'Dense', config: { units: 3 } }),
     fixed: () => layerFromConfig({ class_name: 'GRU', config: { units: 3 } }),
     expectation: { spec: recurrentSpec('GRU', 3) },
@@ -670,7 +670,7 @@ const badConstructions: BadConstruction[] = [
   {
     title: 'an unknown layer class inside a Bidirectional config',
     errorClass: ConfigError,
-    patterns: [/^Bidirectional\.fromConfig: config\.layer must be SimpleRNN, LSTM, GRU, CuDNNLSTM or CuDNNGRU/, /received "Conv1D"/],
+    patterns: [/^Bidirectional\.fromConfig: config\.layer must be SimpleRNN, LSTM, GRU, RNN, CuDNNLSTM or CuDNNGRU/, /received "Conv1D"/],
     bad: () => layerFromConfig({ class_name: 'Bidirectional', config: { layer: { class_name: 'Conv1D', config: { filters: 3 } } } }),
     fixed: () => layerFromConfig({ class_name: 'Bidirectional', config: { layer: { class_name: 'SimpleRNN', config: { units: 3 } } } }),
     expectation: { spec: recurrentSpec('SimpleRNN', 3), mergeMode: 'concat' },

@@ -209,7 +209,7 @@ describe('config round trip: X.fromConfig(layer.getConfig()) and deserializeLaye
   it('bad fromConfig input is a ConfigError', () => {
     expectError(() => LSTM.fromConfig(untyped(null)), ConfigError, ['LSTM.fromConfig: config must be an object']);
     expectError(() => LSTM.fromConfig({ units: 2 }, untyped({ kerasVersion: 4 })), ConfigError, ["option 'kerasVersion' must be 2 or 3"]);
-    expectError(() => Bidirectional.fromConfig({ layer: { class_name: 'Dense', config: { units: 2 } } }), ConfigError, ['config.layer must be SimpleRNN, LSTM, GRU, CuDNNLSTM or CuDNNGRU, received "Dense"']);
+    expectError(() => Bidirectional.fromConfig({ layer: { class_name: 'Dense', config: { units: 2 } } }), ConfigError, ['config.layer must be SimpleRNN, LSTM, GRU, RNN, CuDNNLSTM or CuDNNGRU, received "Dense"']);
     expectError(() => TimeDistributed.fromConfig({ layer: { class_name: 'Conv1DTranspose', config: {} } }), ConfigError, ['"Conv1DTranspose"']);
   });
 });

@@ -88,8 +88,10 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * 136 KiB since the activation layers (ReLU, LeakyReLU, ELU, PReLU, Softmax: their classes, configs,
  * training steps, stream ops and three parameter kinds in the wasm) and the time-axis layers
  * (ZeroPadding1D, Cropping1D, UpSampling1D), on top of main at 4c9eec0: 135.6 KiB measured (138869 B).
+ * 138 KiB since Keras' generic RNN and its cells (SimpleRNNCell, LSTMCell, GRUCell), on top of
+ * main at 0a3ee96: 137.3 KiB measured (140611 B).
  */
-const GZIP_BUDGET = 136 * 1024;
+const GZIP_BUDGET = 138 * 1024;
 
 interface AppReport {
   variant: string;

@@ -5,7 +5,7 @@
 // - the config's `cell` is the cell's { module, class_name, config, registered_name }.
 // The layouts are read back with h5py; the loaded models against the outputs of the models saved.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Dense, GRUCell, Input, LSTMCell, Model, RNN, SimpleRNNCell, Sequential, modelFromConfig, type ModelBase, type Tensor } from '../../dist/index.js';
+import { Bidirectional, Dense, GRUCell, Input, LSTMCell, Model, RNN, SimpleRNNCell, Sequential, modelFromConfig, type ModelBase, type Tensor } from '../../dist/index.js';
 import { loadModel, ready, saveModel } from '../../dist/io/keras.js';
 import { unzipSync } from 'fflate';
 import { h5pyDump, h5pyMissing } from './h5py.js';
@@ -60,6 +60,16 @@ describe('RNN(cell) models in configs and files', () => {
       expectSameOutputs(loaded.predict(x), model.predict(x));
       const again = await loadModel(await saveModel(loaded, { format }));
       expectSameOutputs(again.predict(x), model.predict(x));
+    });
+  }
+
+  for (const format of ['keras', 'h5'] as const) {
+    it(`.${format}: Bidirectional(RNN(GRUCell)) loads back with the same outputs`, async () => {
+      const model = new Sequential([Input({ shape: [5, 3] }), new Bidirectional(new RNN(new GRUCell(2)), { mergeMode: 'ave' })]);
+      randomize(model, 600);
+      const loaded = await loadModel(await saveModel(model, { format }));
+      expect((loaded.layers[0] as Bidirectional).forwardLayer.className).toBe('RNN');
+      expectSameOutputs(loaded.predict(x), model.predict(x));
     });
   }
 

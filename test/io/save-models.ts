@@ -7,7 +7,7 @@ import {
   BatchNormalization, Bidirectional, Concatenate, Conv1D, Conv2D, Conv3D, ConvLSTM1D, ConvLSTM2D, CuDNNGRU, CuDNNLSTM, Dense, Dot, Dropout, Embedding,
   Flatten, GaussianDropout, GaussianNoise, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, GRU, Input,
   LayerNormalization, LSTM, Masking, Maximum, MaxPooling1D, MaxPooling2D, MaxPooling3D, Minimum, Model, Multiply, Permute, RepeatVector, Reshape,
-  Sequential, SimpleRNN, SpatialDropout1D, ReLU, LeakyReLU, ELU, Softmax, PReLU, ZeroPadding1D, Cropping1D, UpSampling1D, SpatialDropout2D, SpatialDropout3D, Subtract, TimeDistributed, tensor,
+  RNN, LSTMCell, GRUCell, Sequential, SimpleRNN, SpatialDropout1D, ReLU, LeakyReLU, ELU, Softmax, PReLU, ZeroPadding1D, Cropping1D, UpSampling1D, SpatialDropout2D, SpatialDropout3D, Subtract, TimeDistributed, tensor,
   type Layer, type ModelBase, type SymbolicTensor, type Tensor,
 } from '../../dist/index.js';
 import { seededRandom } from './helpers.js';
@@ -231,6 +231,17 @@ export const SAMPLE_MODELS: SampleModel[] = [
       return model;
     },
     inputs: () => [floats([2, 4, 2], 7)],
+  },
+  {
+    name: "Keras' generic RNN over cells",
+    make: () => new Sequential({
+      name: 'rnn_cells',
+      layers: [
+        new RNN(new LSTMCell(3), { inputShape: [5, 2], returnSequences: true }),
+        new RNN(new GRUCell(2, { resetAfter: false })),
+      ],
+    }),
+    inputs: () => [floats([2, 5, 2], 41)],
   },
 ];
 
