@@ -130,10 +130,16 @@ function rnnArguments(args: readonly unknown[]): { cell: RNNCell; options: Recor
   }
   const name = typeof options.name === 'string' ? options.name : 'RNN';
   checkKnownKeys(options, RNN_OPTION_KEYS.filter((key) => key !== 'cell'), name, 'RNN.fromConfig');
+  if (Array.isArray(cell)) throw stackedCellsError(name, 'a list of cells');
   if (!(cell instanceof RNNCell)) {
     throw new ConfigError(`${name}: option 'cell' must be a SimpleRNNCell, LSTMCell or GRUCell (a custom Python cell's step cannot run here), received ${describe(cell)}`);
   }
   return { cell, options };
+}
+
+/** Stacked cells in one RNN do not run here; stacked layers compute the same per-step composition. */
+function stackedCellsError(where: string, what: string): ConfigError {
+  return new ConfigError(`${where}: ${what} (stacked cells in one RNN) cannot run here; stack one RNN layer per cell instead, each but the last with returnSequences: true, which computes the same outputs, masks and states`);
 }
 
 function describe(value: unknown): string {
@@ -145,6 +151,7 @@ function describe(value: unknown): string {
 export function cellFromConfig(spec: unknown, where: string, kerasVersion: 2 | 3): RNNCell {
   const { className, config } = readSpec(spec, where);
   const Class = CELL_CLASSES[className];
+  if (className === 'StackedRNNCells') throw stackedCellsError(where, 'StackedRNNCells');
   if (!Class) {
     throw new ConfigError(`${where}.class_name must be one of ${Object.keys(CELL_CLASSES).join(', ')} (a custom cell's step cannot run here), received ${JSON.stringify(className)}`);
   }
