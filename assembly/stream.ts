@@ -27,6 +27,11 @@
 //                 x row r, value index[i] (Permute within a frame)
 //   OP_CONV_LSTM  run: a ConvLSTM run descriptor (assembly/conv_lstm.ts) with T = 1, h0 = hOut
 //                 and c0 = cOut (the stream's state buffers)
+//   OP_TICK       counter: counter (i64, the frames since the last reset) += 1; first in a program
+//                 with a gate, absent otherwise
+//   OP_GATE       counter, first, period, ops, words: unless counter >= first and
+//                 (counter - first) % period == 0 (a layer downstream of a window with strides
+//                 produces an output this frame), skips the next `ops` ops (`words` words)
 import { f32_gemm } from "./gemm";
 import { f32_softmax_rows, f32_vactivate } from "./activations";
 import { f32_copy_rows, recurrent_run } from "./sequence";
@@ -51,6 +56,8 @@ export const STREAM_OP_CONV: i32 = 14;
 export const STREAM_OP_POOL: i32 = 15;
 export const STREAM_OP_PERMUTE: i32 = 16;
 export const STREAM_OP_CONV_LSTM: i32 = 17;
+export const STREAM_OP_TICK: i32 = 18;
+export const STREAM_OP_GATE: i32 = 19;
 /** Words before an op's operands: opcode, op length. */
 export const STREAM_OP_HEADER_WORDS: i32 = 2;
 
@@ -70,6 +77,7 @@ export function stream_step(program: usize): void {
   let op = program + 4;
   for (let i = 0; i < count; i++) {
     const code = load<i32>(op);
+    let next = op + (<usize>load<i32>(op + 4) << 2);
     switch (code) {
       case STREAM_OP_RECURRENT: recurrent_run(pointer(op, 0)); break;
       case STREAM_OP_DENSE: dense(op); break;
@@ -90,9 +98,23 @@ export function stream_step(program: usize): void {
       case STREAM_OP_POOL: pool_forward(pointer(op, 0), pointer(op, 1), pointer(op, 2), operand(op, 3)); break;
       case STREAM_OP_PERMUTE: permute(op); break;
       case STREAM_OP_CONV_LSTM: conv_lstm_run(pointer(op, 0)); break;
+      case STREAM_OP_TICK: store<i64>(pointer(op, 0), load<i64>(pointer(op, 0)) + 1); break;
+      case STREAM_OP_GATE:
+        if (!fires(op)) {
+          i += operand(op, 3);
+          next += <usize>operand(op, 4) << 2;
+        }
+        break;
     }
-    op += <usize>load<i32>(op + 4) << 2;
+    op = next;
   }
+}
+
+// @ts-ignore: decorator
+@inline function fires(op: usize): bool {
+  const count = load<i64>(pointer(op, 0));
+  const first = <i64>operand(op, 1);
+  return count >= first && (count - first) % <i64>operand(op, 2) == 0;
 }
 
 // The same product, activation and compaction as src/kernels/dense.ts runDense.

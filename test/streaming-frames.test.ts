@@ -255,7 +255,7 @@ describe('what still needs more than one frame is refused, naming the layer', ()
   const refusals: [string, () => Sequential, string[]][] = [
     ['Conv2D with a kernel of 3 steps on the time axis', () => new Sequential([Input({ shape: [null, 6, 2] }), new Conv2D({ filters: 2, kernelSize: 3, padding: 'same', name: 'conv_time' })]), ['conv_time', '3 steps', 'TimeDistributed']],
     ['MaxPooling2D of 2 steps', () => new Sequential([Input({ shape: [null, 6, 2] }), new MaxPooling2D({ poolSize: 2, name: 'pool_time' })]), ['pool_time', '2 steps']],
-    ['MaxPooling1D of size 1 with strides 2', () => new Sequential([Input({ shape: [null, 6] }), new MaxPooling1D({ poolSize: 1, strides: 2, name: 'pool_strided' })]), ['pool_strided', 'strides 2']],
+    ['MaxPooling1D same of size 2', () => new Sequential([Input({ shape: [null, 6] }), new MaxPooling1D({ poolSize: 2, padding: 'same', name: 'pool_same' })]), ['pool_same', "padding 'same'"]],
     ['Reshape across time steps', () => new Sequential([Input({ shape: [null, 6, 2] }), new Reshape([-1, 24], { name: 'reshape_time' }), new LSTM({ units: 2 })]), ['reshape_time', 'within a frame']],
     ['Permute of the time axis', () => new Sequential([Input({ shape: [6, 4, 2] }), new Permute([2, 1, 3], { name: 'permute_time' })]), ['permute_time', 'time axis']],
     ['GlobalAveragePooling2D over time and a frame axis', () => new Sequential([Input({ shape: [null, 6, 2] }), new GlobalAveragePooling2D({ name: 'global_time' })]), ['global_time', 'every step']],

@@ -366,8 +366,13 @@ describe('layers that need the whole sequence are still refused, naming the laye
     ['GlobalAveragePooling1D with keepdims', () => new Sequential({ layers: [new LSTM({ units: 3, returnSequences: true, inputShape: [null, D] }), new GlobalAveragePooling1D({ name: 'pool_time', keepdims: true })] }), ['pool_time', 'keepdims']],
     ['Flatten', () => new Sequential({ layers: [new LSTM({ units: 3, returnSequences: true, batchInputShape: [1, 4, D] }), new Flatten({ name: 'flat_time' })] }), ['flat_time', 'Flatten']],
     ['Conv1D same', () => new Sequential({ layers: [new Conv1D({ filters: 2, kernelSize: 3, name: 'conv_same', padding: 'same', inputShape: [null, D] }), new LSTM({ units: 3 })] }), ['conv_same', "padding 'same'", "'causal' can"]],
-    ['Conv1D valid', () => new Sequential({ layers: [new Conv1D({ filters: 2, kernelSize: 3, name: 'conv_valid', inputShape: [null, D] }), new LSTM({ units: 3 })] }), ['conv_valid', "padding 'valid'"]],
-    ['Conv1D causal with strides 2', () => new Sequential({ layers: [new Conv1D({ filters: 2, kernelSize: 3, strides: 2, padding: 'causal', name: 'conv_strided', inputShape: [null, D] }), new LSTM({ units: 3 })] }), ['conv_strided', 'strides 2']],
+    ['Conv1D same', () => new Sequential({ layers: [new Conv1D({ filters: 2, kernelSize: 3, padding: 'same', name: 'conv_same', inputShape: [null, D] }), new LSTM({ units: 3 })] }), ['conv_same', "padding 'same'", 'future']],
+    ['Add of sequences on different clocks', () => {
+      const input = Input({ shape: [null, D] });
+      const a = new Conv1D({ filters: 2, kernelSize: 3 }).apply(input) as SymbolicTensor;
+      const b = new Conv1D({ filters: 2, kernelSize: 2 }).apply(input) as SymbolicTensor;
+      return new Model({ inputs: input, outputs: new Add({ name: 'add_clocks' }).apply([a, b]) as SymbolicTensor });
+    }, ['add_clocks', 'different rates']],
     ['Attention', () => {
       const input = Input({ shape: [null, D] });
       const seq = new LSTM({ units: 3, returnSequences: true }).apply(input) as SymbolicTensor;

@@ -3,10 +3,8 @@
 // runs. Everything here is built when a stream opens; nothing runs per frame.
 import { RuntimeError } from '../errors.js';
 import type { CellSpec } from './cells.js';
-import { CONV, convScratchBytes, fillGeometry, outputRows, packConvWeights, releaseConvWeights, type ConvGeometry } from './conv.js';
-import { CONV_LSTM_WORDS, convLstmGeometries, convLstmRunWords, packConvLstmWeights, releaseConvLstmWeights } from './conv-lstm.js';
 import { packDenseWeights, releaseDenseWeights, type DenseOutput } from './dense.js';
-import { ActivationId } from './ids.js';
+import type { ActivationId } from './ids.js';
 import type { KernelInstance } from './instance.js';
 import { checkAddressSpace, packRecurrentWeights, paddedUnits, releasePackedWeights } from './recurrent.js';
 import { FLAG, runDescriptorWords, writeRunDescriptor } from './run-descriptor.js';
@@ -15,7 +13,7 @@ import { FLAG, runDescriptorWords, writeRunDescriptor } from './run-descriptor.j
 export const STREAM_OP = {
   RECURRENT: 1, DENSE: 2, GATHER: 3, MASKING: 4, COPY_ROWS: 5, MASK_ANY: 6,
   MERGE: 7, AFFINE: 8, LAYER_NORM: 9, ACTIVATION: 10, MASK_ALL: 11, TIME_POOL: 12, SOFTMAX: 13,
-  CONV: 14, POOL: 15, PERMUTE: 16, CONV_LSTM: 17, HEADER_WORDS: 2,
+  CONV: 14, POOL: 15, PERMUTE: 16, CONV_LSTM: 17, TICK: 18, GATE: 19, HEADER_WORDS: 2,
 } as const;
 
 /** Bit 0 of a packed matrix pointer: interleaved for one-row products (assembly/gemm.ts; test/kernels-abi.test.ts checks it). */
@@ -69,6 +67,27 @@ export function releaseStreamMemory(memory: StreamMemory): void {
 
 const MAX_WORDS_IN_OP = 64;
 
+/**
+ * When a value of a stream changes: at the frames `first`, first + period, first + 2 period, ...
+ * (counted from 1 since the last reset). Every value is on EVERY_FRAME until a time window with
+ * strides (or 'valid' padding) thins its output; what is downstream of it runs only on those frames.
+ */
+export interface StreamClock {
+  readonly first: number;
+  readonly period: number;
+}
+
+export const EVERY_FRAME: StreamClock = { first: 1, period: 1 };
+
+export function sameClock(a: StreamClock, b: StreamClock): boolean {
+  return a.first === b.first && a.period === b.period;
+}
+
+interface StreamOp {
+  readonly clock: StreamClock;
+  readonly words: readonly number[];
+}
+
 export class StreamProgramBuilder {
   readonly instance: KernelInstance;
   readonly batch: number;
@@ -85,7 +104,11 @@ export class StreamProgramBuilder {
   maskGiven = 0;
   /** A layer that cannot keep a masked row's states (a ConvLSTM), which step() then refuses a mask for. */
   unmaskable: string | null = null;
-  private readonly ops: number[][] = [];
+  /** The clock of the ops added now (the graph sets it per layer; a time window changes it). */
+  clock: StreamClock = EVERY_FRAME;
+  /** The frame counter (i64) that gates read, allocated with the first gated op; 0 while none is. */
+  private counter = 0;
+  private readonly ops: StreamOp[] = [];
 
   constructor(instance: KernelInstance, batch: number) {
     this.instance = instance;
@@ -102,8 +125,25 @@ export class StreamProgramBuilder {
     return ptr;
   }
 
+  /**
+   * A value's buffer. One written under a gate keeps its last output between the frames it runs on,
+   * so a new sequence zeroes it (zero, too, before its first output).
+   */
   value(width: number): StreamValue {
-    return { ptr: this.alloc(this.batch * width * 4), width };
+    const floats = this.batch * width;
+    const ptr = this.alloc(floats * 4);
+    if (!sameClock(this.clock, EVERY_FRAME)) this.histories.push({ ptr, floats });
+    return { ptr, width };
+  }
+
+  /** An op on the current clock (the words after its header: opcode, then operands). */
+  push(words: readonly number[]): void {
+    if (!sameClock(this.clock, EVERY_FRAME) && this.counter === 0) {
+      this.counter = this.alloc(8);
+      // The counter is two zero floats' worth of bytes: reset() zeroes it with the histories.
+      this.histories.push({ ptr: this.counter, floats: 2 });
+    }
+    this.ops.push({ clock: this.clock, words });
   }
 
   mask(): number {
@@ -133,7 +173,7 @@ export class StreamProgramBuilder {
       given = this.maskGiven;
     }
     const output = this.value(x.width);
-    this.ops.push([STREAM_OP.TIME_POOL, x.ptr, B, x.width, mask, given, state, output.ptr, average ? 1 : 0]);
+    this.push([STREAM_OP.TIME_POOL, x.ptr, B, x.width, mask, given, state, output.ptr, average ? 1 : 0]);
     return output;
   }
 
@@ -174,7 +214,7 @@ export class StreamProgramBuilder {
       h0: h.ptr, c0: c ? c.ptr : 0, hOut: h.ptr, cOut: c ? c.ptr : 0,
       out: output.ptr, outBatchStride: H, outStepStride: H,
     }]);
-    this.ops.push([STREAM_OP.RECURRENT, descriptor]);
+    this.push([STREAM_OP.RECURRENT, descriptor]);
     return { output, states };
   }
 
@@ -208,40 +248,7 @@ export class StreamProgramBuilder {
     const wide = Np === units ? output.ptr : this.alloc(rows * Np * 4);
     const packA = this.alloc(instance.exports.f32_gemm_pack_bytes(rows, inputDim));
     const act = activation === 'softmax' ? -1 : activation.elementwise;
-    this.ops.push([STREAM_OP.DENSE, x.ptr, rows, inputDim, packed.packed + tag, Np, units, output.ptr, act, packA, wide]);
-    return output;
-  }
-
-  /** A geometry block of the stream's own. */
-  private geometry(g: ConvGeometry): number {
-    const ptr = this.alloc(CONV.WORDS * 4);
-    fillGeometry(new Int32Array(this.instance.heap.buffer, ptr, CONV.WORDS), g);
-    return ptr;
-  }
-
-  /**
-   * A convolution of each row's frame (one sample per row; `g` for one sample): predict's
-   * conv_forward and activation, on the stream's own packing of the Keras kernel and bias.
-   */
-  conv(x: StreamValue, g: ConvGeometry, kernel: Float32Array, bias: Float32Array | null, activation: DenseOutput): StreamValue {
-    const geometry: ConvGeometry = { ...g, samples: this.batch };
-    const perRow = (e: readonly number[]) => e[0] * e[1] * e[2];
-    if (x.width !== perRow(g.input) * g.channels) throw new RuntimeError(`stream: a convolution of ${perRow(g.input) * g.channels} values per frame was given ${x.width}`);
-    const what = () => `stream: a convolution of ${g.channels} channels and ${g.filters} filters`;
-    const packed = packConvWeights(this.instance, geometry, kernel, bias, what);
-    this.memory.release.push(() => releaseConvWeights(packed));
-    const output = this.value(perRow(g.output) * g.filters);
-    const scratch = this.alloc(convScratchBytes(geometry, what));
-    const act = activation === 'softmax' ? -1 : activation.elementwise;
-    this.ops.push([STREAM_OP.CONV, this.geometry(geometry), x.ptr, packed.packed, output.ptr, g.filters, scratch, act]);
-    return output;
-  }
-
-  /** Max or average pooling (assembly/conv.ts POOL_*) of each row's frame; `g` for one sample. */
-  pool(x: StreamValue, g: ConvGeometry, mode: number): StreamValue {
-    const geometry: ConvGeometry = { ...g, samples: this.batch };
-    const output = this.value(outputRows({ ...g, samples: 1 }) * g.channels);
-    this.ops.push([STREAM_OP.POOL, this.geometry(geometry), x.ptr, output.ptr, mode]);
+    this.push([STREAM_OP.DENSE, x.ptr, rows, inputDim, packed.packed + tag, Np, units, output.ptr, act, packA, wide]);
     return output;
   }
 
@@ -250,82 +257,8 @@ export class StreamProgramBuilder {
     const table = this.alloc(index.length * 4);
     new Int32Array(this.instance.heap.buffer, table, index.length).set(index);
     const output = this.value(x.width);
-    this.ops.push([STREAM_OP.PERMUTE, x.ptr, this.batch, x.width, table, output.ptr]);
+    this.push([STREAM_OP.PERMUTE, x.ptr, this.batch, x.width, table, output.ptr]);
     return output;
-  }
-
-  /**
-   * One step of a ConvLSTM on each row's frame: conv_lstm_run with T = 1 from and into the
-   * stream's states h and c (B*P, F each). `frame` is the input convolution of one frame.
-   */
-  convLstm(
-    x: StreamValue, frame: ConvGeometry, filters: number, weights: readonly [Float32Array, Float32Array, Float32Array | null],
-    activation: number, recurrentActivation: number,
-  ): { output: StreamValue; states: StreamValue[] } {
-    const B = this.batch;
-    const F = filters;
-    const Fp = paddedUnits(F);
-    const what = () => `stream: a ConvLSTM of ${frame.channels} channels and ${F} filters`;
-    const packed = packConvLstmWeights(this.instance, frame.kernel, frame.channels, F, weights[0], weights[1], weights[2], what);
-    this.memory.release.push(() => releaseConvLstmWeights(packed));
-    const { input, recurrent } = convLstmGeometries(frame, B, 1, F);
-    const P = outputRows({ ...frame, samples: 1 });
-    const h = this.value(P * F);
-    const c = this.value(P * F);
-    for (const state of [h, c]) this.states.push({ ptr: state.ptr, floats: B * P * F });
-    const output = this.value(P * F);
-    const descriptor = this.alloc(CONV_LSTM_WORDS * 4);
-    const words = convLstmRunWords({
-      B, T: 1, F, Fp, act: activation, ract: recurrentActivation, flags: 0, x: x.ptr,
-      inputGeometry: this.geometry(input), kernel: packed.input.packed, recurrentGeometry: this.geometry(recurrent), recurrent: packed.recurrent.packed,
-      // The run copies the starting states into its scratch first and the final ones out last.
-      h0: h.ptr, c0: c.ptr, out: output.ptr, hOut: h.ptr, cOut: c.ptr,
-      pre: this.alloc(B * P * 4 * Fp * 4), step: this.alloc(B * P * 4 * Fp * 4), h: this.alloc(B * P * Fp * 4), c: this.alloc(B * P * Fp * 4),
-      convScratch: this.alloc(Math.max(convScratchBytes(input, what), convScratchBytes(recurrent, what))),
-    });
-    new Int32Array(this.instance.heap.buffer, descriptor, CONV_LSTM_WORDS).set(words);
-    this.ops.push([STREAM_OP.CONV_LSTM, descriptor]);
-    return { output, states: [h, c] };
-  }
-
-  /**
-   * A causal Conv1D (strides 1) on one frame. Its last span = (kernelSize - 1) * dilation + 1 frames
-   * wait in a history buffer, zero (the causal padding) until frames arrive; each group's window,
-   * gathered from it as predict's im2col row, goes through the group's columns of the Keras kernel
-   * (kernelSize, C / groups, filters) as a Dense: the GEMM and packing conv_forward runs.
-   */
-  causalConv1d(
-    x: StreamValue, kernelSize: number, dilation: number, groups: number, filters: number,
-    kernel: Float32Array, bias: Float32Array | null, activation: DenseOutput,
-  ): StreamValue {
-    const { batch: B } = this;
-    const C = x.width;
-    const Cg = C / groups;
-    const Fg = filters / groups;
-    const span = (kernelSize - 1) * dilation + 1;
-    const history = this.value(span * C);
-    this.histories.push({ ptr: history.ptr, floats: B * span * C });
-    if (span > 1) this.ops.push([STREAM_OP.COPY_ROWS, history.ptr, span * C, history.ptr + C * 4, span * C, B, (span - 1) * C]);
-    this.ops.push([STREAM_OP.COPY_ROWS, history.ptr + (span - 1) * C * 4, span * C, x.ptr, C, B, C]);
-    const K = kernelSize * Cg;
-    if (groups === 1 && dilation === 1) return this.dense(K, filters, kernel, bias, activation, history);
-    // predict's softmax runs over all filters of a row, every group's together, after the product.
-    const grouped = groups > 1 && activation === 'softmax';
-    const groupActivation: DenseOutput = grouped ? { elementwise: ActivationId.linear } : activation;
-    const outputs: StreamValue[] = [];
-    for (let g = 0; g < groups; g++) {
-      const window = this.value(K);
-      for (let k = 0; k < kernelSize; k++) {
-        this.ops.push([STREAM_OP.COPY_ROWS, window.ptr + k * Cg * 4, K, history.ptr + (k * dilation * C + g * Cg) * 4, span * C, B, Cg]);
-      }
-      const groupKernel = groups === 1 ? kernel : new Float32Array(K * Fg).map((_, i) => kernel[Math.floor(i / Fg) * filters + g * Fg + (i % Fg)]);
-      const groupBias = bias && groups > 1 ? bias.subarray(g * Fg, (g + 1) * Fg) : bias;
-      outputs.push(this.dense(K, Fg, groupKernel, groupBias, groupActivation, window));
-    }
-    if (groups === 1) return outputs[0];
-    const joined = this.concat(outputs);
-    if (grouped) this.ops.push([STREAM_OP.SOFTMAX, joined.ptr, B, filters]);
-    return joined;
   }
 
   /** Embedding rows for one frame of ids; the mask of id 0 with maskZero. */
@@ -334,7 +267,7 @@ export class StreamProgramBuilder {
     new Float32Array(this.instance.heap.buffer, tablePtr, table.length).set(table);
     const output = this.value(ids.width * width);
     const mask = maskZero ? this.mask() : 0;
-    this.ops.push([STREAM_OP.GATHER, ids.ptr, this.batch * ids.width, tablePtr, width, output.ptr, mask]);
+    this.push([STREAM_OP.GATHER, ids.ptr, this.batch * ids.width, tablePtr, width, output.ptr, mask]);
     return { output, mask };
   }
 
@@ -343,7 +276,7 @@ export class StreamProgramBuilder {
     const mask = this.mask();
     const bits = new DataView(new ArrayBuffer(8));
     bits.setFloat64(0, maskValue, true);
-    this.ops.push([STREAM_OP.MASKING, x.ptr, this.batch, x.width, bits.getInt32(0, true), bits.getInt32(4, true), output.ptr, mask]);
+    this.push([STREAM_OP.MASKING, x.ptr, this.batch, x.width, bits.getInt32(0, true), bits.getInt32(4, true), output.ptr, mask]);
     return { output, mask };
   }
 
@@ -355,7 +288,7 @@ export class StreamProgramBuilder {
     let column = 0;
     for (const v of values) {
       const part = v.width / blocks;
-      this.ops.push([STREAM_OP.COPY_ROWS, output.ptr + column * 4, width / blocks, v.ptr, part, rows, part]);
+      this.push([STREAM_OP.COPY_ROWS, output.ptr + column * 4, width / blocks, v.ptr, part, rows, part]);
       column += part;
     }
     return output;
@@ -365,7 +298,7 @@ export class StreamProgramBuilder {
   maskAny(masks: readonly StreamMask[]): StreamMask {
     if (masks.every((m) => m === 0)) return 0;
     const mask = this.mask();
-    this.ops.push([STREAM_OP.MASK_ANY, mask, this.batch, masks.length, ...masks]);
+    this.push([STREAM_OP.MASK_ANY, mask, this.batch, masks.length, ...masks]);
     this.derive(mask, masks);
     return mask;
   }
@@ -375,7 +308,7 @@ export class StreamProgramBuilder {
     const given = masks.filter((m) => m !== 0);
     if (given.length === 0) return 0;
     const mask = this.mask();
-    this.ops.push([STREAM_OP.MASK_ALL, mask, this.batch, given.length, ...given]);
+    this.push([STREAM_OP.MASK_ALL, mask, this.batch, given.length, ...given]);
     this.derive(mask, given);
     return mask;
   }
@@ -383,7 +316,7 @@ export class StreamProgramBuilder {
   /** An element-wise merge of values of `width` features (or 1, broadcast), with their masks. */
   merge(kind: FrameMergeKind, maskAware: boolean, width: number, inputs: readonly { value: StreamValue; mask: StreamMask }[]): StreamValue {
     const output = this.value(width);
-    this.ops.push([
+    this.push([
       STREAM_OP.MERGE, output.ptr, this.batch, width, FRAME_MERGE[kind], maskAware ? 1 : 0, inputs.length,
       ...inputs.flatMap((input) => [input.value.ptr, input.value.width, input.mask]),
     ]);
@@ -399,7 +332,7 @@ export class StreamProgramBuilder {
     view.set(shift, C);
     const output = this.value(x.width);
     // Each row's frame is x.width / C positions of C features.
-    this.ops.push([STREAM_OP.AFFINE, x.ptr, this.batch * (x.width / C), C, params, params + C * 8, output.ptr]);
+    this.push([STREAM_OP.AFFINE, x.ptr, this.batch * (x.width / C), C, params, params + C * 8, output.ptr]);
     return output;
   }
 
@@ -414,7 +347,7 @@ export class StreamProgramBuilder {
     const output = this.value(x.width);
     const bits = new DataView(new ArrayBuffer(8));
     bits.setFloat64(0, epsilon, true);
-    this.ops.push([
+    this.push([
       STREAM_OP.LAYER_NORM, x.ptr, this.batch * (x.width / features), features, copy(gamma), copy(beta),
       bits.getInt32(0, true), bits.getInt32(4, true), rmsScaling ? 1 : 0, output.ptr,
     ]);
@@ -432,7 +365,7 @@ export class StreamProgramBuilder {
       at = this.alloc(params.byteLength);
       new Float32Array(this.instance.heap.buffer, at, params.length).set(params);
     }
-    this.ops.push([STREAM_OP.ACTIVATION, x.ptr, this.batch * x.width, kind, output.ptr, lastAxis, at]);
+    this.push([STREAM_OP.ACTIVATION, x.ptr, this.batch * x.width, kind, output.ptr, lastAxis, at]);
     return output;
   }
 
@@ -446,14 +379,35 @@ export class StreamProgramBuilder {
     if (from.every((m) => m === 0 || this.frameMasks.has(m))) this.frameMasks.add(mask);
   }
 
-  /** Writes the program into the stream's memory; returns its address. */
+  /**
+   * Writes the program into the stream's memory; returns its address. Each run of ops on one clock
+   * other than EVERY_FRAME follows a gate that skips the run on the frames its clock does not fire,
+   * after a tick that counts the frame; a program without them has neither.
+   */
   finish(): number {
-    const words = [this.ops.length];
-    for (const op of this.ops) {
-      const [code, ...operands] = op;
+    const words = [0];
+    let count = 0;
+    const emit = (code: number, operands: readonly number[]) => {
       if (operands.length + STREAM_OP.HEADER_WORDS > MAX_WORDS_IN_OP) throw new RuntimeError('stream: an op has too many operands');
       words.push(code, operands.length + STREAM_OP.HEADER_WORDS, ...operands);
+      count++;
+    };
+    if (this.counter !== 0) emit(STREAM_OP.TICK, [this.counter]);
+    for (let i = 0; i < this.ops.length;) {
+      const { clock } = this.ops[i];
+      let end = i;
+      while (end < this.ops.length && sameClock(this.ops[end].clock, clock)) end++;
+      const gated = !sameClock(clock, EVERY_FRAME);
+      const gate = words.length;
+      if (gated) emit(STREAM_OP.GATE, [this.counter, clock.first, clock.period, end - i, 0]);
+      const start = words.length;
+      for (; i < end; i++) {
+        const [code, ...operands] = this.ops[i].words;
+        emit(code, operands);
+      }
+      if (gated) words[gate + STREAM_OP.HEADER_WORDS + 4] = words.length - start;
     }
+    words[0] = count;
     const program = this.alloc(words.length * 4);
     new Int32Array(this.instance.heap.buffer, program, words.length).set(words);
     return program;

@@ -4,11 +4,10 @@
 import { ConfigError } from '../errors.js';
 import { defaultInstance } from '../kernels/default-instance.js';
 import { kerasActivationKind } from '../kernels/keras-activation.js';
-import { StreamProgramBuilder, type StreamMask, type StreamValue } from '../kernels/stream-program.js';
+import { EVERY_FRAME, StreamProgramBuilder, type StreamClock, type StreamMask, type StreamValue } from '../kernels/stream-program.js';
 import { ACTIVATION_NAMES, activationId } from '../layers/activations.js';
 import { Bidirectional } from '../layers/bidirectional.js';
 import { Concatenate } from '../layers/concatenate.js';
-import { Conv1D } from '../layers/conv.js';
 import { Dense } from '../layers/dense.js';
 import { Dropout } from '../layers/dropout.js';
 import { Embedding } from '../layers/embedding.js';
@@ -19,7 +18,8 @@ import { Masking } from '../layers/masking.js';
 import { RecurrentLayer } from '../layers/recurrent.js';
 import { TimeDistributed } from '../layers/time-distributed.js';
 import { ConvLSTM } from '../layers/conv-lstm.js';
-import { SAMPLE_LAYER_NAMES, convActivation, isSampleLayer, sampleLayerOps } from './stream-sample-layers.js';
+import { SAMPLE_LAYER_NAMES, isSampleLayer, sampleLayerOps } from './stream-sample-layers.js';
+import { isTimeWindow, joinClocks, timeWindowOps } from './stream-window-layers.js';
 import { openStream, streamBatchSize, type Stream, type StreamInput, type StreamOptions, type StreamStateLabel } from '../streaming/stream.js';
 import { FRAME_LAYER_NAMES, frameLayerOps, isFrameLayer, isSingleFrameLayer, timeAxisRefusal, type FrameValue } from './stream-frame-layers.js';
 import type { Graph } from './graph.js';
@@ -48,6 +48,8 @@ export function openModelStream(graph: Graph, modelName: string, options: Stream
       return { value: builder.value(frame.reduce((p, d) => p * d, 1)), ids: vocabulary !== null ? { vocabulary } : null, mask: frameMask, frame };
     });
     const values = new Map<SymbolicTensor, FrameValue>(graph.inputs.map((input, i) => [input, { value: inputs[i].value, mask: frameMask, sequence: true, frame: inputs[i].frame, ids: inputs[i].ids !== null }]));
+    // When each value changes: every frame, until a time window thins what follows it.
+    const clocks = new Map<SymbolicTensor, StreamClock>(graph.inputs.map((input) => [input, EVERY_FRAME]));
     const states: StreamStates = { labels: [], shapes: [] };
     for (const node of graph.nodes) {
       const { layer } = node;
@@ -56,8 +58,12 @@ export function openModelStream(graph: Graph, modelName: string, options: Stream
       if (args.some((a) => a.ids) !== layer instanceof Embedding) {
         throw new ConfigError(`${layer.name}: in a stream, an Embedding reads the model's integer input and only an Embedding does`);
       }
+      builder.clock = joinClocks(layer, args, node.inputs.map((t) => clocks.get(t) as StreamClock));
       const outputs = frameOps(builder, layer, args, states, node.inputs[0]?.shape.length ?? 3, (i, sequence) => frameOf(node.outputs[i], sequence));
-      node.outputs.forEach((t, i) => values.set(t, outputs[i]));
+      node.outputs.forEach((t, i) => {
+        values.set(t, outputs[i]);
+        clocks.set(t, builder.clock);
+      });
     }
     return { inputs, outputs: graph.outputs.map((t) => (values.get(t) as FrameValue).value), states: states.labels, stateShapes: states.shapes };
   });
@@ -181,12 +187,7 @@ function frameOps(builder: StreamProgramBuilder, layer: Layer, args: FrameValue[
     return [{ ...result, mask: x.mask, sequence: x.sequence, frame }];
   }
   if (isFrameLayer(layer)) return frameLayerOps(builder, layer, args, rank);
-  if (layer instanceof Conv1D && x.sequence && layer.padding === 'causal' && layer.kernelSize[0] > 1) {
-    if (layer.strides[0] !== 1) {
-      throw new ConfigError(`${layer.name}: a Conv1D with strides ${layer.strides[0]} gives one output every ${layer.strides[0]} frames; a stream gives one per frame (strides 1 can stream)`);
-    }
-    return causalConv(builder, layer, x);
-  }
+  if (isTimeWindow(layer, x)) return timeWindowOps(builder, layer, x);
   if (isSampleLayer(layer) && !((layer instanceof GlobalMaxPooling1D || layer instanceof GlobalAveragePooling1D) && x.sequence)) {
     return sampleLayerOps(builder, layer, x, outFrame(0, isSequenceOut(layer, x)), {
       label: (state, shape) => {
@@ -240,13 +241,4 @@ function frameOps(builder: StreamProgramBuilder, layer: Layer, args: FrameValue[
 function isSequenceOut(layer: Layer, x: FrameValue): boolean {
   if (layer instanceof ConvLSTM) return layer.returnSequences;
   return x.sequence;
-}
-
-function causalConv(builder: StreamProgramBuilder, layer: Conv1D, x: FrameValue): FrameValue[] {
-  const [kernel, bias] = layer.getWeights();
-  if (!kernel) throw new ConfigError(`${layer.name}: the layer has no weights; build the model or set its weights first`);
-  const { fused, after } = convActivation(layer);
-  const value = builder.causalConv1d(x.value, layer.kernelSize[0], layer.dilationRate[0], layer.groups, layer.filters, kernel.data, bias?.data ?? null, fused);
-  // Keras' convolutions do not carry a mask on.
-  return [{ value: after === null ? value : builder.activation(value, after, layer.filters), mask: 0, sequence: true, frame: [layer.filters] }];
 }

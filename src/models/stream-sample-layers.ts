@@ -7,9 +7,10 @@
 import { ConfigError } from '../errors.js';
 import { PoolMode } from '../kernels/conv.js';
 import { paddedUnits } from '../kernels/recurrent.js';
+import { streamConv, streamConvLstm, streamPool } from '../kernels/stream-conv.js';
 import type { StreamProgramBuilder } from '../kernels/stream-program.js';
 import { activationId } from '../layers/activations.js';
-import { Conv, Conv1D, isFusedActivation } from '../layers/conv.js';
+import { Conv, isFusedActivation } from '../layers/conv.js';
 import type { DenseOutput } from '../kernels/dense.js';
 import { kerasActivationKind } from '../kernels/keras-activation.js';
 import { callGeometry } from '../layers/conv-geometry.js';
@@ -56,8 +57,8 @@ export function sampleLayerOps(
     const geometry = callGeometry([1, ...frame], spec, 4 * paddedUnits(layer.filters), 1);
     const [kernel, recurrent, bias] = layer.getWeights();
     if (!kernel) throw new ConfigError(`${layer.name}: the layer has no weights; build the model or set its weights first`);
-    const { output, states: buffers } = builder.convLstm(
-      x.value, geometry, layer.filters, [kernel.data, recurrent.data, bias ? bias.data : null],
+    const { output, states: buffers } = streamConvLstm(
+      builder, x.value, geometry, layer.filters, [kernel.data, recurrent.data, bias ? bias.data : null],
       activationId(layer.activation, layer.kerasVersion, `${layer.name}: activation`),
       activationId(layer.recurrentActivation, layer.kerasVersion, `${layer.name}: recurrentActivation`),
     );
@@ -72,9 +73,7 @@ export function sampleLayerOps(
   if (layer instanceof Conv) {
     const span = (i: number) => (layer.kernelSize[i] - 1) * layer.dilationRate[i] + 1;
     if (sequence && (span(0) !== 1 || layer.strides[0] !== 1)) {
-      if (!(layer instanceof Conv1D)) throw timeWindow(layer, `a kernel of ${span(0)} steps${layer.strides[0] !== 1 ? ` and strides ${layer.strides[0]}` : ''}`);
-      const why = layer.strides[0] !== 1 ? `strides ${layer.strides[0]} gives one output every ${layer.strides[0]} frames` : layer.padding === 'same' ? "padding 'same' centres its window, so each output reads later frames" : "padding 'valid' drops the first frames of a sequence, so step t is not output t";
-      throw new ConfigError(`${layer.name}: a Conv1D with ${why}; it cannot stream (padding 'causal' can, as can a kernel of one step)`);
+      throw timeWindow(layer, `a kernel of ${span(0)} steps${layer.strides[0] !== 1 ? ` and strides ${layer.strides[0]}` : ''}`);
     }
     checkRank(layer, samples.length, layer.rank + 2);
     if (!builder) return [];
@@ -83,7 +82,7 @@ export function sampleLayerOps(
     const spec = { kernel: layer.kernelSize, strides: layer.strides, dilations: layer.dilationRate, padding: layer.padding };
     const { fused, after } = convActivation(layer);
     const geometry = callGeometry(samples, spec, layer.filters, layer.groups);
-    const value = builder.conv(x.value, geometry, kernel.data, bias ? bias.data : null, fused);
+    const value = streamConv(builder, x.value, geometry, kernel.data, bias ? bias.data : null, fused);
     // Keras' convolutions do not carry a mask on.
     return [{ value: after === null ? value : builder.activation(value, after, layer.filters), mask: 0, sequence, frame: outFrame }];
   }
@@ -98,7 +97,7 @@ export function sampleLayerOps(
     // A window of one value with stride 1 is the identity.
     if (layer.poolSize.every((p) => p === 1) && layer.strides.every((s) => s === 1)) return [{ ...x, mask: 0, frame: outFrame }];
     const max = layer instanceof MaxPooling1D || layer instanceof MaxPooling2D || layer instanceof MaxPooling3D;
-    return [{ value: builder.pool(x.value, geometry, max ? PoolMode.max : PoolMode.average), mask: 0, sequence, frame: outFrame }];
+    return [{ value: streamPool(builder, x.value, geometry, max ? PoolMode.max : PoolMode.average), mask: 0, sequence, frame: outFrame }];
   }
   if (layer instanceof GlobalPooling) {
     // Over the time axis (GlobalPooling1D on a sequence) the caller pools the frames so far.
@@ -109,7 +108,7 @@ export function sampleLayerOps(
     const ones = spatial.map(() => 1);
     const geometry = callGeometry(samples, { kernel: spatial, strides: ones, dilations: ones, padding: 'valid' }, frame[frame.length - 1], 1);
     const max = layer instanceof GlobalMaxPooling1D || layer instanceof GlobalMaxPooling2D;
-    return [{ value: builder.pool(x.value, geometry, max ? PoolMode.max : PoolMode.average), mask: 0, sequence: false, frame: outFrame }];
+    return [{ value: streamPool(builder, x.value, geometry, max ? PoolMode.max : PoolMode.average), mask: 0, sequence: false, frame: outFrame }];
   }
   if (layer instanceof Flatten) {
     if (sequence) throw new ConfigError(`${layer.name}: Flatten over a sequence joins its time steps into one vector, which needs the whole sequence; it cannot stream (TimeDistributed(Flatten) flattens each frame and can)`);
@@ -149,7 +148,7 @@ export function convActivation(layer: Conv): { fused: DenseOutput; after: number
 }
 
 function timeWindow(layer: Layer, what: string): ConfigError {
-  return new ConfigError(`${layer.name}: ${layer.className} with ${what} on the time axis reads several frames per output, so it cannot stream; a window of one step with strides 1 on the time axis (or the layer under TimeDistributed) can`);
+  return new ConfigError(`${layer.name}: ${layer.className} with ${what} on the time axis reads several frames per output, so it cannot stream; a window of one step with strides 1 on the time axis (or the layer under TimeDistributed) can, as can Conv1D, MaxPooling1D and AveragePooling1D with any window`);
 }
 
 function checkRank(layer: Layer, rank: number, expected: number): void {

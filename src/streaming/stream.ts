@@ -107,6 +107,9 @@ export class Stream {
    * A model of several inputs or outputs takes a list of frames (one per input, in the model's
    * order) and returns a list of outputs (`out`: a list of buffers).
    * `mask` (batchSize values, nonzero = valid) skips rows: a masked row keeps its states, as Keras does.
+   * After a time window with 'valid' padding or strides (Conv1D, MaxPooling1D, ...) the layers that
+   * follow it run only on the frames where it has a new output; until its first output their values,
+   * and so a step's output, are zeros (predict refuses so short a prefix), and reset() returns there.
    */
   step(frame: Float32Array | Int32Array, out?: Float32Array | null, mask?: ArrayLike<number> | null): Float32Array;
   step(frames: readonly (Float32Array | Int32Array)[], out?: readonly Float32Array[] | null, mask?: ArrayLike<number> | null): Float32Array[];
@@ -166,6 +169,8 @@ export class Stream {
     if (this.disposed) throw new DisposedError(`${this.owner}: the stream is disposed; open a new one with stream()`);
     const values = states === undefined ? null : this.checkStates(states);
     const buffer = this.wasm.buffer;
+    // First the windows, frame counter and values after a gate (some are states, set next).
+    for (const history of this.histories) new Float32Array(buffer, history.ptr, history.floats).fill(0);
     this.stateBuffers.forEach((state, i) => {
       const view = new Float32Array(buffer, state.ptr, state.floats);
       if (values) view.set(values[i]);
@@ -174,8 +179,6 @@ export class Stream {
     // Keras' masked-output rule counts only the steps of a call: until a valid step, a masked
     // one outputs zeros whatever the initial states, so every reset starts unseen.
     for (const seen of this.seenFlags) new Uint8Array(buffer, seen, this.batchSize).fill(0);
-    // A new sequence: a causal convolution's window starts on its zero padding again.
-    for (const history of this.histories) new Float32Array(buffer, history.ptr, history.floats).fill(0);
     if (this.maskGiven !== 0) new Int32Array(buffer, this.maskGiven, 1)[0] = 0;
   }
 
