@@ -19,6 +19,7 @@ await import('./streaming-frames.test.js');
 await import('./streaming-files.test.js');
 await import('./streaming-sweep.test.js');
 await import('./streaming-frames-sweep.test.js');
+await import('./streaming-windows-sweep.test.js');
 await import('./training-kernels.test.js');
 await import('./training-fixtures.test.js');
 await import('./training-recurrent-dropout.test.js');

@@ -90,8 +90,11 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * (ZeroPadding1D, Cropping1D, UpSampling1D), on top of main at 4c9eec0: 135.6 KiB measured (138869 B).
  * 138 KiB since Keras' generic RNN and its cells (SimpleRNNCell, LSTMCell, GRUCell), on top of
  * main at 0a3ee96: 137.3 KiB measured (140611 B).
+ * 139 KiB since streams through windows on the time axis (Conv1D 'valid' / strided 'causal',
+ * Max/AveragePooling1D with strides: their gates, clocks and two stream ops), on top of main at
+ * 9e6a09c: 138.8 KiB measured (142161 B).
  */
-const GZIP_BUDGET = 138 * 1024;
+const GZIP_BUDGET = 139 * 1024;
 
 interface AppReport {
   variant: string;
