@@ -6,6 +6,14 @@ export { WasmRnnError, ShapeError, ConfigError, InputError, RuntimeError, Dispos
 export { initializers, getInitializer, type Initializer, type InitializerSpec, type SeedOption } from './initializers/index.js';
 export { Layer, type LayerOptions, type Shape } from './layers/layer.js';
 export {
+  regularizers, Regularizer, L1, L2, L1L2, OrthogonalRegularizer,
+  type RegularizerSpec, type RegularizerName, type RegularizerFactories, type OrthogonalMode,
+} from './layers/regularizers.js';
+export {
+  constraints, Constraint, MaxNorm, NonNeg, UnitNorm, MinMaxNorm,
+  type ConstraintSpec, type ConstraintName, type ConstraintFactories, type ConstraintAxis,
+} from './layers/constraints.js';
+export {
   RecurrentLayer, type RecurrentLayerOptions, type ApplyOptions, type SymbolicApplyOptions,
   type RecurrentArgs, type RecurrentOutput, type OptionFlag, type StateList,
 } from './layers/recurrent.js';

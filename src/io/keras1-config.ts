@@ -1,6 +1,7 @@
 // Keras 1.x model configs in Keras 2's spelling, as Keras 2 reads them (keras/legacy/interfaces.py):
 // renamed classes (Convolution1D -> Conv1D, ...) and keys (output_dim -> units, p -> rate, ...).
-// Keys with no effect on inference (init, regularizers, constraints, consume_less) are dropped.
+// Keys with no effect (init, consume_less, ...) are dropped; the weight regularizers and constraints
+// become Keras 2's (W_regularizer -> kernel_regularizer, ...), so fine-tuning keeps them.
 import { ModelFileError } from './errors.js';
 import type { ConfigLocation } from './model-config.js';
 
@@ -19,6 +20,46 @@ const IGNORED = new Set([
   'kernel_dim1', 'kernel_dim2', 'kernel_dim3', 'subsample', 'subsample_length', 'filter_length', 'nb_filter', 'pool_length',
   'stride', 'border_mode', 'bias', 'output_dim', 'inner_activation', 'p',
 ]);
+
+/** Keras 1's weight prefixes as Keras 2 names them (Embedding's W is its embeddings). */
+const WEIGHT_PREFIXES: Record<string, string> = { W: 'kernel', U: 'recurrent', b: 'bias', gamma: 'gamma', beta: 'beta' };
+
+/** Keras 1's L1L2Regularizer { name, l1, l2 } as Keras 2's L1L2; anything else (none, an unknown class) as null. */
+function keras1Regularizer(value: unknown): Config | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const { name, l1, l2 } = value as Config;
+  return name === 'L1L2Regularizer' || name === 'WeightRegularizer' ? { class_name: 'L1L2', config: { l1: l1 ?? 0, l2: l2 ?? 0 } } : null;
+}
+
+/** Keras 1's MaxNorm { m, axis }, NonNeg, UnitNorm { axis }, MinMaxNorm { low, high, rate, axis } as Keras 2's; else null. */
+function keras1Constraint(value: unknown): Config | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const c = value as Config;
+  const axis = c.axis ?? 0;
+  switch (c.name) {
+    case 'MaxNorm': return { class_name: 'MaxNorm', config: { max_value: c.m ?? 2, axis } };
+    case 'NonNeg': return { class_name: 'NonNeg', config: {} };
+    case 'UnitNorm': return { class_name: 'UnitNorm', config: { axis } };
+    case 'MinMaxNorm': return { class_name: 'MinMaxNorm', config: { min_value: c.low ?? 0, max_value: c.high ?? 1, rate: c.rate ?? 1, axis } };
+    default: return null;
+  }
+}
+
+/**
+ * The Keras 2 regularizer and constraint keys of a Keras 1 layer config. Constraints are kept only
+ * where the weight's layout (which their axis refers to) is Keras 2's: not on Keras 1's 4-D conv kernels.
+ */
+function weightRules(className: string, old: Config): Config {
+  const out: Config = {};
+  for (const [prefix, prefix2] of Object.entries(WEIGHT_PREFIXES)) {
+    const name = className === 'Embedding' && prefix === 'W' ? 'embeddings' : prefix2;
+    const regularizer = keras1Regularizer(old[`${prefix}_regularizer`]);
+    if (regularizer) out[`${name}_regularizer`] = regularizer;
+    const constraint = className.startsWith('Conv') ? null : keras1Constraint(old[`${prefix}_constraint`]);
+    if (constraint) out[`${name}_constraint`] = constraint;
+  }
+  return out;
+}
 
 /** Straight renames, every class. */
 const RENAMES: Record<string, string> = {
@@ -91,6 +132,7 @@ function upgradeConfig(className: string, old: Config, where: ConfigLocation, na
     else if (key in RENAMES) config[RENAMES[key]] = value;
     else if (!IGNORED.has(key)) config[key] = value;
   }
+  Object.assign(config, weightRules(className, old));
   if (className === 'Conv1D') {
     if (old.filter_length !== undefined) config.kernel_size = old.filter_length;
     if (old.atrous_rate !== undefined) config.dilation_rate = old.atrous_rate;

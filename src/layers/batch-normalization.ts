@@ -5,13 +5,15 @@ import type { Initializer, InitializerSpec } from '../initializers/index.js';
 import type { SymbolicTensor } from '../symbolic.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape, type WeightUpdate } from './layer.js';
+import { WeightRules, weightRuleKeys, type WeightPrefix, type WeightRuleFields, type WeightRuleOptions } from './weight-rules.js';
 import { HostWeightLayer, initializerOption, type WeightSpec } from './host-weights.js';
 import { booleanOption, checkKnownKeys, isAxisValue, leadingValueOptions } from './options.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 import { resolveAxis } from './tensor-ops.js';
 import { applyOne } from './unary.js';
 
-export interface BatchNormalizationOptions extends LayerOptions {
+/** Keras' gamma_ and beta_regularizer / _constraint. */
+export interface BatchNormalizationOptions extends LayerOptions, WeightRuleOptions<'gamma' | 'beta'> {
   /** The feature axis (default -1), or several axes as tf.keras allows. */
   axis?: number | readonly number[];
   /** Default 0.001. */
@@ -30,8 +32,11 @@ export interface BatchNormalizationOptions extends LayerOptions {
 
 const OPTION_KEYS = [
   ...LAYER_OPTION_KEYS, 'axis', 'epsilon', 'momentum', 'center', 'scale',
-  'betaInitializer', 'gammaInitializer', 'movingMeanInitializer', 'movingVarianceInitializer',
+  'betaInitializer', 'gammaInitializer', 'movingMeanInitializer', 'movingVarianceInitializer', ...weightRuleKeys(['beta', 'gamma']),
 ];
+
+/** Keras' layer.gamma_regularizer, ...: gamma's and beta's regularizer and constraint, null for none. */
+export interface BatchNormalization extends WeightRuleFields<'gamma' | 'beta'> {}
 
 export class BatchNormalization extends HostWeightLayer {
   /** Keras' layer.output: the symbolic output of the layer's first call (see Layer.output); always one tensor. */
@@ -64,6 +69,9 @@ export class BatchNormalization extends HostWeightLayer {
       mean: initializerOption(options.movingMeanInitializer, 'zeros', 'movingMeanInitializer', this.name),
       variance: initializerOption(options.movingVarianceInitializer, 'ones', 'movingVarianceInitializer', this.name),
     };
+    const rules = new WeightRules(options, ['beta', 'gamma'], this.name);
+    this.rules = rules;
+    Object.assign(this, rules.fields());
   }
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
@@ -138,6 +146,7 @@ export class BatchNormalization extends HostWeightLayer {
       momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale,
       beta_initializer: serialize(this.initializers.beta), gamma_initializer: serialize(this.initializers.gamma),
       moving_mean_initializer: serialize(this.initializers.mean), moving_variance_initializer: serialize(this.initializers.variance),
+      ...(this.rules as WeightRules<WeightPrefix>).config(),
     };
   }
 

@@ -1,5 +1,6 @@
 // Keras Bidirectional: a forward copy and a backward copy with its own
 // weights, run on the same uploaded input, merged inside WebAssembly.
+import { alignedWeightRules, type WeightRule } from './weight-rules.js';
 import { ConfigError, ShapeError } from '../errors.js';
 import { runRecurrent } from '../kernels/recurrent.js';
 import { Tensor, type TensorLike } from '../tensor.js';
@@ -159,6 +160,14 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
   getWeights(): Tensor[] {
     this.checkNotDisposed('get weights');
     return [...this.forwardLayer.getWeights(), ...this.backwardLayer.getWeights()];
+  }
+
+  /** @internal Both directions' rules, forward first. */
+  override weightRules(): readonly WeightRule[] {
+    const forward = this.forwardLayer.weightRules();
+    const backward = this.backwardLayer.weightRules();
+    if (forward.length === 0 && backward.length === 0) return [];
+    return [...alignedWeightRules(this.forwardLayer), ...alignedWeightRules(this.backwardLayer)];
   }
 
   /** @internal Both directions' own arrays, forward first. */

@@ -20,8 +20,10 @@ import { booleanOption, checkKnownKeys, checkOptionsObject, nextRandomSeed, rate
 import type { ExactArgs, OptionFlag, RecurrentOutput } from './recurrent.js';
 import { checkBuildShape } from './validate.js';
 import { checkWeightList } from './weights.js';
+import { WeightRules, weightRuleKeys, type WeightRuleFields, type WeightRuleOptions } from './weight-rules.js';
 
-export interface ConvLSTMOptions extends LayerOptions {
+/** The regularizers and constraints are kept in the config (ConvLSTM does not train here). */
+export interface ConvLSTMOptions extends LayerOptions, WeightRuleOptions<'kernel' | 'recurrent' | 'bias'> {
   filters: number;
   /** An integer (the same on every spatial axis) or one per axis. */
   kernelSize: number | readonly number[];
@@ -64,7 +66,7 @@ export interface ConvLSTMApplyOptions {
 const CONV_LSTM_OPTION_KEYS = [
   ...LAYER_OPTION_KEYS, 'filters', 'kernelSize', 'strides', 'padding', 'dataFormat', 'dilationRate', 'activation', 'recurrentActivation',
   'useBias', 'kernelInitializer', 'recurrentInitializer', 'biasInitializer', 'unitForgetBias', 'returnSequences', 'returnState',
-  'goBackwards', 'stateful', 'dropout', 'recurrentDropout', 'seed', 'kerasVersion',
+  'goBackwards', 'stateful', 'dropout', 'recurrentDropout', 'seed', 'kerasVersion', ...weightRuleKeys(['kernel', 'recurrent', 'bias']),
 ];
 
 /** What `new ConvLSTM1D(...)` / `new ConvLSTM2D(...)` take: `(options)` or `(filters, kernelSize, options?)`. */
@@ -82,6 +84,9 @@ export type ConvLSTMOutput<T, ReturnState extends boolean> = RecurrentOutput<T, 
 const WEIGHT_NAMES = ['kernel', 'recurrent_kernel', 'bias'];
 
 /** `ReturnState` is the returnState option as the constructor call gave it, for typing `apply`. */
+/** Keras' layer.kernel_regularizer, ...: each weight's regularizer (its penalty joins the training loss) and constraint (applied after every optimizer update), null for none. */
+export interface ConvLSTM<ReturnState extends boolean = boolean> extends WeightRuleFields<'kernel' | 'recurrent' | 'bias'> {}
+
 export abstract class ConvLSTM<ReturnState extends boolean = boolean> extends Layer {
   /** Spatial axes: 1 for ConvLSTM1D, 2 for ConvLSTM2D. */
   readonly rank: number;
@@ -108,6 +113,7 @@ export abstract class ConvLSTM<ReturnState extends boolean = boolean> extends La
   private weights: Float32Array[] | null = null;
   private readonly packed = new OwnedBlock<PackedConvLstmWeights>(releaseConvLstmWeights);
   private inputChannels: number | null = null;
+  private readonly rules: WeightRules<'kernel' | 'recurrent' | 'bias'>;
 
   protected constructor(rank: number, args: readonly unknown[], className: string, namePrefix: string) {
     const options = filtersKernelOptions<ConvLSTMOptions>(args, className, '{ returnSequences: true }');
@@ -152,6 +158,8 @@ export abstract class ConvLSTM<ReturnState extends boolean = boolean> extends La
       throw new ConfigError(`${this.name}: option 'kerasVersion' must be 2 or 3, received ${JSON.stringify(kerasVersion)}`);
     }
     this.kerasVersion = kerasVersion;
+    this.rules = new WeightRules(options, ['kernel', 'recurrent', 'bias'], this.name);
+    Object.assign(this, this.rules.fields());
     // The recurrent kernel does not depend on the input: refused at once when it cannot fit.
     floatBytes([...this.kernelSize, paddedUnits(this.filters), 4 * paddedUnits(this.filters)], () => `${this.name}: recurrent_kernel for ${this.filters} filters`);
   }
@@ -264,7 +272,7 @@ export abstract class ConvLSTM<ReturnState extends boolean = boolean> extends La
       strides: [...this.strides], padding: this.padding, data_format: this.dataFormat, dilation_rate: [...this.dilationRate],
       activation: this.activation, recurrent_activation: this.recurrentActivation, use_bias: this.useBias,
       kernel_initializer: initializer(this.kernelInitializer), recurrent_initializer: initializer(this.recurrentInitializer),
-      bias_initializer: initializer(this.biasInitializer), unit_forget_bias: this.unitForgetBias,
+      bias_initializer: initializer(this.biasInitializer), unit_forget_bias: this.unitForgetBias, ...this.rules.config(),
       return_sequences: this.returnSequences, return_state: this.returnState, go_backwards: this.goBackwards, stateful: false,
       dropout: this.dropout, recurrent_dropout: this.recurrentDropout, seed: this.seed ?? null,
     };

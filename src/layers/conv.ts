@@ -19,11 +19,13 @@ import { booleanOption, checkKnownKeys, nextRandomSeed } from './options.js';
 import { checkBuildShape } from './validate.js';
 import { checkWeightList } from './weights.js';
 import { applyOne } from './unary.js';
+import { WeightRules, weightRuleKeys, type WeightRuleFields, type WeightRule, type WeightRuleOptions } from './weight-rules.js';
 
 /** TensorFlow's padding modes; 'causal' is Conv1D only. */
 export type ConvPadding = 'valid' | 'same' | 'causal';
 
-export interface ConvOptions extends LayerOptions {
+/** Keras' kernel_ and bias_regularizer / _constraint; the kernel is (...kernelSize, channels / groups, filters). */
+export interface ConvOptions extends LayerOptions, WeightRuleOptions<'kernel' | 'bias'> {
   filters: number;
   /** An integer (the same on every spatial axis) or one per axis. */
   kernelSize: number | readonly number[];
@@ -48,10 +50,13 @@ export interface ConvOptions extends LayerOptions {
 
 const CONV_OPTION_KEYS = [
   ...LAYER_OPTION_KEYS, 'filters', 'kernelSize', 'strides', 'padding', 'dataFormat', 'dilationRate', 'groups', 'activation', 'useBias',
-  'kernelInitializer', 'biasInitializer', 'seed', 'kerasVersion',
+  'kernelInitializer', 'biasInitializer', 'seed', 'kerasVersion', ...weightRuleKeys(['kernel', 'bias']),
 ];
 
 type ConvArgs = [ConvOptions] | [number, number | readonly number[], Omit<ConvOptions, 'filters' | 'kernelSize'>?];
+
+/** Keras' layer.kernel_regularizer, ...: each weight's regularizer (its penalty joins the training loss) and constraint (applied after every optimizer update), null for none. */
+export interface Conv extends WeightRuleFields<'kernel' | 'bias'> {}
 
 export abstract class Conv extends Layer {
   /** Keras' layer.output: the symbolic output of the layer's first call (see Layer.output); always one tensor. */
@@ -77,6 +82,7 @@ export abstract class Conv extends Layer {
   private weights: Float32Array[] | null = null;
   private readonly packed = new OwnedBlock<PackedConvWeights>(releaseConvWeights);
   private inputChannels: number | null = null;
+  private readonly rules: WeightRules<'kernel' | 'bias'>;
 
   protected constructor(rank: number, args: readonly unknown[], className: string, namePrefix: string) {
     const options = filtersKernelOptions<ConvOptions>(args, className, "{ activation: 'relu' }");
@@ -107,6 +113,8 @@ export abstract class Conv extends Layer {
     this.biasInitializer = getInitializer(options.biasInitializer ?? 'zeros', `${this.name}: option 'biasInitializer'`);
     this.seed = options.seed;
     this.kerasVersion = options.kerasVersion ?? 3;
+    this.rules = new WeightRules(options, ['kernel', 'bias'], this.name);
+    Object.assign(this, this.rules.fields());
     // Refused at once when even the declared (or a single group's) channels' weights cannot fit WebAssembly memory.
     const declared = this.batchInputShape?.[this.batchInputShape.length - 1] ?? this.groups;
     this.checkWeightsFit(declared);
@@ -114,6 +122,11 @@ export abstract class Conv extends Layer {
 
   get built(): boolean {
     return this.packed.current !== null;
+  }
+
+  /** @internal */
+  override weightRules(): readonly WeightRule[] {
+    return this.inputChannels === null ? [] : this.rules.rules(['kernel', 'bias'], this.weightShapes(this.inputChannels));
   }
 
   private weightShapes(channels: number): number[][] {
@@ -197,6 +210,7 @@ export abstract class Conv extends Layer {
       groups: this.groups, activation: this.activation, use_bias: this.useBias,
       kernel_initializer: { class_name: this.kernelInitializer.className, config: this.kernelInitializer.getConfig() },
       bias_initializer: { class_name: this.biasInitializer.className, config: this.biasInitializer.getConfig() },
+      ...this.rules.config(),
     };
     if (this.batchInputShape) config.batch_input_shape = [...this.batchInputShape];
     return config;

@@ -10,8 +10,10 @@ import { LAYER_OPTION_KEYS, type LayerOptions } from './layer.js';
 import { booleanOption } from './options.js';
 import { RecurrentLayer, type ExactArgs, type OptionFlag } from './recurrent.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
+import { weightRuleKeys, type WeightRuleOptions } from './weight-rules.js';
 
-export interface CuDNNRecurrentOptions extends LayerOptions {
+/** The regularizers and constraints are kept in the config (these layers do not train here). */
+export interface CuDNNRecurrentOptions extends LayerOptions, WeightRuleOptions<'kernel' | 'recurrent' | 'bias'> {
   /** Positive number of units, H. */
   units: number;
   returnSequences?: boolean;
@@ -39,13 +41,14 @@ export type CuDNNGRUArgs = [options: CuDNNGRUOptions] | [units: number, options?
 
 const CUDNN_OPTION_KEYS: readonly string[] = [
   ...LAYER_OPTION_KEYS, 'units', 'returnSequences', 'returnState', 'goBackwards', 'stateful',
-  'kernelInitializer', 'recurrentInitializer', 'biasInitializer', 'seed',
+  'kernelInitializer', 'recurrentInitializer', 'biasInitializer', 'seed', ...weightRuleKeys(['kernel', 'recurrent', 'bias']),
 ];
 
 /** Keras 2's get_config() keys of the CuDNN layers (besides the input shape). */
 const CUDNN_CONFIG_KEYS = [
   'name', 'trainable', 'dtype', 'return_sequences', 'return_state', 'go_backwards', 'stateful', 'units',
   'kernel_initializer', 'recurrent_initializer', 'bias_initializer',
+  'kernel_regularizer', 'recurrent_regularizer', 'bias_regularizer', 'kernel_constraint', 'recurrent_constraint', 'bias_constraint',
 ];
 
 /**

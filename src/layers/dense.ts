@@ -16,11 +16,13 @@ import { booleanOption, checkKnownKeys, nextRandomSeed, positionalOptions } from
 import { checkWeightList } from './weights.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 import { checkBuildShape } from './validate.js';
+import { WeightRules, weightRuleKeys, type WeightRuleFields, type WeightRule, type WeightRuleOptions } from './weight-rules.js';
 
 /** Any Keras activation; the kernels' own (ActivationName and softmax) run fused into the GEMM, the others after it. */
 export type DenseActivationName = KerasActivationName;
 
-export interface DenseOptions extends LayerOptions {
+/** Keras' kernel_regularizer, bias_regularizer, kernel_constraint and bias_constraint. */
+export interface DenseOptions extends LayerOptions, WeightRuleOptions<'kernel' | 'bias'> {
   units: number;
   /** Default linear (Keras' None). */
   activation?: DenseActivationName | null;
@@ -31,7 +33,7 @@ export interface DenseOptions extends LayerOptions {
   kerasVersion?: KerasVersion;
 }
 
-const DENSE_OPTION_KEYS = [...LAYER_OPTION_KEYS, 'units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'seed', 'kerasVersion'];
+const DENSE_OPTION_KEYS = [...LAYER_OPTION_KEYS, 'units', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'seed', 'kerasVersion', ...weightRuleKeys(['kernel', 'bias'])];
 
 /** `(units, activation, options?)` as `(units, { ...options, activation })`. */
 function activationSecond(args: readonly unknown[]): readonly unknown[] {
@@ -41,6 +43,9 @@ function activationSecond(args: readonly unknown[]): readonly unknown[] {
   if (options && 'activation' in options) throw new ConfigError("Dense: 'activation' is given twice, as the second argument and in the options");
   return [units, { ...(options as object | undefined), activation }];
 }
+
+/** Keras' layer.kernel_regularizer, ...: each weight's regularizer (its penalty joins the training loss) and constraint (applied after every optimizer update), null for none. */
+export interface Dense extends WeightRuleFields<'kernel' | 'bias'> {}
 
 export class Dense extends Layer {
   /** Keras' layer.output: the symbolic output of the layer's first call (see Layer.output); always one tensor. */
@@ -55,6 +60,7 @@ export class Dense extends Layer {
   readonly biasInitializer: Initializer;
   readonly seed: number | undefined;
   readonly kerasVersion: KerasVersion;
+  private readonly rules: WeightRules<'kernel' | 'bias'>;
   private weights: Float32Array[] | null = null;
   private readonly packed = new OwnedBlock<PackedDenseWeights>(releaseDenseWeights);
   private inputDim: number | null = null;
@@ -81,6 +87,13 @@ export class Dense extends Layer {
     this.biasInitializer = getInitializer(options.biasInitializer ?? 'zeros', `${this.name}: option 'biasInitializer'`);
     this.seed = options.seed;
     this.kerasVersion = options.kerasVersion ?? 3;
+    this.rules = new WeightRules(options, ['kernel', 'bias'], this.name);
+    Object.assign(this, this.rules.fields());
+  }
+
+  /** @internal */
+  override weightRules(): readonly WeightRule[] {
+    return this.inputDim === null ? [] : this.rules.rules(['kernel', 'bias'], this.weightShapes(this.inputDim));
   }
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
@@ -159,6 +172,7 @@ export class Dense extends Layer {
       name: this.name, trainable: this.trainable, dtype: 'float32', units: this.units, activation: this.activation, use_bias: this.useBias,
       kernel_initializer: { class_name: this.kernelInitializer.className, config: this.kernelInitializer.getConfig() },
       bias_initializer: { class_name: this.biasInitializer.className, config: this.biasInitializer.getConfig() },
+      ...this.rules.config(),
     };
     if (this.batchInputShape) config.batch_input_shape = [...this.batchInputShape];
     return config;

@@ -8,8 +8,10 @@ import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type
 import { booleanOption, checkKnownKeys, nextRandomSeed, twoPositionalOptions } from './options.js';
 import { checkWeightList } from './weights.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
+import { WeightRules, weightRuleKeys, type WeightRuleFields, type WeightRule, type WeightRuleOptions } from './weight-rules.js';
 
-export interface EmbeddingOptions extends Omit<LayerOptions, 'inputDim'> {
+/** Keras' embeddings_regularizer and embeddings_constraint act on the whole (inputDim, outputDim) table. */
+export interface EmbeddingOptions extends Omit<LayerOptions, 'inputDim'>, WeightRuleOptions<'embeddings'> {
   /** Vocabulary size: ids run from 0 to inputDim - 1. */
   inputDim: number;
   outputDim: number;
@@ -22,7 +24,10 @@ export interface EmbeddingOptions extends Omit<LayerOptions, 'inputDim'> {
 /** The largest integer a float32 holds exactly with all smaller ones: 2^24. */
 const MAX_EXACT_ID = 2 ** 24 - 1;
 
-const EMBEDDING_OPTION_KEYS = [...LAYER_OPTION_KEYS, 'outputDim', 'maskZero', 'embeddingsInitializer', 'seed'];
+const EMBEDDING_OPTION_KEYS = [...LAYER_OPTION_KEYS, 'outputDim', 'maskZero', 'embeddingsInitializer', 'seed', ...weightRuleKeys(['embeddings'])];
+
+/** Keras' layer.kernel_regularizer, ...: each weight's regularizer (its penalty joins the training loss) and constraint (applied after every optimizer update), null for none. */
+export interface Embedding extends WeightRuleFields<'embeddings'> {}
 
 export class Embedding extends Layer {
   /** Keras' layer.output: the symbolic output of the layer's first call (see Layer.output); always one tensor. */
@@ -36,6 +41,7 @@ export class Embedding extends Layer {
   readonly embeddingsInitializer: Initializer;
   readonly seed: number | undefined;
   private table: Float32Array | null = null;
+  private readonly rules: WeightRules<'embeddings'>;
 
   /** `new Embedding({ inputDim: 5000, outputDim: 64 })`, or as in Keras: `new Embedding(5000, 64, { maskZero: true })`. */
   constructor(options: EmbeddingOptions);
@@ -58,6 +64,8 @@ export class Embedding extends Layer {
     this.inputDim = inputDim;
     this.outputDim = options.outputDim;
     this.maskZero = booleanOption(options.maskZero, false, 'maskZero', this.name);
+    this.rules = new WeightRules(options, ['embeddings'], this.name);
+    Object.assign(this, this.rules.fields());
     // Keras' default 'uniform' is RandomUniform(-0.05, 0.05).
     this.embeddingsInitializer = getInitializer(options.embeddingsInitializer ?? 'uniform', `${this.name}: option 'embeddingsInitializer'`);
     this.seed = options.seed;
@@ -102,11 +110,17 @@ export class Embedding extends Layer {
     return this.inputDim * this.outputDim;
   }
 
+  /** @internal */
+  override weightRules(): readonly WeightRule[] {
+    return this.table === null ? [] : this.rules.rules(['embeddings'], [[this.inputDim, this.outputDim]]);
+  }
+
   getConfig(): Record<string, unknown> {
     return {
       name: this.name, trainable: this.trainable, dtype: 'float32', input_dim: this.inputDim, output_dim: this.outputDim,
       mask_zero: this.maskZero, batch_input_shape: this.batchInputShape ? [...this.batchInputShape] : null,
       embeddings_initializer: { class_name: this.embeddingsInitializer.className, config: this.embeddingsInitializer.getConfig() },
+      ...this.rules.config(),
     };
   }
 

@@ -7,6 +7,7 @@ import { Layer, type Shape } from './layer.js';
 import { nextRandomSeed } from './options.js';
 import { checkBuildShape } from './validate.js';
 import { checkWeightList } from './weights.js';
+import type { WeightPrefix, WeightRule, WeightRules } from './weight-rules.js';
 
 export interface WeightSpec {
   name: string;
@@ -20,10 +21,22 @@ export function initializerOption(value: InitializerSpec | undefined, fallback: 
   return getInitializer(value ?? fallback, `${layerName}: option '${key}'`);
 }
 
+type HostWeightPrefix = 'gamma' | 'beta' | 'alpha';
+const HOST_WEIGHT_PREFIXES: readonly HostWeightPrefix[] = ['gamma', 'beta', 'alpha'];
+
 export abstract class HostWeightLayer extends Layer {
   private specs: WeightSpec[] | null = null;
   /** @internal The current values, in the order of the specs; null until built or set. */
   protected values: Float32Array[] | null = null;
+  /** @internal The regularizers and constraints of gamma and beta (the normalization layers') or alpha (PReLU's); null for none. */
+  protected rules: Pick<WeightRules<WeightPrefix>, 'rules' | 'config'> | null = null;
+
+  /** @internal */
+  override weightRules(): readonly WeightRule[] {
+    const { rules, specs } = this;
+    if (!rules || !specs) return [];
+    return rules.rules(specs.map((s) => (HOST_WEIGHT_PREFIXES.includes(s.name as HostWeightPrefix) ? s.name as HostWeightPrefix : null)), specs.map((s) => s.shape));
+  }
 
   /** The weights for inputs of these shapes; throws ShapeError when the shapes cannot take weights. */
   protected abstract weightSpecs(inputShapes: Shape[]): WeightSpec[];

@@ -21,6 +21,11 @@ export interface LayerFromConfigOptions {
 /** snake_case config key -> camelCase option. Keys not listed have no effect on inference and are ignored. */
 const COMMON_KEYS: Record<string, string> = { name: 'name', batch_size: 'batchSize', trainable: 'trainable' };
 
+/** Keras' `<prefix>_regularizer` and `<prefix>_constraint` keys of the weights `prefixes`. */
+function ruleKeys(...prefixes: string[]): Record<string, string> {
+  return Object.fromEntries(prefixes.flatMap((p) => [[`${p}_regularizer`, `${p}Regularizer`], [`${p}_constraint`, `${p}Constraint`]]));
+}
+
 const RECURRENT_KEYS: Record<string, string> = {
   ...COMMON_KEYS,
   units: 'units',
@@ -43,6 +48,7 @@ const RECURRENT_KEYS: Record<string, string> = {
   seed: 'seed',
   input_dim: 'inputDim',
   input_length: 'inputLength',
+  ...ruleKeys('kernel', 'recurrent', 'bias'),
 };
 
 /** Keras 2's CuDNNLSTM / CuDNNGRU: no activation, bias or dropout keys (cuDNN fixes them). */
@@ -59,11 +65,13 @@ const CUDNN_KEYS: Record<string, string> = {
   seed: 'seed',
   input_dim: 'inputDim',
   input_length: 'inputLength',
+  ...ruleKeys('kernel', 'recurrent', 'bias'),
 };
 const CONV_KEYS: Record<string, string> = {
   ...COMMON_KEYS, filters: 'filters', kernel_size: 'kernelSize', strides: 'strides', padding: 'padding', data_format: 'dataFormat',
   dilation_rate: 'dilationRate', groups: 'groups', activation: 'activation', use_bias: 'useBias',
   kernel_initializer: 'kernelInitializer', bias_initializer: 'biasInitializer', input_dim: 'inputDim', input_length: 'inputLength',
+  ...ruleKeys('kernel', 'bias'),
 };
 const CONV_LSTM_KEYS: Record<string, string> = {
   ...COMMON_KEYS, filters: 'filters', kernel_size: 'kernelSize', strides: 'strides', padding: 'padding', data_format: 'dataFormat',
@@ -71,6 +79,7 @@ const CONV_LSTM_KEYS: Record<string, string> = {
   kernel_initializer: 'kernelInitializer', recurrent_initializer: 'recurrentInitializer', bias_initializer: 'biasInitializer',
   unit_forget_bias: 'unitForgetBias', return_sequences: 'returnSequences', return_state: 'returnState', go_backwards: 'goBackwards',
   stateful: 'stateful', dropout: 'dropout', recurrent_dropout: 'recurrentDropout', seed: 'seed',
+  ...ruleKeys('kernel', 'recurrent', 'bias'),
 };
 const POOLING_KEYS: Record<string, string> = { ...COMMON_KEYS, pool_size: 'poolSize', strides: 'strides', padding: 'padding', data_format: 'dataFormat' };
 const GLOBAL_POOLING_KEYS: Record<string, string> = { ...COMMON_KEYS, data_format: 'dataFormat', keepdims: 'keepdims' };
@@ -92,10 +101,12 @@ export const OPTION_KEYS: Record<string, Record<string, string>> = {
   Dense: {
     ...COMMON_KEYS, units: 'units', activation: 'activation', use_bias: 'useBias',
     kernel_initializer: 'kernelInitializer', bias_initializer: 'biasInitializer', input_dim: 'inputDim',
+    ...ruleKeys('kernel', 'bias'),
   },
   Embedding: {
     ...COMMON_KEYS, input_dim: 'inputDim', output_dim: 'outputDim', mask_zero: 'maskZero',
     embeddings_initializer: 'embeddingsInitializer', input_length: 'inputLength',
+    ...ruleKeys('embeddings'),
   },
   Dropout: { ...COMMON_KEYS, rate: 'rate', noise_shape: 'noiseShape' },
   Masking: { ...COMMON_KEYS, mask_value: 'maskValue' },
@@ -129,6 +140,7 @@ export const OPTION_KEYS: Record<string, Record<string, string>> = {
   LayerNormalization: {
     ...COMMON_KEYS, axis: 'axis', epsilon: 'epsilon', center: 'center', scale: 'scale', rms_scaling: 'rmsScaling',
     beta_initializer: 'betaInitializer', gamma_initializer: 'gammaInitializer',
+    ...ruleKeys('beta', 'gamma'),
   },
   SpatialDropout1D: { ...COMMON_KEYS, rate: 'rate', seed: 'seed' },
   SpatialDropout2D: { ...COMMON_KEYS, rate: 'rate', seed: 'seed', data_format: 'dataFormat' },
@@ -143,7 +155,7 @@ export const OPTION_KEYS: Record<string, Record<string, string>> = {
   LeakyReLU: { ...COMMON_KEYS, negative_slope: 'negativeSlope', alpha: 'alpha' },
   ELU: { ...COMMON_KEYS, alpha: 'alpha' },
   Softmax: { ...COMMON_KEYS, axis: 'axis' },
-  PReLU: { ...COMMON_KEYS, alpha_initializer: 'alphaInitializer', shared_axes: 'sharedAxes' },
+  PReLU: { ...COMMON_KEYS, alpha_initializer: 'alphaInitializer', shared_axes: 'sharedAxes', ...ruleKeys('alpha') },
   ZeroPadding1D: { ...COMMON_KEYS, padding: 'padding', data_format: 'dataFormat' },
   Cropping1D: { ...COMMON_KEYS, cropping: 'cropping' },
   UpSampling1D: { ...COMMON_KEYS, size: 'size' },
@@ -151,6 +163,7 @@ export const OPTION_KEYS: Record<string, Record<string, string>> = {
     ...COMMON_KEYS, axis: 'axis', epsilon: 'epsilon', momentum: 'momentum', center: 'center', scale: 'scale',
     beta_initializer: 'betaInitializer', gamma_initializer: 'gammaInitializer',
     moving_mean_initializer: 'movingMeanInitializer', moving_variance_initializer: 'movingVarianceInitializer',
+    ...ruleKeys('beta', 'gamma'),
   },
 };
 

@@ -5,6 +5,7 @@ import type { Initializer, InitializerSpec } from '../initializers/index.js';
 import type { SymbolicTensor } from '../symbolic.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { axisOption, parameterIndex } from './batch-normalization.js';
+import { WeightRules, weightRuleKeys, type WeightPrefix, type WeightRuleFields, type WeightRuleOptions } from './weight-rules.js';
 import { HostWeightLayer, initializerOption, type WeightSpec } from './host-weights.js';
 import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { booleanOption, checkKnownKeys, isAxisValue, leadingValueOptions } from './options.js';
@@ -12,7 +13,8 @@ import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from '.
 import { resolveAxis } from './tensor-ops.js';
 import { applyOne } from './unary.js';
 
-export interface LayerNormalizationOptions extends LayerOptions {
+/** Keras' gamma_ and beta_regularizer / _constraint. */
+export interface LayerNormalizationOptions extends LayerOptions, WeightRuleOptions<'gamma' | 'beta'> {
   /** The normalised axis or axes (default -1). */
   axis?: number | readonly number[];
   /** Default 0.001. */
@@ -26,6 +28,9 @@ export interface LayerNormalizationOptions extends LayerOptions {
   betaInitializer?: InitializerSpec;
   gammaInitializer?: InitializerSpec;
 }
+
+/** Keras' layer.gamma_regularizer, ...: gamma's and beta's regularizer and constraint, null for none. */
+export interface LayerNormalization extends WeightRuleFields<'gamma' | 'beta'> {}
 
 export class LayerNormalization extends HostWeightLayer {
   /** Keras' layer.output: the symbolic output of the layer's first call (see Layer.output); always one tensor. */
@@ -47,7 +52,7 @@ export class LayerNormalization extends HostWeightLayer {
   constructor(...args: [LayerNormalizationOptions?] | [LayerNormalizationOptions['axis'], Omit<LayerNormalizationOptions, 'axis'>?]) {
     const options = (args.every((a) => a === undefined) ? {} : leadingValueOptions(args[0], args[1], 'axis', 'LayerNormalization', isAxisValue)) as LayerNormalizationOptions;
     super(options, 'layer_normalization');
-    checkKnownKeys(options, [...LAYER_OPTION_KEYS, 'axis', 'epsilon', 'center', 'scale', 'rmsScaling', 'betaInitializer', 'gammaInitializer'], this.name, 'LayerNormalization.fromConfig');
+    checkKnownKeys(options, [...LAYER_OPTION_KEYS, 'axis', 'epsilon', 'center', 'scale', 'rmsScaling', 'betaInitializer', 'gammaInitializer', ...weightRuleKeys(['beta', 'gamma'])], this.name, 'LayerNormalization.fromConfig');
     this.axis = axisOption(options.axis, -1, this.name);
     const epsilon = options.epsilon ?? 1e-3;
     if (typeof epsilon !== 'number' || !Number.isFinite(epsilon) || epsilon < 0) {
@@ -59,6 +64,9 @@ export class LayerNormalization extends HostWeightLayer {
     this.rmsScaling = booleanOption(options.rmsScaling, false, 'rmsScaling', this.name);
     this.gammaInitializer = initializerOption(options.gammaInitializer, 'ones', 'gammaInitializer', this.name);
     this.betaInitializer = initializerOption(options.betaInitializer, 'zeros', 'betaInitializer', this.name);
+    const rules = new WeightRules(options, ['beta', 'gamma'], this.name);
+    this.rules = rules;
+    Object.assign(this, rules.fields());
   }
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */
@@ -129,6 +137,7 @@ export class LayerNormalization extends HostWeightLayer {
       epsilon: this.epsilon, center: this.center, scale: this.scale, rms_scaling: this.rmsScaling,
       beta_initializer: { class_name: this.betaInitializer.className, config: this.betaInitializer.getConfig() },
       gamma_initializer: { class_name: this.gammaInitializer.className, config: this.gammaInitializer.getConfig() },
+      ...(this.rules as WeightRules<WeightPrefix>).config(),
     };
   }
 

@@ -4,6 +4,7 @@ import { ConfigError, DisposedError, ShapeError, formatShape } from '../errors.j
 import { checkOptionsObject } from '../option-keys.js';
 import { LayerNode, SymbolicTensor, type CallArgs, type NestedGraph } from '../symbolic.js';
 import type { Tensor, TensorLike } from '../tensor.js';
+import type { WeightRule } from './weight-rules.js';
 
 import type { Shape } from '../symbolic.js';
 
@@ -142,6 +143,14 @@ export abstract class Layer {
   weightsForUpdate(): WeightUpdate {
     const tensors = this.getWeights();
     return { arrays: tensors.map((t) => t.data), commit: () => this.setWeights(tensors) };
+  }
+
+  /**
+   * @internal Each weight's regularizer and constraint with its shape, in getWeights() order (Keras
+   * keeps them on the variable); empty for a layer that takes none, or is not built.
+   */
+  weightRules(): readonly WeightRule[] {
+    return [];
   }
 
   private trainableSetting = true;

@@ -12,13 +12,18 @@ import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape 
 import { checkKnownKeys, checkOptionsObject } from './options.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 import { applyOne } from './unary.js';
+import { WeightRules, weightRuleKeys, type WeightPrefix, type WeightRuleFields, type WeightRuleOptions } from './weight-rules.js';
 
-export interface PReLUOptions extends LayerOptions {
+/** Keras' alpha_regularizer and alpha_constraint. */
+export interface PReLUOptions extends LayerOptions, WeightRuleOptions<'alpha'> {
   /** Initializer of alpha. Default 'zeros'. */
   alphaInitializer?: InitializerSpec;
   /** Axes (1-based, the batch axis is 0) along which one alpha is shared, e.g. [1] for every time step. Default none. */
   sharedAxes?: number | readonly number[] | null;
 }
+
+/** Keras' layer.alpha_regularizer and alpha_constraint, null for none. */
+export interface PReLU extends WeightRuleFields<'alpha'> {}
 
 export class PReLU extends HostWeightLayer {
   /** Keras' layer.output: the symbolic output of the layer's first call (see Layer.output); always one tensor. */
@@ -35,8 +40,11 @@ export class PReLU extends HostWeightLayer {
   constructor(first?: PReLUOptions | string, rest?: Omit<PReLUOptions, 'alphaInitializer'>) {
     const options = readArguments(first, rest);
     super(options, 'p_re_lu');
-    checkKnownKeys(options, [...LAYER_OPTION_KEYS, 'alphaInitializer', 'sharedAxes'], this.name, 'PReLU.fromConfig');
+    checkKnownKeys(options, [...LAYER_OPTION_KEYS, 'alphaInitializer', 'sharedAxes', ...weightRuleKeys(['alpha'])], this.name, 'PReLU.fromConfig');
     this.alphaInitializer = initializerOption(options.alphaInitializer, 'zeros', 'alphaInitializer', this.name);
+    const rules = new WeightRules(options, ['alpha'], this.name);
+    this.rules = rules;
+    Object.assign(this, rules.fields());
     const shared = options.sharedAxes;
     if (shared === undefined || shared === null) this.sharedAxes = null;
     else {
@@ -97,7 +105,7 @@ export class PReLU extends HostWeightLayer {
     return {
       name: this.name, trainable: this.trainable, dtype: 'float32',
       alpha_initializer: { class_name: this.alphaInitializer.className, config: this.alphaInitializer.getConfig() },
-      alpha_regularizer: null, alpha_constraint: null, shared_axes: this.sharedAxes === null ? null : [...this.sharedAxes],
+      ...(this.rules as WeightRules<WeightPrefix>).config(), shared_axes: this.sharedAxes === null ? null : [...this.sharedAxes],
     };
   }
 

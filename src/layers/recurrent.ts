@@ -22,8 +22,10 @@ import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type
 import { checkBuildShape, checkCallOptions, checkInitialState, checkMask, checkSequenceInput, checkSymbolicCallOptions } from './validate.js';
 import { checkWeightList } from './weights.js';
 import { booleanOption, checkKnownKeys, nextRandomSeed, positionalOptions, rateOption } from './options.js';
+import { WeightRules, weightRuleKeys, type WeightRuleFields, type WeightRule, type WeightRuleOptions } from './weight-rules.js';
 
-export interface RecurrentLayerOptions extends LayerOptions {
+/** Keras' kernel_, recurrent_ and bias_regularizer / _constraint: the kernel (D, gates H), the recurrent kernel (H, gates H), the bias. */
+export interface RecurrentLayerOptions extends LayerOptions, WeightRuleOptions<'kernel' | 'recurrent' | 'bias'> {
   /** Positive number of units, H. */
   units: number;
   /** Output/candidate activation; default 'tanh'; null means linear. */
@@ -115,7 +117,7 @@ export type RecurrentOutput<T, ReturnState extends boolean, StateNames extends r
 const RECURRENT_OPTION_KEYS: readonly string[] = [
   ...LAYER_OPTION_KEYS, 'units', 'activation', 'useBias', 'returnSequences', 'returnState', 'goBackwards',
   'zeroOutputForMask', 'stateful', 'unroll', 'kernelInitializer', 'recurrentInitializer', 'biasInitializer',
-  'seed', 'kerasVersion', 'dropout', 'recurrentDropout',
+  'seed', 'kerasVersion', 'dropout', 'recurrentDropout', ...weightRuleKeys(['kernel', 'recurrent', 'bias']),
 ];
 
 /** `ReturnState` is the returnState option as the constructor call gave it, for typing `apply`. */
@@ -127,6 +129,9 @@ export interface RecurrentDefaults {
   readonly recurrentInitializer: string;
   readonly biasInitializer: string;
 }
+
+/** Keras' layer.kernel_regularizer, ...: each weight's regularizer (its penalty joins the training loss) and constraint (applied after every optimizer update), null for none. */
+export interface RecurrentLayer<ReturnState extends boolean = boolean> extends WeightRuleFields<'kernel' | 'recurrent' | 'bias'> {}
 
 export abstract class RecurrentLayer<ReturnState extends boolean = boolean> extends Layer {
   readonly units: number;
@@ -144,6 +149,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
   readonly biasInitializer: Initializer;
   private readonly dropout: number;
   private readonly recurrentDropout: number;
+  private readonly rules: WeightRules<'kernel' | 'recurrent' | 'bias'>;
 
   /**
    * The weights in getWeights() order, except a recurrent kernel that came packed from the
@@ -194,6 +200,13 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
     this.biasInitializer = getInitializer(options.biasInitializer ?? defaults.biasInitializer, `${this.name}: option 'biasInitializer'`);
     this.dropout = rateOption(options.dropout, 'dropout', this.name);
     this.recurrentDropout = rateOption(options.recurrentDropout, 'recurrentDropout', this.name);
+    this.rules = new WeightRules(options, ['kernel', 'recurrent', 'bias'], this.name);
+    Object.assign(this, this.rules.fields());
+  }
+
+  /** @internal */
+  override weightRules(): readonly WeightRule[] {
+    return this.inputDim === null ? [] : this.rules.rules(['kernel', 'recurrent', 'bias'], this.weightShapes(this.inputDim));
   }
 
   // ---- what a cell says about itself ----
@@ -340,6 +353,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
       kernel_initializer: serializeInitializer(this.kernelInitializer),
       recurrent_initializer: serializeInitializer(this.recurrentInitializer),
       bias_initializer: serializeInitializer(this.biasInitializer),
+      ...this.rules.config(),
       dropout: this.dropout,
       recurrent_dropout: this.recurrentDropout,
       seed: this.seed ?? null,

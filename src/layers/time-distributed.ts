@@ -1,4 +1,5 @@
 // Keras TimeDistributed: the inner layer on every time step, by folding time into the batch.
+import { alignedWeightRules, type WeightRule } from './weight-rules.js';
 import { ConfigError, ShapeError, formatShape } from '../errors.js';
 import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
@@ -68,6 +69,13 @@ export class TimeDistributed extends Layer {
   setWeights(weights: readonly TensorLike[]): void {
     this.checkNotDisposed('set weights');
     this.layer.setWeights(weights);
+  }
+
+  /** @internal The wrapped layer's rules (a model's: each of its layers', in getWeights() order). */
+  override weightRules(): readonly WeightRule[] {
+    const leaves = this.layer.leafLayers();
+    if (leaves.every((leaf) => leaf.weightRules().length === 0)) return [];
+    return leaves.flatMap((leaf) => alignedWeightRules(leaf));
   }
 
   /** @internal The wrapped layer's (a model's: each of its layers', in getWeights() order), so each keeps what its optimizer step must not touch. */

@@ -10,6 +10,7 @@ import { History, callbackList, progressLine, trainBatchBegin, trainBatchEnd, ty
 import { checkTrainable } from './layer-steps.js';
 import { ActivityRegularization } from '../layers/noise.js';
 import { activityPenalty } from './noise-steps.js';
+import { applyConstraints, trainedLeafRules, weightPenalty } from './weight-penalties.js';
 import { permutation, seededGenerator, type RandomSource } from './random-source.js';
 import { checkClassIndices, computeLoss } from './losses.js';
 import { MeanTracker, RunningMetric } from './metrics.js';
@@ -301,14 +302,18 @@ export class Trainer {
   private gradientsOn(batch: Batch): { loss: number; perOutput: number[]; gradients: Float32Array[]; yPred: Tensor[]; masks: (Float32Array | undefined)[] } {
     const graph = this.model.trainingGraph(batch.x);
     graph.checkInputs(batch.x, this.model.name);
-    const pass = runTrainingPass(graph, this.model.leafLayers(), batch.x, this.random);
+    const leaves = this.model.leafLayers();
+    const rules = trainedLeafRules(leaves, this.frozen);
+    const pass = runTrainingPass(graph, leaves, batch.x, this.random);
     try {
       const yPred = pass.outputs;
       const masks = pass.masks.map(outputMask);
       const outputLosses = this.lossesOn(batch, yPred, masks);
       const gradients = pass.backward(outputLosses.gradients);
-      // Keras' compute_loss adds the layers' losses to the total; each output's logged loss leaves them out.
-      const loss = pass.addedLoss === 0 ? outputLosses.loss : Math.fround(outputLosses.loss + pass.addedLoss);
+      // Keras' compute_loss adds the layers' losses (activity, then weight regularizers) to the
+      // total, and differentiates it all; each output's logged loss leaves them out.
+      let loss = pass.addedLoss === 0 ? outputLosses.loss : Math.fround(outputLosses.loss + pass.addedLoss);
+      if (rules) loss = Math.fround(loss + weightPenalty(rules, gradients));
       return { loss, perOutput: outputLosses.perOutput, gradients, yPred, masks };
     } finally {
       pass.release();
@@ -330,7 +335,11 @@ export class Trainer {
       if (!this.frozen.has(layer)) {
         arrays.push(...update.arrays);
         trained.push(...gradients.slice(offset, offset + count));
-        commits.push(() => update.commit());
+        // Keras assigns constraint(variable) after the update, before anything reads the weights.
+        commits.push(() => {
+          applyConstraints(layer, update.arrays);
+          update.commit();
+        });
       }
       offset += count;
     }
@@ -475,7 +484,10 @@ export class Trainer {
     const yPred = results.map((r) => r.tensor);
     const masks = results.map((r) => outputMask(r.mask));
     const outputLosses = this.lossesOn(batch, yPred, masks);
-    const loss = added === 0 ? outputLosses.loss : Math.fround(outputLosses.loss + added);
+    let loss = added === 0 ? outputLosses.loss : Math.fround(outputLosses.loss + added);
+    // test_step's compute_loss adds the weight regularizers' penalties too.
+    const rules = trainedLeafRules(this.model.leafLayers(), this.frozen, false);
+    if (rules) loss = Math.fround(loss + weightPenalty(rules, null));
     const { perOutput } = outputLosses;
     this.track(trackers, batch.y[0].shape[0], loss, perOutput, batch, yPred, masks);
   }

@@ -93,8 +93,11 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * 139 KiB since streams through windows on the time axis (Conv1D 'valid' / strided 'causal',
  * Max/AveragePooling1D with strides: their gates, clocks and two stream ops), on top of main at
  * 9e6a09c: 138.8 KiB measured (142161 B).
+ * 144 KiB since the weight regularizers and constraints (L1, L2, L1L2, OrthogonalRegularizer, MaxNorm,
+ * NonNeg, UnitNorm, MinMaxNorm, their options, configs and training hooks on every weighted layer:
+ * about 4.5 KB), on top of main at ff3f382: 143.2 KiB measured (146674 B); the LSTM-only app 51.3 to 54.4 KiB.
  */
-const GZIP_BUDGET = 139 * 1024;
+const GZIP_BUDGET = 144 * 1024;
 
 interface AppReport {
   variant: string;
