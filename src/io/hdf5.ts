@@ -242,6 +242,32 @@ export class Hdf5Reader {
     return { shape, data };
   }
 
+  /** The shape of the dataset at `path`. */
+  datasetShape(path: string): number[] {
+    const node = this.node(path);
+    if (!(node instanceof Dataset)) throw this.error(path, node ? 'is a group, expected a dataset' : 'is missing');
+    const shape = this.guard(path, undefined, () => node.shape);
+    if (!Array.isArray(shape) || shape.length > MAX_RANK || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw this.error(path, `has an invalid shape ${JSON.stringify(shape)}`);
+    return shape as number[];
+  }
+
+  /** Whether the dataset at `path` holds integers ('<i8', Keras' iteration counter). */
+  isIntegerDataset(path: string): boolean {
+    const node = this.node(path);
+    return node instanceof Dataset && /^[<>=|!]?[iu][1248]$/.test(String(this.guard(path, undefined, () => node.dtype)));
+  }
+
+  /** The one value of a scalar integer dataset. */
+  readInteger(path: string): number {
+    const node = this.node(path);
+    if (!(node instanceof Dataset) || this.datasetShape(path).reduce((a, b) => a * b, 1) !== 1) throw this.error(path, 'must be a scalar integer dataset');
+    const values = this.guard(path, undefined, () => node.value);
+    const value: unknown = Array.isArray(values) ? values[0] : undefined;
+    const number = typeof value === 'bigint' ? Number(value) : value;
+    if (typeof number !== 'number' || !Number.isSafeInteger(number)) throw this.error(path, `holds ${String(value)}, expected an integer`);
+    return number;
+  }
+
   /** Runs a jsfive call, turning whatever it throws into a ModelFileError naming the path. */
   private guard<T>(path: string, layer: string | undefined, read: () => T): T {
     try {

@@ -1,10 +1,11 @@
 // The Keras 3 `.keras` archive: config.json (the model config),
 // metadata.json (keras_version) and model.weights.h5 (saving-library layout).
-// Optimizer state in the weights file and any assets are ignored.
+// Assets are ignored; the optimizer state is read by optimizer-state.ts.
 import type { ModelBase } from '../models/model.js';
 import { ModelFileError, describeThrown } from './errors.js';
 import { Hdf5Reader } from './hdf5.js';
 import { savingLibWeights } from './saving-lib.js';
+import { savingLibOptimizer, type SavedOptimizer } from './optimizer-state.js';
 import type { ReadLimits } from './read-limits.js';
 import { parseJsonText } from './source.js';
 import type { WeightSource } from './weights.js';
@@ -18,6 +19,7 @@ export interface KerasArchiveContents {
   /** False when model.weights.h5 holds no tensor at all (a model saved before it was built). */
   holdsWeights: boolean;
   weights(model: ModelBase, order: readonly string[]): WeightSource;
+  optimizer(): SavedOptimizer | null;
 }
 
 const CONFIG = 'config.json';
@@ -49,6 +51,7 @@ export function readKerasArchive(bytes: Uint8Array, file: string, limits: ReadLi
   return {
     config, kerasVersion, weightBytes: weightBytes.length, holdsWeights: reader.isGroup(root) && reader.holdsDatasets(root),
     weights: (model, order) => savingLibWeights(reader, file, model, order),
+    optimizer: () => savingLibOptimizer(reader),
   };
 }
 

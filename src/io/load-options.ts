@@ -69,7 +69,8 @@ export interface LoadModelOptions {
   /**
    * Keras' load_model(compile=True): a model saved compiled (a .keras compile_config, an .h5
    * training_config) comes back compiled with the same optimizer settings, loss and metrics
-   * (not the optimizer's state, which is not read). Default true; false leaves it uncompiled.
+   * and, when the file holds it in Keras 3's layout, the optimizer's state (iterations, slots), so fit
+   * resumes where the saved model stopped. Default true; false leaves it uncompiled.
    */
   compile?: boolean;
 }

@@ -22,6 +22,7 @@ import { ReadLimits } from './read-limits.js';
 import { isTfjsModelJson, readTfjsModel } from './tfjs.js';
 import { assignWeights, orderedWeightSource, type WeightSource } from './weights.js';
 import { compileAsSaved, savedCompileOptions } from './saved-compile.js';
+import { legacyOptimizer, restoreSavedOptimizer, type SavedOptimizer } from './optimizer-state.js';
 import type { CompileOptions } from '../training/trainer.js';
 
 /** What a file yields before the model is built. */
@@ -40,6 +41,8 @@ interface Contents {
   weights(model: ModelBase, order: readonly string[]): WeightSource;
   /** The compile options the file was saved with, or null when it was saved uncompiled. */
   compileOptions: CompileOptions | null;
+  /** The optimizer state the file holds (Keras' optimizer variables), or null. */
+  optimizer?: () => SavedOptimizer | null;
 }
 
 /**
@@ -69,7 +72,13 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
       const theano = contents.backend === 'theano';
       unlessUnbuilt(contents, () => assignWeights(model, keras1 || theano ? legacyWeightSource(stored, { keras1, theano }) : stored, order));
       restoreInitializers(model.layers, contents.config);
-      if (checked.compile !== false && contents.compileOptions) compileAsSaved(model, contents.compileOptions);
+      if (checked.compile !== false && contents.compileOptions) {
+        compileAsSaved(model, contents.compileOptions);
+        const saved = contents.optimizer?.() ?? null;
+        // Keras warns and goes on with a fresh optimizer when the saved state does not fit.
+        const skipped = saved && model.savedCompileProblem === null ? restoreSavedOptimizer(model, saved, contents.configLocation.file) : null;
+        if (skipped !== null) console.warn(`wasm-rnn loadModel: ${skipped}`);
+      }
       limits.check();
     } catch (error) {
       disposeLayers(model.layers);
@@ -113,6 +122,7 @@ async function readContents(input: ReadSource, options: LoadModelOptions, limits
     const legacy = readLegacyH5(reader, file);
     return {
       ...legacy, weights: () => legacy.weights, configLocation: { file, part: 'model_config' }, defaultVersion: 2, weightBytes: bytes.length,
+      optimizer: () => legacyOptimizer(reader),
       compileOptions: savedCompileOptions(legacy.trainingConfig, 'training_config'),
     };
   }

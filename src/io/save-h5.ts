@@ -6,6 +6,7 @@ import { pythonJson } from '../models/model-json.js';
 import { Hdf5Group, vlenStrings, writeHdf5 } from './hdf5-writer.js';
 import type { ModelInfo } from './save-model-info.js';
 import { legacyWeightOrder, namedWeights } from './weight-layout.js';
+import { writeLegacyOptimizer } from './optimizer-state.js';
 
 export function legacyH5Bytes(info: ModelInfo): Uint8Array {
   const { model } = info;
@@ -27,6 +28,8 @@ export function legacyH5Bytes(info: ModelInfo): Uint8Array {
     group.attr('weight_names', named.length > 0 ? vlenStrings(named.map((w) => w.name), 'ascii') : { values: new Float64Array(0), shape: [0] });
     for (const w of named) group.dataset(w.name, w.shape, w.data);
   }
+  // Keras 3 layout only: tf.keras 2 listed its optimizer variables in another order (no learning_rate, moments not interleaved).
+  if (compiled && info.kerasMajor === 3) writeLegacyOptimizer(root, info.model);
   return writeHdf5(root);
 }
 

@@ -8,6 +8,7 @@ import { configLayerNames } from './model-config.js';
 import { layerPaths } from './saving-lib.js';
 import { weightGroups } from './weight-layout.js';
 import { writeZip } from './zip-writer.js';
+import { writeSavingLibOptimizer } from './optimizer-state.js';
 
 export interface KerasArchiveOptions {
   date: Date;
@@ -22,12 +23,12 @@ export function kerasArchiveBytes(info: ModelInfo, options: KerasArchiveOptions)
   return writeZip([
     { name: 'metadata.json', bytes: encoder.encode(pythonJson(metadata)) },
     { name: 'config.json', bytes: encoder.encode(pythonJson(config)) },
-    { name: 'model.weights.h5', bytes: savingLibWeightsFile(info, configLayerNames(config)) },
+    { name: 'model.weights.h5', bytes: savingLibWeightsFile(info, configLayerNames(config), true) },
   ], options.date, options.deflate);
 }
 
-/** model.weights.h5: layers/<snake_case class>[_N]/.../vars/<i>, in the config's layer order. */
-export function savingLibWeightsFile(info: ModelInfo, order: readonly string[]): Uint8Array {
+/** model.weights.h5: layers/<snake_case class>[_N]/.../vars/<i>, in the config's layer order; a compiled model's optimizer/vars/<i> with `withOptimizer`. */
+export function savingLibWeightsFile(info: ModelInfo, order: readonly string[], withOptimizer = false): Uint8Array {
   const root = new Hdf5Group();
   root.group('layers');
   const byName = new Map(info.model.layers.map((layer) => [layer.name, layer]));
@@ -40,6 +41,8 @@ export function savingLibWeightsFile(info: ModelInfo, order: readonly string[]):
       weights.forEach((w, i) => vars.dataset(String(i), w.shape, w.data));
     }
   }
+  // Keras walks the model's attributes in sorted order: layers, optimizer, vars.
+  if (withOptimizer) writeSavingLibOptimizer(root, info.model);
   root.group('vars').attr('name', vlenStrings(info.model.name));
   return writeHdf5(root);
 }

@@ -16,6 +16,7 @@ import { isSymbolic, isSymbolicList, type NestedGraph, type SymbolicTensor } fro
 import { checkKnownKeys, checkOptionsObject, describeOptions } from '../option-keys.js';
 import type { Callback, History, Logs } from '../training/callbacks.js';
 import { Optimizer } from '../training/optimizers.js';
+import type { OptimizerWeight } from '../training/optimizer-variables.js';
 import { Trainer, verbosity, type CompileOptions, type EvaluateOptions, type KerasOptimizerConfig, type EvaluateResult, type FitOptions, type Targets, type Verbosity } from '../training/trainer.js';
 import { compileConfig, optimizerConfig } from '../training/compile-config.js';
 import { KERAS_2_VERSION, modelConfig, pythonJson } from './model-json.js';
@@ -366,6 +367,11 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
     return this.trainer ? this.trainer.logNames() : [];
   }
 
+  /** @internal The weights the compiled optimizer steps, in its order; null when not compiled. */
+  optimizerWeights(): OptimizerWeight[] | null {
+    return this.trainer ? this.trainer.optimizerWeights() : null;
+  }
+
   /** The compiled optimizer (its `iterations` counts the steps taken). */
   get optimizer(): Optimizer {
     return this.compiled('optimizer').optimizer;
@@ -456,6 +462,8 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
     if (this.disposed) return;
     super.dispose();
     for (const layer of this.layers) layer.dispose();
+    // The optimizer's slots belong to these weights; they go with them rather than at garbage collection.
+    this.trainer?.optimizer.releaseState();
   }
 
   /** @internal Throws DisposedError when the model was disposed; `action` names what was asked. */

@@ -187,6 +187,43 @@ export class Optimizer {
     this.iterations += 1;
   }
 
+  /** @internal Nadam's momentum-schedule product (Keras' `_u_product`). */
+  get scheduleProduct(): number {
+    return this.momentumProduct;
+  }
+
+  /** @internal Frees the slot buffers; the next step starts a fresh state (the model they were made for was disposed). */
+  releaseState(): void {
+    this.buffers.clear();
+  }
+
+  /** @internal Each state slot's values per weight (slots[k][i]), or null before the first step made them. */
+  slotArrays(): Float32Array[][] | null {
+    const buffers = this.buffers.current;
+    if (!buffers) return null;
+    return buffers.slots.map((base) => {
+      const values = buffers.lengths.map((n) => new Float32Array(n));
+      buffers.read(base, values);
+      return values;
+    });
+  }
+
+  /**
+   * @internal Puts a saved state in place (Keras' load_own_variables): the steps taken, the
+   * learning rate, Nadam's schedule product and every slot's values per weight, for weights of
+   * `lengths` floats; a weight whose slots[k][i] is null keeps slot k's initial value.
+   */
+  restoreState(lengths: readonly number[], state: { iterations: number; learningRate: number; scheduleProduct: number; slots: readonly (readonly (Float32Array | null)[])[] }): void {
+    const buffers = new OptimizerBuffers(defaultInstance(), lengths, this.slotValues());
+    state.slots.forEach((perWeight, k) => perWeight.forEach((values, i) => {
+      if (values) buffers.instance.heap.f32(buffers.at(buffers.slots[k], i), values.length).set(values);
+    }));
+    this.buffers.replace(this, buffers);
+    this.iterations = state.iterations;
+    this.learningRate = state.learningRate;
+    this.momentumProduct = Math.fround(state.scheduleProduct);
+  }
+
   /** Initial values of the rule's state slots (m, v, vhat, ...). */
   private slotValues(): number[] {
     switch (this.name) {

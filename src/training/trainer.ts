@@ -15,6 +15,7 @@ import { permutation, seededGenerator, type RandomSource } from './random-source
 import { checkClassIndices, computeLoss } from './losses.js';
 import { MeanTracker, RunningMetric } from './metrics.js';
 import { resolveOptimizer, type Optimizer, type OptimizerName } from './optimizers.js';
+import type { OptimizerWeight } from './optimizer-variables.js';
 import { resolveOutputTargets, type LossesArgument, type MetricsArgument, type OutputTarget } from './outputs.js';
 
 /** A Keras optimizer config as get_compile_config() writes it, e.g. { class_name: 'Adam', config: { learning_rate: 0.001 } }. */
@@ -318,6 +319,20 @@ export class Trainer {
     } finally {
       pass.release();
     }
+  }
+
+  /** The weights the optimizer steps, in its order (step's `arrays`), with their shapes and whether Keras trains them. */
+  optimizerWeights(): OptimizerWeight[] {
+    return this.model.leafLayers().filter((layer) => !this.frozen.has(layer)).flatMap((layer) => {
+      const weights = layer.getWeights();
+      let fixed = layer.countNonTrainableParams();
+      const trainable = weights.map(() => true);
+      for (let i = weights.length - 1; i >= 0 && fixed > 0; i--) {
+        trainable[i] = false;
+        fixed -= weights[i].size;
+      }
+      return weights.map((w, i) => ({ shape: w.shape, trainable: trainable[i], layer, index: i }));
+    });
   }
 
   /** One optimizer step: the batch's losses go into `trackers`, the metrics see the predictions before the update. */
