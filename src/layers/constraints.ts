@@ -3,8 +3,8 @@
 // option names one: an object, a Keras string ('max_norm', 'non_neg', 'unit_norm', ...) or a
 // config { class_name, config } as Keras 2 and 3 files store it.
 import { ConfigError, ShapeError, formatShape } from '../errors.js';
-import { describeValue, isRecord } from '../initializers/validate.js';
-import { resolveKerasObject, type KerasObjectKind } from './keras-objects.js';
+import { describeValue } from '../initializers/validate.js';
+import { checkedOptions, resolveKerasObject, type KerasObjectKind } from './keras-objects.js';
 
 const f32 = Math.fround;
 /** Keras' backend epsilon, a float32 as the constraint computes. */
@@ -165,11 +165,7 @@ export class MinMaxNorm extends Constraint {
 }
 
 function optionsOf<T extends object>(options: T, keys: readonly string[], className: string): T {
-  if (!isRecord(options)) throw new ConfigError(`constraints.${className}: expected an options object, received ${describeValue(options)}`);
-  for (const key of Object.keys(options)) {
-    if (!keys.includes(key)) throw new ConfigError(`constraints.${className}: unknown option '${key}'; expected ${keys.length ? keys.map((k) => `'${k}'`).join(', ') : 'none'}`);
-  }
-  return options;
+  return checkedOptions(options, keys, `constraints.${className}`, 'an options object');
 }
 
 /** What a layer's constraint option takes: a Constraint, a Keras name ('max_norm', 'non_neg', 'unit_norm', 'min_max_norm', 'MaxNorm', ...), a Keras config, or null for none. */
@@ -199,25 +195,12 @@ const CONFIG_OPTIONS: Readonly<Record<ConstraintClass, Readonly<Record<string, s
   MinMaxNorm: { min_value: 'minValue', max_value: 'maxValue', rate: 'rate', axis: 'axis' },
 };
 
-function build(className: ConstraintClass, config: Record<string, unknown>, where: string): Constraint {
-  const options: Record<string, unknown> = {};
-  const keys = CONFIG_OPTIONS[className];
-  for (const [key, value] of Object.entries(config)) {
-    if (key === 'name') continue;
-    const option = keys[key];
-    if (!option) throw new ConfigError(`${where}: unknown ${className} config key '${key}'; ${className} takes ${Object.keys(keys).join(', ') || 'no keys'}`);
-    if (value !== null) options[option] = value;
-  }
-  try {
-    switch (className) {
-      case 'MaxNorm': return new MaxNorm(options);
-      case 'NonNeg': return new NonNeg();
-      case 'UnitNorm': return new UnitNorm(options);
-      case 'MinMaxNorm': return new MinMaxNorm(options);
-    }
-  } catch (error) {
-    if (error instanceof ConfigError) throw new ConfigError(`${where}: ${error.message}`);
-    throw error;
+function construct(className: ConstraintClass, options: Record<string, unknown>): Constraint {
+  switch (className) {
+    case 'MaxNorm': return new MaxNorm(options);
+    case 'NonNeg': return new NonNeg();
+    case 'UnitNorm': return new UnitNorm(options);
+    case 'MinMaxNorm': return new MinMaxNorm(options);
   }
 }
 
@@ -229,7 +212,8 @@ export const CONSTRAINT_KIND: KerasObjectKind<Constraint> = {
     const className = classOfName(name);
     return className && { className, defaults: {} };
   },
-  build: (className, config, where) => build(className as ConstraintClass, config, where),
+  configKeys: (className) => CONFIG_OPTIONS[className as ConstraintClass],
+  construct: (className, options) => construct(className as ConstraintClass, options),
   names: "'max_norm', 'non_neg', 'unit_norm', 'min_max_norm'",
   classes: 'MaxNorm, NonNeg, UnitNorm or MinMaxNorm',
   example: 'constraints.maxNorm(3)',

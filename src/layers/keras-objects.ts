@@ -11,7 +11,10 @@ export interface KerasObjectKind<T> {
   isInstance(value: unknown): value is T;
   /** The class a name or class_name stands for, with the config values that name implies; null when unknown. */
   lookup(name: string): { className: string; defaults: Record<string, unknown> } | null;
-  build(className: string, config: Record<string, unknown>, where: string): T;
+  /** The Keras config keys of a class and the constructor options they become. */
+  configKeys(className: string): Readonly<Record<string, string>>;
+  /** The object of a class from constructor options (ConfigError for a bad value). */
+  construct(className: string, options: Record<string, unknown>): T;
   /** For messages: the names, the classes, and an example object. */
   readonly names: string;
   readonly classes: string;
@@ -25,16 +28,44 @@ export function resolveKerasObject<T>(spec: unknown, where: string, kind: KerasO
   if (typeof spec === 'string') {
     const found = kind.lookup(spec);
     if (!found) throw new ConfigError(`${where}: unknown ${kind.kind} ${describeValue(spec)}; expected one of ${kind.names}, a ${kind.kind} such as ${kind.example}, or a Keras config { class_name, config }`);
-    return kind.build(found.className, found.defaults, where);
+    return build(kind, found.className, found.defaults, where);
   }
   if (isRecord(spec) && typeof spec.class_name === 'string') {
     const found = kind.lookup(spec.class_name);
     if (!found) throw new ConfigError(`${where}: unknown ${kind.kind} class_name ${describeValue(spec.class_name)}; expected ${kind.classes}`);
     const config = spec.config ?? {};
     if (!isRecord(config)) throw new ConfigError(`${where}: the config of ${spec.class_name} must be an object, received ${describeValue(config)}`);
-    return kind.build(found.className, { ...found.defaults, ...config }, where);
+    return build(kind, found.className, { ...found.defaults, ...config }, where);
   }
   throw new ConfigError(`${where}: expected a ${kind.kind} such as ${kind.example}, a name (${kind.names}), a Keras config { class_name, config } or null, received ${describeValue(spec)}`);
+}
+
+/** A class's object from a Keras config: each key as its option (None as the default), its errors said of the option `where`. */
+function build<T>(kind: KerasObjectKind<T>, className: string, config: Record<string, unknown>, where: string): T {
+  const keys = kind.configKeys(className);
+  const options: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    // Keras 2 configs may carry a name; the object does not depend on it.
+    if (key === 'name') continue;
+    const option = keys[key];
+    if (option === undefined) throw new ConfigError(`${where}: unknown ${className} config key '${key}'; ${className} takes ${Object.keys(keys).join(', ') || 'no keys'}`);
+    if (value !== null) options[option] = value;
+  }
+  try {
+    return kind.construct(className, options);
+  } catch (error) {
+    if (error instanceof ConfigError) throw new ConfigError(`${where}: ${error.message}`, { cause: error });
+    throw error;
+  }
+}
+
+/** @internal A constructor's options object: ConfigError for another value or an unknown key. */
+export function checkedOptions<T extends object>(options: T, keys: readonly string[], where: string, expected: string): T {
+  if (!isRecord(options)) throw new ConfigError(`${where}: expected ${expected}, received ${describeValue(options)}`);
+  for (const key of Object.keys(options)) {
+    if (!keys.includes(key)) throw new ConfigError(`${where}: unknown option '${key}'; expected ${keys.length ? keys.map((k) => `'${k}'`).join(', ') : 'none'}`);
+  }
+  return options;
 }
 
 /** @internal Keras' serialize as a layer config holds it: { class_name, config }, or null. */

@@ -3,8 +3,8 @@
 // layer option names one: an object, a Keras string ('l2', 'l1_l2', 'L1L2', ...) or a config
 // { class_name, config } as Keras 2 and 3 files store it.
 import { ConfigError, ShapeError, formatShape } from '../errors.js';
-import { describeValue, isRecord } from '../initializers/validate.js';
-import { resolveKerasObject, type KerasObjectKind } from './keras-objects.js';
+import { describeValue } from '../initializers/validate.js';
+import { checkedOptions, resolveKerasObject, type KerasObjectKind } from './keras-objects.js';
 
 const f32 = Math.fround;
 
@@ -218,11 +218,7 @@ export class OrthogonalRegularizer extends Regularizer {
 const EPSILON = 1e-7;
 
 function optionsOf<K extends string>(options: object, keys: readonly K[], className: string): Partial<Record<K, number | string | null>> {
-  if (!isRecord(options)) throw new ConfigError(`regularizers.${className}: expected a number or an options object, received ${describeValue(options)}`);
-  for (const key of Object.keys(options)) {
-    if (!(keys as readonly string[]).includes(key)) throw new ConfigError(`regularizers.${className}: unknown option '${key}'; expected ${keys.map((k) => `'${k}'`).join(', ')}`);
-  }
-  return options as Partial<Record<K, number | string | null>>;
+  return checkedOptions(options, keys, `regularizers.${className}`, 'a number or an options object') as Partial<Record<K, number | string | null>>;
 }
 
 /** What a layer's regularizer option takes: a Regularizer, a Keras name ('l1', 'l2', 'l1_l2', 'L1L2', 'orthogonal_regularizer'), a Keras config, or null for none. */
@@ -233,7 +229,13 @@ export type RegularizerName = 'l1' | 'l2' | 'l1_l2' | 'l1l2' | 'L1' | 'L2' | 'L1
 
 type RegularizerClass = 'L1' | 'L2' | 'L1L2' | 'OrthogonalRegularizer';
 
-const CLASS_KEYS: Readonly<Record<RegularizerClass, readonly string[]>> = { L1: ['l1'], L2: ['l2'], L1L2: ['l1', 'l2'], OrthogonalRegularizer: ['factor', 'mode'] };
+/** Keras config keys of each class, and the options they become. */
+const CONFIG_OPTIONS: Readonly<Record<RegularizerClass, Readonly<Record<string, string>>>> = {
+  L1: { l1: 'l1' },
+  L2: { l2: 'l2' },
+  L1L2: { l1: 'l1', l2: 'l2' },
+  OrthogonalRegularizer: { factor: 'factor', mode: 'mode' },
+};
 
 /** Keras 3's lookup (class name or its snake_case) and tf.keras 2's l1_l2. */
 function classOfName(name: string): RegularizerClass | null {
@@ -246,24 +248,12 @@ function classOfName(name: string): RegularizerClass | null {
   }
 }
 
-function build(className: RegularizerClass, config: Record<string, unknown>, where: string): Regularizer {
-  const options: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(config)) {
-    // Keras 2 configs may carry a name; the penalty does not depend on it.
-    if (key === 'name') continue;
-    if (!CLASS_KEYS[className].includes(key)) throw new ConfigError(`${where}: unknown ${className} config key '${key}'; ${className} takes ${CLASS_KEYS[className].join(', ')}`);
-    options[key] = value;
-  }
-  try {
-    switch (className) {
-      case 'L1': return new L1(options as { l1?: number });
-      case 'L2': return new L2(options as { l2?: number });
-      case 'L1L2': return new L1L2(options as { l1?: number; l2?: number });
-      case 'OrthogonalRegularizer': return new OrthogonalRegularizer(options as { factor?: number; mode?: OrthogonalMode });
-    }
-  } catch (error) {
-    if (error instanceof ConfigError) throw new ConfigError(`${where}: ${error.message}`);
-    throw error;
+function construct(className: RegularizerClass, options: Record<string, unknown>): Regularizer {
+  switch (className) {
+    case 'L1': return new L1(options as { l1?: number });
+    case 'L2': return new L2(options as { l2?: number });
+    case 'L1L2': return new L1L2(options as { l1?: number; l2?: number });
+    case 'OrthogonalRegularizer': return new OrthogonalRegularizer(options as { factor?: number; mode?: OrthogonalMode });
   }
 }
 
@@ -276,7 +266,8 @@ export const REGULARIZER_KIND: KerasObjectKind<Regularizer> = {
     const className = classOfName(name);
     return className && { className, defaults: name === 'l1_l2' ? { l1: 0.01, l2: 0.01 } : {} };
   },
-  build: (className, config, where) => build(className as RegularizerClass, config, where),
+  configKeys: (className) => CONFIG_OPTIONS[className as RegularizerClass],
+  construct: (className, options) => construct(className as RegularizerClass, options),
   names: "'l1', 'l2', 'l1_l2', 'L1L2', 'orthogonal_regularizer'",
   classes: 'L1, L2, L1L2 or OrthogonalRegularizer',
   example: 'regularizers.l2(0.01)',
