@@ -91,7 +91,7 @@ export { LearningRateScheduler, ReduceLROnPlateau, type LearningRateSchedule, ty
 export {
   LambdaCallback, TerminateOnNaN, CSVLogger, ModelCheckpoint, type LambdaCallbackOptions, type CSVLoggerOptions, type ModelCheckpointOptions,
 } from './training/keras-callbacks.js';
-export type { CompileOptions, FitOptions, EvaluateOptions, EvaluateResult, KerasOptimizerConfig, Targets, Verbosity } from './training/trainer.js';
+export type { CompileOptions, FitOptions, EvaluateOptions, EvaluateResult, TestOnBatchOptions, TrainOnBatchOptions, KerasOptimizerConfig, Targets, Verbosity } from './training/trainer.js';
 export type { LossesArgument, MetricsArgument } from './training/outputs.js';
 export type { LossArgument, MetricArgument } from './training/outputs.js';
 // Keras' load_model / save / load_weights beside the layers: the file readers load on the first call.

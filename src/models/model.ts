@@ -14,10 +14,10 @@ import type { Stream, StreamOptions } from '../streaming/stream.js';
 import { openModelStream } from './stream-graph.js';
 import { isSymbolic, isSymbolicList, type NestedGraph, type SymbolicTensor } from '../symbolic.js';
 import { checkKnownKeys, checkOptionsObject, describeOptions } from '../option-keys.js';
-import type { Callback, History, Logs } from '../training/callbacks.js';
+import type { Callback, History } from '../training/callbacks.js';
 import { Optimizer } from '../training/optimizers.js';
 import type { OptimizerWeight } from '../training/optimizer-variables.js';
-import { Trainer, verbosity, type CompileOptions, type EvaluateOptions, type KerasOptimizerConfig, type EvaluateResult, type FitOptions, type Targets, type Verbosity } from '../training/trainer.js';
+import { Trainer, verbosity, type CompileOptions, type EvaluateOptions, type KerasOptimizerConfig, type EvaluateResult, type TestOnBatchOptions, type TrainOnBatchOptions, type FitOptions, type Targets, type Verbosity } from '../training/trainer.js';
 import { compileConfig, optimizerConfig } from '../training/compile-config.js';
 import { KERAS_2_VERSION, modelConfig, pythonJson } from './model-json.js';
 
@@ -390,13 +390,13 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
     return this.compiled('evaluate').evaluate(x, y, options);
   }
 
-  /** One optimizer step on one batch; returns { loss, <metric>... } for it. */
-  trainOnBatch(x: ModelInputs, y: Targets, options: { sampleWeight?: TensorLike } = {}): Logs {
+  /** Keras' train_on_batch: one optimizer step on x as one batch; returns { loss, <metric>... } for it, which also iterates as Keras' list. */
+  trainOnBatch(x: ModelInputs, y: Targets, options: TrainOnBatchOptions = {}): EvaluateResult {
     return this.compiled('trainOnBatch').trainOnBatch(x, y, options);
   }
 
   /** Keras' test_on_batch: the loss and compiled metrics on x as one batch, as evaluate returns them; no callbacks. */
-  testOnBatch(x: ModelInputs, y: Targets, options: { sampleWeight?: TensorLike } = {}): EvaluateResult {
+  testOnBatch(x: ModelInputs, y: Targets, options: TestOnBatchOptions = {}): EvaluateResult {
     return this.compiled('testOnBatch').testOnBatch(x, y, options);
   }
 

@@ -103,6 +103,25 @@ const COMPILE_KEYS = ['optimizer', 'loss', 'lossWeights', 'metrics', 'weightedMe
 const FIT_KEYS = ['batchSize', 'epochs', 'shuffle', 'validationSplit', 'validationData', 'sampleWeight', 'classWeight', 'initialEpoch', 'callbacks', 'verbose', 'seed'];
 const EVALUATE_KEYS = ['batchSize', 'sampleWeight', 'verbose', 'callbacks', 'returnDict'];
 const BATCH_KEYS = ['sampleWeight'];
+const TRAIN_BATCH_KEYS = ['sampleWeight', 'classWeight', 'returnDict'];
+const TEST_BATCH_KEYS = ['sampleWeight', 'returnDict'];
+
+/** Options of testOnBatch: Keras' test_on_batch(x, y, sample_weight, return_dict). */
+export interface TestOnBatchOptions {
+  sampleWeight?: TensorLike;
+  /** Keras' return_dict. The result is always the logs by name, and iterates as Keras' list either way. */
+  returnDict?: boolean;
+}
+
+/** Options of trainOnBatch: Keras' train_on_batch(x, y, sample_weight, class_weight, return_dict). */
+export interface TrainOnBatchOptions extends TestOnBatchOptions {
+  /** Keras' class_weight: a weight per class index of the one output's targets; not with sampleWeight. */
+  classWeight?: { readonly [classIndex: number]: number };
+}
+
+function checkReturnDict(value: unknown, where: string): void {
+  if (value !== undefined && typeof value !== 'boolean') throw new ConfigError(`${where}: option 'returnDict' must be a boolean, received ${JSON.stringify(value)}`);
+}
 
 /** Checks an options object of compile, fit, evaluate, trainOnBatch or computeGradients. @internal */
 export function checkTrainingOptions(options: unknown, allowed: readonly string[], where: string, example: string): void {
@@ -415,13 +434,24 @@ export class Trainer {
     return gradients.map((g, i) => new Tensor(g, shapes[i]));
   }
 
-  trainOnBatch(x: unknown, y: unknown, options: { sampleWeight?: TensorLike } = {}): Logs {
-    checkTrainingOptions(options, BATCH_KEYS, `${this.model.name}: trainOnBatch`, '{ sampleWeight }');
+  /** Keras' train_on_batch: one optimizer step on x as one batch; its loss and metrics as evaluate returns them. */
+  trainOnBatch(x: unknown, y: unknown, options: TrainOnBatchOptions = {}): EvaluateResult {
+    const where = `${this.model.name}: trainOnBatch`;
+    checkTrainingOptions(options, TRAIN_BATCH_KEYS, where, '{ sampleWeight }');
+    checkReturnDict(options.returnDict, where);
     this.checkCanTrain('trainOnBatch');
+    this.checkClassWeightUse(options, where);
     const data = this.checkData(x, y, options.sampleWeight, 'trainOnBatch');
+    if (options.classWeight !== undefined) data.sampleWeight = classSampleWeights(data.y[0], options.classWeight, where);
     const trackers = this.newTrackers();
     this.step(data, trackers);
-    return this.logs(trackers, '');
+    return kerasOrderedResult(this.logs(trackers, ''));
+  }
+
+  private checkClassWeightUse(options: { sampleWeight?: unknown; classWeight?: unknown }, where: string): void {
+    if (options.classWeight === undefined) return;
+    if (options.sampleWeight !== undefined) throw new ConfigError(`${where}: options 'classWeight' and 'sampleWeight' cannot be used together, as in Keras; fold the class weights into sampleWeight`);
+    if (this.targets.length > 1) throw new ConfigError(`${where}: option 'classWeight' works for a model with one output only (Keras' rule); this one has ${this.targets.length}`);
   }
 
   /** Keras' log order: loss, each output's loss (several outputs only), the metrics output by output, then the weighted metrics. */
@@ -459,7 +489,7 @@ export class Trainer {
     const where = `${this.model.name}: evaluate`;
     checkTrainingOptions(options, EVALUATE_KEYS, where, '{ batchSize: 32 }');
     const verbose = verbosity(options.verbose, where) ?? 0;
-    if (options.returnDict !== undefined && typeof options.returnDict !== 'boolean') throw new ConfigError(`${where}: option 'returnDict' must be a boolean, received ${JSON.stringify(options.returnDict)}`);
+    checkReturnDict(options.returnDict, where);
     const callbacks = callbackList(options.callbacks, where);
     const data = this.checkData(x, y, options.sampleWeight, 'evaluate');
     const batchSize = this.batchSizeOf(options.batchSize, 'evaluate');
@@ -508,8 +538,9 @@ export class Trainer {
   }
 
   /** Keras' test_on_batch: evaluate on one batch (the whole of x), with no callbacks. */
-  testOnBatch(x: unknown, y: unknown, options: { sampleWeight?: TensorLike } = {}): EvaluateResult {
-    checkTrainingOptions(options, BATCH_KEYS, `${this.model.name}: testOnBatch`, '{ sampleWeight }');
+  testOnBatch(x: unknown, y: unknown, options: TestOnBatchOptions = {}): EvaluateResult {
+    checkTrainingOptions(options, TEST_BATCH_KEYS, `${this.model.name}: testOnBatch`, '{ sampleWeight }');
+    checkReturnDict(options.returnDict, `${this.model.name}: testOnBatch`);
     const data = this.checkData(x, y, options.sampleWeight, 'testOnBatch');
     const trackers = this.newTrackers();
     this.testBatch(this.model.trainingGraph(data.x), { x: data.x, y: data.y, sampleWeight: data.sampleWeight }, trackers);
@@ -520,10 +551,7 @@ export class Trainer {
     const where = `${this.model.name}: fit`;
     checkTrainingOptions(options, FIT_KEYS, where, '{ batchSize: 32, epochs: 10 }');
     this.checkCanTrain('fit');
-    if (options.classWeight !== undefined) {
-      if (options.sampleWeight !== undefined) throw new ConfigError(`${where}: options 'classWeight' and 'sampleWeight' cannot be used together, as in Keras; fold the class weights into sampleWeight`);
-      if (this.targets.length > 1) throw new ConfigError(`${where}: option 'classWeight' works for a model with one output only (Keras' rule); this one has ${this.targets.length}`);
-    }
+    this.checkClassWeightUse(options, where);
     const all = this.checkData(x, y, options.sampleWeight, 'fit');
     if (options.classWeight !== undefined) all.sampleWeight = classSampleWeights(all.y[0], options.classWeight, where);
     const batchSize = this.batchSizeOf(options.batchSize, 'fit');

@@ -63,7 +63,9 @@ async function train(): Promise<number> {
   const evalDictLoss: number | undefined = dict['loss'];
   const p: Tensor = model.predict(x);
   const onBatch = await model.trainOnBatch(x, y);
-  return (first ?? 0) + (acc?.[0] ?? 0) + epochs.length + (evalLoss ?? 0) + (evalDictLoss ?? 0) + p.size + Number(onBatch);
+  const [batchLoss] = model.trainOnBatch(x, y, { classWeight: { 0: 1, 1: 2 }, returnDict: false });
+  const [testLoss] = model.testOnBatch(x, y, { returnDict: false });
+  return (first ?? 0) + (acc?.[0] ?? 0) + epochs.length + (evalLoss ?? 0) + (evalDictLoss ?? 0) + p.size + Number(onBatch.loss) + (batchLoss ?? 0) + (testLoss ?? 0);
 }
 
 // Weights: getWeights gives tensors, setWeights takes them back.
