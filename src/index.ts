@@ -86,7 +86,7 @@ export {
   optimizers, SGD, Adam, AdamW, RMSprop, Adagrad, Nadam, Adamax, Adadelta, Lion, Ftrl, type CommonOptimizerOptions, type SGDOptions, type AdamOptions,
   type AdamWOptions, type RMSpropOptions, type AdagradOptions, type NadamOptions, type AdamaxOptions, type AdadeltaOptions, type LionOptions, type FtrlOptions,
 } from './training/optimizer-classes.js';
-export { History, EarlyStopping, type Callback, type Logs, type EarlyStoppingOptions } from './training/callbacks.js';
+export { History, EarlyStopping, type Callback, type FitParams, type Logs, type EarlyStoppingOptions } from './training/callbacks.js';
 export { LearningRateScheduler, ReduceLROnPlateau, type LearningRateSchedule, type ReduceLROnPlateauOptions } from './training/schedule-callbacks.js';
 export {
   LambdaCallback, TerminateOnNaN, CSVLogger, ModelCheckpoint, type LambdaCallbackOptions, type CSVLoggerOptions, type ModelCheckpointOptions,

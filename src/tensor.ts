@@ -77,10 +77,13 @@ export class Tensor {
 
 /**
  * Builds a tensor from nested arrays, a flat number array or a typed array.
- * Without `shape`, nested arrays give their own shape and flat ones are 1-D.
+ * Without `shape`, nested arrays give their own shape and flat ones are 1-D. One entry of `shape`
+ * may be -1, as in numpy's reshape: it is what the values' count leaves for it.
  */
 export function tensor(values: TensorLike, shape?: readonly number[]): Tensor {
-  if (shape !== undefined) checkShape(shape, 'shape');
+  const inferAxis = Array.isArray(shape) ? shape.indexOf(-1) : -1;
+  if (Array.isArray(shape) && shape.lastIndexOf(-1) !== inferAxis) throw new ShapeError(`tensor: shape may hold one -1 (an axis the values' count gives), received [${shape.join(', ')}]`);
+  if (shape !== undefined) checkShape(inferAxis < 0 ? shape : shape.filter((_, axis) => axis !== inferAxis), 'shape');
   let data: Float32Array;
   let inferred: number[];
   if (values instanceof Tensor) {
@@ -102,6 +105,7 @@ export function tensor(values: TensorLike, shape?: readonly number[]): Tensor {
     throw new InputError(`tensor: values must be a number, nested number arrays or a typed array, received ${describe(values)}`);
   }
   if (shape === undefined) return new Tensor(data, inferred);
+  if (inferAxis >= 0) shape = withInferredAxis(shape, inferAxis, data.length, inferred);
   if (shapeSize(shape) !== data.length) {
     throw new ShapeError(
       `tensor: ${data.length} values (shape ${formatShape(inferred)}) do not fit shape ${formatShape(shape)} (${shapeSize(shape)} values)`,
@@ -156,6 +160,16 @@ function isWellFormed(t: Tensor): boolean {
   const { data, shape } = t as { data: unknown; shape: unknown };
   return data instanceof Float32Array && Array.isArray(shape)
     && shape.every((d) => Number.isSafeInteger(d) && d >= 0) && shapeSize(shape as number[]) === data.length;
+}
+
+/** numpy's reshape rule for a -1 entry: the other entries' product must divide the count. */
+function withInferredAxis(shape: readonly number[], axis: number, count: number, inferred: readonly number[]): number[] {
+  const known = shapeSize(shape.filter((_, i) => i !== axis));
+  if (known === 0 || count % known !== 0) {
+    const shown = `[${shape.join(', ')}]`;
+    throw new ShapeError(`tensor: ${count} values (shape ${formatShape(inferred)}) do not fit shape ${shown}: the other axes hold ${known} values each, so -1 has no whole size`);
+  }
+  return shape.map((d, i) => (i === axis ? count / known : d));
 }
 
 function checkShape(shape: readonly number[], argumentName: string): void {

@@ -88,6 +88,24 @@ describe('tensor() from flat arrays and explicit shapes', () => {
     expect(t.toArray()).toEqual([[]]);
   });
 
+  it('infers one -1 axis from the values count, as numpy reshape(-1, n) does', () => {
+    const values = [1, 2, 3, 4, 5, 6];
+    expect(tensor(values, [-1, 2]).shape).toEqual([3, 2]);
+    expect(tensor(values, [1, -1, 3]).shape).toEqual([1, 2, 3]);
+    expect(tensor(new Float32Array(24), [2, -1, 4]).shape).toEqual([2, 3, 4]);
+    expect(tensor([[1, 2], [3, 4]], [-1]).toArray()).toEqual([1, 2, 3, 4]);
+    expect(tensor([], [-1, 3]).shape).toEqual([0, 3]);
+    expect(tensor(values, [-1, 2]).toArray()).toEqual([[1, 2], [3, 4], [5, 6]]);
+  });
+
+  it('refuses a -1 axis the count does not divide, two -1 axes and other negatives with a ShapeError', () => {
+    expectError(() => tensor([1, 2, 3, 4, 5], [-1, 2]), ShapeError, [/^tensor: 5 values/, /\[-1, 2\]/, /-1 has no whole size/]);
+    expectError(() => tensor([1, 2, 3, 4], [-1, -1]), ShapeError, [/one -1/, /\[-1, -1\]/]);
+    expectError(() => tensor([1, 2, 3, 4], [-1, 0]), ShapeError, [/-1 has no whole size/]);
+    expectError(() => tensor([1, 2, 3, 4], [-2, 2]), ShapeError, [/non-negative integers/]);
+    expectError(() => new Tensor(new Float32Array(4), [-1, 2]), ShapeError, [/non-negative integers/]);
+  });
+
   it('copies the shape argument, so later changes to the caller array do not leak in', () => {
     const shape = [2, 2];
     const t = tensor([1, 2, 3, 4], shape);

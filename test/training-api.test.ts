@@ -57,6 +57,23 @@ describe('compile', () => {
 });
 
 describe('fit', () => {
+  it('gives each callback Keras params (verbose, epochs, steps) before training, kept on the History with its model', async () => {
+    const m = model();
+    m.compile({ optimizer: 'sgd', loss: 'mse' });
+    const { x, y } = data(10);
+    const seen: { params: unknown; trainBegun: boolean }[] = [];
+    let trainBegun = false;
+    const history = await m.fit(x, y, {
+      batchSize: 4, epochs: 3, verbose: 0,
+      callbacks: [{ setParams: (params) => { seen.push({ params, trainBegun }); }, onTrainBegin: () => { trainBegun = true; } }],
+    });
+    // 10 samples in batches of 4: 3 batches per epoch, the last partial.
+    expect(seen).toEqual([{ params: { verbose: 0, epochs: 3, steps: 3 }, trainBegun: false }]);
+    expect(history.params).toEqual({ verbose: 0, epochs: 3, steps: 3 });
+    expect(history.model).toBe(m);
+    await expect(m.fit(x, y, { verbose: 0, callbacks: [untyped({ set_params: () => {} })] })).rejects.toThrow(/'set_params'.*did you mean 'setParams'/);
+  });
+
   it('calls the callbacks in Keras order with running logs, and yields to the event loop between batches', async () => {
     const m = model();
     m.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['mae'] });

@@ -17,8 +17,17 @@ export interface TrainedModel {
   saveWeights(path: string): Promise<void>;
 }
 
+/** What fit passes to each callback's setParams before training, as Keras' callback.params. */
+export interface FitParams {
+  verbose: 0 | 1 | 2;
+  epochs: number;
+  /** Batches per epoch. */
+  steps: number;
+}
+
 export interface Callback {
   setModel?(model: TrainedModel): void;
+  setParams?(params: FitParams): void;
   onTrainBegin?(logs: Logs): void | Promise<void>;
   onTrainEnd?(logs: Logs): void | Promise<void>;
   onEpochBegin?(epoch: number, logs: Logs): void | Promise<void>;
@@ -38,7 +47,7 @@ export interface Callback {
 
 /** Keras' callback hooks, camelCase; predict's hooks are Keras' too, though predict takes no callbacks. */
 const HOOKS = [
-  'setModel', 'onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onTrainBatchBegin', 'onTrainBatchEnd', 'onBatchBegin', 'onBatchEnd',
+  'setModel', 'setParams', 'onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onTrainBatchBegin', 'onTrainBatchEnd', 'onBatchBegin', 'onBatchEnd',
   'onTestBegin', 'onTestEnd', 'onTestBatchBegin', 'onTestBatchEnd', 'onPredictBegin', 'onPredictEnd', 'onPredictBatchBegin', 'onPredictBatchEnd',
 ];
 
@@ -56,7 +65,7 @@ export function callbackList(value: unknown, where: string): Callback[] {
     for (const [key, hook] of Object.entries(cb)) {
       if (typeof hook !== 'function' || HOOKS.includes(key)) continue;
       const suggestion = suggestKey(key, HOOKS);
-      throw new ConfigError(`${where}: the callback at index ${i} has '${key}', which no hook is named${suggestion === null ? '' : ` (did you mean '${suggestion}'?)`}; Keras' hooks are ${HOOKS.slice(1).join(', ')}`);
+      throw new ConfigError(`${where}: the callback at index ${i} has '${key}', which no hook is named${suggestion === null ? '' : ` (did you mean '${suggestion}'?)`}; Keras' hooks are ${HOOKS.slice(2).join(', ')}`);
     }
   });
   return list as Callback[];
@@ -76,6 +85,23 @@ export function trainBatchEnd(cb: Callback, batch: number, logs: Logs): void | P
 export class History implements Callback {
   readonly epoch: number[] = [];
   readonly history: Record<string, number[]> = {};
+  /** Keras' history.params: the verbose, epochs and steps (batches per epoch) of the fit that filled it; null before one. */
+  params: FitParams | null = null;
+  // Not an own enumerable field: printing or comparing a History shows its logs, not the whole model.
+  #model: TrainedModel | null = null;
+
+  /** Keras' history.model: the model whose fit filled it; null before one. */
+  get model(): TrainedModel | null {
+    return this.#model;
+  }
+
+  setModel(model: TrainedModel): void {
+    this.#model = model;
+  }
+
+  setParams(params: FitParams): void {
+    this.params = params;
+  }
 
   onEpochEnd(epoch: number, logs: Logs): void {
     this.epoch.push(epoch);

@@ -594,10 +594,11 @@ export class Trainer {
     const passed = given.find((cb): cb is History => cb instanceof History);
     const history = passed ?? new History();
     const callbacks: Callback[] = passed ? given : [...given, history];
-    for (const cb of callbacks) cb.setModel?.(this.model);
-    this.model.stopTraining = false;
     const count = train.y[0].shape[0];
     const steps = Math.ceil(count / batchSize);
+    for (const cb of callbacks) cb.setModel?.(this.model);
+    for (const cb of callbacks) cb.setParams?.({ verbose, epochs, steps });
+    this.model.stopTraining = false;
     for (const cb of callbacks) await cb.onTrainBegin?.({});
     for (let epoch = initialEpoch; epoch < epochs && !this.model.stopTraining; epoch++) {
       for (const cb of callbacks) await cb.onEpochBegin?.(epoch, {});

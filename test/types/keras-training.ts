@@ -56,6 +56,7 @@ async function train(): Promise<number> {
   const losses: number[] = history.history.loss ?? [];
   const acc: number[] | undefined = history.history['accuracy'];
   const epochs: number[] = history.epoch;
+  const stepsPerEpoch: number = history.params?.steps ?? 0;
   const first: number | undefined = losses[0];
   const result = await model.evaluate(x, y, { batchSize: 2, verbose: 0 });
   const evalLoss: number | undefined = result.loss;
@@ -65,7 +66,7 @@ async function train(): Promise<number> {
   const onBatch = await model.trainOnBatch(x, y);
   const [batchLoss] = model.trainOnBatch(x, y, { classWeight: { 0: 1, 1: 2 }, returnDict: false });
   const [testLoss] = model.testOnBatch(x, y, { returnDict: false });
-  return (first ?? 0) + (acc?.[0] ?? 0) + epochs.length + (evalLoss ?? 0) + (evalDictLoss ?? 0) + p.size + Number(onBatch.loss) + (batchLoss ?? 0) + (testLoss ?? 0);
+  return (first ?? 0) + (acc?.[0] ?? 0) + epochs.length + stepsPerEpoch + (evalLoss ?? 0) + (evalDictLoss ?? 0) + p.size + Number(onBatch.loss) + (batchLoss ?? 0) + (testLoss ?? 0);
 }
 
 // Weights: getWeights gives tensors, setWeights takes them back.

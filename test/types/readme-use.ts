@@ -11,6 +11,7 @@ const [seq, h, c] = lstm.apply(x); // a tuple: the types follow returnState
 seq.shape;     // [1, 4, 3]
 seq.data;      // Float32Array, row-major
 seq.toArray(); // nested arrays
+tensor(new Float32Array(400), [-1, 10, 4]); // flat data and a shape; one -1 axis as numpy's reshape: [10, 10, 4]
 
 // Keras: Bidirectional(LSTM(3, kernel_initializer=Constant(0.1), ..., return_state=True))
 const bi = new Bidirectional(new LSTM({
