@@ -138,7 +138,7 @@ export class Graph {
       const expected = this.inputs[i].shape;
       const fits = expected.length === tensor.rank && expected.every((d, k) => d === null || d === tensor.shape[k]);
       if (!fits) {
-        throw new ShapeError(`${modelName}: input ${this.inputs[i].layer.name} must have shape ${formatShape(expected)}, received ${formatShape(tensor.shape)}`);
+        throw new ShapeError(`${modelName}: input ${this.inputs[i].layer.name} must have shape ${formatShape(expected)}, received ${formatShape(tensor.shape)}${missingBatchHint(expected, tensor.shape)}`);
       }
     });
   }
@@ -195,4 +195,10 @@ function kerasLayerOrder(inputs: readonly SymbolicTensor[], outputs: readonly Sy
     && [...nodeDepth.keys()].every((node) => node.inputs.length <= 1)
     && [...nodesPerLayer.values()].every((count) => count === 1);
   return { layers, sequentialLike };
+}
+
+/** One sample given without its batch axis (numpy's x[0] where Keras wants x[0:1]) gets the shape to give. */
+function missingBatchHint(expected: Shape, given: readonly number[]): string {
+  const isOneSample = given.length === expected.length - 1 && expected.slice(1).every((d, k) => d === null || d === given[k]);
+  return isOneSample ? `; this looks like one sample without the batch axis: give it shape ${formatShape([1, ...given])}` : '';
 }

@@ -8,7 +8,7 @@ import type { Tensor } from '../tensor.js';
 import { Graph } from './graph.js';
 import { ModelBase } from './model.js';
 import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
-import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
+import { checkKnownKeys, checkOptionsObject, describeOptions } from '../option-keys.js';
 // from-config builds models of this module's class; Sequential.fromConfig calls it only once both are loaded.
 import { configMismatch, modelFromConfig, type ModelFromConfigOptions } from './from-config.js';
 
@@ -101,7 +101,7 @@ export class Sequential extends ModelBase<Tensor> {
       return;
     }
     if (!(layer instanceof Layer)) {
-      throw new ConfigError(`${this.name}: add() expects a layer, received ${String(layer)}`);
+      throw new ConfigError(`${this.name}: add() expects a layer, received ${describeNotLayer(layer)}`);
     }
     if (layer instanceof InputLayer) {
       this.add(layer.output);
@@ -208,4 +208,12 @@ function sequentialOptions(first: unknown, second: unknown): SequentialOptions {
   checkKnownKeys(first, ['name', 'layers'], 'Sequential');
   if (second !== undefined) throw new ConfigError('Sequential: a second argument (options) only follows a list of layers');
   return first as SequentialOptions;
+}
+
+/** A layer class given for a layer (Keras' add(LSTM(3)) without `new`) gets the call to write. */
+function describeNotLayer(value: unknown): string {
+  if (typeof value === 'function' && value.prototype instanceof Layer) {
+    return `the class ${value.name} itself, not a layer made from it; write add(new ${value.name}(...)), as Keras' add(${value.name}(...))`;
+  }
+  return typeof value === 'function' ? `the function ${value.name || '(anonymous)'}` : describeOptions(value);
 }

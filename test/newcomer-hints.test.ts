@@ -1,0 +1,56 @@
+// The hints a Keras user's first mistakes get: swapped letters, tf.keras 2 optimizer names,
+// a layer class given without `new`, one sample given without its batch axis.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ready, tensor, optimizers, Sequential, LSTM, Dense, ConfigError, ShapeError, type LSTMOptions } from '../dist/index.js';
+import { expectError, untyped } from './expect-error.js';
+import { testKernelVariant } from './kernel-variant.js';
+
+beforeAll(async () => {
+  await ready({ kernels: testKernelVariant() });
+});
+
+describe('option names', () => {
+  it('suggests the option two neighbouring letters were swapped in', () => {
+    expectError(() => new LSTM(untyped<LSTMOptions>({ untis: 3 })), ConfigError, [/unknown option 'untis' \(did you mean 'units'\?\)/]);
+    expectError(() => new LSTM(untyped<LSTMOptions>({ units: 3, retrunSequences: true })), ConfigError, [/'retrunSequences' \(did you mean 'returnSequences'\?\)/]);
+    expectError(() => new Dense(1, untyped({ actviation: 'relu' })), ConfigError, [/did you mean 'activation'/]);
+  });
+
+  it('gives nothing to guess from for a name far from every option', () => {
+    const error = expectError(() => new Dense(1, untyped({ colour: 'red' })), ConfigError, [/unknown option 'colour'; expected one of/]);
+    expect(error.message).not.toMatch(/did you mean/);
+  });
+
+  it("names learningRate for tf.keras 2's lr, in an optimizer and in compile's optimizer config", () => {
+    expectError(() => new optimizers.Adam(untyped({ lr: 0.01 })), ConfigError, [/'lr' \(did you mean 'learningRate'\? 'lr' is tf\.keras 2's name for it\)/]);
+    const m = new Sequential([new Dense(1, { inputShape: [2] })]);
+    expectError(() => m.compile({ optimizer: untyped({ class_name: 'SGD', config: { lr: 0.1 } }), loss: 'mse' }), ConfigError, [/unknown SGD config key 'lr' \(tf\.keras 2's name for learning_rate\)/]);
+    expectError(() => m.compile({ optimizer: untyped({ class_name: 'SGD', config: { decay: 0.1 } }), loss: 'mse' }), ConfigError, [/'decay'/, /LearningRateScheduler/]);
+  });
+
+  it("says what replaced tf.keras 2's optimizer decay", () => {
+    expectError(() => new optimizers.SGD(untyped({ learningRate: 0.1, decay: 1e-4 })), ConfigError, [/'decay'/, /gone in Keras 3/, /LearningRateScheduler/]);
+  });
+});
+
+describe('Sequential.add', () => {
+  it('tells a layer class given without new what to write', () => {
+    const m = new Sequential();
+    const error = expectError(() => m.add(untyped(LSTM)), ConfigError, [/the class LSTM itself/, /add\(new LSTM\(\.\.\.\)\)/]);
+    expect(error.message).not.toMatch(/constructor|super\(/);
+    expect(() => new Sequential(untyped([Dense]))).toThrow(/the class Dense itself/);
+    expectError(() => m.add(untyped({ units: 3 })), ConfigError, [/add\(\) expects a layer, received an object/]);
+    m.add(new Dense(1, { inputShape: [2] }));
+    expect(m.layers).toHaveLength(1);
+  });
+});
+
+describe('predict', () => {
+  it('names the shape to give one sample without its batch axis', () => {
+    const m = new Sequential([new LSTM(3, { inputShape: [5, 2] })]);
+    expectError(() => m.predict(tensor(new Float32Array(10), [5, 2])), ShapeError, [/must have shape \[None, 5, 2\], received \[5, 2\]; this looks like one sample without the batch axis: give it shape \[1, 5, 2\]/]);
+    const other = expectError(() => m.predict(tensor(new Float32Array(12), [2, 3, 2])), ShapeError, [/received \[2, 3, 2\]/]);
+    expect(other.message).not.toMatch(/batch axis/);
+    expect(m.predict(tensor(new Float32Array(10), [1, 5, 2])).shape).toEqual([1, 3]);
+  });
+});
