@@ -77,7 +77,7 @@ export { SymbolicTensor } from './symbolic.js';
 export { Model, type ModelInput, type ModelOptions, type ModelOutput } from './models/functional.js';
 export { ModelBase, type ModelInputs, type SymbolicOutput, type PredictOptions, type GetLayerOptions, type SummaryOptions, type SummaryLayout, type ToJsonOptions } from './models/model.js';
 export { Sequential, type SequentialOptions } from './models/sequential.js';
-export { modelFromConfig, type ModelFromConfigOptions } from './models/from-config.js';
+export { modelFromConfig, modelFromJson, type ModelFromConfigOptions } from './models/from-config.js';
 export { cloneModel } from './models/clone.js';
 export type { WeightsFileSource } from './models/weights-loader.js';
 export { Stream, type StreamOptions } from './streaming/stream.js';

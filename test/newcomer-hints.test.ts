@@ -1,7 +1,7 @@
 // The hints a Keras user's first mistakes get: swapped letters, tf.keras 2 optimizer names,
-// a layer class given without `new`, one sample given without its batch axis.
+// a layer class given without `new`, one sample given without its batch axis, Keras' model_from_json.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ready, tensor, optimizers, Sequential, LSTM, Dense, ConfigError, ShapeError, type LSTMOptions } from '../dist/index.js';
+import { ready, tensor, optimizers, Sequential, LSTM, Dense, ConfigError, ShapeError, modelFromJson, type LSTMOptions } from '../dist/index.js';
 import { expectError, untyped } from './expect-error.js';
 import { testKernelVariant } from './kernel-variant.js';
 
@@ -52,5 +52,24 @@ describe('predict', () => {
     const other = expectError(() => m.predict(tensor(new Float32Array(12), [2, 3, 2])), ShapeError, [/received \[2, 3, 2\]/]);
     expect(other.message).not.toMatch(/batch axis/);
     expect(m.predict(tensor(new Float32Array(10), [1, 5, 2])).shape).toEqual([1, 3]);
+  });
+});
+
+describe('modelFromJson', () => {
+  it("rebuilds the model Keras' to_json (toJSON) wrote: its wiring, and with its weights its predictions bit for bit", () => {
+    const m = new Sequential([new LSTM(3, { inputShape: [4, 2], returnSequences: true, seed: 1 }), new Dense(2, { seed: 2 })]);
+    const rebuilt = modelFromJson(m.toJSON());
+    expect(rebuilt.layers.map((l) => l.constructor.name)).toEqual(['LSTM', 'Dense']);
+    expect(rebuilt.toJSON()).toBe(m.toJSON());
+    rebuilt.setWeights(m.getWeights());
+    const x = tensor(Float32Array.from({ length: 8 }, (_, i) => i / 8), [1, 4, 2]);
+    expect(rebuilt).toBeInstanceOf(Sequential);
+    expect(rebuilt.predictAll(x)[0].data).toEqual(m.predict(x).data);
+  });
+
+  it('refuses what is not a JSON string with a ConfigError that names modelFromConfig for objects', () => {
+    expectError(() => modelFromJson(untyped({ class_name: 'Sequential' })), ConfigError, [/^modelFromJson: expected the JSON string/, /modelFromConfig/]);
+    expectError(() => modelFromJson('{ nope'), ConfigError, [/^modelFromJson: the JSON does not parse/]);
+    expectError(() => modelFromJson('{"class_name": "Dense"}'), ConfigError, [/^modelFromJson: class_name must be Sequential, Functional or Model/]);
   });
 });

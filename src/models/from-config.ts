@@ -21,25 +21,37 @@ export interface ModelFromConfigOptions {
 type TensorReference = [string, number, number];
 
 export function modelFromConfig(json: string | Record<string, unknown>, options: ModelFromConfigOptions = {}): Sequential | Model {
-  checkOptionsObject(options, 'modelFromConfig', '{ kerasVersion: 2 }');
-  checkKnownKeys(options, ['kerasVersion'], 'modelFromConfig');
+  return modelFrom(json, options, 'modelFromConfig');
+}
+
+/** Keras' model_from_json: the model (with fresh weights) whose JSON model.toJSON() or Keras' to_json() wrote. */
+export function modelFromJson(json: string, options: ModelFromConfigOptions = {}): Sequential | Model {
+  if (typeof json !== 'string') {
+    throw new ConfigError(`modelFromJson: expected the JSON string model.toJSON() (Keras' to_json()) writes, received ${describeOptions(json)}; a config object goes to modelFromConfig`);
+  }
+  return modelFrom(json, options, 'modelFromJson');
+}
+
+function modelFrom(json: string | Record<string, unknown>, options: ModelFromConfigOptions, where: string): Sequential | Model {
+  checkOptionsObject(options, where, '{ kerasVersion: 2 }');
+  checkKnownKeys(options, ['kerasVersion'], where);
   let parsed: unknown = json;
   if (typeof json === 'string') {
     try {
       parsed = JSON.parse(json);
     } catch (error) {
-      throw new ConfigError(`modelFromConfig: the JSON does not parse (${String(error)})`, { cause: error });
+      throw new ConfigError(`${where}: the JSON does not parse (${String(error)})`, { cause: error });
     }
   }
   if (typeof parsed !== 'object' || parsed === null) {
-    throw new ConfigError(`modelFromConfig: expected a Keras model config object, received ${JSON.stringify(parsed)}`);
+    throw new ConfigError(`${where}: expected a Keras model config object, received ${JSON.stringify(parsed)}`);
   }
   const root = parsed as Record<string, unknown>;
   const kerasVersion = options.kerasVersion ?? versionFrom(root.keras_version);
   const className = root.class_name;
   if (className === 'Sequential') return sequentialFromConfig(root.config, kerasVersion);
   if (className === 'Functional' || className === 'Model') return functionalFromConfig(root.config, kerasVersion);
-  throw new ConfigError(`modelFromConfig: class_name must be Sequential, Functional or Model, received ${JSON.stringify(className)}`);
+  throw new ConfigError(`${where}: class_name must be Sequential, Functional or Model, received ${JSON.stringify(className)}`);
 }
 
 function versionFrom(value: unknown): KerasVersion {
