@@ -238,6 +238,7 @@ describe('what cannot stream, and bad frames', () => {
     expectError(() => stream.step(new Float64Array(6) as unknown as Float32Array), InputError, ['Float64Array']);
     expectError(() => stream.step(frame, new Float32Array(7)), InputError, ['out', '8 values']);
     expectError(() => stream.step(frame, null, [1]), InputError, ['mask', '2 values']);
+    expectError(() => stream.step(frame, null, untyped({ mask: [1, 0] })), InputError, ['mask', "step's third argument itself", 'step(frame, null, [1, 0])']);
     expectError(() => stream.reset([tensor(new Float32Array(8), [2, 4])]), ShapeError, ['2 tensors', 'checked.h', 'checked.c']);
     expectError(() => stream.reset([tensor(new Float32Array(8), [2, 4]), tensor(new Float32Array(6), [2, 3])]), ShapeError, ['states[1]', '[2, 4]', '[2, 3]']);
     expect(stream.states().every((s) => s.data.every((v) => v === 0))).toBe(true);

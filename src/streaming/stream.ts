@@ -291,7 +291,8 @@ function describeArray(value: unknown): string {
   if (value === null || value === undefined) return String(value);
   if (ArrayBuffer.isView(value)) return `${value.constructor.name} of ${(value as unknown as ArrayLike<number>).length} values`;
   if (Array.isArray(value)) return `an array of ${value.length} values`;
-  return typeof value;
+  if (typeof value === 'object' && 'mask' in value) return "an options object; the mask is step's third argument itself, as in step(frame, null, [1, 0])";
+  return typeof value === 'object' ? 'an object' : typeof value;
 }
 
 /**
