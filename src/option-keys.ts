@@ -14,32 +14,18 @@ export function checkKnownKeys(options: object, allowed: readonly string[], wher
   for (const key of Object.keys(options)) {
     if (allowed.includes(key)) continue;
     const suggestion = suggestKey(key, allowed);
-    const renamed = Object.hasOwn(KERAS2_NAMES, key) ? KERAS2_NAMES[key] : undefined;
-    const hint = suggestion === null ? '' : renamed === suggestion ? ` (did you mean '${suggestion}'? '${key}' is tf.keras 2's name for it)`
-      : ` (did you mean '${suggestion}'?${key.includes('_') ? ' options are camelCase' : ''})`;
-    // tf.keras 2's optimizer decay has no Keras 3 option to suggest; say what replaced it.
-    if (key === 'decay' && allowed.includes('learningRate')) {
-      throw new ConfigError(`${where}: unknown option 'decay' (${TF_KERAS2_DECAY}); expected one of ${allowed.join(', ')}`);
-    }
+    const hint = suggestion === null ? '' : ` (did you mean '${suggestion}'?${key.includes('_') ? ' options are camelCase' : ''})`;
     const snakeKeys = Object.keys(options).filter((k) => k.includes('_')).length;
     const configHint = fromConfig && snakeKeys > 1 ? `; a Keras config such as getConfig() returns is read by ${fromConfig}(config)` : '';
     throw new ConfigError(`${where}: unknown option '${key}'${hint}${configHint}; expected one of ${allowed.join(', ')}`);
   }
 }
 
-/** What replaced a tf.keras 2 optimizer's `decay`, which Keras 3 has no option for. */
-export const TF_KERAS2_DECAY = "tf.keras 2's per-step learning-rate decay, gone in Keras 3: use the LearningRateScheduler or ReduceLROnPlateau callback";
-
-/** tf.keras 2 names Keras 3 dropped for another, by the camelCase option they became. */
-const KERAS2_NAMES: Readonly<Record<string, string>> = { lr: 'learningRate' };
-
 /**
- * The allowed key a misspelt one most likely meant: tf.keras 2's name for it, its camelCase form,
- * the same letters in another case, one edit away, or two neighbouring letters swapped.
+ * The allowed key a misspelt one most likely meant: its camelCase form, the same letters in
+ * another case, one edit away, or two neighbouring letters swapped.
  */
 export function suggestKey(key: string, allowed: readonly string[]): string | null {
-  const renamed = Object.hasOwn(KERAS2_NAMES, key) ? KERAS2_NAMES[key] : undefined;
-  if (renamed !== undefined && allowed.includes(renamed)) return renamed;
   const camel = key.replace(/_+([a-z0-9])/gi, (_, letter: string) => letter.toUpperCase());
   if (allowed.includes(camel)) return camel;
   const folded = camel.toLowerCase();

@@ -66,6 +66,19 @@ export const OPTIMIZER_CLASSES: Record<OptimizerName, { className: string; own: 
 
 const COMMON_OPTIONS = ['learningRate', 'weightDecay', 'clipnorm', 'clipvalue', 'globalClipnorm'] as const;
 
+const DECAY_GONE = "tf.keras 2's per-step learning-rate decay, gone in Keras 3: use the LearningRateScheduler or ReduceLROnPlateau callback";
+
+/** tf.keras 2 optimizer keys Keras 3 refuses, as notebooks still write them, and what replaced each. */
+const TF_KERAS2_KEYS: Readonly<Record<string, { option: string; config: string }>> = {
+  lr: { option: "did you mean 'learningRate'? 'lr' is tf.keras 2's name for it", config: "tf.keras 2's name for learning_rate" },
+  decay: { option: DECAY_GONE, config: DECAY_GONE },
+};
+
+/** ' (what replaced it)' for a tf.keras 2 optimizer key, as an option or a config key; '' for any other key. @internal */
+export function tfKeras2KeyHint(key: string, spelling: 'option' | 'config'): string {
+  return Object.hasOwn(TF_KERAS2_KEYS, key) ? ` (${TF_KERAS2_KEYS[key][spelling]})` : '';
+}
+
 /** The snake_case config key of each option. @internal */
 export const CONFIG_KEY: Record<keyof OptimizerOptions, string> = {
   learningRate: 'learning_rate', momentum: 'momentum', nesterov: 'nesterov', beta1: 'beta_1', beta2: 'beta_2', amsgrad: 'amsgrad',
@@ -112,7 +125,10 @@ export function resolveOptimizerOptions(name: OptimizerName, options: OptimizerO
   if (typeof options === 'number') options = { learningRate: options };
   checkOptionsObject(options, where, '{ learningRate: 0.001 } or a learning rate');
   const own = OPTIMIZER_CLASSES[name].own;
-  checkKnownKeys(options, [...COMMON_OPTIONS, ...own], where);
+  const allowed = [...COMMON_OPTIONS, ...own];
+  const oldKey = Object.keys(options).find((key) => tfKeras2KeyHint(key, 'option') !== '');
+  if (oldKey !== undefined) throw new ConfigError(`${where}: unknown option '${oldKey}'${tfKeras2KeyHint(oldKey, 'option')}; expected one of ${allowed.join(', ')}`);
+  checkKnownKeys(options, allowed, where);
   const given = options as Record<string, unknown>;
   const d = { ...BASE_DEFAULTS, ...DEFAULTS[name] };
   const value = (key: keyof OptimizerOptions) => (given[key] === undefined ? d[key] : given[key]);

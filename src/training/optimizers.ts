@@ -5,24 +5,17 @@
 // buffer of all weights. The hyperparameters and their checks are in optimizer-options.ts.
 import { ConfigError } from '../errors.js';
 import { lazy } from '../lazy.js';
-import { TF_KERAS2_DECAY } from '../option-keys.js';
 import { defaultInstance } from '../kernels/default-instance.js';
 import { OptimizerBuffers } from '../kernels/optimizer-buffers.js';
 import { OwnedBlock } from '../kernels/owned.js';
 import { paddedUnits } from '../kernels/recurrent.js';
 import {
-  CONFIG_KEY, OPTIMIZER_CLASSES, OPTIMIZER_NAMES, resolveOptimizerOptions, type OptimizerName, type OptimizerOptions,
+  CONFIG_KEY, OPTIMIZER_CLASSES, OPTIMIZER_NAMES, resolveOptimizerOptions, tfKeras2KeyHint, type OptimizerName, type OptimizerOptions,
 } from './optimizer-options.js';
 
 export type { OptimizerName, OptimizerOptions } from './optimizer-options.js';
 
 /** Keys of a Keras config that change nothing here (or must have their default). */
-/** What a tf.keras 2 optimizer config key became in Keras 3. */
-const TF_KERAS2_KEY_HINTS: Readonly<Partial<Record<string, string>>> = {
-  lr: " (tf.keras 2's name for learning_rate)",
-  decay: ` (${TF_KERAS2_DECAY})`,
-};
-
 const IGNORED_CONFIG_KEYS = ['name', 'use_ema', 'ema_momentum', 'ema_overwrite_frequency', 'loss_scale_factor', 'gradient_accumulation_steps'];
 
 /** A Keras optimizer: its hyperparameters, its per-weight state, and `iterations`. */
@@ -271,7 +264,7 @@ export function resolveOptimizer(optimizer: unknown, where: string): Optimizer {
       if (option !== undefined && own.has(option)) options[option] = value;
       else if (key === 'use_ema' && value === true) throw new ConfigError(`${where}: use_ema is not supported`);
       else if ((key === 'gradient_accumulation_steps' || key === 'loss_scale_factor') && value !== null) throw new ConfigError(`${where}: ${key} is not supported (it must be null)`);
-      else if (!IGNORED_CONFIG_KEYS.includes(key)) throw new ConfigError(`${where}: unknown ${className} config key '${key}'${TF_KERAS2_KEY_HINTS[key] ?? ''}; ${className} takes ${[...own].map((o) => CONFIG_KEY[o as keyof OptimizerOptions]).join(', ')}`);
+      else if (!IGNORED_CONFIG_KEYS.includes(key)) throw new ConfigError(`${where}: unknown ${className} config key '${key}'${tfKeras2KeyHint(key, 'config')}; ${className} takes ${[...own].map((o) => CONFIG_KEY[o as keyof OptimizerOptions]).join(', ')}`);
     }
     return new Optimizer(name, options as OptimizerOptions);
   }

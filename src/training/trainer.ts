@@ -539,8 +539,9 @@ export class Trainer {
 
   /** Keras' test_on_batch: evaluate on one batch (the whole of x), with no callbacks. */
   testOnBatch(x: unknown, y: unknown, options: TestOnBatchOptions = {}): EvaluateResult {
-    checkTrainingOptions(options, TEST_BATCH_KEYS, `${this.model.name}: testOnBatch`, '{ sampleWeight }');
-    checkReturnDict(options.returnDict, `${this.model.name}: testOnBatch`);
+    const where = `${this.model.name}: testOnBatch`;
+    checkTrainingOptions(options, TEST_BATCH_KEYS, where, '{ sampleWeight }');
+    checkReturnDict(options.returnDict, where);
     const data = this.checkData(x, y, options.sampleWeight, 'testOnBatch');
     const trackers = this.newTrackers();
     this.testBatch(this.model.trainingGraph(data.x), { x: data.x, y: data.y, sampleWeight: data.sampleWeight }, trackers);
