@@ -1,7 +1,7 @@
 // Keras 1.x model configs in Keras 2's spelling, as Keras 2 reads them (keras/legacy/interfaces.py):
 // renamed classes (Convolution1D -> Conv1D, ...) and keys (output_dim -> units, p -> rate, ...).
-// Keys with no effect (init, consume_less, ...) are dropped; the weight regularizers and constraints
-// become Keras 2's (W_regularizer -> kernel_regularizer, ...), so fine-tuning keeps them.
+// Keys with no effect (init, consume_less, ...) are dropped; the weight and activity regularizers and
+// the constraints become Keras 2's (W_regularizer -> kernel_regularizer, ...), so fine-tuning keeps them.
 import { ModelFileError } from './errors.js';
 import type { ConfigLocation } from './model-config.js';
 
@@ -24,11 +24,11 @@ const IGNORED = new Set([
 /** Keras 1's weight prefixes as Keras 2 names them (Embedding's W is its embeddings). */
 const WEIGHT_PREFIXES: Record<string, string> = { W: 'kernel', U: 'recurrent', b: 'bias', gamma: 'gamma', beta: 'beta' };
 
-/** Keras 1's L1L2Regularizer { name, l1, l2 } as Keras 2's L1L2; anything else (none, an unknown class) as null. */
+/** Keras 1's L1L2Regularizer (ActivityRegularizer) { name, l1, l2 } as Keras 2's L1L2; anything else (none, an unknown class) as null. */
 function keras1Regularizer(value: unknown): Config | null {
   if (typeof value !== 'object' || value === null) return null;
   const { name, l1, l2 } = value as Config;
-  return name === 'L1L2Regularizer' || name === 'WeightRegularizer' ? { class_name: 'L1L2', config: { l1: l1 ?? 0, l2: l2 ?? 0 } } : null;
+  return name === 'L1L2Regularizer' || name === 'WeightRegularizer' || name === 'ActivityRegularizer' ? { class_name: 'L1L2', config: { l1: l1 ?? 0, l2: l2 ?? 0 } } : null;
 }
 
 /** Keras 1's MaxNorm { m, axis }, NonNeg, UnitNorm { axis }, MinMaxNorm { low, high, rate, axis } as Keras 2's; else null. */
@@ -51,6 +51,8 @@ function keras1Constraint(value: unknown): Config | null {
  */
 function weightRules(className: string, old: Config): Config {
   const out: Config = {};
+  const activity = keras1Regularizer(old.activity_regularizer);
+  if (activity) out.activity_regularizer = activity;
   for (const [prefix, prefix2] of Object.entries(WEIGHT_PREFIXES)) {
     const name = className === 'Embedding' && prefix === 'W' ? 'embeddings' : prefix2;
     const regularizer = keras1Regularizer(old[`${prefix}_regularizer`]);

@@ -51,7 +51,7 @@ export class Activation extends UnaryLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: this.trainable, dtype: 'float32', activation: this.activation };
+    return { ...this.baseConfig(), activation: this.activation };
   }
 
   protected transform(x: Tensor): Tensor {

@@ -161,8 +161,8 @@ abstract class BaseAttention extends HostWeightLayer {
     return { outputs, masks: outputs.map((_, i) => (i === 0 ? masks[0] : undefined)) };
   }
 
-  protected baseConfig(): Record<string, unknown> {
-    const config: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: 'float32', use_scale: this.useScale, dropout: this.dropout };
+  protected attentionConfig(): Record<string, unknown> {
+    const config: Record<string, unknown> = { ...this.baseConfig(), use_scale: this.useScale, dropout: this.dropout };
     if (this.seed !== undefined) config.seed = this.seed;
     return config;
   }
@@ -241,7 +241,7 @@ export class Attention extends BaseAttention {
   }
 
   getConfig(): Record<string, unknown> {
-    return { ...this.baseConfig(), score_mode: this.scoreMode };
+    return { ...this.attentionConfig(), score_mode: this.scoreMode };
   }
 }
 
@@ -291,6 +291,6 @@ export class AdditiveAttention extends BaseAttention {
   }
 
   getConfig(): Record<string, unknown> {
-    return this.baseConfig();
+    return this.attentionConfig();
   }
 }

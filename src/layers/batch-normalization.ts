@@ -142,7 +142,7 @@ export class BatchNormalization extends HostWeightLayer {
 
   getConfig(): Record<string, unknown> {
     return {
-      name: this.name, trainable: this.trainable, dtype: 'float32', axis: typeof this.axis === 'number' ? this.axis : [...this.axis],
+      ...this.baseConfig(), axis: typeof this.axis === 'number' ? this.axis : [...this.axis],
       momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale,
       beta_initializer: serialize(this.initializers.beta), gamma_initializer: serialize(this.initializers.gamma),
       moving_mean_initializer: serialize(this.initializers.mean), moving_variance_initializer: serialize(this.initializers.variance),

@@ -227,9 +227,7 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
     const inner = this.forwardLayer.getConfig();
     inner.name = this.forwardLayer.name.replace(/^forward_/, '');
     const config: Record<string, unknown> = {
-      name: this.name,
-      trainable: this.trainable,
-      dtype: 'float32',
+      ...this.baseConfig(),
       merge_mode: this.mergeMode,
       layer: { class_name: this.forwardLayer.className, config: inner },
       backward_layer: { class_name: this.backwardLayer.className, config: this.backwardLayer.getConfig() },

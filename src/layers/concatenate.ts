@@ -61,7 +61,7 @@ export class Concatenate extends WeightlessLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: this.trainable, dtype: 'float32', axis: this.axis };
+    return { ...this.baseConfig(), axis: this.axis };
   }
 
   apply(inputs: SymbolicTensor[]): SymbolicTensor;

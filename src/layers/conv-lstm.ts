@@ -268,11 +268,11 @@ export abstract class ConvLSTM<ReturnState extends boolean = boolean> extends La
   getConfig(): Record<string, unknown> {
     const initializer = (i: Initializer) => ({ class_name: i.className, config: i.getConfig() });
     const config: Record<string, unknown> = {
-      name: this.name, trainable: this.trainable, dtype: 'float32', filters: this.filters, kernel_size: [...this.kernelSize],
+      ...this.baseConfig(), filters: this.filters, kernel_size: [...this.kernelSize],
       strides: [...this.strides], padding: this.padding, data_format: this.dataFormat, dilation_rate: [...this.dilationRate],
       activation: this.activation, recurrent_activation: this.recurrentActivation, use_bias: this.useBias,
       kernel_initializer: initializer(this.kernelInitializer), recurrent_initializer: initializer(this.recurrentInitializer),
-      bias_initializer: initializer(this.biasInitializer), unit_forget_bias: this.unitForgetBias, ...this.rules.config(),
+      bias_initializer: initializer(this.biasInitializer), unit_forget_bias: this.unitForgetBias, ...this.rules.config(this.activityRegularizer),
       return_sequences: this.returnSequences, return_state: this.returnState, go_backwards: this.goBackwards, stateful: false,
       dropout: this.dropout, recurrent_dropout: this.recurrentDropout, seed: this.seed ?? null,
     };

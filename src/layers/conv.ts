@@ -205,12 +205,12 @@ export abstract class Conv extends Layer {
 
   getConfig(): Record<string, unknown> {
     const config: Record<string, unknown> = {
-      name: this.name, trainable: this.trainable, dtype: 'float32', filters: this.filters, kernel_size: [...this.kernelSize],
+      ...this.baseConfig(), filters: this.filters, kernel_size: [...this.kernelSize],
       strides: [...this.strides], padding: this.padding, data_format: this.dataFormat, dilation_rate: [...this.dilationRate],
       groups: this.groups, activation: this.activation, use_bias: this.useBias,
       kernel_initializer: { class_name: this.kernelInitializer.className, config: this.kernelInitializer.getConfig() },
       bias_initializer: { class_name: this.biasInitializer.className, config: this.biasInitializer.getConfig() },
-      ...this.rules.config(),
+      ...this.rules.config(this.activityRegularizer),
     };
     if (this.batchInputShape) config.batch_input_shape = [...this.batchInputShape];
     return config;

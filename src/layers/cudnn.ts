@@ -48,7 +48,7 @@ const CUDNN_OPTION_KEYS: readonly string[] = [
 const CUDNN_CONFIG_KEYS = [
   'name', 'trainable', 'dtype', 'return_sequences', 'return_state', 'go_backwards', 'stateful', 'units',
   'kernel_initializer', 'recurrent_initializer', 'bias_initializer',
-  'kernel_regularizer', 'recurrent_regularizer', 'bias_regularizer', 'kernel_constraint', 'recurrent_constraint', 'bias_constraint',
+  'kernel_regularizer', 'recurrent_regularizer', 'bias_regularizer', 'activity_regularizer', 'kernel_constraint', 'recurrent_constraint', 'bias_constraint',
 ];
 
 /**

@@ -128,7 +128,7 @@ export abstract class CustomLayer extends Layer {
   }
 
   getConfig(): Record<string, unknown> {
-    const config: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: 'float32' };
+    const config: Record<string, unknown> = { ...this.baseConfig() };
     if (this.batchInputShape) config.batch_input_shape = [...this.batchInputShape];
     return config;
   }

@@ -169,10 +169,10 @@ export class Dense extends Layer {
 
   getConfig(): Record<string, unknown> {
     const config: Record<string, unknown> = {
-      name: this.name, trainable: this.trainable, dtype: 'float32', units: this.units, activation: this.activation, use_bias: this.useBias,
+      ...this.baseConfig(), units: this.units, activation: this.activation, use_bias: this.useBias,
       kernel_initializer: { class_name: this.kernelInitializer.className, config: this.kernelInitializer.getConfig() },
       bias_initializer: { class_name: this.biasInitializer.className, config: this.biasInitializer.getConfig() },
-      ...this.rules.config(),
+      ...this.rules.config(this.activityRegularizer),
     };
     if (this.batchInputShape) config.batch_input_shape = [...this.batchInputShape];
     return config;

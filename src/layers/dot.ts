@@ -80,7 +80,7 @@ export class Dot extends WeightlessLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: this.trainable, dtype: 'float32', axes: typeof this.axes === 'number' ? this.axes : [...this.axes], normalize: this.normalize };
+    return { ...this.baseConfig(), axes: typeof this.axes === 'number' ? this.axes : [...this.axes], normalize: this.normalize };
   }
 
   apply(inputs: SymbolicTensor[]): SymbolicTensor;

@@ -56,7 +56,7 @@ export class Dropout extends WeightlessLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: this.trainable, dtype: 'float32', rate: this.rate, noise_shape: this.noiseShape };
+    return { ...this.baseConfig(), rate: this.rate, noise_shape: this.noiseShape };
   }
 
   apply(x: SymbolicTensor): SymbolicTensor;

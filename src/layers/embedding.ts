@@ -117,10 +117,10 @@ export class Embedding extends Layer {
 
   getConfig(): Record<string, unknown> {
     return {
-      name: this.name, trainable: this.trainable, dtype: 'float32', input_dim: this.inputDim, output_dim: this.outputDim,
+      ...this.baseConfig(), input_dim: this.inputDim, output_dim: this.outputDim,
       mask_zero: this.maskZero, batch_input_shape: this.batchInputShape ? [...this.batchInputShape] : null,
       embeddings_initializer: { class_name: this.embeddingsInitializer.className, config: this.embeddingsInitializer.getConfig() },
-      ...this.rules.config(),
+      ...this.rules.config(this.activityRegularizer),
     };
   }
 

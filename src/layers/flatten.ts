@@ -43,7 +43,7 @@ export class Flatten extends UnaryLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: this.trainable, dtype: 'float32', data_format: this.dataFormat };
+    return { ...this.baseConfig(), data_format: this.dataFormat };
   }
 
   protected transform(x: Tensor): Tensor {

@@ -52,7 +52,7 @@ export abstract class GlobalPooling extends WeightlessLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    const config: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: 'float32', data_format: this.dataFormat, keepdims: this.keepdims };
+    const config: Record<string, unknown> = { ...this.baseConfig(), data_format: this.dataFormat, keepdims: this.keepdims };
     if (this.batchInputShape) config.batch_input_shape = [...this.batchInputShape];
     return config;
   }

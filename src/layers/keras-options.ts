@@ -19,7 +19,8 @@ export interface LayerFromConfigOptions {
 }
 
 /** snake_case config key -> camelCase option. Keys not listed have no effect on inference and are ignored. */
-const COMMON_KEYS: Record<string, string> = { name: 'name', batch_size: 'batchSize', trainable: 'trainable' };
+const NAME_KEYS: Record<string, string> = { name: 'name', batch_size: 'batchSize', trainable: 'trainable' };
+const COMMON_KEYS: Record<string, string> = { ...NAME_KEYS, activity_regularizer: 'activityRegularizer' };
 
 /** Keras' `<prefix>_regularizer` and `<prefix>_constraint` keys of the weights `prefixes`. */
 function ruleKeys(...prefixes: string[]): Record<string, string> {
@@ -148,7 +149,8 @@ export const OPTION_KEYS: Record<string, Record<string, string>> = {
   GaussianNoise: { ...COMMON_KEYS, stddev: 'stddev', seed: 'seed' },
   GaussianDropout: { ...COMMON_KEYS, rate: 'rate', seed: 'seed' },
   AlphaDropout: { ...COMMON_KEYS, rate: 'rate', seed: 'seed', noise_shape: 'noiseShape' },
-  ActivityRegularization: { ...COMMON_KEYS, l1: 'l1', l2: 'l2' },
+  // Its regularizer is L1L2(l1, l2): Keras 3's get_config leaves activity_regularizer out.
+  ActivityRegularization: { ...NAME_KEYS, l1: 'l1', l2: 'l2' },
   Attention: { ...COMMON_KEYS, use_scale: 'useScale', score_mode: 'scoreMode', dropout: 'dropout', seed: 'seed', causal: 'causal' },
   AdditiveAttention: { ...COMMON_KEYS, use_scale: 'useScale', dropout: 'dropout', seed: 'seed', causal: 'causal' },
   ReLU: { ...COMMON_KEYS, max_value: 'maxValue', negative_slope: 'negativeSlope', threshold: 'threshold' },

@@ -133,7 +133,7 @@ export class LayerNormalization extends HostWeightLayer {
 
   getConfig(): Record<string, unknown> {
     return {
-      name: this.name, trainable: this.trainable, dtype: 'float32', axis: typeof this.axis === 'number' ? this.axis : [...this.axis],
+      ...this.baseConfig(), axis: typeof this.axis === 'number' ? this.axis : [...this.axis],
       epsilon: this.epsilon, center: this.center, scale: this.scale, rms_scaling: this.rmsScaling,
       beta_initializer: { class_name: this.betaInitializer.className, config: this.betaInitializer.getConfig() },
       gamma_initializer: { class_name: this.gammaInitializer.className, config: this.gammaInitializer.getConfig() },

@@ -4,6 +4,8 @@ import { ConfigError, DisposedError, ShapeError, formatShape } from '../errors.j
 import { checkOptionsObject } from '../option-keys.js';
 import { LayerNode, SymbolicTensor, type CallArgs, type NestedGraph } from '../symbolic.js';
 import type { Tensor, TensorLike } from '../tensor.js';
+import { serializeKerasObject } from './keras-objects.js';
+import { getRegularizer, type Regularizer, type RegularizerSpec } from './regularizers.js';
 import type { WeightRule } from './weight-rules.js';
 
 import type { Shape } from '../symbolic.js';
@@ -42,11 +44,17 @@ export interface LayerOptions {
    */
   trainable?: boolean;
   dtype?: string;
+  /**
+   * Keras' activity_regularizer: a penalty on the layer's outputs, divided by their batch size and
+   * added to the loss of fit() and evaluate() (every output of the call, the states of
+   * `returnState` too). A Regularizer, a Keras name ('l2') or a { class_name, config }. Inference ignores it.
+   */
+  activityRegularizer?: RegularizerSpec;
 }
 
 /** @internal */
 export const LAYER_OPTION_KEYS: readonly string[] = [
-  'name', 'inputShape', 'batchInputShape', 'batchSize', 'inputDim', 'inputLength', 'trainable', 'dtype',
+  'name', 'inputShape', 'batchInputShape', 'batchSize', 'inputDim', 'inputLength', 'trainable', 'dtype', 'activityRegularizer',
 ];
 
 function checkTrainableFlag(value: unknown, name: string): boolean {
@@ -92,6 +100,24 @@ export abstract class Layer {
     // Not through the setter: a wrapper's override would reach its wrapped layer before it exists.
     if (options.trainable !== undefined) this.trainableSetting = checkTrainableFlag(options.trainable, this.name);
     this.declaredInputShape = declaredBatchInputShape(options, this.name, legacyInput);
+    this.activityRegularizerOption = getRegularizer(options.activityRegularizer, `${this.name}: option 'activityRegularizer'`);
+  }
+
+  private readonly activityRegularizerOption: Regularizer | null;
+
+  /** Keras' layer.activity_regularizer (see LayerOptions.activityRegularizer); null for none. */
+  get activityRegularizer(): Regularizer | null {
+    return this.activityRegularizerOption;
+  }
+
+  /**
+   * The keys of Keras' base Layer.get_config() that every layer's config starts with; the
+   * activity regularizer only where one was given, as Keras 3 writes it.
+   */
+  protected baseConfig(): Record<string, unknown> {
+    const config: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: 'float32' };
+    if (this.activityRegularizerOption) config.activity_regularizer = serializeKerasObject(this.activityRegularizerOption);
+    return config;
   }
 
   /** Calls of this layer inside symbolic graphs, in call order. */

@@ -45,7 +45,7 @@ export class Masking extends WeightlessLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: this.trainable, dtype: 'float32', mask_value: this.maskValue };
+    return { ...this.baseConfig(), mask_value: this.maskValue };
   }
 
   apply(x: SymbolicTensor): SymbolicTensor;

@@ -55,7 +55,7 @@ export abstract class Merge extends WeightlessLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: this.trainable, dtype: 'float32' };
+    return { ...this.baseConfig() };
   }
 
   apply(inputs: SymbolicTensor[]): SymbolicTensor;

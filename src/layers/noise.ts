@@ -7,6 +7,7 @@ import { noiseShapeOption } from './dropout.js';
 import { LAYER_OPTION_KEYS, type LayerOptions, type Shape } from './layer.js';
 import { checkKnownKeys, positionalOptions, twoPositionalOptions } from './options.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
+import { L1L2 } from './regularizers.js';
 import { UnaryLayer } from './unary.js';
 
 /** What the training-time behaviour is set by; recorded for getConfig, unused at inference. */
@@ -58,7 +59,7 @@ abstract class IdentityAtInference extends UnaryLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    const config: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: 'float32' };
+    const config: Record<string, unknown> = { ...this.baseConfig() };
     for (const setting of this.settingList) config[setting.configKey] = this.settings[setting.key];
     if (this.seed !== undefined) config.seed = this.seed;
     return config;
@@ -255,7 +256,8 @@ export class AlphaDropout extends IdentityAtInference {
   }
 }
 
-export interface ActivityRegularizationOptions extends LayerOptions {
+/** Keras' ActivityRegularization sets its activity regularizer from l1 and l2, so it takes none of its own. */
+export interface ActivityRegularizationOptions extends Omit<LayerOptions, 'activityRegularizer'> {
   /** L1 factor of the training loss term. Default 0. */
   l1?: number;
   /** L2 factor of the training loss term. Default 0. */
@@ -280,6 +282,17 @@ export class ActivityRegularization extends IdentityAtInference {
       { key: 'l1', configKey: 'l1', range: [0, Infinity], fallback: 0 },
       { key: 'l2', configKey: 'l2', range: [0, Infinity], fallback: 0 },
     ], null);
+    if (this.options.activityRegularizer !== undefined) {
+      throw new ConfigError(`${this.name}: ActivityRegularization takes no option 'activityRegularizer': its regularizer is L1L2 of its options 'l1' and 'l2'`);
+    }
+    this.regularizer = new L1L2({ l1: this.l1, l2: this.l2 });
+  }
+
+  private readonly regularizer: L1L2;
+
+  /** Keras 3's: L1L2(l1, l2), which fit() and evaluate() apply to the layer's output. */
+  override get activityRegularizer(): L1L2 {
+    return this.regularizer;
   }
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */

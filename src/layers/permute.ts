@@ -52,7 +52,7 @@ export class Permute extends UnaryLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: this.trainable, dtype: 'float32', dims: [...this.dims] };
+    return { ...this.baseConfig(), dims: [...this.dims] };
   }
 
   protected transform(x: Tensor): Tensor {

@@ -61,7 +61,7 @@ export abstract class Pooling extends WeightlessLayer {
 
   getConfig(): Record<string, unknown> {
     const config: Record<string, unknown> = {
-      name: this.name, trainable: this.trainable, dtype: 'float32', pool_size: [...this.poolSize], padding: this.padding,
+      ...this.baseConfig(), pool_size: [...this.poolSize], padding: this.padding,
       strides: [...this.strides], data_format: this.dataFormat,
     };
     if (this.batchInputShape) config.batch_input_shape = [...this.batchInputShape];

@@ -103,7 +103,7 @@ export class PReLU extends HostWeightLayer {
 
   getConfig(): Record<string, unknown> {
     return {
-      name: this.name, trainable: this.trainable, dtype: 'float32',
+      ...this.baseConfig(),
       alpha_initializer: { class_name: this.alphaInitializer.className, config: this.alphaInitializer.getConfig() },
       ...(this.rules as WeightRules<WeightPrefix>).config(), shared_axes: this.sharedAxes === null ? null : [...this.sharedAxes],
     };

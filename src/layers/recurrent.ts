@@ -338,9 +338,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
 
   getConfig(): Record<string, unknown> {
     const config: Record<string, unknown> = {
-      name: this.name,
-      trainable: this.trainable,
-      dtype: 'float32',
+      ...this.baseConfig(),
       return_sequences: this.returnSequences,
       return_state: this.returnState,
       go_backwards: this.goBackwards,
@@ -353,7 +351,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
       kernel_initializer: serializeInitializer(this.kernelInitializer),
       recurrent_initializer: serializeInitializer(this.recurrentInitializer),
       bias_initializer: serializeInitializer(this.biasInitializer),
-      ...this.rules.config(),
+      ...this.rules.config(this.activityRegularizer),
       dropout: this.dropout,
       recurrent_dropout: this.recurrentDropout,
       seed: this.seed ?? null,

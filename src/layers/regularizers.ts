@@ -273,9 +273,9 @@ export const REGULARIZER_KIND: KerasObjectKind<Regularizer> = {
   example: 'regularizers.l2(0.01)',
 };
 
-/** @internal Why `regularizer` cannot act on a weight of `shape` (OrthogonalRegularizer needs rank 2), or null. */
-export function regularizerShapeProblem(regularizer: Regularizer, shape: readonly number[]): string | null {
-  return regularizer instanceof OrthogonalRegularizer && shape.length !== 2 ? `OrthogonalRegularizer needs a weight of rank 2 (Keras raises alike), this one has rank ${shape.length}` : null;
+/** @internal Why `regularizer` cannot act on a weight (or an output) of `shape` (OrthogonalRegularizer needs rank 2), or null. */
+export function regularizerShapeProblem(regularizer: Regularizer, shape: readonly number[], what: 'weight' | 'output' = 'weight'): string | null {
+  return regularizer instanceof OrthogonalRegularizer && shape.length !== 2 ? `OrthogonalRegularizer needs ${what === 'weight' ? 'a weight' : 'an output'} of rank 2 (Keras raises alike), this one has rank ${shape.length}` : null;
 }
 
 /** Keras' regularizers.get: a layer option's value as a Regularizer, null for none. @internal */

@@ -96,7 +96,7 @@ export class ReLU extends ParameterActivationLayer {
 
   getConfig(): Record<string, unknown> {
     return {
-      name: this.name, trainable: this.trainable, dtype: 'float32',
+      ...this.baseConfig(),
       max_value: this.maxValue, negative_slope: this.negativeSlope, threshold: this.threshold,
     };
   }
@@ -148,7 +148,7 @@ export class LeakyReLU extends ParameterActivationLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: this.trainable, dtype: 'float32', negative_slope: this.negativeSlope };
+    return { ...this.baseConfig(), negative_slope: this.negativeSlope };
   }
 
   /** @internal tf.keras 2's LeakyReLU takes the slope as alpha only. */
@@ -200,6 +200,6 @@ export class ELU extends ParameterActivationLayer {
 
   /** With alpha, which Keras 3's ELU.get_config omits (its from_config takes it; tf.keras 2 writes it). */
   getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: this.trainable, dtype: 'float32', alpha: this.alpha };
+    return { ...this.baseConfig(), alpha: this.alpha };
   }
 }

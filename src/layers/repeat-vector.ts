@@ -49,7 +49,7 @@ export class RepeatVector extends UnaryLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: this.trainable, dtype: 'float32', n: this.n };
+    return { ...this.baseConfig(), n: this.n };
   }
 
   protected transform(x: Tensor): Tensor {

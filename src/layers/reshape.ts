@@ -63,7 +63,7 @@ export class Reshape extends UnaryLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: this.trainable, dtype: 'float32', target_shape: [...this.targetShape] };
+    return { ...this.baseConfig(), target_shape: [...this.targetShape] };
   }
 
   protected transform(x: Tensor): Tensor {

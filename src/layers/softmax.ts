@@ -81,7 +81,7 @@ export class Softmax extends WeightlessLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: this.trainable, dtype: 'float32', axis: typeof this.axis === 'number' ? this.axis : [...this.axis] };
+    return { ...this.baseConfig(), axis: typeof this.axis === 'number' ? this.axis : [...this.axis] };
   }
 
   /** On data, `{ mask }` is Keras' call(inputs, mask); in a model the input's own mask is, as Keras passes it. */

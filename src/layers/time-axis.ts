@@ -122,7 +122,7 @@ export class ZeroPadding1D extends UnaryLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: this.trainable, dtype: 'float32', padding: [...this.padding], data_format: this.dataFormat };
+    return { ...this.baseConfig(), padding: [...this.padding], data_format: this.dataFormat };
   }
 
   protected transform(x: Tensor): Tensor {
@@ -176,7 +176,7 @@ export class Cropping1D extends UnaryLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: this.trainable, dtype: 'float32', cropping: [...this.cropping] };
+    return { ...this.baseConfig(), cropping: [...this.cropping] };
   }
 
   protected transform(x: Tensor): Tensor {
@@ -229,7 +229,7 @@ export class UpSampling1D extends UnaryLayer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: this.trainable, dtype: 'float32', size: this.size };
+    return { ...this.baseConfig(), size: this.size };
   }
 
   protected transform(x: Tensor): Tensor {

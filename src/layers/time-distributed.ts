@@ -125,7 +125,7 @@ export class TimeDistributed extends Layer {
 
   /** @internal The wrapped layer's config in the same spelling (TimeDistributed(LeakyReLU) in tf.keras 2: alpha). */
   override configFor(spelling: 2 | 3): Record<string, unknown> {
-    return { name: this.name, trainable: this.trainable, dtype: 'float32', layer: { class_name: this.layer.className, config: this.layer.configFor(spelling) } };
+    return { ...this.baseConfig(), layer: { class_name: this.layer.className, config: this.layer.configFor(spelling) } };
   }
 
   apply(x: SymbolicTensor): SymbolicTensor;

@@ -69,10 +69,15 @@ export class WeightRules<P extends WeightPrefix> {
     });
   }
 
-  /** Keras' get_config keys: every `<prefix>_regularizer`, then every `<prefix>_constraint`; null where none. */
-  config(): Record<string, unknown> {
+  /**
+   * Keras' get_config keys: every `<prefix>_regularizer`, then every `<prefix>_constraint`; null
+   * where none. `activity`: the layer's activity regularizer, between the two, for the layers
+   * whose Keras get_config writes it whether set or not (Dense, the convolutions, the RNNs, Embedding).
+   */
+  config(activity?: Regularizer | null): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const [p, r] of this.regularizers) out[`${p}_regularizer`] = serializeKerasObject(r);
+    if (activity !== undefined) out.activity_regularizer = serializeKerasObject(activity);
     for (const [p, c] of this.constraints) out[`${p}_constraint`] = serializeKerasObject(c);
     return out;
   }

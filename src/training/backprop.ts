@@ -7,6 +7,7 @@ import { InputLayer } from '../layers/input-layer.js';
 import { TimeDistributed } from '../layers/time-distributed.js';
 import type { LayerNode, NestedGraph, SymbolicTensor } from '../symbolic.js';
 import { Tensor } from '../tensor.js';
+import { withActivityPenalty } from './activity-penalties.js';
 import { trainingStep, type LayerStep } from './layer-steps.js';
 import type { RandomSource } from './random-source.js';
 
@@ -65,7 +66,13 @@ function timeDistributedModelStep(layer: TimeDistributed, graph: NestedGraph, in
 
 function runStep(layer: Layer, inputs: Tensor[], masks: (Tensor | undefined)[], random: RandomSource): LayerStep {
   const nested = layer instanceof TimeDistributed ? layer.layer.nestedGraph() : null;
-  return nested ? timeDistributedModelStep(layer as TimeDistributed, nested, inputs, masks, random) : trainingStep(layer, inputs, masks, random);
+  const step = nested ? timeDistributedModelStep(layer as TimeDistributed, nested, inputs, masks, random) : trainingStep(layer, inputs, masks, random);
+  try {
+    return withActivityPenalty(layer, step);
+  } catch (error) {
+    step.release();
+    throw error;
+  }
 }
 
 /** `nested`: the graph is a model inside another (TimeDistributed's), whose input gradients backwardToInputs gives. */

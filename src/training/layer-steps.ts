@@ -79,11 +79,14 @@ export function checkTrainable(layer: Layer): void {
     // Keras 3 calls the wrapped layer or model once per time step: batch statistics (and a model's
     // activity penalties; a wrapped layer's call() adds none) are per step there, where the one
     // pass on the folded steps here would take them over all steps.
-    const perStep = leaves.find((leaf) => (nested && leaf instanceof ActivityRegularization) || (leaf instanceof BatchNormalization && layer.trainable && leaf.trainable));
+    const perStep = leaves.find((leaf) => (nested && leaf.activityRegularizer !== null) || (leaf instanceof BatchNormalization && layer.trainable && leaf.trainable));
     if (perStep) {
       const what = nested ? `TimeDistributed(${inner.className}) with ${perStep.className} ${perStep.name}` : `TimeDistributed(${inner.className})`;
-      const why = perStep instanceof ActivityRegularization ? 'penalty is' : 'batch statistics are';
-      throw new ConfigError(`${layer.name}: ${what} cannot be trained here: Keras 3 runs the ${nested ? 'model' : 'layer'} once per time step, so its ${why} per step; put the ${perStep.className} outside the TimeDistributed${perStep instanceof BatchNormalization ? ' (statistics over all steps), or freeze it' : ''}`);
+      const penalty = !(perStep instanceof BatchNormalization);
+      const why = penalty ? 'activity penalty is' : 'batch statistics are';
+      const fix = perStep instanceof ActivityRegularization ? 'put the ActivityRegularization outside the TimeDistributed'
+        : penalty ? `give ${perStep.name}'s activityRegularizer to the TimeDistributed instead` : 'put the BatchNormalization outside the TimeDistributed (statistics over all steps), or freeze it';
+      throw new ConfigError(`${layer.name}: ${what} cannot be trained here: Keras 3 runs the ${nested ? 'model' : 'layer'} once per time step, so its ${why} per step; ${fix}`);
     }
     for (const leaf of leaves) checkTrainable(leaf);
     return;
@@ -103,6 +106,10 @@ export function checkTrainable(layer: Layer): void {
   if (layer instanceof Bidirectional) {
     checkRecurrentTrainable(layer.forwardLayer, layer.name);
     checkRecurrentTrainable(layer.backwardLayer, layer.name);
+    const regularized = [layer.forwardLayer, layer.backwardLayer].find((direction) => direction.activityRegularizer !== null);
+    if (regularized) {
+      throw new ConfigError(`${layer.name}: Bidirectional of a layer with an activityRegularizer (${regularized.name}) cannot be trained here, as the penalty of each direction's output before the merge is not computed; give the activityRegularizer to the Bidirectional (a penalty on the merged output) or leave it out`);
+    }
     return;
   }
   throw new ConfigError(`${layer.name}: ${layer.className} has no backward pass, so a model with it cannot be trained`);
@@ -167,8 +174,8 @@ function timeDistributedStep(layer: TimeDistributed, inputs: Tensor[], masks: (T
   const x = inputs[0];
   const [batch, timesteps] = x.shape;
   checkTrainable(layer);
-  // Keras 3's TimeDistributed calls the layer's call(), not __call__: no activity penalty is added.
-  if (layer.layer instanceof ActivityRegularization) return { outputs: [x], masks: [masks[0]], backward: ([dY]) => ({ inputs: [dY], weights: [] }), release: nothingToRelease };
+  // Keras 3's TimeDistributed calls the layer's call(), not __call__: the layer's activity
+  // regularizer adds nothing (runStep, which adds it, is for a graph's nodes).
   const inner = trainingStep(layer.layer, [new Tensor(x.data, [batch * timesteps, ...x.shape.slice(2)])], [undefined], random);
   const out = inner.outputs[0];
   return {

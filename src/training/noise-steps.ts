@@ -2,7 +2,7 @@
 // call(training=True): SpatialDropout1D/2D/3D (inverted dropout of whole feature maps), GaussianNoise
 // (x + stddev * N(0, 1)), GaussianDropout (x * N(1, rate / (1 - rate))), AlphaDropout (dropped values
 // set to SELU's negative saturation, then an affine map that keeps mean and variance), and
-// ActivityRegularization (the identity, adding its penalty to the loss).
+// ActivityRegularization (the identity; its penalty is its activity regularizer's, as every layer's).
 // The draws come from fit's seeded uniform source, as Dropout's do (Keras' own random values
 // cannot be reproduced); the gradient is each value's own factor.
 import { ShapeError, formatShape } from '../errors.js';
@@ -81,40 +81,12 @@ function alphaDropoutStep(layer: AlphaDropout, x: Tensor, mask: Tensor | undefin
   return affineStep(x, mask, factor, offset);
 }
 
-/**
- * Keras 3's activity regularizer: l1 * sum |x| + l2 * sum x^2 over the whole output, divided by its
- * batch size (Layer.__call__), added to the loss of training and of evaluate.
- */
-export function activityPenalty(layer: ActivityRegularization, x: Tensor): number {
-  const batch = x.rank > 0 ? x.shape[0] : 1;
-  if (batch === 0) return 0;
-  let penalty = 0;
-  for (const v of x.data) penalty += layer.l1 * Math.abs(v) + layer.l2 * v * v;
-  return Math.fround(penalty / batch);
-}
-
-/** The identity, adding activityPenalty to the loss; d / dx = (l1 sign(x) + 2 l2 x) / batch. */
-function activityRegularizationStep(layer: ActivityRegularization, x: Tensor, mask: Tensor | undefined): LayerStep {
-  const batch = x.rank > 0 ? x.shape[0] : 1;
-  const { l1, l2 } = layer;
-  return {
-    outputs: [x],
-    masks: [mask],
-    loss: activityPenalty(layer, x),
-    backward: ([dY]) => {
-      const dX = batch === 0 ? new Float32Array(x.size) : x.data.map((v) => (l1 * Math.sign(v) + 2 * l2 * v) / batch);
-      if (dY) for (let i = 0; i < dX.length; i++) dX[i] += dY[i];
-      return { inputs: [dX], weights: [] };
-    },
-    release: () => {},
-  };
-}
-
 export function noiseStep(layer: TrainingNoiseLayer, inputs: Tensor[], masks: (Tensor | undefined)[], random: RandomSource): LayerStep {
   const x = inputs[0];
   layer.computeOutputShape(x.shape);
   if (layer instanceof AlphaDropout) return alphaDropoutStep(layer, x, masks[0], random);
-  if (layer instanceof ActivityRegularization) return activityRegularizationStep(layer, x, masks[0]);
+  // Its penalty is its activity regularizer's, which every layer's step adds (activity-penalties.ts).
+  if (layer instanceof ActivityRegularization) return { outputs: [x], masks: [masks[0]], backward: ([dY]) => ({ inputs: [dY], weights: [] }), release: () => {} };
   if (layer instanceof GaussianNoise) {
     const offset = Float32Array.from({ length: x.size }, () => layer.stddev * normal(random));
     return affineStep(x, masks[0], new Float32Array(x.size).fill(1), offset);

@@ -8,8 +8,7 @@ import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { runTrainingPass, type TrainingGraph } from './backprop.js';
 import { History, callbackList, progressLine, trainBatchBegin, trainBatchEnd, type Callback, type Logs, type TrainedModel } from './callbacks.js';
 import { checkTrainable } from './layer-steps.js';
-import { ActivityRegularization } from '../layers/noise.js';
-import { activityPenalty } from './noise-steps.js';
+import { activityPenalty, uncountedActivityPenalty } from './activity-penalties.js';
 import { applyConstraints, trainedLeafRules, weightPenalty } from './weight-penalties.js';
 import { permutation, seededGenerator, type RandomSource } from './random-source.js';
 import { checkClassIndices, computeLoss } from './losses.js';
@@ -491,6 +490,7 @@ export class Trainer {
     const verbose = verbosity(options.verbose, where) ?? 0;
     checkReturnDict(options.returnDict, where);
     const callbacks = callbackList(options.callbacks, where);
+    this.checkPenaltiesCounted('evaluate');
     const data = this.checkData(x, y, options.sampleWeight, 'evaluate');
     const batchSize = this.batchSizeOf(options.batchSize, 'evaluate');
     this.checkStatefulBatches(data.y[0].shape[0], batchSize, 'evaluate');
@@ -518,13 +518,19 @@ export class Trainer {
     return this.logs(trackers, prefix);
   }
 
+  /** Refuses, before any work, a model whose loss at inference would leave out an activity penalty Keras adds. */
+  private checkPenaltiesCounted(what: string): void {
+    const uncounted = uncountedActivityPenalty(this.model.leafLayers(), what);
+    if (uncounted) throw uncounted;
+  }
+
   /** One batch at inference: its losses and metrics into `trackers`. */
   private testBatch(graph: TrainingGraph, batch: Batch, trackers: Trackers): void {
     graph.checkInputs(batch.x, this.model.name);
     // Keras' test_step adds the activity regularizers' penalties (the layers' losses) too.
     let added = 0;
     const results = graph.runWithMasks(batch.x, [], (layer, outputs) => {
-      if (layer instanceof ActivityRegularization) added = Math.fround(added + activityPenalty(layer, outputs[0]));
+      added = Math.fround(added + activityPenalty(layer, outputs));
     });
     const yPred = results.map((r) => r.tensor);
     const masks = results.map((r) => outputMask(r.mask));
@@ -542,6 +548,7 @@ export class Trainer {
     const where = `${this.model.name}: testOnBatch`;
     checkTrainingOptions(options, TEST_BATCH_KEYS, where, '{ sampleWeight }');
     checkReturnDict(options.returnDict, where);
+    this.checkPenaltiesCounted('testOnBatch');
     const data = this.checkData(x, y, options.sampleWeight, 'testOnBatch');
     const trackers = this.newTrackers();
     this.testBatch(this.model.trainingGraph(data.x), { x: data.x, y: data.y, sampleWeight: data.sampleWeight }, trackers);

@@ -99,8 +99,10 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * 145 KiB since the Keras newcomer hints (tf.keras 2's lr and decay, swapped letters, a layer class given
  * to add, one sample without its batch axis), trainOnBatch's classWeight and History.params, on top of main
  * at a12df3c: 144.4 KiB measured (147842 B).
+ * 146 KiB since every layer's activityRegularizer (the option, its config key, its penalty and gradient
+ * in training, the refusals), on top of main at f9fb9e0: 145.0 KiB measured (148487 B).
  */
-const GZIP_BUDGET = 145 * 1024;
+const GZIP_BUDGET = 146 * 1024;
 
 interface AppReport {
   variant: string;
