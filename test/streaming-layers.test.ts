@@ -220,6 +220,22 @@ describe('functional models of several inputs and outputs', () => {
     stream.dispose();
   });
 
+  it('one input, two outputs: step takes its frame in a list and returns both outputs', () => {
+    const B = 2, T = 4, D = 3;
+    const input = Input({ shape: [null, D] });
+    const seq = new LSTM({ units: 4, returnSequences: true, seed: 8 }).apply(input) as SymbolicTensor;
+    const model = new Model({ inputs: input, outputs: [new Dense({ units: 1, seed: 9 }).apply(seq), new Dense({ units: 3, seed: 10 }).apply(seq)] });
+    const x = randomFloats(seededRandom(12), B * T * D);
+    const stream = model.stream({ batchSize: B });
+    expectError(() => stream.step(frameAt(x, B, T, D, 0)), InputError, ['1 input and 2 outputs', 'step([frame])', 'a list of 2 outputs']);
+    for (let t = 0; t < T; t++) {
+      const got = stream.step([frameAt(x, B, T, D, t)]);
+      const want = model.predict(prefix(x, B, T, D, t)) as Tensor[];
+      expect(got.map((o) => Array.from(o)), `step ${t}`).toEqual(want.map((w) => Array.from(expectedStep(w, B, t))));
+    }
+    stream.dispose();
+  });
+
   it('one input, two outputs; a per-frame mask applies to every input', () => {
     const B = 2, T = 5, D = 3;
     const input = Input({ shape: [null, D] });

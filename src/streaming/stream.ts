@@ -123,7 +123,9 @@ export class Stream {
     if (list) this.checkFrameList(frames as readonly unknown[]);
     else {
       if (this.inputs.length !== 1 || this.outputValues.length !== 1) {
-        throw new InputError(`${this.owner}: a model of ${this.inputs.length} inputs and ${this.outputValues.length} outputs steps on a list of frames`);
+        const inputs = this.inputs.length === 1 ? 'its frame in a list, step([frame])' : 'a list of frames, one per input in the model\'s order';
+        const outputs = this.outputValues.length === 1 ? 'a list of its one output' : `a list of ${this.outputValues.length} outputs`;
+        throw new InputError(`${this.owner}: a model of ${plural(this.inputs.length, 'input')} and ${plural(this.outputValues.length, 'output')} steps on ${inputs}, and returns ${outputs}`);
       }
       this.checkFrame(frames, 0);
     }
@@ -312,4 +314,8 @@ export function streamBatchSize(options: StreamOptions | undefined, owner: strin
     throw new ShapeError(`${owner}: the input declares batch size ${declared}, so a stream must have batchSize ${declared}, received ${batch}`);
   }
   return batch;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
