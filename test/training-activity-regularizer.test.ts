@@ -122,8 +122,8 @@ describe('activityRegularizer in training: the penalty of each output, over its 
     const bidirectional = new Sequential({ layers: [new Bidirectional(new LSTM({ units: H, activityRegularizer: 'l2' }), { inputShape: [T, D] }), new Dense({ units: 1 })] });
     bidirectional.compile({ optimizer: 'sgd', loss: 'mse' });
     expect(() => bidirectional.trainOnBatch(x, y)).toThrow(ConfigError);
-    expect(() => bidirectional.trainOnBatch(x, y)).toThrow(/Bidirectional of a layer with an activityRegularizer/);
-    expect(() => bidirectional.testOnBatch(x, y)).toThrow(/evaluate|testOnBatch cannot add the activity penalty of forward_lstm/);
+    expect(() => bidirectional.trainOnBatch(x, y)).toThrow(/trainOnBatch cannot add the activity penalty of LSTM forward_lstm\S* inside Bidirectional \(Keras adds it on each direction's output before the merge\); give the activityRegularizer to the Bidirectional itself/);
+    expect(() => bidirectional.testOnBatch(x, y)).toThrow(/testOnBatch cannot add the activity penalty of LSTM forward_lstm/);
     await expect(bidirectional.evaluate(x, y)).rejects.toThrow(/evaluate cannot add the activity penalty/);
     // The penalty on the merged output is the Bidirectional's own, which trains.
     const merged = new Sequential({ layers: [new Bidirectional(new LSTM({ units: H }), { inputShape: [T, D], activityRegularizer: 'l2' }), new Dense({ units: 1 })] });
@@ -133,7 +133,7 @@ describe('activityRegularizer in training: the penalty of each output, over its 
     const perFrame = new Sequential({ layers: [new Dense({ units: 3, inputShape: [D], activityRegularizer: 'l1' })] });
     const wrapped = new Sequential({ layers: [new TimeDistributed(perFrame, { inputShape: [T, D] }), new Flatten(), new Dense({ units: 1 })] });
     wrapped.compile({ optimizer: 'sgd', loss: 'mse' });
-    expect(() => wrapped.trainOnBatch(x, y)).toThrow(/activity penalty is per step; give .*'s activityRegularizer to the TimeDistributed instead/);
+    expect(() => wrapped.trainOnBatch(x, y)).toThrow(/trainOnBatch cannot add the activity penalty of Dense dense\S* inside TimeDistributed \(Keras adds it once per time step\); give the activityRegularizer to the TimeDistributed itself/);
     expect(() => wrapped.testOnBatch(x, y)).toThrow(/testOnBatch cannot add the activity penalty/);
 
     const orthogonal = new Sequential({ layers: [new LSTM({ units: H, returnSequences: true, inputShape: [T, D], activityRegularizer: 'orthogonal_regularizer' }), new Flatten(), new Dense({ units: 1 })] });

@@ -5,6 +5,7 @@
 import { ConfigError } from '../errors.js';
 import { Bidirectional } from '../layers/bidirectional.js';
 import type { Layer } from '../layers/layer.js';
+import { ActivityRegularization } from '../layers/noise.js';
 import { regularizerShapeProblem, type Regularizer } from '../layers/regularizers.js';
 import { TimeDistributed } from '../layers/time-distributed.js';
 import type { Tensor } from '../tensor.js';
@@ -56,18 +57,21 @@ export function withActivityPenalty(layer: Layer, step: LayerStep): LayerStep {
 }
 
 /**
- * The layer inside `leaves` whose activity penalty Keras counts where evaluate here cannot: a
- * direction of a Bidirectional (its output before the merge) or a layer of a model inside a
- * TimeDistributed (once per step). A ConfigError saying so, or null.
+ * The layer inside `leaves` whose activity penalty Keras counts where training and evaluate here
+ * cannot: a direction of a Bidirectional (Keras penalises its output before the merge) or a layer
+ * of a model inside a TimeDistributed (Keras runs the model, and adds the penalty, once per time
+ * step). A ConfigError saying so, or null.
  */
 export function uncountedActivityPenalty(leaves: readonly Layer[], what: string): ConfigError | null {
   for (const leaf of leaves) {
     const inner = leaf instanceof Bidirectional ? [leaf.forwardLayer, leaf.backwardLayer]
       : leaf instanceof TimeDistributed && leaf.layer.nestedGraph() !== null ? leaf.layer.leafLayers() : [];
     const regularized = inner.find((layer) => layer.activityRegularizer !== null);
-    if (regularized) {
-      return new ConfigError(`${leaf.name}: ${what} cannot add the activity penalty of ${regularized.name} inside ${leaf.className} (Keras adds it ${leaf instanceof Bidirectional ? "on each direction's output before the merge" : 'once per time step'}); give the activityRegularizer to the ${leaf.className} itself, or leave it out`);
-    }
+    if (!regularized) continue;
+    const where = leaf instanceof Bidirectional ? "on each direction's output before the merge" : 'once per time step';
+    const fix = regularized instanceof ActivityRegularization ? `put the ActivityRegularization after the ${leaf.className}`
+      : `give the activityRegularizer to the ${leaf.className} itself`;
+    return new ConfigError(`${leaf.name}: ${what} cannot add the activity penalty of ${regularized.className} ${regularized.name} inside ${leaf.className} (Keras adds it ${where}); ${fix}, or leave it out`);
   }
   return null;
 }

@@ -26,7 +26,6 @@ import { LayerNormalization } from '../layers/layer-normalization.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
 import { batchNormalizationStep, layerNormalizationStep } from './norm-steps.js';
 import { isTrainingNoise, noiseIndices, noiseStep } from './noise-steps.js';
-import { ActivityRegularization } from '../layers/noise.js';
 import { PReLU } from '../layers/prelu.js';
 import { Softmax } from '../layers/softmax.js';
 import { isActivationLayer, parameterActivationStep, softmaxStep } from './activation-layer-steps.js';
@@ -76,17 +75,13 @@ export function checkTrainable(layer: Layer): void {
         throw new ConfigError(`${layer.name}: TimeDistributed(${inner.className}) of a model with frozen layers (${frozen.map((l) => l.name).join(', ')}) cannot be trained; freeze the whole TimeDistributed or none of the model's layers`);
       }
     }
-    // Keras 3 calls the wrapped layer or model once per time step: batch statistics (and a model's
-    // activity penalties; a wrapped layer's call() adds none) are per step there, where the one
-    // pass on the folded steps here would take them over all steps.
-    const perStep = leaves.find((leaf) => (nested && leaf.activityRegularizer !== null) || (leaf instanceof BatchNormalization && layer.trainable && leaf.trainable));
+    // Keras 3 calls the wrapped layer or model once per time step: batch statistics are per step
+    // there, where the one pass on the folded steps here would take them over all steps (the
+    // activity penalties of a wrapped model's layers alike: activity-penalties.ts refuses them).
+    const perStep = leaves.find((leaf) => leaf instanceof BatchNormalization && layer.trainable && leaf.trainable);
     if (perStep) {
       const what = nested ? `TimeDistributed(${inner.className}) with ${perStep.className} ${perStep.name}` : `TimeDistributed(${inner.className})`;
-      const penalty = !(perStep instanceof BatchNormalization);
-      const why = penalty ? 'activity penalty is' : 'batch statistics are';
-      const fix = perStep instanceof ActivityRegularization ? 'put the ActivityRegularization outside the TimeDistributed'
-        : penalty ? `give ${perStep.name}'s activityRegularizer to the TimeDistributed instead` : 'put the BatchNormalization outside the TimeDistributed (statistics over all steps), or freeze it';
-      throw new ConfigError(`${layer.name}: ${what} cannot be trained here: Keras 3 runs the ${nested ? 'model' : 'layer'} once per time step, so its ${why} per step; ${fix}`);
+      throw new ConfigError(`${layer.name}: ${what} cannot be trained here: Keras 3 runs the ${nested ? 'model' : 'layer'} once per time step, so its batch statistics are per step; put the BatchNormalization outside the TimeDistributed (statistics over all steps), or freeze it`);
     }
     for (const leaf of leaves) checkTrainable(leaf);
     return;
@@ -106,10 +101,6 @@ export function checkTrainable(layer: Layer): void {
   if (layer instanceof Bidirectional) {
     checkRecurrentTrainable(layer.forwardLayer, layer.name);
     checkRecurrentTrainable(layer.backwardLayer, layer.name);
-    const regularized = [layer.forwardLayer, layer.backwardLayer].find((direction) => direction.activityRegularizer !== null);
-    if (regularized) {
-      throw new ConfigError(`${layer.name}: Bidirectional of a layer with an activityRegularizer (${regularized.name}) cannot be trained here, as the penalty of each direction's output before the merge is not computed; give the activityRegularizer to the Bidirectional (a penalty on the merged output) or leave it out`);
-    }
     return;
   }
   throw new ConfigError(`${layer.name}: ${layer.className} has no backward pass, so a model with it cannot be trained`);

@@ -311,6 +311,7 @@ export class Trainer {
    */
   private checkCanTrain(what: string): void {
     if (this.untrainable) throw this.untrainable;
+    this.checkPenaltiesCounted(what);
     const unreduced = this.targets.find((t) => t.loss.reduction === 'none');
     if (!unreduced) return;
     const whose = this.targets.length > 1 ? ` of output ${unreduced.name}` : '';
@@ -518,7 +519,7 @@ export class Trainer {
     return this.logs(trackers, prefix);
   }
 
-  /** Refuses, before any work, a model whose loss at inference would leave out an activity penalty Keras adds. */
+  /** Refuses, before any work, a model whose loss would leave out an activity penalty Keras adds. */
   private checkPenaltiesCounted(what: string): void {
     const uncounted = uncountedActivityPenalty(this.model.leafLayers(), what);
     if (uncounted) throw uncounted;
