@@ -283,18 +283,35 @@ describe("trainable: false freezes a layer, as in Keras", () => {
     expect(model.summary({ layout: 'tf.keras', print: false })).toContain('Non-trainable params: 15');
   });
 
-  it('the property freezes from the next compile(), as Keras documents; model.trainable = false freezes every layer', async () => {
+  it('the property freezes from the next compile(), as Keras documents, and a call before it warns once per change; model.trainable = false freezes every layer', async () => {
     const model = stack();
     model.compile({ optimizer: 'sgd', loss: 'mse' });
     const dense = model.getLayer(1);
     dense.trainable = false;
     let before = dense.getWeights();
-    await model.fit(x, y, { epochs: 1, verbose: 0 });
-    expect(sameWeights(dense.getWeights(), before)).toBe(false);
-    model.compile({ optimizer: 'sgd', loss: 'mse' });
-    before = dense.getWeights();
-    await model.fit(x, y, { epochs: 1, verbose: 0 });
-    expect(sameWeights(dense.getWeights(), before)).toBe(true);
+    // Keras 3's _warn_if_trainable_state_changed: once per change, naming the layer.
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      await model.fit(x, y, { epochs: 1, verbose: 0 });
+      expect(sameWeights(dense.getWeights(), before)).toBe(false);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(String(warn.mock.calls[0][0])).toMatch(new RegExp(`fit: a layer's trainable state has changed since the model was compiled: ${dense.name} \\(now frozen\\)\\. The change takes effect at the next compile\\(\\)`));
+      await model.evaluate(x, y, { verbose: 0 });
+      model.trainOnBatch(x, y);
+      expect(warn).toHaveBeenCalledTimes(1);
+      dense.trainable = true;
+      model.testOnBatch(x, y);
+      expect(warn).toHaveBeenCalledTimes(2);
+      expect(String(warn.mock.calls[1][0])).toContain(`testOnBatch: a layer's trainable state has changed since the model was compiled: ${dense.name} (now trainable)`);
+      dense.trainable = false;
+      model.compile({ optimizer: 'sgd', loss: 'mse' });
+      before = dense.getWeights();
+      await model.fit(x, y, { epochs: 1, verbose: 0 });
+      expect(sameWeights(dense.getWeights(), before)).toBe(true);
+      expect(warn).toHaveBeenCalledTimes(2);
+    } finally {
+      warn.mockRestore();
+    }
 
     model.trainable = false;
     expect(model.layers.map((l) => l.trainable)).toEqual([false, false, false]);

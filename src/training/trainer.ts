@@ -233,6 +233,8 @@ export class Trainer {
   /** Why the model cannot train (a layer without a backward pass), found at compile and thrown by the training calls only: Keras compiles such a model for evaluate. */
   private readonly untrainable: ConfigError | null;
   private random: RandomSource = seededGenerator((Math.random() * 2 ** 32) >>> 0);
+  /** The frozen leaves as the last trainable-state warning (or compile) saw them. */
+  private warnedFrozen: ReadonlySet<Layer>;
 
   constructor(model: TrainableModel, options: CompileOptions) {
     const where = `${model.name}: compile`;
@@ -242,6 +244,7 @@ export class Trainer {
     this.model = model;
     // As in Keras, compile() fixes which layers train: a later change of `trainable` waits for the next compile().
     this.frozen = model.frozenLeafLayers();
+    this.warnedFrozen = this.frozen;
     this.optimizer = resolveOptimizer(options.optimizer ?? 'rmsprop', where);
     this.targets = resolveOutputTargets(model.outputNames(), options.loss, options.lossWeights, options.metrics, where, options.weightedMetrics);
   }
@@ -312,6 +315,7 @@ export class Trainer {
   private checkCanTrain(what: string): void {
     if (this.untrainable) throw this.untrainable;
     this.checkPenaltiesCounted(what);
+    this.warnIfTrainableChanged(what);
     const unreduced = this.targets.find((t) => t.loss.reduction === 'none');
     if (!unreduced) return;
     const whose = this.targets.length > 1 ? ` of output ${unreduced.name}` : '';
@@ -492,6 +496,7 @@ export class Trainer {
     checkReturnDict(options.returnDict, where);
     const callbacks = callbackList(options.callbacks, where);
     this.checkPenaltiesCounted('evaluate');
+    this.warnIfTrainableChanged('evaluate');
     const data = this.checkData(x, y, options.sampleWeight, 'evaluate');
     const batchSize = this.batchSizeOf(options.batchSize, 'evaluate');
     this.checkStatefulBatches(data.y[0].shape[0], batchSize, 'evaluate');
@@ -517,6 +522,19 @@ export class Trainer {
       for (const cb of callbacks) await cb.onTestBatchEnd?.(k, this.logs(trackers, ''));
     }
     return this.logs(trackers, prefix);
+  }
+
+  /**
+   * Keras 3's _warn_if_trainable_state_changed: `trainable` set after compile() takes effect at the
+   * next compile(), which a call before it would otherwise follow silently. Once per change.
+   */
+  private warnIfTrainableChanged(what: string): void {
+    const now = this.model.frozenLeafLayers();
+    const changed = this.model.leafLayers().filter((leaf) => now.has(leaf) !== this.warnedFrozen.has(leaf));
+    if (changed.length === 0) return;
+    this.warnedFrozen = now;
+    const names = changed.map((leaf) => `${leaf.name} (${now.has(leaf) ? 'now frozen' : 'now trainable'})`).join(', ');
+    console.warn(`wasm-rnn ${this.model.name}: ${what}: a layer's trainable state has changed since the model was compiled: ${names}. The change takes effect at the next compile(), so ${what} runs with the layers trained as they were compiled; call model.compile(...) again first`);
   }
 
   /** Refuses, before any work, a model whose loss would leave out an activity penalty Keras adds. */
@@ -550,6 +568,7 @@ export class Trainer {
     checkTrainingOptions(options, TEST_BATCH_KEYS, where, '{ sampleWeight }');
     checkReturnDict(options.returnDict, where);
     this.checkPenaltiesCounted('testOnBatch');
+    this.warnIfTrainableChanged('testOnBatch');
     const data = this.checkData(x, y, options.sampleWeight, 'testOnBatch');
     const trackers = this.newTrackers();
     this.testBatch(this.model.trainingGraph(data.x), { x: data.x, y: data.y, sampleWeight: data.sampleWeight }, trackers);
