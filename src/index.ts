@@ -87,7 +87,12 @@ export {
   type AdamWOptions, type RMSpropOptions, type AdagradOptions, type NadamOptions, type AdamaxOptions, type AdadeltaOptions, type LionOptions, type FtrlOptions,
 } from './training/optimizer-classes.js';
 export { History, EarlyStopping, type Callback, type FitParams, type Logs, type EarlyStoppingOptions } from './training/callbacks.js';
-export { LearningRateScheduler, ReduceLROnPlateau, type LearningRateSchedule, type ReduceLROnPlateauOptions } from './training/schedule-callbacks.js';
+export { LearningRateScheduler, ReduceLROnPlateau, type LearningRateSchedulerFunction, type ReduceLROnPlateauOptions } from './training/schedule-callbacks.js';
+export {
+  LearningRateSchedule, ExponentialDecay, PiecewiseConstantDecay, PolynomialDecay, InverseTimeDecay, CosineDecay, CosineDecayRestarts,
+  type ExponentialDecayOptions, type PiecewiseConstantDecayOptions, type PolynomialDecayOptions, type InverseTimeDecayOptions,
+  type CosineDecayOptions, type CosineDecayRestartsOptions,
+} from './training/learning-rate-schedules.js';
 export {
   LambdaCallback, TerminateOnNaN, CSVLogger, ModelCheckpoint, type LambdaCallbackOptions, type CSVLoggerOptions, type ModelCheckpointOptions,
 } from './training/keras-callbacks.js';

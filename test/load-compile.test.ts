@@ -55,10 +55,10 @@ describe('loadModel compiles a model saved compiled, as Keras load_model(compile
     }
   });
 
-  it("a learning-rate schedule this package does not have leaves the model uncompiled, and fit names it", async () => {
+  it("a metric this package does not have (the file's custom PerElementPerplexity) leaves the model uncompiled, and fit names it", async () => {
     const model = await loadModel(shared('models/ril-lexknowrep--character_language_models/bilstm_model_64.h5'));
     expect(compileConfigOf(model)).toBeUndefined();
-    expectError(() => model.fit(tensor([[0]]), tensor([[0]])), ConfigError, ["fit needs compile({ optimizer, loss }) first; the file's compile config could not be used", 'PolynomialDecay']);
+    expectError(() => model.fit(tensor([[0]]), tensor([[0]])), ConfigError, ["fit needs compile({ optimizer, loss }) first; the file's compile config could not be used", 'unknown metric class "PerElementPerplexity"']);
     model.compile({ optimizer: 'adam', loss: 'categorical_crossentropy' });
     expect(model.optimizer.learningRate).toBe(Math.fround(0.001));
     model.dispose();

@@ -59,7 +59,7 @@ describe('training options are checked like every other options object', () => {
     { title: 'optimizers.adam({ learning_rate })', run: () => optimizers.adam(untyped({ learning_rate: 0.1 })), patterns: ["optimizers.adam: unknown option 'learning_rate'", "did you mean 'learningRate'?"] },
     { title: 'optimizers.nadam({ beta_1 })', run: () => optimizers.nadam(untyped({ beta_1: 0.5 })), patterns: ["did you mean 'beta1'?"] },
     { title: 'optimizers.sgd({ beta1 }): an option of another optimizer', run: () => optimizers.sgd(untyped({ beta1: 0.5 })), patterns: ["optimizers.sgd: unknown option 'beta1'; expected one of learningRate, weightDecay, clipnorm, clipvalue, globalClipnorm, momentum, nesterov"] },
-    { title: "optimizers.adam('fast')", run: () => optimizers.adam(untyped('fast')), patterns: ['optimizers.adam: options must be an object such as { learningRate: 0.001 } or a learning rate, received "fast"'] },
+    { title: "optimizers.adam('fast')", run: () => optimizers.adam(untyped('fast')), patterns: ['optimizers.adam: options must be an object such as { learningRate: 0.001 }, a learning rate or a LearningRateSchedule, received "fast"'] },
     { title: 'EarlyStopping({ restore_best_weights })', run: () => new EarlyStopping(untyped({ restore_best_weights: true })), patterns: ["EarlyStopping: unknown option 'restore_best_weights'", "did you mean 'restoreBestWeights'?"] },
     { title: "compile({ loss: 'binary_crossentropyy' })", run: (m) => m.compile({ optimizer: 'sgd', loss: 'binary_crossentropyy' }), patterns: ['unknown loss "binary_crossentropyy" (did you mean \'binary_crossentropy\'?)'] },
   ];

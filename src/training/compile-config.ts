@@ -3,11 +3,12 @@
 import type { LossesArgument, MetricsArgument } from './outputs.js';
 import { CONFIG_KEY, OPTIMIZER_CLASSES } from './optimizer-options.js';
 import type { Optimizer } from './optimizers.js';
+import { serializeSchedule } from './learning-rate-schedules.js';
 
 export function optimizerConfig(optimizer: Optimizer): Record<string, unknown> {
   const config: Record<string, unknown> = {
     name: optimizer.name,
-    learning_rate: optimizer.learningRate,
+    learning_rate: optimizer.learningRateSchedule ? serializeSchedule(optimizer.learningRateSchedule) : optimizer.learningRate,
     weight_decay: optimizer.weightDecay,
     clipnorm: optimizer.clipnorm,
     global_clipnorm: optimizer.globalClipnorm,

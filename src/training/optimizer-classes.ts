@@ -2,6 +2,9 @@
 // the hyperparameters its Keras __init__ takes (optimizer-options.ts checks the same lists at run time),
 // and the lower-case factories `optimizers.adam(...)`.
 import { Optimizer, type OptimizerName, type OptimizerOptions } from './optimizers.js';
+import {
+  LearningRateSchedule, ExponentialDecay, PiecewiseConstantDecay, PolynomialDecay, InverseTimeDecay, CosineDecay, CosineDecayRestarts,
+} from './learning-rate-schedules.js';
 
 /** What every optimizer takes. */
 export type CommonOptimizerOptions = Pick<OptimizerOptions, 'learningRate' | 'weightDecay' | 'clipnorm' | 'clipvalue' | 'globalClipnorm'>;
@@ -19,7 +22,7 @@ export type FtrlOptions = CommonOptimizerOptions & Pick<OptimizerOptions, 'learn
 
 /** A Keras optimizer class: `new Adam(options)`, or the learning rate alone; its instances are Optimizers. */
 export interface OptimizerClass<O> {
-  new (options?: O | number): Optimizer;
+  new (options?: O | number | LearningRateSchedule): Optimizer;
   readonly prototype: Optimizer;
 }
 
@@ -27,7 +30,7 @@ export interface OptimizerClass<O> {
 function optimizerClass<O extends OptimizerOptions>(name: OptimizerName, className: string): OptimizerClass<O> {
   return {
     [className]: class extends Optimizer {
-      constructor(options?: O | number) {
+      constructor(options?: O | number | LearningRateSchedule) {
         super(name, options);
       }
     },
@@ -59,15 +62,17 @@ export type Ftrl = Optimizer;
 
 /** Factories, and the classes under their Keras names: `optimizers.adam({ learningRate })`, `new optimizers.Adam(...)`. */
 export const optimizers = {
-  sgd: (options?: SGDOptions | number): Optimizer => new SGD(options),
-  adam: (options?: AdamOptions | number): Optimizer => new Adam(options),
-  adamw: (options?: AdamWOptions | number): Optimizer => new AdamW(options),
-  rmsprop: (options?: RMSpropOptions | number): Optimizer => new RMSprop(options),
-  adagrad: (options?: AdagradOptions | number): Optimizer => new Adagrad(options),
-  nadam: (options?: NadamOptions | number): Optimizer => new Nadam(options),
-  adamax: (options?: AdamaxOptions | number): Optimizer => new Adamax(options),
-  adadelta: (options?: AdadeltaOptions | number): Optimizer => new Adadelta(options),
-  lion: (options?: LionOptions | number): Optimizer => new Lion(options),
-  ftrl: (options?: FtrlOptions | number): Optimizer => new Ftrl(options),
+  sgd: (options?: SGDOptions | number | LearningRateSchedule): Optimizer => new SGD(options),
+  adam: (options?: AdamOptions | number | LearningRateSchedule): Optimizer => new Adam(options),
+  adamw: (options?: AdamWOptions | number | LearningRateSchedule): Optimizer => new AdamW(options),
+  rmsprop: (options?: RMSpropOptions | number | LearningRateSchedule): Optimizer => new RMSprop(options),
+  adagrad: (options?: AdagradOptions | number | LearningRateSchedule): Optimizer => new Adagrad(options),
+  nadam: (options?: NadamOptions | number | LearningRateSchedule): Optimizer => new Nadam(options),
+  adamax: (options?: AdamaxOptions | number | LearningRateSchedule): Optimizer => new Adamax(options),
+  adadelta: (options?: AdadeltaOptions | number | LearningRateSchedule): Optimizer => new Adadelta(options),
+  lion: (options?: LionOptions | number | LearningRateSchedule): Optimizer => new Lion(options),
+  ftrl: (options?: FtrlOptions | number | LearningRateSchedule): Optimizer => new Ftrl(options),
   SGD, Adam, AdamW, RMSprop, Adagrad, Nadam, Adamax, Adadelta, Lion, Ftrl,
+  /** Keras' keras.optimizers.schedules: `new optimizers.schedules.ExponentialDecay({ ... })`. */
+  schedules: { LearningRateSchedule, ExponentialDecay, PiecewiseConstantDecay, PolynomialDecay, InverseTimeDecay, CosineDecay, CosineDecayRestarts },
 };

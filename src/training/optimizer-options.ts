@@ -3,11 +3,13 @@
 // and the checks Keras makes of their values.
 import { ConfigError } from '../errors.js';
 import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
+import { LearningRateSchedule } from './learning-rate-schedules.js';
 
 export type OptimizerName = 'sgd' | 'adam' | 'adamw' | 'rmsprop' | 'adagrad' | 'nadam' | 'adamax' | 'adadelta' | 'lion' | 'ftrl';
 
 export interface OptimizerOptions {
-  learningRate?: number;
+  /** A number, or a LearningRateSchedule (ExponentialDecay, CosineDecay, ...) giving it per step, as Keras takes either. */
+  learningRate?: number | LearningRateSchedule;
   /** SGD, RMSprop */
   momentum?: number;
   /** SGD */
@@ -38,7 +40,10 @@ export interface OptimizerOptions {
 }
 
 /** Every hyperparameter resolved: the option, or the optimizer's Keras default. @internal */
-export type ResolvedOptimizerOptions = Required<Omit<OptimizerOptions, 'weightDecay' | 'clipnorm' | 'clipvalue' | 'globalClipnorm'>> & {
+export type ResolvedOptimizerOptions = Required<Omit<OptimizerOptions, 'learningRate' | 'weightDecay' | 'clipnorm' | 'clipvalue' | 'globalClipnorm'>> & {
+  /** The fixed rate, or the schedule's rate at step 0. */
+  learningRate: number;
+  schedule: LearningRateSchedule | null;
   weightDecay: number | null;
   clipnorm: number | null;
   clipvalue: number | null;
@@ -66,7 +71,7 @@ export const OPTIMIZER_CLASSES: Record<OptimizerName, { className: string; own: 
 
 const COMMON_OPTIONS = ['learningRate', 'weightDecay', 'clipnorm', 'clipvalue', 'globalClipnorm'] as const;
 
-const DECAY_GONE = "tf.keras 2's per-step learning-rate decay, gone in Keras 3: use the LearningRateScheduler or ReduceLROnPlateau callback";
+const DECAY_GONE = "tf.keras 2's per-step learning-rate decay, gone in Keras 3: give learningRate: new InverseTimeDecay({ initialLearningRate, decaySteps: 1, decayRate: decay }), the same decay, or use the LearningRateScheduler or ReduceLROnPlateau callback";
 
 /** tf.keras 2 optimizer keys Keras 3 refuses, as notebooks still write them, and what replaced each. */
 const TF_KERAS2_KEYS: Readonly<Record<string, { option: string; config: string }>> = {
@@ -91,7 +96,7 @@ export const CONFIG_KEY: Record<keyof OptimizerOptions, string> = {
 const BASE_DEFAULTS: ResolvedOptimizerOptions = {
   learningRate: 0.001, momentum: 0, nesterov: false, beta1: 0.9, beta2: 0.999, amsgrad: false, epsilon: 1e-7, rho: 0.9, centered: false,
   initialAccumulatorValue: 0.1, learningRatePower: -0.5, l1RegularizationStrength: 0, l2RegularizationStrength: 0,
-  l2ShrinkageRegularizationStrength: 0, beta: 0, weightDecay: null, clipnorm: null, clipvalue: null, globalClipnorm: null,
+  l2ShrinkageRegularizationStrength: 0, beta: 0, weightDecay: null, clipnorm: null, clipvalue: null, globalClipnorm: null, schedule: null,
 };
 
 /** Where an optimizer's Keras defaults differ from BASE_DEFAULTS. */
@@ -121,9 +126,9 @@ function numberIn(value: unknown, key: string, where: string, ok: (v: number) =>
 const nonNegative = (v: number) => v >= 0;
 
 /** The options of optimizer `name`, checked as Keras checks them, with its defaults filled in. @internal */
-export function resolveOptimizerOptions(name: OptimizerName, options: OptimizerOptions | number, where: string): ResolvedOptimizerOptions {
-  if (typeof options === 'number') options = { learningRate: options };
-  checkOptionsObject(options, where, '{ learningRate: 0.001 } or a learning rate');
+export function resolveOptimizerOptions(name: OptimizerName, options: OptimizerOptions | number | LearningRateSchedule, where: string): ResolvedOptimizerOptions {
+  if (typeof options === 'number' || options instanceof LearningRateSchedule) options = { learningRate: options };
+  checkOptionsObject(options, where, '{ learningRate: 0.001 }, a learning rate or a LearningRateSchedule');
   const own = OPTIMIZER_CLASSES[name].own;
   const allowed = [...COMMON_OPTIONS, ...own];
   const oldKey = Object.keys(options).find((key) => tfKeras2KeyHint(key, 'option') !== '');
@@ -134,8 +139,14 @@ export function resolveOptimizerOptions(name: OptimizerName, options: OptimizerO
   const value = (key: keyof OptimizerOptions) => (given[key] === undefined ? d[key] : given[key]);
   const resolved: ResolvedOptimizerOptions = { ...d };
   const out = resolved as unknown as Record<string, unknown>;
-  // Keras keeps the learning rate in a float32 variable.
-  resolved.learningRate = Math.fround(numberIn(value('learningRate'), 'learningRate', where, (v) => v > 0, 'a positive number'));
+  const rate = value('learningRate');
+  if (rate instanceof LearningRateSchedule) {
+    resolved.schedule = rate;
+    resolved.learningRate = rate.call(0);
+  } else {
+    // Keras keeps the learning rate in a float32 variable.
+    resolved.learningRate = Math.fround(numberIn(rate, 'learningRate', where, (v) => v > 0, 'a positive number or a LearningRateSchedule'));
+  }
   for (const key of own) {
     const v = value(key);
     if (key === 'nesterov' || key === 'amsgrad' || key === 'centered') {

@@ -57,7 +57,8 @@ type Source = { scalar: 'iteration' | 'learning_rate' | 'u_product' } | { slot: 
 
 function sources(optimizer: Optimizer, weights: readonly OptimizerWeight[]): Source[] {
   const trained = weights.map((w, i) => (w.trainable ? i : -1)).filter((i) => i >= 0);
-  const list: Source[] = [{ scalar: 'iteration' }, { scalar: 'learning_rate' }];
+  // Keras tracks a learning_rate variable only for a fixed rate, not for a schedule.
+  const list: Source[] = optimizer.learningRateSchedule ? [{ scalar: 'iteration' }] : [{ scalar: 'iteration' }, { scalar: 'learning_rate' }];
   for (const group of slotGroups(optimizer)) {
     for (const weight of trained) for (const slot of group) list.push({ slot: slot.index, name: slot.name, weight });
   }
@@ -71,12 +72,13 @@ export function optimizerVariableCount(optimizer: Optimizer, weights: readonly O
 }
 
 /**
- * The optimizer's variables in Keras' order, or only iteration and learning_rate before the first
- * step (Keras' optimizer before build()).
+ * The optimizer's variables in Keras' order, or only iteration and learning_rate (none for a
+ * schedule) before the first step (Keras' optimizer before build()).
  */
 export function optimizerVariables(optimizer: Optimizer, weights: readonly OptimizerWeight[]): OptimizerVariable[] {
   const slots = optimizer.slotArrays();
-  const list = slots ? sources(optimizer, weights) : sources(optimizer, weights).slice(0, 2);
+  const all = sources(optimizer, weights);
+  const list = slots ? all : all.filter((source) => 'scalar' in source && source.scalar !== 'u_product');
   return list.map((source): OptimizerVariable => {
     if ('scalar' in source) {
       if (source.scalar === 'iteration') return { name: 'iteration', weight: -1, shape: [], data: BigInt64Array.of(BigInt(optimizer.iterations)) };

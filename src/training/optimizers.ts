@@ -4,7 +4,9 @@
 // WebAssembly (assembly/optimizer.ts, assembly/optimizer_extra.ts) over one flat
 // buffer of all weights. The hyperparameters and their checks are in optimizer-options.ts.
 import { ConfigError } from '../errors.js';
+import { describeValue } from '../initializers/validate.js';
 import { lazy } from '../lazy.js';
+import { isScheduleConfig, scheduleFromConfig, type LearningRateSchedule } from './learning-rate-schedules.js';
 import { defaultInstance } from '../kernels/default-instance.js';
 import { OptimizerBuffers } from '../kernels/optimizer-buffers.js';
 import { OwnedBlock } from '../kernels/owned.js';
@@ -43,18 +45,21 @@ export class Optimizer {
   readonly globalClipnorm: number | null;
   /** Optimizer steps taken. */
   iterations = 0;
+  /** The schedule given as the learning rate, or null for a fixed one. */
+  readonly learningRateSchedule: LearningRateSchedule | null;
   /** Nadam's product of the momentum schedule u_1 ... u_t, a float32 variable in Keras. */
   private momentumProduct = 1;
   /** The flat weight, gradient and slot buffers in WebAssembly memory, made on the first step. */
   private readonly buffers = new OwnedBlock<OptimizerBuffers>((b) => b.release());
 
-  /** `options` may be the learning rate alone, as Keras' `Adam(0.01)`. */
-  constructor(name: OptimizerName, options: OptimizerOptions | number = {}) {
+  /** `options` may be the learning rate (or its schedule) alone, as Keras' `Adam(0.01)`. */
+  constructor(name: OptimizerName, options: OptimizerOptions | number | LearningRateSchedule = {}) {
     const where = `optimizers.${name}`;
     if (!OPTIMIZER_NAMES.includes(name)) throw new ConfigError(`optimizer must be one of ${OPTIMIZER_NAMES.join(', ')}, received ${JSON.stringify(name)}`);
     const o = resolveOptimizerOptions(name, options, where);
     this.name = name;
     this.rate = o.learningRate;
+    this.learningRateSchedule = o.schedule;
     this.momentum = o.momentum;
     this.nesterov = o.nesterov;
     this.beta1 = o.beta1;
@@ -75,12 +80,25 @@ export class Optimizer {
     this.globalClipnorm = o.globalClipnorm;
   }
 
-  /** The learning rate, a float32 as Keras keeps it; settable between steps (Keras' `optimizer.learning_rate = x`). */
+  /**
+   * The learning rate, a float32 as Keras keeps it: with a schedule, its rate at the next step
+   * (schedule.call(iterations)). Settable between steps (Keras' `optimizer.learning_rate = x`),
+   * except where a schedule sets it.
+   */
   get learningRate(): number {
-    return this.rate;
+    const schedule = this.learningRateSchedule;
+    if (!schedule) return this.rate;
+    const rate: unknown = schedule.call(this.iterations);
+    if (typeof rate !== 'number' || !Number.isFinite(rate)) {
+      throw new ConfigError(`optimizers.${this.name}: the learning rate schedule ${schedule.className}.call(${this.iterations}) must return a finite number, received ${describeValue(rate)}`);
+    }
+    return Math.fround(rate);
   }
 
   set learningRate(value: number) {
+    if (this.learningRateSchedule) {
+      throw new ConfigError(`optimizers.${this.name}: this optimizer was created with a LearningRateSchedule (${this.learningRateSchedule.className}) as its learningRate, hence its learning rate is not settable (Keras raises alike); create the optimizer with a number as learningRate to set it`);
+    }
     if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
       throw new ConfigError(`optimizers.${this.name}: optimizer option 'learningRate' must be a positive number, received ${JSON.stringify(value)}`);
     }
@@ -126,12 +144,13 @@ export class Optimizer {
 
   /** One step: clip, decay, update every weight in place (in WebAssembly, over all weights at once), iterations += 1. */
   apply(weights: readonly Float32Array[], gradients: readonly Float32Array[]): void {
+    // First: a schedule whose rate is not a number stops the step before anything moves.
+    const lr = this.learningRate;
     const buffers = this.buffersFor(weights);
     buffers.checkLengths(gradients, `optimizers.${this.name} gradients`);
     buffers.write(buffers.gradients, gradients);
     buffers.write(buffers.weights, weights);
     const { exports } = buffers.instance;
-    const lr = this.learningRate;
     const t = this.iterations + 1;
     const w = buffers.weights;
     const g = buffers.gradients;
@@ -220,7 +239,8 @@ export class Optimizer {
     }));
     this.buffers.replace(this, buffers);
     this.iterations = state.iterations;
-    this.learningRate = state.learningRate;
+    // A schedule's optimizer has no learning_rate variable: its rate follows the iterations.
+    if (!this.learningRateSchedule) this.learningRate = state.learningRate;
     this.momentumProduct = Math.fround(state.scheduleProduct);
   }
 
@@ -261,7 +281,8 @@ export function resolveOptimizer(optimizer: unknown, where: string): Optimizer {
     const options: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(config)) {
       const option = optionOfConfigKey().get(key);
-      if (option !== undefined && own.has(option)) options[option] = value;
+      if (option === 'learningRate' && isScheduleConfig(value)) options.learningRate = scheduleFromConfig(value, `${where}: ${className} config 'learning_rate'`);
+      else if (option !== undefined && own.has(option)) options[option] = value;
       else if (key === 'use_ema' && value === true) throw new ConfigError(`${where}: use_ema is not supported`);
       else if ((key === 'gradient_accumulation_steps' || key === 'loss_scale_factor') && value !== null) throw new ConfigError(`${where}: ${key} is not supported (it must be null)`);
       else if (!IGNORED_CONFIG_KEYS.includes(key)) throw new ConfigError(`${where}: unknown ${className} config key '${key}'${tfKeras2KeyHint(key, 'config')}; ${className} takes ${[...own].map((o) => CONFIG_KEY[o as keyof OptimizerOptions]).join(', ')}`);

@@ -16,21 +16,22 @@ function verbosity(value: unknown, where: string): boolean {
   throw new ConfigError(`${where}: option 'verbose' must be 0 or 1, received ${JSON.stringify(value)}`);
 }
 
-export type LearningRateSchedule = (epoch: number, learningRate: number) => number;
+/** LearningRateScheduler's schedule, Keras' `schedule(epoch, lr)`: the learning rate for an epoch (from 0) given the current one. */
+export type LearningRateSchedulerFunction = (epoch: number, learningRate: number) => number;
 
 /**
  * Keras' LearningRateScheduler(schedule, verbose): at the start of every epoch, sets the
  * optimizer's learning rate to `schedule(epoch, currentRate)` (epoch counted from 0).
  */
 export class LearningRateScheduler implements Callback {
-  readonly schedule: LearningRateSchedule;
+  readonly schedule: LearningRateSchedulerFunction;
   private readonly verbose: boolean;
   private model: TrainedModel | null = null;
 
-  constructor(schedule: LearningRateSchedule, verbose?: 0 | 1);
+  constructor(schedule: LearningRateSchedulerFunction, verbose?: 0 | 1);
   /** Keras' keyword form, LearningRateScheduler(schedule=fn, verbose=1). */
-  constructor(options: { schedule: LearningRateSchedule; verbose?: 0 | 1 });
-  constructor(first: LearningRateSchedule | { schedule: LearningRateSchedule; verbose?: 0 | 1 }, second?: 0 | 1) {
+  constructor(options: { schedule: LearningRateSchedulerFunction; verbose?: 0 | 1 });
+  constructor(first: LearningRateSchedulerFunction | { schedule: LearningRateSchedulerFunction; verbose?: 0 | 1 }, second?: 0 | 1) {
     const where = 'LearningRateScheduler';
     let schedule: unknown = first;
     let verbose: unknown = second;
@@ -43,7 +44,7 @@ export class LearningRateScheduler implements Callback {
     if (typeof schedule !== 'function') {
       throw new ConfigError(`LearningRateScheduler: schedule must be a function (epoch, learningRate) => learningRate, received ${describe(schedule)}`);
     }
-    this.schedule = schedule as LearningRateSchedule;
+    this.schedule = schedule as LearningRateSchedulerFunction;
     this.verbose = verbosity(verbose, 'LearningRateScheduler');
   }
 

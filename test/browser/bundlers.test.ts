@@ -101,8 +101,10 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * at a12df3c: 144.4 KiB measured (147842 B).
  * 146 KiB since every layer's activityRegularizer (the option, its config key, its penalty and gradient
  * in training, the refusals), on top of main at f9fb9e0: 145.0 KiB measured (148487 B).
+ * 148 KiB since Keras' six learning-rate schedules (their classes, option checks, configs and the
+ * optimizer's reading of them: about 2.7 KB), on top of main at 187292f: 147.7 KiB measured (151201 B).
  */
-const GZIP_BUDGET = 146 * 1024;
+const GZIP_BUDGET = 148 * 1024;
 
 interface AppReport {
   variant: string;
