@@ -129,6 +129,7 @@ describe('an optimizer with a schedule as its learning rate', () => {
     const x = tensor([[1, 2], [3, 4]]);
     const y = tensor([[1], [0]]);
     await expect(model.fit(x, y, { verbose: 0, callbacks: [new LearningRateScheduler((epoch, lr) => lr / 2)] })).rejects.toThrow(/not settable/);
+    expectError(() => new SGD({ learningRate: untyped(() => 0.1) }), ConfigError, ["option 'learningRate'", 'received a function', 'subclass LearningRateSchedule']);
     const plain = new Adam(0.01);
     plain.learningRate = 0.02;
     expect(plain.learningRate).toBe(Math.fround(0.02));

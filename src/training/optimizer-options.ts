@@ -140,6 +140,9 @@ export function resolveOptimizerOptions(name: OptimizerName, options: OptimizerO
   const resolved: ResolvedOptimizerOptions = { ...d };
   const out = resolved as unknown as Record<string, unknown>;
   const rate = value('learningRate');
+  if (typeof rate === 'function') {
+    throw new ConfigError(`${where}: optimizer option 'learningRate' must be a positive number or a LearningRateSchedule, received a function; for a rate that changes per step, subclass LearningRateSchedule with call(step) returning it (Keras' zero-argument callable is not taken)`);
+  }
   if (rate instanceof LearningRateSchedule) {
     resolved.schedule = rate;
     resolved.learningRate = rate.call(0);
