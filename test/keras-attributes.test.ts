@@ -31,6 +31,19 @@ describe('metricsNames', () => {
   });
 });
 
+describe('outputNames', () => {
+  it("is Keras' output_names: the output layers' names in output order, the keys compile's loss dict takes", async () => {
+    const x = Input({ shape: [3] });
+    const model = new Model({ inputs: x, outputs: [new Dense({ units: 1, name: 'score' }).apply(x), new Dense({ units: 2, name: 'label', activation: 'softmax' }).apply(x)] });
+    expect(model.outputNames).toEqual(['score', 'label']);
+    const [first, second] = model.outputNames;
+    model.compile({ optimizer: 'sgd', loss: { [first]: 'mse', [second]: 'sparse_categorical_crossentropy' } });
+    expect(model.metricsNames).toEqual(['loss', 'score_loss', 'label_loss']);
+    const chain = new Sequential([new Dense({ units: 2, inputShape: [3], name: 'hidden' }), new Dense({ units: 1, name: 'out' })]);
+    expect(chain.outputNames).toEqual(['out']);
+  });
+});
+
 describe('inputShape and outputShape', () => {
   it('are the shapes with a null batch axis for a Sequential', () => {
     const model = new Sequential();

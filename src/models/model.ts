@@ -420,8 +420,11 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
     return this.graphFor(inputs).flattened();
   }
 
-  /** @internal The output layers' names, in output order (compile's per-output losses and log names). */
-  outputNames(): string[] {
+  /**
+   * Keras' model.output_names: the output layers' names in output order, the keys of a loss or
+   * metrics dict in compile and of the logs (`cls_loss`). A Sequential has its last layer's.
+   */
+  get outputNames(): string[] {
     if (this.isChain) return [this.layers[this.layers.length - 1]?.name ?? this.name];
     return this.graphFor(null).outputs.map((o) => o.layer.name);
   }

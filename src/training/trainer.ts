@@ -188,7 +188,7 @@ export interface TrainableModel extends TrainedModel {
   /** @internal */
   inputList(x: unknown): Tensor[];
   /** @internal The output layers' names, in output order. */
-  outputNames(): string[];
+  readonly outputNames: readonly string[];
 }
 
 interface Batch {
@@ -246,7 +246,7 @@ export class Trainer {
     this.frozen = model.frozenLeafLayers();
     this.warnedFrozen = this.frozen;
     this.optimizer = resolveOptimizer(options.optimizer ?? 'rmsprop', where);
-    this.targets = resolveOutputTargets(model.outputNames(), options.loss, options.lossWeights, options.metrics, where, options.weightedMetrics);
+    this.targets = resolveOutputTargets(model.outputNames, options.loss, options.lossWeights, options.metrics, where, options.weightedMetrics);
   }
 
   private newTrackers(): Trackers {
