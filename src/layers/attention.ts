@@ -136,6 +136,16 @@ abstract class BaseAttention extends HostWeightLayer {
 
   /** @internal Runs the layer inside a model (see Layer.computeOutputs); the output's mask is the query's. */
   computeOutputs(inputs: Tensor[], masks: (Tensor | undefined)[], callArgs: CallArgs = {}): LayerCallResult {
+    const { outputs } = this.attend(inputs, masks, callArgs, null);
+    return { outputs, masks: outputs.map((_, i) => (i === 0 ? masks[0] : undefined)) };
+  }
+
+  /**
+   * @internal The forward pass, also giving what training's backward reads: the softmax weights
+   * (B, Tq, Tv) before dropout and the query mask. `drop` (training: Keras' dropout of the weights)
+   * scales a copy of them in place before they meet the value.
+   */
+  attend(inputs: Tensor[], masks: (Tensor | undefined)[], callArgs: CallArgs, drop: ((weights: Float32Array) => void) | null): { outputs: Tensor[]; softmax: Float32Array; queryMask: Tensor | undefined } {
     this.checkNotDisposed('run');
     const shapes = this.outputShapes(inputs.map((t) => t.shape), callArgs);
     const [query, value, key = value] = inputs;
@@ -143,8 +153,7 @@ abstract class BaseAttention extends HostWeightLayer {
     const Tv = value.shape[1];
     const Dv = value.shape[2];
     const [queryMask, valueMask] = [checkStepMask(masks[0], B, Tq, 'query', this.name), checkStepMask(masks[1], B, Tv, 'value', this.name)];
-    const weights = this.ensureBuilt(inputs.map((t) => t.shape));
-    const scores = this.scores(query, key, weights);
+    const scores = this.scores(query, key, this.ensureBuilt(inputs.map((t) => t.shape)));
     const causal = callArgs.useCausalMask === true || (callArgs.useCausalMask === undefined && this.causalDefault);
     // Keras subtracts 1e9 from masked scores (in float32, which absorbs the score itself).
     for (let b = 0; b < B; b++) for (let i = 0; i < Tq; i++) for (let j = 0; j < Tv; j++) {
@@ -152,13 +161,19 @@ abstract class BaseAttention extends HostWeightLayer {
       if (masked) scores[(b * Tq + i) * Tv + j] -= 1e9;
     }
     for (let r = 0; r < B * Tq; r++) softmaxInPlace(scores, r * Tv, Tv);
-    const output = batchedMatmul(defaultInstance(), scores, value.data, B, Tq, Tv, Dv, () => `${this.name}: attention weights · value`);
+    let weights = scores;
+    if (drop) {
+      weights = scores.slice();
+      drop(weights);
+    }
+    const output = batchedMatmul(defaultInstance(), weights, value.data, B, Tq, Tv, Dv, () => `${this.name}: attention weights · value`);
     if (queryMask) {
       for (let r = 0; r < B * Tq; r++) if (queryMask.data[r] === 0) output.fill(0, r * Dv, (r + 1) * Dv);
     }
     const outputs = [new Tensor(output, shapes[0] as number[])];
-    if (callArgs.returnAttentionScores === true) outputs.push(new Tensor(scores, [B, Tq, Tv]));
-    return { outputs, masks: outputs.map((_, i) => (i === 0 ? masks[0] : undefined)) };
+    // Keras returns the weights as they met the value: after dropout in training.
+    if (callArgs.returnAttentionScores === true) outputs.push(new Tensor(weights, [B, Tq, Tv]));
+    return { outputs, softmax: scores, queryMask };
   }
 
   protected attentionConfig(): Record<string, unknown> {

@@ -64,9 +64,10 @@ function timeDistributedModelStep(layer: TimeDistributed, graph: NestedGraph, in
   };
 }
 
-function runStep(layer: Layer, inputs: Tensor[], masks: (Tensor | undefined)[], random: RandomSource): LayerStep {
+function runStep(node: LayerNode, inputs: Tensor[], masks: (Tensor | undefined)[], random: RandomSource): LayerStep {
+  const { layer } = node;
   const nested = layer instanceof TimeDistributed ? layer.layer.nestedGraph() : null;
-  const step = nested ? timeDistributedModelStep(layer as TimeDistributed, nested, inputs, masks, random) : trainingStep(layer, inputs, masks, random);
+  const step = nested ? timeDistributedModelStep(layer as TimeDistributed, nested, inputs, masks, random) : trainingStep(layer, inputs, masks, random, node.callArgs);
   try {
     return withActivityPenalty(layer, step);
   } catch (error) {
@@ -87,7 +88,7 @@ export function runTrainingPass(graph: NestedGraph, layers: readonly Layer[], in
     for (const node of graph.nodes) {
       if (node.layer instanceof InputLayer) continue;
       const args = node.inputs.map((symbolic) => values.get(symbolic) as { tensor: Tensor; mask: Tensor | undefined });
-      const step = runStep(node.layer, args.map((a) => a.tensor), args.map((a) => a.mask), random);
+      const step = runStep(node, args.map((a) => a.tensor), args.map((a) => a.mask), random);
       steps.push({ node, step });
       node.outputs.forEach((symbolic, i) => values.set(symbolic, { tensor: step.outputs[i], mask: step.masks[i] }));
     }

@@ -33,6 +33,8 @@ import { activationStep, globalPoolingStep, hasActivationBackward, isGlobalPooli
 import { directionDropout, type DirectionDropout } from './recurrent-dropout.js';
 import { BACKWARD_ACTIVATIONS, activationInputGradient } from './activation-gradients.js';
 import { Tensor, shapeSize } from '../tensor.js';
+import type { CallArgs } from '../symbolic.js';
+import { attentionStep, isAttention } from './attention-steps.js';
 import type { RandomSource } from './random-source.js';
 
 export interface LayerGradients {
@@ -87,7 +89,7 @@ export function checkTrainable(layer: Layer): void {
     return;
   }
   if (isMovingLayer(layer) || isGlobalPooling(layer) || isPooling(layer) || layer instanceof Merge || layer instanceof Dot || layer instanceof LayerNormalization || layer instanceof BatchNormalization || isTrainingNoise(layer)) return;
-  if (isActivationLayer(layer) || layer instanceof Softmax || layer instanceof PReLU) return;
+  if (isActivationLayer(layer) || layer instanceof Softmax || layer instanceof PReLU || isAttention(layer)) return;
   // Every activation a convolution takes has a backward pass.
   if (layer instanceof Conv) return;
   if (layer instanceof Activation) {
@@ -112,8 +114,8 @@ function checkRecurrentTrainable(layer: RecurrentLayer, name: string): void {
   }
 }
 
-/** Runs `layer` in training mode on one node's inputs. */
-export function trainingStep(layer: Layer, inputs: Tensor[], masks: (Tensor | undefined)[], random: RandomSource): LayerStep {
+/** Runs `layer` in training mode on one node's inputs (`callArgs`: the node's call options, Attention's). */
+export function trainingStep(layer: Layer, inputs: Tensor[], masks: (Tensor | undefined)[], random: RandomSource, callArgs: CallArgs = {}): LayerStep {
   if (layer instanceof Dense) return denseStep(layer, layer, inputs, masks);
   if (layer instanceof TimeDistributed) return layer.layer instanceof Dense ? denseStep(layer, layer.layer, inputs, masks) : timeDistributedStep(layer, inputs, masks, random);
   if (isMovingLayer(layer)) return movingStep(layer, inputs, masks);
@@ -134,6 +136,7 @@ export function trainingStep(layer: Layer, inputs: Tensor[], masks: (Tensor | un
   if (layer instanceof Masking) return maskingStep(layer, inputs);
   if (layer instanceof Concatenate) return concatenateStep(layer, inputs, masks);
   if (layer instanceof Dropout) return dropoutStep(layer, inputs, masks, random);
+  if (isAttention(layer)) return attentionStep(layer, inputs, masks, random, callArgs);
   checkTrainable(layer);
   throw new ConfigError(`${layer.name}: ${layer.className} has no backward pass`);
 }

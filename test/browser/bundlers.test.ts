@@ -103,8 +103,10 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * in training, the refusals), on top of main at f9fb9e0: 145.0 KiB measured (148487 B).
  * 148 KiB since Keras' six learning-rate schedules (their classes, option checks, configs and the
  * optimizer's reading of them: about 2.7 KB), on top of main at 187292f: 147.7 KiB measured (151201 B).
+ * 149 KiB since training through Attention and AdditiveAttention (their backward passes and the
+ * weights' dropout: about 1 KB), on top of main at 624ac9f: 148.8 KiB measured (152326 B).
  */
-const GZIP_BUDGET = 148 * 1024;
+const GZIP_BUDGET = 149 * 1024;
 
 interface AppReport {
   variant: string;
