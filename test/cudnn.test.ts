@@ -1,17 +1,24 @@
 // Keras 2's CuDNNLSTM and CuDNNGRU: cuDNN-layout weights run through the LSTM and reset_after GRU
 // kernels. Expected values: the float64 reference on the weights that Keras 2's own converter
 // makes of the stored ones (test/reference/cudnn.ts, numpy's formula written out), on odd sizes
-// with D != H, alone and inside Bidirectional.
+// with D != H, alone and inside Bidirectional; in training, the stored weights' gradients against
+// central differences of that reference.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  Bidirectional, ConfigError, CuDNNGRU, CuDNNLSTM, Input, LSTM, Masking, Sequential, ShapeError,
-  deserializeLayer, layerFromConfig, ready, serializeLayer, tensor, type Tensor,
+  Bidirectional, ConfigError, CuDNNGRU, CuDNNLSTM, Dense, Input, LSTM, Masking, Sequential, ShapeError,
+  deserializeLayer, layerFromConfig, optimizers, ready, serializeLayer, tensor, type Tensor,
 } from '../dist/index.js';
+import { loadModel, saveModel } from '../dist/io/keras.js';
 import { expectClose } from './expect-close.js';
 import { expectError } from './expect-error.js';
 import { expectSameWeights, list, randomTensor, randomWeights, toRef } from './model-helpers.js';
-import { seededRandom } from './random.js';
+import { randomFloats, seededRandom } from './random.js';
+import { expectGradients, randomize } from './model-gradient-check.js';
 import { cudnnToKeras, recurrentSpec, referenceBidirectional, referenceRecurrent, type MergeMode } from './reference/index.js';
+import { denseRef } from './reference/layers.js';
 
 beforeAll(async () => {
   await ready();
@@ -126,12 +133,42 @@ describe('CuDNNLSTM initial weights', () => {
     expect(Array.from(layer.getWeights()[2].data)).toEqual([...Array(15).fill(0), 1, 1, 1, 0, 0, 0, 0, 0, 0]);
   });
 
-  it('a model with a CuDNN layer compiles (for evaluate) but does not train (ConfigError naming the layer)', () => {
-    const model = new Sequential({ layers: [new CuDNNLSTM({ units: 3, inputShape: [4, 2], name: 'gpu_lstm' })] });
-    model.compile({ optimizer: 'adam', loss: 'mse' });
-    const x = tensor(new Float32Array(4 * 2).fill(0.5), [1, 4, 2]);
-    expectError(() => model.trainOnBatch(x, tensor(new Float32Array(3), [1, 3])), ConfigError, ['gpu_lstm', 'CuDNNLSTM', 'LSTM']);
-    const plain = new Sequential({ layers: [new LSTM({ units: 3, inputShape: [4, 2] })] });
-    plain.compile({ optimizer: 'adam', loss: 'mse' });
+  it("trains: d loss / d each stored weight (both bias halves take the summed bias' gradient) against central differences of the reference on Keras 2's converted weights", () => {
+    for (const kind of ['LSTM', 'GRU'] as const) {
+      for (const [flags, wrap] of [[{}, false], [{ returnSequences: true, goBackwards: true }, false], [{ returnSequences: true }, true]] as const) {
+        const [B, T, D, H] = [2, 4, 3, 3];
+        const model = new Sequential({
+          layers: wrap ? [new Bidirectional(make(kind, H, flags), { inputShape: [T, D] })] : [make(kind, H, { ...flags, inputShape: [T, D] }), new Dense({ units: 2 })],
+        });
+        randomize(model, 11, 0.7);
+        const x = randomTensor(seededRandom(12), [B, T, D]);
+        const spec = recurrentSpec(kind, H, { resetAfter: true, ...flags });
+        const outputs = wrap ? 2 * B * T * H : (flags.returnSequences ? T : 1) * 2 * B;
+        const y = randomFloats(seededRandom(13), outputs);
+        expectGradients(model, x, y, (w) => {
+          if (wrap) return referenceBidirectional(spec, 'concat', [...cudnnToKeras(kind, w.slice(0, 3)), ...cudnnToKeras(kind, w.slice(3, 6))], toRef(x))[0];
+          const [h] = referenceRecurrent(spec, cudnnToKeras(kind, w.slice(0, 3)), toRef(x));
+          return denseRef(h, w[3], w[4], 'linear');
+        });
+      }
+    }
+  });
+
+  it('fit moves the stored weights and lowers the loss; a saved .h5 keeps the trained CuDNN layer', async () => {
+    const model = new Sequential({ layers: [new CuDNNGRU({ units: 4, inputShape: [5, 2], name: 'gpu_gru' }), new Dense({ units: 1 })] });
+    model.compile({ optimizer: optimizers.adam(0.01), loss: 'mse' });
+    const x = randomTensor(seededRandom(14), [16, 5, 2]);
+    const y = tensor(Array.from({ length: 16 }, (_, n) => [x.data[n * 10] + x.data[n * 10 + 9]]), [16, 1]);
+    const before = model.layers[0].getWeights();
+    const history = await model.fit(x, y, { epochs: 30, batchSize: 4, verbose: 0, seed: 1 });
+    expect(history.history.loss.at(-1)).toBeLessThan(0.5 * history.history.loss[0]);
+    const after = model.layers[0].getWeights();
+    expect(after.map((w) => w.shape)).toEqual([[2, 12], [4, 12], [24]]);
+    after.forEach((w, i) => expect(Array.from(w.data)).not.toEqual(Array.from(before[i].data)));
+    const file = join(mkdtempSync(join(tmpdir(), 'wasm-rnn-cudnn-')), 'trained.h5');
+    await saveModel(model, file);
+    const loaded = await loadModel(file);
+    expect(loaded.layers[0].className).toBe('CuDNNGRU');
+    expect(Array.from((loaded.predict(x) as Tensor).data)).toEqual(Array.from((model.predict(x) as Tensor).data));
   });
 });

@@ -12,7 +12,7 @@ import { RecurrentLayer, type ExactArgs, type OptionFlag } from './recurrent.js'
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 import { weightRuleKeys, type WeightRuleOptions } from './weight-rules.js';
 
-/** The regularizers and constraints are kept in the config (these layers do not train here). */
+/** The regularizers and constraints act on the stored weights in training, as Keras 2 keeps them on its variables. */
 export interface CuDNNRecurrentOptions extends LayerOptions, WeightRuleOptions<'kernel' | 'recurrent' | 'bias'> {
   /** Positive number of units, H. */
   units: number;
@@ -101,6 +101,25 @@ export function cudnnRecurrentKernelToKeras(stored: Float32Array, units: number,
   return out;
 }
 
+/**
+ * d loss / d the stored weight of a conversion that only moves values (the kernels'): each
+ * gradient goes back to where its value came from, found by converting the indices themselves.
+ */
+function permutedBack(gradient: Float32Array, convert: (stored: Float32Array) => Float32Array): Float32Array {
+  const from = convert(Float32Array.from({ length: gradient.length }, (_, i) => i));
+  const out = new Float32Array(gradient.length);
+  for (let i = 0; i < gradient.length; i++) out[from[i]] = gradient[i];
+  return out;
+}
+
+/** The stored kernels' gradients from the cell's (the kernels only move values). */
+function cudnnKernelGradients([kernel, recurrentKernel]: Float32Array[], inputDim: number, units: number, gates: number): Float32Array[] {
+  return [
+    permutedBack(kernel, (k) => cudnnKernelToKeras(k, inputDim, units, gates)),
+    permutedBack(recurrentKernel, (r) => cudnnRecurrentKernelToKeras(r, units, gates)),
+  ];
+}
+
 function checkNotMasked(className: string, where: string): never {
   throw new ConfigError(`${where}: ${className} does not support masking (Keras raises too); use ${className.slice(5)} for masked sequences`);
 }
@@ -174,6 +193,14 @@ export class CuDNNLSTM<A extends CuDNNLSTMArgs = CuDNNLSTMArgs> extends Recurren
     return [cudnnKernelToKeras(kernel, inputDim, H, 4), cudnnRecurrentKernelToKeras(recurrentKernel, H, 4), summed];
   }
 
+  /** @internal Both bias halves enter the cell's bias as their sum, so each takes its gradient. */
+  override weightGradients(cellGradients: Float32Array[], inputDim: number): Float32Array[] {
+    const bias = new Float32Array(8 * this.units);
+    bias.set(cellGradients[2]);
+    bias.set(cellGradients[2], 4 * this.units);
+    return [...cudnnKernelGradients(cellGradients, inputDim, this.units, 4), bias];
+  }
+
   /** @internal */
   protected override storesCellLayout(): boolean {
     return false;
@@ -236,6 +263,11 @@ export class CuDNNGRU<A extends CuDNNGRUArgs = CuDNNGRUArgs> extends RecurrentLa
   protected override kernelWeights(stored: Float32Array[], inputDim: number): Float32Array[] {
     const [kernel, recurrentKernel, bias] = stored;
     return [cudnnKernelToKeras(kernel, inputDim, this.units, 3), cudnnRecurrentKernelToKeras(recurrentKernel, this.units, 3), bias];
+  }
+
+  /** @internal */
+  override weightGradients(cellGradients: Float32Array[], inputDim: number): Float32Array[] {
+    return [...cudnnKernelGradients(cellGradients, inputDim, this.units, 3), cellGradients[2]];
   }
 
   /** @internal */

@@ -229,6 +229,14 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
     return stored;
   }
 
+  /**
+   * @internal d loss / d each weight as getWeights() lists them, from d loss / d the cell kernel's
+   * kernel, recurrent kernel and bias (kernelWeights' outputs); the same arrays where they are one.
+   */
+  weightGradients(cellGradients: Float32Array[], _inputDim: number): Float32Array[] {
+    return cellGradients;
+  }
+
   /** @internal Throws when the layer cannot take a mask (Keras' CuDNN layers); `where` names the caller. */
   checkMaskSupported(_where: string): void {}
 

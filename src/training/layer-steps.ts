@@ -11,7 +11,6 @@ import { InputLayer } from '../layers/input-layer.js';
 import type { Layer } from '../layers/layer.js';
 import { Masking } from '../layers/masking.js';
 import { RecurrentLayer } from '../layers/recurrent.js';
-import { CuDNNGRU, CuDNNLSTM } from '../layers/cudnn.js';
 import { TimeDistributed } from '../layers/time-distributed.js';
 import { runRecurrentTraining, type RecurrentTape } from '../kernels/backward.js';
 import { denseBackward } from '../kernels/dense-backward.js';
@@ -96,23 +95,10 @@ export function checkTrainable(layer: Layer): void {
     if (!hasActivationBackward(layer)) throw new ConfigError(`${layer.name}: Activation '${layer.activation}' has no backward pass yet; ${BACKWARD_ACTIVATIONS.join(', ')} have`);
     return;
   }
-  if (layer instanceof RecurrentLayer) {
-    checkRecurrentTrainable(layer, layer.name);
-    return;
-  }
-  if (layer instanceof Bidirectional) {
-    checkRecurrentTrainable(layer.forwardLayer, layer.name);
-    checkRecurrentTrainable(layer.backwardLayer, layer.name);
-    return;
-  }
+  if (layer instanceof RecurrentLayer || layer instanceof Bidirectional) return;
   throw new ConfigError(`${layer.name}: ${layer.className} has no backward pass, so a model with it cannot be trained`);
 }
 
-function checkRecurrentTrainable(layer: RecurrentLayer, name: string): void {
-  if (layer instanceof CuDNNLSTM || layer instanceof CuDNNGRU) {
-    throw new ConfigError(`${name}: ${layer.className} has no backward pass here (its weights are in cuDNN's layout); rebuild the model with ${layer.className.slice(5)} to train it`);
-  }
-}
 
 /** Runs `layer` in training mode on one node's inputs (`callArgs`: the node's call options, Attention's). */
 export function trainingStep(layer: Layer, inputs: Tensor[], masks: (Tensor | undefined)[], random: RandomSource, callArgs: CallArgs = {}): LayerStep {
@@ -296,7 +282,8 @@ function recurrentTapeStep(
       const grads = tape.backward({ outputs: outputGradients, finalStates, inputGradient: inputGradients?.[0] !== false });
       const weightGrads = grads.directions.flatMap((g, d) => {
         const kernel = prepared[d].kernelGradient(g.kernel);
-        return layers[d].useBias ? [kernel, g.recurrentKernel, g.bias] : [kernel, g.recurrentKernel];
+        const layer = layers[d];
+        return layer.weightGradients(layer.useBias ? [kernel, g.recurrentKernel, g.bias] : [kernel, g.recurrentKernel], prepared[d].direction.weights.inputDim);
       });
       const stateInputs = inputs.length - 1;
       const stateGrads = grads.directions.flatMap((g) => g.initialState).slice(0, stateInputs);
