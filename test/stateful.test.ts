@@ -31,6 +31,30 @@ function splitTime(x: Float32Array, T: number, t: number): [Float32Array, Float3
 }
 
 describe('stateful LSTM and GRU', () => {
+  it("states is Keras' layer.states: the final states of the last call, which another layer's initialState goes on from; zeros after a reset; null when not stateful", () => {
+    const random = seededRandom(21);
+    const T = 7;
+    const x = randomFloats(random, B * T * D, 2);
+    const [first, second] = splitTime(x, T, 3);
+    const layer = new LSTM({ units: H, stateful: true, seed: 5, batchInputShape: [B, null, D] });
+    expect(layer.states?.map((s) => [s.shape, Array.from(s.data).every((v) => v === 0)])).toEqual([[[B, H], true], [[B, H], true]]);
+    layer.apply(tensor(first, [B, 3, D]));
+    const weights = layer.getWeights().map((w) => ref(w.data, [...w.shape]));
+    const [, h, c] = referenceRecurrent(recurrentSpec('LSTM', H, { returnState: true }), weights, ref(first, [B, 3, D]));
+    const states = layer.states as Tensor[];
+    expectClose(states, [h, c]);
+    // The RNN guide's hand-over: a new layer with the same weights goes on from the states.
+    const next = new LSTM({ units: H });
+    next.build([B, T - 3, D]);
+    next.setWeights(layer.getWeights());
+    const handedOver = next.apply(tensor(second, [B, T - 3, D]), { initialState: states });
+    expectClose([handedOver], [referenceRecurrent(recurrentSpec('LSTM', H), weights, ref(x, [B, T, D]))[0]]);
+    layer.resetStates();
+    expect(layer.states?.every((s) => s.data.every((v) => v === 0))).toBe(true);
+    expect(new LSTM({ units: H }).states).toBe(null);
+    expect(new GRU({ units: H, stateful: true }).states).toBe(null);
+  });
+
   it('two calls on the halves of a sequence give the states of one call on the whole', () => {
     const random = seededRandom(11);
     const T = 9;

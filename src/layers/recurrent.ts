@@ -438,14 +438,32 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
     return results;
   }
 
-  /**
-   * Keras' reset_states(): a stateful layer's next call starts from zeros, or from `states`
-   * ([h] or [h, c], each (B, H)); the batch size may change after a reset without states.
-   */
   override get isStateful(): boolean {
     return this.stateful;
   }
 
+  /**
+   * Keras' layer.states: the states a stateful layer's next call starts from, in Keras order ([h],
+   * or [h, c] for an LSTM), copies of shape (B, H); zeros where a batch size is known but no call
+   * ran since the last reset. Null for a layer that is not stateful (Keras' None), or whose batch
+   * size is not known yet. `new LSTM(64).apply(x, { initialState: stateful.states })` goes on from them.
+   */
+  get states(): Tensor[] | null {
+    this.checkNotDisposed('read states');
+    if (!this.stateful) return null;
+    const H = this.units;
+    if (this.carriedStates && this.carriedBatch !== null) {
+      const batch = this.carriedBatch;
+      return this.carriedStates.map((state) => new Tensor(state.slice(), [batch, H]));
+    }
+    const batch = this.batchInputShape?.[0] ?? null;
+    return batch === null ? null : this.stateNames.map(() => new Tensor(new Float32Array(batch * H), [batch, H]));
+  }
+
+  /**
+   * Keras' reset_states(): a stateful layer's next call starts from zeros, or from `states`
+   * ([h] or [h, c], each (B, H)); the batch size may change after a reset without states.
+   */
   override resetStates(states?: readonly TensorLike[]): void {
     this.checkNotDisposed('reset states');
     if (!this.stateful) throw new ConfigError(`${this.name}: resetStates() needs a stateful layer (stateful: true)`);
