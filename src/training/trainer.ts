@@ -314,8 +314,7 @@ export class Trainer {
    */
   private checkCanTrain(what: string): void {
     if (this.untrainable) throw this.untrainable;
-    this.checkPenaltiesCounted(what);
-    this.warnIfTrainableChanged(what);
+    this.checkLossCall(what);
     const unreduced = this.targets.find((t) => t.loss.reduction === 'none');
     if (!unreduced) return;
     const whose = this.targets.length > 1 ? ` of output ${unreduced.name}` : '';
@@ -495,8 +494,7 @@ export class Trainer {
     const verbose = verbosity(options.verbose, where) ?? 0;
     checkReturnDict(options.returnDict, where);
     const callbacks = callbackList(options.callbacks, where);
-    this.checkPenaltiesCounted('evaluate');
-    this.warnIfTrainableChanged('evaluate');
+    this.checkLossCall('evaluate');
     const data = this.checkData(x, y, options.sampleWeight, 'evaluate');
     const batchSize = this.batchSizeOf(options.batchSize, 'evaluate');
     this.checkStatefulBatches(data.y[0].shape[0], batchSize, 'evaluate');
@@ -522,6 +520,12 @@ export class Trainer {
       for (const cb of callbacks) await cb.onTestBatchEnd?.(k, this.logs(trackers, ''));
     }
     return this.logs(trackers, prefix);
+  }
+
+  /** What every call that computes the loss checks first: the activity penalties it must count, and a trainable state changed since compile. */
+  private checkLossCall(what: string): void {
+    this.checkPenaltiesCounted(what);
+    this.warnIfTrainableChanged(what);
   }
 
   /**
@@ -567,8 +571,7 @@ export class Trainer {
     const where = `${this.model.name}: testOnBatch`;
     checkTrainingOptions(options, TEST_BATCH_KEYS, where, '{ sampleWeight }');
     checkReturnDict(options.returnDict, where);
-    this.checkPenaltiesCounted('testOnBatch');
-    this.warnIfTrainableChanged('testOnBatch');
+    this.checkLossCall('testOnBatch');
     const data = this.checkData(x, y, options.sampleWeight, 'testOnBatch');
     const trackers = this.newTrackers();
     this.testBatch(this.model.trainingGraph(data.x), { x: data.x, y: data.y, sampleWeight: data.sampleWeight }, trackers);
