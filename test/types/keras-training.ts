@@ -1,7 +1,8 @@
 // Training as a Keras user writes it: compile with strings and objects, fit's History, evaluate, callbacks.
 import {
   Dense, LSTM, GRU, Sequential, Model, Input, tensor, optimizers, EarlyStopping, History, LambdaCallback,
-  ReduceLROnPlateau, TerminateOnNaN, initializers, Adam, RMSprop, type Optimizer, type Callback, type Logs, type Tensor,
+  ReduceLROnPlateau, TerminateOnNaN, initializers, Adam, RMSprop, SGD, ExponentialDecay, LearningRateSchedule, Attention, regularizers,
+  type Optimizer, type Callback, type Logs, type Tensor,
 } from 'wasm-rnn';
 
 const x = tensor(new Float32Array(2 * 5 * 4), [2, 5, 4]);
@@ -96,4 +97,26 @@ const shapes: readonly number[][] = [[...pa.shape], [...pb.shape]];
 const init = initializers.glorotUniform({ seed: 1 });
 const dense = new Dense(4, { kernelInitializer: init, biasInitializer: 'zeros', useBias: true });
 
-export { train, shapes, dense, isAdam };
+// Keras' optimizer docs: a schedule as the learning rate, and one of one's own.
+const decayed = new SGD({ learningRate: new ExponentialDecay({ initialLearningRate: 1e-2, decaySteps: 10000, decayRate: 0.9 }) });
+class Halving extends LearningRateSchedule {
+  constructor() {
+    super();
+  }
+
+  call(step: number): number {
+    return 0.1 / 2 ** step;
+  }
+}
+const halving = optimizers.sgd(new Halving());
+const nextRate: number = halving.learningRate;
+const schedule: LearningRateSchedule | null = decayed.learningRateSchedule;
+
+// Activity regularizers, an attention layer that trains, output names, a stateful layer's states.
+const regularized = new Dense(4, { activityRegularizer: regularizers.l1(1e-5) });
+const steps = new LSTM(4, { returnSequences: true }).apply(inp);
+const attention = new Attention({ useScale: true, dropout: 0.1 }).apply([steps, steps]);
+const names: string[] = two.outputNames;
+const carried: Tensor[] | null = new LSTM(3, { stateful: true, batchInputShape: [2, null, 4] }).states;
+
+export { train, shapes, dense, isAdam, nextRate, schedule, regularized, attention, names, carried };
