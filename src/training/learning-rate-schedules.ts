@@ -39,7 +39,6 @@ function finite(value: unknown, key: string, where: string, ok: (v: number) => b
   return value;
 }
 
-const positiveSteps = (value: unknown, key: string, where: string) => finite(value, key, where, (v) => v > 0, 'a number > 0 (Keras refuses others)');
 
 function flag(value: unknown, key: string, where: string): boolean {
   if (value === undefined) return false;
@@ -53,13 +52,54 @@ function scheduleName(value: unknown, fallback: string, where: string): string {
   return value;
 }
 
-/** The options object of schedule `className`, checked against its keys (which it requires marked). */
-function scheduleOptions<T extends object>(options: T, className: string, keys: readonly string[], required: readonly string[], example: string): T {
-  checkOptionsObject(options, className, example);
-  checkKnownKeys(options, keys, className);
-  const missing = required.find((key) => (options as Record<string, unknown>)[key] === undefined);
-  if (missing) throw new ConfigError(`${className}: option '${missing}' is required, as in Keras; for example new ${className}(${example})`);
-  return options;
+/** @internal One option of a built-in schedule: its camelCase name, its Keras config key, and its check (with its default). */
+interface ScheduleField {
+  readonly option: string;
+  readonly key: string;
+  readonly required: boolean;
+  read(value: unknown, where: string): unknown;
+}
+
+const numberField = (option: string, key: string, fallback?: number, ok?: (v: number) => boolean, expected?: string): ScheduleField => ({
+  option, key, required: fallback === undefined, read: (value, where) => finite(fallback === undefined ? value : value ?? fallback, option, where, ok, expected),
+});
+const stepsField = (option: string, key: string): ScheduleField => numberField(option, key, undefined, (v) => v > 0, 'a number > 0 (Keras refuses others)');
+const flagField = (option: string): ScheduleField => ({ option, key: option, required: false, read: (value, where) => flag(value, option, where) });
+const nameField = (fallback: string): ScheduleField => ({ option: 'name', key: 'name', required: false, read: (value, where) => scheduleName(value, fallback, where) });
+const listField = (option: string): ScheduleField => ({
+  option, key: option, required: true,
+  read: (value, where) => {
+    if (!Array.isArray(value)) throw new ConfigError(`${where}: option '${option}' must be an array of numbers, received ${describeValue(value)}`);
+    return Object.freeze(value.map((v, i) => finite(v, `${option}[${i}]`, where)));
+  },
+});
+const initialRate = numberField('initialLearningRate', 'initial_learning_rate');
+
+/**
+ * A built-in schedule: its options read, checked and kept as its properties from one list of
+ * fields, which also gives its Keras config (get_config) and the keys fromConfig reads.
+ */
+abstract class KerasSchedule extends LearningRateSchedule {
+  declare readonly name: string;
+  private readonly fields: readonly ScheduleField[];
+
+  /** @internal */
+  protected constructor(className: string, fields: readonly ScheduleField[], options: object, example: string) {
+    super(className);
+    checkOptionsObject(options, className, example);
+    checkKnownKeys(options, fields.map((f) => f.option), className);
+    const given = options as Record<string, unknown>;
+    const missing = fields.find((f) => f.required && given[f.option] === undefined);
+    if (missing) throw new ConfigError(`${className}: option '${missing.option}' is required, as in Keras; for example new ${className}(${example})`);
+    const own = this as unknown as Record<string, unknown>;
+    for (const f of fields) own[f.option] = f.read(given[f.option], className);
+    this.fields = fields;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    const own = this as unknown as Record<string, unknown>;
+    return Object.fromEntries(this.fields.map((f) => [f.key, Array.isArray(own[f.option]) ? [...(own[f.option] as number[])] : own[f.option]]));
+  }
 }
 
 export interface ExponentialDecayOptions {
@@ -73,38 +113,29 @@ export interface ExponentialDecayOptions {
 
 export type InverseTimeDecayOptions = ExponentialDecayOptions;
 
-/** ExponentialDecay's and InverseTimeDecay's shared options, and their step / decaySteps (floored with staircase). */
-abstract class RateDecay extends LearningRateSchedule {
-  readonly initialLearningRate: number;
-  readonly decaySteps: number;
-  readonly decayRate: number;
-  readonly staircase: boolean;
-  readonly name: string;
+const rateDecayFields = (className: string): ScheduleField[] => [
+  initialRate, stepsField('decaySteps', 'decay_steps'), numberField('decayRate', 'decay_rate'), flagField('staircase'), nameField(className),
+];
+const EXPONENTIAL_DECAY = rateDecayFields('ExponentialDecay');
+const INVERSE_TIME_DECAY = rateDecayFields('InverseTimeDecay');
 
-  protected constructor(className: string, options: ExponentialDecayOptions, example: string) {
-    super(className);
-    scheduleOptions(options, className, ['initialLearningRate', 'decaySteps', 'decayRate', 'staircase', 'name'], ['initialLearningRate', 'decaySteps', 'decayRate'], example);
-    this.initialLearningRate = finite(options.initialLearningRate, 'initialLearningRate', className);
-    this.decaySteps = positiveSteps(options.decaySteps, 'decaySteps', className);
-    this.decayRate = finite(options.decayRate, 'decayRate', className);
-    this.staircase = flag(options.staircase, 'staircase', className);
-    this.name = scheduleName(options.name, className, className);
-  }
+/** ExponentialDecay's and InverseTimeDecay's shared options, and their step / decaySteps (floored with staircase). */
+abstract class RateDecay extends KerasSchedule {
+  declare readonly initialLearningRate: number;
+  declare readonly decaySteps: number;
+  declare readonly decayRate: number;
+  declare readonly staircase: boolean;
 
   protected progress(step: number): number {
     const p = f32(f32(step) / f32(this.decaySteps));
     return this.staircase ? Math.floor(p) : p;
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { initial_learning_rate: this.initialLearningRate, decay_steps: this.decaySteps, decay_rate: this.decayRate, staircase: this.staircase, name: this.name };
   }
 }
 
 /** Keras' ExponentialDecay: initialLearningRate · decayRate^(step / decaySteps), the exponent floored with staircase. */
 export class ExponentialDecay extends RateDecay {
   constructor(options: ExponentialDecayOptions) {
-    super('ExponentialDecay', options, '{ initialLearningRate: 0.01, decaySteps: 10000, decayRate: 0.9 }');
+    super('ExponentialDecay', EXPONENTIAL_DECAY, options, '{ initialLearningRate: 0.01, decaySteps: 10000, decayRate: 0.9 }');
   }
 
   call(step: number): number {
@@ -115,7 +146,7 @@ export class ExponentialDecay extends RateDecay {
 /** Keras' InverseTimeDecay: initialLearningRate / (1 + decayRate · step / decaySteps), the ratio floored with staircase. */
 export class InverseTimeDecay extends RateDecay {
   constructor(options: InverseTimeDecayOptions) {
-    super('InverseTimeDecay', options, '{ initialLearningRate: 0.1, decaySteps: 1000, decayRate: 0.5 }');
+    super('InverseTimeDecay', INVERSE_TIME_DECAY, options, '{ initialLearningRate: 0.1, decaySteps: 1000, decayRate: 0.5 }');
   }
 
   call(step: number): number {
@@ -131,39 +162,27 @@ export interface PiecewiseConstantDecayOptions {
   name?: string;
 }
 
+const PIECEWISE_CONSTANT_DECAY = [listField('boundaries'), listField('values'), nameField('PiecewiseConstant')];
+
 /** Keras' PiecewiseConstantDecay: values[i] on the interval (boundaries[i - 1], boundaries[i]]. */
-export class PiecewiseConstantDecay extends LearningRateSchedule {
-  readonly boundaries: readonly number[];
-  readonly values: readonly number[];
-  readonly name: string;
+export class PiecewiseConstantDecay extends KerasSchedule {
+  declare readonly boundaries: readonly number[];
+  declare readonly values: readonly number[];
 
   constructor(options: PiecewiseConstantDecayOptions) {
-    super('PiecewiseConstantDecay');
-    const where = 'PiecewiseConstantDecay';
-    scheduleOptions(options, where, ['boundaries', 'values', 'name'], ['boundaries', 'values'], '{ boundaries: [1000, 2000], values: [0.1, 0.01, 0.001] }');
-    const list = (value: unknown, key: string) => {
-      if (!Array.isArray(value)) throw new ConfigError(`${where}: option '${key}' must be an array of numbers, received ${describeValue(value)}`);
-      return value.map((v, i) => finite(v, `${key}[${i}]`, where));
-    };
-    const boundaries = list(options.boundaries, 'boundaries');
-    const values = list(options.values, 'values');
+    super('PiecewiseConstantDecay', PIECEWISE_CONSTANT_DECAY, options, '{ boundaries: [1000, 2000], values: [0.1, 0.01, 0.001] }');
+    const { boundaries, values } = this;
     if (boundaries.length !== values.length - 1 || values.length === 0) {
-      throw new ConfigError(`${where}: the length of boundaries should be 1 less than the length of values (Keras raises alike), received ${boundaries.length} boundaries and ${values.length} values`);
+      throw new ConfigError(`PiecewiseConstantDecay: the length of boundaries should be 1 less than the length of values (Keras raises alike), received ${boundaries.length} boundaries and ${values.length} values`);
     }
-    const unordered = boundaries.findIndex((b, i) => i > 0 && b <= boundaries[i - 1]);
-    if (unordered > 0) throw new ConfigError(`${where}: option 'boundaries' must increase strictly, received ${JSON.stringify(boundaries)}`);
-    this.boundaries = Object.freeze(boundaries);
-    this.values = Object.freeze(values);
-    this.name = scheduleName(options.name, 'PiecewiseConstant', where);
+    if (boundaries.some((b, i) => i > 0 && b <= boundaries[i - 1])) {
+      throw new ConfigError(`PiecewiseConstantDecay: option 'boundaries' must increase strictly, received ${JSON.stringify(boundaries)}`);
+    }
   }
 
   call(step: number): number {
     const i = this.boundaries.findIndex((boundary) => step <= boundary);
     return f32(this.values[i < 0 ? this.values.length - 1 : i]);
-  }
-
-  override getConfig(): Record<string, unknown> {
-    return { boundaries: [...this.boundaries], values: [...this.values], name: this.name };
   }
 }
 
@@ -179,25 +198,21 @@ export interface PolynomialDecayOptions {
   name?: string;
 }
 
+const POLYNOMIAL_DECAY = [
+  initialRate, stepsField('decaySteps', 'decay_steps'), numberField('endLearningRate', 'end_learning_rate', 0.0001), numberField('power', 'power', 1),
+  flagField('cycle'), nameField('PolynomialDecay'),
+];
+
 /** Keras' PolynomialDecay: (initial - end) · (1 - step / decaySteps)^power + end, the step capped at decaySteps (or the period grown with cycle). */
-export class PolynomialDecay extends LearningRateSchedule {
-  readonly initialLearningRate: number;
-  readonly decaySteps: number;
-  readonly endLearningRate: number;
-  readonly power: number;
-  readonly cycle: boolean;
-  readonly name: string;
+export class PolynomialDecay extends KerasSchedule {
+  declare readonly initialLearningRate: number;
+  declare readonly decaySteps: number;
+  declare readonly endLearningRate: number;
+  declare readonly power: number;
+  declare readonly cycle: boolean;
 
   constructor(options: PolynomialDecayOptions) {
-    super('PolynomialDecay');
-    const where = 'PolynomialDecay';
-    scheduleOptions(options, where, ['initialLearningRate', 'decaySteps', 'endLearningRate', 'power', 'cycle', 'name'], ['initialLearningRate', 'decaySteps'], '{ initialLearningRate: 0.1, decaySteps: 10000, endLearningRate: 0.01 }');
-    this.initialLearningRate = finite(options.initialLearningRate, 'initialLearningRate', where);
-    this.decaySteps = positiveSteps(options.decaySteps, 'decaySteps', where);
-    this.endLearningRate = finite(options.endLearningRate ?? 0.0001, 'endLearningRate', where);
-    this.power = finite(options.power ?? 1, 'power', where);
-    this.cycle = flag(options.cycle, 'cycle', where);
-    this.name = scheduleName(options.name, 'PolynomialDecay', where);
+    super('PolynomialDecay', POLYNOMIAL_DECAY, options, '{ initialLearningRate: 0.1, decaySteps: 10000, endLearningRate: 0.01 }');
   }
 
   call(step: number): number {
@@ -213,10 +228,6 @@ export class PolynomialDecay extends LearningRateSchedule {
     const p = f32(global / decaySteps);
     return f32(f32(f32(initial - end) * f32(Math.pow(f32(1 - p), f32(this.power)))) + end);
   }
-
-  override getConfig(): Record<string, unknown> {
-    return { initial_learning_rate: this.initialLearningRate, decay_steps: this.decaySteps, end_learning_rate: this.endLearningRate, power: this.power, cycle: this.cycle, name: this.name };
-  }
 }
 
 export interface CosineDecayOptions {
@@ -231,25 +242,22 @@ export interface CosineDecayOptions {
   warmupSteps?: number;
 }
 
+const COSINE_DECAY: ScheduleField[] = [
+  initialRate, stepsField('decaySteps', 'decay_steps'), numberField('alpha', 'alpha', 0), nameField('CosineDecay'),
+  { option: 'warmupTarget', key: 'warmup_target', required: false, read: (value, where) => (value === undefined || value === null ? null : finite(value, 'warmupTarget', where)) },
+  numberField('warmupSteps', 'warmup_steps', 0, (v) => v >= 0, 'a number >= 0'),
+];
+
 /** Keras' CosineDecay: an optional linear warmup, then lr · ((1 - alpha) · ½(1 + cos(π · step / decaySteps)) + alpha), the step capped. */
-export class CosineDecay extends LearningRateSchedule {
-  readonly initialLearningRate: number;
-  readonly decaySteps: number;
-  readonly alpha: number;
-  readonly name: string;
-  readonly warmupTarget: number | null;
-  readonly warmupSteps: number;
+export class CosineDecay extends KerasSchedule {
+  declare readonly initialLearningRate: number;
+  declare readonly decaySteps: number;
+  declare readonly alpha: number;
+  declare readonly warmupTarget: number | null;
+  declare readonly warmupSteps: number;
 
   constructor(options: CosineDecayOptions) {
-    super('CosineDecay');
-    const where = 'CosineDecay';
-    scheduleOptions(options, where, ['initialLearningRate', 'decaySteps', 'alpha', 'name', 'warmupTarget', 'warmupSteps'], ['initialLearningRate', 'decaySteps'], '{ initialLearningRate: 0.1, decaySteps: 1000 }');
-    this.initialLearningRate = finite(options.initialLearningRate, 'initialLearningRate', where);
-    this.decaySteps = positiveSteps(options.decaySteps, 'decaySteps', where);
-    this.alpha = finite(options.alpha ?? 0, 'alpha', where);
-    this.name = scheduleName(options.name, 'CosineDecay', where);
-    this.warmupTarget = options.warmupTarget === undefined || options.warmupTarget === null ? null : finite(options.warmupTarget, 'warmupTarget', where);
-    this.warmupSteps = finite(options.warmupSteps ?? 0, 'warmupSteps', where, (v) => v >= 0, 'a number >= 0');
+    super('CosineDecay', COSINE_DECAY, options, '{ initialLearningRate: 0.1, decaySteps: 1000 }');
   }
 
   private decayed(step: number, decaySteps: number, from: number): number {
@@ -270,13 +278,6 @@ export class CosineDecay extends LearningRateSchedule {
     if (capped < warmupSteps) return f32(f32(f32(target - initial) * f32(capped / warmupSteps)) + initial);
     return this.decayed(f32(capped - warmupSteps), decaySteps, target);
   }
-
-  override getConfig(): Record<string, unknown> {
-    return {
-      initial_learning_rate: this.initialLearningRate, decay_steps: this.decaySteps, alpha: this.alpha, name: this.name,
-      warmup_target: this.warmupTarget, warmup_steps: this.warmupSteps,
-    };
-  }
 }
 
 export interface CosineDecayRestartsOptions {
@@ -292,25 +293,21 @@ export interface CosineDecayRestartsOptions {
   name?: string;
 }
 
+const COSINE_DECAY_RESTARTS = [
+  initialRate, stepsField('firstDecaySteps', 'first_decay_steps'), numberField('tMul', 't_mul', 2), numberField('mMul', 'm_mul', 1),
+  numberField('alpha', 'alpha', 0), nameField('SGDRDecay'),
+];
+
 /** Keras' CosineDecayRestarts (SGDR): the cosine decay started again at each period's end, periods growing by tMul and peaks by mMul. */
-export class CosineDecayRestarts extends LearningRateSchedule {
-  readonly initialLearningRate: number;
-  readonly firstDecaySteps: number;
-  readonly tMul: number;
-  readonly mMul: number;
-  readonly alpha: number;
-  readonly name: string;
+export class CosineDecayRestarts extends KerasSchedule {
+  declare readonly initialLearningRate: number;
+  declare readonly firstDecaySteps: number;
+  declare readonly tMul: number;
+  declare readonly mMul: number;
+  declare readonly alpha: number;
 
   constructor(options: CosineDecayRestartsOptions) {
-    super('CosineDecayRestarts');
-    const where = 'CosineDecayRestarts';
-    scheduleOptions(options, where, ['initialLearningRate', 'firstDecaySteps', 'tMul', 'mMul', 'alpha', 'name'], ['initialLearningRate', 'firstDecaySteps'], '{ initialLearningRate: 0.1, firstDecaySteps: 1000 }');
-    this.initialLearningRate = finite(options.initialLearningRate, 'initialLearningRate', where);
-    this.firstDecaySteps = positiveSteps(options.firstDecaySteps, 'firstDecaySteps', where);
-    this.tMul = finite(options.tMul ?? 2, 'tMul', where);
-    this.mMul = finite(options.mMul ?? 1, 'mMul', where);
-    this.alpha = finite(options.alpha ?? 0, 'alpha', where);
-    this.name = scheduleName(options.name, 'SGDRDecay', where);
+    super('CosineDecayRestarts', COSINE_DECAY_RESTARTS, options, '{ initialLearningRate: 0.1, firstDecaySteps: 1000 }');
   }
 
   call(step: number): number {
@@ -330,22 +327,18 @@ export class CosineDecayRestarts extends LearningRateSchedule {
     const cosine = f32(f32(0.5 * peak) * f32(1 + f32(Math.cos(f32(PI * fraction)))));
     return f32(f32(this.initialLearningRate) * f32(f32(f32(1 - alpha) * cosine) + alpha));
   }
-
-  override getConfig(): Record<string, unknown> {
-    return { initial_learning_rate: this.initialLearningRate, first_decay_steps: this.firstDecaySteps, t_mul: this.tMul, m_mul: this.mMul, alpha: this.alpha, name: this.name };
-  }
 }
 
 type ScheduleClass = new (options: never) => LearningRateSchedule;
 
-/** Each built-in class with its options as Keras' config keys name them. */
-const SCHEDULES: Readonly<Record<string, { make: ScheduleClass; keys: Readonly<Record<string, string>> }>> = {
-  ExponentialDecay: { make: ExponentialDecay, keys: { initial_learning_rate: 'initialLearningRate', decay_steps: 'decaySteps', decay_rate: 'decayRate', staircase: 'staircase', name: 'name' } },
-  PiecewiseConstantDecay: { make: PiecewiseConstantDecay, keys: { boundaries: 'boundaries', values: 'values', name: 'name' } },
-  PolynomialDecay: { make: PolynomialDecay, keys: { initial_learning_rate: 'initialLearningRate', decay_steps: 'decaySteps', end_learning_rate: 'endLearningRate', power: 'power', cycle: 'cycle', name: 'name' } },
-  InverseTimeDecay: { make: InverseTimeDecay, keys: { initial_learning_rate: 'initialLearningRate', decay_steps: 'decaySteps', decay_rate: 'decayRate', staircase: 'staircase', name: 'name' } },
-  CosineDecay: { make: CosineDecay, keys: { initial_learning_rate: 'initialLearningRate', decay_steps: 'decaySteps', alpha: 'alpha', name: 'name', warmup_target: 'warmupTarget', warmup_steps: 'warmupSteps' } },
-  CosineDecayRestarts: { make: CosineDecayRestarts, keys: { initial_learning_rate: 'initialLearningRate', first_decay_steps: 'firstDecaySteps', t_mul: 'tMul', m_mul: 'mMul', alpha: 'alpha', name: 'name' } },
+/** Each built-in class with its fields, whose config keys fromConfig reads. */
+const SCHEDULES: Readonly<Record<string, { make: ScheduleClass; fields: readonly ScheduleField[] }>> = {
+  ExponentialDecay: { make: ExponentialDecay, fields: EXPONENTIAL_DECAY },
+  PiecewiseConstantDecay: { make: PiecewiseConstantDecay, fields: PIECEWISE_CONSTANT_DECAY },
+  PolynomialDecay: { make: PolynomialDecay, fields: POLYNOMIAL_DECAY },
+  InverseTimeDecay: { make: InverseTimeDecay, fields: INVERSE_TIME_DECAY },
+  CosineDecay: { make: CosineDecay, fields: COSINE_DECAY },
+  CosineDecayRestarts: { make: CosineDecayRestarts, fields: COSINE_DECAY_RESTARTS },
 };
 
 /** Whether `value` is a Keras schedule config { class_name, config } (as a file's optimizer config holds one). @internal */
@@ -361,9 +354,9 @@ export function scheduleFromConfig(spec: { class_name: string; config?: unknown 
   if (!isRecord(config)) throw new ConfigError(`${where}: the ${spec.class_name} config must be an object, received ${describeValue(config)}`);
   const options: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
-    const option = known.keys[key];
-    if (option === undefined) throw new ConfigError(`${where}: unknown ${spec.class_name} config key '${key}'; it takes ${Object.keys(known.keys).join(', ')}`);
-    options[option] = value;
+    const field = known.fields.find((f) => f.key === key);
+    if (field === undefined) throw new ConfigError(`${where}: unknown ${spec.class_name} config key '${key}'; it takes ${known.fields.map((f) => f.key).join(', ')}`);
+    options[field.option] = value;
   }
   return new known.make(options as never);
 }
