@@ -20,7 +20,10 @@ export interface InitSyncOptions {
  * with `WebAssembly.compile` and pass the Module.
  */
 export function initSync(options: InitSyncOptions): void {
-  if (typeof options === 'object' && options !== null) checkKnownKeys(options, ['wasm'], 'initSync');
+  if (typeof options !== 'object' || options === null) {
+    throw new RuntimeError(`initSync expects an options object { wasm }, with wasm a WebAssembly.Module or the module's bytes, received ${describe(options)}`);
+  }
+  checkKnownKeys(options, ['wasm'], 'initSync');
   const wasm = (options as Partial<InitSyncOptions> | null | undefined)?.wasm;
   if (!(wasm instanceof WebAssembly.Module || wasm instanceof ArrayBuffer || ArrayBuffer.isView(wasm))) {
     throw new RuntimeError(`initSync({ wasm }) expects a WebAssembly.Module, an ArrayBuffer or a typed array of the module's bytes, received ${describe(wasm)}`);

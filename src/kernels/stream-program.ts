@@ -104,6 +104,8 @@ export class StreamProgramBuilder {
   maskGiven = 0;
   /** A layer that cannot keep a masked row's states (a ConvLSTM), which step() then refuses a mask for. */
   unmaskable: string | null = null;
+  /** Why step()'s mask would not hold a row still: a layer before a recurrent one replaced it (null: it reaches them all). */
+  maskUnreached: string | null = null;
   /** The clock of the ops added now (the graph sets it per layer; a time window changes it). */
   clock: StreamClock = EVERY_FRAME;
   /** The frame counter (i64) that gates read, allocated with the first gated op; 0 while none is. */

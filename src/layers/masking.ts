@@ -61,9 +61,11 @@ export class Masking extends WeightlessLayer {
     // Counted from the shape, not x.size / features: a step with no features is a step too (masked).
     const steps = shapeSize(x.shape.slice(0, -1));
     const mask = new Float32Array(steps);
+    // Keras compares in the input's dtype: maskValue 0.1 masks float32 steps of 0.1.
+    const maskValue = Math.fround(this.maskValue);
     for (let s = 0; s < steps; s++) {
       for (let f = 0; f < features; f++) {
-        if (x.data[s * features + f] !== this.maskValue) {
+        if (x.data[s * features + f] !== maskValue) {
           mask[s] = 1;
           break;
         }

@@ -519,7 +519,8 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
   /**
    * A live stream of this layer: `step(frame)` runs one time step of batchSize × features and
    * returns what `apply` returns on the sequence so far (its last output, or with returnSequences
-   * that step of the sequence); the states live in WebAssembly memory until `dispose()`.
+   * that step of the sequence; with returnState, `step([frame])` returns [output, ...states]); the
+   * states live in WebAssembly memory until `dispose()`.
    */
   stream(options?: StreamOptions): Stream {
     this.checkNotDisposed('stream');
@@ -528,9 +529,10 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
     return openStream(this.name, new StreamProgramBuilder(defaultInstance(), batch), (builder) => {
       const x = builder.value(spec.inputDim);
       const mask = builder.mask();
-      const { output } = builder.recurrent(spec, x, mask);
+      const { output, states } = builder.recurrent(spec, x, mask);
       return {
-        inputs: [{ value: x, ids: null, mask, frame: [spec.inputDim] }], outputs: [output],
+        // With returnState, apply returns [output, ...states], and so does step([frame]).
+        inputs: [{ value: x, ids: null, mask, frame: [spec.inputDim] }], outputs: this.returnState ? [output, ...states] : [output],
         states: this.stateNames.map((state) => ({ layer: this.name, state })), stateShapes: this.stateNames.map(() => [this.units]),
       };
     });

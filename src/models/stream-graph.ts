@@ -51,10 +51,16 @@ export function openModelStream(graph: Graph, modelName: string, options: Stream
     // When each value changes: every frame, until a time window thins what follows it.
     const clocks = new Map<SymbolicTensor, StreamClock>(graph.inputs.map((input) => [input, EVERY_FRAME]));
     const states: StreamStates = { labels: [], shapes: [] };
+    // The first layer on each value's path that put its own mask (or none) in place of step()'s.
+    const maskLostAt = new Map<SymbolicTensor, string>();
     for (const node of graph.nodes) {
       const { layer } = node;
       if (layer instanceof InputLayer) continue;
       const args = node.inputs.map((t) => values.get(t) as FrameValue);
+      const lostAt = node.inputs.map((t) => maskLostAt.get(t)).find((name) => name !== undefined);
+      if (readsStepMask(layer, args) && !builder.isFrameMask(args[0].mask)) {
+        builder.maskUnreached ??= `the mask does not reach ${layer.name}: ${lostAt ?? node.inputs[0]?.layer.name} puts its own mask (or none) in its place, as Keras' Embedding, Masking and convolutions do, so a masked row's states would move; mask ids with 0 under maskZero, or frames with Masking's maskValue, instead`;
+      }
       if (args.some((a) => a.ids) !== layer instanceof Embedding) {
         throw new ConfigError(`${layer.name}: in a stream, an Embedding reads the model's integer input and only an Embedding does`);
       }
@@ -63,10 +69,20 @@ export function openModelStream(graph: Graph, modelName: string, options: Stream
       node.outputs.forEach((t, i) => {
         values.set(t, outputs[i]);
         clocks.set(t, builder.clock);
+        const carried = args.some((a) => builder.isFrameMask(a.mask));
+        if (lostAt !== undefined) maskLostAt.set(t, lostAt);
+        else if (carried && outputs[i].sequence && !builder.isFrameMask(outputs[i].mask)) maskLostAt.set(t, layer.name);
       });
     }
     return { inputs, outputs: graph.outputs.map((t) => (values.get(t) as FrameValue).value), states: states.labels, stateShapes: states.shapes };
   });
+}
+
+/** Whether the layer keeps something per row across frames that step()'s mask must hold still: a recurrent layer's states, a time pool's sums. */
+function readsStepMask(layer: Layer, args: readonly FrameValue[]): boolean {
+  const x = args[0];
+  if (x === undefined || !x.sequence) return false;
+  return layer instanceof RecurrentLayer || layer instanceof GlobalMaxPooling1D || layer instanceof GlobalAveragePooling1D;
 }
 
 /** The states of a stream in Keras order: their labels and their shapes per row. */
@@ -218,7 +234,7 @@ function frameOps(builder: StreamProgramBuilder, layer: Layer, args: FrameValue[
   if (layer instanceof Dropout) return [x];
   if (layer instanceof Masking) {
     if (x.frame.length > 1) throw new ConfigError(`${layer.name}: Masking of frames of shape ${JSON.stringify(x.frame)} masks each position of a frame; a stream masks whole frames (of features) only`);
-    const { output, mask } = builder.masking(x.value, layer.maskValue);
+    const { output, mask } = builder.masking(x.value, Math.fround(layer.maskValue));
     return [{ value: output, mask, sequence: x.sequence, frame: x.frame }];
   }
   if (layer instanceof Embedding) {

@@ -58,6 +58,8 @@ export class Stream {
   private readonly maskPtr: number;
   /** A layer that cannot keep a masked row's states, so step() takes no mask. */
   private readonly unmaskable: string | null;
+  /** Why a mask given to step() would not reach the states it must keep (null: it reaches them). */
+  private readonly maskUnreached: string | null;
   /** The outputs the stream owns, and the list step() returns them in (both reused). */
   private readonly outputs: readonly Float32Array[];
   private readonly outputList: Float32Array[];
@@ -90,6 +92,7 @@ export class Stream {
     this.histories = [...builder.histories];
     this.maskGiven = builder.maskGiven;
     this.unmaskable = builder.unmaskable;
+    this.maskUnreached = builder.maskUnreached;
     this.wasm = builder.instance.exports.memory;
     this.run = builder.instance.exports.stream_step;
     this.program = builder.finish();
@@ -111,11 +114,11 @@ export class Stream {
    * follow it run only on the frames where it has a new output; until its first output their values,
    * and so a step's output, are zeros (predict refuses so short a prefix), and reset() returns there.
    */
-  step(frame: Float32Array | Int32Array, out?: Float32Array | null, mask?: ArrayLike<number> | null): Float32Array;
-  step(frames: readonly (Float32Array | Int32Array)[], out?: readonly Float32Array[] | null, mask?: ArrayLike<number> | null): Float32Array[];
+  step(frame: Float32Array | Int32Array, out?: Float32Array | null, mask?: ArrayLike<number | boolean> | null): Float32Array;
+  step(frames: readonly (Float32Array | Int32Array)[], out?: readonly Float32Array[] | null, mask?: ArrayLike<number | boolean> | null): Float32Array[];
   step(
     frames: Float32Array | Int32Array | readonly (Float32Array | Int32Array)[],
-    out?: Float32Array | readonly Float32Array[] | null, mask?: ArrayLike<number> | null,
+    out?: Float32Array | readonly Float32Array[] | null, mask?: ArrayLike<number | boolean> | null,
   ): Float32Array | Float32Array[] {
     if (this.disposed) throw new DisposedError(`${this.owner}: the stream is disposed; open a new one with stream()`);
     // A list of frames holds typed arrays; a plain array of numbers is a (wrong) single frame.
@@ -125,7 +128,7 @@ export class Stream {
       if (this.inputs.length !== 1 || this.outputValues.length !== 1) {
         const inputs = this.inputs.length === 1 ? 'its frame in a list, step([frame])' : 'a list of frames, one per input in the model\'s order';
         const outputs = this.outputValues.length === 1 ? 'a list of its one output' : `a list of ${this.outputValues.length} outputs`;
-        throw new InputError(`${this.owner}: a model of ${plural(this.inputs.length, 'input')} and ${plural(this.outputValues.length, 'output')} steps on ${inputs}, and returns ${outputs}`);
+        throw new InputError(`${this.owner}: a stream of ${plural(this.inputs.length, 'input')} and ${plural(this.outputValues.length, 'output')} steps on ${inputs}, and returns ${outputs}`);
       }
       this.checkFrame(frames, 0);
     }
@@ -133,8 +136,19 @@ export class Stream {
     if (mask !== undefined && mask !== null && (typeof mask !== 'object' || mask.length !== this.batchSize)) {
       throw new InputError(`${this.owner}: stream.step mask must hold ${this.batchSize} values (one per batch row), received ${describeArray(mask)}`);
     }
+    if (mask !== undefined && mask !== null) {
+      for (let i = 0; i < this.batchSize; i++) {
+        const value: unknown = mask[i];
+        if (typeof value !== 'number' && typeof value !== 'boolean') {
+          throw new InputError(`${this.owner}: stream.step mask must hold numbers or booleans (nonzero: the row is valid), received ${JSON.stringify(value) ?? String(value)} at row ${i}`);
+        }
+      }
+    }
     if (mask !== undefined && mask !== null && this.unmaskable !== null) {
       throw new InputError(`${this.owner}: stream.step takes no mask: ${this.unmaskable} cannot keep a masked row's states (its predict refuses a mask too)`);
+    }
+    if (mask !== undefined && mask !== null && this.maskUnreached !== null) {
+      throw new InputError(`${this.owner}: stream.step takes no mask: ${this.maskUnreached}`);
     }
     // Growing the memory detaches its buffer and empties every view on it: a length read costs
     // about 1 ns where the memory's buffer getter costs 10-17 (1% of a GRU(64) step).
@@ -144,7 +158,7 @@ export class Stream {
       for (let i = 0; i < given.length; i++) this.frameViews[i].set(given[i]);
     } else this.frameViews[0].set(frames as Float32Array | Int32Array);
     if (mask !== undefined && mask !== null) {
-      for (let i = 0; i < this.batchSize; i++) this.maskView[i] = mask[i] ? 1 : 0;
+      for (let i = 0; i < this.batchSize; i++) this.maskView[i] = mask[i] === 0 || mask[i] === false ? 0 : 1;
       if (this.maskGiven !== 0) this.maskGivenView[0] = 1;
       this.maskIsAllValid = false;
     } else if (!this.maskIsAllValid) {
@@ -308,7 +322,7 @@ export function streamBatchSize(options: StreamOptions | undefined, owner: strin
   }
   const batch = options?.batchSize ?? declared ?? 1;
   if (!Number.isInteger(batch) || batch <= 0) {
-    throw new ConfigError(`${owner}: stream option 'batchSize' must be a positive integer, received ${JSON.stringify(batch)}`);
+    throw new ConfigError(`${owner}: stream option 'batchSize' must be a positive integer, received ${typeof batch === 'number' ? String(batch) : JSON.stringify(batch) ?? String(batch)}`);
   }
   if (declared !== null && batch !== declared) {
     throw new ShapeError(`${owner}: the input declares batch size ${declared}, so a stream must have batchSize ${declared}, received ${batch}`);
