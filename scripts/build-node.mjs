@@ -26,6 +26,9 @@ await build({
   logLevel: 'warning',
   minifyWhitespace: true,
   minifySyntax: true,
+  // Node prints the source line of an uncaught error above its message: a line of the whole
+  // minified bundle buried a newcomer's ConfigError under 20 kB of code.
+  lineLimit: 120,
   sourcemap: true,
   sourcesContent: false,
   // import.meta.url is the bundle's own URL (module.ts finds the .wasm one folder up from it);

@@ -112,3 +112,15 @@ it('with --enable-source-maps, stack traces through the minified bundle name the
   const line = Number(/:(\d+):\d+\)$/.exec(thrower as string)?.[1]);
   expect(readFileSync(`${repo}dist/layers/validate.js`, 'utf8').split('\n')[line - 1]).toContain('throw new ShapeError(');
 }, 30_000);
+
+it("an uncaught error prints its message under a short source line, not a line of the whole bundle", async () => {
+  // Node prints the line of the throw above an uncaught error's message.
+  const script = "import { ready, LSTM } from 'wasm-rnn'; await ready(); new LSTM(3, { return_sequences: true });";
+  const failure = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: repo }).then(() => null, (error: { stderr: string }) => error);
+  expect(failure).not.toBeNull();
+  const stderr = (failure as { stderr: string }).stderr;
+  expect(stderr).toContain("ConfigError: lstm: unknown option 'return_sequences' (did you mean 'returnSequences'?");
+  const sourceLine = stderr.split('\n')[1] ?? '';
+  expect(sourceLine.length).toBeLessThanOrEqual(200);
+  expect(stderr.length).toBeLessThan(3000);
+});
