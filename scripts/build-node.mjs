@@ -44,8 +44,8 @@ await build({
 });
 
 // A script compiled by vm has no import(): the ones that reach Node's own modules by a name built
-// at run time (two in platform.ts, node:fs before Node 20.16; one in io/node-file.ts) call the
-// loader's instead. The count is checked, so that a new one is looked at rather than missed.
+// at run time (one in platform.ts, node:fs/promises before Node 20.16; one in io/node-file.ts) call
+// the loader's instead. The count is checked, so that a new one is looked at rather than missed.
 const scriptFile = `${out}core.script.cjs`;
 const [banner, bundled] = (() => {
   const text = readFileSync(scriptFile, 'utf8');
@@ -53,7 +53,7 @@ const [banner, bundled] = (() => {
   return [text.slice(0, end), text.slice(end)];
 })();
 const dynamicImports = bundled.match(/(?<![\w$.])import\(/g) ?? [];
-if (dynamicImports.length !== 3) throw new Error(`build-node: expected the 3 dynamic imports of platform.ts and io/node-file.ts in core.script.cjs, found ${dynamicImports.length}`);
+if (dynamicImports.length !== 2) throw new Error(`build-node: expected the 2 dynamic imports of platform.ts and io/node-file.ts in core.script.cjs, found ${dynamicImports.length}`);
 writeFileSync(scriptFile, banner + bundled.replace(/(?<![\w$.])import\(/g, '__wasmRnnImport('));
 
 copyFileSync(fileURLToPath(new URL('./node-core-loader.js', import.meta.url)), `${out}core.js`);

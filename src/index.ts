@@ -86,7 +86,7 @@ export {
   optimizers, SGD, Adam, AdamW, RMSprop, Adagrad, Nadam, Adamax, Adadelta, Lion, Ftrl, type CommonOptimizerOptions, type SGDOptions, type AdamOptions,
   type AdamWOptions, type RMSpropOptions, type AdagradOptions, type NadamOptions, type AdamaxOptions, type AdadeltaOptions, type LionOptions, type FtrlOptions,
 } from './training/optimizer-classes.js';
-export { History, EarlyStopping, type Callback, type FitParams, type Logs, type EarlyStoppingOptions } from './training/callbacks.js';
+export { Callback, History, EarlyStopping, type CallbackHooks, type TrainedModel, type MonitorMode, type FitParams, type Logs, type EarlyStoppingOptions } from './training/callbacks.js';
 export { LearningRateScheduler, ReduceLROnPlateau, type LearningRateSchedulerFunction, type ReduceLROnPlateauOptions } from './training/schedule-callbacks.js';
 export {
   LearningRateSchedule, ExponentialDecay, PiecewiseConstantDecay, PolynomialDecay, InverseTimeDecay, CosineDecay, CosineDecayRestarts,
@@ -99,6 +99,16 @@ export {
 export type { CompileOptions, FitOptions, EvaluateOptions, EvaluateResult, TestOnBatchOptions, TrainOnBatchOptions, KerasOptimizerConfig, Targets, Verbosity } from './training/trainer.js';
 export type { LossesArgument, MetricsArgument } from './training/outputs.js';
 export type { LossArgument, MetricArgument } from './training/outputs.js';
+export {
+  losses, Loss, type LossReductionName, type LossOptions, type HuberOptions, type CosineSimilarityOptions, type CrossentropyOptions,
+  type SparseCategoricalCrossentropyOptions, type BinaryFocalCrossentropyOptions, type CategoricalFocalCrossentropyOptions,
+} from './training/loss-classes.js';
+export type { KerasConfigObject, KerasObjectConfig } from './training/keras-config-object.js';
+export {
+  metrics, Metric, type MetricOptions, type BinaryAccuracyOptions, type TopKOptions, type SparseTopKOptions, type AxisMetricOptions,
+  type CrossentropyMetricOptions, type CategoricalCrossentropyMetricOptions, type SparseCategoricalCrossentropyMetricOptions,
+  type PrecisionRecallOptions, type AUCOptions, type F1ScoreOptions, type FBetaScoreOptions, type R2ScoreOptions,
+} from './training/metric-classes.js';
 // Keras' load_model / save / load_weights beside the layers: the file readers load on the first call.
 export { loadModel, loadWeights, saveModel } from './io/on-demand.js';
 export { ModelFileError, type ModelFileErrorDetails } from './io/errors.js';

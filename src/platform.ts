@@ -17,10 +17,17 @@ export function isNode(): boolean {
 export async function readNodeFile(file: URL | string): Promise<Uint8Array> {
   const bytes = readNodeFileSync(file);
   if (bytes !== undefined) return bytes;
-  const fsModule = ['node', 'fs/promises'].join(':');
-  const fs = (await import(/* webpackIgnore: true */ /* @vite-ignore */ fsModule)) as typeof import('node:fs/promises');
+  const fs = await nodeFsPromises();
   const data = await fs.readFile(file);
   return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** node:fs/promises: from process.getBuiltinModule where it exists, else by the import readNodeFile describes. */
+async function nodeFsPromises(): Promise<typeof import('node:fs/promises')> {
+  const builtin = (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule;
+  if (typeof builtin === 'function') return (builtin('fs') as typeof import('node:fs')).promises;
+  const fsModule = ['node', 'fs/promises'].join(':');
+  return (await import(/* webpackIgnore: true */ /* @vite-ignore */ fsModule)) as typeof import('node:fs/promises');
 }
 
 /**
@@ -60,9 +67,13 @@ export async function writeNodeTextFile(file: URL | string, text: string, append
     else fs.writeFileSync(file, text);
     return;
   }
-  const fsModule = ['node', 'fs/promises'].join(':');
-  const fs = (await import(/* webpackIgnore: true */ /* @vite-ignore */ fsModule)) as typeof import('node:fs/promises');
+  const fs = await nodeFsPromises();
   await (append ? fs.appendFile(file, text) : fs.writeFile(file, text));
+}
+
+/** Creates a folder and any missing parents in Node, as Python's os.makedirs; an existing folder is fine. */
+export async function makeNodeDirectory(path: string): Promise<void> {
+  await (await nodeFsPromises()).mkdir(path, { recursive: true });
 }
 
 /** A text file's contents in Node, or undefined when the file does not exist. */

@@ -149,6 +149,9 @@ function flatFloat32(data: unknown): Float32Array {
     return Float32Array.from(data as unknown as ArrayLike<number>);
   }
   if (Array.isArray(data)) {
+    if (data.some((entry) => Array.isArray(entry))) {
+      throw new InputError('tensor: new Tensor(data, shape) takes flat data (a Float32Array or a flat number array), received a nested array; tensor(nested) reads nested arrays, as tensor([[1, 2, 3]]) or tensor(nested, shape)');
+    }
     const values = new Float32Array(data.length);
     flattenInto(data, [data.length], 0, values, 0);
     return values;

@@ -2,13 +2,13 @@
 // LambdaCallback, TerminateOnNaN, CSVLogger, ModelCheckpoint; the settable learning rate they use;
 // model.saveWeights. Expected values are worked by hand on a one-weight model: Dense(1) without a
 // bias, x = 1, y = 0, MSE, so the loss is w² and SGD's step is w ← w − lr·2w.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  CSVLogger, ConfigError, Dense, LambdaCallback, LearningRateScheduler, ModelCheckpoint, ModelFileError, ReduceLROnPlateau, Sequential, TerminateOnNaN,
-  loadModel, optimizers, ready, tensor,
+  CSVLogger, Callback, ConfigError, Dense, EarlyStopping, History, Input, LambdaCallback, LearningRateScheduler, Model, ModelCheckpoint, ModelFileError,
+  ReduceLROnPlateau, Sequential, TerminateOnNaN, loadModel, optimizers, ready, tensor, type CallbackHooks, type Logs, type MetricsArgument, type TrainedModel,
 } from '../dist/index.js';
 import { expectError, rejected, untyped } from './expect-error.js';
 import { testKernelVariant } from './kernel-variant.js';
@@ -40,8 +40,21 @@ describe('the optimizer learning rate is settable, as Keras callbacks set it', (
     expect(weight()).toBe(0.5); // 1 − 0.25·2
     model.optimizer.learningRate = 0.1;
     expect(model.optimizer.learningRate).toBe(f32(0.1));
-    expectError(() => { model.optimizer.learningRate = -1; }, ConfigError, ["optimizer option 'learningRate' must be a positive number, received -1"]);
+    expectError(() => { model.optimizer.learningRate = Number.NaN; }, ConfigError, ["optimizer option 'learningRate' must be a finite number, received NaN"]);
     expect(model.optimizer.learningRate).toBe(f32(0.1));
+  });
+
+  it('takes 0 (and a negative rate) as Keras does: base_optimizer.py assigns any float to its variable', async () => {
+    expect(optimizers.sgd({ learningRate: 0 }).learningRate).toBe(0);
+    expect(optimizers.adam(0).learningRate).toBe(0);
+    expect(optimizers.sgd({ learningRate: -0.5 }).learningRate).toBe(-0.5);
+    // A warm-up from 0: SGD's step w ← w − lr·2w leaves w = 1 in epoch 0, then w = 1 − 0.25·2 = 0.5.
+    const { model, x, y, weight } = oneWeight(0.1);
+    const history = await model.fit(x, y, { epochs: 2, verbose: 0, callbacks: [new LearningRateScheduler((epoch) => epoch * 0.25)] });
+    expect(history.history.learning_rate).toEqual([0, 0.25]);
+    expect(history.history.loss).toEqual([1, 1]);
+    expect(weight()).toBe(0.5);
+    expectError(() => optimizers.sgd({ learningRate: Number.POSITIVE_INFINITY }), ConfigError, ["optimizer option 'learningRate' must be a finite number or a LearningRateSchedule, received Infinity"]);
   });
 });
 
@@ -273,5 +286,178 @@ describe("a callback's hooks as Keras calls them", () => {
     const counter = new Counter();
     await model.fit(x, y, { epochs: 2, verbose: 0, callbacks: [counter] });
     expect(counter.count).toBe(2);
+  });
+});
+
+describe("mode 'auto' as Keras 3's MonitorCallback._set_monitor_op: the direction of the compiled metric", () => {
+  /** Dense(1) sigmoid on two samples, compiled with `metrics`; `inject` writes `values[epoch]` into the logs before the callback under test. */
+  function monitored(metrics: MetricsArgument, monitor: string, values: readonly number[]) {
+    const model = new Sequential([new Dense(1, { inputShape: [2], activation: 'sigmoid', kernelInitializer: 'ones' })]);
+    model.compile({ optimizer: optimizers.sgd(0.1), loss: 'binary_crossentropy', metrics });
+    const x = tensor([[1, 2], [-1, 0.5]]);
+    const y = tensor([[1], [0]]);
+    const inject = { onEpochEnd: (epoch: number, logs: Logs) => { logs[monitor] = values[epoch]!; } };
+    const fit = (callback: Callback) => model.fit(x, y, { epochs: values.length, verbose: 0, validationData: [x, y], callbacks: [inject, callback] });
+    return { model, fit };
+  }
+
+  // Keras' _direction: 'up' for every accuracy, Precision, Recall, AUC, the F-scores, R2Score and
+  // CosineSimilarity (the metric's name as compiled, in any case); 'down' for the losses and errors.
+  const up: [MetricsArgument, string][] = [
+    [['precision'], 'val_precision'], [['recall'], 'recall'], [['AUC'], 'val_AUC'], [['auc'], 'val_auc'], [['accuracy'], 'val_accuracy'],
+    [['acc'], 'acc'], [['binary_accuracy'], 'val_binary_accuracy'], [[{ class_name: 'F1Score', config: { average: 'micro', name: 'f1' } }], 'val_f1'],
+    [[{ class_name: 'R2Score' }], 'val_r2_score'], [['cosine_similarity'], 'val_cosine_similarity'],
+  ];
+  const down: [MetricsArgument, string][] = [
+    [['mae'], 'val_mae'], [['mse'], 'mse'], [['root_mean_squared_error'], 'val_root_mean_squared_error'], [['hinge'], 'val_hinge'],
+    [['kl_divergence'], 'val_kl_divergence'], [['poisson'], 'val_poisson'], [[], 'val_loss'], [[], 'loss'],
+  ];
+  const rising = [0.5, 0.6, 0.7, 0.8];
+
+  it.each(up)('%j: %s maximised, so rising values are improvements for all three callbacks', async (metrics, monitor) => {
+    // EarlyStopping(patience 0) runs every epoch; ReduceLROnPlateau never reduces; the checkpoint's best is the last value.
+    const stopping = monitored(metrics, monitor, rising);
+    expect((await stopping.fit(new EarlyStopping({ monitor, patience: 0 }))).history.loss).toHaveLength(4);
+    const plateau = monitored(metrics, monitor, rising);
+    await plateau.fit(new ReduceLROnPlateau({ monitor, patience: 1, factor: 0.5 }));
+    expect(plateau.model.optimizer.learningRate).toBe(f32(0.1));
+    const checkpoint = new ModelCheckpoint(join(dir, 'auto-up.weights.h5'), { monitor, saveBestOnly: true, saveWeightsOnly: true });
+    await monitored(metrics, monitor, rising).fit(checkpoint);
+    expect(checkpoint.best).toBe(0.8);
+  });
+
+  it.each(down)('%j: %s minimised, so rising values never improve after the first', async (metrics, monitor) => {
+    // EarlyStopping(patience 0) stops at epoch 2 (index 1); ReduceLROnPlateau(patience 1) halves the rate at epochs 2, 3 and 4.
+    const stopping = monitored(metrics, monitor, rising);
+    expect((await stopping.fit(new EarlyStopping({ monitor, patience: 0 }))).history.loss).toHaveLength(2);
+    const plateau = monitored(metrics, monitor, rising);
+    await plateau.fit(new ReduceLROnPlateau({ monitor, patience: 1, factor: 0.5 }));
+    expect(plateau.model.optimizer.learningRate).toBe(f32(0.1) / 8);
+    const checkpoint = new ModelCheckpoint(join(dir, 'auto-down.weights.h5'), { monitor, saveBestOnly: true, saveWeightsOnly: true });
+    await monitored(metrics, monitor, rising).fit(checkpoint);
+    expect(checkpoint.best).toBe(0.5);
+  });
+
+  it("a monitor naming no compiled metric is Keras' error at the first epoch end, unless mode says which way", async () => {
+    for (const make of [(monitor: string) => new EarlyStopping({ monitor }), (monitor: string) => new ReduceLROnPlateau({ monitor }),
+      (monitor: string) => new ModelCheckpoint(join(dir, 'never.keras'), { monitor })]) {
+      const { fit } = monitored(['mae'], 'watched', rising);
+      const callback = make('watched');
+      const error = await rejected(fit(callback));
+      expectError(() => { throw error; }, ConfigError, [
+        "received monitor 'watched', and mode 'auto' cannot tell whether it should be maximised or minimised",
+        "the compiled metrics are 'mae'", "pass mode: 'max' to keep the highest value, or mode: 'min' the lowest",
+      ]);
+    }
+    const stopper = new EarlyStopping({ monitor: 'watched', mode: 'max', patience: 0 });
+    expect((await monitored(['mae'], 'watched', rising).fit(stopper)).history.loss).toHaveLength(4);
+    expect(existsSync(join(dir, 'never.keras'))).toBe(false);
+  });
+
+  it("matches metric.name, not the log key: a per-output key names no metric (Keras raises), the metric's own name does", async () => {
+    const input = Input({ shape: [2] });
+    const model = new Model({ inputs: input, outputs: [new Dense(1, { name: 'a', activation: 'sigmoid' }).apply(input), new Dense(1, { name: 'b' }).apply(input)] });
+    model.compile({ optimizer: 'sgd', loss: ['binary_crossentropy', 'mse'], metrics: [['accuracy'], ['mae']] });
+    const x = tensor([[1, 2], [-1, 0.5]]);
+    const y = [tensor([[1], [0]]), tensor([[0.5], [1]])];
+    const history = await model.fit(x, y, { epochs: 1, verbose: 0 });
+    expect(Object.keys(history.history)).toContain('a_accuracy');
+    await expect(model.fit(x, y, { epochs: 1, verbose: 0, callbacks: [new EarlyStopping({ monitor: 'a_accuracy' })] })).rejects.toThrow("received monitor 'a_accuracy'");
+    await expect(model.fit(x, y, { epochs: 1, verbose: 0, callbacks: [new EarlyStopping({ monitor: 'a_loss' })] })).rejects.toThrow("received monitor 'a_loss'");
+    const stopper = new EarlyStopping({ monitor: 'a_accuracy', mode: 'max' });
+    await model.fit(x, y, { epochs: 1, verbose: 0, callbacks: [stopper] });
+    expect(stopper.mode).toBe('max');
+  });
+});
+
+describe('ModelCheckpoint as Keras 3 saves', () => {
+  it('creates the folder, parents included (file_utils.makedirs)', async () => {
+    const { model, x, y } = oneWeight(0.25);
+    const folder = join(dir, 'new', 'deeper');
+    await model.fit(x, y, { epochs: 2, verbose: 0, callbacks: [new ModelCheckpoint(join(folder, 'model-{epoch:02d}.keras'))] });
+    expect(readdirSync(folder).sort()).toEqual(['model-01.keras', 'model-02.keras']);
+  });
+
+  it("prints Keras 3's lines: 'improved from None' first, then 'finished saving model to'", async () => {
+    // lr 0.5: loss 1, then 0, 0.
+    const { model, x, y } = oneWeight(0.5);
+    const path = join(dir, 'verbose.keras');
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    try {
+      await model.fit(x, y, { epochs: 3, verbose: 0, callbacks: [new ModelCheckpoint(path, { monitor: 'loss', saveBestOnly: true, verbose: 1 })] });
+      expect(log.mock.calls.map((call) => call[0])).toEqual([
+        `\nEpoch 1: loss improved from None to 1.00000, saving model to ${path}`, `\nEpoch 1: finished saving model to ${path}`,
+        `\nEpoch 2: loss improved from 1.00000 to 0.00000, saving model to ${path}`, `\nEpoch 2: finished saving model to ${path}`,
+        '\nEpoch 3: loss did not improve from 0.00000',
+      ]);
+      log.mockClear();
+      await model.fit(x, y, { epochs: 1, verbose: 0, callbacks: [new ModelCheckpoint(path, { verbose: 1 })] });
+      expect(log.mock.calls.map((call) => call[0])).toEqual([`\nEpoch 1: saving model to ${path}`, `\nEpoch 1: finished saving model to ${path}`]);
+    } finally {
+      log.mockRestore();
+    }
+  });
+});
+
+describe("the Callback base class, and model / params on every callback, as Keras' CallbackList sets them", () => {
+  it('is extended with only the hooks needed; this.model.stopTraining ends fit after the epoch', async () => {
+    const { model, x, y } = oneWeight(0.1);
+    class StopAt extends Callback {
+      override onEpochEnd(epoch: number): void {
+        if (epoch === 1) this.model.stopTraining = true;
+      }
+    }
+    const stopper = new StopAt();
+    const history = await model.fit(x, y, { epochs: 5, verbose: 0, callbacks: [stopper] });
+    expect(history.epoch).toEqual([0, 1]);
+    expect(stopper.model).toBe(model);
+    expect(stopper.params).toEqual({ verbose: 0, epochs: 5, steps: 1 });
+    for (const builtIn of [history, new EarlyStopping(), new LambdaCallback(), new TerminateOnNaN(), new CSVLogger('log.csv'), new ModelCheckpoint('m.keras'),
+      new LearningRateScheduler((_, lr) => lr), new ReduceLROnPlateau()]) expect(builtIn).toBeInstanceOf(Callback);
+    expect(history).toBeInstanceOf(History);
+    expectError(() => new StopAt().model, ConfigError, ['StopAt: this.model is set when fit or evaluate runs the callback, and neither has run it yet']);
+  });
+
+  it("runs a subclass's onBatchBegin / onBatchEnd through the base onTrainBatchBegin / End, as Keras' Callback does", async () => {
+    const { model, x, y } = oneWeight(0.1, 4);
+    const seen: string[] = [];
+    class Batches extends Callback {
+      override onBatchBegin(batch: number): void { seen.push(`begin ${batch}`); }
+      override onBatchEnd(batch: number): void { seen.push(`end ${batch}`); }
+    }
+    await model.fit(x, y, { epochs: 1, batchSize: 2, verbose: 0, callbacks: [new Batches()] });
+    expect(seen).toEqual(['begin 0', 'end 0', 'begin 1', 'end 1']);
+  });
+
+  it('sets model and params on plain objects and on classes that do not extend Callback, in fit and in evaluate', async () => {
+    const { model, x, y } = oneWeight(0.1, 4);
+    class Plain { model: TrainedModel | undefined; stopAt = 2; onEpochEnd(epoch: number): void { if (epoch === this.stopAt && this.model) this.model.stopTraining = true; } }
+    const plain = new Plain();
+    const object: CallbackHooks = { onTrainBegin() {} };
+    const frozen = Object.freeze({ onEpochEnd() {} });
+    const history = await model.fit(x, y, { epochs: 6, batchSize: 3, verbose: 0, callbacks: [plain, object, frozen] });
+    expect(history.epoch).toEqual([0, 1, 2]);
+    expect(plain.model).toBe(model);
+    expect(object.model).toBe(model);
+    // 4 samples in batches of 3: 2 steps.
+    expect(object.params).toEqual({ verbose: 0, epochs: 6, steps: 2 });
+    const evaluated: CallbackHooks = { onTestEnd() {} };
+    await model.evaluate(x, y, { batchSize: 4, callbacks: [evaluated] });
+    expect(evaluated.model).toBe(model);
+    // Keras' evaluate: CallbackList(verbose, epochs=1, steps).
+    expect(evaluated.params).toEqual({ verbose: 0, epochs: 1, steps: 1 });
+  });
+
+  it("onTrainEnd receives the last epoch's logs as the callbacks left them (Keras' training_logs), {} when no epoch ran", async () => {
+    const { model, x, y } = oneWeight(0.5);
+    const ended: Logs[] = [];
+    const history = await model.fit(x, y, {
+      epochs: 2, verbose: 0, callbacks: [new LearningRateScheduler(() => 0.25), { onTrainEnd: (logs: Logs) => { ended.push({ ...logs }); } }],
+    });
+    // Epoch 2 starts from w = 1 − 0.25·2 = 0.5: loss 0.25.
+    expect(ended).toEqual([{ loss: 0.25, learning_rate: 0.25 }]);
+    expect(history.history.loss).toEqual([1, 0.25]);
+    await model.fit(x, y, { epochs: 1, initialEpoch: 1, verbose: 0, callbacks: [{ onTrainEnd: (logs: Logs) => { ended.push(logs); } }] });
+    expect(ended[1]).toEqual({});
   });
 });

@@ -13,6 +13,7 @@ import {
   Embedding,
   GRU,
   Input,
+  InputLayer,
   InputError,
   LSTM,
   Masking,
@@ -27,7 +28,7 @@ import {
   tensor,
   type SymbolicTensor,
 } from '../dist/index.js';
-import { caught, expectError } from './expect-error.js';
+import { caught, expectError, untyped } from './expect-error.js';
 import { maxViolation } from './fixtures.js';
 import { expectSame, list, one, randomTensor, randomWeights, toRef } from './model-helpers.js';
 import { expectClose } from './expect-close.js';
@@ -816,5 +817,66 @@ describe('model getWeights / setWeights', () => {
     // The last tensor has the wrong shape: the LSTM that was already given new weights is restored.
     expect(() => model.setWeights(randomWeights(random, [[4, 8], [2, 8], [8], [2, 1], [3]]))).toThrow(ShapeError);
     expectSame(one(model.predict(x)), before);
+  });
+});
+
+describe('layer names are unique within a model (Keras raises ValueError in Sequential.add and map_graph)', () => {
+  it("Sequential: add() and the constructor refuse a second layer of a name, before the model changes", () => {
+    const error = caught(() => new Sequential([new Dense({ units: 4, name: 'a', inputShape: [2] }), new Dense({ units: 1, name: 'a' })]));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toContain("All layers added to a Sequential model should have unique names. Name 'a' is already the name of a layer in this model. Update the `name` argument to pass a unique name.");
+    const model = new Sequential([Input({ shape: [2], name: 'features' }), new Dense({ units: 4, name: 'a' })]);
+    expectError(() => model.add(new Dense({ units: 1, name: 'a' })), ConfigError, ["Name 'a'", 'unique names']);
+    // The InputLayer counts, as Keras' _layers holds it.
+    expectError(() => model.add(new Dense({ units: 1, name: 'features' })), ConfigError, ["Name 'features'"]);
+    expect(model.layers.map((layer) => layer.name)).toEqual(['a']);
+    expect(model.outputShape).toEqual([null, 4]);
+    model.add(new Dense({ units: 1, name: 'b' }));
+    expect(model.predict(tensor([[1, 2]])).shape).toEqual([1, 1]);
+  });
+
+  it('Model: two layers of one name in the graph are refused with Keras\' message', () => {
+    const input = Input({ shape: [2] });
+    const outputs = new Dense({ units: 1, name: 'a' }).apply(new Dense({ units: 4, name: 'a' }).apply(input));
+    expectError(() => new Model({ inputs: input, outputs }), ConfigError, ['The name "a" is used 2 times in the model. All operation names should be unique.']);
+    // Names need only be unique within a model: a nested model may reuse its outer layers' names.
+    const innerInput = Input({ shape: [4] });
+    const inner = new Model({ inputs: innerInput, outputs: new Dense({ units: 2, name: 'b' }).apply(innerInput), name: 'inner' });
+    const outerInput = Input({ shape: [2] });
+    const outer = new Model({ inputs: outerInput, outputs: inner.apply(new Dense({ units: 4, name: 'b' }).apply(outerInput)) });
+    expect(outer.layers.map((layer) => layer.name).slice(1)).toEqual(['b', 'inner']);
+  });
+
+  it("the HDF5 writer's duplicate path is a ConfigError, not a raw Error", async () => {
+    const { Hdf5Group } = await import('../dist/io/hdf5-writer.js');
+    const root = new Hdf5Group();
+    root.dataset('a/kernel:0', [1], Float32Array.of(1));
+    expectError(() => root.dataset('a/kernel:0', [1], Float32Array.of(2)), ConfigError, ['"a/kernel:0" already exists', 'its own name']);
+  });
+});
+
+describe("Input({ dtype }): Keras' dtype names; float32 or an integer type (the kernels compute in float32)", () => {
+  it('takes float32 and integer dtypes (ids), recorded in the config', () => {
+    expect(Input({ shape: [10], dtype: 'int32' }).layer.dtype).toBe('int32');
+    expect(Input({ shape: [10], dtype: 'int64' }).layer.dtype).toBe('int64');
+    expect(Input({ shape: [10], dtype: 'uint8' }).layer.dtype).toBe('uint8');
+    expect(Input({ shape: [10] }).layer.dtype).toBe('float32');
+    // standardize_dtype's PYTHON_DTYPES_MAP: 'int' is int64 with Keras' TensorFlow backend.
+    expect(Input({ shape: [10], dtype: 'int' }).layer.dtype).toBe('int64');
+  });
+
+  it('refuses names Keras does not know, and Keras dtypes the kernels do not compute in, as the layers do', () => {
+    expectError(() => Input({ shape: [10], dtype: 'floaty' }), ConfigError, ["Input: option 'dtype'", 'Keras dtype name', "'float32'", '"floaty"']);
+    expectError(() => Input({ shape: [10], dtype: untyped<string>(32) }), ConfigError, ["option 'dtype'", '32']);
+    for (const dtype of ['float64', 'float16', 'bfloat16', 'bool', 'string']) {
+      expectError(() => Input({ shape: [10], dtype }), ConfigError, ["Input: option 'dtype'", "'float32'", 'integer', JSON.stringify(dtype)]);
+    }
+    expectError(() => new Dense({ units: 1, dtype: 'float16' }), ConfigError, ["option 'dtype'", "'float32'"]);
+  });
+
+  it("a file's InputLayer in another float type reads as float32, as the layers' configs do; an unknown name fails", () => {
+    expect(InputLayer.fromConfig({ batch_shape: [null, 3], dtype: 'float64' }).dtype).toBe('float32');
+    expect(InputLayer.fromConfig({ batch_shape: [null, 3], dtype: 'int64' }).dtype).toBe('int64');
+    expectError(() => InputLayer.fromConfig({ batch_shape: [null, 3], dtype: 'floaty' }), ConfigError, ['"floaty"']);
   });
 });

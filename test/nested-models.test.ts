@@ -147,7 +147,9 @@ describe('a Sequential inside a Sequential', () => {
     expectError(() => seq.add(seq), ConfigError, [seq.name, 'itself']);
     const a = Input({ shape: [6, 4] });
     const two = new Model({ inputs: a, outputs: [new Dense(2).apply(a), new Dense(3).apply(a)], name: 'two_heads' });
-    expectError(() => new Sequential([two]), ConfigError, ['two_heads', '2 outputs']);
+    // As Keras, a Sequential of one layer is built when it is used, or when a second layer comes.
+    expectError(() => new Sequential([two]).predict(tensor(new Float32Array(24), [1, 6, 4])), ConfigError, ['two_heads', '2 outputs']);
+    expectError(() => new Sequential([two, new Dense(1)]), ConfigError, ['two_heads', '2 outputs']);
     const wrong = new Sequential([new Dense(2, { inputShape: [5] })], { name: 'five_in' });
     expectError(() => new Sequential([new Dense(3, { inputShape: [4] }), wrong]), ShapeError, ['five_in', 'None, 5]', 'received [None, 3]']);
   });

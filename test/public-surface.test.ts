@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { losses, metrics } from '../dist/index.js';
 
 describe('public surface', () => {
   const surface = execFileSync(process.execPath, ['scripts/public-surface.mjs'], { encoding: 'utf8' });
@@ -27,10 +28,15 @@ describe('public surface', () => {
   it('declares no value the entry points do not export (helpers are @internal)', () => {
     // Classes named by public declarations without being importable: the base classes of the
     // weightless layers, of the one-input weightless layers (Flatten, Activation, ...) and of the
-    // layers whose weights live in JavaScript (BatchNormalization, ...), of ReLU, LeakyReLU and ELU, and the node type of Layer.inboundNodes.
+    // layers whose weights live in JavaScript (BatchNormalization, ...), of ReLU, LeakyReLU and ELU, the node type of Layer.inboundNodes,
+    // and Keras' MonitorCallback, the base of EarlyStopping, ReduceLROnPlateau and ModelCheckpoint (Keras does not export it either).
     const namedByPublicTypes = [
       'dist/layers/weightless.d.ts: WeightlessLayer', 'dist/layers/unary.d.ts: UnaryLayer', 'dist/layers/relu-layers.d.ts: ParameterActivationLayer',
       'dist/layers/host-weights.d.ts: HostWeightLayer', 'dist/layers/merge.d.ts: Merge', 'dist/symbolic.d.ts: LayerNode',
+      'dist/training/callbacks.d.ts: MonitorCallback',
+      // Keras' loss and metric classes, reached as losses.X and metrics.X as in Keras (the two share class names such as MeanSquaredError).
+      ...Object.keys(losses).filter((name) => name !== 'Loss').map((name) => `dist/training/loss-classes.d.ts: ${name}`),
+      ...Object.keys(metrics).filter((name) => name !== 'Metric').map((name) => `dist/training/metric-classes.d.ts: ${name}`),
     ];
     const leaks: string[] = JSON.parse(execFileSync(process.execPath, ['scripts/public-surface.mjs', '--leaks'], { encoding: 'utf8' }));
     expect(leaks.filter((leak) => !namedByPublicTypes.includes(leak))).toEqual([]);

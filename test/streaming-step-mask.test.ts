@@ -106,6 +106,6 @@ describe('messages of bad stream and initSync arguments', () => {
   it('batchSize NaN is written NaN; initSync(null) says it takes an options object', () => {
     const model = new Sequential([Input({ shape: [null, 2] }), new GRU(3)]);
     expectError(() => model.stream({ batchSize: NaN }), ConfigError, ["'batchSize' must be a positive integer, received NaN"]);
-    expectError(() => initSync(untyped(null)), RuntimeError, ['initSync expects an options object { wasm }', 'received null']);
+    expectError(() => initSync(untyped(null)), RuntimeError, ['initSync({ wasm }) expects an options object', 'received null']);
   });
 });

@@ -6,7 +6,7 @@
 // taken evenly from the columns, Python-rounded), wraps cells at spaces and ends a word too long
 // for its cell with '…'.
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ConfigError, Concatenate, Dense, Embedding, GRU, Input, LSTM, Model, Sequential, SimpleRNN, ready, type SymbolicTensor } from '../dist/index.js';
+import { ConfigError, Concatenate, Dense, Embedding, GRU, Input, LSTM, Model, Sequential, SimpleRNN, Tensor, ready, type SymbolicTensor } from '../dist/index.js';
 import { readableMemorySize } from '../dist/models/summary-keras3.js';
 import { expectError, untyped } from './expect-error.js';
 
@@ -259,5 +259,95 @@ describe('summary() options', () => {
     expectError(() => model.summary({ lineLength: 10 }), ConfigError, ['at least 4 characters', 'lineLength 10']);
     expectError(() => model.summary({ lineLength: 10, layout: 'tf.keras' }), ConfigError, ['at least 4 characters']);
     expect(model.summary({ print: false, lineLength: 76 }).split('\n')).toEqual(KERAS3_DENSE_76);
+  });
+});
+
+describe('summary({ layerRange })', () => {
+  // summary_utils.get_layer_index_bound_by_layer_name: rows from the first layer whose name
+  // re.match-es the first string to the last one matching the second, both included.
+  const chain = () => new Sequential([
+    Input({ shape: [3] }), new Dense({ units: 4, name: 'enc' }), new Dense({ units: 4, name: 'enc_2' }),
+    new Dense({ units: 2, name: 'mid' }), new Dense({ units: 1, name: 'head' }),
+  ]);
+  /** The layer names of a Keras 3 table's rows. */
+  const rowNames = (text: string) => text.split('\n').flatMap((line) => /^│ (\S+) \(/.exec(line)?.[1] ?? []);
+
+  it('shows the named layers only, inclusive; the totals still count every layer (3·4+4 + 4·4+4 + 4·2+2 + 2+1 = 49)', () => {
+    const text = chain().summary({ print: false, layerRange: ['enc_2', 'mid'] });
+    expect(rowNames(text)).toEqual(['enc_2', 'mid']);
+    expect(text).toContain(' Total params: 49 (196.00 B)');
+    const tf = chain().summary({ print: false, layout: 'tf.keras', layerRange: ['enc_2', 'mid'] });
+    expect(tf).toMatch(/^ enc_2 \(Dense\)/m);
+    expect(tf).toMatch(/^ mid \(Dense\)/m);
+    expect(tf).not.toMatch(/^ enc \(Dense\)|^ head \(Dense\)/m);
+    expect(tf).toContain('Total params: 49');
+  });
+
+  it("matches as Python's re.match: a prefix or pattern; the first of the first and the last of the second", () => {
+    // 'enc' matches enc and enc_2 (re.match anchors at the start only): from enc (the first) to head.
+    expect(rowNames(chain().summary({ print: false, layerRange: ['enc', 'h.*'] }))).toEqual(['enc', 'enc_2', 'mid', 'head']);
+    // 'enc' as the end: the last match, enc_2.
+    expect(rowNames(chain().summary({ print: false, layerRange: ['enc', 'enc'] }))).toEqual(['enc', 'enc_2']);
+    // 'nc' does not match at the start of any name.
+    expectError(() => chain().summary({ print: false, layerRange: ['nc', 'head'] }), ConfigError, ["'layerRange'", 'enc, enc_2, mid, head', '"nc"']);
+    // Reversed: Keras takes [min(upper), max(lower) + 1].
+    expect(rowNames(chain().summary({ print: false, layerRange: ['mid', 'enc_2'] }))).toEqual(['enc_2', 'mid']);
+  });
+
+  it("a functional model's range can start at its InputLayer, which its layers include", () => {
+    const input = Input({ shape: [3], name: 'features' });
+    const model = new Model({ inputs: input, outputs: new Dense({ units: 1, name: 'out' }).apply(new Dense({ units: 2, name: 'hidden' }).apply(input)) });
+    expect(rowNames(model.summary({ print: false, layerRange: ['features', 'hidden'] }))).toEqual(['features', 'hidden']);
+  });
+
+  it('bad ranges throw ConfigError naming the option, what it takes and what it got', () => {
+    const model = chain();
+    expectError(() => model.summary(untyped({ layerRange: ['enc'] })), ConfigError, ["'layerRange'", 'list of 2 strings', '["enc"]']);
+    expectError(() => model.summary(untyped({ layerRange: ['enc', 3] })), ConfigError, ["'layerRange'", 'list of 2 strings', '["enc",3]']);
+    expectError(() => model.summary(untyped({ layerRange: 'enc' })), ConfigError, ["'layerRange'", '"enc"']);
+    expectError(() => model.summary({ layerRange: ['(', 'head'] }), ConfigError, ["'layerRange'", 'not a valid regular expression', '"("']);
+  });
+});
+
+describe('summary(): Optimizer params once the optimizer is built', () => {
+  // summary_utils.print_summary adds the built optimizer's variables to Total params and prints them:
+  // LSTM(3) on 2 features has 4·3·(2 + 3 + 1) = 72 weights, Dense(1) 3 + 1 = 4; Adam holds
+  // iteration (int64, 8 B), learning_rate (float32) and momentum and velocity per weight:
+  // 2 + 2·76 = 154 values, 8 + 4 + 152·4 = 620 B; total 76 + 154 = 230, 304 + 620 = 924 B.
+  const lstmModel = (optimizer: 'adam' | 'sgd' = 'adam') => {
+    const model = new Sequential([Input({ shape: [4, 2] }), new LSTM(3), new Dense(1)]);
+    model.compile({ optimizer, loss: 'mse' });
+    return model;
+  };
+  const x = () => new Tensor(new Float32Array(16).map((_, i) => Math.sin(i)), [2, 4, 2]);
+  const y = () => new Tensor(new Float32Array([0.5, -0.5]), [2, 1]);
+  const totals = (text: string) => text.split('\n').filter((line) => line.startsWith(' ') && line.includes('params:'));
+
+  it("after a training step: Keras' own printout of LSTM(3) -> Dense(1) with Adam", async () => {
+    const model = lstmModel();
+    expect(totals(model.summary({ print: false }))).toEqual([' Total params: 76 (304.00 B)', ' Trainable params: 76 (304.00 B)', ' Non-trainable params: 0 (0.00 B)']);
+    await model.evaluate(x(), y());
+    expect(model.summary({ print: false })).not.toContain('Optimizer params');
+    await model.fit(x(), y(), { epochs: 1, verbose: 0 });
+    expect(totals(model.summary({ print: false }))).toEqual([
+      ' Total params: 230 (924.00 B)', ' Trainable params: 76 (304.00 B)', ' Non-trainable params: 0 (0.00 B)', ' Optimizer params: 154 (620.00 B)',
+    ]);
+    // tf.keras 2 printed no optimizer line and left it out of the total.
+    expect(model.summary({ print: false, layout: 'tf.keras' })).toContain('Total params: 76\n');
+  });
+
+  it('trainOnBatch builds it too; plain SGD has only iteration and learning_rate (2 values, 12 B)', () => {
+    const model = lstmModel('sgd');
+    model.trainOnBatch(x(), y());
+    expect(totals(model.summary({ print: false }))).toEqual([
+      ' Total params: 78 (316.00 B)', ' Trainable params: 76 (304.00 B)', ' Non-trainable params: 0 (0.00 B)', ' Optimizer params: 2 (12.00 B)',
+    ]);
+  });
+
+  it('a frozen layer has no slots: Adam over the LSTM alone holds 2 + 2·72 = 146 values, 8 + 4 + 144·4 = 588 B', () => {
+    const model = new Sequential([Input({ shape: [4, 2] }), new LSTM(3), new Dense({ units: 1, trainable: false })]);
+    model.compile({ optimizer: 'adam', loss: 'mse' });
+    model.trainOnBatch(x(), y());
+    expect(model.summary({ print: false })).toContain(' Optimizer params: 146 (588.00 B)');
   });
 });

@@ -253,6 +253,10 @@ describe('tensor() errors', () => {
     it('the Tensor constructor checks data length against the shape', () => {
       expectError(() => new Tensor(new Float32Array(3), [2, 2]), ShapeError, [/3 values/, /\[2, 2\]/, /needs 4/]);
     });
+
+    it('the Tensor constructor given nested arrays is an InputError that points to tensor()', () => {
+      expectError(() => new Tensor(untyped([[1, 2, 3]]), [1, 3]), InputError, [/takes flat data/, /received a nested array/, /tensor\(nested\)/]);
+    });
   });
 
   describe('entries that are not numbers are an InputError', () => {

@@ -164,6 +164,29 @@ describe('fit', () => {
     expect(text).toMatch(/3\/3 ━{20} \d+s \d+(ms|us|s)\/step - loss: \d+\.\d{4}\n/);
   });
 
+  it("prints each value as Keras' Progbar does: %.4f above 1e-3, %.4e at or below (|value| with the bar, the value itself with verbose 2)", async () => {
+    const printed = async (y: number[][], metrics: string[], verbose: 1 | 2) => {
+      const m = new Sequential([new Dense(1, { inputShape: [1], kernelInitializer: 'ones', biasInitializer: 'zeros' })]);
+      m.compile({ optimizer: 'sgd', loss: 'mse', metrics });
+      const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+      try {
+        await m.fit(tensor([[1], [2]]), tensor(y), { epochs: 1, verbose });
+        return write.mock.calls.map((call) => String(call[0])).join('').split(' - loss: ')[1];
+      } finally {
+        write.mockRestore();
+      }
+    };
+    // Predictions 1 and 2, errors 2^-6: mse 2^-12 = 0.000244140625, mae 0.015625.
+    const e = 2 ** -6;
+    expect(await printed([[1 + e], [2 + e]], ['mae'], 1)).toBe('2.4414e-04 - mae: 0.0156\n');
+    expect(await printed([[1 + e], [2 + e]], ['mae'], 2)).toBe('2.4414e-04 - mae: 0.0156\n');
+    // y = -x: loss (2² + 4²) / 2 = 10, cosine similarity -1, which verbose 2 compares unsigned (progbar.py: `if avg > 1e-3`).
+    expect(await printed([[-1], [-2]], ['cosine_similarity'], 1)).toBe('10.0000 - cosine_similarity: -1.0000\n');
+    expect(await printed([[-1], [-2]], ['cosine_similarity'], 2)).toBe('10.0000 - cosine_similarity: -1.0000e+00\n');
+    // Python rounds an exact tie to even, JavaScript's toFixed away from zero: mae 2^-5 = 0.03125 prints 0.0312; mse 2^-10 = 0.0009765625.
+    expect(await printed([[1 + 2 ** -5], [2 + 2 ** -5]], ['mae'], 1)).toBe('9.7656e-04 - mae: 0.0312\n');
+  });
+
   it('EarlyStopping stops when the monitored value stops improving and restores the best weights', async () => {
     const m = model(11);
     // A learning rate this large makes the loss climb after the first epochs.
@@ -191,7 +214,7 @@ describe('fit', () => {
     const watched = [3, 1, 2, 4];
     const printed: string[] = [];
     const log = vi.spyOn(console, 'log').mockImplementation((text: string) => { printed.push(text); });
-    const stopper = new EarlyStopping({ monitor: 'watched', patience: 10, restoreBestWeights: true, verbose: 1 });
+    const stopper = new EarlyStopping({ monitor: 'watched', mode: 'min', patience: 10, restoreBestWeights: true, verbose: 1 });
     await m.fit(x, y, {
       batchSize: 4, epochs: 4, shuffle: false, verbose: 0,
       callbacks: [{ onEpochEnd: (epoch, logs) => { logs.watched = watched[epoch]; perEpoch.push(m.getWeights().map((w) => w.data.slice())); } }, stopper],

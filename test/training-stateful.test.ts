@@ -174,6 +174,11 @@ describe('stateful training', () => {
     await expect(fit(4, B, 3)).rejects.toThrow(/fit validation: .*3 samples leave a last batch of 1/);
     await expect(m.evaluate(tensor(x, [5, T, D]), tensor(y, [5, 1]), { batchSize: B })).rejects.toThrow(/evaluate: .*last batch of 1/);
     await expect(fit(4, 4)).rejects.toThrow(ShapeError);
+    // The model is built for batches of B = 2: the default batchSize of 32 is named as such, and B suggested.
+    await expect(m.fit(tensor(x.slice(0, 4 * T * D), [4, T, D]), tensor(y.slice(0, 4), [4, 1]), { verbose: 0 }))
+      .rejects.toThrow(/: fit: the stateful layer lstm\w* was built for batch size 2 \(the model's input batch shape\), so every batch must hold 2 samples, but option 'batchSize' is 32 \(the default\); pass batchSize: 2$/);
+    await expect(fit(4, 4)).rejects.toThrow("but option 'batchSize' is 4; pass batchSize: 2");
+    await expect(m.evaluate(tensor(x, [5, T, D]), tensor(y, [5, 1]), { batchSize: 5 })).rejects.toThrow(/evaluate: the stateful layer lstm\w* was built for batch size 2 .*'batchSize' is 5; pass batchSize: 2$/);
     m.getWeights().forEach((w, i) => expect(w.data).toEqual(before[i]));
     const history = await fit(4, B);
     expect(history.history.loss).toHaveLength(1);

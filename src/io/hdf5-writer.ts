@@ -6,6 +6,8 @@
 // B-tree over symbol nodes, names in a local heap), variable-length strings in
 // global heap collections.
 
+import { ConfigError } from '../errors.js';
+
 /** Values a dataset or a numeric attribute holds, with their HDF5 element type. */
 export type Hdf5Numbers = Float32Array | Float64Array | Int32Array | BigInt64Array;
 
@@ -72,7 +74,10 @@ export class Hdf5Group {
     const name = parts.pop();
     if (name === undefined) throw new Error('HDF5 dataset path is empty');
     const parent = this.group(parts.join('/'));
-    if (parent.members.has(name)) throw new Error(`HDF5 path ${JSON.stringify(path)} already exists`);
+    // Reachable from a model whose weights would share a path (Keras' h5py raises alike), so a library error.
+    if (parent.members.has(name)) {
+      throw new ConfigError(`HDF5 path ${JSON.stringify(path)} already exists: two weights of the model would be written at the same path; give every layer (those of nested models included) its own name`);
+    }
     const count = shape.reduce((a, b) => a * b, 1);
     if (count !== values.length) throw new Error(`HDF5 dataset ${JSON.stringify(path)}: shape [${shape.join(', ')}] needs ${count} values, received ${values.length}`);
     parent.members.set(name, { kind: 'dataset', shape: [...shape], values, attributes: new Map() });

@@ -21,7 +21,7 @@ export interface InitSyncOptions {
  */
 export function initSync(options: InitSyncOptions): void {
   if (typeof options !== 'object' || options === null) {
-    throw new RuntimeError(`initSync expects an options object { wasm }, with wasm a WebAssembly.Module or the module's bytes, received ${describe(options)}`);
+    throw new RuntimeError(`initSync({ wasm }) expects an options object, with wasm a WebAssembly.Module or the module's bytes, received ${describe(options)}`);
   }
   checkKnownKeys(options, ['wasm'], 'initSync');
   const wasm = (options as Partial<InitSyncOptions> | null | undefined)?.wasm;

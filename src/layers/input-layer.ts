@@ -14,7 +14,11 @@ export interface InputOptions {
   batchShape?: Shape;
   batchSize?: number;
   name?: string;
-  /** 'float32' or 'int32' (ids for an Embedding); recorded, not enforced. */
+  /**
+   * 'float32' (default), or an integer dtype ('int32', 'int64', ... for an Embedding's ids);
+   * recorded, not enforced: tensors hold float32. ConfigError for other Keras dtypes (the kernels
+   * compute in float32) and for names Keras does not know.
+   */
   dtype?: string;
   /** Keras 3 writes it; has no effect here. */
   sparse?: boolean;
@@ -60,9 +64,10 @@ export class InputLayer extends WeightlessLayer {
       throw new ConfigError(`Input: option 'batchSize' must be a positive integer, received ${JSON.stringify(batchSize)}`);
     }
     const shape = batchShape ?? [batchSize ?? null, ...(inner as Shape)];
+    const dtype = inputDtype(options.dtype);
     super({ ...(options.name ? { name: options.name } : {}), batchInputShape: shape }, 'input_layer');
     this.generatedName = !options.name;
-    this.declaredDtype = options.dtype ?? 'float32';
+    this.declaredDtype = dtype;
     const node = new LayerNode(this, []);
     node.outputs = [new SymbolicTensor(this.batchInputShape as Shape, node, 0)];
     this.inboundNodes.push(node);
@@ -85,7 +90,8 @@ export class InputLayer extends WeightlessLayer {
     return new this({
       batchShape: (config.batch_shape ?? config.batch_input_shape) as Shape | undefined,
       ...(typeof config.name === 'string' ? { name: config.name } : {}),
-      ...(typeof config.dtype === 'string' ? { dtype: config.dtype } : {}),
+      // Like the layers' configs, a Keras float type the kernels do not compute in is read as float32.
+      ...(typeof config.dtype === 'string' ? { dtype: readsAsFloat32(config.dtype) ? 'float32' : config.dtype } : {}),
     });
   }
 
@@ -124,6 +130,36 @@ export function Input(first: InputOptions | Shape, options?: Omit<InputOptions, 
   checkOptionsObject(options, 'Input: options after the shape', "{ name: 'tokens' }");
   if ('shape' in options) throw new ConfigError("Input: 'shape' is given twice, as the first argument and in the options");
   return new InputLayer({ ...options, shape: first }).output;
+}
+
+/** Keras' dtypes.ALLOWED_DTYPES: the names standardize_dtype accepts. */
+const KERAS_DTYPES: readonly string[] = [
+  'float16', 'float32', 'float64', 'uint8', 'uint16', 'uint32', 'uint64', 'int8', 'int16', 'int32', 'int64',
+  'bfloat16', 'bool', 'string', 'float8_e4m3fn', 'float8_e5m2', 'complex64', 'complex128',
+];
+
+/** The dtypes an input can declare: float32, and integers (ids), which float32 tensors carry. */
+const INPUT_DTYPES: readonly string[] = ['float32', 'uint8', 'uint16', 'uint32', 'uint64', 'int8', 'int16', 'int32', 'int64'];
+
+/** standardize_dtype's PYTHON_DTYPES_MAP for names: 'int' is int64 as with Keras' TensorFlow backend, 'float' float32. */
+function kerasDtype(name: string): string {
+  return ({ int: 'int64', float: 'float32' } as Record<string, string>)[name] ?? name;
+}
+
+function readsAsFloat32(dtype: string): boolean {
+  const name = kerasDtype(dtype);
+  return KERAS_DTYPES.includes(name) && !INPUT_DTYPES.includes(name);
+}
+
+function inputDtype(dtype: unknown): string {
+  if (dtype === undefined) return 'float32';
+  const name = typeof dtype === 'string' ? kerasDtype(dtype) : undefined;
+  const expected = `'float32', or an integer dtype such as 'int32' for an Embedding's ids (tensors hold float32; the kernels compute in float32)`;
+  if (name === undefined || !KERAS_DTYPES.includes(name)) {
+    throw new ConfigError(`Input: option 'dtype' must be a Keras dtype name, ${expected}, received ${JSON.stringify(dtype)} (Keras: Invalid dtype)`);
+  }
+  if (!INPUT_DTYPES.includes(name)) throw new ConfigError(`Input: option 'dtype' must be ${expected}, received ${JSON.stringify(dtype)}`);
+  return name;
 }
 
 function checkShapeOption(shape: unknown, key: 'shape' | 'batchShape'): void {

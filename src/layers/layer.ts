@@ -62,6 +62,8 @@ function checkTrainableFlag(value: unknown, name: string): boolean {
   return value;
 }
 
+const INPUT_SHAPE_OPTION_KEYS = ['inputShape', 'batchInputShape', 'batchSize', 'inputDim', 'inputLength'] as const;
+
 const nameCounters = new Map<string, number>();
 
 /** Keras' naming: the first layer of a kind gets the bare prefix, later ones `_1`, `_2`, ... @internal */
@@ -79,6 +81,15 @@ export abstract class Layer {
   /** The input shape declared through options, batch axis first; null when none was given. */
   get batchInputShape(): Shape | null {
     return this.declaredInputShape;
+  }
+
+  /**
+   * @internal Whether the options gave an input shape (Keras' input_shape argument), not a
+   * default: an Embedding's (None, None) is one, and a Sequential makes no InputLayer for it
+   * until it is built, as Keras 3 does.
+   */
+  get declaresInputShape(): boolean {
+    return INPUT_SHAPE_OPTION_KEYS.some((key) => this.options[key] !== undefined);
   }
 
   /**

@@ -74,6 +74,7 @@ export class Model<O extends ModelOptions = ModelOptions, P extends ModelOptions
       return items as SymbolicTensor[];
     };
     this.graph = new Graph(list(options?.inputs, 'inputs'), list(options?.outputs, 'outputs'), this.name);
+    checkUniqueNames(this.graph.layers, this.name);
   }
 
   /**
@@ -143,5 +144,15 @@ export class Model<O extends ModelOptions = ModelOptions, P extends ModelOptions
   /** @internal */
   protected override inputCount(): number {
     return this.graph.inputs.length;
+  }
+}
+
+/** Keras' map_graph: layers are saved and wired by name, so two layers of one model cannot share one. */
+function checkUniqueNames(layers: readonly Layer[], modelName: string): void {
+  const names = layers.map((layer) => layer.name);
+  const count = (name: string) => names.filter((other) => other === name).length;
+  const repeated = names.find((name) => count(name) !== 1);
+  if (repeated !== undefined) {
+    throw new ConfigError(`${modelName}: The name "${repeated}" is used ${count(repeated)} times in the model. All operation names should be unique.`);
   }
 }

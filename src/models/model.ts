@@ -14,9 +14,10 @@ import type { Stream, StreamOptions } from '../streaming/stream.js';
 import { openModelStream } from './stream-graph.js';
 import { isSymbolic, isSymbolicList, type NestedGraph, type SymbolicTensor } from '../symbolic.js';
 import { checkKnownKeys, checkOptionsObject, describeOptions } from '../option-keys.js';
-import type { Callback, History } from '../training/callbacks.js';
+import type { CallbackHooks, History } from '../training/callbacks.js';
+import type { MetricDirection } from '../training/metrics.js';
 import { Optimizer } from '../training/optimizers.js';
-import type { OptimizerWeight } from '../training/optimizer-variables.js';
+import { optimizerVariableSizes, type OptimizerWeight } from '../training/optimizer-variables.js';
 import { Trainer, verbosity, type CompileOptions, type EvaluateOptions, type KerasOptimizerConfig, type EvaluateResult, type TestOnBatchOptions, type TrainOnBatchOptions, type FitOptions, type Targets, type Verbosity } from '../training/trainer.js';
 import { compileConfig, optimizerConfig } from '../training/compile-config.js';
 import { KERAS_2_VERSION, modelConfig, pythonJson } from './model-json.js';
@@ -55,7 +56,7 @@ export interface GetLayerOptions {
 
 /** `Output` is what predict returns: a Tensor, a tuple of them, or `Tensor | Tensor[]` when not known at compile time. */
 // A record over every key, so that a new SummaryOptions key cannot be forgotten here.
-const SUMMARY_KEYS: Record<keyof SummaryOptions, true> = { layout: true, lineLength: true, positions: true, printFn: true, print: true, expandNested: true, showTrainable: true };
+const SUMMARY_KEYS: Record<keyof SummaryOptions, true> = { layout: true, lineLength: true, positions: true, printFn: true, print: true, expandNested: true, showTrainable: true, layerRange: true };
 const SUMMARY_OPTION_KEYS: readonly string[] = Object.keys(SUMMARY_KEYS);
 
 /** What a model called on symbolic tensors returns: one symbolic tensor per output, shaped as predict's result. */
@@ -367,6 +368,11 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
     return this.trainer ? this.trainer.logNames() : [];
   }
 
+  /** @internal Keras' model.metrics as MonitorCallback reads them; [] before compile(). */
+  compiledMetrics(): { name: string; direction: MetricDirection }[] {
+    return this.trainer ? this.trainer.compiledMetrics() : [];
+  }
+
   /** @internal The weights the compiled optimizer steps, in its order; null when not compiled. */
   optimizerWeights(): OptimizerWeight[] | null {
     return this.trainer ? this.trainer.optimizerWeights() : null;
@@ -386,7 +392,7 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
   }
 
   /** Keras' evaluate: the loss and compiled metrics over x, without changing weights. */
-  evaluate(x: ModelInputs, y: Targets, options: EvaluateOptions & { callbacks?: Callback | readonly Callback[] } = {}): Promise<EvaluateResult> {
+  evaluate(x: ModelInputs, y: Targets, options: EvaluateOptions & { callbacks?: CallbackHooks | readonly CallbackHooks[] } = {}): Promise<EvaluateResult> {
     return this.compiled('evaluate').evaluate(x, y, options);
   }
 
@@ -555,7 +561,9 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
     const named = options.layout === 'tf.keras' ? tfKerasName : (layer: Layer) => layer.name;
     const rows = summaryRows(this, named, options.expandNested === true);
     const modelName = options.layout === 'tf.keras' && this.generatedName ? this.name.replace(/^functional(?=_\d+$|$)/, 'model') : this.name;
-    return summarize(modelName, rows, this.isChain, options);
+    // Keras 3 counts the optimizer's variables once it is built (model.compiled and optimizer.built).
+    const optimizer = this.trainer?.optimizer.built ? optimizerVariableSizes(this.trainer.optimizer, this.trainer.optimizerWeights()) : null;
+    return summarize(modelName, rows, this.isChain, options, optimizer);
   }
 
   private toInputList(x: ModelInputs): Tensor[] {

@@ -3,7 +3,7 @@
 // fit is rejected by add(); otherwise it is traced on the first predict.
 import { ConfigError, ShapeError, formatShape } from '../errors.js';
 import { InputLayer } from '../layers/input-layer.js';
-import { Layer, type Shape } from '../layers/layer.js';
+import { Layer, uniqueLayerName, type Shape } from '../layers/layer.js';
 import type { Tensor } from '../tensor.js';
 import { Graph } from './graph.js';
 import { ModelBase } from './model.js';
@@ -34,7 +34,9 @@ export class Sequential extends ModelBase<Tensor> {
     if (!Array.isArray(layers)) {
       throw new ConfigError(`${this.name}: option 'layers' must be a list of layers, received ${String(layers)}`);
     }
-    for (const layer of layers) this.add(layer);
+    // As Keras' __init__: every layer added, then one rebuild.
+    for (const layer of layers) this.append(layer);
+    if (layers.length > 0) this.maybeRebuild();
   }
 
   /**
@@ -90,8 +92,17 @@ export class Sequential extends ModelBase<Tensor> {
     return true;
   }
 
-  /** Appends a layer; an `Input()` tensor as the first item fixes the input shape. */
+  /**
+   * Appends a layer; an `Input()` tensor as the first item fixes the input shape. ConfigError,
+   * before anything changes, for a layer whose name another layer of the model has (Keras' rule).
+   */
   add(layer: Layer | SymbolicTensor): void {
+    this.append(layer);
+    this.maybeRebuild();
+  }
+
+  /** Keras' add(layer, rebuild=False). */
+  private append(layer: Layer | SymbolicTensor): void {
     this.checkNotDisposed('add a layer');
     if (isSymbolic(layer)) {
       if (!(layer.layer instanceof InputLayer) || this.tracedInput || this.chain.length > 0) {
@@ -104,18 +115,40 @@ export class Sequential extends ModelBase<Tensor> {
       throw new ConfigError(`${this.name}: add() expects a layer, received ${describeNotLayer(layer)}`);
     }
     if (layer instanceof InputLayer) {
-      this.add(layer.output);
+      this.append(layer.output);
       return;
     }
     if (layer === this) throw new ConfigError(`${this.name}: a model cannot be added to itself`);
     if (this.chain.includes(layer)) throw new ConfigError(`${this.name}: layer ${layer.name} was already added`);
-    if (!this.tracedInput && this.chain.length === 0 && layer.batchInputShape) {
-      this.tracedInput = new InputLayer({ batchShape: layer.batchInputShape }).output;
+    // Keras makes the InputLayer of a first layer's input_shape before it checks the name.
+    const input = this.tracedInput ?? (this.chain.length === 0 && layer.declaresInputShape
+      ? new InputLayer({ batchShape: layer.batchInputShape as Shape }).output
+      : null);
+    const taken = [...(input ? [input.layer] : []), ...this.chain];
+    if (taken.some((other) => other.name === layer.name)) {
+      throw new ConfigError(`${this.name}: All layers added to a Sequential model should have unique names. Name '${layer.name}' is already the name of a layer in this model. Update the \`name\` argument to pass a unique name.`);
     }
-    const previous = this.tracedOutput;
+    const previous = this.tracedOutputs[this.tracedOutputs.length - 1] ?? input;
     if (previous) this.tracedOutputs.push(this.callLayer(layer, previous));
+    this.tracedInput = input;
     this.chain.push(layer);
     this.graph = null;
+  }
+
+  /**
+   * Keras' _maybe_rebuild: a traced chain, or one whose first layer is a model with an input shape,
+   * is (re)built, and each build makes a Functional that takes the next auto name ('functional',
+   * 'functional_1', ...), so that a later Model() is named as in Keras.
+   */
+  private maybeRebuild(): void {
+    const first = this.chain[0];
+    if (!first) return;
+    if (this.tracedInput) {
+      // The chain was traced as it grew; what is left of Keras' build is its Functional's name.
+      uniqueLayerName('functional');
+    } else if (this.chain.length > 1 && first instanceof ModelBase && first.batchInputShape) {
+      this.build(first.batchInputShape);
+    }
   }
 
   /** Keras' pop(): removes the last layer and returns it; the rest of the chain stays traced. */
@@ -125,6 +158,7 @@ export class Sequential extends ModelBase<Tensor> {
     if (!layer) throw new ConfigError(`${this.name}: pop(): the model has no layers`);
     this.graph = null;
     this.tracedOutputs.pop();
+    this.maybeRebuild();
     return layer;
   }
 
@@ -139,7 +173,10 @@ export class Sequential extends ModelBase<Tensor> {
       }
       // A declared shape stays; an input nothing fixed (an Embedding's default (None, None)) takes
       // the sizes build() gives, as Keras' build does (the batch axis stays open).
-      if (traced.some((d) => d !== null) || traced.every((d, i) => i === 0 || d === inputShape[i])) return;
+      if (traced.some((d) => d !== null) || traced.every((d, i) => i === 0 || d === inputShape[i])) {
+        uniqueLayerName('functional');
+        return;
+      }
       shape = [null, ...inputShape.slice(1)];
     }
     const input = new InputLayer({ batchShape: shape }).output;
@@ -155,16 +192,20 @@ export class Sequential extends ModelBase<Tensor> {
     this.tracedInput = input;
     this.tracedOutputs = outputs;
     this.graph = null;
+    // Keras' build ends with Functional(inputs, outputs), which takes the next auto name.
+    uniqueLayerName('functional');
   }
 
   /** @internal */
   protected graphFor(inputs: readonly Tensor[] | null): Graph {
     if (this.chain.length === 0) throw new ConfigError(`${this.name}: the model has no layers; add() some first`);
     if (!this.tracedInput) {
-      if (!inputs) {
+      // A first layer's own input shape (an Embedding's (None, None), a nested model's input) is traced once needed.
+      const own = this.chain[0].batchInputShape;
+      if (!own && !inputs) {
         throw new ConfigError(`${this.name}: this model has not yet been built; give the first layer an inputShape, call build(inputShape), or call predict() on data first`);
       }
-      this.build([null, ...inputs[0].shape.slice(1)]);
+      this.build(own ?? [null, ...(inputs as readonly Tensor[])[0].shape.slice(1)]);
     }
     this.graph ??= new Graph([this.tracedInput as SymbolicTensor], [this.tracedOutput as SymbolicTensor], this.name);
     return this.graph;

@@ -2,7 +2,7 @@
 // `Model: "name"` line, rich's box table, then totals with their size in bytes.
 import type { Shape } from '../layers/layer.js';
 import { renderBoxTable, type BoxColumn, type Justify } from './box-table.js';
-import { columnEnds, type SummaryLayoutOptions, type SummaryRow } from './summary-layout.js';
+import { columnEnds, type SummaryLayoutOptions, type SummaryRow, type SummaryTotals } from './summary-layout.js';
 
 /** Every weight is float32. */
 const BYTES_PER_PARAM = 4;
@@ -54,7 +54,7 @@ export function rowsInOrder(rows: readonly SummaryRow[], level = 0): { row: Summ
   return rows.flatMap((row) => [{ row, level }, ...rowsInOrder(row.nested, level + 1)]);
 }
 
-export function formatKeras3Summary(modelName: string, rows: readonly SummaryRow[], sequentialLike: boolean, options: SummaryLayoutOptions): string {
+export function formatKeras3Summary(modelName: string, rows: readonly SummaryRow[], totals: SummaryTotals, sequentialLike: boolean, options: SummaryLayoutOptions): string {
   const headers = sequentialLike ? ['Layer (type)', 'Output Shape', 'Param #'] : ['Layer (type)', 'Output Shape', 'Param #', 'Connected to'];
   const justify: Justify[] = sequentialLike ? ['left', 'left', 'right'] : ['left', 'left', 'right', 'left'];
   let defaultLength = sequentialLike ? 88 : 108;
@@ -77,14 +77,15 @@ export function formatKeras3Summary(modelName: string, rows: readonly SummaryRow
     if (options.showTrainable) fields.push(row.hasWeights ? (row.trainable ? 'Y' : 'N') : '-');
     return fields;
   });
-  const total = rows.reduce((sum, row) => sum + row.params, 0);
-  const frozen = rows.reduce((sum, row) => sum + row.nonTrainableParams, 0);
-  const line = (label: string, count: number) => ` ${label}: ${count.toLocaleString('en-US')} (${readableMemorySize(count * BYTES_PER_PARAM)})`;
+  const { params, nonTrainableParams: frozen, optimizer } = totals;
+  const line = (label: string, count: number, bytes = count * BYTES_PER_PARAM) => ` ${label}: ${count.toLocaleString('en-US')} (${readableMemorySize(bytes)})`;
+  // summary_utils: a built optimizer's variables count in Total params too, with their own dtypes' sizes.
   return [
     `Model: "${modelName}"`,
     ...renderBoxTable(columns, cells, lineLength),
-    line('Total params', total),
-    line('Trainable params', total - frozen),
+    line('Total params', params + (optimizer?.count ?? 0), params * BYTES_PER_PARAM + (optimizer?.bytes ?? 0)),
+    line('Trainable params', params - frozen),
     line('Non-trainable params', frozen),
+    ...(optimizer ? [line('Optimizer params', optimizer.count, optimizer.bytes)] : []),
   ].join('\n');
 }

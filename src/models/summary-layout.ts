@@ -21,6 +21,14 @@ export interface SummaryRow {
   nested: SummaryRow[];
 }
 
+/** What the totals under the table count: every layer's parameters, whichever rows are shown. */
+export interface SummaryTotals {
+  params: number;
+  nonTrainableParams: number;
+  /** Keras 3's Optimizer params: the built optimizer's variables and their bytes; null before it is built. */
+  optimizer: { count: number; bytes: number } | null;
+}
+
 /** The resolved options a layout formats with. */
 export interface SummaryLayoutOptions {
   lineLength: number | undefined;

@@ -2,7 +2,7 @@
 // layer followed by a blank line, totals with thousands separators.
 import { ConfigError } from '../errors.js';
 import type { Shape } from '../layers/layer.js';
-import { columnEnds, type SummaryLayoutOptions, type SummaryRow } from './summary-layout.js';
+import { columnEnds, type SummaryLayoutOptions, type SummaryRow, type SummaryTotals } from './summary-layout.js';
 
 /** A shape the way Python prints a tuple: (None, 10, 3), (None,). */
 export function formatKerasShape(shape: Shape): string {
@@ -23,7 +23,8 @@ function outputShapeText(row: SummaryRow): string {
   return texts.size === 1 ? [...texts][0] : 'multiple';
 }
 
-export function formatTfKerasSummary(modelName: string, rows: readonly SummaryRow[], sequentialLike: boolean, options: SummaryLayoutOptions): string {
+/** tf.keras 2 printed no optimizer line, so `totals.optimizer` is left out. */
+export function formatTfKerasSummary(modelName: string, rows: readonly SummaryRow[], totals: SummaryTotals, sequentialLike: boolean, options: SummaryLayoutOptions): string {
   const withConnections = !sequentialLike;
   let lineLength = options.lineLength ?? (withConnections ? 98 : 65);
   const positions = columnEnds(options.positions ?? (withConnections ? [0.33, 0.55, 0.67, 1] : [0.45, 0.85, 1]), lineLength, modelName);
@@ -55,8 +56,7 @@ export function formatTfKerasSummary(modelName: string, rows: readonly SummaryRo
     if (!last) lines.push(frame(level, ' ', lineLength - 2 * level));
   };
   for (const row of rows) printLayer(row, 0, false);
-  const total = rows.reduce((sum, row) => sum + row.params, 0);
-  const frozen = rows.reduce((sum, row) => sum + row.nonTrainableParams, 0);
+  const { params: total, nonTrainableParams: frozen } = totals;
   lines.push(
     '='.repeat(lineLength),
     `Total params: ${total.toLocaleString('en-US')}`,

@@ -2,7 +2,7 @@
 // tf.keras 2 table. The rows come from the model; each layout formats them its own way.
 import { ConfigError } from '../errors.js';
 import { formatKeras3Summary } from './summary-keras3.js';
-import type { SummaryLayoutOptions, SummaryRow } from './summary-layout.js';
+import type { SummaryLayoutOptions, SummaryRow, SummaryTotals } from './summary-layout.js';
 import { formatTfKerasSummary } from './summary-tf-keras.js';
 
 export type SummaryLayout = 'keras3' | 'tf.keras';
@@ -38,12 +38,19 @@ export interface SummaryOptions {
    * widens it by 11. Default false.
    */
   showTrainable?: boolean;
+  /**
+   * Keras' layer_range: the names of the first and the last layer to show, both included (each a
+   * regular expression matched at the start of a layer's name, as Python's re.match: the first
+   * layer matching the first, the last matching the second). The totals still count every layer.
+   * Default: all layers.
+   */
+  layerRange?: readonly [string, string];
 }
 
 const LAYOUTS: readonly SummaryLayout[] = ['keras3', 'tf.keras'];
 
 /** The summary text of a model, printed unless `print: false`. @internal */
-export function summarize(modelName: string, rows: readonly SummaryRow[], sequentialLike: boolean, options: SummaryOptions): string {
+export function summarize(modelName: string, rows: readonly SummaryRow[], sequentialLike: boolean, options: SummaryOptions, optimizer: SummaryTotals['optimizer'] = null): string {
   if (options === null || typeof options !== 'object') {
     throw new ConfigError(`${modelName}: summary options must be an object, received ${options === null ? 'null' : typeof options}`);
   }
@@ -76,10 +83,45 @@ export function summarize(modelName: string, rows: readonly SummaryRow[], sequen
     throw new ConfigError(`${where} 'positions' must be fractions of the line with showTrainable in Keras 3's layout (Keras 3 scales them by 0.9 to make room for the Trainable column), received ${JSON.stringify(positions)}`);
   }
 
+  const [first, end] = layerRangeBounds(rows, options.layerRange, where);
+  const totals: SummaryTotals = {
+    params: rows.reduce((sum, row) => sum + row.params, 0),
+    nonTrainableParams: rows.reduce((sum, row) => sum + row.nonTrainableParams, 0),
+    optimizer,
+  };
+  const shown = rows.slice(first, end);
   const resolved: SummaryLayoutOptions = { lineLength, positions, showTrainable };
   const text = layout === 'keras3'
-    ? formatKeras3Summary(modelName, rows, sequentialLike, resolved)
-    : formatTfKerasSummary(modelName, rows, sequentialLike, resolved);
+    ? formatKeras3Summary(modelName, shown, totals, sequentialLike, resolved)
+    : formatTfKerasSummary(modelName, shown, totals, sequentialLike, resolved);
   if (print) (printFn ?? console.log)(text);
   return text;
+}
+
+/**
+ * Keras' get_layer_index_bound_by_layer_name: [first, last + 1] of the rows whose names re.match the
+ * two patterns (the lowest index of either and the highest of the other when they come reversed).
+ */
+function layerRangeBounds(rows: readonly SummaryRow[], range: unknown, where: string): [number, number] {
+  if (range === undefined) return [0, rows.length];
+  if (!Array.isArray(range) || range.length !== 2 || !range.every((item) => typeof item === 'string')) {
+    throw new ConfigError(`${where} 'layerRange' must be a list of 2 strings, the names (or patterns) of the first and the last layer to show, received ${JSON.stringify(range)}`);
+  }
+  const matching = (pattern: string): number[] => {
+    let regex: RegExp;
+    try {
+      // Python's re.match: anchored at the start of the name only.
+      regex = new RegExp(`^(?:${pattern})`);
+    } catch (error) {
+      throw new ConfigError(`${where} 'layerRange': ${JSON.stringify(pattern)} is not a valid regular expression (${(error as Error).message})`, { cause: error });
+    }
+    return rows.flatMap((row, i) => (regex.test(row.name) ? [i] : []));
+  };
+  const lower = matching(range[0] as string);
+  const upper = matching(range[1] as string);
+  if (lower.length === 0 || upper.length === 0) {
+    const unmatched = lower.length === 0 ? range[0] : range[1];
+    throw new ConfigError(`${where} 'layerRange' must match layer names of the model (${rows.map((row) => row.name).join(', ')}), received ${JSON.stringify(range)}: ${JSON.stringify(unmatched)} matches none`);
+  }
+  return Math.min(...lower) > Math.max(...upper) ? [Math.min(...upper), Math.max(...lower) + 1] : [Math.min(...lower), Math.max(...upper) + 1];
 }

@@ -3,8 +3,8 @@
 // checkpoint's filepath formatting and best-value rule).
 import { ConfigError } from '../errors.js';
 import { checkKnownKeys, checkOptionsObject, keywordFirst } from '../option-keys.js';
-import { isNode, readNodeTextFile, writeNodeTextFile } from '../platform.js';
-import type { Callback, Logs, TrainedModel } from './callbacks.js';
+import { isNode, makeNodeDirectory, readNodeTextFile, writeNodeTextFile } from '../platform.js';
+import { Callback, MonitorCallback, pythonFormat, type Logs, type MonitorMode } from './callbacks.js';
 
 type EpochHook = (epoch: number, logs: Logs) => void | Promise<void>;
 type BatchHook = (batch: number, logs: Logs) => void | Promise<void>;
@@ -26,17 +26,9 @@ export interface LambdaCallbackOptions {
 const LAMBDA_KEYS = ['onEpochBegin', 'onEpochEnd', 'onTrainBegin', 'onTrainEnd', 'onTrainBatchBegin', 'onTrainBatchEnd', 'onBatchBegin', 'onBatchEnd'];
 
 /** Keras' LambdaCallback: a callback made of the functions given, e.g. `new LambdaCallback({ onEpochEnd: (epoch, logs) => ... })`. */
-export class LambdaCallback implements Callback {
-  onEpochBegin?: EpochHook;
-  onEpochEnd?: EpochHook;
-  onTrainBegin?: TrainHook;
-  onTrainEnd?: TrainHook;
-  onTrainBatchBegin?: BatchHook;
-  onTrainBatchEnd?: BatchHook;
-  onBatchBegin?: BatchHook;
-  onBatchEnd?: BatchHook;
-
+export class LambdaCallback extends Callback {
   constructor(options: LambdaCallbackOptions = {}) {
+    super();
     checkOptionsObject(options, 'LambdaCallback', '{ onEpochEnd: (epoch, logs) => {} }');
     checkKnownKeys(options, LAMBDA_KEYS, 'LambdaCallback');
     for (const [key, value] of Object.entries(options)) {
@@ -45,21 +37,16 @@ export class LambdaCallback implements Callback {
     // fit calls onBatchBegin / onBatchEnd only where onTrainBatchBegin / End are missing: with both, one would never run.
     if (options.onBatchBegin && options.onTrainBatchBegin) throw new ConfigError("LambdaCallback: give one of 'onBatchBegin' and 'onTrainBatchBegin' (they are the same hook)");
     if (options.onBatchEnd && options.onTrainBatchEnd) throw new ConfigError("LambdaCallback: give one of 'onBatchEnd' and 'onTrainBatchEnd' (they are the same hook)");
-    Object.assign(this, options);
+    // Own properties over Callback's no-op hooks; Callback's onTrainBatchBegin / End still reach onBatchBegin / End.
+    for (const [key, hook] of Object.entries(options)) if (hook !== undefined) Object.defineProperty(this, key, { value: hook, writable: true, configurable: true });
   }
 }
 
 /** Keras' TerminateOnNaN: stops training after the first batch whose loss is NaN or infinite. */
-export class TerminateOnNaN implements Callback {
-  private model: TrainedModel | null = null;
-
-  setModel(model: TrainedModel): void {
-    this.model = model;
-  }
-
-  onTrainBatchEnd(batch: number, logs: Logs): void {
+export class TerminateOnNaN extends Callback {
+  override onTrainBatchEnd(batch: number, logs: Logs): void {
     const loss = logs.loss;
-    if (loss === undefined || Number.isFinite(loss) || !this.model) return;
+    if (loss === undefined || Number.isFinite(loss)) return;
     console.log(`Batch ${batch}: Invalid loss, terminating training`);
     this.model.stopTraining = true;
   }
@@ -67,8 +54,7 @@ export class TerminateOnNaN implements Callback {
 
 /** Python's repr of a float, as Keras' CSV rows and filepaths spell the logs: 1.0, 0.5, 1e-05, nan, inf. */
 function pythonFloat(value: number): string {
-  if (Number.isNaN(value)) return 'nan';
-  if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf';
+  if (!Number.isFinite(value)) return pythonFormat(value, 'f', 0);
   const [mantissa = '', exponentText = '0'] = value.toExponential().split('e');
   const exponent = Number(exponentText);
   if (exponent < -4 || exponent >= 16) return `${mantissa}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
@@ -87,7 +73,7 @@ export interface CSVLoggerOptions {
  * Keras' CSVLogger(filename, separator, append): in Node, writes one row per epoch, `epoch` then
  * the logs' keys sorted (with `val_` columns, "NA" when there is no validation, as Keras 3 does).
  */
-export class CSVLogger implements Callback {
+export class CSVLogger extends Callback {
   readonly filename: string | URL;
   readonly separator: string;
   readonly append: boolean;
@@ -98,6 +84,7 @@ export class CSVLogger implements Callback {
   /** Keras' keyword form, CSVLogger(filename='log.csv', append=True). */
   constructor(options: CSVLoggerOptions & { filename: string | URL });
   constructor(first: string | URL | (CSVLoggerOptions & { filename: string | URL }), second?: CSVLoggerOptions) {
+    super();
     const [filename, options = {}] = keywordFirst(first, second, 'filename', 'CSVLogger');
     if (!(typeof filename === 'string' && filename !== '') && !(filename instanceof URL)) {
       throw new ConfigError(`CSVLogger: filename must be a file path or file: URL, received ${JSON.stringify(filename)}`);
@@ -111,7 +98,7 @@ export class CSVLogger implements Callback {
     this.filename = filename;
   }
 
-  async onTrainBegin(): Promise<void> {
+  override async onTrainBegin(): Promise<void> {
     if (!isNode()) throw new ConfigError('CSVLogger: writes a file, which only Node can; in a browser, collect the logs with a LambdaCallback or the returned History');
     this.keys = null;
     if (this.append) {
@@ -123,7 +110,7 @@ export class CSVLogger implements Callback {
     }
   }
 
-  async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
+  override async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
     if (this.keys === null) {
       const keys = Object.keys(logs).sort();
       this.keys = keys.some((key) => key.startsWith('val_')) ? keys : [...keys, ...keys.map((key) => `val_${key}`)];
@@ -149,7 +136,8 @@ export interface ModelCheckpointOptions {
   saveBestOnly?: boolean;
   /** Save the weights (a `.weights.h5` file) instead of the whole model (a `.keras` file); default false. */
   saveWeightsOnly?: boolean;
-  mode?: 'auto' | 'min' | 'max';
+  /** 'auto' (the default) takes the direction from the compiled metric the monitor names, as Keras 3. */
+  mode?: MonitorMode;
   /**
    * 'epoch' (the default): a checkpoint at the end of every epoch. A positive integer N: one every
    * N batches, counted across epochs as Keras counts them; the filepath may then use {batch} (from 1).
@@ -166,16 +154,13 @@ const CHECKPOINT_KEYS = ['monitor', 'verbose', 'saveBestOnly', 'saveWeightsOnly'
  * epoch to `filepath`, formatted as Python formats it with `epoch` (from 1) and the logs:
  * 'ckpt/model-{epoch:02d}-{val_loss:.2f}.keras'.
  */
-export class ModelCheckpoint implements Callback {
+export class ModelCheckpoint extends MonitorCallback {
   readonly filepath: string;
-  readonly monitor: string;
   readonly saveBestOnly: boolean;
   readonly saveWeightsOnly: boolean;
-  /** The best value of `monitor` so far. */
-  best: number;
-  private readonly maximise: boolean;
+  /** The best value of `monitor` so far: initialValueThreshold, or null (Keras' None) before the first. */
+  best: number | null;
   private readonly verbose: boolean;
-  private model: TrainedModel | null = null;
   /** Batches between checkpoints, or null for one per epoch. */
   private readonly batchesPerSave: number | null;
   private currentEpoch = 0;
@@ -191,8 +176,8 @@ export class ModelCheckpoint implements Callback {
     if (typeof filepath !== 'string' || filepath === '') throw new ConfigError(`${where}: filepath must be a non-empty file path such as 'model-{epoch:02d}.keras', received ${JSON.stringify(filepath)}`);
     checkOptionsObject(options, where, "{ monitor: 'val_loss', saveBestOnly: true }");
     checkKnownKeys(options, CHECKPOINT_KEYS, where);
+    super(where, options.monitor ?? 'val_loss', options.mode ?? 'auto', 0);
     this.filepath = filepath;
-    this.monitor = options.monitor ?? 'val_loss';
     this.saveBestOnly = flag(options.saveBestOnly, 'saveBestOnly', where);
     this.saveWeightsOnly = flag(options.saveWeightsOnly, 'saveWeightsOnly', where);
     if (options.verbose !== undefined && options.verbose !== 0 && options.verbose !== 1) throw new ConfigError(`${where}: option 'verbose' must be 0 or 1, received ${JSON.stringify(options.verbose)}`);
@@ -209,53 +194,52 @@ export class ModelCheckpoint implements Callback {
     if (!this.saveWeightsOnly && !filepath.endsWith('.keras')) {
       throw new ConfigError(`${where}: the filepath must end in .keras (Keras 3's rule; .weights.h5 with saveWeightsOnly), received ${JSON.stringify(filepath)}`);
     }
-    const mode = options.mode ?? 'auto';
-    if (!['auto', 'min', 'max'].includes(mode)) throw new ConfigError(`${where}: option 'mode' must be 'auto', 'min' or 'max', received ${JSON.stringify(mode)}`);
-    this.maximise = mode === 'max' || (mode === 'auto' && (this.monitor.includes('acc') || this.monitor.startsWith('fmeasure')));
     const threshold = options.initialValueThreshold;
     if (threshold !== undefined && (typeof threshold !== 'number' || Number.isNaN(threshold))) throw new ConfigError(`${where}: option 'initialValueThreshold' must be a number, received ${JSON.stringify(threshold)}`);
-    this.best = threshold ?? (this.maximise ? -Infinity : Infinity);
+    this.best = threshold ?? null;
   }
 
-  setModel(model: TrainedModel): void {
-    this.model = model;
-  }
-
-  onEpochBegin(epoch: number): void {
+  override onEpochBegin(epoch: number): void {
     this.currentEpoch = epoch;
   }
 
-  async onTrainBatchEnd(batch: number, logs: Logs): Promise<void> {
+  override async onTrainBatchEnd(batch: number, logs: Logs): Promise<void> {
     if (this.batchesPerSave === null) return;
     // Keras' _should_save_on_batch: a batch index not past the last one seen starts a new epoch.
     this.batchesSinceSave += batch <= this.lastBatchSeen ? batch + 1 : batch - this.lastBatchSeen;
     this.lastBatchSeen = batch;
     if (this.batchesSinceSave < this.batchesPerSave) return;
     this.batchesSinceSave = 0;
-    await this.save(formatPath(this.filepath, this.currentEpoch + 1, logs, batch + 1), logs, `Epoch ${this.currentEpoch + 1}, batch ${batch + 1}`);
+    await this.save(formatPath(this.filepath, this.currentEpoch + 1, logs, batch + 1), logs, this.currentEpoch);
   }
 
-  async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
+  override async onEpochEnd(epoch: number, logs: Logs): Promise<void> {
+    this.setMonitorOp();
     if (this.batchesPerSave !== null) return;
-    await this.save(formatPath(this.filepath, epoch + 1, logs), logs, `Epoch ${epoch + 1}`);
+    await this.save(formatPath(this.filepath, epoch + 1, logs), logs, epoch);
   }
 
-  private async save(path: string, logs: Logs, when: string): Promise<void> {
-    if (!this.model) return;
+  /** Keras' _should_save_model and _save_model, with their messages (a batch checkpoint's say its epoch only, as Keras'). */
+  private async save(path: string, logs: Logs, epoch: number): Promise<void> {
+    const when = `\nEpoch ${epoch + 1}`;
     if (this.saveBestOnly) {
       const current = logs[this.monitor];
       if (current === undefined) return;
-      const better = this.maximise ? current > this.best : current < this.best;
-      if (!better) {
-        if (this.verbose) console.log(`\n${when}: ${this.monitor} did not improve from ${this.best.toFixed(5)}`);
+      const best = this.best === null ? 'None' : pythonFormat(this.best, 'f', 5);
+      if (!this.isImprovement(current, this.best)) {
+        if (this.verbose) console.log(`${when}: ${this.monitor} did not improve from ${best}`);
         return;
       }
-      if (this.verbose) console.log(`\n${when}: ${this.monitor} improved from ${this.best.toFixed(5)} to ${current.toFixed(5)}, saving model to ${path}`);
+      if (this.verbose) console.log(`${when}: ${this.monitor} improved from ${best} to ${pythonFormat(current, 'f', 5)}, saving model to ${path}`);
       this.best = current;
     } else if (this.verbose) {
-      console.log(`\n${when}: saving model to ${path}`);
+      console.log(`${when}: saving model to ${path}`);
     }
+    // Keras' _save_model creates the folder (file_utils.makedirs) first.
+    const slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+    if (slash >= 0 && isNode()) await makeNodeDirectory(path.slice(0, slash) || path.slice(0, 1));
     await (this.saveWeightsOnly ? this.model.saveWeights(path) : this.model.save(path));
+    if (this.verbose) console.log(`${when}: finished saving model to ${path}`);
   }
 }
 
@@ -296,12 +280,11 @@ function formatField(value: number, isInteger: boolean, spec: string, pattern: s
     if (precision !== undefined) throw fail("format 'd' takes no precision");
     text = String(magnitude);
   } else if (type === 'f') {
-    text = magnitude.toFixed(precision ?? 6);
+    text = pythonFormat(magnitude, 'f', precision ?? 6);
   } else if (type === '%') {
-    text = `${(magnitude * 100).toFixed(precision ?? 6)}%`;
+    text = `${pythonFormat(magnitude * 100, 'f', precision ?? 6)}%`;
   } else if (type === 'e') {
-    const [m = '', e = '0'] = magnitude.toExponential(precision ?? 6).split('e');
-    text = `${m}e${Number(e) < 0 ? '-' : '+'}${String(Math.abs(Number(e))).padStart(2, '0')}`;
+    text = pythonFormat(magnitude, 'e', precision ?? 6);
   } else if (type === 'g' || precision !== undefined) {
     text = pythonFloat(Number(magnitude.toPrecision(Math.max(precision ?? 6, 1))));
     if (type === 'g' && text.endsWith('.0')) text = text.slice(0, -2);

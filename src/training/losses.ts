@@ -59,6 +59,17 @@ const CLASS_OPTIONS: Partial<Record<LossKind, readonly string[]>> = {
   categorical_focal_crossentropy: ['alpha', 'gamma', 'from_logits', 'label_smoothing', 'axis'],
 };
 
+/** @internal The config keys a Keras loss class takes besides name, reduction and dtype; undefined for no such class. */
+export function lossClassKeys(className: string): readonly string[] | undefined {
+  const kind = lossLookup().classes[className];
+  return kind === undefined ? undefined : CLASS_OPTIONS[kind] ?? [];
+}
+
+/** @internal Keras' default name of a loss class's instances (Loss.name). */
+export function lossDefaultName(className: string): string {
+  return className === 'Huber' ? 'huber_loss' : LOSS_TABLE.find(([, name]) => name === className)?.[2][0] ?? className;
+}
+
 function unknownLoss(where: string, what: string, name: string): ConfigError {
   // One edit away is a typo in a long name, but another loss for a short one (mape is not mae).
   const kerasSpellings = LOSS_TABLE.flatMap(([, className, names]) => [...names, className]);

@@ -18,9 +18,18 @@ export type MetricKind =
   | 'top_k_categorical_accuracy' | 'sparse_top_k_categorical_accuracy'
   | 'loss' | 'root_mean_squared_error' | 'precision' | 'recall' | 'auc' | 'fbeta' | 'r2';
 
+/** Keras' metric._direction: 'up' where a larger value is better (the accuracies, Precision, AUC, ...), 'down' for the losses and errors. */
+export type MetricDirection = 'up' | 'down';
+
 export interface MetricSpec {
   /** The history key: the string as given, or the config's name. */
   readonly name: string;
+  /**
+   * Keras' metric.name: `name` as resolved here, before outputs.ts prefixes or numbers it for the
+   * logs; what MonitorCallback matches a monitor against.
+   */
+  readonly metricName: string;
+  readonly direction: MetricDirection;
   /** 'accuracy' is resolved from the first batch's shapes. */
   kind: MetricKind | 'accuracy';
   /** BinaryAccuracy */
@@ -39,6 +48,7 @@ export interface MetricSpec {
 
 interface MetricClass {
   readonly kind: MetricKind;
+  readonly direction: MetricDirection;
   /** The name a config without one gets (the class's default name). */
   readonly defaultName: string;
   /** Config keys besides name and dtype. */
@@ -47,21 +57,22 @@ interface MetricClass {
   readonly loss?: LossKind;
 }
 
-const lossMetric = (loss: LossKind, defaultName: string, keys: readonly string[] = []): MetricClass => ({ kind: 'loss', defaultName, keys, loss });
+// Keras' MeanMetricWrapper of a loss is 'down'; CosineSimilarity sets 'up' over it.
+const lossMetric = (loss: LossKind, defaultName: string, keys: readonly string[] = [], direction: MetricDirection = 'down'): MetricClass => ({ kind: 'loss', direction, defaultName, keys, loss });
 
 /** Keras' metric classes; their snake_case names (to_snake_case) resolve as strings too. */
 const METRIC_CLASSES: Record<string, MetricClass> = {
-  BinaryAccuracy: { kind: 'binary_accuracy', defaultName: 'binary_accuracy', keys: ['threshold'] },
-  CategoricalAccuracy: { kind: 'categorical_accuracy', defaultName: 'categorical_accuracy', keys: [] },
-  SparseCategoricalAccuracy: { kind: 'sparse_categorical_accuracy', defaultName: 'sparse_categorical_accuracy', keys: [] },
-  TopKCategoricalAccuracy: { kind: 'top_k_categorical_accuracy', defaultName: 'top_k_categorical_accuracy', keys: ['k'] },
-  SparseTopKCategoricalAccuracy: { kind: 'sparse_top_k_categorical_accuracy', defaultName: 'sparse_top_k_categorical_accuracy', keys: ['k', 'from_sorted_ids'] },
+  BinaryAccuracy: { kind: 'binary_accuracy', direction: 'up', defaultName: 'binary_accuracy', keys: ['threshold'] },
+  CategoricalAccuracy: { kind: 'categorical_accuracy', direction: 'up', defaultName: 'categorical_accuracy', keys: [] },
+  SparseCategoricalAccuracy: { kind: 'sparse_categorical_accuracy', direction: 'up', defaultName: 'sparse_categorical_accuracy', keys: [] },
+  TopKCategoricalAccuracy: { kind: 'top_k_categorical_accuracy', direction: 'up', defaultName: 'top_k_categorical_accuracy', keys: ['k'] },
+  SparseTopKCategoricalAccuracy: { kind: 'sparse_top_k_categorical_accuracy', direction: 'up', defaultName: 'sparse_top_k_categorical_accuracy', keys: ['k', 'from_sorted_ids'] },
   MeanSquaredError: lossMetric('mse', 'mean_squared_error'),
   MeanAbsoluteError: lossMetric('mae', 'mean_absolute_error'),
   MeanAbsolutePercentageError: lossMetric('mape', 'mean_absolute_percentage_error'),
   MeanSquaredLogarithmicError: lossMetric('msle', 'mean_squared_logarithmic_error'),
-  RootMeanSquaredError: { kind: 'root_mean_squared_error', defaultName: 'root_mean_squared_error', keys: [] },
-  CosineSimilarity: lossMetric('cosine_similarity', 'cosine_similarity', ['axis']),
+  RootMeanSquaredError: { kind: 'root_mean_squared_error', direction: 'down', defaultName: 'root_mean_squared_error', keys: [] },
+  CosineSimilarity: lossMetric('cosine_similarity', 'cosine_similarity', ['axis'], 'up'),
   LogCoshError: lossMetric('log_cosh', 'logcosh'),
   Hinge: lossMetric('hinge', 'hinge'),
   SquaredHinge: lossMetric('squared_hinge', 'squared_hinge'),
@@ -71,12 +82,12 @@ const METRIC_CLASSES: Record<string, MetricClass> = {
   BinaryCrossentropy: lossMetric('binary_crossentropy', 'binary_crossentropy', ['from_logits', 'label_smoothing']),
   CategoricalCrossentropy: lossMetric('categorical_crossentropy', 'categorical_crossentropy', ['from_logits', 'label_smoothing', 'axis']),
   SparseCategoricalCrossentropy: lossMetric('sparse_categorical_crossentropy', 'sparse_categorical_crossentropy', ['from_logits', 'ignore_class', 'axis']),
-  Precision: { kind: 'precision', defaultName: 'precision', keys: ['thresholds', 'top_k', 'class_id'] },
-  Recall: { kind: 'recall', defaultName: 'recall', keys: ['thresholds', 'top_k', 'class_id'] },
-  AUC: { kind: 'auc', defaultName: 'auc', keys: ['num_thresholds', 'curve', 'summation_method', 'thresholds', 'multi_label', 'num_labels', 'label_weights', 'from_logits'] },
-  F1Score: { kind: 'fbeta', defaultName: 'f1_score', keys: ['average', 'threshold'] },
-  FBetaScore: { kind: 'fbeta', defaultName: 'fbeta_score', keys: ['average', 'beta', 'threshold'] },
-  R2Score: { kind: 'r2', defaultName: 'r2_score', keys: ['class_aggregation', 'num_regressors'] },
+  Precision: { kind: 'precision', direction: 'up', defaultName: 'precision', keys: ['thresholds', 'top_k', 'class_id'] },
+  Recall: { kind: 'recall', direction: 'up', defaultName: 'recall', keys: ['thresholds', 'top_k', 'class_id'] },
+  AUC: { kind: 'auc', direction: 'up', defaultName: 'auc', keys: ['num_thresholds', 'curve', 'summation_method', 'thresholds', 'multi_label', 'num_labels', 'label_weights', 'from_logits'] },
+  F1Score: { kind: 'fbeta', direction: 'up', defaultName: 'f1_score', keys: ['average', 'threshold'] },
+  FBetaScore: { kind: 'fbeta', direction: 'up', defaultName: 'fbeta_score', keys: ['average', 'beta', 'threshold'] },
+  R2Score: { kind: 'r2', direction: 'up', defaultName: 'r2_score', keys: ['class_aggregation', 'num_regressors'] },
 };
 
 /** Keras' to_snake_case. */
@@ -103,8 +114,15 @@ function listedNames(): string[] {
   return ['accuracy', ...Object.keys(metricNames()).filter((n) => n === n.toLowerCase())];
 }
 
+/** What metricSpec resolves; resolveMetric adds the name and direction every metric has. */
+type MetricOptions = Omit<MetricSpec, 'metricName' | 'direction'>;
+
 /** One metric from its class and config. */
 function metricSpec(className: string, config: Record<string, unknown>, name: string, where: string): MetricSpec {
+  return { ...metricOptions(className, config, name, where), metricName: name, direction: METRIC_CLASSES[className].direction };
+}
+
+function metricOptions(className: string, config: Record<string, unknown>, name: string, where: string): MetricOptions {
   const metric = METRIC_CLASSES[className];
   const at = `${where}: ${className}`;
   for (const key of Object.keys(config)) {
@@ -214,7 +232,7 @@ function optionReader(config: Record<string, unknown>, at: string) {
 function resolveMetric(m: unknown, i: number, where: string): MetricSpec {
   if (typeof m === 'string') {
     // compile_utils.get_metric: 'accuracy' and 'acc' in any case are resolved from the shapes.
-    if (m.toLowerCase() === 'accuracy' || m.toLowerCase() === 'acc') return { name: m, kind: 'accuracy' };
+    if (m.toLowerCase() === 'accuracy' || m.toLowerCase() === 'acc') return { name: m, metricName: m, kind: 'accuracy', direction: 'up' };
     const className = metricNames()[m];
     if (!className) throw new ConfigError(`${where}: metrics[${i}] must be a Keras metric name (one of ${listedNames().join(', ')}) or a Keras metric config { class_name, config }, received ${JSON.stringify(m)}`);
     return metricSpec(className, {}, m, where);
@@ -508,4 +526,9 @@ export class RunningMetric {
   update(yTrue: Tensor, yPred: Tensor, mask: Float32Array | undefined, where = this.name, sampleWeight?: Float32Array): void {
     this.state.update(yTrue, yPred, mask, sampleWeight, where);
   }
+}
+
+/** @internal A Keras metric class's config keys besides name and dtype, and its default name; undefined for no such class. */
+export function metricClass(className: string): { readonly keys: readonly string[]; readonly defaultName: string } | undefined {
+  return Object.hasOwn(METRIC_CLASSES, className) ? METRIC_CLASSES[className] : undefined;
 }

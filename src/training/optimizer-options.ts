@@ -141,14 +141,14 @@ export function resolveOptimizerOptions(name: OptimizerName, options: OptimizerO
   const out = resolved as unknown as Record<string, unknown>;
   const rate = value('learningRate');
   if (typeof rate === 'function') {
-    throw new ConfigError(`${where}: optimizer option 'learningRate' must be a positive number or a LearningRateSchedule, received a function; for a rate that changes per step, subclass LearningRateSchedule with call(step) returning it (Keras' zero-argument callable is not taken)`);
+    throw new ConfigError(`${where}: optimizer option 'learningRate' must be a finite number or a LearningRateSchedule, received a function; for a rate that changes per step, subclass LearningRateSchedule with call(step) returning it (Keras' zero-argument callable is not taken)`);
   }
   if (rate instanceof LearningRateSchedule) {
     resolved.schedule = rate;
     resolved.learningRate = rate.call(0);
   } else {
-    // Keras keeps the learning rate in a float32 variable.
-    resolved.learningRate = Math.fround(numberIn(rate, 'learningRate', where, (v) => v > 0, 'a positive number or a LearningRateSchedule'));
+    // Keras keeps the learning rate in a float32 variable, and takes any float: 0 (a warm-up's start) included.
+    resolved.learningRate = Math.fround(numberIn(rate, 'learningRate', where, () => true, 'a finite number or a LearningRateSchedule'));
   }
   for (const key of own) {
     const v = value(key);

@@ -66,6 +66,21 @@ function sources(optimizer: Optimizer, weights: readonly OptimizerWeight[]): Sou
   return list;
 }
 
+/**
+ * Keras' count_params and weight_memory_size of the built optimizer's variables: their values, and
+ * their bytes (iteration is an int64, every other variable float32).
+ */
+export function optimizerVariableSizes(optimizer: Optimizer, weights: readonly OptimizerWeight[]): { count: number; bytes: number } {
+  let count = 0;
+  let bytes = 0;
+  for (const source of sources(optimizer, weights)) {
+    const size = 'scalar' in source ? 1 : weights[source.weight].shape.reduce((a, b) => a * b, 1);
+    count += size;
+    bytes += size * ('scalar' in source && source.scalar === 'iteration' ? 8 : 4);
+  }
+  return { count, bytes };
+}
+
 /** How many variables Keras' built optimizer holds for these weights. */
 export function optimizerVariableCount(optimizer: Optimizer, weights: readonly OptimizerWeight[]): number {
   return sources(optimizer, weights).length;

@@ -99,8 +99,9 @@ export class Optimizer {
     if (this.learningRateSchedule) {
       throw new ConfigError(`optimizers.${this.name}: this optimizer was created with a LearningRateSchedule (${this.learningRateSchedule.className}) as its learningRate, hence its learning rate is not settable (Keras raises alike); create the optimizer with a number as learningRate to set it`);
     }
-    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-      throw new ConfigError(`optimizers.${this.name}: optimizer option 'learningRate' must be a positive number, received ${JSON.stringify(value)}`);
+    // Keras assigns any float to its learning-rate variable, 0 included.
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      throw new ConfigError(`optimizers.${this.name}: optimizer option 'learningRate' must be a finite number, received ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`);
     }
     this.rate = Math.fround(value);
   }
@@ -209,6 +210,24 @@ export class Optimizer {
   /** @internal Nadam's momentum-schedule product (Keras' `_u_product`). */
   get scheduleProduct(): number {
     return this.momentumProduct;
+  }
+
+  private builtBeforeStep = false;
+
+  /**
+   * @internal Keras' optimizer.built: its variables exist, made by the first step or a restored
+   * state, or marked by build().
+   */
+  get built(): boolean {
+    return this.builtBeforeStep || this.buffers.current !== null;
+  }
+
+  /**
+   * @internal Keras' optimizer.build(), as loading a compiled model calls it: the variables count
+   * as made; their buffers wait for the first step, which starts them at their initial values all the same.
+   */
+  build(): void {
+    this.builtBeforeStep = true;
   }
 
   /** @internal Frees the slot buffers; the next step starts a fresh state (the model they were made for was disposed). */

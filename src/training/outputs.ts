@@ -6,19 +6,21 @@
 // metric of a multi-output model is `<output>_<metric>`; weightedMetrics come after
 // every metric, a name already taken getting a `weighted_` prefix (CompileMetrics.result).
 import { ConfigError } from '../errors.js';
+import { lossAsConfig, refuseLossFunction, type Loss } from './loss-classes.js';
 import { resolveLoss, type LossSpec } from './losses.js';
+import { metricAsConfig, type Metric } from './metric-classes.js';
 import { resolveMetrics, type MetricSpec } from './metrics.js';
 
 /**
  * A loss name (snake_case, camelCase or a Keras class name) or a Keras loss config { class_name, config };
  * config.reduction is 'sum_over_batch_size' (default), 'sum', 'mean', 'mean_with_sample_weight', 'none' or null.
  */
-export type LossArgument = string | { class_name: string; config?: { from_logits?: boolean; reduction?: string | null; [key: string]: unknown } | string; [key: string]: unknown };
+export type LossArgument = string | Loss | { class_name: string; config?: { from_logits?: boolean; reduction?: string | null; [key: string]: unknown } | string; [key: string]: unknown };
 
 /** One loss for every output, one per output in output order, or one per output name. */
 export type LossesArgument = LossArgument | readonly LossArgument[] | { readonly [outputName: string]: LossArgument };
 /** A metric: a Keras metric name, or a Keras metric config { class_name, config } such as { class_name: 'AUC', config: { curve: 'PR' } }. */
-export type MetricArgument = string | { class_name: string; config?: Record<string, unknown>; [key: string]: unknown };
+export type MetricArgument = string | Metric | { class_name: string; config?: Record<string, unknown>; [key: string]: unknown };
 /** Metrics for a single-output model; per output (a list in output order, or by output name) for several. */
 export type MetricsArgument = readonly MetricArgument[] | readonly (MetricArgument | readonly MetricArgument[] | null)[] | { readonly [outputName: string]: MetricArgument | readonly MetricArgument[] };
 
@@ -36,6 +38,14 @@ export interface OutputTarget {
 
 const isKerasConfig = (value: unknown) => !!value && typeof value === 'object' && typeof (value as { class_name?: unknown }).class_name === 'string';
 const isRecord = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
+
+/** A loss or metric argument with each Loss or Metric instance in it (alone, in a list or list of lists, or by output name) as its Keras config. */
+function mapKerasObjects(value: unknown, asConfig: (value: unknown) => unknown): unknown {
+  if (Array.isArray(value)) return value.map((entry) => mapKerasObjects(entry, asConfig));
+  const converted = asConfig(value);
+  if (converted !== value || !isRecord(value) || isKerasConfig(value)) return converted;
+  return Object.fromEntries(Object.entries(value).map(([name, entry]) => [name, mapKerasObjects(entry, asConfig)]));
+}
 
 /** Entry per output from a list in output order or a dict by output name; `fill` for a name the dict leaves out. */
 function perOutput<T>(value: unknown, names: readonly string[], key: string, where: string, fill: (name: string) => T): unknown[] {
@@ -65,6 +75,10 @@ export function resolveOutputTargets(
 ): OutputTarget[] {
   const several = names.length > 1;
   if (loss === undefined || loss === null) throw new ConfigError(`${where}: option 'loss' is required`);
+  loss = mapKerasObjects(loss, lossAsConfig);
+  metrics = mapKerasObjects(metrics, metricAsConfig);
+  weightedMetrics = mapKerasObjects(weightedMetrics, metricAsConfig);
+  for (const each of [loss, ...(Array.isArray(loss) ? loss : isRecord(loss) && !isKerasConfig(loss) ? Object.values(loss) : [])]) refuseLossFunction(each, where);
   const losses = typeof loss === 'string' || isKerasConfig(loss) || !several
     ? names.map(() => loss)
     : perOutput(loss, names, 'loss', where, (name) => { throw new ConfigError(`${where}: option 'loss' has no loss for output '${name}'`); });

@@ -3,12 +3,7 @@
 // `learning_rate` to the epoch's logs, so History records it).
 import { ConfigError } from '../errors.js';
 import { checkKnownKeys, checkOptionsObject, keywordFirst } from '../option-keys.js';
-import type { Callback, Logs, TrainedModel } from './callbacks.js';
-
-function optimizerOf(model: TrainedModel | null, where: string): { learningRate: number } {
-  if (!model) throw new ConfigError(`${where}: the callback is used outside fit (no model was set)`);
-  return model.optimizer;
-}
+import { Callback, MonitorCallback, type Logs, type MonitorMode } from './callbacks.js';
 
 function verbosity(value: unknown, where: string): boolean {
   if (value === undefined || value === 0 || value === false) return false;
@@ -23,15 +18,15 @@ export type LearningRateSchedulerFunction = (epoch: number, learningRate: number
  * Keras' LearningRateScheduler(schedule, verbose): at the start of every epoch, sets the
  * optimizer's learning rate to `schedule(epoch, currentRate)` (epoch counted from 0).
  */
-export class LearningRateScheduler implements Callback {
+export class LearningRateScheduler extends Callback {
   readonly schedule: LearningRateSchedulerFunction;
   private readonly verbose: boolean;
-  private model: TrainedModel | null = null;
 
   constructor(schedule: LearningRateSchedulerFunction, verbose?: 0 | 1);
   /** Keras' keyword form, LearningRateScheduler(schedule=fn, verbose=1). */
   constructor(options: { schedule: LearningRateSchedulerFunction; verbose?: 0 | 1 });
   constructor(first: LearningRateSchedulerFunction | { schedule: LearningRateSchedulerFunction; verbose?: 0 | 1 }, second?: 0 | 1) {
+    super();
     const where = 'LearningRateScheduler';
     let schedule: unknown = first;
     let verbose: unknown = second;
@@ -48,12 +43,8 @@ export class LearningRateScheduler implements Callback {
     this.verbose = verbosity(verbose, 'LearningRateScheduler');
   }
 
-  setModel(model: TrainedModel): void {
-    this.model = model;
-  }
-
-  onEpochBegin(epoch: number): void {
-    const optimizer = optimizerOf(this.model, 'LearningRateScheduler');
+  override onEpochBegin(epoch: number): void {
+    const optimizer = this.model.optimizer;
     const rate: unknown = this.schedule(epoch, optimizer.learningRate);
     if (typeof rate !== 'number' || !Number.isFinite(rate)) {
       throw new ConfigError(`LearningRateScheduler: the schedule must return a finite number, received ${describe(rate)} for epoch ${epoch}`);
@@ -62,8 +53,8 @@ export class LearningRateScheduler implements Callback {
     if (this.verbose) console.log(`\nEpoch ${epoch + 1}: LearningRateScheduler setting learning rate to ${rate}.`);
   }
 
-  onEpochEnd(_epoch: number, logs: Logs): void {
-    logs.learning_rate = optimizerOf(this.model, 'LearningRateScheduler').learningRate;
+  override onEpochEnd(_epoch: number, logs: Logs): void {
+    logs.learning_rate = this.model.optimizer.learningRate;
   }
 }
 
@@ -75,7 +66,8 @@ export interface ReduceLROnPlateauOptions {
   /** Epochs without improvement before the rate is reduced; default 10. */
   patience?: number;
   verbose?: 0 | 1;
-  mode?: 'auto' | 'min' | 'max';
+  /** 'auto' (the default) takes the direction from the compiled metric the monitor names, as Keras 3. */
+  mode?: MonitorMode;
   /** The least change that counts as an improvement; default 1e-4. */
   minDelta?: number;
   /** Epochs to wait after a reduction before counting again; default 0. */
@@ -87,57 +79,40 @@ export interface ReduceLROnPlateauOptions {
 const PLATEAU_KEYS = ['monitor', 'factor', 'patience', 'verbose', 'mode', 'minDelta', 'cooldown', 'minLr'];
 
 /** Keras' ReduceLROnPlateau: multiplies the learning rate by `factor` once `monitor` stops improving for `patience` epochs. */
-export class ReduceLROnPlateau implements Callback {
-  readonly monitor: string;
+export class ReduceLROnPlateau extends MonitorCallback {
   readonly factor: number;
   readonly patience: number;
-  readonly minDelta: number;
   readonly cooldown: number;
   readonly minLr: number;
   private readonly verbose: boolean;
-  private readonly maximise: boolean;
-  private best = Infinity;
+  private best: number | null = null;
   private wait = 0;
   private cooldownCounter = 0;
-  private model: TrainedModel | null = null;
 
   constructor(options: ReduceLROnPlateauOptions = {}) {
     const where = 'ReduceLROnPlateau';
     checkOptionsObject(options, where, "{ monitor: 'val_loss', factor: 0.5, patience: 2 }");
     checkKnownKeys(options, PLATEAU_KEYS, where);
-    this.monitor = options.monitor ?? 'val_loss';
-    if (typeof this.monitor !== 'string') throw new ConfigError(`${where}: option 'monitor' must be a log key such as 'val_loss', received ${describe(options.monitor)}`);
+    super(where, options.monitor ?? 'val_loss', options.mode ?? 'auto', number(options.minDelta, 1e-4, 'minDelta', where));
     this.factor = number(options.factor, 0.1, 'factor', where);
     // Keras: "ReduceLROnPlateau does not support a factor >= 1.0".
     if (!(this.factor < 1 && this.factor > 0)) throw new ConfigError(`${where}: option 'factor' must be in (0, 1) (the rate is multiplied by it; Keras refuses factor >= 1), received ${this.factor}`);
     this.patience = count(options.patience, 10, 'patience', where);
     this.cooldown = count(options.cooldown, 0, 'cooldown', where);
-    this.minDelta = number(options.minDelta, 1e-4, 'minDelta', where);
     this.minLr = number(options.minLr, 0, 'minLr', where);
     if (this.minLr < 0) throw new ConfigError(`${where}: option 'minLr' must be a non-negative number, received ${this.minLr}`);
     this.verbose = verbosity(options.verbose, where);
-    const mode = options.mode ?? 'auto';
-    if (!['auto', 'min', 'max'].includes(mode)) throw new ConfigError(`${where}: option 'mode' must be 'auto', 'min' or 'max', received ${JSON.stringify(mode)}`);
-    // Keras' 'auto': maximise when the monitored key names an accuracy.
-    this.maximise = mode === 'max' || (mode === 'auto' && this.monitor.includes('acc'));
   }
 
-  setModel(model: TrainedModel): void {
-    this.model = model;
-  }
-
-  onTrainBegin(): void {
-    this.best = this.maximise ? -Infinity : Infinity;
+  override onTrainBegin(): void {
+    this.best = null;
     this.wait = 0;
     this.cooldownCounter = 0;
   }
 
-  private improves(current: number): boolean {
-    return this.maximise ? current > this.best + this.minDelta : current < this.best - this.minDelta;
-  }
-
-  onEpochEnd(epoch: number, logs: Logs): void {
-    const optimizer = optimizerOf(this.model, 'ReduceLROnPlateau');
+  override onEpochEnd(epoch: number, logs: Logs): void {
+    this.setMonitorOp();
+    const optimizer = this.model.optimizer;
     logs.learning_rate = optimizer.learningRate;
     const current = logs[this.monitor];
     if (current === undefined) return;
@@ -145,7 +120,7 @@ export class ReduceLROnPlateau implements Callback {
       this.cooldownCounter -= 1;
       this.wait = 0;
     }
-    if (this.improves(current)) {
+    if (this.isImprovement(current, this.best)) {
       this.best = current;
       this.wait = 0;
       return;

@@ -6,13 +6,13 @@ import type { Layer } from '../layers/layer.js';
 import { sliceBatch } from '../batching.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { runTrainingPass, type TrainingGraph } from './backprop.js';
-import { History, callbackList, progressLine, trainBatchBegin, trainBatchEnd, type Callback, type Logs, type TrainedModel } from './callbacks.js';
+import { History, attachCallbacks, callbackList, progressLine, trainBatchBegin, trainBatchEnd, type CallbackHooks, type Logs, type TrainedModel } from './callbacks.js';
 import { checkTrainable } from './layer-steps.js';
 import { activityPenalty, uncountedActivityPenalty } from './activity-penalties.js';
 import { applyConstraints, trainedLeafRules, weightPenalty } from './weight-penalties.js';
 import { permutation, seededGenerator, type RandomSource } from './random-source.js';
 import { checkClassIndices, computeLoss } from './losses.js';
-import { MeanTracker, RunningMetric } from './metrics.js';
+import { MeanTracker, RunningMetric, type MetricDirection } from './metrics.js';
 import { resolveOptimizer, type Optimizer, type OptimizerName } from './optimizers.js';
 import type { OptimizerWeight } from './optimizer-variables.js';
 import { resolveOutputTargets, type LossesArgument, type MetricsArgument, type OutputTarget } from './outputs.js';
@@ -63,7 +63,7 @@ export interface FitOptions {
   classWeight?: { readonly [classIndex: number]: number };
   initialEpoch?: number;
   /** Callback objects; one callback alone works too. */
-  callbacks?: Callback | readonly Callback[];
+  callbacks?: CallbackHooks | readonly CallbackHooks[];
   /**
    * 0: silent; 1 or 'auto': Keras' progress line (in place on a TTY, once per epoch otherwise);
    * 2: one line per epoch without the bar. Node only. Default 1 in Node, 0 in browsers.
@@ -463,6 +463,11 @@ export class Trainer {
     return Object.keys(this.logs(this.newTrackers(), ''));
   }
 
+  /** Keras' CompileMetrics.metrics: every output's metrics, then the weighted ones, by metric.name with their direction. */
+  compiledMetrics(): { name: string; direction: MetricDirection }[] {
+    return [...this.targets.flatMap((t) => t.metrics), ...this.targets.flatMap((t) => t.weightedMetrics)].map((m) => ({ name: m.metricName, direction: m.direction }));
+  }
+
     private logs(trackers: Trackers, prefix: string): Logs {
     const logs: Logs = { [`${prefix}loss`]: trackers.total.value };
     if (this.targets.length > 1) this.targets.forEach((t, i) => { logs[`${prefix}${t.name}_loss`] = trackers.perOutput[i].value; });
@@ -473,12 +478,18 @@ export class Trainer {
 
   /**
    * A stateful layer keeps one state per batch row, so Keras raises on a batch of another size (the
-   * last partial one included); refused here before any batch runs, naming the counts.
+   * last partial one included); refused here before any batch runs, naming the counts. A model
+   * built for a batch size (batchInputShape) is told so first: it is the batchSize to pass.
    */
-  private checkStatefulBatches(samples: number, batchSize: number, what: string): void {
-    if (samples % batchSize === 0) return;
+  private checkStatefulBatches(inputs: readonly Tensor[], batchSize: number, what: string, given: unknown): void {
     const stateful = this.model.leafLayers().find((layer) => layer.isStateful);
     if (!stateful) return;
+    const built = this.model.trainingGraph(inputs).inputs.map((t) => t.shape[0]).find((d) => d !== null && d !== undefined);
+    if (built !== undefined && built !== batchSize) {
+      throw new ShapeError(`${this.model.name}: ${what}: the stateful layer ${stateful.name} was built for batch size ${built} (the model's input batch shape), so every batch must hold ${built} sample${built === 1 ? '' : 's'}, but option 'batchSize' is ${batchSize}${given === undefined ? ' (the default)' : ''}; pass batchSize: ${built}`);
+    }
+    const samples = inputs[0]?.shape[0] ?? 0;
+    if (samples % batchSize === 0) return;
     throw new ShapeError(`${this.model.name}: ${what}: the stateful layer ${stateful.name} needs every batch to hold ${batchSize} samples (one state per batch row; Keras raises on a partial batch), but ${samples} samples leave a last batch of ${samples % batchSize}; use a sample count divisible by batchSize ${batchSize}`);
   }
 
@@ -488,7 +499,7 @@ export class Trainer {
     return size as number;
   }
 
-  async evaluate(x: unknown, y: unknown, options: EvaluateOptions & { callbacks?: Callback | readonly Callback[] } = {}): Promise<EvaluateResult> {
+  async evaluate(x: unknown, y: unknown, options: EvaluateOptions & { callbacks?: CallbackHooks | readonly CallbackHooks[] } = {}): Promise<EvaluateResult> {
     const where = `${this.model.name}: evaluate`;
     checkTrainingOptions(options, EVALUATE_KEYS, where, '{ batchSize: 32 }');
     const verbose = verbosity(options.verbose, where) ?? 0;
@@ -497,19 +508,20 @@ export class Trainer {
     this.checkLossCall('evaluate');
     const data = this.checkData(x, y, options.sampleWeight, 'evaluate');
     const batchSize = this.batchSizeOf(options.batchSize, 'evaluate');
-    this.checkStatefulBatches(data.y[0].shape[0], batchSize, 'evaluate');
+    this.checkStatefulBatches(data.x, batchSize, 'evaluate', options.batchSize);
+    const steps = Math.ceil(data.y[0].shape[0] / batchSize);
+    attachCallbacks(callbacks, this.model, { verbose, epochs: 1, steps });
     const started = Date.now();
     for (const cb of callbacks) await cb.onTestBegin?.({});
     const logs = await this.evaluateData(data, batchSize, callbacks, '');
     for (const cb of callbacks) await cb.onTestEnd?.(logs);
     if (verbose) {
-      const steps = Math.ceil(data.y[0].shape[0] / batchSize);
       writeProgress(`${progressLine(steps, steps, Date.now() - started, logs, verbose === 1)}\n`);
     }
     return kerasOrderedResult(logs);
   }
 
-  private async evaluateData(data: { x: Tensor[]; y: Tensor[]; sampleWeight: Float32Array | undefined }, batchSize: number, callbacks: readonly Callback[], prefix: string): Promise<Logs> {
+  private async evaluateData(data: { x: Tensor[]; y: Tensor[]; sampleWeight: Float32Array | undefined }, batchSize: number, callbacks: readonly CallbackHooks[], prefix: string): Promise<Logs> {
     const trackers = this.newTrackers();
     const n = data.y[0].shape[0];
     const graph = this.model.trainingGraph(data.x);
@@ -584,7 +596,8 @@ export class Trainer {
     this.checkCanTrain('fit');
     this.checkClassWeightUse(options, where);
     const all = this.checkData(x, y, options.sampleWeight, 'fit');
-    if (options.classWeight !== undefined) all.sampleWeight = classSampleWeights(all.y[0], options.classWeight, where);
+    // Keras builds the validation iterator without class_weight: the class weights weigh training samples only.
+    const trainWeights = options.classWeight === undefined ? all.sampleWeight : classSampleWeights(all.y[0], options.classWeight, where);
     const batchSize = this.batchSizeOf(options.batchSize, 'fit');
     const epochs = options.epochs ?? 1;
     const initialEpoch = options.initialEpoch ?? 0;
@@ -601,35 +614,36 @@ export class Trainer {
     if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new ConfigError(`${where}: option 'validationSplit' must be a number in [0, 1), received ${JSON.stringify(split)}`);
 
     const n = all.y[0].shape[0];
-    let train = all;
+    let train = { ...all, sampleWeight: trainWeights };
     let validation: typeof all | null = null;
     if (split > 0) {
       const splitAt = Math.floor(n * (1 - split));
       if (splitAt === 0 || splitAt === n) throw new ConfigError(`${where}: validationSplit ${split} of ${n} samples leaves ${splitAt === 0 ? 'no training' : 'no validation'} samples`);
-      const part = (from: number, to: number) => ({
-        x: all.x.map((t) => sliceBatch(t, from, to)), y: all.y.map((t) => sliceBatch(t, from, to)), sampleWeight: all.sampleWeight?.subarray(from, to),
+      const part = (from: number, to: number, weights: Float32Array | undefined) => ({
+        x: all.x.map((t) => sliceBatch(t, from, to)), y: all.y.map((t) => sliceBatch(t, from, to)), sampleWeight: weights?.subarray(from, to),
       });
-      train = part(0, splitAt);
-      validation = part(splitAt, n);
+      train = part(0, splitAt, trainWeights);
+      validation = part(splitAt, n, all.sampleWeight);
     }
     if (options.validationData !== undefined) {
       const v = options.validationData;
       if (!Array.isArray(v) || v.length < 2 || v.length > 3) throw new ConfigError(`${where}: option 'validationData' must be [x, y] or [x, y, sampleWeight]`);
       validation = this.checkData(v[0], v[1], v[2] as TensorLike | undefined, 'validationData');
     }
-    this.checkStatefulBatches(train.y[0].shape[0], batchSize, 'fit');
-    if (validation) this.checkStatefulBatches(validation.y[0].shape[0], batchSize, 'fit validation');
+    this.checkStatefulBatches(train.x, batchSize, 'fit', options.batchSize);
+    if (validation) this.checkStatefulBatches(validation.x, batchSize, 'fit validation', options.batchSize);
 
     // As Keras: a History the caller passes is the one fit fills and returns; otherwise one is added last.
     const given = callbackList(options.callbacks, where);
     const passed = given.find((cb): cb is History => cb instanceof History);
     const history = passed ?? new History();
-    const callbacks: Callback[] = passed ? given : [...given, history];
+    const callbacks: CallbackHooks[] = passed ? given : [...given, history];
     const count = train.y[0].shape[0];
     const steps = Math.ceil(count / batchSize);
-    for (const cb of callbacks) cb.setModel?.(this.model);
-    for (const cb of callbacks) cb.setParams?.({ verbose, epochs, steps });
+    attachCallbacks(callbacks, this.model, { verbose, epochs, steps });
     this.model.stopTraining = false;
+    // Keras' training_logs: the last epoch's logs (as its callbacks left them) go to on_train_end.
+    let trainingLogs: Logs = {};
     for (const cb of callbacks) await cb.onTrainBegin?.({});
     for (let epoch = initialEpoch; epoch < epochs && !this.model.stopTraining; epoch++) {
       for (const cb of callbacks) await cb.onEpochBegin?.(epoch, {});
@@ -654,8 +668,9 @@ export class Trainer {
       if (validation) logs = { ...logs, ...(await this.evaluateData(validation, batchSize, [], 'val_')) };
       if (verbose) writeProgress(`${verbose === 1 && isTTY() ? '\r' : ''}${progressLine(steps, steps, Date.now() - started, logs, verbose === 1)}\n`);
       for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
+      trainingLogs = logs;
     }
-    for (const cb of callbacks) await cb.onTrainEnd?.({});
+    for (const cb of callbacks) await cb.onTrainEnd?.(trainingLogs);
     return history;
   }
 }

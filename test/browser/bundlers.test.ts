@@ -105,8 +105,12 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * optimizer's reading of them: about 2.7 KB), on top of main at 187292f: 147.7 KiB measured (151201 B).
  * 149 KiB since training through Attention and AdditiveAttention (their backward passes and the
  * weights' dropout: about 1 KB), on top of main at 624ac9f: 148.8 KiB measured (152326 B).
+ * 154 KiB since Keras' loss and metric classes (losses.*, metrics.*: 42 classes), the Callback base
+ * class and the metric-direction monitor of EarlyStopping, ReduceLROnPlateau and ModelCheckpoint,
+ * summary's optimizer params and layerRange, Keras' naming of Sequential's builds and the unique-name
+ * checks: about 4.6 KB, on top of main at f7c01b1: 153.3 KiB measured (157016 B).
  */
-const GZIP_BUDGET = 149 * 1024;
+const GZIP_BUDGET = 154 * 1024;
 
 interface AppReport {
   variant: string;

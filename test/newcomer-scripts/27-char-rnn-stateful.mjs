@@ -76,4 +76,4 @@ generator.resetStates();
 const steps = ids(seed);
 const tuned = await generator.fit(tensor(steps.slice(0, -1).map((id) => [id])), tensor(steps.slice(1)), { batchSize: 1, shuffle: false, verbose: 0 });
 assert.ok(Number.isFinite(tuned.history.loss[0]), `stateful fit loss ${tuned.history.loss}`);
-await rejectsLike(generator.fit(tensor([[1], [2]]), tensor([2, 3]), { batchSize: 2, verbose: 0 }), ShapeError, ['must have shape [1, 1], received [2, 1]']);
+await rejectsLike(generator.fit(tensor([[1], [2]]), tensor([2, 3]), { batchSize: 2, verbose: 0 }), ShapeError, ['the stateful layer', 'was built for batch size 1', "option 'batchSize' is 2; pass batchSize: 1"]);

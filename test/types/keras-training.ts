@@ -2,7 +2,7 @@
 import {
   Dense, LSTM, GRU, Sequential, Model, Input, tensor, optimizers, EarlyStopping, History, LambdaCallback,
   ReduceLROnPlateau, TerminateOnNaN, initializers, Adam, RMSprop, SGD, ExponentialDecay, LearningRateSchedule, Attention, regularizers,
-  type Optimizer, type Callback, type Logs, type Tensor,
+  Callback, losses, metrics, type CallbackHooks, type TrainedModel, type Optimizer, type Logs, type Tensor,
 } from 'wasm-rnn';
 
 const x = tensor(new Float32Array(2 * 5 * 4), [2, 5, 4]);
@@ -31,14 +31,24 @@ model.compile({ optimizer: optimizers.sgd({ learningRate: 0.1, momentum: 0.9 }),
 model.compile({ optimizer: 'rmsprop', loss: 'categorical_crossentropy', metrics: ['categorical_accuracy'] });
 model.compile({ optimizer: 'sgd', loss: 'sparse_categorical_crossentropy', metrics: ['sparse_categorical_accuracy'] });
 
-class PrintLoss implements Callback {
+class PrintLoss extends Callback {
   seen: number[] = [];
-  onEpochEnd(epoch: number, logs?: Logs): void {
-    this.seen.push(epoch, logs?.loss ?? Number.NaN);
+  override onEpochEnd(epoch: number, logs: Logs): void {
+    this.seen.push(epoch, logs.loss ?? Number.NaN);
+    // Keras' self.model: set by fit before any hook runs.
+    if (epoch === 2) this.model.stopTraining = true;
   }
 }
 
-const asObject: Callback = {
+// A class that does not extend Callback, as Keras' duck-typed callbacks: fit sets its `model`.
+class StopLater implements CallbackHooks {
+  model?: TrainedModel;
+  onEpochEnd(epoch: number): void {
+    if (epoch === 1 && this.model) this.model.stopTraining = true;
+  }
+}
+
+const asObject: CallbackHooks = {
   onEpochEnd(epoch, logs) {
     const loss: number | undefined = logs?.loss;
     void epoch; void loss;
@@ -50,7 +60,7 @@ const asObject: Callback = {
 async function train(): Promise<number> {
   const history: History = await model.fit(x, y, {
     epochs: 3, batchSize: 2, verbose: 0, validationSplit: 0.5, shuffle: true,
-    callbacks: [new PrintLoss(), asObject, new EarlyStopping({ monitor: 'val_loss', patience: 2, restoreBestWeights: true }),
+    callbacks: [new PrintLoss(), new StopLater(), asObject, new EarlyStopping({ monitor: 'val_loss', patience: 2, restoreBestWeights: true }),
       new ReduceLROnPlateau({ monitor: 'loss', factor: 0.5, patience: 1 }), new TerminateOnNaN(),
       new LambdaCallback({ onEpochEnd: (epoch: number, logs?: Logs) => { void epoch; void logs; } })],
   });
@@ -119,4 +129,13 @@ const attention = new Attention({ useScale: true, dropout: 0.1 }).apply([steps, 
 const names: string[] = two.outputNames;
 const carried: Tensor[] | null = new LSTM(3, { stateful: true, batchInputShape: [2, null, 4] }).states;
 
-export { train, shapes, dense, isAdam, nextRate, schedule, regularized, attention, names, carried };
+// Keras' loss and metric classes, as tutorials compile with them.
+two.compile({
+  optimizer: 'adam',
+  loss: { a: new losses.MeanSquaredError(), b: new losses.CategoricalCrossentropy({ fromLogits: true, labelSmoothing: 0.1 }) },
+  metrics: { b: [new metrics.CategoricalAccuracy(), new metrics.AUC({ curve: 'PR', name: 'pr_auc' })] },
+});
+const lossConfig: Record<string, unknown> = new losses.SparseCategoricalCrossentropy({ fromLogits: true }).getConfig();
+const metricName: string = new metrics.Precision({ thresholds: 0.5 }).name;
+
+export { train, shapes, dense, isAdam, nextRate, schedule, regularized, attention, names, carried, lossConfig, metricName };
