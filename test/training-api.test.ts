@@ -125,6 +125,25 @@ describe('fit', () => {
     expect(m.optimizer.iterations).toBe(4);
   });
 
+  it("evaluate and the batch calls of a model without metrics give the loss as Keras' lone number: Number(), a template string, toFixed", async () => {
+    const m = model(5);
+    m.compile({ optimizer: 'sgd', loss: 'mse' });
+    const { x, y } = data(6);
+    const result = await m.evaluate(x, y);
+    const loss = result.loss;
+    expect(Number(result)).toBe(loss);
+    expect(`${result}`).toBe(String(loss));
+    expect(untyped<{ toFixed(d: number): string }>(result).toFixed(4)).toBe(loss.toFixed(4));
+    expect(untyped<number>(result) < loss + 1).toBe(true);
+    expect([...result]).toEqual([loss]);
+    expect(Object.keys(result)).toEqual(['loss']);
+    expect(Number(m.testOnBatch(x, y))).toBe(m.testOnBatch(x, y).loss);
+    // With metrics Keras returns a list: no number to convert to.
+    const withMetric = model(5);
+    withMetric.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['mae'] });
+    expect(Number(await withMetric.evaluate(x, y))).toBeNaN();
+  });
+
   it('refuses mismatched data with a ShapeError before training', async () => {
     const m = model();
     m.compile({ optimizer: 'adam', loss: 'mse' });

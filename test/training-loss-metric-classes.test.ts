@@ -80,6 +80,27 @@ describe('losses.*', () => {
   });
 });
 
+describe("'crossentropy' and 'ce', which Keras' get_loss resolves from the shapes", () => {
+  const oneHot = Float32Array.from({ length: N * C }, (_, i) => (labels[Math.floor(i / C)] === i % C ? 1 : 0));
+  const cases: [string, () => Sequential, Tensor, string][] = [
+    ['one output value: binary', () => new Sequential([Input({ shape: [D] }), new Dense(1, { seed: 10, activation: 'sigmoid' })]), tensor(Float32Array.from(labels, (l) => (l === 0 ? 1 : 0)), [N, 1]), 'binary_crossentropy'],
+    ['one label against several outputs: sparse', () => new Sequential([Input({ shape: [D] }), new Dense(C, { seed: 11, activation: 'softmax' })]), tensor(labels, [N, 1]), 'sparse_categorical_crossentropy'],
+    ['labels of a lower rank: sparse', () => new Sequential([Input({ shape: [D] }), new Dense(C, { seed: 12, activation: 'softmax' })]), tensor(labels, [N]), 'sparse_categorical_crossentropy'],
+    ['one-hot targets: categorical', () => new Sequential([Input({ shape: [D] }), new Dense(C, { seed: 13, activation: 'softmax' })]), tensor(oneHot, [N, C]), 'categorical_crossentropy'],
+  ];
+  for (const [what, make, y, name] of cases) {
+    it(what, async () => {
+      for (const alias of ['crossentropy', 'CE']) {
+        const byShape = make();
+        byShape.compile({ optimizer: 'sgd', loss: alias });
+        const named = make();
+        named.compile({ optimizer: 'sgd', loss: name });
+        expect((await byShape.evaluate(x, y)).loss).toBe((await named.evaluate(x, y)).loss);
+      }
+    });
+  }
+});
+
 describe('metrics.*', () => {
   it('Precision({ thresholds: 0.3, name }) and SparseCategoricalAccuracy: the formulas, under their log names', async () => {
     const sigmoid = new Sequential([Input({ shape: [D] }), new Dense(1, { seed: 7, activation: 'sigmoid' })]);

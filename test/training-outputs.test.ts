@@ -76,6 +76,48 @@ describe('a model with several outputs', () => {
     }
   });
 
+  it("iterates in Keras' list order: the loss, each output's loss, then the per-output metric keys sorted by name", async () => {
+    // Keras' _flatten_metrics_in_order: the logs named as model.metrics are (loss, the compiled
+    // metrics by their own names, each output's loss), then every other key in sorted order; a
+    // multi-output model's metric keys carry the output's name, so they come last, sorted.
+    const input = Input({ shape: [D] });
+    const reg = new Dense(1, { seed: 4, name: 'reg' }).apply(input);
+    const cls = new Dense(2, { seed: 5, activation: 'softmax', name: 'cls' }).apply(input);
+    const model = new Model({ inputs: input, outputs: [reg, cls] });
+    model.compile({ optimizer: 'sgd', loss: ['mse', 'categorical_crossentropy'], metrics: [['mae'], ['accuracy']] });
+    const { yA, yB } = data();
+    const x2 = tensor(randomFloats(seededRandom(3), n * D), [n, D]);
+    const logs = await model.evaluate(x2, [yA, yB]);
+    expect(Object.keys(logs)).toEqual(['loss', 'reg_loss', 'cls_loss', 'reg_mae', 'cls_accuracy']);
+    expect([...logs]).toEqual([logs.loss, logs.reg_loss, logs.cls_loss, logs.cls_accuracy, logs.reg_mae]);
+    const [loss, regLoss, clsLoss, clsAccuracy, regMae] = model.trainOnBatch(x2, [yA, yB]);
+    expect([loss, regLoss, clsLoss, clsAccuracy, regMae].every(Number.isFinite)).toBe(true);
+  });
+
+  it("an output whose loss is null is not trained on, as Keras' None: the loss is the other output's, y may leave it out", async () => {
+    const first = build();
+    const second = build();
+    const { x, yA, yB } = data();
+    first.both.compile({ optimizer: 'sgd', loss: { a: 'mse', b: null } });
+    second.onlyA.compile({ optimizer: 'sgd', loss: 'mse' });
+    // One loss: no per-output loss logs (Keras logs <output>_loss only for more than one loss).
+    const logs = await first.both.evaluate(x, { a: yA });
+    expect(Object.keys(logs)).toEqual(['loss']);
+    expect(logs.loss).toBeCloseTo((await second.onlyA.evaluate(x, yA)).loss, 6);
+    const headB = first.both.getLayer('b').getWeights().map((w) => Array.from(w.data));
+    await first.both.fit(x, { a: yA, b: yB }, { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
+    await second.onlyA.fit(x, yA, { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
+    for (const name of ['shared', 'a']) {
+      expect(first.both.getLayer(name).getWeights().map((w) => Array.from(w.data)), name).toEqual(second.onlyA.getLayer(name).getWeights().map((w) => Array.from(w.data)));
+    }
+    expect(first.both.getLayer('b').getWeights().map((w) => Array.from(w.data))).toEqual(headB);
+    // A list in output order takes null too; every entry null is a ConfigError.
+    const third = build();
+    third.both.compile({ optimizer: 'sgd', loss: [null, 'categorical_crossentropy'], metrics: [['mae'], []] });
+    expect(Object.keys(await third.both.evaluate(x, [yA, yB]))).toEqual(['loss', 'a_mae']);
+    expect(() => build().both.compile({ optimizer: 'sgd', loss: [null, null] })).toThrow(ConfigError);
+  });
+
   it('fits with one loss for every output, a list of weights, and validation logs named as Keras', async () => {
     const { both } = build();
     const { x, yA, yB } = data();

@@ -17,8 +17,8 @@ import { resolveMetrics, type MetricSpec } from './metrics.js';
  */
 export type LossArgument = string | Loss | { class_name: string; config?: { from_logits?: boolean; reduction?: string | null; [key: string]: unknown } | string; [key: string]: unknown };
 
-/** One loss for every output, one per output in output order, or one per output name. */
-export type LossesArgument = LossArgument | readonly LossArgument[] | { readonly [outputName: string]: LossArgument };
+/** One loss for every output, one per output in output order, or one per output name; null: that output has none. */
+export type LossesArgument = LossArgument | readonly (LossArgument | null)[] | { readonly [outputName: string]: LossArgument | null };
 /** A metric: a Keras metric name, or a Keras metric config { class_name, config } such as { class_name: 'AUC', config: { curve: 'PR' } }. */
 export type MetricArgument = string | Metric | { class_name: string; config?: Record<string, unknown>; [key: string]: unknown };
 /** Metrics for a single-output model; per output (a list in output order, or by output name) for several. */
@@ -27,7 +27,10 @@ export type MetricsArgument = readonly MetricArgument[] | readonly (MetricArgume
 /** @internal */
 export interface OutputTarget {
   readonly name: string;
-  readonly loss: LossSpec;
+  /** null: no loss for this output (Keras' None in a list or dict of losses); it is not trained on. */
+  readonly loss: LossSpec | null;
+  /** 'crossentropy' or 'ce': which crossentropy the first data's shapes choose, as Keras' get_loss (`loss` until then). */
+  readonly lossFromShapes: boolean;
   /** Keras' loss_weights entry; null for none (1). */
   readonly weight: number | null;
   /** Metric specs with their log names (prefixed with the output name when there are several outputs). */
@@ -38,6 +41,23 @@ export interface OutputTarget {
 
 const isKerasConfig = (value: unknown) => !!value && typeof value === 'object' && typeof (value as { class_name?: unknown }).class_name === 'string';
 const isRecord = (value: unknown): value is Record<string, unknown> => !!value && typeof value === 'object' && !Array.isArray(value);
+
+/** Keras' get_loss: 'crossentropy' and 'ce', in any case, are the binary, sparse or categorical one the shapes call for. */
+function isCrossentropyByShape(loss: unknown): boolean {
+  return typeof loss === 'string' && ['crossentropy', 'ce'].includes(loss.toLowerCase());
+}
+
+/**
+ * Keras' is_binary_or_sparse_categorical: binary for one output value, sparse for targets of a lower
+ * rank than the output or of one value against several, categorical otherwise. @internal
+ */
+export function crossentropyByShape(target: OutputTarget, yTrue: readonly number[], yPred: readonly (number | null)[], where: string): OutputTarget {
+  const binary = yPred[yPred.length - 1] === 1;
+  const lastPred = yPred[yPred.length - 1];
+  const sparse = yTrue.length < yPred.length || (yTrue[yTrue.length - 1] === 1 && lastPred !== null && lastPred > 1);
+  const name = binary ? 'binary_crossentropy' : sparse ? 'sparse_categorical_crossentropy' : 'categorical_crossentropy';
+  return { ...target, loss: resolveLoss(name, where), lossFromShapes: false };
+}
 
 /** A loss or metric argument with each Loss or Metric instance in it (alone, in a list or list of lists, or by output name) as its Keras config. */
 function mapKerasObjects(value: unknown, asConfig: (value: unknown) => unknown): unknown {
@@ -117,9 +137,12 @@ export function resolveOutputTargets(
     }
     return unique({ ...s, name: prefixed(name, `weighted_${s.name}`) });
   }));
+  // Keras' _build_nested skips an output whose loss is None; one output at least must have one.
+  if (several && losses.every((l) => l === null || l === undefined)) throw new ConfigError(`${where}: option 'loss' gives no output a loss (every entry is null)`);
   return names.map((name, i) => ({
     name,
-    loss: resolveLoss(losses[i] as LossArgument, several ? `${where} (output ${name})` : where),
+    loss: several && (losses[i] === null || losses[i] === undefined) ? null : resolveLoss(isCrossentropyByShape(losses[i]) ? 'binary_crossentropy' : losses[i] as LossArgument, several ? `${where} (output ${name})` : where),
+    lossFromShapes: isCrossentropyByShape(losses[i]),
     weight: weights[i],
     metrics: metricSpecs[i],
     weightedMetrics: weightedSpecs[i],

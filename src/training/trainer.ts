@@ -15,7 +15,7 @@ import { checkClassIndices, computeLoss } from './losses.js';
 import { MeanTracker, RunningMetric, type MetricDirection } from './metrics.js';
 import { resolveOptimizer, type Optimizer, type OptimizerName } from './optimizers.js';
 import type { OptimizerWeight } from './optimizer-variables.js';
-import { resolveOutputTargets, type LossesArgument, type MetricsArgument, type OutputTarget } from './outputs.js';
+import { crossentropyByShape, resolveOutputTargets, type LossesArgument, type MetricsArgument, type OutputTarget } from './outputs.js';
 
 /** A Keras optimizer config as get_compile_config() writes it, e.g. { class_name: 'Adam', config: { learning_rate: 0.001 } }. */
 export interface KerasOptimizerConfig {
@@ -87,15 +87,33 @@ export interface EvaluateOptions {
 
 /**
  * What evaluate resolves to: the logs by name (Keras' `return_dict=True`), which also iterate in
- * Keras' list order, loss first then the metrics, so `const [loss, accuracy] = await model.evaluate(x, y)`
- * reads as Keras' default list does.
+ * Keras' list order, so `const [loss, accuracy] = await model.evaluate(x, y)` reads as Keras' default
+ * list does. Where Keras returns a lone number (the loss of a model without metrics), the result
+ * also converts to it: `Number(result)`, `${result}`, `result.toFixed(4)`.
  */
 export type EvaluateResult = Logs & Iterable<number>;
 
-function kerasOrderedResult(logs: Logs): EvaluateResult {
-  const values = Object.values(logs);
+/**
+ * Keras' _flatten_metrics_in_order: the logs of `metricNames` (Keras' model.metrics: the loss, each
+ * compiled metric by its own name, each output's loss) in that order, then every other key sorted,
+ * so a multi-output model's `<output>_<metric>` keys come last in name order.
+ */
+function kerasOrderedResult(logs: Logs, metricNames: readonly string[]): EvaluateResult {
+  const values: number[] = [];
+  for (const name of metricNames) if (Object.hasOwn(logs, name)) values.push(logs[name]);
+  for (const key of Object.keys(logs).sort()) if (!metricNames.includes(key)) values.push(logs[key]);
   // Not enumerable: printing or spreading the result shows the logs only.
-  return Object.defineProperty(logs, Symbol.iterator, { value: () => values[Symbol.iterator](), enumerable: false }) as EvaluateResult;
+  Object.defineProperty(logs, Symbol.iterator, { value: () => values[Symbol.iterator](), enumerable: false });
+  const [only] = values;
+  if (values.length === 1 && only !== undefined) {
+    const define = (key: PropertyKey, value: unknown) => Object.defineProperty(logs, key, { value, enumerable: false });
+    define(Symbol.toPrimitive, (hint: string) => (hint === 'string' ? String(only) : only));
+    define('valueOf', () => only);
+    define('toString', () => String(only));
+    define('toFixed', (digits?: number) => only.toFixed(digits));
+    define('toPrecision', (precision?: number) => only.toPrecision(precision));
+  }
+  return logs as EvaluateResult;
 }
 
 const COMPILE_KEYS = ['optimizer', 'loss', 'lossWeights', 'metrics', 'weightedMetrics'];
@@ -290,6 +308,12 @@ export class Trainer {
     let loss = 0;
     let unreduced: { name: string; count: number } | null = null;
     this.targets.forEach((target, i) => {
+      if (target.loss === null) {
+        // No loss, no gradient: what comes only from this output is not trained, as in Keras.
+        perOutput.push(0);
+        gradients.push(new Float32Array(yPred[i].size));
+        return;
+      }
       const result = computeLoss(target.loss, batch.y[i], yPred[i], masks[i], batch.sampleWeight, this.targets.length > 1 ? `${this.model.name} (output ${target.name})` : this.model.name);
       // Keras adds the outputs' losses as tensors: unreduced ones of different sizes do not add up.
       if (result.values) {
@@ -315,7 +339,7 @@ export class Trainer {
   private checkCanTrain(what: string): void {
     if (this.untrainable) throw this.untrainable;
     this.checkLossCall(what);
-    const unreduced = this.targets.find((t) => t.loss.reduction === 'none');
+    const unreduced = this.targets.find((t) => t.loss?.reduction === 'none');
     if (!unreduced) return;
     const whose = this.targets.length > 1 ? ` of output ${unreduced.name}` : '';
     throw new ConfigError(`${this.model.name}: ${what}: the loss${whose} has reduction 'none', which leaves one loss value per sample, and training needs one scalar to differentiate (Keras 3's torch and JAX backends raise on it too); compile with 'sum_over_batch_size' (the default), 'sum', 'mean' or 'mean_with_sample_weight' to train; evaluate() takes 'none' (its loss is the mean of the values)`);
@@ -386,13 +410,17 @@ export class Trainer {
   }
 
   /** y as one tensor per output: a tensor for one output, a list in output order, or a dict by output name. */
-  private targetList(y: unknown, what: string): Tensor[] {
+  /** `samples`: the count of x, which a target left out (an output with neither loss nor metrics) takes, as an empty column. */
+  private targetList(y: unknown, what: string, samples: number): Tensor[] {
     const names = this.targets.map((t) => t.name);
     const several = names.length > 1;
     if (several && y && typeof y === 'object' && !Array.isArray(y) && !(y instanceof Tensor) && !ArrayBuffer.isView(y)) {
       const record = y as Record<string, unknown>;
       for (const key of Object.keys(record)) if (!names.includes(key)) throw new ConfigError(`${this.model.name}: ${what} y names an output '${key}' the model does not have; its outputs are ${names.join(', ')}`);
-      return names.map((name) => {
+      return names.map((name, i) => {
+        const target = this.targets[i];
+        // Keras reads y only where a loss or a metric needs it.
+        if (!(name in record) && target.loss === null && target.metrics.length === 0 && target.weightedMetrics.length === 0) return new Tensor(new Float32Array(0), [samples, 0]);
         if (!(name in record)) throw new ShapeError(`${this.model.name}: ${what} y has no target for output '${name}'`);
         return toTensor(record[name] as TensorLike, `${this.model.name}: ${what} y.${name}`);
       });
@@ -406,10 +434,13 @@ export class Trainer {
 
   private checkData(x: unknown, y: unknown, sampleWeight: TensorLike | undefined, what: string): { x: Tensor[]; y: Tensor[]; sampleWeight: Float32Array | undefined } {
     const inputs = this.model.inputList(x);
-    const targets = this.targetList(y, what);
+    const targets = this.targetList(y, what, inputs[0]?.shape[0] ?? 0);
     // Labels are checked on the whole of y, before any step: an index then names the user's own sample.
     const outputs = this.model.trainingGraph(inputs).outputs;
-    this.targets.forEach((target, i) => {
+    this.targets.forEach((given, i) => {
+      // Keras builds its losses on the first data it sees, and keeps them.
+      const target = given.lossFromShapes ? (this.targets[i] = crossentropyByShape(given, targets[i].shape, outputs[i]?.shape ?? [], `${this.model.name}: ${what}`)) : given;
+      if (target.loss === null) return;
       const shape = outputs[i]?.shape ?? [];
       const classes = shape[target.loss.axis < 0 ? shape.length + target.loss.axis : target.loss.axis];
       const labels = targets[i];
@@ -448,7 +479,7 @@ export class Trainer {
     if (options.classWeight !== undefined) data.sampleWeight = classSampleWeights(data.y[0], options.classWeight, where);
     const trackers = this.newTrackers();
     this.step(data, trackers);
-    return kerasOrderedResult(this.logs(trackers, ''));
+    return kerasOrderedResult(this.logs(trackers, ''), this.kerasMetricNames());
   }
 
   private checkClassWeightUse(options: { sampleWeight?: unknown; classWeight?: unknown }, where: string): void {
@@ -457,10 +488,20 @@ export class Trainer {
     if (this.targets.length > 1) throw new ConfigError(`${where}: option 'classWeight' works for a model with one output only (Keras' rule); this one has ${this.targets.length}`);
   }
 
-  /** Keras' log order: loss, each output's loss (several outputs only), the metrics output by output, then the weighted metrics. */
   /** The names logs() gives, in its order (model.metricsNames). */
   logNames(): string[] {
     return Object.keys(this.logs(this.newTrackers(), ''));
+  }
+
+  /** Keras' model.metrics by name: the loss tracker, the compiled metrics, then each output's loss tracker (several outputs only). */
+  private kerasMetricNames(): string[] {
+    return ['loss', ...this.compiledMetrics().map((m) => m.name), ...this.lossLogged().map((i) => `${this.targets[i].name}_loss`)];
+  }
+
+  /** The outputs whose loss is logged as `<output>_loss`: those with a loss, when more than one has (Keras' CompileLoss trackers). */
+  private lossLogged(): number[] {
+    const withLoss = this.targets.flatMap((t, i) => (t.loss === null ? [] : [i]));
+    return withLoss.length > 1 ? withLoss : [];
   }
 
   /** Keras' CompileMetrics.metrics: every output's metrics, then the weighted ones, by metric.name with their direction. */
@@ -468,9 +509,10 @@ export class Trainer {
     return [...this.targets.flatMap((t) => t.metrics), ...this.targets.flatMap((t) => t.weightedMetrics)].map((m) => ({ name: m.metricName, direction: m.direction }));
   }
 
-    private logs(trackers: Trackers, prefix: string): Logs {
+  /** Keras' log order: loss, each output's loss (several outputs only), the metrics output by output, then the weighted metrics. */
+  private logs(trackers: Trackers, prefix: string): Logs {
     const logs: Logs = { [`${prefix}loss`]: trackers.total.value };
-    if (this.targets.length > 1) this.targets.forEach((t, i) => { logs[`${prefix}${t.name}_loss`] = trackers.perOutput[i].value; });
+    for (const i of this.lossLogged()) logs[`${prefix}${this.targets[i].name}_loss`] = trackers.perOutput[i].value;
     for (const metrics of trackers.metrics) for (const m of metrics) logs[`${prefix}${m.name}`] = m.value;
     for (const metrics of trackers.weightedMetrics) for (const m of metrics) logs[`${prefix}${m.name}`] = m.value;
     return logs;
@@ -518,7 +560,7 @@ export class Trainer {
     if (verbose) {
       writeProgress(`${progressLine(steps, steps, Date.now() - started, logs, verbose === 1)}\n`);
     }
-    return kerasOrderedResult(logs);
+    return kerasOrderedResult(logs, this.kerasMetricNames());
   }
 
   private async evaluateData(data: { x: Tensor[]; y: Tensor[]; sampleWeight: Float32Array | undefined }, batchSize: number, callbacks: readonly CallbackHooks[], prefix: string): Promise<Logs> {
@@ -587,7 +629,7 @@ export class Trainer {
     const data = this.checkData(x, y, options.sampleWeight, 'testOnBatch');
     const trackers = this.newTrackers();
     this.testBatch(this.model.trainingGraph(data.x), { x: data.x, y: data.y, sampleWeight: data.sampleWeight }, trackers);
-    return kerasOrderedResult(this.logs(trackers, ''));
+    return kerasOrderedResult(this.logs(trackers, ''), this.kerasMetricNames());
   }
 
   async fit(x: unknown, y: unknown, options: FitOptions = {}): Promise<History> {
