@@ -222,8 +222,15 @@ describe('ModelCheckpoint and model.saveWeights', () => {
       .rejects.toThrow("no log named 'batch'");
   });
 
+  it('saves a whole model to an .h5 path, as Keras 3 takes one, which loads back with the same weights', async () => {
+    const { model, x, y } = oneWeight(0.1);
+    await model.fit(x, y, { epochs: 2, verbose: 0, callbacks: [new ModelCheckpoint(join(dir, 'whole-{epoch}.h5'))] });
+    const loaded = await loadModel(join(dir, 'whole-2.h5'));
+    expect(loaded.getWeights().map((w) => Array.from(w.data))).toEqual(model.getWeights().map((w) => Array.from(w.data)));
+  });
+
   it("refuses what Keras 3 refuses, and names a missing log key", async () => {
-    expectError(() => new ModelCheckpoint('best.h5'), ConfigError, ["ModelCheckpoint: the filepath must end in .keras (Keras 3's rule; .weights.h5 with saveWeightsOnly)"]);
+    expectError(() => new ModelCheckpoint('best.txt'), ConfigError, ["ModelCheckpoint: the filepath must end in .keras or .h5 (Keras 3's rule; .weights.h5 with saveWeightsOnly)"]);
     expectError(() => new ModelCheckpoint('best.keras', { saveWeightsOnly: true }), ConfigError, ['with saveWeightsOnly the filepath must end in .weights.h5']);
     expectError(() => new ModelCheckpoint('best.keras', untyped({ save_best_only: true })), ConfigError, ["unknown option 'save_best_only' (did you mean 'saveBestOnly'?"]);
     expectError(() => new ModelCheckpoint('best.keras', untyped({ saveFreq: 0 })), ConfigError, ["option 'saveFreq' must be 'epoch' or a positive integer number of batches, received 0"]);

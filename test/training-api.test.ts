@@ -125,6 +125,26 @@ describe('fit', () => {
     expect(m.optimizer.iterations).toBe(4);
   });
 
+  it("validationFreq validates every n-th epoch or at the listed epochs (1-based), as Keras' _should_eval; validationBatchSize batches the validation", async () => {
+    const { x, y } = data(8);
+    const val = data(6, 5, 3, 9);
+    const every2 = model(6);
+    every2.compile({ optimizer: 'sgd', loss: 'mse' });
+    const epochsSeen: number[] = [];
+    const history = await every2.fit(x, y, { epochs: 4, batchSize: 4, validationData: [val.x, val.y], validationFreq: 2, verbose: 0, callbacks: [{ onEpochEnd: (epoch, logs) => { if ('val_loss' in logs) epochsSeen.push(epoch); } }] });
+    expect(epochsSeen).toEqual([1, 3]);
+    expect(history.history.loss).toHaveLength(4);
+    expect(history.history.val_loss).toHaveLength(2);
+    expect(history.history.val_loss[1]).toBeCloseTo((await every2.evaluate(val.x, val.y)).loss, 6);
+    const listed = model(6);
+    listed.compile({ optimizer: 'sgd', loss: 'mse' });
+    const seen: number[] = [];
+    await listed.fit(x, y, { epochs: 3, validationData: [val.x, val.y], validationFreq: [1, 3], validationBatchSize: 4, verbose: 0, callbacks: [{ onEpochEnd: (epoch, logs) => { if ('val_loss' in logs) seen.push(epoch); } }] });
+    expect(seen).toEqual([0, 2]);
+    await expect(listed.fit(x, y, { epochs: 1, validationData: [val.x, val.y], validationFreq: 0, verbose: 0 })).rejects.toThrow("option 'validationFreq' must be a positive integer");
+    await expect(listed.fit(x, y, { epochs: 1, validationData: [val.x, val.y], validationBatchSize: -1, verbose: 0 })).rejects.toThrow("option 'batchSize' must be a positive integer");
+  });
+
   it("evaluate and the batch calls of a model without metrics give the loss as Keras' lone number: Number(), a template string, toFixed", async () => {
     const m = model(5);
     m.compile({ optimizer: 'sgd', loss: 'mse' });

@@ -191,8 +191,8 @@ export class ModelCheckpoint extends MonitorCallback {
     if (this.saveWeightsOnly && !filepath.endsWith('.weights.h5')) {
       throw new ConfigError(`${where}: with saveWeightsOnly the filepath must end in .weights.h5 (Keras 3's rule), received ${JSON.stringify(filepath)}`);
     }
-    if (!this.saveWeightsOnly && !filepath.endsWith('.keras')) {
-      throw new ConfigError(`${where}: the filepath must end in .keras (Keras 3's rule; .weights.h5 with saveWeightsOnly), received ${JSON.stringify(filepath)}`);
+    if (!this.saveWeightsOnly && !filepath.endsWith('.keras') && !filepath.endsWith('.h5')) {
+      throw new ConfigError(`${where}: the filepath must end in .keras or .h5 (Keras 3's rule; .weights.h5 with saveWeightsOnly), received ${JSON.stringify(filepath)}`);
     }
     const threshold = options.initialValueThreshold;
     if (threshold !== undefined && (typeof threshold !== 'number' || Number.isNaN(threshold))) throw new ConfigError(`${where}: option 'initialValueThreshold' must be a number, received ${JSON.stringify(threshold)}`);

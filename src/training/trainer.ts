@@ -54,6 +54,10 @@ export interface FitOptions {
   validationSplit?: number;
   /** [x, y] or [x, y, sampleWeight]. */
   validationData?: readonly unknown[];
+  /** Keras' validation_batch_size: the batch size of the validation pass; batchSize when absent. */
+  validationBatchSize?: number;
+  /** Keras' validation_freq: validate every n epochs (epochs n, 2n, ...), or at the listed epochs (1-based); default 1. */
+  validationFreq?: number | readonly number[];
   sampleWeight?: TensorLike;
   /**
    * Keras' class_weight: a weight per class index, multiplying each sample's loss by the weight of
@@ -116,8 +120,16 @@ function kerasOrderedResult(logs: Logs, metricNames: readonly string[]): Evaluat
   return logs as EvaluateResult;
 }
 
+/** Keras' _should_eval: whether the 0-based epoch validates, for validation_freq n (every n-th, 1-based) or a list of 1-based epochs. */
+function validationSchedule(freq: unknown, where: string): (epoch: number) => boolean {
+  if (freq === undefined) return () => true;
+  if (Number.isInteger(freq) && (freq as number) > 0) return (epoch) => (epoch + 1) % (freq as number) === 0;
+  if (Array.isArray(freq) && freq.every((e) => Number.isInteger(e) && e > 0)) return (epoch) => freq.includes(epoch + 1);
+  throw new ConfigError(`${where}: option 'validationFreq' must be a positive integer (validate every n epochs) or a list of epochs counted from 1, received ${JSON.stringify(freq)}`);
+}
+
 const COMPILE_KEYS = ['optimizer', 'loss', 'lossWeights', 'metrics', 'weightedMetrics'];
-const FIT_KEYS = ['batchSize', 'epochs', 'shuffle', 'validationSplit', 'validationData', 'sampleWeight', 'classWeight', 'initialEpoch', 'callbacks', 'verbose', 'seed'];
+const FIT_KEYS = ['batchSize', 'epochs', 'shuffle', 'validationSplit', 'validationData', 'validationBatchSize', 'validationFreq', 'sampleWeight', 'classWeight', 'initialEpoch', 'callbacks', 'verbose', 'seed'];
 const EVALUATE_KEYS = ['batchSize', 'sampleWeight', 'verbose', 'callbacks', 'returnDict'];
 const BATCH_KEYS = ['sampleWeight'];
 const TRAIN_BATCH_KEYS = ['sampleWeight', 'classWeight', 'returnDict'];
@@ -673,7 +685,9 @@ export class Trainer {
       validation = this.checkData(v[0], v[1], v[2] as TensorLike | undefined, 'validationData');
     }
     this.checkStatefulBatches(train.x, batchSize, 'fit', options.batchSize);
-    if (validation) this.checkStatefulBatches(validation.x, batchSize, 'fit validation', options.batchSize);
+    const validationBatchSize = options.validationBatchSize === undefined ? batchSize : this.batchSizeOf(options.validationBatchSize, 'fit validation');
+    const shouldValidate = validationSchedule(options.validationFreq, where);
+    if (validation) this.checkStatefulBatches(validation.x, validationBatchSize, 'fit validation', options.validationBatchSize ?? options.batchSize);
 
     // As Keras: a History the caller passes is the one fit fills and returns; otherwise one is added last.
     const given = callbackList(options.callbacks, where);
@@ -707,7 +721,7 @@ export class Trainer {
         await yieldToEventLoop();
       }
       let logs = this.logs(trackers, '');
-      if (validation) logs = { ...logs, ...(await this.evaluateData(validation, batchSize, [], 'val_')) };
+      if (validation && shouldValidate(epoch)) logs = { ...logs, ...(await this.evaluateData(validation, validationBatchSize, [], 'val_')) };
       if (verbose) writeProgress(`${verbose === 1 && isTTY() ? '\r' : ''}${progressLine(steps, steps, Date.now() - started, logs, verbose === 1)}\n`);
       for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
       trainingLogs = logs;
