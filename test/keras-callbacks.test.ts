@@ -222,6 +222,24 @@ describe('ModelCheckpoint and model.saveWeights', () => {
       .rejects.toThrow("no log named 'batch'");
   });
 
+  it("warns as Keras when the monitor is not in the epoch's logs; ModelCheckpoint with saveBestOnly then saves anyway, as Keras' _should_save_model", async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    try {
+      const { model, x, y } = oneWeight(0.1);
+      await model.fit(x, y, { epochs: 2, verbose: 0, callbacks: [new EarlyStopping({ monitor: 'val_loss', patience: 0 }), new ReduceLROnPlateau({ monitor: 'val_loss' })] });
+      const messages = warn.mock.calls.map((call) => String(call[0]));
+      expect(messages.filter((m) => m.includes('Early stopping conditioned on metric `val_loss` which is not available. Available metrics are: loss'))).toHaveLength(2);
+      expect(messages.filter((m) => m.includes('Learning rate reduction is conditioned on metric `val_loss` which is not available. Available metrics are: loss,learning_rate'))).toHaveLength(2);
+      warn.mockClear();
+      const path = join(dir, 'unmonitored.keras');
+      await model.fit(x, y, { epochs: 1, verbose: 0, callbacks: [new ModelCheckpoint(path, { monitor: 'val_loss', saveBestOnly: true })] });
+      expect(warn.mock.calls.map((call) => String(call[0]))).toEqual(['wasm-rnn: ModelCheckpoint: Can save best model only with val_loss available.']);
+      expect(existsSync(path)).toBe(true);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   it('saves a whole model to an .h5 path, as Keras 3 takes one, which loads back with the same weights', async () => {
     const { model, x, y } = oneWeight(0.1);
     await model.fit(x, y, { epochs: 2, verbose: 0, callbacks: [new ModelCheckpoint(join(dir, 'whole-{epoch}.h5'))] });

@@ -166,6 +166,11 @@ export class History extends Callback {
 
 export type MonitorMode = 'auto' | 'min' | 'max';
 
+/** Keras' warning of a monitor the epoch's logs lack (a typo, or validation that did not run this epoch). @internal */
+export function warnUnavailable(what: string, logs: Logs): void {
+  console.warn(`wasm-rnn: ${what}. Available metrics are: ${Object.keys(logs).join(',')}`);
+}
+
 /**
  * Keras' MonitorCallback, the base of EarlyStopping, ReduceLROnPlateau and ModelCheckpoint: the
  * monitored log key, whether it should go up or down, and what counts as an improvement.
@@ -276,6 +281,7 @@ export class EarlyStopping extends MonitorCallback {
   override onEpochEnd(epoch: number, logs: Logs): void {
     this.setMonitorOp();
     const current = logs[this.monitor];
+    if (current === undefined) warnUnavailable(`Early stopping conditioned on metric \`${this.monitor}\` which is not available`, logs);
     if (current === undefined || epoch < this.startFromEpoch) return;
     // As Keras: the first epoch's weights are kept in case nothing ever improves.
     if (this.restoreBestWeights && this.bestWeights === null) {

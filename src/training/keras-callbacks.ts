@@ -222,9 +222,11 @@ export class ModelCheckpoint extends MonitorCallback {
   /** Keras' _should_save_model and _save_model, with their messages (a batch checkpoint's say its epoch only, as Keras'). */
   private async save(path: string, logs: Logs, epoch: number): Promise<void> {
     const when = `\nEpoch ${epoch + 1}`;
-    if (this.saveBestOnly) {
-      const current = logs[this.monitor];
-      if (current === undefined) return;
+    const current = logs[this.monitor];
+    if (this.saveBestOnly && current === undefined) {
+      // Keras warns and saves, as if saveBestOnly were off.
+      console.warn(`wasm-rnn: ModelCheckpoint: Can save best model only with ${this.monitor} available.`);
+    } else if (this.saveBestOnly && current !== undefined) {
       const best = this.best === null ? 'None' : pythonFormat(this.best, 'f', 5);
       if (!this.isImprovement(current, this.best)) {
         if (this.verbose) console.log(`${when}: ${this.monitor} did not improve from ${best}`);

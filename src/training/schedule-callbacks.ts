@@ -3,7 +3,7 @@
 // `learning_rate` to the epoch's logs, so History records it).
 import { ConfigError } from '../errors.js';
 import { checkKnownKeys, checkOptionsObject, keywordFirst } from '../option-keys.js';
-import { Callback, MonitorCallback, type Logs, type MonitorMode } from './callbacks.js';
+import { Callback, MonitorCallback, warnUnavailable, type Logs, type MonitorMode } from './callbacks.js';
 
 function verbosity(value: unknown, where: string): boolean {
   if (value === undefined || value === 0 || value === false) return false;
@@ -115,7 +115,10 @@ export class ReduceLROnPlateau extends MonitorCallback {
     const optimizer = this.model.optimizer;
     logs.learning_rate = optimizer.learningRate;
     const current = logs[this.monitor];
-    if (current === undefined) return;
+    if (current === undefined) {
+      warnUnavailable(`Learning rate reduction is conditioned on metric \`${this.monitor}\` which is not available`, logs);
+      return;
+    }
     if (this.cooldownCounter > 0) {
       this.cooldownCounter -= 1;
       this.wait = 0;
