@@ -300,6 +300,21 @@ describe("a callback's hooks as Keras calls them", () => {
     expect(seen).toEqual(['begin', 'batch 0', 'batch end 0', 'batch 1', 'batch end 1', 'end 1']);
   });
 
+  it("fit's validation runs the test hooks, as Keras' fit calls evaluate(callbacks=callbacks): unprefixed logs, before onEpochEnd", async () => {
+    const { model, x, y } = oneWeight(0.1, 4);
+    const seen: string[] = [];
+    await model.fit(x, y, {
+      epochs: 2, batchSize: 4, validationData: [x, y], validationBatchSize: 2, validationFreq: 2, verbose: 0,
+      callbacks: [{
+        onTestBegin: () => { seen.push('test begin'); },
+        onTestBatchEnd: (batch: number) => { seen.push(`test batch ${batch}`); },
+        onTestEnd: (logs: Record<string, number>) => { seen.push(`test end ${Object.keys(logs).join()}`); },
+        onEpochEnd: (epoch: number, logs: Record<string, number>) => { seen.push(`epoch ${epoch} ${Object.keys(logs).join()}`); },
+      }],
+    });
+    expect(seen).toEqual(['epoch 0 loss', 'test begin', 'test batch 0', 'test batch 1', 'test end loss', 'epoch 1 loss,val_loss']);
+  });
+
   it('a plain object with a function no hook is named is a ConfigError naming the hook it likely meant', async () => {
     const { model, x, y } = oneWeight(0.1);
     const misspelt = await rejected(model.fit(x, y, { verbose: 0, callbacks: [untyped({ onEpochEnds: () => undefined })] }));

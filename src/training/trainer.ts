@@ -567,7 +567,7 @@ export class Trainer {
     attachCallbacks(callbacks, this.model, { verbose, epochs: 1, steps });
     const started = Date.now();
     for (const cb of callbacks) await cb.onTestBegin?.({});
-    const logs = await this.evaluateData(data, batchSize, callbacks, '');
+    const logs = await this.evaluateData(data, batchSize, callbacks);
     for (const cb of callbacks) await cb.onTestEnd?.(logs);
     if (verbose) {
       writeProgress(`${progressLine(steps, steps, Date.now() - started, logs, verbose === 1)}\n`);
@@ -575,7 +575,7 @@ export class Trainer {
     return kerasOrderedResult(logs, this.kerasMetricNames());
   }
 
-  private async evaluateData(data: { x: Tensor[]; y: Tensor[]; sampleWeight: Float32Array | undefined }, batchSize: number, callbacks: readonly CallbackHooks[], prefix: string): Promise<Logs> {
+  private async evaluateData(data: { x: Tensor[]; y: Tensor[]; sampleWeight: Float32Array | undefined }, batchSize: number, callbacks: readonly CallbackHooks[]): Promise<Logs> {
     const trackers = this.newTrackers();
     const n = data.y[0].shape[0];
     const graph = this.model.trainingGraph(data.x);
@@ -585,7 +585,7 @@ export class Trainer {
       this.testBatch(graph, this.batchOf(data.x, data.y, data.sampleWeight, null, start, end), trackers);
       for (const cb of callbacks) await cb.onTestBatchEnd?.(k, this.logs(trackers, ''));
     }
-    return this.logs(trackers, prefix);
+    return this.logs(trackers, '');
   }
 
   /** What every call that computes the loss checks first: the activity penalties it must count, and a trainable state changed since compile. */
@@ -720,8 +720,14 @@ export class Trainer {
         // Let the event loop run: a page stays responsive and a progress bar can paint.
         await yieldToEventLoop();
       }
-      let logs = this.logs(trackers, '');
-      if (validation && shouldValidate(epoch)) logs = { ...logs, ...(await this.evaluateData(validation, validationBatchSize, [], 'val_')) };
+      const logs = this.logs(trackers, '');
+      if (validation && shouldValidate(epoch)) {
+        // Keras' fit validates with evaluate(callbacks=callbacks): the test hooks run, with unprefixed logs.
+        for (const cb of callbacks) await cb.onTestBegin?.({});
+        const validationLogs = await this.evaluateData(validation, validationBatchSize, callbacks);
+        for (const cb of callbacks) await cb.onTestEnd?.(validationLogs);
+        for (const [key, value] of Object.entries(validationLogs)) logs[`val_${key}`] = value;
+      }
       if (verbose) writeProgress(`${verbose === 1 && isTTY() ? '\r' : ''}${progressLine(steps, steps, Date.now() - started, logs, verbose === 1)}\n`);
       for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs);
       trainingLogs = logs;
