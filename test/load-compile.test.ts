@@ -31,6 +31,19 @@ describe('loadModel compiles a model saved compiled, as Keras load_model(compile
     expect(Math.abs((loss ?? NaN) - mse)).toBeLessThan(1e-5 * Math.max(1, mse));
   });
 
+  it("summary() of the loaded model counts its layers' parameters, as the reference counts (../shared/models) do; the optimizer's once it has stepped here", async () => {
+    const model = await loadModel(shared('models/TeKuV--cc_rnn/gru_model.keras'));
+    const expected = JSON.parse(readFileSync(shared('models/TeKuV--cc_rnn/expected.json'), 'utf8')) as { summary: { total_params: number }; inputs: { data: number[]; shape: number[] }[] };
+    expect(model.summary({ print: false })).toContain(` Total params: ${expected.summary.total_params.toLocaleString('en-US')} (`);
+    expect(model.summary({ print: false })).not.toContain('Optimizer params');
+    const [input] = expected.inputs;
+    const x = tensor(input?.data ?? [], input?.shape);
+    model.trainOnBatch(x, new Array(x.shape[0]).fill([0]));
+    // Adam: iteration, learning_rate and two slots per weight, 2 + 2 * 8,001 = 16,004 of 8 + 4 + 16,002 * 4 bytes.
+    expect(model.summary({ print: false })).toContain(' Optimizer params: 16,004 (62.52 KB)');
+    expect(model.summary({ print: false })).toContain(` Total params: ${(expected.summary.total_params + 16004).toLocaleString('en-US')} (`);
+  });
+
   it("tf.keras 2 and Keras 2.0 .h5 training_configs, in Keras 3's reading of them", async () => {
     const cases: [string, string, number, unknown, unknown][] = [
       // Keras 2.0.4: 'lr' and 'decay'.

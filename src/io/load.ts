@@ -43,11 +43,6 @@ interface Contents {
   compileOptions: CompileOptions | null;
   /** The optimizer state the file holds (Keras' optimizer variables), or null. */
   optimizer?: () => SavedOptimizer | null;
-  /**
-   * Whether Keras builds the optimizer of the model it compiles from this file whatever state the
-   * file holds (compile_from_config of a .keras); a legacy .h5 builds it only for saved optimizer weights.
-   */
-  compileBuildsOptimizer?: boolean;
 }
 
 /**
@@ -83,8 +78,6 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
         // Keras warns and goes on with a fresh optimizer when the saved state does not fit.
         const skipped = saved && model.savedCompileProblem === null ? restoreSavedOptimizer(model, saved, contents.configLocation.file) : null;
         if (skipped !== null) console.warn(`wasm-rnn loadModel: ${skipped}`);
-        // Built even when the saved state was skipped, as Keras builds before it assigns (summary() shows its variables).
-        if (model.savedCompileProblem === null && (contents.compileBuildsOptimizer === true || saved)) model.optimizer.build();
       }
       limits.check();
     } catch (error) {
@@ -122,10 +115,7 @@ async function readContents(input: ReadSource, options: LoadModelOptions, limits
   const format = sniffFormat(bytes);
   if (format === 'keras-zip') {
     const archive = readKerasArchive(bytes, file, limits);
-    return {
-      ...archive, configLocation: { file, part: 'config.json' }, defaultVersion: 3, compileBuildsOptimizer: true,
-      compileOptions: savedCompileOptions(isObject(archive.config) ? archive.config.compile_config : null, 'keras3'),
-    };
+    return { ...archive, configLocation: { file, part: 'config.json' }, defaultVersion: 3, compileOptions: savedCompileOptions(isObject(archive.config) ? archive.config.compile_config : null, 'keras3') };
   }
   if (format === 'hdf5') {
     const reader = Hdf5Reader.open(bytes, { file });

@@ -205,6 +205,7 @@ export class Optimizer {
     });
     buffers.read(w, weights);
     this.iterations += 1;
+    this.stepped = true;
   }
 
   /** @internal Nadam's momentum-schedule product (Keras' `_u_product`). */
@@ -212,22 +213,15 @@ export class Optimizer {
     return this.momentumProduct;
   }
 
-  private builtBeforeStep = false;
+  private stepped = false;
 
   /**
-   * @internal Keras' optimizer.built: its variables exist, made by the first step or a restored
-   * state, or marked by build().
+   * @internal Keras' optimizer.built as summary() shows it: once this optimizer has stepped. A
+   * loaded model's restored state is not counted until then: the reference counts of Keras files
+   * (../shared/models) leave the optimizer's variables out of a loaded model's summary.
    */
   get built(): boolean {
-    return this.builtBeforeStep || this.buffers.current !== null;
-  }
-
-  /**
-   * @internal Keras' optimizer.build(), as loading a compiled model calls it: the variables count
-   * as made; their buffers wait for the first step, which starts them at their initial values all the same.
-   */
-  build(): void {
-    this.builtBeforeStep = true;
+    return this.stepped;
   }
 
   /** @internal Frees the slot buffers; the next step starts a fresh state (the model they were made for was disposed). */
