@@ -9,6 +9,7 @@ import {
   Dense,
   Dropout,
   Embedding,
+  Flatten,
   GRU,
   Input,
   LSTM,
@@ -152,6 +153,31 @@ describe('Embedding', () => {
     const out = layer.apply([[1, 2, 3, 4]]);
     expect(out.data.every((v) => Math.abs(v) <= 0.05)).toBe(true);
     expect(new Set(out.data).size).toBeGreaterThan(1);
+  });
+
+  it("takes ids of any rank, as Keras 3's Embedding: (B, T, k) ids give (B, T, k, D), alone, in a model and in a Sequential", async () => {
+    const random = seededRandom(11);
+    const table = randomTensor(random, [10, 4]);
+    const layer = new Embedding(10, 4);
+    layer.setWeights([table]);
+    const ids = Float32Array.from({ length: 24 }, (_, i) => (i * 7) % 10);
+    const out = layer.apply(tensor(ids, [2, 4, 3]));
+    expect([...out.shape]).toEqual([2, 4, 3, 4]);
+    ids.forEach((id, i) => expect(Array.from(out.data.subarray(i * 4, i * 4 + 4))).toEqual(Array.from(table.data.subarray(id * 4, id * 4 + 4))));
+    // Each step's k embeddings flattened into one feature vector for an LSTM.
+    const input = Input({ shape: [4, 3] });
+    const embedding = new Embedding(10, 4);
+    const flat = new TimeDistributed(new Flatten()).apply(embedding.apply(input));
+    expect(flat.shape).toEqual([null, 4, 12]);
+    const model = new Model({ inputs: input, outputs: new LSTM(2, { seed: 1 }).apply(flat) });
+    embedding.setWeights([table]);
+    const lstm = model.layers[model.layers.length - 1] as LSTM;
+    const reference = new LSTM(2);
+    reference.build([2, 4, 12]);
+    reference.setWeights(lstm.getWeights());
+    expectSame(model.predict(tensor(ids, [2, 4, 3])) as Tensor, reference.apply(tensor(out.data, [2, 4, 12])));
+    const sequential = new Sequential([embedding, new TimeDistributed(new Flatten()), lstm]);
+    expectSame(sequential.predict(tensor(ids, [2, 4, 3])) as Tensor, reference.apply(tensor(out.data, [2, 4, 12])));
   });
 
   it('rejects options and weights that do not fit', () => {

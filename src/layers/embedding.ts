@@ -150,9 +150,14 @@ export class Embedding extends Layer {
     return { outputs: [this.lookup(inputs[0])], masks: [this.computeMask(inputs[0])] };
   }
 
+  /** @internal Keras 3's Embedding takes ids of any rank; only a declared input shape fixes one. */
+  protected override inputShapeToCheck(): Shape | null {
+    return this.declaresInputShape ? this.batchInputShape : null;
+  }
+
   private lookup(ids: Tensor): Tensor {
     this.checkNotDisposed('run');
-    const declared = this.batchInputShape;
+    const declared = this.inputShapeToCheck();
     if (declared && (declared.length !== ids.rank || !declared.every((d, i) => d === null || d === ids.shape[i]))) {
       throw new ShapeError(`${this.name}: input ids must have shape ${formatShape(declared)}, received ${formatShape(ids.shape)}`);
     }

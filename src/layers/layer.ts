@@ -319,11 +319,16 @@ export abstract class Layer {
     if (!this.built) this.build(inputShapes[0]);
   }
 
+  /** @internal The shape a call's input must fit: the declared one (an Embedding's default (None, None) fixes no rank). */
+  protected inputShapeToCheck(): Shape | null {
+    return this.batchInputShape;
+  }
+
   /** @internal Adds a node for a call on symbolic tensors and returns its symbolic outputs. */
   callSymbolic(inputs: SymbolicTensor[], callArgs: CallArgs = {}): SymbolicTensor[] {
     this.checkNotDisposed('add it to a model');
     const shapes = inputs.map((t) => t.shape);
-    const declared = this.batchInputShape;
+    const declared = this.inputShapeToCheck();
     if (declared && shapes[0]) {
       const fits = declared.length === shapes[0].length && declared.every((d, i) => d === null || shapes[0][i] === null || d === shapes[0][i]);
       if (!fits) {

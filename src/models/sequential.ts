@@ -200,8 +200,12 @@ export class Sequential extends ModelBase<Tensor> {
   protected graphFor(inputs: readonly Tensor[] | null): Graph {
     if (this.chain.length === 0) throw new ConfigError(`${this.name}: the model has no layers; add() some first`);
     if (!this.tracedInput) {
-      // A first layer's own input shape (an Embedding's (None, None), a nested model's input) is traced once needed.
-      const own = this.chain[0].batchInputShape;
+      // The first layer's own shape (an Embedding's (None, None), a nested model's input), unless the
+      // data it is first called on has another rank (ids of rank 3 into an Embedding): then the
+      // data's shape, as Keras builds on the first call.
+      const first = this.chain[0];
+      const fits = !inputs || first.declaresInputShape || first.batchInputShape?.length === inputs[0].rank;
+      const own = fits ? first.batchInputShape : null;
       if (!own && !inputs) {
         throw new ConfigError(`${this.name}: this model has not yet been built; give the first layer an inputShape, call build(inputShape), or call predict() on data first`);
       }

@@ -109,8 +109,11 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * class and the metric-direction monitor of EarlyStopping, ReduceLROnPlateau and ModelCheckpoint,
  * summary's optimizer params and layerRange, Keras' naming of Sequential's builds and the unique-name
  * checks: about 4.6 KB, on top of main at f7c01b1: 153.3 KiB measured (157016 B).
+ * 155 KiB since Keras' list order of evaluate, the number a lone loss converts to, null losses per
+ * output, 'crossentropy' by shape, validationFreq and validationBatchSize, the unavailable-monitor
+ * warnings and Embedding ids of any rank: about 0.9 KB, on top of main at 68ca2ac: 154.3 KiB measured (157953 B).
  */
-const GZIP_BUDGET = 154 * 1024;
+const GZIP_BUDGET = 155 * 1024;
 
 interface AppReport {
   variant: string;

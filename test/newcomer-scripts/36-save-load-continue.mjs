@@ -25,7 +25,9 @@ try {
     await model.save(join(dir, file));
     const loaded = await loadModel(join(dir, file));
     same(loaded.predict(x), model.predict(x), `${file} predict`);
-    assert.equal(loaded.summary({ print: false }), model.summary({ print: false }), `${file} summary`);
+    // The same table; a loaded model counts its optimizer's variables once it has stepped here.
+    const layerRows = (text) => text.split('\n').filter((line) => !/^ (Total|Optimizer) params: /.test(line)).join('\n');
+    assert.equal(layerRows(loaded.summary({ print: false })), layerRows(model.summary({ print: false })), `${file} summary`);
     // Compiled as saved: the same loss and metrics, and fit goes on without a compile call.
     assert.deepEqual(await loaded.evaluate(x, y, { returnDict: true }), before, `${file} evaluate`);
     assert.equal(loaded.optimizer.learningRate, Math.fround(0.001));
