@@ -6,6 +6,7 @@ import {
   ConfigError, ShapeError, type Logs, type Tensor,
 } from '../dist/index.js';
 import { trainingStep } from '../dist/training/layer-steps.js';
+import { progressLine } from '../dist/training/callbacks.js';
 import { untyped } from './expect-error.js';
 import { seededGenerator } from '../dist/training/random-source.js';
 import { randomFloats, seededRandom } from './random.js';
@@ -164,6 +165,12 @@ describe('fit', () => {
     expect(Number(await withMetric.evaluate(x, y))).toBeNaN();
   });
 
+  it("orders the progress line's values as Keras 3 prints them (sorted, the validation ones after) and pads the step to the target's digits", () => {
+    const logs = { loss: 0.5, mae: 0.25, accuracy: 0.75, val_loss: 0.6, val_accuracy: 0.7 };
+    expect(progressLine(3, 18, 300, logs)).toMatch(/^ 3\/18 ━{3}─{17} \d+s 100ms\/step - accuracy: 0\.7500 - loss: 0\.5000 - mae: 0\.2500 - val_accuracy: 0\.7000 - val_loss: 0\.6000$/);
+    expect(progressLine(18, 18, 1800, logs, false)).toMatch(/^18\/18 - 2s - 100ms\/step - accuracy: 0\.7500 - loss/);
+  });
+
   it('refuses mismatched data with a ShapeError before training', async () => {
     const m = model();
     m.compile({ optimizer: 'adam', loss: 'mse' });
@@ -210,20 +217,20 @@ describe('fit', () => {
       const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
       try {
         await m.fit(tensor([[1], [2]]), tensor(y), { epochs: 1, verbose });
-        return write.mock.calls.map((call) => String(call[0])).join('').split(' - loss: ')[1];
+        return write.mock.calls.map((call) => String(call[0])).join('').split('/step - ')[1];
       } finally {
         write.mockRestore();
       }
     };
     // Predictions 1 and 2, errors 2^-6: mse 2^-12 = 0.000244140625, mae 0.015625.
     const e = 2 ** -6;
-    expect(await printed([[1 + e], [2 + e]], ['mae'], 1)).toBe('2.4414e-04 - mae: 0.0156\n');
-    expect(await printed([[1 + e], [2 + e]], ['mae'], 2)).toBe('2.4414e-04 - mae: 0.0156\n');
+    expect(await printed([[1 + e], [2 + e]], ['mae'], 1)).toBe('loss: 2.4414e-04 - mae: 0.0156\n');
+    expect(await printed([[1 + e], [2 + e]], ['mae'], 2)).toBe('loss: 2.4414e-04 - mae: 0.0156\n');
     // y = -x: loss (2² + 4²) / 2 = 10, cosine similarity -1, which verbose 2 compares unsigned (progbar.py: `if avg > 1e-3`).
-    expect(await printed([[-1], [-2]], ['cosine_similarity'], 1)).toBe('10.0000 - cosine_similarity: -1.0000\n');
-    expect(await printed([[-1], [-2]], ['cosine_similarity'], 2)).toBe('10.0000 - cosine_similarity: -1.0000e+00\n');
+    expect(await printed([[-1], [-2]], ['cosine_similarity'], 1)).toBe('cosine_similarity: -1.0000 - loss: 10.0000\n');
+    expect(await printed([[-1], [-2]], ['cosine_similarity'], 2)).toBe('cosine_similarity: -1.0000e+00 - loss: 10.0000\n');
     // Python rounds an exact tie to even, JavaScript's toFixed away from zero: mae 2^-5 = 0.03125 prints 0.0312; mse 2^-10 = 0.0009765625.
-    expect(await printed([[1 + 2 ** -5], [2 + 2 ** -5]], ['mae'], 1)).toBe('9.7656e-04 - mae: 0.0312\n');
+    expect(await printed([[1 + 2 ** -5], [2 + 2 ** -5]], ['mae'], 1)).toBe('loss: 9.7656e-04 - mae: 0.0312\n');
   });
 
   it('EarlyStopping stops when the monitored value stops improving and restores the best weights', async () => {

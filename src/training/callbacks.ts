@@ -332,6 +332,16 @@ export function pythonFormat(value: number, type: 'f' | 'e', digits: number): st
 }
 
 /** Keras' progress line: `2/8 ━━━━━━━━━━━━━━━━━━━━ 0s 12ms/step - loss: 0.4123`. @internal */
+/**
+ * The order Keras 3 prints the logs in: its CallbackList sorts them (pythonify_logs) before the
+ * progress bar sees them, which keeps the order of the first batch's (sorted) keys and adds the
+ * epoch end's validation keys after them: `accuracy: … - loss: … - val_accuracy: … - val_loss: …`.
+ */
+function progressOrder(logs: Logs): string[] {
+  const keys = Object.keys(logs).sort();
+  return [...keys.filter((k) => !k.startsWith('val_')), ...keys.filter((k) => k.startsWith('val_'))];
+}
+
 export function progressLine(step: number, steps: number, elapsedMs: number, logs: Logs, withBar = true): string {
   const width = 20;
   const done = Math.floor((width * step) / steps);
@@ -340,8 +350,9 @@ export function progressLine(step: number, steps: number, elapsedMs: number, log
   const time = step < steps ? `${Math.round((perStep * (steps - step)) / 1000)}s` : `${Math.round(elapsedMs / 1000)}s`;
   const unit = perStep >= 1000 ? `${Math.round(perStep / 1000)}s/step` : perStep >= 1 ? `${Math.round(perStep)}ms/step` : `${Math.round(perStep * 1000)}us/step`;
   // Keras' Progbar: ' %.4f' above 1e-3, else ' %.4e'; the bar compares |value|, verbose=2 the value itself.
-  const values = Object.entries(logs).map(([k, v]) => `${k}: ${pythonFormat(v, (withBar ? Math.abs(v) : v) > 1e-3 ? 'f' : 'e', 4)}`).join(' - ');
+  const values = progressOrder(logs).map((k) => `${k}: ${pythonFormat(logs[k], (withBar ? Math.abs(logs[k]) : logs[k]) > 1e-3 ? 'f' : 'e', 4)}`).join(' - ');
   // verbose=2 drops the bar: `8/8 - 0s - 12ms/step - loss: 0.4123`.
   if (!withBar) return `${step}/${steps} - ${time} - ${unit}${values ? ` - ${values}` : ''}`;
-  return `${step}/${steps} ${bar} ${time} ${unit}${values ? ` - ${values}` : ''}`;
+  // Keras' Progbar pads the step to the digits of the target ('%{numdigits}d/%d'), so the bar stays put.
+  return `${String(step).padStart(String(steps).length)}/${steps} ${bar} ${time} ${unit}${values ? ` - ${values}` : ''}`;
 }
