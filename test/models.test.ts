@@ -620,6 +620,20 @@ describe('predict with batchSize', () => {
 // ---------------------------------------------------------------------------
 
 describe('bad input throws the package errors naming the model or layer; the next valid call works', () => {
+  it("build() without a shape: Keras' build(input_shape=None) returns; here the first layer's own shape builds the model", () => {
+    const declared = new Sequential([new LSTM(2, { inputShape: [5, 3] }), new Dense(1)]);
+    declared.build();
+    expect(declared.outputs[0]?.shape).toEqual([null, 1]);
+    const open = new Sequential([new LSTM(2), new Dense(1)]);
+    open.build();
+    expect(open.built).toBe(false);
+    open.build([null, 5, 3]);
+    expect(open.built).toBe(true);
+    const input = Input({ shape: [3] });
+    new Model({ inputs: input, outputs: new Dense(2).apply(input) }).build();
+    expectError(() => new Sequential([new Dense(2)]).build(untyped('x')), ShapeError, ['build(inputShape) expects the input shape with its batch axis', 'received "x"']);
+  });
+
   it('a built Sequential rejects inputs with the wrong feature size, rank or time steps', () => {
     const random = seededRandom(5);
     const model = new Sequential({ name: 'checked_seq' });

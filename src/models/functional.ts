@@ -102,8 +102,9 @@ export class Model<O extends ModelOptions = ModelOptions, P extends ModelOptions
   }
 
   /** Keras' Functional.build: the graph already fixes every shape, so there is nothing to build. */
-  build(inputShape: Shape): void {
+  build(inputShape?: Shape): void {
     this.checkNotDisposed('build');
+    if (inputShape === undefined) return;
     this.graph.outputShapesFor(this.graph.inputs.length === 1 ? [inputShape] : this.graph.inputs.map((t) => t.shape));
   }
 

@@ -163,8 +163,15 @@ export class Sequential extends ModelBase<Tensor> {
   }
 
   /** Traces the chain for inputs of this shape (batch axis first, None allowed). */
-  build(inputShape: Shape): void {
+  build(inputShape?: Shape): void {
     this.checkNotDisposed('build');
+    if (inputShape === undefined) {
+      // Keras' build(input_shape=None) returns; the first layer's own shape builds it here.
+      const own = this.chain[0]?.batchInputShape;
+      if (this.tracedInput || !own) return;
+      inputShape = own;
+    }
+    checkBuildShape(inputShape, this.name);
     let shape = inputShape;
     if (this.tracedInput) {
       const traced = this.tracedInput.shape;
@@ -261,4 +268,11 @@ function describeNotLayer(value: unknown): string {
     return `the class ${value.name} itself, not a layer made from it; write add(new ${value.name}(...)), as Keras' add(${value.name}(...))`;
   }
   return typeof value === 'function' ? `the function ${value.name || '(anonymous)'}` : describeOptions(value);
+}
+
+/** A shape build() can trace: a list of sizes (positive integers) or null, the batch axis first. */
+function checkBuildShape(shape: unknown, name: string): asserts shape is Shape {
+  if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => d === null || (Number.isInteger(d) && d > 0))) {
+    throw new ShapeError(`${name}: build(inputShape) expects the input shape with its batch axis, a list of positive integers or null such as [null, 10, 8], received ${JSON.stringify(shape) ?? String(shape)}`);
+  }
 }
