@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ready, tensor, Sequential, Input, Model, Dense, LSTM, BatchNormalization, TimeDistributed, ConfigError,
+  Embedding, Bidirectional, Dropout, Conv1D, Masking, GlobalAveragePooling1D, GlobalMaxPooling1D, Attention, Flatten,
 } from '../dist/index.js';
 import { testKernelVariant } from './kernel-variant.js';
 
@@ -106,6 +107,19 @@ describe('trainableWeights and nonTrainableWeights', () => {
     model.trainable = false;
     expect(model.trainableWeights).toEqual([]);
     expect(model.nonTrainableWeights).toHaveLength(10);
+  });
+});
+
+describe('supportsMasking', () => {
+  it("is Keras 3's supports_masking: the TensorFlow text-classification tutorial's list, and the layers Keras sets it on or not", () => {
+    // Keras 3 sets it false on RNN, Bidirectional and TimeDistributed; Embedding's is mask_zero.
+    const model = new Sequential([
+      new Embedding(100, 8, { maskZero: true }), new Bidirectional(new LSTM(4, { returnSequences: true })),
+      new Bidirectional(new LSTM(4)), new Dense(4, { activation: 'relu' }), new Dropout(0.5), new Dense(1),
+    ]);
+    expect(model.layers.map((layer) => layer.supportsMasking)).toEqual([true, false, false, true, true, true]);
+    expect([new Embedding(10, 2), new LSTM(2), new Conv1D(2, 3), new GlobalMaxPooling1D(), new Flatten(), new TimeDistributed(new Dense(2))].map((l) => l.supportsMasking)).toEqual([false, false, false, false, false, false]);
+    expect([new Masking(0), new GlobalAveragePooling1D(), new Attention(), new BatchNormalization()].map((l) => l.supportsMasking)).toEqual([true, true, true, true]);
   });
 });
 

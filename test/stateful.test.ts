@@ -53,6 +53,15 @@ describe('stateful LSTM and GRU', () => {
     expect(layer.states?.every((s) => s.data.every((v) => v === 0))).toBe(true);
     expect(new LSTM({ units: H }).states).toBe(null);
     expect(new GRU({ units: H, stateful: true }).states).toBe(null);
+    // Without a declared batch size: zeros of the last call's batch after a reset (Keras' reset_state
+    // assigns zeros to the existing variables), and resetState is Keras 3's name for resetStates.
+    const open = new GRU({ units: H, stateful: true, seed: 6 });
+    open.apply(tensor(first, [B, 3, D]));
+    open.resetState();
+    expect(open.states?.map((s) => [s.shape, s.data.every((v) => v === 0)])).toEqual([[[B, H], true]]);
+    // The batch size may change after a reset; the states follow the next call.
+    open.apply(tensor(first.subarray(0, 3 * D), [1, 3, D]));
+    expect(open.states?.map((s) => s.shape)).toEqual([[1, H]]);
   });
 
   it('two calls on the halves of a sequence give the states of one call on the whole', () => {

@@ -150,6 +150,11 @@ export class Embedding extends Layer {
     return { outputs: [this.lookup(inputs[0])], masks: [this.computeMask(inputs[0])] };
   }
 
+  /** Keras' Embedding sets supports_masking to mask_zero. */
+  override get supportsMasking(): boolean {
+    return this.maskZero;
+  }
+
   /** @internal Keras 3's Embedding takes ids of any rank; only a declared input shape fixes one. */
   protected override inputShapeToCheck(): Shape | null {
     return this.declaresInputShape ? this.batchInputShape : null;

@@ -62,6 +62,14 @@ function checkTrainableFlag(value: unknown, name: string): boolean {
   return value;
 }
 
+/** The classes whose supports_masking Keras 3 sets true (keras/src/layers, `self.supports_masking = True`, or compute_mask overridden). */
+const MASKING_CLASSES: ReadonlySet<string> = new Set([
+  'Activation', 'ELU', 'LeakyReLU', 'PReLU', 'ReLU', 'Softmax', 'Dense', 'Masking', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum',
+  'Minimum', 'Concatenate', 'Dot', 'BatchNormalization', 'LayerNormalization', 'GlobalAveragePooling1D', 'ActivityRegularization',
+  'Dropout', 'AlphaDropout', 'GaussianDropout', 'GaussianNoise', 'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D',
+  'Attention', 'AdditiveAttention',
+]);
+
 const INPUT_SHAPE_OPTION_KEYS = ['inputShape', 'batchInputShape', 'batchSize', 'inputDim', 'inputLength'] as const;
 
 const nameCounters = new Map<string, number>();
@@ -252,6 +260,16 @@ export abstract class Layer {
     return false;
   }
 
+  /**
+   * Keras 3's layer.supports_masking: true for the layers Keras marks (Dense, the activations,
+   * merges, normalizations, Dropout and the noise layers, Masking, the attention layers,
+   * GlobalAveragePooling1D; an Embedding with maskZero), false elsewhere. Keras sets it false on
+   * its RNN, Bidirectional and TimeDistributed layers too, though they read the mask they are given.
+   */
+  get supportsMasking(): boolean {
+    return MASKING_CLASSES.has(this.className);
+  }
+
   /** Whether the layer has weights (in getWeights() and in model files); false for Dropout, Masking and the like. */
   get hasWeights(): boolean {
     return true;
@@ -260,6 +278,11 @@ export abstract class Layer {
   /** Keras' reset_states(): only stateful layers have states to reset. */
   resetStates(_states?: readonly TensorLike[]): void {
     throw new ConfigError(`${this.name}: resetStates() needs a stateful layer; ${this.className} keeps no states between calls`);
+  }
+
+  /** Keras 3's reset_state(), its name for reset_states(): the same as resetStates(). */
+  resetState(states?: readonly TensorLike[]): void {
+    this.resetStates(states);
   }
 
   private disposedFlag = false;

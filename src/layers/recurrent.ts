@@ -161,6 +161,8 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
   /** stateful: the states the next call starts from, (B, H) each; null means zeros. */
   private carriedStates: Float32Array[] | null = null;
   private carriedBatch: number | null = null;
+  /** The batch size of the states a reset zeroed, which `states` shows as zeros until the next call. */
+  private resetBatch: number | null = null;
 
   protected constructor(
     args: readonly unknown[], className: string, namePrefix: string, extraKeys: readonly string[], defaults: RecurrentDefaults,
@@ -456,7 +458,8 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
       const batch = this.carriedBatch;
       return this.carriedStates.map((state) => new Tensor(state.slice(), [batch, H]));
     }
-    const batch = this.batchInputShape?.[0] ?? null;
+    // Keras' reset assigns zeros to the state variables, which keep their batch size.
+    const batch = this.batchInputShape?.[0] ?? this.resetBatch;
     return batch === null ? null : this.stateNames.map(() => new Tensor(new Float32Array(batch * H), [batch, H]));
   }
 
@@ -468,6 +471,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
     this.checkNotDisposed('reset states');
     if (!this.stateful) throw new ConfigError(`${this.name}: resetStates() needs a stateful layer (stateful: true)`);
     if (states === undefined) {
+      this.resetBatch = this.carriedBatch ?? this.resetBatch;
       this.carriedStates = null;
       this.carriedBatch = null;
       return;
