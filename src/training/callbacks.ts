@@ -331,7 +331,6 @@ export function pythonFormat(value: number, type: 'f' | 'e', digits: number): st
   return `${mantissa}e${Number(exponent) < 0 ? '-' : '+'}${String(Math.abs(Number(exponent))).padStart(2, '0')}`;
 }
 
-/** Keras' progress line: `2/8 ━━━━━━━━━━━━━━━━━━━━ 0s 12ms/step - loss: 0.4123`. @internal */
 /**
  * The order Keras 3 prints the logs in: its CallbackList sorts them (pythonify_logs) before the
  * progress bar sees them, which keeps the order of the first batch's (sorted) keys and adds the
@@ -342,6 +341,7 @@ function progressOrder(logs: Logs): string[] {
   return [...keys.filter((k) => !k.startsWith('val_')), ...keys.filter((k) => k.startsWith('val_'))];
 }
 
+/** Keras' progress line: `2/8 ━━━━━━━━━━━━━━━━━━━━ 0s 12ms/step - loss: 0.4123`. @internal */
 export function progressLine(step: number, steps: number, elapsedMs: number, logs: Logs, withBar = true): string {
   const width = 20;
   const done = Math.floor((width * step) / steps);
