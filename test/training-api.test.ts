@@ -6,7 +6,6 @@ import {
   ConfigError, ShapeError, type Logs, type Tensor,
 } from '../dist/index.js';
 import { trainingStep } from '../dist/training/layer-steps.js';
-import { progressLine } from '../dist/training/callbacks.js';
 import { untyped } from './expect-error.js';
 import { seededGenerator } from '../dist/training/random-source.js';
 import { randomFloats, seededRandom } from './random.js';
@@ -165,10 +164,25 @@ describe('fit', () => {
     expect(Number(await withMetric.evaluate(x, y))).toBeNaN();
   });
 
-  it("orders the progress line's values as Keras 3 prints them (sorted, the validation ones after) and pads the step to the target's digits", () => {
-    const logs = { loss: 0.5, mae: 0.25, accuracy: 0.75, val_loss: 0.6, val_accuracy: 0.7 };
-    expect(progressLine(3, 18, 300, logs)).toMatch(/^ 3\/18 ━{3}─{17} \d+s 100ms\/step - accuracy: 0\.7500 - loss: 0\.5000 - mae: 0\.2500 - val_accuracy: 0\.7000 - val_loss: 0\.6000$/);
-    expect(progressLine(18, 18, 1800, logs, false)).toMatch(/^18\/18 - 2s - 100ms\/step - accuracy: 0\.7500 - loss/);
+  it("orders the progress line's values as Keras 3 prints them (sorted, the validation ones after) and pads the step to the target's digits", async () => {
+    const m = model(7);
+    m.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['mae', 'accuracy'] });
+    const { x, y } = data(20);
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const tty = Object.getOwnPropertyDescriptor(process.stdout, 'isTTY');
+    Object.defineProperty(process.stdout, 'isTTY', { value: true, configurable: true });
+    let text = '';
+    try {
+      await m.fit(x, y, { batchSize: 2, epochs: 1, validationData: [x, y], verbose: 1 });
+      text = write.mock.calls.map((call) => String(call[0])).join('');
+    } finally {
+      write.mockRestore();
+      if (tty) Object.defineProperty(process.stdout, 'isTTY', tty);
+      else delete (process.stdout as { isTTY?: boolean }).isTTY;
+    }
+    // In place on a TTY: ' 3/10' while the count has fewer digits than the target.
+    expect(text).toMatch(/\r 3\/10 ━{6}─{14} \d+s \d+(ms|us|s)\/step - accuracy: \S+ - loss: \S+ - mae: \S+/);
+    expect(text).toMatch(/\r10\/10 ━{20} \d+s \d+(ms|us|s)\/step - accuracy: \S+ - loss: \S+ - mae: \S+ - val_accuracy: \S+ - val_loss: \S+ - val_mae: \S+\n$/);
   });
 
   it('refuses mismatched data with a ShapeError before training', async () => {

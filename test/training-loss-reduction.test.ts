@@ -186,3 +186,55 @@ describe('reduction in compile', () => {
     expect(loss('Huber', null).reduction).toBe('none');
   });
 });
+
+describe("temporal sample weights, (samples, timesteps), as Keras' fit documents them", () => {
+  const [N, T, D, C] = [6, 4, 3, 3];
+  const random = seededRandom(77);
+  const x = tensor(randomFloats(random, N * T * D), [N, T, D]);
+  const labels = Float32Array.from({ length: N * T }, (_, i) => (i * 5) % C);
+  const stepWeights = Float32Array.from({ length: N * T }, (_, i) => [0, 0.5, 1, 2][(i * 3) % 4] as number);
+  const make = () => {
+    const model = new Sequential([Input({ shape: [T, D] }), new LSTM(4, { returnSequences: true, seed: 1 }), new Dense(C, { activation: 'softmax', seed: 2 })]);
+    model.compile({ optimizer: 'sgd', loss: 'sparse_categorical_crossentropy', weightedMetrics: ['sparse_categorical_accuracy'] });
+    return model;
+  };
+
+  it('weigh each step: the loss is sum(w v) over the N·T rows divided by their count, the weighted metric sum(w a) / sum(w)', async () => {
+    const model = make();
+    const p = (model.predict(x) as Tensor).data;
+    const values = referenceLossValues('sparse_categorical_crossentropy', labels, p, C);
+    const expected = values.reduce((sum, v, r) => sum + (stepWeights[r] as number) * v, 0) / (N * T);
+    let right = 0;
+    let total = 0;
+    for (let r = 0; r < N * T; r++) {
+      const row = Array.from(p.subarray(r * C, (r + 1) * C));
+      if (row.indexOf(Math.max(...row)) === labels[r]) right += stepWeights[r] as number;
+      total += stepWeights[r] as number;
+    }
+    const logs = await model.evaluate(x, tensor(labels, [N, T]), { sampleWeight: tensor(stepWeights, [N, T]), batchSize: 4 });
+    expect(logs.loss).toBeCloseTo(expected, 5);
+    expect(logs.sparse_categorical_accuracy).toBeCloseTo(right / total, 6);
+  });
+
+  it('the same weight on every step of a sample trains as the per-sample weight, shuffled and split alike', async () => {
+    const perSample = Float32Array.from({ length: N }, (_, i) => 0.5 + i);
+    const expanded = Float32Array.from({ length: N * T }, (_, r) => perSample[Math.floor(r / T)] as number);
+    const a = make();
+    const b = make();
+    const y = tensor(labels, [N, T]);
+    const options = { epochs: 2, batchSize: 2, validationSplit: 1 / 3, seed: 5, verbose: 0 as const };
+    const ha = await a.fit(x, y, { ...options, sampleWeight: tensor(perSample, [N]) });
+    const hb = await b.fit(x, y, { ...options, sampleWeight: tensor(expanded, [N, T]) });
+    expect(hb.history).toEqual(ha.history);
+    expect(b.getWeights().map((w) => Array.from(w.data))).toEqual(a.getWeights().map((w) => Array.from(w.data)));
+  });
+
+  it('refuse outputs without that time axis and per-sample weighted metrics, with a ShapeError', async () => {
+    const flat = new Sequential([Input({ shape: [T, D] }), new LSTM(4), new Dense(1)]);
+    flat.compile({ optimizer: 'sgd', loss: 'mse' });
+    await expect(flat.evaluate(x, tensor(new Float32Array(N), [N, 1]), { sampleWeight: tensor(stepWeights, [N, T]) })).rejects.toThrow('needs outputs of shape (samples, 4, ...)');
+    const auc = new Sequential([Input({ shape: [T, D] }), new LSTM(4, { returnSequences: true }), new Dense(1, { activation: 'sigmoid' })]);
+    auc.compile({ optimizer: 'sgd', loss: 'binary_crossentropy', weightedMetrics: ['auc'] });
+    await expect(auc.evaluate(x, tensor(new Float32Array(N * T), [N, T, 1]), { sampleWeight: tensor(stepWeights, [N, T]) })).rejects.toThrow('the weighted metric auc takes one weight per sample');
+  });
+});

@@ -249,7 +249,8 @@ export function computeLoss(spec: LossSpec, yTrue: Tensor, yPred: Tensor, mask: 
   const batch = yPred.shape[0];
   const rowsPerSample = rows / Math.max(batch, 1);
   const weights = new Float64Array(rows).fill(1);
-  if (sampleWeight) for (let r = 0; r < rows; r++) weights[r] *= sampleWeight[Math.floor(r / rowsPerSample)];
+  // One weight per sample, or one per row ((samples, timesteps) weights of a sequence output).
+  if (sampleWeight) for (let r = 0; r < rows; r++) weights[r] *= sampleWeight.length === rows ? sampleWeight[r] : sampleWeight[Math.floor(r / rowsPerSample)];
   // ignore_class masks its rows as Keras does (the loss's own mask, and-ed with the output's).
   const kept = spec.ignoreClass === null ? mask : Float32Array.from({ length: rows }, (_, r) => (targets[r] !== spec.ignoreClass && (!mask || mask.length !== rows || mask[r] !== 0) ? 1 : 0));
   const reduction = spec.reduction;

@@ -397,7 +397,7 @@ class MeanMetric implements MetricState {
       let total = 0;
       let count = 0;
       values.forEach((v, r) => {
-        const w = sampleWeight[Math.floor(r / perSample)] * (rowMask ? rowMask[r] : 1);
+        const w = (sampleWeight.length === values.length ? sampleWeight[r] : sampleWeight[Math.floor(r / perSample)]) * (rowMask ? rowMask[r] : 1);
         total += v * w;
         count += w;
       });

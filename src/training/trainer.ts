@@ -128,6 +128,9 @@ function validationSchedule(freq: unknown, where: string): (epoch: number) => bo
   throw new ConfigError(`${where}: option 'validationFreq' must be a positive integer (validate every n epochs) or a list of epochs counted from 1, received ${JSON.stringify(freq)}`);
 }
 
+/** The weighted metrics that take one weight per sample here, not one per time step. */
+const PER_SAMPLE_METRICS: readonly string[] = ['root_mean_squared_error', 'precision', 'recall', 'auc', 'fbeta', 'r2'];
+
 const COMPILE_KEYS = ['optimizer', 'loss', 'lossWeights', 'metrics', 'weightedMetrics'];
 const FIT_KEYS = ['batchSize', 'epochs', 'shuffle', 'validationSplit', 'validationData', 'validationBatchSize', 'validationFreq', 'sampleWeight', 'classWeight', 'initialEpoch', 'callbacks', 'verbose', 'seed'];
 const EVALUATE_KEYS = ['batchSize', 'sampleWeight', 'verbose', 'callbacks', 'returnDict'];
@@ -298,8 +301,10 @@ export class Trainer {
   }
 
   private batchOf(x: readonly Tensor[], y: readonly Tensor[], sampleWeight: Float32Array | undefined, indices: readonly number[] | null, start: number, end: number): Batch {
+    // One weight per sample, or per time step ((samples, timesteps) weights): `stride` per sample.
+    const stride = sampleWeight ? sampleWeight.length / Math.max(x[0]?.shape[0] ?? 1, 1) : 1;
     if (!indices) {
-      return { x: x.map((t) => sliceBatch(t, start, end)), y: y.map((t) => sliceBatch(t, start, end)), sampleWeight: sampleWeight?.subarray(start, end) };
+      return { x: x.map((t) => sliceBatch(t, start, end)), y: y.map((t) => sliceBatch(t, start, end)), sampleWeight: sampleWeight?.subarray(start * stride, end * stride) };
     }
     const pick = (t: Tensor) => {
       const row = t.size / t.shape[0];
@@ -307,7 +312,12 @@ export class Trainer {
       for (let i = start; i < end; i++) out.set(t.data.subarray(indices[i] * row, (indices[i] + 1) * row), (i - start) * row);
       return new Tensor(out, [end - start, ...t.shape.slice(1)]);
     };
-    return { x: x.map(pick), y: y.map(pick), sampleWeight: sampleWeight ? Float32Array.from(indices.slice(start, end), (i) => sampleWeight[i]) : undefined };
+    const pickWeights = (weights: Float32Array) => {
+      const out = new Float32Array((end - start) * stride);
+      for (let i = start; i < end; i++) out.set(weights.subarray(indices[i] * stride, (indices[i] + 1) * stride), (i - start) * stride);
+      return out;
+    };
+    return { x: x.map(pick), y: y.map(pick), sampleWeight: sampleWeight ? pickWeights(sampleWeight) : undefined };
   }
 
   /**
@@ -465,10 +475,27 @@ export class Trainer {
     let weights: Float32Array | undefined;
     if (sampleWeight !== undefined) {
       const sw = toTensor(sampleWeight, `${this.model.name}: ${what} sampleWeight`);
-      if (sw.rank !== 1 || sw.shape[0] !== n) throw new ShapeError(`${this.model.name}: ${what}: sampleWeight must have shape [${n}], received ${formatShape(sw.shape)}`);
+      if (sw.rank === 2 && sw.shape[0] === n) this.checkTemporalWeights(sw.shape[1], outputs.map((t) => t.shape), what);
+      else if (sw.rank !== 1 || sw.shape[0] !== n) throw new ShapeError(`${this.model.name}: ${what}: sampleWeight must have shape [${n}] (one weight per sample) or [${n}, timesteps] (one per step of sequence outputs), received ${formatShape(sw.shape)}`);
       weights = sw.data;
     }
     return { x: inputs, y: targets, sampleWeight: weights };
+  }
+
+  /**
+   * Keras' temporal sample weights, (samples, timesteps): one weight per step of every output with a
+   * loss, which is then (samples, timesteps, ...); the mean metrics weigh their steps with them too,
+   * the others (RMSE, precision, recall, AUC, the scores) take one weight per sample here.
+   */
+  private checkTemporalWeights(steps: number, outputShapes: readonly (readonly (number | null)[])[], what: string): void {
+    this.targets.forEach((target, i) => {
+      const shape = outputShapes[i] ?? [];
+      if (target.loss !== null && (shape.length < 3 || (shape[1] !== null && shape[1] !== steps))) {
+        throw new ShapeError(`${this.model.name}: ${what}: sampleWeight of shape [samples, ${steps}] weighs each time step, and needs outputs of shape (samples, ${steps}, ...); output ${target.name} has shape ${formatShape(shape)}`);
+      }
+      const perSample = target.weightedMetrics.find((m) => PER_SAMPLE_METRICS.includes(m.kind));
+      if (perSample) throw new ShapeError(`${this.model.name}: ${what}: sampleWeight of shape [samples, ${steps}] weighs each time step, which the weighted metric ${perSample.name} takes one weight per sample for here; weigh it with per-sample weights`);
+    });
   }
 
   computeGradients(x: unknown, y: unknown, options: { sampleWeight?: TensorLike } = {}): Tensor[] {
@@ -673,9 +700,10 @@ export class Trainer {
     if (split > 0) {
       const splitAt = Math.floor(n * (1 - split));
       if (splitAt === 0 || splitAt === n) throw new ConfigError(`${where}: validationSplit ${split} of ${n} samples leaves ${splitAt === 0 ? 'no training' : 'no validation'} samples`);
-      const part = (from: number, to: number, weights: Float32Array | undefined) => ({
-        x: all.x.map((t) => sliceBatch(t, from, to)), y: all.y.map((t) => sliceBatch(t, from, to)), sampleWeight: weights?.subarray(from, to),
-      });
+      const part = (from: number, to: number, weights: Float32Array | undefined) => {
+        const stride = weights ? weights.length / n : 1;
+        return { x: all.x.map((t) => sliceBatch(t, from, to)), y: all.y.map((t) => sliceBatch(t, from, to)), sampleWeight: weights?.subarray(from * stride, to * stride) };
+      };
       train = part(0, splitAt, trainWeights);
       validation = part(splitAt, n, all.sampleWeight);
     }
