@@ -76,6 +76,24 @@ describe('a model with several outputs', () => {
     }
   });
 
+  it('a chain that also outputs an inner layer has both outputs: outputNames, per-output losses', async () => {
+    const input = Input({ shape: [T, D] });
+    const features = new LSTM({ units: 3, seed: 1, name: 'feat' }).apply(input);
+    const out = new Dense({ units: 1, seed: 2, name: 'out' }).apply(features);
+    const model = new Model({ inputs: input, outputs: [features, out] });
+    expect(model.outputNames).toEqual(['feat', 'out']);
+    model.compile({ optimizer: 'sgd', loss: ['mse', 'mae'] });
+    const { x, yA } = data();
+    const yF = tensor(randomFloats(seededRandom(4), n * 3), [n, 3]);
+    const [f, o] = model.predict(x) as Tensor[];
+    const logs = await model.evaluate(x, [yF, yA]);
+    expect(Object.keys(logs)).toEqual(['loss', 'feat_loss', 'out_loss']);
+    const mse = Array.from(f.data).reduce((s, v, i) => s + (v - (yF.data[i] as number)) ** 2, 0) / (n * 3);
+    const mae = Array.from(o.data).reduce((s, v, i) => s + Math.abs(v - (yA.data[i] as number)), 0) / n;
+    expect(logs.feat_loss).toBeCloseTo(mse, 5);
+    expect(logs.out_loss).toBeCloseTo(mae, 5);
+  });
+
   it("iterates in Keras' list order: the loss, each output's loss, then the per-output metric keys sorted by name", async () => {
     // Keras' _flatten_metrics_in_order: the logs named as model.metrics are (loss, the compiled
     // metrics by their own names, each output's loss), then every other key in sorted order; a

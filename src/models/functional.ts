@@ -142,6 +142,11 @@ export class Model<O extends ModelOptions = ModelOptions, P extends ModelOptions
     return this.graph.isSequentialLike;
   }
 
+  /** Keras' output_names: the layers of the outputs given, in their order (a chain may output its inner layers too). */
+  override get outputNames(): string[] {
+    return this.graph.outputs.map((o) => o.layer.name);
+  }
+
   /** @internal */
   protected override inputCount(): number {
     return this.graph.inputs.length;
