@@ -14,6 +14,7 @@ import {
   LSTM,
   Masking,
   Model,
+  RepeatVector,
   Sequential,
   ShapeError,
   SimpleRNN,
@@ -223,6 +224,26 @@ describe('a model called on symbolic tensors', () => {
     const flat = new Sequential([new TimeDistributed(new Dense(4), { inputShape: [6, 4] }), new Dense(5, { activation: 'relu' }), new Dense(2)]);
     flat.setWeights(nested.getWeights());
     expectSame(nested.predict(x), flat.predict(x));
+  });
+});
+
+describe("a model from intermediate tensors (Keras 3's clone_graph_nodes)", () => {
+  it("the decoder half of an autoencoder: a new Input in place of the tensor, the same layers and weights", () => {
+    const input = Input({ shape: [6, 2] });
+    const code = new LSTM(4, { name: 'enc', seed: 1 }).apply(input);
+    const repeat = new RepeatVector(6, { name: 'rep' });
+    const repeated = repeat.apply(code);
+    const decoded = new LSTM(4, { returnSequences: true, name: 'dec', seed: 2 }).apply(repeated);
+    const output = new TimeDistributed(new Dense(2, { seed: 3 }), { name: 'td' }).apply(decoded);
+    const autoencoder = new Model({ inputs: input, outputs: output });
+    const decoder = new Model({ inputs: code, outputs: output });
+    expect(decoder.layers.map((layer) => layer.name)).toEqual(['encCLONE', 'rep', 'dec', 'td']);
+    expect(decoder.layers.slice(1)).toEqual(autoencoder.layers.slice(2));
+    const codes = randomTensor(seededRandom(31), [3, 4]);
+    const expected = autoencoder.getLayer('td').apply(autoencoder.getLayer('dec').apply(repeat.apply(codes)));
+    expectSame(decoder.predict(codes) as Tensor, expected as Tensor);
+    // The autoencoder itself is unchanged: its graph still starts at its Input.
+    expect(autoencoder.layers.map((layer) => layer.name)[1]).toBe('enc');
   });
 });
 

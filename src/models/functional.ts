@@ -2,6 +2,7 @@
 import { ConfigError } from '../errors.js';
 import type { Layer, Shape } from '../layers/layer.js';
 import type { Tensor } from '../tensor.js';
+import { InputLayer } from '../layers/input-layer.js';
 import { Graph } from './graph.js';
 import { ModelBase, type SymbolicOutput } from './model.js';
 // from-config builds models of this module's class; Model.fromConfig calls it only once both are loaded.
@@ -73,7 +74,8 @@ export class Model<O extends ModelOptions = ModelOptions, P extends ModelOptions
       }
       return items as SymbolicTensor[];
     };
-    this.graph = new Graph(list(options?.inputs, 'inputs'), list(options?.outputs, 'outputs'), this.name);
+    const { inputs, outputs } = cloneFromIntermediateInputs(list(options?.inputs, 'inputs'), list(options?.outputs, 'outputs'));
+    this.graph = new Graph(inputs, outputs, this.name);
     checkUniqueNames(this.graph.layers, this.name);
   }
 
@@ -151,6 +153,37 @@ export class Model<O extends ModelOptions = ModelOptions, P extends ModelOptions
   protected override inputCount(): number {
     return this.graph.inputs.length;
   }
+}
+
+/**
+ * Keras 3's clone_graph_nodes: a model whose inputs are intermediate tensors (the decoder half of
+ * a trained autoencoder, `new Model({ inputs: layer.input, outputs: model.output })`) gets a new
+ * Input in place of each (named `<layer>CLONE`), and the layers between them and the outputs are
+ * called again on it, sharing their weights. Inputs from Input() are kept as they are.
+ */
+function cloneFromIntermediateInputs(inputs: SymbolicTensor[], outputs: SymbolicTensor[]): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } {
+  if (inputs.every((t) => t.layer instanceof InputLayer)) return { inputs, outputs };
+  const replaced = new Map<SymbolicTensor, SymbolicTensor>();
+  const cloned = inputs.map((t) => {
+    if (t.layer instanceof InputLayer) return t;
+    const input = new InputLayer({ batchShape: t.shape, name: `${t.layer.name}${t.outputIndex > 0 ? `_${t.outputIndex}` : ''}CLONE` }).output;
+    replaced.set(t, input);
+    return input;
+  });
+  // A tensor that does not depend on a replaced input stays; an Input() the outputs reach but the
+  // inputs do not name is left for Graph to report as disconnected.
+  const trace = (t: SymbolicTensor): SymbolicTensor => {
+    const done = replaced.get(t);
+    if (done) return done;
+    if (t.layer instanceof InputLayer) return t;
+    const { node } = t;
+    const args = node.inputs.map(trace);
+    if (args.every((arg, i) => arg === node.inputs[i])) return t;
+    const called = node.layer.callSymbolic(args, node.callArgs);
+    node.outputs.forEach((output, i) => replaced.set(output, called[i] as SymbolicTensor));
+    return replaced.get(t) as SymbolicTensor;
+  };
+  return { inputs: cloned, outputs: outputs.map(trace) };
 }
 
 /** Keras' map_graph: layers are saved and wired by name, so two layers of one model cannot share one. */
