@@ -10,16 +10,19 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ConfigError,
+  ShapeError,
   Concatenate,
   Dense,
   Embedding,
   GRU,
   Input,
   LSTM,
+  Layer,
   Model,
   Sequential,
   optimizers,
   tensor,
+  type Shape,
   type SymbolicTensor,
   type Tensor,
 } from '../dist/index.js';
@@ -228,5 +231,53 @@ describe('nested models', () => {
     const [gruOut, denseOut] = functional.output;
     expect(gruOut.shape).toEqual([null, 6, 2]);
     expect(denseOut.shape).toEqual([null, 6, 2]);
+  });
+});
+
+describe("a model's layers called by hand, Keras' `for layer in model.layers: x = layer(x)`", () => {
+  it('runs a functional model layer by layer through the base type, the InputLayer passing its input on', () => {
+    const input = Input({ shape: [5, 3] });
+    const model = new Model({ inputs: input, outputs: new Dense(2, { seed: 2 }).apply(new LSTM(4, { seed: 1 }).apply(input)) });
+    const x = randomTensor(seededRandom(7), [2, 5, 3]);
+    let value: Tensor | Tensor[] = x;
+    for (const layer of model.layers) value = layer.apply(one(value));
+    expectSame(one(value), one(model.predict(x)));
+    expect(model.getLayer(0).apply(x)).toBe(x);
+  });
+
+  it("an InputLayer: ShapeError for data of another shape, ConfigError on symbolic tensors; the next call works", () => {
+    const input = Input({ shape: [5, 3], name: 'frames' });
+    const model = new Model({ inputs: input, outputs: new LSTM(2).apply(input) });
+    const inputLayer = model.getLayer('frames');
+    expectError(() => inputLayer.apply(tensor(new Float32Array(8), [2, 4, 1])), ShapeError, ['frames', '[None, 5, 3]', '[2, 4, 1]']);
+    expectError(() => inputLayer.apply(Input({ shape: [5, 3] })), ConfigError, ['frames', 'InputLayer', 'output']);
+    const x = tensor(new Float32Array(15), [1, 5, 3]);
+    expect(inputLayer.apply(x)).toBe(x);
+  });
+
+  it("a subclass of Layer itself gets Layer's apply: symbolic calls join the graph, data runs computeOutputs, options are refused", () => {
+    class Doubling extends Layer {
+      constructor() {
+        super({ name: 'doubling' }, 'doubling');
+      }
+      get className(): string { return 'Doubling'; }
+      get built(): boolean { return true; }
+      build(): void {}
+      computeOutputShape(shape: Shape): Shape { return shape; }
+      getWeights(): Tensor[] { return []; }
+      setWeights(): void {}
+      countParams(): number { return 0; }
+      getConfig(): Record<string, unknown> { return { name: this.name }; }
+      computeOutputs(inputs: Tensor[], masks: (Tensor | undefined)[]) {
+        return { outputs: inputs.map((t) => tensor(t.data.map((v) => 2 * v), t.shape)), masks };
+      }
+    }
+    const layer = new Doubling();
+    const input = Input({ shape: [3] });
+    const model = new Model({ inputs: input, outputs: layer.apply(input) });
+    expect(Array.from(one(model.predict(tensor([[1, 2, 3]]))).data)).toEqual([2, 4, 6]);
+    expect(Array.from(one(layer.apply([[1, -1, 0.5]])).data)).toEqual([2, -2, 1]);
+    expectError(() => layer.apply([[1, 2, 3]], { training: true }), ConfigError, ['doubling', 'Doubling', 'no options']);
+    expect(one(layer.apply(tensor([[4, 5, 6]]))).shape).toEqual([1, 3]);
   });
 });

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ready, tensor, Sequential, Input, Model, Dense, LSTM, BatchNormalization, TimeDistributed, ConfigError,
-  Embedding, Bidirectional, Dropout, Conv1D, Masking, GlobalAveragePooling1D, GlobalMaxPooling1D, Attention, Flatten,
+  Embedding, Bidirectional, Dropout, Conv1D, Masking, GlobalAveragePooling1D, GlobalMaxPooling1D, Attention, Flatten, Concatenate,
 } from '../dist/index.js';
 import { testKernelVariant } from './kernel-variant.js';
 
@@ -45,6 +45,24 @@ describe('outputNames', () => {
   });
 });
 
+describe('inputNames', () => {
+  it("is tf.keras 2's input_names: the input layers' names in input order, the keys of a dict of inputs", () => {
+    const tokens = Input({ shape: [4], name: 'tokens' });
+    const extra = Input({ shape: [2] });
+    const model = new Model({ inputs: [tokens, extra], outputs: new Concatenate().apply([tokens, extra]) });
+    expect(model.inputNames).toHaveLength(2);
+    expect(model.inputNames[0]).toBe('tokens');
+    // Keras 3 names an unnamed Input input_layer, input_layer_1, ...
+    expect(model.inputNames[1]).toMatch(/^input_layer(_\d+)?$/);
+    const byName = model.predict({ [model.inputNames[1]]: tensor([[5, 6]]), tokens: tensor([[1, 2, 3, 4]]) });
+    expect(Array.from(byName.data)).toEqual([1, 2, 3, 4, 5, 6]);
+    const chain = new Sequential([new Dense({ units: 1, inputShape: [3], name: 'only' })]);
+    expect(chain.inputNames).toHaveLength(1);
+    expect(chain.inputNames[0]).toMatch(/^input_layer(_\d+)?$/);
+    expect(() => new Sequential().inputNames).toThrow(ConfigError);
+  });
+});
+
 describe('inputShape and outputShape', () => {
   it('are the shapes with a null batch axis for a Sequential', () => {
     const model = new Sequential();
@@ -69,7 +87,7 @@ describe('inputShape and outputShape', () => {
   });
 });
 
-describe('trainableWeights and nonTrainableWeights', () => {
+describe('weights, trainableWeights and nonTrainableWeights', () => {
   it('split BatchNormalization into gamma, beta and the moving statistics', () => {
     const bn = new BatchNormalization({});
     bn.build([null, 3]);
@@ -77,12 +95,14 @@ describe('trainableWeights and nonTrainableWeights', () => {
     expect(weights).toHaveLength(4);
     expect(bn.trainableWeights.map((w) => w.data)).toEqual([weights[0].data, weights[1].data]);
     expect(bn.nonTrainableWeights.map((w) => w.data)).toEqual([weights[2].data, weights[3].data]);
+    expect(bn.weights.map((w) => w.data)).toEqual(weights.map((w) => w.data));
   });
 
   it('hold every weight of a frozen layer as non-trainable, and none of an unbuilt one', () => {
     const dense = new Dense({ units: 2, trainable: false });
     expect(dense.trainableWeights).toEqual([]);
     expect(dense.nonTrainableWeights).toEqual([]);
+    expect(dense.weights).toEqual([]);
     dense.build([null, 3]);
     expect(dense.trainableWeights).toEqual([]);
     expect(dense.nonTrainableWeights.map((w) => w.shape)).toEqual([[3, 2], [2]]);
@@ -101,6 +121,9 @@ describe('trainableWeights and nonTrainableWeights', () => {
     expect(shapes(model.trainableWeights)).toEqual([[3, 3], [3], [2], [2], [2, 1], [1]]);
     expect(shapes(model.nonTrainableWeights)).toEqual([[3, 2], [2], [2], [2]]);
     expect(model.trainableWeights.length + model.nonTrainableWeights.length).toBe(model.getWeights().length);
+    // Keras 3's model.weights: layer by layer, each layer's trainable then non-trainable ones, whether frozen or not.
+    expect(shapes(model.weights)).toEqual([[3, 3], [3], [3, 2], [2], [2], [2], [2], [2], [2, 1], [1]]);
+    expect(model.weights.map((w) => w.data)).toEqual(model.getWeights().map((w) => w.data));
     const wrapped = new TimeDistributed(inner);
     wrapped.build([null, 4, 3]);
     expect(shapes(wrapped.trainableWeights)).toEqual([[2], [2]]);

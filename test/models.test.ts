@@ -869,7 +869,7 @@ describe('layer names are unique within a model (Keras raises ValueError in Sequ
   });
 });
 
-describe("Input({ dtype }): Keras' dtype names; float32 or an integer type (the kernels compute in float32)", () => {
+describe("Input({ dtype }): Keras' dtype names; float32, an integer type or bool (the kernels compute in float32)", () => {
   it('takes float32 and integer dtypes (ids), recorded in the config', () => {
     expect(Input({ shape: [10], dtype: 'int32' }).layer.dtype).toBe('int32');
     expect(Input({ shape: [10], dtype: 'int64' }).layer.dtype).toBe('int64');
@@ -877,15 +877,26 @@ describe("Input({ dtype }): Keras' dtype names; float32 or an integer type (the 
     expect(Input({ shape: [10] }).layer.dtype).toBe('float32');
     // standardize_dtype's PYTHON_DTYPES_MAP: 'int' is int64 with Keras' TensorFlow backend.
     expect(Input({ shape: [10], dtype: 'int' }).layer.dtype).toBe('int64');
+    expect(Input({ shape: [10], dtype: 'bool' }).layer.dtype).toBe('bool');
+    expect(InputLayer.fromConfig({ batch_shape: [null, 3], dtype: 'bool' }).dtype).toBe('bool');
   });
 
   it('refuses names Keras does not know, and Keras dtypes the kernels do not compute in, as the layers do', () => {
     expectError(() => Input({ shape: [10], dtype: 'floaty' }), ConfigError, ["Input: option 'dtype'", 'Keras dtype name', "'float32'", '"floaty"']);
     expectError(() => Input({ shape: [10], dtype: untyped<string>(32) }), ConfigError, ["option 'dtype'", '32']);
-    for (const dtype of ['float64', 'float16', 'bfloat16', 'bool', 'string']) {
-      expectError(() => Input({ shape: [10], dtype }), ConfigError, ["Input: option 'dtype'", "'float32'", 'integer', JSON.stringify(dtype)]);
+    for (const dtype of ['float64', 'float16', 'bfloat16', 'string']) {
+      expectError(() => Input({ shape: [10], dtype }), ConfigError, ["Input: option 'dtype'", "'float32'", 'integer', "'bool'", JSON.stringify(dtype)]);
     }
     expectError(() => new Dense({ units: 1, dtype: 'float16' }), ConfigError, ["option 'dtype'", "'float32'"]);
+  });
+
+  it("a bool Input as a recurrent layer's mask (Keras' layer(x, mask=m)): a ConfigError that says how to mask instead", () => {
+    const frames = Input({ shape: [5, 4] });
+    const mask = Input({ shape: [5], dtype: 'bool' });
+    const gru = new GRU({ units: 3 });
+    expectError(() => gru.apply(frames, untyped({ mask })), ConfigError, [gru.name, "'mask'", 'not supported', 'Masking', 'maskZero']);
+    // The layer is untouched: the next call builds the graph.
+    expect(gru.apply(frames).shape).toEqual([null, 3]);
   });
 
   it("a file's InputLayer in another float type reads as float32, as the layers' configs do; an unknown name fails", () => {

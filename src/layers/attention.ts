@@ -96,13 +96,13 @@ abstract class BaseAttention extends HostWeightLayer {
   }
 
   /** With returnAttentionScores: true, [output, scores]; without it, the output alone. */
-  apply(inputs: SymbolicTensor[], options: SymbolicAttentionCallOptions & { returnAttentionScores: true }): [SymbolicTensor, SymbolicTensor];
-  apply(inputs: SymbolicTensor[], options?: SymbolicAttentionCallOptions & { returnAttentionScores?: false }): SymbolicTensor;
-  apply(inputs: SymbolicTensor[], options?: SymbolicAttentionCallOptions): SymbolicTensor | SymbolicTensor[];
-  apply(inputs: TensorLike[], options: AttentionCallOptions & { returnAttentionScores: true }): [Tensor, Tensor];
-  apply(inputs: TensorLike[], options?: AttentionCallOptions & { returnAttentionScores?: false }): Tensor;
-  apply(inputs: TensorLike[], options?: AttentionCallOptions): Tensor | Tensor[];
-  apply(inputs: TensorLike[] | SymbolicTensor[], options: AttentionCallOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
+  override apply(inputs: SymbolicTensor[], options: SymbolicAttentionCallOptions & { returnAttentionScores: true }): [SymbolicTensor, SymbolicTensor];
+  override apply(inputs: SymbolicTensor[], options?: SymbolicAttentionCallOptions & { returnAttentionScores?: false }): SymbolicTensor;
+  override apply(inputs: SymbolicTensor[], options?: SymbolicAttentionCallOptions): SymbolicTensor | SymbolicTensor[];
+  override apply(inputs: TensorLike[], options: AttentionCallOptions & { returnAttentionScores: true }): [Tensor, Tensor];
+  override apply(inputs: TensorLike[], options?: AttentionCallOptions & { returnAttentionScores?: false }): Tensor;
+  override apply(inputs: TensorLike[], options?: AttentionCallOptions): Tensor | Tensor[];
+  override apply(inputs: TensorLike[] | SymbolicTensor[], options: AttentionCallOptions = {}): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
     this.checkNotDisposed('run');
     checkOptionsObject(options, `${this.name}: apply`, '{ useCausalMask: true }');
     checkKnownKeys(options, CALL_KEYS, `${this.name}: apply`);

@@ -150,9 +150,9 @@ export class BatchNormalization extends HostWeightLayer {
     };
   }
 
-  apply(x: SymbolicTensor): SymbolicTensor;
-  apply(x: TensorLike): Tensor;
-  apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+  override apply(x: SymbolicTensor): SymbolicTensor;
+  override apply(x: TensorLike): Tensor;
+  override apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
     return applyOne(this, x);
   }
 

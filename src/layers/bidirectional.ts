@@ -266,9 +266,9 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
    * The merged output, or with mergeMode null [forward, backward]; with
    * returnState the states follow: forward h (c), then backward h (c).
    */
-  apply(x: SymbolicTensor, options?: SymbolicApplyOptions): BidirectionalOutput<SymbolicTensor, L, A>;
-  apply(x: TensorLike, options?: ApplyOptions): BidirectionalOutput<Tensor, L, A>;
-  apply(x: TensorLike | SymbolicTensor, options: ApplyOptions | SymbolicApplyOptions = {}): unknown {
+  override apply(x: SymbolicTensor, options?: SymbolicApplyOptions): BidirectionalOutput<SymbolicTensor, L, A>;
+  override apply(x: TensorLike, options?: ApplyOptions): BidirectionalOutput<Tensor, L, A>;
+  override apply(x: TensorLike | SymbolicTensor, options: ApplyOptions | SymbolicApplyOptions = {}): unknown {
     this.checkNotDisposed('run');
     const outputs = isSymbolic(x)
       ? this.callSymbolic([x, ...checkSymbolicCallOptions(options, this.name)])

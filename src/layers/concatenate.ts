@@ -64,9 +64,9 @@ export class Concatenate extends WeightlessLayer {
     return { ...this.baseConfig(), axis: this.axis };
   }
 
-  apply(inputs: SymbolicTensor[]): SymbolicTensor;
-  apply(inputs: TensorLike[]): Tensor;
-  apply(inputs: TensorLike[] | SymbolicTensor[]): Tensor | SymbolicTensor {
+  override apply(inputs: SymbolicTensor[]): SymbolicTensor;
+  override apply(inputs: TensorLike[]): Tensor;
+  override apply(inputs: TensorLike[] | SymbolicTensor[]): Tensor | SymbolicTensor {
     return applyList(this, inputs);
   }
 

@@ -99,7 +99,7 @@ export class MaxNorm extends Constraint {
     return { max_value: this.maxValue, axis: this.axis };
   }
 
-  apply(values: Float32Array, shape: readonly number[]): void {
+  override apply(values: Float32Array, shape: readonly number[]): void {
     const max = this.maxValue;
     rescaleNorms(values, shape, this.axis, this.className, (norm) => clip(norm, 0, max));
   }
@@ -113,7 +113,7 @@ export class NonNeg extends Constraint {
     return {};
   }
 
-  apply(values: Float32Array): void {
+  override apply(values: Float32Array): void {
     for (let i = 0; i < values.length; i++) if (values[i] < 0) values[i] = 0;
   }
 }
@@ -132,7 +132,7 @@ export class UnitNorm extends Constraint {
     return { axis: this.axis };
   }
 
-  apply(values: Float32Array, shape: readonly number[]): void {
+  override apply(values: Float32Array, shape: readonly number[]): void {
     rescaleNorms(values, shape, this.axis, this.className, () => 1);
   }
 }
@@ -158,7 +158,7 @@ export class MinMaxNorm extends Constraint {
     return { min_value: this.minValue, max_value: this.maxValue, rate: this.rate, axis: this.axis };
   }
 
-  apply(values: Float32Array, shape: readonly number[]): void {
+  override apply(values: Float32Array, shape: readonly number[]): void {
     const { minValue, maxValue, rate } = this;
     rescaleNorms(values, shape, this.axis, this.className, (norm) => f32(f32(rate * f32(clip(norm, minValue, maxValue))) + f32(f32(1 - rate) * norm)));
   }

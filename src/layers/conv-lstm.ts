@@ -110,7 +110,7 @@ export abstract class ConvLSTM<ReturnState extends boolean = boolean> extends La
   readonly kerasVersion: KerasVersion;
   private readonly dropout: number;
   private readonly recurrentDropout: number;
-  private weights: Float32Array[] | null = null;
+  private weightArrays: Float32Array[] | null = null;
   private readonly packed = new OwnedBlock<PackedConvLstmWeights>(releaseConvLstmWeights);
   private inputChannels: number | null = null;
   private readonly rules: WeightRules<'kernel' | 'recurrent' | 'bias'>;
@@ -246,9 +246,9 @@ export abstract class ConvLSTM<ReturnState extends boolean = boolean> extends La
 
   getWeights(): Tensor[] {
     this.checkNotDisposed('get weights');
-    if (!this.weights || this.inputChannels === null) return [];
+    if (!this.weightArrays || this.inputChannels === null) return [];
     const shapes = this.weightShapes(this.inputChannels);
-    return this.weights.map((w, i) => new Tensor(w.slice(), shapes[i]));
+    return this.weightArrays.map((w, i) => new Tensor(w.slice(), shapes[i]));
   }
 
   setWeights(weights: readonly TensorLike[]): void {
@@ -282,7 +282,7 @@ export abstract class ConvLSTM<ReturnState extends boolean = boolean> extends La
 
   override dispose(): void {
     this.packed.clear();
-    this.weights = null;
+    this.weightArrays = null;
     this.inputChannels = null;
     super.dispose();
   }
@@ -291,9 +291,9 @@ export abstract class ConvLSTM<ReturnState extends boolean = boolean> extends La
    * Runs the layer on x (batch, time, ...spatial, channels). Returns the output, or with
    * returnState [output, h, c], as Keras does.
    */
-  apply(x: SymbolicTensor, options?: { initialState?: readonly SymbolicTensor[] }): ConvLSTMOutput<SymbolicTensor, ReturnState>;
-  apply(x: TensorLike, options?: ConvLSTMApplyOptions): ConvLSTMOutput<Tensor, ReturnState>;
-  apply(x: TensorLike | SymbolicTensor, options: ConvLSTMApplyOptions | { initialState?: readonly SymbolicTensor[] } = {}): unknown {
+  override apply(x: SymbolicTensor, options?: { initialState?: readonly SymbolicTensor[] }): ConvLSTMOutput<SymbolicTensor, ReturnState>;
+  override apply(x: TensorLike, options?: ConvLSTMApplyOptions): ConvLSTMOutput<Tensor, ReturnState>;
+  override apply(x: TensorLike | SymbolicTensor, options: ConvLSTMApplyOptions | { initialState?: readonly SymbolicTensor[] } = {}): unknown {
     this.checkNotDisposed('run');
     checkOptionsObject(options, `${this.name}: apply options`, '{ initialState: [h, c] }');
     checkKnownKeys(options as Record<string, unknown>, ['initialState'], `${this.name}: apply`, `${this.name}: apply`);
@@ -355,7 +355,7 @@ export abstract class ConvLSTM<ReturnState extends boolean = boolean> extends La
     floatBytes([...this.kernelSize, Math.max(channels, paddedUnits(this.filters)), 4 * paddedUnits(this.filters)], what);
     const packed = packConvLstmWeights(defaultInstance(), this.kernelExtents(), channels, this.filters, values[0], values[1], values[2] ?? null, what);
     this.packed.replace(this, packed);
-    this.weights = values;
+    this.weightArrays = values;
     this.inputChannels = channels;
   }
 }

@@ -79,7 +79,7 @@ export abstract class Conv extends Layer {
   readonly biasInitializer: Initializer;
   readonly seed: number | undefined;
   readonly kerasVersion: KerasVersion;
-  private weights: Float32Array[] | null = null;
+  private weightArrays: Float32Array[] | null = null;
   private readonly packed = new OwnedBlock<PackedConvWeights>(releaseConvWeights);
   private inputChannels: number | null = null;
   private readonly rules: WeightRules<'kernel' | 'bias'>;
@@ -182,9 +182,9 @@ export abstract class Conv extends Layer {
 
   getWeights(): Tensor[] {
     this.checkNotDisposed('get weights');
-    if (!this.weights || this.inputChannels === null) return [];
+    if (!this.weightArrays || this.inputChannels === null) return [];
     const shapes = this.weightShapes(this.inputChannels);
-    return this.weights.map((w, i) => new Tensor(w.slice(), shapes[i]));
+    return this.weightArrays.map((w, i) => new Tensor(w.slice(), shapes[i]));
   }
 
   setWeights(weights: readonly TensorLike[]): void {
@@ -218,14 +218,14 @@ export abstract class Conv extends Layer {
 
   override dispose(): void {
     this.packed.clear();
-    this.weights = null;
+    this.weightArrays = null;
     this.inputChannels = null;
     super.dispose();
   }
 
-  apply(x: SymbolicTensor): SymbolicTensor;
-  apply(x: TensorLike): Tensor;
-  apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+  override apply(x: SymbolicTensor): SymbolicTensor;
+  override apply(x: TensorLike): Tensor;
+  override apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
     return applyOne(this, x);
   }
 
@@ -267,7 +267,7 @@ export abstract class Conv extends Layer {
     const what = () => `${this.name}: weights for ${channels} input channels and ${this.filters} filters`;
     const packed = packConvWeights(defaultInstance(), this.shapeOf(channels), values[0], values[1] ?? null, what);
     this.packed.replace(this, packed);
-    this.weights = values;
+    this.weightArrays = values;
     this.inputChannels = channels;
   }
 }

@@ -134,9 +134,9 @@ export abstract class CustomLayer extends Layer {
   }
 
   /** Runs the layer on tensors (builds it on first use), or adds it to a functional graph when given symbolic tensors. */
-  apply(x: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor | SymbolicTensor[];
-  apply(x: TensorLike | readonly Tensor[]): Tensor | Tensor[];
-  apply(x: TensorLike | SymbolicTensor | readonly (Tensor | SymbolicTensor)[]): unknown {
+  override apply(x: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor | SymbolicTensor[];
+  override apply(x: TensorLike | readonly Tensor[]): Tensor | Tensor[];
+  override apply(x: TensorLike | SymbolicTensor | readonly (Tensor | SymbolicTensor)[]): unknown {
     this.checkNotDisposed('run');
     const list = Array.isArray(x) && x.length > 0 && (isSymbolic(x[0]) || x[0] instanceof Tensor) ? (x as (Tensor | SymbolicTensor)[]) : [x as TensorLike | SymbolicTensor];
     if (list.every(isSymbolic)) {

@@ -61,7 +61,7 @@ export class Dense extends Layer {
   readonly seed: number | undefined;
   readonly kerasVersion: KerasVersion;
   private readonly rules: WeightRules<'kernel' | 'bias'>;
-  private weights: Float32Array[] | null = null;
+  private weightArrays: Float32Array[] | null = null;
   private readonly packed = new OwnedBlock<PackedDenseWeights>(releaseDenseWeights);
   private inputDim: number | null = null;
 
@@ -147,9 +147,9 @@ export class Dense extends Layer {
 
   getWeights(): Tensor[] {
     this.checkNotDisposed('get weights');
-    if (!this.weights || this.inputDim === null) return [];
+    if (!this.weightArrays || this.inputDim === null) return [];
     const shapes = this.weightShapes(this.inputDim);
-    return this.weights.map((w, i) => new Tensor(w.slice(), shapes[i]));
+    return this.weightArrays.map((w, i) => new Tensor(w.slice(), shapes[i]));
   }
 
   setWeights(weights: readonly TensorLike[]): void {
@@ -180,14 +180,14 @@ export class Dense extends Layer {
 
   override dispose(): void {
     this.packed.clear();
-    this.weights = null;
+    this.weightArrays = null;
     this.inputDim = null;
     super.dispose();
   }
 
-  apply(x: SymbolicTensor): SymbolicTensor;
-  apply(x: TensorLike): Tensor;
-  apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+  override apply(x: SymbolicTensor): SymbolicTensor;
+  override apply(x: TensorLike): Tensor;
+  override apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
     this.checkNotDisposed('run');
     if (isSymbolic(x)) return this.callSymbolic([x])[0];
     return this.call(toTensor(x, `${this.name}: input x`));
@@ -230,7 +230,7 @@ export class Dense extends Layer {
   private install(inputDim: number, values: Float32Array[]): void {
     const packed = packDenseWeights(defaultInstance(), inputDim, this.units, values[0], values[1] ?? null);
     this.packed.replace(this, packed);
-    this.weights = values;
+    this.weightArrays = values;
     this.inputDim = inputDim;
   }
 }

@@ -83,9 +83,9 @@ export class Dot extends WeightlessLayer {
     return { ...this.baseConfig(), axes: typeof this.axes === 'number' ? this.axes : [...this.axes], normalize: this.normalize };
   }
 
-  apply(inputs: SymbolicTensor[]): SymbolicTensor;
-  apply(inputs: TensorLike[]): Tensor;
-  apply(inputs: TensorLike[] | SymbolicTensor[]): Tensor | SymbolicTensor {
+  override apply(inputs: SymbolicTensor[]): SymbolicTensor;
+  override apply(inputs: TensorLike[]): Tensor;
+  override apply(inputs: TensorLike[] | SymbolicTensor[]): Tensor | SymbolicTensor {
     this.checkNotDisposed('run');
     if (isSymbolicList(inputs)) return this.callSymbolic(inputs)[0];
     if (!Array.isArray(inputs)) throw new ShapeError(`${this.name}: expects a list of 2 tensors, received ${typeof inputs}`);

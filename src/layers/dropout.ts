@@ -59,9 +59,9 @@ export class Dropout extends WeightlessLayer {
     return { ...this.baseConfig(), rate: this.rate, noise_shape: this.noiseShape };
   }
 
-  apply(x: SymbolicTensor): SymbolicTensor;
-  apply(x: TensorLike): Tensor;
-  apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+  override apply(x: SymbolicTensor): SymbolicTensor;
+  override apply(x: TensorLike): Tensor;
+  override apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
     this.checkNotDisposed('run');
     return isSymbolic(x) ? this.callSymbolic([x])[0] : toTensor(x, `${this.name}: input x`);
   }

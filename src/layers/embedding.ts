@@ -129,9 +129,9 @@ export class Embedding extends Layer {
     super.dispose();
   }
 
-  apply(ids: SymbolicTensor): SymbolicTensor;
-  apply(ids: TensorLike): Tensor;
-  apply(ids: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+  override apply(ids: SymbolicTensor): SymbolicTensor;
+  override apply(ids: TensorLike): Tensor;
+  override apply(ids: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
     this.checkNotDisposed('run');
     if (isSymbolic(ids)) return this.callSymbolic([ids])[0];
     return this.lookup(toTensor(ids, `${this.name}: input ids`));

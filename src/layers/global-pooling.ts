@@ -57,9 +57,9 @@ export abstract class GlobalPooling extends WeightlessLayer {
     return config;
   }
 
-  apply(x: SymbolicTensor): SymbolicTensor;
-  apply(x: TensorLike, options?: GlobalPoolingCallOptions): Tensor;
-  apply(x: TensorLike | SymbolicTensor, options: GlobalPoolingCallOptions = {}): Tensor | SymbolicTensor {
+  override apply(x: SymbolicTensor): SymbolicTensor;
+  override apply(x: TensorLike, options?: GlobalPoolingCallOptions): Tensor;
+  override apply(x: TensorLike | SymbolicTensor, options: GlobalPoolingCallOptions = {}): Tensor | SymbolicTensor {
     this.checkNotDisposed('run');
     if (isSymbolic(x)) return this.callSymbolic([x])[0];
     checkOptionsObject(options, `${this.name}: apply`, '{ mask }');

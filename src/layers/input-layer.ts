@@ -1,7 +1,7 @@
 // Keras InputLayer and Input(): the entry points of a functional graph.
-import { ConfigError, formatShape } from '../errors.js';
-import { LayerNode, SymbolicTensor } from '../symbolic.js';
-import type { Tensor } from '../tensor.js';
+import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { LayerNode, SymbolicTensor, isSymbolic, isSymbolicList } from '../symbolic.js';
+import { toTensor, type Tensor, type TensorLike } from '../tensor.js';
 import type { LayerCallResult, Shape } from './layer.js';
 import { WeightlessLayer } from './weightless.js';
 import { checkKnownKeys, checkOptionsObject } from './options.js';
@@ -15,7 +15,8 @@ export interface InputOptions {
   batchSize?: number;
   name?: string;
   /**
-   * 'float32' (default), or an integer dtype ('int32', 'int64', ... for an Embedding's ids);
+   * 'float32' (default), an integer dtype ('int32', 'int64', ... for an Embedding's ids) or 'bool'
+   * (a mask input, `apply(x, { mask })`, its values true/false or 1/0);
    * recorded, not enforced: tensors hold float32. ConfigError for other Keras dtypes (the kernels
    * compute in float32) and for names Keras does not know.
    */
@@ -107,6 +108,25 @@ export class InputLayer extends WeightlessLayer {
     return { name: this.name, dtype: this.dtype, batch_shape: [...(this.batchInputShape as Shape)], sparse: false };
   }
 
+  /**
+   * On data, the tensor itself once it fits the declared shape (tf.keras 2's Layer.call), so that
+   * a loop over `model.layers` can run a functional model by hand. On symbolic tensors a
+   * ConfigError: an InputLayer starts a graph and is never called inside one.
+   */
+  override apply(x: SymbolicTensor | readonly SymbolicTensor[]): never;
+  override apply(x: TensorLike): Tensor;
+  override apply(x: TensorLike | SymbolicTensor | readonly SymbolicTensor[]): Tensor {
+    if (isSymbolic(x) || isSymbolicList(x)) {
+      throw new ConfigError(`${this.name}: an InputLayer starts a graph and cannot be called on symbolic tensors; use its output (what Input() returns) instead`);
+    }
+    this.checkNotDisposed('run');
+    const tensor = toTensor(x as TensorLike, `${this.name}: input x`);
+    const declared = this.batchInputShape as Shape;
+    const fits = declared.length === tensor.shape.length && declared.every((d, i) => d === null || d === tensor.shape[i]);
+    if (!fits) throw new ShapeError(`${this.name}: input x must have shape ${formatShape(declared)}, received ${formatShape(tensor.shape)}`);
+    return tensor;
+  }
+
   /** @internal Runs the layer inside a model (see Layer.computeOutputs). */
   computeOutputs(inputs: Tensor[], masks: (Tensor | undefined)[]): LayerCallResult {
     return { outputs: inputs, masks };
@@ -138,8 +158,8 @@ const KERAS_DTYPES: readonly string[] = [
   'bfloat16', 'bool', 'string', 'float8_e4m3fn', 'float8_e5m2', 'complex64', 'complex128',
 ];
 
-/** The dtypes an input can declare: float32, and integers (ids), which float32 tensors carry. */
-const INPUT_DTYPES: readonly string[] = ['float32', 'uint8', 'uint16', 'uint32', 'uint64', 'int8', 'int16', 'int32', 'int64'];
+/** The dtypes an input can declare: float32, integers (ids) and bool (a mask input, as 0 and 1), which float32 tensors carry. */
+const INPUT_DTYPES: readonly string[] = ['float32', 'uint8', 'uint16', 'uint32', 'uint64', 'int8', 'int16', 'int32', 'int64', 'bool'];
 
 /** standardize_dtype's PYTHON_DTYPES_MAP for names: 'int' is int64 as with Keras' TensorFlow backend, 'float' float32. */
 function kerasDtype(name: string): string {
@@ -154,7 +174,7 @@ function readsAsFloat32(dtype: string): boolean {
 function inputDtype(dtype: unknown): string {
   if (dtype === undefined) return 'float32';
   const name = typeof dtype === 'string' ? kerasDtype(dtype) : undefined;
-  const expected = `'float32', or an integer dtype such as 'int32' for an Embedding's ids (tensors hold float32; the kernels compute in float32)`;
+  const expected = `'float32', an integer dtype such as 'int32' for an Embedding's ids, or 'bool' for a mask input (tensors hold float32; the kernels compute in float32)`;
   if (name === undefined || !KERAS_DTYPES.includes(name)) {
     throw new ConfigError(`Input: option 'dtype' must be a Keras dtype name, ${expected}, received ${JSON.stringify(dtype)} (Keras: Invalid dtype)`);
   }

@@ -2,8 +2,8 @@
 // shape, and the weight/config surface Keras users call.
 import { ConfigError, DisposedError, ShapeError, formatShape } from '../errors.js';
 import { checkOptionsObject } from '../option-keys.js';
-import { LayerNode, SymbolicTensor, type CallArgs, type NestedGraph } from '../symbolic.js';
-import type { Tensor, TensorLike } from '../tensor.js';
+import { LayerNode, SymbolicTensor, isSymbolic, isSymbolicList, type CallArgs, type NestedGraph } from '../symbolic.js';
+import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { serializeKerasObject } from './keras-objects.js';
 import { getRegularizer, type Regularizer, type RegularizerSpec } from './regularizers.js';
 import type { WeightRule } from './weight-rules.js';
@@ -220,6 +220,15 @@ export abstract class Layer {
   }
 
   /**
+   * Keras' layer.weights / model.weights: every weight, trainable or not, in getWeights() order
+   * (Keras lists a model's layer by layer, each layer's in creation order); copies, as
+   * getWeights() gives them. An unbuilt layer has none.
+   */
+  get weights(): Tensor[] {
+    return this.getWeights();
+  }
+
+  /**
    * Keras' trainable_weights: the weights fit() updates, as getWeights() holds them and in its order;
    * none when the layer is frozen. An unbuilt layer has none.
    */
@@ -305,6 +314,26 @@ export abstract class Layer {
     if (this.disposedFlag) {
       throw new DisposedError(`${this.name}: cannot ${action}: the layer was disposed`);
     }
+  }
+
+  /**
+   * Calls the layer, Keras' `layer(x)`: on symbolic tensors it adds a node to the graph and
+   * returns its symbolic outputs, on tensors it computes. Each class narrows these types (an
+   * LSTM's follow its options); through the base type, as `model.getLayer()` and `model.layers`
+   * give it, the result is one tensor or a list.
+   */
+  apply(x: SymbolicTensor | readonly SymbolicTensor[], options?: object): SymbolicTensor | SymbolicTensor[];
+  apply(x: TensorLike | readonly TensorLike[], options?: object): Tensor | Tensor[];
+  apply(x: TensorLike | readonly TensorLike[] | SymbolicTensor | readonly SymbolicTensor[], options?: object): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
+    // Every class of this package overrides it; this serves a subclass of Layer itself.
+    if (options !== undefined) throw new ConfigError(`${this.name}: apply() of a ${this.className} takes no options, received ${JSON.stringify(options)}`);
+    this.checkNotDisposed('run');
+    if (isSymbolic(x)) return unwrapSingle(this.callSymbolic([x]));
+    if (isSymbolicList(x)) return unwrapSingle(this.callSymbolic([...x]));
+    const list = Array.isArray(x) && x.length > 0 && x.every((item) => item instanceof Tensor);
+    const inputs = list ? (x as readonly Tensor[]).slice() : [toTensor(x as TensorLike, `${this.name}: input x`)];
+    const { outputs } = this.computeOutputs(inputs, inputs.map(() => undefined));
+    return outputs.length === 1 ? outputs[0] : outputs;
   }
 
   /**

@@ -48,9 +48,9 @@ export class Masking extends WeightlessLayer {
     return { ...this.baseConfig(), mask_value: this.maskValue };
   }
 
-  apply(x: SymbolicTensor): SymbolicTensor;
-  apply(x: TensorLike): Tensor;
-  apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+  override apply(x: SymbolicTensor): SymbolicTensor;
+  override apply(x: TensorLike): Tensor;
+  override apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
     this.checkNotDisposed('run');
     return isSymbolic(x) ? this.callSymbolic([x])[0] : this.computeOutputs([toTensor(x, `${this.name}: input x`)]).outputs[0];
   }

@@ -58,9 +58,9 @@ export abstract class Merge extends WeightlessLayer {
     return { ...this.baseConfig() };
   }
 
-  apply(inputs: SymbolicTensor[]): SymbolicTensor;
-  apply(inputs: TensorLike[]): Tensor;
-  apply(inputs: TensorLike[] | SymbolicTensor[]): Tensor | SymbolicTensor {
+  override apply(inputs: SymbolicTensor[]): SymbolicTensor;
+  override apply(inputs: TensorLike[]): Tensor;
+  override apply(inputs: TensorLike[] | SymbolicTensor[]): Tensor | SymbolicTensor {
     return applyList(this, inputs);
   }
 

@@ -109,9 +109,9 @@ export class PReLU extends HostWeightLayer {
     };
   }
 
-  apply(x: SymbolicTensor): SymbolicTensor;
-  apply(x: TensorLike): Tensor;
-  apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+  override apply(x: SymbolicTensor): SymbolicTensor;
+  override apply(x: TensorLike): Tensor;
+  override apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
     return applyOne(this, x);
   }
 

@@ -155,7 +155,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
    * The weights in getWeights() order, except a recurrent kernel that came packed from the
    * orthogonal initializer: null there until someone reads it (see kerasWeights).
    */
-  private weights: (Float32Array | null)[] | null = null;
+  private weightArrays: (Float32Array | null)[] | null = null;
   private readonly packed = new OwnedBlock<PackedRecurrentWeights>(releasePackedWeights);
   private inputDim: number | null = null;
   /** stateful: the states the next call starts from, (B, H) each; null means zeros. */
@@ -252,7 +252,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
   // ---- Layer surface ----
 
   get built(): boolean {
-    return this.weights !== null;
+    return this.weightArrays !== null;
   }
 
   /** The weights' shapes in Keras get_weights() order for an input of D features. */
@@ -298,7 +298,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
 
   /** The weights in getWeights() order, the recurrent kernel read back from its packed form if it has only that. */
   private kerasWeights(): Float32Array[] | null {
-    const { weights } = this;
+    const weights = this.weightArrays;
     const packed = this.packed.current;
     if (weights && weights[1] === null && packed) weights[1] = unpackRecurrentKernel(packed);
     return weights as Float32Array[] | null;
@@ -381,7 +381,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
   /** @internal Back to unbuilt (Bidirectional's rollback of a half-done setWeights). */
   releaseWeights(): void {
     this.packed.clear();
-    this.weights = null;
+    this.weightArrays = null;
     this.inputDim = null;
   }
 
@@ -394,9 +394,9 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
    * Runs the layer. Returns the output tensor, or with returnState the list
    * [output, h] / [output, h, c], as Keras does.
    */
-  apply(x: SymbolicTensor, options?: SymbolicApplyOptions): RecurrentOutput<SymbolicTensor, ReturnState, this['stateNames']>;
-  apply(x: TensorLike, options?: ApplyOptions): RecurrentOutput<Tensor, ReturnState, this['stateNames']>;
-  apply(x: TensorLike | SymbolicTensor, options: ApplyOptions | SymbolicApplyOptions = {}): unknown {
+  override apply(x: SymbolicTensor, options?: SymbolicApplyOptions): RecurrentOutput<SymbolicTensor, ReturnState, this['stateNames']>;
+  override apply(x: TensorLike, options?: ApplyOptions): RecurrentOutput<Tensor, ReturnState, this['stateNames']>;
+  override apply(x: TensorLike | SymbolicTensor, options: ApplyOptions | SymbolicApplyOptions = {}): unknown {
     this.checkNotDisposed('run');
     if (isSymbolic(x)) {
       const outputs = this.callSymbolic([x, ...checkSymbolicCallOptions(options, this.name)]);
@@ -600,7 +600,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
       packed = packRecurrentWeights(defaultInstance(), this.cellSpec, inputDim, this.units, kernel, recurrentKernel, bias ?? null);
     }
     this.packed.replace(this, packed);
-    this.weights = values;
+    this.weightArrays = values;
     this.inputDim = inputDim;
   }
 }

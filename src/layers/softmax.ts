@@ -85,9 +85,9 @@ export class Softmax extends WeightlessLayer {
   }
 
   /** On data, `{ mask }` is Keras' call(inputs, mask); in a model the input's own mask is, as Keras passes it. */
-  apply(x: SymbolicTensor): SymbolicTensor;
-  apply(x: TensorLike, options?: SoftmaxCallOptions): Tensor;
-  apply(x: TensorLike | SymbolicTensor, options: SoftmaxCallOptions = {}): Tensor | SymbolicTensor {
+  override apply(x: SymbolicTensor): SymbolicTensor;
+  override apply(x: TensorLike, options?: SoftmaxCallOptions): Tensor;
+  override apply(x: TensorLike | SymbolicTensor, options: SoftmaxCallOptions = {}): Tensor | SymbolicTensor {
     this.checkNotDisposed('run');
     checkOptionsObject(options, `${this.name}: apply`, '{ mask }');
     checkKnownKeys(options, ['mask'], `${this.name}: apply`);

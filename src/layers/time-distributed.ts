@@ -128,9 +128,9 @@ export class TimeDistributed extends Layer {
     return { ...this.baseConfig(), layer: { class_name: this.layer.className, config: this.layer.configFor(spelling) } };
   }
 
-  apply(x: SymbolicTensor): SymbolicTensor;
-  apply(x: TensorLike): Tensor;
-  apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+  override apply(x: SymbolicTensor): SymbolicTensor;
+  override apply(x: TensorLike): Tensor;
+  override apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
     this.checkNotDisposed('run');
     if (isSymbolic(x)) return this.callSymbolic([x])[0];
     return this.computeOutputs([toTensor(x, `${this.name}: input x`)], [undefined]).outputs[0];

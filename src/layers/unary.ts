@@ -41,9 +41,9 @@ export abstract class UnaryLayer extends WeightlessLayer {
   /** The output for one concrete input, whose shape computeOutputShape has accepted. */
   protected abstract transform(x: Tensor): Tensor;
 
-  apply(x: SymbolicTensor): SymbolicTensor;
-  apply(x: TensorLike): Tensor;
-  apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+  override apply(x: SymbolicTensor): SymbolicTensor;
+  override apply(x: TensorLike): Tensor;
+  override apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
     return applyOne(this, x);
   }
 

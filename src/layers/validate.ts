@@ -1,6 +1,6 @@
 // Argument checks for recurrent calls. They run before any WebAssembly memory
 // is touched, and every message names the argument, the expectation and what arrived.
-import { InputError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, InputError, ShapeError, formatShape } from '../errors.js';
 import { toTensor, type Tensor } from '../tensor.js';
 import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
@@ -64,6 +64,10 @@ export function checkCallOptions(options: unknown, layerName: string): void {
 /** The options of a call on a symbolic tensor: initialState only, itself symbolic. */
 export function checkSymbolicCallOptions(options: unknown, layerName: string): SymbolicTensor[] {
   checkOptionsObject(options, `${layerName}: apply`, '{ initialState: [h, c] }');
+  if ((options as object) !== null && 'mask' in (options as object)) {
+    // Keras' layer(x, mask=m) inside a graph: here a mask only travels with the tensor it belongs to.
+    throw new ConfigError(`${layerName}: apply on a symbolic tensor takes no 'mask' (a mask given as another graph input, Keras' layer(x, mask=m), is not supported); make the mask part of x instead: Masking({ maskValue }) before the layer masks the steps whose features all equal maskValue, Embedding({ maskZero: true }) masks id 0. On data, apply(x, { mask }) takes it`);
+  }
   checkKnownKeys(options, ['initialState'], `${layerName}: apply on a symbolic tensor`);
   const { initialState } = options as { initialState?: unknown };
   if (initialState === undefined) return [];

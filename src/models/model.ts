@@ -178,9 +178,13 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
    * output), Keras' model(x): the model becomes one node of the graph being built, its weights
    * shared with every other call of it.
    */
-  apply(x: SymbolicTensor | readonly SymbolicTensor[]): SymbolicOutput<Output>;
-  apply(x: TensorLike | readonly TensorLike[]): Output;
-  apply(x: TensorLike | readonly TensorLike[] | SymbolicTensor | readonly SymbolicTensor[]): Output | SymbolicOutput<Output> {
+  override apply(x: SymbolicTensor | readonly SymbolicTensor[]): SymbolicOutput<Output>;
+  override apply(x: TensorLike | readonly TensorLike[]): Output;
+  // Layer's own signatures, which the two above narrow for a model whose outputs are known; never
+  // chosen before them, they let a model stand where a Layer is expected.
+  override apply(x: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor | SymbolicTensor[];
+  override apply(x: TensorLike | readonly TensorLike[]): Tensor | Tensor[];
+  override apply(x: TensorLike | readonly TensorLike[] | SymbolicTensor | readonly SymbolicTensor[]): Output | SymbolicOutput<Output> | Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
     if (isSymbolic(x) || isSymbolicList(x)) {
       const outputs = this.callSymbolic(isSymbolic(x) ? [x] : [...x]);
       return (outputs.length === 1 ? outputs[0] : outputs) as SymbolicOutput<Output>;
@@ -435,6 +439,14 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
     return this.graphFor(null).outputs.map((o) => o.layer.name);
   }
 
+  /**
+   * tf.keras 2's model.input_names: the input layers' names in input order, the keys of a dict
+   * of inputs to predict or fit. ConfigError for a Sequential that has no input shape yet.
+   */
+  get inputNames(): string[] {
+    return this.inputs.map((input) => input.node.layer.name);
+  }
+
   /** @internal x as one tensor per model input. */
   inputList(x: unknown): Tensor[] {
     return this.toInputList(x as ModelInputs);
@@ -581,7 +593,7 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
 
   /** Keras' Functional._standardize_inputs: a dict by input name gives each input (other keys are ignored). */
   private inputsByName(x: { readonly [inputName: string]: TensorLike }): Tensor[] {
-    const names = this.inputs.map((input) => input.node.layer.name);
+    const names = this.inputNames;
     const missing = names.filter((name) => !Object.prototype.hasOwnProperty.call(x, name));
     if (missing.length > 0) {
       throw new InputError(`${this.name}: a dict of inputs must hold every input by name; expected keys ${JSON.stringify(names)}, missing ${JSON.stringify(missing)}, received ${JSON.stringify(Object.keys(x))}`);

@@ -112,8 +112,11 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * 155 KiB since Keras' list order of evaluate, the number a lone loss converts to, null losses per
  * output, 'crossentropy' by shape, validationFreq and validationBatchSize, the unavailable-monitor
  * warnings and Embedding ids of any rank: about 0.9 KB, on top of main at 68ca2ac: 154.3 KiB measured (157953 B).
+ * 156 KiB since temporal sample weights, models from intermediate tensors (Keras 3's clone_graph_nodes),
+ * the outputs of a chain with an inner output, and Layer's own apply, weights and inputNames: about
+ * 1.1 KB, on top of main at 2fd2e6b: 155.4 KiB measured (159086 B).
  */
-const GZIP_BUDGET = 155 * 1024;
+const GZIP_BUDGET = 156 * 1024;
 
 interface AppReport {
   variant: string;

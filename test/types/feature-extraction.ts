@@ -36,4 +36,10 @@ const inputs: readonly SymbolicTensor[] = two.inputs;
 const everything = new Model({ inputs: model.input, outputs: model.layers.map((layer) => layer.output).flat() });
 const values: Tensor | Tensor[] = everything.predict(x);
 
-export { input, featureShape, last, either, c, seq, hValue, cValue, first, second, modelInput, inputs, values };
+// A layer from getLayer() or model.layers is called as Keras' layer(x): one tensor or a list.
+const rerun: Tensor | Tensor[] = model.getLayer(1).apply(x);
+const head = model.layers[1];
+const rewired = head ? new Model({ inputs: inp, outputs: head.apply(inp) }) : null;
+const asModelLayer: Tensor | Tensor[] = new Sequential([features]).layers.map((layer) => layer.apply(x))[0] ?? [];
+
+export { rerun, rewired, asModelLayer, input, featureShape, last, either, c, seq, hValue, cValue, first, second, modelInput, inputs, values };
