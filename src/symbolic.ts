@@ -24,6 +24,18 @@ export class LayerNode {
   }
 }
 
+/**
+ * @internal The call-args key of a node whose last input is Keras' explicit mask of its first
+ * (`layer(x, mask=m)`): the graph runners hand it to the layer as the first input's mask.
+ */
+export const MASK_INPUT_ARG = 'maskInput';
+
+/** @internal A node's inputs as its layer sees them: the explicit mask, if any, taken out as the first input's mask. */
+export function splitMaskInput<T>(values: readonly T[], callArgs: CallArgs): { inputs: T[]; explicitMask: T | undefined } {
+  if (callArgs[MASK_INPUT_ARG] !== true) return { inputs: [...values], explicitMask: undefined };
+  return { inputs: values.slice(0, -1), explicitMask: values[values.length - 1] };
+}
+
 /** @internal The traced graph of a model, as a model used as a layer hands it to the graph around it. */
 export interface NestedGraph {
   readonly inputs: readonly SymbolicTensor[];

@@ -890,15 +890,6 @@ describe("Input({ dtype }): Keras' dtype names; float32, an integer type or bool
     expectError(() => new Dense({ units: 1, dtype: 'float16' }), ConfigError, ["option 'dtype'", "'float32'"]);
   });
 
-  it("a bool Input as a recurrent layer's mask (Keras' layer(x, mask=m)): a ConfigError that says how to mask instead", () => {
-    const frames = Input({ shape: [5, 4] });
-    const mask = Input({ shape: [5], dtype: 'bool' });
-    const gru = new GRU({ units: 3 });
-    expectError(() => gru.apply(frames, untyped({ mask })), ConfigError, [gru.name, "'mask'", 'not supported', 'Masking', 'maskZero']);
-    // The layer is untouched: the next call builds the graph.
-    expect(gru.apply(frames).shape).toEqual([null, 3]);
-  });
-
   it("a file's InputLayer in another float type reads as float32, as the layers' configs do; an unknown name fails", () => {
     expect(InputLayer.fromConfig({ batch_shape: [null, 3], dtype: 'float64' }).dtype).toBe('float32');
     expect(InputLayer.fromConfig({ batch_shape: [null, 3], dtype: 'int64' }).dtype).toBe('int64');

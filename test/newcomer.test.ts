@@ -27,7 +27,6 @@ describe('unknown options are a ConfigError naming them, with the camelCase spel
     { title: 'call(x, { masks })', run: () => lstm.call(x, untyped({ masks: [] })), patterns: ["unknown option 'masks'", "did you mean 'mask'?"] },
     { title: 'apply(x, [h, c]) instead of { initialState }', run: () => lstm.apply(x, untyped([tensor([[0, 0]])])), patterns: ['options must be an object such as { initialState: [h, c], mask }', 'received an array of length 1'] },
     { title: 'Bidirectional apply(x, { initial_state })', run: () => new Bidirectional(new GRU({ units: 2 })).apply(x, untyped({ initial_state: [] })), patterns: ["'initialState'"] },
-    { title: 'a symbolic apply with a mask', run: () => lstm.apply(Input({ shape: [4, 3] }), untyped({ mask: x })), patterns: ["takes no 'mask'", 'symbolic', 'Masking'] },
     { title: 'predict(x, { batch_size: 1 })', run: () => model.predict(x, untyped({ batch_size: 1 })), patterns: ["unknown option 'batch_size'", "did you mean 'batchSize'?"] },
     { title: 'summary({ line_length: 100 })', run: () => model.summary(untyped({ line_length: 100, print: false })), patterns: ["summary: unknown option 'line_length'", "did you mean 'lineLength'?"] },
     { title: 'new LSTM({ return_sequences })', run: () => new LSTM(untyped<LSTMOptions>({ units: 3, return_sequences: true })), patterns: ["unknown option 'return_sequences'", "did you mean 'returnSequences'?"] },

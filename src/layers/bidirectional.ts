@@ -10,7 +10,7 @@ import {
   RecurrentLayer, checkRecurrentShapes, checkSequenceShape,
   type ApplyOptions, type StateList, type SymbolicApplyOptions,
 } from './recurrent.js';
-import { checkCallOptions, checkInitialState, checkMask, checkSequenceInput, checkSymbolicCallOptions } from './validate.js';
+import { checkCallOptions, checkInitialState, checkMask, checkSequenceInput, symbolicCallInputs } from './validate.js';
 import { checkKnownKeys, checkOptionsObject } from './options.js';
 import { describeWrapped } from '../option-keys.js';
 import { CuDNNGRU, CuDNNLSTM } from './cudnn.js';
@@ -270,9 +270,13 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
   override apply(x: TensorLike, options?: ApplyOptions): BidirectionalOutput<Tensor, L, A>;
   override apply(x: TensorLike | SymbolicTensor, options: ApplyOptions | SymbolicApplyOptions = {}): unknown {
     this.checkNotDisposed('run');
-    const outputs = isSymbolic(x)
-      ? this.callSymbolic([x, ...checkSymbolicCallOptions(options, this.name)])
-      : this.call(x, options as ApplyOptions);
+    let outputs: (Tensor | SymbolicTensor)[];
+    if (isSymbolic(x)) {
+      const { inputs, callArgs } = symbolicCallInputs(x, options, this.name);
+      outputs = this.callSymbolic(inputs, callArgs);
+    } else {
+      outputs = this.call(x, options as ApplyOptions);
+    }
     return outputs.length === 1 ? outputs[0] : outputs;
   }
 

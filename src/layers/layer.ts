@@ -2,7 +2,7 @@
 // shape, and the weight/config surface Keras users call.
 import { ConfigError, DisposedError, ShapeError, formatShape } from '../errors.js';
 import { checkOptionsObject } from '../option-keys.js';
-import { LayerNode, SymbolicTensor, isSymbolic, isSymbolicList, type CallArgs, type NestedGraph } from '../symbolic.js';
+import { LayerNode, SymbolicTensor, isSymbolic, isSymbolicList, splitMaskInput, type CallArgs, type NestedGraph } from '../symbolic.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { serializeKerasObject } from './keras-objects.js';
 import { getRegularizer, type Regularizer, type RegularizerSpec } from './regularizers.js';
@@ -379,7 +379,8 @@ export abstract class Layer {
   /** @internal Adds a node for a call on symbolic tensors and returns its symbolic outputs. */
   callSymbolic(inputs: SymbolicTensor[], callArgs: CallArgs = {}): SymbolicTensor[] {
     this.checkNotDisposed('add it to a model');
-    const shapes = inputs.map((t) => t.shape);
+    // The explicit mask's shape was checked where the call took it; the layer sees only its own inputs.
+    const shapes = splitMaskInput(inputs.map((t) => t.shape), callArgs).inputs;
     const declared = this.inputShapeToCheck();
     if (declared && shapes[0]) {
       const fits = declared.length === shapes[0].length && declared.every((d, i) => d === null || shapes[0][i] === null || d === shapes[0][i]);

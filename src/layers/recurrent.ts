@@ -19,7 +19,7 @@ import { openStream, streamBatchSize, type Stream, type StreamOptions } from '..
 import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
 import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape, type WeightUpdate } from './layer.js';
-import { checkBuildShape, checkCallOptions, checkInitialState, checkMask, checkSequenceInput, checkSymbolicCallOptions } from './validate.js';
+import { checkBuildShape, checkCallOptions, checkInitialState, checkMask, checkSequenceInput, symbolicCallInputs } from './validate.js';
 import { checkWeightList } from './weights.js';
 import { booleanOption, checkKnownKeys, nextRandomSeed, positionalOptions, rateOption } from './options.js';
 import { WeightRules, weightRuleKeys, type WeightRuleFields, type WeightRule, type WeightRuleOptions } from './weight-rules.js';
@@ -67,6 +67,12 @@ export interface ApplyOptions {
 export interface SymbolicApplyOptions {
   /** Symbolic initial states, e.g. an encoder's final [h, c]. */
   initialState?: readonly SymbolicTensor[];
+  /**
+   * Keras' `layer(x, mask=m)`: a (batch, timesteps) symbolic tensor, such as
+   * `Input({ shape: [timesteps], dtype: 'bool' })`, whose zero entries mark the steps to skip; it
+   * takes the place of the mask x carries, and the model takes its values as one more input.
+   */
+  mask?: SymbolicTensor;
 }
 
 /**
@@ -399,7 +405,8 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
   override apply(x: TensorLike | SymbolicTensor, options: ApplyOptions | SymbolicApplyOptions = {}): unknown {
     this.checkNotDisposed('run');
     if (isSymbolic(x)) {
-      const outputs = this.callSymbolic([x, ...checkSymbolicCallOptions(options, this.name)]);
+      const { inputs, callArgs } = symbolicCallInputs(x, options, this.name);
+      const outputs = this.callSymbolic(inputs, callArgs);
       return this.returnState ? outputs : outputs[0];
     }
     const outputs = this.call(x, options as ApplyOptions);

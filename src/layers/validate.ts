@@ -1,8 +1,8 @@
 // Argument checks for recurrent calls. They run before any WebAssembly memory
 // is touched, and every message names the argument, the expectation and what arrived.
-import { ConfigError, InputError, ShapeError, formatShape } from '../errors.js';
+import { InputError, ShapeError, formatShape } from '../errors.js';
 import { toTensor, type Tensor } from '../tensor.js';
-import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
+import { MASK_INPUT_ARG, isSymbolic, type CallArgs, type SymbolicTensor } from '../symbolic.js';
 import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 import type { Shape } from './layer.js';
 
@@ -62,19 +62,37 @@ export function checkCallOptions(options: unknown, layerName: string): void {
 }
 
 /** The options of a call on a symbolic tensor: initialState only, itself symbolic. */
-export function checkSymbolicCallOptions(options: unknown, layerName: string): SymbolicTensor[] {
-  checkOptionsObject(options, `${layerName}: apply`, '{ initialState: [h, c] }');
-  if ((options as object) !== null && 'mask' in (options as object)) {
-    // Keras' layer(x, mask=m) inside a graph: here a mask only travels with the tensor it belongs to.
-    throw new ConfigError(`${layerName}: apply on a symbolic tensor takes no 'mask' (a mask given as another graph input, Keras' layer(x, mask=m), is not supported); make the mask part of x instead: Masking({ maskValue }) before the layer masks the steps whose features all equal maskValue, Embedding({ maskZero: true }) masks id 0. On data, apply(x, { mask }) takes it`);
+/**
+ * A recurrent call on a symbolic tensor as the node's inputs: x, the initial states, and Keras'
+ * explicit mask (`layer(x, mask=m)`, a (batch, timesteps) tensor of another graph input) last,
+ * flagged in the call args.
+ */
+export function symbolicCallInputs(x: SymbolicTensor, options: unknown, layerName: string): { inputs: SymbolicTensor[]; callArgs: CallArgs } {
+  checkOptionsObject(options, `${layerName}: apply`, '{ initialState: [h, c], mask }');
+  checkKnownKeys(options, ['initialState', 'mask'], `${layerName}: apply on a symbolic tensor`);
+  const { initialState, mask } = options as { initialState?: unknown; mask?: unknown };
+  const inputs = [x];
+  if (initialState !== undefined) {
+    if (!Array.isArray(initialState) || !initialState.every(isSymbolic)) {
+      throw new InputError(`${layerName}: initialState of a call on a symbolic tensor must be a list of symbolic tensors (from Input() or a layer call), received ${String(initialState)}`);
+    }
+    inputs.push(...initialState);
   }
-  checkKnownKeys(options, ['initialState'], `${layerName}: apply on a symbolic tensor`);
-  const { initialState } = options as { initialState?: unknown };
-  if (initialState === undefined) return [];
-  if (!Array.isArray(initialState) || !initialState.every(isSymbolic)) {
-    throw new InputError(`${layerName}: initialState of a call on a symbolic tensor must be a list of symbolic tensors (from Input() or a layer call), received ${String(initialState)}`);
+  if (mask === undefined || mask === null) return { inputs, callArgs: {} };
+  if (!isSymbolic(mask)) {
+    throw new InputError(`${layerName}: mask of a call on a symbolic tensor must be a symbolic tensor of shape (batch, timesteps), such as Input({ shape: [timesteps], dtype: 'bool' }), received ${describeValue(mask)}`);
   }
-  return initialState;
+  const [batch, timesteps] = x.shape;
+  const fits = mask.shape.length === 2 && [batch, timesteps].every((d, i) => d === null || mask.shape[i] === null || d === mask.shape[i]);
+  if (!fits) {
+    throw new ShapeError(`${layerName}: mask must have shape ${formatShape([batch ?? null, timesteps ?? null])} (batch, timesteps), received ${formatShape(mask.shape)}`);
+  }
+  return { inputs: [...inputs, mask], callArgs: { [MASK_INPUT_ARG]: true } };
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'object' && value !== null) return (value as object).constructor?.name ?? 'an object';
+  return JSON.stringify(value) ?? String(value);
 }
 
 /** A shape given to build(): an array of non-negative integers or null (unknown); anything else is a ShapeError. */

@@ -10,7 +10,7 @@ import { InputLayer } from '../layers/input-layer.js';
 import type { Layer } from '../layers/layer.js';
 import { Model } from './functional.js';
 import { Sequential } from './sequential.js';
-import type { CallArgs, SymbolicTensor } from '../symbolic.js';
+import { MASK_INPUT_ARG, type CallArgs, type SymbolicTensor } from '../symbolic.js';
 
 export interface ModelFromConfigOptions {
   /** Keras major version; by default read from the JSON's keras_version, else 3. */
@@ -148,18 +148,30 @@ function readInboundNodes(value: unknown, layerName: string): { refs: TensorRefe
   if (!Array.isArray(value)) throw new ConfigError(`modelFromConfig: layer ${layerName} has no inbound_nodes list`);
   return value.map((node) => {
     if (Array.isArray(node)) {
-      // Keras 2 repeats the call's kwargs as the fourth item of every tensor entry.
+      // Keras 2 repeats the call's kwargs as the fourth item of every tensor entry, a tensor in them as [name, node, tensor].
       const kwargs = Array.isArray(node[0]) ? node[0][3] : undefined;
-      return { refs: node.map((entry) => readKeras2Reference(entry, layerName)), callArgs: plainCallArgs(kwargs) };
+      const refs = node.map((entry) => readKeras2Reference(entry, layerName));
+      const mask = (kwargs as Record<string, unknown> | undefined)?.mask;
+      const maskRefs = Array.isArray(mask) && typeof mask[0] === 'string' ? [readKeras2Reference(mask, layerName)] : [];
+      return withExplicitMask(refs, maskRefs, plainCallArgs(kwargs), layerName);
     }
     if (typeof node === 'object' && node !== null) {
       const { args, kwargs } = node as { args?: unknown; kwargs?: Record<string, unknown> };
       const refs = collectKerasTensors(args);
       if (kwargs?.initial_state) refs.push(...collectKerasTensors(kwargs.initial_state));
-      return { refs, callArgs: plainCallArgs(kwargs) };
+      return withExplicitMask(refs, collectKerasTensors(kwargs?.mask), plainCallArgs(kwargs), layerName);
     }
     throw new ConfigError(`modelFromConfig: layer ${layerName} has an inbound node of an unknown form: ${JSON.stringify(node)}`);
   });
+}
+
+/** Keras' layer(x, mask=m): the mask tensor read last, flagged in the call args (see MASK_INPUT_ARG). */
+function withExplicitMask(refs: TensorReference[], maskRefs: TensorReference[], callArgs: CallArgs, layerName: string): { refs: TensorReference[]; callArgs: CallArgs } {
+  if (maskRefs.length === 0) return { refs, callArgs };
+  if (maskRefs.length > 1) {
+    throw new ConfigError(`modelFromConfig: layer ${layerName} is called with a list of ${maskRefs.length} mask tensors; only one mask, that of the first input, can be given as a tensor of the graph`);
+  }
+  return { refs: [...refs, ...maskRefs], callArgs: { ...callArgs, [MASK_INPUT_ARG]: true } };
 }
 
 /** A call's non-tensor kwargs (use_causal_mask, return_attention_scores) as camelCase call options; training is never on. */

@@ -4,7 +4,7 @@ import { ConfigError, ShapeError, formatShape } from '../errors.js';
 import { InputLayer } from '../layers/input-layer.js';
 import type { Layer, Shape } from '../layers/layer.js';
 import type { Tensor } from '../tensor.js';
-import { LayerNode, SymbolicTensor } from '../symbolic.js';
+import { LayerNode, SymbolicTensor, splitMaskInput } from '../symbolic.js';
 
 export interface Value {
   tensor: Tensor;
@@ -71,8 +71,10 @@ export class Graph {
     this.inputs.forEach((symbolic, i) => values.set(symbolic, { tensor: inputs[i], mask: inputMasks[i] }));
     for (const node of this.nodes) {
       if (node.layer instanceof InputLayer) continue;
-      const args = node.inputs.map((symbolic) => values.get(symbolic) as Value);
-      const result = node.layer.computeOutputs(args.map((v) => v.tensor), args.map((v) => v.mask), node.callArgs);
+      const { inputs: args, explicitMask } = splitMaskInput(node.inputs.map((symbolic) => values.get(symbolic) as Value), node.callArgs);
+      const masks = args.map((v) => v.mask);
+      if (explicitMask) masks[0] = explicitMask.tensor;
+      const result = node.layer.computeOutputs(args.map((v) => v.tensor), masks, node.callArgs);
       visit?.(node.layer, result.outputs);
       node.outputs.forEach((symbolic, i) => values.set(symbolic, { tensor: result.outputs[i], mask: result.masks[i] }));
     }
@@ -122,7 +124,7 @@ export class Graph {
     });
     for (const node of this.nodes) {
       if (node.layer instanceof InputLayer) continue;
-      const out = node.layer.outputShapes(node.inputs.map((t) => shapes.get(t) as Shape), node.callArgs);
+      const out = node.layer.outputShapes(splitMaskInput(node.inputs.map((t) => shapes.get(t) as Shape), node.callArgs).inputs, node.callArgs);
       node.outputs.forEach((t, i) => shapes.set(t, out[i]));
     }
     return this.outputs.map((t) => shapes.get(t) as Shape);

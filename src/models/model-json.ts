@@ -7,7 +7,7 @@ import { ConfigError } from '../errors.js';
 import { InputLayer } from '../layers/input-layer.js';
 import { TimeDistributed } from '../layers/time-distributed.js';
 import type { Layer } from '../layers/layer.js';
-import type { LayerNode, Shape, SymbolicTensor } from '../symbolic.js';
+import { splitMaskInput, type LayerNode, type Shape, type SymbolicTensor } from '../symbolic.js';
 import type { Graph } from './graph.js';
 
 export type KerasSpelling = 2 | 3;
@@ -75,7 +75,7 @@ function functionalConfig(model: SerializableModel, graph: Graph, spelling: Kera
     const nodes = layer.inboundNodes.filter((node) => inModel.has(node) && !(layer instanceof InputLayer));
     spec.name = layer.name;
     spec.inbound_nodes = nodes.map((node) => (spelling === 2
-      ? node.inputs.map((t) => [...reference(t), {}])
+      ? inboundNode2(node, reference)
       : inboundNode3(layer, node, reference)));
     if (spelling === 2) {
       // Keras 2 puts the name before inbound_nodes and no module.
@@ -94,13 +94,23 @@ function functionalConfig(model: SerializableModel, graph: Graph, spelling: Kera
   return { module: 'keras.src.models.functional', class_name: 'Functional', config, registered_name: 'Functional', build_config: { input_shape: null } };
 }
 
+/** tf.keras 2's node: one [name, node, tensor, kwargs] entry per input, the kwargs (an explicit mask as [name, node, tensor]) on each. */
+function inboundNode2(node: LayerNode, reference: (t: SymbolicTensor) => [string, number, number]): unknown[] {
+  const { inputs, explicitMask } = splitMaskInput(node.inputs, node.callArgs);
+  const kwargs = explicitMask ? { mask: reference(explicitMask) } : {};
+  return inputs.map((t) => [...reference(t), kwargs]);
+}
+
 function inboundNode3(layer: Layer, node: LayerNode, reference: (t: SymbolicTensor) => [string, number, number]): Record<string, unknown> {
-  const tensor = (t: SymbolicTensor) => ({ class_name: '__keras_tensor__', config: { shape: [...t.shape], dtype: 'float32', keras_history: reference(t) } });
-  const [first, ...rest] = node.inputs;
+  const tensor = (t: SymbolicTensor, dtype = 'float32') => ({ class_name: '__keras_tensor__', config: { shape: [...t.shape], dtype, keras_history: reference(t) } });
+  const { inputs, explicitMask } = splitMaskInput(node.inputs, node.callArgs);
+  // A mask Input's tensor is written with its dtype ('bool'), as Keras 3 writes it.
+  const maskKwargs = explicitMask ? { mask: tensor(explicitMask, explicitMask.layer instanceof InputLayer ? explicitMask.layer.dtype : 'bool') } : {};
+  const [first, ...rest] = inputs;
   // Extra inputs of a recurrent layer are its initial states; a merge layer takes a list.
-  if (rest.length > 0 && takesInitialState(layer)) return { args: [tensor(first)], kwargs: { initial_state: rest.map(tensor) } };
-  if (rest.length > 0) return { args: [node.inputs.map(tensor)], kwargs: {} };
-  return { args: [tensor(first)], kwargs: {} };
+  if (rest.length > 0 && takesInitialState(layer)) return { args: [tensor(first)], kwargs: { initial_state: rest.map((t) => tensor(t)), ...maskKwargs } };
+  if (rest.length > 0) return { args: [inputs.map((t) => tensor(t))], kwargs: maskKwargs };
+  return { args: [tensor(first)], kwargs: maskKwargs };
 }
 
 function takesInitialState(layer: Layer): boolean {
@@ -125,7 +135,7 @@ function layerSpec(layer: Layer, graph: Graph | null, spelling: KerasSpelling): 
   if (wrapped) (spec.config as Record<string, unknown>).layer = wrapped;
   const node = graph?.nodes.find((n) => n.layer === layer);
   if (node) {
-    const shapes = node.inputs.map((t) => [...t.shape] as Shape);
+    const shapes = splitMaskInput(node.inputs, node.callArgs).inputs.map((t) => [...t.shape] as Shape);
     spec.build_config = { input_shape: shapes.length === 1 || takesInitialState(layer) ? shapes[0] : shapes };
   }
   return spec;

@@ -23,11 +23,15 @@ import { isTimeWindow, joinClocks, timeWindowOps } from './stream-window-layers.
 import { openStream, streamBatchSize, type Stream, type StreamInput, type StreamOptions, type StreamStateLabel } from '../streaming/stream.js';
 import { FRAME_LAYER_NAMES, frameLayerOps, isFrameLayer, isSingleFrameLayer, timeAxisRefusal, type FrameValue } from './stream-frame-layers.js';
 import type { Graph } from './graph.js';
-import type { NestedGraph, SymbolicTensor } from '../symbolic.js';
+import { MASK_INPUT_ARG, type NestedGraph, type SymbolicTensor } from '../symbolic.js';
 
 
 export function openModelStream(graph: Graph, modelName: string, options: StreamOptions | undefined): Stream {
   const batch = streamBatchSize(options, modelName, graph.inputs[0]?.shape[0] ?? null);
+  const masked = graph.nodes.find((node) => node.callArgs[MASK_INPUT_ARG] === true);
+  if (masked) {
+    throw new ConfigError(`${masked.layer.name}: takes its mask from another input of the model (Keras' layer(x, mask=m)), which a stream does not read frame by frame; stream a model without that input and give each frame's mask to step(frame, out, mask), which skips the masked rows as the layer does`);
+  }
   const idInputs = graph.inputs.map((input) => {
     const consumers = graph.nodes.filter((node) => node.inputs.includes(input));
     const ids = input.shape.length === 2 && consumers.length > 0 && consumers.every((node) => node.layer instanceof Embedding);

@@ -5,7 +5,7 @@
 import type { Layer } from '../layers/layer.js';
 import { InputLayer } from '../layers/input-layer.js';
 import { TimeDistributed } from '../layers/time-distributed.js';
-import type { LayerNode, NestedGraph, SymbolicTensor } from '../symbolic.js';
+import { splitMaskInput, type LayerNode, type NestedGraph, type SymbolicTensor } from '../symbolic.js';
 import { Tensor } from '../tensor.js';
 import { withActivityPenalty } from './activity-penalties.js';
 import { trainingStep, type LayerStep } from './layer-steps.js';
@@ -87,8 +87,10 @@ export function runTrainingPass(graph: NestedGraph, layers: readonly Layer[], in
   try {
     for (const node of graph.nodes) {
       if (node.layer instanceof InputLayer) continue;
-      const args = node.inputs.map((symbolic) => values.get(symbolic) as { tensor: Tensor; mask: Tensor | undefined });
-      const step = runStep(node, args.map((a) => a.tensor), args.map((a) => a.mask), random);
+      const { inputs: args, explicitMask } = splitMaskInput(node.inputs.map((symbolic) => values.get(symbolic) as { tensor: Tensor; mask: Tensor | undefined }), node.callArgs);
+      const masks = args.map((a) => a.mask);
+      if (explicitMask) masks[0] = explicitMask.tensor;
+      const step = runStep(node, args.map((a) => a.tensor), masks, random);
       steps.push({ node, step });
       node.outputs.forEach((symbolic, i) => values.set(symbolic, { tensor: step.outputs[i], mask: step.masks[i] }));
     }
@@ -113,8 +115,10 @@ export function runTrainingPass(graph: NestedGraph, layers: readonly Layer[], in
         const dOut = node.outputs.map((symbolic) => grads.get(symbolic) ?? null);
         if (dOut.every((g) => g === null) && node.layer.countParams() === 0 && step.loss === undefined) continue;
         // A model input's gradient reaches nothing (but a nested model's input's does): the step may skip it.
-        const result = step.backward(dOut, node.inputs.map((symbolic) => !graph.inputs.includes(symbolic) || nested));
-        node.inputs.forEach((symbolic, i) => {
+        // An explicit mask gets no gradient: Keras' masks are booleans.
+        const { inputs } = splitMaskInput(node.inputs, node.callArgs);
+        const result = step.backward(dOut, inputs.map((symbolic) => !graph.inputs.includes(symbolic) || nested));
+        inputs.forEach((symbolic, i) => {
           const g = result.inputs[i];
           if (g) addInto(grads, symbolic, g);
         });

@@ -115,8 +115,10 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * 156 KiB since temporal sample weights, models from intermediate tensors (Keras 3's clone_graph_nodes),
  * the outputs of a chain with an inner output, and Layer's own apply, weights and inputNames: about
  * 1.1 KB, on top of main at 2fd2e6b: 155.4 KiB measured (159086 B).
+ * 157 KiB since Keras' explicit mask in a graph (layer(x, mask=m): the graph runners, training,
+ * both JSON spellings, the stream's refusal): about 0.7 KB, on top of main at fe99e30: 156.0 KiB measured (159787 B).
  */
-const GZIP_BUDGET = 156 * 1024;
+const GZIP_BUDGET = 157 * 1024;
 
 interface AppReport {
   variant: string;

@@ -42,4 +42,10 @@ const head = model.layers[1];
 const rewired = head ? new Model({ inputs: inp, outputs: head.apply(inp) }) : null;
 const asModelLayer: Tensor | Tensor[] = new Sequential([features]).layers.map((layer) => layer.apply(x))[0] ?? [];
 
-export { rerun, rewired, asModelLayer, input, featureShape, last, either, c, seq, hValue, cValue, first, second, modelInput, inputs, values };
+// Keras' layer(x, mask=m): the mask is another Input, and the result is typed as without it.
+const maskInput = Input({ shape: [5], dtype: 'bool' });
+const maskedSequence: SymbolicTensor = new GRU(4, { returnSequences: true }).apply(inp, { mask: maskInput });
+const [maskedOut, maskedH, maskedC] = new LSTM(2, { returnState: true }).apply(inp, { mask: maskInput, initialState: [hOut, cOut] });
+const masked = new Model({ inputs: [inp, maskInput], outputs: [maskedSequence, maskedOut, maskedH, maskedC] });
+
+export { masked, rerun, rewired, asModelLayer, input, featureShape, last, either, c, seq, hValue, cValue, first, second, modelInput, inputs, values };
