@@ -255,7 +255,7 @@ describe("a model's layers called by hand, Keras' `for layer in model.layers: x 
     expect(inputLayer.apply(x)).toBe(x);
   });
 
-  it("a subclass of Layer itself gets Layer's apply: symbolic calls join the graph, data runs computeOutputs, options are refused", () => {
+  it("a subclass of Layer itself gets Layer's apply: symbolic calls join the graph, data runs computeOutputs, options checked", () => {
     class Doubling extends Layer {
       constructor() {
         super({ name: 'doubling' }, 'doubling');
@@ -277,7 +277,9 @@ describe("a model's layers called by hand, Keras' `for layer in model.layers: x 
     const model = new Model({ inputs: input, outputs: layer.apply(input) });
     expect(Array.from(one(model.predict(tensor([[1, 2, 3]]))).data)).toEqual([2, 4, 6]);
     expect(Array.from(one(layer.apply([[1, -1, 0.5]])).data)).toEqual([2, -2, 1]);
-    expectError(() => layer.apply([[1, 2, 3]], { training: true }), ConfigError, ['doubling', 'Doubling', 'no options']);
+    expectError(() => layer.apply([[1, 2, 3]], { training: true }), ConfigError, ['doubling', 'training: true', 'not supported']);
+    expectError(() => layer.apply([[1, 2, 3]], { scale: 2 }), ConfigError, ['doubling', "unknown option 'scale'"]);
+    expect(Array.from(one(layer.apply([[1, 2, 3]], { training: false })).data)).toEqual([2, 4, 6]);
     expect(one(layer.apply(tensor([[4, 5, 6]]))).shape).toEqual([1, 3]);
   });
 });

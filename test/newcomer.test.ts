@@ -39,6 +39,15 @@ describe('unknown options are a ConfigError naming them, with the camelCase spel
     { title: 'initSync({ wasm, kernels })', run: () => initSync(untyped({ wasm: new Uint8Array(8), kernels: 'simd' })), patterns: ["initSync: unknown option 'kernels'"] },
     { title: 'modelFromConfig(json, { keras_version })', run: () => modelFromConfig('{}', untyped({ keras_version: 2 })), patterns: ["modelFromConfig: unknown option 'keras_version'", "did you mean 'kerasVersion'?"] },
     { title: 'layerFromConfig(spec, { keras_version })', run: () => layerFromConfig({ class_name: 'LSTM', config: { units: 2 } }, untyped({ keras_version: 2 })), patterns: ["did you mean 'kerasVersion'?"] },
+    // Every apply() checks its options, those without any of their own too (Dense, Flatten, the merges, a model).
+    { title: 'dense.apply(x, { trainng })', run: () => new Dense(2).apply(x, untyped({ trainng: false })), patterns: ["dense", "apply: unknown option 'trainng'", "did you mean 'training'?"] },
+    { title: 'concatenate.apply([a, b], { axis })', run: () => new Concatenate().apply([x, x], untyped({ axis: 1 })), patterns: ["apply: unknown option 'axis'", 'training'] },
+    { title: 'model.apply(x, { batch_size })', run: () => model.apply(x, untyped({ batch_size: 1 })), patterns: ["apply: unknown option 'batch_size'"] },
+    { title: 'symbolic dense.apply(input, { foo })', run: () => new Dense(2).apply(Input({ shape: [3] }), untyped({ foo: 1 })), patterns: ["unknown option 'foo'"] },
+    // Keras' training=True, which only fit() honours here: refused rather than ignored.
+    { title: 'dropout.apply(x, { training: true })', run: () => new Dropout(0.5).apply(x, untyped({ training: true })), patterns: ['dropout', 'training: true', 'not supported', 'fit()'] },
+    { title: 'lstm.apply(x, { training: true })', run: () => lstm.apply(x, untyped({ training: true })), patterns: ['training: true', 'inference'] },
+    { title: "model.apply(x, { training: 'yes' })", run: () => model.apply(x, untyped({ training: 'yes' })), patterns: ["'training' must be false or null", '"yes"'] },
   ];
   for (const c of cases) {
     it(c.title, () => {
@@ -50,6 +59,18 @@ describe('unknown options are a ConfigError naming them, with the camelCase spel
       expect(model.predict(x, { batchSize: 1 }).shape).toEqual([2, 2]);
     });
   }
+
+  it("apply(x, { training: false }) is Keras' layer(x, training=False): the same numbers as apply(x)", () => {
+    const dropout = new Dropout(0.5);
+    expectSame(dropout.apply(x, { training: false }), x);
+    expectSame(lstm.apply(x, { training: false }), lstm.apply(x));
+    expectSame(model.apply(x, { training: false }), model.predict(x));
+    const dense = new Dense(2, { seed: 3 });
+    expectSame(dense.apply(x, { training: null }), dense.apply(x));
+    const input = Input({ shape: [4, 3] });
+    const functional = new Model({ inputs: input, outputs: new Dense(1, { seed: 4 }).apply(dropout.apply(lstm.apply(input, { training: false }), { training: false })) });
+    expect(functional.predict(x).shape).toEqual([2, 1]);
+  });
 
   it('loadModel(source, { weight_files })', async () => {
     const error = await loadModel('model.keras', untyped({ weight_files: {} })).then(() => null, (e: unknown) => e);

@@ -14,6 +14,7 @@ import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape 
 import { booleanOption, rateOption } from './options.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 import { transpose } from './tensor-ops.js';
+import { checkTrainingFlag, type InferenceOptions } from './call-options.js';
 
 export type ScoreMode = 'dot' | 'concat';
 
@@ -31,7 +32,7 @@ export interface DotAttentionOptions extends AttentionOptions {
 }
 
 /** The options of one call. */
-export interface AttentionCallOptions {
+export interface AttentionCallOptions extends InferenceOptions {
   /** [queryMask, valueMask] (B, Tq) and (B, Tv), 1 = valid; in a model the inputs' own masks are used. */
   mask?: readonly (TensorLike | null | undefined)[];
   /** Position i attends only to positions j <= i (decoder self-attention). Default false. */
@@ -41,9 +42,9 @@ export interface AttentionCallOptions {
 }
 
 /** A call on symbolic tensors takes the inputs' own masks, so no 'mask'. */
-type SymbolicAttentionCallOptions = Pick<AttentionCallOptions, 'useCausalMask' | 'returnAttentionScores'>;
+type SymbolicAttentionCallOptions = Pick<AttentionCallOptions, 'useCausalMask' | 'returnAttentionScores' | 'training'>;
 
-const CALL_KEYS = ['mask', 'useCausalMask', 'returnAttentionScores'];
+const CALL_KEYS = ['mask', 'useCausalMask', 'returnAttentionScores', 'training'];
 
 abstract class BaseAttention extends HostWeightLayer {
   readonly useScale: boolean;
@@ -106,6 +107,7 @@ abstract class BaseAttention extends HostWeightLayer {
     this.checkNotDisposed('run');
     checkOptionsObject(options, `${this.name}: apply`, '{ useCausalMask: true }');
     checkKnownKeys(options, CALL_KEYS, `${this.name}: apply`);
+    checkTrainingFlag(options, this.name);
     const flags = this.callFlags(options);
     if (isSymbolicList(inputs)) {
       if (options.mask !== undefined) throw new InputError(`${this.name}: a call on symbolic tensors takes the inputs' own masks (from Masking or Embedding), not a 'mask' option`);

@@ -7,6 +7,7 @@ import { applyList } from './unary.js';
 import { WeightlessLayer } from './weightless.js';
 import { checkKnownKeys, optionalPositionalOptions } from './options.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
+import { checkApplyOptions, type InferenceOptions } from './call-options.js';
 
 export interface ConcatenateOptions extends LayerOptions {
   /** Default -1 (the feature axis). */
@@ -64,9 +65,10 @@ export class Concatenate extends WeightlessLayer {
     return { ...this.baseConfig(), axis: this.axis };
   }
 
-  override apply(inputs: SymbolicTensor[]): SymbolicTensor;
-  override apply(inputs: TensorLike[]): Tensor;
-  override apply(inputs: TensorLike[] | SymbolicTensor[]): Tensor | SymbolicTensor {
+  override apply(inputs: SymbolicTensor[], options?: InferenceOptions): SymbolicTensor;
+  override apply(inputs: TensorLike[], options?: InferenceOptions): Tensor;
+  override apply(inputs: TensorLike[] | SymbolicTensor[], options?: InferenceOptions): Tensor | SymbolicTensor {
+    checkApplyOptions(options, this.name);
     return applyList(this, inputs);
   }
 

@@ -21,6 +21,7 @@ import type { ExactArgs, OptionFlag, RecurrentOutput } from './recurrent.js';
 import { checkBuildShape } from './validate.js';
 import { checkWeightList } from './weights.js';
 import { WeightRules, weightRuleKeys, type WeightRuleFields, type WeightRuleOptions } from './weight-rules.js';
+import { checkTrainingFlag, type InferenceOptions } from './call-options.js';
 
 /** The regularizers and constraints are kept in the config (ConvLSTM does not train here). */
 export interface ConvLSTMOptions extends LayerOptions, WeightRuleOptions<'kernel' | 'recurrent' | 'bias'> {
@@ -58,7 +59,7 @@ export interface ConvLSTMOptions extends LayerOptions, WeightRuleOptions<'kernel
   kerasVersion?: KerasVersion;
 }
 
-export interface ConvLSTMApplyOptions {
+export interface ConvLSTMApplyOptions extends InferenceOptions {
   /** [h, c], each (batch, ...spatial', filters). */
   initialState?: readonly TensorLike[];
 }
@@ -296,7 +297,8 @@ export abstract class ConvLSTM<ReturnState extends boolean = boolean> extends La
   override apply(x: TensorLike | SymbolicTensor, options: ConvLSTMApplyOptions | { initialState?: readonly SymbolicTensor[] } = {}): unknown {
     this.checkNotDisposed('run');
     checkOptionsObject(options, `${this.name}: apply options`, '{ initialState: [h, c] }');
-    checkKnownKeys(options as Record<string, unknown>, ['initialState'], `${this.name}: apply`, `${this.name}: apply`);
+    checkKnownKeys(options as Record<string, unknown>, ['initialState', 'training'], `${this.name}: apply`, `${this.name}: apply`);
+    checkTrainingFlag(options as object, this.name);
     const states = (options as { initialState?: readonly unknown[] }).initialState;
     if (states !== undefined && (!Array.isArray(states) || states.length !== 2)) {
       throw new ShapeError(`${this.name}: initialState must be a list of 2 state tensors [h, c], received ${Array.isArray(states) ? states.length : typeof states}`);

@@ -8,6 +8,7 @@ import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
 import { Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { nextRandomSeed } from './options.js';
+import { checkApplyOptions, type InferenceOptions } from './call-options.js';
 
 /**
  * A custom layer's options: the LayerOptions, or a Keras config as a file stores it (snake_case
@@ -134,9 +135,10 @@ export abstract class CustomLayer extends Layer {
   }
 
   /** Runs the layer on tensors (builds it on first use), or adds it to a functional graph when given symbolic tensors. */
-  override apply(x: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor | SymbolicTensor[];
-  override apply(x: TensorLike | readonly Tensor[]): Tensor | Tensor[];
-  override apply(x: TensorLike | SymbolicTensor | readonly (Tensor | SymbolicTensor)[]): unknown {
+  override apply(x: SymbolicTensor | readonly SymbolicTensor[], options?: InferenceOptions): SymbolicTensor | SymbolicTensor[];
+  override apply(x: TensorLike | readonly Tensor[], options?: InferenceOptions): Tensor | Tensor[];
+  override apply(x: TensorLike | SymbolicTensor | readonly (Tensor | SymbolicTensor)[], options?: InferenceOptions): unknown {
+    checkApplyOptions(options, this.name);
     this.checkNotDisposed('run');
     const list = Array.isArray(x) && x.length > 0 && (isSymbolic(x[0]) || x[0] instanceof Tensor) ? (x as (Tensor | SymbolicTensor)[]) : [x as TensorLike | SymbolicTensor];
     if (list.every(isSymbolic)) {

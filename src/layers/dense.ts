@@ -17,6 +17,7 @@ import { checkWeightList } from './weights.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 import { checkBuildShape } from './validate.js';
 import { WeightRules, weightRuleKeys, type WeightRuleFields, type WeightRule, type WeightRuleOptions } from './weight-rules.js';
+import { checkApplyOptions, type InferenceOptions } from './call-options.js';
 
 /** Any Keras activation; the kernels' own (ActivationName and softmax) run fused into the GEMM, the others after it. */
 export type DenseActivationName = KerasActivationName;
@@ -185,9 +186,10 @@ export class Dense extends Layer {
     super.dispose();
   }
 
-  override apply(x: SymbolicTensor): SymbolicTensor;
-  override apply(x: TensorLike): Tensor;
-  override apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+  override apply(x: SymbolicTensor, options?: InferenceOptions): SymbolicTensor;
+  override apply(x: TensorLike, options?: InferenceOptions): Tensor;
+  override apply(x: TensorLike | SymbolicTensor, options?: InferenceOptions): Tensor | SymbolicTensor {
+    checkApplyOptions(options, this.name);
     this.checkNotDisposed('run');
     if (isSymbolic(x)) return this.callSymbolic([x])[0];
     return this.call(toTensor(x, `${this.name}: input x`));

@@ -10,6 +10,7 @@ import { booleanOption, checkKnownKeys, isAxisValue, leadingValueOptions } from 
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 import { transpose } from './tensor-ops.js';
 import { WeightlessLayer } from './weightless.js';
+import { checkApplyOptions, type InferenceOptions } from './call-options.js';
 
 export interface DotOptions extends LayerOptions {
   /** The axis of each input summed over: one for both, or [axis of inputs[0], axis of inputs[1]]; never 0 (the batch). */
@@ -83,9 +84,10 @@ export class Dot extends WeightlessLayer {
     return { ...this.baseConfig(), axes: typeof this.axes === 'number' ? this.axes : [...this.axes], normalize: this.normalize };
   }
 
-  override apply(inputs: SymbolicTensor[]): SymbolicTensor;
-  override apply(inputs: TensorLike[]): Tensor;
-  override apply(inputs: TensorLike[] | SymbolicTensor[]): Tensor | SymbolicTensor {
+  override apply(inputs: SymbolicTensor[], options?: InferenceOptions): SymbolicTensor;
+  override apply(inputs: TensorLike[], options?: InferenceOptions): Tensor;
+  override apply(inputs: TensorLike[] | SymbolicTensor[], options?: InferenceOptions): Tensor | SymbolicTensor {
+    checkApplyOptions(options, this.name);
     this.checkNotDisposed('run');
     if (isSymbolicList(inputs)) return this.callSymbolic(inputs)[0];
     if (!Array.isArray(inputs)) throw new ShapeError(`${this.name}: expects a list of 2 tensors, received ${typeof inputs}`);

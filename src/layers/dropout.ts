@@ -6,6 +6,7 @@ import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape 
 import { WeightlessLayer } from './weightless.js';
 import { checkKnownKeys, positionalOptions } from './options.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
+import { checkApplyOptions, type InferenceOptions } from './call-options.js';
 
 export interface DropoutOptions extends LayerOptions {
   rate: number;
@@ -59,9 +60,10 @@ export class Dropout extends WeightlessLayer {
     return { ...this.baseConfig(), rate: this.rate, noise_shape: this.noiseShape };
   }
 
-  override apply(x: SymbolicTensor): SymbolicTensor;
-  override apply(x: TensorLike): Tensor;
-  override apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+  override apply(x: SymbolicTensor, options?: InferenceOptions): SymbolicTensor;
+  override apply(x: TensorLike, options?: InferenceOptions): Tensor;
+  override apply(x: TensorLike | SymbolicTensor, options?: InferenceOptions): Tensor | SymbolicTensor {
+    checkApplyOptions(options, this.name);
     this.checkNotDisposed('run');
     return isSymbolic(x) ? this.callSymbolic([x])[0] : toTensor(x, `${this.name}: input x`);
   }

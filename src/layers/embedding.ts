@@ -9,6 +9,7 @@ import { booleanOption, checkKnownKeys, nextRandomSeed, twoPositionalOptions } f
 import { checkWeightList } from './weights.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 import { WeightRules, weightRuleKeys, type WeightRuleFields, type WeightRule, type WeightRuleOptions } from './weight-rules.js';
+import { checkApplyOptions, type InferenceOptions } from './call-options.js';
 
 /** Keras' embeddings_regularizer and embeddings_constraint act on the whole (inputDim, outputDim) table. */
 export interface EmbeddingOptions extends Omit<LayerOptions, 'inputDim'>, WeightRuleOptions<'embeddings'> {
@@ -129,9 +130,10 @@ export class Embedding extends Layer {
     super.dispose();
   }
 
-  override apply(ids: SymbolicTensor): SymbolicTensor;
-  override apply(ids: TensorLike): Tensor;
-  override apply(ids: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+  override apply(ids: SymbolicTensor, options?: InferenceOptions): SymbolicTensor;
+  override apply(ids: TensorLike, options?: InferenceOptions): Tensor;
+  override apply(ids: TensorLike | SymbolicTensor, options?: InferenceOptions): Tensor | SymbolicTensor {
+    checkApplyOptions(options, this.name);
     this.checkNotDisposed('run');
     if (isSymbolic(ids)) return this.callSymbolic([ids])[0];
     return this.lookup(toTensor(ids, `${this.name}: input ids`));

@@ -13,6 +13,7 @@ import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape 
 import { booleanOption, checkKnownKeys, checkOptionsObject } from './options.js';
 import { checkBuildShape, checkMask } from './validate.js';
 import { WeightlessLayer } from './weightless.js';
+import { checkTrainingFlag, type InferenceOptions } from './call-options.js';
 
 export interface GlobalPoolingOptions extends LayerOptions {
   /** Only 'channels_last' (Keras' default). */
@@ -22,7 +23,7 @@ export interface GlobalPoolingOptions extends LayerOptions {
 }
 
 /** The options of a call: a (batch, steps) mask, for the 1-D layers. */
-export interface GlobalPoolingCallOptions {
+export interface GlobalPoolingCallOptions extends InferenceOptions {
   mask?: TensorLike;
 }
 
@@ -63,7 +64,8 @@ export abstract class GlobalPooling extends WeightlessLayer {
     this.checkNotDisposed('run');
     if (isSymbolic(x)) return this.callSymbolic([x])[0];
     checkOptionsObject(options, `${this.name}: apply`, '{ mask }');
-    checkKnownKeys(options, this.rank === 1 ? ['mask'] : [], `${this.name}: apply`);
+    checkKnownKeys(options, this.rank === 1 ? ['mask', 'training'] : ['training'], `${this.name}: apply`);
+    checkTrainingFlag(options, this.name);
     const input = toTensor(x, `${this.name}: input x`);
     return this.call(input, this.readMask(input, options.mask));
   }

@@ -6,6 +6,7 @@ import type { LayerCallResult, Shape } from './layer.js';
 import { WeightlessLayer } from './weightless.js';
 import { checkKnownKeys, checkOptionsObject } from './options.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
+import { checkApplyOptions, type InferenceOptions } from './call-options.js';
 
 export interface InputOptions {
   /** Shape without the batch axis, e.g. [5, 1]; null for unknown sizes. */
@@ -113,9 +114,10 @@ export class InputLayer extends WeightlessLayer {
    * a loop over `model.layers` can run a functional model by hand. On symbolic tensors a
    * ConfigError: an InputLayer starts a graph and is never called inside one.
    */
-  override apply(x: SymbolicTensor | readonly SymbolicTensor[]): never;
-  override apply(x: TensorLike): Tensor;
-  override apply(x: TensorLike | SymbolicTensor | readonly SymbolicTensor[]): Tensor {
+  override apply(x: SymbolicTensor | readonly SymbolicTensor[], options?: InferenceOptions): never;
+  override apply(x: TensorLike, options?: InferenceOptions): Tensor;
+  override apply(x: TensorLike | SymbolicTensor | readonly SymbolicTensor[], options?: InferenceOptions): Tensor {
+    checkApplyOptions(options, this.name);
     if (isSymbolic(x) || isSymbolicList(x)) {
       throw new ConfigError(`${this.name}: an InputLayer starts a graph and cannot be called on symbolic tensors; use its output (what Input() returns) instead`);
     }

@@ -12,6 +12,7 @@ import { booleanOption, checkKnownKeys, isAxisValue, leadingValueOptions } from 
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 import { resolveAxis } from './tensor-ops.js';
 import { applyOne } from './unary.js';
+import { checkApplyOptions, type InferenceOptions } from './call-options.js';
 
 /** Keras' gamma_ and beta_regularizer / _constraint. */
 export interface LayerNormalizationOptions extends LayerOptions, WeightRuleOptions<'gamma' | 'beta'> {
@@ -141,9 +142,10 @@ export class LayerNormalization extends HostWeightLayer {
     };
   }
 
-  override apply(x: SymbolicTensor): SymbolicTensor;
-  override apply(x: TensorLike): Tensor;
-  override apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+  override apply(x: SymbolicTensor, options?: InferenceOptions): SymbolicTensor;
+  override apply(x: TensorLike, options?: InferenceOptions): Tensor;
+  override apply(x: TensorLike | SymbolicTensor, options?: InferenceOptions): Tensor | SymbolicTensor {
+    checkApplyOptions(options, this.name);
     return applyOne(this, x);
   }
 

@@ -9,6 +9,7 @@ import { getRegularizer, type Regularizer, type RegularizerSpec } from './regula
 import type { WeightRule } from './weight-rules.js';
 
 import type { Shape } from '../symbolic.js';
+import { checkApplyOptions } from './call-options.js';
 
 export type { Shape };
 
@@ -326,7 +327,7 @@ export abstract class Layer {
   apply(x: TensorLike | readonly TensorLike[], options?: object): Tensor | Tensor[];
   apply(x: TensorLike | readonly TensorLike[] | SymbolicTensor | readonly SymbolicTensor[], options?: object): Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
     // Every class of this package overrides it; this serves a subclass of Layer itself.
-    if (options !== undefined) throw new ConfigError(`${this.name}: apply() of a ${this.className} takes no options, received ${JSON.stringify(options)}`);
+    checkApplyOptions(options, this.name);
     this.checkNotDisposed('run');
     if (isSymbolic(x)) return unwrapSingle(this.callSymbolic([x]));
     if (isSymbolicList(x)) return unwrapSingle(this.callSymbolic([...x]));

@@ -7,6 +7,7 @@ import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape 
 import { WeightlessLayer } from './weightless.js';
 import { checkKnownKeys, optionalPositionalOptions } from './options.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
+import { checkApplyOptions, type InferenceOptions } from './call-options.js';
 
 export interface MaskingOptions extends LayerOptions {
   /** Default 0. */
@@ -48,9 +49,10 @@ export class Masking extends WeightlessLayer {
     return { ...this.baseConfig(), mask_value: this.maskValue };
   }
 
-  override apply(x: SymbolicTensor): SymbolicTensor;
-  override apply(x: TensorLike): Tensor;
-  override apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+  override apply(x: SymbolicTensor, options?: InferenceOptions): SymbolicTensor;
+  override apply(x: TensorLike, options?: InferenceOptions): Tensor;
+  override apply(x: TensorLike | SymbolicTensor, options?: InferenceOptions): Tensor | SymbolicTensor {
+    checkApplyOptions(options, this.name);
     this.checkNotDisposed('run');
     return isSymbolic(x) ? this.callSymbolic([x])[0] : this.computeOutputs([toTensor(x, `${this.name}: input x`)]).outputs[0];
   }

@@ -12,6 +12,7 @@ import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from '.
 import { broadcastIndex, broadcastShapes } from './tensor-ops.js';
 import { applyList } from './unary.js';
 import { WeightlessLayer } from './weightless.js';
+import { checkApplyOptions, type InferenceOptions } from './call-options.js';
 
 export interface MergeOptions extends LayerOptions {
   /** Keras major version whose mask rule applies (see the module note). Default 3. */
@@ -58,9 +59,10 @@ export abstract class Merge extends WeightlessLayer {
     return { ...this.baseConfig() };
   }
 
-  override apply(inputs: SymbolicTensor[]): SymbolicTensor;
-  override apply(inputs: TensorLike[]): Tensor;
-  override apply(inputs: TensorLike[] | SymbolicTensor[]): Tensor | SymbolicTensor {
+  override apply(inputs: SymbolicTensor[], options?: InferenceOptions): SymbolicTensor;
+  override apply(inputs: TensorLike[], options?: InferenceOptions): Tensor;
+  override apply(inputs: TensorLike[] | SymbolicTensor[], options?: InferenceOptions): Tensor | SymbolicTensor {
+    checkApplyOptions(options, this.name);
     return applyList(this, inputs);
   }
 

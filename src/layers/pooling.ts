@@ -13,6 +13,7 @@ import { checkKnownKeys, positionalOptions } from './options.js';
 import { checkBuildShape } from './validate.js';
 import { WeightlessLayer } from './weightless.js';
 import { applyOne } from './unary.js';
+import { checkApplyOptions, type InferenceOptions } from './call-options.js';
 
 export interface PoolingOptions extends LayerOptions {
   /** An integer (the same on every spatial axis) or one per axis; default 2. */
@@ -68,9 +69,10 @@ export abstract class Pooling extends WeightlessLayer {
     return config;
   }
 
-  override apply(x: SymbolicTensor): SymbolicTensor;
-  override apply(x: TensorLike): Tensor;
-  override apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+  override apply(x: SymbolicTensor, options?: InferenceOptions): SymbolicTensor;
+  override apply(x: TensorLike, options?: InferenceOptions): Tensor;
+  override apply(x: TensorLike | SymbolicTensor, options?: InferenceOptions): Tensor | SymbolicTensor {
+    checkApplyOptions(options, this.name);
     return applyOne(this, x);
   }
 

@@ -13,6 +13,7 @@ import { checkKnownKeys, checkOptionsObject } from './options.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 import { applyOne } from './unary.js';
 import { WeightRules, weightRuleKeys, type WeightPrefix, type WeightRuleFields, type WeightRuleOptions } from './weight-rules.js';
+import { checkApplyOptions, type InferenceOptions } from './call-options.js';
 
 /** Keras' alpha_regularizer and alpha_constraint. */
 export interface PReLUOptions extends LayerOptions, WeightRuleOptions<'alpha'> {
@@ -109,9 +110,10 @@ export class PReLU extends HostWeightLayer {
     };
   }
 
-  override apply(x: SymbolicTensor): SymbolicTensor;
-  override apply(x: TensorLike): Tensor;
-  override apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+  override apply(x: SymbolicTensor, options?: InferenceOptions): SymbolicTensor;
+  override apply(x: TensorLike, options?: InferenceOptions): Tensor;
+  override apply(x: TensorLike | SymbolicTensor, options?: InferenceOptions): Tensor | SymbolicTensor {
+    checkApplyOptions(options, this.name);
     return applyOne(this, x);
   }
 

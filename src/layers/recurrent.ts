@@ -23,6 +23,7 @@ import { checkBuildShape, checkCallOptions, checkInitialState, checkMask, checkS
 import { checkWeightList } from './weights.js';
 import { booleanOption, checkKnownKeys, nextRandomSeed, positionalOptions, rateOption } from './options.js';
 import { WeightRules, weightRuleKeys, type WeightRuleFields, type WeightRule, type WeightRuleOptions } from './weight-rules.js';
+import type { InferenceOptions } from './call-options.js';
 
 /** Keras' kernel_, recurrent_ and bias_regularizer / _constraint: the kernel (D, gates H), the recurrent kernel (H, gates H), the bias. */
 export interface RecurrentLayerOptions extends LayerOptions, WeightRuleOptions<'kernel' | 'recurrent' | 'bias'> {
@@ -56,7 +57,7 @@ export interface RecurrentLayerOptions extends LayerOptions, WeightRuleOptions<'
   recurrentDropout?: number;
 }
 
-export interface ApplyOptions {
+export interface ApplyOptions extends InferenceOptions {
   /** [h] or [h, c] for LSTM, each (B, H). */
   initialState?: readonly TensorLike[];
   /** (B, T) with 1 for valid steps and 0 for skipped ones. */
@@ -64,7 +65,7 @@ export interface ApplyOptions {
 }
 
 /** Options of a call on symbolic tensors while building a functional model. */
-export interface SymbolicApplyOptions {
+export interface SymbolicApplyOptions extends InferenceOptions {
   /** Symbolic initial states, e.g. an encoder's final [h, c]. */
   initialState?: readonly SymbolicTensor[];
   /**

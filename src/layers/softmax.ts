@@ -14,6 +14,7 @@ import { checkKnownKeys, checkOptionsObject, isAxisValue, leadingValueOptions } 
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 import { resolveAxis } from './tensor-ops.js';
 import { WeightlessLayer } from './weightless.js';
+import { checkTrainingFlag, type InferenceOptions } from './call-options.js';
 
 export interface SoftmaxOptions extends LayerOptions {
   /** The axis, or the axes normalised together. Default -1. */
@@ -22,7 +23,7 @@ export interface SoftmaxOptions extends LayerOptions {
   kerasVersion?: KerasVersion;
 }
 
-export interface SoftmaxCallOptions {
+export interface SoftmaxCallOptions extends InferenceOptions {
   /** Keras' mask argument: broadcast to the input as numpy broadcasts (aligned on the last axes); nonzero (> 0.5) keeps a position. */
   mask?: TensorLike | null;
 }
@@ -90,7 +91,8 @@ export class Softmax extends WeightlessLayer {
   override apply(x: TensorLike | SymbolicTensor, options: SoftmaxCallOptions = {}): Tensor | SymbolicTensor {
     this.checkNotDisposed('run');
     checkOptionsObject(options, `${this.name}: apply`, '{ mask }');
-    checkKnownKeys(options, ['mask'], `${this.name}: apply`);
+    checkKnownKeys(options, ['mask', 'training'], `${this.name}: apply`);
+    checkTrainingFlag(options, this.name);
     if (isSymbolic(x)) {
       if (options.mask !== undefined) throw new ConfigError(`${this.name}: a call on symbolic tensors takes the input's own mask (from Masking or Embedding), not a 'mask' option`);
       return this.callSymbolic([x])[0];

@@ -9,6 +9,7 @@ import { describeWrapped } from '../option-keys.js';
 import { WRAPPABLE_CLASSES } from './registry.js';
 import { configKerasVersion, kerasOptions, readSpec, type LayerFromConfigOptions } from './keras-options.js';
 import { checkBuildShape } from './validate.js';
+import { checkApplyOptions, type InferenceOptions } from './call-options.js';
 
 export class TimeDistributed extends Layer {
   /** Keras' layer.output: the symbolic output of the layer's first call (see Layer.output); always one tensor. */
@@ -128,9 +129,10 @@ export class TimeDistributed extends Layer {
     return { ...this.baseConfig(), layer: { class_name: this.layer.className, config: this.layer.configFor(spelling) } };
   }
 
-  override apply(x: SymbolicTensor): SymbolicTensor;
-  override apply(x: TensorLike): Tensor;
-  override apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+  override apply(x: SymbolicTensor, options?: InferenceOptions): SymbolicTensor;
+  override apply(x: TensorLike, options?: InferenceOptions): Tensor;
+  override apply(x: TensorLike | SymbolicTensor, options?: InferenceOptions): Tensor | SymbolicTensor {
+    checkApplyOptions(options, this.name);
     this.checkNotDisposed('run');
     if (isSymbolic(x)) return this.callSymbolic([x])[0];
     return this.computeOutputs([toTensor(x, `${this.name}: input x`)], [undefined]).outputs[0];

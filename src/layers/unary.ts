@@ -5,6 +5,7 @@ import { isSymbolic, isSymbolicList, type SymbolicTensor } from '../symbolic.js'
 import { toTensor, type Tensor, type TensorLike } from '../tensor.js';
 import type { Layer, LayerCallResult, Shape } from './layer.js';
 import { WeightlessLayer } from './weightless.js';
+import { checkApplyOptions, type InferenceOptions } from './call-options.js';
 
 /** @internal apply() of a one-input layer: a symbolic call, or a run on data without a mask. */
 export function applyOne(layer: Layer, x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
@@ -41,9 +42,10 @@ export abstract class UnaryLayer extends WeightlessLayer {
   /** The output for one concrete input, whose shape computeOutputShape has accepted. */
   protected abstract transform(x: Tensor): Tensor;
 
-  override apply(x: SymbolicTensor): SymbolicTensor;
-  override apply(x: TensorLike): Tensor;
-  override apply(x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+  override apply(x: SymbolicTensor, options?: InferenceOptions): SymbolicTensor;
+  override apply(x: TensorLike, options?: InferenceOptions): Tensor;
+  override apply(x: TensorLike | SymbolicTensor, options?: InferenceOptions): Tensor | SymbolicTensor {
+    checkApplyOptions(options, this.name);
     return applyOne(this, x);
   }
 

@@ -5,6 +5,7 @@ import { toTensor, type Tensor } from '../tensor.js';
 import { MASK_INPUT_ARG, isSymbolic, type CallArgs, type SymbolicTensor } from '../symbolic.js';
 import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 import type { Shape } from './layer.js';
+import { checkTrainingFlag } from './call-options.js';
 
 /** x must be (B, T, D) with B, T, D >= 1, and D must match the layer when known. */
 export function checkSequenceInput(value: unknown, layerName: string, expected: Shape | null): Tensor {
@@ -58,7 +59,8 @@ export function checkInitialState(
 /** The options of a recurrent call: an object with only the keys Keras' call takes. */
 export function checkCallOptions(options: unknown, layerName: string): void {
   checkOptionsObject(options, `${layerName}: apply`, '{ initialState: [h, c], mask }');
-  checkKnownKeys(options, ['initialState', 'mask'], `${layerName}: apply`);
+  checkKnownKeys(options, ['initialState', 'mask', 'training'], `${layerName}: apply`);
+  checkTrainingFlag(options as object, layerName);
 }
 
 /** The options of a call on a symbolic tensor: initialState only, itself symbolic. */
@@ -69,7 +71,8 @@ export function checkCallOptions(options: unknown, layerName: string): void {
  */
 export function symbolicCallInputs(x: SymbolicTensor, options: unknown, layerName: string): { inputs: SymbolicTensor[]; callArgs: CallArgs } {
   checkOptionsObject(options, `${layerName}: apply`, '{ initialState: [h, c], mask }');
-  checkKnownKeys(options, ['initialState', 'mask'], `${layerName}: apply on a symbolic tensor`);
+  checkKnownKeys(options, ['initialState', 'mask', 'training'], `${layerName}: apply on a symbolic tensor`);
+  checkTrainingFlag(options as object, layerName);
   const { initialState, mask } = options as { initialState?: unknown; mask?: unknown };
   const inputs = [x];
   if (initialState !== undefined) {

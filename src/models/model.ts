@@ -21,6 +21,7 @@ import { optimizerVariableSizes, type OptimizerWeight } from '../training/optimi
 import { Trainer, verbosity, type CompileOptions, type EvaluateOptions, type KerasOptimizerConfig, type EvaluateResult, type TestOnBatchOptions, type TrainOnBatchOptions, type FitOptions, type Targets, type Verbosity } from '../training/trainer.js';
 import { compileConfig, optimizerConfig } from '../training/compile-config.js';
 import { KERAS_2_VERSION, modelConfig, pythonJson } from './model-json.js';
+import { checkApplyOptions, type InferenceOptions } from '../layers/call-options.js';
 
 export interface ToJsonOptions {
   /** The spelling: 3 (default) as Keras 3's model.to_json(), 2 as tf.keras 2's (with keras_version and backend). */
@@ -178,13 +179,14 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
    * output), Keras' model(x): the model becomes one node of the graph being built, its weights
    * shared with every other call of it.
    */
-  override apply(x: SymbolicTensor | readonly SymbolicTensor[]): SymbolicOutput<Output>;
-  override apply(x: TensorLike | readonly TensorLike[]): Output;
+  override apply(x: SymbolicTensor | readonly SymbolicTensor[], options?: InferenceOptions): SymbolicOutput<Output>;
+  override apply(x: TensorLike | readonly TensorLike[], options?: InferenceOptions): Output;
   // Layer's own signatures, which the two above narrow for a model whose outputs are known; never
   // chosen before them, they let a model stand where a Layer is expected.
-  override apply(x: SymbolicTensor | readonly SymbolicTensor[]): SymbolicTensor | SymbolicTensor[];
-  override apply(x: TensorLike | readonly TensorLike[]): Tensor | Tensor[];
-  override apply(x: TensorLike | readonly TensorLike[] | SymbolicTensor | readonly SymbolicTensor[]): Output | SymbolicOutput<Output> | Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
+  override apply(x: SymbolicTensor | readonly SymbolicTensor[], options?: InferenceOptions): SymbolicTensor | SymbolicTensor[];
+  override apply(x: TensorLike | readonly TensorLike[], options?: InferenceOptions): Tensor | Tensor[];
+  override apply(x: TensorLike | readonly TensorLike[] | SymbolicTensor | readonly SymbolicTensor[], options?: InferenceOptions): Output | SymbolicOutput<Output> | Tensor | Tensor[] | SymbolicTensor | SymbolicTensor[] {
+    checkApplyOptions(options, this.name);
     if (isSymbolic(x) || isSymbolicList(x)) {
       const outputs = this.callSymbolic(isSymbolic(x) ? [x] : [...x]);
       return (outputs.length === 1 ? outputs[0] : outputs) as SymbolicOutput<Output>;

@@ -77,6 +77,13 @@ model.compile(optimizers.sgd(0.1), 'binary_crossentropy');
 model.compile('adam', 'mse', { loss: 'mae' });
 const rank: number = x.ndim;
 
-export { rank };
+// Keras' training=False on every call, data or symbolic; training=True does not type-check.
+const inference: Tensor = model.apply(x, { training: false });
+const lstmInference: Tensor = new LSTM(2).apply(x, { training: false });
+const denseInference: SymbolicTensor = new Dense(2).apply(Input({ shape: [3] }), { training: null });
+// @ts-expect-error apply() computes inference; fit() runs the training pass
+new Dense(2).apply(x, { training: true });
+
+export { rank, inference, lstmInference, denseInference };
 export { byIndex, byKeyword, byName, keywordCallbacks, lastHistory, copiedSequential, copiedModel };
 export { y, named, embedding, legacyInput, sameHead, removed, train, frames, single, hShape, unknownCount, asPlainModel };
