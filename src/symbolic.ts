@@ -30,10 +30,18 @@ export class LayerNode {
  */
 export const MASK_INPUT_ARG = 'maskInput';
 
-/** @internal A node's inputs as its layer sees them: the explicit mask, if any, taken out as the first input's mask. */
+/** @internal A node's inputs as its layer sees them: the explicit mask, if any, taken out. */
 export function splitMaskInput<T>(values: readonly T[], callArgs: CallArgs): { inputs: T[]; explicitMask: T | undefined } {
   if (callArgs[MASK_INPUT_ARG] !== true) return { inputs: [...values], explicitMask: undefined };
   return { inputs: values.slice(0, -1), explicitMask: values[values.length - 1] };
+}
+
+/** @internal The tensors and masks a runner hands a node's layer: an explicit mask's values in place of the first input's mask. */
+export function nodeCallValues<T>(values: readonly { tensor: T; mask: T | undefined }[], callArgs: CallArgs): { tensors: T[]; masks: (T | undefined)[] } {
+  const { inputs, explicitMask } = splitMaskInput(values, callArgs);
+  const masks = inputs.map((v) => v.mask);
+  if (explicitMask) masks[0] = explicitMask.tensor;
+  return { tensors: inputs.map((v) => v.tensor), masks };
 }
 
 /** @internal The traced graph of a model, as a model used as a layer hands it to the graph around it. */

@@ -63,7 +63,6 @@ export function checkCallOptions(options: unknown, layerName: string): void {
   checkTrainingFlag(options as object, layerName);
 }
 
-/** The options of a call on a symbolic tensor: initialState only, itself symbolic. */
 /**
  * A recurrent call on a symbolic tensor as the node's inputs: x, the initial states, and Keras'
  * explicit mask (`layer(x, mask=m)`, a (batch, timesteps) tensor of another graph input) last,

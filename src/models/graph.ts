@@ -4,7 +4,7 @@ import { ConfigError, ShapeError, formatShape } from '../errors.js';
 import { InputLayer } from '../layers/input-layer.js';
 import type { Layer, Shape } from '../layers/layer.js';
 import type { Tensor } from '../tensor.js';
-import { LayerNode, SymbolicTensor, splitMaskInput } from '../symbolic.js';
+import { LayerNode, SymbolicTensor, nodeCallValues, splitMaskInput } from '../symbolic.js';
 
 export interface Value {
   tensor: Tensor;
@@ -71,10 +71,8 @@ export class Graph {
     this.inputs.forEach((symbolic, i) => values.set(symbolic, { tensor: inputs[i], mask: inputMasks[i] }));
     for (const node of this.nodes) {
       if (node.layer instanceof InputLayer) continue;
-      const { inputs: args, explicitMask } = splitMaskInput(node.inputs.map((symbolic) => values.get(symbolic) as Value), node.callArgs);
-      const masks = args.map((v) => v.mask);
-      if (explicitMask) masks[0] = explicitMask.tensor;
-      const result = node.layer.computeOutputs(args.map((v) => v.tensor), masks, node.callArgs);
+      const { tensors, masks } = nodeCallValues(node.inputs.map((symbolic) => values.get(symbolic) as Value), node.callArgs);
+      const result = node.layer.computeOutputs(tensors, masks, node.callArgs);
       visit?.(node.layer, result.outputs);
       node.outputs.forEach((symbolic, i) => values.set(symbolic, { tensor: result.outputs[i], mask: result.masks[i] }));
     }

@@ -5,7 +5,7 @@
 import type { Layer } from '../layers/layer.js';
 import { InputLayer } from '../layers/input-layer.js';
 import { TimeDistributed } from '../layers/time-distributed.js';
-import { splitMaskInput, type LayerNode, type NestedGraph, type SymbolicTensor } from '../symbolic.js';
+import { nodeCallValues, splitMaskInput, type LayerNode, type NestedGraph, type SymbolicTensor } from '../symbolic.js';
 import { Tensor } from '../tensor.js';
 import { withActivityPenalty } from './activity-penalties.js';
 import { trainingStep, type LayerStep } from './layer-steps.js';
@@ -87,10 +87,8 @@ export function runTrainingPass(graph: NestedGraph, layers: readonly Layer[], in
   try {
     for (const node of graph.nodes) {
       if (node.layer instanceof InputLayer) continue;
-      const { inputs: args, explicitMask } = splitMaskInput(node.inputs.map((symbolic) => values.get(symbolic) as { tensor: Tensor; mask: Tensor | undefined }), node.callArgs);
-      const masks = args.map((a) => a.mask);
-      if (explicitMask) masks[0] = explicitMask.tensor;
-      const step = runStep(node, args.map((a) => a.tensor), masks, random);
+      const { tensors, masks } = nodeCallValues(node.inputs.map((symbolic) => values.get(symbolic) as { tensor: Tensor; mask: Tensor | undefined }), node.callArgs);
+      const step = runStep(node, tensors, masks, random);
       steps.push({ node, step });
       node.outputs.forEach((symbolic, i) => values.set(symbolic, { tensor: step.outputs[i], mask: step.masks[i] }));
     }
