@@ -217,9 +217,10 @@ export class Hdf5Reader {
       throw this.error(path, `has an invalid shape ${JSON.stringify(rawShape)}`, layer);
     }
     const shape = rawShape as number[];
-    const itemSize = floatItemSize(dtype);
+    // Integers are weights too: Normalization's count is Keras' int64.
+    const itemSize = floatItemSize(dtype) || integerItemSize(dtype);
     if (itemSize === 0) {
-      throw this.error(path, `has data type ${JSON.stringify(dtype)}; expected float32 (or float16/float64)`, layer);
+      throw this.error(path, `has data type ${JSON.stringify(dtype)}; expected float32 (or float16/float64, or an integer type)`, layer);
     }
     if (expectedShape && !sameShape(shape, expectedShape)) {
       throw this.error(path, `has shape ${formatDims(shape)} but the model config needs ${formatDims(expectedShape)}`, layer);
@@ -236,7 +237,7 @@ export class Hdf5Reader {
     const data = new Float32Array(size);
     for (let i = 0; i < size; i++) {
       const value: unknown = values[i];
-      data[i] = typeof value === 'number' ? value : NaN;
+      data[i] = typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : NaN;
       if (!Number.isFinite(data[i])) throw this.error(path, `value ${i} is ${String(value)}; weights must be finite numbers`, layer);
     }
     return { shape, data };
@@ -332,6 +333,13 @@ function objectAddress(node: Group | Dataset): number | undefined {
 
 function splitPath(path: string): string[] {
   return path.split('/').filter((p) => p !== '' && p !== '.');
+}
+
+/** Bytes per value of an integer type string such as '<i8'; 0 for anything else. */
+function integerItemSize(dtype: unknown): number {
+  if (typeof dtype !== 'string') return 0;
+  const match = /^[<>=|!]?[iu]([1248])$/.exec(dtype);
+  return match ? Number(match[1]) : 0;
 }
 
 /** Bytes per value of a float type string such as '<f4'; 0 for anything else. */

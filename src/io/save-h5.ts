@@ -26,7 +26,7 @@ export function legacyH5Bytes(info: ModelInfo): Uint8Array {
     const named = legacyWeightOrder(layer).map((i) => ({ ...inOrder[i], name: `${inOrder[i].name}:0` }));
     // h5py stores an empty list as an empty float64 array, as Keras' files show.
     group.attr('weight_names', named.length > 0 ? vlenStrings(named.map((w) => w.name), 'ascii') : { values: new Float64Array(0), shape: [0] });
-    for (const w of named) group.dataset(w.name, w.shape, w.data);
+    for (const w of named) group.dataset(w.name, w.shape, w.stored);
   }
   // Keras 3 layout only: tf.keras 2 listed its optimizer variables in another order (no learning_rate, moments not interleaved).
   if (compiled && info.kerasMajor === 3) writeLegacyOptimizer(root, info.model);

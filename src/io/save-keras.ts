@@ -6,7 +6,7 @@ import { Hdf5Group, vlenStrings, writeHdf5 } from './hdf5-writer.js';
 import { pythonJson } from '../models/model-json.js';
 import { configLayerNames } from './model-config.js';
 import { layerPaths } from './saving-lib.js';
-import { weightGroups } from './weight-layout.js';
+import { storedValues, weightGroups } from './weight-layout.js';
 import { writeZip } from './zip-writer.js';
 import { writeSavingLibOptimizer } from './optimizer-state.js';
 
@@ -37,8 +37,9 @@ export function savingLibWeightsFile(info: ModelInfo, order: readonly string[], 
     for (const group of weightGroups(layer)) {
       const vars = root.group(`${path}/${group.varsPath}`);
       vars.attr('name', vlenStrings(group.scopes[group.scopes.length - 1]));
-      const weights = group.owner ? group.owner.getWeights() : [];
-      weights.forEach((w, i) => vars.dataset(String(i), w.shape, w.data));
+      const { owner } = group;
+      const weights = owner ? owner.getWeights() : [];
+      weights.forEach((w, i) => vars.dataset(String(i), w.shape, owner ? storedValues(owner, i, w.data) : w.data));
     }
   }
   // Keras walks the model's attributes in sorted order: layers, optimizer, vars.

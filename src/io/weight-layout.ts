@@ -33,6 +33,7 @@ const OWN_WEIGHT_NAMES: Readonly<Record<string, readonly string[]>> = {
   SeparableConv1D: ['depthwise_kernel', 'pointwise_kernel', 'bias'],
   DepthwiseConv1D: ['depthwise_kernel', 'bias'],
   BatchNormalization: ['gamma', 'beta', 'moving_mean', 'moving_variance'],
+  Normalization: ['mean', 'variance', 'count'],
   LayerNormalization: ['gamma', 'beta'],
   PReLU: ['alpha'],
   CuDNNLSTM: ['kernel', 'recurrent_kernel', 'bias'],
@@ -97,6 +98,16 @@ export function fromLegacyOrder<T>(layer: Layer, items: readonly T[]): T[] {
   return out;
 }
 
+/** The weights Keras keeps as int64 variables, by class and name; files store them so. */
+const INTEGER_WEIGHTS: Readonly<Record<string, readonly string[]>> = { Normalization: ['count'] };
+
+/** A weight's values as a file stores them: int64 where Keras' variable is one (Normalization's count), else float32. */
+export function storedValues(owner: Layer, index: number, data: Float32Array): Float32Array | BigInt64Array {
+  const name = ownWeightNames(owner, index + 1)[index];
+  if (!INTEGER_WEIGHTS[owner.className]?.includes(name)) return data;
+  return BigInt64Array.from(data, (v) => BigInt(Math.round(v)));
+}
+
 /** Keras' names of the weights `owner.getWeights()` returns; a class not in the table numbers them as Keras does unnamed variables. */
 export function ownWeightNames(owner: Layer, count: number): string[] {
   const known = OWN_WEIGHT_NAMES[owner.className];
@@ -105,12 +116,13 @@ export function ownWeightNames(owner: Layer, count: number): string[] {
 }
 
 /** A layer's weights with tf.keras 2's variable names ('lstm/lstm_cell/kernel:0' without the ':0'), in get_weights() order. */
-export function namedWeights(layer: Layer): { name: string; shape: number[]; data: Float32Array }[] {
+export function namedWeights(layer: Layer): { name: string; shape: number[]; data: Float32Array; stored: Float32Array | BigInt64Array }[] {
   return weightGroups(layer).flatMap((group) => {
-    if (!group.owner) return [];
-    const weights = group.owner.getWeights();
-    const names = ownWeightNames(group.owner, weights.length);
-    return weights.map((w, i) => ({ name: [...group.scopes, names[i]].join('/'), shape: [...w.shape], data: w.data }));
+    const { owner } = group;
+    if (!owner) return [];
+    const weights = owner.getWeights();
+    const names = ownWeightNames(owner, weights.length);
+    return weights.map((w, i) => ({ name: [...group.scopes, names[i]].join('/'), shape: [...w.shape], data: w.data, stored: storedValues(owner, i, w.data) }));
   });
 }
 

@@ -290,14 +290,19 @@ export class BatchNormalization extends HostWeightLayer {
     const x = inputs[0];
     this.checkFits(x.shape);
     const { scale, shift } = this.inferenceAffine(this.ensureBuilt([x.shape]));
-    const index = parameterIndex(x.shape, this.axesFor(x.shape));
-    const out = new Float32Array(x.size);
-    for (let i = 0; i < out.length; i++) {
-      const c = index(i);
-      out[i] = x.data[i] * scale[c] + shift[c];
-    }
-    return { outputs: [new Tensor(out, x.shape)], masks: [masks[0]] };
+    return { outputs: [applyAffine(x, this.axesFor(x.shape), scale, shift)], masks: [masks[0]] };
   }
+}
+
+/** @internal x * scale + shift in float64, one scale and shift per position of `axes` (what a stream's affine op computes). */
+export function applyAffine(x: Tensor, axes: readonly number[], scale: Float64Array, shift: Float64Array): Tensor {
+  const index = parameterIndex(x.shape, axes);
+  const out = new Float32Array(x.size);
+  for (let i = 0; i < out.length; i++) {
+    const c = index(i);
+    out[i] = x.data[i] * scale[c] + shift[c];
+  }
+  return new Tensor(out, x.shape);
 }
 
 /** @internal Maps a flat element index of `shape` to the flat index into weights over `axes` (row-major over those axes). */

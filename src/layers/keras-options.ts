@@ -161,6 +161,7 @@ export const OPTION_KEYS: Record<string, Record<string, string>> = {
   ZeroPadding1D: { ...COMMON_KEYS, padding: 'padding', data_format: 'dataFormat' },
   Cropping1D: { ...COMMON_KEYS, cropping: 'cropping' },
   UpSampling1D: { ...COMMON_KEYS, size: 'size' },
+  Normalization: { ...COMMON_KEYS, axis: 'axis', mean: 'mean', variance: 'variance', invert: 'invert' },
   BatchNormalization: {
     ...COMMON_KEYS, axis: 'axis', epsilon: 'epsilon', momentum: 'momentum', center: 'center', scale: 'scale',
     beta_initializer: 'betaInitializer', gamma_initializer: 'gammaInitializer',

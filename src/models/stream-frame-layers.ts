@@ -7,6 +7,7 @@ import { PARAMETER_ACTIVATION, kerasActivationKind } from '../kernels/keras-acti
 import { type FrameMergeKind, type StreamMask, type StreamProgramBuilder, type StreamValue } from '../kernels/stream-program.js';
 import { Activation } from '../layers/activation.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
+import { Normalization } from '../layers/normalization.js';
 import { LayerNormalization } from '../layers/layer-normalization.js';
 import type { Layer } from '../layers/layer.js';
 import { Add, Average, Maximum, Merge, Minimum, Multiply, Subtract } from '../layers/merge.js';
@@ -35,7 +36,7 @@ const MERGES: readonly [new (...args: never[]) => Merge, FrameMergeKind][] = [
   [Add, 'ADD'], [Subtract, 'SUBTRACT'], [Multiply, 'MULTIPLY'], [Average, 'AVERAGE'], [Maximum, 'MAXIMUM'], [Minimum, 'MINIMUM'],
 ];
 
-export const FRAME_LAYER_NAMES = 'Activation, ReLU, LeakyReLU, ELU, PReLU, Softmax (over features), the normalisations, the merges and the noise layers';
+export const FRAME_LAYER_NAMES = 'Activation, ReLU, LeakyReLU, ELU, PReLU, Softmax (over features), the normalisations (Normalization too), the merges and the noise layers';
 
 /** A frame layer of one input (every one but the merges), which TimeDistributed may wrap. */
 export function isSingleFrameLayer(layer: Layer): boolean {
@@ -43,7 +44,7 @@ export function isSingleFrameLayer(layer: Layer): boolean {
 }
 
 export function isFrameLayer(layer: Layer): boolean {
-  return layer instanceof Activation || layer instanceof BatchNormalization || layer instanceof LayerNormalization
+  return layer instanceof Activation || layer instanceof BatchNormalization || layer instanceof LayerNormalization || layer instanceof Normalization
     || layer instanceof ParameterActivationLayer || layer instanceof PReLU || layer instanceof Softmax
     || layer instanceof Merge || IDENTITY_AT_INFERENCE.some((type) => layer instanceof type);
 }
@@ -80,6 +81,15 @@ export function frameLayerOps(builder: StreamProgramBuilder | null, layer: Layer
     if (!builder) return [];
     const { scale, shift } = layer.inferenceAffine(builtWeights(layer));
     return [{ ...x, value: builder.affine(x.value, scale, shift) }];
+  }
+  if (layer instanceof Normalization) {
+    // One mean and variance for everything, or one per feature: the same affine on every frame.
+    if (layer.axis.length > 0) featureAxisOnly(layer, layer.axis, rank);
+    if (!builder) return [];
+    const width = x.frame[x.frame.length - 1];
+    const { scale, shift } = layer.inferenceAffine([1, ...(x.sequence ? [1] : []), ...x.frame]);
+    const perFeature = (values: Float64Array) => (values.length === width ? values : new Float64Array(width).fill(values[0]));
+    return [{ ...x, value: builder.affine(x.value, perFeature(scale), perFeature(shift)) }];
   }
   if (layer instanceof LayerNormalization) {
     featureAxisOnly(layer, layer.axis, rank);

@@ -6,7 +6,7 @@ import type { LayerNormalization } from '../layers/layer-normalization.js';
 import type { Tensor } from '../tensor.js';
 import type { LayerStep } from './layer-steps.js';
 
-/** A layer whose own gradients() gives d loss / d x and its weights (LayerNormalization, PReLU). */
+/** A layer whose own gradients() gives d loss / d x and its weights (LayerNormalization, PReLU, Normalization). */
 type SelfDifferentiating = Pick<LayerNormalization, 'computeOutputs' | 'getWeights' | 'gradients'>;
 
 /** LayerNormalization's step, and that of every layer with its own gradients() (PReLU). */

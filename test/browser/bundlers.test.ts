@@ -117,8 +117,10 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * 1.1 KB, on top of main at 2fd2e6b: 155.4 KiB measured (159086 B).
  * 157 KiB since Keras' explicit mask in a graph (layer(x, mask=m): the graph runners, training,
  * both JSON spellings, the stream's refusal): about 0.7 KB, on top of main at fe99e30: 156.0 KiB measured (159787 B).
+ * 158 KiB since Keras' Normalization layer (adapt, constants, invert, its int64 count in files, a
+ * stream's affine) and every apply()'s option checks: about 1.8 KB, on top of main at 8484051: 157.8 KiB measured (161572 B).
  */
-const GZIP_BUDGET = 157 * 1024;
+const GZIP_BUDGET = 158 * 1024;
 
 interface AppReport {
   variant: string;
