@@ -215,6 +215,15 @@ export abstract class Layer {
     return this.trainable ? this.countNonTrainableParams() : this.countParams();
   }
 
+  /**
+   * @internal Of countParams(), those Keras keeps as int64 (Normalization's count), which Keras 3's
+   * summary sizes at 8 bytes (its TensorFlow backend's int) rather than float32's 4; a nested
+   * model's are its layers'.
+   */
+  int64Params(): number {
+    return this.leafLayers().reduce((sum, leaf) => sum + (leaf === this ? 0 : leaf.int64Params()), 0);
+  }
+
   /** Keras' layer.dtype: 'float32', the kernels' type (an InputLayer says what Input() declared). */
   get dtype(): string {
     return 'float32';

@@ -183,6 +183,11 @@ export class Normalization extends HostWeightLayer {
     return inputShape;
   }
 
+  /** @internal The count weight, when the layer has weights (see Layer.int64Params). */
+  override int64Params(): number {
+    return this.weightLayout && this.weightLayout.length > 0 ? 1 : 0;
+  }
+
   /** ShapeError when the kept axes of `shape` differ from those the layer was built for, or its statistics' shape. */
   private checkFits(shape: Shape): void {
     const kept = this.keptAxes(shape);

@@ -651,6 +651,7 @@ function summaryRow(layer: Layer, graph: Graph, named: (layer: Layer) => string)
     className: layer.className,
     params: layer.countParams(),
     nonTrainableParams: layer.frozenParams(),
+    int64Params: layer.int64Params(),
     isInputLayer: layer instanceof InputLayer,
     nodeOutputs: nodes.map((node) => node.outputs.map((t) => t.shape)),
     connections: nodes.flatMap((node) => node.inputs.map((input) => {

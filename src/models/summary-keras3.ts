@@ -77,15 +77,17 @@ export function formatKeras3Summary(modelName: string, rows: readonly SummaryRow
     if (options.showTrainable) fields.push(row.hasWeights ? (row.trainable ? 'Y' : 'N') : '-');
     return fields;
   });
-  const { params, nonTrainableParams: frozen, optimizer } = totals;
+  const { params, nonTrainableParams: frozen, int64Params, optimizer } = totals;
   const line = (label: string, count: number, bytes = count * BYTES_PER_PARAM) => ` ${label}: ${count.toLocaleString('en-US')} (${readableMemorySize(bytes)})`;
-  // summary_utils: a built optimizer's variables count in Total params too, with their own dtypes' sizes.
+  // summary_utils sizes each variable by its dtype: the int64 ones (never trainable) take 8 bytes.
+  const wide = int64Params * (8 - BYTES_PER_PARAM);
+  // A built optimizer's variables count in Total params too, with their own dtypes' sizes.
   return [
     `Model: "${modelName}"`,
     ...renderBoxTable(columns, cells, lineLength),
-    line('Total params', params + (optimizer?.count ?? 0), params * BYTES_PER_PARAM + (optimizer?.bytes ?? 0)),
+    line('Total params', params + (optimizer?.count ?? 0), params * BYTES_PER_PARAM + wide + (optimizer?.bytes ?? 0)),
     line('Trainable params', params - frozen),
-    line('Non-trainable params', frozen),
+    line('Non-trainable params', frozen, frozen * BYTES_PER_PARAM + wide),
     ...(optimizer ? [line('Optimizer params', optimizer.count, optimizer.bytes)] : []),
   ].join('\n');
 }

@@ -8,6 +8,8 @@ export interface SummaryRow {
   params: number;
   /** The part of params Keras counts as non-trainable. */
   nonTrainableParams: number;
+  /** The part of params Keras keeps as int64 (non-trainable, 8 bytes each in Keras 3's sizes). */
+  int64Params: number;
   isInputLayer: boolean;
   /** Per call of the layer inside this model, the shapes of its outputs. */
   nodeOutputs: Shape[][];
@@ -25,6 +27,7 @@ export interface SummaryRow {
 export interface SummaryTotals {
   params: number;
   nonTrainableParams: number;
+  int64Params: number;
   /** Keras 3's Optimizer params: the built optimizer's variables and their bytes; null before it is built. */
   optimizer: { count: number; bytes: number } | null;
 }

@@ -87,6 +87,7 @@ export function summarize(modelName: string, rows: readonly SummaryRow[], sequen
   const totals: SummaryTotals = {
     params: rows.reduce((sum, row) => sum + row.params, 0),
     nonTrainableParams: rows.reduce((sum, row) => sum + row.nonTrainableParams, 0),
+    int64Params: rows.reduce((sum, row) => sum + row.int64Params, 0),
     optimizer,
   };
   const shown = rows.slice(first, end);
