@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  ConfigError, Dense, Input, LSTM, Normalization, Sequential, ShapeError, deserializeLayer, modelFromJson, tensor, type Tensor,
+  ConfigError, Dense, Input, InputError, LSTM, Normalization, Sequential, ShapeError, deserializeLayer, modelFromJson, tensor, type Tensor,
 } from '../dist/index.js';
 import { loadModel, ready, saveModel } from '../dist/io/keras.js';
 import { expectClose } from './expect-close.js';
@@ -212,6 +212,9 @@ describe('Normalization in models: configs, files, training, streaming', () => {
   it('errors name the layer and the option; the next call works', () => {
     expectError(() => new Normalization({ mean: 1 }), ConfigError, ["'mean' and 'variance'", 'neither']);
     expectError(() => new Normalization({ mean: [1, 2], variance: [1] }), ConfigError, ['same shape', '[2]', '[1]']);
+    expectError(() => new Normalization({ mean: 0, variance: -1 }), ConfigError, ["'variance'", '>= 0', '-1']);
+    expectError(() => new Normalization({ mean: [0, Number.NaN], variance: [1, 1] }), ConfigError, ["'mean'", 'finite']);
+    expectError(() => new Normalization().adapt([[1, Number.POSITIVE_INFINITY]]), InputError, ['adapt data', 'finite', 'value 1']);
     expectError(() => new Normalization({ axis: untypedAxis('last') }), ConfigError, ["option 'axis'", '"last"']);
     const constants = new Normalization({ mean: 0, variance: 1, name: 'fixed' });
     expectError(() => constants.adapt([[1]]), ConfigError, ['fixed', 'adapt()', "'mean' and 'variance'"]);

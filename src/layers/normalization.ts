@@ -3,7 +3,7 @@
 // constants given as options (kept in the config, no weights), or the non-trainable weights
 // [mean, variance, count] that adapt(data) fills and Keras files carry (count an int64 Keras
 // itself leaves at 0 when it adapts to an array).
-import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, InputError, ShapeError, formatShape } from '../errors.js';
 import { initializers } from '../initializers/index.js';
 import type { SymbolicTensor } from '../symbolic.js';
 import { Tensor, shapeSize, toTensor, type NestedArray, type TensorLike, type TypedArray } from '../tensor.js';
@@ -65,6 +65,12 @@ export class Normalization extends HostWeightLayer {
     } : null;
     if (this.constants && this.constants.mean.shape.join() !== this.constants.variance.shape.join()) {
       throw new ConfigError(`${this.name}: 'mean' and 'variance' must have the same shape, received ${formatShape(this.constants.mean.shape)} and ${formatShape(this.constants.variance.shape)}`);
+    }
+    if (this.constants && !this.constants.mean.data.every(Number.isFinite)) {
+      throw new ConfigError(`${this.name}: option 'mean' must hold finite numbers, received ${JSON.stringify(options.mean)}`);
+    }
+    if (this.constants && !this.constants.variance.data.every((v) => Number.isFinite(v) && v >= 0)) {
+      throw new ConfigError(`${this.name}: option 'variance' must hold finite numbers >= 0 (a negative variance has no square root), received ${JSON.stringify(options.variance)}`);
     }
     if (this.constants && this.constants.mean.shape.length > this.axis.length) {
       throw new ConfigError(`${this.name}: 'mean' of shape ${formatShape(this.constants.mean.shape)} has more axes than axis ${JSON.stringify(this.axis)} keeps`);
@@ -132,6 +138,8 @@ export class Normalization extends HostWeightLayer {
     if (this.constants) throw new ConfigError(`${this.name}: adapt() computes the statistics given as 'mean' and 'variance'; construct the layer without them to adapt it`);
     const x = toTensor(data, `${this.name}: adapt data`);
     if (x.size === 0) throw new ShapeError(`${this.name}: adapt data must hold at least one value, received shape ${formatShape(x.shape)}`);
+    const notFinite = x.data.findIndex((v) => !Number.isFinite(v));
+    if (notFinite >= 0) throw new InputError(`${this.name}: adapt data must be finite numbers; value ${notFinite} is ${x.data[notFinite]}`);
     if (this.builtShape) {
       const kept = this.keptAxes(this.builtShape);
       if (x.shape.length !== this.builtShape.length || kept.some((a) => x.shape[a] !== this.builtShape?.[a])) {

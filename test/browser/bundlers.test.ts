@@ -119,8 +119,10 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * both JSON spellings, the stream's refusal): about 0.7 KB, on top of main at fe99e30: 156.0 KiB measured (159787 B).
  * 158 KiB since Keras' Normalization layer (adapt, constants, invert, its int64 count in files, a
  * stream's affine) and every apply()'s option checks: about 1.8 KB, on top of main at 8484051: 157.8 KiB measured (161572 B).
+ * 159 KiB since the int64 sizes of Keras 3's summary and Normalization's checks of its constants
+ * and adapt data: about 0.3 KB, on top of main at 2e8e9ee: 158.1 KiB measured (161868 B).
  */
-const GZIP_BUDGET = 158 * 1024;
+const GZIP_BUDGET = 159 * 1024;
 
 interface AppReport {
   variant: string;
