@@ -81,6 +81,15 @@ describe('Normalization: adapt and apply against the float64 formula', () => {
     }
   });
 
+  it('adapted on sequences, it normalises inputs of another rank whose kept axes fit (a single reading)', () => {
+    const layer = new Normalization();
+    layer.adapt(x);
+    const [mean, variance] = layer.getWeights();
+    const reading = tensor([Array.from(x.data.subarray(0, 3))]);
+    expectClose(layer.apply(reading), normalizedRef(reading, mean.data, variance.data, (i) => i % 3));
+    expectError(() => layer.apply([[1, 2]]), ShapeError, ['statistics of shape [2]', 'have shape [3]']);
+  });
+
   it('a constant feature has variance 0: the deviation floor 1e-7 keeps the output finite, as Keras', () => {
     const layer = new Normalization();
     layer.adapt([[1, 5], [2, 5], [3, 5]]);

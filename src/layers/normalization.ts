@@ -47,8 +47,6 @@ export class Normalization extends HostWeightLayer {
   readonly axis: readonly number[];
   readonly invert: boolean;
   private readonly constants: ConstantStatistics | null;
-  /** The input shape the layer was built for, which adapt() data and calls must fit on the kept axes. */
-  private builtShape: Shape | null = null;
 
   constructor(options: NormalizationOptions = {}) {
     super(options, 'normalization');
@@ -105,7 +103,6 @@ export class Normalization extends HostWeightLayer {
   protected weightSpecs(inputShapes: Shape[]): WeightSpec[] {
     const shape = inputShapes[0];
     const statistics = this.statisticsShape(shape);
-    this.builtShape = shape;
     if (this.constants) {
       // Checked now, as Keras broadcasts them at build.
       broadcastToKept(this.constants.mean, statistics, this.name);
@@ -140,12 +137,7 @@ export class Normalization extends HostWeightLayer {
     if (x.size === 0) throw new ShapeError(`${this.name}: adapt data must hold at least one value, received shape ${formatShape(x.shape)}`);
     const notFinite = x.data.findIndex((v) => !Number.isFinite(v));
     if (notFinite >= 0) throw new InputError(`${this.name}: adapt data must be finite numbers; value ${notFinite} is ${x.data[notFinite]}`);
-    if (this.builtShape) {
-      const kept = this.keptAxes(this.builtShape);
-      if (x.shape.length !== this.builtShape.length || kept.some((a) => x.shape[a] !== this.builtShape?.[a])) {
-        throw new ShapeError(`${this.name}: the layer was built for inputs of shape ${formatShape(this.builtShape)}, but adapt() received data of shape ${formatShape(x.shape)}`);
-      }
-    }
+    this.checkFits(x.shape);
     const values = this.ensureBuilt([x.shape]);
     const kept = this.keptAxes(x.shape);
     const index = parameterIndex(x.shape, kept);
@@ -196,18 +188,16 @@ export class Normalization extends HostWeightLayer {
     return this.weightLayout && this.weightLayout.length > 0 ? 1 : 0;
   }
 
-  /** ShapeError when the kept axes of `shape` differ from those the layer was built for, or its statistics' shape. */
+  /**
+   * ShapeError when the kept axes of `shape` do not fit the statistics the layer has. Any rank
+   * whose kept axes fit is taken (adapted on sequences, the layer normalises a single reading too),
+   * where Keras' broadcasting would add axes to the output instead.
+   */
   private checkFits(shape: Shape): void {
-    const kept = this.keptAxes(shape);
+    const wanted = this.statisticsShape(shape);
     const stored = this.weightLayout?.[0]?.shape;
-    const wanted = kept.map((a) => shape[a]);
     if (stored && wanted.join() !== stored.join()) {
       throw new ShapeError(`${this.name}: inputs of shape ${formatShape(shape)} need statistics of shape ${formatShape(wanted)} on axis ${JSON.stringify(this.axis)}; the layer's mean and variance have shape ${formatShape(stored)}`);
-    }
-    const built = this.builtShape;
-    if (!built) return;
-    if (shape.length !== built.length || kept.some((a) => shape[a] !== built[a])) {
-      throw new ShapeError(`${this.name}: the layer was built for inputs of shape ${formatShape(built)}; received ${formatShape(shape)}, which differs on a kept axis (axis ${JSON.stringify(this.axis)})`);
     }
   }
 
