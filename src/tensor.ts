@@ -1,5 +1,5 @@
 // Dense float32 tensors: a shape and a row-major Float32Array.
-import { InputError, ShapeError, formatShape } from './errors.js';
+import { ConfigError, InputError, ShapeError, formatShape } from './errors.js';
 import { formatTensor } from './tensor-format.js';
 
 /** Nested number arrays of any depth, as Keras users write inputs. */
@@ -78,9 +78,14 @@ export class Tensor {
 /**
  * Builds a tensor from nested arrays, a flat number array or a typed array.
  * Without `shape`, nested arrays give their own shape and flat ones are 1-D. One entry of `shape`
- * may be -1, as in numpy's reshape: it is what the values' count leaves for it.
+ * may be -1, as in numpy's reshape: it is what the values' count leaves for it. `dtype`, tfjs'
+ * third argument, can only be 'float32': another would promise a conversion (tfjs' 'int32'
+ * truncates 1.5 to 1) that a float32 tensor does not make.
  */
-export function tensor(values: TensorLike, shape?: readonly number[]): Tensor {
+export function tensor(values: TensorLike, shape?: readonly number[], dtype?: 'float32'): Tensor {
+  if (dtype !== undefined && dtype !== 'float32') {
+    throw new ConfigError(`tensor: dtype must be 'float32' (tensors hold float32; integer ids and booleans are kept as their float32 values, so leave dtype out), received ${JSON.stringify(dtype)}`);
+  }
   const inferAxis = Array.isArray(shape) ? shape.indexOf(-1) : -1;
   if (Array.isArray(shape) && shape.lastIndexOf(-1) !== inferAxis) throw new ShapeError(`tensor: shape may hold one -1 (an axis the values' count gives), received [${shape.join(', ')}]`);
   if (shape !== undefined) checkShape(inferAxis < 0 ? shape : shape.filter((_, axis) => axis !== inferAxis), 'shape');

@@ -2,6 +2,7 @@
 // the errors for values that do not describe a tensor.
 import { describe, expect, it } from 'vitest';
 import {
+  ConfigError,
   InputError,
   ShapeError,
   Tensor,
@@ -53,6 +54,15 @@ describe('tensor() from nested arrays', () => {
     expect(rows.shape).toEqual([2, 0]);
     expect(rows.size).toBe(0);
     expect(rows.toArray()).toEqual([[], []]);
+  });
+});
+
+describe("tensor()'s dtype, tfjs' third argument", () => {
+  it("takes 'float32' and refuses the rest rather than skip a conversion it does not make", () => {
+    expect(tensor([1.5, 2], [2], 'float32').toArray()).toEqual([1.5, 2]);
+    expectError(() => tensor([1.5, 2], [2], untyped('int32')), ConfigError, ['tensor: dtype', "'float32'", '"int32"']);
+    expectError(() => tensor([true, false], [2], untyped('bool')), ConfigError, ['"bool"']);
+    expect(tensor([1, 2], [2]).dtype).toBe('float32');
   });
 });
 
