@@ -36,3 +36,18 @@ export class DisposedError extends RuntimeError {
 export function formatShape(shape: readonly (number | null)[]): string {
   return `[${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}]`;
 }
+
+/**
+ * A received value as error messages print it: its JSON, a BigInt as `3n`, a function as 'a
+ * function', and a value JSON cannot write (a cycle) by its type. JSON.stringify alone throws a
+ * raw TypeError on a BigInt or a cycle, which would replace the error being written. @internal
+ */
+export function quoted(value: unknown): string {
+  try {
+    const text = JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? `${item}n` : item));
+    if (text !== undefined) return text;
+  } catch {
+    return typeof value === 'object' && value !== null ? `an object (${value.constructor?.name ?? 'Object'})` : String(value);
+  }
+  return typeof value === 'function' ? 'a function' : String(value);
+}

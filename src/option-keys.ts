@@ -1,7 +1,7 @@
 // Options objects everywhere (layer constructors, apply, predict, summary, ready) are checked the
 // same way: an unknown key is a ConfigError that names it, and a Keras snake_case spelling gets
 // the camelCase name this package uses.
-import { ConfigError } from './errors.js';
+import { ConfigError, quoted } from './errors.js';
 
 export function checkOptionsObject(options: unknown, where: string, example = '{ units: 3 }'): asserts options is object {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
@@ -56,7 +56,7 @@ function withinOneEdit(a: string, b: string): boolean {
 export function describeOptions(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
   if (value === undefined) return 'undefined';
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return quoted(value);
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   return typeof value === 'object' ? `an object (${value.constructor?.name ?? 'Object'})` : typeof value;
 }

@@ -1,5 +1,5 @@
 // Dense float32 tensors: a shape and a row-major Float32Array.
-import { ConfigError, InputError, ShapeError, formatShape } from './errors.js';
+import { ConfigError, InputError, ShapeError, formatShape, quoted } from './errors.js';
 import { formatTensor } from './tensor-format.js';
 
 /** Nested number arrays of any depth, as Keras users write inputs. */
@@ -84,7 +84,7 @@ export class Tensor {
  */
 export function tensor(values: TensorLike, shape?: readonly number[], dtype?: 'float32'): Tensor {
   if (dtype !== undefined && dtype !== 'float32') {
-    throw new ConfigError(`tensor: dtype must be 'float32' (tensors hold float32; integer ids and booleans are kept as their float32 values, so leave dtype out), received ${JSON.stringify(dtype)}`);
+    throw new ConfigError(`tensor: dtype must be 'float32' (tensors hold float32; integer ids and booleans are kept as their float32 values, so leave dtype out), received ${quoted(dtype)}`);
   }
   const inferAxis = Array.isArray(shape) ? shape.indexOf(-1) : -1;
   if (Array.isArray(shape) && shape.lastIndexOf(-1) !== inferAxis) throw new ShapeError(`tensor: shape may hold one -1 (an axis the values' count gives), received [${shape.join(', ')}]`);

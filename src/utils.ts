@@ -1,7 +1,7 @@
 // Keras' data helpers that notebooks call before fit: pad_sequences and to_categorical, with
 // Keras' defaults and rules (int32 values by default, 'pre' padding and truncation, a trailing
 // axis of 1 squeezed by to_categorical), returning float32 tensors as every input here is.
-import { ConfigError, InputError, ShapeError } from './errors.js';
+import { ConfigError, InputError, ShapeError, quoted } from './errors.js';
 import { checkKnownKeys, checkOptionsObject } from './option-keys.js';
 import { Tensor, describe, toTensor, type TensorLike } from './tensor.js';
 
@@ -30,17 +30,17 @@ export function padSequences(sequences: readonly (readonly Step[] | ArrayLike<nu
   checkOptionsObject(options, where, "{ maxlen: 100, padding: 'post' }");
   checkKnownKeys(options, PAD_KEYS, where);
   const { padding = 'pre', truncating = 'pre', dtype = 'int32', value = 0 } = options;
-  if (padding !== 'pre' && padding !== 'post') throw new ConfigError(`${where}: option 'padding' must be 'pre' or 'post', received ${JSON.stringify(padding)}`);
-  if (truncating !== 'pre' && truncating !== 'post') throw new ConfigError(`${where}: option 'truncating' must be 'pre' or 'post', received ${JSON.stringify(truncating)}`);
-  if (dtype !== 'int32' && dtype !== 'float32') throw new ConfigError(`${where}: option 'dtype' must be 'int32' or 'float32' (tensors hold float32; 'int32' truncates values as Keras' default does), received ${JSON.stringify(dtype)}`);
-  if (typeof value !== 'number' || Number.isNaN(value)) throw new ConfigError(`${where}: option 'value' must be a number, received ${JSON.stringify(value)}`);
+  if (padding !== 'pre' && padding !== 'post') throw new ConfigError(`${where}: option 'padding' must be 'pre' or 'post', received ${quoted(padding)}`);
+  if (truncating !== 'pre' && truncating !== 'post') throw new ConfigError(`${where}: option 'truncating' must be 'pre' or 'post', received ${quoted(truncating)}`);
+  if (dtype !== 'int32' && dtype !== 'float32') throw new ConfigError(`${where}: option 'dtype' must be 'int32' or 'float32' (tensors hold float32; 'int32' truncates values as Keras' default does), received ${quoted(dtype)}`);
+  if (typeof value !== 'number' || Number.isNaN(value)) throw new ConfigError(`${where}: option 'value' must be a number, received ${quoted(value)}`);
   if (!Array.isArray(sequences)) throw new InputError(`${where}: sequences must be a list of sequences, received ${describe(sequences)}`);
   const rows = sequences.map((sequence, i): ArrayLike<Step> => {
     if (!Array.isArray(sequence) && !ArrayBuffer.isView(sequence)) throw new InputError(`${where}: sequences[${i}] must be a list of ids or frames, received ${describe(sequence)}`);
     return sequence as ArrayLike<Step>;
   });
   const { maxlen = rows.reduce((longest, row) => Math.max(longest, row.length), 0) } = options;
-  if (!Number.isSafeInteger(maxlen) || maxlen < 1) throw new ConfigError(`${where}: option 'maxlen' must be a positive integer, received ${JSON.stringify(options.maxlen)}`);
+  if (!Number.isSafeInteger(maxlen) || maxlen < 1) throw new ConfigError(`${where}: option 'maxlen' must be a positive integer, received ${quoted(options.maxlen)}`);
   // Frames: the size of the first step of the first non-empty sequence, as Keras reads sample_shape.
   const firstStep = rows.find((row) => row.length > 0)?.[0];
   const frame = Array.isArray(firstStep) ? firstStep.length : 0;
@@ -80,7 +80,7 @@ export function toCategorical(labels: TensorLike, numClasses?: number): Tensor {
   // numpy's int64 cast truncates toward zero.
   const ids = Array.from(y.data, Math.trunc);
   const classes = numClasses ?? ids.reduce((largest, id) => Math.max(largest, id + 1), 0);
-  if (!Number.isSafeInteger(classes) || classes < 1) throw new ConfigError(`${where}: numClasses must be a positive integer, received ${JSON.stringify(numClasses)}`);
+  if (!Number.isSafeInteger(classes) || classes < 1) throw new ConfigError(`${where}: numClasses must be a positive integer, received ${quoted(numClasses)}`);
   const out = new Float32Array(ids.length * classes);
   ids.forEach((id, i) => {
     if (!(id >= 0 && id < classes)) throw new InputError(`${where}: label ${y.data[i]} at index ${i} is outside [0, ${classes})`);

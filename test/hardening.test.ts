@@ -328,6 +328,22 @@ describe('use after dispose()', () => {
 });
 
 describe('other careless arguments', () => {
+  it('a BigInt, a cycle, a function or a symbol as an option is the error class, not the TypeError of writing the message', async () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expectError(() => new LSTM({ units: untyped<number>(3n) }), ConfigError, ["option 'units'", '3n']);
+    expectError(() => new LSTM({ units: untyped<number>(cyclic) }), ConfigError, ["option 'units'", 'an object (Object)']);
+    expectError(() => new Dense({ units: untyped<number>(() => 3) }), ConfigError, ["option 'units'", 'a function']);
+    expectError(() => new Dense({ units: untyped<number>(Symbol('x')) }), ConfigError, ["option 'units'", 'Symbol(x)']);
+    expectError(() => new LSTM({ units: 2, dropout: untyped<number>(1n) }), ConfigError, ["option 'dropout'", '1n']);
+    const model = new Sequential([Input({ shape: [2] }), new Dense(1, { seed: 1 })]);
+    expectError(() => model.predict([[1, 2]], { batchSize: untyped<number>(1n) }), ConfigError, ["'batchSize'", '1n']);
+    expectError(() => model.summary({ lineLength: untyped<number>(10n), print: false }), ConfigError, ["'lineLength'", '10n']);
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    await expect(model.fit([[1, 2]], [[1]], { epochs: untyped<number>(2n), verbose: 0 })).rejects.toThrow(ConfigError);
+    expect(model.predict([[1, 2]]).shape).toEqual([1, 1]);
+  });
+
   it('build() with non-integer, NaN, Infinity or negative dimensions is a ShapeError', () => {
     for (const shape of [[2, NaN, 3], [2, 3, Infinity], [2, 3, -1], [2, 3, 1.5], 'abc', null]) {
       expectError(() => new LSTM({ units: 2 }).build(untyped<number[]>(shape)), ShapeError, [/build expects an input shape/]);

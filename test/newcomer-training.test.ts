@@ -93,6 +93,8 @@ describe('training options are checked like every other options object', () => {
     expect(verbose.message).toContain("option 'verbose' must be 0, 1, 2 or 'auto', received \"loud\"");
     const callbacks = await rejection(model.fit(x, binaryLabels, untyped({ verbose: 0, callbacks: [() => 1] })));
     expect(callbacks.message).toContain("option 'callbacks' must be a list of callback objects");
+    // A bare function is named as one (JSON.stringify said "undefined"), with the way to wrap it.
+    expect(callbacks.message).toContain('received a function (wrap it: new LambdaCallback({ onEpochEnd: fn })');
     expect(sameWeights(model.getWeights(), weights)).toBe(true);
   });
 

@@ -3,7 +3,7 @@
  * ConfigError messages that say where the value came from, what was expected and
  * what was received.
  */
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 
 /** Options of one initializer, as plain key/value pairs. */
 export type OptionBag = Readonly<Record<string, unknown>>;
@@ -16,7 +16,7 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'object' && value !== null) {
     let text: string;
     try {
-      text = JSON.stringify(value);
+      text = quoted(value);
     } catch {
       return 'an object';
     }

@@ -4,6 +4,7 @@
 // building allocates them, and before any size can overflow.
 import { ModelFileError } from './errors.js';
 import type { ConfigLocation } from './model-config.js';
+import { quoted } from '../errors.js';
 
 type Spec = { class_name: string; config: Record<string, unknown>; name?: unknown; inbound_nodes?: unknown };
 
@@ -59,10 +60,10 @@ function layerName(spec: Spec): string | undefined {
 
 /** The last dimension of a declared shape (undefined when None), after checking every dimension. */
 function lastDim(shape: unknown, key: string, where: ConfigLocation & { layer?: string }): number | undefined {
-  if (!Array.isArray(shape) || shape.length > 8) throw new ModelFileError(`config '${key}' must be a list of at most 8 dimensions, received ${JSON.stringify(shape)}`, where);
+  if (!Array.isArray(shape) || shape.length > 8) throw new ModelFileError(`config '${key}' must be a list of at most 8 dimensions, received ${quoted(shape)}`, where);
   for (const d of shape) {
     if (d !== null && !(typeof d === 'number' && Number.isSafeInteger(d) && d >= 0 && d <= MAX_DIMENSION)) {
-      throw new ModelFileError(`config '${key}' has dimension ${JSON.stringify(d)}; dimensions are None or integers from 0 to ${MAX_DIMENSION}`, where);
+      throw new ModelFileError(`config '${key}' has dimension ${quoted(d)}; dimensions are None or integers from 0 to ${MAX_DIMENSION}`, where);
     }
   }
   const last: unknown = shape[shape.length - 1];

@@ -6,7 +6,7 @@
 // B-tree over symbol nodes, names in a local heap), variable-length strings in
 // global heap collections.
 
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 
 /** Values a dataset or a numeric attribute holds, with their HDF5 element type. */
 export type Hdf5Numbers = Float32Array | Float64Array | Int32Array | BigInt64Array;
@@ -62,7 +62,7 @@ export class Hdf5Group {
       } else if (existing.kind === 'group') {
         current = existing;
       } else {
-        throw new Error(`HDF5 path ${JSON.stringify(path)}: ${JSON.stringify(name)} is a dataset, not a group`);
+        throw new Error(`HDF5 path ${quoted(path)}: ${quoted(name)} is a dataset, not a group`);
       }
     }
     return current;
@@ -76,10 +76,10 @@ export class Hdf5Group {
     const parent = this.group(parts.join('/'));
     // Reachable from a model whose weights would share a path (Keras' h5py raises alike), so a library error.
     if (parent.members.has(name)) {
-      throw new ConfigError(`HDF5 path ${JSON.stringify(path)} already exists: two weights of the model would be written at the same path; give every layer (those of nested models included) its own name`);
+      throw new ConfigError(`HDF5 path ${quoted(path)} already exists: two weights of the model would be written at the same path; give every layer (those of nested models included) its own name`);
     }
     const count = shape.reduce((a, b) => a * b, 1);
-    if (count !== values.length) throw new Error(`HDF5 dataset ${JSON.stringify(path)}: shape [${shape.join(', ')}] needs ${count} values, received ${values.length}`);
+    if (count !== values.length) throw new Error(`HDF5 dataset ${quoted(path)}: shape [${shape.join(', ')}] needs ${count} values, received ${values.length}`);
     parent.members.set(name, { kind: 'dataset', shape: [...shape], values, attributes: new Map() });
   }
 
@@ -91,7 +91,7 @@ export class Hdf5Group {
 
 function splitPath(path: string): string[] {
   const parts = path.split('/').filter((part) => part !== '');
-  for (const part of parts) if (part === '.') throw new Error(`HDF5 path ${JSON.stringify(path)} has a '.' component`);
+  for (const part of parts) if (part === '.') throw new Error(`HDF5 path ${quoted(path)} has a '.' component`);
   return parts;
 }
 

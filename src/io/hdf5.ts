@@ -5,6 +5,7 @@
 import { Dataset, File, Group } from 'jsfive';
 import { ModelFileError, describeThrown } from './errors.js';
 import { checkObjectTrees } from './hdf5-trees.js';
+import { quoted } from '../errors.js';
 
 /** Where an HDF5 file sits, for error messages. */
 export interface Hdf5Location {
@@ -214,13 +215,13 @@ export class Hdf5Reader {
     const rawShape = this.guard(path, layer, () => node.shape);
     const dtype = this.guard(path, layer, () => node.dtype);
     if (!Array.isArray(rawShape) || rawShape.length > MAX_RANK || !rawShape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-      throw this.error(path, `has an invalid shape ${JSON.stringify(rawShape)}`, layer);
+      throw this.error(path, `has an invalid shape ${quoted(rawShape)}`, layer);
     }
     const shape = rawShape as number[];
     // Integers are weights too: Normalization's count is Keras' int64.
     const itemSize = floatItemSize(dtype) || integerItemSize(dtype);
     if (itemSize === 0) {
-      throw this.error(path, `has data type ${JSON.stringify(dtype)}; expected float32 (or float16/float64, or an integer type)`, layer);
+      throw this.error(path, `has data type ${quoted(dtype)}; expected float32 (or float16/float64, or an integer type)`, layer);
     }
     if (expectedShape && !sameShape(shape, expectedShape)) {
       throw this.error(path, `has shape ${formatDims(shape)} but the model config needs ${formatDims(expectedShape)}`, layer);
@@ -248,7 +249,7 @@ export class Hdf5Reader {
     const node = this.node(path);
     if (!(node instanceof Dataset)) throw this.error(path, node ? 'is a group, expected a dataset' : 'is missing');
     const shape = this.guard(path, undefined, () => node.shape);
-    if (!Array.isArray(shape) || shape.length > MAX_RANK || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw this.error(path, `has an invalid shape ${JSON.stringify(shape)}`);
+    if (!Array.isArray(shape) || shape.length > MAX_RANK || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw this.error(path, `has an invalid shape ${quoted(shape)}`);
     return shape as number[];
   }
 

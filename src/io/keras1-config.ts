@@ -4,6 +4,7 @@
 // the constraints become Keras 2's (W_regularizer -> kernel_regularizer, ...), so fine-tuning keeps them.
 import { ModelFileError } from './errors.js';
 import type { ConfigLocation } from './model-config.js';
+import { quoted } from '../errors.js';
 
 type Config = Record<string, unknown>;
 
@@ -111,7 +112,7 @@ function upgradeLayer(spec: Config, where: ConfigLocation): Config {
     const merged = MERGE_CLASSES[mode];
     if (!merged || Array.isArray(old.layers)) {
       // A Merge of nested models, or of a mode Keras 2 has no layer for: report it by its own class.
-      return { ...spec, class_name: Array.isArray(old.layers) ? 'Merge' : `Merge(mode=${JSON.stringify(mode)})` };
+      return { ...spec, class_name: Array.isArray(old.layers) ? 'Merge' : `Merge(mode=${quoted(mode)})` };
     }
     const config2: Config = { name, trainable: old.trainable ?? true };
     if (merged === 'Concatenate') config2.axis = old.concat_axis ?? -1;
@@ -157,7 +158,7 @@ function upgradeConfig(className: string, old: Config, where: ConfigLocation, na
   }
   if (className === 'BatchNormalization' && old.mode !== undefined && old.mode !== 0) {
     // Modes 1 and 2 normalise with the batch's own statistics even at inference: no Keras 2 layer does that.
-    throw new ModelFileError(`is a Keras 1 BatchNormalization with mode ${JSON.stringify(old.mode)}; only mode 0 (feature-wise, moving statistics at inference) has a Keras 2 equivalent`, { ...where, layer: name });
+    throw new ModelFileError(`is a Keras 1 BatchNormalization with mode ${quoted(old.mode)}; only mode 0 (feature-wise, moving statistics at inference) has a Keras 2 equivalent`, { ...where, layer: name });
   }
   if (RECURRENT.includes(className)) {
     if (className === 'LSTM') config.unit_forget_bias = old.forget_bias_init === 'one';

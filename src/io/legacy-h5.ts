@@ -7,6 +7,7 @@ import type { Hdf5Reader } from './hdf5.js';
 import { parseJsonText } from './source.js';
 import { fromLegacyOrder } from './weight-layout.js';
 import type { WeightEntry, WeightSource } from './weights.js';
+import { quoted } from '../errors.js';
 
 export interface LegacyH5Contents {
   config: unknown;
@@ -44,7 +45,7 @@ export function readLegacyH5(reader: Hdf5Reader, file: string): LegacyH5Contents
   // weight_names per layer in the file's layer order; datasets sit at that path inside the layer's group.
   const layers = new Map<string, string[]>();
   for (const name of layerNames) {
-    if (layers.has(name)) throw new ModelFileError(`lists layer ${JSON.stringify(name)} twice in 'layer_names'`, { file, part: WEIGHTS_GROUP });
+    if (layers.has(name)) throw new ModelFileError(`lists layer ${quoted(name)} twice in 'layer_names'`, { file, part: WEIGHTS_GROUP });
     const group = `${WEIGHTS_GROUP}/${name}`;
     if (!reader.isGroup(group)) throw new ModelFileError("is listed in 'layer_names' but missing", { file, part: group, layer: name });
     layers.set(name, reader.stringListAttr(group, 'weight_names', name) ?? []);

@@ -3,7 +3,7 @@
 // the package. Keras users write snake_case; the message names the camelCase key.
 // The types a caller passes to loadModel live here too, so that the public
 // declarations reach no parsing module.
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 import { checkKnownKeys } from '../option-keys.js';
 import type { KerasVersion } from '../layers/activations.js';
 import type { LayerFactory } from '../layers/registry.js';
@@ -133,7 +133,7 @@ function isAbortSignal(value: unknown): value is AbortSignal {
 
 function describe(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
-  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'string') return quoted(value);
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'function') return 'a function';
   return (value as object).constructor?.name ?? 'an object';

@@ -9,7 +9,7 @@ import type { Model } from '../models/model.js';
 import { Sequential } from '../models/sequential.js';
 import { checkConfigSizes } from './config-sizes.js';
 import { ModelFileError, describeThrown } from './errors.js';
-import { formatShape } from '../errors.js';
+import { formatShape, quoted } from '../errors.js';
 import { CELL_LIST } from '../kernels/cells.js';
 import { getInitializer } from '../initializers/index.js';
 import type { Layer } from '../layers/layer.js';
@@ -52,7 +52,7 @@ export function prepareConfig(raw: unknown, where: ConfigLocation, budgetBytes: 
     throw new ModelFileError('is not a Keras model config (expected an object with class_name and config)', where);
   }
   if (!MODEL_CLASSES.includes(className)) {
-    const what = SUPPORTED_LAYER_CLASSES.includes(className) ? 'a single layer' : `class ${JSON.stringify(className)}`;
+    const what = SUPPORTED_LAYER_CLASSES.includes(className) ? 'a single layer' : `class ${quoted(className)}`;
     throw new ModelFileError(`holds ${what}, not a Sequential or Functional model`, where);
   }
   const layers = Array.isArray(root.config) ? root.config : (root.config as Record<string, unknown>).layers;
@@ -91,7 +91,7 @@ export function buildModel(config: Record<string, unknown>, kerasVersion: KerasV
 
 /** Every unsupported class at once (with the layers that use it), so one load tells the whole story. */
 function unsupportedClassesError(unsupported: ReadonlyMap<string, string[]>, where: ConfigLocation): ModelFileError {
-  const listed = [...unsupported].map(([className, layers]) => `${JSON.stringify(className)} (${layers.join(', ')})`);
+  const listed = [...unsupported].map(([className, layers]) => `${quoted(className)} (${layers.join(', ')})`);
   const what = unsupported.size === 1 ? `has class ${listed[0]}, which wasm-rnn does not support` : `has ${unsupported.size} layer classes wasm-rnn does not support: ${listed.join(', ')}`;
   const first = [...unsupported.values()][0][0];
   return new ModelFileError(
@@ -129,7 +129,7 @@ function checkLayer(spec: unknown, path: string, where: ConfigLocation, budgetFl
     const value = config[key];
     if (value === undefined || value === null) return undefined;
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
-      throw new ModelFileError(`config '${key}' must be a non-negative integer, received ${JSON.stringify(value)}`, layerWhere);
+      throw new ModelFileError(`config '${key}' must be a non-negative integer, received ${quoted(value)}`, layerWhere);
     }
     return value;
   };

@@ -10,7 +10,7 @@
 // no learning_rate variable, the moments not interleaved).
 import type { ModelBase } from '../models/model.js';
 import { optimizerVariables, restoreOptimizerVariables, type SavedVariable } from '../training/optimizer-variables.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 import { ModelFileError } from './errors.js';
 import type { Hdf5Reader } from './hdf5.js';
 import { Hdf5Group, vlenStrings } from './hdf5-writer.js';
@@ -67,7 +67,7 @@ export function savingLibOptimizer(reader: Hdf5Reader): SavedOptimizer | null {
   const keys = reader.isGroup(SAVING_LIB_GROUP) ? reader.keys(SAVING_LIB_GROUP) ?? [] : [];
   if (keys.length === 0) return null;
   const indices = keys.map((key) => (/^(0|[1-9]\d{0,6})$/.test(key) ? Number(key) : -1)).sort((a, b) => a - b);
-  if (indices.some((index, i) => index !== i)) throw reader.error(SAVING_LIB_GROUP, `holds members ${JSON.stringify(keys.slice(0, 10))}; expected optimizer variables named 0..${keys.length - 1}`);
+  if (indices.some((index, i) => index !== i)) throw reader.error(SAVING_LIB_GROUP, `holds members ${quoted(keys.slice(0, 10))}; expected optimizer variables named 0..${keys.length - 1}`);
   return { variables: indices.map((i) => savedVariable(reader, `${SAVING_LIB_GROUP}/${i}`)), legacy: false, part: reader.partName(SAVING_LIB_GROUP) };
 }
 

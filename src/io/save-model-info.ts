@@ -2,7 +2,7 @@
 // (and loadModel) can rebuild every layer from the config, and which Keras the
 // file must claim so that version-dependent behaviour (hard_sigmoid, GRU's
 // reset_after default) reads back the same.
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 import { SUPPORTED_LAYER_CLASSES } from '../layers/config.js';
 import type { Layer } from '../layers/layer.js';
 import { ModelBase } from '../models/model.js';
@@ -28,7 +28,7 @@ export function modelInfo(model: unknown, where: string): ModelInfo {
   const all = candidate.layers.flatMap(withInnerLayers);
   for (const layer of all) {
     if (!SUPPORTED_LAYER_CLASSES.includes(layer.className)) {
-      throw new ConfigError(`${where}: layer ${layer.name} has class ${JSON.stringify(layer.className)}, which Keras files cannot name (supported: ${SUPPORTED_LAYER_CLASSES.join(', ')})`);
+      throw new ConfigError(`${where}: layer ${layer.name} has class ${quoted(layer.className)}, which Keras files cannot name (supported: ${SUPPORTED_LAYER_CLASSES.join(', ')})`);
     }
   }
   const keras2 = all.some((layer) => (layer as { kerasVersion?: unknown }).kerasVersion === 2);

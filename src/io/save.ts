@@ -2,7 +2,7 @@
 // TF.js layers model.json with its shards, as bytes anywhere or as files in
 // Node. Everything is serialised before any file is touched, and files are
 // written under temporary names and renamed, so a failed save leaves nothing.
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 import type { ModelBase } from '../models/model.js';
 import type { SaveFormat, SaveModelOptions } from '../models/model-saver.js';
@@ -73,11 +73,11 @@ async function saveModelToPath(model: ModelBase, path: string | URL, options: Sa
  */
 export async function saveWeights(model: ModelBase, path: string | URL): Promise<void> {
   if (!isNode()) throw new ConfigError('saveWeights: a path can be written only in Node');
-  if (typeof path !== 'string' && !(path instanceof URL)) throw new ConfigError(`saveWeights: path must be a file path or file: URL, received ${JSON.stringify(path)}`);
+  if (typeof path !== 'string' && !(path instanceof URL)) throw new ConfigError(`saveWeights: path must be a file path or file: URL, received ${quoted(path)}`);
   const location = await toFileUrl(path);
   if (location.protocol !== 'file:') throw new ConfigError(`saveWeights: path must be a local file, received ${location.href}`);
   // Keras 3: "The filename must end in `.weights.h5`".
-  if (!location.pathname.endsWith('.weights.h5')) throw new ConfigError(`saveWeights: the filename must end in .weights.h5 (Keras 3's rule), received ${JSON.stringify(String(path))}`);
+  if (!location.pathname.endsWith('.weights.h5')) throw new ConfigError(`saveWeights: the filename must end in .weights.h5 (Keras 3's rule), received ${quoted(String(path))}`);
   const info = modelInfo(model, 'saveWeights');
   await writeFilesAtomically([[location, savingLibWeightsFile(info, model.layers.map((layer) => layer.name))]]);
 }
@@ -87,17 +87,17 @@ function formatFromName(name: string): SaveFormat {
   if (extension === 'keras') return 'keras';
   if (extension === 'h5' || extension === 'hdf5') return 'h5';
   if (extension === 'json') return 'tfjs';
-  throw new ConfigError(`saveModel: cannot tell the format from ${JSON.stringify(name)}; name it .keras, .h5 or .json, or pass { format: 'keras' | 'h5' | 'tfjs' }`);
+  throw new ConfigError(`saveModel: cannot tell the format from ${quoted(name)}; name it .keras, .h5 or .json, or pass { format: 'keras' | 'h5' | 'tfjs' }`);
 }
 
 function checkSaveOptions(options: unknown, where: string): SaveModelOptions {
   checkOptionsObject(options, where, "{ format: 'keras' }");
   checkKnownKeys(options as Record<string, unknown>, OPTION_KEYS, where);
   const { format, compress, shardBytes, date } = options as SaveModelOptions;
-  if (format !== undefined && !FORMATS.includes(format)) throw new ConfigError(`${where}: option 'format' must be 'keras', 'h5' or 'tfjs', received ${JSON.stringify(format)}`);
-  if (compress !== undefined && typeof compress !== 'boolean') throw new ConfigError(`${where}: option 'compress' must be a boolean, received ${JSON.stringify(compress)}`);
+  if (format !== undefined && !FORMATS.includes(format)) throw new ConfigError(`${where}: option 'format' must be 'keras', 'h5' or 'tfjs', received ${quoted(format)}`);
+  if (compress !== undefined && typeof compress !== 'boolean') throw new ConfigError(`${where}: option 'compress' must be a boolean, received ${quoted(compress)}`);
   if (shardBytes !== undefined && (!Number.isSafeInteger(shardBytes) || shardBytes < 4 || shardBytes % 4 !== 0)) {
-    throw new ConfigError(`${where}: option 'shardBytes' must be a positive multiple of 4, received ${JSON.stringify(shardBytes)}`);
+    throw new ConfigError(`${where}: option 'shardBytes' must be a positive multiple of 4, received ${quoted(shardBytes)}`);
   }
   if (date !== undefined && (!(date instanceof Date) || Number.isNaN(date.getTime()))) throw new ConfigError(`${where}: option 'date' must be a valid Date, received ${String(date)}`);
   return options as SaveModelOptions;

@@ -10,6 +10,7 @@ import type { ModelBase } from '../models/model.js';
 import type { Hdf5Reader } from './hdf5.js';
 import type { WeightEntry, WeightSource } from './weights.js';
 import { savingLibNames, toSnakeCase, weightGroups } from './weight-layout.js';
+import { quoted } from '../errors.js';
 
 export { toSnakeCase };
 
@@ -55,7 +56,7 @@ function groupEntries(reader: Hdf5Reader, group: string, layer: string): WeightE
   if (keys === undefined) return [];
   const indices = keys.map((key) => (/^(0|[1-9]\d{0,5})$/.test(key) ? Number(key) : -1)).sort((a, b) => a - b);
   if (indices.some((index, i) => index !== i)) {
-    throw reader.error(group, `holds members ${JSON.stringify(keys.slice(0, 10))}; expected weights named 0..${keys.length - 1}`, layer);
+    throw reader.error(group, `holds members ${quoted(keys.slice(0, 10))}; expected weights named 0..${keys.length - 1}`, layer);
   }
   return indices.map((index) => {
     const path = `${group}/${index}`;

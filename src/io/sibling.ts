@@ -4,6 +4,7 @@
 // backslashes, absolute URLs and '//host' references are judged by where they
 // really lead, not by how they are spelled.
 import { ModelFileError } from './errors.js';
+import { quoted } from '../errors.js';
 
 export interface SiblingPolicy {
   /** The model file, for messages. */
@@ -21,15 +22,15 @@ export function resolveSibling(name: unknown, base: URL, policy: SiblingPolicy):
   const where = { file: policy.file, part: 'weightsManifest' };
   // eslint-disable-next-line no-control-regex
   if (typeof name !== 'string' || name.trim() === '' || /[\u0000-\u001f]/.test(name)) {
-    throw new ModelFileError(`names a weight file ${JSON.stringify(name)}, which is not a file name`, where);
+    throw new ModelFileError(`names a weight file ${quoted(name)}, which is not a file name`, where);
   }
   let url: URL;
   try {
     url = new URL(name, base);
   } catch {
-    throw new ModelFileError(`names a weight file ${JSON.stringify(name)}, which is not a valid relative path`, where);
+    throw new ModelFileError(`names a weight file ${quoted(name)}, which is not a valid relative path`, where);
   }
-  const outside = () => new ModelFileError(`names a weight file outside the model's folder: ${JSON.stringify(name)}`, where);
+  const outside = () => new ModelFileError(`names a weight file outside the model's folder: ${quoted(name)}`, where);
   if (base.protocol === 'file:') {
     if (url.protocol === 'file:') {
       // Encoded separators would turn back into '/' or '\' when the path is decoded.
@@ -42,11 +43,11 @@ export function resolveSibling(name: unknown, base: URL, policy: SiblingPolicy):
   if (isHttpUrl(base)) {
     if (isHttpUrl(url) && (url.origin === base.origin || policy.allowCrossOrigin)) return url;
     throw new ModelFileError(
-      `names a weight file at ${isHttpUrl(url) ? `another origin (${url.origin})` : `a ${url.protocol} location`}: ${JSON.stringify(name)}; pass allowCrossOrigin: true to allow other origins`,
+      `names a weight file at ${isHttpUrl(url) ? `another origin (${url.origin})` : `a ${url.protocol} location`}: ${quoted(name)}; pass allowCrossOrigin: true to allow other origins`,
       where,
     );
   }
-  throw new ModelFileError(`names weight file ${JSON.stringify(name)}, but the model was read from a ${base.protocol} location; pass the shards in options.weightFiles`, where);
+  throw new ModelFileError(`names weight file ${quoted(name)}, but the model was read from a ${base.protocol} location; pass the shards in options.weightFiles`, where);
 }
 
 /** The folder part of a URL's path, ending in '/'. */

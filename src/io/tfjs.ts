@@ -9,6 +9,7 @@ import { isObject } from './model-config.js';
 import type { WeightFiles } from './load-options.js';
 import type { ReadLimits } from './read-limits.js';
 import { orderedWeightSource, type WeightEntry, type WeightSource } from './weights.js';
+import { quoted } from '../errors.js';
 
 export interface TfjsContents {
   config: unknown;
@@ -146,10 +147,10 @@ function readSpec(value: unknown, file: string, part: string): WeightSpec {
       const itemSize = qtype === 'uint8' ? 1 : 2;
       return { name, shape, itemSize, decode: (bytes, count) => decodeAffine(bytes, count, itemSize, scale, min) };
     }
-    throw new ModelFileError(`has an unsupported quantization ${JSON.stringify(quantization)}`, { file, part });
+    throw new ModelFileError(`has an unsupported quantization ${quoted(quantization)}`, { file, part });
   }
   if (dtype !== 'float32' && dtype !== undefined) {
-    throw new ModelFileError(`has dtype ${JSON.stringify(dtype)}; layer weights must be float32`, { file, part });
+    throw new ModelFileError(`has dtype ${quoted(dtype)}; layer weights must be float32`, { file, part });
   }
   return { name, shape, itemSize: 4, decode: decodeFloat32 };
 }
@@ -165,7 +166,7 @@ async function shardBytes(
   }
   if (given !== undefined) throw new ModelFileError('must be a Uint8Array or ArrayBuffer in options.weightFiles', { file, part: path });
   if (!sibling) {
-    throw new ModelFileError(`names weight file ${JSON.stringify(path)}; pass it in options.weightFiles (the model.json was given without a location to read it from)`, { file, part: MANIFEST });
+    throw new ModelFileError(`names weight file ${quoted(path)}; pass it in options.weightFiles (the model.json was given without a location to read it from)`, { file, part: MANIFEST });
   }
   return sibling(path);
 }

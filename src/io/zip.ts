@@ -6,6 +6,7 @@ import { Inflate } from 'fflate';
 import { crc32 } from './crc32.js';
 import { ModelFileError, describeThrown } from './errors.js';
 import type { ReadLimits } from './read-limits.js';
+import { quoted } from '../errors.js';
 
 const LOCAL_HEADER = 0x04034b50;
 const CENTRAL_HEADER = 0x02014b50;
@@ -150,7 +151,7 @@ function readMember(bytes: Uint8Array, entry: ZipEntry, file: string | undefined
     throw new ModelFileError(`its ${compressedSize} compressed bytes run past the end of the archive; it is truncated or corrupted`, where);
   }
   const localName = new TextDecoder().decode(bytes.subarray(localOffset + 30, localOffset + 30 + nameLength));
-  if (localName !== entry.name) throw new ModelFileError(`is named ${JSON.stringify(localName)} in its local zip header`, where);
+  if (localName !== entry.name) throw new ModelFileError(`is named ${quoted(localName)} in its local zip header`, where);
   limits.take(size, where);
   const data = bytes.subarray(dataStart, dataStart + compressedSize);
   const out = method === 0 ? data.slice() : inflateExactly(data, size, where);

@@ -13,7 +13,7 @@
 //   process.getBuiltinModule and compiling it synchronously (loadNodeFileSync), or on Node
 //   before 20.16 through a dynamic import of node:fs/promises; bundlers neither follow these
 //   nor keep them in a browser bundle.
-import { RuntimeError } from '../errors.js';
+import { RuntimeError, quoted } from '../errors.js';
 import { checkSameModule, readyRequest, type ReadyRequest } from './ready-options.js';
 import type { KernelExports } from './exports.js';
 import { loadedInstance, useDefaultInstance } from './default-instance.js';
@@ -108,7 +108,7 @@ export function memoryBytes(): number {
  */
 function defaultWasmUrl(kernels: 'auto' | KernelVariant): URL {
   if (kernels !== 'auto' && kernels !== 'simd' && kernels !== 'relaxed-simd') {
-    throw new RuntimeError(`ready({ kernels }) must be 'auto', 'simd' or 'relaxed-simd', received ${JSON.stringify(kernels)}`);
+    throw new RuntimeError(`ready({ kernels }) must be 'auto', 'simd' or 'relaxed-simd', received ${quoted(kernels)}`);
   }
   const relaxed = kernels === 'relaxed-simd' || (kernels === 'auto' && supportsRelaxedSimd());
   const beside = relaxed ? new URL('../wasm-rnn.relaxed.wasm', import.meta.url) : new URL('../wasm-rnn.wasm', import.meta.url);
@@ -250,7 +250,7 @@ async function compileResponse(response: Response): Promise<WebAssembly.Module> 
     // Typically a single-page-app server answering an unknown path with its index.html.
     throw new RuntimeError(
       `cannot load the wasm-rnn WebAssembly module: ${where} is not a WebAssembly module ` +
-        `(content-type ${type || 'none'}, first bytes ${JSON.stringify(new TextDecoder().decode(bytes.subarray(0, 16)))}); is wasm-rnn.wasm served at that path?`,
+        `(content-type ${type || 'none'}, first bytes ${quoted(new TextDecoder().decode(bytes.subarray(0, 16)))}); is wasm-rnn.wasm served at that path?`,
     );
   }
   return WebAssembly.compile(bytes);

@@ -1,7 +1,7 @@
 // ready() loads the module once per page or process. The call that loads it decides which module;
 // a later call may repeat those options or leave them out, but asking for another module is an
 // error rather than a silently ignored request.
-import { ConfigError, RuntimeError } from '../errors.js';
+import { ConfigError, RuntimeError, quoted } from '../errors.js';
 import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 
 const KERNEL_CHOICES: readonly unknown[] = ['auto', 'simd', 'relaxed-simd'];
@@ -17,7 +17,7 @@ export function readyRequest(options: unknown): ReadyRequest {
   checkKnownKeys(options, ['wasm', 'kernels'], 'ready');
   const { wasm, kernels = 'auto' } = options as { wasm?: unknown; kernels?: unknown };
   if (!KERNEL_CHOICES.includes(kernels)) {
-    throw new RuntimeError(`ready({ kernels }) must be 'auto', 'simd' or 'relaxed-simd', received ${JSON.stringify(kernels)}`);
+    throw new RuntimeError(`ready({ kernels }) must be 'auto', 'simd' or 'relaxed-simd', received ${quoted(kernels)}`);
   }
   return { wasm, kernels: kernels as ReadyRequest['kernels'] };
 }

@@ -1,5 +1,5 @@
 // Keras Activation: a named activation on every element (softmax-like ones over the last axis).
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import type { KerasVersion } from './activations.js';
 import { KERAS_ACTIVATION_NAMES, applyActivation, type KerasActivationName } from './activation-functions.js';
@@ -28,7 +28,7 @@ export class Activation extends UnaryLayer {
     if (options.activation === undefined) throw new ConfigError(`${this.name}: option 'activation' is required, e.g. new Activation('relu')`);
     this.activation = checkKerasActivation(options.activation, `${this.name}: option 'activation'`);
     const version = options.kerasVersion ?? 3;
-    if (version !== 2 && version !== 3) throw new ConfigError(`${this.name}: option 'kerasVersion' must be 2 or 3, received ${JSON.stringify(version)}`);
+    if (version !== 2 && version !== 3) throw new ConfigError(`${this.name}: option 'kerasVersion' must be 2 or 3, received ${quoted(version)}`);
     this.kerasVersion = version;
   }
 
@@ -65,7 +65,7 @@ export class Activation extends UnaryLayer {
 export function checkKerasActivation(value: unknown, argumentName: string): KerasActivationName {
   if (value === null) return 'linear';
   if (typeof value !== 'string' || !(KERAS_ACTIVATION_NAMES as readonly string[]).includes(value)) {
-    throw new ConfigError(`${argumentName}: unknown activation ${JSON.stringify(value)}; expected one of ${KERAS_ACTIVATION_NAMES.join(', ')}`);
+    throw new ConfigError(`${argumentName}: unknown activation ${quoted(value)}; expected one of ${KERAS_ACTIVATION_NAMES.join(', ')}`);
   }
   return value as KerasActivationName;
 }

@@ -1,6 +1,6 @@
 // Keras activation names to kernel ids. hard_sigmoid is the one name whose
 // meaning depends on the Keras major version that wrote the model.
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 import { ActivationId } from '../kernels/ids.js';
 
 export type KerasVersion = 2 | 3;
@@ -27,7 +27,7 @@ export function activationId(name: string | null, kerasVersion: KerasVersion, ar
     case 'silu':
     case 'swish': return ActivationId.silu;
     default:
-      throw new ConfigError(`${argumentName}: unknown activation ${JSON.stringify(name)}; expected one of ${ACTIVATION_NAMES.join(', ')}`);
+      throw new ConfigError(`${argumentName}: unknown activation ${quoted(name)}; expected one of ${ACTIVATION_NAMES.join(', ')}`);
   }
 }
 
@@ -35,7 +35,7 @@ export function activationId(name: string | null, kerasVersion: KerasVersion, ar
 export function checkActivation(value: unknown, argumentName: string): ActivationName {
   if (value === null) return 'linear';
   if (typeof value !== 'string' || !(ACTIVATION_NAMES as readonly string[]).includes(value)) {
-    throw new ConfigError(`${argumentName}: unknown activation ${JSON.stringify(value)}; expected one of ${ACTIVATION_NAMES.join(', ')}`);
+    throw new ConfigError(`${argumentName}: unknown activation ${quoted(value)}; expected one of ${ACTIVATION_NAMES.join(', ')}`);
   }
   return value as ActivationName;
 }

@@ -1,7 +1,7 @@
 // Keras Attention (Luong: dot or concat scores) and AdditiveAttention (Bahdanau) at inference:
 // scores, value-mask and causal positions pushed down by 1e9, softmax over the value axis,
 // weights · value, query-masked rows zeroed. The batched products run as WebAssembly GEMMs.
-import { ConfigError, InputError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, InputError, ShapeError, formatShape, quoted } from '../errors.js';
 import { getInitializer } from '../initializers/index.js';
 import { batchedMatmul } from '../kernels/batched-matmul.js';
 import { defaultInstance } from '../kernels/default-instance.js';
@@ -131,7 +131,7 @@ abstract class BaseAttention extends HostWeightLayer {
   private callMasks(mask: AttentionCallOptions['mask'], inputs: Tensor[]): (Tensor | undefined)[] {
     if (mask === undefined || mask === null) return inputs.map(() => undefined);
     if (!Array.isArray(mask) || mask.length < 2 || mask.length > 3) {
-      throw new InputError(`${this.name}: apply option 'mask' must be a list [queryMask, valueMask], received ${JSON.stringify(mask)}`);
+      throw new InputError(`${this.name}: apply option 'mask' must be a list [queryMask, valueMask], received ${quoted(mask)}`);
     }
     return inputs.map((_, i) => (mask[i] === undefined || mask[i] === null ? undefined : toTensor(mask[i], `${this.name}: mask[${i}]`)));
   }
@@ -210,7 +210,7 @@ export class Attention extends BaseAttention {
   constructor(options: DotAttentionOptions = {}) {
     super(options, 'Attention', 'attention', false, ['scoreMode']);
     const mode = options.scoreMode ?? 'dot';
-    if (mode !== 'dot' && mode !== 'concat') throw new ConfigError(`${this.name}: option 'scoreMode' must be 'dot' or 'concat', received ${JSON.stringify(mode)}`);
+    if (mode !== 'dot' && mode !== 'concat') throw new ConfigError(`${this.name}: option 'scoreMode' must be 'dot' or 'concat', received ${quoted(mode)}`);
     this.scoreMode = mode;
   }
 

@@ -1,6 +1,6 @@
 // Keras BatchNormalization: at inference the moving statistics; in training (trainingPass) the
 // batch's, which also move the moving statistics, as Keras 3's call(training=True) does.
-import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
 import type { Initializer, InitializerSpec } from '../initializers/index.js';
 import type { SymbolicTensor } from '../symbolic.js';
 import { Tensor, type TensorLike } from '../tensor.js';
@@ -92,7 +92,7 @@ export class BatchNormalization extends HostWeightLayer {
     const list = typeof this.axis === 'number' ? [this.axis] : this.axis;
     const axes = list.map((a) => resolveAxis(a, shape.length, this.name));
     if (axes.includes(0) || new Set(axes).size !== axes.length) {
-      throw new ShapeError(`${this.name}: axis ${JSON.stringify(this.axis)} must name distinct non-batch axes of inputs of shape ${formatShape(shape)}`);
+      throw new ShapeError(`${this.name}: axis ${quoted(this.axis)} must name distinct non-batch axes of inputs of shape ${formatShape(shape)}`);
     }
     return axes;
   }
@@ -102,7 +102,7 @@ export class BatchNormalization extends HostWeightLayer {
     const axes = this.axesFor(shape);
     const sizes = axes.map((a) => shape[a]);
     if (sizes.some((d) => d === null)) {
-      throw new ShapeError(`${this.name}: axis ${JSON.stringify(this.axis)} of the input must have a known size, received shape ${formatShape(shape)}`);
+      throw new ShapeError(`${this.name}: axis ${quoted(this.axis)} of the input must have a known size, received shape ${formatShape(shape)}`);
     }
     if (axes.length === 1) return [sizes[0] as number];
     return shape.map((d, i) => (axes.includes(i) ? d as number : 1));
@@ -136,7 +136,7 @@ export class BatchNormalization extends HostWeightLayer {
     if (layout && layout.length > 0) {
       const have = layout[0].shape;
       if (have.length !== expected.length || have.some((d, i) => d !== expected[i])) {
-        throw new ShapeError(`${this.name}: input of shape ${formatShape(shape)} does not fit the weights of shape ${formatShape(have)} (axis ${JSON.stringify(this.axis)})`);
+        throw new ShapeError(`${this.name}: input of shape ${formatShape(shape)} does not fit the weights of shape ${formatShape(have)} (axis ${quoted(this.axis)})`);
       }
     }
   }
@@ -338,13 +338,13 @@ export function axisOption(value: unknown, fallback: number, layerName: string):
   if (value === undefined || value === null) return fallback;
   if (Number.isInteger(value)) return value as number;
   if (Array.isArray(value) && value.length > 0 && value.every((a) => Number.isInteger(a))) return Object.freeze([...value as number[]]);
-  throw new ConfigError(`${layerName}: option 'axis' must be an integer or a list of integers, received ${JSON.stringify(value)}`);
+  throw new ConfigError(`${layerName}: option 'axis' must be an integer or a list of integers, received ${quoted(value)}`);
 }
 
 function positiveNumber(value: unknown, fallback: number, key: string, layerName: string): number {
   if (value === undefined || value === null) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new ConfigError(`${layerName}: option '${key}' must be a non-negative number, received ${JSON.stringify(value)}`);
+    throw new ConfigError(`${layerName}: option '${key}' must be a non-negative number, received ${quoted(value)}`);
   }
   return value;
 }

@@ -1,7 +1,7 @@
 // Keras Bidirectional: a forward copy and a backward copy with its own
 // weights, run on the same uploaded input, merged inside WebAssembly.
 import { alignedWeightRules, type WeightRule } from './weight-rules.js';
-import { ConfigError, ShapeError } from '../errors.js';
+import { ConfigError, ShapeError, quoted } from '../errors.js';
 import { runRecurrent } from '../kernels/recurrent.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape, type WeightUpdate } from './layer.js';
@@ -78,7 +78,7 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
     checkSequenceShape(this.batchInputShape, options, this.name);
     const mergeMode = options.mergeMode === undefined ? 'concat' : options.mergeMode;
     if (!MERGE_MODES.includes(mergeMode)) {
-      throw new ConfigError(`${this.name}: option 'mergeMode' must be one of 'concat', 'sum', 'mul', 'ave' or null, received ${JSON.stringify(mergeMode)}`);
+      throw new ConfigError(`${this.name}: option 'mergeMode' must be one of 'concat', 'sum', 'mul', 'ave' or null, received ${quoted(mergeMode)}`);
     }
     if (layer.goBackwards) {
       throw new ConfigError(
@@ -110,7 +110,7 @@ export class Bidirectional<L extends RecurrentLayer = RecurrentLayer, A extends 
       if (config[key] === undefined || config[key] === null) return undefined;
       const { className, config: innerConfig } = readSpec(config[key], `${where}: config.${key}`);
       const Class = WRAPPED_CLASSES[className];
-      if (!Class) throw new ConfigError(`${where}: config.${key} must be SimpleRNN, LSTM, GRU, RNN, CuDNNLSTM or CuDNNGRU, received ${JSON.stringify(className)}`);
+      if (!Class) throw new ConfigError(`${where}: config.${key} must be SimpleRNN, LSTM, GRU, RNN, CuDNNLSTM or CuDNNGRU, received ${quoted(className)}`);
       return Class.fromConfig(innerConfig, { kerasVersion });
     };
     const layer = inner('layer');

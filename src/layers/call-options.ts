@@ -1,7 +1,7 @@
 // The options a layer call takes beside its inputs. Every apply() takes Keras' `training: false`
 // (layer(x, training=False), which is what apply computes) and refuses keys it does not know, as
 // the constructors do: a misspelt or unsupported option is never silently ignored.
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 
 /** What an apply() without options of its own takes. */
@@ -28,5 +28,5 @@ export function checkTrainingFlag(options: object, layerName: string): void {
   if (training === true) {
     throw new ConfigError(`${layerName}: apply(x, { training: true }) is not supported: apply() computes inference, as Keras' layer(x, training=False) does; fit(), trainOnBatch() and computeGradients() run the training pass (dropout, batch statistics)`);
   }
-  throw new ConfigError(`${layerName}: apply option 'training' must be false or null, received ${JSON.stringify(training)}`);
+  throw new ConfigError(`${layerName}: apply option 'training' must be false or null, received ${quoted(training)}`);
 }

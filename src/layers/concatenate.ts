@@ -1,5 +1,5 @@
 // Keras Concatenate along one axis, with Keras 3's mask rule.
-import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
 import type { SymbolicTensor } from '../symbolic.js';
 import { Tensor, shapeSize, type TensorLike } from '../tensor.js';
 import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
@@ -25,7 +25,7 @@ export class Concatenate extends WeightlessLayer {
     super(options, 'concatenate');
     checkKnownKeys(options, [...LAYER_OPTION_KEYS, 'axis'], this.name);
     const axis = options.axis ?? -1;
-    if (!Number.isInteger(axis)) throw new ConfigError(`${this.name}: option 'axis' must be an integer, received ${JSON.stringify(axis)}`);
+    if (!Number.isInteger(axis)) throw new ConfigError(`${this.name}: option 'axis' must be an integer, received ${quoted(axis)}`);
     this.axis = axis;
   }
 

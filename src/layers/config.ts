@@ -1,6 +1,6 @@
 // Keras layer specs ({ class_name, config }, as `model.to_json()` lists them and serializeLayer
 // writes them; Keras 2 and 3 spellings) to layer objects, through each class's fromConfig.
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 import { CELL_LIST } from '../kernels/cells.js';
 import type { Bidirectional } from './bidirectional.js';
 import { configKerasVersion, readSpec, type KerasLayerSpec, type LayerFromConfigOptions } from './keras-options.js';
@@ -19,7 +19,7 @@ export const SUPPORTED_LAYER_CLASSES: readonly string[] = Object.keys(LAYER_CLAS
 export function layerFromConfig(spec: KerasLayerSpec, options: LayerFromConfigOptions = {}): RecurrentLayer | Bidirectional {
   const { className } = readSpec(spec, 'layerFromConfig: spec');
   if (!RECURRENT_CLASSES.includes(className)) {
-    throw new ConfigError(`layerFromConfig: unknown layer class_name ${JSON.stringify(className)}; expected SimpleRNN, LSTM, GRU, RNN, CuDNNLSTM, CuDNNGRU or Bidirectional (deserializeLayer builds the other layers)`);
+    throw new ConfigError(`layerFromConfig: unknown layer class_name ${quoted(className)}; expected SimpleRNN, LSTM, GRU, RNN, CuDNNLSTM, CuDNNGRU or Bidirectional (deserializeLayer builds the other layers)`);
   }
   return deserializeLayer(spec, options) as RecurrentLayer | Bidirectional;
 }
@@ -32,7 +32,7 @@ export function deserializeLayer(spec: KerasLayerSpec, options: LayerFromConfigO
   if (factory) return buildCustomLayer(factory, className, config);
   const Class = LAYER_CLASSES[className];
   if (!Class) {
-    throw new ConfigError(`layerFromConfig: unknown layer class_name ${JSON.stringify(className)}; supported: ${SUPPORTED_LAYER_CLASSES.join(', ')}, and layers registered with registerLayer`);
+    throw new ConfigError(`layerFromConfig: unknown layer class_name ${quoted(className)}; supported: ${SUPPORTED_LAYER_CLASSES.join(', ')}, and layers registered with registerLayer`);
   }
   return Class.fromConfig(config, { kerasVersion });
 }

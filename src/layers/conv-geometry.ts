@@ -1,6 +1,6 @@
 // TensorFlow's padding rules (used by Keras on every backend) and the kernel geometry of a
 // convolution or pooling call over channels_last inputs of 1 to 3 spatial axes.
-import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
 import type { ConvGeometry, Extents3 } from '../kernels/conv.js';
 import type { ConvPadding } from './conv.js';
 import type { Shape } from './layer.js';
@@ -82,7 +82,7 @@ export function tupleOption(value: unknown, rank: number, key: string, layerName
   }
   const list = typeof value === 'number' ? Array(rank).fill(value) : value;
   if (!Array.isArray(list) || list.length !== rank || !list.every((v) => Number.isSafeInteger(v) && v > 0)) {
-    throw new ConfigError(`${layerName}: option '${key}' must be a positive integer or a list of ${rank} positive integers, received ${JSON.stringify(value)}`);
+    throw new ConfigError(`${layerName}: option '${key}' must be a positive integer or a list of ${rank} positive integers, received ${quoted(value)}`);
   }
   return list as number[];
 }
@@ -92,7 +92,7 @@ export function paddingOption(value: unknown, allowCausal: boolean, layerName: s
   const allowed: ConvPadding[] = allowCausal ? ['valid', 'same', 'causal'] : ['valid', 'same'];
   const padding = value === undefined ? 'valid' : typeof value === 'string' ? value.toLowerCase() : value;
   if (!allowed.includes(padding as ConvPadding)) {
-    throw new ConfigError(`${layerName}: option 'padding' must be ${allowed.map((p) => `'${p}'`).join(' or ')}, received ${JSON.stringify(value)}`);
+    throw new ConfigError(`${layerName}: option 'padding' must be ${allowed.map((p) => `'${p}'`).join(' or ')}, received ${quoted(value)}`);
   }
   return padding as ConvPadding;
 }
@@ -103,7 +103,7 @@ export function dataFormatOption(value: unknown, layerName: string): 'channels_l
   if (value === 'channels_first') {
     throw new ConfigError(`${layerName}: option 'dataFormat' 'channels_first' is not supported; expected 'channels_last' (channels on the last axis)`);
   }
-  throw new ConfigError(`${layerName}: option 'dataFormat' must be 'channels_last', received ${JSON.stringify(value)}`);
+  throw new ConfigError(`${layerName}: option 'dataFormat' must be 'channels_last', received ${quoted(value)}`);
 }
 
 /**

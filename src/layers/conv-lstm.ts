@@ -2,7 +2,7 @@
 // an LSTM whose products are convolutions, the input one with the layer's strides, padding and
 // dilation, the recurrent one stride 1 'same'. The sequence loop runs in WebAssembly
 // (assembly/conv_lstm.ts) on the convolution kernel of assembly/conv.ts.
-import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers/index.js';
 import type { Extents3 } from '../kernels/conv.js';
 import { packConvLstmWeights, releaseConvLstmWeights, runConvLstm, type PackedConvLstmWeights } from '../kernels/conv-lstm.js';
@@ -122,7 +122,7 @@ export abstract class ConvLSTM<ReturnState extends boolean = boolean> extends La
     checkKnownKeys(options, CONV_LSTM_OPTION_KEYS, this.name, `${className}.fromConfig`);
     this.rank = rank;
     if (!Number.isSafeInteger(options.filters) || options.filters <= 0) {
-      throw new ConfigError(`${this.name}: option 'filters' must be a positive integer, received ${JSON.stringify(options.filters)}`);
+      throw new ConfigError(`${this.name}: option 'filters' must be a positive integer, received ${quoted(options.filters)}`);
     }
     this.filters = options.filters;
     this.kernelSize = tupleOption(options.kernelSize, rank, 'kernelSize', this.name);
@@ -131,7 +131,7 @@ export abstract class ConvLSTM<ReturnState extends boolean = boolean> extends La
     this.padding = paddingOption(options.padding, false, this.name) as 'valid' | 'same';
     this.dataFormat = dataFormatOption(options.dataFormat, this.name);
     if (this.strides.some((s) => s > 1) && this.dilationRate.some((d) => d > 1)) {
-      throw new ConfigError(`${this.name}: strides ${JSON.stringify(this.strides)} above 1 cannot be combined with dilationRate ${JSON.stringify(this.dilationRate)} above 1 (as in Keras)`);
+      throw new ConfigError(`${this.name}: strides ${quoted(this.strides)} above 1 cannot be combined with dilationRate ${quoted(this.dilationRate)} above 1 (as in Keras)`);
     }
     this.activation = checkActivation(options.activation === undefined ? 'tanh' : options.activation, `${this.name}: option 'activation'`);
     this.recurrentActivation = checkActivation(
@@ -151,12 +151,12 @@ export abstract class ConvLSTM<ReturnState extends boolean = boolean> extends La
     this.recurrentInitializer = getInitializer(options.recurrentInitializer ?? 'orthogonal', `${this.name}: option 'recurrentInitializer'`);
     this.biasInitializer = getInitializer(options.biasInitializer ?? 'zeros', `${this.name}: option 'biasInitializer'`);
     if (options.seed !== undefined && !Number.isInteger(options.seed)) {
-      throw new ConfigError(`${this.name}: option 'seed' must be an integer, received ${JSON.stringify(options.seed)}`);
+      throw new ConfigError(`${this.name}: option 'seed' must be an integer, received ${quoted(options.seed)}`);
     }
     this.seed = options.seed;
     const kerasVersion = options.kerasVersion ?? 3;
     if (kerasVersion !== 2 && kerasVersion !== 3) {
-      throw new ConfigError(`${this.name}: option 'kerasVersion' must be 2 or 3, received ${JSON.stringify(kerasVersion)}`);
+      throw new ConfigError(`${this.name}: option 'kerasVersion' must be 2 or 3, received ${quoted(kerasVersion)}`);
     }
     this.kerasVersion = kerasVersion;
     this.rules = new WeightRules(options, ['kernel', 'recurrent', 'bias'], this.name);

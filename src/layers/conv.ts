@@ -1,6 +1,6 @@
 // Keras Conv1D, Conv2D and Conv3D (channels_last): cross-correlation through the packed GEMM
 // (assembly/conv.ts), TensorFlow padding rules, strides, dilation, groups, bias and activation.
-import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers/index.js';
 import { convWeightBytes, packConvWeights, releaseConvWeights, runConv, type Extents3, type PackedConvWeights } from '../kernels/conv.js';
 import type { DenseOutput } from '../kernels/dense.js';
@@ -91,7 +91,7 @@ export abstract class Conv extends Layer {
     checkKnownKeys(options, CONV_OPTION_KEYS, this.name, `${className}.fromConfig`);
     this.rank = rank;
     if (!Number.isSafeInteger(options.filters) || options.filters <= 0) {
-      throw new ConfigError(`${this.name}: option 'filters' must be a positive integer, received ${JSON.stringify(options.filters)}`);
+      throw new ConfigError(`${this.name}: option 'filters' must be a positive integer, received ${quoted(options.filters)}`);
     }
     this.filters = options.filters;
     this.kernelSize = tupleOption(options.kernelSize, rank, 'kernelSize', this.name);
@@ -100,11 +100,11 @@ export abstract class Conv extends Layer {
     this.padding = paddingOption(options.padding, rank === 1, this.name);
     this.dataFormat = dataFormatOption(options.dataFormat, this.name);
     if (this.strides.some((s) => s > 1) && this.dilationRate.some((d) => d > 1)) {
-      throw new ConfigError(`${this.name}: strides ${JSON.stringify(this.strides)} above 1 cannot be combined with dilationRate ${JSON.stringify(this.dilationRate)} above 1 (as in Keras)`);
+      throw new ConfigError(`${this.name}: strides ${quoted(this.strides)} above 1 cannot be combined with dilationRate ${quoted(this.dilationRate)} above 1 (as in Keras)`);
     }
     const groups = options.groups ?? 1;
     if (!Number.isSafeInteger(groups) || groups <= 0 || this.filters % groups !== 0) {
-      throw new ConfigError(`${this.name}: option 'groups' must be a positive integer that divides filters (${this.filters}), received ${JSON.stringify(options.groups)}`);
+      throw new ConfigError(`${this.name}: option 'groups' must be a positive integer that divides filters (${this.filters}), received ${quoted(options.groups)}`);
     }
     this.groups = groups;
     // Any Keras activation: the kernels' own run fused after the product, the others (gelu, mish, ...) after it.

@@ -2,7 +2,7 @@
 // its weights in build() with addWeight, computes its outputs in call() on plain tensors, says its
 // output shape and its config. Everything a model needs (weights in Keras order, parameter counts,
 // symbolic calls, loading from files) comes from here, with no internal method to implement.
-import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
 import { getInitializer, type InitializerSpec } from '../initializers/index.js';
 import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
@@ -50,7 +50,7 @@ export abstract class CustomLayer extends Layer {
 
   protected constructor(config: CustomLayerConfig = {}, className: string) {
     if (typeof className !== 'string' || !/^[A-Za-z_][\w.]*$/.test(className)) {
-      throw new ConfigError(`CustomLayer: className must be the Keras class name such as 'AttentionLayer', received ${JSON.stringify(className)}`);
+      throw new ConfigError(`CustomLayer: className must be the Keras class name such as 'AttentionLayer', received ${quoted(className)}`);
     }
     super(layerOptions(config), toSnakeCase(className));
     this.kerasClassName = className;
@@ -80,9 +80,9 @@ export abstract class CustomLayer extends Layer {
    * setWeights() overwrites in place. Weights are listed in the order they were added.
    */
   protected addWeight(name: string, shape: readonly number[], options: AddWeightOptions = {}): Tensor {
-    if (typeof name !== 'string' || name === '') throw new ConfigError(`${this.name}: addWeight needs a name, received ${JSON.stringify(name)}`);
+    if (typeof name !== 'string' || name === '') throw new ConfigError(`${this.name}: addWeight needs a name, received ${quoted(name)}`);
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d > 0)) {
-      throw new ShapeError(`${this.name}: addWeight '${name}' needs a shape of positive integers, received ${JSON.stringify(shape)}`);
+      throw new ShapeError(`${this.name}: addWeight '${name}' needs a shape of positive integers, received ${quoted(shape)}`);
     }
     const initializer = getInitializer(options.initializer ?? 'glorot_uniform', `${this.name}: addWeight '${name}' initializer`);
     const value = new Tensor(initializer.generate([...shape], nextRandomSeed()), [...shape]);
@@ -183,7 +183,7 @@ export abstract class CustomLayer extends Layer {
 /** LayerOptions from camelCase options or a Keras config (snake_case keys, dtype policies, extra keys). */
 function layerOptions(config: CustomLayerConfig): LayerOptions {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-    throw new ConfigError(`CustomLayer: the config must be an object such as a file's layer config, received ${JSON.stringify(config)}`);
+    throw new ConfigError(`CustomLayer: the config must be an object such as a file's layer config, received ${quoted(config)}`);
   }
   const options: LayerOptions = {};
   if (config.name !== undefined) options.name = config.name as string;

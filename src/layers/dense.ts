@@ -1,5 +1,5 @@
 // Keras Dense on the last axis of any input of rank >= 2.
-import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers/index.js';
 import {
   checkDenseWeightsFit, denseWeightBytes, packDenseWeights, releaseDenseWeights, runDense, type DenseOutput, type PackedDenseWeights,
@@ -76,7 +76,7 @@ export class Dense extends Layer {
     super(options, 'dense', 'features');
     checkKnownKeys(options, DENSE_OPTION_KEYS, this.name, 'Dense.fromConfig');
     if (!Number.isInteger(options.units) || options.units <= 0) {
-      throw new ConfigError(`${this.name}: option 'units' must be a positive integer, received ${JSON.stringify(options.units)}`);
+      throw new ConfigError(`${this.name}: option 'units' must be a positive integer, received ${quoted(options.units)}`);
     }
     this.units = options.units;
     // Refused at once when even the declared (or a single) input feature's weights cannot fit WebAssembly memory.

@@ -1,6 +1,6 @@
 // Keras Dot: a batched dot product of two inputs over one axis each (Keras' batch_dot), optionally
 // of L2-normalised inputs (cosine similarity); the products run as WebAssembly GEMMs.
-import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
 import { batchedMatmul } from '../kernels/batched-matmul.js';
 import { defaultInstance } from '../kernels/default-instance.js';
 import { isSymbolicList, type SymbolicTensor } from '../symbolic.js';
@@ -32,7 +32,7 @@ export class Dot extends WeightlessLayer {
     checkKnownKeys(options, [...LAYER_OPTION_KEYS, 'axes', 'normalize'], this.name, 'Dot.fromConfig');
     const { axes } = options;
     const valid = Number.isInteger(axes) || (Array.isArray(axes) && axes.length === 2 && axes.every((a) => Number.isInteger(a)));
-    if (!valid) throw new ConfigError(`${this.name}: option 'axes' must be an integer or a list of two integers, received ${JSON.stringify(axes)}`);
+    if (!valid) throw new ConfigError(`${this.name}: option 'axes' must be an integer or a list of two integers, received ${quoted(axes)}`);
     this.axes = Array.isArray(axes) ? Object.freeze([axes[0], axes[1]] as const) : axes as number;
     this.normalize = booleanOption(options.normalize, false, 'normalize', this.name);
   }
@@ -53,7 +53,7 @@ export class Dot extends WeightlessLayer {
     const resolved = pair.map((a, i) => (a < 0 ? ((a % ranks[i]) + ranks[i]) % ranks[i] : a)) as [number, number];
     resolved.forEach((a, i) => {
       if (a === 0 || a >= ranks[i]) {
-        throw new ShapeError(`${this.name}: axes ${JSON.stringify(this.axes)} must name a non-batch axis of each input; input ${i} has rank ${ranks[i]}`);
+        throw new ShapeError(`${this.name}: axes ${quoted(this.axes)} must name a non-batch axis of each input; input ${i} has rank ${ranks[i]}`);
       }
     });
     return resolved;
@@ -74,7 +74,7 @@ export class Dot extends WeightlessLayer {
     }
     const [a0, a1] = this.resolvedAxes([a.length, b.length]);
     if ((a[0] !== null && b[0] !== null && a[0] !== b[0]) || (a[a0] !== null && b[a1] !== null && a[a0] !== b[a1])) {
-      throw new ShapeError(`${this.name}: inputs of shapes ${formatShape(a)} and ${formatShape(b)} do not fit axes ${JSON.stringify(this.axes)} (the batch sizes and the summed axes must match)`);
+      throw new ShapeError(`${this.name}: inputs of shapes ${formatShape(a)} and ${formatShape(b)} do not fit axes ${quoted(this.axes)} (the batch sizes and the summed axes must match)`);
     }
     const out = [a[0] ?? b[0], ...a.slice(1).filter((_, i) => i + 1 !== a0), ...b.slice(1).filter((_, i) => i + 1 !== a1)];
     return [out.length === 1 ? [out[0], 1] : out];

@@ -1,5 +1,5 @@
 // Keras Dropout: the identity at inference; masks pass through.
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { toTensor, type Tensor, type TensorLike } from '../tensor.js';
 import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
@@ -18,7 +18,7 @@ export interface DropoutOptions extends LayerOptions {
 export function noiseShapeOption(value: unknown, layerName: string): (number | null)[] | null {
   if (value === undefined || value === null) return null;
   if (!Array.isArray(value) || !value.every((d) => d === null || (Number.isInteger(d) && d >= 1))) {
-    throw new ConfigError(`${layerName}: option 'noiseShape' must be a list of positive integers or nulls, received ${JSON.stringify(value)}`);
+    throw new ConfigError(`${layerName}: option 'noiseShape' must be a list of positive integers or nulls, received ${quoted(value)}`);
   }
   return [...value] as (number | null)[];
 }
@@ -36,7 +36,7 @@ export class Dropout extends WeightlessLayer {
     super(options, 'dropout', 'features');
     checkKnownKeys(options, [...LAYER_OPTION_KEYS, 'rate', 'noiseShape', 'seed'], this.name);
     if (typeof options.rate !== 'number' || !(options.rate >= 0 && options.rate < 1)) {
-      throw new ConfigError(`${this.name}: option 'rate' must be a number in [0, 1), received ${JSON.stringify(options.rate)}`);
+      throw new ConfigError(`${this.name}: option 'rate' must be a number in [0, 1), received ${quoted(options.rate)}`);
     }
     this.rate = options.rate;
     this.noiseShape = noiseShapeOption(options.noiseShape, this.name);

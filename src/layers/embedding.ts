@@ -1,5 +1,5 @@
 // Keras Embedding: integer ids to rows of a table, with mask_zero's mask.
-import { ConfigError, InputError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, InputError, ShapeError, formatShape, quoted } from '../errors.js';
 import { floatBytes } from '../kernels/sizes.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers/index.js';
 import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
@@ -54,7 +54,7 @@ export class Embedding extends Layer {
     checkKnownKeys(options, [...EMBEDDING_OPTION_KEYS], this.name);
     for (const [key, value] of [['inputDim', inputDim], ['outputDim', options.outputDim]] as const) {
       if (!Number.isInteger(value) || value <= 0) {
-        throw new ConfigError(`${this.name}: option '${key}' must be a positive integer, received ${JSON.stringify(value)}`);
+        throw new ConfigError(`${this.name}: option '${key}' must be a positive integer, received ${quoted(value)}`);
       }
     }
     if (inputDim > MAX_EXACT_ID + 1) {

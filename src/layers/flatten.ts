@@ -1,5 +1,5 @@
 // Keras Flatten: each sample as one row-major vector, channels varying fastest.
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { LAYER_OPTION_KEYS, type LayerOptions, type Shape } from './layer.js';
 import { checkKnownKeys } from './options.js';
@@ -60,7 +60,7 @@ export class Flatten extends UnaryLayer {
 export function dataFormatOption(value: unknown, layerName: string): DataFormat {
   if (value === undefined || value === null) return 'channels_last';
   if (value !== 'channels_last' && value !== 'channels_first') {
-    throw new ConfigError(`${layerName}: option 'dataFormat' must be 'channels_last' or 'channels_first', received ${JSON.stringify(value)}`);
+    throw new ConfigError(`${layerName}: option 'dataFormat' must be 'channels_last' or 'channels_first', received ${quoted(value)}`);
   }
   return value;
 }

@@ -1,5 +1,5 @@
 // Keras InputLayer and Input(): the entry points of a functional graph.
-import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
 import { LayerNode, SymbolicTensor, isSymbolic, isSymbolicList } from '../symbolic.js';
 import { toTensor, type Tensor, type TensorLike } from '../tensor.js';
 import type { LayerCallResult, Shape } from './layer.js';
@@ -63,7 +63,7 @@ export class InputLayer extends WeightlessLayer {
     checkShapeOption(inner, 'shape');
     checkShapeOption(batchShape, 'batchShape');
     if (batchSize !== undefined && batchSize !== null && (!Number.isInteger(batchSize) || batchSize <= 0)) {
-      throw new ConfigError(`Input: option 'batchSize' must be a positive integer, received ${JSON.stringify(batchSize)}`);
+      throw new ConfigError(`Input: option 'batchSize' must be a positive integer, received ${quoted(batchSize)}`);
     }
     const shape = batchShape ?? [batchSize ?? null, ...(inner as Shape)];
     const dtype = inputDtype(options.dtype);
@@ -178,9 +178,9 @@ function inputDtype(dtype: unknown): string {
   const name = typeof dtype === 'string' ? kerasDtype(dtype) : undefined;
   const expected = `'float32', an integer dtype such as 'int32' for an Embedding's ids, or 'bool' for a mask input (tensors hold float32; the kernels compute in float32)`;
   if (name === undefined || !KERAS_DTYPES.includes(name)) {
-    throw new ConfigError(`Input: option 'dtype' must be a Keras dtype name, ${expected}, received ${JSON.stringify(dtype)} (Keras: Invalid dtype)`);
+    throw new ConfigError(`Input: option 'dtype' must be a Keras dtype name, ${expected}, received ${quoted(dtype)} (Keras: Invalid dtype)`);
   }
-  if (!INPUT_DTYPES.includes(name)) throw new ConfigError(`Input: option 'dtype' must be ${expected}, received ${JSON.stringify(dtype)}`);
+  if (!INPUT_DTYPES.includes(name)) throw new ConfigError(`Input: option 'dtype' must be ${expected}, received ${quoted(dtype)}`);
   return name;
 }
 
@@ -189,6 +189,6 @@ function checkShapeOption(shape: unknown, key: 'shape' | 'batchShape'): void {
   if (!Array.isArray(shape) || shape.some((d) => d !== null && (!Number.isInteger(d) || d <= 0))) {
     const example = typeof shape === 'number' ? ` such as [${shape}]` : '';
     const meaning = key === 'shape' ? 'without the batch axis' : 'with the batch axis first';
-    throw new ConfigError(`Input: option '${key}' must be a list of positive integers or null (${meaning})${example}, received ${Array.isArray(shape) ? formatShape(shape as (number | null)[]) : JSON.stringify(shape)}`);
+    throw new ConfigError(`Input: option '${key}' must be a list of positive integers or null (${meaning})${example}, received ${Array.isArray(shape) ? formatShape(shape as (number | null)[]) : quoted(shape)}`);
   }
 }

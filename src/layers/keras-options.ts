@@ -1,7 +1,7 @@
 // Keras layer configs (snake_case, as `layer.get_config()` and `getConfig()` write them, Keras 2
 // and 3 spellings) to this package's camelCase options. Pure data and reading: no layer classes,
 // so every class's static fromConfig can use it.
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 import type { KerasVersion } from './activations.js';
 import type { Shape } from './layer.js';
@@ -176,7 +176,7 @@ export function configKerasVersion(options: unknown, where: string): KerasVersio
   checkKnownKeys(options, ['kerasVersion'], where);
   const kerasVersion = (options as LayerFromConfigOptions).kerasVersion ?? 3;
   if (kerasVersion !== 2 && kerasVersion !== 3) {
-    throw new ConfigError(`${where}: option 'kerasVersion' must be 2 or 3, received ${JSON.stringify(kerasVersion)}`);
+    throw new ConfigError(`${where}: option 'kerasVersion' must be 2 or 3, received ${quoted(kerasVersion)}`);
   }
   return kerasVersion;
 }
@@ -184,7 +184,7 @@ export function configKerasVersion(options: unknown, where: string): KerasVersio
 /** A Keras config of `className` as camelCase options; keys without effect on inference are left out. @internal */
 export function kerasOptions(className: string, config: unknown, where: string): Record<string, unknown> {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-    throw new ConfigError(`${where}: config must be an object such as layer.getConfig() returns, received ${JSON.stringify(config)}`);
+    throw new ConfigError(`${where}: config must be an object such as layer.getConfig() returns, received ${quoted(config)}`);
   }
   return readOptions(className, config as Record<string, unknown>, OPTION_KEYS[className] ?? {}, where);
 }
@@ -221,13 +221,13 @@ function readValue(key: string, value: unknown): unknown {
     if (typeof registeredName === 'string') return registeredName;
     if (typeof className === 'string') return className;
   }
-  throw new ConfigError(`layerFromConfig: config '${key}' must be an activation name such as 'tanh', received ${JSON.stringify(value)}`);
+  throw new ConfigError(`layerFromConfig: config '${key}' must be an activation name such as 'tanh', received ${quoted(value)}`);
 }
 
 /** A nested { class_name, config } spec (Bidirectional's layer, TimeDistributed's layer, model.to_json()'s layers). @internal */
 export function readSpec(spec: unknown, where: string): { className: string; config: Record<string, unknown> } {
   if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) {
-    throw new ConfigError(`${where} must be an object { class_name, config }, received ${JSON.stringify(spec)}`);
+    throw new ConfigError(`${where} must be an object { class_name, config }, received ${quoted(spec)}`);
   }
   const { class_name: className, config } = spec as Record<string, unknown>;
   if (className === undefined && config === undefined && typeof (spec as Record<string, unknown>).name === 'string') {
@@ -235,10 +235,10 @@ export function readSpec(spec: unknown, where: string): { className: string; con
     throw new ConfigError(`${where} must be Keras' { class_name, config }; a layer's getConfig() alone does not say its class: use serializeLayer(layer) (or { class_name: layer.className, config: layer.getConfig() }), or the class's own fromConfig, such as LSTM.fromConfig(layer.getConfig())`);
   }
   if (typeof className !== 'string') {
-    throw new ConfigError(`${where}.class_name must be a string such as 'LSTM', received ${JSON.stringify(className)}`);
+    throw new ConfigError(`${where}.class_name must be a string such as 'LSTM', received ${quoted(className)}`);
   }
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-    throw new ConfigError(`${where}.config must be an object, received ${JSON.stringify(config)}`);
+    throw new ConfigError(`${where}.config must be an object, received ${quoted(config)}`);
   }
   return { className, config: config as Record<string, unknown> };
 }

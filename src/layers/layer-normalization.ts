@@ -1,6 +1,6 @@
 // Keras LayerNormalization: per sample, mean and biased variance over `axis`; Keras 3's
 // rms_scaling divides by the same standard deviation without centring and has no beta.
-import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
 import type { Initializer, InitializerSpec } from '../initializers/index.js';
 import type { SymbolicTensor } from '../symbolic.js';
 import { Tensor, type TensorLike } from '../tensor.js';
@@ -57,7 +57,7 @@ export class LayerNormalization extends HostWeightLayer {
     this.axis = axisOption(options.axis, -1, this.name);
     const epsilon = options.epsilon ?? 1e-3;
     if (typeof epsilon !== 'number' || !Number.isFinite(epsilon) || epsilon < 0) {
-      throw new ConfigError(`${this.name}: option 'epsilon' must be a non-negative number, received ${JSON.stringify(epsilon)}`);
+      throw new ConfigError(`${this.name}: option 'epsilon' must be a non-negative number, received ${quoted(epsilon)}`);
     }
     this.epsilon = epsilon;
     this.center = booleanOption(options.center, true, 'center', this.name);
@@ -92,14 +92,14 @@ export class LayerNormalization extends HostWeightLayer {
   private axesFor(shape: Shape): number[] {
     const list = typeof this.axis === 'number' ? [this.axis] : this.axis;
     const axes = list.map((a) => resolveAxis(a, shape.length, this.name)).sort((a, b) => a - b);
-    if (new Set(axes).size !== axes.length) throw new ShapeError(`${this.name}: axis ${JSON.stringify(this.axis)} repeats an axis`);
+    if (new Set(axes).size !== axes.length) throw new ShapeError(`${this.name}: axis ${quoted(this.axis)} repeats an axis`);
     return axes;
   }
 
   private paramShape(shape: Shape): number[] {
     const sizes = this.axesFor(shape).map((a) => shape[a]);
     if (sizes.some((d) => d === null)) {
-      throw new ShapeError(`${this.name}: axis ${JSON.stringify(this.axis)} of the input must have a known size, received shape ${formatShape(shape)}`);
+      throw new ShapeError(`${this.name}: axis ${quoted(this.axis)} of the input must have a known size, received shape ${formatShape(shape)}`);
     }
     return sizes as number[];
   }
@@ -127,7 +127,7 @@ export class LayerNormalization extends HostWeightLayer {
     const expected = this.paramShape(inputShape);
     const have = this.weightLayout?.[0]?.shape;
     if (have && (have.length !== expected.length || have.some((d, i) => d !== expected[i]))) {
-      throw new ShapeError(`${this.name}: input of shape ${formatShape(inputShape)} does not fit the weights of shape ${formatShape(have)} (axis ${JSON.stringify(this.axis)})`);
+      throw new ShapeError(`${this.name}: input of shape ${formatShape(inputShape)} does not fit the weights of shape ${formatShape(have)} (axis ${quoted(this.axis)})`);
     }
     return inputShape;
   }

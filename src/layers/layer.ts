@@ -1,6 +1,6 @@
 // What every layer shares: a Keras-style name, an optional declared input
 // shape, and the weight/config surface Keras users call.
-import { ConfigError, DisposedError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, DisposedError, ShapeError, formatShape, quoted } from '../errors.js';
 import { checkOptionsObject } from '../option-keys.js';
 import { LayerNode, SymbolicTensor, isSymbolic, isSymbolicList, splitMaskInput, type CallArgs, type NestedGraph } from '../symbolic.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
@@ -59,7 +59,7 @@ export const LAYER_OPTION_KEYS: readonly string[] = [
 ];
 
 function checkTrainableFlag(value: unknown, name: string): boolean {
-  if (typeof value !== 'boolean') throw new ConfigError(`${name}: option 'trainable' must be a boolean, received ${JSON.stringify(value)}`);
+  if (typeof value !== 'boolean') throw new ConfigError(`${name}: option 'trainable' must be a boolean, received ${quoted(value)}`);
   return value;
 }
 
@@ -110,10 +110,10 @@ export abstract class Layer {
     // would otherwise read as an object with no keys: every option silently at its default.
     checkOptionsObject(options, new.target.name, "{ name: 'my_layer' }");
     if (options.name !== undefined && (typeof options.name !== 'string' || options.name === '')) {
-      throw new ConfigError(`${namePrefix}: option 'name' must be a non-empty string, received ${JSON.stringify(options.name)}`);
+      throw new ConfigError(`${namePrefix}: option 'name' must be a non-empty string, received ${quoted(options.name)}`);
     }
     if (options.dtype !== undefined && options.dtype !== 'float32') {
-      throw new ConfigError(`${namePrefix}: option 'dtype' must be 'float32' (the kernels compute in float32), received ${JSON.stringify(options.dtype)}`);
+      throw new ConfigError(`${namePrefix}: option 'dtype' must be 'float32' (the kernels compute in float32), received ${quoted(options.dtype)}`);
     }
     this.options = options;
     this.name = options.name ?? uniqueLayerName(namePrefix);
@@ -432,14 +432,14 @@ export type LegacyInput = 'sequence' | 'features' | 'ids';
 function declaredBatchInputShape(options: LayerOptions, layerName: string, legacyInput: LegacyInput): Shape | null {
   const check = (shape: unknown, key: string): Shape => {
     if (!Array.isArray(shape) || shape.some((d) => d !== null && (!Number.isInteger(d) || d <= 0))) {
-      throw new ConfigError(`${layerName}: option '${key}' must be an array of positive integers or null, received ${Array.isArray(shape) ? formatShape(shape as (number | null)[]) : JSON.stringify(shape)}`);
+      throw new ConfigError(`${layerName}: option '${key}' must be an array of positive integers or null, received ${Array.isArray(shape) ? formatShape(shape as (number | null)[]) : quoted(shape)}`);
     }
     return shape as Shape;
   };
   const checkDim = (value: unknown, key: string): number | null => {
     if (value === undefined || value === null) return null;
     if (!Number.isInteger(value) || (value as number) <= 0) {
-      throw new ConfigError(`${layerName}: option '${key}' must be a positive integer, received ${JSON.stringify(value)}`);
+      throw new ConfigError(`${layerName}: option '${key}' must be a positive integer, received ${quoted(value)}`);
     }
     return value as number;
   };

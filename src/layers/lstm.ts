@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 import { CELLS, type CellSpec } from '../kernels/cells.js';
 import type { ActivationId } from '../kernels/ids.js';
 import { checkActivation, type ActivationName } from './activations.js';
@@ -31,7 +31,7 @@ export class LSTM<A extends LSTMArgs = LSTMArgs> extends RecurrentLayer<OptionFl
     this.unitForgetBias = booleanOption(options.unitForgetBias, true, 'unitForgetBias', this.name);
     this.ractId = this.resolveActivation(this.recurrentActivation);
     if (options.implementation !== undefined && options.implementation !== 1 && options.implementation !== 2) {
-      throw new ConfigError(`${this.name}: option 'implementation' must be 1 or 2, received ${JSON.stringify(options.implementation)}`);
+      throw new ConfigError(`${this.name}: option 'implementation' must be 1 or 2, received ${quoted(options.implementation)}`);
     }
   }
 

@@ -1,6 +1,6 @@
 // Keras Masking: a time step whose features all equal maskValue is masked
 // for the layers that follow, and its features are zeroed.
-import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
 import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
 import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
@@ -26,7 +26,7 @@ export class Masking extends WeightlessLayer {
     checkKnownKeys(options, [...LAYER_OPTION_KEYS, 'maskValue'], this.name);
     const maskValue = options.maskValue ?? 0;
     if (typeof maskValue !== 'number') {
-      throw new ConfigError(`${this.name}: option 'maskValue' must be a number, received ${JSON.stringify(maskValue)}`);
+      throw new ConfigError(`${this.name}: option 'maskValue' must be a number, received ${quoted(maskValue)}`);
     }
     this.maskValue = maskValue;
   }

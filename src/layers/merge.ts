@@ -2,7 +2,7 @@
 // lower rank get size-1 axes after the batch axis, then numpy broadcasting. Masks as Keras 3 (an
 // output mask only when every input has one: their OR; Multiply, Maximum and Minimum keep masked
 // positions out of the result) or tf.keras 2 (the AND of the masks given; values ignore masks).
-import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
 import type { SymbolicTensor } from '../symbolic.js';
 import { Tensor, shapeSize, type TensorLike } from '../tensor.js';
 import type { KerasVersion } from './activations.js';
@@ -29,7 +29,7 @@ export abstract class Merge extends WeightlessLayer {
     super(options, namePrefix);
     checkKnownKeys(options, [...LAYER_OPTION_KEYS, 'kerasVersion'], this.name);
     const version = options.kerasVersion ?? 3;
-    if (version !== 2 && version !== 3) throw new ConfigError(`${this.name}: option 'kerasVersion' must be 2 or 3, received ${JSON.stringify(version)}`);
+    if (version !== 2 && version !== 3) throw new ConfigError(`${this.name}: option 'kerasVersion' must be 2 or 3, received ${quoted(version)}`);
     this.kerasVersion = version;
     this.kind = kind;
   }
@@ -41,7 +41,7 @@ export abstract class Merge extends WeightlessLayer {
 
   override outputShapes(inputShapes: Shape[]): Shape[] {
     if (!Array.isArray(inputShapes) || inputShapes.length < 1 || !inputShapes.every(Array.isArray) || inputShapes.some((s) => s.length < 1)) {
-      throw new ShapeError(`${this.name}: expects a list of input shapes with a batch axis each, received ${JSON.stringify(inputShapes)}`);
+      throw new ShapeError(`${this.name}: expects a list of input shapes with a batch axis each, received ${quoted(inputShapes)}`);
     }
     if (this.kind === 'subtract' && inputShapes.length !== 2) {
       throw new ShapeError(`${this.name}: Subtract takes exactly 2 inputs, received ${inputShapes.length}`);

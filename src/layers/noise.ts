@@ -1,6 +1,6 @@
 // The regularisation layers that are the identity at inference: SpatialDropout1D/2D/3D,
 // GaussianNoise, GaussianDropout, AlphaDropout, ActivityRegularization. Masks pass through.
-import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { dataFormatOption, type DataFormat } from './flatten.js';
 import { noiseShapeOption } from './dropout.js';
@@ -36,12 +36,12 @@ abstract class IdentityAtInference extends UnaryLayer {
       const [lo, hi] = setting.range;
       const inRange = typeof value === 'number' && value >= lo && (setting.closed ? value <= hi : value < hi);
       if (!inRange) {
-        throw new ConfigError(`${this.name}: option '${setting.key}' must be a number in [${lo}, ${hi}${setting.closed ? ']' : ')'}, received ${JSON.stringify(value)}`);
+        throw new ConfigError(`${this.name}: option '${setting.key}' must be a number in [${lo}, ${hi}${setting.closed ? ']' : ')'}, received ${quoted(value)}`);
       }
       this.settings[setting.key] = value;
     }
     if (options.seed !== undefined && options.seed !== null && !Number.isInteger(options.seed)) {
-      throw new ConfigError(`${this.name}: option 'seed' must be an integer, received ${JSON.stringify(options.seed)}`);
+      throw new ConfigError(`${this.name}: option 'seed' must be an integer, received ${quoted(options.seed)}`);
     }
     this.seed = (options.seed ?? undefined) as number | undefined;
     this.rank = rank;

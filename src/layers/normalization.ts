@@ -3,7 +3,7 @@
 // constants given as options (kept in the config, no weights), or the non-trainable weights
 // [mean, variance, count] that adapt(data) fills and Keras files carry (count an int64 Keras
 // itself leaves at 0 when it adapts to an array).
-import { ConfigError, InputError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, InputError, ShapeError, formatShape, quoted } from '../errors.js';
 import { initializers } from '../initializers/index.js';
 import type { SymbolicTensor } from '../symbolic.js';
 import { Tensor, shapeSize, toTensor, type NestedArray, type TensorLike, type TypedArray } from '../tensor.js';
@@ -55,7 +55,7 @@ export class Normalization extends HostWeightLayer {
     this.invert = booleanOption(options.invert, false, 'invert', this.name);
     const given = (value: unknown) => value !== undefined && value !== null;
     if (given(options.mean) !== given(options.variance)) {
-      throw new ConfigError(`${this.name}: give both 'mean' and 'variance', or neither (then adapt() computes them), received mean=${JSON.stringify(options.mean ?? null)} and variance=${JSON.stringify(options.variance ?? null)}`);
+      throw new ConfigError(`${this.name}: give both 'mean' and 'variance', or neither (then adapt() computes them), received mean=${quoted(options.mean ?? null)} and variance=${quoted(options.variance ?? null)}`);
     }
     this.constants = given(options.mean) ? {
       mean: toTensor(options.mean as TensorLike, `${this.name}: option 'mean'`),
@@ -65,13 +65,13 @@ export class Normalization extends HostWeightLayer {
       throw new ConfigError(`${this.name}: 'mean' and 'variance' must have the same shape, received ${formatShape(this.constants.mean.shape)} and ${formatShape(this.constants.variance.shape)}`);
     }
     if (this.constants && !this.constants.mean.data.every(Number.isFinite)) {
-      throw new ConfigError(`${this.name}: option 'mean' must hold finite numbers, received ${JSON.stringify(options.mean)}`);
+      throw new ConfigError(`${this.name}: option 'mean' must hold finite numbers, received ${quoted(options.mean)}`);
     }
     if (this.constants && !this.constants.variance.data.every((v) => Number.isFinite(v) && v >= 0)) {
-      throw new ConfigError(`${this.name}: option 'variance' must hold finite numbers >= 0 (a negative variance has no square root), received ${JSON.stringify(options.variance)}`);
+      throw new ConfigError(`${this.name}: option 'variance' must hold finite numbers >= 0 (a negative variance has no square root), received ${quoted(options.variance)}`);
     }
     if (this.constants && this.constants.mean.shape.length > this.axis.length) {
-      throw new ConfigError(`${this.name}: 'mean' of shape ${formatShape(this.constants.mean.shape)} has more axes than axis ${JSON.stringify(this.axis)} keeps`);
+      throw new ConfigError(`${this.name}: 'mean' of shape ${formatShape(this.constants.mean.shape)} has more axes than axis ${quoted(this.axis)} keeps`);
     }
   }
 
@@ -91,7 +91,7 @@ export class Normalization extends HostWeightLayer {
     const axes = [...new Set(this.axis.map((a) => resolveAxis(a, shape.length, this.name)))].sort((a, b) => a - b);
     const unknown = axes.find((a) => shape[a] === null);
     if (unknown !== undefined) {
-      throw new ShapeError(`${this.name}: every kept axis needs a known size, received axis ${JSON.stringify(this.axis)} of shape ${formatShape(shape)} with axis ${unknown} unknown`);
+      throw new ShapeError(`${this.name}: every kept axis needs a known size, received axis ${quoted(this.axis)} of shape ${formatShape(shape)} with axis ${unknown} unknown`);
     }
     return axes;
   }
@@ -197,7 +197,7 @@ export class Normalization extends HostWeightLayer {
     const wanted = this.statisticsShape(shape);
     const stored = this.weightLayout?.[0]?.shape;
     if (stored && wanted.join() !== stored.join()) {
-      throw new ShapeError(`${this.name}: inputs of shape ${formatShape(shape)} need statistics of shape ${formatShape(wanted)} on axis ${JSON.stringify(this.axis)}; the layer's mean and variance have shape ${formatShape(stored)}`);
+      throw new ShapeError(`${this.name}: inputs of shape ${formatShape(shape)} need statistics of shape ${formatShape(wanted)} on axis ${quoted(this.axis)}; the layer's mean and variance have shape ${formatShape(stored)}`);
     }
   }
 
@@ -240,7 +240,7 @@ function axisList(value: unknown, layerName: string): readonly number[] {
   if (value === null) return [];
   const list = typeof value === 'number' ? [value] : value;
   if (!Array.isArray(list) || list.some((a) => !Number.isInteger(a))) {
-    throw new ConfigError(`${layerName}: option 'axis' must be an integer, a list of integers, or null (statistics over everything), received ${JSON.stringify(value)}`);
+    throw new ConfigError(`${layerName}: option 'axis' must be an integer, a list of integers, or null (statistics over everything), received ${quoted(value)}`);
   }
   return Object.freeze([...(list as number[])]);
 }

@@ -1,5 +1,5 @@
 // Reading layer options: every problem is a ConfigError naming the layer and the option.
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 import { checkOptionsObject } from '../option-keys.js';
 
 export { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
@@ -9,7 +9,7 @@ let randomSeedCounter = 0;
 export function booleanOption(value: unknown, fallback: boolean, key: string, layerName: string): boolean {
   if (value === undefined) return fallback;
   if (typeof value !== 'boolean') {
-    throw new ConfigError(`${layerName}: option '${key}' must be a boolean, received ${JSON.stringify(value)}`);
+    throw new ConfigError(`${layerName}: option '${key}' must be a boolean, received ${quoted(value)}`);
   }
   return value;
 }
@@ -17,7 +17,7 @@ export function booleanOption(value: unknown, fallback: boolean, key: string, la
 export function rateOption(value: unknown, key: string, layerName: string): number {
   if (value === undefined) return 0;
   if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
-    throw new ConfigError(`${layerName}: option '${key}' must be a number in [0, 1], received ${JSON.stringify(value)}`);
+    throw new ConfigError(`${layerName}: option '${key}' must be a number in [0, 1], received ${quoted(value)}`);
   }
   return value;
 }
@@ -44,7 +44,7 @@ export function positionalOptions(args: readonly unknown[], key: string, classNa
   if (second === undefined) return { [key]: first };
   checkOptionsObject(second, `${className}: options after ${key}`, "{ name: 'my_layer' }");
   if (key in (second as object)) {
-    throw new ConfigError(`${className}: '${key}' is given twice, as the first argument (${first}) and in the options (${JSON.stringify((second as Record<string, unknown>)[key])})`);
+    throw new ConfigError(`${className}: '${key}' is given twice, as the first argument (${first}) and in the options (${quoted((second as Record<string, unknown>)[key])})`);
   }
   return { ...(second as Record<string, unknown>), [key]: first };
 }
@@ -70,7 +70,7 @@ export function twoPositionalOptions(args: readonly unknown[], keys: readonly [s
     return first as Record<string, unknown>;
   }
   if (args.length > 3) throw new ConfigError(`${className}: expected (${a}, ${b}, options), received ${args.length} arguments`);
-  if (typeof second !== 'number') throw new ConfigError(`${className}: after ${a} (${first}) comes ${b}, a number, as in Keras' ${className}(${a}, ${b}), received ${JSON.stringify(second) ?? 'undefined'}`);
+  if (typeof second !== 'number') throw new ConfigError(`${className}: after ${a} (${first}) comes ${b}, a number, as in Keras' ${className}(${a}, ${b}), received ${quoted(second) ?? 'undefined'}`);
   if (third === undefined) return { [a]: first, [b]: second };
   checkOptionsObject(third, `${className}: options after ${a} and ${b}`, "{ name: 'my_layer' }");
   for (const key of keys) {

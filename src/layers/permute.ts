@@ -1,5 +1,5 @@
 // Keras Permute: reorders the non-batch axes; dims are 1-based, output axis i+1 is input axis dims[i].
-import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { LAYER_OPTION_KEYS, type LayerOptions, type Shape } from './layer.js';
 import { checkKnownKeys, leadingValueOptions } from './options.js';
@@ -25,7 +25,7 @@ export class Permute extends UnaryLayer {
     const { dims } = options;
     const valid = Array.isArray(dims) && dims.length > 0 && [...dims].sort((a, b) => a - b).every((d, i) => d === i + 1);
     if (!valid) {
-      throw new ConfigError(`${this.name}: option 'dims' must be a permutation of 1..n (axis 0, the batch, stays first), received ${JSON.stringify(dims)}`);
+      throw new ConfigError(`${this.name}: option 'dims' must be a permutation of 1..n (axis 0, the batch, stays first), received ${quoted(dims)}`);
     }
     this.dims = Object.freeze([...dims]);
   }

@@ -1,7 +1,7 @@
 // Keras' PReLU layer: relu(x) - alpha * relu(-x) with a trained alpha of the input's shape
 // (batch axis aside), size 1 along `sharedAxes`. The arithmetic runs in WebAssembly
 // (assembly/keras_activations.ts), the code a stream runs too; the mask passes on.
-import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
 import type { Initializer, InitializerSpec } from '../initializers/index.js';
 import { PARAMETER_ACTIVATION } from '../kernels/keras-activation.js';
 import type { SymbolicTensor } from '../symbolic.js';
@@ -51,7 +51,7 @@ export class PReLU extends HostWeightLayer {
     else {
       const list = typeof shared === 'number' ? [shared] : shared;
       if (!Array.isArray(list) || list.some((a) => !Number.isInteger(a) || a < 1) || new Set(list).size !== list.length) {
-        throw new ConfigError(`${this.name}: option 'sharedAxes' must be an axis >= 1 or a list of distinct ones (the batch axis is 0), received ${JSON.stringify(shared)}`);
+        throw new ConfigError(`${this.name}: option 'sharedAxes' must be an axis >= 1 or a list of distinct ones (the batch axis is 0), received ${quoted(shared)}`);
       }
       this.sharedAxes = Object.freeze([...list]);
     }

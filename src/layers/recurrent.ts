@@ -1,7 +1,7 @@
 // The recurrent layer shared by SimpleRNN, LSTM and GRU: options, weights in
 // Keras order, and one kernel call per apply. A cell subclass only says how
 // many gates it has, what its weights look like and how its bias starts.
-import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
 import { getInitializer, type Initializer, type InitializerSpec } from '../initializers/index.js';
 import { orthogonalPackedRows } from '../initializers/orthogonal.js';
 import { activationId, checkActivation, type ActivationName, type KerasVersion } from './activations.js';
@@ -180,7 +180,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
     checkKnownKeys(options, [...RECURRENT_OPTION_KEYS, ...extraKeys], this.name, `${className}.fromConfig`);
     const { units } = options;
     if (!Number.isInteger(units) || units <= 0) {
-      throw new ConfigError(`${this.name}: option 'units' must be a positive integer, received ${JSON.stringify(units)}`);
+      throw new ConfigError(`${this.name}: option 'units' must be a positive integer, received ${quoted(units)}`);
     }
     this.units = units;
     // Refused at once, before anything waits on initializers, when the recurrent kernel alone cannot
@@ -197,11 +197,11 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
     booleanOption(options.unroll, false, 'unroll', this.name);
     const kerasVersion = options.kerasVersion ?? 3;
     if (kerasVersion !== 2 && kerasVersion !== 3) {
-      throw new ConfigError(`${this.name}: option 'kerasVersion' must be 2 or 3, received ${JSON.stringify(kerasVersion)}`);
+      throw new ConfigError(`${this.name}: option 'kerasVersion' must be 2 or 3, received ${quoted(kerasVersion)}`);
     }
     this.kerasVersion = kerasVersion;
     if (options.seed !== undefined && !Number.isInteger(options.seed)) {
-      throw new ConfigError(`${this.name}: option 'seed' must be an integer, received ${JSON.stringify(options.seed)}`);
+      throw new ConfigError(`${this.name}: option 'seed' must be an integer, received ${quoted(options.seed)}`);
     }
     this.seed = options.seed;
     this.kernelInitializer = getInitializer(options.kernelInitializer ?? defaults.kernelInitializer, `${this.name}: option 'kernelInitializer'`);

@@ -20,7 +20,7 @@ import { GRU } from './gru.js';
 import { InputLayer } from './input-layer.js';
 import type { LayerFromConfigOptions } from './keras-options.js';
 import { Layer } from './layer.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 import { LayerNormalization } from './layer-normalization.js';
 import { LSTM } from './lstm.js';
 import { Masking } from './masking.js';
@@ -57,7 +57,7 @@ let scoped: Readonly<Record<string, LayerFactory>> | undefined;
  */
 export function registerLayer(className: string, factory: LayerFactory): void {
   if (typeof className !== 'string' || !/^[A-Za-z_][\w.>]*$/.test(className)) {
-    throw new ConfigError(`registerLayer: className must be a Keras class name such as 'AttentionLayer', received ${JSON.stringify(className)}`);
+    throw new ConfigError(`registerLayer: className must be a Keras class name such as 'AttentionLayer', received ${quoted(className)}`);
   }
   if (typeof factory !== 'function') {
     throw new ConfigError(`registerLayer: factory for ${className} must be a function (config) => layer, received ${typeof factory}`);

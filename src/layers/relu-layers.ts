@@ -1,7 +1,7 @@
 // Keras' ReLU, LeakyReLU and ELU layers: keras.activations.relu / leaky_relu / elu with the
 // layer's parameters, in float32 in WebAssembly (assembly/keras_activations.ts), the code a
 // stream runs too. Element-wise, so the mask passes on.
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 import { PARAMETER_ACTIVATION } from '../kernels/keras-activation.js';
 import { Tensor } from '../tensor.js';
 import { applyParameterActivation } from './activation-functions.js';
@@ -15,7 +15,7 @@ export function finiteOption(value: unknown, fallback: number, key: string, laye
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
     const range = min === -Infinity ? 'a finite number' : `a finite number >= ${min}`;
-    throw new ConfigError(`${layerName}: option '${key}' must be ${range}, received ${JSON.stringify(value)}`);
+    throw new ConfigError(`${layerName}: option '${key}' must be ${range}, received ${quoted(value)}`);
   }
   return value;
 }
@@ -121,7 +121,7 @@ export class LeakyReLU extends ParameterActivationLayer {
     super(options, 'leaky_re_lu');
     checkKnownKeys(options, [...LAYER_OPTION_KEYS, 'negativeSlope', 'alpha'], this.name, 'LeakyReLU.fromConfig');
     if (options.alpha !== undefined && options.negativeSlope !== undefined) {
-      throw new ConfigError(`${this.name}: options 'negativeSlope' (${JSON.stringify(options.negativeSlope)}) and 'alpha' (${JSON.stringify(options.alpha)}) name the same slope; give one`);
+      throw new ConfigError(`${this.name}: options 'negativeSlope' (${quoted(options.negativeSlope)}) and 'alpha' (${quoted(options.alpha)}) name the same slope; give one`);
     }
     const key = options.alpha !== undefined ? 'alpha' : 'negativeSlope';
     this.negativeSlope = finiteOption(options.alpha ?? options.negativeSlope, 0.3, key, this.name, 0);

@@ -1,5 +1,5 @@
 // Keras RepeatVector: (B, D) -> (B, n, D), the same vector at every step (an LSTM autoencoder's bridge).
-import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
 import { Tensor, shapeSize } from '../tensor.js';
 import { LAYER_OPTION_KEYS, type LayerOptions, type Shape } from './layer.js';
 import { checkKnownKeys, positionalOptions } from './options.js';
@@ -22,7 +22,7 @@ export class RepeatVector extends UnaryLayer {
     super(options, 'repeat_vector', 'features');
     checkKnownKeys(options, [...LAYER_OPTION_KEYS, 'n'], this.name, 'RepeatVector.fromConfig');
     if (!Number.isSafeInteger(options.n) || options.n <= 0) {
-      throw new ConfigError(`${this.name}: option 'n' must be a positive integer, received ${JSON.stringify(options.n)}`);
+      throw new ConfigError(`${this.name}: option 'n' must be a positive integer, received ${quoted(options.n)}`);
     }
     this.n = options.n;
   }

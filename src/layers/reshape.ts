@@ -1,5 +1,5 @@
 // Keras Reshape: a row-major reshape of each sample; one -1 is inferred.
-import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { LAYER_OPTION_KEYS, type LayerOptions, type Shape } from './layer.js';
 import { checkKnownKeys, leadingValueOptions } from './options.js';
@@ -25,7 +25,7 @@ export class Reshape extends UnaryLayer {
     const valid = Array.isArray(target) && target.every((d) => d === -1 || (Number.isSafeInteger(d) && d >= 0))
       && target.filter((d) => d === -1).length <= 1;
     if (!valid) {
-      throw new ConfigError(`${this.name}: option 'targetShape' must be a list of non-negative integers with at most one -1, received ${JSON.stringify(target)}`);
+      throw new ConfigError(`${this.name}: option 'targetShape' must be a list of non-negative integers with at most one -1, received ${quoted(target)}`);
     }
     this.targetShape = Object.freeze([...target]);
   }

@@ -1,7 +1,7 @@
 // Keras' generic RNN layer over a built-in cell: RNN(LSTMCell(64)) is the LSTM layer machinery
 // (the same weights, kernels, training, streaming) run with the cell's options, under Keras'
 // class name, config ({ cell: { class_name: 'LSTMCell', ... } }) and weight scopes.
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 import type { CellSpec } from '../kernels/cells.js';
 import type { ActivationId } from '../kernels/ids.js';
 import { configKerasVersion, kerasOptions, readSpec, type LayerFromConfigOptions } from './keras-options.js';
@@ -144,7 +144,7 @@ function stackedCellsError(where: string, what: string): ConfigError {
 
 function describe(value: unknown): string {
   if (typeof value === 'object' && value !== null) return (value as object).constructor?.name ?? 'an object';
-  return JSON.stringify(value) ?? String(value);
+  return quoted(value) ?? String(value);
 }
 
 /** @internal A cell from its Keras spec { class_name, config }. */
@@ -153,7 +153,7 @@ export function cellFromConfig(spec: unknown, where: string, kerasVersion: 2 | 3
   const Class = CELL_CLASSES[className];
   if (className === 'StackedRNNCells') throw stackedCellsError(where, 'StackedRNNCells');
   if (!Class) {
-    throw new ConfigError(`${where}.class_name must be one of ${Object.keys(CELL_CLASSES).join(', ')} (a custom cell's step cannot run here), received ${JSON.stringify(className)}`);
+    throw new ConfigError(`${where}.class_name must be one of ${Object.keys(CELL_CLASSES).join(', ')} (a custom cell's step cannot run here), received ${quoted(className)}`);
   }
   return Class.fromConfig(config, { kerasVersion });
 }

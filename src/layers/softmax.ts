@@ -2,7 +2,7 @@
 // with Keras' mask argument: masked positions take a large negative logit (Keras 3: -1e9 in
 // their place, then a zero output; tf.keras 2: -1e9 added). The arithmetic is the Activation
 // layer's softmax (assembly/keras_activations.ts), on rows gathered along the axes.
-import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
 import { kerasActivationKind } from '../kernels/keras-activation.js';
 import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
@@ -51,7 +51,7 @@ export class Softmax extends WeightlessLayer {
     checkKnownKeys(options, [...LAYER_OPTION_KEYS, 'axis', 'kerasVersion'], this.name, 'Softmax.fromConfig');
     this.axis = axisOption(options.axis, -1, this.name);
     const version = options.kerasVersion ?? 3;
-    if (version !== 2 && version !== 3) throw new ConfigError(`${this.name}: option 'kerasVersion' must be 2 or 3, received ${JSON.stringify(version)}`);
+    if (version !== 2 && version !== 3) throw new ConfigError(`${this.name}: option 'kerasVersion' must be 2 or 3, received ${quoted(version)}`);
     this.kerasVersion = version;
   }
 
@@ -69,7 +69,7 @@ export class Softmax extends WeightlessLayer {
   axesFor(rank: number): number[] {
     const list = typeof this.axis === 'number' ? [this.axis] : this.axis;
     const axes = list.map((a) => resolveAxis(a, rank, this.name)).sort((a, b) => a - b);
-    if (new Set(axes).size !== axes.length) throw new ShapeError(`${this.name}: axis ${JSON.stringify(this.axis)} repeats an axis`);
+    if (new Set(axes).size !== axes.length) throw new ShapeError(`${this.name}: axis ${quoted(this.axis)} repeats an axis`);
     return axes;
   }
 

@@ -1,7 +1,7 @@
 // Keras' layers that change the time axis of (batch, steps, features): ZeroPadding1D (zero steps
 // before and after), Cropping1D (steps cut from both ends) and UpSampling1D (each step repeated).
 // None of them supports masking in Keras, so an incoming mask stops here, as Keras 3 drops it.
-import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
 import { Tensor } from '../tensor.js';
 import { dataFormatOption, type DataFormat } from './flatten.js';
 import { LAYER_OPTION_KEYS, type LayerOptions, type Shape } from './layer.js';
@@ -32,7 +32,7 @@ function marginsOption(value: unknown, fallback: readonly [number, number], key:
   if (value === undefined || value === null) return fallback;
   const pair = typeof value === 'number' ? [value, value] : value;
   if (!Array.isArray(pair) || pair.length !== 2 || pair.some((d) => !Number.isSafeInteger(d) || d < 0)) {
-    throw new ConfigError(`${layerName}: option '${key}' must be a non-negative integer or a pair [start, end] of them, received ${JSON.stringify(value)}`);
+    throw new ConfigError(`${layerName}: option '${key}' must be a non-negative integer or a pair [start, end] of them, received ${quoted(value)}`);
   }
   return Object.freeze([pair[0], pair[1]] as [number, number]);
 }
@@ -203,7 +203,7 @@ export class UpSampling1D extends UnaryLayer {
     checkKnownKeys(options, [...LAYER_OPTION_KEYS, 'size'], this.name, 'UpSampling1D.fromConfig');
     const size = options.size ?? 2;
     if (!Number.isSafeInteger(size) || size < 1) {
-      throw new ConfigError(`${this.name}: option 'size' must be a positive integer, received ${JSON.stringify(options.size)}`);
+      throw new ConfigError(`${this.name}: option 'size' must be a positive integer, received ${quoted(options.size)}`);
     }
     this.size = size;
   }

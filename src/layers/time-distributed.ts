@@ -1,6 +1,6 @@
 // Keras TimeDistributed: the inner layer on every time step, by folding time into the batch.
 import { alignedWeightRules, type WeightRule } from './weight-rules.js';
-import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
 import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
 import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape, type WeightUpdate } from './layer.js';
@@ -34,7 +34,7 @@ export class TimeDistributed extends Layer {
     const kerasVersion = configKerasVersion(options, where);
     const { className, config: innerConfig } = readSpec(config.layer, `${where}: config.layer`);
     const Class = WRAPPABLE_CLASSES[className];
-    if (!Class) throw new ConfigError(`${where}: config.layer has class_name ${JSON.stringify(className)}; supported: ${Object.keys(WRAPPABLE_CLASSES).join(', ')}`);
+    if (!Class) throw new ConfigError(`${where}: config.layer has class_name ${quoted(className)}; supported: ${Object.keys(WRAPPABLE_CLASSES).join(', ')}`);
     return new this(Class.fromConfig(innerConfig, { kerasVersion }), kerasOptions('TimeDistributed', config, where) as LayerOptions);
   }
 

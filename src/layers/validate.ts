@@ -1,6 +1,6 @@
 // Argument checks for recurrent calls. They run before any WebAssembly memory
 // is touched, and every message names the argument, the expectation and what arrived.
-import { InputError, ShapeError, formatShape } from '../errors.js';
+import { InputError, ShapeError, formatShape, quoted } from '../errors.js';
 import { toTensor, type Tensor } from '../tensor.js';
 import { MASK_INPUT_ARG, isSymbolic, type CallArgs, type SymbolicTensor } from '../symbolic.js';
 import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
@@ -94,7 +94,7 @@ export function symbolicCallInputs(x: SymbolicTensor, options: unknown, layerNam
 
 function describeValue(value: unknown): string {
   if (typeof value === 'object' && value !== null) return (value as object).constructor?.name ?? 'an object';
-  return JSON.stringify(value) ?? String(value);
+  return quoted(value) ?? String(value);
 }
 
 /** A shape given to build(): an array of non-negative integers or null (unknown); anything else is a ShapeError. */
@@ -107,5 +107,5 @@ export function checkBuildShape(value: unknown, layerName: string): Shape {
 
 /** A shape argument as messages print it, whatever the caller passed. */
 function describeShapeArgument(value: unknown): string {
-  return Array.isArray(value) ? formatShape(value as Shape) : JSON.stringify(value);
+  return Array.isArray(value) ? formatShape(value as Shape) : quoted(value);
 }

@@ -1,6 +1,6 @@
 // Keras model.to_json() (Sequential and Functional; Keras 2 and 3 spellings)
 // to a Sequential or Model with the same layers, names and wiring.
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 import { checkKnownKeys, checkOptionsObject, describeOptions } from '../option-keys.js';
 import type { KerasVersion } from '../layers/activations.js';
 import { deserializeLayer, type KerasLayerSpec } from '../layers/config.js';
@@ -44,14 +44,14 @@ function modelFrom(json: string | Record<string, unknown>, options: ModelFromCon
     }
   }
   if (typeof parsed !== 'object' || parsed === null) {
-    throw new ConfigError(`${where}: expected a Keras model config object, received ${JSON.stringify(parsed)}`);
+    throw new ConfigError(`${where}: expected a Keras model config object, received ${quoted(parsed)}`);
   }
   const root = parsed as Record<string, unknown>;
   const kerasVersion = options.kerasVersion ?? versionFrom(root.keras_version);
   const className = root.class_name;
   if (className === 'Sequential') return sequentialFromConfig(root.config, kerasVersion);
   if (className === 'Functional' || className === 'Model') return functionalFromConfig(root.config, kerasVersion);
-  throw new ConfigError(`${where}: class_name must be Sequential, Functional or Model, received ${JSON.stringify(className)}`);
+  throw new ConfigError(`${where}: class_name must be Sequential, Functional or Model, received ${quoted(className)}`);
 }
 
 function versionFrom(value: unknown): KerasVersion {
@@ -161,7 +161,7 @@ function readInboundNodes(value: unknown, layerName: string): { refs: TensorRefe
       if (kwargs?.initial_state) refs.push(...collectKerasTensors(kwargs.initial_state));
       return withExplicitMask(refs, collectKerasTensors(kwargs?.mask), plainCallArgs(kwargs), layerName);
     }
-    throw new ConfigError(`modelFromConfig: layer ${layerName} has an inbound node of an unknown form: ${JSON.stringify(node)}`);
+    throw new ConfigError(`modelFromConfig: layer ${layerName} has an inbound node of an unknown form: ${quoted(node)}`);
   });
 }
 
@@ -187,7 +187,7 @@ function plainCallArgs(kwargs: unknown): CallArgs {
 
 function readKeras2Reference(entry: unknown, layerName: string): TensorReference {
   if (!Array.isArray(entry) || typeof entry[0] !== 'string') {
-    throw new ConfigError(`modelFromConfig: layer ${layerName} has an inbound tensor of an unknown form: ${JSON.stringify(entry)}`);
+    throw new ConfigError(`modelFromConfig: layer ${layerName} has an inbound tensor of an unknown form: ${quoted(entry)}`);
   }
   return [entry[0], Number(entry[1] ?? 0), Number(entry[2] ?? 0)];
 }

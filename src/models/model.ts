@@ -2,7 +2,7 @@
 // Model built from Input() tensors and the outputs of layers called on them.
 import { readWeightsInto, type WeightsFileSource } from './weights-loader.js';
 import { writeModelFile, writeWeightsFile, type SaveModelOptions } from './model-saver.js';
-import { ConfigError, DisposedError, InputError, ShapeError } from '../errors.js';
+import { ConfigError, DisposedError, InputError, ShapeError, quoted } from '../errors.js';
 import { InputLayer } from '../layers/input-layer.js';
 import { Layer, type LayerCallResult, type Shape } from '../layers/layer.js';
 import { Tensor, toTensor, type TensorLike } from '../tensor.js';
@@ -148,7 +148,7 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
     let name: unknown = first;
     let index: unknown = second;
     if (typeof first === 'number') {
-      if (second !== undefined && second !== null) throw new ConfigError(`${where}: give a layer name or an index, not two indices (received ${first} and ${JSON.stringify(second)})`);
+      if (second !== undefined && second !== null) throw new ConfigError(`${where}: give a layer name or an index, not two indices (received ${first} and ${quoted(second)})`);
       [name, index] = [undefined, first];
     } else if (typeof first === 'object' && first !== null) {
       if (second !== undefined) throw new ConfigError(`${where}: an options object { name, index } takes no second argument`);
@@ -158,17 +158,17 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
     name ??= undefined;
     index ??= undefined;
     if (name !== undefined && index !== undefined) {
-      throw new ConfigError(`${where}: give only a layer name or a layer index (Keras' rule), received name ${JSON.stringify(name)} and index ${JSON.stringify(index)}`);
+      throw new ConfigError(`${where}: give only a layer name or a layer index (Keras' rule), received name ${quoted(name)} and index ${quoted(index)}`);
     }
     const layers = this.layers;
     if (index !== undefined) {
-      if (typeof index !== 'number' || !Number.isInteger(index)) throw new ConfigError(`${where}: index must be an integer, received ${JSON.stringify(index)}`);
+      if (typeof index !== 'number' || !Number.isInteger(index)) throw new ConfigError(`${where}: index must be an integer, received ${quoted(index)}`);
       const layer = layers[index < 0 ? layers.length + index : index];
       if (!layer) throw new ConfigError(`${where}(${index}): the model has ${layers.length} layers (indices 0 to ${layers.length - 1}, or -${layers.length} to -1 from the end)`);
       return layer;
     }
     if (name === undefined) throw new ConfigError(`${where}: give a layer name or an index (getLayer('dense'), getLayer(0), getLayer(undefined, 0)), received neither`);
-    if (typeof name !== 'string') throw new ConfigError(`${where}: name must be a string, received ${JSON.stringify(name)}`);
+    if (typeof name !== 'string') throw new ConfigError(`${where}: name must be a string, received ${quoted(name)}`);
     const layer = layers.find((l) => l.name === name);
     if (!layer) throw new ConfigError(`${where}: no layer named '${name}'; the layers are ${layers.map((l) => l.name).join(', ')}`);
     return layer;
@@ -261,7 +261,7 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
     const graph = this.graphFor(inputs);
     const { batchSize } = options;
     if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize <= 0)) {
-      throw new ConfigError(`${this.name}: predict option 'batchSize' must be a positive integer, received ${typeof batchSize === 'number' ? String(batchSize) : JSON.stringify(batchSize)}`);
+      throw new ConfigError(`${this.name}: predict option 'batchSize' must be a positive integer, received ${typeof batchSize === 'number' ? String(batchSize) : quoted(batchSize)}`);
     }
     const total = inputs[0].shape[0];
     if (inputs.some((t) => t.shape[0] !== total)) {
@@ -352,7 +352,7 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
     checkOptionsObject(checked, `${this.name}: toJSON`, '{ kerasVersion: 2 }');
     checkKnownKeys(checked, ['kerasVersion'], `${this.name}: toJSON`);
     const spelling = checked.kerasVersion ?? 3;
-    if (spelling !== 2 && spelling !== 3) throw new ConfigError(`${this.name}: toJSON option 'kerasVersion' must be 2 or 3, received ${JSON.stringify(spelling)}`);
+    if (spelling !== 2 && spelling !== 3) throw new ConfigError(`${this.name}: toJSON option 'kerasVersion' must be 2 or 3, received ${quoted(spelling)}`);
     return pythonJson(this.kerasConfig(spelling));
   }
 
@@ -464,7 +464,7 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
   }
 
   override set trainable(value: boolean) {
-    if (typeof value !== 'boolean') throw new ConfigError(`${this.name}: 'trainable' must be a boolean, received ${JSON.stringify(value)}`);
+    if (typeof value !== 'boolean') throw new ConfigError(`${this.name}: 'trainable' must be a boolean, received ${quoted(value)}`);
     super.trainable = value;
     for (const layer of this.layers) layer.trainable = value;
   }
@@ -598,7 +598,7 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
     const names = this.inputNames;
     const missing = names.filter((name) => !Object.prototype.hasOwnProperty.call(x, name));
     if (missing.length > 0) {
-      throw new InputError(`${this.name}: a dict of inputs must hold every input by name; expected keys ${JSON.stringify(names)}, missing ${JSON.stringify(missing)}, received ${JSON.stringify(Object.keys(x))}`);
+      throw new InputError(`${this.name}: a dict of inputs must hold every input by name; expected keys ${quoted(names)}, missing ${quoted(missing)}, received ${quoted(Object.keys(x))}`);
     }
     return names.map((name) => toTensor(x[name] as TensorLike, `${this.name}: inputs['${name}']`));
   }

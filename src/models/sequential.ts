@@ -1,7 +1,7 @@
 // Keras Sequential: a chain of single-output layers. With a declared input
 // shape the chain is traced as each layer is added, so a layer that cannot
 // fit is rejected by add(); otherwise it is traced on the first predict.
-import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
 import { InputLayer } from '../layers/input-layer.js';
 import { Layer, uniqueLayerName, type Shape } from '../layers/layer.js';
 import type { Tensor } from '../tensor.js';
@@ -273,6 +273,6 @@ function describeNotLayer(value: unknown): string {
 /** A shape build() can trace: a list of sizes (positive integers) or null, the batch axis first. */
 function checkBuildShape(shape: unknown, name: string): asserts shape is Shape {
   if (!Array.isArray(shape) || shape.length === 0 || !shape.every((d) => d === null || (Number.isInteger(d) && d > 0))) {
-    throw new ShapeError(`${name}: build(inputShape) expects the input shape with its batch axis, a list of positive integers or null such as [null, 10, 8], received ${JSON.stringify(shape) ?? String(shape)}`);
+    throw new ShapeError(`${name}: build(inputShape) expects the input shape with its batch axis, a list of positive integers or null such as [null, 10, 8], received ${quoted(shape) ?? String(shape)}`);
   }
 }

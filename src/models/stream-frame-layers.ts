@@ -2,7 +2,7 @@
 // (inference), LayerNormalization over features, the element-wise merges, and the noise layers
 // (the identity at inference). Each op repeats predict's arithmetic (assembly/frame_ops.ts), so a
 // frame is bit-identical to predict on the prefix. Called without a builder, it only checks.
-import { ConfigError, formatShape } from '../errors.js';
+import { ConfigError, formatShape, quoted } from '../errors.js';
 import { PARAMETER_ACTIVATION, kerasActivationKind } from '../kernels/keras-activation.js';
 import { type FrameMergeKind, type StreamMask, type StreamProgramBuilder, type StreamValue } from '../kernels/stream-program.js';
 import { Activation } from '../layers/activation.js';
@@ -124,7 +124,7 @@ function softmaxOps(builder: StreamProgramBuilder | null, layer: Softmax, x: Fra
   const trailing = axes.every((a, i) => a === rank - axes.length + i);
   const firstFrameAxis = x && !x.sequence ? 1 : 2;
   if (!trailing || axes[0] < (builder ? firstFrameAxis : 1)) {
-    throw new ConfigError(`${layer.name}: Softmax over axis ${JSON.stringify(layer.axis)} of rank-${rank} inputs reaches across time steps or frames; a stream normalises within each frame (axis -1, or the frame's last axes)`);
+    throw new ConfigError(`${layer.name}: Softmax over axis ${quoted(layer.axis)} of rank-${rank} inputs reaches across time steps or frames; a stream normalises within each frame (axis -1, or the frame's last axes)`);
   }
   if (!builder || !x) return [];
   if (x.mask !== 0) {
@@ -142,7 +142,7 @@ function softmaxOps(builder: StreamProgramBuilder | null, layer: Softmax, x: Fra
 function featureAxisOnly(layer: Layer, axis: number | readonly number[], rank: number): void {
   const axes = (typeof axis === 'number' ? [axis] : [...axis]).map((a) => resolveAxis(a, rank, layer.name));
   if (axes.length !== 1 || axes[0] !== rank - 1) {
-    throw new ConfigError(`${layer.name}: ${layer.className} on axis ${JSON.stringify(axis)} of rank-${rank} inputs reaches across time steps; a stream normalises features only (axis -1)`);
+    throw new ConfigError(`${layer.name}: ${layer.className} on axis ${quoted(axis)} of rank-${rank} inputs reaches across time steps; a stream normalises features only (axis -1)`);
   }
 }
 
@@ -159,7 +159,7 @@ function merge(builder: StreamProgramBuilder, layer: Merge, args: readonly Frame
   }
   const shaped = args.find((a) => a.frame.length > 1);
   if (shaped && args.some((a) => a.frame.length !== shaped.frame.length || a.frame.some((d, i) => d !== shaped.frame[i]))) {
-    throw new ConfigError(`${layer.name}: ${layer.className} of frames of shapes ${args.map((a) => JSON.stringify(a.frame)).join(' and ')} broadcasts within a frame; a stream merges frames of one shape, or of features with 1 feature broadcast`);
+    throw new ConfigError(`${layer.name}: ${layer.className} of frames of shapes ${args.map((a) => quoted(a.frame)).join(' and ')} broadcasts within a frame; a stream merges frames of one shape, or of features with 1 feature broadcast`);
   }
   const width = Math.max(...args.map((a) => a.value.width));
   const misfit = args.find((a) => a.value.width !== width && a.value.width !== 1);

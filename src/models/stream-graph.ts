@@ -1,7 +1,7 @@
 // A model's graph as a stream program: every node, in graph order, becomes the ops
 // of one frame. What cannot run one frame at a time is refused with a ConfigError
 // naming the layer, before anything is allocated for good.
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 import { defaultInstance } from '../kernels/default-instance.js';
 import { kerasActivationKind } from '../kernels/keras-activation.js';
 import { EVERY_FRAME, StreamProgramBuilder, type StreamClock, type StreamMask, type StreamValue } from '../kernels/stream-program.js';
@@ -36,7 +36,7 @@ export function openModelStream(graph: Graph, modelName: string, options: Stream
     const consumers = graph.nodes.filter((node) => node.inputs.includes(input));
     const ids = input.shape.length === 2 && consumers.length > 0 && consumers.every((node) => node.layer instanceof Embedding);
     if (!ids && (input.shape.length < 3 || input.shape.slice(2).some((d) => d === null))) {
-      throw new ConfigError(`${modelName}: a stream takes frames of a sequence, (batch, timesteps, ...frame) with a known frame shape ((batch, timesteps, features), or (batch, timesteps, rows, cols, channels) for a per-frame CNN) or (batch, timesteps) ids into an Embedding; the input ${input.layer.name} has shape ${JSON.stringify(input.shape)}`);
+      throw new ConfigError(`${modelName}: a stream takes frames of a sequence, (batch, timesteps, ...frame) with a known frame shape ((batch, timesteps, features), or (batch, timesteps, rows, cols, channels) for a per-frame CNN) or (batch, timesteps) ids into an Embedding; the input ${input.layer.name} has shape ${quoted(input.shape)}`);
     }
     return ids ? Math.min(...consumers.map((node) => (node.layer as Embedding).inputDim)) : null;
   });
@@ -237,7 +237,7 @@ function frameOps(builder: StreamProgramBuilder, layer: Layer, args: FrameValue[
   }
   if (layer instanceof Dropout) return [x];
   if (layer instanceof Masking) {
-    if (x.frame.length > 1) throw new ConfigError(`${layer.name}: Masking of frames of shape ${JSON.stringify(x.frame)} masks each position of a frame; a stream masks whole frames (of features) only`);
+    if (x.frame.length > 1) throw new ConfigError(`${layer.name}: Masking of frames of shape ${quoted(x.frame)} masks each position of a frame; a stream masks whole frames (of features) only`);
     const { output, mask } = builder.masking(x.value, Math.fround(layer.maskValue));
     return [{ value: output, mask, sequence: x.sequence, frame: x.frame }];
   }

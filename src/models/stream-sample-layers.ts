@@ -4,7 +4,7 @@
 // one step at a time. Each runs predict's own kernel (conv_forward, pool_forward,
 // conv_lstm_run) on B samples where predict runs B*T, so a frame is bit-identical to predict.
 // Called without a builder, the checks alone run.
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 import { PoolMode } from '../kernels/conv.js';
 import { paddedUnits } from '../kernels/recurrent.js';
 import { streamConv, streamConvLstm, streamPool } from '../kernels/stream-conv.js';
@@ -122,13 +122,13 @@ export function sampleLayerOps(
   if (layer instanceof Reshape) {
     // The time axis stays where it is and each frame is reshaped alone.
     if (sequence && (outFrame.some((d) => !(d > 0)) || product(outFrame) !== product(frame))) {
-      throw new ConfigError(`${layer.name}: Reshape to ${JSON.stringify(layer.targetShape)} moves values between time steps; a stream reshapes within a frame only (a target of [-1, ...frame] or [timesteps, ...frame] keeps the time axis)`);
+      throw new ConfigError(`${layer.name}: Reshape to ${quoted(layer.targetShape)} moves values between time steps; a stream reshapes within a frame only (a target of [-1, ...frame] or [timesteps, ...frame] keeps the time axis)`);
     }
     return builder ? same() : [];
   }
   if (layer instanceof Permute) {
     if (sequence && layer.dims[0] !== 1) {
-      throw new ConfigError(`${layer.name}: Permute ${JSON.stringify(layer.dims)} moves the time axis; a stream permutes within a frame only (dims starting with 1)`);
+      throw new ConfigError(`${layer.name}: Permute ${quoted(layer.dims)} moves the time axis; a stream permutes within a frame only (dims starting with 1)`);
     }
     if (!builder) return [];
     const axes = (sequence ? layer.dims.slice(1) : layer.dims).map((d) => d - (sequence ? 2 : 1));

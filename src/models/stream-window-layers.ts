@@ -4,7 +4,7 @@
 // so on a prefix predict has one more output only at some frames: the layer's clock. What is
 // downstream of it runs on that clock alone, which is predict on the prefix, whose downstream
 // sequence did not grow on the other frames; until the first output its values are zero.
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 import { PoolMode } from '../kernels/conv.js';
 import { EVERY_FRAME, sameClock, STREAM_OP, type StreamClock, type StreamProgramBuilder } from '../kernels/stream-program.js';
 import { streamPool, windowConv1d, windowHistory } from '../kernels/stream-conv.js';
@@ -36,7 +36,7 @@ export function timeWindowOps(builder: StreamProgramBuilder, layer: TimeWindowLa
     throw new ConfigError(`${layer.name}: ${layer.className} with padding 'same' and a window of ${span} steps on the time axis pads the end of the sequence, where frames are still to come, so each output depends on the future; it cannot stream (padding 'valid'${layer instanceof Conv1D ? " or 'causal'" : ''} can, with any window and strides)`);
   }
   if (x.frame.length !== 1) {
-    throw new ConfigError(`${layer.name}: ${layer.className} takes inputs of rank 3, but a stream gives it frames of shape ${JSON.stringify(x.frame)}`);
+    throw new ConfigError(`${layer.name}: ${layer.className} takes inputs of rank 3, but a stream gives it frames of shape ${quoted(x.frame)}`);
   }
   const C = x.frame[0];
   // A window of one step with 'same' padding pads nothing, as 'valid'.

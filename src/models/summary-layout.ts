@@ -1,5 +1,5 @@
 // What both summary layouts share: the rows a model hands over, the options, and where the columns end.
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 import type { Shape } from '../layers/layer.js';
 
 export interface SummaryRow {
@@ -49,7 +49,7 @@ export function columnEnds(positions: readonly number[], lineLength: number, mod
   const ends = positions.map((p) => (relative ? Math.trunc(lineLength * p) : Math.trunc(p)));
   const narrowest = Math.min(...ends.map((end, i) => end - (i === 0 ? 0 : ends[i - 1])));
   if (narrowest < 4) {
-    throw new ConfigError(`${modelName}: summary columns must be at least 4 characters wide, received lineLength ${lineLength} and positions ${JSON.stringify(positions)} (column ends ${JSON.stringify(ends)})`);
+    throw new ConfigError(`${modelName}: summary columns must be at least 4 characters wide, received lineLength ${lineLength} and positions ${quoted(positions)} (column ends ${quoted(ends)})`);
   }
   return ends;
 }

@@ -1,6 +1,6 @@
 // model.summary(): the options, checked, and the choice between Keras 3's box table and the
 // tf.keras 2 table. The rows come from the model; each layout formats them its own way.
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 import { formatKeras3Summary } from './summary-keras3.js';
 import type { SummaryLayoutOptions, SummaryRow, SummaryTotals } from './summary-layout.js';
 import { formatTfKerasSummary } from './summary-tf-keras.js';
@@ -57,30 +57,30 @@ export function summarize(modelName: string, rows: readonly SummaryRow[], sequen
   const { layout = 'keras3', lineLength, positions, printFn, print = true } = options;
   const where = `${modelName}: summary option`;
   if (!LAYOUTS.includes(layout)) {
-    throw new ConfigError(`${where} 'layout' must be ${LAYOUTS.map((l) => `'${l}'`).join(' or ')}, received ${JSON.stringify(layout)}`);
+    throw new ConfigError(`${where} 'layout' must be ${LAYOUTS.map((l) => `'${l}'`).join(' or ')}, received ${quoted(layout)}`);
   }
   if (lineLength !== undefined && (!Number.isInteger(lineLength) || lineLength <= 0)) {
-    throw new ConfigError(`${where} 'lineLength' must be a positive integer, received ${JSON.stringify(lineLength)}`);
+    throw new ConfigError(`${where} 'lineLength' must be a positive integer, received ${quoted(lineLength)}`);
   }
   const columns = sequentialLike ? 3 : 4;
   if (positions !== undefined) {
     const valid = Array.isArray(positions) && positions.length === columns
       && positions.every((p, i) => typeof p === 'number' && Number.isFinite(p) && p > 0 && (i === 0 || p > positions[i - 1]));
     if (!valid) {
-      throw new ConfigError(`${where} 'positions' must be ${columns} increasing positive numbers (one per column${sequentialLike ? '' : ', Connected to included'}), received ${JSON.stringify(positions)}`);
+      throw new ConfigError(`${where} 'positions' must be ${columns} increasing positive numbers (one per column${sequentialLike ? '' : ', Connected to included'}), received ${quoted(positions)}`);
     }
   }
   if (printFn !== undefined && typeof printFn !== 'function') {
     throw new ConfigError(`${where} 'printFn' must be a function, received ${typeof printFn}`);
   }
-  if (typeof print !== 'boolean') throw new ConfigError(`${where} 'print' must be true or false, received ${JSON.stringify(print)}`);
+  if (typeof print !== 'boolean') throw new ConfigError(`${where} 'print' must be true or false, received ${quoted(print)}`);
   for (const key of ['expandNested', 'showTrainable'] as const) {
     const value = options[key];
-    if (value !== undefined && typeof value !== 'boolean') throw new ConfigError(`${where} '${key}' must be true or false, received ${JSON.stringify(value)}`);
+    if (value !== undefined && typeof value !== 'boolean') throw new ConfigError(`${where} '${key}' must be true or false, received ${quoted(value)}`);
   }
   const showTrainable = options.showTrainable === true;
   if (showTrainable && layout === 'keras3' && positions !== undefined && positions[positions.length - 1] > 1) {
-    throw new ConfigError(`${where} 'positions' must be fractions of the line with showTrainable in Keras 3's layout (Keras 3 scales them by 0.9 to make room for the Trainable column), received ${JSON.stringify(positions)}`);
+    throw new ConfigError(`${where} 'positions' must be fractions of the line with showTrainable in Keras 3's layout (Keras 3 scales them by 0.9 to make room for the Trainable column), received ${quoted(positions)}`);
   }
 
   const [first, end] = layerRangeBounds(rows, options.layerRange, where);
@@ -106,7 +106,7 @@ export function summarize(modelName: string, rows: readonly SummaryRow[], sequen
 function layerRangeBounds(rows: readonly SummaryRow[], range: unknown, where: string): [number, number] {
   if (range === undefined) return [0, rows.length];
   if (!Array.isArray(range) || range.length !== 2 || !range.every((item) => typeof item === 'string')) {
-    throw new ConfigError(`${where} 'layerRange' must be a list of 2 strings, the names (or patterns) of the first and the last layer to show, received ${JSON.stringify(range)}`);
+    throw new ConfigError(`${where} 'layerRange' must be a list of 2 strings, the names (or patterns) of the first and the last layer to show, received ${quoted(range)}`);
   }
   const matching = (pattern: string): number[] => {
     let regex: RegExp;
@@ -114,7 +114,7 @@ function layerRangeBounds(rows: readonly SummaryRow[], range: unknown, where: st
       // Python's re.match: anchored at the start of the name only.
       regex = new RegExp(`^(?:${pattern})`);
     } catch (error) {
-      throw new ConfigError(`${where} 'layerRange': ${JSON.stringify(pattern)} is not a valid regular expression (${(error as Error).message})`, { cause: error });
+      throw new ConfigError(`${where} 'layerRange': ${quoted(pattern)} is not a valid regular expression (${(error as Error).message})`, { cause: error });
     }
     return rows.flatMap((row, i) => (regex.test(row.name) ? [i] : []));
   };
@@ -122,7 +122,7 @@ function layerRangeBounds(rows: readonly SummaryRow[], range: unknown, where: st
   const upper = matching(range[1] as string);
   if (lower.length === 0 || upper.length === 0) {
     const unmatched = lower.length === 0 ? range[0] : range[1];
-    throw new ConfigError(`${where} 'layerRange' must match layer names of the model (${rows.map((row) => row.name).join(', ')}), received ${JSON.stringify(range)}: ${JSON.stringify(unmatched)} matches none`);
+    throw new ConfigError(`${where} 'layerRange' must match layer names of the model (${rows.map((row) => row.name).join(', ')}), received ${quoted(range)}: ${quoted(unmatched)} matches none`);
   }
   return Math.min(...lower) > Math.max(...upper) ? [Math.min(...upper), Math.max(...lower) + 1] : [Math.min(...lower), Math.max(...upper) + 1];
 }

@@ -1,7 +1,7 @@
 // A model or layer running live, one frame at a time: synchronous, one WebAssembly
 // call per frame, and no JavaScript allocation once the first frame has run (the
 // views on WebAssembly memory are cached and only rebuilt if the memory grew).
-import { ConfigError, DisposedError, InputError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, DisposedError, InputError, ShapeError, formatShape, quoted } from '../errors.js';
 import { OwnedBlock } from '../kernels/owned.js';
 import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 import { releaseStreamMemory, type StreamMemory, type StreamProgramBuilder, type StreamValue } from '../kernels/stream-program.js';
@@ -140,7 +140,7 @@ export class Stream {
       for (let i = 0; i < this.batchSize; i++) {
         const value: unknown = mask[i];
         if (typeof value !== 'number' && typeof value !== 'boolean') {
-          throw new InputError(`${this.owner}: stream.step mask must hold numbers or booleans (nonzero: the row is valid), received ${JSON.stringify(value) ?? String(value)} at row ${i}`);
+          throw new InputError(`${this.owner}: stream.step mask must hold numbers or booleans (nonzero: the row is valid), received ${quoted(value) ?? String(value)} at row ${i}`);
         }
       }
     }
@@ -322,7 +322,7 @@ export function streamBatchSize(options: StreamOptions | undefined, owner: strin
   }
   const batch = options?.batchSize ?? declared ?? 1;
   if (!Number.isInteger(batch) || batch <= 0) {
-    throw new ConfigError(`${owner}: stream option 'batchSize' must be a positive integer, received ${typeof batch === 'number' ? String(batch) : JSON.stringify(batch) ?? String(batch)}`);
+    throw new ConfigError(`${owner}: stream option 'batchSize' must be a positive integer, received ${typeof batch === 'number' ? String(batch) : quoted(batch) ?? String(batch)}`);
   }
   if (declared !== null && batch !== declared) {
     throw new ShapeError(`${owner}: the input declares batch size ${declared}, so a stream must have batchSize ${declared}, received ${batch}`);

@@ -1,7 +1,7 @@
 // Keras callbacks: objects with any of the hooks, History, EarlyStopping, and
 // the verbose=1 progress line.
-import { ConfigError } from '../errors.js';
-import { checkKnownKeys, checkOptionsObject, suggestKey } from '../option-keys.js';
+import { ConfigError, quoted } from '../errors.js';
+import { checkKnownKeys, checkOptionsObject, describeOptions, suggestKey } from '../option-keys.js';
 import type { Tensor } from '../tensor.js';
 import type { MetricDirection } from './metrics.js';
 
@@ -131,7 +131,11 @@ export function callbackList(value: unknown, where: string): CallbackHooks[] {
   if (value === undefined || value === null) return [];
   const list: unknown[] = Array.isArray(value) ? value : [value];
   list.forEach((cb, i) => {
-    if (cb === null || typeof cb !== 'object') throw new ConfigError(`${where}: option 'callbacks' must be a list of callback objects (with onEpochEnd and the like), received ${JSON.stringify(cb)} at index ${i}`);
+    if (cb === null || typeof cb !== 'object') {
+      // JSON.stringify says "undefined" for a function: a bare hook function is the likely mistake.
+      const received = typeof cb === 'function' ? 'a function (wrap it: new LambdaCallback({ onEpochEnd: fn }), or { onEpochEnd: fn })' : describeOptions(cb);
+      throw new ConfigError(`${where}: option 'callbacks' must be a list of callback objects (with onEpochEnd and the like), received ${received} at index ${i}`);
+    }
     const prototype: unknown = Object.getPrototypeOf(cb);
     if (prototype !== Object.prototype && prototype !== null) return;
     for (const [key, hook] of Object.entries(cb)) {
@@ -186,8 +190,8 @@ export abstract class MonitorCallback extends Callback {
 
   protected constructor(where: string, monitor: unknown, mode: unknown, minDelta: number) {
     super();
-    if (typeof monitor !== 'string') throw new ConfigError(`${where}: option 'monitor' must be a log key such as 'val_loss', received ${JSON.stringify(monitor)}`);
-    if (mode !== 'auto' && mode !== 'min' && mode !== 'max') throw new ConfigError(`${where}: option 'mode' must be 'auto', 'min' or 'max', received ${JSON.stringify(mode)}`);
+    if (typeof monitor !== 'string') throw new ConfigError(`${where}: option 'monitor' must be a log key such as 'val_loss', received ${quoted(monitor)}`);
+    if (mode !== 'auto' && mode !== 'min' && mode !== 'max') throw new ConfigError(`${where}: option 'mode' must be 'auto', 'min' or 'max', received ${quoted(mode)}`);
     this.where = where;
     this.monitor = monitor;
     this.mode = mode;
@@ -261,13 +265,13 @@ export class EarlyStopping extends MonitorCallback {
     checkOptionsObject(options, 'EarlyStopping', "{ monitor: 'val_loss', patience: 2 }");
     checkKnownKeys(options, EARLY_STOPPING_KEYS, 'EarlyStopping');
     super('EarlyStopping', options.monitor ?? 'val_loss', options.mode ?? 'auto', options.minDelta ?? 0);
-    if (options.verbose !== undefined && options.verbose !== 0 && options.verbose !== 1) throw new ConfigError(`EarlyStopping: option 'verbose' must be 0 or 1, received ${JSON.stringify(options.verbose)}`);
+    if (options.verbose !== undefined && options.verbose !== 0 && options.verbose !== 1) throw new ConfigError(`EarlyStopping: option 'verbose' must be 0 or 1, received ${quoted(options.verbose)}`);
     this.verbose = options.verbose === 1;
     this.patience = options.patience ?? 0;
     this.restoreBestWeights = options.restoreBestWeights ?? false;
     this.baseline = options.baseline ?? null;
     this.startFromEpoch = options.startFromEpoch ?? 0;
-    if (!Number.isInteger(this.patience) || this.patience < 0) throw new ConfigError(`EarlyStopping: option 'patience' must be a non-negative integer, received ${JSON.stringify(options.patience)}`);
+    if (!Number.isInteger(this.patience) || this.patience < 0) throw new ConfigError(`EarlyStopping: option 'patience' must be a non-negative integer, received ${quoted(options.patience)}`);
   }
 
   override onTrainBegin(): void {

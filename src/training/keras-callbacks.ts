@@ -1,7 +1,7 @@
 // Keras' other built-in callbacks: LambdaCallback, TerminateOnNaN, CSVLogger and ModelCheckpoint,
 // with Keras 3's behaviour (the names of the hooks, the CSV's columns and number spelling, the
 // checkpoint's filepath formatting and best-value rule).
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 import { checkKnownKeys, checkOptionsObject, keywordFirst } from '../option-keys.js';
 import { isNode, makeNodeDirectory, readNodeTextFile, writeNodeTextFile } from '../platform.js';
 import { Callback, MonitorCallback, pythonFormat, type Logs, type MonitorMode } from './callbacks.js';
@@ -32,7 +32,7 @@ export class LambdaCallback extends Callback {
     checkOptionsObject(options, 'LambdaCallback', '{ onEpochEnd: (epoch, logs) => {} }');
     checkKnownKeys(options, LAMBDA_KEYS, 'LambdaCallback');
     for (const [key, value] of Object.entries(options)) {
-      if (value !== undefined && typeof value !== 'function') throw new ConfigError(`LambdaCallback: option '${key}' must be a function, received ${JSON.stringify(value)}`);
+      if (value !== undefined && typeof value !== 'function') throw new ConfigError(`LambdaCallback: option '${key}' must be a function, received ${quoted(value)}`);
     }
     // fit calls onBatchBegin / onBatchEnd only where onTrainBatchBegin / End are missing: with both, one would never run.
     if (options.onBatchBegin && options.onTrainBatchBegin) throw new ConfigError("LambdaCallback: give one of 'onBatchBegin' and 'onTrainBatchBegin' (they are the same hook)");
@@ -87,14 +87,14 @@ export class CSVLogger extends Callback {
     super();
     const [filename, options = {}] = keywordFirst(first, second, 'filename', 'CSVLogger');
     if (!(typeof filename === 'string' && filename !== '') && !(filename instanceof URL)) {
-      throw new ConfigError(`CSVLogger: filename must be a file path or file: URL, received ${JSON.stringify(filename)}`);
+      throw new ConfigError(`CSVLogger: filename must be a file path or file: URL, received ${quoted(filename)}`);
     }
     checkOptionsObject(options, 'CSVLogger', "{ separator: ',', append: false }");
     checkKnownKeys(options, ['separator', 'append'], 'CSVLogger');
     this.separator = options.separator ?? ',';
-    if (typeof this.separator !== 'string' || this.separator.length !== 1) throw new ConfigError(`CSVLogger: option 'separator' must be one character, received ${JSON.stringify(options.separator)}`);
+    if (typeof this.separator !== 'string' || this.separator.length !== 1) throw new ConfigError(`CSVLogger: option 'separator' must be one character, received ${quoted(options.separator)}`);
     this.append = options.append ?? false;
-    if (typeof this.append !== 'boolean') throw new ConfigError(`CSVLogger: option 'append' must be a boolean, received ${JSON.stringify(options.append)}`);
+    if (typeof this.append !== 'boolean') throw new ConfigError(`CSVLogger: option 'append' must be a boolean, received ${quoted(options.append)}`);
     this.filename = filename;
   }
 
@@ -173,29 +173,29 @@ export class ModelCheckpoint extends MonitorCallback {
   constructor(first: string | (ModelCheckpointOptions & { filepath: string }), second?: ModelCheckpointOptions) {
     const where = 'ModelCheckpoint';
     const [filepath, options = {}] = keywordFirst(first, second, 'filepath', where);
-    if (typeof filepath !== 'string' || filepath === '') throw new ConfigError(`${where}: filepath must be a non-empty file path such as 'model-{epoch:02d}.keras', received ${JSON.stringify(filepath)}`);
+    if (typeof filepath !== 'string' || filepath === '') throw new ConfigError(`${where}: filepath must be a non-empty file path such as 'model-{epoch:02d}.keras', received ${quoted(filepath)}`);
     checkOptionsObject(options, where, "{ monitor: 'val_loss', saveBestOnly: true }");
     checkKnownKeys(options, CHECKPOINT_KEYS, where);
     super(where, options.monitor ?? 'val_loss', options.mode ?? 'auto', 0);
     this.filepath = filepath;
     this.saveBestOnly = flag(options.saveBestOnly, 'saveBestOnly', where);
     this.saveWeightsOnly = flag(options.saveWeightsOnly, 'saveWeightsOnly', where);
-    if (options.verbose !== undefined && options.verbose !== 0 && options.verbose !== 1) throw new ConfigError(`${where}: option 'verbose' must be 0 or 1, received ${JSON.stringify(options.verbose)}`);
+    if (options.verbose !== undefined && options.verbose !== 0 && options.verbose !== 1) throw new ConfigError(`${where}: option 'verbose' must be 0 or 1, received ${quoted(options.verbose)}`);
     this.verbose = options.verbose === 1;
     const saveFreq = options.saveFreq ?? 'epoch';
     if (saveFreq !== 'epoch' && !(Number.isSafeInteger(saveFreq) && saveFreq > 0)) {
-      throw new ConfigError(`${where}: option 'saveFreq' must be 'epoch' or a positive integer number of batches, received ${JSON.stringify(options.saveFreq)}`);
+      throw new ConfigError(`${where}: option 'saveFreq' must be 'epoch' or a positive integer number of batches, received ${quoted(options.saveFreq)}`);
     }
     this.batchesPerSave = saveFreq === 'epoch' ? null : saveFreq;
     // Keras 3 refuses other extensions.
     if (this.saveWeightsOnly && !filepath.endsWith('.weights.h5')) {
-      throw new ConfigError(`${where}: with saveWeightsOnly the filepath must end in .weights.h5 (Keras 3's rule), received ${JSON.stringify(filepath)}`);
+      throw new ConfigError(`${where}: with saveWeightsOnly the filepath must end in .weights.h5 (Keras 3's rule), received ${quoted(filepath)}`);
     }
     if (!this.saveWeightsOnly && !filepath.endsWith('.keras') && !filepath.endsWith('.h5')) {
-      throw new ConfigError(`${where}: the filepath must end in .keras or .h5 (Keras 3's rule; .weights.h5 with saveWeightsOnly), received ${JSON.stringify(filepath)}`);
+      throw new ConfigError(`${where}: the filepath must end in .keras or .h5 (Keras 3's rule; .weights.h5 with saveWeightsOnly), received ${quoted(filepath)}`);
     }
     const threshold = options.initialValueThreshold;
-    if (threshold !== undefined && (typeof threshold !== 'number' || Number.isNaN(threshold))) throw new ConfigError(`${where}: option 'initialValueThreshold' must be a number, received ${JSON.stringify(threshold)}`);
+    if (threshold !== undefined && (typeof threshold !== 'number' || Number.isNaN(threshold))) throw new ConfigError(`${where}: option 'initialValueThreshold' must be a number, received ${quoted(threshold)}`);
     this.best = threshold ?? null;
   }
 
@@ -247,7 +247,7 @@ export class ModelCheckpoint extends MonitorCallback {
 
 function flag(value: unknown, key: string, where: string): boolean {
   if (value === undefined) return false;
-  if (typeof value !== 'boolean') throw new ConfigError(`${where}: option '${key}' must be a boolean, received ${JSON.stringify(value)}`);
+  if (typeof value !== 'boolean') throw new ConfigError(`${where}: option '${key}' must be a boolean, received ${quoted(value)}`);
   return value;
 }
 
@@ -262,7 +262,7 @@ function formatPath(pattern: string, epoch: number, logs: Logs, batch?: number):
     const isInteger = name === 'epoch' || (name === 'batch' && batch !== undefined);
     const value = name === 'epoch' ? epoch : name === 'batch' && batch !== undefined ? batch : logs[name as string];
     if (value === undefined) {
-      throw new ConfigError(`ModelCheckpoint: cannot format the filepath ${JSON.stringify(pattern)}: no log named '${name}'; the fields are epoch, ${batch !== undefined ? 'batch, ' : ''}${Object.keys(logs).join(', ')}`);
+      throw new ConfigError(`ModelCheckpoint: cannot format the filepath ${quoted(pattern)}: no log named '${name}'; the fields are epoch, ${batch !== undefined ? 'batch, ' : ''}${Object.keys(logs).join(', ')}`);
     }
     return formatField(value, isInteger, spec ?? '', pattern);
   });
@@ -270,7 +270,7 @@ function formatPath(pattern: string, epoch: number, logs: Logs, batch?: number):
 
 /** One field: `isInteger` for Python ints (the epoch); Keras' logs are Python floats. */
 function formatField(value: number, isInteger: boolean, spec: string, pattern: string): string {
-  const fail = (why: string) => new ConfigError(`ModelCheckpoint: cannot format the filepath ${JSON.stringify(pattern)}: ${why}`);
+  const fail = (why: string) => new ConfigError(`ModelCheckpoint: cannot format the filepath ${quoted(pattern)}: ${why}`);
   const match = /^(0)?(\d+)?(?:\.(\d+))?([dfeg%])?$/.exec(spec);
   if (!match) throw fail(`format spec '${spec}' is not one of d, .Nf, .Ne, .Ng, % with an optional (0-padded) width`);
   const [, zero, widthText, precisionText, type] = match;

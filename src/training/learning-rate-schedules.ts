@@ -2,7 +2,7 @@
 // an optimizer given one as its learning rate takes schedule(iterations) at each step, the step
 // count before that step (0 at the first). Each formula runs in float32, operation by operation,
 // as Keras' ops do on its float32 tensors; the configs are Keras' get_config(), snake_case.
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 import { describeValue, isRecord } from '../initializers/validate.js';
 import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 
@@ -176,7 +176,7 @@ export class PiecewiseConstantDecay extends KerasSchedule {
       throw new ConfigError(`PiecewiseConstantDecay: the length of boundaries should be 1 less than the length of values (Keras raises alike), received ${boundaries.length} boundaries and ${values.length} values`);
     }
     if (boundaries.some((b, i) => i > 0 && b <= boundaries[i - 1])) {
-      throw new ConfigError(`PiecewiseConstantDecay: option 'boundaries' must increase strictly, received ${JSON.stringify(boundaries)}`);
+      throw new ConfigError(`PiecewiseConstantDecay: option 'boundaries' must increase strictly, received ${quoted(boundaries)}`);
     }
   }
 
@@ -349,7 +349,7 @@ export function isScheduleConfig(value: unknown): value is { class_name: string;
 /** Keras' schedules.deserialize: the schedule a { module, class_name, config } describes. @internal */
 export function scheduleFromConfig(spec: { class_name: string; config?: unknown }, where: string): LearningRateSchedule {
   const known = Object.hasOwn(SCHEDULES, spec.class_name) ? SCHEDULES[spec.class_name] : undefined;
-  if (!known) throw new ConfigError(`${where}: learning rate schedule class must be one of ${Object.keys(SCHEDULES).join(', ')}, received ${JSON.stringify(spec.class_name)}`);
+  if (!known) throw new ConfigError(`${where}: learning rate schedule class must be one of ${Object.keys(SCHEDULES).join(', ')}, received ${quoted(spec.class_name)}`);
   const config = spec.config ?? {};
   if (!isRecord(config)) throw new ConfigError(`${where}: the ${spec.class_name} config must be an object, received ${describeValue(config)}`);
   const options: Record<string, unknown> = {};

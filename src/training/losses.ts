@@ -2,7 +2,7 @@
 // their options), with the sum_over_batch_size reduction, masks and sample
 // weights (../shared/training/README.md, "Losses"), and their gradient with
 // respect to the model's output. The per-row functions are in loss-functions.ts.
-import { ConfigError, InputError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, InputError, ShapeError, formatShape, quoted } from '../errors.js';
 import { lazy } from '../lazy.js';
 import { suggestKey } from '../option-keys.js';
 import { Tensor } from '../tensor.js';
@@ -77,7 +77,7 @@ function unknownLoss(where: string, what: string, name: string): ConfigError {
   const suggestion = near !== null && (name.length > 6 || near.toLowerCase() === name.toLowerCase()) ? near : null;
   const hint = suggestion === null ? '' : ` (did you mean '${suggestion}'?)`;
   const known = what === 'loss class' ? Object.keys(lossLookup().classes) : LOSS_TABLE.flatMap(([, , names]) => names.filter((n) => n === n.toLowerCase()));
-  return new ConfigError(`${where}: unknown ${what} ${JSON.stringify(name)}${hint}; expected one of ${known.join(', ')}`);
+  return new ConfigError(`${where}: unknown ${what} ${quoted(name)}${hint}; expected one of ${known.join(', ')}`);
 }
 
 
@@ -94,18 +94,18 @@ function lossOptions(kind: LossKind, className: string, config: Record<string, u
   // Absent is Keras' default; null (what get_config writes for reduction=None) is no reduction.
   const reduction = config.reduction === undefined ? 'sum_over_batch_size' : config.reduction === null ? 'none' : config.reduction;
   if (typeof reduction !== 'string' || !(REDUCTIONS as readonly string[]).includes(reduction)) {
-    throw new ConfigError(`${at}: loss option 'reduction' must be one of ${REDUCTIONS.map((r) => `'${r}'`).join(', ')} or null, received ${JSON.stringify(config.reduction)}`);
+    throw new ConfigError(`${at}: loss option 'reduction' must be one of ${REDUCTIONS.map((r) => `'${r}'`).join(', ')} or null, received ${quoted(config.reduction)}`);
   }
-  if (config.name !== undefined && config.name !== null && typeof config.name !== 'string') throw new ConfigError(`${at}: loss option 'name' must be a string, received ${JSON.stringify(config.name)}`);
-  if ((config.dtype ?? 'float32') !== 'float32') throw new ConfigError(`${at}: loss option 'dtype' must be 'float32' or null, received ${JSON.stringify(config.dtype)}`);
+  if (config.name !== undefined && config.name !== null && typeof config.name !== 'string') throw new ConfigError(`${at}: loss option 'name' must be a string, received ${quoted(config.name)}`);
+  if ((config.dtype ?? 'float32') !== 'float32') throw new ConfigError(`${at}: loss option 'dtype' must be 'float32' or null, received ${quoted(config.dtype)}`);
   const bool = (key: string, fallback: boolean) => {
     const value = config[key] ?? fallback;
-    if (typeof value !== 'boolean') throw new ConfigError(`${at}: loss option '${key}' must be a boolean, received ${JSON.stringify(value)}`);
+    if (typeof value !== 'boolean') throw new ConfigError(`${at}: loss option '${key}' must be a boolean, received ${quoted(value)}`);
     return value;
   };
   const number = (key: string, fallback: number, ok: (v: number) => boolean, expected: string) => {
     const value = config[key] ?? fallback;
-    if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) throw new ConfigError(`${at}: loss option '${key}' must be ${expected}, received ${JSON.stringify(value)}`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) throw new ConfigError(`${at}: loss option '${key}' must be ${expected}, received ${quoted(value)}`);
     return value;
   };
   const d = LOSS_DEFAULTS;
@@ -141,10 +141,10 @@ export function resolveLoss(loss: unknown, where: string): LossSpec {
     if (className === 'function' && typeof config === 'string') return resolveLoss(config, where);
     const kind = lossLookup().classes[className];
     if (!kind) throw unknownLoss(where, 'loss class', className);
-    if (!config || typeof config !== 'object' || Array.isArray(config)) throw new ConfigError(`${where}: the config of loss class ${className} must be an object, received ${JSON.stringify(config)}`);
+    if (!config || typeof config !== 'object' || Array.isArray(config)) throw new ConfigError(`${where}: the config of loss class ${className} must be an object, received ${quoted(config)}`);
     return lossOptions(kind, className, config as Record<string, unknown>, where);
   }
-  throw new ConfigError(`${where}: option 'loss' must be a loss name or a Keras loss config { class_name, config }, received ${JSON.stringify(loss)}`);
+  throw new ConfigError(`${where}: option 'loss' must be a loss name or a Keras loss config { class_name, config }, received ${quoted(loss)}`);
 }
 
 /** y_pred viewed as rows of C values, each row one per-sample (or per-step) loss value. */

@@ -4,7 +4,7 @@
 // ignore sample weights, its weightedMetrics use them; the mean metrics use the output's
 // mask, RootMeanSquaredError, Precision, Recall, AUC and the scores do not (Keras passes
 // them no mask either).
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 import { lazy } from '../lazy.js';
 import type { Tensor } from '../tensor.js';
 import { AucMetric, ConfusionMetric, type AucOptions, type ConfusionOptions } from './confusion-metrics.js';
@@ -130,7 +130,7 @@ function metricOptions(className: string, config: Record<string, unknown>, name:
       throw new ConfigError(`${at}: unknown metric config key '${key}'; ${className} takes ${['name', 'dtype', ...metric.keys].join(', ')}`);
     }
   }
-  if ((config.dtype ?? 'float32') !== 'float32') throw new ConfigError(`${at}: metric option 'dtype' must be 'float32' or null, received ${JSON.stringify(config.dtype)}`);
+  if ((config.dtype ?? 'float32') !== 'float32') throw new ConfigError(`${at}: metric option 'dtype' must be 'float32' or null, received ${quoted(config.dtype)}`);
   const option = optionReader(config, at);
   switch (metric.kind) {
     case 'binary_accuracy':
@@ -139,7 +139,7 @@ function metricOptions(className: string, config: Record<string, unknown>, name:
     case 'sparse_top_k_categorical_accuracy':
       return { name, kind: metric.kind, k: option.integer('k', 5, 1), fromSortedIds: option.boolean('from_sorted_ids', false) };
     case 'loss': {
-      if ((config.ignore_class ?? null) !== null) throw new ConfigError(`${at}: metric option 'ignore_class' must be null, received ${JSON.stringify(config.ignore_class)}`);
+      if ((config.ignore_class ?? null) !== null) throw new ConfigError(`${at}: metric option 'ignore_class' must be null, received ${quoted(config.ignore_class)}`);
       const loss: LossSpec = {
         ...LOSS_DEFAULTS,
         kind: metric.loss as LossKind,
@@ -154,7 +154,7 @@ function metricOptions(className: string, config: Record<string, unknown>, name:
       const topK = option.nullableInteger('top_k', 1);
       let thresholds = config.thresholds ?? null;
       if (Array.isArray(thresholds)) {
-        if (thresholds.length !== 1) throw new ConfigError(`${at}: metric option 'thresholds' must be one threshold here (Keras gives a list of results for several), received ${JSON.stringify(thresholds)}`);
+        if (thresholds.length !== 1) throw new ConfigError(`${at}: metric option 'thresholds' must be one threshold here (Keras gives a list of results for several), received ${quoted(thresholds)}`);
         thresholds = thresholds[0];
       }
       const threshold = thresholds === null ? (topK === null ? 0.5 : -1e10) : option.number('thresholds', 0.5, (v) => v >= 0 && v <= 1, 'a number in [0, 1]', thresholds);
@@ -183,13 +183,13 @@ function aucOptions(config: Record<string, unknown>, option: ReturnType<typeof o
   const curves = { ROC: 'ROC', roc: 'ROC', PR: 'PR', pr: 'PR', PRGAIN: 'PRGAIN', prgain: 'PRGAIN' } as const;
   const methods = { interpolation: 'interpolation', Interpolation: 'interpolation', majoring: 'majoring', Majoring: 'majoring', minoring: 'minoring', Minoring: 'minoring' } as const;
   const curve = curves[String(config.curve ?? 'ROC') as keyof typeof curves];
-  if (!curve) throw new ConfigError(`${at}: metric option 'curve' must be 'ROC', 'PR' or 'PRGAIN', received ${JSON.stringify(config.curve)}`);
+  if (!curve) throw new ConfigError(`${at}: metric option 'curve' must be 'ROC', 'PR' or 'PRGAIN', received ${quoted(config.curve)}`);
   const summationMethod = methods[String(config.summation_method ?? 'interpolation') as keyof typeof methods];
-  if (!summationMethod) throw new ConfigError(`${at}: metric option 'summation_method' must be 'interpolation', 'majoring' or 'minoring', received ${JSON.stringify(config.summation_method)}`);
+  if (!summationMethod) throw new ConfigError(`${at}: metric option 'summation_method' must be 'interpolation', 'majoring' or 'minoring', received ${quoted(config.summation_method)}`);
   const list = (key: string, ok: (v: number) => boolean, expected: string): number[] | null => {
     const value = config[key] ?? null;
     if (value === null) return null;
-    if (!Array.isArray(value) || !value.every((v) => typeof v === 'number' && Number.isFinite(v) && ok(v))) throw new ConfigError(`${at}: metric option '${key}' must be a list of ${expected}, received ${JSON.stringify(value)}`);
+    if (!Array.isArray(value) || !value.every((v) => typeof v === 'number' && Number.isFinite(v) && ok(v))) throw new ConfigError(`${at}: metric option '${key}' must be a list of ${expected}, received ${quoted(value)}`);
     return [...value] as number[];
   };
   const thresholds = list('thresholds', (v) => v >= 0 && v <= 1, 'numbers in [0, 1]');
@@ -207,7 +207,7 @@ function aucOptions(config: Record<string, unknown>, option: ReturnType<typeof o
 /** Typed reads of a metric config's options, each a ConfigError naming the option when wrong. */
 function optionReader(config: Record<string, unknown>, at: string) {
   const fail = (key: string, expected: string, value: unknown): never => {
-    throw new ConfigError(`${at}: metric option '${key}' must be ${expected}, received ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`);
+    throw new ConfigError(`${at}: metric option '${key}' must be ${expected}, received ${typeof value === 'number' ? String(value) : quoted(value)}`);
   };
   return {
     number(key: string, fallback: number, ok: (v: number) => boolean, expected: string, given: unknown = config[key]): number {
@@ -234,23 +234,23 @@ function resolveMetric(m: unknown, i: number, where: string): MetricSpec {
     // compile_utils.get_metric: 'accuracy' and 'acc' in any case are resolved from the shapes.
     if (m.toLowerCase() === 'accuracy' || m.toLowerCase() === 'acc') return { name: m, metricName: m, kind: 'accuracy', direction: 'up' };
     const className = metricNames()[m];
-    if (!className) throw new ConfigError(`${where}: metrics[${i}] must be a Keras metric name (one of ${listedNames().join(', ')}) or a Keras metric config { class_name, config }, received ${JSON.stringify(m)}`);
+    if (!className) throw new ConfigError(`${where}: metrics[${i}] must be a Keras metric name (one of ${listedNames().join(', ')}) or a Keras metric config { class_name, config }, received ${quoted(m)}`);
     return metricSpec(className, {}, m, where);
   }
   if (m && typeof m === 'object' && typeof (m as { class_name?: unknown }).class_name === 'string') {
     const { class_name: className, config = {} } = m as { class_name: string; config?: unknown };
-    if (!(className in METRIC_CLASSES)) throw new ConfigError(`${where}: metrics[${i}] names an unknown metric class ${JSON.stringify(className)}; expected one of ${Object.keys(METRIC_CLASSES).join(', ')}`);
-    if (!config || typeof config !== 'object' || Array.isArray(config)) throw new ConfigError(`${where}: the config of metric class ${className} must be an object, received ${JSON.stringify(config)}`);
+    if (!(className in METRIC_CLASSES)) throw new ConfigError(`${where}: metrics[${i}] names an unknown metric class ${quoted(className)}; expected one of ${Object.keys(METRIC_CLASSES).join(', ')}`);
+    if (!config || typeof config !== 'object' || Array.isArray(config)) throw new ConfigError(`${where}: the config of metric class ${className} must be an object, received ${quoted(config)}`);
     const own = config as Record<string, unknown>;
-    if (own.name !== undefined && own.name !== null && typeof own.name !== 'string') throw new ConfigError(`${where}: ${className} option 'name' must be a string, received ${JSON.stringify(own.name)}`);
+    if (own.name !== undefined && own.name !== null && typeof own.name !== 'string') throw new ConfigError(`${where}: ${className} option 'name' must be a string, received ${quoted(own.name)}`);
     return metricSpec(className, own, (own.name as string | undefined) ?? METRIC_CLASSES[className].defaultName, where);
   }
-  throw new ConfigError(`${where}: metrics[${i}] must be a Keras metric name or a Keras metric config { class_name, config }, received ${JSON.stringify(m)}`);
+  throw new ConfigError(`${where}: metrics[${i}] must be a Keras metric name or a Keras metric config { class_name, config }, received ${quoted(m)}`);
 }
 
 export function resolveMetrics(metrics: unknown, where: string): MetricSpec[] {
   if (metrics === undefined || metrics === null) return [];
-  if (!Array.isArray(metrics)) throw new ConfigError(`${where}: option 'metrics' must be a list of metric names, received ${JSON.stringify(metrics)}`);
+  if (!Array.isArray(metrics)) throw new ConfigError(`${where}: option 'metrics' must be a list of metric names, received ${quoted(metrics)}`);
   return metrics.map((m, i) => resolveMetric(m, i, where));
 }
 

@@ -5,7 +5,7 @@
 // ActivityRegularization (the identity; its penalty is its activity regularizer's, as every layer's).
 // The draws come from fit's seeded uniform source, as Dropout's do (Keras' own random values
 // cannot be reproduced); the gradient is each value's own factor.
-import { ShapeError, formatShape } from '../errors.js';
+import { ShapeError, formatShape, quoted } from '../errors.js';
 import { ActivityRegularization, AlphaDropout, GaussianDropout, GaussianNoise, SpatialDropout1D, SpatialDropout2D, SpatialDropout3D } from '../layers/noise.js';
 import type { Layer } from '../layers/layer.js';
 import { Tensor } from '../tensor.js';
@@ -44,7 +44,7 @@ export function noiseIndices(layer: { name: string; noiseShape: readonly (number
   if (noise === null) return { count: shape.reduce((a, b) => a * b, 1), index: (i) => i };
   const dims = shape.map((d, a) => noise[a] ?? d);
   if (noise.length !== shape.length || dims.some((d, a) => d !== shape[a] && d !== 1)) {
-    throw new ShapeError(`${layer.name}: noiseShape ${JSON.stringify(noise)} does not broadcast to the input shape ${formatShape(shape)}`);
+    throw new ShapeError(`${layer.name}: noiseShape ${quoted(noise)} does not broadcast to the input shape ${formatShape(shape)}`);
   }
   return {
     count: dims.reduce((a, b) => a * b, 1),

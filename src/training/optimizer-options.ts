@@ -1,7 +1,7 @@
 // Keras 3 optimizers' hyperparameters: which each class takes, their Keras defaults,
 // the camelCase options and the snake_case config keys get_compile_config() writes,
 // and the checks Keras makes of their values.
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 import { LearningRateSchedule } from './learning-rate-schedules.js';
 
@@ -118,7 +118,7 @@ export const OPTIMIZER_NAMES = Object.keys(OPTIMIZER_CLASSES) as OptimizerName[]
 
 function numberIn(value: unknown, key: string, where: string, ok: (v: number) => boolean, expected: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) {
-    throw new ConfigError(`${where}: optimizer option '${key}' must be ${expected}, received ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`);
+    throw new ConfigError(`${where}: optimizer option '${key}' must be ${expected}, received ${typeof value === 'number' ? String(value) : quoted(value)}`);
   }
   return value;
 }
@@ -153,7 +153,7 @@ export function resolveOptimizerOptions(name: OptimizerName, options: OptimizerO
   for (const key of own) {
     const v = value(key);
     if (key === 'nesterov' || key === 'amsgrad' || key === 'centered') {
-      if (typeof v !== 'boolean') throw new ConfigError(`${where}: optimizer option '${key}' must be a boolean, received ${JSON.stringify(v)}`);
+      if (typeof v !== 'boolean') throw new ConfigError(`${where}: optimizer option '${key}' must be a boolean, received ${quoted(v)}`);
       out[key] = v;
     } else if (key === 'learningRatePower') {
       out[key] = numberIn(v, key, where, (x) => x <= 0, 'a number <= 0 (Keras refuses a positive power)');

@@ -3,7 +3,7 @@
 // Weights and optimizer state are float32, as Keras keeps them; the update runs in
 // WebAssembly (assembly/optimizer.ts, assembly/optimizer_extra.ts) over one flat
 // buffer of all weights. The hyperparameters and their checks are in optimizer-options.ts.
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 import { describeValue } from '../initializers/validate.js';
 import { lazy } from '../lazy.js';
 import { isScheduleConfig, scheduleFromConfig, type LearningRateSchedule } from './learning-rate-schedules.js';
@@ -55,7 +55,7 @@ export class Optimizer {
   /** `options` may be the learning rate (or its schedule) alone, as Keras' `Adam(0.01)`. */
   constructor(name: OptimizerName, options: OptimizerOptions | number | LearningRateSchedule = {}) {
     const where = `optimizers.${name}`;
-    if (!OPTIMIZER_NAMES.includes(name)) throw new ConfigError(`optimizer must be one of ${OPTIMIZER_NAMES.join(', ')}, received ${JSON.stringify(name)}`);
+    if (!OPTIMIZER_NAMES.includes(name)) throw new ConfigError(`optimizer must be one of ${OPTIMIZER_NAMES.join(', ')}, received ${quoted(name)}`);
     const o = resolveOptimizerOptions(name, options, where);
     this.name = name;
     this.rate = o.learningRate;
@@ -101,7 +101,7 @@ export class Optimizer {
     }
     // Keras assigns any float to its learning-rate variable, 0 included.
     if (typeof value !== 'number' || !Number.isFinite(value)) {
-      throw new ConfigError(`optimizers.${this.name}: optimizer option 'learningRate' must be a finite number, received ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`);
+      throw new ConfigError(`optimizers.${this.name}: optimizer option 'learningRate' must be a finite number, received ${typeof value === 'number' ? String(value) : quoted(value)}`);
     }
     this.rate = Math.fround(value);
   }
@@ -283,13 +283,13 @@ export function resolveOptimizer(optimizer: unknown, where: string): Optimizer {
   if (optimizer instanceof Optimizer) return optimizer;
   if (typeof optimizer === 'string') {
     const name = optimizer.toLowerCase() as OptimizerName;
-    if (!OPTIMIZER_NAMES.includes(name)) throw new ConfigError(`${where}: optimizer must be one of ${OPTIMIZER_NAMES.join(', ')}, received ${JSON.stringify(optimizer)}`);
+    if (!OPTIMIZER_NAMES.includes(name)) throw new ConfigError(`${where}: optimizer must be one of ${OPTIMIZER_NAMES.join(', ')}, received ${quoted(optimizer)}`);
     return new Optimizer(name);
   }
   if (optimizer && typeof optimizer === 'object' && typeof (optimizer as { class_name?: unknown }).class_name === 'string') {
     const { class_name: className, config = {} } = optimizer as { class_name: string; config?: Record<string, unknown> };
     const name = kerasClasses().get(className);
-    if (!name) throw new ConfigError(`${where}: optimizer class must be one of ${[...kerasClasses().keys()].join(', ')}, received ${JSON.stringify(className)}`);
+    if (!name) throw new ConfigError(`${where}: optimizer class must be one of ${[...kerasClasses().keys()].join(', ')}, received ${quoted(className)}`);
     const own = new Set<string>(['learningRate', 'weightDecay', 'clipnorm', 'clipvalue', 'globalClipnorm', ...OPTIMIZER_CLASSES[name].own]);
     const options: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(config)) {
@@ -302,5 +302,5 @@ export function resolveOptimizer(optimizer: unknown, where: string): Optimizer {
     }
     return new Optimizer(name, options as OptimizerOptions);
   }
-  throw new ConfigError(`${where}: option 'optimizer' must be one of ${OPTIMIZER_NAMES.map((n) => `'${n}'`).join(', ')}, an optimizer object or a Keras optimizer config, received ${JSON.stringify(optimizer)}`);
+  throw new ConfigError(`${where}: option 'optimizer' must be one of ${OPTIMIZER_NAMES.map((n) => `'${n}'`).join(', ')}, an optimizer object or a Keras optimizer config, received ${quoted(optimizer)}`);
 }

@@ -5,7 +5,7 @@
 // sum, `<output>_loss` each unweighted loss (only with several outputs), and a
 // metric of a multi-output model is `<output>_<metric>`; weightedMetrics come after
 // every metric, a name already taken getting a `weighted_` prefix (CompileMetrics.result).
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 import { lossAsConfig, refuseLossFunction, type Loss } from './loss-classes.js';
 import { resolveLoss, type LossSpec } from './losses.js';
 import { metricAsConfig, type Metric } from './metric-classes.js';
@@ -86,7 +86,7 @@ function metricListsOf(metrics: unknown, names: readonly string[], key: string, 
   if (metrics === undefined || metrics === null) return names.map(() => []);
   if (!several) return [Array.isArray(metrics) ? metrics.flat() : isKerasConfig(metrics) ? [metrics] : isRecord(metrics) ? Object.values(metrics).flat() : metrics];
   if (isRecord(metrics) || Array.isArray(metrics)) return perOutput(metrics, names, key, where, () => []);
-  throw new ConfigError(`${where}: option '${key}' of a model with several outputs must be a list in output order or a dict by output name, received ${JSON.stringify(metrics)}`);
+  throw new ConfigError(`${where}: option '${key}' of a model with several outputs must be a list in output order or a dict by output name, received ${quoted(metrics)}`);
 }
 
 /** @internal */
@@ -106,7 +106,7 @@ export function resolveOutputTargets(
   if (lossWeights !== undefined && lossWeights !== null) {
     const given = typeof lossWeights === 'number' ? names.map(() => lossWeights) : Array.isArray(lossWeights) || isRecord(lossWeights) ? perOutput(lossWeights, names, 'lossWeights', where, () => null) : null;
     if (!given || given.some((w) => w !== null && (typeof w !== 'number' || !Number.isFinite(w)))) {
-      throw new ConfigError(`${where}: option 'lossWeights' must be a number, a list of numbers in output order or a dict by output name, received ${JSON.stringify(lossWeights)}`);
+      throw new ConfigError(`${where}: option 'lossWeights' must be a number, a list of numbers in output order or a dict by output name, received ${quoted(lossWeights)}`);
     }
     weights = given as (number | null)[];
   }

@@ -1,14 +1,14 @@
 // Keras' callbacks that change the learning rate during fit: LearningRateScheduler and
 // ReduceLROnPlateau, with Keras 3's rules (the rate is the optimizer's float32 variable; both add
 // `learning_rate` to the epoch's logs, so History records it).
-import { ConfigError } from '../errors.js';
+import { ConfigError, quoted } from '../errors.js';
 import { checkKnownKeys, checkOptionsObject, keywordFirst } from '../option-keys.js';
 import { Callback, MonitorCallback, warnUnavailable, type Logs, type MonitorMode } from './callbacks.js';
 
 function verbosity(value: unknown, where: string): boolean {
   if (value === undefined || value === 0 || value === false) return false;
   if (value === 1 || value === true) return true;
-  throw new ConfigError(`${where}: option 'verbose' must be 0 or 1, received ${JSON.stringify(value)}`);
+  throw new ConfigError(`${where}: option 'verbose' must be 0 or 1, received ${quoted(value)}`);
 }
 
 /** LearningRateScheduler's schedule, Keras' `schedule(epoch, lr)`: the learning rate for an epoch (from 0) given the current one. */
@@ -155,5 +155,5 @@ function count(value: unknown, fallback: number, key: string, where: string): nu
 }
 
 function describe(value: unknown): string {
-  return typeof value === 'function' ? 'a function' : typeof value === 'number' || value === null || typeof value === 'boolean' ? String(value) : JSON.stringify(value) ?? typeof value;
+  return typeof value === 'function' ? 'a function' : typeof value === 'number' || value === null || typeof value === 'boolean' ? String(value) : quoted(value) ?? typeof value;
 }

@@ -2,7 +2,7 @@
 // (regression_metrics.py) at v3.15.1: counts accumulated over the batches of an epoch or an
 // evaluate(), each sample weighted by its sample weight (none: 1), the score from the totals.
 // Like Precision and Recall they see no mask (Keras passes them none).
-import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
 import type { Tensor } from '../tensor.js';
 import { EPSILON } from './loss-functions.js';
 
@@ -25,7 +25,7 @@ export interface R2Options {
 const AVERAGES: readonly FBetaAverage[] = [null, 'micro', 'macro', 'weighted'];
 const AGGREGATIONS: readonly R2Aggregation[] = [null, 'uniform_average', 'variance_weighted_average'];
 
-const shown = (value: unknown) => (typeof value === 'number' ? String(value) : JSON.stringify(value));
+const shown = (value: unknown) => (typeof value === 'number' ? String(value) : quoted(value));
 
 /** The options of an F1Score, FBetaScore or R2Score config (its keys already checked), as Keras' __init__ checks them. */
 export function resolveScoreMetric(className: string, config: Record<string, unknown>, at: string): { fbeta?: FBetaOptions; r2?: R2Options } {

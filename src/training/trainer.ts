@@ -1,6 +1,6 @@
 // compile / fit / evaluate / trainOnBatch / computeGradients for a model, as
 // Keras 3 runs them (../shared/training/README.md, "One training step").
-import { ConfigError, ShapeError, formatShape } from '../errors.js';
+import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
 import { checkKnownKeys, checkOptionsObject } from '../option-keys.js';
 import type { Layer } from '../layers/layer.js';
 import { sliceBatch } from '../batching.js';
@@ -125,7 +125,7 @@ function validationSchedule(freq: unknown, where: string): (epoch: number) => bo
   if (freq === undefined) return () => true;
   if (Number.isInteger(freq) && (freq as number) > 0) return (epoch) => (epoch + 1) % (freq as number) === 0;
   if (Array.isArray(freq) && freq.every((e) => Number.isInteger(e) && e > 0)) return (epoch) => freq.includes(epoch + 1);
-  throw new ConfigError(`${where}: option 'validationFreq' must be a positive integer (validate every n epochs) or a list of epochs counted from 1, received ${JSON.stringify(freq)}`);
+  throw new ConfigError(`${where}: option 'validationFreq' must be a positive integer (validate every n epochs) or a list of epochs counted from 1, received ${quoted(freq)}`);
 }
 
 /** The weighted metrics that take one weight per sample here, not one per time step. */
@@ -152,7 +152,7 @@ export interface TrainOnBatchOptions extends TestOnBatchOptions {
 }
 
 function checkReturnDict(value: unknown, where: string): void {
-  if (value !== undefined && typeof value !== 'boolean') throw new ConfigError(`${where}: option 'returnDict' must be a boolean, received ${JSON.stringify(value)}`);
+  if (value !== undefined && typeof value !== 'boolean') throw new ConfigError(`${where}: option 'returnDict' must be a boolean, received ${quoted(value)}`);
 }
 
 /** Checks an options object of compile, fit, evaluate, trainOnBatch or computeGradients. @internal */
@@ -167,7 +167,7 @@ export function verbosity(value: unknown, where: string): 0 | 1 | 2 | undefined 
   if (value === 'auto') return 1;
   if (value === 0 || value === 1 || value === 2) return value;
   if (value === false || value === true) return value ? 1 : 0;
-  throw new ConfigError(`${where}: option 'verbose' must be 0, 1, 2 or 'auto', received ${JSON.stringify(value)}`);
+  throw new ConfigError(`${where}: option 'verbose' must be 0, 1, 2 or 'auto', received ${quoted(value)}`);
 }
 
 /** Keras' round: halves go to the even integer (numpy's round). */
@@ -182,13 +182,13 @@ function roundHalfEven(v: number): number {
  */
 function classSampleWeights(y: Tensor, classWeight: unknown, where: string): Float32Array {
   if (classWeight === null || typeof classWeight !== 'object' || Array.isArray(classWeight)) {
-    throw new ConfigError(`${where}: option 'classWeight' must be an object of weights by class index such as { 0: 1, 1: 5 }, received ${JSON.stringify(classWeight)}`);
+    throw new ConfigError(`${where}: option 'classWeight' must be an object of weights by class index such as { 0: 1, 1: 5 }, received ${quoted(classWeight)}`);
   }
   const weights = new Map<number, number>();
   for (const [key, value] of Object.entries(classWeight)) {
     const index = Number(key);
     if (!Number.isInteger(index) || index < 0) throw new ConfigError(`${where}: option 'classWeight' keys must be class indices (non-negative integers), received '${key}'`);
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new ConfigError(`${where}: option 'classWeight' values must be finite numbers, received ${JSON.stringify(value)} for class ${key}`);
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw new ConfigError(`${where}: option 'classWeight' values must be finite numbers, received ${quoted(value)} for class ${key}`);
     weights.set(index, value);
   }
   if (y.rank > 2) throw new ShapeError(`${where}: option 'classWeight' needs targets of shape (N,), (N, 1) or (N, classes), received ${formatShape(y.shape)}; use sampleWeight for sequence targets`);
@@ -576,7 +576,7 @@ export class Trainer {
 
   private batchSizeOf(value: unknown, what: string): number {
     const size = value ?? 32;
-    if (!Number.isInteger(size) || (size as number) <= 0) throw new ConfigError(`${this.model.name}: ${what} option 'batchSize' must be a positive integer, received ${JSON.stringify(value)}`);
+    if (!Number.isInteger(size) || (size as number) <= 0) throw new ConfigError(`${this.model.name}: ${what} option 'batchSize' must be a positive integer, received ${quoted(value)}`);
     return size as number;
   }
 
@@ -682,17 +682,17 @@ export class Trainer {
     const batchSize = this.batchSizeOf(options.batchSize, 'fit');
     const epochs = options.epochs ?? 1;
     const initialEpoch = options.initialEpoch ?? 0;
-    if (!Number.isInteger(epochs) || epochs < 0) throw new ConfigError(`${where}: option 'epochs' must be a non-negative integer, received ${JSON.stringify(options.epochs)}`);
-    if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new ConfigError(`${where}: option 'initialEpoch' must be a non-negative integer, received ${JSON.stringify(options.initialEpoch)}`);
+    if (!Number.isInteger(epochs) || epochs < 0) throw new ConfigError(`${where}: option 'epochs' must be a non-negative integer, received ${quoted(options.epochs)}`);
+    if (!Number.isInteger(initialEpoch) || initialEpoch < 0) throw new ConfigError(`${where}: option 'initialEpoch' must be a non-negative integer, received ${quoted(options.initialEpoch)}`);
     const shuffle = options.shuffle ?? true;
-    if (typeof shuffle !== 'boolean') throw new ConfigError(`${where}: option 'shuffle' must be a boolean, received ${JSON.stringify(options.shuffle)}`);
+    if (typeof shuffle !== 'boolean') throw new ConfigError(`${where}: option 'shuffle' must be a boolean, received ${quoted(options.shuffle)}`);
     if (options.seed !== undefined) {
-      if (!Number.isInteger(options.seed)) throw new ConfigError(`${where}: option 'seed' must be an integer, received ${JSON.stringify(options.seed)}`);
+      if (!Number.isInteger(options.seed)) throw new ConfigError(`${where}: option 'seed' must be an integer, received ${quoted(options.seed)}`);
       this.random = seededGenerator(options.seed);
     }
     const verbose = verbosity(options.verbose, where) ?? (isNode() ? 1 : 0);
     const split = options.validationSplit ?? 0;
-    if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new ConfigError(`${where}: option 'validationSplit' must be a number in [0, 1), received ${JSON.stringify(split)}`);
+    if (typeof split !== 'number' || !(split >= 0 && split < 1)) throw new ConfigError(`${where}: option 'validationSplit' must be a number in [0, 1), received ${quoted(split)}`);
 
     const n = all.y[0].shape[0];
     let train = { ...all, sampleWeight: trainWeights };
