@@ -61,6 +61,7 @@ export { Activation, type ActivationOptions } from './layers/activation.js';
 export { KERAS_ACTIVATION_NAMES, type KerasActivationName } from './layers/activation-functions.js';
 export { BatchNormalization, type BatchNormalizationOptions } from './layers/batch-normalization.js';
 export { Normalization, type NormalizationOptions } from './layers/normalization.js';
+export { Rescaling, type RescalingOptions } from './layers/rescaling.js';
 export { LayerNormalization, type LayerNormalizationOptions } from './layers/layer-normalization.js';
 export { Add, Subtract, Multiply, Average, Maximum, Minimum, type MergeOptions } from './layers/merge.js';
 export { Dot, type DotOptions } from './layers/dot.js';

@@ -66,7 +66,7 @@ function checkTrainableFlag(value: unknown, name: string): boolean {
 /** The classes whose supports_masking Keras 3 sets true (keras/src/layers, `self.supports_masking = True`, or compute_mask overridden). */
 const MASKING_CLASSES: ReadonlySet<string> = new Set([
   'Activation', 'ELU', 'LeakyReLU', 'PReLU', 'ReLU', 'Softmax', 'Dense', 'Masking', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum',
-  'Minimum', 'Concatenate', 'Dot', 'BatchNormalization', 'LayerNormalization', 'Normalization', 'GlobalAveragePooling1D', 'ActivityRegularization',
+  'Minimum', 'Concatenate', 'Dot', 'BatchNormalization', 'LayerNormalization', 'Normalization', 'Rescaling', 'GlobalAveragePooling1D', 'ActivityRegularization',
   'Dropout', 'AlphaDropout', 'GaussianDropout', 'GaussianNoise', 'SpatialDropout1D', 'SpatialDropout2D', 'SpatialDropout3D',
   'Attention', 'AdditiveAttention',
 ]);

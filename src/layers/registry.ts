@@ -5,6 +5,7 @@ import { Activation } from './activation.js';
 import { AdditiveAttention, Attention } from './attention.js';
 import { BatchNormalization } from './batch-normalization.js';
 import { Normalization } from './normalization.js';
+import { Rescaling } from './rescaling.js';
 import { Bidirectional } from './bidirectional.js';
 import { Concatenate } from './concatenate.js';
 import { CuDNNGRU, CuDNNLSTM } from './cudnn.js';
@@ -96,7 +97,7 @@ export const WRAPPABLE_CLASSES: Readonly<Record<string, LayerClass>> = {
   SimpleRNN, LSTM, GRU, RNN, CuDNNLSTM, CuDNNGRU, Bidirectional, Dense, Embedding, Dropout, Masking, Concatenate, InputLayer,
   Conv1D, Conv2D, Conv3D, ConvLSTM1D, ConvLSTM2D, MaxPooling1D, MaxPooling2D, MaxPooling3D, AveragePooling1D, AveragePooling2D, AveragePooling3D,
   GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D,
-  Flatten, Reshape, Permute, RepeatVector, Activation, BatchNormalization, Normalization,
+  Flatten, Reshape, Permute, RepeatVector, Activation, BatchNormalization, Normalization, Rescaling,
   Add, Subtract, Multiply, Average, Maximum, Minimum, Dot, LayerNormalization, Attention, AdditiveAttention,
   SpatialDropout1D, SpatialDropout2D, SpatialDropout3D, GaussianNoise, GaussianDropout, AlphaDropout, ActivityRegularization,
   ReLU, LeakyReLU, ELU, Softmax, PReLU, ZeroPadding1D, Cropping1D, UpSampling1D,

@@ -8,6 +8,7 @@ import { type FrameMergeKind, type StreamMask, type StreamProgramBuilder, type S
 import { Activation } from '../layers/activation.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
 import { Normalization } from '../layers/normalization.js';
+import { Rescaling } from '../layers/rescaling.js';
 import { LayerNormalization } from '../layers/layer-normalization.js';
 import type { Layer } from '../layers/layer.js';
 import { Add, Average, Maximum, Merge, Minimum, Multiply, Subtract } from '../layers/merge.js';
@@ -36,7 +37,7 @@ const MERGES: readonly [new (...args: never[]) => Merge, FrameMergeKind][] = [
   [Add, 'ADD'], [Subtract, 'SUBTRACT'], [Multiply, 'MULTIPLY'], [Average, 'AVERAGE'], [Maximum, 'MAXIMUM'], [Minimum, 'MINIMUM'],
 ];
 
-export const FRAME_LAYER_NAMES = 'Activation, ReLU, LeakyReLU, ELU, PReLU, Softmax (over features), the normalisations (Normalization too), the merges and the noise layers';
+export const FRAME_LAYER_NAMES = 'Activation, ReLU, LeakyReLU, ELU, PReLU, Softmax (over features), the normalisations (Normalization too), Rescaling, the merges and the noise layers';
 
 /** A frame layer of one input (every one but the merges), which TimeDistributed may wrap. */
 export function isSingleFrameLayer(layer: Layer): boolean {
@@ -44,7 +45,7 @@ export function isSingleFrameLayer(layer: Layer): boolean {
 }
 
 export function isFrameLayer(layer: Layer): boolean {
-  return layer instanceof Activation || layer instanceof BatchNormalization || layer instanceof LayerNormalization || layer instanceof Normalization
+  return layer instanceof Activation || layer instanceof BatchNormalization || layer instanceof LayerNormalization || layer instanceof Normalization || layer instanceof Rescaling
     || layer instanceof ParameterActivationLayer || layer instanceof PReLU || layer instanceof Softmax
     || layer instanceof Merge || IDENTITY_AT_INFERENCE.some((type) => layer instanceof type);
 }
@@ -81,6 +82,14 @@ export function frameLayerOps(builder: StreamProgramBuilder | null, layer: Layer
     if (!builder) return [];
     const { scale, shift } = layer.inferenceAffine(builtWeights(layer));
     return [{ ...x, value: builder.affine(x.value, scale, shift) }];
+  }
+  if (layer instanceof Rescaling) {
+    if (x && layer.variesAcrossFrames(x.frame.length)) {
+      throw new ConfigError(`${layer.name}: Rescaling's scale or offset differs between time steps; a stream runs each frame alone, so they must be the same for every frame`);
+    }
+    if (!builder) return [];
+    const { scale, offset } = layer.perValue([1, ...(x.sequence ? [1] : []), ...x.frame]);
+    return [{ ...x, value: builder.affine(x.value, Float64Array.from(scale), Float64Array.from(offset)) }];
   }
   if (layer instanceof Normalization) {
     // One mean and variance for everything, or one per feature: the same affine on every frame.

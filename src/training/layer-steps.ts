@@ -24,6 +24,7 @@ import { Dot } from '../layers/dot.js';
 import { LayerNormalization } from '../layers/layer-normalization.js';
 import { BatchNormalization } from '../layers/batch-normalization.js';
 import { Normalization } from '../layers/normalization.js';
+import { Rescaling } from '../layers/rescaling.js';
 import { batchNormalizationStep, layerNormalizationStep } from './norm-steps.js';
 import { isTrainingNoise, noiseIndices, noiseStep } from './noise-steps.js';
 import { PReLU } from '../layers/prelu.js';
@@ -88,7 +89,7 @@ export function checkTrainable(layer: Layer): void {
     for (const leaf of leaves) checkTrainable(leaf);
     return;
   }
-  if (isMovingLayer(layer) || isGlobalPooling(layer) || isPooling(layer) || layer instanceof Merge || layer instanceof Dot || layer instanceof LayerNormalization || layer instanceof Normalization || layer instanceof BatchNormalization || isTrainingNoise(layer)) return;
+  if (isMovingLayer(layer) || isGlobalPooling(layer) || isPooling(layer) || layer instanceof Merge || layer instanceof Dot || layer instanceof LayerNormalization || layer instanceof Normalization || layer instanceof Rescaling || layer instanceof BatchNormalization || isTrainingNoise(layer)) return;
   if (isActivationLayer(layer) || layer instanceof Softmax || layer instanceof PReLU || isAttention(layer)) return;
   // Every activation a convolution takes has a backward pass.
   if (layer instanceof Conv) return;
@@ -114,7 +115,7 @@ export function trainingStep(layer: Layer, inputs: Tensor[], masks: (Tensor | un
   if (layer instanceof Softmax) return softmaxStep(layer, inputs, masks);
   if (layer instanceof PReLU) return layerNormalizationStep(layer, inputs, masks);
   if (layer instanceof Merge || layer instanceof Dot) return mergeStep(layer, inputs, masks);
-  if (layer instanceof LayerNormalization || layer instanceof Normalization) return layerNormalizationStep(layer, inputs, masks);
+  if (layer instanceof LayerNormalization || layer instanceof Normalization || layer instanceof Rescaling) return layerNormalizationStep(layer, inputs, masks);
   if (layer instanceof BatchNormalization) return batchNormalizationStep(layer, inputs, masks);
   if (isTrainingNoise(layer)) return noiseStep(layer, inputs, masks, random);
   if (layer instanceof RecurrentLayer) return recurrentStep(layer, inputs, masks, random);

@@ -6,7 +6,7 @@ import {
   ActivityRegularization, Activation, Add, AdditiveAttention, AlphaDropout, Attention, Average, AveragePooling1D, AveragePooling2D, AveragePooling3D,
   BatchNormalization, Bidirectional, Concatenate, Conv1D, Conv2D, Conv3D, ConvLSTM1D, ConvLSTM2D, CuDNNGRU, CuDNNLSTM, Dense, Dot, Dropout, Embedding,
   Flatten, GaussianDropout, GaussianNoise, GlobalAveragePooling1D, GlobalAveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, GRU, Input,
-  LayerNormalization, LSTM, Masking, Normalization, Maximum, MaxPooling1D, MaxPooling2D, MaxPooling3D, Minimum, Model, Multiply, Permute, RepeatVector, Reshape,
+  LayerNormalization, LSTM, Masking, Normalization, Rescaling, Maximum, MaxPooling1D, MaxPooling2D, MaxPooling3D, Minimum, Model, Multiply, Permute, RepeatVector, Reshape,
   RNN, LSTMCell, GRUCell, Sequential, SimpleRNN, SpatialDropout1D, ReLU, LeakyReLU, ELU, Softmax, PReLU, ZeroPadding1D, Cropping1D, UpSampling1D, SpatialDropout2D, SpatialDropout3D, Subtract, TimeDistributed, tensor,
   type Layer, type ModelBase, type SymbolicTensor, type Tensor,
 } from '../../dist/index.js';
@@ -115,6 +115,7 @@ export const SAMPLE_MODELS: SampleModel[] = [
       layers: [
         // Constant statistics (config only): an adapted one's int64 count cannot hold a random draw (test/normalization.test.ts saves those).
         new Normalization({ inputShape: [12, 3], mean: [1, 2, 3], variance: [4, 5, 6], invert: true }),
+        new Rescaling({ scale: 0.5, offset: [0.1, 0.2, 0.3] }),
         new Conv1D({ filters: 4, kernelSize: 3, activation: 'relu' }),
         new BatchNormalization({}),
         new SpatialDropout1D({ rate: 0.2 }),
