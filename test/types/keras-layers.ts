@@ -2,7 +2,7 @@
 import {
   Dense, Dropout, Embedding, LSTM, GRU, SimpleRNN, Bidirectional, ConvLSTM1D, ConvLSTM2D, Conv1D, Conv2D, MaxPooling1D,
   GlobalAveragePooling1D, GlobalMaxPooling1D, Flatten, Reshape, Permute, RepeatVector, Activation, BatchNormalization,
-  LayerNormalization, Normalization, Add, Concatenate, Multiply, Attention, AdditiveAttention, TimeDistributed, Masking, Input, Sequential, Model,
+  LayerNormalization, Normalization, Rescaling, Add, Concatenate, Multiply, Attention, AdditiveAttention, TimeDistributed, Masking, Input, Sequential, Model,
   layerFromConfig, tensor, initializers, ready, type Tensor, type SymbolicTensor, type Layer,
 } from 'wasm-rnn';
 import { loadModel } from 'wasm-rnn/keras';
@@ -136,9 +136,11 @@ normalizer.adapt([[0, 7, 4], [2, 9, 6]]);
 const normalized: Tensor = normalizer.apply([[1, 2, 3]]);
 const fixedNormalizer = new Normalization({ mean: [1, 2], variance: [4, 9], invert: true });
 const normalizedSymbolic: SymbolicTensor = fixedNormalizer.apply(Input({ shape: [5, 2] }));
+const rescaled: Tensor = new Rescaling(1 / 255).apply([[255, 0]]);
+const shifted: SymbolicTensor = new Rescaling({ scale: [0.5, 2], offset: -1 }).apply(Input({ shape: [5, 2] }));
 
 export {
-  normalized, normalizedSymbolic,
+  normalized, normalizedSymbolic, rescaled, shifted,
   dense, dropped, embedded, lstmSeq, lstmOut, lstmH, lstmC, gruOut, gruH, rnn, withState, bFw, bBw, concat, backwards, convLstm, convLstmSeq, cOut, cH, cC, kOut, kH, kC, positionalConv, c1Out, c1H, c1C, convFourth, vOut, vH, vC, vSeq,
   causal, attOut, scores, additive, symbolicAttention, symOut, symScores, conv1dLstm, conv, conv2, pooled, gap, gmp, flat, reshaped, permuted, repeated, act, bn, ln, added, multiplied,
   joined, attended, perStep, masked, s3, s4, s6, copyOut, units, shape, data, nested, rank, printed, states, frameOut, layerOut,
