@@ -28,11 +28,11 @@ describe('public surface', () => {
   it('declares no value the entry points do not export (helpers are @internal)', () => {
     // Classes named by public declarations without being importable: the base classes of the
     // weightless layers, of the one-input weightless layers (Flatten, Activation, ...) and of the
-    // layers whose weights live in JavaScript (BatchNormalization, ...), of ReLU, LeakyReLU and ELU, the node type of Layer.inboundNodes,
+    // layers whose weights live in JavaScript (BatchNormalization, ...) and of the one-input ones among them, of ReLU, LeakyReLU and ELU, the node type of Layer.inboundNodes,
     // and Keras' MonitorCallback, the base of EarlyStopping, ReduceLROnPlateau and ModelCheckpoint (Keras does not export it either).
     const namedByPublicTypes = [
       'dist/layers/weightless.d.ts: WeightlessLayer', 'dist/layers/unary.d.ts: UnaryLayer', 'dist/layers/relu-layers.d.ts: ParameterActivationLayer',
-      'dist/layers/host-weights.d.ts: HostWeightLayer', 'dist/layers/merge.d.ts: Merge', 'dist/symbolic.d.ts: LayerNode',
+      'dist/layers/host-weights.d.ts: HostWeightLayer', 'dist/layers/host-weights.d.ts: OneInputHostWeightLayer', 'dist/layers/merge.d.ts: Merge', 'dist/symbolic.d.ts: LayerNode',
       'dist/training/callbacks.d.ts: MonitorCallback',
       // Keras' loss and metric classes, reached as losses.X and metrics.X as in Keras (the two share class names such as MeanSquaredError).
       ...Object.keys(losses).filter((name) => name !== 'Loss').map((name) => `dist/training/loss-classes.d.ts: ${name}`),

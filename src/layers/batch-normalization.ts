@@ -2,16 +2,13 @@
 // batch's, which also move the moving statistics, as Keras 3's call(training=True) does.
 import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
 import type { Initializer, InitializerSpec } from '../initializers/index.js';
-import type { SymbolicTensor } from '../symbolic.js';
-import { Tensor, type TensorLike } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape, type WeightUpdate } from './layer.js';
 import { WeightRules, weightRuleKeys, type WeightPrefix, type WeightRuleFields, type WeightRuleOptions } from './weight-rules.js';
-import { HostWeightLayer, initializerOption, type WeightSpec } from './host-weights.js';
+import { OneInputHostWeightLayer, initializerOption, type WeightSpec } from './host-weights.js';
 import { booleanOption, checkKnownKeys, isAxisValue, leadingValueOptions } from './options.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 import { resolveAxis } from './tensor-ops.js';
-import { applyOne } from './unary.js';
-import { checkApplyOptions, type InferenceOptions } from './call-options.js';
 
 /** Keras' gamma_ and beta_regularizer / _constraint. */
 export interface BatchNormalizationOptions extends LayerOptions, WeightRuleOptions<'gamma' | 'beta'> {
@@ -39,12 +36,7 @@ const OPTION_KEYS = [
 /** Keras' layer.gamma_regularizer, ...: gamma's and beta's regularizer and constraint, null for none. */
 export interface BatchNormalization extends WeightRuleFields<'gamma' | 'beta'> {}
 
-export class BatchNormalization extends HostWeightLayer {
-  /** Keras' layer.output: the symbolic output of the layer's first call (see Layer.output); always one tensor. */
-  override get output(): SymbolicTensor {
-    return super.output as SymbolicTensor;
-  }
-
+export class BatchNormalization extends OneInputHostWeightLayer {
   readonly axis: number | readonly number[];
   readonly epsilon: number;
   readonly momentum: number;
@@ -149,13 +141,6 @@ export class BatchNormalization extends HostWeightLayer {
       moving_mean_initializer: serialize(this.initializers.mean), moving_variance_initializer: serialize(this.initializers.variance),
       ...(this.rules as WeightRules<WeightPrefix>).config(),
     };
-  }
-
-  override apply(x: SymbolicTensor, options?: InferenceOptions): SymbolicTensor;
-  override apply(x: TensorLike, options?: InferenceOptions): Tensor;
-  override apply(x: TensorLike | SymbolicTensor, options?: InferenceOptions): Tensor | SymbolicTensor {
-    checkApplyOptions(options, this.name);
-    return applyOne(this, x);
   }
 
   /**

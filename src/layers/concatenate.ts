@@ -7,7 +7,7 @@ import { applyList } from './unary.js';
 import { WeightlessLayer } from './weightless.js';
 import { checkKnownKeys, optionalPositionalOptions } from './options.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
-import { checkApplyOptions, type InferenceOptions } from './call-options.js';
+import type { InferenceOptions } from './call-options.js';
 
 export interface ConcatenateOptions extends LayerOptions {
   /** Default -1 (the feature axis). */
@@ -68,8 +68,7 @@ export class Concatenate extends WeightlessLayer {
   override apply(inputs: SymbolicTensor[], options?: InferenceOptions): SymbolicTensor;
   override apply(inputs: TensorLike[], options?: InferenceOptions): Tensor;
   override apply(inputs: TensorLike[] | SymbolicTensor[], options?: InferenceOptions): Tensor | SymbolicTensor {
-    checkApplyOptions(options, this.name);
-    return applyList(this, inputs);
+    return applyList(this, inputs, options);
   }
 
   /** @internal Runs the layer inside a model (see Layer.computeOutputs). */

@@ -20,7 +20,7 @@ import { checkBuildShape } from './validate.js';
 import { checkWeightList } from './weights.js';
 import { applyOne } from './unary.js';
 import { WeightRules, weightRuleKeys, type WeightRuleFields, type WeightRule, type WeightRuleOptions } from './weight-rules.js';
-import { checkApplyOptions, type InferenceOptions } from './call-options.js';
+import type { InferenceOptions } from './call-options.js';
 
 /** TensorFlow's padding modes; 'causal' is Conv1D only. */
 export type ConvPadding = 'valid' | 'same' | 'causal';
@@ -227,8 +227,7 @@ export abstract class Conv extends Layer {
   override apply(x: SymbolicTensor, options?: InferenceOptions): SymbolicTensor;
   override apply(x: TensorLike, options?: InferenceOptions): Tensor;
   override apply(x: TensorLike | SymbolicTensor, options?: InferenceOptions): Tensor | SymbolicTensor {
-    checkApplyOptions(options, this.name);
-    return applyOne(this, x);
+    return applyOne(this, x, options);
   }
 
   /** @internal Runs the layer inside a model; Keras' convolutions do not carry a mask on. */

@@ -7,6 +7,9 @@ import { Layer, type Shape } from './layer.js';
 import { nextRandomSeed } from './options.js';
 import { checkBuildShape } from './validate.js';
 import { checkWeightList } from './weights.js';
+import type { SymbolicTensor } from '../symbolic.js';
+import type { InferenceOptions } from './call-options.js';
+import { applyOne } from './unary.js';
 import type { WeightPrefix, WeightRule, WeightRules } from './weight-rules.js';
 
 export interface WeightSpec {
@@ -115,5 +118,22 @@ export abstract class HostWeightLayer extends Layer {
   private install(specs: WeightSpec[], values: Float32Array[]): void {
     this.specs = specs;
     this.values = values;
+  }
+}
+
+/**
+ * A host-weight layer of one input and one output (BatchNormalization, LayerNormalization, PReLU,
+ * Normalization): apply() and output as every one of them types them.
+ */
+export abstract class OneInputHostWeightLayer extends HostWeightLayer {
+  /** Keras' layer.output: the symbolic output of the layer's first call (see Layer.output); always one tensor. */
+  override get output(): SymbolicTensor {
+    return super.output as SymbolicTensor;
+  }
+
+  override apply(x: SymbolicTensor, options?: InferenceOptions): SymbolicTensor;
+  override apply(x: TensorLike, options?: InferenceOptions): Tensor;
+  override apply(x: TensorLike | SymbolicTensor, options?: InferenceOptions): Tensor | SymbolicTensor {
+    return applyOne(this, x, options);
   }
 }

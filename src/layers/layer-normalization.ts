@@ -2,17 +2,14 @@
 // rms_scaling divides by the same standard deviation without centring and has no beta.
 import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
 import type { Initializer, InitializerSpec } from '../initializers/index.js';
-import type { SymbolicTensor } from '../symbolic.js';
-import { Tensor, type TensorLike } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { axisOption, parameterIndex } from './batch-normalization.js';
 import { WeightRules, weightRuleKeys, type WeightPrefix, type WeightRuleFields, type WeightRuleOptions } from './weight-rules.js';
-import { HostWeightLayer, initializerOption, type WeightSpec } from './host-weights.js';
+import { OneInputHostWeightLayer, initializerOption, type WeightSpec } from './host-weights.js';
 import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { booleanOption, checkKnownKeys, isAxisValue, leadingValueOptions } from './options.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 import { resolveAxis } from './tensor-ops.js';
-import { applyOne } from './unary.js';
-import { checkApplyOptions, type InferenceOptions } from './call-options.js';
 
 /** Keras' gamma_ and beta_regularizer / _constraint. */
 export interface LayerNormalizationOptions extends LayerOptions, WeightRuleOptions<'gamma' | 'beta'> {
@@ -33,12 +30,7 @@ export interface LayerNormalizationOptions extends LayerOptions, WeightRuleOptio
 /** Keras' layer.gamma_regularizer, ...: gamma's and beta's regularizer and constraint, null for none. */
 export interface LayerNormalization extends WeightRuleFields<'gamma' | 'beta'> {}
 
-export class LayerNormalization extends HostWeightLayer {
-  /** Keras' layer.output: the symbolic output of the layer's first call (see Layer.output); always one tensor. */
-  override get output(): SymbolicTensor {
-    return super.output as SymbolicTensor;
-  }
-
+export class LayerNormalization extends OneInputHostWeightLayer {
   readonly axis: number | readonly number[];
   readonly epsilon: number;
   readonly center: boolean;
@@ -140,13 +132,6 @@ export class LayerNormalization extends HostWeightLayer {
       gamma_initializer: { class_name: this.gammaInitializer.className, config: this.gammaInitializer.getConfig() },
       ...(this.rules as WeightRules<WeightPrefix>).config(),
     };
-  }
-
-  override apply(x: SymbolicTensor, options?: InferenceOptions): SymbolicTensor;
-  override apply(x: TensorLike, options?: InferenceOptions): Tensor;
-  override apply(x: TensorLike | SymbolicTensor, options?: InferenceOptions): Tensor | SymbolicTensor {
-    checkApplyOptions(options, this.name);
-    return applyOne(this, x);
   }
 
   /** @internal Runs the layer inside a model (see Layer.computeOutputs). */

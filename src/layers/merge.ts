@@ -12,7 +12,7 @@ import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from '.
 import { broadcastIndex, broadcastShapes } from './tensor-ops.js';
 import { applyList } from './unary.js';
 import { WeightlessLayer } from './weightless.js';
-import { checkApplyOptions, type InferenceOptions } from './call-options.js';
+import type { InferenceOptions } from './call-options.js';
 
 export interface MergeOptions extends LayerOptions {
   /** Keras major version whose mask rule applies (see the module note). Default 3. */
@@ -62,8 +62,7 @@ export abstract class Merge extends WeightlessLayer {
   override apply(inputs: SymbolicTensor[], options?: InferenceOptions): SymbolicTensor;
   override apply(inputs: TensorLike[], options?: InferenceOptions): Tensor;
   override apply(inputs: TensorLike[] | SymbolicTensor[], options?: InferenceOptions): Tensor | SymbolicTensor {
-    checkApplyOptions(options, this.name);
-    return applyList(this, inputs);
+    return applyList(this, inputs, options);
   }
 
   /** @internal Runs the layer inside a model (see Layer.computeOutputs). */

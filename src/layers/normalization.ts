@@ -5,16 +5,13 @@
 // itself leaves at 0 when it adapts to an array).
 import { ConfigError, InputError, ShapeError, formatShape, quoted } from '../errors.js';
 import { initializers } from '../initializers/index.js';
-import type { SymbolicTensor } from '../symbolic.js';
 import { Tensor, shapeSize, toTensor, type NestedArray, type TensorLike, type TypedArray } from '../tensor.js';
 import { applyAffine, parameterIndex } from './batch-normalization.js';
-import { checkApplyOptions, type InferenceOptions } from './call-options.js';
-import { HostWeightLayer, type WeightSpec } from './host-weights.js';
+import { OneInputHostWeightLayer, type WeightSpec } from './host-weights.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { booleanOption, checkKnownKeys } from './options.js';
 import { resolveAxis } from './tensor-ops.js';
-import { applyOne } from './unary.js';
 
 /** Keras' backend.epsilon(), the floor of the standard deviation, in float32 as Keras divides by it. */
 const EPSILON = Math.fround(1e-7);
@@ -37,12 +34,7 @@ interface ConstantStatistics {
   variance: Tensor;
 }
 
-export class Normalization extends HostWeightLayer {
-  /** Keras' layer.output: the symbolic output of the layer's first call (see Layer.output); always one tensor. */
-  override get output(): SymbolicTensor {
-    return super.output as SymbolicTensor;
-  }
-
+export class Normalization extends OneInputHostWeightLayer {
   /** The kept axes as given (negative from the end); empty for statistics over everything. */
   readonly axis: readonly number[];
   readonly invert: boolean;
@@ -209,13 +201,6 @@ export class Normalization extends HostWeightLayer {
       mean: this.constants ? this.constants.mean.toArray() : null,
       variance: this.constants ? this.constants.variance.toArray() : null,
     };
-  }
-
-  override apply(x: SymbolicTensor, options?: InferenceOptions): SymbolicTensor;
-  override apply(x: TensorLike, options?: InferenceOptions): Tensor;
-  override apply(x: TensorLike | SymbolicTensor, options?: InferenceOptions): Tensor | SymbolicTensor {
-    checkApplyOptions(options, this.name);
-    return applyOne(this, x);
   }
 
   /** @internal Runs the layer inside a model; the mask passes on, as Keras' supports_masking. */

@@ -13,7 +13,7 @@ import { checkKnownKeys, positionalOptions } from './options.js';
 import { checkBuildShape } from './validate.js';
 import { WeightlessLayer } from './weightless.js';
 import { applyOne } from './unary.js';
-import { checkApplyOptions, type InferenceOptions } from './call-options.js';
+import type { InferenceOptions } from './call-options.js';
 
 export interface PoolingOptions extends LayerOptions {
   /** An integer (the same on every spatial axis) or one per axis; default 2. */
@@ -72,8 +72,7 @@ export abstract class Pooling extends WeightlessLayer {
   override apply(x: SymbolicTensor, options?: InferenceOptions): SymbolicTensor;
   override apply(x: TensorLike, options?: InferenceOptions): Tensor;
   override apply(x: TensorLike | SymbolicTensor, options?: InferenceOptions): Tensor | SymbolicTensor {
-    checkApplyOptions(options, this.name);
-    return applyOne(this, x);
+    return applyOne(this, x, options);
   }
 
   /** @internal Runs the layer inside a model; Keras' pooling layers do not carry a mask on. */

@@ -4,16 +4,13 @@
 import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
 import type { Initializer, InitializerSpec } from '../initializers/index.js';
 import { PARAMETER_ACTIVATION } from '../kernels/keras-activation.js';
-import type { SymbolicTensor } from '../symbolic.js';
-import { Tensor, type TensorLike } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 import { applyParameterActivation } from './activation-functions.js';
-import { HostWeightLayer, initializerOption, type WeightSpec } from './host-weights.js';
+import { OneInputHostWeightLayer, initializerOption, type WeightSpec } from './host-weights.js';
 import { LAYER_OPTION_KEYS, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { checkKnownKeys, checkOptionsObject } from './options.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
-import { applyOne } from './unary.js';
 import { WeightRules, weightRuleKeys, type WeightPrefix, type WeightRuleFields, type WeightRuleOptions } from './weight-rules.js';
-import { checkApplyOptions, type InferenceOptions } from './call-options.js';
 
 /** Keras' alpha_regularizer and alpha_constraint. */
 export interface PReLUOptions extends LayerOptions, WeightRuleOptions<'alpha'> {
@@ -26,12 +23,7 @@ export interface PReLUOptions extends LayerOptions, WeightRuleOptions<'alpha'> {
 /** Keras' layer.alpha_regularizer and alpha_constraint, null for none. */
 export interface PReLU extends WeightRuleFields<'alpha'> {}
 
-export class PReLU extends HostWeightLayer {
-  /** Keras' layer.output: the symbolic output of the layer's first call (see Layer.output); always one tensor. */
-  override get output(): SymbolicTensor {
-    return super.output as SymbolicTensor;
-  }
-
+export class PReLU extends OneInputHostWeightLayer {
   readonly sharedAxes: readonly number[] | null;
   private readonly alphaInitializer: Initializer;
 
@@ -108,13 +100,6 @@ export class PReLU extends HostWeightLayer {
       alpha_initializer: { class_name: this.alphaInitializer.className, config: this.alphaInitializer.getConfig() },
       ...(this.rules as WeightRules<WeightPrefix>).config(), shared_axes: this.sharedAxes === null ? null : [...this.sharedAxes],
     };
-  }
-
-  override apply(x: SymbolicTensor, options?: InferenceOptions): SymbolicTensor;
-  override apply(x: TensorLike, options?: InferenceOptions): Tensor;
-  override apply(x: TensorLike | SymbolicTensor, options?: InferenceOptions): Tensor | SymbolicTensor {
-    checkApplyOptions(options, this.name);
-    return applyOne(this, x);
   }
 
   /** For each value of one sample of this shape, the index of its alpha (broadcast along the axes of size 1). */

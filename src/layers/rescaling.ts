@@ -1,5 +1,5 @@
-// Keras' Rescaling preprocessing layer: x * scale + offset, in float32 as Keras computes it, with
-// scale and offset numbers or arrays broadcast against the input's last axes (channels_last).
+// Keras' Rescaling preprocessing layer: x * scale + offset (in float64, rounded once: within an ulp of
+// Keras' float32 product and sum), with scale and offset numbers or arrays broadcast against the input's last axes.
 // The layer in front of a CNN-LSTM's frames (Rescaling(1 / 255)); no weights, the mask passes on.
 import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
 import { Tensor, toTensor, type NestedArray } from '../tensor.js';

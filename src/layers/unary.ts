@@ -7,15 +7,17 @@ import type { Layer, LayerCallResult, Shape } from './layer.js';
 import { WeightlessLayer } from './weightless.js';
 import { checkApplyOptions, type InferenceOptions } from './call-options.js';
 
-/** @internal apply() of a one-input layer: a symbolic call, or a run on data without a mask. */
-export function applyOne(layer: Layer, x: TensorLike | SymbolicTensor): Tensor | SymbolicTensor {
+/** @internal apply() of a one-input layer: its options checked, then a symbolic call or a run on data without a mask. */
+export function applyOne(layer: Layer, x: TensorLike | SymbolicTensor, options?: InferenceOptions): Tensor | SymbolicTensor {
+  checkApplyOptions(options, layer.name);
   layer.checkNotDisposed('run');
   if (isSymbolic(x)) return layer.callSymbolic([x])[0];
   return layer.computeOutputs([toTensor(x, `${layer.name}: input x`)], [undefined]).outputs[0];
 }
 
-/** @internal apply() of a layer that takes a list of inputs (the merges, Dot): symbolic, or a run on data without masks. */
-export function applyList(layer: Layer, inputs: readonly (TensorLike | SymbolicTensor)[]): Tensor | SymbolicTensor {
+/** @internal apply() of a layer that takes a list of inputs (the merges, Dot): its options checked, then symbolic or a run on data without masks. */
+export function applyList(layer: Layer, inputs: readonly (TensorLike | SymbolicTensor)[], options?: InferenceOptions): Tensor | SymbolicTensor {
+  checkApplyOptions(options, layer.name);
   layer.checkNotDisposed('run');
   if (isSymbolicList(inputs)) return layer.callSymbolic(inputs)[0];
   if (!Array.isArray(inputs)) throw new ShapeError(`${layer.name}: expects a list of tensors, received ${typeof inputs}`);
@@ -45,8 +47,7 @@ export abstract class UnaryLayer extends WeightlessLayer {
   override apply(x: SymbolicTensor, options?: InferenceOptions): SymbolicTensor;
   override apply(x: TensorLike, options?: InferenceOptions): Tensor;
   override apply(x: TensorLike | SymbolicTensor, options?: InferenceOptions): Tensor | SymbolicTensor {
-    checkApplyOptions(options, this.name);
-    return applyOne(this, x);
+    return applyOne(this, x, options);
   }
 
   /** @internal Runs the layer inside a model (see Layer.computeOutputs). */
