@@ -37,15 +37,20 @@ export function formatShape(shape: readonly (number | null)[]): string {
   return `[${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}]`;
 }
 
+const NON_FINITE = '~wasm-rnn-number~';
+const NON_FINITE_QUOTED = new RegExp(`"${NON_FINITE}(NaN|-?Infinity)${NON_FINITE}"`, 'g');
+
 /**
- * A received value as error messages print it: its JSON, a BigInt as `3n`, a function as 'a
- * function', and a value JSON cannot write (a cycle) by its type. JSON.stringify alone throws a
- * raw TypeError on a BigInt or a cycle, which would replace the error being written. @internal
+ * A received value as error messages print it: its JSON, with NaN and ±Infinity as themselves
+ * (JSON writes null), a BigInt as `3n`, a function as 'a function', and a value JSON cannot write
+ * (a cycle) by its type. JSON.stringify alone throws a raw TypeError on a BigInt or a cycle, which
+ * would replace the error being written. @internal
  */
 export function quoted(value: unknown): string {
+  if (typeof value === 'number') return String(value);
   try {
-    const text = JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? `${item}n` : item));
-    if (text !== undefined) return text;
+    const text = JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? `${item}n` : typeof item === 'number' && !Number.isFinite(item) ? `${NON_FINITE}${item}${NON_FINITE}` : item));
+    if (text !== undefined) return text.replace(NON_FINITE_QUOTED, '$1');
   } catch {
     return typeof value === 'object' && value !== null ? `an object (${value.constructor?.name ?? 'Object'})` : String(value);
   }

@@ -104,6 +104,8 @@ export function tensor(values: TensorLike, shape?: readonly number[], dtype?: 'f
     inferred = [];
   } else if (Array.isArray(values)) {
     inferred = inferNestedShape(values as readonly NestedArray[]);
+    // numpy's limit too: reading the values walks one level per axis.
+    if (inferred.length > MAX_RANK) throw new InputError(`tensor: values nest ${inferred.length} arrays deep; at most ${MAX_RANK} axes fit, as in numpy`);
     data = new Float32Array(shapeSize(inferred));
     flattenInto(values as NestedArray, inferred, 0, data, 0);
   } else {
@@ -182,10 +184,12 @@ function withInferredAxis(shape: readonly number[], axis: number, count: number,
 
 function checkShape(shape: readonly number[], argumentName: string): void {
   if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
-    const shown = Array.isArray(shape) ? `[${shape.join(', ')}]` : describe(shape);
+    const shown = Array.isArray(shape) ? quoted(shape) : describe(shape);
     throw new ShapeError(`tensor: ${argumentName} must be an array of non-negative integers, received ${shown}`);
   }
 }
+
+const MAX_RANK = 64;
 
 /** A typed array inside nested arrays counts as one more level (numpy stacks arrays of arrays). */
 function isNumberView(value: unknown): value is ArrayLike<number> {

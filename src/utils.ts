@@ -1,7 +1,7 @@
 // Keras' data helpers that notebooks call before fit: pad_sequences and to_categorical, with
 // Keras' defaults and rules (int32 values by default, 'pre' padding and truncation, a trailing
 // axis of 1 squeezed by to_categorical), returning float32 tensors as every input here is.
-import { ConfigError, InputError, ShapeError, quoted } from './errors.js';
+import { ConfigError, InputError, RuntimeError, ShapeError, formatShape, quoted } from './errors.js';
 import { checkKnownKeys, checkOptionsObject } from './option-keys.js';
 import { Tensor, describe, toTensor, type TensorLike } from './tensor.js';
 
@@ -46,7 +46,7 @@ export function padSequences(sequences: readonly (readonly Step[] | ArrayLike<nu
   const frame = Array.isArray(firstStep) ? firstStep.length : 0;
   const width = Math.max(frame, 1);
   const cast = dtype === 'int32' ? Math.trunc : (v: number) => v;
-  const out = new Float32Array(rows.length * maxlen * width).fill(cast(value));
+  const out = new Float32Array(checkedCount([rows.length, maxlen, width], `${where}: the padded sequences`)).fill(cast(value));
   rows.forEach((row, i) => {
     const kept = Math.min(row.length, maxlen);
     const from = truncating === 'pre' ? row.length - kept : 0;
@@ -79,12 +79,22 @@ export function toCategorical(labels: TensorLike, numClasses?: number): Tensor {
   if (shape.length > 1 && shape[shape.length - 1] === 1) shape = shape.slice(0, -1);
   // numpy's int64 cast truncates toward zero.
   const ids = Array.from(y.data, Math.trunc);
+  const notIndex = y.data.findIndex((v) => !Number.isFinite(v));
+  if (notIndex >= 0) throw new InputError(`${where}: label ${y.data[notIndex]} at index ${notIndex} is not a class index`);
+  if (ids.length === 0 && numClasses === undefined) throw new InputError(`${where}: labels are empty, so numClasses cannot come from the largest label; give numClasses`);
   const classes = numClasses ?? ids.reduce((largest, id) => Math.max(largest, id + 1), 0);
   if (!Number.isSafeInteger(classes) || classes < 1) throw new ConfigError(`${where}: numClasses must be a positive integer, received ${quoted(numClasses)}`);
-  const out = new Float32Array(ids.length * classes);
+  const out = new Float32Array(checkedCount([ids.length, classes], `${where}: the one-hot rows`));
   ids.forEach((id, i) => {
     if (!(id >= 0 && id < classes)) throw new InputError(`${where}: label ${y.data[i]} at index ${i} is outside [0, ${classes})`);
     out[i * classes + id] = 1;
   });
   return new Tensor(out, [...shape, classes]);
+}
+
+/** Float32 values of a result, checked before allocating: no tensor past the 4 GiB of WebAssembly memory can be used. */
+function checkedCount(dims: readonly number[], what: string): number {
+  const count = dims.reduce((p, d) => p * d, 1);
+  if (count * 4 > 2 ** 32) throw new RuntimeError(`${what}: ${formatShape(dims)} float32 values need ${count * 4} bytes, more than the 4 GiB WebAssembly memory holds`);
+  return count;
 }

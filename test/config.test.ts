@@ -284,6 +284,15 @@ describe('layerFromConfig: Keras 3 spellings', () => {
     layer.setWeights(weights);
     const x = seededTensor([3, 5, 2], 33);
     expectClose(layer.call(x), referenceOutputs(recurrentSpec('GRU', 3, { returnState: true }), undefined, weights, x));
+    // The config keeps it, as Keras' get_config does, in every cell and inside a Bidirectional.
+    expect(layer.getConfig().unroll).toBe(true);
+    expect(asRecurrent(layerFromConfig({ class_name: 'GRU', config: { units: 3 } })).getConfig().unroll).toBe(false);
+    for (const made of [new SimpleRNN({ units: 2, unroll: true }), new LSTM({ units: 2, unroll: true }), new GRU({ units: 2, unroll: true })]) {
+      expect(made.getConfig().unroll).toBe(true);
+      expect(asRecurrent(layerFromConfig({ class_name: made.className, config: made.getConfig() })).unroll).toBe(true);
+    }
+    const bidirectional = new Bidirectional(new LSTM({ units: 2, unroll: true })).getConfig() as { layer: { config: { unroll: boolean } }; backward_layer?: { config: { unroll: boolean } } };
+    expect(bidirectional.layer.config.unroll).toBe(true);
   });
 
   it('rejects time_major: true with a ConfigError', () => {

@@ -14,12 +14,16 @@ describe('initSync', () => {
   it('refuses what is not a module or its bytes, and bytes that are not WebAssembly, with a RuntimeError', () => {
     expectError(() => initSync(untyped({ wasm: 'wasm-rnn.wasm' })), RuntimeError, ['initSync({ wasm })', 'WebAssembly.Module', 'string']);
     expectError(() => initSync(untyped(undefined)), RuntimeError, ['initSync({ wasm })', 'undefined']);
-    expectError(() => initSync({ wasm: new Uint8Array([1, 2, 3, 4]) }), RuntimeError, ['cannot compile']);
+    expectError(() => initSync({ wasm: new Uint8Array([1, 2, 3, 4]) }), RuntimeError, ['initSync({ wasm }): the 4 bytes given are not a WebAssembly module', '\\0asm']);
+    // WebAssembly's magic bytes, then nothing of a module: a compile error, which names SIMD as what it may lack.
+    expectError(() => initSync({ wasm: new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 9]) }), RuntimeError, ['cannot compile']);
     expect(kernelVariant()).toBeNull();
   });
 
-  it('instantiates synchronously from bytes; layers, models and streams then run', () => {
-    initSync({ wasm: bytes });
+  it('instantiates synchronously from bytes (here a DataView over part of a larger buffer); layers, models and streams then run', () => {
+    const padded = new Uint8Array(bytes.length + 16);
+    padded.set(bytes, 8);
+    initSync({ wasm: new DataView(padded.buffer, 8, bytes.length) });
     expect(kernelVariant()).toBe('simd');
     const B = 1, T = 5, D = 4;
     const model = new Sequential({ layers: [new GRU({ units: 6, returnSequences: true, seed: 1, inputShape: [null, D] }), new Dense({ units: 3, seed: 2 })] });

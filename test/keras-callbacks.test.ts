@@ -177,6 +177,18 @@ describe('CSVLogger', () => {
     expect(appended[3]).toMatch(/^0;[0-9.e-]+;NA$/);
     expectError(() => new CSVLogger(file, untyped({ sep: ';' })), ConfigError, ["CSVLogger: unknown option 'sep'"]);
   });
+
+  it("a file in a missing folder is a ConfigError naming the file and Node's reason, before the first epoch; the next fit trains", async () => {
+    const file = join(dir, 'missing', 'log.csv');
+    const { model, x, y } = oneWeight(0.1);
+    const before = Array.from(model.getWeights()[0]!.data);
+    const failed = model.fit(x, y, { epochs: 1, verbose: 0, callbacks: [new CSVLogger(file)] });
+    await expect(failed).rejects.toThrow(ConfigError);
+    await expect(model.fit(x, y, { epochs: 1, verbose: 0, callbacks: [new CSVLogger(file)] })).rejects.toThrow(/CSVLogger: cannot write ".*missing.*log\.csv" \(ENOENT.*\); its folder must exist/);
+    expect(Array.from(model.getWeights()[0]!.data)).toEqual(before);
+    await model.fit(x, y, { epochs: 1, verbose: 0 });
+    expect(Array.from(model.getWeights()[0]!.data)).not.toEqual(before);
+  });
 });
 
 describe('ModelCheckpoint and model.saveWeights', () => {

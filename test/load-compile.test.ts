@@ -9,7 +9,7 @@ import { ConfigError, Dense, LSTM, Sequential, loadModel, optimizers, ready, sav
 import { expectError, untyped } from './expect-error.js';
 
 const shared = (path: string) => fileURLToPath(new URL(`../../shared/${path}`, import.meta.url));
-const compileConfigOf = (model: { toJSON(): string }) => (JSON.parse(model.toJSON()) as { compile_config?: Record<string, unknown> }).compile_config;
+const compileConfigOf = (model: { toJSON(options: { kerasVersion: 3 }): string }) => (JSON.parse(model.toJSON({ kerasVersion: 3 })) as { compile_config?: Record<string, unknown> }).compile_config;
 
 beforeAll(async () => {
   await ready();

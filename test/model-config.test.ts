@@ -19,6 +19,7 @@ import {
   TimeDistributed,
   WasmRnnError,
   modelFromConfig,
+  modelFromJson,
   ready,
 } from '../dist/index.js';
 import { caught } from './expect-error.js';
@@ -129,6 +130,25 @@ describe('Keras 2.0 Sequential (config as a plain list): GRU -> TimeDistributed(
     // The Keras 3 hard_sigmoid (x / 6 + 0.5) would give other numbers: the version in the JSON decides.
     const [keras3Sequence] = referenceRecurrent({ ...spec, hardSigmoidVariant: 'keras3' }, [gruKernel, gruRecurrent, gruBias], toRef(x));
     expect(maxViolation(predicted.data, denseRef(keras3Sequence, denseKernel, denseBias, 'softmax').data, TOLERANCE).worst).toBeGreaterThan(10);
+  });
+
+  it("toJSON() writes such a model in tf.keras 2's spelling, so modelFromJson reads back Keras 2's hard_sigmoid and the same numbers", () => {
+    const model = modelFromConfig(KERAS_2_0_GRU_TIME_DISTRIBUTED);
+    model.setWeights(kerasWeights(203, SHAPES, 0.9));
+    const x = randomTensor(seededRandom(204), [3, 6, 4], 2);
+    const json = JSON.parse(model.toJSON()) as { keras_version?: string; module?: string };
+    expect(json.keras_version).toMatch(/^2\./);
+    expect(json.module).toBeUndefined();
+    const copy = modelFromJson(model.toJSON());
+    copy.setWeights(model.getWeights());
+    expect(Array.from(one(copy.predict(x)).data)).toEqual(Array.from(one(model.predict(x)).data));
+    // Keras 3's spelling, asked for, carries no version: Keras 3 reads it with its own hard_sigmoid.
+    const keras3 = JSON.parse(model.toJSON({ kerasVersion: 3 })) as { keras_version?: string; module?: string };
+    expect(keras3.keras_version).toBeUndefined();
+    expect(keras3.module).toBe('keras');
+    // A model built here computes as Keras 3 and is written as Keras 3 writes it.
+    const built = new Sequential([new GRU({ units: 2, inputShape: [3, 1] })]);
+    expect((JSON.parse(built.toJSON()) as { module?: string }).module).toBe('keras');
   });
 });
 

@@ -1,7 +1,7 @@
 // The hints a Keras user's first mistakes get: swapped letters, tf.keras 2 optimizer names,
 // a layer class given without `new`, one sample given without its batch axis, Keras' model_from_json.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ready, tensor, optimizers, Sequential, LSTM, Dense, ConfigError, ShapeError, modelFromJson, type LSTMOptions } from '../dist/index.js';
+import { ready, tensor, optimizers, Sequential, LSTM, GRU, SimpleRNN, Dense, Dropout, ConfigError, ShapeError, modelFromJson, type LSTMOptions, type SimpleRNNOptions } from '../dist/index.js';
 import { expectError, untyped } from './expect-error.js';
 import { testKernelVariant } from './kernel-variant.js';
 
@@ -71,5 +71,27 @@ describe('modelFromJson', () => {
     expectError(() => modelFromJson(untyped({ class_name: 'Sequential' })), ConfigError, [/^modelFromJson: expected the JSON string/, /modelFromConfig/]);
     expectError(() => modelFromJson('{ nope'), ConfigError, [/^modelFromJson: the JSON does not parse/]);
     expectError(() => modelFromJson('{"class_name": "Dense"}'), ConfigError, [/^modelFromJson: class_name must be Sequential, Functional or Model/]);
+  });
+});
+
+describe("Keras habits from the port of six notebooks (session 33)", () => {
+  it("Keras 3's useCudnn is taken by LSTM and GRU ('auto', true or false), with the same numbers, and checked", () => {
+    const x = tensor([[[0.5, -1], [0.25, 2], [1, 0]]]);
+    for (const useCudnn of ['auto', true, false] as const) {
+      const lstm = new LSTM(3, { useCudnn, seed: 4 });
+      expect(Array.from(lstm.apply(x).data)).toEqual(Array.from(new LSTM(3, { seed: 4 }).apply(x).data));
+      expect(new GRU(2, { useCudnn }).getConfig()).not.toHaveProperty('use_cudnn');
+    }
+    expectError(() => new LSTM(untyped<LSTMOptions>({ units: 3, useCudnn: 'yes' })), ConfigError, ["option 'useCudnn' must be 'auto', true or false, received \"yes\""]);
+    expectError(() => new SimpleRNN(untyped<SimpleRNNOptions>({ units: 3, useCudnn: true })), ConfigError, ["unknown option 'useCudnn'"]);
+  });
+
+  it('an activation given as a function is told the kernels run named activations', () => {
+    expectError(() => new Dense(2, untyped({ activation: Math.tanh })), ConfigError, ["received a function (tanh)", 'named activations only', 'expected one of']);
+    expectError(() => new LSTM(untyped<LSTMOptions>({ units: 2, recurrentActivation: (v: number) => v })), ConfigError, ['received a function', 'named activations only']);
+  });
+
+  it("a rate given as a string is shown a valid rate to write", () => {
+    expectError(() => new Dropout(untyped('0.5')), ConfigError, ['{ rate: 0.5 }', '"0.5"']);
   });
 });

@@ -67,7 +67,7 @@ describe('Rescaling', () => {
   it('errors name the layer and the option; the next call works', () => {
     expectError(() => new Rescaling(untyped({})), ConfigError, ["option 'scale' is required"]);
     expectError(() => new Rescaling(Number.NaN), ConfigError, ["option 'scale'", 'finite']);
-    expectError(() => new Rescaling({ scale: 1, offset: untyped('1') }), ConfigError, ["option 'offset'", 'a number or a nested array']);
+    expectError(() => new Rescaling({ scale: 1, offset: untyped('1') }), ConfigError, ["option 'offset'", 'a number, a nested array of numbers or a typed array']);
     const layer = new Rescaling({ scale: [1, 2], name: 'pair' });
     expectError(() => layer.apply(x), ShapeError, ['pair', "'scale'", '[2]', '[2, 5, 3]']);
     const perStep = new Sequential([Input({ shape: [T, D] }), new Rescaling({ scale: Array.from({ length: T }, () => [1, 2, 3]) })]);

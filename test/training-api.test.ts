@@ -193,6 +193,24 @@ describe('fit', () => {
     expect(m.optimizer.iterations).toBe(0);
   });
 
+  it('refuses data of no samples with a ShapeError, as predict does, rather than a loss of 0 that reads as a perfect fit', async () => {
+    const m = model();
+    m.compile({ optimizer: 'adam', loss: 'mse' });
+    const x0 = tensor(new Float32Array(0), [0, 5, 3]);
+    const y0 = tensor(new Float32Array(0), [0, 1]);
+    const noSamples = /x must have at least one sample, received shape \[0, 5, 3\]/;
+    await expect(m.fit(x0, y0, { verbose: 0 })).rejects.toThrow(ShapeError);
+    await expect(m.fit(x0, y0, { verbose: 0 })).rejects.toThrow(noSamples);
+    await expect(m.evaluate(x0, y0)).rejects.toThrow(noSamples);
+    expect(() => m.trainOnBatch(x0, y0)).toThrow(noSamples);
+    expect(() => m.testOnBatch(x0, y0)).toThrow(noSamples);
+    const { x, y } = data(4);
+    await expect(m.fit(x, y, { verbose: 0, validationData: [x0, y0] })).rejects.toThrow(/validationData: x must have at least one sample/);
+    expect(m.optimizer.iterations).toBe(0);
+    await m.fit(x, y, { verbose: 0, batchSize: 4 });
+    expect(m.optimizer.iterations).toBe(1);
+  });
+
   it('shuffles reproducibly with a seed, differently from data order', async () => {
     const { x, y } = data(12);
     const run = async (shuffle: boolean, seed?: number) => {
@@ -301,6 +319,9 @@ describe('fit', () => {
     m.getWeights().forEach((w, i) => expect(w.data).toEqual(weights[i].data));
     expect((m.predictOnBatch(x) as Tensor).data).toEqual((m.predict(x) as Tensor).data);
     expect(() => m.testOnBatch(x, y, untyped({ batchSize: 2 }))).toThrow(/testOnBatch: unknown option 'batchSize'/);
+    const predictOnBatch = m.predictOnBatch.bind(m) as (...args: unknown[]) => unknown;
+    expect(() => predictOnBatch(x, { batchSize: 2 })).toThrow(ConfigError);
+    expect(() => predictOnBatch(x, { batchSize: 2 })).toThrow(/predictOnBatch\(x\) takes x alone.*received 2 arguments/);
   });
 
   it('keeps WebAssembly memory flat across repeated fit calls', async () => {

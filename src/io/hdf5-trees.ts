@@ -3,8 +3,9 @@
 // below its parent. jsfive walks these trees level by level without remembering
 // nodes, so a node listed twice (or a chain of nodes each listing the next many
 // times) would have it read exponentially many nodes. Object headers are parsed
-// here only as far as finding those trees.
+// here only as far as finding those trees, and each dataspace's dimensions.
 
+const DATASPACE = 0x01;
 const SYMBOL_TABLE = 0x11;
 const DATA_LAYOUT = 0x08;
 const CONTINUATION = 0x10;
@@ -23,7 +24,9 @@ interface Message {
 export function checkObjectTrees(bytes: Uint8Array, address: number): void {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (const message of headerMessages(view, address)) {
-    if (message.type === SYMBOL_TABLE && message.size >= 16) {
+    if (message.type === DATASPACE) {
+      checkDimensions(view, message);
+    } else if (message.type === SYMBOL_TABLE && message.size >= 16) {
       checkTree(view, u64(view, message.data), GROUP_NODE, 8);
     } else if (message.type === DATA_LAYOUT && message.size >= 12) {
       const version = view.getUint8(message.data);
@@ -34,6 +37,23 @@ export function checkObjectTrees(bytes: Uint8Array, address: number): void {
         const dimensionality = view.getUint8(message.data + 1);
         checkTree(view, u64(view, message.data + 8), CHUNK_NODE, 8 + 8 * dimensionality);
       }
+    }
+  }
+}
+
+/**
+ * A dataspace's dimensions (8-byte lengths, as every file h5py writes has) must be under 2^32:
+ * jsfive reads each as a 32-bit number, so a larger one would come back as its remainder, a
+ * smaller shape than the file declares.
+ */
+function checkDimensions(view: DataView, message: Message): void {
+  const version = message.size >= 2 ? view.getUint8(message.data) : 0;
+  const rank = message.size >= 2 ? view.getUint8(message.data + 1) : 0;
+  const first = version === 1 ? message.data + 8 : message.data + 4;
+  if ((version !== 1 && version !== 2) || first + 8 * rank > message.data + message.size) return;
+  for (let i = 0; i < rank; i++) {
+    if (view.getUint32(first + 8 * i + 4, true) !== 0) {
+      throw new Error(`a dataset declares dimension ${i} as ${u64(view, first + 8 * i)}, past the 2^32 - 1 this reader (and any weight) can hold`);
     }
   }
 }

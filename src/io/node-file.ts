@@ -31,7 +31,10 @@ export async function readLocalFile(location: URL, label: string, limits: ReadLi
   const fs = await nodeModule<typeof import('node:fs/promises')>('fs/promises');
   let handle: Awaited<ReturnType<typeof fs.open>> | undefined;
   try {
-    handle = await limits.race(fs.open(path, 'r'));
+    // Non-blocking where there is such a flag: opening a FIFO for reading otherwise waits for a
+    // writer, holding one of libuv's four file threads for good. Regular files read as ever.
+    const { O_RDONLY, O_NONBLOCK } = fs.constants;
+    handle = await limits.race(fs.open(path, O_NONBLOCK === undefined ? 'r' : O_RDONLY | O_NONBLOCK));
     const stat = await limits.race(handle.stat());
     if (!stat.isFile()) throw new ModelFileError('is not a regular file (loadModel reads files, not devices, pipes or folders)', where);
     limits.take(stat.size, where);

@@ -8,6 +8,7 @@ import { formatDims, sameShape, type StoredTensor } from './hdf5.js';
 import { isObject } from './model-config.js';
 import type { WeightFiles } from './load-options.js';
 import type { ReadLimits } from './read-limits.js';
+import { namedWeights } from './weight-layout.js';
 import { orderedWeightSource, type WeightEntry, type WeightSource } from './weights.js';
 import { quoted } from '../errors.js';
 
@@ -104,21 +105,50 @@ function weightSourceFor(model: ModelBase, stored: { spec: WeightSpec; bytes: Ui
   if (owners.some((owner) => owner === undefined)) {
     return orderedWeightSource(file, stored.map(toEntry), (layer) => `${MANIFEST} (weights of ${layer.name})`);
   }
-  const byLayer = new Map<string, WeightEntry[]>();
+  const byLayer = new Map<string, (typeof stored)[number][]>();
   stored.forEach((entry, i) => {
     const owner = owners[i] as string;
-    byLayer.set(owner, [...(byLayer.get(owner) ?? []), toEntry(entry)]);
+    byLayer.set(owner, [...(byLayer.get(owner) ?? []), entry]);
   });
   const taken = new Set<string>();
   return {
     file,
     forLayer(layer: Layer) {
       taken.add(layer.name);
-      return byLayer.get(layer.name);
+      const entries = byLayer.get(layer.name);
+      return entries && byWeightName(layer, entries).map(toEntry);
     },
     layerPart: (layer) => `${MANIFEST}: ${layer.name}/*`,
     unused: () => [...byLayer].filter(([name]) => !taken.has(name)).flatMap(([, list]) => list.map((e) => e.part)),
   };
+}
+
+/**
+ * A layer's stored weights in its getWeights() order, matched by name as tfjs-layers matches them:
+ * by the variable's own name ('kernel', 'moving_mean') and, in a Bidirectional, its direction;
+ * cell scopes differ between converters ('lstm_cell_25'), so they are not compared. Where the
+ * names do not give each weight once (another converter's names, a nested model's repeated
+ * ones), the manifest's order stands.
+ */
+function byWeightName<T extends { spec: WeightSpec }>(layer: Layer, entries: readonly T[]): readonly T[] {
+  const key = (path: readonly string[]) => {
+    const direction = path.find((part) => part.startsWith('forward') || part.startsWith('backward'))?.replace(/_.*/, '') ?? '';
+    return `${direction}/${path[path.length - 1]}`;
+  };
+  const afterLayer = (name: string) => {
+    const parts = name.split('/');
+    return parts.slice(parts.indexOf(layer.name) + 1);
+  };
+  let expected: string[];
+  try {
+    expected = namedWeights(layer).map((w) => key(afterLayer(w.name)));
+  } catch {
+    return entries;
+  }
+  const storedKeys = entries.map((entry) => key(afterLayer(entry.spec.name)));
+  const unique = (keys: readonly string[]) => new Set(keys).size === keys.length;
+  if (expected.length !== entries.length || !unique(expected) || !unique(storedKeys) || !expected.every((k) => storedKeys.includes(k))) return entries;
+  return expected.map((k) => entries[storedKeys.indexOf(k)]);
 }
 
 function decodeEntry(spec: WeightSpec, bytes: Uint8Array, expected: readonly number[] | null, where: { file: string; part: string; layer: string }): StoredTensor {

@@ -110,9 +110,17 @@ export function storedValues(owner: Layer, index: number, data: Float32Array): F
 
 /** Keras' names of the weights `owner.getWeights()` returns; a class not in the table numbers them as Keras does unnamed variables. */
 export function ownWeightNames(owner: Layer, count: number): string[] {
-  const known = OWN_WEIGHT_NAMES[owner.className];
+  const known = normalizationWeightNames(owner) ?? OWN_WEIGHT_NAMES[owner.className];
   if (known && count <= known.length) return known.slice(0, count);
   return Array.from({ length: count }, (_, i) => (i === 0 ? 'variable' : `variable_${i}`));
+}
+
+/** A normalisation's weight names, which lose gamma without scale and beta without center. */
+function normalizationWeightNames(owner: Layer): string[] | null {
+  const { scale, center, rmsScaling } = owner as { scale?: unknown; center?: unknown; rmsScaling?: unknown };
+  if (owner.className === 'BatchNormalization') return [...(scale ? ['gamma'] : []), ...(center ? ['beta'] : []), 'moving_mean', 'moving_variance'];
+  if (owner.className === 'LayerNormalization') return [...(scale || rmsScaling ? ['gamma'] : []), ...(center && !rmsScaling ? ['beta'] : [])];
+  return null;
 }
 
 /** A layer's weights with tf.keras 2's variable names ('lstm/lstm_cell/kernel:0' without the ':0'), in get_weights() order. */

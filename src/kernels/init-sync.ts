@@ -29,10 +29,15 @@ export function initSync(options: InitSyncOptions): void {
     throw new RuntimeError(`initSync({ wasm }) expects a WebAssembly.Module, an ArrayBuffer or a typed array of the module's bytes, received ${describe(wasm)}`);
   }
   if (kernelVariant() !== null) return;
+  // Bytes as a Uint8Array over the view's own range: WebAssembly.Module takes no DataView.
+  const bytes = wasm instanceof WebAssembly.Module ? null : wasm instanceof ArrayBuffer ? new Uint8Array(wasm) : new Uint8Array(wasm.buffer, wasm.byteOffset, wasm.byteLength);
+  if (bytes && !(bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d)) {
+    throw new RuntimeError(`initSync({ wasm }): the ${bytes.length} bytes given are not a WebAssembly module (a module starts with the bytes \\0asm); pass the bytes of wasm-rnn.wasm or wasm-rnn.relaxed.wasm`);
+  }
   let module: WebAssembly.Module;
   let memory: WebAssembly.Memory | undefined;
   try {
-    module = wasm instanceof WebAssembly.Module ? wasm : new WebAssembly.Module(wasm as BufferSource);
+    module = bytes ? new WebAssembly.Module(bytes as BufferSource) : (wasm as WebAssembly.Module);
   } catch (error) {
     throw new RuntimeError(`initSync: cannot compile the wasm-rnn WebAssembly module (it needs WebAssembly SIMD: Chrome 91+, Firefox 89+, Safari 16.4+, Node 16.4+): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }

@@ -1,7 +1,7 @@
 // Keras Activation: a named activation on every element (softmax-like ones over the last axis).
 import { ConfigError, quoted } from '../errors.js';
 import { Tensor } from '../tensor.js';
-import type { KerasVersion } from './activations.js';
+import { unknownActivation, type KerasVersion } from './activations.js';
 import { KERAS_ACTIVATION_NAMES, applyActivation, type KerasActivationName } from './activation-functions.js';
 import { LAYER_OPTION_KEYS, type LayerOptions, type Shape } from './layer.js';
 import { checkKnownKeys, leadingValueOptions } from './options.js';
@@ -64,8 +64,6 @@ export class Activation extends UnaryLayer {
 /** @internal An activation option naming any Keras activation; null is linear, as in Keras. */
 export function checkKerasActivation(value: unknown, argumentName: string): KerasActivationName {
   if (value === null) return 'linear';
-  if (typeof value !== 'string' || !(KERAS_ACTIVATION_NAMES as readonly string[]).includes(value)) {
-    throw new ConfigError(`${argumentName}: unknown activation ${quoted(value)}; expected one of ${KERAS_ACTIVATION_NAMES.join(', ')}`);
-  }
+  if (typeof value !== 'string' || !(KERAS_ACTIVATION_NAMES as readonly string[]).includes(value)) throw unknownActivation(value, KERAS_ACTIVATION_NAMES, argumentName);
   return value as KerasActivationName;
 }

@@ -31,11 +31,21 @@ export function activationId(name: string | null, kerasVersion: KerasVersion, ar
   }
 }
 
+/**
+ * The error for an activation option that is not one of `names`; a JS function (Keras takes a
+ * callable) is told that the kernels run named activations only. @internal
+ */
+export function unknownActivation(value: unknown, names: readonly string[], argumentName: string): ConfigError {
+  if (typeof value === 'function') {
+    const named = value.name ? ` (${value.name})` : '';
+    return new ConfigError(`${argumentName}: an activation is a Keras activation's name, received a function${named}: the WebAssembly kernels run named activations only; expected one of ${names.join(', ')}`);
+  }
+  return new ConfigError(`${argumentName}: unknown activation ${quoted(value)}; expected one of ${names.join(', ')}`);
+}
+
 /** Validates an activation option and returns its canonical name (null means linear, as in Keras). @internal */
 export function checkActivation(value: unknown, argumentName: string): ActivationName {
   if (value === null) return 'linear';
-  if (typeof value !== 'string' || !(ACTIVATION_NAMES as readonly string[]).includes(value)) {
-    throw new ConfigError(`${argumentName}: unknown activation ${quoted(value)}; expected one of ${ACTIVATION_NAMES.join(', ')}`);
-  }
+  if (typeof value !== 'string' || !(ACTIVATION_NAMES as readonly string[]).includes(value)) throw unknownActivation(value, ACTIVATION_NAMES, argumentName);
   return value as ActivationName;
 }

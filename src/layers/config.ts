@@ -1,6 +1,7 @@
 // Keras layer specs ({ class_name, config }, as `model.to_json()` lists them and serializeLayer
 // writes them; Keras 2 and 3 spellings) to layer objects, through each class's fromConfig.
 import { ConfigError, quoted } from '../errors.js';
+import { configNestingProblem } from '../nesting.js';
 import { CELL_LIST } from '../kernels/cells.js';
 import type { Bidirectional } from './bidirectional.js';
 import { configKerasVersion, readSpec, type KerasLayerSpec, type LayerFromConfigOptions } from './keras-options.js';
@@ -27,10 +28,12 @@ export function layerFromConfig(spec: KerasLayerSpec, options: LayerFromConfigOp
 /** Builds any supported layer (Keras' layers.deserialize): `deserializeLayer(serializeLayer(layer))` is a copy of `layer`. */
 export function deserializeLayer(spec: KerasLayerSpec, options: LayerFromConfigOptions = {}): Layer {
   const kerasVersion = configKerasVersion(options, 'layerFromConfig');
+  const nesting = configNestingProblem(spec);
+  if (nesting !== null) throw new ConfigError(`layerFromConfig: the spec ${nesting}`);
   const { className, config } = readSpec(spec, 'layerFromConfig: spec');
   const factory = customLayerFactory(className);
   if (factory) return buildCustomLayer(factory, className, config);
-  const Class = LAYER_CLASSES[className];
+  const Class = Object.hasOwn(LAYER_CLASSES, className) ? LAYER_CLASSES[className] : undefined;
   if (!Class) {
     throw new ConfigError(`layerFromConfig: unknown layer class_name ${quoted(className)}; supported: ${SUPPORTED_LAYER_CLASSES.join(', ')}, and layers registered with registerLayer`);
   }

@@ -74,6 +74,23 @@ export function callGeometry(shape: readonly number[], spec: WindowSpec, filters
   };
 }
 
+/**
+ * The widest window span, d*(k-1) + 1, a layer takes: the kernels index in 32-bit integers, and
+ * an input length (under 2^30 floats in 4 GiB of memory) plus a padding of up to span - 1 must fit.
+ */
+const MAX_WINDOW_SPAN = 2 ** 30 - 1;
+
+/** A ConfigError when a window (kernel or pool size, with its dilation) spans more than the kernels index. */
+export function checkWindowSpans(kernel: readonly number[], dilations: readonly number[], layerName: string, sizeKey: string): void {
+  kernel.forEach((k, i) => {
+    const span = dilations[i] * (k - 1) + 1;
+    if (span > MAX_WINDOW_SPAN) {
+      const dilated = dilations[i] === 1 ? '' : ` with dilationRate ${dilations[i]}`;
+      throw new ConfigError(`${layerName}: option '${sizeKey}' ${k}${dilated} spans ${span} steps on spatial axis ${i + 1}; at most ${MAX_WINDOW_SPAN} fit`);
+    }
+  });
+}
+
 /** Keras' normalize_tuple: an integer or a list of `rank` positive integers (or non-negative when `allowZero`). */
 export function tupleOption(value: unknown, rank: number, key: string, layerName: string, fallback?: readonly number[]): number[] {
   if (value === undefined || value === null) {
@@ -83,6 +100,10 @@ export function tupleOption(value: unknown, rank: number, key: string, layerName
   const list = typeof value === 'number' ? Array(rank).fill(value) : value;
   if (!Array.isArray(list) || list.length !== rank || !list.every((v) => Number.isSafeInteger(v) && v > 0)) {
     throw new ConfigError(`${layerName}: option '${key}' must be a positive integer or a list of ${rank} positive integers, received ${quoted(value)}`);
+  }
+  // The kernels take each as a 32-bit integer.
+  if (list.some((v) => v > MAX_WINDOW_SPAN)) {
+    throw new ConfigError(`${layerName}: option '${key}' must be at most ${MAX_WINDOW_SPAN}, received ${quoted(value)}`);
   }
   return list as number[];
 }

@@ -13,7 +13,7 @@ import { floatBytes } from '../kernels/sizes.js';
 import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
 import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
 import { activationId, checkActivation, type ActivationName, type KerasVersion } from './activations.js';
-import { callGeometry, dataFormatOption, filtersKernelOptions, outputExtents, paddingOption, spatialAxes, tupleOption } from './conv-geometry.js';
+import { callGeometry, checkWindowSpans, dataFormatOption, filtersKernelOptions, outputExtents, paddingOption, spatialAxes, tupleOption } from './conv-geometry.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
 import { booleanOption, checkKnownKeys, checkOptionsObject, nextRandomSeed, rateOption } from './options.js';
@@ -128,6 +128,7 @@ export abstract class ConvLSTM<ReturnState extends boolean = boolean> extends La
     this.kernelSize = tupleOption(options.kernelSize, rank, 'kernelSize', this.name);
     this.strides = tupleOption(options.strides, rank, 'strides', this.name, Array(rank).fill(1));
     this.dilationRate = tupleOption(options.dilationRate, rank, 'dilationRate', this.name, Array(rank).fill(1));
+    checkWindowSpans(this.kernelSize, this.dilationRate, this.name, 'kernelSize');
     this.padding = paddingOption(options.padding, false, this.name) as 'valid' | 'same';
     this.dataFormat = dataFormatOption(options.dataFormat, this.name);
     if (this.strides.some((s) => s > 1) && this.dilationRate.some((d) => d > 1)) {

@@ -11,7 +11,7 @@ import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
 import { ACTIVATION_NAMES, activationId, type KerasVersion } from './activations.js';
 import { checkKerasActivation } from './activation.js';
 import { applyActivation } from './activation-functions.js';
-import { callGeometry, dataFormatOption, filtersKernelOptions, outputExtents, paddingOption, spatialAxes, tupleOption } from './conv-geometry.js';
+import { callGeometry, checkWindowSpans, dataFormatOption, filtersKernelOptions, outputExtents, paddingOption, spatialAxes, tupleOption } from './conv-geometry.js';
 import type { DenseActivationName } from './dense.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 import { LAYER_OPTION_KEYS, Layer, type LayerCallResult, type LayerOptions, type Shape } from './layer.js';
@@ -97,6 +97,7 @@ export abstract class Conv extends Layer {
     this.kernelSize = tupleOption(options.kernelSize, rank, 'kernelSize', this.name);
     this.strides = tupleOption(options.strides, rank, 'strides', this.name, Array(rank).fill(1));
     this.dilationRate = tupleOption(options.dilationRate, rank, 'dilationRate', this.name, Array(rank).fill(1));
+    checkWindowSpans(this.kernelSize, this.dilationRate, this.name, 'kernelSize');
     this.padding = paddingOption(options.padding, rank === 1, this.name);
     this.dataFormat = dataFormatOption(options.dataFormat, this.name);
     if (this.strides.some((s) => s > 1) && this.dilationRate.some((d) => d > 1)) {

@@ -2,7 +2,7 @@ import { CELLS, type CellSpec } from '../kernels/cells.js';
 import type { ActivationId } from '../kernels/ids.js';
 import { checkActivation, type ActivationName } from './activations.js';
 import { booleanOption } from './options.js';
-import { RecurrentLayer, type ExactArgs, type OptionFlag, type RecurrentArgs, type RecurrentLayerOptions } from './recurrent.js';
+import { RecurrentLayer, checkUseCudnn, type ExactArgs, type OptionFlag, type RecurrentArgs, type RecurrentLayerOptions } from './recurrent.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 
 export interface GRUOptions extends RecurrentLayerOptions {
@@ -12,6 +12,8 @@ export interface GRUOptions extends RecurrentLayerOptions {
   resetAfter?: boolean;
   /** Keras 2 option with no effect on inference. */
   implementation?: number;
+  /** Keras 3's choice of a cuDNN kernel ('auto', true or false): one implementation runs here, with the same numbers either way. */
+  useCudnn?: 'auto' | boolean;
 }
 
 /** What `new GRU(...)` takes: `(options)` or `(units, options?)`. */
@@ -24,11 +26,12 @@ export class GRU<A extends GRUArgs = GRUArgs> extends RecurrentLayer<OptionFlag<
   private readonly ractId: ActivationId;
 
   constructor(...args: A & ExactArgs<A, GRUArgs>) {
-    super(args, 'GRU', 'gru', ['recurrentActivation', 'resetAfter', 'implementation'], CELLS.gru_reset_after.defaults);
+    super(args, 'GRU', 'gru', ['recurrentActivation', 'resetAfter', 'implementation', 'useCudnn'], CELLS.gru_reset_after.defaults);
     const options = this.options as GRUOptions;
     this.recurrentActivation = checkActivation(options.recurrentActivation === undefined ? CELLS.gru_reset_after.defaults.recurrentActivation : options.recurrentActivation, `${this.name}: option 'recurrentActivation'`);
     this.resetAfter = booleanOption(options.resetAfter, true, 'resetAfter', this.name);
     this.ractId = this.resolveActivation(this.recurrentActivation);
+    checkUseCudnn(options.useCudnn, this.name);
   }
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */

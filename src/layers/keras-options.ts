@@ -186,13 +186,14 @@ export function kerasOptions(className: string, config: unknown, where: string):
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw new ConfigError(`${where}: config must be an object such as layer.getConfig() returns, received ${quoted(config)}`);
   }
-  return readOptions(className, config as Record<string, unknown>, OPTION_KEYS[className] ?? {}, where);
+  return readOptions(className, config as Record<string, unknown>, Object.hasOwn(OPTION_KEYS, className) ? OPTION_KEYS[className] : {}, where);
 }
 
 function readOptions(className: string, config: Record<string, unknown>, keys: Record<string, string>, where: string): Record<string, unknown> {
   const options: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
-    const option = keys[key];
+    // Own keys only: 'constructor' or 'toString' in a config are keys Keras does not know, not Object's.
+    const option = Object.hasOwn(keys, key) ? keys[key] : undefined;
     if (option) {
       // null means "Keras default" except where null is a value of its own.
       if (value !== null || key === 'activation' || key === 'merge_mode') options[option] = readValue(key, value);

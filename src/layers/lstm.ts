@@ -3,7 +3,7 @@ import { CELLS, type CellSpec } from '../kernels/cells.js';
 import type { ActivationId } from '../kernels/ids.js';
 import { checkActivation, type ActivationName } from './activations.js';
 import { booleanOption } from './options.js';
-import { RecurrentLayer, type ExactArgs, type OptionFlag, type RecurrentArgs, type RecurrentLayerOptions } from './recurrent.js';
+import { RecurrentLayer, checkUseCudnn, type ExactArgs, type OptionFlag, type RecurrentArgs, type RecurrentLayerOptions } from './recurrent.js';
 import { configKerasVersion, kerasOptions, type LayerFromConfigOptions } from './keras-options.js';
 
 export interface LSTMOptions extends RecurrentLayerOptions {
@@ -13,6 +13,8 @@ export interface LSTMOptions extends RecurrentLayerOptions {
   unitForgetBias?: boolean;
   /** Keras 2 option with no effect on inference. */
   implementation?: number;
+  /** Keras 3's choice of a cuDNN kernel ('auto', true or false): one implementation runs here, with the same numbers either way. */
+  useCudnn?: 'auto' | boolean;
 }
 
 /** What `new LSTM(...)` takes: `(options)` or `(units, options?)`. */
@@ -25,7 +27,7 @@ export class LSTM<A extends LSTMArgs = LSTMArgs> extends RecurrentLayer<OptionFl
   private readonly ractId: ActivationId;
 
   constructor(...args: A & ExactArgs<A, LSTMArgs>) {
-    super(args, 'LSTM', 'lstm', ['recurrentActivation', 'unitForgetBias', 'implementation'], CELLS.lstm.defaults);
+    super(args, 'LSTM', 'lstm', ['recurrentActivation', 'unitForgetBias', 'implementation', 'useCudnn'], CELLS.lstm.defaults);
     const options = this.options as LSTMOptions;
     this.recurrentActivation = checkActivation(options.recurrentActivation === undefined ? CELLS.lstm.defaults.recurrentActivation : options.recurrentActivation, `${this.name}: option 'recurrentActivation'`);
     this.unitForgetBias = booleanOption(options.unitForgetBias, true, 'unitForgetBias', this.name);
@@ -33,6 +35,7 @@ export class LSTM<A extends LSTMArgs = LSTMArgs> extends RecurrentLayer<OptionFl
     if (options.implementation !== undefined && options.implementation !== 1 && options.implementation !== 2) {
       throw new ConfigError(`${this.name}: option 'implementation' must be 1 or 2, received ${quoted(options.implementation)}`);
     }
+    checkUseCudnn(options.useCudnn, this.name);
   }
 
   /** Keras' from_config: the layer that `getConfig()` (or Keras' get_config(), snake_case keys) describes. */

@@ -37,7 +37,8 @@ export function positionalOptions(args: readonly unknown[], key: string, classNa
     if (args.length > 1) {
       throw new ConfigError(`${className}: expected (options) or (${key}, options), received ${args.length} arguments with a first one that is not a number`);
     }
-    checkOptionsObject(first, className, `{ ${key}: 3 }`);
+    // The example must be a valid value: a rate or a standard deviation is a fraction, a size is a count.
+    checkOptionsObject(first, className, `{ ${key}: ${key === 'rate' || key === 'stddev' ? 0.5 : 3} }`);
     return first as Record<string, unknown>;
   }
   if (args.length > 2) throw new ConfigError(`${className}: expected (${key}, options), received ${args.length} arguments`);

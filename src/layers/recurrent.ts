@@ -42,7 +42,7 @@ export interface RecurrentLayerOptions extends LayerOptions, WeightRuleOptions<'
    * the batch size is then fixed until resetStates().
    */
   stateful?: boolean;
-  /** Accepted and ignored: unrolling does not change results. */
+  /** Kept in the config, and otherwise ignored: unrolling does not change results. */
   unroll?: boolean;
   kernelInitializer?: InitializerSpec;
   recurrentInitializer?: InitializerSpec;
@@ -149,6 +149,8 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
   readonly goBackwards: boolean;
   readonly zeroOutputForMask: boolean;
   readonly stateful: boolean;
+  /** Keras' unroll, kept for the config: one call into WebAssembly runs the sequence either way. */
+  readonly unroll: boolean;
   readonly kerasVersion: KerasVersion;
   readonly seed: number | undefined;
   readonly kernelInitializer: Initializer;
@@ -194,7 +196,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
     this.goBackwards = booleanOption(options.goBackwards, false, 'goBackwards', this.name);
     this.zeroOutputForMask = booleanOption(options.zeroOutputForMask, false, 'zeroOutputForMask', this.name);
     this.stateful = booleanOption(options.stateful, false, 'stateful', this.name);
-    booleanOption(options.unroll, false, 'unroll', this.name);
+    this.unroll = booleanOption(options.unroll, false, 'unroll', this.name);
     const kerasVersion = options.kerasVersion ?? 3;
     if (kerasVersion !== 2 && kerasVersion !== 3) {
       throw new ConfigError(`${this.name}: option 'kerasVersion' must be 2 or 3, received ${quoted(kerasVersion)}`);
@@ -360,7 +362,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
       return_state: this.returnState,
       go_backwards: this.goBackwards,
       stateful: this.stateful,
-      unroll: false,
+      unroll: this.unroll,
       zero_output_for_mask: this.zeroOutputForMask,
       units: this.units,
       activation: this.activation,
@@ -669,3 +671,9 @@ function serializeInitializer(initializer: Initializer): Record<string, unknown>
   return { class_name: initializer.className, config: initializer.getConfig() };
 }
 
+/** @internal Keras 3's use_cudnn of LSTM and GRU: 'auto', true or false, as Keras checks it. */
+export function checkUseCudnn(value: unknown, layerName: string): void {
+  if (value !== undefined && value !== 'auto' && value !== true && value !== false) {
+    throw new ConfigError(`${layerName}: option 'useCudnn' must be 'auto', true or false, received ${quoted(value)}`);
+  }
+}

@@ -2,7 +2,7 @@
 // Keras' float32 product and sum), with scale and offset numbers or arrays broadcast against the input's last axes.
 // The layer in front of a CNN-LSTM's frames (Rescaling(1 / 255)); no weights, the mask passes on.
 import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
-import { Tensor, toTensor, type NestedArray } from '../tensor.js';
+import { Tensor, toTensor, type NestedArray, type TypedArray } from '../tensor.js';
 import { LAYER_OPTION_KEYS, type LayerOptions, type Shape } from './layer.js';
 import { checkKnownKeys, leadingValueOptions } from './options.js';
 import { configKerasVersion, type LayerFromConfigOptions } from './keras-options.js';
@@ -11,9 +11,9 @@ import { UnaryLayer } from './unary.js';
 
 export interface RescalingOptions extends LayerOptions {
   /** What the input is multiplied by: a number, or values broadcast against the input's last axes. */
-  scale: number | NestedArray;
+  scale: number | NestedArray | TypedArray;
   /** What is added after: a number or values broadcast the same way. Default 0. */
-  offset?: number | NestedArray;
+  offset?: number | NestedArray | TypedArray;
 }
 
 export class Rescaling extends UnaryLayer {
@@ -22,9 +22,9 @@ export class Rescaling extends UnaryLayer {
 
   /** `new Rescaling({ scale: 1 / 255 })`, or the scale first as in Keras: `new Rescaling(1 / 255, { offset: -1 })`. */
   constructor(options: RescalingOptions);
-  constructor(scale: number | NestedArray, options?: Omit<RescalingOptions, 'scale'>);
-  constructor(first: RescalingOptions | number | NestedArray, rest?: Omit<RescalingOptions, 'scale'>) {
-    const options = leadingValueOptions(first, rest, 'scale', 'Rescaling', (v) => typeof v === 'number' || Array.isArray(v)) as unknown as RescalingOptions;
+  constructor(scale: number | NestedArray | TypedArray, options?: Omit<RescalingOptions, 'scale'>);
+  constructor(first: RescalingOptions | number | NestedArray | TypedArray, rest?: Omit<RescalingOptions, 'scale'>) {
+    const options = leadingValueOptions(first, rest, 'scale', 'Rescaling', isValues) as unknown as RescalingOptions;
     super(options, 'rescaling');
     checkKnownKeys(options, [...LAYER_OPTION_KEYS, 'scale', 'offset'], this.name, 'Rescaling.fromConfig');
     if (options.scale === undefined) throw new ConfigError(`${this.name}: option 'scale' is required, e.g. new Rescaling(1 / 255)`);
@@ -103,11 +103,16 @@ export class Rescaling extends UnaryLayer {
   }
 }
 
+/** A number, nested arrays of them, or a numeric typed array (numpy's array for a per-feature scale). */
+function isValues(value: unknown): boolean {
+  return typeof value === 'number' || Array.isArray(value) || (ArrayBuffer.isView(value) && !(value instanceof DataView) && !(value instanceof BigInt64Array) && !(value instanceof BigUint64Array));
+}
+
 function finiteValues(value: unknown, key: string, layerName: string): Tensor {
-  if (typeof value !== 'number' && !Array.isArray(value)) {
-    throw new ConfigError(`${layerName}: option '${key}' must be a number or a nested array of numbers, received ${quoted(value)}`);
+  if (!isValues(value)) {
+    throw new ConfigError(`${layerName}: option '${key}' must be a number, a nested array of numbers or a typed array, received ${quoted(value)}`);
   }
-  const values = toTensor(value as number | NestedArray, `${layerName}: option '${key}'`);
+  const values = toTensor(value as number | NestedArray | TypedArray, `${layerName}: option '${key}'`);
   if (!values.data.every(Number.isFinite)) throw new ConfigError(`${layerName}: option '${key}' must hold finite numbers, received ${quoted(value)}`);
   return values;
 }

@@ -2,6 +2,7 @@
 // before and after), Cropping1D (steps cut from both ends) and UpSampling1D (each step repeated).
 // None of them supports masking in Keras, so an incoming mask stops here, as Keras 3 drops it.
 import { ConfigError, ShapeError, formatShape, quoted } from '../errors.js';
+import { floatBytes } from '../kernels/sizes.js';
 import { Tensor } from '../tensor.js';
 import { dataFormatOption, type DataFormat } from './flatten.js';
 import { LAYER_OPTION_KEYS, type LayerOptions, type Shape } from './layer.js';
@@ -48,9 +49,11 @@ function checkRank3(inputShape: Shape, layerName: string, what: string): void {
  * Copies steps of x (B, T, F) or, with `channelsFirst`, (B, F, T) into T' output steps: output step
  * s is input step source(s), or zeros where that is -1.
  */
-function mapSteps(x: Tensor, steps: number, source: (s: number) => number, channelsFirst = false): Tensor {
+function mapSteps(layerName: string, x: Tensor, steps: number, source: (s: number) => number, channelsFirst = false): Tensor {
   const [batch, d1, d2] = x.shape;
-  const out = channelsFirst ? new Float32Array(batch * d1 * steps) : new Float32Array(batch * steps * d2);
+  // Checked before allocating: a padding or repeat of millions of steps may not fit in memory.
+  const shape = channelsFirst ? [batch, d1, steps] : [batch, steps, d2];
+  const out = new Float32Array(floatBytes(shape, `${layerName}: output`) / 4);
   if (channelsFirst) {
     for (let r = 0; r < batch * d1; r++) {
       for (let s = 0; s < steps; s++) {
@@ -58,7 +61,7 @@ function mapSteps(x: Tensor, steps: number, source: (s: number) => number, chann
         if (t >= 0) out[r * steps + s] = x.data[r * d2 + t];
       }
     }
-    return new Tensor(out, [batch, d1, steps]);
+    return new Tensor(out, shape);
   }
   for (let b = 0; b < batch; b++) {
     for (let s = 0; s < steps; s++) {
@@ -66,7 +69,7 @@ function mapSteps(x: Tensor, steps: number, source: (s: number) => number, chann
       if (t >= 0) out.set(x.data.subarray((b * d1 + t) * d2, (b * d1 + t + 1) * d2), (b * steps + s) * d2);
     }
   }
-  return new Tensor(out, [batch, steps, d2]);
+  return new Tensor(out, shape);
 }
 
 export interface ZeroPadding1DOptions extends LayerOptions {
@@ -128,7 +131,7 @@ export class ZeroPadding1D extends UnaryLayer {
   protected transform(x: Tensor): Tensor {
     const steps = x.shape[this.stepAxis];
     const [start] = this.padding;
-    return mapSteps(x, steps + this.padding[0] + this.padding[1], (s) => (s >= start && s < start + steps ? s - start : -1), this.dataFormat === 'channels_first');
+    return mapSteps(this.name, x, steps + this.padding[0] + this.padding[1], (s) => (s >= start && s < start + steps ? s - start : -1), this.dataFormat === 'channels_first');
   }
 }
 
@@ -181,7 +184,7 @@ export class Cropping1D extends UnaryLayer {
 
   protected transform(x: Tensor): Tensor {
     const steps = x.shape[1] - this.cropping[0] - this.cropping[1];
-    return mapSteps(x, steps, (s) => s + this.cropping[0]);
+    return mapSteps(this.name, x, steps, (s) => s + this.cropping[0]);
   }
 }
 
@@ -233,6 +236,6 @@ export class UpSampling1D extends UnaryLayer {
   }
 
   protected transform(x: Tensor): Tensor {
-    return mapSteps(x, x.shape[1] * this.size, (s) => Math.floor(s / this.size));
+    return mapSteps(this.name, x, x.shape[1] * this.size, (s) => Math.floor(s / this.size));
   }
 }

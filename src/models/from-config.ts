@@ -1,6 +1,7 @@
 // Keras model.to_json() (Sequential and Functional; Keras 2 and 3 spellings)
 // to a Sequential or Model with the same layers, names and wiring.
 import { ConfigError, quoted } from '../errors.js';
+import { configNestingProblem } from '../nesting.js';
 import { checkKnownKeys, checkOptionsObject, describeOptions } from '../option-keys.js';
 import type { KerasVersion } from '../layers/activations.js';
 import { deserializeLayer, type KerasLayerSpec } from '../layers/config.js';
@@ -46,6 +47,8 @@ function modelFrom(json: string | Record<string, unknown>, options: ModelFromCon
   if (typeof parsed !== 'object' || parsed === null) {
     throw new ConfigError(`${where}: expected a Keras model config object, received ${quoted(parsed)}`);
   }
+  const nesting = configNestingProblem(parsed);
+  if (nesting !== null) throw new ConfigError(`${where}: the config ${nesting}`);
   const root = parsed as Record<string, unknown>;
   const kerasVersion = options.kerasVersion ?? versionFrom(root.keras_version);
   const className = root.class_name;

@@ -6,7 +6,7 @@
 import { ConfigError } from '../errors.js';
 import { InputLayer } from '../layers/input-layer.js';
 import { TimeDistributed } from '../layers/time-distributed.js';
-import type { Layer } from '../layers/layer.js';
+import { Layer as LayerClass, type Layer } from '../layers/layer.js';
 import { splitMaskInput, type LayerNode, type Shape, type SymbolicTensor } from '../symbolic.js';
 import type { Graph } from './graph.js';
 
@@ -23,6 +23,18 @@ export interface SerializableModel {
   readonly serializesAsSequential: boolean;
   /** The graph as traced, a nested model as one node. */
   tracedGraph(inputs: null): Graph;
+}
+
+/**
+ * Whether `layer`, or a layer inside it, computes as Keras 2 does (read from a Keras 2 file, or
+ * built with kerasVersion: 2): only a Keras 2 spelling of its config reads back the same numbers
+ * (hard_sigmoid's formula, GRU's reset_after default).
+ */
+export function computesAsKeras2(layer: Layer): boolean {
+  if ((layer as { kerasVersion?: unknown }).kerasVersion === 2) return true;
+  if (isNestedModel(layer)) return layer.layers.some(computesAsKeras2);
+  const { layer: wrapped, forwardLayer, backwardLayer } = layer as { layer?: unknown; forwardLayer?: unknown; backwardLayer?: unknown };
+  return [wrapped, forwardLayer, backwardLayer].some((inner) => inner instanceof LayerClass && computesAsKeras2(inner));
 }
 
 /** A model used as a layer: Keras serialises it whole, as a config of its own. */

@@ -20,11 +20,11 @@ import { Optimizer } from '../training/optimizers.js';
 import { optimizerVariableSizes, type OptimizerWeight } from '../training/optimizer-variables.js';
 import { Trainer, verbosity, type CompileOptions, type EvaluateOptions, type KerasOptimizerConfig, type EvaluateResult, type TestOnBatchOptions, type TrainOnBatchOptions, type FitOptions, type Targets, type Verbosity } from '../training/trainer.js';
 import { compileConfig, optimizerConfig } from '../training/compile-config.js';
-import { KERAS_2_VERSION, modelConfig, pythonJson } from './model-json.js';
+import { computesAsKeras2, KERAS_2_VERSION, modelConfig, pythonJson } from './model-json.js';
 import { checkApplyOptions, type InferenceOptions } from '../layers/call-options.js';
 
 export interface ToJsonOptions {
-  /** The spelling: 3 (default) as Keras 3's model.to_json(), 2 as tf.keras 2's (with keras_version and backend). */
+  /** The spelling: 3 as Keras 3's model.to_json(), 2 as tf.keras 2's (with keras_version and backend); by default that of the Keras the model computes as. */
   kerasVersion?: 2 | 3;
 }
 
@@ -343,15 +343,18 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
   }
 
   /**
-   * Keras' model.to_json(): the model's config as Keras 3 writes it, or `{ kerasVersion: 2 }` for
-   * tf.keras 2's spelling. modelFromConfig (and Keras) rebuild the model from it, without weights.
+   * Keras' model.to_json(): the model's config as the Keras it computes as writes it, so that
+   * modelFromJson reads back the same numbers: tf.keras 2's spelling for a model with Keras 2
+   * semantics (read from a Keras 2 file, or built with kerasVersion: 2), else Keras 3's.
+   * `{ kerasVersion: 2 }` or `{ kerasVersion: 3 }` picks one. modelFromConfig (and Keras) rebuild
+   * the model from it, without weights.
    */
   toJSON(options: ToJsonOptions | string = {}): string {
     // JSON.stringify(model) calls toJSON with the property key.
     const checked = typeof options === 'string' ? {} : options;
     checkOptionsObject(checked, `${this.name}: toJSON`, '{ kerasVersion: 2 }');
     checkKnownKeys(checked, ['kerasVersion'], `${this.name}: toJSON`);
-    const spelling = checked.kerasVersion ?? 3;
+    const spelling = checked.kerasVersion ?? (this.layers.some(computesAsKeras2) ? 2 : 3);
     if (spelling !== 2 && spelling !== 3) throw new ConfigError(`${this.name}: toJSON option 'kerasVersion' must be 2 or 3, received ${quoted(spelling)}`);
     return pythonJson(this.kerasConfig(spelling));
   }
@@ -414,6 +417,8 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
 
   /** Keras' predict_on_batch: predict on x as one batch. */
   predictOnBatch(x: ModelInputs): Output {
+    // Keras' predict_on_batch takes x alone; an options object here would otherwise pass unread.
+    if (arguments.length > 1) throw new ConfigError(`${this.name}: predictOnBatch(x) takes x alone, as Keras' predict_on_batch(x) does, received ${arguments.length} arguments; for a batch size use predict(x, { batchSize })`);
     return this.predict(x);
   }
 

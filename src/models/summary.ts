@@ -5,6 +5,8 @@ import { formatKeras3Summary } from './summary-keras3.js';
 import type { SummaryLayoutOptions, SummaryRow, SummaryTotals } from './summary-layout.js';
 import { formatTfKerasSummary } from './summary-tf-keras.js';
 
+const MAX_LINE_LENGTH = 1_000_000;
+
 export type SummaryLayout = 'keras3' | 'tf.keras';
 
 export interface SummaryOptions {
@@ -59,8 +61,9 @@ export function summarize(modelName: string, rows: readonly SummaryRow[], sequen
   if (!LAYOUTS.includes(layout)) {
     throw new ConfigError(`${where} 'layout' must be ${LAYOUTS.map((l) => `'${l}'`).join(' or ')}, received ${quoted(layout)}`);
   }
-  if (lineLength !== undefined && (!Number.isInteger(lineLength) || lineLength <= 0)) {
-    throw new ConfigError(`${where} 'lineLength' must be a positive integer, received ${quoted(lineLength)}`);
+  // Each line is a string of lineLength characters; a million is far past any terminal or log.
+  if (lineLength !== undefined && (!Number.isInteger(lineLength) || lineLength <= 0 || lineLength > MAX_LINE_LENGTH)) {
+    throw new ConfigError(`${where} 'lineLength' must be a positive integer up to ${MAX_LINE_LENGTH}, received ${quoted(lineLength)}`);
   }
   const columns = sequentialLike ? 3 : 4;
   if (positions !== undefined) {

@@ -101,12 +101,18 @@ export class CSVLogger extends Callback {
   override async onTrainBegin(): Promise<void> {
     if (!isNode()) throw new ConfigError('CSVLogger: writes a file, which only Node can; in a browser, collect the logs with a LambdaCallback or the returned History');
     this.keys = null;
-    if (this.append) {
-      const existing = await readNodeTextFile(this.filename);
-      this.writeHeader = existing === undefined || existing.split('\n', 1)[0] === '';
-    } else {
-      this.writeHeader = true;
-      await writeNodeTextFile(this.filename, '');
+    try {
+      if (this.append) {
+        const existing = await readNodeTextFile(this.filename);
+        this.writeHeader = existing === undefined || existing.split('\n', 1)[0] === '';
+      } else {
+        this.writeHeader = true;
+        await writeNodeTextFile(this.filename, '');
+      }
+    } catch (error) {
+      // As Keras' CSVLogger, it creates no folder; the reason is Node's (a missing folder, no permission).
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new ConfigError(`CSVLogger: cannot write ${quoted(String(this.filename))} (${reason}); its folder must exist and be writable, as for Keras' CSVLogger`, { cause: error });
     }
   }
 

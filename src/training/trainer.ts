@@ -93,9 +93,10 @@ export interface EvaluateOptions {
  * What evaluate resolves to: the logs by name (Keras' `return_dict=True`), which also iterate in
  * Keras' list order, so `const [loss, accuracy] = await model.evaluate(x, y)` reads as Keras' default
  * list does. Where Keras returns a lone number (the loss of a model without metrics), the result
- * also converts to it: `Number(result)`, `${result}`, `result.toFixed(4)`.
+ * also converts to it: `Number(result)`, `${result}`, `result.toFixed(4)`. `loss` is always
+ * there, so `result.loss` is a number under `noUncheckedIndexedAccess` too.
  */
-export type EvaluateResult = Logs & Iterable<number>;
+export type EvaluateResult = Logs & { readonly loss: number } & Iterable<number>;
 
 /**
  * Keras' _flatten_metrics_in_order: the logs of `metricNames` (Keras' model.metrics: the loss, each
@@ -456,6 +457,8 @@ export class Trainer {
 
   private checkData(x: unknown, y: unknown, sampleWeight: TensorLike | undefined, what: string): { x: Tensor[]; y: Tensor[]; sampleWeight: Float32Array | undefined } {
     const inputs = this.model.inputList(x);
+    // No samples would make a loss of 0 (an empty mean), which reads as a perfect fit.
+    if (inputs[0]?.shape[0] === 0) throw new ShapeError(`${this.model.name}: ${what}: x must have at least one sample, received shape ${formatShape(inputs[0].shape)}`);
     const targets = this.targetList(y, what, inputs[0]?.shape[0] ?? 0);
     // Labels are checked on the whole of y, before any step: an index then names the user's own sample.
     const outputs = this.model.trainingGraph(inputs).outputs;

@@ -121,8 +121,11 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * stream's affine) and every apply()'s option checks: about 1.8 KB, on top of main at 8484051: 157.8 KiB measured (161572 B).
  * 159 KiB since the int64 sizes of Keras 3's summary and Normalization's checks of its constants
  * and adapt data: about 0.3 KB, on top of main at 2e8e9ee: 158.1 KiB measured (161868 B).
+ * 161 KiB since the Rescaling layer and the hardening of session 33 (configs too deep to walk, 32-bit
+ * window spans, host result sizes, TF.js weights by name, normalisations over any axes of a frame in
+ * a stream): about 2.1 KB, on top of main at 32b9825: 160.1 KiB measured (163978 B).
  */
-const GZIP_BUDGET = 159 * 1024;
+const GZIP_BUDGET = 161 * 1024;
 
 interface AppReport {
   variant: string;

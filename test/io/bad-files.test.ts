@@ -5,6 +5,7 @@
 import { zipSync, unzipSync } from 'fflate';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, ModelFileError, WasmRnnError, loadModel, ready, tensor, type Model, type Sequential } from '../../dist/io/keras.js';
+import { datasetDims, writeU64 } from './hdf5-bytes.js';
 import { loadExpected, modelBytes, patchBytes, seededRandom, type Expected, withKerasConfig } from './helpers.js';
 
 const all = loadExpected();
@@ -216,6 +217,16 @@ describe('configs the package cannot build or weights that do not fit', () => {
     const error = await expectModelFileError(patchBytes(modelBytes(lstm), '"name": "lstm"', '"name": "lstx"'));
     expect(error.layer).toBe('lstx');
     expect(error.part).toBe('model_weights/lstx');
+  }, CASE_TIMEOUT);
+
+  it("a dataset declaring a dimension of 2^32 or more (which a 32-bit read would take as its remainder) is refused, not read as the smaller shape", async () => {
+    const bytes = modelBytes(h5).slice();
+    const path = 'model_weights/gru_2/gru_2/bias:0';
+    const { dims, offsets } = datasetDims(bytes, path);
+    writeU64(bytes, offsets[0], 2 ** 32 + dims[0]);
+    const error = await expectModelFileError(bytes);
+    expect(error.message).toMatch(/declares dimension 0 as 4294967\d+, past the 2\^32 - 1/);
+    expect((await loadModel(modelBytes(h5))).countParams()).toBeGreaterThan(0);
   }, CASE_TIMEOUT);
 
   it('a Keras 2 GRU read as Keras 3 (reset_after default) does not fit its bias', async () => {

@@ -2,6 +2,7 @@
 // never answers, trickles, or sends an endless body ends in a ModelFileError (or the
 // AbortError of the caller's signal), within the limits, with the connection closed.
 // The server is local (127.0.0.1), counts what it sends, and is closed after the tests.
+import { execFileSync } from 'node:child_process';
 import { createServer, type ServerResponse, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -159,6 +160,20 @@ describe('files and bytes under maxBytes', () => {
       const error = await rejection(loadModel(path, { timeoutMs: 2000 }));
       expect(error, path).toBeInstanceOf(ModelFileError);
     }
+  });
+
+  it.skipIf(process.platform === 'win32')('a FIFO with no writer is refused at once, more times than libuv has file threads, and files still load after', async () => {
+    const fifo = join(dir, 'pipe.keras');
+    execFileSync('mkfifo', [fifo]);
+    const started = Date.now();
+    const errors = await Promise.all(Array.from({ length: 6 }, () => rejection(loadModel(fifo, { timeoutMs: 5000 }))));
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(ModelFileError);
+      expect((error as Error).message).toMatch(/is not a regular file/);
+    }
+    // Refused on opening, not after waiting out the deadline for a writer.
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect((await loadModel(modelPath(gruH5), { timeoutMs: 5000 })).countParams()).toBe(gruH5.summary.total_params);
   });
 
   it('a .keras archive member counts what it inflates', async () => {

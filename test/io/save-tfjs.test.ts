@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ready, saveModelFiles } from '../../dist/io/keras.js';
+import { BatchNormalization, Dense, Input, Sequential, tensor, type Tensor } from '../../dist/index.js';
+import { loadModel, ready, saveModelFiles } from '../../dist/io/keras.js';
 import { SAMPLE_MODELS, randomizeWeights } from './save-models.js';
 
 /**
@@ -56,4 +57,41 @@ describe('saved TF.js files in tfjs-layers', () => {
       });
     });
   }
+});
+
+describe("TF.js weights are matched by name within a layer, as tfjs-layers matches them", () => {
+  /** The model's TF.js files with one shard, its manifest entries in `order` (indices of the saved order) and the shard's bytes moved with them. */
+  function reordered(model: Sequential, order: (names: string[]) => number[]): { json: Uint8Array; shard: Uint8Array; manifest: tf.io.WeightsManifestEntry[] } {
+    const files = saveModelFiles(model, { format: 'tfjs' });
+    const json = JSON.parse(new TextDecoder().decode(files['model.json'])) as { weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] };
+    const [group] = json.weightsManifest;
+    const bytes = files[group.paths[0]];
+    const sizes = group.weights.map((w) => 4 * w.shape.reduce((p, d) => p * d, 1));
+    const offsets = sizes.map((_, i) => sizes.slice(0, i).reduce((p, d) => p + d, 0));
+    const indices = order(group.weights.map((w) => w.name));
+    group.weights = indices.map((i) => group.weights[i]);
+    const shard = new Uint8Array(bytes.length);
+    let at = 0;
+    for (const i of indices) {
+      shard.set(bytes.subarray(offsets[i], offsets[i] + sizes[i]), at);
+      at += sizes[i];
+    }
+    return { json: new TextEncoder().encode(JSON.stringify(json)), shard, manifest: group.weights };
+  }
+
+  it('a BatchNormalization (without beta) and a Dense whose entries are listed in another order load as saved; tfjs-layers agrees', async () => {
+    const model = new Sequential([Input({ shape: [3] }), new BatchNormalization({ center: false, name: 'bn' }), new Dense(2, { name: 'out' })]);
+    randomizeWeights(model, 31);
+    model.getLayer('bn').setWeights(model.getLayer('bn').getWeights().map((w, i) => (i === 2 ? tensor(Float32Array.from(w.data, (v) => Math.abs(v) + 0.5), [...w.shape]) : w)));
+    // Each layer's entries reversed: moving_variance, moving_mean, gamma; bias, kernel.
+    const { json, shard, manifest } = reordered(model, (names) => [2, 1, 0, 4, 3].filter((i) => i < names.length));
+    expect(manifest.map((w) => w.name)).toEqual(['bn/moving_variance', 'bn/moving_mean', 'bn/gamma', 'out/bias', 'out/kernel']);
+    const loaded = await loadModel(json, { weightFiles: { 'group1-shard1of1.bin': shard } });
+    const x = tensor([[0.3, -1.2, 2.5], [1, 0.5, -0.25]]);
+    expect(Array.from((loaded.predict(x) as Tensor).data)).toEqual(Array.from((model.predict(x) as Tensor).data));
+    const topology = (JSON.parse(new TextDecoder().decode(json)) as { modelTopology: Record<string, unknown> }).modelTopology;
+    const theirs = await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: topology, weightSpecs: manifest, weightData: shard.buffer }), { strict: true });
+    const values = (theirs.predict(tf.tensor(Array.from(x.data), [2, 3])) as tf.Tensor).dataSync();
+    (model.predict(x) as Tensor).data.forEach((v, k) => expect(Math.abs(values[k] - v)).toBeLessThan(2e-6 + 2e-6 * Math.abs(v)));
+  });
 });
