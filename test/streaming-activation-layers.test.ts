@@ -76,6 +76,9 @@ describe('what cannot stream is refused, naming the layer and why', () => {
     expectError(() => perStep.stream({ batchSize: 1 }), ConfigError, ['per_step', 'alpha of shape [5, 2]', 'sharedAxes: [1]']);
     const acrossTime = new Sequential({ layers: [Input({ shape: [null, D] }), new Softmax({ axis: 1, name: 'over_time' })] });
     expectError(() => acrossTime.stream({ batchSize: 1 }), ConfigError, ['over_time', 'axis 1', 'across time']);
+    // Within the frame but not at its end: groups that are not runs of the frame's values.
+    const innerAxis = new Sequential({ layers: [Input({ shape: [null, 3, D] }), new Softmax({ axis: 2, name: 'inner_axis' })] });
+    expectError(() => innerAxis.stream({ batchSize: 1 }), ConfigError, ['inner_axis', 'axis 2', 'do not end at the last one']);
     const masked = new Sequential({ layers: [Input({ shape: [null, D] }), new Masking(), new LSTM({ units: 2, returnSequences: true }), new Softmax({ name: 'masked_softmax' })] });
     expectError(() => masked.stream({ batchSize: 1 }), ConfigError, ['masked_softmax', 'Keras mask']);
   });

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   Activation, Add, AveragePooling1D, AveragePooling2D, BatchNormalization, Concatenate, ConfigError, Conv1D, Conv2D, ConvLSTM1D, ConvLSTM2D,
   Dense, Dropout, Flatten, GlobalAveragePooling2D, GlobalMaxPooling1D, GRU, Input, InputError, LayerNormalization, LSTM, Masking,
-  MaxPooling1D, MaxPooling2D, MaxPooling3D, Model, Permute, Reshape, Sequential, SimpleRNN, TimeDistributed, ready, tensor,
+  MaxPooling1D, MaxPooling2D, MaxPooling3D, Model, Normalization, Permute, Reshape, Sequential, SimpleRNN, TimeDistributed, ready, tensor,
   type SymbolicTensor, type Tensor,
 } from '../dist/index.js';
 import { expectError } from './expect-error.js';
@@ -161,6 +161,23 @@ describe('layers with a window of one step on the time axis, and reshapes within
     randomize(model.layers, 7);
     for (const B of [1, 2]) expectFramesMatch(model, B, 5, [4, 3], 60 + B);
   });
+
+  it('normalisations over other axes of the frame: LayerNormalization over the frame\'s last two axes, BatchNormalization and Normalization on its first axis', () => {
+    const input = Input({ shape: [null, 3, 4] });
+    const normalization = new Normalization({ axis: 2 });
+    normalization.adapt(tensor(randomFloats(seededRandom(70), 2 * 5 * 12, 2), [2, 5, 3, 4]));
+    const layers = [
+      new LayerNormalization({ axis: [2, 3] }), new LayerNormalization({ axis: [-2, -1], rmsScaling: true }),
+      new BatchNormalization({ axis: 2 }), new BatchNormalization({ axis: -2, center: false }), normalization,
+      new Normalization({ axis: [2, 3], mean: 0.5, variance: 2 }), new Normalization({ axis: null, mean: -1, variance: 4 }),
+      new TimeDistributed(new LayerNormalization({ axis: [1, 2] })), new TimeDistributed(new BatchNormalization({ axis: 1 })),
+    ];
+    let x: SymbolicTensor = input;
+    for (const layer of layers) x = sym(layer.apply(x));
+    const model = new Model({ inputs: input, outputs: [sym(new GRU({ units: 3, returnSequences: true }).apply(sym(new TimeDistributed(new Flatten()).apply(x))))] });
+    randomize(model.layers.filter((layer) => !(layer instanceof Normalization)), 71);
+    for (const B of [1, 2]) expectFramesMatch(model, B, 5, [3, 4], 72 + B);
+  });
 });
 
 describe('ConvLSTM one step at a time', () => {
@@ -262,6 +279,10 @@ describe('what still needs more than one frame is refused, naming the layer', ()
     ['Masking of frames of several axes', () => new Sequential([Input({ shape: [null, 6, 2] }), new Masking({ name: 'mask_positions' })]), ['mask_positions', 'whole frames']],
     ['Flatten of a sequence of frames', () => new Sequential([Input({ shape: [5, 6, 2] }), new Flatten({ name: 'flat_frames' })]), ['flat_frames', 'TimeDistributed(Flatten)']],
     ['ConvLSTM1D with goBackwards', () => new Sequential([Input({ shape: [null, 6, 2] }), new ConvLSTM1D({ filters: 2, kernelSize: 3, goBackwards: true, name: 'conv_back' })]), ['conv_back', 'goBackwards']],
+    ['LayerNormalization across time steps', () => new Sequential([Input({ shape: [5, 3, 4] }), new LayerNormalization({ axis: [1, 2, 3], name: 'norm_time' })]), ['norm_time', 'across time steps', 'within a frame']],
+    ['LayerNormalization over a frame axis before another one', () => new Sequential([Input({ shape: [null, 3, 4] }), new LayerNormalization({ axis: 2, name: 'norm_inner' })]), ['norm_inner', 'do not end at the last one', '[-2, -1]']],
+    ['TimeDistributed(LSTM) over each frame\'s own sequence', () => new Sequential([Input({ shape: [null, 4, 2] }), new TimeDistributed(new LSTM({ units: 3 }), { name: 'td_lstm' })]), ['td_lstm', 'TimeDistributed(LSTM) cannot stream', 'a whole sequence of its own inside each frame']],
+    ['BatchNormalization with a statistic per time step', () => new Sequential([Input({ shape: [5, 3] }), new BatchNormalization({ axis: 1, name: 'bn_time' })]), ['bn_time', 'for each time step', 'within a frame']],
     ['ConvLSTM1D given a mask (Masking, then TimeDistributed, which carries it)', () => new Sequential([Input({ shape: [null, 6] }), new Masking(), new TimeDistributed(new Reshape([3, 2])), new ConvLSTM1D({ filters: 2, kernelSize: 2, name: 'conv_masked' })]), ['conv_masked', 'mask']],
   ];
   for (const [what, make, parts] of refusals) {

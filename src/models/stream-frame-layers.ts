@@ -1,12 +1,12 @@
 // The weightless and normalisation layers a stream runs per frame: Activation, BatchNormalization
-// (inference), LayerNormalization over features, the element-wise merges, and the noise layers
+// (inference), LayerNormalization over a frame's last axes, the element-wise merges, and the noise layers
 // (the identity at inference). Each op repeats predict's arithmetic (assembly/frame_ops.ts), so a
 // frame is bit-identical to predict on the prefix. Called without a builder, it only checks.
 import { ConfigError, formatShape, quoted } from '../errors.js';
 import { PARAMETER_ACTIVATION, kerasActivationKind } from '../kernels/keras-activation.js';
 import { type FrameMergeKind, type StreamMask, type StreamProgramBuilder, type StreamValue } from '../kernels/stream-program.js';
 import { Activation } from '../layers/activation.js';
-import { BatchNormalization } from '../layers/batch-normalization.js';
+import { BatchNormalization, parameterIndex } from '../layers/batch-normalization.js';
 import { Normalization } from '../layers/normalization.js';
 import { Rescaling } from '../layers/rescaling.js';
 import { LayerNormalization } from '../layers/layer-normalization.js';
@@ -78,10 +78,9 @@ export function frameLayerOps(builder: StreamProgramBuilder | null, layer: Layer
   if (layer instanceof PReLU) return builder ? [{ ...x, value: preluOp(builder, layer, x) }] : [];
   if (layer instanceof Softmax) return softmaxOps(builder, layer, x, rank);
   if (layer instanceof BatchNormalization) {
-    featureAxisOnly(layer, layer.axis, rank);
+    const axes = statisticsFrameAxes(layer, layer.axis, rank, x);
     if (!builder) return [];
-    const { scale, shift } = layer.inferenceAffine(builtWeights(layer));
-    return [{ ...x, value: builder.affine(x.value, scale, shift) }];
+    return [{ ...x, value: frameAffine(builder, x, axes, layer.inferenceAffine(builtWeights(layer))) }];
   }
   if (layer instanceof Rescaling) {
     if (x && layer.variesAcrossFrames(x.frame.length)) {
@@ -92,21 +91,18 @@ export function frameLayerOps(builder: StreamProgramBuilder | null, layer: Layer
     return [{ ...x, value: builder.affine(x.value, Float64Array.from(scale), Float64Array.from(offset)) }];
   }
   if (layer instanceof Normalization) {
-    // One mean and variance for everything, or one per feature: the same affine on every frame.
-    if (layer.axis.length > 0) featureAxisOnly(layer, layer.axis, rank);
+    // One mean and variance for everything, or one per value of the kept axes: the same affine on every frame.
+    const axes = statisticsFrameAxes(layer, layer.axis, rank, x);
     if (!builder) return [];
-    const width = x.frame[x.frame.length - 1];
-    const { scale, shift } = layer.inferenceAffine([1, ...(x.sequence ? [1] : []), ...x.frame]);
-    const perFeature = (values: Float64Array) => (values.length === width ? values : new Float64Array(width).fill(values[0]));
-    return [{ ...x, value: builder.affine(x.value, perFeature(scale), perFeature(shift)) }];
+    return [{ ...x, value: frameAffine(builder, x, axes, layer.inferenceAffine([1, ...(x.sequence ? [1] : []), ...x.frame])) }];
   }
   if (layer instanceof LayerNormalization) {
-    featureAxisOnly(layer, layer.axis, rank);
+    const group = layerNormGroup(layer, rank, x);
     if (!builder) return [];
     const weights = builtWeights(layer, layer.scale || layer.rmsScaling || (layer.center && !layer.rmsScaling));
     const gamma = layer.scale || layer.rmsScaling ? weights[0] : null;
     const beta = layer.center && !layer.rmsScaling ? weights[gamma ? 1 : 0] : null;
-    return [{ ...x, value: builder.layerNorm(x.value, gamma, beta, layer.epsilon, layer.rmsScaling, x.frame[x.frame.length - 1]) }];
+    return [{ ...x, value: builder.layerNorm(x.value, gamma, beta, layer.epsilon, layer.rmsScaling, group) }];
   }
   if (layer instanceof Merge) return builder ? [merge(builder, layer, args)] : [];
   return builder ? [x] : [];
@@ -132,8 +128,12 @@ function softmaxOps(builder: StreamProgramBuilder | null, layer: Softmax, x: Fra
   const axes = layer.axesFor(rank);
   const trailing = axes.every((a, i) => a === rank - axes.length + i);
   const firstFrameAxis = x && !x.sequence ? 1 : 2;
-  if (!trailing || axes[0] < (builder ? firstFrameAxis : 1)) {
-    throw new ConfigError(`${layer.name}: Softmax over axis ${quoted(layer.axis)} of rank-${rank} inputs reaches across time steps or frames; a stream normalises within each frame (axis -1, or the frame's last axes)`);
+  if (axes[0] < (builder ? firstFrameAxis : 1)) {
+    throw new ConfigError(`${layer.name}: Softmax over axis ${quoted(layer.axis)} of rank-${rank} inputs reaches across ${axes[0] === 0 ? 'samples' : 'time steps'}; a stream normalises within each frame (axis -1, or the frame's last axes)`);
+  }
+  // Before a build the time axis is not known; the build's own check names it.
+  if (!trailing && builder) {
+    throw new ConfigError(`${layer.name}: Softmax over axis ${quoted(layer.axis)} of rank-${rank} inputs normalises over axes that do not end at the last one; a stream normalises over the frame's last axes (axis -1, or such as [-2, -1])`);
   }
   if (!builder || !x) return [];
   if (x.mask !== 0) {
@@ -147,12 +147,61 @@ function softmaxOps(builder: StreamProgramBuilder | null, layer: Softmax, x: Fra
   return [{ ...x, value: builder.activation(x.value, SOFTMAX_KIND, width) }];
 }
 
-/** A normalisation must work on each frame's features alone: its axis is the last one. */
-function featureAxisOnly(layer: Layer, axis: number | readonly number[], rank: number): void {
-  const axes = (typeof axis === 'number' ? [axis] : [...axis]).map((a) => resolveAxis(a, rank, layer.name));
-  if (axes.length !== 1 || axes[0] !== rank - 1) {
-    throw new ConfigError(`${layer.name}: ${layer.className} on axis ${quoted(axis)} of rank-${rank} inputs reaches across time steps; a stream normalises features only (axis -1)`);
+/** `axis` of values of `rank`, counted from 0, sorted, each once. */
+function resolvedAxes(layer: Layer, axis: number | readonly number[], rank: number): number[] {
+  return [...new Set((typeof axis === 'number' ? [axis] : [...axis]).map((a) => resolveAxis(a, rank, layer.name)))].sort((a, b) => a - b);
+}
+
+/**
+ * The first axis of a frame in the model's values: 2 for a sequence (batch, time, ...), 1 after
+ * the time axis is gone. Before a build (no value yet) only the batch axis is known to be outside.
+ */
+function firstFrameAxis(x: FrameValue | undefined): number {
+  return x === undefined ? 1 : x.sequence ? 2 : 1;
+}
+
+/**
+ * The kept axes of a BatchNormalization or Normalization (one statistic per value along them),
+ * counted within the frame: a statistic per sample or per time step cannot apply to a frame alone.
+ */
+function statisticsFrameAxes(layer: Layer, axis: number | readonly number[], rank: number, x: FrameValue | undefined): number[] {
+  const axes = resolvedAxes(layer, axis, rank);
+  const first = firstFrameAxis(x);
+  const outside = axes.find((a) => a < first);
+  if (outside !== undefined) {
+    throw new ConfigError(`${layer.name}: ${layer.className} on axis ${quoted(axis)} of rank-${rank} inputs keeps a statistic for each ${outside === 0 ? 'sample' : 'time step'}; a stream runs each frame alone, so its axes must lie within a frame (such as axis -1)`);
   }
+  return axes.map((a) => a - first);
+}
+
+/**
+ * y = x * scale + shift on each frame, from one scale and shift per value of the kept frame axes
+ * (row-major over them): as given when that is the last axis alone (the op repeats them over the
+ * frame), else spread over every value of the frame.
+ */
+function frameAffine(builder: StreamProgramBuilder, x: FrameValue, axes: readonly number[], { scale, shift }: { scale: Float64Array; shift: Float64Array }): StreamValue {
+  const last = x.frame.length - 1;
+  if (axes.length === 1 && axes[0] === last) return builder.affine(x.value, scale, shift);
+  if (axes.length === 0) return builder.affine(x.value, Float64Array.of(scale[0]), Float64Array.of(shift[0]));
+  const index = parameterIndex(x.frame, axes);
+  return builder.affine(x.value, Float64Array.from({ length: x.value.width }, (_, i) => scale[index(i)]), Float64Array.from({ length: x.value.width }, (_, i) => shift[index(i)]));
+}
+
+/**
+ * The values a LayerNormalization normalises together in each frame: its axes must be the
+ * frame's last ones, so that each group is a run of the frame's values (axis -1, or [-2, -1]).
+ */
+function layerNormGroup(layer: LayerNormalization, rank: number, x: FrameValue | undefined): number {
+  const axes = resolvedAxes(layer, layer.axis, rank);
+  const first = firstFrameAxis(x);
+  if (axes[0] < first) {
+    throw new ConfigError(`${layer.name}: LayerNormalization on axis ${quoted(layer.axis)} of rank-${rank} inputs normalises across ${axes[0] === 0 ? 'samples' : 'time steps'}; a stream runs each frame alone, so it normalises within a frame (axis -1, or the frame's last axes)`);
+  }
+  // Before a build the time axis is not known; the build's own check names it.
+  if (x !== undefined && axes.some((a, i) => a !== rank - axes.length + i)) {
+    throw new ConfigError(`${layer.name}: LayerNormalization on axis ${quoted(layer.axis)} of rank-${rank} inputs normalises over axes that do not end at the last one; a stream normalises over the frame's last axes (axis -1, or such as [-2, -1])`);
+  }
+  return x === undefined ? 0 : axes.reduce((size, a) => size * x.frame[a - first], 1);
 }
 
 function builtWeights(layer: Layer, needed = true): Float32Array[] {

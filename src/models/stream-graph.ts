@@ -118,7 +118,10 @@ function checkStreamable(layer: Layer, inputCount: number, rank: number, withinF
       return;
     }
     if (!(inner instanceof Dense || inner instanceof Dropout || isSingleFrameLayer(inner) || (isSampleLayer(inner) && !(inner instanceof ConvLSTM)))) {
-      throw new ConfigError(`${layer.name}: TimeDistributed(${inner.className}) cannot stream; TimeDistributed of Dense, Dropout, one of ${FRAME_LAYER_NAMES}, ${SAMPLE_LAYER_NAMES}, or a model of those can`);
+      const why = inner instanceof RecurrentLayer || inner instanceof Bidirectional || inner instanceof ConvLSTM
+        ? ` (it runs a whole sequence of its own inside each frame, which a stream's program does not hold)`
+        : '';
+      throw new ConfigError(`${layer.name}: TimeDistributed(${inner.className}) cannot stream${why}; TimeDistributed of Dense, Dropout, one of ${FRAME_LAYER_NAMES}, ${SAMPLE_LAYER_NAMES}, or a model of those can`);
     }
     if (!(inner instanceof Dense || inner instanceof Dropout)) checkStreamable(inner, 1, rank - 1, true);
     return;

@@ -224,7 +224,7 @@ export class Stream {
     if (!(frame instanceof expected) || frame.length !== length) {
       const what = this.inputs.length === 1 ? 'frame' : `frames[${index}]`;
       const perRow = this.inputs[index].frame.length > 1 ? `${value.width} values, one frame of shape ${formatShape(this.inputs[index].frame)}` : `${value.width} ${ids ? 'ids' : 'features'}`;
-      throw new InputError(`${this.owner}: stream.step ${what} must be ${ids ? 'an Int32Array of ids' : 'a Float32Array'} of ${length} values (batchSize ${this.batchSize} × ${perRow}), received ${describeArray(frame)}`);
+      throw new InputError(`${this.owner}: stream.step ${what} must be ${ids ? 'an Int32Array of ids' : 'a Float32Array'} of ${length} ${length === 1 ? 'value' : 'values'} (batchSize ${this.batchSize} × ${perRow}), received ${describeArray(frame)}`);
     }
     if (!ids) return;
     const idsFrame = frame as Int32Array;
@@ -305,8 +305,9 @@ export function openStream(
 
 function describeArray(value: unknown): string {
   if (value === null || value === undefined) return String(value);
-  if (ArrayBuffer.isView(value)) return `${value.constructor.name} of ${(value as unknown as ArrayLike<number>).length} values`;
-  if (Array.isArray(value)) return `an array of ${value.length} values`;
+  const values = (count: number) => `${count} ${count === 1 ? 'value' : 'values'}`;
+  if (ArrayBuffer.isView(value)) return `${value.constructor.name} of ${values((value as unknown as ArrayLike<number>).length)}`;
+  if (Array.isArray(value)) return `an array of ${values(value.length)}`;
   if (typeof value === 'object' && 'mask' in value) return "an options object; the mask is step's third argument itself, as in step(frame, null, [1, 0])";
   return typeof value === 'object' ? 'an object' : typeof value;
 }
