@@ -2,12 +2,13 @@
 // match `module`, get the dist/ modules instead):
 // - core.script.cjs: both entries' modules in one CommonJS bundle (fflate and jsfive are required
 //   on the first file read, not before);
-// - core.js: runs it as a vm.Script with V8's code cache (scripts/node-core-loader.js says how and why);
-// - index.js and keras.js: the two entries, each the named exports of the bundle's namespaces.
+// - index.js and keras.js: the two entries, each the loader (scripts/node-core-loader.js: runs the
+//   bundle as a vm.Script with V8's code cache; it says how and why) and the named exports of the
+//   bundle's namespaces.
 //
 //   node scripts/build-node.mjs   (after build:ts; `npm run build` runs it)
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
@@ -32,7 +33,7 @@ await build({
   sourcemap: true,
   sourcesContent: false,
   // import.meta.url is the bundle's own URL (module.ts finds the .wasm one folder up from it);
-  // import() is the loader's where core.js runs the bundle as a vm script, which has none, and
+  // import() is the loader's where the ES entries run the bundle as a vm script, which has none, and
   // the bundle's own where Node's CommonJS loader loads it. Strict as the ES modules it is built
   // from (esbuild's CommonJS output does not say so).
   banner: {
@@ -54,9 +55,18 @@ const [banner, bundled] = (() => {
 })();
 const dynamicImports = bundled.match(/(?<![\w$.])import\(/g) ?? [];
 if (dynamicImports.length !== 2) throw new Error(`build-node: expected the 2 dynamic imports of platform.ts and io/node-file.ts in core.script.cjs, found ${dynamicImports.length}`);
-writeFileSync(scriptFile, banner + bundled.replace(/(?<![\w$.])import\(/g, '__wasmRnnImport('));
+const script = banner + bundled.replace(/(?<![\w$.])import\(/g, '__wasmRnnImport(');
+// The loader decodes the bundle as latin1 (a copy of its bytes, no UTF-8 decoding): esbuild's
+// default charset writes ASCII only, which this keeps true.
+const nonAscii = script.search(/[^\x00-\x7f]/);
+if (nonAscii >= 0) throw new Error(`build-node: core.script.cjs must be ASCII (the loader reads it as latin1), found ${JSON.stringify(script.slice(nonAscii, nonAscii + 20))} at ${nonAscii}`);
+writeFileSync(scriptFile, script);
 
-copyFileSync(fileURLToPath(new URL('./node-core-loader.js', import.meta.url)), `${out}core.js`);
+// The loader is inlined in each ES entry rather than imported from a module of its own: one
+// module less for Node's loader to resolve, read and link on every start.
+const loader = readFileSync(fileURLToPath(new URL('./node-core-loader.js', import.meta.url)), 'utf8');
+if (!loader.includes('\nexport const core = ')) throw new Error('build-node: node-core-loader.js must end in `export const core = ...`');
+const inlinedLoader = loader.replace('\nexport const core = ', '\nconst core = ');
 
 // One bundle for both entries: where two modules export functions of the same name (loadModel
 // of the core entry's on-demand wrapper and of wasm-rnn/keras), esbuild renames one (loadModel2).
@@ -70,11 +80,11 @@ function entry(comment, exported, built, namespace) {
   const renamed = names.filter((name) => typeof built[name] === 'function' && built[name].name !== name && exported[name].name === name);
   const restore = renamed.length === 0 ? '' :
     `for (const name of ${JSON.stringify(renamed)}) Object.defineProperty(namespace[name], 'name', { value: name });\n`;
-  return `// ${comment} Written by scripts/build-node.mjs.\nimport { core } from './core.js';\nconst namespace = ${namespace};\n${restore}` +
+  return `// ${comment} Written by scripts/build-node.mjs, with scripts/node-core-loader.js inlined.\n${inlinedLoader}\nconst namespace = ${namespace};\n${restore}` +
     `export const {\n  ${names.join(',\n  ')},\n} = namespace;\n`;
 }
-writeFileSync(`${out}index.js`, entry("wasm-rnn in Node: the core entry's exports, from the bundle core.js runs.", api, bundle, 'core'));
-// CommonJS (require('wasm-rnn')): the bundle through Node's own loader, the instance core.js
+writeFileSync(`${out}index.js`, entry("wasm-rnn in Node: the core entry's exports, from the bundle the loader below runs.", api, bundle, 'core'));
+// CommonJS (require('wasm-rnn')): the bundle through Node's own loader, the instance the ES entries' loader
 // shares when an import came first. Without the code cache, which only the ES entry's loader keeps.
 const apiNames = Object.keys(api).sort();
 const renamedInBundle = apiNames.filter((name) => typeof bundle[name] === 'function' && bundle[name].name !== name && api[name].name === name);

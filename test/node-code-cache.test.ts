@@ -1,4 +1,4 @@
-// The Node entry's code cache (dist/node/core.js): written beside the bundle by the first process,
+// The Node entry's code cache (the loader in dist/node/index.js): written beside the bundle by the first process,
 // used by the next, and never a reason to fail or to run other code than the bundle's own. Each
 // case runs fresh processes on a copy of the package in a temporary folder.
 import { execFile } from 'node:child_process';
@@ -126,7 +126,7 @@ it('without process.getBuiltinModule (Node before 20.16) the package loads, runs
 const CONTEXT_SCRIPT = `
 import vm from 'node:vm';
 import { readFileSync } from 'node:fs';
-const file = new URL('./dist/node/core.js', import.meta.url);
+const file = new URL('./dist/node/index.js', import.meta.url);
 const context = vm.createContext({ process, console, performance, URL, TextDecoder, TextEncoder });
 const link = async (specifier) => {
   const real = await import(specifier);
@@ -136,7 +136,7 @@ const link = async (specifier) => {
 const module = new vm.SourceTextModule(readFileSync(file, 'utf8'), { context, identifier: file.href, initializeImportMeta: (meta) => { meta.url = file.href; } });
 await module.link(link);
 await module.evaluate();
-const { core } = module.namespace;
+const core = module.namespace;
 const x = core.tensor(new (vm.runInContext('Float32Array', context))(2 * 4 * 3).fill(0.5), [2, 4, 3]);
 await core.ready();
 const y = new core.LSTM({ units: 2, seed: 1 }).apply(x);

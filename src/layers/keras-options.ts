@@ -18,157 +18,161 @@ export interface LayerFromConfigOptions {
   kerasVersion?: KerasVersion;
 }
 
-/** snake_case config key -> camelCase option. Keys not listed have no effect on inference and are ignored. */
-const NAME_KEYS: Record<string, string> = { name: 'name', batch_size: 'batchSize', trainable: 'trainable' };
-const COMMON_KEYS: Record<string, string> = { ...NAME_KEYS, activity_regularizer: 'activityRegularizer' };
-
 /** Keras' `<prefix>_regularizer` and `<prefix>_constraint` keys of the weights `prefixes`. */
 function ruleKeys(...prefixes: string[]): Record<string, string> {
   return Object.fromEntries(prefixes.flatMap((p) => [[`${p}_regularizer`, `${p}Regularizer`], [`${p}_constraint`, `${p}Constraint`]]));
 }
 
-const RECURRENT_KEYS: Record<string, string> = {
-  ...COMMON_KEYS,
-  units: 'units',
-  activation: 'activation',
-  recurrent_activation: 'recurrentActivation',
-  use_bias: 'useBias',
-  return_sequences: 'returnSequences',
-  return_state: 'returnState',
-  go_backwards: 'goBackwards',
-  zero_output_for_mask: 'zeroOutputForMask',
-  reset_after: 'resetAfter',
-  unit_forget_bias: 'unitForgetBias',
-  kernel_initializer: 'kernelInitializer',
-  recurrent_initializer: 'recurrentInitializer',
-  bias_initializer: 'biasInitializer',
-  dropout: 'dropout',
-  recurrent_dropout: 'recurrentDropout',
-  stateful: 'stateful',
-  unroll: 'unroll',
-  seed: 'seed',
-  input_dim: 'inputDim',
-  input_length: 'inputLength',
-  ...ruleKeys('kernel', 'recurrent', 'bias'),
-};
+/**
+ * snake_case config key -> camelCase option, per class. Keys not listed have no effect on
+ * inference and are ignored. Built on first use: its object spreads are a cost of every start.
+ */
+function buildOptionKeys(): Record<string, Record<string, string>> {
+  const NAME_KEYS: Record<string, string> = { name: 'name', batch_size: 'batchSize', trainable: 'trainable' };
+  const COMMON_KEYS: Record<string, string> = { ...NAME_KEYS, activity_regularizer: 'activityRegularizer' };
+  const RECURRENT_KEYS: Record<string, string> = {
+    ...COMMON_KEYS,
+    units: 'units',
+    activation: 'activation',
+    recurrent_activation: 'recurrentActivation',
+    use_bias: 'useBias',
+    return_sequences: 'returnSequences',
+    return_state: 'returnState',
+    go_backwards: 'goBackwards',
+    zero_output_for_mask: 'zeroOutputForMask',
+    reset_after: 'resetAfter',
+    unit_forget_bias: 'unitForgetBias',
+    kernel_initializer: 'kernelInitializer',
+    recurrent_initializer: 'recurrentInitializer',
+    bias_initializer: 'biasInitializer',
+    dropout: 'dropout',
+    recurrent_dropout: 'recurrentDropout',
+    stateful: 'stateful',
+    unroll: 'unroll',
+    seed: 'seed',
+    input_dim: 'inputDim',
+    input_length: 'inputLength',
+    ...ruleKeys('kernel', 'recurrent', 'bias'),
+  };
 
-/** Keras 2's CuDNNLSTM / CuDNNGRU: no activation, bias or dropout keys (cuDNN fixes them). */
-const CUDNN_KEYS: Record<string, string> = {
-  ...COMMON_KEYS,
-  units: 'units',
-  return_sequences: 'returnSequences',
-  return_state: 'returnState',
-  go_backwards: 'goBackwards',
-  stateful: 'stateful',
-  kernel_initializer: 'kernelInitializer',
-  recurrent_initializer: 'recurrentInitializer',
-  bias_initializer: 'biasInitializer',
-  seed: 'seed',
-  input_dim: 'inputDim',
-  input_length: 'inputLength',
-  ...ruleKeys('kernel', 'recurrent', 'bias'),
-};
-const CONV_KEYS: Record<string, string> = {
-  ...COMMON_KEYS, filters: 'filters', kernel_size: 'kernelSize', strides: 'strides', padding: 'padding', data_format: 'dataFormat',
-  dilation_rate: 'dilationRate', groups: 'groups', activation: 'activation', use_bias: 'useBias',
-  kernel_initializer: 'kernelInitializer', bias_initializer: 'biasInitializer', input_dim: 'inputDim', input_length: 'inputLength',
-  ...ruleKeys('kernel', 'bias'),
-};
-const CONV_LSTM_KEYS: Record<string, string> = {
-  ...COMMON_KEYS, filters: 'filters', kernel_size: 'kernelSize', strides: 'strides', padding: 'padding', data_format: 'dataFormat',
-  dilation_rate: 'dilationRate', activation: 'activation', recurrent_activation: 'recurrentActivation', use_bias: 'useBias',
-  kernel_initializer: 'kernelInitializer', recurrent_initializer: 'recurrentInitializer', bias_initializer: 'biasInitializer',
-  unit_forget_bias: 'unitForgetBias', return_sequences: 'returnSequences', return_state: 'returnState', go_backwards: 'goBackwards',
-  stateful: 'stateful', dropout: 'dropout', recurrent_dropout: 'recurrentDropout', seed: 'seed',
-  ...ruleKeys('kernel', 'recurrent', 'bias'),
-};
-const POOLING_KEYS: Record<string, string> = { ...COMMON_KEYS, pool_size: 'poolSize', strides: 'strides', padding: 'padding', data_format: 'dataFormat' };
-const GLOBAL_POOLING_KEYS: Record<string, string> = { ...COMMON_KEYS, data_format: 'dataFormat', keepdims: 'keepdims' };
-
-/** @internal */
-export const OPTION_KEYS: Record<string, Record<string, string>> = {
-  CuDNNLSTM: { ...CUDNN_KEYS, unit_forget_bias: 'unitForgetBias' },
-  CuDNNGRU: CUDNN_KEYS,
-  SimpleRNN: RECURRENT_KEYS,
-  LSTM: RECURRENT_KEYS,
-  GRU: RECURRENT_KEYS,
-  ConvLSTM1D: CONV_LSTM_KEYS,
-  ConvLSTM2D: CONV_LSTM_KEYS,
-  Bidirectional: { ...COMMON_KEYS, merge_mode: 'mergeMode' },
-  RNN: {
-    ...COMMON_KEYS, return_sequences: 'returnSequences', return_state: 'returnState', go_backwards: 'goBackwards',
-    zero_output_for_mask: 'zeroOutputForMask', stateful: 'stateful', unroll: 'unroll', input_dim: 'inputDim', input_length: 'inputLength',
-  },
-  Dense: {
-    ...COMMON_KEYS, units: 'units', activation: 'activation', use_bias: 'useBias',
-    kernel_initializer: 'kernelInitializer', bias_initializer: 'biasInitializer', input_dim: 'inputDim',
+  /** Keras 2's CuDNNLSTM / CuDNNGRU: no activation, bias or dropout keys (cuDNN fixes them). */
+  const CUDNN_KEYS: Record<string, string> = {
+    ...COMMON_KEYS,
+    units: 'units',
+    return_sequences: 'returnSequences',
+    return_state: 'returnState',
+    go_backwards: 'goBackwards',
+    stateful: 'stateful',
+    kernel_initializer: 'kernelInitializer',
+    recurrent_initializer: 'recurrentInitializer',
+    bias_initializer: 'biasInitializer',
+    seed: 'seed',
+    input_dim: 'inputDim',
+    input_length: 'inputLength',
+    ...ruleKeys('kernel', 'recurrent', 'bias'),
+  };
+  const CONV_KEYS: Record<string, string> = {
+    ...COMMON_KEYS, filters: 'filters', kernel_size: 'kernelSize', strides: 'strides', padding: 'padding', data_format: 'dataFormat',
+    dilation_rate: 'dilationRate', groups: 'groups', activation: 'activation', use_bias: 'useBias',
+    kernel_initializer: 'kernelInitializer', bias_initializer: 'biasInitializer', input_dim: 'inputDim', input_length: 'inputLength',
     ...ruleKeys('kernel', 'bias'),
-  },
-  Embedding: {
-    ...COMMON_KEYS, input_dim: 'inputDim', output_dim: 'outputDim', mask_zero: 'maskZero',
-    embeddings_initializer: 'embeddingsInitializer', input_length: 'inputLength',
-    ...ruleKeys('embeddings'),
-  },
-  Dropout: { ...COMMON_KEYS, rate: 'rate', noise_shape: 'noiseShape' },
-  Masking: { ...COMMON_KEYS, mask_value: 'maskValue' },
-  Concatenate: { ...COMMON_KEYS, axis: 'axis' },
-  TimeDistributed: { ...COMMON_KEYS },
-  Conv1D: CONV_KEYS,
-  Conv2D: CONV_KEYS,
-  Conv3D: CONV_KEYS,
-  MaxPooling1D: POOLING_KEYS,
-  MaxPooling2D: POOLING_KEYS,
-  MaxPooling3D: POOLING_KEYS,
-  AveragePooling1D: POOLING_KEYS,
-  AveragePooling2D: POOLING_KEYS,
-  AveragePooling3D: POOLING_KEYS,
-  GlobalMaxPooling1D: GLOBAL_POOLING_KEYS,
-  GlobalMaxPooling2D: GLOBAL_POOLING_KEYS,
-  GlobalAveragePooling1D: GLOBAL_POOLING_KEYS,
-  GlobalAveragePooling2D: GLOBAL_POOLING_KEYS,
-  Flatten: { ...COMMON_KEYS, data_format: 'dataFormat' },
-  Reshape: { ...COMMON_KEYS, target_shape: 'targetShape' },
-  Permute: { ...COMMON_KEYS, dims: 'dims' },
-  RepeatVector: { ...COMMON_KEYS, n: 'n' },
-  Activation: { ...COMMON_KEYS, activation: 'activation' },
-  Add: { ...COMMON_KEYS },
-  Subtract: { ...COMMON_KEYS },
-  Multiply: { ...COMMON_KEYS },
-  Average: { ...COMMON_KEYS },
-  Maximum: { ...COMMON_KEYS },
-  Minimum: { ...COMMON_KEYS },
-  Dot: { ...COMMON_KEYS, axes: 'axes', normalize: 'normalize' },
-  LayerNormalization: {
-    ...COMMON_KEYS, axis: 'axis', epsilon: 'epsilon', center: 'center', scale: 'scale', rms_scaling: 'rmsScaling',
-    beta_initializer: 'betaInitializer', gamma_initializer: 'gammaInitializer',
-    ...ruleKeys('beta', 'gamma'),
-  },
-  SpatialDropout1D: { ...COMMON_KEYS, rate: 'rate', seed: 'seed' },
-  SpatialDropout2D: { ...COMMON_KEYS, rate: 'rate', seed: 'seed', data_format: 'dataFormat' },
-  SpatialDropout3D: { ...COMMON_KEYS, rate: 'rate', seed: 'seed', data_format: 'dataFormat' },
-  GaussianNoise: { ...COMMON_KEYS, stddev: 'stddev', seed: 'seed' },
-  GaussianDropout: { ...COMMON_KEYS, rate: 'rate', seed: 'seed' },
-  AlphaDropout: { ...COMMON_KEYS, rate: 'rate', seed: 'seed', noise_shape: 'noiseShape' },
-  // Its regularizer is L1L2(l1, l2): Keras 3's get_config leaves activity_regularizer out.
-  ActivityRegularization: { ...NAME_KEYS, l1: 'l1', l2: 'l2' },
-  Attention: { ...COMMON_KEYS, use_scale: 'useScale', score_mode: 'scoreMode', dropout: 'dropout', seed: 'seed', causal: 'causal' },
-  AdditiveAttention: { ...COMMON_KEYS, use_scale: 'useScale', dropout: 'dropout', seed: 'seed', causal: 'causal' },
-  ReLU: { ...COMMON_KEYS, max_value: 'maxValue', negative_slope: 'negativeSlope', threshold: 'threshold' },
-  LeakyReLU: { ...COMMON_KEYS, negative_slope: 'negativeSlope', alpha: 'alpha' },
-  ELU: { ...COMMON_KEYS, alpha: 'alpha' },
-  Softmax: { ...COMMON_KEYS, axis: 'axis' },
-  PReLU: { ...COMMON_KEYS, alpha_initializer: 'alphaInitializer', shared_axes: 'sharedAxes', ...ruleKeys('alpha') },
-  ZeroPadding1D: { ...COMMON_KEYS, padding: 'padding', data_format: 'dataFormat' },
-  Cropping1D: { ...COMMON_KEYS, cropping: 'cropping' },
-  UpSampling1D: { ...COMMON_KEYS, size: 'size' },
-  Normalization: { ...COMMON_KEYS, axis: 'axis', mean: 'mean', variance: 'variance', invert: 'invert' },
-  BatchNormalization: {
-    ...COMMON_KEYS, axis: 'axis', epsilon: 'epsilon', momentum: 'momentum', center: 'center', scale: 'scale',
-    beta_initializer: 'betaInitializer', gamma_initializer: 'gammaInitializer',
-    moving_mean_initializer: 'movingMeanInitializer', moving_variance_initializer: 'movingVarianceInitializer',
-    ...ruleKeys('beta', 'gamma'),
-  },
-};
+  };
+  const CONV_LSTM_KEYS: Record<string, string> = {
+    ...COMMON_KEYS, filters: 'filters', kernel_size: 'kernelSize', strides: 'strides', padding: 'padding', data_format: 'dataFormat',
+    dilation_rate: 'dilationRate', activation: 'activation', recurrent_activation: 'recurrentActivation', use_bias: 'useBias',
+    kernel_initializer: 'kernelInitializer', recurrent_initializer: 'recurrentInitializer', bias_initializer: 'biasInitializer',
+    unit_forget_bias: 'unitForgetBias', return_sequences: 'returnSequences', return_state: 'returnState', go_backwards: 'goBackwards',
+    stateful: 'stateful', dropout: 'dropout', recurrent_dropout: 'recurrentDropout', seed: 'seed',
+    ...ruleKeys('kernel', 'recurrent', 'bias'),
+  };
+  const POOLING_KEYS: Record<string, string> = { ...COMMON_KEYS, pool_size: 'poolSize', strides: 'strides', padding: 'padding', data_format: 'dataFormat' };
+  const GLOBAL_POOLING_KEYS: Record<string, string> = { ...COMMON_KEYS, data_format: 'dataFormat', keepdims: 'keepdims' };
+  return {
+    CuDNNLSTM: { ...CUDNN_KEYS, unit_forget_bias: 'unitForgetBias' },
+    CuDNNGRU: CUDNN_KEYS,
+    SimpleRNN: RECURRENT_KEYS,
+    LSTM: RECURRENT_KEYS,
+    GRU: RECURRENT_KEYS,
+    ConvLSTM1D: CONV_LSTM_KEYS,
+    ConvLSTM2D: CONV_LSTM_KEYS,
+    Bidirectional: { ...COMMON_KEYS, merge_mode: 'mergeMode' },
+    RNN: {
+      ...COMMON_KEYS, return_sequences: 'returnSequences', return_state: 'returnState', go_backwards: 'goBackwards',
+      zero_output_for_mask: 'zeroOutputForMask', stateful: 'stateful', unroll: 'unroll', input_dim: 'inputDim', input_length: 'inputLength',
+    },
+    Dense: {
+      ...COMMON_KEYS, units: 'units', activation: 'activation', use_bias: 'useBias',
+      kernel_initializer: 'kernelInitializer', bias_initializer: 'biasInitializer', input_dim: 'inputDim',
+      ...ruleKeys('kernel', 'bias'),
+    },
+    Embedding: {
+      ...COMMON_KEYS, input_dim: 'inputDim', output_dim: 'outputDim', mask_zero: 'maskZero',
+      embeddings_initializer: 'embeddingsInitializer', input_length: 'inputLength',
+      ...ruleKeys('embeddings'),
+    },
+    Dropout: { ...COMMON_KEYS, rate: 'rate', noise_shape: 'noiseShape' },
+    Masking: { ...COMMON_KEYS, mask_value: 'maskValue' },
+    Concatenate: { ...COMMON_KEYS, axis: 'axis' },
+    TimeDistributed: { ...COMMON_KEYS },
+    Conv1D: CONV_KEYS,
+    Conv2D: CONV_KEYS,
+    Conv3D: CONV_KEYS,
+    MaxPooling1D: POOLING_KEYS,
+    MaxPooling2D: POOLING_KEYS,
+    MaxPooling3D: POOLING_KEYS,
+    AveragePooling1D: POOLING_KEYS,
+    AveragePooling2D: POOLING_KEYS,
+    AveragePooling3D: POOLING_KEYS,
+    GlobalMaxPooling1D: GLOBAL_POOLING_KEYS,
+    GlobalMaxPooling2D: GLOBAL_POOLING_KEYS,
+    GlobalAveragePooling1D: GLOBAL_POOLING_KEYS,
+    GlobalAveragePooling2D: GLOBAL_POOLING_KEYS,
+    Flatten: { ...COMMON_KEYS, data_format: 'dataFormat' },
+    Reshape: { ...COMMON_KEYS, target_shape: 'targetShape' },
+    Permute: { ...COMMON_KEYS, dims: 'dims' },
+    RepeatVector: { ...COMMON_KEYS, n: 'n' },
+    Activation: { ...COMMON_KEYS, activation: 'activation' },
+    Add: { ...COMMON_KEYS },
+    Subtract: { ...COMMON_KEYS },
+    Multiply: { ...COMMON_KEYS },
+    Average: { ...COMMON_KEYS },
+    Maximum: { ...COMMON_KEYS },
+    Minimum: { ...COMMON_KEYS },
+    Dot: { ...COMMON_KEYS, axes: 'axes', normalize: 'normalize' },
+    LayerNormalization: {
+      ...COMMON_KEYS, axis: 'axis', epsilon: 'epsilon', center: 'center', scale: 'scale', rms_scaling: 'rmsScaling',
+      beta_initializer: 'betaInitializer', gamma_initializer: 'gammaInitializer',
+      ...ruleKeys('beta', 'gamma'),
+    },
+    SpatialDropout1D: { ...COMMON_KEYS, rate: 'rate', seed: 'seed' },
+    SpatialDropout2D: { ...COMMON_KEYS, rate: 'rate', seed: 'seed', data_format: 'dataFormat' },
+    SpatialDropout3D: { ...COMMON_KEYS, rate: 'rate', seed: 'seed', data_format: 'dataFormat' },
+    GaussianNoise: { ...COMMON_KEYS, stddev: 'stddev', seed: 'seed' },
+    GaussianDropout: { ...COMMON_KEYS, rate: 'rate', seed: 'seed' },
+    AlphaDropout: { ...COMMON_KEYS, rate: 'rate', seed: 'seed', noise_shape: 'noiseShape' },
+    // Its regularizer is L1L2(l1, l2): Keras 3's get_config leaves activity_regularizer out.
+    ActivityRegularization: { ...NAME_KEYS, l1: 'l1', l2: 'l2' },
+    Attention: { ...COMMON_KEYS, use_scale: 'useScale', score_mode: 'scoreMode', dropout: 'dropout', seed: 'seed', causal: 'causal' },
+    AdditiveAttention: { ...COMMON_KEYS, use_scale: 'useScale', dropout: 'dropout', seed: 'seed', causal: 'causal' },
+    ReLU: { ...COMMON_KEYS, max_value: 'maxValue', negative_slope: 'negativeSlope', threshold: 'threshold' },
+    LeakyReLU: { ...COMMON_KEYS, negative_slope: 'negativeSlope', alpha: 'alpha' },
+    ELU: { ...COMMON_KEYS, alpha: 'alpha' },
+    Softmax: { ...COMMON_KEYS, axis: 'axis' },
+    PReLU: { ...COMMON_KEYS, alpha_initializer: 'alphaInitializer', shared_axes: 'sharedAxes', ...ruleKeys('alpha') },
+    ZeroPadding1D: { ...COMMON_KEYS, padding: 'padding', data_format: 'dataFormat' },
+    Cropping1D: { ...COMMON_KEYS, cropping: 'cropping' },
+    UpSampling1D: { ...COMMON_KEYS, size: 'size' },
+    Normalization: { ...COMMON_KEYS, axis: 'axis', mean: 'mean', variance: 'variance', invert: 'invert' },
+    BatchNormalization: {
+      ...COMMON_KEYS, axis: 'axis', epsilon: 'epsilon', momentum: 'momentum', center: 'center', scale: 'scale',
+      beta_initializer: 'betaInitializer', gamma_initializer: 'gammaInitializer',
+      moving_mean_initializer: 'movingMeanInitializer', moving_variance_initializer: 'movingVarianceInitializer',
+      ...ruleKeys('beta', 'gamma'),
+    },
+  };
+}
+
+let optionKeys: Record<string, Record<string, string>> | null = null;
 
 /** The Keras version of fromConfig / layerFromConfig options; checks the options object too. @internal */
 export function configKerasVersion(options: unknown, where: string): KerasVersion {
@@ -186,7 +190,8 @@ export function kerasOptions(className: string, config: unknown, where: string):
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
     throw new ConfigError(`${where}: config must be an object such as layer.getConfig() returns, received ${quoted(config)}`);
   }
-  return readOptions(className, config as Record<string, unknown>, Object.hasOwn(OPTION_KEYS, className) ? OPTION_KEYS[className] : {}, where);
+  optionKeys ??= buildOptionKeys();
+  return readOptions(className, config as Record<string, unknown>, Object.hasOwn(optionKeys, className) ? optionKeys[className] : {}, where);
 }
 
 function readOptions(className: string, config: Record<string, unknown>, keys: Record<string, string>, where: string): Record<string, unknown> {

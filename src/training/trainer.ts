@@ -93,8 +93,9 @@ export interface EvaluateOptions {
  * What evaluate resolves to: the logs by name (Keras' `return_dict=True`), which also iterate in
  * Keras' list order, so `const [loss, accuracy] = await model.evaluate(x, y)` reads as Keras' default
  * list does. Where Keras returns a lone number (the loss of a model without metrics), the result
- * also converts to it: `Number(result)`, `${result}`, `result.toFixed(4)`. `loss` is always
- * there, so `result.loss` is a number under `noUncheckedIndexedAccess` too.
+ * also converts to it: `Number(result)`, `${result}`, and in JavaScript `result.toFixed(4)` (typed
+ * as the logs, TypeScript reaches it as `result.loss.toFixed(4)`). `loss` is always there, so
+ * `result.loss` is a number under `noUncheckedIndexedAccess` too.
  */
 export type EvaluateResult = Logs & { readonly loss: number } & Iterable<number>;
 

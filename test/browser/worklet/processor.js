@@ -2,7 +2,7 @@
 // kernel module and passes it (with the model's weights) in processorOptions, the
 // constructor instantiates it with initSync, and process() makes one stream.step per
 // 128-sample render quantum, writing the model's 128 outputs as the output samples.
-import { initSync, Sequential, GRU, Dense, Tensor } from '/dist/browser/wasm-rnn.js';
+import { initSync, Sequential, GRU, Dense, Tensor } from '/dist/browser/wasm-rnn.min.js';
 
 class DenoiserProcessor extends AudioWorkletProcessor {
   constructor(options) {
