@@ -3,7 +3,7 @@
 // functions, RootMeanSquaredError, Precision, Recall and AUC against Keras' documented values
 // and a float64 reference, masks where Keras applies them, and bad options.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ready, tensor, Sequential, Embedding, LSTM, Dense, ConfigError, type Tensor } from '../dist/index.js';
+import { ready, tensor, Sequential, Embedding, Input, LSTM, SimpleRNN, TimeDistributed, Dense, ConfigError, ShapeError, metrics, type Tensor } from '../dist/index.js';
 import { RunningMetric, resolveMetrics } from '../dist/training/metrics.js';
 import { referenceLossValues } from './reference/losses.js';
 import { mannWhitneyAuc, referenceAuc } from './reference/metrics.js';
@@ -254,5 +254,45 @@ describe('metric names, logs and options', () => {
       expect(() => resolveMetrics([metric], 'm: compile'), JSON.stringify(metric)).toThrow(ConfigError);
       expect(() => resolveMetrics([metric], 'm: compile'), JSON.stringify(metric)).toThrow(message);
     }
+  });
+});
+
+describe("thresholds compare in float32, as Keras casts them to the predictions' dtype", () => {
+  it('a prediction of exactly float32(0.4) is not above a threshold of 0.4: Recall, BinaryAccuracy, F1Score and Precision', () => {
+    const model = new Sequential([Input({ shape: [1] }), new Dense({ units: 1 })]);
+    model.setWeights([tensor([1], [1, 1]), tensor([0], [1])]); // y_pred = x
+    model.compile({
+      optimizer: 'sgd', loss: 'mse',
+      metrics: [new metrics.Recall({ thresholds: 0.4, name: 'r' }), new metrics.Precision({ thresholds: 0.3, name: 'p' }),
+        new metrics.BinaryAccuracy({ threshold: 0.4, name: 'ba' }), new metrics.F1Score({ threshold: 0.4, average: 'micro', name: 'f1' })],
+    });
+    // Predictions 0.3, 0.4, 0.7, 0.1 (float32): only 0.7 is above float32(0.4), and 0.4, 0.7 above float32(0.3).
+    const logs = model.testOnBatch(tensor([0.3, 0.4, 0.7, 0.1], [4, 1]), tensor([1, 1, 1, 0], [4, 1]));
+    expect(logs.r).toBeCloseTo(1 / 3, 6);
+    expect(logs.p).toBeCloseTo(1, 6);
+    expect(logs.ba).toBeCloseTo(0.5, 6);
+    // TP 1, FP 0, FN 2: precision 1, recall 1/3, F1 = 2 · (1/3) / (4/3).
+    expect(logs.f1).toBeCloseTo(0.5, 6);
+  });
+});
+
+describe("a per-step mask that does not fit y's layout is refused, as Keras fails to broadcast it", () => {
+  it('Embedding(maskZero) -> SimpleRNN(returnSequences) -> TimeDistributed(Dense(1)): y [B, T, 1] trains on the valid steps, y [B, T] is a ShapeError rather than a loss over the padding', async () => {
+    const model = new Sequential([
+      Input({ shape: [4] }), new Embedding(5, 3, { maskZero: true, seed: 1 }),
+      new SimpleRNN(2, { returnSequences: true, seed: 2 }), new TimeDistributed(new Dense(1, { seed: 3 })),
+    ]);
+    model.compile({ optimizer: 'sgd', loss: 'mse', metrics: ['mae'] });
+    const ids = tensor([[1, 2, 3, 0], [2, 0, 0, 0], [3, 1, 2, 1]]);
+    const targets = [1, 2, 3, 9, 2, 9, 9, 9, 3, 1, 2, 1];
+    const valid = model.testOnBatch(ids, tensor(targets, [3, 4, 1]));
+    // The mean over the 8 valid steps of predict's outputs; the padded steps' 9s take no part.
+    const y = (model.predict(ids) as Tensor).data;
+    const steps = targets.flatMap((t, i) => (ids.data[i] === 0 ? [] : [(y[i] - t) ** 2]));
+    expect(steps).toHaveLength(8);
+    expect(valid.loss).toBeCloseTo(steps.reduce((a, b) => a + b, 0) / 8, 5);
+    const flat = tensor(targets, [3, 4]);
+    expect(() => model.testOnBatch(ids, flat)).toThrow(/mask holds 12 values.*do not fit the 3 loss rows of y of shape \[3, 4\].*give y the predictions' shape/);
+    await expect(model.fit(ids, flat, { verbose: 0 })).rejects.toThrow(ShapeError);
   });
 });

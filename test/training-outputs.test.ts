@@ -46,7 +46,7 @@ describe('a model with several outputs', () => {
     const a = await onlyA.evaluate(x, yA, { batchSize: 4 });
     const b = await onlyB.evaluate(x, yB, { batchSize: 4 });
     const logs = await both.evaluate(x, [yA, yB], { batchSize: 4 });
-    expect(Object.keys(logs)).toEqual(['loss', 'a_loss', 'b_loss', 'a_mae', 'b_accuracy']);
+    expect(Object.keys(logs)).toEqual(['loss', 'a_mae', 'b_accuracy', 'a_loss', 'b_loss']);
     expect(logs.a_loss).toBeCloseTo(a.loss, 6);
     expect(logs.b_loss).toBeCloseTo(b.loss, 6);
     expect(logs.a_mae).toBeCloseTo(a.mae, 6);
@@ -106,7 +106,7 @@ describe('a model with several outputs', () => {
     const { yA, yB } = data();
     const x2 = tensor(randomFloats(seededRandom(3), n * D), [n, D]);
     const logs = await model.evaluate(x2, [yA, yB]);
-    expect(Object.keys(logs)).toEqual(['loss', 'reg_loss', 'cls_loss', 'reg_mae', 'cls_accuracy']);
+    expect(Object.keys(logs)).toEqual(['loss', 'reg_mae', 'cls_accuracy', 'reg_loss', 'cls_loss']);
     expect([...logs]).toEqual([logs.loss, logs.reg_loss, logs.cls_loss, logs.cls_accuracy, logs.reg_mae]);
     const [loss, regLoss, clsLoss, clsAccuracy, regMae] = model.trainOnBatch(x2, [yA, yB]);
     expect([loss, regLoss, clsLoss, clsAccuracy, regMae].every(Number.isFinite)).toBe(true);
@@ -141,10 +141,10 @@ describe('a model with several outputs', () => {
     const { x, yA, yB } = data();
     both.compile({ optimizer: 'adam', loss: 'mse', lossWeights: [1, 0.25], metrics: [['mae'], null] });
     const batch = both.trainOnBatch(x, [yA, yB]);
-    expect(Object.keys(batch)).toEqual(['loss', 'a_loss', 'b_loss', 'a_mae']);
+    expect(Object.keys(batch)).toEqual(['loss', 'a_mae', 'a_loss', 'b_loss']);
     expect(batch.loss).toBeCloseTo(batch.a_loss + 0.25 * batch.b_loss, 5);
     const history = await both.fit(x, [yA, yB], { epochs: 2, batchSize: 3, validationSplit: 0.25, verbose: 0, seed: 4 });
-    expect(Object.keys(history.history)).toEqual(['loss', 'a_loss', 'b_loss', 'a_mae', 'val_loss', 'val_a_loss', 'val_b_loss', 'val_a_mae']);
+    expect(Object.keys(history.history)).toEqual(['loss', 'a_mae', 'a_loss', 'b_loss', 'val_loss', 'val_a_mae', 'val_a_loss', 'val_b_loss']);
     expect(both.optimizer.iterations).toBe(1 + 2 * 2);
   });
 

@@ -220,7 +220,7 @@ describe('F1Score, FBetaScore and R2Score in compile, and weightedMetrics', () =
     const yb = tensor(Float32Array.from({ length: N * 2 }, (_, i) => ((i >> 1) % 3 === 0) === (i % 2 === 0) ? 1 : 0), [N, 2]);
     const logs = await two.evaluate(x, [ya, yb]);
     // A list goes in output order, as for metrics (Keras: one entry per output).
-    expect(Object.keys(logs)).toEqual(['loss', 'a_loss', 'b_loss', 'a_mae', 'a_weighted_mae', 'b_mae', 'b_accuracy']);
+    expect(Object.keys(logs)).toEqual(['loss', 'a_mae', 'a_weighted_mae', 'b_mae', 'b_accuracy', 'a_loss', 'b_loss']);
 
     // Class weights become sample weights, which the weighted metrics see (one batch: its
     // predictions are those of the weights before the step).

@@ -369,8 +369,8 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
 
   /**
    * Keras' metrics_names as tf.keras 2 lists them: the keys of evaluate()'s result and of fit()'s
-   * logs, in their order ('loss', each output's '<name>_loss' when there are several, then the
-   * metrics); [] before compile(). Keras 3 groups the metrics as 'compile_metrics' instead, a name
+   * logs ('loss', each output's '<name>_loss' when there are several, then the metrics; the logs
+   * themselves come in Keras 3's order, with the outputs' losses last); [] before compile(). Keras 3 groups the metrics as 'compile_metrics' instead, a name
    * no result of its carries. Known from compile(), where tf.keras 2 waits for the first fit or evaluate.
    */
   get metricsNames(): string[] {

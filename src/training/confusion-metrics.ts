@@ -52,7 +52,9 @@ export class ConfusionMetric {
   update(yTrue: Tensor, yPred: Tensor, sampleWeight: Float32Array | undefined, where: string): void {
     const { rows, C } = rowsOf(yPred);
     const rowsPerSample = rows / Math.max(yPred.shape[0], 1);
-    const { threshold, topK, classId } = this.options;
+    const { topK, classId } = this.options;
+    // Keras compares float32 predictions with a float32 threshold tensor.
+    const threshold = Math.fround(this.options.threshold);
     if (classId !== null && (yPred.rank < 2 || classId >= C)) {
       throw new ShapeError(`${where}: class_id ${classId} needs predictions of shape (samples, classes) with more than ${classId} classes, received ${formatShape(yPred.shape)}`);
     }

@@ -255,7 +255,11 @@ export function computeLoss(spec: LossSpec, yTrue: Tensor, yPred: Tensor, mask: 
   const kept = spec.ignoreClass === null ? mask : Float32Array.from({ length: rows }, (_, r) => (targets[r] !== spec.ignoreClass && (!mask || mask.length !== rows || mask[r] !== 0) ? 1 : 0));
   const reduction = spec.reduction;
   const rescaled = reduction === 'sum_over_batch_size' || reduction === 'mean';
-  const masked = !!kept && kept.length === rows;
+  if (kept && kept.length !== rows) {
+    // Keras fails to broadcast such a mask against the loss values; skipping it would count the padding.
+    throw new ShapeError(`${where}: the output's mask holds ${kept.length} values (one per sample and step), which do not fit the ${rows} loss rows of y of shape ${formatShape(yTrue.shape)} against predictions of shape ${formatShape(yPred.shape)}; give y the predictions' shape`);
+  }
+  const masked = !!kept;
   if (masked) {
     let valid = 0;
     for (let r = 0; r < rows; r++) if (kept[r] !== 0) valid++;

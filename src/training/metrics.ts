@@ -322,7 +322,8 @@ function metricValues(spec: MetricSpec, kind: MetricKind, yTrue: Tensor, yPred: 
     }
     return out;
   }
-  const threshold = spec.threshold ?? 0.5;
+  // Keras casts the threshold to the predictions' float32 before comparing: float32(0.4) is not above 0.4 there.
+  const threshold = Math.fround(spec.threshold ?? 0.5);
   const k = spec.k ?? 5;
   for (let r = 0; r < rows; r++) {
     switch (kind) {

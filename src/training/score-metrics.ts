@@ -93,7 +93,7 @@ export class FBetaState {
       if (threshold === null) for (let c = 0; c < C; c++) peak = Math.max(peak, p[b * C + c]);
       for (let c = 0; c < C; c++) {
         const v = p[b * C + c];
-        const predicted = threshold === null ? (v >= peak && Math.abs(v) > 1e-9 ? 1 : 0) : v > threshold ? 1 : 0;
+        const predicted = threshold === null ? (v >= peak && Math.abs(v) > 1e-9 ? 1 : 0) : v > Math.fround(threshold) ? 1 : 0;
         const label = t[b * C + c];
         const k = micro ? 0 : c;
         tp[k] += w * predicted * label;

@@ -531,9 +531,11 @@ export class Trainer {
     if (this.targets.length > 1) throw new ConfigError(`${where}: option 'classWeight' works for a model with one output only (Keras' rule); this one has ${this.targets.length}`);
   }
 
-  /** The names logs() gives, in its order (model.metricsNames). */
+  /** model.metricsNames: the names logs() gives, as tf.keras 2 lists them (each output's loss before the metrics). */
   logNames(): string[] {
-    return Object.keys(this.logs(this.newTrackers(), ''));
+    const names = Object.keys(this.logs(this.newTrackers(), ''));
+    const losses = this.lossLogged().map((i) => `${this.targets[i].name}_loss`);
+    return [names[0], ...losses, ...names.slice(1).filter((name) => !losses.includes(name))];
   }
 
   /** Keras' model.metrics by name: the loss tracker, the compiled metrics, then each output's loss tracker (several outputs only). */
@@ -552,12 +554,15 @@ export class Trainer {
     return [...this.targets.flatMap((t) => t.metrics), ...this.targets.flatMap((t) => t.weightedMetrics)].map((m) => ({ name: m.metricName, direction: m.direction }));
   }
 
-  /** Keras' log order: loss, each output's loss (several outputs only), the metrics output by output, then the weighted metrics. */
+  /**
+   * Keras 3's log order (Trainer.metrics): loss, the metrics output by output, the weighted metrics,
+   * then each output's loss (several outputs only).
+   */
   private logs(trackers: Trackers, prefix: string): Logs {
     const logs: Logs = { [`${prefix}loss`]: trackers.total.value };
-    for (const i of this.lossLogged()) logs[`${prefix}${this.targets[i].name}_loss`] = trackers.perOutput[i].value;
     for (const metrics of trackers.metrics) for (const m of metrics) logs[`${prefix}${m.name}`] = m.value;
     for (const metrics of trackers.weightedMetrics) for (const m of metrics) logs[`${prefix}${m.name}`] = m.value;
+    for (const i of this.lossLogged()) logs[`${prefix}${this.targets[i].name}_loss`] = trackers.perOutput[i].value;
     return logs;
   }
 

@@ -49,8 +49,8 @@ const history = await model.fit({ signal, meta }, { price, kind }, {
   validationData: [{ meta, signal }, { kind, price }],
   callbacks: [{ onEpochEnd: () => { perEpoch.push(model.getWeights()); } }, stopper],
 });
-// Keras 3's names and order: the total, each output's loss, the metrics output by output; then val_.
-const names = ['loss', 'price_loss', 'kind_loss', 'price_mae', 'kind_accuracy'];
+// Keras 3's names and order (Trainer.metrics): the total, the metrics output by output, each output's loss; then val_.
+const names = ['loss', 'price_mae', 'kind_accuracy', 'price_loss', 'kind_loss'];
 assert.deepEqual(Object.keys(history.history), [...names, ...names.map((n) => `val_${n}`)]);
 assert.equal(stopper.stoppedEpoch, 0);
 const val = history.history.val_loss;
