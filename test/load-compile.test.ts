@@ -4,9 +4,11 @@
 // reduction 'auto') and from this package's saves; what cannot compile loads uncompiled and fit says why.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError, Dense, LSTM, Sequential, loadModel, optimizers, ready, saveModel, tensor } from '../dist/index.js';
 import { expectError, untyped } from './expect-error.js';
+import { patchBytes } from './io/helpers.js';
+import { h5pyDump, h5pyMissing } from './io/h5py.js';
 
 const shared = (path: string) => fileURLToPath(new URL(`../../shared/${path}`, import.meta.url));
 const compileConfigOf = (model: { toJSON(options: { kerasVersion: 3 }): string }) => (JSON.parse(model.toJSON({ kerasVersion: 3 })) as { compile_config?: Record<string, unknown> }).compile_config;
@@ -42,6 +44,22 @@ describe('loadModel compiles a model saved compiled, as Keras load_model(compile
     // Adam: iteration, learning_rate and two slots per weight, 2 + 2 * 8,001 = 16,004 of 8 + 4 + 16,002 * 4 bytes.
     expect(model.summary({ print: false })).toContain(' Optimizer params: 16,004 (62.52 KB)');
     expect(model.summary({ print: false })).toContain(` Total params: ${(expected.summary.total_params + 16004).toLocaleString('en-US')} (`);
+  });
+
+  it("a tf.keras 2 optimizer's nonzero decay is ignored, as Keras 3 ignores it, with a warning that names the schedule doing it", async () => {
+    const bytes = patchBytes(readFileSync(shared('models/moskalyk--aind2-nlp-capstone/simple_rnn_model.h5')), '"decay": 0.0,', '"decay": 0.1,');
+    const warnings: string[] = [];
+    const warn = vi.spyOn(console, 'warn').mockImplementation((message: string) => { warnings.push(message); });
+    try {
+      const model = await loadModel(bytes);
+      expect(model.optimizer.learningRate).toBe(Math.fround(0.01));
+      expect(warnings.filter((w) => w.includes('decay'))).toEqual([expect.stringMatching(/wasm-rnn loadModel: model bytes: the optimizer's decay 0\.1 .* is ignored, as Keras 3 ignores it; .*InverseTimeDecay\(\{ initialLearningRate, decaySteps: 1, decayRate: 0\.1 \}\)/)]);
+      warnings.length = 0;
+      await loadModel(shared('models/moskalyk--aind2-nlp-capstone/simple_rnn_model.h5'));
+      expect(warnings.filter((w) => w.includes('decay'))).toEqual([]);
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   it("tf.keras 2 and Keras 2.0 .h5 training_configs, in Keras 3's reading of them", async () => {
@@ -95,6 +113,25 @@ describe('loadModel compiles a model saved compiled, as Keras load_model(compile
       expect(compileConfigOf(loaded), format).toEqual(original);
       loaded.dispose();
     }
+  });
+
+  it.skipIf(h5pyMissing !== null)("an .h5 that says Keras 2 writes tf.keras 2's optimizer config, without Keras 3's loss_scale_factor and gradient_accumulation_steps", async () => {
+    const keras2 = await loadModel(shared('models/moskalyk--aind2-nlp-capstone/simple_rnn_model.h5'));
+    const built = new Sequential([new Dense(1, { inputShape: [2] })]);
+    built.compile({ optimizer: 'adam', loss: 'mse' });
+    const optimizerKeys = async (model: Parameters<typeof saveModel>[0]) => {
+      const root = h5pyDump(await saveModel(model, { format: 'h5' }))['/'];
+      const text = String(root?.attrs.training_config?.value[0]);
+      return { version: String(root?.attrs.keras_version?.value[0]), keys: Object.keys((JSON.parse(text) as { optimizer_config: { config: object } }).optimizer_config.config) };
+    };
+    const written2 = await optimizerKeys(keras2);
+    expect(written2.version).toMatch(/^2\./);
+    expect(written2.keys).toContain('learning_rate');
+    expect(written2.keys).not.toContain('loss_scale_factor');
+    expect(written2.keys).not.toContain('gradient_accumulation_steps');
+    const written3 = await optimizerKeys(built);
+    expect(written3.version).toMatch(/^3\./);
+    expect(written3.keys).toEqual(expect.arrayContaining(['loss_scale_factor', 'gradient_accumulation_steps']));
   });
 
   it("Keras' load_model keywords with no camelCase twin here say what to use", async () => {

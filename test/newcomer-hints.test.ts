@@ -95,3 +95,21 @@ describe("Keras habits from the port of six notebooks (session 33)", () => {
     expectError(() => new Dropout(untyped('0.5')), ConfigError, ['{ rate: 0.5 }', '"0.5"']);
   });
 });
+
+describe('tf.keras 2 habits that would otherwise go unread', () => {
+  it("optimizer.lr, model.stop_training and fit's nb_epoch are ConfigErrors naming this package's spelling; the right ones still work", async () => {
+    const model = new Sequential([new Dense(1, { inputShape: [2], seed: 1 })]);
+    model.compile({ optimizer: 'sgd', loss: 'mse' });
+    const untypedOptimizer = untyped<{ lr: number }>(model.optimizer);
+    expectError(() => { untypedOptimizer.lr = 0; }, ConfigError, ["lr is tf.keras 2's name; set optimizer.learningRate"]);
+    expectError(() => untypedOptimizer.lr, ConfigError, ['it is optimizer.learningRate here']);
+    expectError(() => { untyped<{ stop_training: boolean }>(model).stop_training = true; }, ConfigError, ["stop_training is Keras' name; set model.stopTraining = true"]);
+    const x = tensor([[1, 2]]);
+    const y = tensor([[1]]);
+    await expect(model.fit(x, y, untyped({ nb_epoch: 2, verbose: 0 }))).rejects.toThrow("fit: unknown option 'nb_epoch' (Keras 1's name): it is 'epochs' here");
+    model.optimizer.learningRate = 0.5;
+    expect(model.optimizer.learningRate).toBe(0.5);
+    const history = await model.fit(x, y, { epochs: 2, verbose: 0 });
+    expect(history.epoch).toEqual([0, 1]);
+  });
+});

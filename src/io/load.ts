@@ -21,7 +21,7 @@ import { checkLoadOptions, type LoadModelOptions, type ModelSource } from './loa
 import { ReadLimits } from './read-limits.js';
 import { isTfjsModelJson, readTfjsModel } from './tfjs.js';
 import { assignWeights, orderedWeightSource, type WeightSource } from './weights.js';
-import { compileAsSaved, savedCompileOptions } from './saved-compile.js';
+import { compileAsSaved, savedCompileNotes, savedCompileOptions } from './saved-compile.js';
 import { legacyOptimizer, restoreSavedOptimizer, type SavedOptimizer } from './optimizer-state.js';
 import type { CompileOptions } from '../training/trainer.js';
 
@@ -74,6 +74,9 @@ export async function loadModel(source: ModelSource, options: LoadModelOptions =
       restoreInitializers(model.layers, contents.config);
       if (checked.compile !== false && contents.compileOptions) {
         compileAsSaved(model, contents.compileOptions);
+        const where = contents.configLocation.file;
+        if (model.savedCompileProblem !== null) console.warn(`wasm-rnn loadModel: ${where}: the model loads uncompiled: its compile config could not be used (${model.savedCompileProblem})`);
+        else for (const note of savedCompileNotes(contents.compileOptions)) console.warn(`wasm-rnn loadModel: ${where}: ${note}`);
         const saved = contents.optimizer?.() ?? null;
         // Keras warns and goes on with a fresh optimizer when the saved state does not fit.
         const skipped = saved && model.savedCompileProblem === null ? restoreSavedOptimizer(model, saved, contents.configLocation.file) : null;

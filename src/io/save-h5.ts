@@ -15,7 +15,7 @@ export function legacyH5Bytes(info: ModelInfo): Uint8Array {
   root.attr('keras_version', vlenStrings(info.kerasVersion));
   root.attr('model_config', vlenStrings(pythonJson(model.kerasConfig(info.kerasMajor === 2 ? 2 : 3)), 'ascii'));
   const compiled = model.compileConfig();
-  if (compiled) root.attr('training_config', vlenStrings(pythonJson(trainingConfig(compiled)), 'ascii'));
+  if (compiled) root.attr('training_config', vlenStrings(pythonJson(trainingConfig(compiled, info.kerasMajor)), 'ascii'));
   const weights = root.group('model_weights');
   weights.attr('backend', vlenStrings('tensorflow', 'ascii'));
   weights.attr('keras_version', vlenStrings(info.kerasVersion, 'ascii'));
@@ -33,11 +33,18 @@ export function legacyH5Bytes(info: ModelInfo): Uint8Array {
   return writeHdf5(root);
 }
 
-/** tf.keras 2's training_config from Keras 3's compile config. */
-function trainingConfig(compiled: Record<string, unknown>): Record<string, unknown> {
+const KERAS_3_ONLY_OPTIMIZER_KEYS = ['loss_scale_factor', 'gradient_accumulation_steps'];
+
+/**
+ * tf.keras 2's training_config from Keras 3's compile config. A file that says Keras 2 leaves out
+ * the optimizer keys only Keras 3 has: tf.keras 2's optimizers refuse unknown arguments, and
+ * load_model compiles by default.
+ */
+function trainingConfig(compiled: Record<string, unknown>, kerasMajor: 2 | 3): Record<string, unknown> {
   const { optimizer, loss, metrics, loss_weights: lossWeights, weighted_metrics: weightedMetrics } = compiled as Record<string, Record<string, unknown>>;
+  const config = kerasMajor === 2 ? Object.fromEntries(Object.entries(optimizer.config as Record<string, unknown>).filter(([key]) => !KERAS_3_ONLY_OPTIMIZER_KEYS.includes(key))) : optimizer.config;
   return {
     loss, metrics, weighted_metrics: weightedMetrics, loss_weights: lossWeights,
-    optimizer_config: { class_name: optimizer.class_name, config: optimizer.config },
+    optimizer_config: { class_name: optimizer.class_name, config },
   };
 }

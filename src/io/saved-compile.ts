@@ -9,17 +9,29 @@ import type { ModelBase } from '../models/model.js';
 import type { CompileOptions } from '../training/trainer.js';
 import { isObject } from './model-config.js';
 
+/** What reading a saved compile config left out that changes training, for loadModel to warn of, by the options it gave. */
+const leftOut = new WeakMap<object, string[]>();
+
 /** Compile options from a .keras compile_config (`keras3`) or an .h5 training_config; null for none. */
 export function savedCompileOptions(saved: unknown, spelling: 'keras3' | 'training_config'): CompileOptions | null {
   if (!isObject(saved)) return null;
   const optimizer = spelling === 'keras3' ? saved.optimizer : saved.optimizer_config;
   const options: Record<string, unknown> = { optimizer: isObject(optimizer) ? kerasOptimizer(optimizer) : optimizer, loss: kerasLoss(saved.loss) };
+  const decay = isObject(optimizer) && isObject(optimizer.config) ? optimizer.config.decay : undefined;
+  if (typeof decay === 'number' && decay !== 0) {
+    leftOut.set(options, [`the optimizer's decay ${decay} (tf.keras 2's lr / (1 + decay * iterations)) is ignored, as Keras 3 ignores it; for that decay, compile with a learningRate of new InverseTimeDecay({ initialLearningRate, decaySteps: 1, decayRate: ${decay} })`]);
+  }
   const metrics = plainMetrics(saved.metrics);
   if (metrics !== null) options.metrics = metrics;
   const weighted = plainMetrics(saved.weighted_metrics);
   if (weighted !== null) options.weightedMetrics = weighted;
   if (saved.loss_weights !== null && saved.loss_weights !== undefined) options.lossWeights = saved.loss_weights;
   return options as unknown as CompileOptions;
+}
+
+/** What savedCompileOptions left out of a file's compile config that changes how it trains. */
+export function savedCompileNotes(options: CompileOptions): readonly string[] {
+  return leftOut.get(options) ?? [];
 }
 
 /** Compiles `model` as the file says; a config this package cannot read leaves it uncompiled, with the reason kept for fit's message. */

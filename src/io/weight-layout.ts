@@ -8,6 +8,7 @@
 import { toSnakeCase } from '../layers/custom-layer.js';
 import { CELL_LIST } from '../kernels/cells.js';
 import { Bidirectional } from '../layers/bidirectional.js';
+import { ConvLSTM } from '../layers/conv-lstm.js';
 import type { Layer } from '../layers/layer.js';
 import { RecurrentLayer } from '../layers/recurrent.js';
 import { RNN } from '../layers/rnn.js';
@@ -40,6 +41,9 @@ const OWN_WEIGHT_NAMES: Readonly<Record<string, readonly string[]>> = {
   CuDNNGRU: ['kernel', 'recurrent_kernel', 'bias'],
   ...Object.fromEntries(CELL_LIST.map((cell) => [cell.kerasClass, cell.weights.map((w) => w.name)])),
   RNN: ['kernel', 'recurrent_kernel', 'bias'],
+  ConvLSTM1D: ['kernel', 'recurrent_kernel', 'bias'],
+  ConvLSTM2D: ['kernel', 'recurrent_kernel', 'bias'],
+  ConvLSTM3D: ['kernel', 'recurrent_kernel', 'bias'],
 };
 
 
@@ -66,6 +70,9 @@ export function weightGroups(layer: Layer): WeightGroup[] {
   const own: WeightGroup = { varsPath: 'vars', scopes: [layer.name], owner: null };
   if (layer instanceof RNN) return [own, { varsPath: 'cell/vars', scopes: [layer.name, layer.cell.name], owner: layer }];
   if (layer instanceof RecurrentLayer && !CELLLESS_RECURRENT.includes(layer.className)) return [own, { varsPath: 'cell/vars', scopes: [layer.name, `${toSnakeCase(layer.className)}_cell`], owner: layer }];
+  // Keras 3's ConvLSTM keeps its weights on a cell (conv_lstm_cell), as the RNNs do; tf.keras 2 and
+  // tfjs-layers name them in the layer's own scope ('conv_lstm2d/kernel'), with no cell scope.
+  if (layer instanceof ConvLSTM) return [own, { varsPath: 'cell/vars', scopes: [layer.name], owner: layer }];
   if (layer instanceof Bidirectional) return [own, ...nested('forward_layer', layer.forwardLayer), ...nested('backward_layer', layer.backwardLayer)];
   if (layer instanceof TimeDistributed) return [own, ...nested('layer', layer.layer)];
   if (layer instanceof ModelBase) {

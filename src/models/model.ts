@@ -297,6 +297,16 @@ export abstract class ModelBase<Output = Tensor | Tensor[]> extends Layer {
 
   /** Set by a callback (EarlyStopping) to end fit() after the current epoch. */
   stopTraining = false;
+
+  /** @internal Keras' stop_training: an assignment to it would otherwise go unread. */
+  get stop_training(): boolean {
+    throw new ConfigError(`${this.name}: stop_training is Keras' name; it is model.stopTraining here`);
+  }
+
+  /** @internal */
+  set stop_training(_value: boolean) {
+    throw new ConfigError(`${this.name}: stop_training is Keras' name; set model.stopTraining = true here`);
+  }
   /** Keras' model.history: the History the last fit() returned, null before any. */
   history: History | null = null;
   private trainer: Trainer | null = null;

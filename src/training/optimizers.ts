@@ -85,6 +85,16 @@ export class Optimizer {
    * (schedule.call(iterations)). Settable between steps (Keras' `optimizer.learning_rate = x`),
    * except where a schedule sets it.
    */
+  /** @internal tf.keras 2's optimizer.lr: an assignment to it would otherwise go unread. */
+  get lr(): number {
+    throw new ConfigError(`${this.name}: lr is tf.keras 2's name; it is optimizer.learningRate here`);
+  }
+
+  /** @internal */
+  set lr(_value: number) {
+    throw new ConfigError(`${this.name}: lr is tf.keras 2's name; set optimizer.learningRate here`);
+  }
+
   get learningRate(): number {
     const schedule = this.learningRateSchedule;
     if (!schedule) return this.rate;

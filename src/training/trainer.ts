@@ -160,8 +160,14 @@ function checkReturnDict(value: unknown, where: string): void {
 /** Checks an options object of compile, fit, evaluate, trainOnBatch or computeGradients. @internal */
 export function checkTrainingOptions(options: unknown, allowed: readonly string[], where: string, example: string): void {
   checkOptionsObject(options, where, example);
+  for (const [old, now] of OLD_KERAS_KEYS) {
+    if (Object.hasOwn(options as object, old) && allowed.includes(now)) throw new ConfigError(`${where}: unknown option '${old}' (Keras 1's name): it is '${now}' here, as in Keras 2 and 3`);
+  }
   checkKnownKeys(options, allowed, where);
 }
+
+/** Keras 1's fit / evaluate / predict arguments that Keras 2 renamed, which ported scripts still carry. */
+const OLD_KERAS_KEYS: readonly [string, string][] = [['nb_epoch', 'epochs'], ['nbEpoch', 'epochs'], ['samples_per_epoch', 'stepsPerEpoch'], ['nb_val_samples', 'validationSteps']];
 
 /** Keras' verbose values; 'auto' is 1. @internal */
 export function verbosity(value: unknown, where: string): 0 | 1 | 2 | undefined {

@@ -5,7 +5,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BatchNormalization, Dense, Input, Sequential, tensor, type Tensor } from '../../dist/index.js';
+import { BatchNormalization, ConvLSTM2D, Dense, Flatten, Input, Sequential, tensor, type Tensor } from '../../dist/index.js';
+import { unzipSync } from 'fflate';
+import { h5pyDump, h5pyMissing } from './h5py.js';
 import { loadModel, ready, saveModelFiles } from '../../dist/io/keras.js';
 import { SAMPLE_MODELS, randomizeWeights } from './save-models.js';
 
@@ -93,5 +95,32 @@ describe("TF.js weights are matched by name within a layer, as tfjs-layers match
     const theirs = await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: topology, weightSpecs: manifest, weightData: shard.buffer }), { strict: true });
     const values = (theirs.predict(tf.tensor(Array.from(x.data), [2, 3])) as tf.Tensor).dataSync();
     (model.predict(x) as Tensor).data.forEach((v, k) => expect(Math.abs(values[k] - v)).toBeLessThan(2e-6 + 2e-6 * Math.abs(v)));
+  });
+});
+
+describe('ConvLSTM2D weights under the names other readers look for', () => {
+  it("TF.js: 'conv_lstm2d/kernel' as tfjs-layers names them, so loadLayersModel (strict) predicts the same; .keras: under the layer's cell, as Keras 3's saving library walks it", async () => {
+    const model = new Sequential([Input({ shape: [3, 5, 5, 1] }), new ConvLSTM2D(2, 3, { seed: 1, name: 'conv_lstm2d' }), new Flatten(), new Dense(1, { seed: 2, name: 'dense' })]);
+    randomizeWeights(model, 41);
+    const x = tensor(Float32Array.from({ length: 75 }, (_, i) => Math.sin(i)), [1, 3, 5, 5, 1]);
+    const ours = (model.predict(x) as Tensor).data;
+    const files = saveModelFiles(model, { format: 'tfjs' });
+    const json = JSON.parse(new TextDecoder().decode(files['model.json'])) as { modelTopology: Record<string, unknown>; weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[] };
+    const [group] = json.weightsManifest;
+    expect(group.weights.map((w) => w.name)).toEqual(['conv_lstm2d/kernel', 'conv_lstm2d/recurrent_kernel', 'conv_lstm2d/bias', 'dense/kernel', 'dense/bias']);
+    const shard = files[group.paths[0]];
+    const theirs = await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: group.weights, weightData: shard.slice().buffer }), { strict: true });
+    expect(Math.abs((theirs.predict(tf.tensor(Array.from(x.data), [1, 3, 5, 5, 1])) as tf.Tensor).dataSync()[0] - ours[0])).toBeLessThan(1e-5);
+    // The .keras archive keeps them at layers/conv_lstm2d/cell/vars; a file with them under the
+    // layer's own vars (how this package wrote them before) still loads.
+    const keras = saveModelFiles(model, { format: 'keras' });
+    const archive = unzipSync(keras['model.keras']);
+    if (h5pyMissing === null) {
+      const dump = h5pyDump(archive['model.weights.h5']);
+      expect(['0', '1', '2'].map((i) => dump[`layers/conv_lstm2d/cell/vars/${i}`]?.shape)).toEqual([[3, 3, 1, 8], [3, 3, 2, 8], [8]]);
+      expect(dump['layers/conv_lstm2d/vars']?.members ?? []).toEqual([]);
+    }
+    const reloaded = await loadModel(keras['model.keras']);
+    expect(Array.from((reloaded.predict(x) as Tensor).data)).toEqual(Array.from(ours));
   });
 });
