@@ -220,6 +220,34 @@ describe('functional models of several inputs and outputs', () => {
     stream.dispose();
   });
 
+  it('step takes the frames by input name too, as predict takes a dict, and says which name is missing or unknown', () => {
+    const B = 2, T = 5, D = 3, V = 7;
+    const random = seededRandom(12);
+    const signal = Input({ shape: [null, D], name: 'signal' });
+    const tokens = Input({ shape: [null], name: 'tokens' });
+    const a = new GRU({ units: 4, returnSequences: true, seed: 1 }).apply(signal) as SymbolicTensor;
+    const b = new LSTM({ units: 4, returnSequences: true, seed: 2 }).apply(new Embedding({ inputDim: V, outputDim: 2, seed: 3 }).apply(tokens) as SymbolicTensor) as SymbolicTensor;
+    const model = new Model({ inputs: [signal, tokens], outputs: [new Dense({ units: 3, seed: 4 }).apply(new Add().apply([a, b]))] });
+    const x = randomFloats(random, B * T * D);
+    const ids = Float32Array.from({ length: B * T }, () => Math.floor(random() * V));
+    const byName = model.stream({ batchSize: B });
+    const byList = model.stream({ batchSize: B });
+    for (let t = 0; t < T; t++) {
+      const frame = frameAt(x, B, T, D, t);
+      const idFrame = Int32Array.from(frameAt(ids, B, T, 1, t));
+      // Keys in another order than the inputs: matched by name.
+      const named = Array.from(byName.step({ tokens: idFrame, signal: frame })[0]);
+      expect(named, `step ${t}`).toEqual(Array.from(byList.step([frame, idFrame])[0]));
+      const want = model.predict({ signal: prefix(x, B, T, D, t), tokens: prefix(ids, B, T, 0, t) }) as Tensor;
+      expect(named).toEqual(Array.from(expectedStep(want, B, t)));
+    }
+    expectError(() => byName.step({ signal: frameAt(x, B, T, D, 0) }), InputError, ["lack input \"tokens\"", '"signal", "tokens"']);
+    expectError(() => byName.step({ signal: frameAt(x, B, T, D, 0), tokens: new Int32Array(B), extra: new Float32Array(1) }), InputError, ['name an input "extra" the model does not have']);
+    expectError(() => byName.step({ signal: frameAt(x, B, T, D, 0), tokens: new Float32Array(B) }), InputError, ['frames[1]', 'Int32Array']);
+    byName.dispose();
+    byList.dispose();
+  });
+
   it('one input, two outputs: step takes its frame in a list and returns both outputs', () => {
     const B = 2, T = 4, D = 3;
     const input = Input({ shape: [null, D] });

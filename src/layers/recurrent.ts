@@ -546,7 +546,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
       const { output, states } = builder.recurrent(spec, x, mask);
       return {
         // With returnState, apply returns [output, ...states], and so does step([frame]).
-        inputs: [{ value: x, ids: null, mask, frame: [spec.inputDim] }], outputs: this.returnState ? [output, ...states] : [output],
+        inputs: [{ value: x, ids: null, mask, frame: [spec.inputDim], name: this.name }], outputs: this.returnState ? [output, ...states] : [output],
         states: this.stateNames.map((state) => ({ layer: this.name, state })), stateShapes: this.stateNames.map(() => [this.units]),
       };
     });

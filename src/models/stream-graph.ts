@@ -49,7 +49,7 @@ export function openModelStream(graph: Graph, modelName: string, options: Stream
     const inputs: StreamInput[] = graph.inputs.map((input, i) => {
       const vocabulary = idInputs[i];
       const frame = vocabulary !== null ? [1] : frameOf(input, true);
-      return { value: builder.value(frame.reduce((p, d) => p * d, 1)), ids: vocabulary !== null ? { vocabulary } : null, mask: frameMask, frame };
+      return { value: builder.value(frame.reduce((p, d) => p * d, 1)), ids: vocabulary !== null ? { vocabulary } : null, mask: frameMask, frame, name: input.node.layer.name };
     });
     const values = new Map<SymbolicTensor, FrameValue>(graph.inputs.map((input, i) => [input, { value: inputs[i].value, mask: frameMask, sequence: true, frame: inputs[i].frame, ids: inputs[i].ids !== null }]));
     // When each value changes: every frame, until a time window thins what follows it.

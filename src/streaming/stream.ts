@@ -20,6 +20,8 @@ export interface StreamInput {
   readonly mask: number;
   /** The shape of each row's frame: [features], or (rows, cols, channels) and the like for a per-frame CNN. */
   readonly frame: readonly number[];
+  /** The model input's name (its InputLayer's), by which step() also takes the frame. */
+  readonly name: string;
 }
 
 /** A state in Keras order: which layer it belongs to and its name. */
@@ -46,6 +48,8 @@ export class Stream {
   private readonly run: (program: number) => void;
   private readonly program: number;
   private readonly inputs: readonly StreamInput[];
+  /** The list framesByName fills, reused every step. */
+  private readonly namedFrames: unknown[];
   private readonly outputValues: readonly StreamValue[];
   private readonly stateBuffers: readonly { readonly ptr: number; readonly floats: number }[];
   private readonly stateLabels: readonly StreamStateLabel[];
@@ -78,6 +82,7 @@ export class Stream {
     this.owner = owner;
     this.batchSize = builder.batch;
     this.inputs = [...inputs];
+    this.namedFrames = this.inputs.map(() => null);
     this.outputValues = [...outputs];
     this.frameLengths = Object.freeze(this.inputs.map((input) => builder.batch * input.value.width));
     this.outputLengths = Object.freeze(this.outputValues.map((output) => builder.batch * output.width));
@@ -116,11 +121,14 @@ export class Stream {
    */
   step(frame: Float32Array | Int32Array, out?: Float32Array | null, mask?: ArrayLike<number | boolean> | null): Float32Array;
   step(frames: readonly (Float32Array | Int32Array)[], out?: readonly Float32Array[] | null, mask?: ArrayLike<number | boolean> | null): Float32Array[];
+  /** The frames by input name, as predict takes a dict (`step({ signal, ids })`); returns the list of outputs. */
+  step(frames: Readonly<Record<string, Float32Array | Int32Array>>, out?: readonly Float32Array[] | null, mask?: ArrayLike<number | boolean> | null): Float32Array[];
   step(
-    frames: Float32Array | Int32Array | readonly (Float32Array | Int32Array)[],
+    given: Float32Array | Int32Array | readonly (Float32Array | Int32Array)[] | Readonly<Record<string, Float32Array | Int32Array>>,
     out?: Float32Array | readonly Float32Array[] | null, mask?: ArrayLike<number | boolean> | null,
   ): Float32Array | Float32Array[] {
     if (this.disposed) throw new DisposedError(`${this.owner}: the stream is disposed; open a new one with stream()`);
+    const frames = isFrameRecord(given) ? this.framesByName(given) : given;
     // A list of frames holds typed arrays; a plain array of numbers is a (wrong) single frame.
     const list = Array.isArray(frames) && (frames.length === 0 || typeof frames[0] === 'object');
     if (list) this.checkFrameList(frames as readonly unknown[]);
@@ -208,6 +216,27 @@ export class Stream {
   dispose(): void {
     this.memory.clear();
     this.disposed = true;
+  }
+
+  /** A record of frames by input name as the list step() runs on, in a list the stream reuses (no allocation). */
+  private framesByName(record: Readonly<Record<string, unknown>>): readonly unknown[] {
+    // Loops without closures: a closure per step would be an allocation per step.
+    let keys = 0;
+    for (let i = 0; i < this.inputs.length; i++) {
+      const { name } = this.inputs[i];
+      if (!Object.hasOwn(record, name)) throw new InputError(`${this.owner}: stream.step frames by name lack input ${quoted(name)}; give one frame for each of ${this.inputNames()}`);
+      this.namedFrames[i] = record[name];
+    }
+    for (const key in record) if (Object.hasOwn(record, key)) keys++;
+    if (keys !== this.inputs.length) {
+      const extra = Object.keys(record).find((key) => !this.inputs.some((input) => input.name === key));
+      throw new InputError(`${this.owner}: stream.step frames name an input ${quoted(extra)} the model does not have; its inputs are ${this.inputNames()}`);
+    }
+    return this.namedFrames;
+  }
+
+  private inputNames(): string {
+    return this.inputs.map((input) => quoted(input.name)).join(', ');
   }
 
   private checkFrameList(frames: readonly unknown[]): void {
@@ -301,6 +330,11 @@ export function openStream(
     releaseStreamMemory(builder.memory);
     throw error;
   }
+}
+
+/** Frames by input name: a plain object, not a typed array or a list. */
+function isFrameRecord(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !ArrayBuffer.isView(value) && Object.getPrototypeOf(value) === Object.prototype;
 }
 
 function describeArray(value: unknown): string {

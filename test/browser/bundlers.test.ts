@@ -124,8 +124,11 @@ const repo = fileURLToPath(new URL('../../', import.meta.url));
  * 161 KiB since the Rescaling layer and the hardening of session 33 (configs too deep to walk, 32-bit
  * window spans, host result sizes, TF.js weights by name, normalisations over any axes of a frame in
  * a stream): about 2.1 KB, on top of main at 32b9825: 160.1 KiB measured (163978 B).
+ * 162 KiB since the rest of session 33's passes (float32 thresholds, load warnings, ConvLSTM's weight
+ * layout, stream.step by input name, the tf.keras 2 spellings refused by name): about 0.9 KB, on top
+ * of main at a34e6f5: 161.1 KiB measured (164921 B).
  */
-const GZIP_BUDGET = 161 * 1024;
+const GZIP_BUDGET = 162 * 1024;
 
 interface AppReport {
   variant: string;

@@ -28,8 +28,8 @@ const ids = new Sequential({
   ],
 });
 // Two inputs, two outputs, through the per-frame layers: step takes and returns lists.
-const signal = Input({ shape: [null, 6] });
-const tokens = Input({ shape: [null] });
+const signal = Input({ shape: [null, 6], name: 'signal' });
+const tokens = Input({ shape: [null], name: 'tokens' });
 const branch = new LayerNormalization().apply(new LSTM({ units: 8, returnSequences: true, seed: 6 }).apply(signal));
 const embedded = new BatchNormalization().apply(new Embedding({ inputDim: 20, outputDim: 8, seed: 7 }).apply(tokens));
 const joined = new Activation('relu').apply(new Add().apply([branch, embedded]));
@@ -39,6 +39,8 @@ const multi = new Model({
 });
 const multiStream = multi.stream();
 const multiFrames = [new Float32Array(6), new Int32Array(1)];
+// The same frames by input name, as predict takes a dict: the stream fills a list it keeps.
+const namedFrames = { signal: multiFrames[0], tokens: multiFrames[1] };
 const multiOut = [new Float32Array(3), new Float32Array(4)];
 const floatStream = float.stream({ batchSize: 2 });
 const idStream = ids.stream();
@@ -54,7 +56,7 @@ const mask = new Float32Array([0]);
 for (let i = 0; i < 20_000; i++) {
   floatStream.step(frame, i % 2 ? out : null);
   idStream.step(idFrame);
-  multiStream.step(multiFrames, i % 2 ? multiOut : null, i % 3 ? mask : null);
+  multiStream.step(i % 4 ? multiFrames : namedFrames, i % 2 ? multiOut : null, i % 3 ? mask : null);
 }
 const control = mode === 'control';
 let result = out;
@@ -70,7 +72,7 @@ for (let i = 0; i < STEPS; i++) {
   idResult = idStream.step(idFrame);
   multiFrames[0][i & 3] = i % 5;
   multiFrames[1][0] = i % 20;
-  multiStream.step(multiFrames, i % 2 ? multiOut : null, i % 3 ? mask : null);
+  multiStream.step(i % 4 ? multiFrames : namedFrames, i % 2 ? multiOut : null, i % 3 ? mask : null);
   // The control run: copying the states out allocates, and must show up as scavenges.
   if (control) floatStream.states();
 }

@@ -115,6 +115,9 @@ const streamedGru = new GRU(4);
 streamedGru.build([1, null, 4]);
 const layerStream = streamedGru.stream();
 const layerOut: Float32Array = layerStream.step(new Float32Array(4));
+// Several inputs: a list of frames, or the frames by input name; both give the list of outputs.
+const byName: Float32Array[] = streamModel.stream().step({ [streamModel.inputNames[0] ?? 'input']: new Float32Array(4) });
+const byList: Float32Array[] = streamModel.stream().step([new Float32Array(4)], [new Float32Array(2)]);
 
 // Loaded models predict.
 async function loaded(): Promise<number> {
@@ -143,6 +146,6 @@ export {
   normalized, normalizedSymbolic, rescaled, shifted,
   dense, dropped, embedded, lstmSeq, lstmOut, lstmH, lstmC, gruOut, gruH, rnn, withState, bFw, bBw, concat, backwards, convLstm, convLstmSeq, cOut, cH, cC, kOut, kH, kC, positionalConv, c1Out, c1H, c1C, convFourth, vOut, vH, vC, vSeq,
   causal, attOut, scores, additive, symbolicAttention, symOut, symScores, conv1dLstm, conv, conv2, pooled, gap, gmp, flat, reshaped, permuted, repeated, act, bn, ln, added, multiplied,
-  joined, attended, perStep, masked, s3, s4, s6, copyOut, units, shape, data, nested, rank, printed, states, frameOut, layerOut,
+  joined, attended, perStep, masked, s3, s4, s6, copyOut, units, shape, data, nested, rank, printed, states, frameOut, layerOut, byName, byList,
   loaded, f1, f2, bareConfig,
 };
