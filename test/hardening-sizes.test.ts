@@ -124,3 +124,25 @@ it('none of the refusals above left WebAssembly memory grown', () => {
   }
   expect(memoryBytes()).toBe(before);
 });
+
+describe('a stream too large for memory is refused before its first buffer', () => {
+  it('stream({ batchSize }) of a model and of a layer: a RuntimeError naming the batch size, and the memory does not grow', async () => {
+    const model = new Sequential([new LSTM({ units: 256, inputShape: [null, 4] }), new Dense({ units: 1 })]);
+    model.predict(tensor(new Float32Array(8), [1, 2, 4]));
+    const layer = new LSTM({ units: 64 });
+    layer.build([1, null, 4]);
+    const before = memoryBytes();
+    for (const batchSize of [1e8, 1e7, 2e6]) expectError(() => model.stream({ batchSize }), RuntimeError, [`a stream of batchSize ${batchSize}`, 'floats per row']);
+    for (const batchSize of [1e8, 1e7]) expectError(() => layer.stream({ batchSize }), RuntimeError, [`a stream of batchSize ${batchSize}`, '196 floats per row']);
+    expect(memoryBytes()).toBe(before);
+    const stream = model.stream({ batchSize: 2 });
+    expect(stream.step(new Float32Array(8))).toHaveLength(2);
+    stream.dispose();
+  });
+
+  it("memory that runs out while most of it is in use names what dropped objects hold until the task ends", async () => {
+    const { checkFits } = await import('../dist/kernels/sizes.js');
+    expect(() => checkFits(2 ** 30, 3.5 * 2 ** 30, 'lstm: a call')).toThrow(/in use, more than the 4 GiB.*dropped without dispose\(\) free their memory only after the current task ends/);
+    expect(() => checkFits(5e9, 0, 'lstm: a call')).toThrow(/more than the 4 GiB WebAssembly memory can address$/);
+  });
+});

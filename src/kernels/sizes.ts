@@ -40,7 +40,12 @@ export function blockBytes(parts: readonly number[], what: Describe): number {
 /** Throws unless `bytes` more fit beside the `inUse` bytes already held in WebAssembly memory. */
 export function checkFits(bytes: number, inUse: number, what: Describe): void {
   if (bytes + inUse <= WASM_MEMORY_LIMIT) return;
-  throw new RuntimeError(`${text(what)}: needs ${formatBytes(bytes)} beside the ${formatBytes(inUse)} in use, more than the 4 GiB WebAssembly memory can address`);
+  // Memory held by objects already dropped is the likely cause when this much is in use: they are
+  // freed by a FinalizationRegistry, whose callbacks run only once the current task has ended.
+  const held = bytes <= WASM_MEMORY_LIMIT / 2 && inUse >= WASM_MEMORY_LIMIT / 4
+    ? '; layers, models and streams dropped without dispose() free their memory only after the current task ends (a loop that awaits only promises does not end it), so dispose() each one, or yield with await new Promise((resolve) => setTimeout(resolve))'
+    : '';
+  throw new RuntimeError(`${text(what)}: needs ${formatBytes(bytes)} beside the ${formatBytes(inUse)} in use, more than the 4 GiB WebAssembly memory can address${held}`);
 }
 
 /** Columns of a packed GEMM panel (assembly/gemm.ts NR). */

@@ -9,7 +9,7 @@ import { cellWeightShapes, gateCount, type CellSpec } from '../kernels/cells.js'
 import type { ActivationId } from '../kernels/ids.js';
 import { defaultInstance } from '../kernels/default-instance.js';
 import {
-  checkRecurrentWeightsFit, packRecurrentWeights, releasePackedWeights, runRecurrent, takesPackedRecurrentKernel, unpackRecurrentKernel,
+  checkAddressSpace, checkRecurrentWeightsFit, packRecurrentWeights, releasePackedWeights, runRecurrent, takesPackedRecurrentKernel, unpackRecurrentKernel,
   type PackedRecurrentWeights, type RecurrentDirection,
 } from '../kernels/recurrent.js';
 import { OwnedBlock } from '../kernels/owned.js';
@@ -540,6 +540,9 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
     this.checkNotDisposed('stream');
     const batch = streamBatchSize(options, this.name, this.batchInputShape?.[0] ?? null);
     const spec = this.streamSpec();
+    // Checked before the first buffer: memory grown for buffers of a stream then refused stays grown.
+    const rowFloats = spec.inputDim + this.units * (1 + this.stateNames.length);
+    checkAddressSpace([batch * 4 * rowFloats], () => `${this.name}: a stream of batchSize ${batch}, whose frames, outputs and states hold at least ${rowFloats} floats per row`, defaultInstance());
     return openStream(this.name, new StreamProgramBuilder(defaultInstance(), batch), (builder) => {
       const x = builder.value(spec.inputDim);
       const mask = builder.mask();

@@ -1,6 +1,7 @@
 // Keras' clone_model: a model of the same architecture with weights of its own.
 import { ConfigError } from '../errors.js';
 import { modelFromConfig } from './from-config.js';
+import { computesAsKeras2 } from './model-json.js';
 import type { Model } from './functional.js';
 import { ModelBase } from './model.js';
 import type { Sequential } from './sequential.js';
@@ -16,9 +17,14 @@ export function cloneModel(model: Sequential | Model): Sequential | Model {
   if (!(model instanceof ModelBase)) {
     throw new ConfigError(`cloneModel: 'model' must be a Sequential or a functional Model, received ${model === null ? 'null' : typeof model}`);
   }
+  if (arguments.length > 1) {
+    throw new ConfigError(`cloneModel(model) takes the model alone, received ${arguments.length} arguments: Keras' input_tensors, clone_function and call_function are not supported here`);
+  }
   model.checkNotDisposed('clone');
-  const { compile_config: _compiled, ...config } = model.kerasConfig(3);
-  const clone = modelFromConfig(config, { kerasVersion: 3 });
+  // In the spelling of the Keras the model computes as, so that a Keras 2 model's copy computes as Keras 2.
+  const spelling = model.layers.some(computesAsKeras2) ? 2 : 3;
+  const { compile_config: _compiled, ...config } = model.kerasConfig(spelling);
+  const clone = modelFromConfig(config, { kerasVersion: spelling });
   const compileOptions = model.compileOptionsForCopy();
   if (compileOptions) clone.compile(compileOptions);
   return clone;

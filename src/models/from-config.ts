@@ -117,15 +117,28 @@ function functionalFromConfig(config: unknown, kerasVersion: KerasVersion): Mode
     if (!tensor) throw new ConfigError(`modelFromConfig: ${where} refers to ${ref[0]}[${ref[1]}][${ref[2]}], which is not defined before it`);
     return tensor;
   };
-  // Keras lists layers so that every node's inputs come from layers listed earlier.
-  for (const { layer, spec } of created) {
-    if (layer instanceof InputLayer) continue;
-    for (const inbound of readInboundNodes(spec.inbound_nodes, layer.name)) {
-      const inputs = inbound.refs.map((ref) => resolve(ref, `layer ${layer.name}`));
-      const outputs = layer.callSymbolic(inputs, inbound.callArgs);
-      const list = nodeOutputs.get(layer.name) ?? [];
-      list.push(outputs);
-      nodeOutputs.set(layer.name, list);
+  // Keras' functional_from_config: passes over the layers list, each running a layer's nodes in
+  // order while their inputs exist; a layer shared at two depths (A, B, then A on B's output)
+  // runs its second node on a later pass. A pass that runs nothing leaves an input undefined.
+  const pending = new Map(created.filter(({ layer }) => !(layer instanceof InputLayer)).map(({ layer, spec }) => [layer, readInboundNodes(spec.inbound_nodes, layer.name)]));
+  while (pending.size > 0) {
+    let progressed = false;
+    for (const { layer } of created) {
+      const nodes = pending.get(layer);
+      if (!nodes) continue;
+      while (nodes.length > 0 && nodes[0].refs.every((ref) => nodeOutputs.get(ref[0])?.[ref[1]]?.[ref[2]] !== undefined)) {
+        const inbound = nodes.shift() as (typeof nodes)[number];
+        const outputs = layer.callSymbolic(inbound.refs.map((ref) => resolve(ref, `layer ${layer.name}`)), inbound.callArgs);
+        const list = nodeOutputs.get(layer.name) ?? [];
+        list.push(outputs);
+        nodeOutputs.set(layer.name, list);
+        progressed = true;
+      }
+      if (nodes.length === 0) pending.delete(layer);
+    }
+    if (!progressed) {
+      const [layer, nodes] = pending.entries().next().value as [Layer, { refs: TensorReference[] }[]];
+      for (const ref of nodes[0].refs) resolve(ref, `layer ${layer.name}`);
     }
   }
   const references = (value: unknown, key: string): SymbolicTensor[] => {

@@ -7,7 +7,7 @@ import { ConfigError } from '../errors.js';
 import { InputLayer } from '../layers/input-layer.js';
 import { TimeDistributed } from '../layers/time-distributed.js';
 import { Layer as LayerClass, type Layer } from '../layers/layer.js';
-import { splitMaskInput, type LayerNode, type Shape, type SymbolicTensor } from '../symbolic.js';
+import { MASK_INPUT_ARG, splitMaskInput, type LayerNode, type Shape, type SymbolicTensor } from '../symbolic.js';
 import type { Graph } from './graph.js';
 
 export type KerasSpelling = 2 | 3;
@@ -106,10 +106,24 @@ function functionalConfig(model: SerializableModel, graph: Graph, spelling: Kera
   return { module: 'keras.src.models.functional', class_name: 'Functional', config, registered_name: 'Functional', build_config: { input_shape: null } };
 }
 
+/**
+ * A call's options that are not tensors as Keras writes them in a node's kwargs, snake_case
+ * (Attention's use_causal_mask, return_attention_scores): a layer rebuilt from the config makes the
+ * same call. `training` is never on here, and the explicit-mask flag is the mask's own kwarg.
+ */
+function plainKwargs(node: LayerNode): Record<string, unknown> {
+  const kwargs: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node.callArgs)) {
+    if (key === MASK_INPUT_ARG || key === 'training' || value === undefined) continue;
+    kwargs[key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`)] = value;
+  }
+  return kwargs;
+}
+
 /** tf.keras 2's node: one [name, node, tensor, kwargs] entry per input, the kwargs (an explicit mask as [name, node, tensor]) on each. */
 function inboundNode2(node: LayerNode, reference: (t: SymbolicTensor) => [string, number, number]): unknown[] {
   const { inputs, explicitMask } = splitMaskInput(node.inputs, node.callArgs);
-  const kwargs = explicitMask ? { mask: reference(explicitMask) } : {};
+  const kwargs = { ...plainKwargs(node), ...(explicitMask ? { mask: reference(explicitMask) } : {}) };
   return inputs.map((t) => [...reference(t), kwargs]);
 }
 
@@ -117,7 +131,7 @@ function inboundNode3(layer: Layer, node: LayerNode, reference: (t: SymbolicTens
   const tensor = (t: SymbolicTensor, dtype = 'float32') => ({ class_name: '__keras_tensor__', config: { shape: [...t.shape], dtype, keras_history: reference(t) } });
   const { inputs, explicitMask } = splitMaskInput(node.inputs, node.callArgs);
   // A mask Input's tensor is written with its dtype ('bool'), as Keras 3 writes it.
-  const maskKwargs = explicitMask ? { mask: tensor(explicitMask, explicitMask.layer instanceof InputLayer ? explicitMask.layer.dtype : 'bool') } : {};
+  const maskKwargs = { ...plainKwargs(node), ...(explicitMask ? { mask: tensor(explicitMask, explicitMask.layer instanceof InputLayer ? explicitMask.layer.dtype : 'bool') } : {}) };
   const [first, ...rest] = inputs;
   // Extra inputs of a recurrent layer are its initial states; a merge layer takes a list.
   if (rest.length > 0 && takesInitialState(layer)) return { args: [tensor(first)], kwargs: { initial_state: rest.map((t) => tensor(t)), ...maskKwargs } };

@@ -3,6 +3,7 @@
 // naming the layer, before anything is allocated for good.
 import { ConfigError, quoted } from '../errors.js';
 import { defaultInstance } from '../kernels/default-instance.js';
+import { checkAddressSpace } from '../kernels/recurrent.js';
 import { kerasActivationKind } from '../kernels/keras-activation.js';
 import { EVERY_FRAME, StreamProgramBuilder, type StreamClock, type StreamMask, type StreamValue } from '../kernels/stream-program.js';
 import { ACTIVATION_NAMES, activationId } from '../layers/activations.js';
@@ -42,6 +43,10 @@ export function openModelStream(graph: Graph, modelName: string, options: Stream
   });
   // Every refusal of a layer comes before the builder allocates.
   for (const node of graph.nodes) checkStreamable(node.layer, node.inputs.length, node.inputs[0]?.shape.length ?? 3);
+  // So does a batch too large: the builder allocates buffer by buffer, and WebAssembly memory
+  // never shrinks, so a stream refused at its tenth buffer would have grown it for the first nine.
+  // Every value and state holds a frame per row: their sum is a floor of what the stream needs.
+  checkAddressSpace([batch * 4 * streamRowFloats(graph)], () => `${modelName}: a stream of batchSize ${batch}, whose frames' values and states hold at least ${streamRowFloats(graph)} floats per row`, defaultInstance());
   const frameOf = (t: SymbolicTensor, sequence: boolean) => t.shape.slice(sequence ? 2 : 1) as number[];
   return openStream(modelName, new StreamProgramBuilder(defaultInstance(), batch), (builder) => {
     // One per-row mask for the frame, shared by every input.
@@ -258,6 +263,17 @@ function frameOps(builder: StreamProgramBuilder, layer: Layer, args: FrameValue[
     return [{ value: builder.concat(args.map((a) => a.value), blocks), mask: builder.maskAny(args.map((a) => a.mask)), sequence: x.sequence, frame }];
   }
   throw new ConfigError(`${layer.name}: ${layer.className} cannot run one frame at a time in a stream`);
+}
+
+/** The floats a stream keeps per batch row at least: each input's and node output's frame, and each recurrent layer's states. */
+function streamRowFloats(graph: Graph): number {
+  const frame = (t: SymbolicTensor) => t.shape.slice(t.shape.length >= 3 ? 2 : 1).reduce((p: number, d) => p * (d ?? 1), 1);
+  let floats = graph.inputs.reduce((sum, t) => sum + frame(t), 0);
+  for (const node of graph.nodes) {
+    for (const t of node.outputs) floats += frame(t);
+    if (node.layer instanceof RecurrentLayer) floats += node.layer.units * node.layer.stateNames.length;
+  }
+  return floats;
 }
 
 /** Whether a sample layer's output still has the time axis. */
