@@ -79,6 +79,18 @@ export interface StreamClock {
 
 export const EVERY_FRAME: StreamClock = { first: 1, period: 1 };
 
+/**
+ * The scratch bytes a recurrent layer's stream step takes at `batch` rows, computed in JS from the
+ * kernel's counts at 1 and 2 rows (it grows by rows; the kernel's own i32 count would wrap for a
+ * batch too large, which is what this is asked about).
+ */
+export function recurrentStreamScratchBytes(instance: KernelInstance, spec: RecurrentStreamSpec, batch: number): number {
+  const { cell, inputDim: D, units: H } = spec;
+  const bytes = (rows: number) => instance.exports.recurrent_scratch_bytes(cell.id, rows, D, H, paddedUnits(H), 1);
+  const one = bytes(1);
+  return one + (batch - 1) * (bytes(2) - one);
+}
+
 export function sameClock(a: StreamClock, b: StreamClock): boolean {
   return a.first === b.first && a.period === b.period;
 }

@@ -14,7 +14,7 @@ import {
 } from '../kernels/recurrent.js';
 import { OwnedBlock } from '../kernels/owned.js';
 import { floatBytes } from '../kernels/sizes.js';
-import { StreamProgramBuilder, type RecurrentStreamSpec } from '../kernels/stream-program.js';
+import { StreamProgramBuilder, recurrentStreamScratchBytes, type RecurrentStreamSpec } from '../kernels/stream-program.js';
 import { openStream, streamBatchSize, type Stream, type StreamOptions } from '../streaming/stream.js';
 import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
 import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
@@ -542,7 +542,8 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
     const spec = this.streamSpec();
     // Checked before the first buffer: memory grown for buffers of a stream then refused stays grown.
     const rowFloats = spec.inputDim + this.units * (1 + this.stateNames.length);
-    checkAddressSpace([batch * 4 * rowFloats], () => `${this.name}: a stream of batchSize ${batch}, whose frames, outputs and states hold at least ${rowFloats} floats per row`, defaultInstance());
+    const scratch = recurrentStreamScratchBytes(defaultInstance(), spec, batch);
+    checkAddressSpace([batch * 4 * rowFloats, scratch], () => `${this.name}: a stream of batchSize ${batch}, whose frames, outputs and states hold at least ${rowFloats} floats per row beside its step's scratch`, defaultInstance());
     return openStream(this.name, new StreamProgramBuilder(defaultInstance(), batch), (builder) => {
       const x = builder.value(spec.inputDim);
       const mask = builder.mask();

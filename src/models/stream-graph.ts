@@ -5,7 +5,7 @@ import { ConfigError, quoted } from '../errors.js';
 import { defaultInstance } from '../kernels/default-instance.js';
 import { checkAddressSpace } from '../kernels/recurrent.js';
 import { kerasActivationKind } from '../kernels/keras-activation.js';
-import { EVERY_FRAME, StreamProgramBuilder, type StreamClock, type StreamMask, type StreamValue } from '../kernels/stream-program.js';
+import { EVERY_FRAME, StreamProgramBuilder, recurrentStreamScratchBytes, type StreamClock, type StreamMask, type StreamValue } from '../kernels/stream-program.js';
 import { ACTIVATION_NAMES, activationId } from '../layers/activations.js';
 import { Bidirectional } from '../layers/bidirectional.js';
 import { Concatenate } from '../layers/concatenate.js';
@@ -46,7 +46,8 @@ export function openModelStream(graph: Graph, modelName: string, options: Stream
   // So does a batch too large: the builder allocates buffer by buffer, and WebAssembly memory
   // never shrinks, so a stream refused at its tenth buffer would have grown it for the first nine.
   // Every value and state holds a frame per row: their sum is a floor of what the stream needs.
-  checkAddressSpace([batch * 4 * streamRowFloats(graph)], () => `${modelName}: a stream of batchSize ${batch}, whose frames' values and states hold at least ${streamRowFloats(graph)} floats per row`, defaultInstance());
+  const scratch = graph.nodes.map((node) => (node.layer instanceof RecurrentLayer ? recurrentStreamScratchBytes(defaultInstance(), node.layer.streamSpec(), batch) : 0));
+  checkAddressSpace([batch * 4 * streamRowFloats(graph), ...scratch], () => `${modelName}: a stream of batchSize ${batch}, whose frames' values and states hold at least ${streamRowFloats(graph)} floats per row beside its recurrent layers' scratch`, defaultInstance());
   const frameOf = (t: SymbolicTensor, sequence: boolean) => t.shape.slice(sequence ? 2 : 1) as number[];
   return openStream(modelName, new StreamProgramBuilder(defaultInstance(), batch), (builder) => {
     // One per-row mask for the frame, shared by every input.
