@@ -80,11 +80,22 @@ export interface StreamClock {
 export const EVERY_FRAME: StreamClock = { first: 1, period: 1 };
 
 /**
+ * Refuses, before a builder allocates its first buffer, a stream whose buffers cannot fit: the
+ * builder allocates buffer by buffer and WebAssembly memory never shrinks, so a stream refused at
+ * its tenth buffer would have grown it for the first nine. `rowFloats` is a floor of the floats it
+ * keeps per batch row (frames, outputs, states), beside each recurrent layer's step scratch.
+ */
+export function checkStreamFits(instance: KernelInstance, owner: string, batch: number, rowFloats: number, recurrent: readonly RecurrentStreamSpec[]): void {
+  const scratch = recurrent.map((spec) => recurrentStreamScratchBytes(instance, spec, batch));
+  checkAddressSpace([batch * 4 * rowFloats, ...scratch], () => `${owner}: a stream of batchSize ${batch}, whose frames, outputs and states hold at least ${rowFloats} floats per row beside its step's scratch`, instance);
+}
+
+/**
  * The scratch bytes a recurrent layer's stream step takes at `batch` rows, computed in JS from the
  * kernel's counts at 1 and 2 rows (it grows by rows; the kernel's own i32 count would wrap for a
  * batch too large, which is what this is asked about).
  */
-export function recurrentStreamScratchBytes(instance: KernelInstance, spec: RecurrentStreamSpec, batch: number): number {
+function recurrentStreamScratchBytes(instance: KernelInstance, spec: RecurrentStreamSpec, batch: number): number {
   const { cell, inputDim: D, units: H } = spec;
   const bytes = (rows: number) => instance.exports.recurrent_scratch_bytes(cell.id, rows, D, H, paddedUnits(H), 1);
   const one = bytes(1);

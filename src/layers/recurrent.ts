@@ -9,12 +9,12 @@ import { cellWeightShapes, gateCount, type CellSpec } from '../kernels/cells.js'
 import type { ActivationId } from '../kernels/ids.js';
 import { defaultInstance } from '../kernels/default-instance.js';
 import {
-  checkAddressSpace, checkRecurrentWeightsFit, packRecurrentWeights, releasePackedWeights, runRecurrent, takesPackedRecurrentKernel, unpackRecurrentKernel,
+  checkRecurrentWeightsFit, packRecurrentWeights, releasePackedWeights, runRecurrent, takesPackedRecurrentKernel, unpackRecurrentKernel,
   type PackedRecurrentWeights, type RecurrentDirection,
 } from '../kernels/recurrent.js';
 import { OwnedBlock } from '../kernels/owned.js';
 import { floatBytes } from '../kernels/sizes.js';
-import { StreamProgramBuilder, recurrentStreamScratchBytes, type RecurrentStreamSpec } from '../kernels/stream-program.js';
+import { StreamProgramBuilder, checkStreamFits, type RecurrentStreamSpec } from '../kernels/stream-program.js';
 import { openStream, streamBatchSize, type Stream, type StreamOptions } from '../streaming/stream.js';
 import { Tensor, shapeSize, toTensor, type TensorLike } from '../tensor.js';
 import { isSymbolic, type SymbolicTensor } from '../symbolic.js';
@@ -540,10 +540,7 @@ export abstract class RecurrentLayer<ReturnState extends boolean = boolean> exte
     this.checkNotDisposed('stream');
     const batch = streamBatchSize(options, this.name, this.batchInputShape?.[0] ?? null);
     const spec = this.streamSpec();
-    // Checked before the first buffer: memory grown for buffers of a stream then refused stays grown.
-    const rowFloats = spec.inputDim + this.units * (1 + this.stateNames.length);
-    const scratch = recurrentStreamScratchBytes(defaultInstance(), spec, batch);
-    checkAddressSpace([batch * 4 * rowFloats, scratch], () => `${this.name}: a stream of batchSize ${batch}, whose frames, outputs and states hold at least ${rowFloats} floats per row beside its step's scratch`, defaultInstance());
+    checkStreamFits(defaultInstance(), this.name, batch, spec.inputDim + this.units * (1 + this.stateNames.length), [spec]);
     return openStream(this.name, new StreamProgramBuilder(defaultInstance(), batch), (builder) => {
       const x = builder.value(spec.inputDim);
       const mask = builder.mask();

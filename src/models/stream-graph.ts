@@ -3,9 +3,8 @@
 // naming the layer, before anything is allocated for good.
 import { ConfigError, quoted } from '../errors.js';
 import { defaultInstance } from '../kernels/default-instance.js';
-import { checkAddressSpace } from '../kernels/recurrent.js';
 import { kerasActivationKind } from '../kernels/keras-activation.js';
-import { EVERY_FRAME, StreamProgramBuilder, recurrentStreamScratchBytes, type StreamClock, type StreamMask, type StreamValue } from '../kernels/stream-program.js';
+import { EVERY_FRAME, StreamProgramBuilder, checkStreamFits, type StreamClock, type StreamMask, type StreamValue } from '../kernels/stream-program.js';
 import { ACTIVATION_NAMES, activationId } from '../layers/activations.js';
 import { Bidirectional } from '../layers/bidirectional.js';
 import { Concatenate } from '../layers/concatenate.js';
@@ -43,11 +42,9 @@ export function openModelStream(graph: Graph, modelName: string, options: Stream
   });
   // Every refusal of a layer comes before the builder allocates.
   for (const node of graph.nodes) checkStreamable(node.layer, node.inputs.length, node.inputs[0]?.shape.length ?? 3);
-  // So does a batch too large: the builder allocates buffer by buffer, and WebAssembly memory
-  // never shrinks, so a stream refused at its tenth buffer would have grown it for the first nine.
-  // Every value and state holds a frame per row: their sum is a floor of what the stream needs.
-  const scratch = graph.nodes.map((node) => (node.layer instanceof RecurrentLayer ? recurrentStreamScratchBytes(defaultInstance(), node.layer.streamSpec(), batch) : 0));
-  checkAddressSpace([batch * 4 * streamRowFloats(graph), ...scratch], () => `${modelName}: a stream of batchSize ${batch}, whose frames' values and states hold at least ${streamRowFloats(graph)} floats per row beside its recurrent layers' scratch`, defaultInstance());
+  // So does a batch too large.
+  const recurrent = graph.nodes.flatMap((node) => (node.layer instanceof RecurrentLayer ? [node.layer.streamSpec()] : []));
+  checkStreamFits(defaultInstance(), modelName, batch, streamRowFloats(graph), recurrent);
   const frameOf = (t: SymbolicTensor, sequence: boolean) => t.shape.slice(sequence ? 2 : 1) as number[];
   return openStream(modelName, new StreamProgramBuilder(defaultInstance(), batch), (builder) => {
     // One per-row mask for the frame, shared by every input.
